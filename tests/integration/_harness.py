@@ -1,0 +1,419 @@
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Integration harness: run the simulator and real playbooks from pytest.
+
+How to use it (tests live in ``tests/integration/test_*.py``, playbooks beside them, e.g. ``playbooks/*.yml``)::
+
+    from _harness import run_playbook          # tests/integration is on sys.path (conftest.py puts it there)
+
+    def test_run_workflow(simulator):           # session-scoped fixture from conftest.py
+        res = run_playbook('playbooks/vro_run.yml', env=simulator.env('vro'),
+                           extra_vars={'workflow': 'AWSNEW'})
+        assert res.result('run it')['state'] == 'completed'
+        assert simulator.counters()['...'] == 1
+
+    def test_fault(fresh_simulator):            # same simulator, reset to its seed data first
+        fresh_simulator.admin('POST', 'faults', json={...})
+        res = run_playbook('playbooks/vro_run.yml', env=fresh_simulator.env('vro'), expect_failure=True)
+        assert 'HTML page' in res.failed_results()[0]['result']['msg']
+
+    def test_old_vro(simulator_factory):        # a second simulator with its own options, stopped after the test
+        sim = simulator_factory('--vro-version', '7.6')
+
+Fixtures (conftest.py): ``simulator`` (session), ``fresh_simulator`` / ``reset`` (function: reset before the test),
+``simulator_factory`` (function: start extra simulators with command-line options).
+
+``Simulator``: ``.url``, ``.ca_path``, ``.users``, ``.data_dir``, ``.info`` (the whole first stdout line),
+``.admin(method, path, json=None)`` (``/_sim/<path>``, no auth, TLS verified against ``ca_path``), ``.counters()``,
+``.reset()``, ``.restart()`` (same data dir, same port when it can be had), ``.env(product, user=None)`` (the
+``VRO_*``/``VCF_*``/``ICO_*`` variables a module reads; ``user`` defaults to the product's first user holding an
+admin role, else its first user), ``.log()`` (what the simulator printed, for assertion messages).
+
+``run_playbook(path, extra_vars=None, check=False, env=None, verbosity=0, expect_failure=False, timeout=None)``
+runs ``ansible-playbook`` from the venv against localhost (local connection, the venv's Python) with the collection
+from the working tree (``build/playbook/ansible_collections/cloudops/orchestrator`` is a symlink to the repo,
+so edits need no rebuild). ``path`` is absolute or relative to the calling test file's directory, the current
+directory or the repo root. Every task result is recorded by ``callback_plugins/record_results.py``. The returned
+``PlaybookResult`` has ``rc``, ``stdout``, ``stderr``, ``results`` (one dict per task result: ``play``, ``task``,
+``action``, ``host``, ``status`` in ok/failed/ignored/skipped/unreachable, ``result``), ``stats``,
+``result(task_name)`` (the result dict of the last run of that task) and ``failed_results()``. An unexpected
+exit code raises ``PlaybookError`` (an AssertionError) carrying the playbook output. VRO_/VCF_/ICO_ variables of
+the calling environment are not passed on, so tests only see what they set.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+INTEGRATION_DIR = Path(__file__).resolve().parent
+CALLBACK_DIR = INTEGRATION_DIR / 'callback_plugins'
+PLAYBOOK_COLLECTIONS = REPO_ROOT / 'build' / 'playbook'
+PYTHON = sys.executable
+PLAYBOOK_TIMEOUT = float(os.environ.get('CLOUDOPS_PLAYBOOK_TIMEOUT', '300'))
+START_TIMEOUT = float(os.environ.get('CLOUDOPS_SIM_START_TIMEOUT', '60'))
+PRODUCT_PREFIX = {'vro': 'VRO', 'vcf': 'VCF', 'ico': 'ICO'}
+
+
+class SimulatorError(RuntimeError):
+    """The simulator did not start, did not become ready, or an admin call failed."""
+
+
+class PlaybookError(AssertionError):
+    """ansible-playbook ended with an exit code the test did not expect."""
+
+
+def _requests():
+    # Imported lazily so that collecting tests does not need requests; the venv always has it.
+    import requests  # pylint: disable=import-outside-toplevel
+    return requests
+
+
+def venv_bin(name):
+    """Path of a console script next to the running Python, else the one on PATH."""
+    candidate = Path(PYTHON).parent / name
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which(name)
+    if not found:
+        raise FileNotFoundError('%s not found next to %s nor on PATH (run `make venv`)' % (name, PYTHON))
+    return found
+
+
+def ensure_playbook_collection():
+    """Make build/playbook/ansible_collections/cloudops/orchestrator point at the working tree; return the root."""
+    link = PLAYBOOK_COLLECTIONS / 'ansible_collections' / 'cloudops' / 'orchestrator'
+    if not link.is_symlink() or link.resolve() != REPO_ROOT:
+        link.parent.mkdir(parents=True, exist_ok=True)
+        tmp = link.with_name('.orchestrator.%d' % os.getpid())
+        if tmp.is_symlink():
+            tmp.unlink()
+        tmp.symlink_to(REPO_ROOT, target_is_directory=True)
+        if link.exists() and not link.is_symlink():
+            shutil.rmtree(link)
+        os.replace(tmp, link)  # atomic, so parallel workers never see a missing collection
+    return PLAYBOOK_COLLECTIONS
+
+
+class Simulator:
+    """One `python -m simulator` process with TLS, started from the repo root (see the module docstring)."""
+
+    def __init__(self, *args, data_dir=None, port=0, python=None):
+        self.args = [str(a) for a in args]
+        self._own_dir = data_dir is None
+        self.data_dir = str(data_dir or tempfile.mkdtemp(prefix='cloudops-sim-'))
+        self.port = port
+        self.python = python or PYTHON
+        self.proc = None
+        self.info = {}
+        self._log = []
+        self._drain = None
+
+    # -- lifecycle ---------------------------------------------------------------------------------------
+    def start(self):
+        """Start the process, read its first stdout line and wait until /_sim/counters answers."""
+        cmd = [self.python, '-m', 'simulator', '--port', str(self.port), '--data-dir', self.data_dir] + self.args
+        env = dict(os.environ, PYTHONUNBUFFERED='1')
+        # pylint: disable-next=consider-using-with
+        self.proc = subprocess.Popen(cmd, cwd=str(REPO_ROOT), env=env, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+        line = self._first_json_line(time.monotonic() + START_TIMEOUT)
+        self.info = line
+        self._drain = threading.Thread(target=self._drain_output, daemon=True)
+        self._drain.start()
+        self.port = int(self.url.rsplit(':', 1)[1].split('/')[0])
+        self._wait_ready(time.monotonic() + START_TIMEOUT)
+        return self
+
+    def _first_json_line(self, deadline):
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.stop()
+                raise SimulatorError('simulator printed no JSON line within %.0fs; output:\n%s' % (START_TIMEOUT, self.log()))
+            ready, _, _ = select.select([self.proc.stdout], [], [], remaining)
+            if not ready:
+                continue
+            line = self.proc.stdout.readline()
+            if not line:
+                code = self.proc.wait()
+                raise SimulatorError('simulator exited (rc=%s) before printing its address; output:\n%s' % (code, self.log()))
+            self._log.append(line)
+            if line.lstrip().startswith('{'):
+                try:
+                    return json.loads(line)
+                except ValueError:
+                    pass
+
+    def _drain_output(self):
+        # Keep reading so a chatty simulator never blocks on a full pipe.
+        for line in self.proc.stdout:
+            self._log.append(line)
+
+    def _wait_ready(self, deadline):
+        requests = _requests()
+        last = None
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SimulatorError('simulator exited (rc=%s) during start; output:\n%s' % (self.proc.returncode, self.log()))
+            try:
+                requests.get(self.url + '/_sim/counters', verify=self.verify, timeout=2)
+                return
+            except requests.RequestException as exc:
+                last = exc
+                time.sleep(0.1)
+        self.stop()
+        raise SimulatorError('simulator at %s not ready within %.0fs: %s' % (self.url, START_TIMEOUT, last))
+
+    def stop(self):
+        """SIGTERM, then SIGKILL after 10 seconds. Safe to call twice."""
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+        if self._drain is not None:
+            self._drain.join(timeout=5)
+        if proc.stdout:
+            proc.stdout.close()
+
+    def restart(self):
+        """Stop and start again on the same data dir, and on the same port unless it cannot be bound again."""
+        self.stop()
+        try:
+            return self.start()
+        except SimulatorError:
+            self.port = 0
+            return self.start()
+
+    def cleanup(self):
+        """Stop and remove the data dir if this object created it."""
+        self.stop()
+        if self._own_dir:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.cleanup()
+
+    # -- what the first line said ------------------------------------------------------------------------
+    @property
+    def url(self):
+        return self.info['url'].rstrip('/')
+
+    @property
+    def ca_path(self):
+        return self.info.get('ca_path')
+
+    @property
+    def users(self):
+        return self.info.get('users', {})
+
+    @property
+    def verify(self):
+        return self.ca_path if self.ca_path else True
+
+    def log(self):
+        """Everything the simulator printed so far."""
+        return ''.join(self._log)
+
+    # -- admin API ---------------------------------------------------------------------------------------
+    def admin(self, method, path, json=None):  # pylint: disable=redefined-outer-name
+        """Call /_sim/<path>; return the decoded JSON body (None when empty). Raises SimulatorError on >= 400."""
+        requests = _requests()
+        path = path.lstrip('/')
+        if path.startswith('_sim/'):
+            path = path[len('_sim/'):]
+        resp = requests.request(method.upper(), '%s/_sim/%s' % (self.url, path), json=json, verify=self.verify, timeout=30)
+        if resp.status_code >= 400:
+            raise SimulatorError('%s /_sim/%s -> %s: %s' % (method.upper(), path, resp.status_code, resp.text[:500]))
+        if not resp.content:
+            return None
+        try:
+            return resp.json()
+        except ValueError:
+            return resp.text
+
+    def counters(self):
+        return self.admin('GET', 'counters')
+
+    def reset(self):
+        return self.admin('POST', 'reset')
+
+    def faults(self, payload):
+        """Install faults (body as described in simulator/README.md)."""
+        return self.admin('POST', 'faults', json=payload)
+
+    # -- connection settings for modules -----------------------------------------------------------------
+    def user(self, product, user=None):
+        """Return (name, entry) of a simulator user for 'vro' | 'vcf' | 'ico'."""
+        users = self.users.get(product) or {}
+        if not users:
+            raise SimulatorError('simulator has no %s users: %r' % (product, self.users))
+        if user is not None:
+            if user not in users:
+                raise SimulatorError('no %s user %r; known: %s' % (product, user, ', '.join(sorted(users))))
+            return user, users[user]
+        for name, entry in users.items():
+            if any('admin' in str(role).lower() for role in (entry or {}).get('roles', [])):
+                return name, entry
+        name = next(iter(users))
+        return name, users[name]
+
+    def env(self, product, user=None):
+        """The PREFIX_URL/USERNAME/PASSWORD/CA_PATH variables (plus ICO_DOMAIN/ICO_PROJECT) for one user."""
+        prefix = PRODUCT_PREFIX[product]
+        name, entry = self.user(product, user)
+        env = {
+            prefix + '_URL': self.url,
+            prefix + '_USERNAME': name,
+            prefix + '_PASSWORD': str(entry.get('password', '')),
+        }
+        if self.ca_path:
+            env[prefix + '_CA_PATH'] = self.ca_path
+        if product == 'ico':
+            for key in ('domain', 'project'):
+                if entry.get(key) is not None:
+                    env['ICO_' + key.upper()] = str(entry[key])
+        return env
+
+    def all_env(self):
+        """env() for every product, merged (what `make demo` exports)."""
+        merged = {}
+        for product in PRODUCT_PREFIX:
+            if self.users.get(product):
+                merged.update(self.env(product))
+        return merged
+
+
+class PlaybookResult:
+    """What one ansible-playbook run did (see the module docstring)."""
+
+    def __init__(self, rc, stdout, stderr, records, command):
+        self.rc = rc
+        self.stdout = stdout
+        self.stderr = stderr
+        self.command = command
+        self.results = [r for r in records if 'task' in r]
+        stats = [r['stats'] for r in records if 'stats' in r]
+        self.stats = stats[-1] if stats else {}
+
+    def result(self, task_name):
+        """The result dict of the last run of task_name; KeyError names the tasks that did run."""
+        for record in reversed(self.results):
+            if record['task'] == task_name:
+                return record['result']
+        raise KeyError('no result for task %r; tasks that ran: %s' % (task_name, [r['task'] for r in self.results]))
+
+    def record(self, task_name):
+        """The whole record (status, host, result, ...) of the last run of task_name."""
+        for record in reversed(self.results):
+            if record['task'] == task_name:
+                return record
+        raise KeyError('no result for task %r' % task_name)
+
+    def failed_results(self, include_ignored=False):
+        """Records of failed (and, if asked, ignore_errors) tasks."""
+        wanted = {'failed', 'unreachable'} | ({'ignored'} if include_ignored else set())
+        return [r for r in self.results if r['status'] in wanted]
+
+    def __repr__(self):
+        return '<PlaybookResult rc=%s tasks=%d>' % (self.rc, len(self.results))
+
+
+def _resolve_playbook(path):
+    path = Path(path)
+    if path.is_absolute():
+        return path
+    bases = []
+    frame = sys._getframe(1)  # pylint: disable=protected-access
+    while frame is not None and len(bases) < 3:
+        caller = Path(frame.f_code.co_filename).resolve()
+        if caller != Path(__file__).resolve() and caller.parent not in bases:
+            bases.append(caller.parent)
+        frame = frame.f_back
+    bases += [Path.cwd(), INTEGRATION_DIR, REPO_ROOT]
+    for base in bases:
+        if (base / path).exists():
+            return base / path
+    raise FileNotFoundError('playbook %s not found under %s' % (path, ', '.join(str(b) for b in bases)))
+
+
+def _clean_environ():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(('VRO_', 'VCF_', 'ICO_', 'ANSIBLE_'))}
+    env.pop('PYTHONPATH', None)
+    return env
+
+
+def run_playbook(path, extra_vars=None, check=False, env=None, verbosity=0, expect_failure=False, timeout=None, tags=None):
+    """Run a playbook with ansible-playbook from the venv; return a PlaybookResult (see the module docstring)."""
+    playbook = _resolve_playbook(path)
+    collections = ensure_playbook_collection()
+    with tempfile.TemporaryDirectory(prefix='cloudops-play-') as tmp:
+        tmp = Path(tmp)
+        inventory = tmp / 'inventory.ini'
+        inventory.write_text('localhost ansible_connection=local ansible_python_interpreter=%s\n' % PYTHON, encoding='utf-8')
+        record = tmp / 'results.jsonl'
+        cmd = [venv_bin('ansible-playbook'), '-i', str(inventory), str(playbook)]
+        if extra_vars:
+            vars_file = tmp / 'extra_vars.json'
+            vars_file.write_text(json.dumps(extra_vars), encoding='utf-8')
+            cmd += ['-e', '@%s' % vars_file]
+        if check:
+            cmd.append('--check')
+        if tags:
+            cmd += ['--tags', ','.join(tags) if isinstance(tags, (list, tuple)) else str(tags)]
+        if verbosity:
+            cmd.append('-' + 'v' * verbosity)
+        run_env = _clean_environ()
+        run_env.update({
+            'ANSIBLE_COLLECTIONS_PATH': str(collections),
+            'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false',
+            'ANSIBLE_CALLBACK_PLUGINS': str(CALLBACK_DIR),
+            'ANSIBLE_CALLBACKS_ENABLED': 'record_results',
+            'CLOUDOPS_RECORD_RESULTS': str(record),
+            'ANSIBLE_LOCAL_TEMP': str(tmp / 'ansible-tmp'),
+            'ANSIBLE_REMOTE_TEMP': str(tmp / 'ansible-tmp'),
+            'ANSIBLE_NOCOLOR': '1',
+            'ANSIBLE_FORCE_COLOR': '0',
+            'ANSIBLE_RETRY_FILES_ENABLED': 'false',
+            'ANSIBLE_HOST_KEY_CHECKING': 'false',
+            'ANSIBLE_PYTHON_INTERPRETER': PYTHON,
+            'PATH': '%s%s%s' % (Path(PYTHON).parent, os.pathsep, os.environ.get('PATH', '')),
+        })
+        run_env.update({k: str(v) for k, v in (env or {}).items()})
+        try:
+            proc = subprocess.run(cmd, cwd=str(playbook.parent), env=run_env, stdin=subprocess.DEVNULL,
+                                  capture_output=True, text=True, timeout=timeout or PLAYBOOK_TIMEOUT, check=False)
+        except subprocess.TimeoutExpired as exc:
+            out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or '')
+            raise PlaybookError('playbook %s did not finish within %ss; output so far:\n%s' % (playbook, exc.timeout, out)) from None
+        records = []
+        if record.exists():
+            with record.open(encoding='utf-8') as handle:
+                records = [json.loads(line) for line in handle if line.strip()]
+        result = PlaybookResult(proc.returncode, proc.stdout, proc.stderr, records, cmd)
+    if expect_failure and result.rc == 0:
+        raise PlaybookError('playbook %s succeeded but a failure was expected; output:\n%s' % (playbook, result.stdout))
+    if not expect_failure and result.rc != 0:
+        raise PlaybookError('playbook %s failed (rc=%s); output:\n%s\n%s' % (playbook, result.rc, result.stdout, result.stderr))
+    if not records:
+        warnings.warn('playbook %s recorded no results; is the record_results callback loading?\n%s' % (playbook, result.stderr))
+    return result

@@ -1,0 +1,59 @@
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""pytest fixtures for the integration suite; the machinery and its documentation are in _harness.py."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+# pylint: disable-next=wrong-import-position
+from _harness import Simulator, ensure_playbook_collection  # noqa: E402
+
+
+@pytest.fixture(scope='session')
+def simulator():
+    """One TLS simulator for the whole session (python -m simulator --port 0 --data-dir <tmp>)."""
+    ensure_playbook_collection()
+    sim = Simulator().start()
+    try:
+        yield sim
+    finally:
+        sim.cleanup()
+
+
+@pytest.fixture
+def fresh_simulator(simulator):  # pylint: disable=redefined-outer-name
+    """The session simulator, reset to its seed data (POST /_sim/reset) before the test."""
+    simulator.reset()
+    return simulator
+
+
+@pytest.fixture
+def reset(simulator):  # pylint: disable=redefined-outer-name
+    """Reset the session simulator before the test; yields nothing useful, use it for the side effect."""
+    simulator.reset()
+    yield
+
+
+@pytest.fixture
+def simulator_factory(tmp_path):
+    """Start extra simulators with command-line options: sim = simulator_factory('--vro-version', '7.6').
+
+    Keyword arguments data_dir and port are passed to Simulator. Every simulator started is stopped after the test.
+    """
+    started = []
+
+    def start(*args, **kwargs):
+        kwargs.setdefault('data_dir', tmp_path / ('sim-%d' % len(started)))
+        os.makedirs(str(kwargs['data_dir']), exist_ok=True)
+        sim = Simulator(*args, **kwargs)
+        started.append(sim)
+        return sim.start()
+
+    yield start
+    for sim in started:
+        sim.cleanup()
