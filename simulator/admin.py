@@ -1,0 +1,102 @@
+"""The admin API under ``/_sim/`` (no auth, JSON): reset, faults, counters, request log, settings, tokens.
+
+Product-specific admin routes (``/_sim/vro/...``, ``/_sim/vcf/...``, ``/_sim/ico/...``) live in the API modules.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from simulator import faults as faults_mod
+
+
+def _json_body():
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else {}
+
+
+def _error(status, message):
+    response = jsonify({"status": status, "message": message})
+    response.status_code = status
+    return response
+
+
+def register(app, ctx):
+    """Add the ``/_sim`` blueprint."""
+    bp = Blueprint("sim_admin", __name__, url_prefix="/_sim")
+
+    @bp.get("/")
+    def index():
+        return jsonify({"url": ctx.base_url, "vro_version": ctx.vro_version, "data_dir": getattr(ctx, "data_dir", None),
+                        "modules": [m.__name__ for _p, m in ctx.modules]})
+
+    @bp.post("/reset")
+    def reset():
+        from simulator.app import reset_state  # pylint: disable=import-outside-toplevel
+        reset_state(ctx, settings=bool(_json_body().get("settings")))
+        return jsonify({"reset": True, "settings": ctx.settings})
+
+    @bp.post("/faults")
+    def add_fault():
+        spec = request.get_json(silent=True)
+        try:
+            fault = ctx.faults.add(spec)
+        except faults_mod.FaultError as exc:
+            return _error(400, str(exc))
+        return jsonify(fault.to_dict()), 201
+
+    @bp.get("/faults")
+    def list_faults():
+        return jsonify({"faults": ctx.faults.list()})
+
+    @bp.delete("/faults")
+    def clear_faults():
+        ctx.faults.clear()
+        return "", 204
+
+    @bp.delete("/faults/<fault_id>")
+    def delete_fault(fault_id):
+        if not ctx.faults.remove(fault_id):
+            return _error(404, "no fault %s" % fault_id)
+        return "", 204
+
+    @bp.get("/counters")
+    def counters():
+        return jsonify(ctx.request_log.counters())
+
+    @bp.delete("/counters")
+    def clear_counters():
+        ctx.request_log.clear()
+        return "", 204
+
+    @bp.get("/requests")
+    def requests_log():
+        limit = request.args.get("limit", type=int)
+        entries = ctx.request_log.recent(limit)
+        return jsonify({"requests": entries, "count": len(entries)})
+
+    @bp.get("/settings")
+    def get_settings():
+        return jsonify(ctx.settings)
+
+    @bp.route("/settings", methods=["PUT", "POST", "PATCH"])
+    def put_settings():
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            return _error(400, "settings must be a JSON object")
+        for key, value in data.items():
+            if key == "vro_version" and str(value) not in ("7.6", "8.18"):
+                return _error(400, "vro_version must be '7.6' or '8.18'")
+            ctx.set_setting(key, str(value) if key == "vro_version" else value)
+        return jsonify(ctx.settings)
+
+    @bp.post("/tokens/expire")
+    def expire_tokens():
+        ctx.expire_tokens()
+        return jsonify({"tokens_valid_after": ctx.tokens_valid_after()})
+
+    @bp.get("/users")
+    def users():
+        return jsonify(ctx.users)
+
+    app.register_blueprint(bp)

@@ -1,0 +1,142 @@
+"""The Flask application factory: core hooks (faults, counters, request log) plus every API module.
+
+Each API module (``simulator.vro``, ``simulator.vra``, ``simulator.vcf``, ``simulator.ico``) exposes ``USERS``,
+``register(app, ctx)`` and ``seed(ctx)``. A module that is not present yet is skipped.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+
+from flask import Flask, Response, g, request
+
+from simulator import faults as faults_mod
+
+LOG = logging.getLogger("simulator")
+
+# (module name, product key in ctx.users)
+API_MODULES = (("vro", "vro"), ("vra", "vro"), ("vcf", "vcf"), ("ico", "ico"))
+
+_SEED_KIND = "sim_meta"
+
+
+def load_api_modules():
+    """The importable API modules, as ``[(product, module)]``."""
+    found = []
+    for name, product in API_MODULES:
+        try:
+            module = importlib.import_module("simulator." + name)
+        except ModuleNotFoundError as exc:
+            if exc.name != "simulator." + name:
+                raise
+            LOG.warning("simulator.%s is not available; its API is not served", name)
+            continue
+        found.append((product, module))
+    return found
+
+
+def seed_all(ctx):
+    """Seed every API module's built-in catalogue and mark the store as seeded."""
+    for _product, module in ctx.modules:
+        seed = getattr(module, "seed", None)
+        if seed is not None:
+            seed(ctx)
+    ctx.store.put(_SEED_KIND, "seeded", {"at": ctx.now()})
+
+
+def is_seeded(ctx):
+    """True when this data directory was seeded before (a restart keeps its state)."""
+    return ctx.store.get(_SEED_KIND, "seeded") is not None
+
+
+def reset_state(ctx, settings=False):
+    """Clear all state, faults and counters, then re-seed (``settings=True`` also restores default settings)."""
+    keep = () if settings else ("sim_setting",)
+    ctx.store.reset(keep_kinds=keep)
+    if settings:
+        ctx.reset_settings()
+    ctx.faults.clear()
+    ctx.request_log.clear()
+    seed_all(ctx)
+
+
+def create_app(ctx):
+    """Build the Flask app serving all APIs under their real base paths plus ``/_sim/``.
+
+    Sets ``ctx.faults``, ``ctx.request_log``, ``ctx.modules`` and ``ctx.app``; merges each module's USERS into
+    ``ctx.users``. Seeds a fresh store.
+    """
+    app = Flask("simulator")
+    app.json.sort_keys = False
+    app.json.compact = True
+    app.url_map.strict_slashes = False
+    ctx.app = app
+    if not hasattr(ctx, "faults"):
+        ctx.faults = faults_mod.FaultSet()
+    ctx.request_log = faults_mod.RequestLog()
+    ctx.modules = load_api_modules()
+    for product, module in ctx.modules:
+        ctx.users.setdefault(product, {}).update(getattr(module, "USERS", {}) or {})
+
+    _install_hooks(app, ctx)
+
+    from simulator import admin  # pylint: disable=import-outside-toplevel
+    admin.register(app, ctx)
+    for _product, module in ctx.modules:
+        module.register(app, ctx)
+
+    if not is_seeded(ctx):
+        seed_all(ctx)
+    return app
+
+
+def _install_hooks(app, ctx):
+    @app.before_request
+    def _before():
+        g.sim_start = time.perf_counter()
+        g.sim_fault = None
+        path = request.path
+        if path.startswith("/_sim"):
+            return None
+        delay, fault = ctx.faults.pick(request.method, path)
+        if delay:
+            faults_mod.sleep(delay)
+            g.sim_fault = "latency"
+        if fault is None:
+            return None
+        g.sim_fault = fault.kind
+        if fault.kind == "reset_before":
+            request.environ["sim.reset"] = True
+            return Response(b"", status=200)
+        if fault.kind in faults_mod.ANSWERING_KINDS:
+            status, headers, body = faults_mod.answer(fault, path)
+            return Response(body, status=status, headers=headers)
+        # reset_after and bad_json act first and spoil the answer afterwards.
+        g.sim_fault_after = fault.kind
+        return None
+
+    @app.after_request
+    def _after(response):
+        after = g.get("sim_fault_after")
+        if after == "reset_after":
+            request.environ["sim.reset"] = True
+        elif after == "bad_json":
+            body = faults_mod.truncate(response.get_data())
+            response.set_data(body)
+            response.status_code = 200
+            response.headers["Content-Type"] = "application/json"
+        rule = request.url_rule.rule if request.url_rule is not None else request.path
+        entry = {
+            "method": request.method,
+            "path": request.full_path.rstrip("?"),
+            "status": 0 if request.environ.get("sim.reset") else response.status_code,
+            "time": ctx.now(),
+            "duration_ms": round((time.perf_counter() - g.get("sim_start", time.perf_counter())) * 1000.0, 3),
+            "user": g.get("sim_user"),
+            "fault": g.get("sim_fault"),
+        }
+        if not request.path.startswith("/_sim"):
+            ctx.request_log.record("%s %s" % (request.method, rule), entry)
+        return response

@@ -1,0 +1,249 @@
+"""Fault injection, per-route request counters and the bounded request log.
+
+The core applies these to every route (``/_sim/`` excepted), so API modules know nothing about them.
+A fault matches a request by a glob on the path (``*`` also crosses ``/``; a trailing slash is ignored) and
+optionally the method; it fires for the next ``count`` matching requests (forever when unset), each time
+with ``probability`` (default 1) drawn from a generator seeded by ``seed``.
+"""
+
+from __future__ import annotations
+
+import collections
+import fnmatch
+import json
+import random
+import threading
+import time
+import uuid
+
+KINDS = ("latency", "status", "throttle", "reset_before", "reset_after", "html", "bad_json", "token_expired")
+
+# Kinds that answer instead of the API (nothing is acted upon).
+ANSWERING_KINDS = ("status", "throttle", "reset_before", "html", "token_expired")
+
+
+class FaultError(ValueError):
+    """A fault specification that cannot be used."""
+
+
+def parse_spec(text):
+    """Parse the CLI form ``route=/vco/api/*,method=POST,kind=status,status=503,count=2`` into a dict."""
+    spec = {}
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if "=" not in part:
+            raise FaultError("fault option %r is not key=value (in %r)" % (part, text))
+        key, value = part.split("=", 1)
+        spec[key.strip()] = value.strip()
+    return spec
+
+
+class Fault:
+    """One injected fault (see the module docstring for matching rules)."""
+
+    def __init__(self, spec):
+        if not isinstance(spec, dict):
+            raise FaultError("a fault is a JSON object")
+        unknown = set(spec) - {"route", "method", "kind", "count", "probability", "seed", "latency", "retry_after", "status", "id"}
+        if unknown:
+            raise FaultError("unknown fault option(s): %s" % ", ".join(sorted(unknown)))
+        self.kind = spec.get("kind")
+        if self.kind not in KINDS:
+            raise FaultError("fault kind must be one of %s, got %r" % (", ".join(KINDS), self.kind))
+        self.route = str(spec.get("route") or "*")
+        self.method = str(spec["method"]).upper() if spec.get("method") else None
+        try:
+            self.count = None if spec.get("count") in (None, "") else int(spec["count"])
+            self.probability = 1.0 if spec.get("probability") in (None, "") else float(spec["probability"])
+            self.latency = float(spec.get("latency") or (1.0 if self.kind == "latency" else 0.0))
+            self.retry_after = int(float(spec.get("retry_after") or 1))
+            default_status = {"status": 503, "throttle": 429, "html": 502, "token_expired": 401, "bad_json": 200}.get(self.kind)
+            self.status = int(spec.get("status") or default_status or 0) or None
+            seed = spec.get("seed")
+            self.seed = None if seed in (None, "") else int(seed)
+        except (TypeError, ValueError) as exc:
+            raise FaultError("bad fault value: %s" % exc) from exc
+        if self.kind == "status" and self.status not in (500, 502, 503, 504):
+            raise FaultError("a 'status' fault answers 500, 502, 503 or 504, not %s" % self.status)
+        if not 0.0 <= self.probability <= 1.0:
+            raise FaultError("probability must be between 0 and 1")
+        self.id = str(spec.get("id") or uuid.uuid4())
+        self.fired = 0
+        self._random = random.Random(self.seed)
+
+    def matches(self, method, path):
+        """True when the fault applies to this request (does not consume it)."""
+        if self.count is not None and self.fired >= self.count:
+            return False
+        if self.method and self.method != method:
+            return False
+        return fnmatch.fnmatchcase(path.rstrip("/") or "/", self.route.rstrip("/") or "/")
+
+    def draw(self):
+        """Consume one matching request: True when the fault fires this time."""
+        if self.probability < 1.0 and self._random.random() >= self.probability:
+            return False
+        self.fired += 1
+        return True
+
+    @property
+    def exhausted(self):
+        return self.count is not None and self.fired >= self.count
+
+    def to_dict(self):
+        return {
+            "id": self.id, "route": self.route, "method": self.method, "kind": self.kind, "count": self.count,
+            "probability": self.probability, "seed": self.seed, "latency": self.latency,
+            "retry_after": self.retry_after, "status": self.status, "fired": self.fired,
+        }
+
+
+class FaultSet:
+    """The active faults (thread-safe)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._faults = []
+
+    def add(self, spec):
+        fault = Fault(spec)
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def remove(self, fault_id):
+        with self._lock:
+            before = len(self._faults)
+            self._faults = [f for f in self._faults if f.id != fault_id]
+            return len(self._faults) != before
+
+    def clear(self):
+        with self._lock:
+            self._faults = []
+
+    def list(self):
+        with self._lock:
+            return [f.to_dict() for f in self._faults]
+
+    def pick(self, method, path):
+        """Return ``(latency_seconds, fault_or_None)`` for a request, consuming what fires.
+
+        Every firing latency fault adds its delay; the first firing fault of another kind is returned.
+        """
+        delay, chosen = 0.0, None
+        with self._lock:
+            if not self._faults:
+                return 0.0, None
+            for fault in self._faults:
+                if fault.kind != "latency" and chosen is not None:
+                    continue
+                if fault.matches(method, path) and fault.draw():
+                    if fault.kind == "latency":
+                        delay += fault.latency
+                    else:
+                        chosen = fault
+        return delay, chosen
+
+
+class RequestLog:
+    """Per-route counters and a ring buffer of recent requests (memory bounded)."""
+
+    def __init__(self, maxlen=5000):
+        self._lock = threading.Lock()
+        self.routes = collections.Counter()
+        self.entries = collections.deque(maxlen=maxlen)
+        self.total = 0
+
+    def record(self, route_key, entry):
+        with self._lock:
+            self.routes[route_key] += 1
+            self.total += 1
+            self.entries.append(entry)
+
+    def counters(self):
+        with self._lock:
+            return {"routes": dict(self.routes), "total": self.total}
+
+    def recent(self, limit=None):
+        with self._lock:
+            items = list(self.entries)
+        if limit:
+            items = items[-int(limit):]
+        return items
+
+    def clear(self):
+        with self._lock:
+            self.routes.clear()
+            self.entries.clear()
+            self.total = 0
+
+
+def product_of(path):
+    """The product a path belongs to: 'vro', 'vra', 'vcf', 'ico' or None."""
+    if path.startswith("/vco/"):
+        return "vro"
+    if path.startswith("/csp/") or path.startswith("/iaas/"):
+        return "vra"
+    if path.startswith("/v1/") or path == "/v1":
+        return "vcf"
+    if path.startswith("/orchestrator/"):
+        return "ico"
+    return None
+
+
+def error_body(path, status, message, error_code=None):
+    """An error body in the shape the product behind ``path`` uses."""
+    product = product_of(path)
+    if product == "vcf":
+        return {
+            "errorCode": error_code or ("TOKEN_EXPIRED" if status == 401 else "SERVER_ERROR_%d" % status),
+            "errorType": "ERROR", "arguments": [], "context": {}, "message": message,
+            "remediationMessage": "Retry the request later." if status != 401 else "Obtain a new access token.",
+            "causes": [], "nestedErrors": [], "referenceToken": uuid.uuid4().hex[:6].upper(),
+        }
+    if product == "ico":
+        return {"error_message": message, "status": status}
+    if product == "vra":
+        return {"statusCode": status, "errorCode": status, "message": message}
+    return {"status": status, "message": message}
+
+
+def html_page(status):
+    """The kind of HTML page a reverse proxy answers when the upstream fails."""
+    return (
+        "<html>\r\n<head><title>%d Bad Gateway</title></head>\r\n<body>\r\n<center><h1>%d Bad Gateway</h1></center>\r\n"
+        "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n" % (status, status)
+    )
+
+
+def answer(fault, path):
+    """``(status, headers, body_bytes)`` for an answering fault."""
+    if fault.kind == "html":
+        return fault.status or 502, {"Content-Type": "text/html"}, html_page(fault.status or 502).encode()
+    if fault.kind == "throttle":
+        body = error_body(path, 429, "Too many requests, retry after %d seconds" % fault.retry_after)
+        return 429, {"Content-Type": "application/json", "Retry-After": str(fault.retry_after)}, json.dumps(body).encode()
+    if fault.kind == "token_expired":
+        body = error_body(path, 401, "The access token has expired.", error_code="TOKEN_EXPIRED")
+        headers = {"Content-Type": "application/json"}
+        if product_of(path) != "vcf":
+            headers["WWW-Authenticate"] = 'Bearer error="invalid_token", error_description="The access token expired"'
+        return 401, headers, json.dumps(body).encode()
+    if fault.kind == "status":
+        body = error_body(path, fault.status, "Simulated server error %d" % fault.status)
+        return fault.status, {"Content-Type": "application/json"}, json.dumps(body).encode()
+    return 200, {}, b""
+
+
+def truncate(body):
+    """A JSON body cut in half (never valid JSON)."""
+    if not body:
+        return b'{"status": "ok", "trunc'
+    return body[: max(1, len(body) // 2)]
+
+
+def sleep(seconds):
+    if seconds > 0:
+        time.sleep(seconds)

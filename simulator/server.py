@@ -1,0 +1,126 @@
+"""werkzeug's threaded server with real HTTP/1.1 keep-alive and socket-level connection resets.
+
+werkzeug's own request handler answers every request with ``Connection: close``. This handler reads each
+request body completely, buffers the response, always sends ``Content-Length`` and keeps the connection
+open, so a client polling over one session pays for TLS once. When the application marks the request with
+``environ['sim.reset'] = True`` the handler sends nothing and aborts the TCP connection (RST, SO_LINGER 0).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import socket
+import struct
+
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+LOG = logging.getLogger("simulator.server")
+
+# Idle keep-alive connections are closed after this many seconds, bounding the number of threads.
+IDLE_TIMEOUT = 120
+
+
+class KeepAliveHandler(WSGIRequestHandler):
+    """HTTP/1.1 request handler with keep-alive, full request-body draining and fault resets."""
+
+    protocol_version = "HTTP/1.1"
+    timeout = IDLE_TIMEOUT
+
+    def run_wsgi(self):
+        if self.headers.get("Expect", "").lower().strip() == "100-continue":
+            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        environ = self.make_environ()
+        # Read the whole body now so the next request on this connection starts at a clean boundary.
+        if environ.get("wsgi.input_terminated"):
+            data = environ["wsgi.input"].read()
+        else:
+            length = self.headers.get("Content-Length")
+            try:
+                data = self.rfile.read(int(length)) if length else b""
+            except ValueError:
+                data, self.close_connection = b"", True
+        environ["wsgi.input"] = io.BytesIO(data)
+        environ["CONTENT_LENGTH"] = str(len(data))
+        environ.pop("wsgi.input_terminated", None)
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
+
+        captured = {}
+
+        def start_response(status, headers, exc_info=None):
+            if exc_info and captured.get("sent"):
+                raise exc_info[1].with_traceback(exc_info[2])
+            captured["status"], captured["headers"] = status, headers
+            return lambda chunk: captured.setdefault("extra", []).append(chunk)
+
+        try:
+            result = self.server.app(environ, start_response)
+            try:
+                body = b"".join(result)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+            body = b"".join(captured.get("extra", [])) + body
+        except Exception:  # pylint: disable=broad-except
+            LOG.exception("error while handling %s %s", self.command, self.path)
+            captured = {"status": "500 INTERNAL SERVER ERROR", "headers": [("Content-Type", "application/json")]}
+            body = b'{"status": 500, "message": "simulator internal error"}'
+            self.close_connection = True
+
+        if environ.get("sim.reset"):
+            self.abort_connection()
+            return
+
+        status = captured["status"]
+        code = int(status.split(None, 1)[0])
+        lines = ["HTTP/1.1 %s" % status]
+        has_length = False
+        for key, value in captured["headers"]:
+            lowered = key.lower()
+            if lowered == "content-length":
+                has_length = True
+                value = str(len(body)) if self.command != "HEAD" else value
+            elif lowered in ("connection", "transfer-encoding"):
+                continue
+            lines.append("%s: %s" % (key, value))
+        if code in (204, 304) or 100 <= code < 200:
+            body = b""
+            lines = [line for line in lines if not line.lower().startswith("content-length:")]
+        elif not has_length:
+            lines.append("Content-Length: %d" % len(body))
+        lines.append("Date: %s" % self.date_time_string())
+        lines.append("Server: cloudops-orchestrator-simulator")
+        if self.close_connection:
+            lines.append("Connection: close")
+        if self.command == "HEAD":
+            body = b""
+        self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
+        self.wfile.flush()
+
+    def abort_connection(self):
+        """Close the TCP connection with a reset, sending nothing."""
+        self.close_connection = True
+        sock = self.connection
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+        try:
+            # Closing the raw descriptor skips the TLS close_notify, so the client sees a reset.
+            raw = socket.socket(fileno=sock.detach()) if hasattr(sock, "detach") else sock
+            raw.close()
+        except OSError:
+            pass
+
+    def log_request(self, code="-", size="-"):
+        """The simulator keeps its own request log (/_sim/requests); stderr stays quiet."""
+
+    def log_error(self, format, *args):  # pylint: disable=redefined-builtin
+        LOG.debug(format, *args)
+
+
+def build_server(host, port, app, ssl_context=None):
+    """A threaded werkzeug server bound to ``host:port`` (port 0 picks a free port)."""
+    server = make_server(host, port, app, threaded=True, request_handler=KeepAliveHandler, ssl_context=ssl_context)
+    server.daemon_threads = True
+    return server

@@ -1,0 +1,226 @@
+"""A small thread-safe document store on SQLite.
+
+Every simulated object (a vRO execution, a VCF task, a token ...) is a JSON document identified by
+``(kind, id)``. A few indexed columns (parent, state, sort_key, name, owner) let filtering, ordering and
+paging happen in SQL, so a page costs the same with 10 or 10,000 documents under one parent.
+
+One connection is shared by all threads behind a re-entrant lock: SQLite point reads are a few
+microseconds, so the lock is never the bottleneck of a Python HTTP server, and it makes
+``transaction()`` a true read-modify-write section across threads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import threading
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS docs (
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    parent TEXT,
+    state TEXT,
+    sort_key,
+    name TEXT,
+    owner TEXT,
+    body TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS docs_parent ON docs (kind, parent, sort_key);
+CREATE INDEX IF NOT EXISTS docs_state ON docs (kind, parent, state, sort_key);
+CREATE INDEX IF NOT EXISTS docs_owner ON docs (kind, parent, owner, sort_key);
+CREATE INDEX IF NOT EXISTS docs_name ON docs (kind, name);
+CREATE INDEX IF NOT EXISTS docs_kind_state ON docs (kind, state);
+CREATE TABLE IF NOT EXISTS counters (kind TEXT PRIMARY KEY, value INTEGER NOT NULL);
+"""
+
+_UNSET = object()
+
+
+class Store:
+    """Thread-safe generic document store persisted in one SQLite file (WAL mode).
+
+    ``put`` upserts, ``get``/``delete`` address one document, ``query``/``count`` filter on the indexed
+    columns. ``transaction()`` serialises read-modify-write sequences across threads; calls made inside it
+    by the same thread join the transaction.
+    """
+
+    def __init__(self, path):
+        self.path = str(path)
+        directory = os.path.dirname(os.path.abspath(self.path))
+        os.makedirs(directory, exist_ok=True)
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA busy_timeout=10000")
+        self._db.executescript(_SCHEMA)
+
+    # -- transactions -------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self):
+        """Hold the store lock and one SQLite transaction; nested use joins the outer one."""
+        with self._lock:
+            outer = self._depth == 0
+            if outer:
+                self._db.execute("BEGIN IMMEDIATE")
+            self._depth += 1
+            try:
+                yield self
+            except BaseException:
+                self._depth -= 1
+                if outer:
+                    self._db.execute("ROLLBACK")
+                raise
+            self._depth -= 1
+            if outer:
+                self._db.execute("COMMIT")
+
+    # -- single documents ---------------------------------------------------------------------------
+    def put(self, kind, id, body, parent=None, state=None, sort_key=None, name=None, owner=None):  # pylint: disable=redefined-builtin
+        """Insert or replace document ``(kind, id)`` with its indexed columns."""
+        text = json.dumps(body, separators=(",", ":"))
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO docs (kind, id, parent, state, sort_key, name, owner, body) VALUES (?,?,?,?,?,?,?,?)",
+                (kind, str(id), _s(parent), _s(state), sort_key, _s(name), _s(owner), text),
+            )
+
+    def get(self, kind, id):  # pylint: disable=redefined-builtin
+        """Return the body of ``(kind, id)`` or None."""
+        with self._lock:
+            row = self._db.execute("SELECT body FROM docs WHERE kind=? AND id=?", (kind, str(id))).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def delete(self, kind, id):  # pylint: disable=redefined-builtin
+        """Delete ``(kind, id)``; True when something was deleted."""
+        with self._lock:
+            cur = self._db.execute("DELETE FROM docs WHERE kind=? AND id=?", (kind, str(id)))
+        return cur.rowcount > 0
+
+    def delete_where(self, kind, parent=_UNSET):
+        """Delete every document of ``kind`` (optionally only under ``parent``); returns the number deleted."""
+        sql, args = "DELETE FROM docs WHERE kind=?", [kind]
+        if parent is not _UNSET:
+            sql += " AND parent IS ?"
+            args.append(_s(parent))
+        with self._lock:
+            return self._db.execute(sql, args).rowcount
+
+    # -- queries ------------------------------------------------------------------------------------
+    @staticmethod
+    def _where(kind, parent=_UNSET, states=None, name=None, owner=None, sort_after=None, sort_before=None,
+               name_contains=None, ids=None):
+        clauses, args = ["kind=?"], [kind]
+        if parent is not _UNSET and parent is not None:
+            clauses.append("parent=?")
+            args.append(_s(parent))
+        if states is not None:
+            states = [states] if isinstance(states, str) else list(states)
+            if not states:
+                clauses.append("0")
+            else:
+                clauses.append("state IN (%s)" % ",".join("?" * len(states)))
+                args.extend(states)
+        if name is not None:
+            clauses.append("name=?")
+            args.append(name)
+        if name_contains is not None:
+            clauses.append("instr(lower(name), lower(?)) > 0")
+            args.append(name_contains)
+        if owner is not None:
+            clauses.append("owner=?")
+            args.append(owner)
+        if sort_after is not None:
+            clauses.append("sort_key>?")
+            args.append(sort_after)
+        if sort_before is not None:
+            clauses.append("sort_key<?")
+            args.append(sort_before)
+        if ids is not None:
+            ids = [str(i) for i in ids]
+            if not ids:
+                clauses.append("0")
+            else:
+                clauses.append("id IN (%s)" % ",".join("?" * len(ids)))
+                args.extend(ids)
+        return " AND ".join(clauses), args
+
+    def query(self, kind, parent=None, states=None, name=None, owner=None, sort_after=None, sort_before=None,
+              limit=None, offset=0, descending=True, name_contains=None, ids=None):
+        """Return ``(bodies, total)``: one page of matching documents ordered by sort_key, and the match count.
+
+        ``states`` is a list (or one string); ``name`` matches exactly, ``name_contains`` case-insensitively;
+        ``sort_after``/``sort_before`` are exclusive bounds on sort_key. ``limit=None`` returns all.
+        """
+        where, args = self._where(kind, parent, states, name, owner, sort_after, sort_before, name_contains, ids)
+        order = "DESC" if descending else "ASC"
+        sql = "SELECT body FROM docs WHERE %s ORDER BY sort_key %s, id %s" % (where, order, order)
+        page_args = list(args)
+        if limit is not None or offset:
+            sql += " LIMIT ? OFFSET ?"
+            page_args += [-1 if limit is None else int(limit), max(0, int(offset or 0))]
+        with self._lock:
+            rows = self._db.execute(sql, page_args).fetchall()
+            total = self._db.execute("SELECT COUNT(*) FROM docs WHERE " + where, args).fetchone()[0]
+        return [json.loads(r[0]) for r in rows], total
+
+    def count(self, kind, parent=None, states=None, name=None, owner=None, sort_after=None, sort_before=None,
+              name_contains=None, ids=None):
+        """Number of documents matching the same filters as ``query``."""
+        where, args = self._where(kind, parent, states, name, owner, sort_after, sort_before, name_contains, ids)
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM docs WHERE " + where, args).fetchone()[0]
+
+    def ids(self, kind, states=None, parent=None):
+        """All ids of ``kind`` (optionally filtered by state/parent), cheap: no bodies are decoded."""
+        where, args = self._where(kind, parent, states)
+        with self._lock:
+            return [r[0] for r in self._db.execute("SELECT id FROM docs WHERE " + where, args).fetchall()]
+
+    def put_many(self, items):
+        """Bulk upsert: ``items`` yields ``(kind, id, body, parent, state, sort_key, name, owner)`` tuples."""
+        rows = [(k, str(i), _s(p), _s(st), sk, _s(n), _s(o), json.dumps(b, separators=(",", ":")))
+                for (k, i, b, p, st, sk, n, o) in items]
+        with self.transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO docs (kind, id, parent, state, sort_key, name, owner, body) VALUES (?,?,?,?,?,?,?,?)",
+                rows,
+            )
+
+    # -- counters -----------------------------------------------------------------------------------
+    def next_id(self, kind):
+        """Monotonic integer counter per ``kind`` (starts at 1), persisted."""
+        with self._lock:
+            row = self._db.execute(
+                "INSERT INTO counters (kind, value) VALUES (?, 1) ON CONFLICT(kind) DO UPDATE SET value=value+1 RETURNING value",
+                (kind,),
+            ).fetchone()
+        return row[0]
+
+    def is_empty(self):
+        """True when no document is stored (a fresh data directory)."""
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM docs LIMIT 1").fetchone() is None
+
+    def reset(self, keep_kinds=()):
+        """Delete every document and counter, except documents of ``keep_kinds``."""
+        with self.transaction():
+            if keep_kinds:
+                self._db.execute("DELETE FROM docs WHERE kind NOT IN (%s)" % ",".join("?" * len(keep_kinds)), list(keep_kinds))
+            else:
+                self._db.execute("DELETE FROM docs")
+            self._db.execute("DELETE FROM counters")
+
+    def close(self):
+        """Close the database (the store is unusable afterwards)."""
+        with self._lock:
+            self._db.close()
+
+
+def _s(value):
+    return None if value is None else str(value)
