@@ -1,0 +1,717 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""vRO parameter encoder and decoder: plain YAML values <-> typed vRO JSON. Internal use only.
+
+The encoder takes a workflow's declared ``input-parameters`` (``[{name, type, ...}]``) and a mapping of
+plain values, and returns the ``parameters`` list of an execution-context. The decoder reads the same
+table backwards and accepts every shape real servers send (``property``/``properties``,
+``mime-content``/``content``, ISO dates and epoch milliseconds).
+
+Conversion rules (documented for users in the module docs):
+
+- ``string``, ``SecureString``, ``EncryptedString``, ``Regexp``: a string; integers and floats are
+  converted with ``str()``; booleans are refused (YAML turns an unquoted ``yes`` into ``true``).
+- ``number``: an integer or a float, or a string holding a decimal number; booleans are refused.
+  Integral numbers decode back to integers (vRO echoes ``20`` as ``20.0``).
+- ``boolean``: ``true``/``false``, or one of the strings ``true``, ``false``, ``yes``, ``no``, ``on``,
+  ``off`` (any case); numbers are refused.
+- ``Date``: an ISO-8601 string, a date or a datetime; no zone means UTC. Sent and returned as
+  ``YYYY-MM-DDTHH:MM:SS.mmmZ``.
+- ``Array/T``: a list, each element encoded as ``T`` (arrays nest).
+- ``Properties``: a mapping; each value is typed from its YAML kind (string, number, boolean, list,
+  mapping, date); null values are left out.
+- ``CompositeType(a:string,b:number):Name``: a mapping of the declared fields, each encoded by its field type.
+- SDK objects (``PLUGIN:Type``): ``{type, id}`` (``type`` defaults to the declared one, optional
+  ``display_value`` and ``href``) or a plain id string.
+- ``MimeAttachment``: ``{name, mime_type, content}`` (text), ``{name, mime_type, content_base64}`` or
+  ``{name, mime_type, src}`` (a file on the host the module runs on).
+- ``Any``: typed from the YAML kind, as for Properties values.
+- Any other type name cannot be encoded from plain YAML: give it in ``raw_inputs`` instead.
+- An input whose value is null is not sent.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import copy
+import datetime
+import difflib
+import re
+
+SECRET_MASK = '********'
+
+# Wire value kinds of the vRO "Value" union, by our internal kind name.
+_WIRE_KIND = {
+    'string': 'string',
+    'number': 'number',
+    'boolean': 'boolean',
+    'secure': 'secure-string',
+    'encrypted': 'encrypted-string',
+    'date': 'date',
+    'regex': 'regex',
+    'array': 'array',
+    'properties': 'properties',
+    'composite': 'composite',
+    'sdk': 'sdk-object',
+    'mime': 'mime-attachment',
+}
+
+# Declared scalar type names (vRO spells them inconsistently: 'string' but 'Date'), matched case-insensitively.
+_SIMPLE_TYPES = {
+    'string': 'string',
+    'number': 'number',
+    'boolean': 'boolean',
+    'securestring': 'secure',
+    'encryptedstring': 'encrypted',
+    'date': 'date',
+    'regexp': 'regex',
+    'properties': 'properties',
+    'mimeattachment': 'mime',
+    'any': 'any',
+}
+
+_SDK_TYPE = re.compile(r'^[A-Za-z_][\w.-]*:[A-Za-z_][\w.$-]*$')
+_NUMBER = re.compile(r'^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$')
+_ISO_DATE = re.compile(
+    r'^\s*(\d{4})-(\d{2})-(\d{2})'
+    r'(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?'
+    r'\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?\s*$'
+)
+_TRUE_STRINGS = frozenset(('true', 'yes', 'on'))
+_FALSE_STRINGS = frozenset(('false', 'no', 'off'))
+_MIME_KEYS = ('name', 'mime_type', 'content', 'content_base64', 'src')
+_SDK_KEYS = ('type', 'id', 'display_value', 'href')
+
+
+class EncodeError(ValueError):
+    """A value that cannot be encoded as its declared type, or an input the workflow does not declare.
+
+    ``input`` is the input's path (``disks[2]``, ``labels.env``), ``type_name`` the declared vRO type and
+    ``kind`` the kind of the YAML value (``a boolean``, ``a mapping`` ...); any may be None.
+    """
+
+    def __init__(self, message, input=None, type_name=None, kind=None):  # pylint: disable=redefined-builtin
+        super(EncodeError, self).__init__(message)
+        self.input = input
+        self.type_name = type_name
+        self.kind = kind
+
+
+class VroType(object):
+    """A parsed vRO type name.
+
+    ``kind`` is one of string, number, boolean, secure, encrypted, date, regex, array, properties,
+    composite, sdk, mime, any, unknown. ``element`` is the element VroType of an array; ``fields`` the
+    ordered ``[(name, VroType)]`` of a composite; ``name`` the type name as declared.
+    """
+
+    __slots__ = ('kind', 'name', 'element', 'fields')
+
+    def __init__(self, kind, name, element=None, fields=None):
+        self.kind = kind
+        self.name = name
+        self.element = element
+        self.fields = fields
+
+    def __repr__(self):
+        return 'VroType(%r, %r)' % (self.kind, self.name)
+
+
+def _split_top_level(text, sep):
+    """Split on ``sep`` outside parentheses."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == '(':
+            depth += 1
+        elif ch == ')':
+            depth -= 1
+        elif ch == sep and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+def parse_type(type_name):
+    """Parse a declared vRO type name into a VroType (never raises; odd names become kind 'unknown')."""
+    name = (type_name or '').strip()
+    if name.startswith('Array/') or name.lower().startswith('array/'):
+        return VroType('array', name, element=parse_type(name[6:]))
+    if name.lower() == 'array':
+        return VroType('array', name, element=VroType('any', 'Any'))
+    if name.startswith('CompositeType(') and ')' in name:
+        depth = 0
+        close = -1
+        for i in range(len('CompositeType'), len(name)):
+            if name[i] == '(':
+                depth += 1
+            elif name[i] == ')':
+                depth -= 1
+                if depth == 0:
+                    close = i
+                    break
+        if close < 0:
+            return VroType('unknown', name)
+        fields = []
+        body = name[len('CompositeType('):close]
+        for part in _split_top_level(body, ','):
+            part = part.strip()
+            if not part:
+                continue
+            field_name, sep, field_type = part.partition(':')
+            if not sep:
+                return VroType('unknown', name)
+            fields.append((field_name.strip(), parse_type(field_type)))
+        return VroType('composite', name, fields=fields)
+    simple = _SIMPLE_TYPES.get(name.lower())
+    if simple:
+        return VroType(simple, name)
+    if _SDK_TYPE.match(name):
+        return VroType('sdk', name)
+    return VroType('unknown', name)
+
+
+def value_kind(value):
+    """Describe the kind of a YAML value for error messages (never the value itself)."""
+    if value is None:
+        return 'null'
+    if isinstance(value, bool):
+        return 'a boolean'
+    if isinstance(value, int):
+        return 'an integer'
+    if isinstance(value, float):
+        return 'a float'
+    if isinstance(value, str):
+        return 'a string'
+    if isinstance(value, datetime.datetime):
+        return 'a datetime'
+    if isinstance(value, datetime.date):
+        return 'a date'
+    if isinstance(value, dict):
+        return 'a mapping'
+    if isinstance(value, (list, tuple)):
+        return 'a list'
+    if isinstance(value, bytes):
+        return 'bytes'
+    return 'a %s' % type(value).__name__
+
+
+def _fail(path, vtype, value, why=None):
+    kind = value_kind(value)
+    msg = "input '%s' is declared as %s but the value is %s" % (path, vtype.name, kind)
+    if why:
+        msg += ': %s' % why
+    raise EncodeError(msg, input=path, type_name=vtype.name, kind=kind)
+
+
+# ---------------------------------------------------------------- dates
+
+def parse_date(value):
+    """Return an aware UTC datetime for an ISO-8601 string, a date or a datetime; None if unparseable.
+
+    A value without a zone is taken as UTC.
+    """
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            return value.replace(tzinfo=datetime.timezone.utc)
+        return value.astimezone(datetime.timezone.utc)
+    if isinstance(value, datetime.date):
+        return datetime.datetime(value.year, value.month, value.day, tzinfo=datetime.timezone.utc)
+    if not isinstance(value, str):
+        return None
+    m = _ISO_DATE.match(value)
+    if not m:
+        return None
+    year, month, day, hour, minute, second, frac, zone = m.groups()
+    micro = int((frac or '0')[:6].ljust(6, '0'))
+    tz = datetime.timezone.utc
+    if zone and zone not in ('Z', 'z'):
+        sign = -1 if zone[0] == '-' else 1
+        digits = zone[1:].replace(':', '')
+        offset = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
+        tz = datetime.timezone(sign * offset)
+    try:
+        parsed = datetime.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+                                   int(second or 0), micro, tzinfo=tz)
+    except ValueError:
+        return None
+    return parsed.astimezone(datetime.timezone.utc)
+
+
+def format_date(moment):
+    """Format an aware datetime as vRO's canonical ``YYYY-MM-DDTHH:MM:SS.mmmZ`` (UTC)."""
+    moment = moment.astimezone(datetime.timezone.utc)
+    return moment.strftime('%Y-%m-%dT%H:%M:%S') + '.%03dZ' % (moment.microsecond // 1000)
+
+
+def decode_date(raw):
+    """Decode a date as servers send it (ISO string, or epoch milliseconds on old servers) to canonical ISO.
+
+    Returns the input unchanged when it cannot be read, and None for None.
+    """
+    if raw is None or raw == '':
+        return None
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, (int, float)) or (isinstance(raw, str) and raw.strip().lstrip('-').isdigit()):
+        try:
+            moment = datetime.datetime.fromtimestamp(float(raw) / 1000.0, tz=datetime.timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return raw
+        return format_date(moment)
+    parsed = parse_date(raw)
+    return format_date(parsed) if parsed else raw
+
+
+# ---------------------------------------------------------------- encoding
+
+def _text(path, vtype, value):
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        _fail(path, vtype, value, 'quote the value to send it as text' if isinstance(value, bool) else None)
+    return str(value)
+
+
+def _number(path, vtype, value):
+    if isinstance(value, bool):
+        _fail(path, vtype, value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value != value or value in (float('inf'), float('-inf')):
+            _fail(path, vtype, value, 'NaN and infinity cannot be sent')
+        return value
+    if isinstance(value, str) and _NUMBER.match(value):
+        text = value.strip()
+        if re.match(r'^[+-]?\d+$', text):
+            return int(text)
+        return float(text)
+    _fail(path, vtype, value, 'expected a number' if isinstance(value, str) else None)
+    return None  # unreachable
+
+
+def _boolean(path, vtype, value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        low = value.strip().lower()
+        if low in _TRUE_STRINGS:
+            return True
+        if low in _FALSE_STRINGS:
+            return False
+        _fail(path, vtype, value, 'expected true/false, yes/no or on/off')
+    _fail(path, vtype, value)
+    return None  # unreachable
+
+
+def _date(path, vtype, value):
+    parsed = parse_date(value)
+    if parsed is None:
+        if isinstance(value, str):
+            _fail(path, vtype, value, "'%s' is not an ISO-8601 date such as 2026-01-31T10:00:00Z" % value[:40])
+        _fail(path, vtype, value, 'give an ISO-8601 string such as 2026-01-31T10:00:00Z')
+    return format_date(parsed)
+
+
+def infer_value(value, path='value'):
+    """Encode a value whose vRO type is not declared (Properties values, Any), typed from its YAML kind.
+
+    Returns None for None (the caller leaves the entry out).
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return {'boolean': {'value': value}}
+    if isinstance(value, (int, float)):
+        return {'number': {'value': _number(path, VroType('number', 'number'), value)}}
+    if isinstance(value, str):
+        return {'string': {'value': value}}
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return {'date': {'value': format_date(parse_date(value))}}
+    if isinstance(value, (list, tuple)):
+        elements = []
+        for i, item in enumerate(value):
+            encoded = infer_value(item, '%s[%d]' % (path, i))
+            if encoded is None:
+                raise EncodeError("input '%s[%d]' is null; arrays cannot hold null elements" % (path, i),
+                                  input='%s[%d]' % (path, i), type_name='Any', kind='null')
+            elements.append(encoded)
+        return {'array': {'elements': elements}}
+    if isinstance(value, dict):
+        return {'properties': {'property': _properties(path, value)}}
+    kind = value_kind(value)
+    raise EncodeError("input '%s' is %s, which has no vRO equivalent" % (path, kind), input=path, type_name='Any', kind=kind)
+
+
+def _properties(path, mapping):
+    entries = []
+    for key, item in mapping.items():
+        encoded = infer_value(item, '%s.%s' % (path, key))
+        if encoded is not None:
+            entries.append({'key': str(key), 'value': encoded})
+    return entries
+
+
+def _suggest(name, candidates):
+    """Return a close match for name among candidates, preferring a case-only difference."""
+    for candidate in candidates:
+        if candidate.lower() == name.lower():
+            return candidate
+    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _composite(path, vtype, value):
+    if not isinstance(value, dict):
+        _fail(path, vtype, value, 'give a mapping of its fields: %s' % ', '.join(f for f, _t in vtype.fields))
+    declared = dict(vtype.fields)
+    for key in value:
+        if key not in declared:
+            hint = _suggest(str(key), declared)
+            raise EncodeError(
+                "input '%s' (%s) has no field '%s'%s; its fields are: %s" % (
+                    path, vtype.name, key, "; did you mean '%s'?" % hint if hint else '',
+                    ', '.join(f for f, _t in vtype.fields)),
+                input='%s.%s' % (path, key), type_name=vtype.name, kind=value_kind(value[key]))
+    props = []
+    for field, ftype in vtype.fields:
+        if value.get(field) is None:
+            continue
+        props.append({'id': field, 'value': encode_value(ftype, value[field], '%s.%s' % (path, field))})
+    return {'type': vtype.name, 'property': props}
+
+
+def _sdk_object(path, vtype, value):
+    if isinstance(value, str):
+        if not value:
+            _fail(path, vtype, value, 'the object id is empty')
+        return {'type': vtype.name, 'id': value}
+    if isinstance(value, dict):
+        unknown = [k for k in value if k not in _SDK_KEYS]
+        if unknown or not value.get('id'):
+            _fail(path, vtype, value, 'give a plain id string or a mapping with id and optionally type, display_value, href'
+                  + (' (unknown keys: %s)' % ', '.join(sorted(str(k) for k in unknown)) if unknown else ''))
+        out = {'type': value.get('type') or vtype.name, 'id': str(value['id'])}
+        if value.get('display_value') is not None:
+            out['displayValue'] = value['display_value']
+        if value.get('href') is not None:
+            out['href'] = value['href']
+        return out
+    _fail(path, vtype, value, 'give a plain id string or {type, id}')
+    return None  # unreachable
+
+
+def _read_file(path):
+    with open(path, 'rb') as handle:
+        return handle.read()
+
+
+def _mime(path, vtype, value, read_file):
+    if not isinstance(value, dict):
+        _fail(path, vtype, value, 'give {name, mime_type, content} or {name, mime_type, src}')
+    unknown = [k for k in value if k not in _MIME_KEYS]
+    if unknown:
+        _fail(path, vtype, value, 'unknown keys %s; allowed: %s' % (', '.join(sorted(str(k) for k in unknown)), ', '.join(_MIME_KEYS)))
+    sources = [k for k in ('content', 'content_base64', 'src') if value.get(k) is not None]
+    if len(sources) != 1:
+        _fail(path, vtype, value, 'give exactly one of content, content_base64 and src')
+    source = sources[0]
+    if source == 'content':
+        content = value['content']
+        if not isinstance(content, str):
+            _fail(path, vtype, content, 'content must be text; use content_base64 or src for binary data')
+        payload = base64.b64encode(content.encode('utf-8')).decode('ascii')
+    elif source == 'content_base64':
+        try:
+            base64.b64decode(value['content_base64'], validate=True)
+        except (binascii.Error, ValueError, TypeError):
+            _fail(path, vtype, value, 'content_base64 is not valid base64')
+        payload = value['content_base64']
+        if isinstance(payload, bytes):
+            payload = payload.decode('ascii')
+    else:
+        try:
+            payload = base64.b64encode((read_file or _read_file)(value['src'])).decode('ascii')
+        except (IOError, OSError) as exc:
+            raise EncodeError("input '%s' (MimeAttachment): cannot read src '%s': %s" % (path, value['src'], exc),
+                              input=path, type_name=vtype.name, kind='a mapping')
+    name = value.get('name')
+    if not name and source == 'src':
+        name = str(value['src']).replace('\\', '/').rsplit('/', 1)[-1]
+    if not name:
+        _fail(path, vtype, value, 'name is required')
+    return {'name': name, 'mime-type': value.get('mime_type') or 'application/octet-stream', 'mime-content': payload}
+
+
+def encode_value(vtype, value, path='value', read_file=None):
+    """Encode one plain value as the vRO wire value of ``vtype`` (a VroType or a type name).
+
+    Raises EncodeError naming ``path``, the declared type and the value's kind.
+    """
+    if not isinstance(vtype, VroType):
+        vtype = parse_type(vtype)
+    kind = vtype.kind
+    if kind in ('string', 'secure', 'encrypted', 'regex'):
+        return {_WIRE_KIND[kind]: {'value': _text(path, vtype, value)}}
+    if kind == 'number':
+        return {'number': {'value': _number(path, vtype, value)}}
+    if kind == 'boolean':
+        return {'boolean': {'value': _boolean(path, vtype, value)}}
+    if kind == 'date':
+        return {'date': {'value': _date(path, vtype, value)}}
+    if kind == 'array':
+        if not isinstance(value, (list, tuple)):
+            _fail(path, vtype, value, 'give a list')
+        elements = []
+        for i, item in enumerate(value):
+            item_path = '%s[%d]' % (path, i)
+            if item is None:
+                raise EncodeError("input '%s' is null; arrays cannot hold null elements" % item_path,
+                                  input=item_path, type_name=vtype.element.name, kind='null')
+            elements.append(encode_value(vtype.element, item, item_path, read_file))
+        return {'array': {'elements': elements}}
+    if kind == 'properties':
+        if not isinstance(value, dict):
+            _fail(path, vtype, value, 'give a mapping')
+        return {'properties': {'property': _properties(path, value)}}
+    if kind == 'composite':
+        return {'composite': _composite(path, vtype, value)}
+    if kind == 'sdk':
+        return {'sdk-object': _sdk_object(path, vtype, value)}
+    if kind == 'mime':
+        return {'mime-attachment': _mime(path, vtype, value, read_file)}
+    if kind == 'any':
+        return infer_value(value, path)
+    raise EncodeError(
+        "input '%s' has type '%s', which cannot be encoded from a plain value; give it in raw_inputs as "
+        "{name, type, value} with the value in vRO's JSON form" % (path, vtype.name),
+        input=path, type_name=vtype.name, kind=value_kind(value))
+
+
+def encode_parameters(declared_params, inputs, context_name, read_file=None, raw_inputs=None, context_kind='workflow'):
+    """Encode ``inputs`` (name -> plain value) against ``declared_params`` into execution-context parameters.
+
+    ``declared_params`` is the definition's ``input-parameters`` list (``[{name, type, ...}]``);
+    ``context_name`` names the workflow (or other owner, see ``context_kind``) in error messages.
+    ``raw_inputs`` (``[{name, type, value[, scope]}]``) are appended verbatim after a shape check; an
+    input given in both places is an error. Inputs whose value is None are left out.
+    Returns ``[{name, type, scope: 'local', value}]`` in the order of the declaration.
+    Raises EncodeError before anything is sent: an unknown input name (with a suggestion), or a value
+    that its declared type cannot hold.
+    """
+    inputs = inputs or {}
+    if not isinstance(inputs, dict):
+        raise EncodeError('inputs must be a mapping of input names to values, not %s' % value_kind(inputs))
+    declared = []
+    types = {}
+    for param in declared_params or []:
+        declared.append(param['name'])
+        types[param['name']] = param.get('type') or 'string'
+    raw_names = set()
+    for item in raw_inputs or []:
+        if not isinstance(item, dict) or not item.get('name') or 'value' not in item:
+            raise EncodeError('each raw_inputs entry needs at least name and value, in vRO JSON form: '
+                              '{name, type, value: {string: {value: ...}}}')
+        raw_names.add(item['name'])
+    for name in inputs:
+        if name in types:
+            continue
+        hint = _suggest(str(name), declared)
+        label = "%s '%s'" % (context_kind, context_name)
+        if hint and hint.lower() == str(name).lower():
+            msg = "%s has no input '%s'; did you mean '%s'? vRO input names are case sensitive" % (label, name, hint)
+        elif hint:
+            msg = "%s has no input '%s'; did you mean '%s'?" % (label, name, hint)
+        elif declared:
+            msg = "%s has no input '%s'; its inputs are: %s" % (label, name, ', '.join(declared))
+        else:
+            msg = "%s has no input '%s'; it declares no inputs" % (label, name)
+        raise EncodeError(msg, input=str(name))
+    both = sorted(set(inputs) & raw_names)
+    if both:
+        raise EncodeError('input %s is given in both inputs and raw_inputs; give it once' % ', '.join("'%s'" % n for n in both),
+                          input=both[0])
+    params = []
+    for name in declared:
+        if name not in inputs or inputs[name] is None:
+            continue
+        vtype = parse_type(types[name])
+        try:
+            value = encode_value(vtype, inputs[name], name, read_file)
+        except EncodeError as exc:
+            raise EncodeError("%s '%s': %s" % (context_kind, context_name, exc), exc.input, exc.type_name, exc.kind)
+        params.append({'name': name, 'type': types[name], 'scope': 'local', 'value': value})
+    for item in raw_inputs or []:
+        param = dict(item)
+        param.setdefault('scope', 'local')
+        if not param.get('type') and param['name'] in types:
+            param['type'] = types[param['name']]
+        params.append(param)
+    return params
+
+
+# ---------------------------------------------------------------- decoding
+
+def _first(mapping, *keys):
+    for key in keys:
+        if key in mapping and mapping[key] is not None:
+            return mapping[key]
+    return None
+
+
+def _decode_number(raw):
+    if isinstance(raw, str):
+        try:
+            raw = float(raw)
+        except ValueError:
+            return raw
+    if isinstance(raw, float) and raw.is_integer() and abs(raw) < 2 ** 53:
+        return int(raw)
+    return raw
+
+
+def _decode_mime(body):
+    content = _first(body, 'mime-content', 'content', 'mimeContent')
+    out = {'name': body.get('name'), 'mime_type': _first(body, 'mime-type', 'mimeType', 'mime_type')}
+    if content is None:
+        out['content'] = None
+        return out
+    try:
+        data = base64.b64decode(content)
+        out['content'] = data.decode('utf-8')
+    except (binascii.Error, ValueError, TypeError):
+        out['content_base64'] = content
+    return out
+
+
+def decode_value(value, mask_secrets=True):
+    """Decode one vRO wire value (``{"kind": {...}}``) into a plain value.
+
+    Secure strings become ``********`` when ``mask_secrets``. Unknown kinds come back unchanged;
+    an empty or missing value is None.
+    """
+    if not isinstance(value, dict) or not value:
+        return None if value in (None, {}) else value
+    kind = None
+    for key in value:
+        if key != 'objectType':
+            kind = key
+            break
+    if kind is None:
+        return None
+    body = value[kind]
+    if kind in ('string', 'regex', 'encrypted-string'):
+        return body.get('value') if isinstance(body, dict) else body
+    if kind == 'secure-string':
+        plain = body.get('value') if isinstance(body, dict) else body
+        return SECRET_MASK if mask_secrets and plain is not None else plain
+    if kind == 'number':
+        return _decode_number(body.get('value') if isinstance(body, dict) else body)
+    if kind == 'boolean':
+        raw = body.get('value') if isinstance(body, dict) else body
+        if isinstance(raw, str):
+            return raw.strip().lower() == 'true'
+        return raw
+    if kind == 'date':
+        return decode_date(body.get('value') if isinstance(body, dict) else body)
+    if kind == 'array':
+        elements = _first(body, 'elements', 'element') if isinstance(body, dict) else body
+        return [decode_value(item, mask_secrets) for item in (elements or [])]
+    if kind == 'properties':
+        entries = _first(body, 'property', 'properties') if isinstance(body, dict) else body
+        return dict((entry.get('key'), decode_value(entry.get('value'), mask_secrets)) for entry in (entries or []))
+    if kind == 'composite':
+        entries = _first(body, 'property', 'properties', 'CompositeObjectValue') or []
+        return dict((entry.get('id'), decode_value(entry.get('value'), mask_secrets)) for entry in entries)
+    if kind == 'sdk-object':
+        return {'type': body.get('type'), 'id': body.get('id')}
+    if kind == 'mime-attachment':
+        return _decode_mime(body)
+    return value
+
+
+def parameter_list(container, key='input'):
+    """Return a run's or definition's parameter list, accepting ``input-parameters`` and ``inputParameters``.
+
+    ``key`` is ``input`` or ``output``; returns [] when absent.
+    """
+    if not isinstance(container, dict):
+        return []
+    found = _first(container, '%s-parameters' % key, '%sParameters' % key, '%s_parameters' % key)
+    if isinstance(found, dict):
+        # XML-born shapes wrap the list: {"parameter": [...]}
+        found = _first(found, 'parameter', 'parameters') or []
+    return found or []
+
+
+def decode_parameters(params, mask_secrets=True):
+    """Decode a parameter list (``[{name, type, value}]``) into ``{name: plain value}``.
+
+    SecureString values (by wire kind or declared type) are masked when ``mask_secrets``.
+    """
+    out = {}
+    for param in params or []:
+        value = decode_value(param.get('value'), mask_secrets)
+        if mask_secrets and value is not None and str(param.get('type', '')).lower() == 'securestring':
+            value = SECRET_MASK
+        out[param.get('name')] = value
+    return out
+
+
+def _mask_value(value):
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for kind, body in value.items():
+        if kind == 'secure-string' and isinstance(body, dict):
+            body = dict(body, value=SECRET_MASK)
+        elif kind == 'array' and isinstance(body, dict):
+            body = dict(body, elements=[_mask_value(v) for v in body.get('elements') or []])
+        elif kind in ('properties', 'composite') and isinstance(body, dict):
+            body = dict(body)
+            for list_key in ('property', 'properties'):
+                if isinstance(body.get(list_key), list):
+                    body[list_key] = [dict(e, value=_mask_value(e.get('value'))) for e in body[list_key]]
+        out[kind] = body
+    return out
+
+
+def mask_parameters(params):
+    """Return a deep copy of wire parameters with every secure-string value replaced by ``********``."""
+    masked = []
+    for param in params or []:
+        param = copy.deepcopy(param)
+        if str(param.get('type', '')).lower() == 'securestring' and isinstance(param.get('value'), dict):
+            param['value'] = {'secure-string': {'value': SECRET_MASK}}
+        else:
+            param['value'] = _mask_value(param.get('value'))
+        masked.append(param)
+    return masked
+
+
+def comparable_inputs(params):
+    """Reduce wire parameters to a value that is equal for runs started with the same inputs.
+
+    Used by reuse and by adoption after a lost answer. Values compare after decoding (so 20 equals 20.0
+    and an epoch-ms date equals its ISO form); null values are ignored. SecureString values cannot be
+    compared (servers do not echo them): only the set of secure input names that carry a value must match.
+    Returns ``(plain_inputs_without_secrets, frozenset_of_secure_names)``.
+    """
+    plain = {}
+    secure = set()
+    for param in params or []:
+        value = param.get('value')
+        is_secure = (str(param.get('type', '')).lower() == 'securestring'
+                     or (isinstance(value, dict) and 'secure-string' in value))
+        decoded = decode_value(value, mask_secrets=True)
+        if is_secure:
+            if decoded is not None and decoded != '':
+                secure.add(param.get('name'))
+            continue
+        if decoded is None:
+            continue
+        plain[param.get('name')] = decoded
+    return plain, frozenset(secure)
