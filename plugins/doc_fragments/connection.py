@@ -1,0 +1,210 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+
+class ModuleDocFragment:
+    """Connection options of the three products, documented once."""
+
+    VRO = r'''
+options:
+  url:
+    description:
+      - Base URL of the vRealize / Aria Orchestrator server, for example C(https://vro.example.com).
+      - The API path is added when missing, so a URL that already ends with it works too.
+      - Required. When unset, the E(VRO_URL) environment variable is used.
+    type: str
+  username:
+    description:
+      - User name to authenticate with.
+      - When unset, the E(VRO_USERNAME) environment variable is used.
+    type: str
+  password:
+    description:
+      - Password of O(username). Never logged, not even at C(-vvv).
+      - When unset, the E(VRO_PASSWORD) environment variable is used.
+    type: str
+  auth:
+    description:
+      - How to authenticate to vRO.
+      - V(basic) sends HTTP Basic with O(username) and O(password) (vRO 7.x, and 8.x with basic
+        authentication enabled).
+      - V(vra) logs in through vRA / Aria Automation (vRO 8.x embedded), with O(username) and O(password),
+        or exchanges O(token) as a vRA refresh token or console API token.
+      - V(token) sends O(token) as a ready bearer token.
+      - When unset, the E(VRO_AUTH) environment variable is used, then V(token) if only O(token) is set,
+        else V(basic).
+    type: str
+    choices: [basic, vra, token]
+  token:
+    description:
+      - A bearer token (O(auth=token)) or a vRA refresh / API token (O(auth=vra)). Never logged.
+      - When unset, the E(VRO_TOKEN) environment variable is used.
+    type: str
+  auth_domain:
+    description:
+      - The identity domain sent with a vRA login (O(auth=vra)), when the user is not in the default domain.
+      - When unset, the E(VRO_AUTH_DOMAIN) environment variable is used.
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the server's TLS certificate. Verification is on by default.
+      - Setting it to V(false) is insecure and produces a warning; prefer O(ca_path) for private CAs.
+      - When unset, the E(VRO_VALIDATE_CERTS) environment variable is used, then V(true).
+    type: bool
+  ca_path:
+    description:
+      - Path of a PEM CA bundle used to verify the server certificate, for servers signed by a private CA.
+      - When unset, the E(VRO_CA_PATH) environment variable is used, then the system trust store.
+    type: path
+  timeout:
+    description:
+      - Timeout of each HTTP request, in seconds.
+      - When unset, the E(VRO_TIMEOUT) environment variable is used, then V(30).
+    type: float
+  retries:
+    description:
+      - How many times an idempotent request is retried after a connection error or an HTTP 429, 502, 503
+        or 504, with exponential backoff and jitter (C(Retry-After) is honoured).
+      - A request that creates something (a C(POST)) is resent only when it provably never reached the server.
+      - When unset, the E(VRO_RETRIES) environment variable is used, then V(3).
+    type: int
+  use_proxy:
+    description:
+      - Whether to use the proxies set in the environment (C(https_proxy), C(no_proxy), ...).
+      - When unset, the E(VRO_USE_PROXY) environment variable is used, then V(true).
+    type: bool
+notes:
+  - Every connection option can be set once per play with
+    C(module_defaults) and the C(group/cloudops.orchestrator.vro) action group.
+requirements:
+  - requests
+'''
+
+    VCF = r'''
+options:
+  url:
+    description:
+      - Base URL of the SDDC Manager server, for example C(https://sddc-manager.example.com).
+      - The API path is added when missing, so a URL that already ends with it works too.
+      - Required. When unset, the E(VCF_URL) environment variable is used.
+    type: str
+  username:
+    description:
+      - User name to authenticate with.
+      - When unset, the E(VCF_USERNAME) environment variable is used.
+    type: str
+  password:
+    description:
+      - Password of O(username). Never logged, not even at C(-vvv).
+      - When unset, the E(VCF_PASSWORD) environment variable is used.
+    type: str
+  token:
+    description:
+      - A ready SDDC Manager access token, used instead of logging in with O(username) and O(password).
+        When O(username) and O(password) are also set, they are used to log in again once it expires.
+      - The collection normally logs in with C(POST /v1/tokens) and refreshes the access token before it
+        expires, so long waits outlive a token. Never logged.
+      - When unset, the E(VCF_TOKEN) environment variable is used.
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the server's TLS certificate. Verification is on by default.
+      - Setting it to V(false) is insecure and produces a warning; prefer O(ca_path) for private CAs.
+      - When unset, the E(VCF_VALIDATE_CERTS) environment variable is used, then V(true).
+    type: bool
+  ca_path:
+    description:
+      - Path of a PEM CA bundle used to verify the server certificate, for servers signed by a private CA.
+      - When unset, the E(VCF_CA_PATH) environment variable is used, then the system trust store.
+    type: path
+  timeout:
+    description:
+      - Timeout of each HTTP request, in seconds.
+      - When unset, the E(VCF_TIMEOUT) environment variable is used, then V(30).
+    type: float
+  retries:
+    description:
+      - How many times an idempotent request is retried after a connection error or an HTTP 429, 502, 503
+        or 504, with exponential backoff and jitter (C(Retry-After) is honoured).
+      - A request that creates something (a C(POST)) is resent only when it provably never reached the server.
+      - When unset, the E(VCF_RETRIES) environment variable is used, then V(3).
+    type: int
+  use_proxy:
+    description:
+      - Whether to use the proxies set in the environment (C(https_proxy), C(no_proxy), ...).
+      - When unset, the E(VCF_USE_PROXY) environment variable is used, then V(true).
+    type: bool
+notes:
+  - Every connection option can be set once per play with
+    C(module_defaults) and the C(group/cloudops.orchestrator.vcf) action group.
+requirements:
+  - requests
+'''
+
+    ICO = r'''
+options:
+  url:
+    description:
+      - Base URL of the IBM Cloud Orchestrator server, for example C(https://ico.example.com).
+      - The API path is added when missing, so a URL that already ends with it works too.
+      - Required. When unset, the E(ICO_URL) environment variable is used.
+    type: str
+  username:
+    description:
+      - User name to authenticate with.
+      - When unset, the E(ICO_USERNAME) environment variable is used.
+    type: str
+  password:
+    description:
+      - Password of O(username). Never logged, not even at C(-vvv).
+      - When unset, the E(ICO_PASSWORD) environment variable is used.
+    type: str
+  domain:
+    description:
+      - The Keystone domain of O(username), sent as the C(domainName) header.
+      - When unset, the E(ICO_DOMAIN) environment variable is used.
+    type: str
+  project:
+    description:
+      - The project to work in, sent as the C(projectName) header. Users other than C(admin) see only the
+        tasks of this project.
+      - When unset, the E(ICO_PROJECT) environment variable is used.
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the server's TLS certificate. Verification is on by default.
+      - Setting it to V(false) is insecure and produces a warning; prefer O(ca_path) for private CAs.
+      - When unset, the E(ICO_VALIDATE_CERTS) environment variable is used, then V(true).
+    type: bool
+  ca_path:
+    description:
+      - Path of a PEM CA bundle used to verify the server certificate, for servers signed by a private CA.
+      - When unset, the E(ICO_CA_PATH) environment variable is used, then the system trust store.
+    type: path
+  timeout:
+    description:
+      - Timeout of each HTTP request, in seconds.
+      - When unset, the E(ICO_TIMEOUT) environment variable is used, then V(30).
+    type: float
+  retries:
+    description:
+      - How many times an idempotent request is retried after a connection error or an HTTP 429, 502, 503
+        or 504, with exponential backoff and jitter (C(Retry-After) is honoured).
+      - A request that creates something (a C(POST)) is resent only when it provably never reached the server.
+      - When unset, the E(ICO_RETRIES) environment variable is used, then V(3).
+    type: int
+  use_proxy:
+    description:
+      - Whether to use the proxies set in the environment (C(https_proxy), C(no_proxy), ...).
+      - When unset, the E(ICO_USE_PROXY) environment variable is used, then V(true).
+    type: bool
+notes:
+  - Every connection option can be set once per play with
+    C(module_defaults) and the C(group/cloudops.orchestrator.ico) action group.
+requirements:
+  - requests
+'''

@@ -1,0 +1,472 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""HTTP client shared by every module of the collection.
+
+Internal use only: this file may change without notice between releases.
+
+One ``requests.Session`` per module run (keep-alive), TLS settings, retries with backoff for idempotent
+requests, one error type (:class:`ApiError`) for every failure, and a pagination helper for the three
+paging styles.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json as _json
+import random
+import re
+import time
+import traceback
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+except ImportError:  # pragma: no cover - reported through missing_required_lib
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+
+# Where each product's API lives below the server's root URL.
+API_PATHS = {'vro': '/vco/api', 'vcf': '/v1', 'ico': '/orchestrator/v2'}
+PRODUCT_NAMES = {'vro': 'vRO', 'vcf': 'SDDC Manager', 'ico': 'IBM Cloud Orchestrator'}
+
+RETRY_STATUSES = frozenset((429, 502, 503, 504))
+IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'))
+RETRY_AFTER_MAX = 120.0
+EXCERPT_LEN = 200
+HTML_HINT = 'the server returned an HTML page, often a proxy or load balancer error'
+_SECRET_QUERY = re.compile(r'([?&][^=&#]*(?:token|password|secret|key)[^=&#]*=)[^&#]*', re.IGNORECASE)
+_CONNECTION_PREFIX = re.compile(r'^<?\w*Connection(?:Pool)?\([^)]*\)>?: ')
+_USERINFO = re.compile(r'^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@')
+
+
+def safe_url(url):
+    """Return ``url`` without user info or secret-looking query values, for messages."""
+    if not url:
+        return url
+    url = _USERINFO.sub(r'\1', str(url))
+    return _SECRET_QUERY.sub(r'\1********', url)
+
+
+def redact(text, secrets):
+    """Replace every known secret in ``text`` by ``********``."""
+    if not text:
+        return text
+    for secret in secrets or ():
+        if secret and len(secret) >= 3:
+            text = text.replace(secret, '********')
+    return text
+
+
+class ApiError(Exception):
+    """Every failure of a request, mapped to one type.
+
+    ``kind`` is one of ``http``, ``connection``, ``timeout``, ``tls``, ``json``, ``html``, ``auth``,
+    ``validation`` or ``config``. ``details['sent']`` is true when a request may have reached the server
+    before its answer was lost.
+    """
+
+    def __init__(self, message, kind='http', status=None, method=None, url=None, server_message=None,
+                 details=None, body_excerpt=None, attempts=None, hint=None):
+        self.message = message
+        self.kind = kind
+        self.status = status
+        self.method = method
+        self.url = safe_url(url)
+        self.server_message = server_message
+        self.details = details or {}
+        self.body_excerpt = body_excerpt
+        self.attempts = attempts
+        self.hint = hint
+        super().__init__(message)
+
+    def __str__(self):
+        parts = []
+        if self.method and self.url:
+            where = '%s %s' % (self.method, self.url)
+            parts.append('%s failed' % where if self.status is None else '%s returned HTTP %s' % (where, self.status))
+        parts.append(self.message)
+        if self.server_message and self.server_message not in self.message:
+            parts.append('server said: %s' % self.server_message)
+        for key in ('remediationMessage', 'referenceToken'):
+            if self.details.get(key):
+                parts.append('%s: %s' % (key, self.details[key]))
+        if self.body_excerpt and self.kind in ('html', 'json', 'http') and not self.server_message:
+            parts.append('body starts with: %r' % self.body_excerpt)
+        if self.attempts and self.attempts > 1:
+            parts.append('after %d attempts' % self.attempts)
+        if self.hint:
+            parts.append(self.hint)
+        return '; '.join(p for p in parts if p)
+
+    def to_result(self):
+        """The structured ``error`` result returned to the playbook (never carries credentials)."""
+        result = {
+            'kind': self.kind,
+            'status': self.status,
+            'method': self.method,
+            'url': self.url,
+            'message': self.message,
+            'server_message': self.server_message,
+            'attempts': self.attempts,
+        }
+        if self.body_excerpt:
+            result['body_excerpt'] = self.body_excerpt
+        if self.hint:
+            result['hint'] = self.hint
+        if self.details:
+            result['details'] = self.details
+        return result
+
+
+def split_url(url, product):
+    """Return ``(root, api_base)`` for a user-given URL, with or without the product's API path."""
+    if not url or '://' not in url:
+        raise ApiError("url %r is not an absolute http(s) URL, e.g. 'https://vro.example.com'" % (url,),
+                       kind='config')
+    if not url.lower().startswith(('https://', 'http://')):
+        raise ApiError("url %r must start with https:// or http://" % (safe_url(url),), kind='config')
+    root = url.rstrip('/')
+    api_path = API_PATHS[product]
+    if root.endswith(api_path):
+        root = root[:-len(api_path)]
+    return root, root + api_path
+
+
+def parse_retry_after(value, now=None):
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+def looks_like_html(text, content_type=''):
+    head = (text or '').lstrip()[:512].lower()
+    return 'html' in (content_type or '').lower() or head.startswith(('<!doctype html', '<html')) or '<body' in head
+
+
+def extract_server_message(body):
+    """The server's own words from an error body of any of the three products, and extra details."""
+    details = {}
+    if isinstance(body, dict):
+        for key in ('errorCode', 'remediationMessage', 'referenceToken', 'errorType'):
+            if body.get(key):
+                details[key] = body[key]
+        causes = body.get('causes') or body.get('nestedErrors')
+        if isinstance(causes, list) and causes:
+            details['causes'] = [c.get('message') for c in causes if isinstance(c, dict) and c.get('message')]
+        message = None
+        for key in ('message', 'error_message', 'errorMessage', 'detail', 'details'):
+            if isinstance(body.get(key), str) and body[key].strip():
+                message = body[key].strip()
+                break
+        if message is None and isinstance(body.get('error'), dict):
+            message = body['error'].get('message') or body['error'].get('messageKey')
+        if message is None and isinstance(body.get('error'), str):
+            message = body['error']
+        return message, details
+    if isinstance(body, str) and body.strip():
+        return body.strip()[:EXCERPT_LEN], details
+    return None, details
+
+
+def _not_sent(exc):
+    """True when a connection error proves the request never reached the server."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, 'reason', reason)
+    return isinstance(reason, (NewConnectionError, ConnectTimeoutError))
+
+
+class Client:
+    """A session to one server. ``path`` arguments are relative to the product's API base URL."""
+
+    def __init__(self, base_url, auth=None, validate_certs=True, ca_path=None, timeout=30, retries=3,
+                 use_proxy=True, backoff_base=0.5, backoff_max=8.0, warn=None, product='vro',
+                 user_agent=None, sleep=time.sleep):
+        self.product = product
+        self.root, self.api_base = split_url(base_url, product)
+        self.auth = auth
+        self.timeout = float(timeout) if timeout else None
+        self.retries = max(0, int(retries or 0))
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.warn = warn or (lambda msg: None)
+        self.sleep = sleep
+        self.requests_sent = 0
+        self.verify = (ca_path or True) if validate_certs else False
+        self.session = requests.Session()
+        # Our own retry loop decides what may be resent; urllib3 must never resend on its own.
+        adapter = HTTPAdapter(max_retries=0, pool_connections=4, pool_maxsize=16)
+        self.session.mount('https://', adapter)
+        self.session.mount('http://', adapter)
+        self.session.trust_env = bool(use_proxy)
+        if not use_proxy:
+            self.session.proxies = {}
+        self.session.headers.update({
+            'Accept': 'application/json',
+            'User-Agent': user_agent or 'cloudops.orchestrator',
+        })
+
+    @property
+    def secrets(self):
+        return list(getattr(self.auth, 'secrets', ()) or ())
+
+    def url_for(self, path, at_root=False):
+        if path.startswith(('https://', 'http://')):
+            return path
+        base = self.root if at_root else self.api_base
+        return base + (path if path.startswith('/') else '/' + path)
+
+    def close(self):
+        self.session.close()
+
+    # -- requests ----------------------------------------------------------------------------------------
+
+    def request(self, method, path, params=None, json=None, data=None, headers=None, expected=None,
+                idempotent=None, at_root=False, auth_request=False, timeout=None, retries=None):
+        """Send one request with retries; return the ``requests.Response`` or raise :class:`ApiError`.
+
+        ``idempotent`` defaults from the method. A non-idempotent request is resent only when the connection
+        failed before anything was sent, or when the server refused it with 429 or 401 (nothing was acted upon).
+        """
+        method = method.upper()
+        url = self.url_for(path, at_root)
+        if idempotent is None:
+            idempotent = method in IDEMPOTENT_METHODS
+        budget = self.retries if retries is None else retries
+        attempts = 0
+        refreshed = False
+        while True:
+            attempts += 1
+            req_headers = dict(headers or {})
+            if json is not None:
+                req_headers.setdefault('Content-Type', 'application/json')
+            if self.auth is not None and not auth_request:
+                self.auth.apply(self, req_headers)
+            try:
+                self.requests_sent += 1
+                response = self.session.request(
+                    method, url, params=params, json=json, data=data, headers=req_headers,
+                    timeout=timeout or self.timeout, verify=self.verify, allow_redirects=False)
+            except requests.exceptions.SSLError as exc:
+                raise ApiError(
+                    'TLS verification failed: %s' % self._reason(exc), kind='tls', method=method, url=url,
+                    attempts=attempts,
+                    hint='set ca_path to the CA bundle that signed the server certificate '
+                         '(or validate_certs: false for a lab, which is insecure)') from None
+            except requests.exceptions.Timeout as exc:
+                sent = not isinstance(exc, requests.exceptions.ConnectTimeout)
+                error = ApiError('no answer within %ss (%s)' % (timeout or self.timeout,
+                                 'read timeout' if sent else 'connect timeout'),
+                                 kind='timeout', method=method, url=url, attempts=attempts,
+                                 details={'sent': sent}, hint='raise timeout if the server is slow')
+                if self._may_resend(idempotent, sent, attempts, budget):
+                    self._backoff(attempts, None, error)
+                    continue
+                raise error from None
+            except requests.exceptions.ConnectionError as exc:
+                sent = not _not_sent(exc)
+                error = ApiError('connection failed: %s' % self._reason(exc), kind='connection', method=method,
+                                 url=url, attempts=attempts, details={'sent': sent},
+                                 hint='check url, the network path and use_proxy' if not sent else None)
+                if self._may_resend(idempotent, sent, attempts, budget):
+                    self._backoff(attempts, None, error)
+                    continue
+                raise error from None
+            except requests.exceptions.RequestException as exc:
+                raise ApiError('request failed: %s' % self._reason(exc), kind='connection', method=method,
+                               url=url, attempts=attempts, details={'sent': False}) from None
+
+            status = response.status_code
+            if status == 401 and self.auth is not None and not auth_request and not refreshed:
+                refreshed = True
+                if self.auth.refresh(self):
+                    attempts -= 1
+                    continue
+            if status in RETRY_STATUSES and (idempotent or status == 429) and attempts <= budget:
+                self._backoff(attempts, parse_retry_after(response.headers.get('Retry-After')),
+                              self.error_from_response(response, attempts))
+                continue
+            if (expected and status not in expected) or (not expected and status >= 400):
+                raise self.error_from_response(response, attempts)
+            return response
+
+    def _may_resend(self, idempotent, sent, attempts, budget):
+        return attempts <= budget and (idempotent or not sent)
+
+    @staticmethod
+    def _reason(exc):
+        reason = exc.args[0] if exc.args else exc
+        reason = getattr(reason, 'reason', reason)
+        return safe_url(_CONNECTION_PREFIX.sub('', str(reason)))
+
+    def _backoff(self, attempts, retry_after, error):
+        if retry_after is not None:
+            delay = min(retry_after, RETRY_AFTER_MAX)
+        else:
+            delay = min(self.backoff_max, self.backoff_base * (2 ** (attempts - 1))) * random.uniform(0.5, 1.0)
+        self.warn('%s %s: %s; retrying in %.1fs (retry %d of %d)' % (
+            error.method, error.url, error.message, delay, attempts, self.retries))
+        self.sleep(delay)
+
+    def error_from_response(self, response, attempts=1):
+        """Map an HTTP error response to :class:`ApiError` with the server's own message."""
+        method = response.request.method if response.request is not None else None
+        text = redact(response.text or '', self.secrets)
+        content_type = response.headers.get('Content-Type', '')
+        status = response.status_code
+        if looks_like_html(text, content_type):
+            return ApiError('unexpected HTML answer', kind='html', status=status, method=method, url=response.url,
+                            body_excerpt=text.strip()[:EXCERPT_LEN], attempts=attempts, hint=HTML_HINT)
+        try:
+            body = _json.loads(text) if text.strip() else None
+        except ValueError:
+            body = text
+        server_message, details = extract_server_message(body)
+        message = {
+            400: 'the server rejected the request as invalid',
+            401: 'authentication failed: check username, password or token',
+            403: 'permission denied for this user',
+            404: 'not found',
+            409: 'conflict with the current state',
+            429: 'too many requests',
+        }.get(status, 'the server answered HTTP %s' % status)
+        return ApiError(message, kind='auth' if status in (401, 403) else 'http', status=status, method=method,
+                        url=response.url, server_message=server_message, details=details,
+                        body_excerpt=text.strip()[:EXCERPT_LEN] if server_message is None else None,
+                        attempts=attempts)
+
+    def decode(self, response):
+        """The JSON body of a successful response (None when empty); bad JSON raises :class:`ApiError`."""
+        text = response.text
+        if not text or not text.strip():
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            text = redact(text, self.secrets)
+            html = looks_like_html(text, response.headers.get('Content-Type', ''))
+            raise ApiError('unexpected HTML answer' if html else 'the answer is not valid JSON',
+                           kind='html' if html else 'json', status=response.status_code,
+                           method=response.request.method if response.request is not None else None,
+                           url=response.url, body_excerpt=text.strip()[:EXCERPT_LEN],
+                           hint=HTML_HINT if html else 'the server or a proxy sent a garbled body') from None
+
+    def call(self, method, path, **kwargs):
+        return self.decode(self.request(method, path, **kwargs))
+
+    def get(self, path, params=None, **kwargs):
+        return self.call('GET', path, params=params, **kwargs)
+
+    def post(self, path, json=None, **kwargs):
+        return self.call('POST', path, json=json, **kwargs)
+
+    def put(self, path, json=None, **kwargs):
+        return self.call('PUT', path, json=json, **kwargs)
+
+    def patch(self, path, json=None, **kwargs):
+        return self.call('PATCH', path, json=json, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.call('DELETE', path, **kwargs)
+
+    # -- paging ------------------------------------------------------------------------------------------
+
+    def paginate(self, path, style, params=None, page_size=100, max_items=None, items=None):
+        """Yield the items of a paged collection, one at a time, reading only the pages needed.
+
+        ``style``: ``vro`` (``maxResult``/``startIndex``; yields the ``rel: down`` links of an inventory or
+        relations list), ``vcf`` (``pageNumber``/``pageSize``; yields ``elements``) or ``ico``
+        (``_start``/``_limit``; yields the list in the body, or under ``items`` when given).
+        """
+        params = dict(params or {})
+        count = 0
+        if style == 'vro':
+            start = int(params.pop('startIndex', 0))
+            while True:
+                page = self.get(path, params=dict(params, maxResult=page_size, startIndex=start)) or {}
+                links, total = vro_links(page)
+                for link in links:
+                    yield link
+                    count += 1
+                    if max_items is not None and count >= max_items:
+                        return
+                start += page_size
+                if not links or len(links) < page_size or (total is not None and start >= total):
+                    return
+        elif style == 'vcf':
+            number = None
+            pages = seen = 0
+            while True:
+                query = dict(params, pageSize=page_size)
+                if number is not None:
+                    query['pageNumber'] = number
+                page = self.get(path, params=query) or {}
+                elements = page.get('elements') or []
+                pages += 1
+                seen += len(elements)
+                for element in elements:
+                    yield element
+                    count += 1
+                    if max_items is not None and count >= max_items:
+                        return
+                meta = page.get('pageMetadata') or {}
+                total_pages, total = meta.get('totalPages'), meta.get('totalElements')
+                if not elements or (total_pages is not None and pages >= total_pages) or (
+                        total is not None and seen >= total):
+                    return
+                # The first page's own number tells whether the server counts pages from 0 or from 1.
+                current = meta.get('pageNumber')
+                number = (current if current is not None else (number or 0)) + 1
+        elif style == 'ico':
+            start = int(params.pop('_start', 0))
+            while True:
+                page = self.get(path, params=dict(params, _start=start, _limit=page_size))
+                if isinstance(page, list):
+                    entries, total, has_next = page, None, len(page) >= page_size
+                else:
+                    page = page or {}
+                    entries = page.get(items) if items else next(
+                        (v for v in page.values() if isinstance(v, list)), [])
+                    total = page.get('total')
+                    has_next = bool(page.get('next')) or (total is not None and start + len(entries or []) < total)
+                for entry in entries or []:
+                    yield entry
+                    count += 1
+                    if max_items is not None and count >= max_items:
+                        return
+                if not entries or not has_next:
+                    return
+                start += len(entries)
+        else:
+            raise ValueError('unknown paging style %r' % (style,))
+
+
+def vro_links(page):
+    """The ``rel: down`` links and the total of a vRO inventory-items or relations list."""
+    container = page.get('relations') if isinstance(page.get('relations'), dict) else page
+    links = [link for link in container.get('link') or [] if link.get('rel', 'down') == 'down']
+    total = container.get('total', page.get('total'))
+    return links, total
+
+
+def vro_attributes(link):
+    """A vRO link's ``attributes`` list as a plain mapping."""
+    return {a.get('name'): a.get('value') for a in link.get('attributes') or [] if isinstance(a, dict)}

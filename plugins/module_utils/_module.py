@@ -1,0 +1,225 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The base class of every module: composed argument spec, late-bound environment fallbacks, the client
+factory and the mapping of errors to ``fail_json``.
+
+Internal use only: this file may change without notice between releases.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.parsing.convert_bool import boolean
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import (
+    HAS_REQUESTS, REQUESTS_IMPORT_ERROR, PRODUCT_NAMES, ApiError, Client, redact,
+)
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout, Waiter
+from ansible_collections.cloudops.orchestrator.plugins.module_utils import _auth
+
+ENV_PREFIX = {'vro': 'VRO', 'vcf': 'VCF', 'ico': 'ICO'}
+
+_COMMON = dict(
+    url=dict(type='str'),
+    username=dict(type='str'),
+    password=dict(type='str', no_log=True),
+    validate_certs=dict(type='bool'),
+    ca_path=dict(type='path'),
+    timeout=dict(type='float'),
+    retries=dict(type='int'),
+    use_proxy=dict(type='bool'),
+)
+
+CONNECTION_SPECS = {
+    'vro': dict(_COMMON, token=dict(type='str', no_log=True), auth=dict(type='str', choices=['basic', 'vra', 'token']),
+                auth_domain=dict(type='str')),
+    'vcf': dict(_COMMON, token=dict(type='str', no_log=True)),
+    'ico': dict(_COMMON, domain=dict(type='str'), project=dict(type='str')),
+}
+
+# Defaults applied after the environment, so that an unset option can still be taken from it.
+CONNECTION_DEFAULTS = dict(validate_certs=True, timeout=30.0, retries=3, use_proxy=True)
+
+WAIT_SPEC = dict(
+    wait=dict(type='bool', default=True),
+    wait_timeout=dict(type='float', default=600.0),
+    poll_interval=dict(type='float', default=0.25),
+    poll_interval_max=dict(type='float', default=5.0),
+)
+
+_CONVERT = {'bool': boolean, 'float': float, 'int': int, 'str': str, 'path': lambda v: os.path.expanduser(os.path.expandvars(v))}
+
+
+class OperationError(Exception):
+    """A failure that is not an HTTP error: a failed run, an ambiguous name, a bad input value.
+
+    ``result`` is merged into the failed module result.
+    """
+
+    def __init__(self, message, **result):
+        super().__init__(message)
+        self.result = result
+
+
+def connection_argument_spec(product):
+    """The connection options of one product, as a fresh argument spec."""
+    return {name: dict(spec) for name, spec in CONNECTION_SPECS[product].items()}
+
+
+class OrchestratorModule(AnsibleModule):
+    """AnsibleModule with the connection (and optionally wait) options of one product merged in."""
+
+    def __init__(self, product, argument_spec=None, wait=False, **kwargs):
+        if product not in ENV_PREFIX:
+            raise ValueError('unknown product %r' % (product,))
+        self.product = product
+        spec = connection_argument_spec(product)
+        if wait:
+            spec.update({name: dict(opt) for name, opt in WAIT_SPEC.items()})
+        spec.update(argument_spec or {})
+        super().__init__(argument_spec=spec, **kwargs)
+        if not HAS_REQUESTS:
+            self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+        self._client = None
+        self._apply_environment(spec)
+        if wait:
+            self._check_wait_options()
+
+    # -- options -----------------------------------------------------------------------------------------
+
+    def env_name(self, option):
+        return '%s_%s' % (ENV_PREFIX[self.product], option.upper())
+
+    def _apply_environment(self, spec):
+        for name in CONNECTION_SPECS[self.product]:
+            if self.params.get(name) is not None:
+                continue
+            raw = os.environ.get(self.env_name(name))
+            if raw not in (None, ''):
+                kind = spec[name].get('type', 'str')
+                try:
+                    value = _CONVERT[kind](raw)
+                except (TypeError, ValueError):
+                    self.fail_json(msg='environment variable %s=%r is not a valid %s for option %s' % (
+                        self.env_name(name), raw if not spec[name].get('no_log') else '********', kind, name))
+                if spec[name].get('choices') and value not in spec[name]['choices']:
+                    self.fail_json(msg='environment variable %s must be one of %s, got %r' % (
+                        self.env_name(name), ', '.join(spec[name]['choices']), value))
+                self.params[name] = value
+                if spec[name].get('no_log'):
+                    self.add_secret(value)
+            elif name in CONNECTION_DEFAULTS:
+                self.params[name] = CONNECTION_DEFAULTS[name]
+        if not self.params.get('url'):
+            self.fail_json(msg='no %s URL: set the url option or the %s environment variable' % (
+                PRODUCT_NAMES[self.product], self.env_name('url')))
+        if self.params['timeout'] is not None and self.params['timeout'] <= 0:
+            self.fail_json(msg='timeout must be greater than 0, got %s' % self.params['timeout'])
+        if self.params['retries'] is not None and self.params['retries'] < 0:
+            self.fail_json(msg='retries must not be negative, got %s' % self.params['retries'])
+        ca_path = self.params.get('ca_path')
+        if ca_path and not os.path.exists(ca_path):
+            self.fail_json(msg="ca_path '%s' does not exist: give the path of the CA bundle (PEM) that signed the "
+                               "server certificate" % ca_path)
+
+    def _check_wait_options(self):
+        p = self.params
+        if p['wait_timeout'] < 0:
+            self.fail_json(msg='wait_timeout must not be negative, got %s' % p['wait_timeout'])
+        if p['poll_interval'] <= 0:
+            self.fail_json(msg='poll_interval must be greater than 0, got %s' % p['poll_interval'])
+        if p['poll_interval_max'] < p['poll_interval']:
+            self.fail_json(msg='poll_interval_max (%s) must be at least poll_interval (%s)' % (
+                p['poll_interval_max'], p['poll_interval']))
+
+    def add_secret(self, value):
+        """Mask ``value`` in every result and message of this run."""
+        if value not in (None, '') and isinstance(value, str):
+            self.no_log_values.add(value)
+
+    # -- client ------------------------------------------------------------------------------------------
+
+    def build_auth(self):
+        p = self.params
+        prefix = ENV_PREFIX[self.product]
+        if self.product == 'vro':
+            scheme = p.get('auth') or ('token' if p.get('token') and not p.get('username') else 'basic')
+            if scheme == 'token':
+                if not p.get('token'):
+                    self.fail_json(msg='auth is token but no token is set: set token or %s_TOKEN' % prefix)
+                return _auth.BearerAuth(p['token'])
+            if scheme == 'vra':
+                if not (p.get('token') or (p.get('username') and p.get('password'))):
+                    self.fail_json(msg='auth is vra: set username and password (or a vRA API/refresh token in token)')
+                return _auth.VraLoginAuth(p.get('username'), p.get('password'), p.get('auth_domain'), p.get('token'))
+        elif self.product == 'vcf':
+            if p.get('token') or (p.get('username') and p.get('password')):
+                return _auth.VcfTokenAuth(p.get('username'), p.get('password'), access_token=p.get('token'))
+            self.fail_json(msg='no SDDC Manager credentials: set username and password (or %s_USERNAME and '
+                               '%s_PASSWORD), or an access token in token' % (prefix, prefix))
+        if not (p.get('username') and p.get('password') is not None):
+            self.fail_json(msg='no %s credentials: set username and password (or %s_USERNAME and %s_PASSWORD)' % (
+                PRODUCT_NAMES[self.product], prefix, prefix))
+        if self.product == 'ico':
+            return _auth.IcoAuth(p['username'], p['password'], p.get('domain'), p.get('project'))
+        return _auth.BasicAuth(p['username'], p['password'])
+
+    def client(self):
+        """The one client of this module run, built on first use."""
+        if self._client is None:
+            p = self.params
+            if not p['validate_certs']:
+                self.warn('validate_certs is false: the server certificate is not checked, which is insecure; '
+                          'prefer ca_path')
+            try:
+                self._client = Client(p['url'], auth=self.build_auth(), validate_certs=p['validate_certs'],
+                                      ca_path=p.get('ca_path'), timeout=p['timeout'], retries=p['retries'],
+                                      use_proxy=p['use_proxy'], warn=self.warn, product=self.product,
+                                      user_agent='cloudops.orchestrator/%s' % self._name)
+            except ApiError as error:
+                self.fail_from(error)
+        return self._client
+
+    def waiter(self, timeout=None):
+        """A waiter configured from the wait options."""
+        p = self.params
+        return Waiter(timeout=p['wait_timeout'] if timeout is None else timeout, interval=p['poll_interval'],
+                      interval_max=p['poll_interval_max'])
+
+    # -- results -----------------------------------------------------------------------------------------
+
+    def _secrets(self):
+        secrets = set(self.no_log_values)
+        if self._client is not None:
+            secrets.update(self._client.secrets)
+        return secrets
+
+    def fail_from(self, error, **result):
+        """Fail the task from an :class:`ApiError`, :class:`WaitTimeout` or :class:`OperationError`."""
+        secrets = self._secrets()
+        self.no_log_values.update(s for s in secrets if isinstance(s, str) and s)
+        if isinstance(error, ApiError):
+            result.setdefault('error', error.to_result())
+        elif isinstance(error, OperationError):
+            result = dict(error.result, **result)
+        elif isinstance(error, WaitTimeout):
+            result.setdefault('polls', error.polls)
+        result.pop('msg', None)
+        self.fail_json(msg=redact(str(error), secrets), **result)
+
+    def exit(self, **result):
+        self.no_log_values.update(s for s in self._secrets() if isinstance(s, str) and s)
+        self.exit_json(**result)
+
+    def run(self, operation):
+        """Call ``operation(self)`` and exit with its result dict, mapping every known error to a failure."""
+        try:
+            result = operation(self)
+        except (ApiError, WaitTimeout, OperationError) as error:
+            self.fail_from(error)
+        except ValueError as error:
+            self.fail_json(msg=redact(str(error), self._secrets()))
+        self.exit(**result)

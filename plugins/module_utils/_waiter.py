@@ -1,0 +1,113 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One waiter for every module that waits.
+
+Internal use only: this file may change without notice between releases.
+
+A monotonic deadline, an adaptive poll interval that starts fast and grows to a cap, a "done" predicate,
+tolerance of transient errors while polling, and a timeout error that carries the last observation.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
+
+TRANSIENT_KINDS = frozenset(('connection', 'timeout', 'html', 'json'))
+TRANSIENT_STATUSES = frozenset((429, 500, 502, 503, 504))
+
+
+def is_transient(error):
+    """True for an error worth polling through: the server or the path may recover by itself."""
+    return isinstance(error, ApiError) and (error.kind in TRANSIENT_KINDS or error.status in TRANSIENT_STATUSES)
+
+
+class WaitTimeout(Exception):
+    """The deadline passed; ``last`` is the last observation (None if every poll failed)."""
+
+    def __init__(self, message, last=None, elapsed=0.0, polls=0, last_error=None):
+        super().__init__(message)
+        self.last = last
+        self.elapsed = elapsed
+        self.polls = polls
+        self.last_error = last_error
+
+
+class Waiter:
+    """Poll ``fetch`` until ``done`` says so or ``timeout`` seconds have passed.
+
+    The first sleep is ``interval``. While the wait is young (``fast_window`` seconds) the interval grows
+    slowly (``fast_factor``), so that a run of a few seconds is noticed within a fraction of a second; after that
+    it grows fast up to ``interval_max``, so that a long wait costs few requests (a 60 s wait takes about 20 polls).
+    The last sleep is cut so that the waiter never sleeps past its deadline.
+    """
+
+    def __init__(self, timeout=600.0, interval=0.25, interval_max=5.0, fast_factor=1.2, fast_window=2.5,
+                 factor=2.5, clock=time.monotonic, sleep=time.sleep):
+        if timeout is not None and timeout < 0:
+            raise ValueError('wait_timeout must not be negative, got %s' % timeout)
+        if interval is None or interval <= 0:
+            raise ValueError('poll_interval must be greater than 0, got %s' % interval)
+        if interval_max is None or interval_max < interval:
+            raise ValueError('poll_interval_max (%s) must be at least poll_interval (%s)' % (interval_max, interval))
+        self.timeout = timeout
+        self.interval = float(interval)
+        self.interval_max = float(interval_max)
+        self.fast_factor = fast_factor
+        self.fast_window = fast_window
+        self.factor = factor
+        self.clock = clock
+        self.sleep = sleep
+        self.polls = 0
+        self.transient_errors = 0
+
+    def next_interval(self, current, elapsed):
+        """The sleep after one of ``current`` seconds, ``elapsed`` seconds into the wait."""
+        factor = self.fast_factor if elapsed < self.fast_window else self.factor
+        return min(self.interval_max, current * factor)
+
+    def wait(self, fetch, done, on_transient=None, first_delay=0.0):
+        """Return the first observation for which ``done(observation)`` is true.
+
+        ``fetch()`` is called after ``first_delay`` seconds (straight away by default), then on the adaptive
+        schedule. Transient :class:`ApiError`s are passed to ``on_transient(error)`` and polling goes on; any
+        other error propagates. Raises :class:`WaitTimeout` with the last observation.
+        """
+        start = self.clock()
+        deadline = None if self.timeout is None else start + self.timeout
+        last = None
+        last_error = None
+        pending = first_delay
+        interval = self.interval
+        while True:
+            if pending:
+                remaining = None if deadline is None else deadline - self.clock()
+                if remaining is not None and remaining <= 0:
+                    break
+                self.sleep(pending if remaining is None else min(pending, remaining))
+            try:
+                self.polls += 1
+                observation = fetch()
+            except ApiError as error:
+                if not is_transient(error):
+                    raise
+                self.transient_errors += 1
+                last_error = error
+                if on_transient is not None:
+                    on_transient(error)
+            else:
+                last = observation
+                if done(observation):
+                    return observation
+            now = self.clock()
+            if deadline is not None and now >= deadline:
+                break
+            pending = interval
+            interval = self.next_interval(interval, now - start)
+        elapsed = self.clock() - start
+        message = 'still not done after %.1fs (%d polls)' % (elapsed, self.polls)
+        if last_error is not None and last is None:
+            message += '; every poll failed, last error: %s' % last_error
+        raise WaitTimeout(message, last=last, elapsed=elapsed, polls=self.polls, last_error=last_error)
