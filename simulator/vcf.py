@@ -1,0 +1,785 @@
+"""VMware Cloud Foundation SDDC Manager API (base ``/v1``): tokens, tasks and credentials tasks.
+
+Handlers follow the VCF API reference (``Tokens``, ``Tasks``, ``Credentials`` sections). Every task is one
+store document of kind ``vcf_task`` holding the public task and the simulator's script for it::
+
+    {"task": {<Task as served by GET /v1/tasks/{id}>},
+     "sim":  {"outcomes": [...], "attempts": 0, "retry_requests": 0, "retry_seconds": 2.5,
+              "due": <epoch s or null>, "due_outcome": "successful"|"failed"|null,
+              "retryable": true, "credentials": false, "base_subtasks": [...], "base_errors": [...]}}
+
+Indexed columns: ``state`` = normalised status (``IN_PROGRESS``), ``sort_key`` = creation time in epoch ms,
+``name`` = task name, ``owner`` = task type, ``parent`` = ``credentials`` or ``sddc``.
+An in-flight task finishes when ``now >= sim.due``; that is decided from the stored timestamp, so a restart
+with the same data directory continues it.
+"""
+
+from __future__ import annotations
+
+import base64
+import calendar
+import hashlib
+import hmac
+import json
+import math
+import secrets
+import time
+import uuid
+
+from flask import Blueprint, Response, request
+
+from simulator import vcf_catalog
+
+KIND = 'vcf_task'
+REFRESH_KIND = 'vcf_refresh_token'
+SECRET_KIND = 'vcf_signing_key'
+
+USERS = {
+    'administrator@vsphere.local': {'password': 'VcfSim-Adm1n!7Qx', 'roles': ['ADMIN']},
+    'operator@vsphere.local': {'password': 'VcfSim-0per!4Lk', 'roles': ['OPERATOR']},
+    'viewer@vsphere.local': {'password': 'VcfSim-V1ew!9Zt', 'roles': ['VIEWER']},
+}
+
+MAX_PAGE_SIZE = 100
+DEFAULT_RETRY_SECONDS = 2.5
+DEFAULT_IN_PROGRESS_SECONDS = 3600
+
+RETRY_CONFLICT = 'Task can not be retried. Only a failed Task can be retried.'
+CANCEL_CONFLICT = 'Only a IN_PROGRESS task can be cancelled.'
+
+# Status spellings the simulator emits for a normalised state, per view.
+_TASK_STATUS = {'IN_PROGRESS': 'In Progress', 'SUCCESSFUL': 'Successful', 'FAILED': 'Failed', 'CANCELLED': 'Cancelled',
+                'PENDING': 'Pending'}
+_CREDENTIALS_STATUS = {'CANCELLED': 'USER_CANCELLED'}
+_TERMINAL = ('SUCCESSFUL', 'FAILED', 'CANCELLED', 'COMPLETED_WITH_WARNING', 'SKIPPED', 'USER_CANCELLED', 'TIMED_OUT')
+_SUBTASK_FIELDS = ('name', 'type', 'description', 'status', 'creationTimestamp', 'completionTimestamp', 'stages',
+                   'errors', 'resources')
+_CREDENTIALS_SUBTASK_FIELDS = ('id', 'resourceName', 'name', 'description', 'creationTimestamp', 'completionTimestamp',
+                               'status', 'errors', 'entityType', 'username', 'credentialType')
+
+
+# -- helpers: time, status, errors -----------------------------------------------------------------------
+def normalise_status(status):
+    """``"In Progress"`` -> ``IN_PROGRESS``: upper-case, spaces to ``_`` (how clients must compare statuses)."""
+    return str(status or '').strip().upper().replace(' ', '_')
+
+
+def iso_ms(epoch_seconds):
+    """SDDC Manager timestamp format, e.g. ``2019-06-20T12:03:18.890Z``."""
+    millis = int(round(epoch_seconds * 1000))
+    seconds, rest = divmod(millis, 1000)
+    return time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(seconds)) + '.%03dZ' % rest
+
+
+def parse_iso_ms(text):
+    """Epoch milliseconds of an SDDC Manager timestamp (``Z`` or no zone, optional fraction)."""
+    text = str(text).strip().rstrip('Z')
+    frac = 0.0
+    if '.' in text:
+        text, digits = text.split('.', 1)
+        frac = float('0.' + ''.join(ch for ch in digits if ch.isdigit()) or '0')
+    return int(calendar.timegm(time.strptime(text, '%Y-%m-%dT%H:%M:%S')) * 1000 + round(frac * 1000))
+
+
+def error_body(code, message, remediation=None, error_type='ERROR', arguments=None):
+    """An ``Error`` document as the VCF spec defines it."""
+    body = {'errorCode': code, 'errorType': error_type, 'arguments': list(arguments or []), 'context': {},
+            'message': message, 'causes': [], 'nestedErrors': [], 'referenceToken': _reference_token()}
+    if remediation:
+        body['remediationMessage'] = remediation
+    return body
+
+
+def _reference_token():
+    return ''.join(secrets.choice('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789') for _ in range(6))
+
+
+def _json(body, status=200, headers=None):
+    return Response(json.dumps(body), status=status, mimetype='application/json', headers=headers)
+
+
+def _error(status, code, message, remediation=None, arguments=None):
+    return _json(error_body(code, message, remediation, arguments=arguments), status)
+
+
+# -- JWT (HS256), written out so the simulator needs no JWT library ------------------------------------
+def _b64(data):
+    return base64.urlsafe_b64encode(data).rstrip(b'=').decode('ascii')
+
+
+def _unb64(text):
+    return base64.urlsafe_b64decode(text + '=' * (-len(text) % 4))
+
+
+def _signing_key(ctx):
+    """The HS256 key, created once per data directory (and again after a reset) so tokens survive restarts."""
+    doc = ctx.store.get(SECRET_KIND, 'jwt')
+    if doc is None:
+        with ctx.store.transaction():
+            doc = ctx.store.get(SECRET_KIND, 'jwt')
+            if doc is None:
+                doc = {'key': secrets.token_hex(32)}
+                ctx.store.put(SECRET_KIND, 'jwt', doc)
+    return doc['key'].encode('ascii')
+
+
+def encode_jwt(claims, key):
+    """Compact HS256 JWT of ``claims``."""
+    header = _b64(json.dumps({'alg': 'HS256', 'typ': 'JWT'}, separators=(',', ':')).encode())
+    payload = _b64(json.dumps(claims, separators=(',', ':')).encode())
+    signing_input = ('%s.%s' % (header, payload)).encode('ascii')
+    return '%s.%s.%s' % (header, payload, _b64(hmac.new(key, signing_input, hashlib.sha256).digest()))
+
+
+def decode_jwt(token, key):
+    """Claims of a valid HS256 JWT signed with ``key``, else None (expiry is checked by the caller)."""
+    try:
+        header, payload, signature = token.split('.')
+        expected = hmac.new(key, ('%s.%s' % (header, payload)).encode('ascii'), hashlib.sha256).digest()
+        if not hmac.compare_digest(expected, _unb64(signature)):
+            return None
+        if json.loads(_unb64(header)).get('alg') != 'HS256':
+            return None
+        claims = json.loads(_unb64(payload))
+        return claims if isinstance(claims, dict) else None
+    except (ValueError, TypeError, UnicodeError):
+        return None
+
+
+def _issue_access_token(ctx, username, refresh_id):
+    now = ctx.now()
+    lifetime = float(ctx.get_setting('vcf_access_token_lifetime', 3600))
+    claims = {'sub': username, 'iat': int(now), 'exp': int(math.ceil(now + lifetime)), 'jti': str(uuid.uuid4()),
+              'iss': 'sddc-manager', 'roles': ctx.users.get('vcf', USERS).get(username, {}).get('roles', []),
+              'rid': refresh_id, 'sim_issued': now}
+    return encode_jwt(claims, _signing_key(ctx))
+
+
+def _request_json():
+    """The request body as JSON, or the raw text when it is not JSON (some clients send a bare token id)."""
+    raw = request.get_data(cache=True, as_text=True)
+    if not raw.strip():
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw.strip()
+
+
+# -- task documents --------------------------------------------------------------------------------------
+def record_from_entry(entry, now, index=0):
+    """Turn one catalogue entry (built-in or ``vcf_tasks:`` YAML) into a store document (see module docstring)."""
+    if not isinstance(entry, dict) or not entry.get('name'):
+        raise ValueError('a vcf_tasks entry needs at least a name: %r' % (entry,))
+    task_id = str(entry.get('id') or uuid.uuid5(uuid.NAMESPACE_URL, 'vcf-catalog/%d/%s' % (index, entry['name'])))
+    status = str(entry.get('status') or 'Failed')
+    state = normalise_status(status)
+    created = entry.get('created') or iso_ms(now)
+    if isinstance(created, (int, float)):
+        created = iso_ms(created / 1000.0)
+    created_ms = parse_iso_ms(created)
+    task_type = str(entry.get('type') or 'OPERATION')
+    credentials = bool(entry.get('credentials', task_type.startswith('CREDENTIALS_')))
+    subtasks = [_subtask_from_entry(s, created) for s in entry.get('subtasks') or []]
+    errors = [_error_from_entry(e) for e in entry.get('errors') or []]
+    if state == 'FAILED' and not errors:
+        errors = [{'errorCode': 'TASK_FAILED', 'errorType': 'ERROR', 'message': 'Task %s failed' % entry['name'],
+                   'causes': []}]
+    task = {'id': task_id, 'name': str(entry['name']), 'type': task_type, 'status': status, 'creationTimestamp': created,
+            'subTasks': subtasks, 'errors': errors if state == 'FAILED' else [],
+            'resources': [_resource_from_entry(r) for r in entry.get('resources') or []]}
+    sim = {'outcomes': [_outcome(o) for o in entry.get('outcomes') or []], 'attempts': 0, 'retry_requests': 0,
+           'cancel_requests': 0, 'retry_seconds': float(entry.get('retry_seconds', DEFAULT_RETRY_SECONDS)),
+           'due': None, 'due_outcome': None, 'retryable': bool(entry.get('retryable', True)),
+           'credentials': credentials, 'base_subtasks': [dict(s) for s in subtasks], 'base_errors': list(errors),
+           'created_ms': created_ms, 'completed_ms': None}
+    if state in _TERMINAL:
+        completed = entry.get('completed') or iso_ms(created_ms / 1000.0 + 60)
+        task['completionTimestamp'] = completed
+        sim['completed_ms'] = parse_iso_ms(completed)
+    elif state == 'IN_PROGRESS':
+        seconds = entry.get('in_progress_seconds', DEFAULT_IN_PROGRESS_SECONDS)
+        sim['due'] = None if seconds is None else now + float(seconds)
+        sim['due_outcome'] = _outcome(entry.get('outcome', 'successful'))
+    doc = {'task': task, 'sim': sim}
+    _refresh_flags(doc)
+    return doc
+
+
+def _outcome(value):
+    value = normalise_status(value)
+    if value in ('SUCCESSFUL', 'SUCCESS', 'SUCCEEDED', 'COMPLETED'):
+        return 'successful'
+    if value in ('FAILED', 'FAIL', 'FAILURE'):
+        return 'failed'
+    raise ValueError('an outcome is "successful" or "failed", not %r' % (value,))
+
+
+def _subtask_from_entry(entry, created):
+    if isinstance(entry, str):
+        entry = {'name': entry}
+    sub = {k: v for k, v in entry.items() if v is not None}
+    sub.setdefault('description', sub.get('name', ''))
+    sub.setdefault('status', 'SUCCESSFUL')
+    sub.setdefault('creationTimestamp', created)
+    return sub
+
+
+def _error_from_entry(entry):
+    if isinstance(entry, str):
+        entry = {'message': entry}
+    err = dict(entry)
+    err.setdefault('errorCode', 'TASK_FAILED')
+    err.setdefault('errorType', 'ERROR')
+    err.setdefault('causes', [])
+    return err
+
+
+def _resource_from_entry(entry):
+    if isinstance(entry, str):
+        entry = {'resourceId': entry}
+    res = dict(entry)
+    res.setdefault('type', 'RESOURCE')
+    res['resourceId'] = str(res.get('resourceId') or uuid.uuid5(uuid.NAMESPACE_URL, json.dumps(res, sort_keys=True)))
+    return res
+
+
+def _refresh_flags(doc):
+    """Derive isRetryable/isCancellable/resolutionStatus from the current status."""
+    task, sim = doc['task'], doc['sim']
+    state = normalise_status(task['status'])
+    task['isRetryable'] = state == 'FAILED' and sim['retryable']
+    task['isCancellable'] = state == 'IN_PROGRESS'
+    task['resolutionStatus'] = 'RESOLVED' if state in ('SUCCESSFUL', 'COMPLETED_WITH_WARNING') else 'UNRESOLVED'
+
+
+def _put(ctx, doc):
+    task, sim = doc['task'], doc['sim']
+    ctx.store.put(KIND, task['id'], doc, parent='credentials' if sim['credentials'] else 'sddc',
+                  state=normalise_status(task['status']), sort_key=sim['created_ms'], name=task['name'], owner=task['type'])
+
+
+def _settle(ctx, doc):
+    """Finish an in-flight task whose stored due time has passed; True when the document changed."""
+    sim = doc['sim']
+    if sim.get('due') is None or normalise_status(doc['task']['status']) != 'IN_PROGRESS' or ctx.now() < sim['due']:
+        return False
+    _finish(doc, sim['due_outcome'] or 'successful', sim['due'])
+    return True
+
+
+def _finish(doc, outcome, when):
+    task, sim = doc['task'], doc['sim']
+    stamp = iso_ms(when)
+    if outcome == 'successful':
+        task['status'] = 'Successful'
+        task['errors'] = []
+        for sub in task['subTasks']:
+            sub['status'] = 'SUCCESSFUL'
+            sub['completionTimestamp'] = stamp
+    else:
+        task['status'] = 'Failed'
+        task['subTasks'] = [dict(s) for s in sim['base_subtasks']]
+        if not any(normalise_status(s['status']) == 'FAILED' for s in task['subTasks']) and task['subTasks']:
+            task['subTasks'][-1]['status'] = 'FAILED'
+        task['errors'] = list(sim['base_errors']) or [{'errorCode': 'TASK_FAILED', 'errorType': 'ERROR',
+                                                       'message': 'Task %s failed' % task['name'], 'causes': []}]
+    task['completionTimestamp'] = stamp
+    sim['completed_ms'] = int(when * 1000)
+    sim['due'] = None
+    sim['due_outcome'] = None
+    _refresh_flags(doc)
+
+
+def _start(doc, now, seconds, outcome):
+    """Put a task in progress until ``now + seconds`` (forever when seconds is None), then ``outcome``."""
+    task, sim = doc['task'], doc['sim']
+    task['status'] = 'In Progress'
+    task['errors'] = []
+    task.pop('completionTimestamp', None)
+    for sub in task['subTasks']:
+        sub.pop('completionTimestamp', None)
+        if normalise_status(sub['status']) in ('FAILED', 'CANCELLED', 'SKIPPED'):
+            sub['status'] = 'IN_PROGRESS'
+    sim['completed_ms'] = None
+    sim['due'] = None if seconds is None else now + float(seconds)
+    sim['due_outcome'] = outcome
+    _refresh_flags(doc)
+
+
+def settle_due(ctx):
+    """Ticker: finish every in-flight task whose due time has passed (reads also settle, so this is a nicety)."""
+    now = ctx.now()
+    for task_id in ctx.store.ids(KIND, states=['IN_PROGRESS']):
+        doc = ctx.store.get(KIND, task_id)
+        if doc and doc['sim'].get('due') is not None and now >= doc['sim']['due']:
+            with ctx.store.transaction():
+                doc = ctx.store.get(KIND, task_id)
+                if doc and _settle(ctx, doc):
+                    _put(ctx, doc)
+
+
+def _load(ctx, task_id):
+    doc = ctx.store.get(KIND, task_id)
+    if doc is not None and _settle(ctx, doc):
+        with ctx.store.transaction():
+            doc = ctx.store.get(KIND, task_id)
+            if doc is not None and _settle(ctx, doc):
+                _put(ctx, doc)
+    return doc
+
+
+# -- views -----------------------------------------------------------------------------------------------
+def task_view(doc):
+    """The ``Task`` representation (``/v1/tasks``)."""
+    task = doc['task']
+    out = {k: v for k, v in task.items() if k != 'subTasks'}
+    out['subTasks'] = [{k: s[k] for k in _SUBTASK_FIELDS if k in s} for s in task['subTasks']]
+    return out
+
+
+def credentials_task_view(doc):
+    """The ``CredentialsTask`` representation (``/v1/credentials/tasks``): upper-case statuses, short types."""
+    task = doc['task']
+    state = normalise_status(task['status'])
+    out = {'id': task['id'], 'name': task['name'], 'type': task['type'].replace('CREDENTIALS_', '', 1),
+           'creationTimestamp': task['creationTimestamp'], 'status': _CREDENTIALS_STATUS.get(state, state),
+           'errors': task['errors'], 'isAutoRotate': bool(doc['sim'].get('auto_rotate', False)), 'subTasks': []}
+    if 'completionTimestamp' in task:
+        out['completionTimestamp'] = task['completionTimestamp']
+    for index, sub in enumerate(task['subTasks']):
+        view = {k: sub[k] for k in _CREDENTIALS_SUBTASK_FIELDS if k in sub}
+        view.setdefault('id', str(uuid.uuid5(uuid.NAMESPACE_URL, '%s/subtask/%d' % (task['id'], index))))
+        view['status'] = _CREDENTIALS_STATUS.get(normalise_status(sub['status']), normalise_status(sub['status']))
+        out['subTasks'].append(view)
+    return out
+
+
+# -- listing ---------------------------------------------------------------------------------------------
+def _int_arg(name, default=None):
+    value = request.args.get(name)
+    if value is None or value == '':
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        return 'bad'
+
+
+def list_tasks(ctx, parent=None, view=task_view):
+    """``GET /v1/tasks`` semantics: filters, ordering, 0-based ``pageNumber`` and ``pageSize`` <= 100."""
+    settle_due(ctx)
+    args = request.args
+    numbers = {n: _int_arg(n) for n in ('pageNumber', 'pageSize', 'limit', 'completedAfter')}
+    for name, value in numbers.items():
+        if value == 'bad':
+            return _error(400, 'INVALID_QUERY_PARAMETER', "Query parameter '%s' must be an integer" % name,
+                          'Send an integer value for %s.' % name, [name])
+    status = args.get('taskStatus')
+    states = None
+    if status:
+        state = normalise_status(status)
+        # The credentials view spells a cancelled task USER_CANCELLED; both mean the same stored state.
+        states = ['CANCELLED'] if state == 'USER_CANCELLED' else [state]
+    order_by = args.get('orderBy') or 'creationTimestamp'
+    descending = (args.get('orderDirection') or 'DESC').upper() != 'ASC'
+    query = {'parent': parent, 'states': states, 'owner': args.get('taskType') or None,
+             'name_contains': args.get('taskName') or None}
+    resource_id, resource_type = args.get('resourceId'), args.get('resourceType')
+    completed_after = numbers['completedAfter']
+    page_size = numbers['pageSize']
+    page_number = max(0, numbers['pageNumber'] or 0)
+    if page_size is not None:
+        page_size = min(page_size, MAX_PAGE_SIZE) if page_size > 0 else None
+    elif numbers['limit'] is not None and numbers['limit'] > 0:
+        page_size, page_number = numbers['limit'], 0
+    python_filter = resource_id or resource_type or completed_after is not None or order_by != 'creationTimestamp'
+    if not python_filter:
+        offset = page_number * page_size if page_size else 0
+        docs, total = ctx.store.query(KIND, limit=page_size, offset=offset, descending=descending, **query)
+    else:
+        # Resource and completion filters look inside documents: filter the SQL-narrowed set here.
+        docs, _total = ctx.store.query(KIND, descending=descending, **query)
+        docs = [d for d in docs if _matches(d, resource_id, resource_type, completed_after)]
+        if order_by != 'creationTimestamp':
+            docs.sort(key=lambda d: str(d['task'].get(order_by) or ''), reverse=descending)
+        total = len(docs)
+        if page_size:
+            docs = docs[page_number * page_size:(page_number + 1) * page_size]
+    effective_size = page_size or total
+    pages = int(math.ceil(total / float(effective_size))) if effective_size else 0
+    body = {'elements': [view(d) for d in docs],
+            'pageMetadata': {'pageNumber': page_number, 'pageSize': effective_size, 'totalElements': total,
+                             'totalPages': pages}}
+    return _json(body)
+
+
+def _matches(doc, resource_id, resource_type, completed_after):
+    task = doc['task']
+    if resource_id and not any(r.get('resourceId') == resource_id for r in task['resources']):
+        return False
+    if resource_type and not any(str(r.get('type', '')).upper() == resource_type.upper() for r in task['resources']):
+        return False
+    if completed_after is not None:
+        completed = doc['sim'].get('completed_ms')
+        if completed is None or completed <= completed_after:
+            return False
+        if normalise_status(task['status']) not in ('SUCCESSFUL', 'FAILED'):
+            return False
+    return True
+
+
+# -- auth ------------------------------------------------------------------------------------------------
+def _users(ctx):
+    return ctx.users.get('vcf') or USERS
+
+
+def authenticate(ctx):
+    """(username, roles) of the request's valid bearer token, or an Error response (401)."""
+    header = request.headers.get('Authorization', '')
+    if not header.lower().startswith('bearer '):
+        return None, _error(401, 'UNAUTHORIZED', 'Authentication is required: send an access token as "Authorization: Bearer <token>"',
+                            'Create a token pair with POST /v1/tokens.')
+    claims = decode_jwt(header[7:].strip(), _signing_key(ctx))
+    if claims is None:
+        return None, _error(401, 'INVALID_TOKEN', 'The access token is invalid', 'Create a new token pair with POST /v1/tokens.')
+    now = ctx.now()
+    if now >= float(claims.get('exp', 0)) or float(claims.get('sim_issued', claims.get('iat', 0))) <= ctx.tokens_valid_after():
+        return None, _error(401, 'TOKEN_EXPIRED', 'The access token has expired',
+                            'Refresh it with PATCH /v1/tokens/access-token/refresh or create a new token pair.')
+    user = _users(ctx).get(claims.get('sub'))
+    if user is None:
+        return None, _error(401, 'INVALID_TOKEN', 'The access token names an unknown user')
+    ctx.set_request_user(claims['sub'])
+    return (claims['sub'], list(user.get('roles', []))), None
+
+
+def _may_change(roles):
+    return any(r in ('ADMIN', 'OPERATOR') for r in roles)
+
+
+def _forbidden():
+    return _error(403, 'FORBIDDEN', 'The user is not authorized to perform this operation',
+                  'Use an account with the ADMIN or OPERATOR role.')
+
+
+# -- blueprint -------------------------------------------------------------------------------------------
+def register(app, ctx):
+    """Serve ``/v1`` (tokens, tasks, credentials tasks) and the ``/_sim/vcf`` admin routes."""
+    api = Blueprint('vcf', __name__, url_prefix='/v1')
+
+    @api.route('/tokens', methods=['POST'])
+    def create_token():
+        spec = _request_json()
+        if not isinstance(spec, dict) or not spec.get('username') or not spec.get('password'):
+            return _error(400, 'TOKEN_CREATION_SPEC_INVALID', 'The token creation spec must contain username and password',
+                          'Send {"username": ..., "password": ...}.')
+        user = _users(ctx).get(spec['username'])
+        if user is None or not hmac.compare_digest(str(user['password']), str(spec['password'])):
+            return _error(401, 'AUTHENTICATION_FAILED', 'Unable to authenticate user %s: invalid user name or password' % spec['username'],
+                          'Check the user name and password.', [spec['username']])
+        now = ctx.now()
+        refresh_id = str(uuid.uuid4())
+        lifetime = float(ctx.get_setting('vcf_refresh_token_lifetime', 86400))
+        ctx.store.put(REFRESH_KIND, refresh_id, {'id': refresh_id, 'username': spec['username'], 'issued': now,
+                                                 'expires': now + lifetime}, owner=spec['username'], sort_key=now)
+        ctx.set_request_user(spec['username'])
+        # Real servers answer 200 although the spec says 201 (see simulator/fidelity.py).
+        return _json({'accessToken': _issue_access_token(ctx, spec['username'], refresh_id), 'refreshToken': {'id': refresh_id}})
+
+    @api.route('/tokens/access-token/refresh', methods=['PATCH'])
+    def refresh_access_token():
+        refresh_id = _request_json()
+        if isinstance(refresh_id, dict):
+            refresh_id = refresh_id.get('id') or (refresh_id.get('refreshToken') or {}).get('id')
+        if not isinstance(refresh_id, str) or not refresh_id:
+            return _error(400, 'REFRESH_TOKEN_MISSING', 'The request body must be the refresh token id as a JSON string',
+                          'Send the refreshToken.id returned by POST /v1/tokens.')
+        record = ctx.store.get(REFRESH_KIND, refresh_id)
+        if record is None:
+            return _error(404, 'REFRESH_TOKEN_NOT_FOUND', 'Refresh token %s not found' % refresh_id,
+                          'Create a new token pair with POST /v1/tokens.', [refresh_id])
+        if ctx.now() >= record['expires'] or record['issued'] <= ctx.tokens_valid_after():
+            return _error(404, 'REFRESH_TOKEN_EXPIRED', 'Refresh token %s has expired' % refresh_id,
+                          'Create a new token pair with POST /v1/tokens.', [refresh_id])
+        ctx.set_request_user(record['username'])
+        return _json(_issue_access_token(ctx, record['username'], refresh_id))
+
+    @api.route('/tokens/refresh-token', methods=['DELETE'])
+    def invalidate_refresh_token():
+        refresh_id = _request_json()
+        if isinstance(refresh_id, dict):
+            refresh_id = refresh_id.get('id')
+        if isinstance(refresh_id, str) and refresh_id:
+            ctx.store.delete(REFRESH_KIND, refresh_id)
+        return Response(status=204)
+
+    @api.route('/tasks', methods=['GET'])
+    def get_tasks():
+        _who, denied = authenticate(ctx)
+        if denied:
+            return denied
+        return list_tasks(ctx)
+
+    @api.route('/tasks/<task_id>', methods=['GET'])
+    def get_task(task_id):
+        _who, denied = authenticate(ctx)
+        if denied:
+            return denied
+        doc = _load(ctx, task_id)
+        if doc is None:
+            return _task_not_found(task_id)
+        return _json(task_view(doc))
+
+    @api.route('/tasks/<task_id>', methods=['PATCH'])
+    def retry_task(task_id):
+        who, denied = authenticate(ctx)
+        if denied:
+            return denied
+        if not _may_change(who[1]):
+            return _forbidden()
+        return _retry(ctx, task_id, credentials_api=False)
+
+    @api.route('/tasks/<task_id>', methods=['DELETE'])
+    def cancel_task(task_id):
+        who, denied = authenticate(ctx)
+        if denied:
+            return denied
+        if not _may_change(who[1]):
+            return _forbidden()
+        return _cancel(ctx, task_id, credentials_api=False)
+
+    @api.route('/credentials/tasks', methods=['GET'])
+    def get_credentials_tasks():
+        _who, denied = authenticate(ctx)
+        if denied:
+            return denied
+        return list_tasks(ctx, parent='credentials', view=credentials_task_view)
+
+    @api.route('/credentials/tasks/<task_id>', methods=['GET'])
+    def get_credentials_task(task_id):
+        _who, denied = authenticate(ctx)
+        if denied:
+            return denied
+        doc = _load(ctx, task_id)
+        if doc is None or not doc['sim']['credentials']:
+            return _error(404, 'CREDENTIALS_TASK_NOT_FOUND', 'Credentials task %s not found' % task_id, None, [task_id])
+        return _json(credentials_task_view(doc))
+
+    @api.route('/credentials/tasks/<task_id>', methods=['PATCH'])
+    def retry_credentials_task(task_id):
+        who, denied = authenticate(ctx)
+        if denied:
+            return denied
+        if not _may_change(who[1]):
+            return _forbidden()
+        return _retry(ctx, task_id, credentials_api=True)
+
+    @api.route('/credentials/tasks/<task_id>', methods=['DELETE'])
+    def cancel_credentials_task(task_id):
+        who, denied = authenticate(ctx)
+        if denied:
+            return denied
+        if not _may_change(who[1]):
+            return _forbidden()
+        return _cancel(ctx, task_id, credentials_api=True)
+
+    app.register_blueprint(api)
+    app.register_blueprint(_admin_blueprint(ctx))
+    ctx.add_ticker(settle_due)
+
+
+def _task_not_found(task_id):
+    return _error(404, 'TASK_NOT_FOUND', 'Task with id %s not found' % task_id, 'Check the task id.', [task_id])
+
+
+def _retry(ctx, task_id, credentials_api):
+    """PATCH retry on either API (see simulator/README.md for the decision table)."""
+    with ctx.store.transaction():
+        doc = _load(ctx, task_id)
+        if doc is None or (credentials_api and not doc['sim']['credentials']):
+            if credentials_api:
+                return _error(404, 'CREDENTIALS_TASK_NOT_FOUND', 'Credentials task %s not found' % task_id, None, [task_id])
+            return _task_not_found(task_id)
+        sim = doc['sim']
+        sim['retry_requests'] = sim.get('retry_requests', 0) + 1
+        state = normalise_status(doc['task']['status'])
+        if sim['credentials'] and not credentials_api:
+            _put(ctx, doc)
+            return _error(409, 'TASK_RETRY_NOT_SUPPORTED',
+                          'Task can not be retried. Credentials update/rotate tasks can not be retried using this API.',
+                          'Retry the task with PATCH /v1/credentials/tasks/%s.' % task_id, [task_id])
+        if state != 'FAILED':
+            _put(ctx, doc)
+            if credentials_api:
+                return _error(400, 'CREDENTIALS_TASK_NOT_FAILED', 'Credentials task %s is not in a failed state and can not be retried' % task_id,
+                              'Only a failed credentials task can be retried.', [task_id])
+            return _error(409, 'TASK_NOT_RETRYABLE', RETRY_CONFLICT, 'Only a failed Task can be retried.', [task_id])
+        if not sim['retryable']:
+            _put(ctx, doc)
+            if credentials_api:
+                return _error(400, 'CREDENTIALS_TASK_NOT_RETRYABLE', 'Credentials task %s can not be retried' % task_id, None, [task_id])
+            return _error(409, 'TASK_NOT_RETRYABLE', 'Task can not be retried. The task %s is not retryable.' % task_id,
+                          'Start a new operation instead of retrying this task.', [task_id])
+        sim['attempts'] = sim.get('attempts', 0) + 1
+        outcome = sim['outcomes'].pop(0) if sim['outcomes'] else 'successful'
+        _start(doc, ctx.now(), sim['retry_seconds'], outcome)
+        _put(ctx, doc)
+    if credentials_api:
+        return _json(task_view(doc), 202)
+    return Response(status=200)
+
+
+def _cancel(ctx, task_id, credentials_api):
+    """DELETE cancel on either API."""
+    with ctx.store.transaction():
+        doc = _load(ctx, task_id)
+        if doc is None or (credentials_api and not doc['sim']['credentials']):
+            if credentials_api:
+                return _error(404, 'CREDENTIALS_TASK_NOT_FOUND', 'Credentials task %s not found' % task_id, None, [task_id])
+            return _task_not_found(task_id)
+        sim = doc['sim']
+        sim['cancel_requests'] = sim.get('cancel_requests', 0) + 1
+        state = normalise_status(doc['task']['status'])
+        if sim['credentials'] and not credentials_api:
+            _put(ctx, doc)
+            return _error(409, 'TASK_CANCEL_NOT_SUPPORTED',
+                          'Task can not be cancelled. Credentials update/rotate tasks can not be cancelled using this API.',
+                          'Cancel the task with DELETE /v1/credentials/tasks/%s.' % task_id, [task_id])
+        # The credentials API cancels failed tasks (its reference says so) as well as running ones.
+        allowed = ('IN_PROGRESS', 'FAILED') if credentials_api else ('IN_PROGRESS',)
+        if state not in allowed:
+            _put(ctx, doc)
+            if credentials_api:
+                return _error(400, 'CREDENTIALS_TASK_NOT_CANCELLABLE', 'Credentials task %s can not be cancelled in state %s' % (task_id, state),
+                              None, [task_id])
+            return _error(409, 'TASK_NOT_CANCELLABLE', 'Task can not be cancelled. ' + CANCEL_CONFLICT,
+                          'Only a IN_PROGRESS task can be cancelled.', [task_id])
+        now = ctx.now()
+        task = doc['task']
+        task['status'] = 'Cancelled'
+        for sub in task['subTasks']:
+            if normalise_status(sub['status']) in ('IN_PROGRESS', 'PENDING'):
+                sub['status'] = 'CANCELLED'
+        task['completionTimestamp'] = iso_ms(now)
+        sim['completed_ms'] = int(now * 1000)
+        sim['due'] = None
+        sim['due_outcome'] = None
+        _refresh_flags(doc)
+        _put(ctx, doc)
+    if credentials_api:
+        return _json(task_view(doc), 202)
+    return Response(status=200)
+
+
+# -- admin -----------------------------------------------------------------------------------------------
+def _admin_blueprint(ctx):
+    admin = Blueprint('sim_vcf', __name__, url_prefix='/_sim/vcf')
+
+    def bad(message):
+        return _json({'error': message}, 400)
+
+    @admin.route('/tasks', methods=['POST'])
+    def create_tasks():
+        spec = request.get_json(silent=True)
+        if not isinstance(spec, dict):
+            return bad('send a JSON object: {"tasks": [entries]} or {"count": N, "prefix": "...", ...}')
+        now = ctx.now()
+        entries = spec.get('tasks')
+        if entries is None:
+            count = spec.get('count', 1)
+            if not isinstance(count, int) or not 0 < count <= 100000:
+                return bad('count must be an integer between 1 and 100000')
+            template = {k: v for k, v in spec.items() if k not in ('count', 'prefix', 'start')}
+            prefix = str(spec.get('prefix') or 'Simulated task')
+            start = int(spec.get('start', 1))
+            entries = []
+            for number in range(start, start + count):
+                entry = dict(template)
+                entry['name'] = '%s %02d' % (prefix, number)
+                entry.setdefault('status', 'Failed')
+                entry['id'] = str(uuid.uuid4())
+                entry.setdefault('created', iso_ms(now - (start + count - number) / 1000.0))
+                entries.append(entry)
+        if not isinstance(entries, list):
+            return bad('tasks must be a list')
+        try:
+            docs = [record_from_entry(e, now, i) for i, e in enumerate(entries)]
+        except (ValueError, TypeError) as exc:
+            return bad(str(exc))
+        with ctx.store.transaction():
+            for doc in docs:
+                _put(ctx, doc)
+        return _json({'ids': [d['task']['id'] for d in docs], 'count': len(docs)}, 201)
+
+    @admin.route('/tasks/<task_id>/outcome', methods=['POST'])
+    def set_outcome(task_id):
+        spec = request.get_json(silent=True)
+        if not isinstance(spec, dict):
+            return bad('send a JSON object, e.g. {"outcomes": ["failed", "successful"]} or {"status": "Failed"}')
+        with ctx.store.transaction():
+            doc = _load(ctx, task_id)
+            if doc is None:
+                return _json({'error': 'no VCF task %s' % task_id}, 404)
+            sim = doc['sim']
+            try:
+                if 'outcomes' in spec:
+                    sim['outcomes'] = [_outcome(o) for o in spec['outcomes'] or []]
+                if 'retry_seconds' in spec:
+                    sim['retry_seconds'] = float(spec['retry_seconds'])
+                if 'retryable' in spec:
+                    sim['retryable'] = bool(spec['retryable'])
+                if 'status' in spec:
+                    _force_status(ctx, doc, spec)
+            except (TypeError, ValueError) as exc:
+                return bad(str(exc))
+            _refresh_flags(doc)
+            _put(ctx, doc)
+        return _json(_admin_view(doc))
+
+    @admin.route('/tasks/<task_id>/attempts', methods=['GET'])
+    def get_attempts(task_id):
+        doc = _load(ctx, task_id)
+        if doc is None:
+            return _json({'error': 'no VCF task %s' % task_id}, 404)
+        return _json(_admin_view(doc))
+
+    return admin
+
+
+def _force_status(ctx, doc, spec):
+    """Admin: set the current status; "In Progress" lasts ``seconds`` (forever when absent) then ``outcome``."""
+    status = str(spec['status'])
+    state = normalise_status(status)
+    now = ctx.now()
+    if state == 'IN_PROGRESS':
+        _start(doc, now, spec.get('seconds'), _outcome(spec.get('outcome', 'successful')))
+        doc['task']['status'] = status
+    elif state in ('SUCCESSFUL', 'FAILED'):
+        _finish(doc, state.lower(), now)
+        doc['task']['status'] = status
+    else:
+        doc['task']['status'] = status
+        doc['sim']['due'] = None
+        if state in _TERMINAL:
+            doc['task']['completionTimestamp'] = iso_ms(now)
+            doc['sim']['completed_ms'] = int(now * 1000)
+
+
+def _admin_view(doc):
+    sim = doc['sim']
+    return {'id': doc['task']['id'], 'status': doc['task']['status'], 'attempts': sim.get('attempts', 0),
+            'retry_requests': sim.get('retry_requests', 0), 'cancel_requests': sim.get('cancel_requests', 0),
+            'outcomes': sim['outcomes'], 'retry_seconds': sim['retry_seconds'], 'retryable': sim['retryable'],
+            'due': sim.get('due')}
+
+
+# -- catalogue -------------------------------------------------------------------------------------------
+def seed(ctx):
+    """Insert the built-in tasks and the ``vcf_tasks:`` section of ``--catalog`` (fresh data dir or reset only)."""
+    now = ctx.now()
+    entries = vcf_catalog.builtin_entries() + list(ctx.catalog.get('vcf_tasks') or [])
+    docs = [record_from_entry(e, now, i) for i, e in enumerate(entries)]
+    with ctx.store.transaction():
+        for doc in docs:
+            _put(ctx, doc)
