@@ -1,0 +1,396 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""IBM Cloud Orchestrator 2.5 task engine (REST API V2) layer.
+
+Internal use only: this file may change without notice between releases.
+
+Speaks in the task engine's nouns: a :class:`Task` under ``/orchestrator/v2/tasks``. The pure parts (field
+mapping, diffing, client-side filters, status handling) have no I/O; :class:`TaskEngine` does the HTTP through
+the shared client; :func:`run_task` and :func:`run_task_info` are what the modules call.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import fnmatch
+import re
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter, WaitTimeout
+
+# Fields the server owns: sending them is refused before anything goes out.
+READ_ONLY_FIELDS = frozenset(('id', 'created', 'updated', 'created_iso', 'updated_iso', 'serviceInstance'))
+
+# snake_case spellings a playbook author may use, mapped to the API's own names.
+FIELD_ALIASES = {
+    'event_topic': 'eventTopic',
+    'delay_in_seconds': 'delayInSeconds',
+    'service_instance_id': 'serviceInstanceId',
+    'parameters': 'parm',
+    'params': 'parm',
+}
+
+
+class TaskStatus:
+    """ICO task statuses. The full list is not public: only these are known to be final."""
+
+    COMPLETED = 'COMPLETED'
+    FAILED = 'FAILED'
+    # Unknown statuses are treated as still running (the API notes say so), unless the user names them.
+    KNOWN_TERMINAL = frozenset(('COMPLETED', 'FAILED', 'CANCELLED', 'CANCELED', 'ERROR', 'REJECTED', 'TERMINATED'))
+
+    @staticmethod
+    def normalise(raw):
+        if raw is None:
+            return ''
+        return re.sub(r'\s+', '_', str(raw).strip()).upper()
+
+
+def task_fields(task):
+    """The API field mapping for a user's ``task`` option: aliases mapped, read-only fields refused."""
+    fields = {}
+    for key, value in (task or {}).items():
+        name = FIELD_ALIASES.get(key, key)
+        if name in READ_ONLY_FIELDS:
+            raise ValueError("task field %r is set by IBM Cloud Orchestrator and cannot be sent; remove it from "
+                             "'task'" % key)
+        if name in fields:
+            raise ValueError("task field %r is given twice (as %r and as its alias)" % (name, key))
+        fields[name] = value
+    return fields
+
+
+def same_value(current, desired):
+    """True when ``desired`` equals ``current`` as ICO stores it (``'30'`` equals ``30``; dicts and lists deeply)."""
+    if isinstance(desired, dict) and isinstance(current, dict):
+        return set(desired) == set(current) and all(same_value(current[k], desired[k]) for k in desired)
+    if isinstance(desired, (list, tuple)) and isinstance(current, (list, tuple)):
+        return len(desired) == len(current) and all(same_value(c, d) for c, d in zip(current, desired))
+    if isinstance(current, bool) or isinstance(desired, bool):
+        if isinstance(current, bool) and isinstance(desired, bool):
+            return current == desired
+        return str(current).lower() == str(desired).lower()
+    if isinstance(current, (int, float)) and isinstance(desired, str):
+        return _number(desired) == current
+    if isinstance(desired, (int, float)) and isinstance(current, str):
+        return _number(current) == desired
+    return current == desired
+
+
+def _number(text):
+    try:
+        return float(text) if '.' in text else int(text)
+    except ValueError:
+        return None
+
+
+def diff_task(current, desired):
+    """Compare a task with the desired fields; returns ``(changes, diff)``.
+
+    ``changes`` holds only the fields that differ (what a PUT should carry); ``diff`` is the Ansible
+    ``{'before': ..., 'after': ...}`` for them. Fields not named in ``desired`` are never touched.
+    """
+    changes = {}
+    before = {}
+    after = {}
+    for name, value in desired.items():
+        present = name in current
+        if present and same_value(current[name], value):
+            continue
+        if not present and value is None:
+            continue
+        changes[name] = value
+        before[name] = copy.deepcopy(current.get(name))
+        after[name] = copy.deepcopy(value)
+    return changes, {'before': before, 'after': after}
+
+
+def iso_from_ms(ms):
+    """ISO 8601 (UTC) from epoch milliseconds; None when there is none."""
+    if ms is None or isinstance(ms, bool):
+        return None
+    try:
+        return datetime.datetime.fromtimestamp(float(ms) / 1000.0, tz=datetime.timezone.utc).isoformat()
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+
+
+def to_epoch_ms(value):
+    """Epoch milliseconds from a number (seconds below 1e10, else ms), a digit string or ISO 8601 text."""
+    if value is None or value == '':
+        return None
+    if isinstance(value, bool):
+        raise ValueError('%r is not a time' % (value,))
+    if isinstance(value, (int, float)) or re.match(r'^\s*\d+(\.\d+)?\s*$', str(value)):
+        number = float(value)
+        return int(number * 1000) if number < 1e10 else int(number)
+    text = str(value).strip()
+    if text.endswith(('Z', 'z')):
+        text = text[:-1] + '+00:00'
+    # ICO writes offsets as +0200.
+    text = re.sub(r'([+-]\d\d)(\d\d)$', r'\1:\2', text)
+    try:
+        when = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError("%r is not an ISO 8601 time (e.g. '2026-05-01T12:00:00Z') nor epoch milliseconds"
+                         % (value,)) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    return int(when.timestamp() * 1000)
+
+
+def with_iso_times(task):
+    """The task with ``created_iso`` and ``updated_iso`` always present (from the epoch ms when missing)."""
+    task = dict(task)
+    for key in ('created', 'updated'):
+        if not task.get(key + '_iso'):
+            task[key + '_iso'] = iso_from_ms(task.get(key))
+    return task
+
+
+def updated_ms(task):
+    """When a task was last updated, in epoch ms (``updated``, else ``updated_iso``); None if unknown."""
+    value = task.get('updated')
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return int(value)
+    for candidate in (value, task.get('updated_iso')):
+        if candidate:
+            try:
+                return to_epoch_ms(candidate)
+            except ValueError:
+                continue
+    return None
+
+
+class TaskFilter:
+    """The client-side filters of ``orch_task_info`` (the API has none on the server)."""
+
+    def __init__(self, status=None, user=None, project=None, event_topic=None, updated_after=None):
+        if isinstance(status, str):
+            status = [status]
+        self.status = frozenset(TaskStatus.normalise(s) for s in status or [])
+        self.user = user
+        self.project = project
+        self.event_topic = event_topic
+        self.updated_after = to_epoch_ms(updated_after)
+
+    def __call__(self, task):
+        if self.status and TaskStatus.normalise(task.get('status')) not in self.status:
+            return False
+        if self.user is not None and task.get('user') != self.user:
+            return False
+        if self.project is not None and task.get('project') != self.project:
+            return False
+        if self.event_topic is not None:
+            topic = task.get('eventTopic') or ''
+            if topic != self.event_topic and not fnmatch.fnmatchcase(topic, self.event_topic):
+                return False
+        if self.updated_after is not None:
+            when = updated_ms(task)
+            if when is None or when <= self.updated_after:
+                return False
+        return True
+
+
+def wait_done(statuses):
+    """The "done" predicate of ``wait_for_status``: a wanted status, or a known final one that is not wanted."""
+    wanted = frozenset(TaskStatus.normalise(s) for s in statuses)
+
+    def done(task):
+        status = TaskStatus.normalise(task.get('status'))
+        return status in wanted or status in TaskStatus.KNOWN_TERMINAL
+    return done
+
+
+# -- HTTP ------------------------------------------------------------------------------------------------------
+
+def _explain(error, what, task_id=None, user=None, project=None, roles='the admin role'):
+    """Give an ApiError the words a user needs: which role a refusal asks for, which id was not found."""
+    status = getattr(error, 'status', None)
+    who = "user %r" % user if user else 'this user'
+    if project:
+        who += " (project %r)" % project
+    if status in (401, 403):
+        error.message = '%s was refused for %s: %s needs %s' % (what, who, what, roles)
+        if status == 401:
+            error.hint = ('ICO answers 401 both for wrong credentials and for a missing role: check username, '
+                          'password, domain and project, and that the user has %s' % roles)
+        else:
+            error.hint = 'ask an ICO administrator for %s, or use such an account' % roles
+    elif status == 404 and task_id is not None:
+        error.message = ("task %r not found (non-admin users only see the tasks of their own project %r)"
+                         % (str(task_id), project) if project else 'task %r not found' % str(task_id))
+    return error
+
+
+class TaskEngine:
+    """``/orchestrator/v2/tasks`` through the shared :class:`Client`."""
+
+    def __init__(self, client, user=None, project=None):
+        self.client = client
+        self.user = user
+        self.project = project
+
+    def _params(self, expand):
+        return {'expand': 'serviceInstance'} if expand else None
+
+    def list(self, expand=False):
+        """Every task this user may see (non-admins: their project's; admins: all)."""
+        try:
+            body = self.client.get('/tasks', params=self._params(expand))
+        except ApiError as error:
+            raise _explain(error, 'listing tasks', user=self.user, project=self.project,
+                           roles='a valid account in the project') from None
+        if isinstance(body, dict):
+            for key in ('tasks', 'items', 'elements', 'members'):
+                if isinstance(body.get(key), list):
+                    return body[key]
+            return []
+        return body or []
+
+    def get(self, task_id, expand=False, missing_ok=False):
+        """The task, or None when ``missing_ok`` and the server says 404."""
+        try:
+            return self.client.get('/tasks/%s' % task_id, params=self._params(expand))
+        except ApiError as error:
+            if missing_ok and getattr(error, 'status', None) == 404:
+                return None
+            raise _explain(error, 'reading task %s' % task_id, task_id, self.user, self.project,
+                           roles='the admin role or membership of the task\'s project') from None
+
+    def create(self, fields):
+        """POST a new task (admin only); the created task, read back when the answer has no body."""
+        try:
+            response = self.client.request('POST', '/tasks', json=fields, expected=(200, 201, 202))
+        except ApiError as error:
+            raise _explain(error, 'creating a task', user=self.user, project=self.project) from None
+        created = self.client.decode(response)
+        if isinstance(created, dict) and created.get('id') is not None:
+            return created
+        location = response.headers.get('Location')
+        if location:
+            return self.client.get(location)
+        return created if isinstance(created, dict) else dict(fields)
+
+    def update(self, task_id, changes):
+        try:
+            updated = self.client.put('/tasks/%s' % task_id, json=changes)
+        except ApiError as error:
+            raise _explain(error, 'updating task %s' % task_id, task_id, self.user, self.project,
+                           roles='the admin role or membership of the task\'s project') from None
+        return updated if isinstance(updated, dict) else None
+
+    def delete(self, task_id):
+        """DELETE the task (admin only); False when it was already gone."""
+        try:
+            self.client.delete('/tasks/%s' % task_id)
+        except ApiError as error:
+            if getattr(error, 'status', None) == 404:
+                return False
+            raise _explain(error, 'deleting task %s' % task_id, task_id, self.user, self.project) from None
+        return True
+
+
+def _engine(module):
+    params = module.params
+    return TaskEngine(module.client(), user=params.get('username'), project=params.get('project'))
+
+
+def _wait_for_status(module, engine, task_id, statuses, result):
+    """Poll the task until its status is one of ``statuses``; fail on a known final status that is not wanted."""
+    params = module.params
+    wanted = [TaskStatus.normalise(s) for s in statuses]
+    waiter = Waiter(timeout=params.get('wait_timeout') or 600, interval=params.get('poll_interval') or 0.2,
+                    interval_max=params.get('poll_interval_max') or 5.0)
+    try:
+        task = waiter.wait(lambda: engine.get(task_id), wait_done(wanted))
+    except WaitTimeout as error:
+        if error.last is not None:
+            result['task'] = with_iso_times(error.last)
+        module.fail_from(error, **result)
+    result['task'] = with_iso_times(task)
+    status = TaskStatus.normalise(task.get('status'))
+    if status not in wanted:
+        message = "task %s reached %s, not one of %s" % (task_id, task.get('status'), ', '.join(wanted))
+        if task.get('error_message'):
+            message += ': %s' % task['error_message']
+        module.fail_json(msg=message, **result)
+
+
+def run_task(module):
+    """``orch_task``: create, update, delete and wait, with check mode predicting change and diff."""
+    params = module.params
+    engine = _engine(module)
+    task_id = params.get('id')
+    state = params.get('state') or 'present'
+    desired = task_fields(params.get('task'))
+    statuses = params.get('wait_for_status') or []
+    result = {'changed': False}
+
+    if state == 'absent':
+        if not task_id:
+            raise ValueError('state=absent needs the id of the task to delete')
+        current = engine.get(task_id, missing_ok=True)
+        if current is None:
+            module.exit_json(changed=False, task=None, diff={'before': {}, 'after': {}},
+                             msg='task %s does not exist' % task_id)
+        result['diff'] = {'before': with_iso_times(current), 'after': {}}
+        result['task'] = with_iso_times(current)
+        if not module.check_mode:
+            result['changed'] = engine.delete(task_id)
+        else:
+            result['changed'] = True
+        module.exit_json(**result)
+
+    if not task_id:
+        if not desired:
+            raise ValueError("creating a task needs 'task' (at least eventTopic and parm); to read or follow an "
+                             "existing task give its id")
+        result['changed'] = True
+        result['diff'] = {'before': {}, 'after': copy.deepcopy(desired)}
+        if module.check_mode:
+            result['task'] = dict(desired)
+            module.exit_json(**result)
+        created = engine.create(desired)
+        task_id = created.get('id')
+        result['task'] = with_iso_times(created)
+    else:
+        current = engine.get(task_id)
+        changes, diff = diff_task(current, desired)
+        result['task'] = with_iso_times(current)
+        if changes:
+            result['changed'] = True
+            result['diff'] = diff
+            predicted = dict(current)
+            predicted.update(changes)
+            if module.check_mode:
+                result['task'] = with_iso_times(predicted)
+            else:
+                updated = engine.update(task_id, changes)
+                result['task'] = with_iso_times(updated if updated and updated.get('id') is not None else predicted)
+        else:
+            result['diff'] = {'before': {}, 'after': {}}
+
+    if statuses and not module.check_mode and params.get('wait', True):
+        if task_id is None:
+            raise ValueError('the server did not return the id of the created task, so it cannot be followed')
+        _wait_for_status(module, engine, task_id, statuses, result)
+    module.exit_json(**result)
+
+
+def run_task_info(module):
+    """``orch_task_info``: one task by id, or the filtered list (filters applied on the client)."""
+    params = module.params
+    engine = _engine(module)
+    expand = bool(params.get('expand_service_instance'))
+    keep = TaskFilter(status=params.get('status'), user=params.get('user'), project=params.get('task_project'),
+                      event_topic=params.get('event_topic'), updated_after=params.get('updated_after'))
+    if params.get('id'):
+        tasks = [engine.get(params['id'], expand=expand)]
+    else:
+        tasks = engine.list(expand=expand)
+    total = len(tasks)
+    tasks = [with_iso_times(t) for t in tasks if isinstance(t, dict) and keep(t)]
+    module.exit_json(changed=False, tasks=tasks, total=total, matched=len(tasks))

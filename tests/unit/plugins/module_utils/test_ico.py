@@ -1,0 +1,151 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests of the ICO 2.5 task engine layer: field mapping, diffing, client-side filters, error wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import (
+    TaskEngine, TaskFilter, diff_task, same_value, task_fields, to_epoch_ms, wait_done, with_iso_times)
+
+# A task as the engine returns it (shape of IBM's documented Task Response).
+RECORDED = {
+    'id': '1003',
+    'status': 'COMPLETED',
+    'status_localized': 'Completed',
+    'created': 1396263830875,
+    'updated': 1396263914896,
+    'created_iso': '2014-03-31T13:03:50+0200',
+    'updated_iso': '2014-03-31T13:05:14+0200',
+    'user': 'ksadmin',
+    'domain': 'Default',
+    'project': 'admin',
+    'parm': {'plan': 'web', 'size': 2},
+    'eventTopic': 'com/ibm/orchestrator/serviceinstance/plan/ibm_bpm_process',
+    'delayInSeconds': 30,
+    'error_message': 'CTJCO0002I: Business process instance 3 completed successfully.',
+}
+
+
+def test_task_fields_maps_aliases_and_refuses_read_only():
+    assert task_fields({'event_topic': 'a/b', 'delay_in_seconds': 5, 'parm': {}}) == {
+        'eventTopic': 'a/b', 'delayInSeconds': 5, 'parm': {}}
+    with pytest.raises(ValueError, match="'created'"):
+        task_fields({'created': 1})
+    with pytest.raises(ValueError, match='twice'):
+        task_fields({'eventTopic': 'a', 'event_topic': 'b'})
+
+
+@pytest.mark.parametrize('current, desired, same', [
+    (30, '30', True),
+    (30, 31, False),
+    ('30', 30, True),
+    ({'a': 1, 'b': [1, 2]}, {'a': '1', 'b': [1, 2]}, True),
+    ({'a': 1, 'b': 2}, {'a': 1}, False),
+    ([1, 2], [2, 1], False),
+    (True, 'true', True),
+    (False, True, False),
+    (None, None, True),
+    ('x', None, False),
+])
+def test_same_value(current, desired, same):
+    assert same_value(current, desired) is same
+
+
+def test_diff_only_differing_fields():
+    desired = {'delayInSeconds': '30', 'eventTopic': 'new/topic', 'parm': {'plan': 'web', 'size': 3}}
+    changes, diff = diff_task(RECORDED, desired)
+    assert changes == {'eventTopic': 'new/topic', 'parm': {'plan': 'web', 'size': 3}}
+    assert diff['before'] == {'eventTopic': RECORDED['eventTopic'], 'parm': {'plan': 'web', 'size': 2}}
+    assert diff['after'] == changes
+
+
+def test_diff_no_change():
+    changes, diff = diff_task(RECORDED, {'delayInSeconds': 30, 'parm': {'size': 2, 'plan': 'web'}})
+    assert changes == {} and diff == {'before': {}, 'after': {}}
+
+
+def test_diff_new_field():
+    changes, diff = diff_task(RECORDED, {'serviceInstanceId': 'si-7'})
+    assert changes == {'serviceInstanceId': 'si-7'} and diff['before'] == {'serviceInstanceId': None}
+
+
+def test_filters_on_the_client():
+    other = dict(RECORDED, id='1004', status='RUNNING', user='bob', project='p2',
+                 eventTopic='com/ibm/orchestrator/other', updated=1396263999000)
+    tasks = [RECORDED, other]
+    assert [t['id'] for t in tasks if TaskFilter(status=['completed'])(t)] == ['1003']
+    assert [t['id'] for t in tasks if TaskFilter(user='bob')(t)] == ['1004']
+    assert [t['id'] for t in tasks if TaskFilter(project='admin')(t)] == ['1003']
+    assert [t['id'] for t in tasks if TaskFilter(event_topic='com/ibm/orchestrator/serviceinstance/*')(t)] == ['1003']
+    assert [t['id'] for t in tasks if TaskFilter(updated_after=1396263914896)(t)] == ['1004']
+    assert [t['id'] for t in tasks if TaskFilter(updated_after='2014-03-31T11:05:00Z')(t)] == ['1003', '1004']
+    assert [t['id'] for t in tasks if TaskFilter()(t)] == ['1003', '1004']
+
+
+def test_iso_times_are_added_when_missing():
+    task = with_iso_times({'id': '1', 'created': 0, 'updated': 1000})
+    assert task['created_iso'] == '1970-01-01T00:00:00+00:00' and task['updated_iso'] == '1970-01-01T00:00:01+00:00'
+    kept = with_iso_times(RECORDED)
+    assert kept['created_iso'] == RECORDED['created_iso']
+    assert to_epoch_ms(RECORDED['updated_iso']) == 1396263914000  # the ms of `updated`, without the fraction
+
+
+def test_wait_done_treats_unknown_statuses_as_running():
+    done = wait_done(['completed'])
+    assert done({'status': 'COMPLETED'})
+    assert not done({'status': 'RUNNING'}) and not done({'status': 'WAITING_FOR_APPROVAL'})
+    assert done({'status': 'FAILED'})  # known final: stop and let the caller fail
+    assert wait_done(['WAITING_FOR_APPROVAL'])({'status': 'waiting_for_approval'})
+
+
+class Refusing:
+    def __init__(self, status):
+        self.status = status
+
+    def _raise(self, method, path):
+        raise ApiError('denied', kind='auth' if self.status in (401, 403) else 'http', status=self.status,
+                       method=method, url=path)
+
+    def get(self, path, **kw):
+        self._raise('GET', path)
+
+    def delete(self, path, **kw):
+        self._raise('DELETE', path)
+
+    def put(self, path, json=None, **kw):
+        self._raise('PUT', path)
+
+    def request(self, method, path, **kw):
+        self._raise(method, path)
+
+
+def test_delete_refusal_names_the_admin_role():
+    engine = TaskEngine(Refusing(403), user='member1', project='p1')
+    with pytest.raises(ApiError) as info:
+        engine.delete('1003')
+    text = str(info.value)
+    assert 'admin role' in text and 'member1' in text and '1003' in text
+
+
+def test_put_refusal_names_admin_or_project():
+    with pytest.raises(ApiError) as info:
+        TaskEngine(Refusing(401), user='u', project='p').update('9', {'status': 'X'})
+    assert "admin role or membership of the task's project" in str(info.value)
+
+
+def test_create_refusal_names_admin():
+    with pytest.raises(ApiError) as info:
+        TaskEngine(Refusing(403), user='u', project='p').create({'eventTopic': 'x'})
+    assert 'creating a task' in str(info.value) and 'admin role' in str(info.value)
+
+
+def test_not_found_names_the_id_and_delete_of_missing_is_not_a_change():
+    engine = TaskEngine(Refusing(404), user='u', project='p')
+    with pytest.raises(ApiError) as info:
+        engine.get('4711')
+    assert "'4711'" in str(info.value)
+    assert engine.get('4711', missing_ok=True) is None
+    assert engine.delete('4711') is False

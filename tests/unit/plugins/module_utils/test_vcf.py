@@ -1,0 +1,369 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests of the SDDC Manager layer: status normalisation, the retry decision table, the retry run.
+
+Recorded responses only: a fake client answers from canned task bodies and records what was sent.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils import _vcf
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf import (
+    Action, CredentialsTask, RetryRun, Task, TaskService, TaskStatus, decide_retry, describe_failure,
+    matches_selector, selector_params, summarize_subtasks, to_epoch_ms)
+
+
+def task(status, **extra):
+    raw = {'id': extra.pop('id', 't-1'), 'name': extra.pop('name', 'Add cluster cl02'), 'status': status,
+           'creationTimestamp': '2026-03-02T09:15:00.000Z'}
+    raw.update(extra)
+    return raw
+
+
+# -- TaskStatus.normalise --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('raw, expected', [
+    ('FAILED', 'FAILED'),
+    ('Failed', 'FAILED'),
+    ('failed', 'FAILED'),
+    ('In Progress', 'IN_PROGRESS'),
+    ('IN_PROGRESS', 'IN_PROGRESS'),
+    ('  In   Progress ', 'IN_PROGRESS'),
+    ('Successful', 'SUCCESSFUL'),
+    ('COMPLETED_WITH_WARNING', 'COMPLETED_WITH_WARNING'),
+    ('Cancelled', 'CANCELLED'),
+    ('Pending', 'PENDING'),
+    ('queued', 'QUEUED'),
+    (None, ''),
+])
+def test_normalise(raw, expected):
+    assert TaskStatus.normalise(raw) == expected
+
+
+def test_every_spelling_of_the_spec_enum_is_known():
+    # The 9.0 spec lists both spellings of each value in one enum.
+    spec_enum = ['PENDING', 'Pending', 'IN_PROGRESS', 'In Progress', 'SUCCESSFUL', 'Successful', 'FAILED', 'Failed',
+                 'CANCELLED', 'Cancelled', 'COMPLETED_WITH_WARNING', 'SKIPPED', 'QUEUED', 'TIMED_OUT']
+    assert all(TaskStatus.normalise(s) in TaskStatus.KNOWN for s in spec_enum)
+    assert TaskStatus.is_terminal('Failed') and TaskStatus.is_terminal('Successful')
+    assert not TaskStatus.is_terminal('In Progress') and not TaskStatus.is_terminal('Pending')
+
+
+# -- the retry decision table ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('status, retryable, action', [
+    ('FAILED', None, Action.RETRY),
+    ('Failed', None, Action.RETRY),
+    ('FAILED', True, Action.RETRY),
+    ('Failed', 'true', Action.RETRY),
+    ('TIMED_OUT', None, Action.RETRY),
+    ('FAILED', False, Action.FAIL),
+    ('Failed', 'false', Action.FAIL),
+    ('PENDING', None, Action.RUNNING),
+    ('Pending', None, Action.RUNNING),
+    ('QUEUED', None, Action.RUNNING),
+    ('In Progress', None, Action.RUNNING),
+    ('IN_PROGRESS', False, Action.RUNNING),
+    ('SUCCESSFUL', None, Action.DONE),
+    ('Successful', None, Action.DONE),
+    ('COMPLETED_WITH_WARNING', None, Action.DONE),
+    ('SKIPPED', None, Action.DONE),
+    ('CANCELLED', None, Action.FAIL),
+    ('Cancelled', True, Action.FAIL),
+    ('USER_CANCELLED', None, Action.FAIL),
+    ('INCONSISTENT', None, Action.FAIL),
+    ('EXPLODED', None, Action.FAIL),
+])
+def test_decision_table(status, retryable, action):
+    raw = task(status)
+    if retryable is not None:
+        raw['isRetryable'] = retryable
+    got, reason = decide_retry(raw)
+    assert got == action
+    assert 't-1' in reason
+
+
+def test_decision_reasons_say_why():
+    assert 'not retryable' in decide_retry(task('Failed', isRetryable=False))[1]
+    assert 'cancelled' in decide_retry(task('Cancelled'))[1]
+    assert "'EXPLODED'" in decide_retry(task('EXPLODED'))[1]
+
+
+# -- credentials detection, sub-tasks, errors ----------------------------------------------------------------------
+
+@pytest.mark.parametrize('raw, expected', [
+    ({'id': 'a', 'type': 'CREDENTIALS_ROTATE', 'name': 'x'}, True),
+    ({'id': 'a', 'type': 'CREDENTIALS_UPDATE', 'name': 'x'}, True),
+    ({'id': 'a', 'name': 'Credentials rotate operation'}, True),
+    ({'id': 'a', 'name': 'Password update operation'}, True),
+    ({'id': 'a', 'type': 'HOST_COMMISSION', 'name': 'Commissioning host(s)'}, False),
+    ({'id': 'a', 'type': 'UPGRADE', 'name': 'Upgrade vCenter'}, False),
+])
+def test_credentials_detection(raw, expected):
+    assert Task(raw).looks_like_credentials is expected
+
+
+def test_credentials_operation_type():
+    assert CredentialsTask({'id': 'a', 'type': 'ROTATE'}).operation_type == 'ROTATE'
+    assert CredentialsTask({'id': 'a', 'type': 'CREDENTIALS_UPDATE'}).operation_type == 'UPDATE'
+    assert CredentialsTask({'id': 'a', 'name': 'Credentials rotate operation'}).operation_type == 'ROTATE'
+
+
+def test_subtask_summary_counts_nested_and_names_failures():
+    subtasks = [
+        {'name': 'Validate', 'status': 'SUCCESSFUL'},
+        {'name': 'Configure', 'status': 'Failed', 'subTasks': [{'name': 'Inner', 'status': 'FAILED'}]},
+        {'name': 'Add', 'status': 'PENDING'},
+    ]
+    summary = summarize_subtasks(subtasks)
+    assert summary == {'total': 4, 'counts': {'SUCCESSFUL': 1, 'FAILED': 2, 'PENDING': 1},
+                       'failed': ['Configure', 'Inner']}
+
+
+def test_failure_description_carries_subtasks_and_errors():
+    raw = task('Failed', subTasks=[{'name': 'ConfigureVsan', 'status': 'FAILED'}],
+               errors=[{'message': 'disk claim failed', 'remediationMessage': 'free a disk', 'referenceToken': 'RT42'}])
+    text = describe_failure(Task(raw))
+    for part in ('ConfigureVsan', 'disk claim failed', 'free a disk', 'RT42'):
+        assert part in text
+
+
+# -- selectors -------------------------------------------------------------------------------------------------
+
+def test_selector_params():
+    params = selector_params({'name_contains': 'Bench', 'type': 'REMEDIATION', 'resource_id': 'r1',
+                              'completed_after': '2026-03-01T00:00:00Z'}, status='FAILED')
+    assert params == {'taskStatus': 'FAILED', 'taskName': 'Bench', 'taskType': 'REMEDIATION', 'resourceId': 'r1',
+                      'completedAfter': 1772323200000}
+
+
+@pytest.mark.parametrize('value, ms', [
+    ('2026-03-01T00:00:00Z', 1772323200000),
+    ('2026-03-01T02:00:00+0200', 1772323200000),
+    ('2026-03-01T00:00:00.000Z', 1772323200000),
+    (1772323200000, 1772323200000),
+    ('1772323200000', 1772323200000),
+    (1772323200, 1772323200000),
+])
+def test_to_epoch_ms(value, ms):
+    assert to_epoch_ms(value) == ms
+
+
+def test_to_epoch_ms_refuses_garbage():
+    with pytest.raises(ValueError, match='ISO 8601'):
+        to_epoch_ms('last tuesday')
+
+
+def test_matches_selector_rechecks_on_the_client():
+    raw = task('Failed', name='Bench remediation 03', type='REMEDIATION',
+               resources=[{'resourceId': 'r1', 'type': 'CLUSTER'}], completionTimestamp='2026-03-01T00:05:00.000Z')
+    assert matches_selector(raw, {'name_contains': 'bench REMEDIATION'})
+    assert not matches_selector(raw, {'name_contains': 'upgrade'})
+    assert matches_selector(raw, {'type': 'remediation', 'resource_id': 'r1'})
+    assert not matches_selector(raw, {'resource_id': 'r2'})
+    assert matches_selector(raw, {'completed_after': '2026-03-01T00:00:00Z'})
+    assert not matches_selector(raw, {'completed_after': '2026-03-02T00:00:00Z'})
+
+
+# -- the retry run, over recorded responses ----------------------------------------------------------------------
+
+class RecordedClient:
+    """Answers GETs from ``tasks`` (id -> list of bodies, the last repeats) and records every request."""
+
+    def __init__(self, tasks, credentials=None, patch_errors=None):
+        self.tasks = {k: list(v) for k, v in tasks.items()}
+        self.credentials = {k: list(v) for k, v in (credentials or {}).items()}
+        self.patch_errors = dict(patch_errors or {})
+        self.sent = []
+
+    @staticmethod
+    def _next(bodies):
+        return bodies.pop(0) if len(bodies) > 1 else bodies[0]
+
+    def get(self, path, params=None, **kw):
+        self.sent.append(('GET', path, params))
+        parts = path.strip('/').split('/')
+        if parts[0] == 'credentials':
+            if len(parts) == 4:
+                return []
+            store = self.credentials
+        else:
+            store = self.tasks
+        if parts[-1] not in store:
+            raise ApiError('not found', status=404, method='GET', url=path)
+        return self._next(store[parts[-1]])
+
+    def patch(self, path, json=None, **kw):
+        self.sent.append(('PATCH', path, json, kw.get('idempotent')))
+        errors = self.patch_errors.get(path)
+        if errors:
+            raise errors.pop(0)
+
+    def paginate(self, path, style, params=None, page_size=100, max_items=None, items=None):
+        self.sent.append(('LIST', path, params))
+        for bodies in self.tasks.values():
+            yield bodies[0]
+
+
+class NoWait:
+    """A waiter that polls until done without sleeping (no timing in unit tests)."""
+
+    def __init__(self, timeout):
+        self.timeout = timeout
+
+    def wait(self, fetch, done):
+        for _ in range(50):
+            seen = fetch()
+            if done(seen):
+                return seen
+        raise AssertionError('never done')
+
+
+def patches(client):
+    return [s for s in client.sent if s[0] == 'PATCH']
+
+
+def make_run(client, **kw):
+    return RetryRun(TaskService(client), waiter_factory=NoWait, **kw)
+
+
+def test_failed_task_is_retried_once_without_blind_resend_and_waited():
+    client = RecordedClient({'t-1': [task('Failed'), task('In Progress'), task('Successful')]})
+    run = make_run(client)
+    run.add(TaskService(client).get('t-1'))
+    pending = run.start()
+    run.wait_all(pending)
+    assert patches(client) == [('PATCH', '/tasks/t-1', None, False)]
+    result = run.result()
+    assert result['changed'] is True and result['retried'] == ['t-1']
+    assert result['tasks'][0]['status'] == 'SUCCESSFUL' and result['tasks'][0]['attempts'] == 1
+    assert not run.failures
+
+
+def test_check_mode_decides_but_sends_nothing():
+    client = RecordedClient({'t-1': [task('Failed')]})
+    run = make_run(client, check_mode=True)
+    run.add(TaskService(client).get('t-1'))
+    assert run.start() == []
+    assert patches(client) == []
+    assert run.result()['changed'] is True and run.result()['retried'] == ['t-1']
+
+
+@pytest.mark.parametrize('status', ['In Progress', 'PENDING', 'Successful', 'SKIPPED'])
+def test_no_retry_for_running_or_finished(status):
+    client = RecordedClient({'t-1': [task(status)]})
+    run = make_run(client)
+    run.add(TaskService(client).get('t-1'))
+    run.start()
+    assert patches(client) == [] and run.result()['changed'] is False and not run.failures
+
+
+def test_one_cancelled_task_stops_the_whole_run_before_anything_is_sent():
+    client = RecordedClient({'t-1': [task('Failed')], 't-2': [task('Cancelled', id='t-2')]})
+    run = make_run(client)
+    service = TaskService(client)
+    run.add(service.get('t-1'))
+    run.add(service.get('t-2'))
+    assert run.start() == []
+    assert patches(client) == []
+    assert len(run.failures) == 1 and 't-2' in run.failures[0]
+
+
+def test_failing_again_fails_with_errors_unless_attempts_remain():
+    failed_again = task('Failed', subTasks=[{'name': 'InstallCertificateAction', 'status': 'FAILED'}],
+                        errors=[{'message': 'install failed', 'remediationMessage': 'retry', 'referenceToken': 'TOK1'}])
+    bodies = [task('Failed'), task('In Progress'), failed_again]
+    client = RecordedClient({'t-1': list(bodies)})
+    run = make_run(client, max_attempts=1)
+    run.add(TaskService(client).get('t-1'))
+    run.wait_all(run.start())
+    assert len(patches(client)) == 1
+    assert run.failures and 'InstallCertificateAction' in run.failures[0] and 'TOK1' in run.failures[0]
+
+    client = RecordedClient({'t-1': bodies + [task('In Progress'), task('Successful')]})
+    run = make_run(client, max_attempts=2)
+    run.add(TaskService(client).get('t-1'))
+    run.wait_all(run.start())
+    assert len(patches(client)) == 2 and not run.failures
+    assert run.result()['tasks'][0]['attempts'] == 2
+
+
+def test_lost_answer_rereads_and_does_not_resend_when_the_task_moved_on():
+    lost = ApiError('connection reset', kind='connection', method='PATCH', url='/tasks/t-1', details={'sent': True})
+    client = RecordedClient({'t-1': [task('Failed'), task('In Progress'), task('Successful')]},
+                            patch_errors={'/tasks/t-1': [lost]})
+    run = make_run(client)
+    run.add(TaskService(client).get('t-1'))
+    run.wait_all(run.start())
+    assert len(patches(client)) == 1
+    assert run.result()['tasks'][0]['attempts'] == 1 and not run.failures
+    # The fresh read came right after the lost PATCH.
+    index = client.sent.index(patches(client)[0])
+    assert client.sent[index + 1][:2] == ('GET', '/tasks/t-1')
+
+
+def test_lost_answer_resends_only_after_reading_it_still_failed():
+    lost = ApiError('read timeout', kind='timeout', method='PATCH', url='/tasks/t-1', details={'sent': True})
+    client = RecordedClient({'t-1': [task('Failed'), task('Failed'), task('In Progress'), task('Successful')]},
+                            patch_errors={'/tasks/t-1': [lost]})
+    run = make_run(client)
+    run.add(TaskService(client).get('t-1'))
+    run.wait_all(run.start())
+    sent = [s[:2] for s in client.sent]
+    first = sent.index(('PATCH', '/tasks/t-1'))
+    assert sent[first + 1] == ('GET', '/tasks/t-1') and sent[first + 2] == ('PATCH', '/tasks/t-1')
+    assert run.result()['tasks'][0]['attempts'] == 1
+
+
+def test_conflict_fails_with_the_servers_words():
+    conflict = ApiError('conflict with the current state', status=409, method='PATCH', url='/tasks/t-1',
+                        server_message='Task can not be retried. Only a failed Task can be retried.',
+                        details={'remediationMessage': 'Wait for the running retry.'})
+    client = RecordedClient({'t-1': [task('Failed')]}, patch_errors={'/tasks/t-1': [conflict]})
+    run = make_run(client)
+    run.add(TaskService(client).get('t-1'))
+    with pytest.raises(ApiError) as info:
+        run.start()
+    assert 'Only a failed Task' in str(info.value) and 'Wait for the running retry' in str(info.value)
+
+
+def test_credentials_task_is_retried_through_the_credentials_api():
+    cred = task('FAILED', id='c-1', name='Credentials rotate operation', type='CREDENTIALS_ROTATE')
+    client = RecordedClient({'c-1': [cred]},
+                            credentials={'c-1': [dict(cred, type='ROTATE'), dict(cred, status='IN_PROGRESS'),
+                                                 dict(cred, status='SUCCESSFUL')]})
+    run = make_run(client)
+    found = TaskService(client).get('c-1')
+    assert isinstance(found, CredentialsTask)
+    run.add(found)
+    run.wait_all(run.start())
+    assert patches(client) == [('PATCH', '/credentials/tasks/c-1', {'operationType': 'ROTATE', 'elements': []}, False)]
+    assert run.result()['tasks'][0]['credentials_task'] is True and not run.failures
+
+
+def test_server_telling_it_is_a_credentials_task_switches_api():
+    refusal = ApiError('the server rejected the request as invalid', status=400, method='PATCH', url='/tasks/x-1',
+                       server_message='Credential tasks must be retried through /v1/credentials/tasks')
+    plain = task('Failed', id='x-1', name='Operation 7', type='SOMETHING')
+    client = RecordedClient({'x-1': [plain]}, credentials={'x-1': [dict(plain, type='UPDATE')]},
+                            patch_errors={'/tasks/x-1': [refusal]})
+    run = make_run(client)
+    run.add(TaskService(client).get('x-1'))
+    run.start()
+    assert [p[1] for p in patches(client)] == ['/tasks/x-1', '/credentials/tasks/x-1']
+    assert patches(client)[1][2]['operationType'] == 'UPDATE'
+
+
+def test_task_missing_from_both_apis_raises_the_404():
+    client = RecordedClient({})
+    with pytest.raises(ApiError) as info:
+        TaskService(client).get('nope')
+    assert info.value.status == 404
+
+
+def test_module_level_names_exist():
+    # The modules import these two entry points.
+    assert callable(_vcf.run_task_retry) and callable(_vcf.run_task_info)
