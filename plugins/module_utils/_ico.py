@@ -18,7 +18,8 @@ import fnmatch
 import re
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter, WaitTimeout
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout
 
 # Fields the server owns: sending them is refused before anything goes out.
 READ_ONLY_FIELDS = frozenset(('id', 'created', 'updated', 'created_iso', 'updated_iso', 'serviceInstance'))
@@ -300,23 +301,22 @@ def _engine(module):
 
 def _wait_for_status(module, engine, task_id, statuses, result):
     """Poll the task until its status is one of ``statuses``; fail on a known final status that is not wanted."""
-    params = module.params
     wanted = [TaskStatus.normalise(s) for s in statuses]
-    waiter = Waiter(timeout=params.get('wait_timeout') or 600, interval=params.get('poll_interval') or 0.2,
-                    interval_max=params.get('poll_interval_max') or 5.0)
     try:
-        task = waiter.wait(lambda: engine.get(task_id), wait_done(wanted))
+        task = module.waiter().wait(lambda: engine.get(task_id), wait_done(wanted))
     except WaitTimeout as error:
         if error.last is not None:
             result['task'] = with_iso_times(error.last)
-        module.fail_from(error, **result)
+        status = (error.last or {}).get('status')
+        raise OperationError('task %s is still %s after waiting for %s: %s' % (
+            task_id, status, ', '.join(wanted), error), polls=error.polls, **result) from None
     result['task'] = with_iso_times(task)
     status = TaskStatus.normalise(task.get('status'))
     if status not in wanted:
-        message = "task %s reached %s, not one of %s" % (task_id, task.get('status'), ', '.join(wanted))
+        message = 'task %s reached %s, not one of %s' % (task_id, task.get('status'), ', '.join(wanted))
         if task.get('error_message'):
             message += ': %s' % task['error_message']
-        module.fail_json(msg=message, **result)
+        raise OperationError(message, **result)
 
 
 def run_task(module):
@@ -324,25 +324,22 @@ def run_task(module):
     params = module.params
     engine = _engine(module)
     task_id = params.get('id')
-    state = params.get('state') or 'present'
     desired = task_fields(params.get('task'))
     statuses = params.get('wait_for_status') or []
     result = {'changed': False}
 
-    if state == 'absent':
+    if params['state'] == 'absent':
         if not task_id:
             raise ValueError('state=absent needs the id of the task to delete')
         current = engine.get(task_id, missing_ok=True)
         if current is None:
-            module.exit_json(changed=False, task=None, diff={'before': {}, 'after': {}},
-                             msg='task %s does not exist' % task_id)
-        result['diff'] = {'before': with_iso_times(current), 'after': {}}
+            return {'changed': False, 'task': None, 'diff': {'before': {}, 'after': {}},
+                    'msg': 'task %s does not exist' % task_id}
         result['task'] = with_iso_times(current)
-        if not module.check_mode:
-            result['changed'] = engine.delete(task_id)
-        else:
-            result['changed'] = True
-        module.exit_json(**result)
+        result['diff'] = {'before': result['task'], 'after': {}}
+        result['changed'] = True if module.check_mode else engine.delete(task_id)
+        result['msg'] = '%s task %s' % ('would delete' if module.check_mode else 'deleted', task_id)
+        return result
 
     if not task_id:
         if not desired:
@@ -352,17 +349,19 @@ def run_task(module):
         result['diff'] = {'before': {}, 'after': copy.deepcopy(desired)}
         if module.check_mode:
             result['task'] = dict(desired)
-            module.exit_json(**result)
+            result['msg'] = 'would create a task'
+            return result
         created = engine.create(desired)
         task_id = created.get('id')
         result['task'] = with_iso_times(created)
+        result['msg'] = 'created task %s' % task_id
     else:
         current = engine.get(task_id)
         changes, diff = diff_task(current, desired)
         result['task'] = with_iso_times(current)
+        result['diff'] = diff
         if changes:
             result['changed'] = True
-            result['diff'] = diff
             predicted = dict(current)
             predicted.update(changes)
             if module.check_mode:
@@ -370,14 +369,16 @@ def run_task(module):
             else:
                 updated = engine.update(task_id, changes)
                 result['task'] = with_iso_times(updated if updated and updated.get('id') is not None else predicted)
+            result['msg'] = '%s task %s: %s' % ('would update' if module.check_mode else 'updated', task_id,
+                                                ', '.join(sorted(changes)))
         else:
-            result['diff'] = {'before': {}, 'after': {}}
+            result['msg'] = 'task %s already as wanted' % task_id
 
-    if statuses and not module.check_mode and params.get('wait', True):
+    if statuses and params['wait'] and not module.check_mode:
         if task_id is None:
             raise ValueError('the server did not return the id of the created task, so it cannot be followed')
         _wait_for_status(module, engine, task_id, statuses, result)
-    module.exit_json(**result)
+    return result
 
 
 def run_task_info(module):
@@ -385,12 +386,13 @@ def run_task_info(module):
     params = module.params
     engine = _engine(module)
     expand = bool(params.get('expand_service_instance'))
-    keep = TaskFilter(status=params.get('status'), user=params.get('user'), project=params.get('task_project'),
-                      event_topic=params.get('event_topic'), updated_after=params.get('updated_after'))
+    filters = params.get('filters') or {}
+    keep = TaskFilter(status=filters.get('status'), user=filters.get('user'), project=filters.get('project'),
+                      event_topic=filters.get('event_topic'), updated_after=filters.get('updated_after'))
     if params.get('id'):
         tasks = [engine.get(params['id'], expand=expand)]
     else:
         tasks = engine.list(expand=expand)
-    total = len(tasks)
+    seen = len(tasks)
     tasks = [with_iso_times(t) for t in tasks if isinstance(t, dict) and keep(t)]
-    module.exit_json(changed=False, tasks=tasks, total=total, matched=len(tasks))
+    return {'changed': False, 'tasks': tasks, 'seen': seen, 'matched': len(tasks)}

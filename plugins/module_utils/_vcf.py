@@ -18,7 +18,8 @@ import re
 import time
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter, WaitTimeout
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout
 
 
 class TaskStatus:
@@ -198,6 +199,15 @@ class CredentialsTask(Task):
     """A credentials rotation/update task (``/v1/credentials/tasks``): retried with its own PATCH."""
 
     credentials = True
+
+    def update(self, raw):
+        # The credentials view lacks some /v1/tasks fields; keep the last known ones for the result.
+        if isinstance(raw, dict) and raw:
+            for key in ('resources', 'resolutionStatus'):
+                if key not in raw and key in self.raw:
+                    raw[key] = self.raw[key]
+            self.raw = raw
+        return self
 
     @property
     def operation_type(self):
@@ -604,91 +614,90 @@ class RetryRun:
         }
 
 
-def _waiter_factory(module):
-    params = module.params
-
-    def factory(timeout):
-        return Waiter(timeout=timeout, interval=params.get('poll_interval') or 0.2,
-                      interval_max=params.get('poll_interval_max') or 5.0)
-    return factory
+def _task_ids(params):
+    ids = []
+    for task_id in ([params.get('task_id')] if params.get('task_id') else []) + list(params.get('task_ids') or []):
+        if task_id not in ids:
+            ids.append(task_id)
+    return ids
 
 
 def run_task_retry(module):
-    """``vcf_task_retry``: everything after argument parsing."""
+    """``vcf_task_retry``: everything after argument parsing; returns the result or raises OperationError."""
     params = module.params
     service = TaskService(module.client())
-    run = RetryRun(service, wait=params.get('wait', True), max_attempts=params.get('max_attempts') or 1,
-                   check_mode=module.check_mode, waiter_factory=_waiter_factory(module),
-                   wait_timeout=params.get('wait_timeout') or 600, warn=module.warn)
-    ids = []
-    if params.get('task_id'):
-        ids.append(params['task_id'])
-    ids.extend(params.get('task_ids') or [])
-    for task_id in ids:
+    run = RetryRun(service, wait=params['wait'], max_attempts=params['max_attempts'], check_mode=module.check_mode,
+                   waiter_factory=module.waiter, wait_timeout=params['wait_timeout'], warn=module.warn)
+    for task_id in _task_ids(params):
         run.add(service.get(task_id))
     selector = params.get('failed_tasks')
     matched = None
     if selector is not None:
-        found = service.list(selector_params(selector, status=TaskStatus.FAILED),
-                             max_results=params.get('max_results'))
         matched = 0
-        for task in found:
+        for task in service.list(selector_params(selector, status=TaskStatus.FAILED),
+                                 max_results=params.get('max_results')):
+            # The server filtered already; checking again keeps a server that ignores a filter from widening a retry.
             if task.status == TaskStatus.FAILED and matches_selector(task, selector):
                 matched += 1
                 run.add(service.as_credentials(task) if task.looks_like_credentials else task)
 
     pending = run.start()
-    if run.wait and not module.check_mode and pending and not run.failures:
+    if run.wait and not module.check_mode and pending:
         try:
             run.wait_all(pending)
         except WaitTimeout as error:
-            result = run.result()
-            module.fail_from(error, **result)
+            raise OperationError('%s; still running: %s' % (error, ', '.join(
+                t.label + ' (' + str(t.status_raw) + ')' for t in run.tasks if t.status not in TaskStatus.TERMINAL)),
+                polls=error.polls, **run.result()) from None
     result = run.result()
     if matched is not None:
         result['matched'] = matched
-    if module.check_mode and run.retried:
-        result['msg'] = 'would retry %d task(s): %s' % (len(run.retried), ', '.join(run.retried))
     if run.failures:
-        module.fail_json(msg='; '.join(run.failures), **result)
-    module.exit_json(**result)
+        raise OperationError('; '.join(run.failures), **result)
+    if run.retried:
+        result['msg'] = '%s %d task(s): %s' % ('would retry' if module.check_mode else 'retried', len(run.retried),
+                                               ', '.join(run.retried))
+    elif not run.tasks:
+        result['msg'] = 'no task matched'
+    else:
+        result['msg'] = 'nothing to retry'
+    return result
 
 
 def run_task_info(module):
     """``vcf_task_info``: one task, several, or a server-filtered list; optionally wait for statuses."""
     params = module.params
     service = TaskService(module.client())
-    ids = []
-    if params.get('task_id'):
-        ids.append(params['task_id'])
-    ids.extend(params.get('task_ids') or [])
+    ids = _task_ids(params)
     wait_for = [TaskStatus.normalise(s) for s in params.get('wait_for') or []]
     if wait_for and len(ids) != 1:
-        raise ValueError('wait_for needs exactly one task: set task_id')
+        raise ValueError('wait_for follows exactly one task: set task_id (or one entry in task_ids)')
     if ids:
         tasks = [service.get(task_id) for task_id in ids]
     else:
-        query = selector_params(params, status=params.get('status'))
+        query = selector_params(params, status=TaskStatus.normalise(params.get('status')) or None)
         if params.get('order'):
             query['orderDirection'] = params['order'].upper()
         if params.get('order_by'):
             query['orderBy'] = params['order_by']
         tasks = service.list(query, max_results=params.get('max_results'))
 
-    if wait_for:
+    if wait_for and not module.check_mode:
         task = tasks[0]
         if task.status not in wait_for:
-            waiter = _waiter_factory(module)(params.get('wait_timeout') or 600)
             try:
-                waiter.wait(lambda: service.refresh(task),
-                            lambda t: t.status in wait_for or t.status in TaskStatus.TERMINAL)
+                module.waiter().wait(lambda: service.refresh(task),
+                                     lambda t: t.status in wait_for or t.status in TaskStatus.TERMINAL)
             except WaitTimeout as error:
-                module.fail_from(error, tasks=[info_entry(task)])
+                raise OperationError('%s is still %s after waiting for %s: %s' % (
+                    task.label, task.status_raw, ', '.join(wait_for), error), tasks=[info_entry(task)],
+                    polls=error.polls) from None
         if task.status not in wait_for:
-            module.fail_json(msg='%s reached %s, not one of %s' % (task.label, task.status_raw, ', '.join(wait_for))
-                             + ('; ' + describe_failure(task) if task.status in TaskStatus.FAILED_ALL else ''),
-                             tasks=[info_entry(task)])
-    module.exit_json(changed=False, tasks=[info_entry(t) for t in tasks])
+            message = '%s reached %s, not one of %s' % (task.label, task.status_raw, ', '.join(wait_for))
+            if task.status in TaskStatus.FAILED_ALL:
+                message += '; ' + describe_failure(task)
+            raise OperationError(message, tasks=[info_entry(task)])
+    return {'changed': False, 'tasks': [info_entry(t) for t in tasks]}
 
 
 def info_entry(task):

@@ -1,0 +1,183 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: vcf_task_info
+short_description: Read VMware Cloud Foundation SDDC Manager tasks, or wait for one to reach a status
+version_added: 0.1.0
+description:
+  - Reads one SDDC Manager task by id, several by id, or the task list filtered on the server.
+  - Paging is complete, C(pageSize) 100 at a time up to O(max_results).
+  - Each task carries its normalised status (upper-case, C(_) for spaces) and the raw one, because SDDC Manager
+    mixes C(FAILED) and C(Failed) in one listing.
+  - With O(wait_for), waits until one task reaches one of the given statuses; the access token is refreshed
+    while waiting.
+  - Credential rotation and update tasks are read through C(/v1/credentials/tasks) when C(/v1/tasks) does not
+    know them.
+author:
+  - cloudops.orchestrator contributors
+extends_documentation_fragment:
+  - cloudops.orchestrator.connection.vcf
+  - cloudops.orchestrator.wait
+  - cloudops.orchestrator.attributes
+  - cloudops.orchestrator.attributes.info_module
+  - cloudops.orchestrator.attributes.vcf_group
+options:
+  task_id:
+    description:
+      - The id of one task.
+    type: str
+  task_ids:
+    description:
+      - The ids of several tasks. May be combined with O(task_id).
+    type: list
+    elements: str
+  status:
+    description:
+      - List filter, on the server. Any spelling works (C(In Progress) or C(IN_PROGRESS)).
+    type: str
+  type:
+    description:
+      - List filter, on the server, the task type, for example C(HOST_COMMISSION).
+    type: str
+  name_contains:
+    description:
+      - List filter, on the server, text the task name contains.
+    type: str
+  resource_id:
+    description:
+      - List filter, on the server, the id of a resource the task is about.
+    type: str
+  resource_type:
+    description:
+      - List filter, on the server, the type of a resource the task is about, for example C(ESXI).
+    type: str
+  completed_after:
+    description:
+      - List filter, on the server, tasks completed after this time, as ISO 8601 (C(2026-03-01T00:00:00Z)) or
+        epoch milliseconds.
+    type: raw
+  order:
+    description:
+      - The order of the list by O(order_by) (C(orderDirection)).
+    type: str
+    choices: [asc, desc]
+  order_by:
+    description:
+      - The field the list is ordered by (C(orderBy)); SDDC Manager orders by C(creationTimestamp) by default.
+    type: str
+  max_results:
+    description:
+      - The most tasks returned from a list.
+    type: int
+    default: 1000
+  wait_for:
+    description:
+      - Wait until the task (exactly one, by O(task_id)) reaches one of these statuses, given in any spelling
+        (C(SUCCESSFUL), C(Successful)).
+      - When the task ends in a status that is not listed (for example C(FAILED) while waiting for
+        C(SUCCESSFUL)), the module fails at once with the task's failed sub-tasks and errors.
+      - Uses O(wait_timeout), O(poll_interval) and O(poll_interval_max). O(wait) is not used.
+    type: list
+    elements: str
+notes:
+  - In check mode O(wait_for) does not wait.
+seealso:
+  - module: cloudops.orchestrator.vcf_task_retry
+'''
+
+EXAMPLES = r'''
+- name: Read one task
+  cloudops.orchestrator.vcf_task_info:
+    url: https://sddc-manager.example.com
+    username: administrator@vsphere.local
+    password: "{{ vcf_password }}"
+    task_id: 7a5e0001-5e1f-4c0d-9a11-000000000001
+  register: one
+
+- name: Show its status and failed sub-tasks
+  ansible.builtin.debug:
+    msg: "{{ one.tasks[0].status }}: {{ one.tasks[0].subtask_summary.failed | join(', ') }}"
+
+- name: Every failed host commissioning of this year, newest first
+  cloudops.orchestrator.vcf_task_info:
+    status: FAILED
+    type: HOST_COMMISSION
+    completed_after: "2026-01-01T00:00:00Z"
+    order: desc
+  register: failed
+
+- name: Wait up to an hour for an upgrade to finish well
+  cloudops.orchestrator.vcf_task_info:
+    task_id: "{{ upgrade_task_id }}"
+    wait_for: [SUCCESSFUL, COMPLETED_WITH_WARNING]
+    wait_timeout: 3600
+'''
+
+RETURN = r'''
+changed:
+  description: Always false.
+  returned: always
+  type: bool
+tasks:
+  description:
+    - The tasks, as SDDC Manager returns them (C(id), C(name), C(type), C(creationTimestamp),
+      C(completionTimestamp), C(subTasks), C(errors), C(resources), C(resolutionStatus), C(isCancellable),
+      C(isRetryable)), plus the keys below.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The task id.
+      type: str
+    status:
+      description: The normalised status, for example C(IN_PROGRESS).
+      type: str
+      sample: FAILED
+    status_raw:
+      description: The status exactly as SDDC Manager spelled it.
+      type: str
+      sample: Failed
+    credentials_task:
+      description: Whether the task was read through the credentials task API.
+      type: bool
+    subtask_summary:
+      description: Sub-task counts by normalised status (C(counts)), their C(total), and the C(failed) ones by name.
+      type: dict
+      sample: {"total": 3, "counts": {"SUCCESSFUL": 1, "FAILED": 1, "PENDING": 1}, "failed": ["ConfigureVsanDatastoreAction"]}
+'''
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf import run_task_info
+
+
+def main():
+    module = OrchestratorModule(
+        product='vcf',
+        wait=True,
+        argument_spec=dict(
+            task_id=dict(type='str'),
+            task_ids=dict(type='list', elements='str'),
+            status=dict(type='str'),
+            type=dict(type='str'),
+            name_contains=dict(type='str'),
+            resource_id=dict(type='str'),
+            resource_type=dict(type='str'),
+            completed_after=dict(type='raw'),
+            order=dict(type='str', choices=['asc', 'desc']),
+            order_by=dict(type='str'),
+            max_results=dict(type='int', default=1000),
+            wait_for=dict(type='list', elements='str'),
+        ),
+        supports_check_mode=True,
+    )
+    module.run(run_task_info)
+
+
+if __name__ == '__main__':
+    main()

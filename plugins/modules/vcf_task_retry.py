@@ -1,0 +1,295 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: vcf_task_retry
+short_description: Retry failed VMware Cloud Foundation SDDC Manager tasks and wait for them
+version_added: 0.1.0
+description:
+  - Retries failed SDDC Manager tasks with C(PATCH /v1/tasks/{id}), chosen by id or by a selector, and waits
+    until each retried task has finished.
+  - Statuses are normalised before they are compared (upper-case, spaces to C(_)), because SDDC Manager
+    mixes C(FAILED) and C(Failed) in one listing.
+  - A C(FAILED) task whose C(isRetryable) is not false is retried (C(changed=true)). C(PENDING), C(QUEUED) and
+    C(IN_PROGRESS) tasks are not retried; with O(wait) the module waits for them. C(SUCCESSFUL),
+    C(COMPLETED_WITH_WARNING) and C(SKIPPED) tasks need nothing. A C(CANCELLED) task, or one SDDC Manager
+    marks as not retryable, makes the module fail and say why; nothing is then sent for any task.
+  - Credential rotation and update tasks cannot be retried through C(/v1/tasks). They are recognised by their
+    type (or by the server refusing the retry for that reason) and retried with
+    C(PATCH /v1/credentials/tasks/{id}) instead.
+  - A retry is never sent blindly twice. When the answer to a retry is lost (connection reset or timeout after
+    the request was sent), the task is read again first; if it already moved on, the retry is counted as done.
+  - The access token is refreshed while waiting, so waits longer than a token's lifetime work.
+author:
+  - cloudops.orchestrator contributors
+extends_documentation_fragment:
+  - cloudops.orchestrator.connection.vcf
+  - cloudops.orchestrator.wait
+  - cloudops.orchestrator.attributes
+  - cloudops.orchestrator.attributes.vcf_group
+attributes:
+  check_mode:
+    support: full
+    details: Reports which tasks would be retried; sends no retry and does not wait.
+  diff_mode:
+    support: none
+options:
+  task_id:
+    description:
+      - The id of one task to retry.
+    type: str
+  task_ids:
+    description:
+      - The ids of several tasks to retry. May be combined with O(task_id).
+    type: list
+    elements: str
+  failed_tasks:
+    description:
+      - Retry every failed task matching this selector. Every given field must match.
+      - The filters are sent to SDDC Manager and checked again on each returned task. Paging is handled.
+      - An empty mapping selects every failed task.
+    type: dict
+    suboptions:
+      name_contains:
+        description: Text the task name contains (case-insensitive).
+        type: str
+      type:
+        description: The task type, for example C(HOST_COMMISSION) or C(CREDENTIALS_ROTATE).
+        type: str
+      resource_id:
+        description: The id of a resource the task is about.
+        type: str
+      resource_type:
+        description: The type of a resource the task is about, for example C(ESXI) or C(CLUSTER).
+        type: str
+      completed_after:
+        description:
+          - Only tasks that completed after this time, as ISO 8601 (C(2026-03-01T00:00:00Z)) or epoch
+            milliseconds.
+        type: raw
+  max_results:
+    description:
+      - The most tasks O(failed_tasks) reads from SDDC Manager (pages of 100).
+    type: int
+    default: 1000
+  max_attempts:
+    description:
+      - How many retries this module sends per task, in total. With V(1) a task that fails again makes the module
+        fail; with V(2) it is retried once more first, and so on.
+      - Needs O(wait), since a task that fails again is only seen by waiting.
+    type: int
+    default: 1
+notes:
+  - At least one of O(task_id), O(task_ids) or O(failed_tasks) is required.
+  - Tasks that fail again make the module fail. The failure names the failed sub-tasks and carries the task's
+    errors with their C(message), C(remediationMessage) and C(referenceToken).
+  - A C(409) from SDDC Manager (for example when someone else retried the task first) fails the module with the
+    server's C(message) and C(remediationMessage).
+seealso:
+  - module: cloudops.orchestrator.vcf_task_info
+'''
+
+EXAMPLES = r'''
+- name: Retry one failed task and wait for it
+  cloudops.orchestrator.vcf_task_retry:
+    url: https://sddc-manager.example.com
+    username: administrator@vsphere.local
+    password: "{{ vcf_password }}"
+    task_id: 7a5e0001-5e1f-4c0d-9a11-000000000001
+
+- name: Retry a task that sometimes fails twice, waiting at most 30 minutes
+  cloudops.orchestrator.vcf_task_retry:
+    task_id: "{{ task_id }}"
+    max_attempts: 2
+    wait_timeout: 1800
+
+- name: Retry every failed remediation task of the last day, without waiting
+  cloudops.orchestrator.vcf_task_retry:
+    failed_tasks:
+      name_contains: remediation
+      completed_after: "{{ '%Y-%m-%dT%H:%M:%SZ' | strftime(now(utc=true).timestamp() - 86400) }}"
+    wait: false
+  register: retried
+
+- name: Connection set once for the whole play
+  module_defaults:
+    group/cloudops.orchestrator.vcf:
+      url: https://sddc-manager.example.com
+      username: administrator@vsphere.local
+      password: "{{ vcf_password }}"
+      ca_path: /etc/pki/sddc-ca.pem
+  block:
+    - name: Show what would be retried
+      cloudops.orchestrator.vcf_task_retry:
+        failed_tasks:
+          type: CREDENTIALS_ROTATE
+      check_mode: true
+      register: plan
+
+    - name: Report
+      ansible.builtin.debug:
+        msg: "{{ plan.retried | length }} credentials task(s) would be retried"
+'''
+
+RETURN = r'''
+changed:
+  description: Whether a retry was sent (or, in check mode, would be).
+  returned: always
+  type: bool
+msg:
+  description: A one-line summary, or why the module failed.
+  returned: always
+  type: str
+  sample: "retried 1 task(s): 7a5e0001-5e1f-4c0d-9a11-000000000001"
+retried:
+  description: The ids of the tasks retried (in check mode, the ones that would be).
+  returned: always
+  type: list
+  elements: str
+matched:
+  description: How many failed tasks matched O(failed_tasks).
+  returned: when O(failed_tasks) is set
+  type: int
+tasks:
+  description: One entry per task considered, in its state at the end of the run.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The task id.
+      type: str
+    name:
+      description: The task name.
+      type: str
+    type:
+      description: The task type, when SDDC Manager gives one.
+      type: str
+    status:
+      description: The normalised status (upper-case, C(_) for spaces), for example C(IN_PROGRESS).
+      type: str
+      sample: SUCCESSFUL
+    status_raw:
+      description: The status exactly as SDDC Manager spelled it.
+      type: str
+      sample: Successful
+    attempts:
+      description: How many retries this run sent for the task.
+      type: int
+    retried:
+      description: Whether this run retried the task (or would, in check mode).
+      type: bool
+    credentials_task:
+      description: Whether the task was handled through the credentials task API.
+      type: bool
+    is_retryable:
+      description: The server's C(isRetryable) flag, when it gives one.
+      type: bool
+    resolution_status:
+      description: C(RESOLVED) or C(UNRESOLVED).
+      type: str
+    creation_timestamp:
+      description: When the task was created.
+      type: str
+    completion_timestamp:
+      description: When the task completed, if it has.
+      type: str
+    subtasks:
+      description: The task's sub-task summary.
+      type: dict
+      contains:
+        total:
+          description: How many sub-tasks (nested ones included).
+          type: int
+        counts:
+          description: Sub-task counts by normalised status.
+          type: dict
+          sample: {"SUCCESSFUL": 2, "FAILED": 1}
+        failed:
+          description: The names of the failed sub-tasks.
+          type: list
+          elements: str
+    errors:
+      description: The task's errors (see RV(errors)).
+      type: list
+      elements: dict
+subtasks:
+  description: The sub-task summary over every task.
+  returned: always
+  type: dict
+  contains:
+    total:
+      description: How many sub-tasks.
+      type: int
+    counts:
+      description: Sub-task counts by normalised status.
+      type: dict
+    failed:
+      description: The failed sub-tasks, each with C(task_id) and C(name).
+      type: list
+      elements: dict
+errors:
+  description: The errors of every task, from the task and from its sub-tasks.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    task_id:
+      description: The task the error belongs to.
+      type: str
+    subtask:
+      description: The sub-task the error belongs to, when it is a sub-task's.
+      type: str
+    message:
+      description: SDDC Manager's message.
+      type: str
+    remediationMessage:
+      description: What SDDC Manager suggests doing about it.
+      type: str
+    referenceToken:
+      description: The token that finds the error in the SDDC Manager logs (give it to support).
+      type: str
+    errorCode:
+      description: The error code.
+      type: str
+error:
+  description: The structured HTTP error, when a request failed.
+  returned: on an API failure
+  type: dict
+'''
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf import run_task_retry
+
+
+def main():
+    module = OrchestratorModule(
+        product='vcf',
+        wait=True,
+        argument_spec=dict(
+            task_id=dict(type='str'),
+            task_ids=dict(type='list', elements='str'),
+            failed_tasks=dict(type='dict', options=dict(
+                name_contains=dict(type='str'),
+                type=dict(type='str'),
+                resource_id=dict(type='str'),
+                resource_type=dict(type='str'),
+                completed_after=dict(type='raw'),
+            )),
+            max_results=dict(type='int', default=1000),
+            max_attempts=dict(type='int', default=1),
+        ),
+        required_one_of=[('task_id', 'task_ids', 'failed_tasks')],
+        supports_check_mode=True,
+    )
+    if module.params['max_attempts'] < 1:
+        module.fail_json(msg='max_attempts must be at least 1, got %s' % module.params['max_attempts'])
+    module.run(run_task_retry)
+
+
+if __name__ == '__main__':
+    main()
