@@ -1,0 +1,257 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests for the HTTP client: retries, the no-resend rule for POST, error mapping and paging.
+
+The client talks to a replay server over a real socket; the responses are recorded shapes of the three APIs.
+"""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import (
+    ApiError, Client, parse_retry_after, safe_url, split_url,
+)
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import (
+    ReplayServer, hang, reset, respond,
+)
+
+VCF_409 = {
+    'errorCode': 'TASK_NOT_RETRYABLE', 'errorType': 'ERROR', 'arguments': [], 'context': {},
+    'message': 'Task can not be retried. Only a failed Task can be retried.',
+    'remediationMessage': 'Retry only tasks whose status is FAILED.',
+    'referenceToken': 'K3B7QF', 'causes': [], 'nestedErrors': [],
+}
+HTML_502 = '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>'
+
+
+class Sleeps(list):
+    def __call__(self, seconds):
+        self.append(seconds)
+
+
+def make(server, product='vro', **kwargs):
+    kwargs.setdefault('sleep', Sleeps())
+    return Client(server.url, product=product, **kwargs)
+
+
+def closed_port():
+    sock = socket.socket()
+    sock.bind(('127.0.0.1', 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
+
+
+def test_get_is_retried_on_503_then_succeeds():
+    routes = {'GET /vco/api/about': [respond(503, 'busy', content_type='text/plain'), respond(200, {'version': '8.18.1'})]}
+    with ReplayServer(routes) as server:
+        client = make(server, retries=3)
+        assert client.get('/about') == {'version': '8.18.1'}
+        assert len(server.calls('GET', '/vco/api/about')) == 2
+        assert len(client.sleep) == 1
+
+
+def test_retry_after_is_honoured():
+    routes = {'GET /v1/tasks': [respond(429, {'message': 'slow down'}, headers={'Retry-After': '3'}),
+                                respond(200, {'elements': []})]}
+    with ReplayServer(routes) as server:
+        client = make(server, product='vcf', retries=2)
+        assert client.get('/tasks') == {'elements': []}
+        assert client.sleep == [3.0]
+
+
+def test_retry_budget_exhausted_names_attempts_and_url():
+    with ReplayServer({'GET /vco/api/about': [respond(504, 'gateway timeout', content_type='text/plain')]}) as server:
+        client = make(server, retries=2)
+        with pytest.raises(ApiError) as info:
+            client.get('/about')
+    assert info.value.status == 504
+    assert info.value.attempts == 3
+    assert len(server.calls()) == 3
+    assert '/vco/api/about' in str(info.value) and 'after 3 attempts' in str(info.value)
+
+
+def test_post_is_not_resent_after_a_read_timeout():
+    with ReplayServer({'POST /vco/api/workflows/w1/executions': [hang(1.5)]}) as server:
+        client = make(server, retries=3, timeout=0.5)
+        with pytest.raises(ApiError) as info:
+            client.post('/workflows/w1/executions', json={'parameters': []})
+        assert len(server.calls('POST')) == 1
+    assert info.value.kind == 'timeout'
+    assert info.value.details['sent'] is True
+
+
+def test_post_is_not_resent_after_a_reset_once_sent():
+    with ReplayServer({'POST /vco/api/workflows/w1/executions': [reset()]}) as server:
+        client = make(server, retries=3)
+        with pytest.raises(ApiError) as info:
+            client.post('/workflows/w1/executions', json={'parameters': []})
+        assert len(server.calls('POST')) == 1
+    assert info.value.kind == 'connection'
+    assert info.value.details['sent'] is True
+
+
+def test_get_is_resent_after_a_reset():
+    routes = {'GET /vco/api/about': [reset(), respond(200, {'version': '7.6.0'})]}
+    with ReplayServer(routes) as server:
+        client = make(server, retries=1)
+        assert client.get('/about') == {'version': '7.6.0'}
+        assert len(server.calls('GET')) == 2
+
+
+def test_post_is_retried_when_the_connection_was_refused():
+    client = Client('http://127.0.0.1:%d' % closed_port(), retries=2, sleep=Sleeps())
+    with pytest.raises(ApiError) as info:
+        client.post('/workflows/w1/executions', json={})
+    assert info.value.details['sent'] is False
+    assert info.value.attempts == 3
+
+
+def test_post_is_not_retried_on_503():
+    with ReplayServer({'POST /orchestrator/v2/tasks': [respond(503, {'error_message': 'down'})]}) as server:
+        client = make(server, product='ico', retries=3)
+        with pytest.raises(ApiError) as info:
+            client.post('/tasks', json={})
+        assert len(server.calls('POST')) == 1
+    assert info.value.server_message == 'down'
+
+
+def test_vcf_error_body_gives_message_remediation_and_reference():
+    with ReplayServer({'PATCH /v1/tasks/t1': [respond(409, VCF_409)]}) as server:
+        client = make(server, product='vcf')
+        with pytest.raises(ApiError) as info:
+            client.patch('/tasks/t1', idempotent=False)
+    text = str(info.value)
+    assert info.value.status == 409
+    assert 'Only a failed Task can be retried' in text
+    assert 'Retry only tasks whose status is FAILED.' in text
+    assert 'K3B7QF' in text
+    assert info.value.to_result()['details']['errorCode'] == 'TASK_NOT_RETRYABLE'
+
+
+def test_ico_error_message_is_used():
+    with ReplayServer({'GET /orchestrator/v2/tasks/42': [respond(404, {'error_message': 'CTJCO1234E: task 42 not found'})]}) as server:
+        with pytest.raises(ApiError) as info:
+            make(server, product='ico').get('/tasks/42')
+    assert info.value.server_message == 'CTJCO1234E: task 42 not found'
+    assert info.value.status == 404
+
+
+def test_vro_text_error_is_used():
+    with ReplayServer({'GET /vco/api/workflows/nope': [respond(404, 'Workflow nope not found', content_type='text/plain')]}) as server:
+        with pytest.raises(ApiError) as info:
+            make(server).get('/workflows/nope')
+    assert info.value.server_message == 'Workflow nope not found'
+
+
+def test_html_error_page_is_quoted_with_a_hint():
+    with ReplayServer({'GET /vco/api/about': [respond(502, HTML_502, content_type='text/html')]}) as server:
+        with pytest.raises(ApiError) as info:
+            make(server, retries=0).get('/about')
+    assert info.value.kind == 'html'
+    assert info.value.body_excerpt.startswith('<!DOCTYPE html>')
+    assert len(info.value.body_excerpt) <= 200
+    assert 'proxy or load balancer' in str(info.value)
+
+
+def test_html_answer_with_200_is_not_taken_for_json():
+    with ReplayServer({'GET /vco/api/about': [respond(200, HTML_502, content_type='text/html')]}) as server:
+        with pytest.raises(ApiError) as info:
+            make(server).get('/about')
+    assert info.value.kind == 'html'
+
+
+def test_malformed_json_is_a_clear_error():
+    with ReplayServer({'GET /vco/api/about': [respond(200, '{"version": "8.18', content_type='application/json')]}) as server:
+        with pytest.raises(ApiError) as info:
+            make(server).get('/about')
+    assert info.value.kind == 'json'
+    assert 'not valid JSON' in str(info.value)
+    assert '{"version": "8.18' in str(info.value)
+
+
+def test_tls_failure_suggests_ca_path():
+    with ReplayServer({'GET /vco/api/about': [respond(200, {})]}) as server:
+        client = Client(server.url.replace('http://', 'https://'), retries=0, sleep=Sleeps())
+        with pytest.raises(ApiError) as info:
+            client.get('/about')
+    assert info.value.kind == 'tls'
+    assert 'ca_path' in str(info.value)
+
+
+def test_credentials_never_appear_in_error_urls():
+    url = 'http://admin:s3cr3t-Pw@127.0.0.1:%d/vco/api' % closed_port()
+    client = Client(url, retries=0, sleep=Sleeps())
+    with pytest.raises(ApiError) as info:
+        client.get('/about?access_token=abc123&x=1')
+    assert 's3cr3t-Pw' not in str(info.value)
+    assert 'abc123' not in str(info.value)
+    assert 's3cr3t-Pw' not in repr(info.value.to_result())
+    assert safe_url('https://u:p@h/x?password=1&a=2') == 'https://h/x?password=********&a=2'
+
+
+def test_split_url_adds_or_keeps_the_api_path():
+    assert split_url('https://vro.example.com', 'vro') == ('https://vro.example.com', 'https://vro.example.com/vco/api')
+    assert split_url('https://vro.example.com:8281/vco/api/', 'vro')[1] == 'https://vro.example.com:8281/vco/api'
+    assert split_url('https://sddc/v1', 'vcf') == ('https://sddc', 'https://sddc/v1')
+    with pytest.raises(ApiError):
+        split_url('vro.example.com', 'vro')
+
+
+def test_parse_retry_after_accepts_seconds_and_dates():
+    assert parse_retry_after('7') == 7.0
+    assert parse_retry_after('Wed, 21 Oct 2015 07:28:10 GMT', now=1445412480.0) == pytest.approx(10.0)
+    assert parse_retry_after('soon') is None
+
+
+def test_use_proxy_false_ignores_the_environment():
+    assert Client('https://h', use_proxy=False).session.trust_env is False
+    assert Client('https://h').session.trust_env is True
+
+
+def _vro_page(start, count, total):
+    return {'relations': {'total': total, 'link': [{'rel': 'up', 'href': 'x'}] + [
+        {'rel': 'down', 'href': '/e/%d/' % i, 'attributes': [{'name': 'id', 'value': str(i)}]}
+        for i in range(start, start + count)]}}
+
+
+def test_paginate_vro_reads_only_needed_pages():
+    def page(request):
+        query = dict(p.split('=') for p in request.path.split('?', 1)[1].split('&'))
+        start = int(query['startIndex'])
+        return respond(200, _vro_page(start, max(0, min(2, 5 - start)), 5))
+    with ReplayServer({'GET /vco/api/workflows/w/executions': [page]}) as server:
+        client = make(server)
+        ids = [link['href'] for link in client.paginate('/workflows/w/executions', 'vro', page_size=2)]
+        assert ids == ['/e/%d/' % i for i in range(5)]
+        assert len(server.calls()) == 3
+        first = list(client.paginate('/workflows/w/executions', 'vro', page_size=2, max_items=1))
+        assert len(first) == 1 and len(server.calls()) == 4
+
+
+@pytest.mark.parametrize('first_page', [0, 1])
+def test_paginate_vcf_follows_the_servers_page_numbering(first_page):
+    def page(request):
+        query = dict(p.split('=') for p in request.path.split('?', 1)[1].split('&'))
+        number = int(query.get('pageNumber', first_page))
+        index = number - first_page
+        elements = [{'id': 't%d' % i} for i in range(index * 2, min(index * 2 + 2, 5))]
+        return respond(200, {'elements': elements, 'pageMetadata': {
+            'pageNumber': number, 'pageSize': 2, 'totalElements': 5, 'totalPages': 3}})
+    with ReplayServer({'GET /v1/tasks': [page]}) as server:
+        ids = [t['id'] for t in make(server, product='vcf').paginate('/tasks', 'vcf', page_size=2)]
+        assert ids == ['t0', 't1', 't2', 't3', 't4']
+        assert len(server.calls()) == 3
+
+
+def test_paginate_ico_list_and_collection_shapes():
+    collection = [respond(200, {'href': 'x', 'start': 0, 'limit': 2, 'total': 3, 'items': [{'id': 1}, {'id': 2}], 'next': 'y'}),
+                  respond(200, {'href': 'y', 'start': 2, 'limit': 2, 'total': 3, 'items': [{'id': 3}], 'next': None})]
+    with ReplayServer({'GET /orchestrator/v2/serviceinstances': collection,
+                       'GET /orchestrator/v2/tasks': [respond(200, [{'id': 'a'}])]}) as server:
+        client = make(server, product='ico')
+        assert [i['id'] for i in client.paginate('/serviceinstances', 'ico', page_size=2, items='items')] == [1, 2, 3]
+        assert [t['id'] for t in client.paginate('/tasks', 'ico', page_size=2)] == ['a']

@@ -1,0 +1,152 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests for OrchestratorModule: composed argument spec, late-bound environment fallbacks, failures."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils import _auth
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError, OrchestratorModule
+
+
+_STACK = []
+
+
+def build(args, product='vro', **kwargs):
+    # The patch stays active until the test ends: exit_json and fail_json read the module's arguments too.
+    context = patch_module_args(args)
+    context.__enter__()
+    _STACK.append(context)
+    return OrchestratorModule(product, supports_check_mode=True, **kwargs)
+
+
+def exit_result(capsys, call):
+    with pytest.raises(SystemExit):
+        call()
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch):
+    yield from _clean_env(monkeypatch)
+    while _STACK:
+        _STACK.pop().__exit__(None, None, None)
+
+
+def _clean_env(monkeypatch):
+    for prefix in ('VRO', 'VCF', 'ICO'):
+        for name in ('URL', 'USERNAME', 'PASSWORD', 'TOKEN', 'AUTH', 'VALIDATE_CERTS', 'CA_PATH', 'TIMEOUT',
+                     'RETRIES', 'USE_PROXY', 'DOMAIN', 'PROJECT', 'AUTH_DOMAIN'):
+            monkeypatch.delenv('%s_%s' % (prefix, name), raising=False)
+    yield
+
+
+def test_environment_fills_unset_options_only(monkeypatch):
+    monkeypatch.setenv('VRO_URL', 'https://env.example.com')
+    monkeypatch.setenv('VRO_USERNAME', 'envuser')
+    monkeypatch.setenv('VRO_PASSWORD', 'env-Secret-1')
+    monkeypatch.setenv('VRO_VALIDATE_CERTS', 'no')
+    monkeypatch.setenv('VRO_RETRIES', '7')
+    module = build({'url': 'https://task.example.com'})
+    assert module.params['url'] == 'https://task.example.com'
+    assert module.params['username'] == 'envuser'
+    assert module.params['validate_certs'] is False
+    assert module.params['retries'] == 7
+    assert 'env-Secret-1' in module.no_log_values
+
+
+def test_defaults_apply_after_the_environment():
+    module = build({'url': 'https://vro', 'username': 'u', 'password': 'pw-unit-1'})
+    assert module.params['validate_certs'] is True
+    assert module.params['timeout'] == 30.0
+    assert module.params['retries'] == 3
+
+
+def test_product_prefix_is_used(monkeypatch):
+    monkeypatch.setenv('VRO_URL', 'https://vro')
+    monkeypatch.setenv('ICO_URL', 'https://ico')
+    monkeypatch.setenv('ICO_PROJECT', 'projA')
+    module = build({}, product='ico')
+    assert module.params['url'] == 'https://ico'
+    assert module.params['project'] == 'projA'
+
+
+def test_missing_url_names_the_variable(capsys):
+    result = exit_result(capsys, lambda: build({'username': 'u'}, product='vcf'))
+    assert result['failed'] is True
+    assert 'VCF_URL' in result['msg']
+
+
+def test_missing_ca_path_fails_clearly(capsys):
+    result = exit_result(capsys, lambda: build({'url': 'https://vro', 'ca_path': '/nonexistent/ca.pem'}))
+    assert "ca_path '/nonexistent/ca.pem' does not exist" in result['msg']
+
+
+def test_bad_environment_value_fails_clearly(capsys, monkeypatch):
+    monkeypatch.setenv('VRO_TIMEOUT', 'soon')
+    result = exit_result(capsys, lambda: build({'url': 'https://vro'}))
+    assert 'VRO_TIMEOUT' in result['msg']
+
+
+def test_wait_options_are_merged_and_checked(capsys):
+    module = build({'url': 'https://vro'}, wait=True, argument_spec={'name': {'type': 'str'}})
+    assert module.params['wait'] is True and module.params['poll_interval'] == 0.25
+    result = exit_result(capsys, lambda: build({'url': 'https://vro', 'wait_timeout': -5}, wait=True))
+    assert 'wait_timeout must not be negative' in result['msg']
+
+
+@pytest.mark.parametrize('args,kind', [
+    ({'username': 'u', 'password': 'p'}, _auth.BasicAuth),
+    ({'token': 't'}, _auth.BearerAuth),
+    ({'auth': 'vra', 'username': 'u', 'password': 'p'}, _auth.VraLoginAuth),
+    ({'auth': 'vra', 'token': 'refresh'}, _auth.VraLoginAuth),
+])
+def test_vro_auth_choice(args, kind):
+    module = build(dict(args, url='https://vro'))
+    assert type(module.build_auth()) is kind
+
+
+def test_vcf_and_ico_auth_choice():
+    assert isinstance(build({'url': 'https://sddc', 'username': 'u', 'password': 'p'}, product='vcf').build_auth(),
+                      _auth.VcfTokenAuth)
+    auth = build({'url': 'https://ico', 'username': 'u', 'password': 'p', 'domain': 'Default', 'project': 'admin'},
+                 product='ico').build_auth()
+    assert isinstance(auth, _auth.IcoAuth) and auth.project == 'admin'
+
+
+def test_missing_credentials_fail_with_what_to_set(capsys):
+    result = exit_result(capsys, lambda: build({'url': 'https://vro'}).build_auth())
+    assert 'VRO_USERNAME' in result['msg']
+
+
+def test_api_error_becomes_a_structured_failure_without_secrets(capsys):
+    module = build({'url': 'https://vro', 'username': 'u', 'password': 'Hunter2-secret'})
+    error = ApiError('authentication failed', kind='auth', status=401, method='GET',
+                     url='https://u:Hunter2-secret@vro/vco/api/about', server_message='bad Hunter2-secret')
+    result = exit_result(capsys, lambda: module.run(lambda m: (_ for _ in ()).throw(error)))
+    assert result['failed'] is True
+    assert result['error']['status'] == 401 and result['error']['kind'] == 'auth'
+    assert 'Hunter2-secret' not in json.dumps(result)
+
+
+def test_operation_error_carries_its_result(capsys):
+    module = build({'url': 'https://vro', 'username': 'u', 'password': 'pw-unit-1'})
+
+    def operation(m):
+        raise OperationError('workflow run 42 failed: boom', execution_id='42', state='failed')
+    result = exit_result(capsys, lambda: module.run(operation))
+    assert result['msg'] == 'workflow run 42 failed: boom'
+    assert result['execution_id'] == '42' and result['state'] == 'failed'
+
+
+def test_value_error_is_a_one_line_failure(capsys):
+    module = build({'url': 'https://vro', 'username': 'u', 'password': 'pw-unit-1'})
+    result = exit_result(capsys, lambda: module.run(lambda m: (_ for _ in ()).throw(ValueError("no input 'Name'"))))
+    assert result['msg'] == "no input 'Name'"
+    assert 'exception' not in result or 'Traceback' not in result.get('exception', '')
