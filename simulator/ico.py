@@ -16,7 +16,8 @@ import hmac
 import json
 import time
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
+from werkzeug.exceptions import HTTPException
 
 from simulator import ico_catalog
 
@@ -328,8 +329,35 @@ def register(app, ctx):
             return _error(404, 'CTJCO0404E: The service instance with ID %s was not found.' % instance_id)
         return _json(instance)
 
+    @api.route('/', defaults={'rest': ''}, methods=_METHODS)
+    @api.route('/<path:rest>', methods=_METHODS)
+    def unknown_route(rest):
+        # Unmatched paths answer with ICO's JSON error body rather than an HTML page.
+        allowed = _allowed_methods(request.path)
+        if allowed:
+            return _error(405, 'CTJCO0408E: Method %s is not supported for %s.' % (request.method, request.path),
+                          {'Allow': ', '.join(allowed)})
+        return _error(404, 'CTJCO0404E: No resource is served at %s/%s.' % (BASE, rest))
+
     app.register_blueprint(api)
     app.register_blueprint(_admin_blueprint(ctx, view))
+
+
+_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
+
+
+def _allowed_methods(path):
+    """Methods another route serves at ``path`` (for a 405 instead of the catch-all 404)."""
+    adapter = current_app.url_map.bind('localhost')
+    allowed = []
+    for method in _METHODS:
+        try:
+            endpoint, _args = adapter.match(path, method=method)
+        except HTTPException:
+            continue
+        if endpoint != 'ico.unknown_route':
+            allowed.append(method)
+    return allowed
 
 
 def _paging(default_limit=None):

@@ -26,7 +26,8 @@ import secrets
 import time
 import uuid
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
+from werkzeug.exceptions import HTTPException
 
 from simulator import vcf_catalog
 
@@ -355,6 +356,19 @@ def credentials_task_view(doc):
     return out
 
 
+def resource_credentials(doc):
+    """``ResourceCredentials`` of a credentials task, one per resource, built from its sub-tasks (no passwords)."""
+    resources = {}
+    default_type = (doc['task']['resources'] or [{}])[0].get('type', 'ESXI')
+    for sub in doc['task']['subTasks']:
+        name = sub.get('resourceName') or sub['name'].split(':', 1)[0]
+        entry = resources.setdefault(name, {'resourceName': name, 'resourceType': sub.get('entityType') or default_type,
+                                            'credentials': []})
+        entry['credentials'].append({'credentialType': sub.get('credentialType') or sub['name'].rpartition(':')[2] or 'SSH',
+                                     'username': sub.get('username') or 'root'})
+    return list(resources.values())
+
+
 # -- listing ---------------------------------------------------------------------------------------------
 def _int_arg(name, default=None):
     value = request.args.get(name)
@@ -566,6 +580,16 @@ def register(app, ctx):
             return _error(404, 'CREDENTIALS_TASK_NOT_FOUND', 'Credentials task %s not found' % task_id, None, [task_id])
         return _json(credentials_task_view(doc))
 
+    @api.route('/credentials/tasks/<task_id>/resource-credentials', methods=['GET'])
+    def get_credentials_task_resources(task_id):
+        _who, denied = authenticate(ctx)
+        if denied:
+            return denied
+        doc = _load(ctx, task_id)
+        if doc is None or not doc['sim']['credentials']:
+            return _error(404, 'CREDENTIALS_TASK_NOT_FOUND', 'Credentials task %s not found' % task_id, None, [task_id])
+        return _json(resource_credentials(doc))
+
     @api.route('/credentials/tasks/<task_id>', methods=['PATCH'])
     def retry_credentials_task(task_id):
         who, denied = authenticate(ctx)
@@ -573,6 +597,11 @@ def register(app, ctx):
             return denied
         if not _may_change(who[1]):
             return _forbidden()
+        spec = _request_json()
+        if not isinstance(spec, dict) or not spec.get('operationType') or not isinstance(spec.get('elements'), list):
+            return _error(400, 'CREDENTIALS_UPDATE_SPEC_INVALID',
+                          'The request body must be a CredentialsUpdateSpec with operationType and elements',
+                          'Send {"operationType": "ROTATE", "elements": [...]}; GET .../resource-credentials lists the elements.')
         return _retry(ctx, task_id, credentials_api=True)
 
     @api.route('/credentials/tasks/<task_id>', methods=['DELETE'])
@@ -584,9 +613,38 @@ def register(app, ctx):
             return _forbidden()
         return _cancel(ctx, task_id, credentials_api=True)
 
+    @api.route('/', defaults={'rest': ''}, methods=_METHODS)
+    @api.route('/<path:rest>', methods=_METHODS)
+    def unknown_route(rest):
+        # Unmatched /v1 paths answer with the spec's Error body, as the real (Spring) server does, not an HTML page.
+        allowed = _allowed_methods(request.path)
+        if allowed:
+            response = _error(405, 'METHOD_NOT_ALLOWED', 'Request method %s is not supported for %s' % (request.method, request.path),
+                              'Use one of: %s.' % ', '.join(allowed))
+            response.headers['Allow'] = ', '.join(allowed)
+            return response
+        return _error(404, 'RESOURCE_NOT_FOUND', 'No API is served at /v1/%s' % rest, 'Check the URL against the VCF API reference.')
+
     app.register_blueprint(api)
     app.register_blueprint(_admin_blueprint(ctx))
     ctx.add_ticker(settle_due)
+
+
+_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
+
+
+def _allowed_methods(path):
+    """Methods another /v1 route serves at ``path`` (for a 405 instead of the catch-all 404)."""
+    adapter = current_app.url_map.bind('localhost')
+    allowed = []
+    for method in _METHODS:
+        try:
+            endpoint, _args = adapter.match(path, method=method)
+        except HTTPException:
+            continue
+        if endpoint != 'vcf.unknown_route':
+            allowed.append(method)
+    return allowed
 
 
 def _task_not_found(task_id):
