@@ -1,0 +1,168 @@
+# cloudops.orchestrator -- build, test and demo. `make help` lists the targets.
+# Everything runs from a fresh clone: the venv, the collection trees and ansible-test's pip cache are set up here.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+ROOT      := $(CURDIR)
+VENV      ?= .venv
+PY        := $(ROOT)/$(VENV)/bin/python
+BIN       := $(ROOT)/$(VENV)/bin
+STAMP     := $(VENV)/.stamp-tools
+COLL      := build/ansible_collections/cloudops/orchestrator
+PLAYTREE  := build/playbook
+DIST      := build/dist
+INSTALLED := build/installed
+STEP      := tools/step.sh
+# The venv's bin first: ansible-test looks up python3.X on PATH, and pyenv shims for unselected versions fail.
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_NOCOLOR := 1
+export ANSIBLE_FORCE_COLOR := 0
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# ansible-test walks up to the first .git; pinning the content root keeps the build tree self-contained.
+AT_ENV    = ANSIBLE_TEST_CONTENT_ROOT=$(ROOT)/$(COLL)
+PYVER     = $$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+PYTEST_ARGS ?=
+COMPAT_VENV ?= .venv-2.19
+COMPAT_CORE ?= ansible-core==2.19.14
+
+.PHONY: help test ci venv tree playtree seed-ansible-test sanity units integration lint docs docs-lint changelog-lint \
+        build compat bench soak demo simulator clean summary-reset summary
+
+help:
+	@echo "make demo          start the simulator, run playbooks/demo.yml against it, stop it"
+	@echo "make test          every quality gate in order (what .ci/run does)"
+	@echo "  venv             .venv from the newest Python >= 3.11 + requirements/tools.txt"
+	@echo "  sanity           ansible-test sanity --venv (build tree copy)"
+	@echo "  units            ansible-test units --venv (tests/unit)"
+	@echo "  integration      pytest tests/integration tests/simulator (simulator + real playbooks)"
+	@echo "  lint             ansible-lint --profile production roles/ playbooks/"
+	@echo "  docs-lint        antsibull-docs lint-collection-docs --plugin-docs"
+	@echo "  changelog-lint   antsibull-changelog lint"
+	@echo "  build            ansible-galaxy collection build + install + ansible-doc of every module"
+	@echo "  docs             HTML docs site into docs/build (offline)"
+	@echo "  compat           unit tests on ansible-core 2.19 / Python 3.11 in $(COMPAT_VENV)"
+	@echo "  bench, soak      bench/run.py, tests/soak/run.py against a simulator"
+	@echo "  simulator        run the simulator in the foreground (Ctrl-C stops it)"
+	@echo "  clean            remove build output (keeps .venv)"
+
+# ---------------------------------------------------------------------------------------------------------------
+# environment
+
+venv: $(STAMP)
+
+$(STAMP): requirements/tools.txt
+	@if [ ! -x "$(PY)" ]; then \
+	    py=$$(tools/find_python.sh); \
+	    echo "creating $(VENV) with $$py ($$($$py --version))"; \
+	    "$$py" -m venv "$(VENV)"; \
+	fi
+	$(PY) -m pip install --quiet --upgrade-strategy only-if-needed -r requirements/tools.txt
+	@touch $@
+
+# A real copy for ansible-test (it resolves symlinks to the real cwd).
+tree: $(STAMP)
+	@$(PY) tools/sync_tree.py . $(COLL)
+
+# A symlink for ansible-playbook/ansible-lint: edits are live without a re-sync.
+playtree:
+	@mkdir -p $(PLAYTREE)/ansible_collections/cloudops
+	@ln -sfn $(ROOT) $(PLAYTREE)/ansible_collections/cloudops/orchestrator
+
+seed-ansible-test: $(STAMP)
+	@$(PY) tools/seed_ansible_test.py
+
+# ---------------------------------------------------------------------------------------------------------------
+# quality gates (make test runs them in this order and stops at the first failure)
+
+test: summary-reset venv sanity units integration lint docs-lint changelog-lint build summary
+
+ci: test
+
+summary-reset:
+	@mkdir -p build && : > build/summary.txt
+
+summary:
+	@echo
+	@echo "================================ make test summary ================================"
+	@cat build/summary.txt
+
+sanity: tree seed-ansible-test
+	@cd $(COLL) && $(AT_ENV) $(ROOT)/$(STEP) sanity sanity -- ansible-test sanity --venv --python $(PYVER) --color no
+
+units: tree seed-ansible-test
+	@if ! find $(COLL)/tests/unit -name 'test_*.py' 2>/dev/null | grep -q .; then \
+	    echo "units: no tests under tests/unit yet, skipped" | tee -a build/summary.txt; \
+	else \
+	    cd $(COLL) && $(AT_ENV) $(ROOT)/$(STEP) units pytest -- ansible-test units --venv --python $(PYVER) --color no; \
+	fi
+
+integration: $(STAMP) playtree
+	@dirs=""; for d in tests/integration tests/simulator; do [ -d $$d ] && dirs="$$dirs $$d"; done; \
+	$(STEP) integration pytest -- $(PY) -m pytest $$dirs $(PYTEST_ARGS)
+
+lint: $(STAMP) playtree
+	@targets=""; for d in roles playbooks; do \
+	    if find $$d -name '*.yml' -o -name '*.yaml' 2>/dev/null | grep -q .; then targets="$$targets $$d"; fi; done; \
+	if [ -z "$$targets" ]; then \
+	    echo "ansible-lint: roles/ and playbooks/ hold no YAML yet, skipped" | tee -a build/summary.txt; \
+	else \
+	    ANSIBLE_COLLECTIONS_PATH=$(ROOT)/$(PLAYTREE) $(STEP) ansible-lint plain -- \
+	        ansible-lint --offline --profile production $$targets; \
+	fi
+
+docs-lint: tree
+	@cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(ROOT)/build $(ROOT)/$(STEP) docs-lint plain -- \
+	    antsibull-docs lint-collection-docs --plugin-docs .
+
+changelog-lint: $(STAMP)
+	@$(STEP) changelog-lint plain -- antsibull-changelog lint
+
+build: tree
+	@rm -rf $(DIST) $(INSTALLED) && mkdir -p $(DIST) $(INSTALLED)
+	@$(STEP) galaxy-build plain -- bash -c 'cd $(COLL) && ansible-galaxy collection build --force --output-path $(ROOT)/$(DIST) && \
+	    ansible-galaxy collection install --offline --force -p $(ROOT)/$(INSTALLED) $(ROOT)/$(DIST)/cloudops-orchestrator-*.tar.gz'
+	@$(STEP) ansible-doc plain -- $(PY) tools/check_module_docs.py $(INSTALLED)
+
+# ---------------------------------------------------------------------------------------------------------------
+# docs, compatibility, demo and long runs
+
+docs: $(STAMP) tree
+	@$(PY) tools/build_docs.py $(COLL) docs/build
+
+compat: tree
+	@if [ ! -x $(COMPAT_VENV)/bin/python ]; then \
+	    py=""; for c in python3.11 $$(pyenv root 2>/dev/null)/versions/3.11*/bin/python3 /usr/bin/python3; do \
+	        if [ -x "$$(command -v $$c)" ] && "$$c" -c 'import sys, venv; assert sys.version_info[:2] == (3, 11)' 2>/dev/null; then py=$$c; break; fi; done; \
+	    [ -n "$$py" ] || { echo "compat: no Python 3.11 found"; exit 1; }; \
+	    echo "creating $(COMPAT_VENV) with $$py"; "$$py" -m venv $(COMPAT_VENV); \
+	fi
+	@$(COMPAT_VENV)/bin/python -m pip install --quiet "$(COMPAT_CORE)"
+	@$(COMPAT_VENV)/bin/python tools/seed_ansible_test.py
+	@cd $(COLL) && PATH=$(ROOT)/$(COMPAT_VENV)/bin:$$PATH $(AT_ENV) $(ROOT)/$(STEP) compat-units pytest -- \
+	    $(ROOT)/$(COMPAT_VENV)/bin/ansible-test units --venv --python 3.11 --color no
+
+demo: $(STAMP) playtree
+	@if [ ! -f playbooks/demo.yml ]; then \
+	    echo "make demo: playbooks/demo.yml is not there yet -- the demo is not ready."; \
+	else \
+	    $(PY) tools/with_simulator.py -- ansible-playbook -i localhost, -c local \
+	        -e ansible_python_interpreter=$(PY) playbooks/demo.yml; \
+	fi
+
+bench: $(STAMP) playtree
+	@if [ -f bench/run.py ]; then $(PY) tools/with_simulator.py -- $(PY) bench/run.py; \
+	else echo "make bench: bench/run.py is not there yet -- the benchmark is not ready."; fi
+
+soak: $(STAMP) playtree
+	@if [ -f tests/soak/run.py ]; then $(PY) tools/with_simulator.py -- $(PY) tests/soak/run.py; \
+	else echo "make soak: tests/soak/run.py is not there yet -- the soak test is not ready."; fi
+
+simulator: $(STAMP)
+	$(PY) -m simulator --port $${PORT:-8443} --data-dir $${DATA_DIR:-.sim-data}
+
+clean:
+	rm -rf build docs/build tests/output $(COMPAT_VENV)
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
