@@ -59,6 +59,9 @@ def task_fields(task):
                              "'task'" % key)
         if name in fields:
             raise ValueError("task field %r is given twice (as %r and as its alias)" % (name, key))
+        if name == 'delayInSeconds' and isinstance(value, str) and _number(value.strip()) is not None:
+            # Templating turns numbers into strings; ICO wants a number here.
+            value = _number(value.strip())
         fields[name] = value
     return fields
 
@@ -214,7 +217,7 @@ def _explain(error, what, task_id=None, user=None, project=None, roles='the admi
     if project:
         who += " (project %r)" % project
     if status in (401, 403):
-        error.message = '%s was refused for %s: %s needs %s' % (what, who, what, roles)
+        error.message = '%s was refused for %s: it needs %s' % (what, who, roles)
         if status == 401:
             error.hint = ('ICO answers 401 both for wrong credentials and for a missing role: check username, '
                           'password, domain and project, and that the user has %s' % roles)

@@ -1,0 +1,221 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: orch_task
+short_description: Create, update, delete and follow IBM Cloud Orchestrator 2.5 task engine tasks
+version_added: 0.1.0
+description:
+  - Manages tasks of the IBM Cloud Orchestrator (ICO) 2.5 task engine, REST API V2 (C(/orchestrator/v2/tasks)).
+  - Without O(id), O(state=present) creates a task with C(POST) from O(task). Only the C(admin) role may.
+  - With O(id), O(state=present) updates the task with a C(PUT) that carries only the fields of O(task) that
+    differ from the task's current values, and reports them as the diff. When nothing differs, nothing is sent
+    and C(changed) is false.
+  - O(state=absent) deletes the task with C(DELETE). Only the C(admin) role may. A task that is already gone gives
+    C(changed=false).
+  - O(wait_for_status) waits until the task reaches one of the given statuses; this is how a playbook follows a
+    business process to completion.
+author:
+  - cloudops.orchestrator contributors
+extends_documentation_fragment:
+  - cloudops.orchestrator.connection.ico
+  - cloudops.orchestrator.wait
+  - cloudops.orchestrator.attributes
+  - cloudops.orchestrator.attributes.ico_group
+attributes:
+  check_mode:
+    support: full
+    details: Predicts the change and the diff from the task's current state; sends nothing that changes it.
+  diff_mode:
+    support: full
+options:
+  id:
+    description:
+      - The id of the task to update, follow or delete.
+      - Leave it out to create a task from O(task).
+    type: str
+  state:
+    description:
+      - V(present) creates the task (without O(id)) or updates it (with O(id)).
+      - V(absent) deletes the task with id O(id).
+    type: str
+    choices: [present, absent]
+    default: present
+  task:
+    description:
+      - The task fields, as the task engine names them, for example C(parm) (the process parameters, a mapping),
+        C(eventTopic), C(delayInSeconds), C(serviceInstanceId), or C(status) to change a task's status.
+      - The spellings C(event_topic), C(delay_in_seconds) and C(service_instance_id) are accepted too.
+      - Fields the server owns (C(id), C(created), C(updated), C(created_iso), C(updated_iso),
+        C(serviceInstance)) cannot be given.
+      - On update, each given field is compared with the current value as a whole (a C(parm) mapping is replaced,
+        not merged); numbers given as strings compare equal to numbers.
+    type: dict
+  wait_for_status:
+    description:
+      - After creating, updating or reading the task, wait until its status is one of these, for example
+        V(COMPLETED). Case does not matter.
+      - The complete list of ICO task statuses is not public, so a status the module does not know is treated as
+        still running. When the task reaches a known final status that is not listed (C(COMPLETED), C(FAILED),
+        C(CANCELED)), the module fails at once with the task's C(error_message).
+      - Uses O(wait_timeout), O(poll_interval) and O(poll_interval_max); nothing is waited for when O(wait) is
+        false or in check mode.
+    type: list
+    elements: str
+notes:
+  - A refusal names the role needed. Creating and deleting a task need the C(admin) role; updating needs C(admin)
+    or membership of the task's project. ICO answers C(401) for both a bad password and a missing role.
+  - Users other than C(admin) only see the tasks of their O(project); a task of another project is reported as
+    not found.
+seealso:
+  - module: cloudops.orchestrator.orch_task_info
+'''
+
+EXAMPLES = r'''
+- name: Start a business process and follow it to completion
+  cloudops.orchestrator.orch_task:
+    url: https://ico.example.com
+    username: admin
+    password: "{{ ico_password }}"
+    domain: Default
+    project: admin
+    task:
+      eventTopic: com/ibm/orchestrator/serviceinstance/plan/ibm_bpm_process
+      parm:
+        processApp: SCOrchestrator_Toolkit
+        processName: Deploy single virtual machine
+      delayInSeconds: 0
+    wait_for_status: [COMPLETED]
+    wait_timeout: 1800
+  register: created
+
+- name: Connection set once for the whole play
+  module_defaults:
+    group/cloudops.orchestrator.ico:
+      url: https://ico.example.com
+      username: admin
+      password: "{{ ico_password }}"
+      domain: Default
+      project: admin
+      ca_path: /etc/pki/ico-ca.pem
+  block:
+    - name: Postpone a queued task (only the differing fields are sent)
+      cloudops.orchestrator.orch_task:
+        id: "{{ created.task.id }}"
+        task:
+          delayInSeconds: 600
+
+    - name: Follow an existing task
+      cloudops.orchestrator.orch_task:
+        id: "1007"
+        wait_for_status: [COMPLETED]
+
+    - name: Delete a task (already gone is fine)
+      cloudops.orchestrator.orch_task:
+        id: "1011"
+        state: absent
+'''
+
+RETURN = r'''
+changed:
+  description: Whether the task was created, updated or deleted (in check mode, whether it would be).
+  returned: always
+  type: bool
+msg:
+  description: A one-line summary, or why the module failed.
+  returned: always
+  type: str
+  sample: "updated task 2001: delayInSeconds"
+task:
+  description:
+    - The task after the change (in check mode, as predicted), as the task engine returns it.
+    - After O(state=absent), the task as it was before deletion, or null when there was none.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: The task id.
+      type: str
+      sample: "1003"
+    status:
+      description: The task status, for example C(QUEUED), C(RUNNING), C(COMPLETED), C(FAILED).
+      type: str
+    status_localized:
+      description: The status in the server's language.
+      type: str
+    created:
+      description: Creation time, epoch milliseconds.
+      type: int
+    updated:
+      description: Last update, epoch milliseconds.
+      type: int
+    created_iso:
+      description: Creation time as an ISO 8601 string (computed from C(created) when the server sends none).
+      type: str
+    updated_iso:
+      description: Last update as an ISO 8601 string (computed from C(updated) when the server sends none).
+      type: str
+    user:
+      description: The user who created the task.
+      type: str
+    domain:
+      description: The domain of the task.
+      type: str
+    project:
+      description: The project of the task.
+      type: str
+    parm:
+      description: The process parameters.
+      type: dict
+    eventTopic:
+      description: The event topic.
+      type: str
+    delayInSeconds:
+      description: The delay before the task starts.
+      type: int
+    serviceInstanceId:
+      description: The service instance the task works on.
+      type: str
+    error_message:
+      description: The result message of the process.
+      type: str
+    description_message:
+      description: The task description.
+      type: str
+diff:
+  description: The fields that change, before and after (the whole task for a creation or deletion).
+  returned: always
+  type: dict
+  sample: {"before": {"delayInSeconds": 30}, "after": {"delayInSeconds": 600}}
+error:
+  description: The structured HTTP error, when a request failed.
+  returned: on an API failure
+  type: dict
+'''
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import run_task
+
+
+def main():
+    module = OrchestratorModule(
+        product='ico',
+        wait=True,
+        argument_spec=dict(
+            id=dict(type='str'),
+            state=dict(type='str', choices=['present', 'absent'], default='present'),
+            task=dict(type='dict'),
+            wait_for_status=dict(type='list', elements='str'),
+        ),
+        required_if=[('state', 'absent', ('id',))],
+        supports_check_mode=True,
+    )
+    module.run(run_task)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,178 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: orch_task_info
+short_description: Read IBM Cloud Orchestrator 2.5 task engine tasks
+version_added: 0.1.0
+description:
+  - Reads one task of the IBM Cloud Orchestrator (ICO) 2.5 task engine by O(id), or the task list.
+  - The task engine has no server-side filters, so O(filters) are applied here, on the list the server returns.
+  - Users other than C(admin) see only the tasks of their O(project); C(admin) sees every project's tasks.
+  - Each task carries its C(created) and C(updated) times as ISO 8601 strings too (C(created_iso),
+    C(updated_iso)), computed from the epoch milliseconds when the server sends none.
+author:
+  - cloudops.orchestrator contributors
+extends_documentation_fragment:
+  - cloudops.orchestrator.connection.ico
+  - cloudops.orchestrator.attributes
+  - cloudops.orchestrator.attributes.info_module
+  - cloudops.orchestrator.attributes.ico_group
+options:
+  id:
+    description:
+      - The id of one task. A task that does not exist, or that belongs to another project for a non-admin
+        user, fails the module naming the id.
+    type: str
+  filters:
+    description:
+      - Keep only the tasks matching every given field. Applied on the client.
+      - The task's project filter lives here, since O(project) is the project the user works in.
+    type: dict
+    suboptions:
+      status:
+        description: Keep tasks with one of these statuses (case does not matter).
+        type: list
+        elements: str
+      user:
+        description: Keep tasks created by this user.
+        type: str
+      project:
+        description: Keep tasks of this project (useful for C(admin), who sees every project).
+        type: str
+      event_topic:
+        description:
+          - Keep tasks with this event topic. Shell-style wildcards work,
+            for example C(com/ibm/orchestrator/serviceinstance/*).
+        type: str
+      updated_after:
+        description:
+          - Keep tasks updated after this time, as ISO 8601 (C(2026-03-01T00:00:00Z)) or epoch milliseconds.
+        type: raw
+  expand_service_instance:
+    description:
+      - Embed the service instance named by each task's C(serviceInstanceId) as C(serviceInstance)
+        (C(?expand=serviceInstance)).
+    type: bool
+    default: false
+seealso:
+  - module: cloudops.orchestrator.orch_task
+'''
+
+EXAMPLES = r'''
+- name: Failed tasks of the finance project since May, with their service instance
+  cloudops.orchestrator.orch_task_info:
+    url: https://ico.example.com
+    username: admin
+    password: "{{ ico_password }}"
+    domain: Default
+    project: admin
+    filters:
+      project: finance
+      status: [FAILED]
+      updated_after: "2026-05-01T00:00:00Z"
+    expand_service_instance: true
+  register: failed
+
+- name: Show them
+  ansible.builtin.debug:
+    msg: "{{ item.id }} {{ item.serviceInstance.name | default('-') }}: {{ item.error_message }}"
+  loop: "{{ failed.tasks }}"
+
+- name: One task
+  cloudops.orchestrator.orch_task_info:
+    id: "1003"
+  register: one
+'''
+
+RETURN = r'''
+changed:
+  description: Always false.
+  returned: always
+  type: bool
+tasks:
+  description: The tasks that matched, as the task engine returns them.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The task id.
+      type: str
+    status:
+      description: The task status, for example C(QUEUED), C(RUNNING), C(COMPLETED), C(FAILED).
+      type: str
+    created:
+      description: Creation time, epoch milliseconds.
+      type: int
+    updated:
+      description: Last update, epoch milliseconds.
+      type: int
+    created_iso:
+      description: Creation time as an ISO 8601 string.
+      type: str
+      sample: "2014-03-31T13:03:50+0200"
+    updated_iso:
+      description: Last update as an ISO 8601 string.
+      type: str
+    user:
+      description: The user who created the task.
+      type: str
+    project:
+      description: The project of the task.
+      type: str
+    eventTopic:
+      description: The event topic.
+      type: str
+    parm:
+      description: The process parameters.
+      type: dict
+    serviceInstanceId:
+      description: The service instance the task works on.
+      type: str
+    serviceInstance:
+      description: That service instance.
+      type: dict
+      returned: with O(expand_service_instance), when the task names one
+    error_message:
+      description: The result message of the process.
+      type: str
+seen:
+  description: How many tasks the server returned before filtering.
+  returned: always
+  type: int
+matched:
+  description: How many tasks matched O(filters).
+  returned: always
+  type: int
+'''
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import run_task_info
+
+
+def main():
+    module = OrchestratorModule(
+        product='ico',
+        argument_spec=dict(
+            id=dict(type='str'),
+            filters=dict(type='dict', options=dict(
+                status=dict(type='list', elements='str'),
+                user=dict(type='str'),
+                project=dict(type='str'),
+                event_topic=dict(type='str'),
+                updated_after=dict(type='raw'),
+            )),
+            expand_service_instance=dict(type='bool', default=False),
+        ),
+        supports_check_mode=True,
+    )
+    module.run(run_task_info)
+
+
+if __name__ == '__main__':
+    main()
