@@ -1,0 +1,129 @@
+"""vRA / Aria Automation login in front of vRO 8.x: CSP login, IaaS token exchange, bearer token checks.
+
+- ``POST /csp/gateway/am/api/login?access_token`` ``{"username","password","domain"?}`` -> ``{"refresh_token", "access_token", ...}``
+- ``POST /iaas/api/login`` ``{"refreshToken"}`` -> ``{"tokenType": "Bearer", "token": "..."}``
+
+Tokens are JWT-shaped (``exp`` is real) and stored, so they survive a restart. Access tokens live
+``vra_token_lifetime`` seconds, refresh tokens ``vra_refresh_token_lifetime`` (default 30 days);
+``POST /_sim/tokens/expire`` expires every token issued so far. Users are the vRO users. Not served on 7.x.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import uuid
+
+from flask import Blueprint, jsonify, request
+
+USERS = {}  # vRA login uses the vRO users
+
+TOKEN_KIND = "vra_token"
+_SECRET_KIND = "vra_secret"
+
+
+def _b64(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _secret(ctx):
+    doc = ctx.store.get(_SECRET_KIND, "hmac")
+    if doc is None:
+        doc = {"key": secrets.token_hex(32)}
+        ctx.store.put(_SECRET_KIND, "hmac", doc)
+    return doc["key"].encode()
+
+
+def issue(ctx, user, kind, lifetime):
+    """Issue and store a token of ``kind`` ('access' or 'refresh') for ``user``; returns the token string."""
+    now = ctx.now()
+    claims = {"sub": user, "iat": int(now), "exp": int(now + float(lifetime)), "jti": str(uuid.uuid4()),
+              "token_type": kind, "iss": "simulated-csp", "context_name": "vsphere.local"}
+    head = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    body = _b64(json.dumps(claims, separators=(",", ":")).encode())
+    sig = _b64(hmac.new(_secret(ctx), ("%s.%s" % (head, body)).encode(), hashlib.sha256).digest())
+    token = "%s.%s.%s" % (head, body, sig)
+    ctx.store.put(TOKEN_KIND, _token_id(token), {"user": user, "kind": kind, "issued": now, "expires": now + float(lifetime)},
+                  state=kind, owner=user, sort_key=now)
+    return token
+
+
+def _token_id(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check(ctx, token, kind="access"):
+    """The user a valid, unexpired token of ``kind`` belongs to, else None."""
+    if not token:
+        return None
+    doc = ctx.store.get(TOKEN_KIND, _token_id(token))
+    if doc is None or doc.get("kind") != kind:
+        return None
+    if doc["issued"] <= ctx.tokens_valid_after() or ctx.now() >= doc["expires"]:
+        return None
+    return doc["user"]
+
+
+def _error(status, message):
+    response = jsonify({"statusCode": status, "errorCode": status, "message": message})
+    response.status_code = status
+    return response
+
+
+def register(app, ctx):
+    """Add the CSP and IaaS login blueprints."""
+    csp = Blueprint("vra_csp", __name__, url_prefix="/csp/gateway/am/api")
+    iaas = Blueprint("vra_iaas", __name__, url_prefix="/iaas/api")
+
+    def not_on_vro7():
+        if ctx.vro7:
+            return _error(404, "vRA login is not available on vRO 7.x; use basic authentication")
+        return None
+
+    @csp.post("/login")
+    def csp_login():
+        blocked = not_on_vro7()
+        if blocked:
+            return blocked
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict) or not isinstance(data.get("username"), str) or not isinstance(data.get("password"), str):
+            return _error(400, "The request body must be a JSON object with username and password")
+        user = data["username"]
+        if user not in ctx.users.get("vro", {}) and "@" in user:
+            user = user.split("@", 1)[0]  # "vcoadmin@vsphere.local" names the same user
+        entry = ctx.users.get("vro", {}).get(user)
+        if entry is None or not hmac.compare_digest(str(entry["password"]), data["password"]):
+            return _error(401, "Invalid username or password")
+        ctx.set_request_user(user)
+        lifetime = float(ctx.get_setting("vra_token_lifetime", 28800))
+        refresh_lifetime = float(ctx.get_setting("vra_refresh_token_lifetime", 2592000))
+        access = issue(ctx, user, "access", lifetime)
+        refresh = issue(ctx, user, "refresh", refresh_lifetime)
+        return jsonify({"access_token": access, "refresh_token": refresh, "id_token": access, "token_type": "bearer",
+                        "expires_in": int(lifetime), "scope": "openid"})
+
+    @iaas.post("/login")
+    def iaas_login():
+        blocked = not_on_vro7()
+        if blocked:
+            return blocked
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict) or not isinstance(data.get("refreshToken"), str) or not data["refreshToken"]:
+            return _error(400, "refreshToken is required")
+        user = check(ctx, data["refreshToken"], kind="refresh")
+        if user is None:
+            return _error(401, "Invalid or expired refresh token")
+        ctx.set_request_user(user)
+        token = issue(ctx, user, "access", float(ctx.get_setting("vra_token_lifetime", 28800)))
+        return jsonify({"tokenType": "Bearer", "token": token})
+
+    app.register_blueprint(csp)
+    app.register_blueprint(iaas)
+
+
+def seed(ctx):
+    """Nothing to seed: tokens are issued on login."""
+    del ctx
