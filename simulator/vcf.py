@@ -48,6 +48,21 @@ DEFAULT_IN_PROGRESS_SECONDS = 3600
 RETRY_CONFLICT = 'Task can not be retried. Only a failed Task can be retried.'
 CANCEL_CONFLICT = 'Only a IN_PROGRESS task can be cancelled.'
 
+# Answers the VCF 9.0 OpenAPI document does not describe for an operation, each with its reason. Collected by
+# simulator/fidelity.py (the one place that names spec deviations); ``path`` is a spec template or ``*``.
+SPEC_DEVIATIONS = [
+    {'method': 'POST', 'path': '/v1/tokens', 'status': 200,
+     'why': 'real SDDC Manager answers 200 to a token request; the spec says 201 (API-NOTES, VCF tokens)'},
+    {'method': 'POST', 'path': '/v1/tokens', 'status': 401,
+     'why': 'wrong user name or password; the spec lists only 400 and 500'},
+    {'method': '*', 'path': '*', 'status': 401,
+     'why': 'missing, forged or expired bearer token; the spec documents 401 on almost no operation'},
+    {'method': '*', 'path': '*', 'status': 403,
+     'why': 'a VIEWER may read but not retry or cancel; the spec documents 403 on almost no operation'},
+    {'method': 'GET', 'path': '/v1/tasks', 'status': 400,
+     'why': 'a query parameter that is not an integer (pageNumber=x), as Spring parameter binding answers'},
+]
+
 # Status spellings the simulator emits for a normalised state, per view.
 _TASK_STATUS = {'IN_PROGRESS': 'In Progress', 'SUCCESSFUL': 'Successful', 'FAILED': 'Failed', 'CANCELLED': 'Cancelled',
                 'PENDING': 'Pending'}
@@ -84,7 +99,7 @@ def parse_iso_ms(text):
 
 def error_body(code, message, remediation=None, error_type='ERROR', arguments=None):
     """An ``Error`` document as the VCF spec defines it."""
-    body = {'errorCode': code, 'errorType': error_type, 'arguments': list(arguments or []), 'context': {},
+    body = {'errorCode': code, 'errorType': error_type, 'arguments': [str(a) for a in arguments or []], 'context': {},
             'message': message, 'causes': [], 'nestedErrors': [], 'referenceToken': _reference_token()}
     if remediation:
         body['remediationMessage'] = remediation
@@ -485,7 +500,8 @@ def register(app, ctx):
     @api.route('/tokens', methods=['POST'])
     def create_token():
         spec = _request_json()
-        if not isinstance(spec, dict) or not spec.get('username') or not spec.get('password'):
+        if not isinstance(spec, dict) or not isinstance(spec.get('username'), str) or not isinstance(spec.get('password'), str) \
+                or not spec['username'] or not spec['password']:
             return _error(400, 'TOKEN_CREATION_SPEC_INVALID', 'The token creation spec must contain username and password',
                           'Send {"username": ..., "password": ...}.')
         user = _users(ctx).get(spec['username'])
@@ -577,7 +593,7 @@ def register(app, ctx):
             return denied
         doc = _load(ctx, task_id)
         if doc is None or not doc['sim']['credentials']:
-            return _error(404, 'CREDENTIALS_TASK_NOT_FOUND', 'Credentials task %s not found' % task_id, None, [task_id])
+            return _credentials_task_not_found(task_id)
         return _json(credentials_task_view(doc))
 
     @api.route('/credentials/tasks/<task_id>/resource-credentials', methods=['GET'])
@@ -587,7 +603,7 @@ def register(app, ctx):
             return denied
         doc = _load(ctx, task_id)
         if doc is None or not doc['sim']['credentials']:
-            return _error(404, 'CREDENTIALS_TASK_NOT_FOUND', 'Credentials task %s not found' % task_id, None, [task_id])
+            return _credentials_task_not_found(task_id)
         return _json(resource_credentials(doc))
 
     @api.route('/credentials/tasks/<task_id>', methods=['PATCH'])
@@ -647,6 +663,12 @@ def _allowed_methods(path):
     return allowed
 
 
+def _credentials_task_not_found(task_id):
+    # The credentials API documents only 400 for a bad id (no 404), so that is what it answers.
+    return _error(400, 'CREDENTIALS_TASK_NOT_FOUND', 'Credentials task with id %s not found' % task_id,
+                  'Check the id; credentials tasks are listed by GET /v1/credentials/tasks.', [task_id])
+
+
 def _task_not_found(task_id):
     return _error(404, 'TASK_NOT_FOUND', 'Task with id %s not found' % task_id, 'Check the task id.', [task_id])
 
@@ -657,7 +679,7 @@ def _retry(ctx, task_id, credentials_api):
         doc = _load(ctx, task_id)
         if doc is None or (credentials_api and not doc['sim']['credentials']):
             if credentials_api:
-                return _error(404, 'CREDENTIALS_TASK_NOT_FOUND', 'Credentials task %s not found' % task_id, None, [task_id])
+                return _credentials_task_not_found(task_id)
             return _task_not_found(task_id)
         sim = doc['sim']
         sim['retry_requests'] = sim.get('retry_requests', 0) + 1
@@ -694,7 +716,7 @@ def _cancel(ctx, task_id, credentials_api):
         doc = _load(ctx, task_id)
         if doc is None or (credentials_api and not doc['sim']['credentials']):
             if credentials_api:
-                return _error(404, 'CREDENTIALS_TASK_NOT_FOUND', 'Credentials task %s not found' % task_id, None, [task_id])
+                return _credentials_task_not_found(task_id)
             return _task_not_found(task_id)
         sim = doc['sim']
         sim['cancel_requests'] = sim.get('cancel_requests', 0) + 1
