@@ -715,3 +715,28 @@ def comparable_inputs(params):
             continue
         plain[param.get('name')] = decoded
     return plain, frozenset(secure)
+
+
+def secure_values(params):
+    """Every plain-text secure-string value in wire parameters (for the module's no_log list)."""
+    found = []
+
+    def walk(value):
+        if isinstance(value, dict):
+            for kind, body in value.items():
+                if kind == 'secure-string' and isinstance(body, dict) and isinstance(body.get('value'), str):
+                    found.append(body['value'])
+                else:
+                    walk(body)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for param in params or []:
+        value = param.get('value') if isinstance(param, dict) else None
+        if str(param.get('type', '')).lower() == 'securestring' and isinstance(value, dict):
+            for body in value.values():
+                if isinstance(body, dict) and isinstance(body.get('value'), str):
+                    found.append(body['value'])
+        walk(value)
+    return found

@@ -1,0 +1,489 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What vro_workflow_run, vro_execution_info and vro_execution_cancel do. Internal use only.
+
+Each public function takes the OrchestratorModule and returns the module result (or raises
+OperationError / ApiError / WaitTimeout / ValueError, which ``OrchestratorModule.run`` turns into a
+failure). The modules themselves hold only documentation and their argument spec.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import (
+    ACTIVE_STATES,
+    REUSABLE_ACTIVE_STATES,
+    TERMINAL_STATES,
+    VroApi,
+    parse_execution_url,
+)
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import (
+    EncodeError,
+    comparable_inputs,
+    mask_parameters,
+    parse_date,
+    secure_values,
+)
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout
+
+# Most recent runs read when looking for one to reuse (per state queried).
+REUSE_CANDIDATES = 50
+ERROR_LINES_IN_MESSAGE = 5
+
+# ---------------------------------------------------------------- helpers
+
+def _user(module):
+    """The user name runs are started as, when the auth scheme tells it (None for a bare token)."""
+    p = module.params
+    if p.get('auth') == 'token':
+        return None
+    return p.get('username')
+
+
+def _waiter(module):
+    return module.waiter()
+
+
+def _error_lines(logs):
+    return [entry for entry in logs or [] if entry.get('severity') == 'error']
+
+
+def _describe_errors(logs):
+    lines = _error_lines(logs)[-ERROR_LINES_IN_MESSAGE:]
+    return ' | '.join(line.get('short_description') or line.get('long_description') or '' for line in lines)
+
+
+def _interaction_hint(api, workflow, execution):
+    """A sentence naming the pending interaction of a waiting run and how to answer it."""
+    name = None
+    inputs = []
+    try:
+        interaction = api.interaction(workflow.id, execution.id) or {}
+    except ApiError:
+        interaction = {}
+    if isinstance(interaction, dict):
+        name = interaction.get('name') or interaction.get('displayName')
+        inputs = [p.get('name') for p in interaction.get('input-parameters') or interaction.get('inputParameters') or []
+                  if isinstance(p, dict)]
+    what = "user interaction '%s'" % name if name else 'a user interaction'
+    needs = ' (inputs: %s)' % ', '.join(inputs) if inputs else ''
+    return name, ("run %s of workflow '%s' is waiting for %s%s; answer it with cloudops.orchestrator.vro_interaction "
+                  "(workflow_id: %s, execution_id: %s) or in the vRO client, or set on_user_interaction to return or "
+                  "keep_waiting" % (execution.id, workflow.name, what, needs, workflow.id, execution.id))
+
+
+class _Slot(object):
+    """One requested run of a vro_workflow_run call."""
+
+    def __init__(self, index, inputs, params):
+        self.index = index
+        self.inputs = inputs
+        self.params = params
+        self.execution = None
+        self.reused = False
+        self.adopted = False
+        self.started = False
+        self.state = None
+        self.error = None
+        self.logs = None
+        self.interaction = None
+
+    def label(self, batch):
+        return 'runs[%d]' % self.index if batch else 'the run'
+
+
+# ---------------------------------------------------------------- vro_workflow_run
+
+def _find_reusable(api, workflow, slots, mode, max_age):
+    """Attach slots to identical runs that are still going (and, for ``completed``, recent completed ones)."""
+    states = list(REUSABLE_ACTIVE_STATES) + (['completed'] if mode == 'completed' else [])
+    candidates = api.list_executions(workflow.id, states=states, max_results=REUSE_CANDIDATES)
+    cutoff = api.server_now() - max_age if max_age else None
+    active = [r for r in candidates if r.state != 'completed']
+    done = [r for r in candidates if r.state == 'completed' and (cutoff is None or (r.started_at() or 0) >= cutoff)]
+    full = {}
+    claimed = set()
+    for slot in slots:
+        wanted = comparable_inputs(slot.params)
+        for candidate in active + done:
+            if candidate.id in claimed:
+                continue
+            if candidate.id not in full:
+                full[candidate.id] = api.execution(workflow.id, candidate.id)
+            run = full[candidate.id]
+            if comparable_inputs(run.input_parameters) == wanted:
+                slot.execution = run
+                slot.state = run.state
+                slot.reused = True
+                claimed.add(run.id)
+                break
+    return claimed
+
+
+def _start_all(module, api, workflow, slots, claimed):
+    """Start every slot that has no run yet, at most ``concurrency`` at a time; errors stay on their slot."""
+    user = _user(module)
+    todo = [s for s in slots if s.execution is None]
+
+    def start(slot):
+        try:
+            slot.execution, slot.adopted = api.start_once(workflow.id, slot.params, user=user, warn=module.warn,
+                                                          claimed=claimed)
+            slot.started = True
+            slot.state = slot.execution.state
+        except (ApiError, OperationError) as error:
+            slot.error = error
+
+    workers = max(1, min(module.params['concurrency'] or 1, len(todo)))
+    if workers == 1:
+        for slot in todo:
+            start(slot)
+        return
+    # Imported here: single runs never pay for the thread pool import.
+    from concurrent.futures import ThreadPoolExecutor  # pylint: disable=import-outside-toplevel
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(start, todo))
+
+
+def _is_settled(state, on_user_interaction):
+    if state in TERMINAL_STATES:
+        return True
+    return state == 'waiting' and on_user_interaction != 'keep_waiting'
+
+
+def _wait_all(module, api, workflow, slots):
+    """One poll loop for every run: ``GET .../state`` of the unsettled ones until all are settled."""
+    oui = module.params['on_user_interaction']
+    watched = [s for s in slots if s.execution is not None]
+    if all(_is_settled(s.state, oui) for s in watched):
+        return
+
+    def fetch():
+        for slot in watched:
+            if not _is_settled(slot.state, oui):
+                slot.state = api.state(workflow.id, slot.execution.id)
+        return [s.state for s in watched]
+
+    waiter = _waiter(module)
+    try:
+        waiter.wait(fetch, lambda states: all(_is_settled(st, oui) for st in states))
+    except WaitTimeout as timeout:
+        _on_timeout(module, api, workflow, slots, timeout)
+
+
+def _on_timeout(module, api, workflow, slots, timeout):
+    batch = module.params['runs'] is not None
+    late = [s for s in slots if s.execution is not None and not _is_settled(s.state, module.params['on_user_interaction'])]
+    canceled = []
+    if module.params['cancel_on_timeout']:
+        for slot in late:
+            try:
+                api.cancel(workflow.id, slot.execution.id)
+                canceled.append(slot)
+            except ApiError as error:
+                module.warn('could not cancel run %s after the timeout: %s' % (slot.execution.id, error))
+    parts = []
+    for slot in late:
+        parts.append('%srun %s is still %s' % ('%s: ' % slot.label(True) if batch else '', slot.execution.id, slot.state))
+    if canceled:
+        tail = '; canceled %s (cancel_on_timeout)' % ', '.join(s.execution.id for s in canceled)
+    else:
+        tail = ('; it goes on running: cancel it with cloudops.orchestrator.vro_execution_cancel, raise wait_timeout, '
+                'or set cancel_on_timeout: true')
+    message = "workflow '%s': %s after wait_timeout %ss (%s)%s" % (
+        workflow.name, ', '.join(parts), module.params['wait_timeout'], timeout, tail)
+    result = {'changed': any(s.started for s in slots), 'workflow_id': workflow.id, 'workflow_name': workflow.name,
+              'timed_out': True, 'canceled': [s.execution.id for s in canceled]}
+    if batch:
+        result['executions'] = [_slot_result(workflow, s) for s in slots]
+    else:
+        result.update(_slot_result(workflow, late[0]))
+    raise OperationError(message, **result)
+
+
+def _slot_result(workflow, slot, check_request=None):
+    if slot.execution is None:
+        result = {'execution_id': None, 'workflow_id': workflow.id, 'workflow_name': workflow.name, 'state': None,
+                  'changed': check_request is not None}
+    else:
+        result = slot.execution.to_result(workflow)
+        result['state'] = slot.state or result['state']
+        result['changed'] = slot.started
+    result['reused'] = slot.reused
+    result['adopted'] = slot.adopted
+    if check_request is not None:
+        result['request'] = check_request
+    if slot.logs is not None:
+        result['logs'] = slot.logs
+    if slot.interaction is not None:
+        result['interaction'] = slot.interaction
+    if slot.error is not None:
+        result['error'] = slot.error.to_result() if isinstance(slot.error, ApiError) else {'message': str(slot.error)}
+    return result
+
+
+def _finish(module, api, workflow, slots):
+    """Read every run once in full, fetch logs where asked or failed, and collect the problems."""
+    oui = module.params['on_user_interaction']
+    problems = []
+    for slot in slots:
+        if slot.execution is None:
+            continue
+        slot.execution = api.execution(workflow.id, slot.execution.id)
+        slot.state = slot.execution.state or slot.state
+        if module.params['fetch_logs'] or slot.state == 'failed':
+            try:
+                slot.logs = api.logs(workflow.id, slot.execution.id)
+            except ApiError as error:
+                module.warn('could not read the logs of run %s: %s' % (slot.execution.id, error))
+                slot.logs = []
+        if slot.state == 'failed':
+            detail = slot.execution.content_exception or 'no exception text'
+            errors = _describe_errors(slot.logs)
+            problems.append((slot, "run %s failed: %s%s" % (slot.execution.id, detail,
+                                                              '; error log: %s' % errors if errors else '')))
+        elif slot.state == 'canceled':
+            problems.append((slot, 'run %s was canceled' % slot.execution.id))
+        elif slot.state == 'waiting':
+            name, hint = _interaction_hint(api, workflow, slot.execution)
+            slot.interaction = {'name': name}
+            if oui == 'fail':
+                problems.append((slot, hint))
+    return problems
+
+
+def run_workflow(module):
+    """vro_workflow_run: resolve, validate and encode, reuse or start (never twice), wait, report."""
+    p = module.params
+    batch = p['runs'] is not None
+    if p['concurrency'] is not None and p['concurrency'] < 1:
+        raise ValueError('concurrency must be at least 1, got %s' % p['concurrency'])
+    if p['reuse_max_age'] is not None and p['reuse_max_age'] < 0:
+        raise ValueError('reuse_max_age must not be negative, got %s' % p['reuse_max_age'])
+    api = VroApi(module.client())
+    workflow = api.resolve_workflow(p['workflow_id'], p['workflow_name'], p['category'])
+    input_sets = p['runs'] if batch else [p['inputs'] or {}]
+    slots = []
+    for index, inputs in enumerate(input_sets):
+        try:
+            params = workflow.encode(inputs, p['raw_inputs'])
+        except EncodeError as error:
+            raise ValueError('runs[%d]: %s' % (index, error) if batch else str(error))
+        for secret in secure_values(params):
+            module.add_secret(secret)
+        slots.append(_Slot(index, inputs, params))
+
+    claimed = set()
+    if p['reuse'] != 'never' and slots:
+        claimed = _find_reusable(api, workflow, slots, p['reuse'], p['reuse_max_age'])
+
+    if module.check_mode:
+        url = api.client.url_for(api.executions_path(workflow.id))
+        results = []
+        for slot in slots:
+            request = None
+            if slot.execution is None:
+                request = {'method': 'POST', 'url': url, 'body': {'parameters': mask_parameters(slot.params)}}
+            results.append(_slot_result(workflow, slot, request))
+        return _result(workflow, slots, results, batch, changed=any(s.execution is None for s in slots))
+
+    _start_all(module, api, workflow, slots, claimed)
+    failed_starts = [s for s in slots if s.error is not None]
+    if failed_starts and not batch:
+        raise failed_starts[0].error
+    if failed_starts:
+        started = [s for s in slots if s.execution is not None]
+        raise OperationError(
+            "workflow '%s': %d of %d runs could not be started: %s%s" % (
+                workflow.name, len(failed_starts), len(slots),
+                '; '.join('runs[%d]: %s' % (s.index, s.error) for s in failed_starts),
+                '; started: %s' % ', '.join('runs[%d] %s' % (s.index, s.execution.id) for s in started) if started else ''),
+            changed=any(s.started for s in slots), workflow_id=workflow.id, workflow_name=workflow.name,
+            executions=[_slot_result(workflow, s) for s in slots])
+
+    if p['wait']:
+        _wait_all(module, api, workflow, slots)
+        problems = _finish(module, api, workflow, slots)
+    else:
+        problems = []
+        for slot in slots:
+            slot.execution = api.execution(workflow.id, slot.execution.id)
+            slot.state = slot.execution.state or slot.state
+
+    results = [_slot_result(workflow, s) for s in slots]
+    result = _result(workflow, slots, results, batch, changed=any(s.started for s in slots))
+    if problems:
+        if batch:
+            message = "workflow '%s': %d of %d runs did not complete: %s" % (
+                workflow.name, len(problems), len(slots), '; '.join('runs[%d]: %s' % (s.index, m) for s, m in problems))
+            result['failed_runs'] = [s.index for s, _m in problems]
+        else:
+            message = "workflow '%s': %s" % (workflow.name, problems[0][1])
+        raise OperationError(message, **result)
+    return result
+
+
+def _result(workflow, slots, results, batch, changed):
+    if batch:
+        return {'changed': changed, 'workflow_id': workflow.id, 'workflow_name': workflow.name, 'executions': results}
+    result = dict(results[0])
+    result['changed'] = changed
+    return result
+
+
+# ---------------------------------------------------------------- vro_execution_info
+
+def _parse_when(option, value):
+    if value is None:
+        return None
+    moment = parse_date(value)
+    if moment is None:
+        raise ValueError("%s '%s' is not an ISO-8601 date such as 2026-01-31T10:00:00Z" % (option, value))
+    return moment.timestamp()
+
+
+def _target(module, api):
+    """``(workflow_id, workflow_name, execution_id)`` from execution_url, or workflow_id/_name + execution_id."""
+    p = module.params
+    if p.get('execution_url'):
+        wid, eid = parse_execution_url(p['execution_url'])
+        return wid, None, eid
+    if p.get('workflow_id'):
+        return p['workflow_id'], None, p.get('execution_id')
+    found = api.lookup_workflow(p['workflow_name'], p.get('category'))
+    return found.id, found.name, p.get('execution_id')
+
+
+class _Named(object):
+    """The bits of a workflow that results need when no definition was read."""
+
+    def __init__(self, wid, name):
+        self.id = wid
+        self.name = name
+
+
+def execution_info(module):
+    """vro_execution_info: one run (optionally waiting for states) or a filtered list, newest first."""
+    p = module.params
+    api = VroApi(module.client())
+    wid, wname, eid = _target(module, api)
+    if eid is None:
+        if p['wait_for']:
+            raise ValueError('wait_for needs one run: give execution_id or execution_url')
+        if p['max_results'] is not None and p['max_results'] < 1:
+            raise ValueError('max_results must be at least 1, got %s' % p['max_results'])
+        runs = api.list_executions(wid, states=p['state'], started_by=p['started_by'],
+                                   started_after=_parse_when('started_after', p['started_after']),
+                                   started_before=_parse_when('started_before', p['started_before']),
+                                   name=p['name'], max_results=p['max_results'])
+        if p['details']:
+            runs = [api.execution(wid, r.id) for r in runs]
+        executions = []
+        for run in runs:
+            item = run.to_result(_Named(wid, wname or run.name))
+            if p['fetch_logs']:
+                item['logs'] = api.logs(wid, run.id)
+            if p['fetch_syslogs']:
+                item['syslogs'] = api.syslogs(wid, run.id)
+            executions.append(item)
+        return {'changed': False, 'workflow_id': wid, 'executions': executions, 'count': len(executions)}
+
+    waited = False
+    if p['wait_for'] and p['wait']:
+        wanted = set(p['wait_for'])
+        state = api.state(wid, eid)
+        if state not in wanted:
+            waited = True
+
+            def settled(current):
+                return current in wanted or current in TERMINAL_STATES
+
+            try:
+                state = _waiter(module).wait(lambda: api.state(wid, eid), settled)
+            except WaitTimeout as timeout:
+                raise OperationError("run %s did not reach %s within wait_timeout %ss; last state: %s (%s)" % (
+                    eid, ' or '.join(p['wait_for']), p['wait_timeout'], timeout.last, timeout),
+                    execution_id=eid, workflow_id=wid, state=timeout.last, timed_out=True)
+        if state not in wanted:
+            run = api.execution(wid, eid)
+            result = run.to_result(_Named(wid, wname or run.name))
+            detail = ': %s' % run.content_exception if run.content_exception else ''
+            raise OperationError("run %s ended %s%s, which is not one of wait_for (%s)" % (
+                eid, state, detail, ', '.join(p['wait_for'])), **result)
+    run = api.execution(wid, eid)
+    result = run.to_result(_Named(wid, wname or run.name))
+    result['changed'] = False
+    result['waited'] = waited
+    if p['fetch_logs']:
+        result['logs'] = api.logs(wid, eid)
+    if p['fetch_syslogs']:
+        result['syslogs'] = api.syslogs(wid, eid)
+    return result
+
+
+# ---------------------------------------------------------------- vro_execution_cancel
+
+def cancel_executions(module):
+    """vro_execution_cancel: cancel one run or every non-terminal run, with the server version's call."""
+    p = module.params
+    one = p.get('execution_id') or p.get('execution_url')
+    if p['all_running'] and one:
+        raise ValueError('all_running cancels every run of the workflow: give it without execution_id and execution_url')
+    if not p['all_running'] and not one:
+        raise ValueError('give execution_id (with workflow_id or workflow_name), execution_url, or all_running: true')
+    api = VroApi(module.client())
+    wid, wname, eid = _target(module, api)
+    major = api.major_version(p['api_version'])
+    if eid is not None:
+        targets = [(eid, api.state(wid, eid))]
+    else:
+        targets = [(r.id, r.state) for r in api.list_executions(wid, states=list(ACTIVE_STATES))]
+    call = 'DELETE %s' % (api.executions_path(wid, '{id}', '/state') if major >= 8 else api.executions_path(wid, '{id}', '/'))
+    entries = []
+    for run_id, state in targets:
+        entry = {'execution_id': run_id, 'workflow_id': wid, 'state_before': state, 'state': state, 'canceled': False}
+        if state not in TERMINAL_STATES:
+            entry['canceled'] = True
+            if not module.check_mode:
+                try:
+                    api.cancel(wid, run_id, major)
+                except ApiError as error:
+                    # It may have ended between the read and the cancel: then there is nothing to do.
+                    if error.status not in (400, 404, 409):
+                        raise
+                    entry['state'] = api.state(wid, run_id)
+                    if entry['state'] not in TERMINAL_STATES:
+                        raise
+                    entry['canceled'] = False
+        entries.append(entry)
+
+    to_watch = [e for e in entries if e['canceled']]
+    if to_watch and not module.check_mode:
+        if p['wait']:
+            def fetch():
+                for entry in to_watch:
+                    if entry['state'] not in TERMINAL_STATES:
+                        entry['state'] = api.state(wid, entry['execution_id'])
+                return [e['state'] for e in to_watch]
+
+            try:
+                _waiter(module).wait(fetch, lambda states: all(s in TERMINAL_STATES for s in states))
+            except WaitTimeout as timeout:
+                late = [e for e in to_watch if e['state'] not in TERMINAL_STATES]
+                raise OperationError('cancel requested, but %s still not canceled after wait_timeout %ss (%s)' % (
+                    ', '.join('%s (%s)' % (e['execution_id'], e['state']) for e in late), p['wait_timeout'], timeout),
+                    changed=True, executions=entries, api_version=str(major), cancel_call=call)
+        else:
+            for entry in to_watch:
+                entry['state'] = api.state(wid, entry['execution_id'])
+
+    result = {'changed': bool(to_watch), 'workflow_id': wid, 'executions': entries, 'api_version': str(major),
+              'cancel_call': call}
+    if wname:
+        result['workflow_name'] = wname
+    if eid is not None:
+        result['execution_id'] = eid
+        result['state'] = entries[0]['state']
+    return result

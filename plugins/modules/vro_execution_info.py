@@ -1,0 +1,292 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: vro_execution_info
+short_description: Read vRealize / Aria Orchestrator workflow runs, or wait for one to reach a state
+version_added: 0.1.0
+description:
+  - Reads one workflow run, by O(workflow_id) or O(workflow_name) plus O(execution_id), or by its URL
+    (O(execution_url), the C(Location) or C(href) of a run). Inputs and outputs come back decoded into plain
+    values, SecureString values masked.
+  - Without an execution, lists the workflow's runs, newest first, filtered by O(state), O(started_by),
+    O(started_after), O(started_before) and O(name). Filters are applied by the server (C(conditions)), and
+    pages (C(maxResult)/C(startIndex)) are read only until O(max_results) runs are found.
+  - With O(wait_for), waits until the run reaches one of the given states and returns at once if it already
+    has. A run started with O(cloudops.orchestrator.vro_workflow_run#module:wait=false) can so be picked up
+    later, also inside C(async)/C(poll).
+  - The module never changes anything.
+author:
+  - cloudops.orchestrator contributors
+extends_documentation_fragment:
+  - cloudops.orchestrator.connection.vro
+  - cloudops.orchestrator.wait
+  - cloudops.orchestrator.attributes
+  - cloudops.orchestrator.attributes.info_module
+  - cloudops.orchestrator.attributes.vro_group
+options:
+  workflow_id:
+    description:
+      - The id of the workflow.
+    type: str
+  workflow_name:
+    description:
+      - The name of the workflow, matched exactly. An ambiguous name fails and lists the candidates; set
+        O(category) or use O(workflow_id).
+    type: str
+  category:
+    description:
+      - The category of the workflow named O(workflow_name), by name or by the end of its path.
+    type: str
+  execution_id:
+    description:
+      - The id of one run of the workflow. Without it (and without O(execution_url)) the runs are listed.
+    type: str
+  execution_url:
+    description:
+      - The URL of one run, such as the RV(cloudops.orchestrator.vro_workflow_run#module:href) that
+        M(cloudops.orchestrator.vro_workflow_run) returns, C(https://vro/vco/api/workflows/<id>/executions/<id>/).
+      - The workflow and the run are read from it, so no other option is needed.
+    type: str
+  state:
+    description:
+      - List filter, on the server; several states are one query each.
+    type: list
+    elements: str
+    choices: [initializing, running, waiting, waiting-signal, suspended, completed, failed, canceled]
+  started_by:
+    description:
+      - List filter, on the server, the user who started the run.
+    type: str
+  started_after:
+    description:
+      - List filter, on the server, runs started at or after this time, ISO 8601 (C(2026-01-31T10:00:00Z)).
+    type: str
+  started_before:
+    description:
+      - List filter, on the server, runs started at or before this time, ISO 8601.
+    type: str
+  name:
+    description:
+      - List filter, on the server, text the run's name contains.
+    type: str
+  max_results:
+    description:
+      - The most runs a list returns, newest first.
+    type: int
+    default: 20
+  details:
+    description:
+      - For a list, read each run in full so that RV(executions[].inputs) and RV(executions[].outputs) are
+        returned (one more request per run).
+    type: bool
+    default: false
+  fetch_logs:
+    description:
+      - Also return the log lines of each run in RV(logs).
+    type: bool
+    default: false
+  fetch_syslogs:
+    description:
+      - Also return the system log lines of each run in RV(syslogs).
+    type: bool
+    default: false
+  wait_for:
+    description:
+      - Wait until the run (one, by O(execution_id) or O(execution_url)) reaches one of these states, using the
+        wait options. A run already in one of them returns at once.
+      - A run that ends in another terminal state (for example C(failed) when waiting for C(completed)) fails
+        the task at once, with the run's exception.
+      - Ignored when O(wait=false).
+    type: list
+    elements: str
+    choices: [initializing, running, waiting, waiting-signal, suspended, completed, failed, canceled]
+seealso:
+  - module: cloudops.orchestrator.vro_workflow_run
+  - module: cloudops.orchestrator.vro_execution_cancel
+'''
+
+EXAMPLES = r'''
+- name: Start a long run without waiting
+  cloudops.orchestrator.vro_workflow_run:
+    workflow_name: Long backup
+    inputs: {target: db01}
+    wait: false
+  register: started
+
+- name: Pick it up later and wait until it has completed
+  cloudops.orchestrator.vro_execution_info:
+    execution_url: "{{ started.href }}"
+    wait_for: [completed]
+    wait_timeout: 3600
+  register: run
+
+- name: The same, by ids, inside async
+  cloudops.orchestrator.vro_execution_info:
+    workflow_id: "{{ started.workflow_id }}"
+    execution_id: "{{ started.execution_id }}"
+    wait_for: [completed, failed]
+  async: 7200
+  poll: 30
+
+- name: One run with its logs
+  cloudops.orchestrator.vro_execution_info:
+    workflow_name: Provision VM
+    execution_id: 4f9a0c1e-8b3d-4e2a-9f10-6c2d7b5e1a01
+    fetch_logs: true
+
+- name: The five newest failed runs of a workflow this week, in full
+  cloudops.orchestrator.vro_execution_info:
+    workflow_name: Provision VM
+    state: [failed]
+    started_after: "2026-01-26T00:00:00Z"
+    max_results: 5
+    details: true
+  register: failures
+
+- name: Everything still going that svc-ansible started
+  cloudops.orchestrator.vro_execution_info:
+    workflow_id: 1f3c2a9e-0000-4000-8000-000000000001
+    state: [running, waiting]
+    started_by: svc-ansible
+'''
+
+RETURN = r'''
+changed:
+  description: Always false.
+  returned: always
+  type: bool
+execution_id:
+  description: The run's id.
+  returned: for one run
+  type: str
+workflow_id:
+  description: The workflow's id.
+  returned: always
+  type: str
+workflow_name:
+  description: The workflow's name (the run's name when the workflow was given by id).
+  returned: for one run
+  type: str
+name:
+  description: The run's name as vRO reports it.
+  returned: for one run
+  type: str
+state:
+  description: The run's state, one of C(initializing), C(running), C(waiting), C(waiting-signal), C(suspended),
+    C(completed), C(failed), C(canceled).
+  returned: for one run
+  type: str
+href:
+  description: The run's URL.
+  returned: for one run
+  type: str
+inputs:
+  description: The run's inputs decoded into plain values, SecureString values masked as C(********).
+  returned: for one run
+  type: dict
+outputs:
+  description: The run's outputs decoded into plain values.
+  returned: for one run
+  type: dict
+outputs_raw:
+  description: The output parameters as vRO sent them.
+  returned: for one run
+  type: list
+  elements: dict
+start_date:
+  description: When the run started (ISO 8601, UTC).
+  returned: for one run
+  type: str
+end_date:
+  description: When the run ended (ISO 8601, UTC), null while it runs.
+  returned: for one run
+  type: str
+duration_seconds:
+  description: Seconds between start and end, null while it runs.
+  returned: for one run
+  type: float
+started_by:
+  description: The user who started the run.
+  returned: for one run
+  type: str
+business_state:
+  description: The business state the workflow last set.
+  returned: for one run
+  type: str
+content_exception:
+  description: The exception of a failed run.
+  returned: for one run
+  type: str
+current_item:
+  description: The display name of the item the run is at.
+  returned: for one run
+  type: str
+waited:
+  description: Whether the module had to wait for O(wait_for).
+  returned: for one run
+  type: bool
+logs:
+  description: The log lines, each with C(severity), C(time_stamp), C(user), C(short_description), C(long_description).
+  returned: when O(fetch_logs) is set
+  type: list
+  elements: dict
+syslogs:
+  description: The system log lines, in the same form as RV(logs).
+  returned: when O(fetch_syslogs) is set
+  type: list
+  elements: dict
+executions:
+  description:
+    - The runs of a list, newest first, each with RV(execution_id), RV(workflow_id), RV(name), RV(state),
+      RV(href), RV(start_date), RV(end_date), RV(duration_seconds), RV(started_by) and, with O(details),
+      RV(inputs), RV(outputs) and RV(outputs_raw).
+  returned: for a list
+  type: list
+  elements: dict
+count:
+  description: How many runs the list holds.
+  returned: for a list
+  type: int
+'''
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import STATES
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_runs import execution_info
+
+
+def main():
+    module = OrchestratorModule(
+        product='vro',
+        wait=True,
+        argument_spec=dict(
+            workflow_id=dict(type='str'),
+            workflow_name=dict(type='str'),
+            category=dict(type='str'),
+            execution_id=dict(type='str'),
+            execution_url=dict(type='str'),
+            state=dict(type='list', elements='str', choices=list(STATES)),
+            started_by=dict(type='str'),
+            started_after=dict(type='str'),
+            started_before=dict(type='str'),
+            name=dict(type='str'),
+            max_results=dict(type='int', default=20),
+            details=dict(type='bool', default=False),
+            fetch_logs=dict(type='bool', default=False),
+            fetch_syslogs=dict(type='bool', default=False),
+            wait_for=dict(type='list', elements='str', choices=list(STATES)),
+        ),
+        mutually_exclusive=[('workflow_id', 'workflow_name', 'execution_url'), ('execution_id', 'execution_url')],
+        required_one_of=[('workflow_id', 'workflow_name', 'execution_url')],
+        required_by={'category': 'workflow_name'},
+        supports_check_mode=True,
+    )
+    module.run(execution_info)
+
+
+if __name__ == '__main__':
+    main()
