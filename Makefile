@@ -110,7 +110,7 @@ lint: $(STAMP) playtree
 	    echo "ansible-lint: roles/ and playbooks/ hold no YAML yet, skipped" | tee -a build/summary.txt; \
 	else \
 	    ANSIBLE_COLLECTIONS_PATH=$(ROOT)/$(PLAYTREE) $(STEP) ansible-lint plain -- \
-	        ansible-lint --offline --profile production $$targets; \
+	        ansible-lint --offline --nocolor --profile production $$targets; \
 	fi
 
 docs-lint: tree

@@ -141,7 +141,7 @@ class Simulator:
             if remaining <= 0:
                 self.stop()
                 raise SimulatorError('simulator printed no JSON line within %.0fs; output:\n%s' % (START_TIMEOUT, self.log()))
-            ready, _, _ = select.select([self.proc.stdout], [], [], remaining)
+            ready = select.select([self.proc.stdout], [], [], remaining)[0]
             if not ready:
                 continue
             line = self.proc.stdout.readline()
