@@ -444,3 +444,34 @@ def test_restart_with_the_same_data_dir_keeps_tokens_and_continues_a_retry(tmp_p
         assert client.tasks(pageSize=1)['pageMetadata']['totalElements'] >= 250
     finally:
         second.stop()
+
+
+def test_catalog_file_adds_vcf_tasks_with_scripted_outcomes(tmp_path):
+    catalog = tmp_path / 'catalog.yml'
+    catalog.write_text(
+        'vcf_tasks:\n'
+        '  - id: 11111111-2222-4333-8444-555555555555\n'
+        '    name: Expand cluster sfo-w01-cl01\n'
+        '    type: CLUSTER_EXPANSION\n'
+        '    status: FAILED\n'
+        '    outcomes: [failed, successful]\n'
+        '    retry_seconds: 0.2\n'
+        '    subtasks: [{name: AddHostAction, status: FAILED}]\n'
+        '    errors: [{errorCode: HOST_UNREACHABLE, message: host sfo01-w01-esx12 is unreachable}]\n'
+        '    resources: [{resourceId: 9a9a9a9a-0000-4000-8000-000000000001, type: CLUSTER, name: sfo-w01-cl01}]\n'
+        '  - {name: Stuck upgrade, type: UPGRADE, status: In Progress}\n', encoding='utf-8')
+    server = Simulator(tls=True, data_dir=str(tmp_path / 'data'), catalog=str(catalog)).start()
+    try:
+        client = Vcf(server).login()
+        task_id = '11111111-2222-4333-8444-555555555555'
+        task = client.task(task_id)
+        assert task['status'] == 'FAILED' and task['errors'][0]['errorCode'] == 'HOST_UNREACHABLE'
+        assert task['subTasks'][0]['description'] == 'AddHostAction'
+        assert client.call('PATCH', '/v1/tasks/' + task_id).status_code == 200
+        client.wait_status(task_id, 'Failed')
+        assert client.call('PATCH', '/v1/tasks/' + task_id).status_code == 200
+        client.wait_status(task_id, 'Successful')
+        stuck = client.tasks(taskName='Stuck upgrade')['elements']
+        assert len(stuck) == 1 and stuck[0]['status'] == 'In Progress' and stuck[0]['isCancellable'] is True
+    finally:
+        server.stop()
