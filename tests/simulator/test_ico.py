@@ -62,19 +62,10 @@ class Ico:
         return response.json()
 
 
-@pytest.fixture(scope='module')
-def sim(tmp_path_factory):
-    server = Simulator(tls=True, data_dir=str(tmp_path_factory.mktemp('ico'))).start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 @pytest.fixture
-def ico(sim):  # pylint: disable=redefined-outer-name
-    client = Ico(sim)
-    client.admin('POST', '/reset', json={'settings': True})
+def ico(fresh_sim):
+    """An admin client on the session simulator, reset to its seed with default settings (conftest)."""
+    client = Ico(fresh_sim)
     yield client
     client.http.close()
 
@@ -84,7 +75,7 @@ def _ids(tasks):
 
 
 # -- auth ------------------------------------------------------------------------------------------------
-def test_missing_or_wrong_credentials_are_401_with_a_basic_challenge(ico):  # pylint: disable=redefined-outer-name
+def test_missing_or_wrong_credentials_are_401_with_a_basic_challenge(ico):
     response = requests.get(ico.sim.url + BASE + '/tasks', verify=ico.sim.ca_path, timeout=30)
     assert response.status_code == 401
     assert response.headers['WWW-Authenticate'].startswith('Basic')
@@ -93,7 +84,7 @@ def test_missing_or_wrong_credentials_are_401_with_a_basic_challenge(ico):  # py
     assert ico.call('GET', '/tasks').status_code == 401
 
 
-def test_project_or_domain_the_user_is_not_in_is_401(ico):  # pylint: disable=redefined-outer-name
+def test_project_or_domain_the_user_is_not_in_is_401(ico):
     ico.as_user('alice', project=ico_catalog.PROJECT_B)
     response = ico.call('GET', '/tasks')
     assert response.status_code == 401
@@ -103,7 +94,7 @@ def test_project_or_domain_the_user_is_not_in_is_401(ico):  # pylint: disable=re
 
 
 # -- scoping ---------------------------------------------------------------------------------------------
-def test_members_see_only_their_project_and_admin_sees_all(ico):  # pylint: disable=redefined-outer-name
+def test_members_see_only_their_project_and_admin_sees_all(ico):
     everything = ico.ok('GET', '/tasks')
     projects = {t['project'] for t in everything}
     assert {ico_catalog.PROJECT_ADMIN, ico_catalog.PROJECT_A, ico_catalog.PROJECT_B} <= projects
@@ -119,7 +110,7 @@ def test_members_see_only_their_project_and_admin_sees_all(ico):  # pylint: disa
     assert ico.ok('GET', '/tasks/1008')['project'] == ico_catalog.PROJECT_B
 
 
-def test_list_pages_with_start_and_limit(ico):  # pylint: disable=redefined-outer-name
+def test_list_pages_with_start_and_limit(ico):
     everything = ico.ok('GET', '/tasks')
     first = ico.ok('GET', '/tasks', params={'_start': 0, '_limit': 3})
     second = ico.ok('GET', '/tasks', params={'_start': 3, '_limit': 3})
@@ -128,7 +119,7 @@ def test_list_pages_with_start_and_limit(ico):  # pylint: disable=redefined-oute
 
 
 # -- task fields -----------------------------------------------------------------------------------------
-def test_seed_sample_task_1003_has_ibms_fields(ico):  # pylint: disable=redefined-outer-name
+def test_seed_sample_task_1003_has_ibms_fields(ico):
     task = ico.ok('GET', '/tasks/1003')
     assert task['status'] == 'COMPLETED' and task['status_localized'] == 'Completed'
     assert task['created'] == 1396263830875 and task['updated'] == 1396263914896
@@ -142,12 +133,12 @@ def test_seed_sample_task_1003_has_ibms_fields(ico):  # pylint: disable=redefine
     assert isinstance(task['parm'], dict)
 
 
-def test_catalogue_covers_several_statuses(ico):  # pylint: disable=redefined-outer-name
+def test_catalogue_covers_several_statuses(ico):
     statuses = {t['status'] for t in ico.ok('GET', '/tasks')}
     assert {'COMPLETED', 'FAILED', 'RUNNING', 'QUEUED', 'CANCELED'} <= statuses
 
 
-def test_expand_service_instance(ico):  # pylint: disable=redefined-outer-name
+def test_expand_service_instance(ico):
     plain = ico.ok('GET', '/tasks/1004')
     assert plain['serviceInstanceId'] == ico_catalog.SERVICE_INSTANCE_A and 'serviceInstance' not in plain
     expanded = ico.ok('GET', '/tasks/1004', params={'expand': 'serviceInstance'})
@@ -159,7 +150,7 @@ def test_expand_service_instance(ico):  # pylint: disable=redefined-outer-name
     assert all('serviceInstance' not in t for t in listing if not t.get('serviceInstanceId'))
 
 
-def test_service_instances_collection_pages(ico):  # pylint: disable=redefined-outer-name
+def test_service_instances_collection_pages(ico):
     page = ico.ok('GET', '/serviceinstances', params={'_start': 0, '_limit': 2})
     assert page['start'] == 0 and page['limit'] == 2 and page['total'] == 3
     assert len(page['items']) == 2 and page['previous'] is None and '_start=2' in page['next']
@@ -172,7 +163,7 @@ def test_service_instances_collection_pages(ico):  # pylint: disable=redefined-o
 
 
 # -- CRUD ------------------------------------------------------------------------------------------------
-def test_admin_creates_a_task_with_201_and_location(ico):  # pylint: disable=redefined-outer-name
+def test_admin_creates_a_task_with_201_and_location(ico):
     response = ico.call('POST', '/tasks', json={'parm': {'vm': 'web01'}, 'delayInSeconds': 3600,
                                                 'project': ico_catalog.PROJECT_A})
     assert response.status_code == 201
@@ -186,7 +177,7 @@ def test_admin_creates_a_task_with_201_and_location(ico):  # pylint: disable=red
     assert task['id'] in _ids(ico.ok('GET', '/tasks'))
 
 
-def test_post_and_delete_are_admin_only_with_401(ico):  # pylint: disable=redefined-outer-name
+def test_post_and_delete_are_admin_only_with_401(ico):
     ico.as_user('alice')
     refused = ico.call('POST', '/tasks', json={'parm': {}})
     assert refused.status_code == 401
@@ -195,13 +186,13 @@ def test_post_and_delete_are_admin_only_with_401(ico):  # pylint: disable=redefi
     assert ico.ok('GET', '/tasks/1004')['id'] == '1004'
 
 
-def test_post_with_a_malformed_body_is_400(ico):  # pylint: disable=redefined-outer-name
+def test_post_with_a_malformed_body_is_400(ico):
     assert ico.call('POST', '/tasks', data='not json', headers={'Content-Type': 'application/json'}).status_code == 400
     assert ico.call('POST', '/tasks', json={'delayInSeconds': -1}).status_code == 400
     assert ico.call('POST', '/tasks', json={'parm': 'text'}).status_code == 400
 
 
-def test_put_by_admin_or_same_project_member(ico):  # pylint: disable=redefined-outer-name
+def test_put_by_admin_or_same_project_member(ico):
     ico.as_user('alice')
     updated = ico.ok('PUT', '/tasks/1006', json={'status': 'COMPLETED', 'description_message': 'done by alice'})
     assert updated['status'] == 'COMPLETED' and updated['description_message'] == 'done by alice'
@@ -215,7 +206,7 @@ def test_put_by_admin_or_same_project_member(ico):  # pylint: disable=redefined-
     assert ico.ok('PUT', '/tasks/1006', json={'status': 'failed'})['status'] == 'FAILED'
 
 
-def test_delete_by_admin_then_404(ico):  # pylint: disable=redefined-outer-name
+def test_delete_by_admin_then_404(ico):
     response = ico.call('DELETE', '/tasks/1009')
     assert response.status_code == 204 and response.content == b''
     assert ico.call('GET', '/tasks/1009').status_code == 404
@@ -223,7 +214,7 @@ def test_delete_by_admin_then_404(ico):  # pylint: disable=redefined-outer-name
 
 
 # -- status movement -------------------------------------------------------------------------------------
-def test_status_follows_delay_and_step_settings(ico):  # pylint: disable=redefined-outer-name
+def test_status_follows_delay_and_step_settings(ico):
     ico.admin('PUT', '/settings', json={'ico_status_step_seconds': 3600})
     task = ico.ok('POST', '/tasks', status=201, json={'delayInSeconds': 3600})
     assert task['status'] == 'QUEUED'
@@ -237,7 +228,7 @@ def test_status_follows_delay_and_step_settings(ico):  # pylint: disable=redefin
     assert ico.ok('GET', '/tasks/' + failing['id'])['status'] == 'FAILED'
 
 
-def test_status_moves_over_real_time(ico):  # pylint: disable=redefined-outer-name
+def test_status_moves_over_real_time(ico):
     ico.admin('PUT', '/settings', json={'ico_status_step_seconds': 0.4})
     task = ico.ok('POST', '/tasks', status=201, json={'delayInSeconds': 0.4})
     order = ['QUEUED', 'RUNNING', 'COMPLETED']
@@ -252,7 +243,7 @@ def test_status_moves_over_real_time(ico):  # pylint: disable=redefined-outer-na
     assert [order.index(s) for s in seen] == sorted(order.index(s) for s in seen)
 
 
-def test_admin_forces_a_status(ico):  # pylint: disable=redefined-outer-name
+def test_admin_forces_a_status(ico):
     forced = ico.admin('POST', '/ico/tasks/1007/status', json={'status': 'FAILED', 'error_message': 'CTJCO0003E: forced'})
     assert forced['status'] == 'FAILED'
     task = ico.ok('GET', '/tasks/1007')
@@ -263,7 +254,7 @@ def test_admin_forces_a_status(ico):  # pylint: disable=redefined-outer-name
     assert bad.status_code == 400
 
 
-def test_unknown_paths_answer_json(ico):  # pylint: disable=redefined-outer-name
+def test_unknown_paths_answer_json(ico):
     assert ico.call('GET', '/nothing-here').status_code == 404
     wrong = ico.call('POST', '/tasks/1003')
     assert wrong.status_code == 405 and 'PUT' in wrong.headers['Allow']

@@ -97,20 +97,10 @@ class Vcf:
             time.sleep(0.1)
 
 
-@pytest.fixture(scope='module')
-def sim(tmp_path_factory):
-    server = Simulator(tls=True, data_dir=str(tmp_path_factory.mktemp('vcf'))).start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 @pytest.fixture
-def vcf(sim):  # pylint: disable=redefined-outer-name
-    """A logged-in admin client on a freshly reset simulator (default settings)."""
-    client = Vcf(sim)
-    client.admin('POST', '/reset', json={'settings': True})
+def vcf(fresh_sim):
+    """A logged-in admin client on the session simulator, reset to its seed with default settings (conftest)."""
+    client = Vcf(fresh_sim)
     yield client.login()
     client.http.close()
 
@@ -121,7 +111,7 @@ def _claims(token):
 
 
 # -- tokens ----------------------------------------------------------------------------------------------
-def test_token_pair_is_a_real_jwt_with_exp_and_a_refresh_id(vcf):  # pylint: disable=redefined-outer-name
+def test_token_pair_is_a_real_jwt_with_exp_and_a_refresh_id(vcf):
     claims = _claims(vcf.token)
     assert claims['sub'] == ADMIN
     assert claims['exp'] > claims['iat']
@@ -130,7 +120,7 @@ def test_token_pair_is_a_real_jwt_with_exp_and_a_refresh_id(vcf):  # pylint: dis
     assert vcf.call('GET', '/v1/tasks', params={'pageSize': 1}).status_code == 200
 
 
-def test_bad_password_unknown_user_and_missing_fields_are_refused(vcf):  # pylint: disable=redefined-outer-name
+def test_bad_password_unknown_user_and_missing_fields_are_refused(vcf):
     bad = vcf.call('POST', '/v1/tokens', auth=False, json={'username': ADMIN, 'password': 'nope'})
     assert bad.status_code == 401
     assert bad.json()['message'] and bad.json()['referenceToken']
@@ -138,7 +128,7 @@ def test_bad_password_unknown_user_and_missing_fields_are_refused(vcf):  # pylin
     assert vcf.call('POST', '/v1/tokens', auth=False, json={'username': ADMIN}).status_code == 400
 
 
-def test_requests_without_or_with_a_forged_token_get_401(vcf):  # pylint: disable=redefined-outer-name
+def test_requests_without_or_with_a_forged_token_get_401(vcf):
     assert vcf.call('GET', '/v1/tasks', auth=False).status_code == 401
     header, payload, _signature = vcf.token.split('.')
     forged = '%s.%s.%s' % (header, payload, base64.urlsafe_b64encode(b'x' * 32).rstrip(b'=').decode())
@@ -147,7 +137,7 @@ def test_requests_without_or_with_a_forged_token_get_401(vcf):  # pylint: disabl
     assert response.json()['errorCode'] == 'INVALID_TOKEN'
 
 
-def test_access_token_expires_after_its_lifetime_and_refresh_gives_a_new_one(vcf):  # pylint: disable=redefined-outer-name
+def test_access_token_expires_after_its_lifetime_and_refresh_gives_a_new_one(vcf):
     vcf.admin('PUT', '/settings', json={'vcf_access_token_lifetime': 2})
     vcf.login()
     claims = _claims(vcf.token)
@@ -168,7 +158,7 @@ def test_access_token_expires_after_its_lifetime_and_refresh_gives_a_new_one(vcf
     assert vcf.call('GET', '/v1/tasks/' + CATALOG.SUCCESSFUL_ID).status_code == 200
 
 
-def test_invalidated_refresh_token_can_no_longer_refresh(vcf):  # pylint: disable=redefined-outer-name
+def test_invalidated_refresh_token_can_no_longer_refresh(vcf):
     deleted = vcf.call('DELETE', '/v1/tokens/refresh-token', json=vcf.refresh_id)
     assert deleted.status_code == 204
     again = vcf.call('PATCH', '/v1/tokens/access-token/refresh', auth=False, json=vcf.refresh_id)
@@ -176,7 +166,7 @@ def test_invalidated_refresh_token_can_no_longer_refresh(vcf):  # pylint: disabl
     assert vcf.refresh_id in again.json()['message']
 
 
-def test_admin_token_expiry_makes_existing_tokens_fail(vcf):  # pylint: disable=redefined-outer-name
+def test_admin_token_expiry_makes_existing_tokens_fail(vcf):
     vcf.admin('POST', '/tokens/expire')
     assert vcf.call('GET', '/v1/tasks', params={'pageSize': 1}).status_code == 401
     assert vcf.call('PATCH', '/v1/tokens/access-token/refresh', auth=False, json=vcf.refresh_id).status_code == 404
@@ -185,7 +175,7 @@ def test_admin_token_expiry_makes_existing_tokens_fail(vcf):  # pylint: disable=
 
 
 # -- listing: paging and filters -------------------------------------------------------------------------
-def test_paging_is_zero_based_and_walks_every_task_once(vcf):  # pylint: disable=redefined-outer-name
+def test_paging_is_zero_based_and_walks_every_task_once(vcf):
     first = vcf.tasks(pageSize=100)
     meta = first['pageMetadata']
     assert meta['pageNumber'] == 0 and meta['pageSize'] == 100
@@ -202,19 +192,19 @@ def test_paging_is_zero_based_and_walks_every_task_once(vcf):  # pylint: disable
     assert stamps == sorted(stamps, reverse=True)
 
 
-def test_page_size_above_100_is_clamped(vcf):  # pylint: disable=redefined-outer-name
+def test_page_size_above_100_is_clamped(vcf):
     page = vcf.tasks(pageSize=500)
     assert page['pageMetadata']['pageSize'] == 100
     assert len(page['elements']) == 100
 
 
-def test_malformed_paging_parameter_is_a_400_error(vcf):  # pylint: disable=redefined-outer-name
+def test_malformed_paging_parameter_is_a_400_error(vcf):
     response = vcf.call('GET', '/v1/tasks', params={'pageSize': 'ten'})
     assert response.status_code == 400
     assert 'pageSize' in response.json()['message']
 
 
-def test_order_direction_asc_reverses_the_order(vcf):  # pylint: disable=redefined-outer-name
+def test_order_direction_asc_reverses_the_order(vcf):
     desc = vcf.tasks(pageSize=20)['elements']
     asc = vcf.tasks(pageSize=20, orderDirection='ASC')['elements']
     assert [t['creationTimestamp'] for t in asc] == sorted(t['creationTimestamp'] for t in asc)
@@ -223,7 +213,7 @@ def test_order_direction_asc_reverses_the_order(vcf):  # pylint: disable=redefin
     assert [t['name'] for t in by_name] == sorted(t['name'] for t in by_name)
 
 
-def test_task_status_filter_matches_both_spellings(vcf):  # pylint: disable=redefined-outer-name
+def test_task_status_filter_matches_both_spellings(vcf):
     failed = vcf.tasks(taskStatus='FAILED', pageSize=100)
     spellings = {t['status'] for t in failed['elements']}
     assert spellings == {'Failed', 'FAILED'}
@@ -233,7 +223,7 @@ def test_task_status_filter_matches_both_spellings(vcf):  # pylint: disable=rede
     assert vcf.tasks(taskStatus='NO_SUCH_STATUS')['pageMetadata']['totalElements'] == 0
 
 
-def test_task_type_name_and_resource_filters(vcf):  # pylint: disable=redefined-outer-name
+def test_task_type_name_and_resource_filters(vcf):
     upgrades = vcf.tasks(taskType='UPGRADE')['elements']
     assert upgrades and {t['type'] for t in upgrades} == {'UPGRADE'}
     bench = vcf.tasks(taskName='bench remediation')['elements']
@@ -247,7 +237,7 @@ def test_task_type_name_and_resource_filters(vcf):  # pylint: disable=redefined-
     assert combined and all(t['type'] == 'HOST_COMMISSION' and t['status'].upper() == 'FAILED' for t in combined)
 
 
-def test_completed_after_keeps_only_successful_or_failed_tasks_completed_later(vcf):  # pylint: disable=redefined-outer-name
+def test_completed_after_keeps_only_successful_or_failed_tasks_completed_later(vcf):
     cutoff = 1772323200000  # 2026-03-01T00:00:00Z
     tasks = vcf.tasks(completedAfter=cutoff, pageSize=100)['elements']
     assert tasks
@@ -257,13 +247,13 @@ def test_completed_after_keeps_only_successful_or_failed_tasks_completed_later(v
     assert CATALOG.CANCELLED_ID not in {t['id'] for t in tasks}
 
 
-def test_credentials_tasks_appear_in_tasks_with_a_credentials_type(vcf):  # pylint: disable=redefined-outer-name
+def test_credentials_tasks_appear_in_tasks_with_a_credentials_type(vcf):
     rotate = vcf.tasks(taskType='CREDENTIALS_ROTATE')['elements']
     assert {CATALOG.CREDENTIALS_FAILED_ID, CATALOG.SEED_CREDENTIALS_ROTATE_ID} <= {t['id'] for t in rotate}
 
 
 # -- one task --------------------------------------------------------------------------------------------
-def test_seed_task_has_the_reference_sample_facts_and_mixed_case_statuses(vcf):  # pylint: disable=redefined-outer-name
+def test_seed_task_has_the_reference_sample_facts_and_mixed_case_statuses(vcf):
     task = vcf.task(CATALOG.SEED_COMMISSION_ID)
     assert task['name'] == 'Commissioning host(s) sfo01-w01-esx05.rainpole.io to VMware Cloud Foundation'
     assert task['status'] == 'Failed'
@@ -279,7 +269,7 @@ def test_seed_task_has_the_reference_sample_facts_and_mixed_case_statuses(vcf): 
     assert vcf.task(CATALOG.NOT_RETRYABLE_ID)['isRetryable'] is False
 
 
-def test_unknown_task_is_404_with_the_error_shape(vcf):  # pylint: disable=redefined-outer-name
+def test_unknown_task_is_404_with_the_error_shape(vcf):
     response = vcf.call('GET', '/v1/tasks/00000000-0000-0000-0000-000000000000')
     assert response.status_code == 404
     assert set(response.json()) >= {'errorCode', 'message', 'referenceToken'}
@@ -288,7 +278,7 @@ def test_unknown_task_is_404_with_the_error_shape(vcf):  # pylint: disable=redef
 
 
 # -- retry -----------------------------------------------------------------------------------------------
-def test_retry_goes_in_progress_then_to_the_scripted_success(vcf):  # pylint: disable=redefined-outer-name
+def test_retry_goes_in_progress_then_to_the_scripted_success(vcf):
     task_id = CATALOG.RETRY_SUCCEEDS_ID
     vcf.admin('POST', '/vcf/tasks/%s/outcome' % task_id, json={'retry_seconds': 0.5})
     response = vcf.call('PATCH', '/v1/tasks/' + task_id)
@@ -302,7 +292,7 @@ def test_retry_goes_in_progress_then_to_the_scripted_success(vcf):  # pylint: di
     assert vcf.admin('GET', '/vcf/tasks/%s/attempts' % task_id)['attempts'] == 1
 
 
-def test_retry_fails_once_then_succeeds(vcf):  # pylint: disable=redefined-outer-name
+def test_retry_fails_once_then_succeeds(vcf):
     task_id = CATALOG.RETRY_FAILS_ONCE_ID
     vcf.admin('POST', '/vcf/tasks/%s/outcome' % task_id, json={'retry_seconds': 0.3})
     assert vcf.call('PATCH', '/v1/tasks/' + task_id).status_code == 200
@@ -314,7 +304,7 @@ def test_retry_fails_once_then_succeeds(vcf):  # pylint: disable=redefined-outer
     assert attempts['attempts'] == 2 and attempts['retry_requests'] == 2
 
 
-def test_retry_of_a_task_that_has_not_failed_is_409(vcf):  # pylint: disable=redefined-outer-name
+def test_retry_of_a_task_that_has_not_failed_is_409(vcf):
     for task_id in (CATALOG.SUCCESSFUL_ID, CATALOG.IN_PROGRESS_ID, CATALOG.CANCELLED_ID):
         response = vcf.call('PATCH', '/v1/tasks/' + task_id)
         assert response.status_code == 409
@@ -322,14 +312,14 @@ def test_retry_of_a_task_that_has_not_failed_is_409(vcf):  # pylint: disable=red
     assert vcf.admin('GET', '/vcf/tasks/%s/attempts' % CATALOG.SUCCESSFUL_ID)['retry_requests'] == 1
 
 
-def test_retry_of_a_non_retryable_task_is_409(vcf):  # pylint: disable=redefined-outer-name
+def test_retry_of_a_non_retryable_task_is_409(vcf):
     response = vcf.call('PATCH', '/v1/tasks/' + CATALOG.NOT_RETRYABLE_ID)
     assert response.status_code == 409
     assert 'not retryable' in response.json()['message']
     assert vcf.task(CATALOG.NOT_RETRYABLE_ID)['status'] == 'Failed'
 
 
-def test_viewer_may_read_but_not_retry_or_cancel(vcf):  # pylint: disable=redefined-outer-name
+def test_viewer_may_read_but_not_retry_or_cancel(vcf):
     vcf.login(VIEWER)
     assert vcf.task(CATALOG.SEED_COMMISSION_ID)['status'] == 'Failed'
     assert vcf.call('PATCH', '/v1/tasks/' + CATALOG.SEED_COMMISSION_ID).status_code == 403
@@ -338,7 +328,7 @@ def test_viewer_may_read_but_not_retry_or_cancel(vcf):  # pylint: disable=redefi
 
 
 # -- cancel ----------------------------------------------------------------------------------------------
-def test_cancel_only_an_in_progress_task(vcf):  # pylint: disable=redefined-outer-name
+def test_cancel_only_an_in_progress_task(vcf):
     refused = vcf.call('DELETE', '/v1/tasks/' + CATALOG.SEED_COMMISSION_ID)
     assert refused.status_code == 409
     assert 'Only a IN_PROGRESS task can be cancelled.' in refused.json()['message']
@@ -350,7 +340,7 @@ def test_cancel_only_an_in_progress_task(vcf):  # pylint: disable=redefined-oute
 
 
 # -- credentials tasks -----------------------------------------------------------------------------------
-def test_credentials_task_cannot_be_retried_through_tasks_api(vcf):  # pylint: disable=redefined-outer-name
+def test_credentials_task_cannot_be_retried_through_tasks_api(vcf):
     response = vcf.call('PATCH', '/v1/tasks/' + CATALOG.CREDENTIALS_FAILED_ID)
     assert response.status_code == 409
     body = response.json()
@@ -359,7 +349,7 @@ def test_credentials_task_cannot_be_retried_through_tasks_api(vcf):  # pylint: d
     assert vcf.task(CATALOG.CREDENTIALS_FAILED_ID)['status'] == 'Failed'
 
 
-def test_credentials_api_lists_reads_and_retries_with_202(vcf):  # pylint: disable=redefined-outer-name
+def test_credentials_api_lists_reads_and_retries_with_202(vcf):
     listing = vcf.call('GET', '/v1/credentials/tasks').json()
     ids = {t['id'] for t in listing['elements']}
     assert CATALOG.CREDENTIALS_FAILED_ID in ids and CATALOG.SEED_COMMISSION_ID not in ids
@@ -380,7 +370,7 @@ def test_credentials_api_lists_reads_and_retries_with_202(vcf):  # pylint: disab
     assert vcf.task(CATALOG.CREDENTIALS_FAILED_ID)['status'] == 'Successful'
 
 
-def test_credentials_api_cancels_a_failed_task_and_refuses_other_ids(vcf):  # pylint: disable=redefined-outer-name
+def test_credentials_api_cancels_a_failed_task_and_refuses_other_ids(vcf):
     unknown = vcf.call('GET', '/v1/credentials/tasks/' + CATALOG.SEED_COMMISSION_ID)
     assert unknown.status_code == 400 and unknown.json()['errorCode'] == 'CREDENTIALS_TASK_NOT_FOUND'
     cancelled = vcf.call('DELETE', '/v1/credentials/tasks/' + CATALOG.CREDENTIALS_FAILED_ID)
@@ -390,7 +380,7 @@ def test_credentials_api_cancels_a_failed_task_and_refuses_other_ids(vcf):  # py
 
 
 # -- admin API -------------------------------------------------------------------------------------------
-def test_admin_creates_tasks_in_bulk_that_the_api_serves(vcf):  # pylint: disable=redefined-outer-name
+def test_admin_creates_tasks_in_bulk_that_the_api_serves(vcf):
     created = vcf.admin('POST', '/vcf/tasks', json={'count': 30, 'prefix': 'Selector probe', 'type': 'REMEDIATION',
                                                      'outcomes': ['failed']})
     assert created['count'] == 30
@@ -403,7 +393,7 @@ def test_admin_creates_tasks_in_bulk_that_the_api_serves(vcf):  # pylint: disabl
     vcf.wait_status(task_id, 'Failed')
 
 
-def test_admin_forces_a_status_and_scripts_outcomes(vcf):  # pylint: disable=redefined-outer-name
+def test_admin_forces_a_status_and_scripts_outcomes(vcf):
     task_id = CATALOG.SUCCESSFUL_ID
     view = vcf.admin('POST', '/vcf/tasks/%s/outcome' % task_id, json={'status': 'Failed', 'outcomes': ['failed', 'successful']})
     assert view['outcomes'] == ['failed', 'successful']
@@ -414,7 +404,7 @@ def test_admin_forces_a_status_and_scripts_outcomes(vcf):  # pylint: disable=red
     assert bad.status_code == 400
 
 
-def test_unknown_paths_and_methods_answer_with_the_error_shape(vcf):  # pylint: disable=redefined-outer-name
+def test_unknown_paths_and_methods_answer_with_the_error_shape(vcf):
     missing = vcf.call('GET', '/v1/no-such-thing')
     assert missing.status_code == 404 and missing.json()['errorCode'] == 'RESOURCE_NOT_FOUND'
     wrong = vcf.call('PUT', '/v1/tasks/' + CATALOG.SEED_COMMISSION_ID)
@@ -424,7 +414,7 @@ def test_unknown_paths_and_methods_answer_with_the_error_shape(vcf):  # pylint: 
 
 # -- persistence -----------------------------------------------------------------------------------------
 def test_restart_with_the_same_data_dir_keeps_tokens_and_continues_a_retry(tmp_path):
-    first = Simulator(tls=True, data_dir=str(tmp_path)).start()
+    first = Simulator(tls=True, data_dir=str(tmp_path)).start()  # stopped here, so not through make_sim
     try:
         client = Vcf(first).login()
         client.admin('POST', '/vcf/tasks/%s/outcome' % CATALOG.RETRY_SUCCEEDS_ID, json={'retry_seconds': 1.5})
