@@ -1,0 +1,222 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A vRO workflow's interface: search, example inputs, the schema image; the vro_workflow_info run. Internal use only.
+
+``example_inputs`` builds, from a definition's declared input parameters, a plain mapping that the encoder
+of ``_vro_types`` accepts as it is: one placeholder of the right shape per declared type.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+import tempfile
+
+try:
+    from urllib.parse import quote
+except ImportError:  # pragma: no cover - Python 2 is not supported by the collection
+    from urllib import quote  # type: ignore
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import VroApi, Workflow
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import format_date, parse_type
+
+PNG_SIGNATURE = b'\x89PNG\r\n\x1a\n'
+
+
+# -- example inputs ------------------------------------------------------------------------------------------
+
+def _today():
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return format_date(now.replace(hour=0, minute=0, second=0, microsecond=0))
+
+
+def example_value(type_name, today=None):
+    """A placeholder plain value of the shape the encoder expects for ``type_name``.
+
+    Text types give ``''``, numbers ``0``, booleans ``false``, dates midnight UTC of ``today`` (an ISO
+    string), arrays one element, Properties ``{key: value}``, composites every field, SDK objects
+    ``{type, id}`` with an id to replace, MimeAttachment ``{name, mime_type, content}``. A type that cannot be
+    encoded from plain YAML gives None (it would go in ``raw_inputs``).
+    """
+    vtype = parse_type(type_name) if not hasattr(type_name, 'kind') else type_name
+    today = today or _today()
+    kind = vtype.kind
+    if kind in ('string', 'secure', 'encrypted', 'regex'):
+        return ''
+    if kind == 'number':
+        return 0
+    if kind == 'boolean':
+        return False
+    if kind == 'date':
+        return today
+    if kind == 'array':
+        element = example_value(vtype.element, today)
+        return [] if element is None else [element]
+    if kind in ('properties', 'any'):
+        return {'key': 'value'} if kind == 'properties' else ''
+    if kind == 'composite':
+        return dict((name, example_value(ftype, today)) for name, ftype in vtype.fields)
+    if kind == 'sdk':
+        return {'type': vtype.name, 'id': 'REPLACE_WITH_%s_ID' % vtype.name.replace(':', '_').upper()}
+    if kind == 'mime':
+        return {'name': 'example.txt', 'mime_type': 'text/plain', 'content': ''}
+    return None
+
+
+def example_inputs(input_parameters, today=None):
+    """``{name: placeholder}`` for every declared input, in declaration order; see :func:`example_value`."""
+    today = today or _today()
+    return dict((p.get('name'), example_value(p.get('type') or 'string', today)) for p in input_parameters or [])
+
+
+def raw_only_inputs(input_parameters):
+    """The declared inputs whose type cannot be given as plain YAML (``[{name, type}]``)."""
+    return [{'name': p.get('name'), 'type': p.get('type')} for p in input_parameters or []
+            if parse_type(p.get('type') or 'string').kind == 'unknown']
+
+
+def parameter_summary(params):
+    """Declared parameters as ``[{name, type, description}]`` (description None when absent)."""
+    return [{'name': p.get('name'), 'type': p.get('type'), 'description': p.get('description')} for p in params or []]
+
+
+# -- search ----------------------------------------------------------------------------------------------------
+
+def _category_matches(category_name, attributes, wanted):
+    wanted = wanted.strip('/')
+    if category_name == wanted:
+        return True
+    path = attributes.get('categoryPath') or attributes.get('globalTags') or ''
+    path = str(path).replace('.', '/').strip('/')
+    return bool(path) and (path == wanted or path.endswith('/' + wanted))
+
+
+def search_workflows(client, name_contains=None, category=None, max_results=None, page_size=100):
+    """Workflows whose name contains ``name_contains`` (case-insensitive) and/or in ``category``, paged on the server.
+
+    ``name_contains`` becomes the condition ``name~X``; a plain category name becomes ``categoryName=X`` too.
+    Both are checked again here, so that a server that ignores a condition cannot widen the answer.
+    Returns Workflow summaries in the server's order.
+    """
+    conditions = []
+    if name_contains:
+        conditions.append('name~%s' % name_contains)
+    if category and '/' not in category:
+        conditions.append('categoryName=%s' % category)
+    params = {'conditions': conditions} if conditions else None
+    found = []
+    for link in client.paginate('/workflows', 'vro', params=params, page_size=page_size):
+        workflow = Workflow.from_link(link)
+        if name_contains and name_contains.lower() not in (workflow.name or '').lower():
+            continue
+        if category and not _category_matches(workflow.category, workflow.attributes, category):
+            continue
+        found.append(workflow)
+        if max_results and len(found) >= max_results:
+            break
+    return found
+
+
+def workflow_summary(workflow):
+    """The list entry of one workflow: id, name, category, href, description and version when the list has them."""
+    attrs = workflow.attributes
+    return {'id': workflow.id, 'name': workflow.name, 'category': workflow.category, 'href': workflow.href,
+            'description': attrs.get('description'), 'version': attrs.get('version')}
+
+
+# -- schema image ----------------------------------------------------------------------------------------------
+
+def fetch_schema(client, workflow_id):
+    """``GET /workflows/{id}/schema``: the PNG bytes; OperationError when the answer is not a PNG."""
+    path = '/workflows/%s/schema' % quote(str(workflow_id), safe='')
+    response = client.request('GET', path, headers={'Accept': 'image/png'})
+    content = response.content or b''
+    if not content.startswith(PNG_SIGNATURE):
+        raise OperationError("the schema of workflow '%s' is not a PNG image (Content-Type %s, %d bytes starting %r); "
+                             'check that url points at vRO' % (workflow_id, response.headers.get('Content-Type'),
+                                                              len(content), content[:16]))
+    return content
+
+
+def _read(path):
+    try:
+        with open(path, 'rb') as handle:
+            return handle.read()
+    except (IOError, OSError):
+        return None
+
+
+def write_file(module, dest, content):
+    """Write ``content`` to ``dest`` atomically when it differs, then apply mode/owner/group.
+
+    Returns ``(changed, content_changed)``. In check mode nothing is written and both say what would change.
+    """
+    content_changed = _read(dest) != content
+    if content_changed and not module.check_mode:
+        directory = os.path.dirname(os.path.abspath(dest))
+        if not os.path.isdir(directory):
+            raise OperationError("cannot write the schema to '%s': directory '%s' does not exist" % (dest, directory))
+        handle, tmp = tempfile.mkstemp(prefix='.vro-schema-', suffix='.png', dir=directory)
+        try:
+            with os.fdopen(handle, 'wb') as out:
+                out.write(content)
+            module.atomic_move(tmp, dest)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    file_args = module.load_file_common_arguments(module.params, path=dest)
+    if module.check_mode and content_changed and not os.path.exists(dest):
+        # Nothing to compare attributes with: the new file would get them.
+        return True, True
+    changed = module.set_fs_attributes_if_different(file_args, content_changed)
+    return bool(changed), content_changed
+
+
+def schema_destination(dest, definition):
+    """``dest`` itself, or ``dest/<workflow id>.png`` when ``dest`` is an existing directory."""
+    if os.path.isdir(dest):
+        return os.path.join(dest, '%s.png' % definition.id)
+    return dest
+
+
+# -- vro_workflow_info ---------------------------------------------------------------------------------------
+
+def run_workflow_info(module):
+    """The vro_workflow_info operation: one definition (by id or name) or a search; see the module docs."""
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_interactions import (  # pylint: disable=import-outside-toplevel
+        workflow_interactions)
+    p = module.params
+    api = VroApi(module.client())
+    if not (p['workflow_id'] or p['workflow_name']):
+        if p['schema_dest'] or p['interactions']:
+            raise ValueError('schema_dest and interactions need one workflow: give workflow_id or workflow_name')
+        found = search_workflows(module.client(), p['name_contains'], p['category'], p['max_results'])
+        return {'changed': False, 'workflows': [workflow_summary(w) for w in found]}
+    if p['name_contains']:
+        raise ValueError('name_contains searches; it cannot be combined with workflow_id or workflow_name')
+    definition = api.resolve_workflow(p['workflow_id'], p['workflow_name'], p['category'])
+    workflow = {
+        'id': definition.id, 'name': definition.name, 'version': definition.version,
+        'description': definition.description, 'category': definition.category, 'href': definition.href,
+        'input_parameters': parameter_summary(definition.input_parameters),
+        'output_parameters': parameter_summary(definition.output_parameters),
+    }
+    result = {'changed': False, 'workflow': workflow, 'workflows': [workflow],
+              'example_inputs': example_inputs(definition.input_parameters)}
+    raw_only = raw_only_inputs(definition.input_parameters)
+    if raw_only:
+        result['raw_only_inputs'] = raw_only
+    if p['interactions']:
+        result['interactions'] = [i.to_result() for i in workflow_interactions(module.client(), definition.id)]
+    if p['schema_dest']:
+        content = fetch_schema(module.client(), definition.id)
+        dest = schema_destination(p['schema_dest'], definition)
+        changed, content_changed = write_file(module, dest, content)
+        result['changed'] = changed
+        result['schema'] = {'dest': dest, 'size': len(content), 'sha256': hashlib.sha256(content).hexdigest(),
+                            'content_changed': content_changed}
+    return result
+

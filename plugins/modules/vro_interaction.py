@@ -1,0 +1,254 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: vro_interaction
+short_description: Answer or dismiss the pending user interaction of a vRealize / Aria Orchestrator workflow run
+version_added: 0.1.0
+description:
+  - Answers the user interaction that a workflow run in state C(waiting) is waiting on, with O(inputs) given as
+    plain YAML and typed by the interaction's own input parameters (read from
+    C(GET /workflows/{id}/executions/{id}/interaction)).
+  - Unknown input names and values that do not fit their type fail before anything is sent, as in
+    M(cloudops.orchestrator.vro_workflow_run).
+  - A run that is not waiting gives RV(changed=false) and says so in RV(msg). An interaction that is already
+    answered (by this task earlier, or by someone else) is not an error.
+  - After answering, waits (O(wait), O(wait_for)) until the run reaches its next state, and returns it with its
+    decoded outputs.
+  - With O(state=absent), deletes (dismisses) the pending interaction, idempotently. vRO then cancels the run.
+author:
+  - cloudops.orchestrator contributors
+extends_documentation_fragment:
+  - cloudops.orchestrator.connection.vro
+  - cloudops.orchestrator.wait
+  - cloudops.orchestrator.attributes
+  - cloudops.orchestrator.attributes.vro_group
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Reads the run and its interaction and encodes O(inputs), so bad names and values fail as they would;
+        reports RV(changed) and the RV(parameters) that would be sent, without sending them and without waiting.
+  diff_mode:
+    support: none
+options:
+  execution_id:
+    description:
+      - The id of the run, for example RV(cloudops.orchestrator.vro_workflow_run#module:execution_id).
+    type: str
+    required: true
+  workflow_id:
+    description:
+      - The id of the run's workflow. Exactly one of O(workflow_id) and O(workflow_name) is required.
+    type: str
+  workflow_name:
+    description:
+      - The name of the run's workflow, matched exactly; see O(category) when several workflows share it.
+    type: str
+  category:
+    description:
+      - The category of the workflow named O(workflow_name), by name or by the end of its path.
+    type: str
+  state:
+    description:
+      - V(present) answers the pending interaction with O(inputs).
+      - V(absent) deletes (dismisses) it, which cancels the run.
+    type: str
+    choices: [present, absent]
+    default: present
+  inputs:
+    description:
+      - The answers, as a mapping of the interaction's input names to plain values. Names are case sensitive.
+      - Values are encoded by the type each input of the interaction declares, with the rules of
+        O(cloudops.orchestrator.vro_workflow_run#module:inputs).
+      - SecureString answers are masked in every output of the module.
+    type: dict
+  raw_inputs:
+    description:
+      - Answers sent verbatim, in vRO's JSON form, for types that cannot be given as plain YAML; as
+        O(cloudops.orchestrator.vro_workflow_run#module:raw_inputs).
+    type: list
+    elements: dict
+  wait_for:
+    description:
+      - After answering, wait until the run is in one of these states (for example C(completed)), even with
+        O(wait=false).
+      - When the run ends in another terminal state (for example C(failed) for a rejected request), the module
+        fails with the run's error.
+      - Without O(wait_for), O(wait=true) waits for the run's next resting state, whatever it is
+        (C(completed), C(failed), C(canceled), C(waiting) on a new interaction, C(waiting-signal), C(suspended)),
+        and does not fail on it.
+    type: list
+    elements: str
+    choices: [running, waiting, waiting-signal, suspended, completed, failed, canceled]
+notes:
+  - Waiting for a state polls C(GET .../state) on the adaptive schedule of the wait options, then reads the run once.
+  - The run's workflow must be named because vRO addresses a run under its workflow.
+seealso:
+  - module: cloudops.orchestrator.vro_workflow_run
+  - module: cloudops.orchestrator.vro_workflow_info
+  - module: cloudops.orchestrator.vro_execution_info
+'''
+
+EXAMPLES = r'''
+- name: Start an approval and return when it waits for the approver
+  cloudops.orchestrator.vro_workflow_run:
+    url: https://vro.example.com
+    username: vcoadmin
+    password: "{{ vro_password }}"
+    workflow_name: Request approval
+    inputs:
+      request: a new VM for the web team
+    on_user_interaction: return
+  register: run
+
+- name: Approve it and wait until the run has completed
+  cloudops.orchestrator.vro_interaction:
+    url: https://vro.example.com
+    username: vcoadmin
+    password: "{{ vro_password }}"
+    workflow_id: "{{ run.workflow_id }}"
+    execution_id: "{{ run.execution_id }}"
+    inputs:
+      approved: true
+      comment: go ahead
+    wait_for: [completed]
+  register: answered
+
+- name: Show the run's outputs
+  ansible.builtin.debug:
+    var: answered.outputs
+
+- name: Reject another one; the run then fails, which is what is expected here
+  cloudops.orchestrator.vro_interaction:
+    workflow_name: Request approval
+    execution_id: "{{ other_run.execution_id }}"
+    inputs:
+      approved: false
+      comment: not this quarter
+    wait_for: [failed]
+
+- name: Dismiss a pending interaction (vRO cancels the run)
+  cloudops.orchestrator.vro_interaction:
+    workflow_id: "{{ run.workflow_id }}"
+    execution_id: "{{ run.execution_id }}"
+    state: absent
+
+- name: Answer without waiting for what happens next
+  cloudops.orchestrator.vro_interaction:
+    workflow_id: "{{ run.workflow_id }}"
+    execution_id: "{{ run.execution_id }}"
+    inputs:
+      approved: true
+    wait: false
+'''
+
+RETURN = r'''
+changed:
+  description: True when the interaction was answered or dismissed (or would be, in check mode).
+  returned: always
+  type: bool
+msg:
+  description: What was done, or why nothing was done (for example the run is not waiting).
+  returned: always
+  type: str
+  sample: run 8a8a0011 is completed, not waiting for a user interaction; nothing to answer
+workflow_id:
+  description: The run's workflow id.
+  returned: always
+  type: str
+execution_id:
+  description: The run's id.
+  returned: always
+  type: str
+previous_state:
+  description: The run's state before the module acted.
+  returned: always
+  type: str
+  sample: waiting
+state:
+  description:
+    - The run's state at the end. After an answer without waiting it may still be C(waiting) or C(running).
+      In check mode, C(waiting).
+  returned: always
+  type: str
+  sample: completed
+outputs:
+  description: The run's outputs, decoded to plain values (SecureString values masked).
+  returned: when the run was read at the end (not in check mode when something would change)
+  type: dict
+  sample: {"approved": true, "comment": "go ahead"}
+execution:
+  description:
+    - The run as M(cloudops.orchestrator.vro_execution_info) returns it (C(state), C(start_date), C(end_date),
+      C(content_exception), C(inputs), C(outputs) ...).
+  returned: when the run was read at the end
+  type: dict
+interaction:
+  description: The pending interaction that was answered or dismissed.
+  returned: when the run had one
+  type: dict
+  contains:
+    id:
+      description: The interaction id.
+      type: str
+    name:
+      description: The interaction name.
+      type: str
+    state:
+      description: C(waiting) or C(finished).
+      type: str
+    input_parameters:
+      description: Its declared inputs, with C(name), C(type) and C(description).
+      type: list
+      elements: dict
+    assignees:
+      description: Who may answer it.
+      type: list
+      elements: str
+    timeout_date:
+      description: When it times out, if it does.
+      type: str
+parameters:
+  description: The answers as sent (or as they would be sent), in vRO's JSON form, SecureString values masked.
+  returned: when answering
+  type: list
+  elements: dict
+polls:
+  description: How many times the state was read while waiting.
+  returned: when the module waited
+  type: int
+'''
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_interactions import run_interaction
+
+
+def main():
+    module = OrchestratorModule(
+        product='vro',
+        wait=True,
+        argument_spec=dict(
+            execution_id=dict(type='str', required=True),
+            workflow_id=dict(type='str'),
+            workflow_name=dict(type='str'),
+            category=dict(type='str'),
+            state=dict(type='str', default='present', choices=['present', 'absent']),
+            inputs=dict(type='dict'),
+            raw_inputs=dict(type='list', elements='dict'),
+            wait_for=dict(type='list', elements='str',
+                          choices=['running', 'waiting', 'waiting-signal', 'suspended', 'completed', 'failed', 'canceled']),
+        ),
+        required_one_of=[('workflow_id', 'workflow_name')],
+        mutually_exclusive=[('workflow_id', 'workflow_name')],
+        supports_check_mode=True,
+    )
+    module.run(run_interaction)
+
+
+if __name__ == '__main__':
+    main()

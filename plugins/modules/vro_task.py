@@ -1,0 +1,292 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: vro_task
+short_description: Schedule a vRealize / Aria Orchestrator workflow with a scheduled task
+version_added: 0.1.0
+description:
+  - Ensures that a scheduled task (vRO Task service, C(/tasks)) named O(name) exists for a workflow, with the
+    given recurrence, start mode and inputs; or that it does not exist.
+  - B(Idempotent by name.) A missing task is created (C(POST /tasks)). An existing one is updated
+    (C(POST /tasks/{id})) only when a field differs, and RV(diff) shows the fields before and after.
+  - The API cannot change the workflow of a task. A task that must run another workflow is deleted and created
+    again; RV(msg), RV(recreated) and a warning say so. When the service is full, the old task is deleted
+    first to make room; otherwise the new one is created first, so that a failure never loses the schedule.
+  - vRO supports at most 50 scheduled tasks. Creating one more fails with the count and the tasks that will not
+    run again (finished, canceled, error), which are the first to delete; not with a bare HTTP 400.
+  - O(inputs) are typed exactly as in M(cloudops.orchestrator.vro_workflow_run), by the workflow's declared inputs.
+author:
+  - cloudops.orchestrator contributors
+extends_documentation_fragment:
+  - cloudops.orchestrator.connection.vro
+  - cloudops.orchestrator.attributes
+  - cloudops.orchestrator.attributes.vro_group
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Reads the tasks and the workflow and encodes O(inputs); predicts RV(changed) and RV(diff), and the
+        50-task limit error, without sending anything that changes the server.
+  diff_mode:
+    support: full
+    details: RV(diff) holds the compared fields before and after, inputs decoded, SecureString values masked.
+options:
+  name:
+    description:
+      - The task name, which identifies the task. When several tasks have it, the module fails and lists them.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) ensures the task exists as described; V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  workflow_id:
+    description:
+      - The id of the workflow the task runs. With O(state=present), exactly one of O(workflow_id) and
+        O(workflow_name) is required.
+    type: str
+  workflow_name:
+    description:
+      - The name of the workflow the task runs, matched exactly; see O(category) when several workflows share it.
+    type: str
+  category:
+    description:
+      - The category of the workflow named O(workflow_name), by name or by the end of its path.
+    type: str
+  recurrence:
+    description:
+      - When the task runs. When given, it is managed as a whole; left out, the recurrence of an existing task
+        is kept, and a new task runs once, now.
+    type: dict
+    suboptions:
+      cycle:
+        description:
+          - How often the task runs.
+        type: str
+        choices: [one-time, every-minutes, every-hours, every-days, every-weeks, every-months]
+        default: one-time
+      start:
+        description:
+          - The first run (C(recurrence-start-date)), as ISO 8601 (C(2026-03-01T02:00:00Z)); without a zone, UTC.
+          - Left out, an existing task keeps its start and a new task starts now (on the server's clock).
+        type: str
+      end:
+        description:
+          - When the recurrence ends (C(recurrence-end-date)), as O(recurrence.start). Left out means no end.
+        type: str
+      pattern:
+        description:
+          - The vRO recurrence pattern (C(recurrence-pattern)), passed as it is. Left out means none.
+        type: str
+  start_mode:
+    description:
+      - V(normal) runs the task at its next occurrence; V(start-in-the-past) also runs it at once when its start
+        is already past.
+      - Left out, an existing task keeps its start mode and a new task gets V(normal).
+    type: str
+    choices: [normal, start-in-the-past]
+  description:
+    description:
+      - The task description. Left out, an existing task keeps its description.
+    type: str
+  inputs:
+    description:
+      - The inputs the workflow is run with, as a mapping of input name to plain value, typed by the workflow's
+        declared inputs with the rules of O(cloudops.orchestrator.vro_workflow_run#module:inputs). Unknown names
+        and bad values fail before anything is sent.
+      - Left out, an existing task keeps its inputs and a new task has none. V({}) means no inputs.
+      - Inputs are compared after encoding, so C(20) equals C(20.0) and dates compare in UTC.
+      - SecureString inputs are compared by presence only, because vRO need not return their values. To change
+        only a secret, delete the task and create it again (O(state=absent), then O(state=present)).
+    type: dict
+  raw_inputs:
+    description:
+      - Inputs sent verbatim, in vRO's JSON form, for types that cannot be given as plain YAML; as
+        O(cloudops.orchestrator.vro_workflow_run#module:raw_inputs).
+    type: list
+    elements: dict
+notes:
+  - Tasks are found with C(GET /tasks) and read with C(GET /tasks/{id}); the service holds at most 50 tasks.
+  - Dates are compared as instants, so C(2026-03-01T03:00:00+01:00) equals C(2026-03-01T02:00:00Z).
+seealso:
+  - module: cloudops.orchestrator.vro_task_info
+  - module: cloudops.orchestrator.vro_workflow_run
+'''
+
+EXAMPLES = r'''
+- name: Run the nightly clean-up every day at 02:00 UTC
+  cloudops.orchestrator.vro_task:
+    url: https://vro.example.com
+    username: vcoadmin
+    password: "{{ vro_password }}"
+    name: nightly clean-up
+    workflow_name: Clean up snapshots
+    category: Maintenance
+    recurrence:
+      cycle: every-days
+      start: "2026-03-01T02:00:00Z"
+    inputs:
+      olderThanDays: 7
+      dryRun: false
+
+- name: Run a workflow once, at a given time
+  cloudops.orchestrator.vro_task:
+    name: deploy web03 tonight
+    workflow_id: 3a0ab069-cf2f-47e0-96f5-4a8920a5dc51
+    recurrence:
+      cycle: one-time
+      start: "2026-03-01T22:30:00Z"
+    inputs:
+      name: web03
+
+- name: Every hour until the end of March, starting now if the start is past
+  cloudops.orchestrator.vro_task:
+    name: hourly report
+    workflow_name: Report
+    recurrence:
+      cycle: every-hours
+      start: "2026-03-01T00:00:00Z"
+      end: "2026-03-31T23:59:59Z"
+    start_mode: start-in-the-past
+
+- name: Preview the change to a task's inputs
+  cloudops.orchestrator.vro_task:
+    name: nightly clean-up
+    workflow_name: Clean up snapshots
+    category: Maintenance
+    inputs:
+      olderThanDays: 14
+      dryRun: false
+  check_mode: true
+  diff: true
+  register: preview
+
+- name: Delete a task (nothing happens when it does not exist)
+  cloudops.orchestrator.vro_task:
+    name: deploy web03 tonight
+    state: absent
+'''
+
+RETURN = r'''
+changed:
+  description: True when the task was created, updated, recreated or deleted (or would be, in check mode).
+  returned: always
+  type: bool
+msg:
+  description: What was done, or that the task is up to date.
+  returned: always
+  type: str
+  sample: "updated scheduled task 'nightly clean-up': inputs"
+task:
+  description: The task as the server holds it after the change (before it, in check mode); null when there is none.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: The task id.
+      type: str
+    name:
+      description: The task name.
+      type: str
+    state:
+      description: C(pending), C(running), C(finished), C(canceled), C(error), C(suspended) or C(unknown).
+      type: str
+    workflow_id:
+      description: The id of the workflow it runs.
+      type: str
+    workflow_name:
+      description: The name of the workflow it runs.
+      type: str
+    recurrence:
+      description: C(cycle), C(start), C(end) and C(pattern).
+      type: dict
+    start_mode:
+      description: C(normal) or C(start-in-the-past).
+      type: str
+    description:
+      description: The task description.
+      type: str
+    user:
+      description: The user the task runs as.
+      type: str
+    inputs:
+      description: The inputs, decoded to plain values, SecureString values masked.
+      type: dict
+    running_instance_id:
+      description: The id of the task's latest run, when the server says.
+      type: str
+    href:
+      description: The task's API URL.
+      type: str
+differences:
+  description:
+    - The fields that differed, for example C(recurrence.start), C(inputs), C(workflow_id), or C(created).
+  returned: with O(state=present)
+  type: list
+  elements: str
+recreated:
+  description: True when the task was deleted and created again for a new workflow.
+  returned: when it was
+  type: bool
+previous_task_id:
+  description: The id of the task deleted by a recreation.
+  returned: when a task was recreated (not in check mode)
+  type: str
+diff:
+  description:
+    - The compared fields before and after (C(name), C(workflow_id), C(recurrence), C(start_mode),
+      C(description), C(inputs)); C({}) for a missing task.
+  returned: always
+  type: dict
+  sample: {"before": {"inputs": {"olderThanDays": 7}}, "after": {"inputs": {"olderThanDays": 14}}}
+task_count:
+  description: How many tasks existed when the 50-task limit refused a new one.
+  returned: on the limit failure
+  type: int
+spent_tasks:
+  description: The tasks that will not run again (C(id), C(name), C(state)), the first candidates to delete.
+  returned: on the limit failure
+  type: list
+  elements: dict
+'''
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_tasks import CYCLES, START_MODES, run_task
+
+
+def main():
+    module = OrchestratorModule(
+        product='vro',
+        argument_spec=dict(
+            name=dict(type='str', required=True),
+            state=dict(type='str', default='present', choices=['present', 'absent']),
+            workflow_id=dict(type='str'),
+            workflow_name=dict(type='str'),
+            category=dict(type='str'),
+            recurrence=dict(type='dict', options=dict(
+                cycle=dict(type='str', default='one-time', choices=list(CYCLES)),
+                start=dict(type='str'),
+                end=dict(type='str'),
+                pattern=dict(type='str'),
+            )),
+            start_mode=dict(type='str', choices=list(START_MODES)),
+            description=dict(type='str'),
+            inputs=dict(type='dict'),
+            raw_inputs=dict(type='list', elements='dict'),
+        ),
+        required_if=[('state', 'present', ('workflow_id', 'workflow_name'), True)],
+        mutually_exclusive=[('workflow_id', 'workflow_name')],
+        supports_check_mode=True,
+    )
+    module.run(run_task)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,263 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: vro_workflow_info
+short_description: Read a vRealize / Aria Orchestrator workflow's interface, schema image and user interactions
+version_added: 0.1.0
+description:
+  - Reads one workflow, by id or by name, with its name, id, version, description, category, and its input and
+    output parameters with their vRO types and descriptions (C(GET /workflows/{id})).
+  - Returns RV(example_inputs), a ready-to-paste O(cloudops.orchestrator.vro_workflow_run#module:inputs) mapping
+    with a placeholder of the right shape for every declared input, so the shape of an SDK object or a composite
+    type need not be guessed.
+  - With O(interactions), adds the workflow's pending user interactions (C(GET /workflows/{id}/interactions)).
+  - With O(schema_dest), writes the workflow's schema image (PNG, C(GET /workflows/{id}/schema)) to a file, like a
+    file-writing module does, honouring O(mode), O(owner) and O(group).
+  - Without O(workflow_id) and O(workflow_name), lists the workflows matching O(name_contains) and/or
+    O(category), paged on the server.
+author:
+  - cloudops.orchestrator contributors
+extends_documentation_fragment:
+  - cloudops.orchestrator.connection.vro
+  - cloudops.orchestrator.attributes
+  - cloudops.orchestrator.attributes.vro_group
+  - ansible.builtin.files
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Everything is read as usual. With O(schema_dest), the image is downloaded and compared but not written;
+        RV(changed) says whether the file would change.
+  diff_mode:
+    support: none
+options:
+  workflow_id:
+    description:
+      - The id of the workflow to read.
+      - O(workflow_id) and O(workflow_name) are mutually exclusive; without either, the module lists workflows.
+    type: str
+  workflow_name:
+    description:
+      - The name of the workflow to read, matched exactly.
+      - vRO workflow names are not unique. When several workflows have this name the module fails and lists
+        each with its id and category; set O(category) or use O(workflow_id).
+    type: str
+  category:
+    description:
+      - The category of the workflow named O(workflow_name), by name (C(Library)) or by the end of its path
+        (C(Library/Demo)).
+      - Without O(workflow_id) and O(workflow_name), a list filter.
+    type: str
+  name_contains:
+    description:
+      - List filter, text the workflow name contains, case-insensitive (the server condition C(name~TEXT)).
+      - Only without O(workflow_id) and O(workflow_name).
+    type: str
+  max_results:
+    description:
+      - The most workflows a list returns.
+    type: int
+    default: 1000
+  interactions:
+    description:
+      - Also return the workflow's pending user interactions in RV(interactions).
+    type: bool
+    default: false
+  schema_dest:
+    description:
+      - Write the workflow's schema image (PNG) to this path on the host the module runs on.
+      - When the path is an existing directory, the file is C(<workflow id>.png) inside it.
+      - The file is written atomically and only when its content differs; RV(changed) is true only then (or when
+        O(mode), O(owner) or O(group) change).
+      - The parent directory must exist.
+    type: path
+notes:
+  - RV(example_inputs) uses C('') for text types, C(0) for numbers, C(false) for booleans, midnight UTC of today
+    for dates, one element for arrays, C({key: value}) for Properties, every field for composite types,
+    C({type, id}) with an id to replace for SDK objects, and C({name, mime_type, content}) for MimeAttachment.
+    Inputs of types that cannot be given as plain YAML are null there and listed in RV(raw_only_inputs).
+seealso:
+  - module: cloudops.orchestrator.vro_workflow_run
+  - module: cloudops.orchestrator.vro_interaction
+'''
+
+EXAMPLES = r'''
+- name: Read a workflow's interface by name
+  cloudops.orchestrator.vro_workflow_info:
+    url: https://vro.example.com
+    username: vcoadmin
+    password: "{{ vro_password }}"
+    workflow_name: Echo typed inputs
+    category: Library
+  register: wf
+
+- name: Show its inputs and their types
+  ansible.builtin.debug:
+    msg: "{{ wf.workflow.input_parameters | items2dict(key_name='name', value_name='type') }}"
+
+- name: Run it with the example inputs, edited where needed
+  cloudops.orchestrator.vro_workflow_run:
+    workflow_id: "{{ wf.workflow.id }}"
+    inputs: "{{ wf.example_inputs | combine({'str': 'hello', 'num': 20}) }}"
+
+- name: Save the schema image next to the playbook, readable by the team
+  cloudops.orchestrator.vro_workflow_info:
+    workflow_id: 5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0004
+    schema_dest: "{{ playbook_dir }}/approval-schema.png"
+    mode: "0644"
+
+- name: List the workflows of the Library category whose name contains "echo"
+  cloudops.orchestrator.vro_workflow_info:
+    name_contains: echo
+    category: Library
+  register: found
+
+- name: Which runs of the approval workflow wait for an answer?
+  cloudops.orchestrator.vro_workflow_info:
+    workflow_name: Request approval
+    interactions: true
+  register: approval
+
+- name: Set connection options once for every vRO module
+  module_defaults:
+    group/cloudops.orchestrator.vro:
+      url: https://vro.example.com
+      username: vcoadmin
+      password: "{{ vro_password }}"
+  block:
+    - name: Read by id
+      cloudops.orchestrator.vro_workflow_info:
+        workflow_id: 3a0ab069-cf2f-47e0-96f5-4a8920a5dc51
+'''
+
+RETURN = r'''
+changed:
+  description: True only when O(schema_dest) was written (or would be, in check mode) or its attributes changed.
+  returned: always
+  type: bool
+workflow:
+  description: The workflow read by O(workflow_id) or O(workflow_name).
+  returned: when a workflow was named
+  type: dict
+  contains:
+    id:
+      description: The workflow id.
+      type: str
+    name:
+      description: The workflow name.
+      type: str
+    version:
+      description: The workflow version.
+      type: str
+      sample: 1.0.0
+    description:
+      description: The workflow description.
+      type: str
+    category:
+      description: The category name, when known.
+      type: str
+    href:
+      description: The workflow's API URL.
+      type: str
+    input_parameters:
+      description: The declared inputs, in order, with C(name), C(type) (the vRO type) and C(description).
+      type: list
+      elements: dict
+      sample: [{"name": "vmName", "type": "string", "description": "the VM name"}]
+    output_parameters:
+      description: The declared outputs, as RV(workflow.input_parameters).
+      type: list
+      elements: dict
+workflows:
+  description:
+    - The workflows found by a list (C(id), C(name), C(category), C(href), C(description), C(version)), or the one
+      workflow read, as in RV(workflow).
+  returned: always
+  type: list
+  elements: dict
+example_inputs:
+  description:
+    - A ready-to-paste O(cloudops.orchestrator.vro_workflow_run#module:inputs) mapping with a placeholder of the
+      right shape for every declared input (see the notes).
+  returned: when a workflow was named
+  type: dict
+  sample: {"str": "", "num": 0, "flag": false, "when": "2026-01-31T00:00:00.000Z", "tags": [""],
+           "endpoint": {"host": "", "port": 0}, "vm": {"type": "VC:VirtualMachine", "id": "REPLACE_WITH_VC_VIRTUALMACHINE_ID"}}
+raw_only_inputs:
+  description: Inputs whose type cannot be given as plain YAML, with C(name) and C(type); give them in C(raw_inputs).
+  returned: when the workflow has such inputs
+  type: list
+  elements: dict
+interactions:
+  description: The workflow's pending user interactions.
+  returned: when O(interactions=true)
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The interaction id.
+      type: str
+    name:
+      description: The interaction name.
+      type: str
+    state:
+      description: C(waiting) or C(finished).
+      type: str
+    execution_id:
+      description: The run that waits on it.
+      type: str
+    href:
+      description: The interaction's API URL.
+      type: str
+    attributes:
+      description: Every attribute of the list entry, as the server sent it.
+      type: dict
+schema:
+  description: What was written for O(schema_dest).
+  returned: when O(schema_dest) is set
+  type: dict
+  contains:
+    dest:
+      description: The file path.
+      type: str
+    size:
+      description: The image size in bytes.
+      type: int
+    sha256:
+      description: The SHA-256 of the image.
+      type: str
+    content_changed:
+      description: Whether the file content differed (and was written, outside check mode).
+      type: bool
+'''
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_schema import run_workflow_info
+
+
+def main():
+    module = OrchestratorModule(
+        product='vro',
+        argument_spec=dict(
+            workflow_id=dict(type='str'),
+            workflow_name=dict(type='str'),
+            category=dict(type='str'),
+            name_contains=dict(type='str'),
+            max_results=dict(type='int', default=1000),
+            interactions=dict(type='bool', default=False),
+            schema_dest=dict(type='path'),
+        ),
+        mutually_exclusive=[('workflow_id', 'workflow_name')],
+        add_file_common_args=True,
+        supports_check_mode=True,
+    )
+    module.run(run_workflow_info)
+
+
+if __name__ == '__main__':
+    main()
