@@ -64,8 +64,9 @@ def _host():
 
 
 def _iso(ts):
-    dt = datetime.datetime.fromtimestamp(ts, tz=datetime.timezone.utc)
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + "%03d+00:00" % (dt.microsecond // 1000)
+    millis = int(round(ts * 1000))
+    dt = datetime.datetime.fromtimestamp(millis // 1000, tz=datetime.timezone.utc)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + "%03d+00:00" % (millis % 1000)
 
 
 def _int_arg(name, default, minimum=0):
@@ -243,7 +244,8 @@ class VroApi:
     # -- executions: the state machine --------------------------------------------------------------------
     def start_run(self, workflow, values, user, task_id=None, start=None):
         """Create a run of ``workflow`` with normalised ``values``; returns the stored run document."""
-        now = self.ctx.now() if start is None else start
+        # vRO keeps milliseconds: rounding here makes startDate conditions exact against what was shown.
+        now = round(self.ctx.now() if start is None else start, 3)
         scripted = vro_catalog.script(workflow, values)
         duration = max(0.0, float(scripted.get("duration") or 0.0))
         eid = str(uuid.uuid4())
@@ -793,7 +795,7 @@ def register(app, ctx):
     def services():
         user()
         names = ["workflows", "tasks", "interactions", "about", "versions", "healthstatus"]
-        return jsonify({"service": [{"href": "%s%s/%s/" % (_host(), BASE, n), "description": n} for n in names]})
+        return jsonify({"descriptors": [{"href": "%s%s/%s/" % (_host(), BASE, n), "description": n} for n in names]})
 
     @bp.get("/about/")
     def about():
@@ -1009,6 +1011,12 @@ def register(app, ctx):
         task = task_for(tid)
         return jsonify(api.list_runs(ids=list(task.get("runs") or []), up_href=api.task_href(tid),
                                      self_href=api.task_href(tid) + "executions/"))
+
+    @bp.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    def unknown(rest):
+        # Routes the simulator does not implement answer in vRO's error shape, not with Flask's HTML page.
+        user()
+        raise VroError(404, "Not found: %s/%s is not implemented by the simulator" % (BASE, rest))
 
     app.register_blueprint(bp)
     _register_admin(app, ctx, api)
