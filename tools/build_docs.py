@@ -95,7 +95,7 @@ def main(argv):
     env['PATH'] = os.path.dirname(sys.executable) + os.pathsep + env.get('PATH', '')
 
     run([tool('antsibull-docs'), 'sphinx-init', '--use-current', '--squash-hierarchy', '--fail-on-error',
-         '--dest-dir', site, '--sphinx-theme', 'alabaster', COLLECTION], site, env)
+         '--dest-dir', site, COLLECTION], site, env)
     with open(os.path.join(site, 'conf.py'), 'a', encoding='utf-8') as conf:
         conf.write('\nimport os  # noqa: E402\n' + CONF_EXTRA)
     rst = os.path.join(site, 'rst')
