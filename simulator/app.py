@@ -127,7 +127,9 @@ def _install_hooks(app, ctx):
             response.set_data(body)
             response.status_code = 200
             response.headers["Content-Type"] = "application/json"
+        # Counter keys ignore a trailing slash: "POST /vco/api/workflows/<wid>/executions".
         rule = request.url_rule.rule if request.url_rule is not None else request.path
+        rule = rule.rstrip("/") or "/"
         entry = {
             "method": request.method,
             "path": request.full_path.rstrip("?"),
