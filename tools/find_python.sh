@@ -11,12 +11,17 @@ pyenv_root=${PYENV_ROOT:-}
 if [ -z "$pyenv_root" ] && command -v pyenv >/dev/null 2>&1; then
     pyenv_root=$(pyenv root 2>/dev/null || true)
 fi
-[ -z "$pyenv_root" ] && [ -d "$HOME/.pyenv" ] && pyenv_root="$HOME/.pyenv"
-if [ -n "$pyenv_root" ]; then
-    for path in "$pyenv_root"/versions/*/bin/python3; do
+roots=("$pyenv_root" "$HOME/.pyenv")
+# pyenv root follows HOME; the pyenv executable's own location survives a changed HOME.
+if command -v pyenv >/dev/null 2>&1; then
+    roots+=("$(dirname "$(dirname "$(readlink -f "$(command -v pyenv)")")")")
+fi
+for root in "${roots[@]}"; do
+    [ -n "$root" ] || continue
+    for path in "$root"/versions/*/bin/python3; do
         [ -x "$path" ] && candidates+=("$path")
     done
-fi
+done
 for path in /usr/local/bin/python3 /usr/bin/python3; do
     [ -x "$path" ] && candidates+=("$path")
 done
