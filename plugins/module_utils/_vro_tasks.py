@@ -478,13 +478,13 @@ class TaskRun(object):
         result['recreated'] = True
         result['msg'] = "recreated scheduled task '%s': %s" % (current.name, reason)
         self.module.warn(reason)
-        if self.module.check_mode:
-            result['msg'] = 'would have ' + result['msg']
-            return result
         if desired.parameters is None:
             # The old inputs belong to the old workflow: they do not carry over.
             after['inputs'] = {}
             result['diff']['after'] = after
+        if self.module.check_mode:
+            result['msg'] = 'would have ' + result['msg']
+            return result
         if len(tasks) >= TASK_LIMIT:
             self.service.delete(current.id)
             created = self._create(desired, after, [t for t in tasks if t.id != current.id])
