@@ -1,0 +1,144 @@
+"""Measure the simulator's speed (prints figures; asserts nothing).
+
+    python -m simulator.bench_sim [--seconds 5] [--runs 10000] [--page-size 100] [--json]
+
+1. State polls per second: ``GET .../executions/{id}/state`` in a loop over one keep-alive TLS session
+   (requests, as the collection's client does; and http.client, a lighter client).
+2. Listing cost: the time per page of ``GET /workflows/{id}/executions`` for a workflow with 10 runs and for one
+   with ``--runs`` runs (first, middle and last pages), with a state condition as well.
+
+The simulator runs as a separate ``python -m simulator`` process, so client and server do not share a GIL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import signal
+import ssl
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import requests
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SLEEP_ID = "5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0002"
+AWSNEW_ID = "3a0ab069-cf2f-47e0-96f5-4a8920a5dc51"
+ECHO_ID = "5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001"
+
+
+def start_simulator(data_dir):
+    proc = subprocess.Popen([sys.executable, "-m", "simulator", "--data-dir", data_dir], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    info = json.loads(proc.stdout.readline())
+    return proc, info
+
+
+def session(info):
+    http = requests.Session()
+    http.trust_env = False  # REQUESTS_CA_BUNDLE would replace the simulator's CA
+    http.verify = info["ca_path"]
+    user, entry = "vcoadmin", info["users"]["vro"]["vcoadmin"]
+    http.auth = (user, entry["password"])
+    return http
+
+
+def polls_per_second(info, seconds):
+    """(requests polls/s, http.client polls/s) for one state URL over one connection each."""
+    http = session(info)
+    base = info["url"] + "/vco/api"
+    body = {"parameters": [{"name": "seconds", "type": "number", "value": {"number": {"value": 3600}}}]}
+    location = http.post(base + "/workflows/%s/executions" % SLEEP_ID, json=body).headers["Location"]
+    url = location + "state"
+    http.get(url).raise_for_status()
+    count, deadline = 0, time.perf_counter() + seconds
+    started = time.perf_counter()
+    while time.perf_counter() < deadline:
+        response = http.get(url)
+        assert response.status_code == 200
+        count += 1
+    with_requests = count / (time.perf_counter() - started)
+
+    context = ssl.create_default_context(cafile=info["ca_path"])
+    host, port = info["url"].split("//", 1)[1].rsplit(":", 1)
+    conn = http_client(host, port, context)
+    headers = {"Authorization": requests.auth._basic_auth_str("vcoadmin", info["users"]["vro"]["vcoadmin"]["password"])}  # pylint: disable=protected-access
+    path = url.split(port, 1)[1]
+    count, deadline = 0, time.perf_counter() + seconds
+    started = time.perf_counter()
+    while time.perf_counter() < deadline:
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        assert response.status == 200
+        count += 1
+    conn.close()
+    return with_requests, count / (time.perf_counter() - started)
+
+
+def http_client(host, port, context):
+    return http.client.HTTPSConnection(host, int(port), context=context, timeout=30)
+
+
+def page_times(info, runs, page_size, repeats=20):
+    """Median milliseconds per page for 10 runs and for ``runs`` runs."""
+    http = session(info)
+    base = info["url"] + "/vco/api"
+    admin = info["url"] + "/_sim/vro/workflows/%s/runs"
+    http.post(admin % ECHO_ID, json={"count": 10, "state": "completed"}).raise_for_status()
+    http.post(admin % AWSNEW_ID, json={"count": runs - 5, "state": "completed", "running": 5}).raise_for_status()
+    results = {}
+    for label, wid, total in (("10 runs", ECHO_ID, 10), ("%d runs" % runs, AWSNEW_ID, runs)):
+        url = base + "/workflows/%s/executions" % wid
+        figures = {}
+        for name, params in (("first page", {"maxResult": page_size, "startIndex": 0}),
+                             ("middle page", {"maxResult": page_size, "startIndex": max(0, total // 2)}),
+                             ("last page", {"maxResult": page_size, "startIndex": max(0, total - page_size)}),
+                             ("state=running", {"maxResult": page_size, "conditions": "state=running"})):
+            times = []
+            for _ in range(repeats):
+                started = time.perf_counter()
+                response = http.get(url, params=params)
+                response.raise_for_status()
+                times.append((time.perf_counter() - started) * 1000.0)
+            figures[name] = round(statistics.median(times), 2)
+        figures["total"] = http.get(url, params={"maxResult": 1}).json()["relations"]["total"]
+        results[label] = figures
+    return results
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m simulator.bench_sim")
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--runs", type=int, default=10000)
+    parser.add_argument("--page-size", type=int, default=100)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    data_dir = tempfile.mkdtemp(prefix="sim-bench-")
+    proc, info = start_simulator(data_dir)
+    try:
+        via_requests, via_http_client = polls_per_second(info, args.seconds)
+        pages = page_times(info, args.runs, args.page_size)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=15)
+    result = {"state_polls_per_second": {"requests_keepalive_tls": round(via_requests), "http_client_keepalive_tls": round(via_http_client)},
+              "page_ms_median": pages, "page_size": args.page_size, "cpus": os.cpu_count()}
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print("state polls/s over one keep-alive TLS connection: requests %d, http.client %d"
+              % (result["state_polls_per_second"]["requests_keepalive_tls"], result["state_polls_per_second"]["http_client_keepalive_tls"]))
+        for label, figures in pages.items():
+            print("executions list, %s (page of %d): %s" % (label, args.page_size,
+                                                            ", ".join("%s %s ms" % (k, v) for k, v in figures.items() if k != "total")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
