@@ -226,8 +226,7 @@ def _walk_subtasks(subtasks):
             continue
         yield sub
         for key in ('subTasks', 'dependentSubTasks'):
-            for child in _walk_subtasks(sub.get(key)):
-                yield child
+            yield from _walk_subtasks(sub.get(key))
 
 
 def summarize_subtasks(subtasks):
@@ -444,8 +443,8 @@ class TaskService:
 
     def list(self, params=None, max_results=None):
         """Every task matching the server-side ``params``, paging with ``pageSize`` 100 up to ``max_results``."""
-        return [Task(raw) for raw in self.client.paginate('/tasks', 'vcf', params=params, page_size=self.PAGE_SIZE,
-                                                           max_items=max_results)]
+        pages = self.client.paginate('/tasks', 'vcf', params=params, page_size=self.PAGE_SIZE, max_items=max_results)
+        return [Task(raw) for raw in pages]
 
     def retry(self, task):
         """Send the retry PATCH once; never resent blindly (``idempotent=False``)."""

@@ -20,7 +20,7 @@ description:
   - O(wait_for_status) waits until the task reaches one of the given statuses; this is how a playbook follows a
     business process to completion.
 author:
-  - cloudops.orchestrator contributors
+  - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
   - cloudops.orchestrator.connection.ico
   - cloudops.orchestrator.wait

@@ -16,7 +16,7 @@ description:
   - Each task carries its C(created) and C(updated) times as ISO 8601 strings too (C(created_iso),
     C(updated_iso)), computed from the epoch milliseconds when the server sends none.
 author:
-  - cloudops.orchestrator contributors
+  - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
   - cloudops.orchestrator.connection.ico
   - cloudops.orchestrator.attributes

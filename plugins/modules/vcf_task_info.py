@@ -19,7 +19,7 @@ description:
   - Credential rotation and update tasks are read through C(/v1/credentials/tasks) when C(/v1/tasks) does not
     know them.
 author:
-  - cloudops.orchestrator contributors
+  - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
   - cloudops.orchestrator.connection.vcf
   - cloudops.orchestrator.wait

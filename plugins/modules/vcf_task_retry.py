@@ -25,7 +25,7 @@ description:
     the request was sent), the task is read again first; if it already moved on, the retry is counted as done.
   - The access token is refreshed while waiting, so waits longer than a token's lifetime work.
 author:
-  - cloudops.orchestrator contributors
+  - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
   - cloudops.orchestrator.connection.vcf
   - cloudops.orchestrator.wait

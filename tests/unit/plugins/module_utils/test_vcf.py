@@ -215,7 +215,7 @@ class NoWait:
         self.timeout = timeout
 
     def wait(self, fetch, done):
-        for _ in range(50):
+        for _poll in range(50):
             seen = fetch()
             if done(seen):
                 return seen
