@@ -26,6 +26,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types i
     decode_date,
     decode_parameters,
     encode_parameters,
+    mask_parameters,
     parameter_list,
     parse_date,
 )
@@ -211,7 +212,7 @@ class Execution(object):
         if not self.summary:
             result['inputs'] = self.inputs()
             result['outputs'] = self.outputs()
-            result['outputs_raw'] = self.output_parameters
+            result['outputs_raw'] = mask_parameters(self.output_parameters)
         return result
 
 
@@ -474,13 +475,14 @@ class VroApi(object):
         Never ``DELETE .../executions/{id}`` on 8.x, which deletes the run's record; and never the other
         version's call as a fallback.
         """
-        major = self.major_version(api_version)
-        if major >= 8:
-            path = self.executions_path(workflow_id, execution_id, '/state')
-        else:
-            path = self.executions_path(workflow_id, execution_id, '/')
+        path = self.cancel_path(workflow_id, execution_id, self.major_version(api_version))
         self.client.request('DELETE', path, expected=(200, 202, 204))
         return 'DELETE %s' % path
+
+    def cancel_path(self, workflow_id, execution_id, major):
+        """The path the cancel call of vRO ``major`` uses (``execution_id`` may be a ``{id}`` placeholder)."""
+        path = self.executions_path(workflow_id) + '/' + (execution_id if execution_id == '{id}' else _q(execution_id))
+        return path + ('/state' if major >= 8 else '/')
 
     # -- safe start --------------------------------------------------------------------------------------
 

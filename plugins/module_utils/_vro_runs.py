@@ -100,7 +100,7 @@ def _find_reusable(api, workflow, slots, mode, max_age):
     """Attach slots to identical runs that are still going (and, for ``completed``, recent completed ones)."""
     states = list(REUSABLE_ACTIVE_STATES) + (['completed'] if mode == 'completed' else [])
     candidates = api.list_executions(workflow.id, states=states, max_results=REUSE_CANDIDATES)
-    cutoff = api.server_now() - max_age if max_age else None
+    cutoff = api.server_now() - max_age if max_age is not None else None
     active = [r for r in candidates if r.state != 'completed']
     done = [r for r in candidates if r.state == 'completed' and (cutoff is None or (r.started_at() or 0) >= cutoff)]
     full = {}
@@ -440,7 +440,7 @@ def cancel_executions(module):
         targets = [(eid, api.state(wid, eid))]
     else:
         targets = [(r.id, r.state) for r in api.list_executions(wid, states=list(ACTIVE_STATES))]
-    call = 'DELETE %s' % (api.executions_path(wid, '{id}', '/state') if major >= 8 else api.executions_path(wid, '{id}', '/'))
+    call = 'DELETE %s' % api.cancel_path(wid, '{id}', major)
     entries = []
     for run_id, state in targets:
         entry = {'execution_id': run_id, 'workflow_id': wid, 'state_before': state, 'state': state, 'canceled': False}

@@ -194,7 +194,7 @@ outputs:
   returned: for one run
   type: dict
 outputs_raw:
-  description: The output parameters as vRO sent them.
+  description: The output parameters as vRO sent them, SecureString values masked.
   returned: for one run
   type: list
   elements: dict

@@ -321,7 +321,7 @@ outputs:
   type: dict
   sample: {result: ok, tokens: [a, b]}
 outputs_raw:
-  description: The output parameters as vRO sent them.
+  description: The output parameters as vRO sent them, SecureString values masked.
   returned: without O(runs), when a run exists
   type: list
   elements: dict
