@@ -9,7 +9,9 @@ store document of kind ``vcf_task`` holding the public task and the simulator's 
               "retryable": true, "credentials": false, "base_subtasks": [...], "base_errors": [...]}}
 
 Indexed columns: ``state`` = normalised status (``IN_PROGRESS``), ``sort_key`` = creation time in epoch ms,
-``name`` = task name, ``owner`` = task type, ``parent`` = ``credentials`` or ``sddc``.
+``name`` = task name, ``owner`` = task type, ``parent`` = ``vcf`` (one constant parent keeps ordering and paging on
+the store's ``(kind, parent, sort_key)`` index). Credentials tasks also get a small marker document of kind
+``vcf_credentials_task`` with the same columns, which ``/v1/credentials/tasks`` pages through.
 An in-flight task finishes when ``now >= sim.due``; that is decided from the stored timestamp, so a restart
 with the same data directory continues it.
 """
@@ -32,6 +34,8 @@ from werkzeug.exceptions import HTTPException
 from simulator import vcf_catalog
 
 KIND = 'vcf_task'
+CREDENTIALS_KIND = 'vcf_credentials_task'
+PARENT = 'vcf'
 REFRESH_KIND = 'vcf_refresh_token'
 SECRET_KIND = 'vcf_signing_key'
 
@@ -271,8 +275,11 @@ def _refresh_flags(doc):
 
 def _put(ctx, doc):
     task, sim = doc['task'], doc['sim']
-    ctx.store.put(KIND, task['id'], doc, parent='credentials' if sim['credentials'] else 'sddc',
-                  state=normalise_status(task['status']), sort_key=sim['created_ms'], name=task['name'], owner=task['type'])
+    columns = {'parent': PARENT, 'state': normalise_status(task['status']), 'sort_key': sim['created_ms'],
+               'name': task['name'], 'owner': task['type']}
+    ctx.store.put(KIND, task['id'], doc, **columns)
+    if sim['credentials']:
+        ctx.store.put(CREDENTIALS_KIND, task['id'], {'id': task['id']}, **columns)
 
 
 def _settle(ctx, doc):
@@ -395,7 +402,7 @@ def _int_arg(name, default=None):
         return 'bad'
 
 
-def list_tasks(ctx, parent=None, view=task_view):
+def list_tasks(ctx, kind=KIND, view=task_view):
     """``GET /v1/tasks`` semantics: filters, ordering, 0-based ``pageNumber`` and ``pageSize`` <= 100."""
     settle_due(ctx)
     args = request.args
@@ -412,7 +419,7 @@ def list_tasks(ctx, parent=None, view=task_view):
         states = ['CANCELLED'] if state == 'USER_CANCELLED' else [state]
     order_by = args.get('orderBy') or 'creationTimestamp'
     descending = (args.get('orderDirection') or 'DESC').upper() != 'ASC'
-    query = {'parent': parent, 'states': states, 'owner': args.get('taskType') or None,
+    query = {'parent': PARENT, 'states': states, 'owner': args.get('taskType') or None,
              'name_contains': args.get('taskName') or None}
     resource_id, resource_type = args.get('resourceId'), args.get('resourceType')
     completed_after = numbers['completedAfter']
@@ -425,10 +432,12 @@ def list_tasks(ctx, parent=None, view=task_view):
     python_filter = resource_id or resource_type or completed_after is not None or order_by != 'creationTimestamp'
     if not python_filter:
         offset = page_number * page_size if page_size else 0
-        docs, total = ctx.store.query(KIND, limit=page_size, offset=offset, descending=descending, **query)
+        docs, total = ctx.store.query(kind, limit=page_size, offset=offset, descending=descending, **query)
+        docs = _resolve(ctx, kind, docs)
     else:
         # Resource and completion filters look inside documents: filter the SQL-narrowed set here.
-        docs, _total = ctx.store.query(KIND, descending=descending, **query)
+        docs, _total = ctx.store.query(kind, descending=descending, **query)
+        docs = _resolve(ctx, kind, docs)
         docs = [d for d in docs if _matches(d, resource_id, resource_type, completed_after)]
         if order_by != 'creationTimestamp':
             docs.sort(key=lambda d: str(d['task'].get(order_by) or ''), reverse=descending)
@@ -441,6 +450,14 @@ def list_tasks(ctx, parent=None, view=task_view):
             'pageMetadata': {'pageNumber': page_number, 'pageSize': effective_size, 'totalElements': total,
                              'totalPages': pages}}
     return _json(body)
+
+
+def _resolve(ctx, kind, docs):
+    """Task documents for a page of ``kind`` (credentials markers point at their task)."""
+    if kind == KIND:
+        return docs
+    found = (ctx.store.get(KIND, marker['id']) for marker in docs)
+    return [doc for doc in found if doc is not None]
 
 
 def _matches(doc, resource_id, resource_type, completed_after):
@@ -584,7 +601,7 @@ def register(app, ctx):
         _who, denied = authenticate(ctx)
         if denied:
             return denied
-        return list_tasks(ctx, parent='credentials', view=credentials_task_view)
+        return list_tasks(ctx, kind=CREDENTIALS_KIND, view=credentials_task_view)
 
     @api.route('/credentials/tasks/<task_id>', methods=['GET'])
     def get_credentials_task(task_id):
