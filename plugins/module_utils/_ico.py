@@ -16,6 +16,7 @@ import copy
 import datetime
 import fnmatch
 import re
+import time
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
@@ -232,10 +233,33 @@ def _explain(error, what, task_id=None, user=None, project=None, roles='the admi
 class TaskEngine:
     """``/orchestrator/v2/tasks`` through the shared :class:`Client`."""
 
-    def __init__(self, client, user=None, project=None):
+    # Clock skew tolerated between this host and ICO when recognising a task created by a lost POST.
+    SKEW_MS = 5000
+
+    def __init__(self, client, user=None, project=None, clock=time.time):
         self.client = client
         self.user = user
         self.project = project
+        self.clock = clock
+
+    def find_created(self, fields, started_ms, error):
+        """The one task this user created since ``started_ms`` with exactly ``fields``; else re-raise ``error``."""
+        candidates = []
+        for task in self.list():
+            if not isinstance(task, dict) or (self.user and task.get('user') not in (None, self.user)):
+                continue
+            created = task.get('created')
+            if not isinstance(created, (int, float)) or created < started_ms - self.SKEW_MS:
+                continue
+            if all(name in task and same_value(task[name], value) for name, value in fields.items()
+                   if name not in ('status', 'project')):
+                candidates.append(task)
+        if len(candidates) == 1:
+            return candidates[0]
+        error.hint = ('the POST may have created the task: %s; look with orch_task_info before running this again'
+                      % ('%d identical tasks were created since, %s' % (len(candidates), ', '.join(
+                          str(t.get('id')) for t in candidates)) if candidates else 'no such task is visible yet'))
+        raise error
 
     def _params(self, expand):
         return {'expand': 'serviceInstance'} if expand else None
@@ -265,10 +289,16 @@ class TaskEngine:
                            roles='the admin role or membership of the task\'s project') from None
 
     def create(self, fields):
-        """POST a new task (admin only); the created task, read back when the answer has no body."""
+        """POST a new task (admin only); the created task, read back when the answer has no body.
+
+        A POST whose answer was lost is never resent: the task list is searched for the task it created.
+        """
+        started = int(self.clock() * 1000)
         try:
             response = self.client.request('POST', '/tasks', json=fields, expected=(200, 201, 202))
         except ApiError as error:
+            if error.kind in ('connection', 'timeout') and error.details.get('sent'):
+                return self.find_created(fields, started, error)
             raise _explain(error, 'creating a task', user=self.user, project=self.project) from None
         created = self.client.decode(response)
         if isinstance(created, dict) and created.get('id') is not None:

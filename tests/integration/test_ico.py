@@ -146,3 +146,19 @@ def test_expand_service_instance(fresh_simulator):
     assert all('serviceInstance' not in t for t in listed if not t.get('serviceInstanceId'))
     assert changes_sent(sim) == {}
     check_replay(sim, 'playbooks/ico/expand.yml', {'task_id': FINANCE_COMPLETED})
+
+
+def test_lost_create_answer_is_not_posted_again(fresh_simulator):
+    sim = fresh_simulator
+    sim.faults({'route': '/orchestrator/v2/tasks', 'method': 'POST', 'kind': 'reset_after', 'count': 1})
+    res = run_playbook('playbooks/ico/wait.yml', env=sim.env('ico'),
+                       extra_vars={'parm': {'processName': 'Lost answer'}, 'statuses': ['COMPLETED']})
+    task = res.result('Start and follow it')['task']
+    assert task['status'] == 'COMPLETED' and task['parm'] == {'processName': 'Lost answer'}
+    assert [f['fired'] for f in sim.admin('GET', 'faults')['faults']] == [1], 'the fault did not fire'
+    # The server acted on the one POST; the module found that task instead of creating a second one.
+    assert changes_sent(sim) == {'POST /orchestrator/v2/tasks': 1}
+    listing = run_playbook('playbooks/ico/expand.yml', env=sim.env('ico'), extra_vars={'task_id': task['id']})
+    same = [t for t in listing.result('The whole list with service instances')['tasks']
+            if t.get('parm') == {'processName': 'Lost answer'}]
+    assert [t['id'] for t in same] == [task['id']]

@@ -200,6 +200,7 @@ def test_lost_retry_answer_is_not_resent(fresh_simulator):
     task = res.result(TASK)['tasks'][0]
     assert task['status'] == 'SUCCESSFUL' and task['attempts'] == 1
     assert any('was lost' in w for w in res.result(TASK).get('warnings', [])), 'the fault did not fire'
+    assert [f['fired'] for f in sim.admin('GET', 'faults')['faults']] == [1]
     # The server acted on the one PATCH; the module read the task instead of sending it again.
     assert sim_attempts(sim, RETRY_SUCCEEDS)['retry_requests'] == 1
 

@@ -149,3 +149,38 @@ def test_not_found_names_the_id_and_delete_of_missing_is_not_a_change():
     assert "'4711'" in str(info.value)
     assert engine.get('4711', missing_ok=True) is None
     assert engine.delete('4711') is False
+
+
+class LostPost:
+    """POST answers are lost after the server acted; GET /tasks returns ``listing``."""
+
+    def __init__(self, listing):
+        self.listing = listing
+        self.posts = 0
+
+    def request(self, method, path, **kw):
+        self.posts += 1
+        raise ApiError('connection reset', kind='connection', method=method, url=path, details={'sent': True})
+
+    def get(self, path, **kw):
+        return self.listing
+
+
+def test_lost_create_answer_finds_the_created_task_instead_of_posting_again():
+    fields = {'eventTopic': 'x/y', 'parm': {'a': 1}}
+    listing = [dict(RECORDED, id='1', user='admin', created=1000, eventTopic='x/y', parm={'a': 1}),  # too old
+               dict(RECORDED, id='2', user='admin', created=100000, eventTopic='x/y', parm={'a': 1}),
+               dict(RECORDED, id='3', user='admin', created=100000, eventTopic='x/y', parm={'a': 2})]
+    client = LostPost(listing)
+    engine = TaskEngine(client, user='admin', project='admin', clock=lambda: 99.0)
+    assert engine.create(fields)['id'] == '2'
+    assert client.posts == 1
+
+
+def test_lost_create_answer_without_a_single_match_fails_without_resending():
+    listing = [dict(RECORDED, id=str(i), user='admin', created=100000, eventTopic='x/y', parm={}) for i in (5, 6)]
+    client = LostPost(listing)
+    engine = TaskEngine(client, user='admin', project='admin', clock=lambda: 99.0)
+    with pytest.raises(ApiError) as info:
+        engine.create({'eventTopic': 'x/y', 'parm': {}})
+    assert '2 identical tasks' in str(info.value) and client.posts == 1
