@@ -216,8 +216,12 @@ class Play:
         tasks = self.bench_tasks(prefix)
         return min(t['start'] for t in tasks), max(t['end'] for t in tasks)
 
-    def requests(self):
-        return self.counters.get('total') if self.counters else None
+    def requests(self, prefix='bench'):
+        """Requests the simulator answered while the ``prefix...`` tasks ran (its log, by time window)."""
+        if not self.bench_tasks(prefix):
+            return None
+        start, end = self.window(prefix)
+        return sum(1 for e in self.log if start <= e['time'] <= end)
 
     def failed(self):
         return self.rc != 0 or any(r['status'] == 'failed' for r in self.records)
@@ -299,6 +303,8 @@ class Runner:
         if os.path.exists(job['timings']):
             with open(job['timings'], encoding='utf-8') as handle:
                 records = [json.loads(line) for line in handle if line.strip()]
+        with open(os.path.join(self.workdir, job['tag'] + '.requests.json'), 'w', encoding='utf-8') as handle:
+            json.dump({'counters': counters, 'requests': log}, handle, indent=1)
         rss = _read_rss(job['rss_log'])
         with open(job['out'], encoding='utf-8', errors='replace') as handle:
             output = handle.read()
@@ -504,8 +510,7 @@ def scenario_find(ctx):
     if why:
         return note('find skipped: ' + why)
     try:
-        ctx.sim.admin('POST', 'vro/workflows/%s/runs' % SLEEP_ID, json={'count': ctx.find_runs - 5, 'state': 'completed'})
-        ctx.sim.admin('POST', 'vro/workflows/%s/runs' % SLEEP_ID, json={'count': 5, 'state': 'running'})
+        ctx.sim.admin('POST', 'vro/workflows/%s/runs' % SLEEP_ID, json={'count': ctx.find_runs - 5, 'running': 5, 'state': 'completed'})
     except requests.RequestException as exc:
         return note('find skipped: could not bulk-create runs through /_sim/vro/workflows/<id>/runs: %s' % exc)
     extra = {'workflow_id': SLEEP_ID, 'count': ctx.find_runs}
