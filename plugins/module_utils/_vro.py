@@ -19,7 +19,7 @@ try:
 except ImportError:  # pragma: no cover - Python 2 is not supported by the collection
     from urllib import quote, unquote  # type: ignore
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, vro_attributes, vro_links
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, vro_attributes
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import (
     comparable_inputs,

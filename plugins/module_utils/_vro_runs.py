@@ -32,6 +32,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter impo
 REUSE_CANDIDATES = 50
 ERROR_LINES_IN_MESSAGE = 5
 
+
 # ---------------------------------------------------------------- helpers
 
 def _user(module):
@@ -242,8 +243,8 @@ def _finish(module, api, workflow, slots):
         if slot.state == 'failed':
             detail = slot.execution.content_exception or 'no exception text'
             errors = _describe_errors(slot.logs)
-            problems.append((slot, "run %s failed: %s%s" % (slot.execution.id, detail,
-                                                              '; error log: %s' % errors if errors else '')))
+            tail = '; error log: %s' % errors if errors else ''
+            problems.append((slot, 'run %s failed: %s%s' % (slot.execution.id, detail, tail)))
         elif slot.state == 'canceled':
             problems.append((slot, 'run %s was canceled' % slot.execution.id))
         elif slot.state == 'waiting':

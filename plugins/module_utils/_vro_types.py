@@ -38,6 +38,7 @@ import binascii
 import copy
 import datetime
 import difflib
+import math
 import re
 
 SECRET_MASK = '********'
@@ -281,7 +282,7 @@ def _number(path, vtype, value):
     if isinstance(value, int):
         return value
     if isinstance(value, float):
-        if value != value or value in (float('inf'), float('-inf')):
+        if math.isnan(value) or math.isinf(value):
             _fail(path, vtype, value, 'NaN and infinity cannot be sent')
         return value
     if isinstance(value, str) and _NUMBER.match(value):

@@ -19,7 +19,7 @@ description:
     cancelling it, and never falls back from one version's call to the other's.
   - With O(wait), waits until each run reports a terminal state (normally C(canceled)).
 author:
-  - cloudops.orchestrator contributors
+  - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
   - cloudops.orchestrator.connection.vro
   - cloudops.orchestrator.wait

@@ -21,7 +21,7 @@ description:
     later, also inside C(async)/C(poll).
   - The module never changes anything.
 author:
-  - cloudops.orchestrator contributors
+  - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
   - cloudops.orchestrator.connection.vro
   - cloudops.orchestrator.wait
@@ -81,8 +81,8 @@ options:
     default: 20
   details:
     description:
-      - For a list, read each run in full so that RV(executions[].inputs) and RV(executions[].outputs) are
-        returned (one more request per run).
+      - For a list, read each run in full so that each entry of RV(executions) has C(inputs) and C(outputs)
+        (one more request per run).
     type: bool
     default: false
   fetch_logs:

@@ -26,7 +26,7 @@ description:
   - Waiting polls the cheap C(GET .../state) on an adaptive schedule over one keep-alive connection, and reads
     the full run once at the end.
 author:
-  - cloudops.orchestrator contributors
+  - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
   - cloudops.orchestrator.connection.vro
   - cloudops.orchestrator.wait
@@ -92,8 +92,8 @@ options:
     elements: dict
   raw_inputs:
     description:
-      - Parameters sent verbatim, in vRO's JSON form, for types the module cannot encode from plain YAML, for
-        example C({name: x, type: "Array/VC:Datastore", value: {array: {elements: [...]}}}).
+      - "Parameters sent verbatim, in vRO's JSON form, for types the module cannot encode from plain YAML, for
+        example C({name: x, type: Array/VC:Datastore, value: {array: {elements: [...]}}})."
       - Each entry needs C(name) and C(value); C(type) defaults to the declared type, C(scope) to C(local).
       - They are added to every run; an input may not be given both here and in O(inputs).
     type: list
