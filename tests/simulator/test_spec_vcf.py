@@ -236,7 +236,10 @@ def test_property_based_run_finds_no_5xx_and_no_schema_violation(live, spec):
                   st.just({}), st.none()),
         st.tuples(st.sampled_from(['GET', 'PATCH', 'DELETE']),
                   task_id.map(lambda i: '/v1/credentials/tasks/' + urllib.parse.quote(i, safe='')), st.just({}), body),
+        st.tuples(st.just('GET'), task_id.map(lambda i: '/v1/credentials/tasks/%s/resource-credentials' % urllib.parse.quote(i, safe='')),
+                  st.just({}), st.none()),
         st.tuples(st.just('POST'), st.just('/v1/tokens'), st.just({}), body),
+        st.tuples(st.just('DELETE'), st.just('/v1/tokens/refresh-token'), st.just({}), body),
         st.tuples(st.just('PATCH'), st.just('/v1/tokens/access-token/refresh'), st.just({}),
                   st.one_of(st.just(refresh_id), body)),
     )
