@@ -127,18 +127,21 @@ def _install_hooks(app, ctx):
             response.set_data(body)
             response.status_code = 200
             response.headers["Content-Type"] = "application/json"
+        environ = request.environ
         # Counter keys ignore a trailing slash: "POST /vco/api/workflows/<wid>/executions".
-        rule = request.url_rule.rule if request.url_rule is not None else request.path
-        rule = rule.rstrip("/") or "/"
-        entry = {
-            "method": request.method,
-            "path": request.full_path.rstrip("?"),
-            "status": 0 if request.environ.get("sim.reset") else response.status_code,
-            "time": ctx.now(),
-            "duration_ms": round((time.perf_counter() - g.get("sim_start", time.perf_counter())) * 1000.0, 3),
-            "user": g.get("sim_user"),
-            "fault": g.get("sim_fault"),
-        }
-        if not request.path.startswith("/_sim"):
-            ctx.request_log.record("%s %s" % (request.method, rule), entry)
+        url_rule = request.url_rule
+        rule = (url_rule.rule if url_rule is not None else environ.get("PATH_INFO", "")).rstrip("/") or "/"
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith("/_sim"):
+            query = environ.get("QUERY_STRING")
+            reset = environ.get("sim.reset")
+            ctx.request_log.record("%s %s" % (request.method, rule), {
+                "method": request.method,
+                "path": path + ("?" + query if query else ""),
+                "status": 0 if reset else response.status_code,
+                "time": ctx.now(),
+                "duration_ms": round((time.perf_counter() - g.get("sim_start", time.perf_counter())) * 1000.0, 3),
+                "user": g.get("sim_user"),
+                "fault": g.get("sim_fault"),
+            })
         return response

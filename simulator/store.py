@@ -54,11 +54,18 @@ class Store:
         os.makedirs(directory, exist_ok=True)
         self._lock = threading.RLock()
         self._depth = 0
+        # Bumped by reset(): caches built on the store compare it to know they are stale.
+        self.generation = 0
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=10000")
         self._db.executescript(_SCHEMA)
+
+    @property
+    def lock(self):
+        """The store's re-entrant lock: hold it to keep a read and what is derived from it consistent."""
+        return self._lock
 
     # -- transactions -------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -215,6 +222,7 @@ class Store:
             else:
                 self._db.execute("DELETE FROM docs")
             self._db.execute("DELETE FROM counters")
+            self.generation += 1
 
     def close(self):
         """Close the database (the store is unusable afterwards)."""

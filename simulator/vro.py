@@ -120,6 +120,9 @@ class VroApi:
         self.store = ctx.store
         self.workflows = vro_catalog.all_workflows(ctx.catalog)
         self._basic_cache = {}
+        # eid -> (workflow id, state, time of the next scripted event or None, store generation): lets a state
+        # poll skip reading and decoding the run document until something is due.
+        self._states = {}
 
     # -- flavour and formatting --------------------------------------------------------------------------
     @property
@@ -283,6 +286,24 @@ class VroApi:
     def _save(self, run):
         self.store.put(RUN_KIND, run["id"], run, parent=run["workflow_id"], state=run["state"], sort_key=run["start"],
                        name=run["workflow_name"], owner=run["started_by"])
+        self._remember(run)
+
+    def _remember(self, run):
+        if len(self._states) > 100000:
+            self._states.clear()
+        pending = run["events"][run["applied"]]["at"] if run["applied"] < len(run["events"]) else None
+        self._states[run["id"]] = (run["workflow_id"], run["state"], pending, self.store.generation)
+
+    def forget(self, eid):
+        self._states.pop(eid, None)
+
+    def state_of(self, wid, eid, user):
+        """The state of run ``eid`` of ``wid`` (404s as ``run_for``), from memory while nothing is due."""
+        self.workflow(wid, user)
+        known = self._states.get(eid)
+        if known is not None and known[0] == wid and known[3] == self.store.generation and (known[2] is None or self.ctx.now() < known[2]):
+            return known[1]
+        return self.run_for(wid, eid, user)["state"]
 
     @staticmethod
     def _apply(run, event, user=None):
@@ -323,14 +344,17 @@ class VroApi:
 
     def load_run(self, eid, wid=None):
         """The run, with every due event applied (persisted when something changed), or None."""
-        run = self.store.get(RUN_KIND, eid)
-        if run is None or (wid is not None and run["workflow_id"] != wid):
-            return None
-        if self._due(run, self.ctx.now()):
-            with self.store.transaction():
-                run = self.store.get(RUN_KIND, eid)
-                if run is not None and self._apply_due(run, self.ctx.now()):
-                    self._save(run)
+        # Under the store lock, so a concurrent save cannot be overtaken by this read's older view in the cache.
+        with self.store.lock:
+            run = self.store.get(RUN_KIND, eid)
+            if run is None or (wid is not None and run["workflow_id"] != wid):
+                self.forget(eid)
+                return None
+            if self._due(run, self.ctx.now()):
+                with self.store.transaction():
+                    if self._apply_due(run, self.ctx.now()):
+                        self._save(run)
+            self._remember(run)
         return run
 
     def advance(self, parent=None):
@@ -887,13 +911,14 @@ def register(app, ctx):
             return "", 204
         if run["state"] in PENDING_STATES:
             raise VroError(400, "Workflow execution '%s' is %s: cancel it (DELETE .../state) before deleting it" % (eid, run["state"]))
-        ctx.store.delete(RUN_KIND, eid)
+        with ctx.store.lock:
+            ctx.store.delete(RUN_KIND, eid)
+            api.forget(eid)
         return "", 204
 
     @bp.get("/workflows/<wid>/executions/<eid>/state/")
     def execution_state(wid, eid):
-        run = api.run_for(wid, eid, user())
-        return jsonify({"value": run["state"]})
+        return jsonify({"value": api.state_of(wid, eid, user())})
 
     @bp.delete("/workflows/<wid>/executions/<eid>/state/")
     def cancel_execution(wid, eid):
