@@ -7,8 +7,6 @@ store), ``context`` (the runtime context handed to API modules), ``app`` (the Fl
 
 from __future__ import annotations
 
-__all__ = ["Simulator"]
-
 
 def __getattr__(name):
     # Lazy, so that importing simulator.store does not pull in Flask.

@@ -40,26 +40,26 @@ def start_simulator(data_dir):
 
 
 def session(info):
-    http = requests.Session()
-    http.trust_env = False  # REQUESTS_CA_BUNDLE would replace the simulator's CA
-    http.verify = info["ca_path"]
+    web = requests.Session()
+    web.trust_env = False  # REQUESTS_CA_BUNDLE would replace the simulator's CA
+    web.verify = info["ca_path"]
     user, entry = "vcoadmin", info["users"]["vro"]["vcoadmin"]
-    http.auth = (user, entry["password"])
-    return http
+    web.auth = (user, entry["password"])
+    return web
 
 
 def polls_per_second(info, seconds):
     """(requests polls/s, http.client polls/s) for one state URL over one connection each."""
-    http = session(info)
+    web = session(info)
     base = info["url"] + "/vco/api"
     body = {"parameters": [{"name": "seconds", "type": "number", "value": {"number": {"value": 3600}}}]}
-    location = http.post(base + "/workflows/%s/executions" % SLEEP_ID, json=body).headers["Location"]
+    location = web.post(base + "/workflows/%s/executions" % SLEEP_ID, json=body).headers["Location"]
     url = location + "state"
-    http.get(url).raise_for_status()
+    web.get(url).raise_for_status()
     count, deadline = 0, time.perf_counter() + seconds
     started = time.perf_counter()
     while time.perf_counter() < deadline:
-        response = http.get(url)
+        response = web.get(url)
         assert response.status_code == 200
         count += 1
     with_requests = count / (time.perf_counter() - started)
@@ -87,11 +87,11 @@ def http_client(host, port, context):
 
 def page_times(info, runs, page_size, repeats=20):
     """Median milliseconds per page for 10 runs and for ``runs`` runs."""
-    http = session(info)
+    web = session(info)
     base = info["url"] + "/vco/api"
     admin = info["url"] + "/_sim/vro/workflows/%s/runs"
-    http.post(admin % ECHO_ID, json={"count": 10, "state": "completed"}).raise_for_status()
-    http.post(admin % AWSNEW_ID, json={"count": runs - 5, "state": "completed", "running": 5}).raise_for_status()
+    web.post(admin % ECHO_ID, json={"count": 10, "state": "completed"}).raise_for_status()
+    web.post(admin % AWSNEW_ID, json={"count": runs - 5, "state": "completed", "running": 5}).raise_for_status()
     results = {}
     for label, wid, total in (("10 runs", ECHO_ID, 10), ("%d runs" % runs, AWSNEW_ID, runs)):
         url = base + "/workflows/%s/executions" % wid
@@ -103,11 +103,11 @@ def page_times(info, runs, page_size, repeats=20):
             times = []
             for _ in range(repeats):
                 started = time.perf_counter()
-                response = http.get(url, params=params)
+                response = web.get(url, params=params)
                 response.raise_for_status()
                 times.append((time.perf_counter() - started) * 1000.0)
             figures[name] = round(statistics.median(times), 2)
-        figures["total"] = http.get(url, params={"maxResult": 1}).json()["relations"]["total"]
+        figures["total"] = web.get(url, params={"maxResult": 1}).json()["relations"]["total"]
         results[label] = figures
     return results
 

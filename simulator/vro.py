@@ -679,7 +679,7 @@ class VroApi:
                       ("recurrenceStartDate", self.fmt_attr_time(task["start"])), ("userName", task["owner"])]
         return {"href": self.task_href(task["id"]), "rel": "down", "attributes": [{"name": n, "value": v} for n, v in attributes]}
 
-    def _task_fields(self, data, task, user):
+    def task_fields(self, data, task, user):
         """Validate a WsTask body into ``task`` (creation when ``task`` has no id yet)."""
         if not isinstance(data, dict):
             raise VroError(400, "The request body must be a task (WsTask) JSON object")
@@ -745,7 +745,7 @@ class VroApi:
             task["next"] = self.next_occurrence(task, after)
         return task
 
-    def _save_task(self, task):
+    def save_task(self, task):
         self.store.put(TASK_KIND, task["id"], task, state=task["state"], sort_key=task["created"], name=task["name"],
                        owner=task["owner"])
 
@@ -770,7 +770,7 @@ class VroApi:
                     task["next"] = self.next_occurrence(task, max(task["next"], self.ctx.now()))
                 if task["next"] is None and task["state"] == "pending":
                     task["state"] = "finished"
-                self._save_task(task)
+                self.save_task(task)
 
     def tick(self, _ctx=None):
         self.advance()
@@ -985,13 +985,14 @@ def register(app, ctx):
         body = _json_body()
         task = {"owner": who, "state": "pending", "runs": [], "created": ctx.now(), "description": "", "end": None, "pattern": None}
         with ctx.store.transaction():
-            api._task_fields(body, task, who)  # pylint: disable=protected-access
+            api.task_fields(body, task, who)
             if ctx.store.count(TASK_KIND) >= TASK_LIMIT:
-                raise VroError(400, "Cannot create task '%s': Orchestrator supports at most %d scheduled tasks; delete a task first" % (task["name"], TASK_LIMIT))
+                raise VroError(400, "Cannot create task '%s': Orchestrator supports at most %d scheduled tasks; delete a task first"
+                               % (task["name"], TASK_LIMIT))
             task["id"] = str(uuid.uuid4())
             if task["next"] is None:
                 task["state"] = "finished"
-            api._save_task(task)  # pylint: disable=protected-access
+            api.save_task(task)
         response = jsonify(api.task_body(task))
         response.status_code = 202
         response.headers["Location"] = api.task_href(task["id"])
@@ -1016,9 +1017,9 @@ def register(app, ctx):
             task = task_for(tid)
             if not api.is_admin(who) and task["owner"] != who:
                 raise VroError(403, "User '%s' may not change task '%s'" % (who, task["name"]))
-            api._task_fields(body, task, who)  # pylint: disable=protected-access
+            api.task_fields(body, task, who)
             task["state"] = "pending" if task["next"] is not None else "finished"
-            api._save_task(task)  # pylint: disable=protected-access
+            api.save_task(task)
         return jsonify(api.task_body(task))
 
     @bp.delete("/tasks/<tid>/")

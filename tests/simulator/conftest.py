@@ -6,6 +6,8 @@ Fixtures: ``sim`` (one 8.18 simulator per session), ``fresh_sim`` (``sim`` reset
 clients for the admin and the read-only user of ``fresh_sim``), ``vro_spec`` (the checker or None).
 """
 
+# pylint: disable=redefined-outer-name
+
 from __future__ import annotations
 
 import copy

@@ -240,19 +240,19 @@ def test_cli_first_line_contract_catalogue_and_sigterm(tmp_path):
         assert info["ca_path"] == str(data_dir / "ca.pem") and info["vro_version"] == "8.18"
         assert info["users"]["vro"][ADMIN]["roles"] == ["admin"]
         assert set(info["users"]) >= {"vro"}
-        http = requests.Session()
-        http.trust_env = False
-        http.verify = info["ca_path"]
-        http.auth = (ADMIN, info["users"]["vro"][ADMIN]["password"])
-        assert http.get(info["url"] + "/vco/api/about").status_code == 502  # the --fault
-        found = http.get(info["url"] + "/vco/api/workflows", params={"conditions": "name=Provision database"}).json()
+        web = requests.Session()
+        web.trust_env = False
+        web.verify = info["ca_path"]
+        web.auth = (ADMIN, info["users"]["vro"][ADMIN]["password"])
+        assert web.get(info["url"] + "/vco/api/about").status_code == 502  # the --fault
+        found = web.get(info["url"] + "/vco/api/workflows", params={"conditions": "name=Provision database"}).json()
         wid = found["link"][0]["attributes"][0]["value"]
-        location = http.post(info["url"] + "/vco/api/workflows/%s/executions" % wid,
+        location = web.post(info["url"] + "/vco/api/workflows/%s/executions" % wid,
                              json={"parameters": [param("size", "number", "number", {"value": 3})]}).headers["Location"]
         deadline = time.monotonic() + 10
-        while http.get(location + "state").json()["value"] != "completed" and time.monotonic() < deadline:
+        while web.get(location + "state").json()["value"] != "completed" and time.monotonic() < deadline:
             time.sleep(0.05)
-        out = {p["name"]: p["value"] for p in http.get(location).json()["output-parameters"]}
+        out = {p["name"]: p["value"] for p in web.get(location).json()["output-parameters"]}
         assert out == {"dbId": {"string": {"value": "db-1"}},
                        "sizes": {"array": {"elements": [{"number": {"value": 1.0}}, {"number": {"value": 2.0}}]}}}
     finally:
@@ -264,8 +264,8 @@ def test_cli_first_line_contract_catalogue_and_sigterm(tmp_path):
     proc, again = _start_cli("--data-dir", str(data_dir), "--vro-version", "7.6")
     try:
         assert again["ca_path"] == info["ca_path"] and again["vro_version"] == "7.6"
-        http.verify = again["ca_path"]
-        runs = http.get(again["url"] + "/_sim/vro/runs", params={"workflow": wid}).json()
+        web.verify = again["ca_path"]
+        runs = web.get(again["url"] + "/_sim/vro/runs", params={"workflow": wid}).json()
         assert runs["count"] == 1 and runs["runs"][0]["state"] == "completed"
     finally:
         proc.send_signal(signal.SIGINT)
