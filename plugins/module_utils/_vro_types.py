@@ -37,7 +37,6 @@ import base64
 import binascii
 import copy
 import datetime
-import difflib
 import math
 import re
 
@@ -361,6 +360,8 @@ def _suggest(name, candidates):
     for candidate in candidates:
         if candidate.lower() == name.lower():
             return candidate
+    # Imported here: only a misspelt name pays for it.
+    import difflib  # pylint: disable=import-outside-toplevel
     matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return matches[0] if matches else None
 
