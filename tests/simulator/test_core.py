@@ -290,3 +290,35 @@ def test_no_tls_mode(make_sim):
     client = VroClient(sim, ADMIN)
     assert client.get("/about").status_code == 200
     assert not os.path.exists(os.path.join(sim.data_dir, "ca.pem"))
+
+
+def test_concurrent_clients(vro):
+    """Eight threads start and poll runs at once: every start is answered once and recorded once."""
+    errors, locations = [], []
+    lock = threading.Lock()
+
+    def worker():
+        client = VroClient(vro.sim, ADMIN)
+        try:
+            for _ in range(10):
+                response = client.start(AWSNEW, NAME)
+                if response.status_code != 202:
+                    errors.append(response.text)
+                    continue
+                with lock:
+                    locations.append(response.headers["Location"])
+                for _poll in range(3):
+                    if client.get(response.headers["Location"] + "state").status_code != 200:
+                        errors.append("poll")
+        except requests.RequestException as exc:  # pragma: no cover - reported below
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors
+    assert len(set(locations)) == 80
+    assert _runs(vro) == 80
+    assert vro.admin("GET", "counters")["routes"]["POST /vco/api/workflows/<wid>/executions"] == 80
