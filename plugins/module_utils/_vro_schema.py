@@ -136,8 +136,8 @@ def fetch_schema(client, workflow_id):
     content = response.content or b''
     if not content.startswith(PNG_SIGNATURE):
         raise OperationError("the schema of workflow '%s' is not a PNG image (Content-Type %s, %d bytes starting %r); "
-                             'check that url points at vRO' % (workflow_id, response.headers.get('Content-Type'),
-                                                              len(content), content[:16]))
+                             'check that url points at vRO' % (
+                                 workflow_id, response.headers.get('Content-Type'), len(content), content[:16]))
     return content
 
 
@@ -219,4 +219,3 @@ def run_workflow_info(module):
         result['schema'] = {'dest': dest, 'size': len(content), 'sha256': hashlib.sha256(content).hexdigest(),
                             'content_changed': content_changed}
     return result
-

@@ -21,7 +21,7 @@ description:
     decoded outputs.
   - With O(state=absent), deletes (dismisses) the pending interaction, idempotently. vRO then cancels the run.
 author:
-  - cloudops.orchestrator contributors
+  - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
   - cloudops.orchestrator.connection.vro
   - cloudops.orchestrator.wait

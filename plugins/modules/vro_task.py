@@ -21,7 +21,7 @@ description:
     run again (finished, canceled, error), which are the first to delete; not with a bare HTTP 400.
   - O(inputs) are typed exactly as in M(cloudops.orchestrator.vro_workflow_run), by the workflow's declared inputs.
 author:
-  - cloudops.orchestrator contributors
+  - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
   - cloudops.orchestrator.connection.vro
   - cloudops.orchestrator.attributes

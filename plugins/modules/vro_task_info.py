@@ -14,7 +14,7 @@ description:
   - Reads one task, by O(task_id) or by an exact O(name), with its recent runs (C(GET /tasks/{id}/executions)).
   - Every task comes with its recurrence, start mode and inputs decoded to plain values.
 author:
-  - cloudops.orchestrator contributors
+  - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
   - cloudops.orchestrator.connection.vro
   - cloudops.orchestrator.attributes

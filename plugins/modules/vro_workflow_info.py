@@ -21,7 +21,7 @@ description:
   - Without O(workflow_id) and O(workflow_name), lists the workflows matching O(name_contains) and/or
     O(category), paged on the server.
 author:
-  - cloudops.orchestrator contributors
+  - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
   - cloudops.orchestrator.connection.vro
   - cloudops.orchestrator.attributes
@@ -77,10 +77,10 @@ options:
       - The parent directory must exist.
     type: path
 notes:
-  - RV(example_inputs) uses C('') for text types, C(0) for numbers, C(false) for booleans, midnight UTC of today
+  - "RV(example_inputs) uses C('') for text types, C(0) for numbers, C(false) for booleans, midnight UTC of today
     for dates, one element for arrays, C({key: value}) for Properties, every field for composite types,
     C({type, id}) with an id to replace for SDK objects, and C({name, mime_type, content}) for MimeAttachment.
-    Inputs of types that cannot be given as plain YAML are null there and listed in RV(raw_only_inputs).
+    Inputs of types that cannot be given as plain YAML are null there and listed in RV(raw_only_inputs)."
 seealso:
   - module: cloudops.orchestrator.vro_workflow_run
   - module: cloudops.orchestrator.vro_interaction

@@ -180,8 +180,8 @@ def test_diff_views_of_an_update():
     after = desired_view(current(), want)
     assert before['description'] == '' and after['description'] == 'nightly build'
     assert before['inputs']['name'] == 'web01' and after['inputs'] == {'name': 'web02', 'password': '********'}
-    assert after['recurrence'] == before['recurrence'] == {'cycle': 'every-days', 'start': '2030-01-01T10:00:00.000Z',
-                                                            'end': None, 'pattern': None}
+    expected = {'cycle': 'every-days', 'start': '2030-01-01T10:00:00.000Z', 'end': None, 'pattern': None}
+    assert after['recurrence'] == before['recurrence'] == expected
     assert 's3cret' not in repr(after)
 
 
