@@ -414,7 +414,8 @@ class TaskService:
             try:
                 return CredentialsTask(self.client.get('/credentials/tasks/%s' % task_id), task_id)
             except ApiError as second:
-                if getattr(second, 'status', None) == 404:
+                # The credentials API answers an unknown id with 400 (its spec documents no 404).
+                if getattr(second, 'status', None) in (400, 404):
                     raise error from None
                 raise
         if task.looks_like_credentials:
