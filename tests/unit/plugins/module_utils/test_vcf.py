@@ -367,3 +367,16 @@ def test_task_missing_from_both_apis_raises_the_404():
 def test_module_level_names_exist():
     # The modules import these two entry points.
     assert callable(_vcf.run_task_retry) and callable(_vcf.run_task_info)
+
+
+def test_unknown_id_is_the_tasks_404_when_the_credentials_api_answers_400():
+    class Credentials400(RecordedClient):
+        def get(self, path, params=None, **kw):
+            if path.startswith('/credentials/'):
+                self.sent.append(('GET', path, params))
+                raise ApiError('bad request', status=400, method='GET', url=path)
+            return super().get(path, params=params, **kw)
+
+    with pytest.raises(ApiError) as info:
+        TaskService(Credentials400({})).get('nope')
+    assert info.value.status == 404
