@@ -22,13 +22,13 @@ except ImportError:  # pragma: no cover - Python 2 is not supported by the colle
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, vro_attributes
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import (
-    comparable_inputs,
     decode_date,
     decode_parameters,
     encode_parameters,
     mask_parameters,
     parameter_list,
     parse_date,
+    same_inputs,
 )
 
 STATES = ('initializing', 'running', 'waiting', 'waiting-signal', 'suspended', 'completed', 'failed', 'canceled')
@@ -490,13 +490,12 @@ class VroApi(object):
         """The runs among ``candidates`` (summaries) whose inputs equal ``parameters`` after encoding.
 
         Reads each candidate in full (``GET``); stops after ``limit`` matches. See
-        ``_vro_types.comparable_inputs`` for how SecureString inputs are compared.
+        ``_vro_types.same_inputs`` for how SecureString inputs are compared.
         """
-        wanted = comparable_inputs(parameters)
         matches = []
         for candidate in candidates:
             run = self.execution(workflow_id, candidate.id)
-            if comparable_inputs(run.input_parameters) == wanted:
+            if same_inputs(parameters, run.input_parameters):
                 matches.append(run)
                 if limit and len(matches) >= limit:
                     break

@@ -21,9 +21,9 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import 
 )
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import (
     EncodeError,
-    comparable_inputs,
     mask_parameters,
     parse_date,
+    same_inputs,
     secure_values,
 )
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout
@@ -107,14 +107,13 @@ def _find_reusable(api, workflow, slots, mode, max_age):
     full = {}
     claimed = set()
     for slot in slots:
-        wanted = comparable_inputs(slot.params)
         for candidate in active + done:
             if candidate.id in claimed:
                 continue
             if candidate.id not in full:
                 full[candidate.id] = api.execution(workflow.id, candidate.id)
             run = full[candidate.id]
-            if comparable_inputs(run.input_parameters) == wanted:
+            if same_inputs(slot.params, run.input_parameters):
                 slot.execution = run
                 slot.state = run.state
                 slot.reused = True

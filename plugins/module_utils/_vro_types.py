@@ -742,3 +742,15 @@ def secure_values(params):
                     found.append(body['value'])
         walk(value)
     return found
+
+
+def same_inputs(wanted, recorded):
+    """True when a run recorded with parameters ``recorded`` was started with the inputs ``wanted`` (both wire lists).
+
+    Non-secret values must be equal after decoding (``comparable_inputs``). SecureString values are never
+    compared, and a server may leave them out of a run's echo, so a run is still identical when it shows fewer
+    secret inputs than ``wanted`` holds; one that holds a secret input ``wanted`` does not send is different.
+    """
+    plain_wanted, secure_wanted = comparable_inputs(wanted)
+    plain_recorded, secure_recorded = comparable_inputs(recorded)
+    return plain_wanted == plain_recorded and secure_recorded <= secure_wanted

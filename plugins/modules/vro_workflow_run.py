@@ -106,9 +106,10 @@ options:
       - V(completed) also returns an identical C(completed) run started within the last O(reuse_max_age)
         seconds, without starting a new one.
       - Inputs are compared after encoding, so C(20) equals C(20.0) and dates compare in UTC. Inputs not sent
-        (null) are ignored. SecureString values cannot be compared, because vRO does not return them; only the
-        presence of each SecureString input is compared, so runs that differ only in a secret are taken as
-        identical.
+        (null) are ignored.
+      - SecureString values are never compared (a server need not return them), so runs that differ only in a
+        secret are taken as identical. A run that holds a SecureString input this task does not send is not.
+        The same rule picks the run to adopt after a lost answer.
       - Runs of every user that the connecting user can see are considered.
     type: str
     choices: [never, running, completed]

@@ -23,6 +23,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types i
     mask_parameters,
     parameter_list,
     parse_type,
+    same_inputs,
 )
 
 FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures')
@@ -417,3 +418,14 @@ def test_comparable_inputs_ignore_secret_values_but_not_their_presence():
     assert comparable_inputs(ours) != comparable_inputs(different)
     no_secret = encode_parameters(DECLARED, {'text': 'a', 'count': 2}, 'W')
     assert comparable_inputs(ours) != comparable_inputs(no_secret)
+
+
+def test_same_inputs_tolerates_hidden_secrets_but_not_extra_ones():
+    ours = encode_parameters(DECLARED, {'text': 'a', 'count': 2, 'secret': 'pw'}, 'W')
+    echoed = json.loads(json.dumps(ours).replace('"value": 2}', '"value": 2.0}').replace('"pw"', '"other"'))
+    assert same_inputs(ours, echoed)
+    hidden = [p for p in echoed if p['name'] != 'secret'] + [{'name': 'secret', 'type': 'SecureString', 'value': {}}]
+    assert same_inputs(ours, hidden)
+    without = encode_parameters(DECLARED, {'text': 'a', 'count': 2}, 'W')
+    assert not same_inputs(without, ours)
+    assert not same_inputs(ours, encode_parameters(DECLARED, {'text': 'a', 'count': 3, 'secret': 'pw'}, 'W'))
