@@ -187,7 +187,7 @@ def test_each_on_user_interaction_choice(fresh_simulator):
     res = run_playbook('playbooks/vro_core/interaction.yml', env=sim.env('vro'))
     on_fail = failed(res, 'Fail on the interaction')
     assert on_fail['state'] == 'waiting'
-    assert "user interaction 'Approve request'" in on_fail['msg'] and 'vro_interaction' in on_fail['msg']
+    assert "user interaction 'Approve request' (inputs: approved, comment)" in on_fail['msg'] and 'vro_interaction' in on_fail['msg']
     assert on_fail['execution_id'] in on_fail['msg']
     on_return = res.result('Return on the interaction')
     assert on_return.get('failed') is not True and on_return['state'] == 'waiting'
