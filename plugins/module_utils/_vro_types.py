@@ -741,7 +741,7 @@ def secure_values(params):
                 if isinstance(body, dict) and isinstance(body.get('value'), str):
                     found.append(body['value'])
         walk(value)
-    return found
+    return list(dict.fromkeys(found))
 
 
 def same_inputs(wanted, recorded):
