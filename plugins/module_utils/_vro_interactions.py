@@ -106,6 +106,30 @@ def workflow_interactions(client, workflow_id):
     return [UserInteraction(item) for item in items if isinstance(item, dict)]
 
 
+def workflow_of_pending_run(client, execution_id):
+    """The workflow id of a run that waits on an interaction, from ``GET /interactions`` (8.x); None when not listed.
+
+    7.x has no ``/interactions``: its 404 means the workflow must be given.
+    """
+    try:
+        body = client.get('/interactions') or {}
+    except ApiError as error:
+        if error.status in (404, 405):
+            raise OperationError('this vRO server has no GET /interactions (vRO 7.x): give workflow_id or workflow_name '
+                                 'with execution_id', error=error.to_result())
+        raise
+    links, _total = vro_links(body)
+    for link in links:
+        attrs = vro_attributes(link)
+        if attrs.get('executionId') == execution_id or attrs.get('workflowExecutionId') == execution_id:
+            if attrs.get('workflowId'):
+                return attrs['workflowId']
+            href = link.get('href') or ''
+            if '/workflows/' in href:
+                return href.split('/workflows/', 1)[1].split('/', 1)[0]
+    return None
+
+
 def interaction_path(workflow_id, execution_id):
     return '/workflows/%s/executions/%s/interaction' % (_q(workflow_id), _q(execution_id))
 
@@ -158,10 +182,13 @@ class InteractionRun(object):
         self.execution_id = self.params['execution_id']
 
     def resolve_workflow_id(self):
+        """The run's workflow id: given, by name, or else from the pending interactions list (None when not listed)."""
         p = self.params
         if p['workflow_id']:
             return p['workflow_id']
-        return self.api.lookup_workflow(p['workflow_name'], p['category']).id
+        if p['workflow_name']:
+            return self.api.lookup_workflow(p['workflow_name'], p['category']).id
+        return workflow_of_pending_run(self.client, self.execution_id)
 
     def run_state(self):
         try:
@@ -193,6 +220,11 @@ class InteractionRun(object):
         self.workflow_id = self.resolve_workflow_id()
         absent = p['state'] == 'absent'
         result = {'changed': False, 'workflow_id': self.workflow_id, 'execution_id': self.execution_id}
+        if self.workflow_id is None:
+            result['msg'] = ('run %s has no pending user interaction (GET /interactions does not list it): nothing to '
+                             '%s; give workflow_id or workflow_name to read the run itself' % (
+                                 self.execution_id, 'dismiss' if absent else 'answer'))
+            return result
         before = self.run_state()
         result['previous_state'] = before
         if before != 'waiting':

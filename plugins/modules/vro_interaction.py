@@ -43,7 +43,9 @@ options:
     required: true
   workflow_id:
     description:
-      - The id of the run's workflow. Exactly one of O(workflow_id) and O(workflow_name) is required.
+      - The id of the run's workflow. O(workflow_id) and O(workflow_name) are mutually exclusive.
+      - Without either, the run's workflow is found in the list of pending interactions (C(GET /interactions),
+        vRO 8.x only); a run not listed there has nothing to answer (RV(changed=false)).
     type: str
   workflow_name:
     description:
@@ -87,7 +89,8 @@ options:
     choices: [running, waiting, waiting-signal, suspended, completed, failed, canceled]
 notes:
   - Waiting for a state polls C(GET .../state) on the adaptive schedule of the wait options, then reads the run once.
-  - The run's workflow must be named because vRO addresses a run under its workflow.
+  - vRO addresses a run under its workflow; naming the workflow saves the look-up in C(GET /interactions) and lets
+    the module report the state of a run that is not waiting.
 seealso:
   - module: cloudops.orchestrator.vro_workflow_run
   - module: cloudops.orchestrator.vro_workflow_info
@@ -138,9 +141,8 @@ EXAMPLES = r'''
     execution_id: "{{ run.execution_id }}"
     state: absent
 
-- name: Answer without waiting for what happens next
+- name: Answer without waiting for what happens next, the workflow found from the run (vRO 8.x)
   cloudops.orchestrator.vro_interaction:
-    workflow_id: "{{ run.workflow_id }}"
     execution_id: "{{ run.execution_id }}"
     inputs:
       approved: true
@@ -158,7 +160,7 @@ msg:
   type: str
   sample: run 8a8a0011 is completed, not waiting for a user interaction; nothing to answer
 workflow_id:
-  description: The run's workflow id.
+  description: The run's workflow id (null when it was not given and the run waits on no interaction).
   returned: always
   type: str
 execution_id:
@@ -167,14 +169,14 @@ execution_id:
   type: str
 previous_state:
   description: The run's state before the module acted.
-  returned: always
+  returned: when the run was read
   type: str
   sample: waiting
 state:
   description:
     - The run's state at the end. After an answer without waiting it may still be C(waiting) or C(running).
       In check mode, C(waiting).
-  returned: always
+  returned: when the run was read
   type: str
   sample: completed
 outputs:
@@ -243,7 +245,6 @@ def main():
             wait_for=dict(type='list', elements='str',
                           choices=['running', 'waiting', 'waiting-signal', 'suspended', 'completed', 'failed', 'canceled']),
         ),
-        required_one_of=[('workflow_id', 'workflow_name')],
         mutually_exclusive=[('workflow_id', 'workflow_name')],
         supports_check_mode=True,
     )
