@@ -36,6 +36,7 @@ def api_for(server, **kw):
 
 
 def now_iso():
+    # Computed when the server answers, so that a slow machine never ages the runs out of the adoption window.
     return format_date(datetime.datetime.now(datetime.timezone.utc))
 
 
@@ -147,7 +148,7 @@ def test_lost_answer_adopts_the_one_identical_run():
     params = encode_parameters(DECLARED, inputs, 'Provision')
     routes = {
         'POST %s/workflows/%s/executions' % (API, WID): [reset()],
-        'GET %s/workflows/%s/executions' % (API, WID): [respond(200, executions_list(link('other'), link('mine')))],
+        'GET %s/workflows/%s/executions' % (API, WID): [lambda request: respond(200, executions_list(link('other'), link('mine')))],
         'GET %s/workflows/%s/executions/other' % (API, WID): [respond(200, run_body('other', dict(inputs, size=3)))],
         'GET %s/workflows/%s/executions/mine' % (API, WID): [respond(200, run_body('mine', dict(inputs, pw='hidden')))],
     }
@@ -182,7 +183,7 @@ def test_lost_answer_with_no_identical_run_starts_once_more():
     location = 'https://vro/vco/api/workflows/%s/executions/second/' % WID
     routes = {
         'POST %s/workflows/%s/executions' % (API, WID): [reset(), respond(202, None, {'Location': location})],
-        'GET %s/workflows/%s/executions' % (API, WID): [respond(200, executions_list(link('other')))],
+        'GET %s/workflows/%s/executions' % (API, WID): [lambda request: respond(200, executions_list(link('other')))],
         'GET %s/workflows/%s/executions/other' % (API, WID): [respond(200, run_body('other', {'name': 'web02'}))],
     }
     with ReplayServer(routes) as server:
@@ -196,7 +197,7 @@ def test_lost_answer_with_several_identical_runs_fails_listing_them():
     params = encode_parameters(DECLARED, inputs, 'Provision')
     routes = {
         'POST %s/workflows/%s/executions' % (API, WID): [reset()],
-        'GET %s/workflows/%s/executions' % (API, WID): [respond(200, executions_list(link('a'), link('b')))],
+        'GET %s/workflows/%s/executions' % (API, WID): [lambda request: respond(200, executions_list(link('a'), link('b')))],
         'GET %s/workflows/%s/executions/a' % (API, WID): [respond(200, run_body('a', inputs))],
         'GET %s/workflows/%s/executions/b' % (API, WID): [respond(200, run_body('b', inputs))],
     }
