@@ -38,7 +38,7 @@ def changes_sent(sim):
     """Every state-changing request the simulator counted, by route (logins excepted)."""
     sent = {}
     for route, n in sim.counters().get('routes', {}).items():
-        method, _, path = route.partition(' ')
+        method, path = (route.split(' ', 1) + [''])[:2]
         if n and method in ('POST', 'PUT', 'PATCH', 'DELETE') and not path.startswith(LOGIN_PATHS):
             # Route keys are compared without a trailing slash, however the server spells them.
             key = '%s %s' % (method, path.rstrip('/'))
