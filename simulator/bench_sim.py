@@ -85,13 +85,14 @@ def http_client(host, port, context):
     return http.client.HTTPSConnection(host, int(port), context=context, timeout=30)
 
 
-def page_times(info, runs, page_size, repeats=20):
-    """Median milliseconds per page for 10 runs and for ``runs`` runs."""
+def page_times(info, runs, page_size, repeats=20, seed=True):
+    """Median milliseconds per page for 10 runs and for ``runs`` runs (``seed`` creates the runs first)."""
     web = session(info)
     base = info["url"] + "/vco/api"
     admin = info["url"] + "/_sim/vro/workflows/%s/runs"
-    web.post(admin % ECHO_ID, json={"count": 10, "state": "completed"}).raise_for_status()
-    web.post(admin % AWSNEW_ID, json={"count": runs - 5, "state": "completed", "running": 5}).raise_for_status()
+    if seed:
+        web.post(admin % ECHO_ID, json={"count": 10, "state": "completed"}).raise_for_status()
+        web.post(admin % AWSNEW_ID, json={"count": runs - 5, "state": "completed", "running": 5}).raise_for_status()
     results = {}
     for label, wid, total in (("10 runs", ECHO_ID, 10), ("%d runs" % runs, AWSNEW_ID, runs)):
         url = base + "/workflows/%s/executions" % wid
@@ -116,27 +117,31 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m simulator.bench_sim")
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--runs", type=int, default=10000)
-    parser.add_argument("--page-size", type=int, default=100)
+    parser.add_argument("--page-size", type=int, action="append", help="page sizes to time (default 10 and 100)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
+    page_sizes = args.page_size or [10, 100]
     data_dir = tempfile.mkdtemp(prefix="sim-bench-")
     proc, info = start_simulator(data_dir)
     try:
         via_requests, via_http_client = polls_per_second(info, args.seconds)
-        pages = page_times(info, args.runs, args.page_size)
+        pages = {size: page_times(info, args.runs, size, seed=(size == page_sizes[0])) for size in page_sizes}
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=15)
     result = {"state_polls_per_second": {"requests_keepalive_tls": round(via_requests), "http_client_keepalive_tls": round(via_http_client)},
-              "page_ms_median": pages, "page_size": args.page_size, "cpus": os.cpu_count()}
+              "page_ms_median": {str(k): v for k, v in pages.items()}, "cpus": os.cpu_count(),
+              "load_average": os.getloadavg()}
     if args.json:
         print(json.dumps(result))
     else:
         print("state polls/s over one keep-alive TLS connection: requests %d, http.client %d"
               % (result["state_polls_per_second"]["requests_keepalive_tls"], result["state_polls_per_second"]["http_client_keepalive_tls"]))
-        for label, figures in pages.items():
-            print("executions list, %s (page of %d): %s" % (label, args.page_size,
-                                                            ", ".join("%s %s ms" % (k, v) for k, v in figures.items() if k != "total")))
+        for size, by_label in pages.items():
+            for label, figures in by_label.items():
+                print("executions list, %s, page of %d: %s" % (label, size, ", ".join(
+                    "%s %s ms" % (k, v) for k, v in figures.items() if k != "total")))
+        print("load average while measuring: %.2f %.2f %.2f on %d CPUs" % (os.getloadavg() + (os.cpu_count(),)))
     return 0
 
 
