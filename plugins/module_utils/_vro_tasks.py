@@ -21,12 +21,12 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._client impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import Execution, VroApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import (
-    comparable_inputs,
     decode_date,
     decode_parameters,
     format_date,
     parameter_list,
     parse_date,
+    same_inputs,
     secure_values,
 )
 
@@ -186,7 +186,8 @@ def desired_view(current, desired, now=None):
 
 
 def _same_inputs(current_params, desired_params):
-    return comparable_inputs(current_params) == comparable_inputs(desired_params)
+    # Servers may leave SecureString values out of a task's echo: never compare them (see same_inputs).
+    return same_inputs(desired_params, current_params)
 
 
 def task_differences(current, desired):
@@ -194,8 +195,8 @@ def task_differences(current, desired):
 
     Possible names: ``workflow_id`` (needs a new task), ``recurrence.cycle``, ``recurrence.start``,
     ``recurrence.end``, ``recurrence.pattern``, ``start_mode``, ``description``, ``inputs``. Dates compare
-    as instants; inputs compare after decoding (``20`` equals ``20.0``); SecureString inputs compare by
-    presence only, because servers need not echo their values.
+    as instants; inputs compare after decoding (``20`` equals ``20.0``); SecureString values are never compared,
+    because servers need not echo them (a secret input the task holds but ``desired`` leaves out still differs).
     """
     fields = []
     if desired.workflow_id and desired.workflow_id != current.workflow_id:

@@ -103,8 +103,8 @@ options:
         and bad values fail before anything is sent.
       - Left out, an existing task keeps its inputs and a new task has none. V({}) means no inputs.
       - Inputs are compared after encoding, so C(20) equals C(20.0) and dates compare in UTC.
-      - SecureString inputs are compared by presence only, because vRO need not return their values. To change
-        only a secret, delete the task and create it again (O(state=absent), then O(state=present)).
+      - SecureString values are never compared, because vRO need not return them. To change only a secret,
+        delete the task and create it again (O(state=absent), then O(state=present)).
     type: dict
   raw_inputs:
     description:
