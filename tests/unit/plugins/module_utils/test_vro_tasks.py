@@ -140,8 +140,8 @@ def test_secure_values_are_never_compared():
     # A server that leaves the secret out of its echo: still the same task.
     assert task_differences(current(), want) == []
     # A secret the task holds but the user no longer sends is a difference.
-    assert task_differences(ScheduledTask(data), desired(parameters=encoded(name='web01', count=20,
-                                                                             when='2030-01-02'))) == ['inputs']
+    without_secret = desired(parameters=encoded(name='web01', count=20, when='2030-01-02'))
+    assert task_differences(ScheduledTask(data), without_secret) == ['inputs']
 
 
 def test_empty_inputs_mapping_clears_inputs():
