@@ -36,6 +36,12 @@ DEFAULT_SETTINGS = {
 _SETTING_KIND = "sim_setting"
 
 
+def _flask_g():
+    # Imported late so that the store and context stay usable without Flask.
+    from flask import g  # pylint: disable=import-outside-toplevel
+    return g
+
+
 class SimContext:
     """Runtime state shared by the core and the API modules (see the module docstring for the contract)."""
 
@@ -102,8 +108,7 @@ class SimContext:
     def set_request_user(name):
         """Record the authenticated user of the current request for the request log."""
         try:
-            from flask import g  # pylint: disable=import-outside-toplevel
-            g.sim_user = name
+            _flask_g().sim_user = name
         except RuntimeError:
             pass
 

@@ -8,11 +8,13 @@ open, so a client polling over one session pays for TLS once. When the applicati
 
 from __future__ import annotations
 
+import email.utils
 import http.client
 import io
 import logging
 import socket
 import struct
+import time
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -20,6 +22,18 @@ LOG = logging.getLogger("simulator.server")
 
 # Idle keep-alive connections are closed after this many seconds, bounding the number of threads.
 IDLE_TIMEOUT = 120
+
+
+_DATE = [0, ""]
+
+
+def _http_date():
+    """The Date header value, formatted once per second."""
+    now = int(time.time())
+    if _DATE[0] != now:
+        _DATE[1] = email.utils.formatdate(now, usegmt=True)
+        _DATE[0] = now
+    return _DATE[1]
 
 
 class KeepAliveHandler(WSGIRequestHandler):
@@ -129,7 +143,7 @@ class KeepAliveHandler(WSGIRequestHandler):
             lines = [line for line in lines if not line.lower().startswith("content-length:")]
         elif not has_length:
             lines.append("Content-Length: %d" % len(body))
-        lines.append("Date: %s" % self.date_time_string())
+        lines.append("Date: %s" % _http_date())
         lines.append("Server: cloudops-orchestrator-simulator")
         if self.close_connection:
             lines.append("Connection: close")
