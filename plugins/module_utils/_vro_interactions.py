@@ -25,6 +25,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types i
     parameter_list,
     secure_values,
 )
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout
 
 # Where a run rests after an answer when the user names no state: the end, or its next question.
 NEXT_STATES = frozenset(TERMINAL_STATES | {'waiting', 'waiting-signal', 'suspended'})
@@ -331,7 +332,15 @@ class InteractionRun(object):
                 return True
 
             waiter = self.module.waiter()
-            waiter.wait(fetch, done, first_delay=p['poll_interval'])
+            try:
+                waiter.wait(fetch, done, first_delay=p['poll_interval'])
+            except WaitTimeout as timeout:
+                # The answer was sent: say so, with the state last seen, instead of a bare timeout.
+                last = timeout.last[0] if timeout.last else None
+                result.update(state=last, polls=timeout.polls)
+                raise OperationError('%s, but run %s was still %s after %.0fs of waiting for %s; look at it with '
+                                     'vro_execution_info' % (result['msg'], self.execution_id, last or 'unreadable',
+                                                             timeout.elapsed, ' or '.join(sorted(targets))), **result)
             result['polls'] = waiter.polls
         run = self.execution_result(result)
         if wait_for and run.state not in wait_for:
