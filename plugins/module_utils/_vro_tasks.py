@@ -488,7 +488,14 @@ class TaskRun(object):
             return result
         if len(tasks) >= TASK_LIMIT:
             self.service.delete(current.id)
-            created = self._create(desired, after, [t for t in tasks if t.id != current.id])
+            try:
+                created = self._create(desired, after, [t for t in tasks if t.id != current.id])
+            except (ApiError, OperationError) as error:
+                # The old task is gone already: hand back everything needed to restore it.
+                raise OperationError("scheduled task '%s' (%s) was deleted to make room for its new workflow, but "
+                                     'creating the new task failed: %s; the deleted task is in deleted_task' % (
+                                         current.name, current.id, error), deleted_task=current.to_result(),
+                                     **(error.result if isinstance(error, OperationError) else {'error': error.to_result()}))
         else:
             created = self._create(desired, after, tasks)
             self.service.delete(current.id)

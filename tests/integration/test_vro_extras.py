@@ -327,9 +327,13 @@ def test_fifty_task_limit_is_a_clear_error(fresh_simulator):
     assert failed['error']['status'] == 400 and 'at most 50' in failed['msg']
     assert tasks_named(sim, 'one too many') == []
 
-    # Updating an existing task still works at the limit.
-    update = {'task_name': 'filler 10', 'workflow_name': 'Sleep', 'inputs': {'seconds': 2}}
-    assert predict_then_apply(sim, update)['differences'] == ['inputs']
+    # A new workflow for a task at the limit: the old task is deleted first to make room.
+    recreate = {'task_name': 'filler 10', 'workflow_name': 'AWSNEW', 'inputs': {'name': 'web10'}}
+    recreated = predict_then_apply(sim, recreate)
+    assert recreated['recreated'] is True and recreated['task']['workflow_id'] == AWSNEW_ID
+    assert changes_sent(sim) == {'DELETE /vco/api/tasks/<tid>': 1, 'POST /vco/api/tasks': 1}
+    [task] = tasks_named(sim, 'filler 10')
+    assert task['workflow']['id'] == AWSNEW_ID and len(api(sim, 'GET', '/tasks/').json()['relations']['link']) == 50
 
 
 def test_one_time_task_fires_and_its_run_is_visible(fresh_simulator):
