@@ -255,6 +255,12 @@ spent_tasks:
   returned: on the limit failure
   type: list
   elements: dict
+deleted_task:
+  description:
+    - The task deleted to make room for its recreation when creating the new one then failed, as in RV(task),
+      so that it can be restored.
+  returned: on that failure
+  type: dict
 '''
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
