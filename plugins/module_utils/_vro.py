@@ -434,7 +434,7 @@ class VroApi(object):
             raise
 
     def list_executions(self, workflow_id, states=None, started_by=None, started_after=None, started_before=None,
-                        name=None, max_results=None, page_size=100):
+                        name=None, max_results=None, page_size=500):
         """Runs of a workflow as summaries, newest first, filtered on the server.
 
         ``states`` (one or several), ``started_by``, ``name`` (contains) and the dates (epoch seconds, on the

@@ -14,6 +14,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._client impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import (
     ACTIVE_STATES,
+    ADOPTION_MARGIN,
     REUSABLE_ACTIVE_STATES,
     TERMINAL_STATES,
     VroApi,
@@ -31,6 +32,8 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter impo
 # Most recent runs read when looking for one to reuse (per state queried).
 REUSE_CANDIDATES = 50
 ERROR_LINES_IN_MESSAGE = 5
+# From this many unsettled runs on, one list request per poll replaces one state request per run.
+LIST_POLL_MIN = 3
 
 
 # ---------------------------------------------------------------- helpers
@@ -153,17 +156,31 @@ def _is_settled(state, on_user_interaction):
     return state == 'waiting' and on_user_interaction != 'keep_waiting'
 
 
-def _wait_all(module, api, workflow, slots):
-    """One poll loop for every run: ``GET .../state`` of the unsettled ones until all are settled."""
+def _wait_all(module, api, workflow, slots, since=None):
+    """One poll loop for every run until all are settled.
+
+    A few runs are polled with ``GET .../state`` each; from ``LIST_POLL_MIN`` unsettled runs on, one list of the
+    workflow's runs started since ``since`` (server clock, epoch seconds) gives every state per poll, and only
+    runs missing from it are asked one by one.
+    """
     oui = module.params['on_user_interaction']
     watched = [s for s in slots if s.execution is not None]
     if all(_is_settled(s.state, oui) for s in watched):
         return
+    starts = [s.execution.started_at() for s in watched]
+    if any(t is None for t in starts):
+        starts.append(since)
+    known = [t for t in starts if t is not None]
+    window = min(known) - ADOPTION_MARGIN if known else None
 
     def fetch():
-        for slot in watched:
-            if not _is_settled(slot.state, oui):
-                slot.state = api.state(workflow.id, slot.execution.id)
+        pending = [s for s in watched if not _is_settled(s.state, oui)]
+        listed = {}
+        if len(pending) >= LIST_POLL_MIN and window is not None:
+            listed = dict((r.id, r.state) for r in api.list_executions(workflow.id, started_after=window) if r.state)
+        for slot in pending:
+            state = listed.get(slot.execution.id)
+            slot.state = state if state else api.state(workflow.id, slot.execution.id)
         return [s.state for s in watched]
 
     waiter = _waiter(module)
@@ -289,6 +306,7 @@ def run_workflow(module):
             results.append(_slot_result(workflow, slot, request))
         return _result(workflow, slots, results, batch, changed=any(s.execution is None for s in slots))
 
+    since = api.server_now()
     _start_all(module, api, workflow, slots, claimed)
     failed_starts = [s for s in slots if s.error is not None]
     if failed_starts and not batch:
@@ -304,7 +322,7 @@ def run_workflow(module):
             executions=[_slot_result(workflow, s) for s in slots])
 
     if p['wait']:
-        _wait_all(module, api, workflow, slots)
+        _wait_all(module, api, workflow, slots, since)
         problems = _finish(module, api, workflow, slots)
     else:
         problems = []

@@ -7,6 +7,7 @@ The real Client is used; only its transport is replaced, so no socket and no sle
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from urllib.parse import parse_qs, urlsplit
@@ -20,7 +21,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._client impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_runs import (
     cancel_executions, execution_info, run_workflow)
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import decode_parameters
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import decode_parameters, format_date
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter
 
 BASE = 'https://vro.test/vco/api'
@@ -63,6 +64,12 @@ class FakeVro(BaseAdapter):
     def sent(self, method):
         return [c for c in self.calls if c[0] == method]
 
+    @staticmethod
+    def tick(run):
+        """Time passes for a run each time its state is looked at (alone or in a list)."""
+        if run['script']:
+            run['state'] = run['script'].pop(0)
+
     # -- the API -----------------------------------------------------------------------------------------
     def route(self, method, path, query, body):
         if path == '/about':
@@ -81,9 +88,11 @@ class FakeVro(BaseAdapter):
         if eid is None and method == 'POST':
             eid = 'run-%d' % (len(self.runs) + 1)
             self.runs[eid] = {'params': body['parameters'], 'script': list(self.script), 'state': 'running',
-                              'start': '2026-01-31T10:00:%02d.000Z' % len(self.runs)}
+                              'start': format_date(datetime.datetime.now(datetime.timezone.utc))}
             return 202, None, {'Location': BASE + '/workflows/%s/executions/%s/' % (WID, eid)}
         if eid is None:
+            for run in self.runs.values():
+                self.tick(run)
             wanted = [c.split('=', 1)[1] for c in query.get('conditions', []) if c.startswith('state=')]
             links = [{'rel': 'down', 'href': BASE + '/workflows/%s/executions/%s/' % (WID, rid), 'attributes': [
                 {'name': 'id', 'value': rid}, {'name': 'state', 'value': run['state']},
@@ -94,8 +103,7 @@ class FakeVro(BaseAdapter):
         if run is None:
             return 404, {'message': 'no run %s' % eid}, None
         if tail == '/state' and method == 'GET':
-            if run['script']:
-                run['state'] = run['script'].pop(0)
+            self.tick(run)
             return 200, {'value': run['state']}, None
         if (tail == '/state' and method == 'DELETE' and not self.version.startswith('7')) or (
                 tail is None and method == 'DELETE' and self.version.startswith('7')):
@@ -216,6 +224,11 @@ def test_batch_starts_every_run_keeps_the_order_and_names_failures():
     assert len(server.sent('POST')) == 7 and len(result['executions']) == 7
     by_id = dict((eid, decode_parameters(run['params'])) for eid, run in server.runs.items())
     assert [by_id[e['execution_id']]['text'] for e in result['executions']] == ['t%d' % i for i in range(7)]
+    assert all(e['state'] == 'completed' for e in result['executions'])
+    # seven runs are waited for through one list request per poll, not seven state requests
+    assert [c for c in server.calls if c[1].endswith('/state')] == []
+    lists = [c for c in server.calls if c[0] == 'GET' and c[1].rstrip('/').endswith('/executions')]
+    assert lists and all(any(cond.startswith('startDate>=') for cond in q['conditions']) for _m, _p, q in lists)
     server = FakeVro(script=('failed',))
     with pytest.raises(OperationError) as exc:
         run_workflow(FakeModule(server, runs=[{'text': 'a'}, {'text': 'b'}], concurrency=1))
