@@ -185,7 +185,8 @@ def _wait_all(module, api, workflow, slots, since=None):
 
     waiter = _waiter(module)
     try:
-        waiter.wait(fetch, lambda states: all(_is_settled(st, oui) for st in states))
+        # A run just started is still going: the first look waits one interval.
+        waiter.wait(fetch, lambda states: all(_is_settled(st, oui) for st in states), first_delay=waiter.interval)
     except WaitTimeout as timeout:
         _on_timeout(module, api, workflow, slots, timeout)
 
