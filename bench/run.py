@@ -225,6 +225,16 @@ class Play:
         start, end = self.window(prefix)
         return sum(1 for e in self.log if start <= e['time'] <= end)
 
+    def request_span(self, prefix='bench'):
+        """(task start -> first request, first -> last request, last request -> task end) of the timed window."""
+        if not self.bench_tasks(prefix):
+            return None, None, None
+        start, end = self.window(prefix)
+        times = [e['time'] for e in self.log if start <= e['time'] <= end]
+        if not times:
+            return None, None, None
+        return min(times) - start, max(times) - min(times), end - max(times)
+
     def failed(self):
         return self.rc != 0 or any(r['status'] == 'failed' for r in self.records)
 
@@ -400,6 +410,9 @@ def scenario_floor(ctx):
             if play.failed():
                 continue
             ctx.figures.add('floor.%s.wall' % side, play.wall('bench'))
+            before, _span, after = play.request_span('bench')
+            ctx.figures.add('floor.%s.to_first_request' % side, before)
+            ctx.figures.add('floor.%s.after_last_request' % side, after)
             ctx.figures.add('floor.%s.warm' % side, play.wall('warm'))
             ctx.figures.add('floor.%s.requests' % side, play.requests(), 'requests')
     return None
@@ -432,6 +445,9 @@ def _wait_figures(ctx, key, side, play, seconds):
     figs.add('%s.%s.wall' % (key, side), wall)
     figs.add('%s.%s.overhead' % (key, side), wall - seconds)
     figs.add('%s.%s.requests' % (key, side), play.requests(), 'requests')
+    _before, span, _after = play.request_span('bench')
+    # First to last request, less the run's own duration: the waiting overhead without process start-up noise.
+    figs.add('%s.%s.span_overhead' % (key, side), span - seconds if span is not None else None)
     execution_id, _start, end = _run_end(play.sim, play)
     figs.add('%s.%s.noticed' % (key, side), _noticed(play, execution_id, end))
     figs.add('%s.%s.after_end' % (key, side), (play.window('bench')[1] - end) if end else None)
@@ -616,6 +632,8 @@ TABLE = [
     ('Scenario 1: the floor (one GET)', None, None),
     ('wall, first task of a play', 'floor.ours.wall', 'floor.uri.wall'),
     ('wall, same task again (warm)', 'floor.ours.warm', 'floor.uri.warm'),
+    ('task start -> first request', 'floor.ours.to_first_request', 'floor.uri.to_first_request'),
+    ('last request -> task end', 'floor.ours.after_last_request', 'floor.uri.after_last_request'),
     ('HTTP requests', 'floor.ours.requests', 'floor.uri.requests'),
 ]
 for _s in ('0_5', '2', '10'):
@@ -624,6 +642,7 @@ for _s in ('0_5', '2', '10'):
         ('wall', 'wait.%s.ours.wall' % _s, 'wait.%s.uri.wall' % _s),
         ('overhead beyond the run', 'wait.%s.ours.overhead' % _s, 'wait.%s.uri.overhead' % _s),
         ('end of run -> noticed', 'wait.%s.ours.noticed' % _s, 'wait.%s.uri.noticed' % _s),
+        ('first -> last request, less the run', 'wait.%s.ours.span_overhead' % _s, 'wait.%s.uri.span_overhead' % _s),
         ('HTTP requests', 'wait.%s.ours.requests' % _s, 'wait.%s.uri.requests' % _s),
     ]
 TABLE += [
@@ -631,6 +650,7 @@ TABLE += [
     ('wall', 'long.ours.wall', 'long.uri.wall'),
     ('overhead beyond the run', 'long.ours.overhead', 'long.uri.overhead'),
     ('end of run -> noticed', 'long.ours.noticed', 'long.uri.noticed'),
+    ('first -> last request, less the run', 'long.ours.span_overhead', 'long.uri.span_overhead'),
     ('HTTP requests', 'long.ours.requests', 'long.uri.requests'),
     ('Scenario 7: memory during the 60 s wait', None, None),
     ('peak RSS of a module process (MiB)', 'memory.ours.peak_rss', 'memory.uri.peak_rss'),
