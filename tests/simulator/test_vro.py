@@ -16,6 +16,11 @@ import requests
 
 from conftest import ADMIN, READER, VroClient, param  # pylint: disable=import-error
 from simulator import vro_catalog
+from simulator.vro_values import parse_date
+
+
+def vro_values_parse(text):
+    return parse_date(text).timestamp()
 
 AWSNEW = vro_catalog.AWSNEW_ID
 ECHO = vro_catalog.ECHO_ID
@@ -352,9 +357,16 @@ def test_one_time_task_fires(vro):
 def test_recurring_task_fires_repeatedly(vro):
     vro.admin("PUT", "settings", json={"vro_task_time_scale": 120})  # every-minutes -> every 0.5 s
     task = vro.post("/tasks", json=_task("often", cycle="every-minutes")).json()
-    time.sleep(2.0)
-    total = vro.get("/tasks/%s/executions" % task["id"]).json()["relations"]["total"]
-    assert total >= 2
+    deadline, total = time.monotonic() + 15, 0
+    while total < 3 and time.monotonic() < deadline:
+        time.sleep(0.2)
+        total = vro.get("/tasks/%s/executions" % task["id"]).json()["relations"]["total"]
+    assert total >= 3
+    runs = downs(vro.get("/tasks/%s/executions" % task["id"], params={"sortOrders": "+startDate"}).json())
+    starts = [vro_values_parse(attrs(l)["startDate"]) for l in runs[:3]]
+    for gap in (starts[1] - starts[0], starts[2] - starts[1]):
+        # Runs start at scheduled occurrences (every 0.5 s from the start date), not whenever the ticker ran.
+        assert round(gap / 0.5) >= 1 and abs(gap / 0.5 - round(gap / 0.5)) < 0.01, starts
     update = vro.post("/tasks/%s" % task["id"], json={"workflow": {"id": SLEEP}})
     assert update.status_code == 400 and "cannot be changed" in update.json()["message"]
     renamed = vro.post("/tasks/%s" % task["id"], json={"name": "renamed"})
