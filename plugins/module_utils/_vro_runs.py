@@ -46,10 +46,6 @@ def _user(module):
     return p.get('username')
 
 
-def _waiter(module):
-    return module.waiter()
-
-
 def _error_lines(logs):
     return [entry for entry in logs or [] if entry.get('severity') == 'error']
 
@@ -73,9 +69,9 @@ def _interaction_hint(api, workflow, execution):
                   if isinstance(p, dict)]
     what = "user interaction '%s'" % name if name else 'a user interaction'
     needs = ' (inputs: %s)' % ', '.join(inputs) if inputs else ''
-    return name, ("run %s of workflow '%s' is waiting for %s%s; answer it with cloudops.orchestrator.vro_interaction "
+    return name, ("run %s is waiting for %s%s; answer it with cloudops.orchestrator.vro_interaction "
                   "(workflow_id: %s, execution_id: %s) or in the vRO client, or set on_user_interaction to return or "
-                  "keep_waiting" % (execution.id, workflow.name, what, needs, workflow.id, execution.id))
+                  "keep_waiting" % (execution.id, what, needs, workflow.id, execution.id))
 
 
 class _Slot(object):
@@ -183,7 +179,7 @@ def _wait_all(module, api, workflow, slots, since=None):
             slot.state = state if state else api.state(workflow.id, slot.execution.id)
         return [s.state for s in watched]
 
-    waiter = _waiter(module)
+    waiter = module.waiter()
     try:
         # A run just started is still going: the first look waits one interval.
         waiter.wait(fetch, lambda states: all(_is_settled(st, oui) for st in states), first_delay=waiter.interval)
@@ -420,7 +416,9 @@ def execution_info(module):
                 return current in wanted or current in TERMINAL_STATES
 
             try:
-                state = _waiter(module).wait(lambda: api.state(wid, eid), settled)
+                waiter = module.waiter()
+                # The state was read just now: the next look waits one interval.
+                state = waiter.wait(lambda: api.state(wid, eid), settled, first_delay=waiter.interval)
             except WaitTimeout as timeout:
                 raise OperationError("run %s did not reach %s within wait_timeout %ss; last state: %s (%s)" % (
                     eid, ' or '.join(p['wait_for']), p['wait_timeout'], timeout.last, timeout),
@@ -488,7 +486,7 @@ def cancel_executions(module):
                 return [e['state'] for e in to_watch]
 
             try:
-                _waiter(module).wait(fetch, lambda states: all(s in TERMINAL_STATES for s in states))
+                module.waiter().wait(fetch, lambda states: all(s in TERMINAL_STATES for s in states))
             except WaitTimeout as timeout:
                 late = [e for e in to_watch if e['state'] not in TERMINAL_STATES]
                 raise OperationError('cancel requested, but %s still not canceled after wait_timeout %ss (%s)' % (
