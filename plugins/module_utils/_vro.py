@@ -517,9 +517,11 @@ class VroApi(object):
             if error.kind not in ('connection', 'timeout') or not error.details.get('sent'):
                 raise
             lost = error
-        recent = self.list_executions(workflow_id, started_by=user, max_results=ADOPTION_CANDIDATES,
+        # The user is compared here, not in the query: servers may record 'bob' as 'bob@corp.local'.
+        recent = self.list_executions(workflow_id, max_results=ADOPTION_CANDIDATES,
                                       started_after=posted_at - ADOPTION_MARGIN)
-        recent = [r for r in recent if not claimed or r.id not in claimed]
+        recent = [r for r in recent if (not claimed or r.id not in claimed)
+                  and (not user or not r.started_by or same_user(r.started_by, user))]
         matches = self.matching_runs(workflow_id, parameters, recent)
         if len(matches) == 1:
             run = matches[0]

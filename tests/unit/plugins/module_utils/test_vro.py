@@ -148,7 +148,8 @@ def test_lost_answer_adopts_the_one_identical_run():
     params = encode_parameters(DECLARED, inputs, 'Provision')
     routes = {
         'POST %s/workflows/%s/executions' % (API, WID): [reset()],
-        'GET %s/workflows/%s/executions' % (API, WID): [lambda request: respond(200, executions_list(link('other'), link('mine')))],
+        'GET %s/workflows/%s/executions' % (API, WID): [lambda request: respond(200, executions_list(
+            link('other'), link('mine', user='SVC@corp.local'), link('someone-elses', user='eve')))],
         'GET %s/workflows/%s/executions/other' % (API, WID): [respond(200, run_body('other', dict(inputs, size=3)))],
         'GET %s/workflows/%s/executions/mine' % (API, WID): [respond(200, run_body('mine', dict(inputs, pw='hidden')))],
     }
@@ -157,9 +158,10 @@ def test_lost_answer_adopts_the_one_identical_run():
         run, adopted = api_for(server).start_once(WID, params, user='svc', warn=warnings.append)
         posts = server.calls('POST')
         listing = server.calls('GET', '%s/workflows/%s/executions' % (API, WID))[0].path
+        assert not server.calls('GET', '%s/workflows/%s/executions/someone-elses' % (API, WID))
     assert adopted and run.id == 'mine'
     assert len(posts) == 1
-    assert 'startedBy%3Dsvc' in listing and 'startDate%3E%3D' in listing and 'sortOrders=-startDate' in listing
+    assert 'startDate%3E%3D' in listing and 'sortOrders=-startDate' in listing
     assert len(warnings) == 1 and 'adopted run mine' in warnings[0]
 
 
