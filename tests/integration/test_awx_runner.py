@@ -86,7 +86,7 @@ def run_job(sim, tmp_path, playbook, extravars):
     (private / 'env' / 'envvars').write_text(yaml.safe_dump(envvars), encoding='utf-8')
     (private / 'env' / 'extravars').write_text(yaml.safe_dump(extravars), encoding='utf-8')
     runner = ansible_runner.run(private_data_dir=str(private), project_dir=str(REPO_ROOT / 'playbooks'),
-                                playbook=playbook, quiet=True, timeout=600, runner_mode='subprocess')
+                                playbook=playbook, quiet=True, timeout=600)
     stdout = runner.stdout.read()
     events = list(runner.events)
     # Every secret must stay out of what AWX stores and shows: the job output and every job event.
