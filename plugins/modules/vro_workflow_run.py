@@ -404,6 +404,7 @@ executions:
   description:
     - With O(runs), one entry per requested run, in the same order, each with the keys returned for a single
       run (RV(execution_id), RV(state), RV(outputs), RV(inputs), RV(changed), RV(reused), ...).
+    - An entry whose run could not be started has a null C(execution_id) and an C(error) saying why.
   returned: with O(runs)
   type: list
   elements: dict
