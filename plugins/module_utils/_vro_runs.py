@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-# Copyright (c) cloudops.orchestrator contributors
+# Copyright: cloudops.orchestrator contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What vro_workflow_run, vro_execution_info and vro_execution_cancel do. Internal use only.
 

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-# Copyright (c) cloudops.orchestrator contributors
+# Copyright: cloudops.orchestrator contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """vRO parameter encoder and decoder: plain YAML values <-> typed vRO JSON. Internal use only.
 
