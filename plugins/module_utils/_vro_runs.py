@@ -318,14 +318,24 @@ def run_workflow(module):
             changed=any(s.started for s in slots), workflow_id=workflow.id, workflow_name=workflow.name,
             executions=[_slot_result(workflow, s) for s in slots])
 
-    if p['wait']:
-        _wait_all(module, api, workflow, slots, since)
-        problems = _finish(module, api, workflow, slots)
-    else:
-        problems = []
-        for slot in slots:
-            slot.execution = api.execution(workflow.id, slot.execution.id)
-            slot.state = slot.execution.state or slot.state
+    try:
+        if p['wait']:
+            _wait_all(module, api, workflow, slots, since)
+            problems = _finish(module, api, workflow, slots)
+        else:
+            problems = []
+            for slot in slots:
+                slot.execution = api.execution(workflow.id, slot.execution.id)
+                slot.state = slot.execution.state or slot.state
+    except ApiError as error:
+        # The runs exist: a failure after starting them must still name every one, so that none is lost track of.
+        started = [s for s in slots if s.execution is not None]
+        result = _result(workflow, slots, [_slot_result(workflow, s) for s in slots], batch,
+                         changed=any(s.started for s in slots))
+        result['error'] = error.to_result()
+        raise OperationError("workflow '%s': %s; started: %s (follow them with cloudops.orchestrator.vro_execution_info)" % (
+            workflow.name, error, ', '.join(('runs[%d] %s' % (s.index, s.execution.id)) if batch else s.execution.id
+                                            for s in started)), **result)
 
     results = [_slot_result(workflow, s) for s in slots]
     result = _result(workflow, slots, results, batch, changed=any(s.started for s in slots))
