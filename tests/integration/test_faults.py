@@ -326,3 +326,106 @@ def test_fault_matrix(simulator, module):
         except AssertionError as error:
             problems.append(str(error))
     assert not problems, '%d of %d scenarios broke:\n%s' % (len(problems), len(scenarios), '\n'.join(problems))
+
+
+# ---------------------------------------------------------------- restart and token expiry in the middle of a wait
+
+WAITS = 'playbooks/faults/waits.yml'
+
+
+def _in_thread(target):
+    box = {}
+
+    def run():
+        try:
+            box['result'] = target()
+        except BaseException as error:  # pylint: disable=broad-except
+            box['error'] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, box
+
+
+def _until(predicate, what, timeout=90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError('%s did not happen within %ss' % (what, timeout))
+
+
+def _ico_tasks(sim, topic):
+    import requests  # pylint: disable=import-outside-toplevel
+    name, entry = sim.user('ico')
+    tasks = requests.get(sim.url + '/orchestrator/v2/tasks', auth=(name, entry['password']), verify=sim.ca_path,
+                         timeout=30).json()
+    return [t for t in tasks if t.get('eventTopic') == topic]
+
+
+def test_restart_in_the_middle_of_waits(simulator_factory):
+    """Killed (SIGTERM) and restarted on the same data dir while three modules wait: each wait resumes and ends right."""
+    sim = simulator_factory()
+    sim.admin('POST', 'vcf/tasks/%s/outcome' % RETRY_SUCCEEDS, json={'retry_seconds': 8})
+    sim.admin('PUT', 'settings', json={'ico_status_step_seconds': 2})
+    env = sim.all_env()
+    topic = 'faults/restart'
+    plays = {
+        'vro': {'which': 'vro', 'seconds': 8},
+        'vcf': {'which': 'vcf', 'task_id': RETRY_SUCCEEDS},
+        'ico': {'which': 'ico', 'seconds': 6, 'topic': topic},
+    }
+    started = {k: _in_thread(lambda v=v: run_playbook(WAITS, env=env, extra_vars=v, timeout=300)) for k, v in plays.items()}
+    _until(lambda: sim.admin('GET', 'vro/runs?workflow=%s' % SLEEP)['count'] >= 1, 'the vRO run start')
+    _until(lambda: sim.admin('GET', 'vcf/tasks/%s/attempts' % RETRY_SUCCEEDS)['attempts'] >= 1, 'the VCF retry')
+    _until(lambda: len(_ico_tasks(sim, topic)) >= 1, 'the ICO task creation')
+    assert sim.admin('GET', 'vro/runs?workflow=%s' % SLEEP)['runs'][0]['state'] == 'running'
+    assert sim.admin('GET', 'vcf/tasks/%s/attempts' % RETRY_SUCCEEDS)['status'] == 'In Progress'
+    sim.restart()
+    for key, (thread, box) in started.items():
+        thread.join(timeout=300)
+        assert 'error' not in box, '%s: %s' % (key, box.get('error'))
+    # The counters are in memory, so these requests prove that each wait went on against the new process.
+    routes = sim.counters()['routes']
+    assert routes.get('GET /vco/api/workflows/<wid>/executions/<eid>/state', 0) >= 1, routes
+    assert routes.get('GET /v1/tasks/<task_id>', 0) >= 1, routes
+    assert routes.get('GET /orchestrator/v2/tasks/<task_id>', 0) >= 1, routes
+    vro = started['vro'][1]['result'].result('Run and wait (vRO, Basic)')
+    assert vro['state'] == 'completed' and vro['changed'] is True
+    runs = sim.admin('GET', 'vro/runs?workflow=%s' % SLEEP)['runs']
+    assert [r['id'] for r in runs] == [vro['execution_id']] and runs[0]['state'] == 'completed'
+    vcf = started['vcf'][1]['result'].result('Retry and wait (VCF)')
+    assert vcf['tasks'][0]['status'] == 'SUCCESSFUL' and vcf['retried'] == [RETRY_SUCCEEDS]
+    assert sim.admin('GET', 'vcf/tasks/%s/attempts' % RETRY_SUCCEEDS)['retry_requests'] == 1
+    ico = started['ico'][1]['result'].result('Create and wait (ICO)')
+    assert ico['task']['status'] == 'COMPLETED'
+    assert [t['id'] for t in _ico_tasks(sim, topic)] == [ico['task']['id']]
+
+
+def test_token_expiry_in_the_middle_of_waits(fresh_simulator):
+    """Real short-lived tokens (VCF 2 s, vRA 2 s) and one injected expiry each: refreshed, and the wait goes on."""
+    sim = fresh_simulator
+    sim.admin('PUT', 'settings', json={'vcf_access_token_lifetime': 2, 'vra_token_lifetime': 2})
+    sim.admin('POST', 'vcf/tasks/%s/outcome' % RETRY_SUCCEEDS, json={'retry_seconds': 5})
+    try:
+        vcf = run_playbook(WAITS, env=sim.env('vcf'), extra_vars={'which': 'vcf', 'task_id': RETRY_SUCCEEDS})
+        vra = run_playbook(WAITS, env=sim.env('vro'), extra_vars={'which': 'vro_vra', 'seconds': 5})
+        routes = sim.counters()['routes']
+    finally:
+        sim.admin('PUT', 'settings', json={'vcf_access_token_lifetime': 3600, 'vra_token_lifetime': 28800})
+    assert vcf.result('Retry and wait (VCF)')['tasks'][0]['status'] == 'SUCCESSFUL'
+    assert routes['POST /v1/tokens'] == 1, routes  # one login, then refreshes only
+    assert routes['PATCH /v1/tokens/access-token/refresh'] >= 1, routes
+    assert vra.result('Run and wait (vRO behind the vRA login)')['state'] == 'completed'
+    assert routes['POST /csp/gateway/am/api/login'] == 1, routes
+    assert routes['POST /iaas/api/login'] >= 2, routes
+
+    # One expiry injected in the middle of a vRA-authenticated wait: exactly one more token exchange.
+    sim.reset()
+    sim.faults({'route': WF_STATE.replace('*', SLEEP, 1), 'method': 'GET', 'kind': 'token_expired', 'count': 1})
+    vra = run_playbook(WAITS, env=sim.env('vro'), extra_vars={'which': 'vro_vra', 'seconds': 2})
+    routes = sim.counters()['routes']
+    assert vra.result('Run and wait (vRO behind the vRA login)')['state'] == 'completed'
+    assert sim.admin('GET', 'faults')['faults'][0]['fired'] == 1
+    assert (routes['POST /csp/gateway/am/api/login'], routes['POST /iaas/api/login']) == (1, 2), routes
