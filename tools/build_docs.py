@@ -6,7 +6,7 @@ Usage: build_docs.py COLLECTION_DIR OUTPUT_DIR
 
 COLLECTION_DIR is a collection laid out as .../ansible_collections/cloudops/orchestrator (the build tree). The
 site (module and role reference from the collection, plus the guides of docs/docsite/extra-docs.yml) is written to
-OUTPUT_DIR/html; the Sphinx project itself is generated under build/docsite.
+OUTPUT_DIR/html; the Sphinx project itself is generated under OUTPUT_DIR/src.
 
 Every Sphinx warning fails the build, except the two that only mean "no network": an intersphinx inventory that
 cannot be reached, and, when one could not be, the links into those external sites (for example
@@ -46,13 +46,12 @@ def tool(name):
     return candidate if os.path.exists(candidate) else (shutil.which(name) or name)
 
 
-def run(cmd, cwd, env, quiet=False):
-    """Run one step; with quiet, its stderr is shown only when it fails (Sphinx repeats warnings there)."""
+def run(cmd, cwd, env):
+    """Run one step; its output is shown only when it fails (Sphinx repeats its warnings on stderr)."""
     print('+ ' + ' '.join(os.path.basename(c) if i == 0 else c for i, c in enumerate(cmd)), flush=True)
-    proc = subprocess.run(cmd, cwd=cwd, env=env, check=False, stderr=subprocess.PIPE if quiet else None, text=True)
+    proc = subprocess.run(cmd, cwd=cwd, env=env, check=False, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if proc.returncode:
-        if quiet:
-            sys.stderr.write(proc.stderr)
+        sys.stderr.write(proc.stdout)
         sys.exit('build_docs: %s failed (rc=%d)' % (os.path.basename(cmd[0]), proc.returncode))
 
 
@@ -86,9 +85,9 @@ def main(argv):
     collections_root = os.path.dirname(os.path.dirname(os.path.dirname(collection_dir)))
     if os.path.basename(os.path.dirname(os.path.dirname(collection_dir))) != 'ansible_collections':
         sys.exit('build_docs: %s is not .../ansible_collections/cloudops/orchestrator' % collection_dir)
-    site = os.path.join(ROOT, 'build', 'docsite')
-    shutil.rmtree(site, ignore_errors=True)
-    os.makedirs(site, mode=0o700)
+    site = os.path.join(output_dir, 'src')
+    shutil.rmtree(output_dir, ignore_errors=True)
+    os.makedirs(site, mode=0o700)  # also creates output_dir
     os.chmod(site, 0o700)  # antsibull-docs insists on a directory only its owner can write
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_root, ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false',
                ANSIBLE_NOCOLOR='1')
@@ -106,9 +105,8 @@ def main(argv):
          COLLECTION], site, env)
 
     warnings_file = os.path.join(site, 'sphinx-warnings.txt')
-    shutil.rmtree(output_dir, ignore_errors=True)
     run([tool('sphinx-build'), '-M', 'html', rst, output_dir, '-c', site, '--keep-going', '-q', '-w', warnings_file],
-        site, env, quiet=True)
+        site, env)
     with open(warnings_file, encoding='utf-8') as handle:
         fatal, tolerated = classify(handle.read())
     if tolerated:
