@@ -769,6 +769,55 @@ class Context:  # pylint: disable=too-many-instance-attributes
         self.vcf_retry_seconds = 2.5
 
 
+README_BEGIN = '<!-- performance: begin (written by bench/run.py --readme) -->'
+README_END = '<!-- performance: end -->'
+
+
+def readme_section(result):
+    """The README's "Performance" section for one run: the machine, the table, the targets, how to rerun."""
+    m, v, c = result['machine'], result['versions'], result['config']
+    lines = [
+        README_BEGIN,
+        '## Performance',
+        '',
+        'The modules against the hand-written `ansible.builtin.uri` POST and `until` loop, on the local simulator.',
+        'Reproduce with `make bench` (about 20 minutes; `bench/README.md` explains every scenario and figure, and',
+        '`bench/results.json` holds every value). Times are seconds, median (min-max) of %d repetitions (7 for the floor,' % c['reps'],
+        '%d for our fan-out loops, %d for the naive uri loop); ours and the baseline alternate within each repetition.'
+        % (c['reps_fanout_loops'], c['reps_fanout_naive']),
+        '',
+        'Machine: %s, %s cores, %s GiB RAM, %s; Python %s, ansible-core %s; load average %s at the start, %s at the end'
+        % (m.get('cpu_model'), m.get('cores'), m.get('memory_gib'), m.get('os'), v['python'], v['ansible_core'],
+           '/'.join(str(x) for x in m.get('load_average_at_start') or []), '/'.join(str(x) for x in m.get('load_average_at_end') or [])),
+        '(run on %s, %s s).' % (result['generated'], result['duration_seconds']),
+        '',
+        result['table_markdown'],
+        '',
+        '### Targets',
+        '',
+        result['targets_markdown'],
+    ]
+    if result['notes']:
+        lines += ['', 'Notes from this run:', ''] + ['- %s' % n for n in result['notes']]
+    lines.append(README_END)
+    return '\n'.join(lines) + '\n'
+
+
+def update_readme(result, path=os.path.join(ROOT, 'README.md')):
+    """Replace the delimited Performance section of README.md (append it at the end the first time)."""
+    with open(path, encoding='utf-8') as handle:
+        text = handle.read()
+    section = readme_section(result)
+    if README_BEGIN in text and README_END in text:
+        head, rest = text.split(README_BEGIN, 1)
+        tail = rest.split(README_END, 1)[1].lstrip('\n')
+        text = head + section + ('\n' + tail if tail else '')
+    else:
+        text = text.rstrip('\n') + '\n\n' + section
+    with open(path, 'w', encoding='utf-8') as handle:
+        handle.write(text)
+
+
 def shield(priority, sim):
     """Raise the scheduling priority of this process (inherited by every playbook) and of the simulator, so that
     other work on the machine disturbs the figures less. Needs root (or CAP_SYS_NICE) for a negative value."""
@@ -806,6 +855,7 @@ def parse_args(argv):
                         help='run the modules from this ANSIBLE_COLLECTIONS_PATH instead of the working tree (to compare a change)')
     parser.add_argument('--priority', type=int, default=-10,
                         help='nice value for the benchmark and the simulator (default -10; 0 leaves it alone)')
+    parser.add_argument('--readme', action='store_true', help='write the table into the Performance section of README.md')
     parser.add_argument('--keep', action='store_true', help='keep the working directory (playbook output, timings)')
     parser.add_argument('-v', '--verbose', action='store_true')
     args = parser.parse_args(argv)
@@ -882,6 +932,9 @@ def main(argv):
     print('machine: %s, %s cores, %s GiB, %s; Python %s, ansible-core %s' % (
         m['cpu_model'], m['cores'], m['memory_gib'], m['os'], result['versions']['python'], result['versions']['ansible_core']))
     print('bench: %d playbooks in %.0fs; results in %s' % (ctx.runner.count, time.time() - started, args.out))
+    if args.readme:
+        update_readme(result)
+        print('bench: README.md Performance section updated')
     if args.keep:
         print('bench: work dir kept: %s' % workdir)
     else:
