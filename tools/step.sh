@@ -4,7 +4,8 @@
 #   KIND: sanity  -> "N passed, 0 failed" from ansible-test's "Running sanity test" lines
 #         pytest  -> pytest's own closing line ("=== N passed in Xs ==="); exit code 5 (no tests) is not a failure
 #         plain   -> "ok"
-# The summary line goes to stdout and is appended to build/summary.txt (printed at the end of `make test`).
+# The summary line goes to stdout and is appended to build/summary.txt, or for test runners (sanity, pytest) to
+# build/summary-tests.txt; `make test` prints both at the end, test runners last.
 set -uo pipefail
 
 name=$1; kind=$2; shift 3
@@ -41,5 +42,6 @@ esac
 echo "==> $name took ${secs}s (rc=$rc, full log: build/logs/$name.log)"
 summary="$name: $line"
 [ "$rc" -ne 0 ] && summary="$summary -- FAILED rc=$rc, see build/logs/$name.log"
-echo "$summary" | tee -a "$root/build/summary.txt"
+case $kind in sanity|pytest) file=summary-tests.txt ;; *) file=summary.txt ;; esac
+echo "$summary" | tee -a "$root/build/$file"
 exit "$rc"
