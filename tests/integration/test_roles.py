@@ -63,9 +63,9 @@ def test_vro_workflow_sets_named_fact_and_checks_outputs(simulator):
 
 
 def test_vro_workflow_fails_on_unexpected_output(simulator):
-    res, _ = apply_role(simulator, 'vro', 'vro_workflow', vro_workflow_name='AWSNEW',
-                        vro_workflow_inputs={'name': 'role-test-02'}, vro_workflow_expected_outputs={'instanceId': 'i-nope'},
-                        expect_failure=True)
+    res, _fact = apply_role(simulator, 'vro', 'vro_workflow', vro_workflow_name='AWSNEW',
+                            vro_workflow_inputs={'name': 'role-test-02'}, vro_workflow_expected_outputs={'instanceId': 'i-nope'},
+                            expect_failure=True)
     failed = res.failed_results()
     assert [r['task'] for r in failed] == ['cloudops.orchestrator.vro_workflow : Check the expected outputs']
     msg = failed[0]['result']['msg']
@@ -73,8 +73,8 @@ def test_vro_workflow_fails_on_unexpected_output(simulator):
 
 
 def test_vro_workflow_needs_exactly_one_workflow(simulator):
-    res, _ = apply_role(simulator, 'vro', 'vro_workflow', vro_workflow_name='AWSNEW', vro_workflow_id='3a0ab069',
-                        expect_failure=True)
+    res, _fact = apply_role(simulator, 'vro', 'vro_workflow', vro_workflow_name='AWSNEW', vro_workflow_id='3a0ab069',
+                            expect_failure=True)
     assert 'exactly one of vro_workflow_name and vro_workflow_id' in res.failed_results()[0]['result']['msg']
 
 
@@ -103,8 +103,8 @@ def test_vcf_task_remediation_check_mode_is_a_dry_run(fresh_simulator):
 
 
 def test_vcf_task_remediation_retries_and_fails_on_what_remains(fresh_simulator):
-    res, _ = apply_role(fresh_simulator, 'vcf', 'vcf_task_remediation', vcf_task_remediation_since=MARCH_WINDOW,
-                        vcf_task_remediation_max_attempts=2, expect_failure=True)
+    res, _fact = apply_role(fresh_simulator, 'vcf', 'vcf_task_remediation', vcf_task_remediation_since=MARCH_WINDOW,
+                            vcf_task_remediation_max_attempts=2, expect_failure=True)
     summary = role_task(res, 'vcf_task_remediation', 'Summary')['msg']
     rows = {line.split()[0]: line for line in summary[1:-1]}
     assert 'SUCCESSFUL' in rows[RETRY_SUCCEEDS] and 'SUCCESSFUL' in rows[RETRY_FAILS_ONCE]
@@ -128,8 +128,8 @@ def test_vcf_task_remediation_bounded_attempts_leave_a_task_failed(fresh_simulat
 
 def test_vcf_task_remediation_refuses_a_too_wide_window(fresh_simulator):
     before = route_count(fresh_simulator, 'PATCH /v1/tasks/<task_id>')
-    res, _ = apply_role(fresh_simulator, 'vcf', 'vcf_task_remediation', vcf_task_remediation_since=MARCH_WINDOW,
-                        vcf_task_remediation_max_tasks=2, expect_failure=True)
+    res, _fact = apply_role(fresh_simulator, 'vcf', 'vcf_task_remediation', vcf_task_remediation_since=MARCH_WINDOW,
+                            vcf_task_remediation_max_tasks=2, expect_failure=True)
     assert 'more than vcf_task_remediation_max_tasks=2; nothing was retried' in res.failed_results()[0]['result']['msg']
     assert route_count(fresh_simulator, 'PATCH /v1/tasks/<task_id>') == before
 
@@ -166,7 +166,7 @@ def test_vro_schedules_creates_updates_and_prunes(simulator):
 
 def test_vro_schedules_rejects_duplicate_names(simulator):
     tasks = [_schedule('rt dup', 'AWSNEW', '2031-01-01T02:00:00Z', {'name': 'x'})] * 2
-    res, _ = apply_role(simulator, 'vro', 'vro_schedules', vro_schedules_tasks=tasks, expect_failure=True)
+    res, _fact = apply_role(simulator, 'vro', 'vro_schedules', vro_schedules_tasks=tasks, expect_failure=True)
     assert 'unique names' in res.failed_results()[0]['result']['msg']
 
 
@@ -196,6 +196,6 @@ def test_ico_task_housekeeping_by_project_and_limit(fresh_simulator):
                               ico_task_housekeeping_project='finance', ico_task_housekeeping_statuses=['failed'],
                               ico_task_housekeeping_older_than_days=1)
     assert result['tasks'] == ['1005']
-    res, _ = apply_role(fresh_simulator, 'ico', 'ico_task_housekeeping', ico_task_housekeeping_older_than_days=1,
-                        ico_task_housekeeping_max_delete=2, expect_failure=True)
+    res, _fact = apply_role(fresh_simulator, 'ico', 'ico_task_housekeeping', ico_task_housekeeping_older_than_days=1,
+                            ico_task_housekeeping_max_delete=2, expect_failure=True)
     assert 'more than ico_task_housekeeping_max_delete=2; nothing was deleted' in res.failed_results()[0]['result']['msg']
