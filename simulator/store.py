@@ -11,6 +11,7 @@ microseconds, so the lock is never the bottleneck of a Python HTTP server, and i
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
 import os
@@ -35,7 +36,27 @@ CREATE INDEX IF NOT EXISTS docs_owner ON docs (kind, parent, owner, sort_key);
 CREATE INDEX IF NOT EXISTS docs_name ON docs (kind, name);
 CREATE INDEX IF NOT EXISTS docs_kind_state ON docs (kind, state);
 CREATE TABLE IF NOT EXISTS counters (kind TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS tallies (kind TEXT NOT NULL, parent TEXT NOT NULL, state TEXT NOT NULL, n INTEGER NOT NULL,
+                                    PRIMARY KEY (kind, parent, state)) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS docs_tally_insert AFTER INSERT ON docs BEGIN
+    INSERT INTO tallies VALUES (NEW.kind, COALESCE(NEW.parent, ''), COALESCE(NEW.state, ''), 1)
+        ON CONFLICT (kind, parent, state) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS docs_tally_delete AFTER DELETE ON docs BEGIN
+    UPDATE tallies SET n = n - 1 WHERE kind = OLD.kind AND parent = COALESCE(OLD.parent, '') AND state = COALESCE(OLD.state, '');
+END;
+CREATE TRIGGER IF NOT EXISTS docs_tally_update AFTER UPDATE OF kind, parent, state ON docs BEGIN
+    UPDATE tallies SET n = n - 1 WHERE kind = OLD.kind AND parent = COALESCE(OLD.parent, '') AND state = COALESCE(OLD.state, '');
+    INSERT INTO tallies VALUES (NEW.kind, COALESCE(NEW.parent, ''), COALESCE(NEW.state, ''), 1)
+        ON CONFLICT (kind, parent, state) DO UPDATE SET n = n + 1;
+END;
 """
+# Bumped when the schema gains something that must be rebuilt from existing documents.
+_SCHEMA_VERSION = 2
+
+_UPSERT = ("INSERT INTO docs (kind, id, parent, state, sort_key, name, owner, body) VALUES (?,?,?,?,?,?,?,?) "
+           "ON CONFLICT (kind, id) DO UPDATE SET parent=excluded.parent, state=excluded.state, sort_key=excluded.sort_key, "
+           "name=excluded.name, owner=excluded.owner, body=excluded.body")
 
 _UNSET = object()
 
@@ -56,11 +77,22 @@ class Store:
         self._depth = 0
         # Bumped by reset(): caches built on the store compare it to know they are stale.
         self.generation = 0
+        # Writes per kind, and where the last page of a query ended: the next page of a client paging
+        # through startIndex resumes from that (sort_key, id) instead of stepping over `offset` entries.
+        self._writes = collections.Counter()
+        self._cursors = collections.OrderedDict()
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=10000")
         self._db.executescript(_SCHEMA)
+        if self._db.execute("PRAGMA user_version").fetchone()[0] < _SCHEMA_VERSION:
+            # A data directory from before the tallies: count what is there once.
+            with self.transaction():
+                self._db.execute("DELETE FROM tallies")
+                self._db.execute("INSERT INTO tallies SELECT kind, COALESCE(parent, ''), COALESCE(state, ''), COUNT(*) FROM docs "
+                                 "GROUP BY kind, COALESCE(parent, ''), COALESCE(state, '')")
+            self._db.execute("PRAGMA user_version = %d" % _SCHEMA_VERSION)
 
     @property
     def lock(self):
@@ -92,8 +124,9 @@ class Store:
         """Insert or replace document ``(kind, id)`` with its indexed columns."""
         text = json.dumps(body, separators=(",", ":"))
         with self._lock:
+            self._writes[kind] += 1
             self._db.execute(
-                "INSERT OR REPLACE INTO docs (kind, id, parent, state, sort_key, name, owner, body) VALUES (?,?,?,?,?,?,?,?)",
+                _UPSERT,
                 (kind, str(id), _s(parent), _s(state), sort_key, _s(name), _s(owner), text),
             )
 
@@ -106,6 +139,7 @@ class Store:
     def delete(self, kind, id):  # pylint: disable=redefined-builtin
         """Delete ``(kind, id)``; True when something was deleted."""
         with self._lock:
+            self._writes[kind] += 1
             cur = self._db.execute("DELETE FROM docs WHERE kind=? AND id=?", (kind, str(id)))
         return cur.rowcount > 0
 
@@ -116,6 +150,7 @@ class Store:
             sql += " AND parent IS ?"
             args.append(_s(parent))
         with self._lock:
+            self._writes[kind] += 1
             return self._db.execute(sql, args).rowcount
 
     # -- queries ------------------------------------------------------------------------------------
@@ -166,14 +201,33 @@ class Store:
         """
         where, args = self._where(kind, parent, states, name, owner, sort_after, sort_before, name_contains, ids)
         order = "DESC" if descending else "ASC"
-        # Page over the covering index first, then fetch only that page's bodies: skipping 5,000 rows then
-        # costs index steps, not 5,000 document reads.
-        inner = "SELECT id AS pid, sort_key AS psk FROM docs WHERE %s ORDER BY sort_key %s, id %s LIMIT ? OFFSET ?" % (where, order, order)
-        sql = "SELECT d.body FROM (%s) AS p JOIN docs AS d ON d.kind=? AND d.id=p.pid ORDER BY p.psk %s, p.pid %s" % (inner, order, order)
-        page_args = list(args) + [-1 if limit is None else int(limit), max(0, int(offset or 0)), kind]
+        offset = max(0, int(offset or 0))
+        key = (kind, where, tuple(args), order, offset)
         with self._lock:
-            rows = self._db.execute(sql, page_args).fetchall()
-            total = self._db.execute("SELECT COUNT(*) FROM docs WHERE " + where, args).fetchone()[0]
+            cursor = self._cursors.get(key) if offset else None
+            if cursor is not None and cursor[2] == self._writes[kind]:
+                # Resume after the last row of the previous page: the cost no longer grows with the offset.
+                seek = "(sort_key, id) %s (?, ?)" % ("<" if descending else ">")
+                inner = "SELECT id AS pid, sort_key AS psk FROM docs WHERE %s AND %s ORDER BY sort_key %s, id %s LIMIT ?" % (
+                    where, seek, order, order)
+                inner_args = list(args) + [cursor[0], cursor[1], -1 if limit is None else int(limit)]
+            else:
+                # Page over the covering index first, then fetch only that page's bodies: skipping 5,000 rows
+                # costs index steps, not 5,000 document reads.
+                inner = "SELECT id AS pid, sort_key AS psk FROM docs WHERE %s ORDER BY sort_key %s, id %s LIMIT ? OFFSET ?" % (
+                    where, order, order)
+                inner_args = list(args) + [-1 if limit is None else int(limit), offset]
+            sql = "SELECT d.body, p.psk, p.pid FROM (%s) AS p JOIN docs AS d ON d.kind=? AND d.id=p.pid ORDER BY p.psk %s, p.pid %s" % (
+                inner, order, order)
+            rows = self._db.execute(sql, inner_args + [kind]).fetchall()
+            total = self._total(kind, parent, states, where, args,
+                                plain=(name, owner, sort_after, sort_before, name_contains, ids) == (None,) * 6)
+            # Rows without a sort_key sort last in DESC order and a row-value seek would skip them: no cursor then.
+            if rows and limit is not None and rows[-1][1] is not None and not (
+                    descending and self._db.execute("SELECT 1 FROM docs WHERE %s AND sort_key IS NULL LIMIT 1" % where, args).fetchone()):
+                self._cursors[(kind, where, tuple(args), order, offset + len(rows))] = (rows[-1][1], rows[-1][2], self._writes[kind])
+                while len(self._cursors) > 256:
+                    self._cursors.popitem(last=False)
         return [json.loads(r[0]) for r in rows], total
 
     def count(self, kind, parent=None, states=None, name=None, owner=None, sort_after=None, sort_before=None,
@@ -181,7 +235,24 @@ class Store:
         """Number of documents matching the same filters as ``query``."""
         where, args = self._where(kind, parent, states, name, owner, sort_after, sort_before, name_contains, ids)
         with self._lock:
+            return self._total(kind, parent, states, where, args,
+                               plain=(name, owner, sort_after, sort_before, name_contains, ids) == (None,) * 6)
+
+    def _total(self, kind, parent, states, where, args, plain):
+        """COUNT(*) of a filter; filters on kind/parent/state only read the tallies (constant cost, not O(n))."""
+        if not plain:
             return self._db.execute("SELECT COUNT(*) FROM docs WHERE " + where, args).fetchone()[0]
+        sql, targs = "SELECT COALESCE(SUM(n), 0) FROM tallies WHERE kind=?", [kind]
+        if parent is not None:
+            sql += " AND parent=?"
+            targs.append(_s(parent))
+        if states is not None:
+            states = [states] if isinstance(states, str) else list(states)
+            if not states:
+                return 0
+            sql += " AND state IN (%s)" % ",".join("?" * len(states))
+            targs.extend(states)
+        return self._db.execute(sql, targs).fetchone()[0]
 
     def ids(self, kind, states=None, parent=None):
         """All ids of ``kind`` (optionally filtered by state/parent), cheap: no bodies are decoded."""
@@ -194,8 +265,10 @@ class Store:
         rows = [(k, str(i), _s(p), _s(st), sk, _s(n), _s(o), json.dumps(b, separators=(",", ":")))
                 for (k, i, b, p, st, sk, n, o) in items]
         with self.transaction():
+            for kind in {row[0] for row in rows}:
+                self._writes[kind] += 1
             self._db.executemany(
-                "INSERT OR REPLACE INTO docs (kind, id, parent, state, sort_key, name, owner, body) VALUES (?,?,?,?,?,?,?,?)",
+                _UPSERT,
                 rows,
             )
 
@@ -222,6 +295,10 @@ class Store:
             else:
                 self._db.execute("DELETE FROM docs")
             self._db.execute("DELETE FROM counters")
+            self._writes.update(self._writes.keys())
+            self._cursors.clear()
+            if not keep_kinds:
+                self._db.execute("DELETE FROM tallies")
             self.generation += 1
 
     def close(self):
