@@ -587,15 +587,16 @@ def targets(figs):
 
     check('1 floor', 'vro_execution_info / uri wall time (first task of a play)', ratio(figs, 'floor.ours.wall', 'floor.uri.wall'), 1.15, 'x')
     floor = figs.median('floor.ours.wall')
-    base_floor = figs.median('floor.uri.wall')
     over = figs.median('wait.2.ours.overhead')
     base_over = figs.median('wait.2.uri.overhead')
     beyond = (over - floor) if over is not None and floor is not None else None
-    check('2 wait 2 s', 'our overhead beyond the floor, median', beyond, 0.3, 's')
-    check('2 wait 2 s', 'our overhead beyond the floor / uri overhead', beyond / base_over if beyond is not None and base_over else None, 0.35, 'x')
-    base_beyond = (base_over - base_floor) if base_over is not None and base_floor is not None else None
-    check('2 wait 2 s', 'our overhead beyond the floor / uri overhead beyond its floor (stricter)',
-          beyond / base_beyond if beyond is not None and base_beyond else None, 0.35, 'x')
+    check('2 wait 2 s', 'our overhead beyond the floor: median wall - 2 s - median floor', beyond, 0.3, 's')
+    check('2 wait 2 s', '... / uri overhead (median wall - 2 s)', beyond / base_over if beyond is not None and base_over else None, 0.35, 'x')
+    # The same two figures from the requests of each run: no process start-up in them, so a busy machine barely moves them.
+    span = figs.median('wait.2.ours.span_overhead')
+    base_span = figs.median('wait.2.uri.span_overhead')
+    check('2 wait 2 s', 'our overhead beyond the floor: first -> last request - 2 s', span, 0.3, 's')
+    check('2 wait 2 s', '... / uri first -> last request - 2 s', span / base_span if span is not None and base_span else None, 0.35, 'x')
     reqs = figs.values.get('long.ours.requests')
     check('3 wait 60 s', 'requests, worst repetition', max(reqs) if reqs else None, 25, 'requests')
     noticed = figs.values.get('long.ours.noticed')

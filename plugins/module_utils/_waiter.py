@@ -41,7 +41,9 @@ class Waiter:
     The first sleep is ``interval``. While the wait is young (``fast_window`` seconds) the interval grows
     slowly (``fast_factor``), so that a run of a few seconds is noticed within a fraction of a second; after that
     it grows fast up to ``interval_max``, so that a long wait costs few requests (a 60 s wait takes about 20 polls).
-    The last sleep is cut so that the waiter never sleeps past its deadline.
+    Polls are due on that schedule counted from when the previous poll was due, not from when its request
+    returned, so the time requests take does not add up. The last sleep is cut so that the waiter never sleeps past
+    its deadline.
     """
 
     def __init__(self, timeout=600.0, interval=0.25, interval_max=5.0, fast_factor=1.2, fast_window=2.5,
@@ -81,12 +83,21 @@ class Waiter:
         last_error = None
         pending = first_delay
         interval = self.interval
+        due = start
         while True:
             if pending:
-                remaining = None if deadline is None else deadline - self.clock()
+                # Each poll is due one interval after the previous one was due, so slow requests never push the
+                # schedule back (the end of a run stays noticed within interval_max).
+                due += pending
+                now = self.clock()
+                remaining = None if deadline is None else deadline - now
                 if remaining is not None and remaining <= 0:
                     break
-                self.sleep(pending if remaining is None else min(pending, remaining))
+                pause = max(0.0, due - now)
+                if pause:
+                    self.sleep(pause if remaining is None else min(pause, remaining))
+            else:
+                due = self.clock()
             try:
                 self.polls += 1
                 observation = fetch()
