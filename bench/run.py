@@ -744,8 +744,17 @@ def machine():
 
 def versions():
     from ansible.release import __version__ as ansible_version  # pylint: disable=import-outside-toplevel
-    return {'python': platform.python_version(), 'ansible_core': ansible_version, 'requests': requests.__version__,
-            'python_executable': PY}
+    found = {'python': platform.python_version(), 'ansible_core': ansible_version, 'requests': requests.__version__,
+             'python_executable': PY}
+    try:
+        found['git_commit'] = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=ROOT, capture_output=True, text=True,
+                                             check=True).stdout.strip()
+        dirty = subprocess.run(['git', 'status', '--porcelain', '--', 'plugins'], cwd=ROOT, capture_output=True, text=True,
+                               check=True).stdout.split('\n')
+        found['uncommitted_plugin_files'] = sorted(line[3:] for line in dirty if line.strip())
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    return found
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -881,6 +890,7 @@ def main(argv):
     sim = Sim.from_environment()
     shield(args.priority, sim)
     load_start = [round(x, 2) for x in os.getloadavg()]
+    tree = versions()
     ctx = Context(args, sim, Runner(sim, workdir, verbose=args.verbose, collections_path=args.collections_path))
     if args.quick:
         ctx.reps_fanout_naive = 0
@@ -908,7 +918,7 @@ def main(argv):
         'generated': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
         'duration_seconds': round(time.time() - started, 1),
         'machine': dict(machine(), load_average_at_start=load_start),
-        'versions': versions(),
+        'versions': tree,
         'config': {'reps': args.reps, 'reps_floor': ctx.reps_floor, 'reps_long': ctx.reps_long,
                    'reps_fanout_loops': ctx.reps_fanout_loops, 'reps_fanout_naive': ctx.reps_fanout_naive,
                    'quick': args.quick, 'scenarios': args.only, 'wait_seconds': list(ctx.wait_seconds),
