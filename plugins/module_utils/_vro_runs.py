@@ -477,13 +477,13 @@ def cancel_executions(module):
                 try:
                     api.cancel(wid, run_id, major)
                 except ApiError as error:
-                    # It may have ended between the read and the cancel: then there is nothing to do.
+                    # It ended between the read and the cancel, or a resent cancel found our first one done.
                     if error.status not in (400, 404, 409):
                         raise
                     entry['state'] = api.state(wid, run_id)
                     if entry['state'] not in TERMINAL_STATES:
                         raise
-                    entry['canceled'] = False
+                    entry['canceled'] = entry['state'] == 'canceled'
         entries.append(entry)
 
     to_watch = [e for e in entries if e['canceled']]

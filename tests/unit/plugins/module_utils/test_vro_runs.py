@@ -32,8 +32,9 @@ DECLARED = [{'name': 'text', 'type': 'string'}, {'name': 'count', 'type': 'numbe
 class FakeVro(BaseAdapter):
     """A tiny vRO: one workflow; each run plays ``script`` (the states its /state answers, in order)."""
 
-    def __init__(self, version='8.18.1', script=('running', 'completed'), outcome=None):
+    def __init__(self, version='8.18.1', script=('running', 'completed'), outcome=None, cancel_answer=None):
         super().__init__()
+        self.cancel_answer = cancel_answer
         self.version = version
         self.script = list(script)
         self.outcome = outcome or {}
@@ -107,6 +108,10 @@ class FakeVro(BaseAdapter):
             return 200, {'value': run['state']}, None
         if (tail == '/state' and method == 'DELETE' and not self.version.startswith('7')) or (
                 tail is None and method == 'DELETE' and self.version.startswith('7')):
+            if self.cancel_answer:
+                # a cancel whose first answer was lost (now 'canceled'), or a run that ended meanwhile
+                run['state'], run['script'] = self.cancel_answer, []
+                return 400, {'message': 'Workflow execution is already %s' % self.cancel_answer}, None
             run['state'], run['script'] = 'canceled', []
             return 204, None, None
         if tail == '/logs':
@@ -275,3 +280,12 @@ def test_execution_info_waits_or_fails_on_another_terminal_state():
     assert listed['count'] == 1 and listed['executions'][0]['execution_id'] == 'run-1'
     lists = [q for m, p, q in server.calls if m == 'GET' and p.rstrip('/').endswith('/executions')]
     assert lists[-1]['conditions'] == ['state=completed'] and lists[-1]['sortOrders'] == ['-startDate']
+
+
+@pytest.mark.parametrize('now, changed', [('canceled', True), ('completed', False)])
+def test_a_refused_cancel_reads_the_state_again(now, changed):
+    server = FakeVro(script=(), cancel_answer=now)
+    run_workflow(FakeModule(server, inputs={'text': 'a'}, wait=False))
+    result = cancel_executions(FakeModule(server, workflow_id=WID, workflow_name=None, execution_id='run-1'))
+    assert result['changed'] is changed and result['state'] == now
+    assert result['executions'][0]['canceled'] is changed and result['executions'][0]['state_before'] == 'running'
