@@ -13,6 +13,7 @@ import calendar
 import datetime
 import hmac
 import re
+import time
 import uuid
 
 from flask import Blueprint, Response, g, jsonify, request
@@ -65,8 +66,8 @@ def _host():
 
 def _iso(ts):
     millis = int(round(ts * 1000))
-    dt = datetime.datetime.fromtimestamp(millis // 1000, tz=datetime.timezone.utc)
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + "%03d+00:00" % (millis % 1000)
+    t = time.gmtime(millis // 1000)
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%03d+00:00" % (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, millis % 1000)
 
 
 def _int_arg(name, default, minimum=0):
@@ -361,13 +362,12 @@ class VroApi:
         """Apply due events of every active run (optionally of one workflow)."""
         now = self.ctx.now()
         ids = self.store.ids(RUN_KIND, states=ACTIVE_STATES, parent=parent)
+        generation = self.store.generation
         for eid in ids:
-            run = self.store.get(RUN_KIND, eid)
-            if run is not None and self._due(run, now):
-                with self.store.transaction():
-                    run = self.store.get(RUN_KIND, eid)
-                    if run is not None and self._apply_due(run, self.ctx.now()):
-                        self._save(run)
+            known = self._states.get(eid)
+            if known is not None and known[3] == generation and known[2] is not None and now < known[2]:
+                continue  # its next scripted event is not due yet
+            self.load_run(eid)
 
     def run_for(self, wid, eid, user):
         self.workflow(wid, user)
