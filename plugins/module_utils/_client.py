@@ -232,7 +232,12 @@ class Client:
         if path.startswith(('https://', 'http://')):
             return path
         base = self.root if at_root else self.api_base
-        return base + (path if path.startswith('/') else '/' + path)
+        relative = path if path.startswith('/') else '/' + path
+        # URL normalisation would turn /tasks/../tokens into /tokens: an id must never reach another resource.
+        if any(segment in ('.', '..') for segment in relative.split('?', 1)[0].split('/')):
+            raise ApiError("refusing to send a request to '%s': an id cannot be '.' or '..' nor contain '/'" % relative,
+                           kind='validation')
+        return base + relative
 
     def close(self):
         self.session.close()

@@ -622,9 +622,15 @@ def _task_ids(params):
     return ids
 
 
+def _check_max_results(params):
+    if params.get('max_results') is not None and params['max_results'] < 1:
+        raise ValueError('max_results must be at least 1, got %s' % params['max_results'])
+
+
 def run_task_retry(module):
     """``vcf_task_retry``: everything after argument parsing; returns the result or raises OperationError."""
     params = module.params
+    _check_max_results(params)
     service = TaskService(module.client())
     run = RetryRun(service, wait=params['wait'], max_attempts=params['max_attempts'], check_mode=module.check_mode,
                    waiter_factory=module.waiter, wait_timeout=params['wait_timeout'], warn=module.warn)
@@ -667,6 +673,7 @@ def run_task_retry(module):
 def run_task_info(module):
     """``vcf_task_info``: one task, several, or a server-filtered list; optionally wait for statuses."""
     params = module.params
+    _check_max_results(params)
     service = TaskService(module.client())
     ids = _task_ids(params)
     wait_for = [TaskStatus.normalise(s) for s in params.get('wait_for') or []]

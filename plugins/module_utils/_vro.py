@@ -304,7 +304,12 @@ class VroApi(object):
         ``category`` matches the category name, or the end of a category path such as ``Library/Demo``.
         """
         found = []
-        for link in self.client.paginate('/workflows', 'vro', params={'conditions': 'name=%s' % name},
+        condition = 'name=%s' % name
+        if '&' in name:
+            # vRO splits conditions at '&' even when it is URL-encoded: ask for a fragment, compare exactly below.
+            fragment = max(name.split('&'), key=lambda part: len(part.strip())).strip()
+            condition = 'name~%s' % fragment if fragment else None
+        for link in self.client.paginate('/workflows', 'vro', params={'conditions': condition} if condition else None,
                                          page_size=page_size):
             workflow = Workflow.from_link(link)
             if workflow.name != name:

@@ -31,6 +31,9 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter impo
 
 # Most recent runs read when looking for one to reuse (per state queried).
 REUSE_CANDIDATES = 50
+# The most runs one task may start: a bigger list is almost always a templating mistake, and one task holding
+# thousands of runs in one result is unreadable.
+MAX_RUNS = 1000
 ERROR_LINES_IN_MESSAGE = 5
 # From this many unsettled runs on, one list request per poll replaces one state request per run.
 LIST_POLL_MIN = 3
@@ -272,6 +275,11 @@ def run_workflow(module):
     """vro_workflow_run: resolve, validate and encode, reuse or start (never twice), wait, report."""
     p = module.params
     batch = p['runs'] is not None
+    if batch and not p['runs']:
+        raise ValueError('runs is an empty list: give at least one mapping of inputs (or use inputs for one run)')
+    if batch and len(p['runs']) > MAX_RUNS:
+        raise ValueError('runs has %d entries; one task starts at most %d runs: split the list over several tasks' % (
+            len(p['runs']), MAX_RUNS))
     if p['concurrency'] is not None and p['concurrency'] < 1:
         raise ValueError('concurrency must be at least 1, got %s' % p['concurrency'])
     if p['reuse_max_age'] is not None and p['reuse_max_age'] < 0:

@@ -87,6 +87,7 @@ options:
       - Start several runs of the workflow, one per mapping of inputs (each as in O(inputs)).
       - Runs are started at most O(concurrency) at a time and waited for together in one poll loop.
       - The results are in RV(executions), in the same order. The task fails if any run fails, naming which.
+      - At most 1000 entries; an empty list is an error.
       - Mutually exclusive with O(inputs).
     type: list
     elements: dict

@@ -1,0 +1,128 @@
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""More than a hundred bad invocations across every module, run through ansible-playbook in one run.
+
+The cases live in bad_input_cases.yml. Each must end ``failed`` with a one-line ``msg`` naming the problem (every word
+of its ``expect``), never a Python traceback, and none may change anything on the server.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from _harness import run_playbook
+
+CASES_FILE = Path(__file__).resolve().parent / 'bad_input_cases.yml'
+TRACEBACK_MARKERS = ('Traceback (most recent call last)', 'MODULE FAILURE', 'module_stderr', 'module_stdout')
+CHANGING = ('POST', 'PUT', 'PATCH', 'DELETE')
+LOGIN_PATHS = ('/v1/tokens', '/csp/gateway/am/api/login', '/iaas/api/login')
+
+
+def load_cases():
+    with CASES_FILE.open(encoding='utf-8') as handle:
+        return yaml.safe_load(handle)
+
+
+def expand(value, sim):
+    """Generated values: ``{__big__: N}`` (a string of N characters), ``{__runs__: N}`` (N input mappings)."""
+    if isinstance(value, dict):
+        if set(value) == {'__big__'}:
+            return 'x' * int(value['__big__'])
+        if set(value) == {'__runs__'}:
+            return [{'str': 'run %d' % i} for i in range(int(value['__runs__']))]
+        return {k: expand(v, sim) for k, v in value.items()}
+    if isinstance(value, list):
+        return [expand(v, sim) for v in value]
+    if value == '__reader_password__':
+        return sim.users['vro']['vcoreader']['password']
+    return value
+
+
+def build_playbook(cases, sim, path):
+    tasks = []
+    for case in cases:
+        tasks.append({
+            'name': 'case %s' % case['id'],
+            'cloudops.orchestrator.%s' % case['module']: expand(case.get('args') or {}, sim),
+            'ignore_errors': True,
+        })
+    play = [{'name': 'Bad input', 'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}]
+    # JSON is YAML, and it keeps every string exactly as written (no YAML re-interpretation of the values).
+    path.write_text(json.dumps(play), encoding='utf-8')
+    return path
+
+
+def test_case_table_is_big_and_covers_every_module():
+    cases = load_cases()
+    assert len(cases) >= 100
+    assert len({c['id'] for c in cases}) == len(cases), 'duplicate case ids'
+    modules = {c['module'] for c in cases}
+    assert modules >= {'vro_workflow_run', 'vro_execution_info', 'vro_execution_cancel', 'vro_workflow_info',
+                       'vro_interaction', 'vro_task', 'vro_task_info', 'vcf_task_retry', 'vcf_task_info', 'orch_task',
+                       'orch_task_info'}
+
+
+def test_every_bad_input_fails_cleanly(fresh_simulator, tmp_path):
+    sim = fresh_simulator
+    cases = load_cases()
+    playbook = build_playbook(cases, sim, tmp_path / 'bad_input.yml')
+    res = run_playbook(playbook, env=sim.all_env(), timeout=1800)
+    problems = []
+    for case in cases:
+        name = 'case %s' % case['id']
+        try:
+            record = res.record(name)
+        except KeyError:
+            problems.append('%s: did not run' % case['id'])
+            continue
+        result = record['result']
+        msg = str(result.get('msg', ''))
+        if record['status'] != 'ignored':
+            problems.append('%s: did not fail (%s): %s' % (case['id'], record['status'], msg[:300]))
+            continue
+        text = json.dumps(result)
+        if any(marker in text for marker in TRACEBACK_MARKERS):
+            problems.append('%s: traceback or module crash: %s' % (case['id'], text[:1500]))
+            continue
+        if not msg or '\n' in msg.strip():
+            problems.append('%s: msg is not one line: %r' % (case['id'], msg[:500]))
+        missing = [w for w in case.get('expect') or [] if str(w).lower() not in msg.lower()]
+        if missing:
+            problems.append('%s: msg does not name %s: %s' % (case['id'], missing, msg[:500]))
+    assert not problems, '%d of %d cases are wrong:\n%s' % (len(problems), len(cases), '\n'.join(problems))
+
+
+    # Nothing was changed on the server: every state-changing request that was sent was refused (4xx).
+    log = sim.admin('GET', 'requests?limit=5000')['requests']
+    accepted = ['%s %s -> %s' % (r['method'], r['path'], r['status']) for r in log
+                if r['method'] in CHANGING and not r['path'].startswith(LOGIN_PATHS) and not 400 <= r['status'] < 500]
+    assert accepted == [], accepted
+    assert sim.admin('GET', 'vro/runs')['count'] == 0
+
+    # The names holding & and = reached the server URL-encoded, never as a bare '&' that would split the query.
+    queries = [r['path'] for r in sim.admin('GET', 'requests?limit=5000')['requests'] if r['path'].startswith('/vco/api/workflows?')]
+    assert any('typed%3Dinputs' in q for q in queries), queries
+    assert not any('&typed' in q or '& typed' in q or ' ' in q for q in queries), queries
+
+
+def test_workflow_names_with_ampersand_and_equals_are_found(simulator_factory, tmp_path):
+    """A real workflow named with '&' and '=' is found by name, run, and no other workflow is touched."""
+    catalog = tmp_path / 'catalog.yml'
+    catalog.write_text(yaml.safe_dump({'workflows': [
+        {'name': 'Backup & restore db=primary', 'category': 'Ops', 'inputs': [{'name': 'db', 'type': 'string'}],
+         'outputs': [{'name': 'db', 'type': 'string'}], 'behaviour': {'duration': 0.2, 'outputs': {'db': '$db'}}},
+        {'name': 'Backup', 'category': 'Ops', 'behaviour': {'duration': 0.2}},
+    ]}), encoding='utf-8')
+    sim = simulator_factory('--catalog', str(catalog))
+    playbook = tmp_path / 'amp.yml'
+    playbook.write_text(json.dumps([{'name': 'amp', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
+        {'name': 'run it', 'cloudops.orchestrator.vro_workflow_run': {
+            'workflow_name': 'Backup & restore db=primary', 'inputs': {'db': 'a&b=c'}}}]}]), encoding='utf-8')
+    res = run_playbook(playbook, env=sim.env('vro'))
+    result = res.result('run it')
+    assert result['state'] == 'completed' and result['workflow_name'] == 'Backup & restore db=primary'
+    assert result['outputs'] == {'db': 'a&b=c'}
+    runs = sim.admin('GET', 'vro/runs')['runs']
+    assert [r['id'] for r in runs] == [result['execution_id']]
