@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 
-
 class ModuleDocFragment:
     """Connection options of the three products, documented once."""
 

@@ -80,7 +80,7 @@ class ReplayServer:
                     self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
                     self.close_connection = True
                     return
-                _, status, payload, headers, content_type = step
+                status, payload, headers, content_type = step[1:]
                 data = payload.encode('utf-8') if isinstance(payload, str) else (payload or b'')
                 self.send_response(status)
                 if data:
@@ -96,7 +96,7 @@ class ReplayServer:
         self.httpd = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
         self.httpd.daemon_threads = True
         self.url = 'http://127.0.0.1:%d' % self.httpd.server_address[1]
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={'poll_interval': 0.05}, daemon=True)
 
     def __enter__(self):
         self._thread.start()

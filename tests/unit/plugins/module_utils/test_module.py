@@ -109,7 +109,7 @@ def test_wait_options_are_merged_and_checked(capsys):
 ])
 def test_vro_auth_choice(args, kind):
     module = build(dict(args, url='https://vro'))
-    assert type(module.build_auth()) is kind
+    assert module.build_auth().__class__ is kind
 
 
 def test_vcf_and_ico_auth_choice():
@@ -129,7 +129,10 @@ def test_api_error_becomes_a_structured_failure_without_secrets(capsys):
     module = build({'url': 'https://vro', 'username': 'u', 'password': 'Hunter2-secret'})
     error = ApiError('authentication failed', kind='auth', status=401, method='GET',
                      url='https://u:Hunter2-secret@vro/vco/api/about', server_message='bad Hunter2-secret')
-    result = exit_result(capsys, lambda: module.run(lambda m: (_ for _ in ()).throw(error)))
+
+    def operation(m):
+        raise error
+    result = exit_result(capsys, lambda: module.run(operation))
     assert result['failed'] is True
     assert result['error']['status'] == 401 and result['error']['kind'] == 'auth'
     assert 'Hunter2-secret' not in json.dumps(result)
@@ -147,6 +150,9 @@ def test_operation_error_carries_its_result(capsys):
 
 def test_value_error_is_a_one_line_failure(capsys):
     module = build({'url': 'https://vro', 'username': 'u', 'password': 'pw-unit-1'})
-    result = exit_result(capsys, lambda: module.run(lambda m: (_ for _ in ()).throw(ValueError("no input 'Name'"))))
+
+    def operation(m):
+        raise ValueError("no input 'Name'")
+    result = exit_result(capsys, lambda: module.run(operation))
     assert result['msg'] == "no input 'Name'"
     assert 'exception' not in result or 'Traceback' not in result.get('exception', '')
