@@ -38,6 +38,10 @@ directory or the repo root. Every task result is recorded by ``callback_plugins/
 ``result(task_name)`` (the result dict of the last run of that task) and ``failed_results()``. An unexpected
 exit code raises ``PlaybookError`` (an AssertionError) carrying the playbook output. VRO_/VCF_/ICO_ variables of
 the calling environment are not passed on, so tests only see what they set.
+
+``CLOUDOPS_PLAYBOOK_VERBOSITY`` (conftest.py sets 3) raises the verbosity of every run, and every run's output and
+recorded results are copied into ``CLOUDOPS_TRANSCRIPT_DIR`` (conftest.py: ``<pytest basetemp>/transcripts``), which
+test_secrets.py scans at the end of the session together with ansible-runner artifacts.
 """
 
 from __future__ import annotations
@@ -362,6 +366,19 @@ def _clean_environ():
     return env
 
 
+def _keep_transcript(playbook, result, record):
+    """Copy what one run printed and recorded into CLOUDOPS_TRANSCRIPT_DIR, when set (scanned by test_secrets.py)."""
+    target = os.environ.get('CLOUDOPS_TRANSCRIPT_DIR')
+    if not target:
+        return
+    os.makedirs(target, exist_ok=True)
+    stem = os.path.join(target, '%s-%d-%d' % (playbook.stem, os.getpid(), time.monotonic_ns()))
+    with open(stem + '.out', 'w', encoding='utf-8') as handle:
+        handle.write('$ %s\n--- stdout\n%s\n--- stderr\n%s\n' % (' '.join(result.command), result.stdout, result.stderr))
+    if record.exists():
+        shutil.copyfile(str(record), stem + '.jsonl')
+
+
 def run_playbook(path, extra_vars=None, check=False, env=None, verbosity=0, expect_failure=False, timeout=None, tags=None):
     """Run a playbook with ansible-playbook from the venv; return a PlaybookResult (see the module docstring)."""
     playbook = _resolve_playbook(path)
@@ -380,6 +397,8 @@ def run_playbook(path, extra_vars=None, check=False, env=None, verbosity=0, expe
             cmd.append('--check')
         if tags:
             cmd += ['--tags', ','.join(tags) if isinstance(tags, (list, tuple)) else str(tags)]
+        # CLOUDOPS_PLAYBOOK_VERBOSITY raises every run's verbosity (conftest sets 3, for the secrets scan).
+        verbosity = max(verbosity or 0, int(os.environ.get('CLOUDOPS_PLAYBOOK_VERBOSITY') or 0))
         if verbosity:
             cmd.append('-' + 'v' * verbosity)
         run_env = _clean_environ()
@@ -410,6 +429,7 @@ def run_playbook(path, extra_vars=None, check=False, env=None, verbosity=0, expe
             with record.open(encoding='utf-8') as handle:
                 records = [json.loads(line) for line in handle if line.strip()]
         result = PlaybookResult(proc.returncode, proc.stdout, proc.stderr, records, cmd)
+        _keep_transcript(playbook, result, record)
     if expect_failure and result.rc == 0:
         raise PlaybookError('playbook %s succeeded but a failure was expected; output:\n%s' % (playbook, result.stdout))
     if not expect_failure and result.rc != 0:

@@ -14,6 +14,20 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _harness import Simulator, ensure_playbook_collection  # noqa: E402
 
 
+@pytest.fixture(scope='session', autouse=True)
+def playbook_transcripts(tmp_path_factory):
+    """The whole suite runs at -vvv with transcripts kept, so that test_secrets.py can scan everything it printed."""
+    os.environ.setdefault('CLOUDOPS_PLAYBOOK_VERBOSITY', '3')
+    if not os.environ.get('CLOUDOPS_TRANSCRIPT_DIR'):
+        os.environ['CLOUDOPS_TRANSCRIPT_DIR'] = str(tmp_path_factory.getbasetemp() / 'transcripts')
+    return os.environ['CLOUDOPS_TRANSCRIPT_DIR']
+
+
+def pytest_collection_modifyitems(items):
+    """test_secrets.py scans the output of every other test, so it runs last."""
+    items.sort(key=lambda item: item.nodeid.split('::')[0].endswith('test_secrets.py'))
+
+
 @pytest.fixture(scope='session')
 def simulator():
     """One TLS simulator for the whole session (python -m simulator --port 0 --data-dir <tmp>)."""

@@ -1,0 +1,126 @@
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""No secret ever leaves the modules: the whole integration suite runs at -vvv with its results recorded as JSON
+(conftest.py sets CLOUDOPS_PLAYBOOK_VERBOSITY=3 and keeps every run's transcript), and the last test of the session
+scans every transcript and every ansible-runner artifact (the AWX test's job output and events) for every password,
+token, refresh token and SecureString value used. The target is zero hits.
+
+Also: error messages strip credentials from URLs, ``validate_certs: false`` warns, and by default a server with a
+self-signed certificate fails with a message pointing at ``ca_path``, which then makes it work.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import yaml
+
+from _harness import REPO_ROOT, run_playbook
+
+PLAYBOOK = 'playbooks/secrets/secrets.yml'
+SECURE_VALUE = 'SecStr-9f3K-never-printed'
+WRONG_PASSWORD = 'Wrong-Pa55-never-printed'
+URL_PASSWORD = 'UrlPa55-never-printed'
+# A JWT (every access token, and the vRA refresh tokens) and a VCF refresh token id next to its name.
+JWT = re.compile(r'eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}')
+REFRESH_ID = re.compile(r'(?i)refresh[_ -]?(?:token|id)["\':= ]{1,6}[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-')
+# SecureString values shorter than this are ordinary words ('one', 'hidden') that other output contains anyway.
+MIN_SECRET_LEN = 8
+TEXT_SUFFIXES = ('.out', '.jsonl', '.json', '.txt', 'stdout', 'stderr', 'command', '.yml', '.log')
+
+
+def secure_values_in_playbooks():
+    """The literal SecureString (``secret``) values the suite's playbooks send to the Echo workflow."""
+    found = set()
+    for root in (REPO_ROOT / 'tests' / 'integration' / 'playbooks', REPO_ROOT / 'playbooks'):
+        for path in root.rglob('*.yml'):
+            for match in re.finditer(r'\bsecret:\s*["\']?([^"\'{},\n]+)', path.read_text(encoding='utf-8')):
+                value = match.group(1).strip()
+                if len(value) >= MIN_SECRET_LEN and '{{' not in value:
+                    found.add(value)
+    return found
+
+
+def every_secret(sim):
+    secrets = {SECURE_VALUE, WRONG_PASSWORD, URL_PASSWORD}
+    for users in sim.users.values():
+        for entry in users.values():
+            if entry.get('password'):
+                secrets.add(str(entry['password']))
+    return secrets | secure_values_in_playbooks()
+
+
+def files_to_scan(transcripts, basetemp):
+    """Every transcript, plus every file under an ansible-runner ``artifacts`` directory of this session."""
+    files = sorted(Path(transcripts).glob('*')) if transcripts and Path(transcripts).is_dir() else []
+    for artifacts in Path(basetemp).rglob('artifacts'):
+        if artifacts.is_dir():
+            files += [p for p in artifacts.rglob('*') if p.is_file()]
+    return files
+
+
+def scan(files, secrets):
+    hits = []
+    for path in files:
+        try:
+            text = path.read_text(encoding='utf-8', errors='replace')
+        except OSError:
+            continue
+        for secret in secrets:
+            if secret in text:
+                hits.append('%s: %s...' % (path, secret[:3]))
+        for pattern in (JWT, REFRESH_ID):
+            match = pattern.search(text)
+            if match:
+                hits.append('%s: %s %s...' % (path, pattern.pattern[:12], match.group(0)[:12]))
+    return hits
+
+
+def test_secrets_playbook_at_vvv(fresh_simulator):
+    sim = fresh_simulator
+    env = sim.all_env()
+    host = sim.url.split('://', 1)[1]
+    res = run_playbook(PLAYBOOK, env=env, verbosity=3, extra_vars={
+        'secure_value': SECURE_VALUE, 'wrong_password': WRONG_PASSWORD, 'sim_url': sim.url, 'ca_path': sim.ca_path,
+        'url_with_credentials': 'https://svc-user:%s@%s' % (URL_PASSWORD, host)})
+    everything = res.stdout + res.stderr + repr(res.results)
+    for secret in every_secret(sim):
+        assert secret not in everything, 'a secret (%s...) is in the -vvv output' % secret[:3]
+    assert not JWT.search(everything)
+
+    echo = res.result('A SecureString input')
+    assert echo['state'] == 'completed' and echo['inputs']['secret'] == '********'
+
+    # Wrong passwords: a clean 401 that does not repeat the password.
+    for task in ('Wrong vRO password', 'Wrong VCF password'):
+        assert res.record(task)['status'] == 'ignored'
+        assert '401' in res.result(task)['msg']
+
+    # Credentials in the URL are stripped from the message (the request itself works: requests sends them as Basic).
+    url_result = res.result('Credentials in the URL')
+    assert 'svc-user' not in repr(url_result) and URL_PASSWORD not in repr(url_result)
+
+    # validate_certs false warns; a self-signed server without ca_path fails pointing at ca_path; ca_path fixes it.
+    warnings = ' '.join(res.result('Certificate checks off').get('warnings', []))
+    assert 'validate_certs' in warnings and 'insecure' in warnings
+    tls = res.result('Self-signed server without ca_path')
+    assert res.record('Self-signed server without ca_path')['status'] == 'ignored'
+    assert 'ca_path' in tls['msg'] and 'TLS' in tls['msg'], tls['msg']
+    assert res.result('Self-signed server with ca_path')['workflows'], 'ca_path did not make it work'
+
+
+def test_zero_secret_hits_in_the_whole_suite(simulator, tmp_path_factory):
+    """Runs last (conftest.py): every transcript of the session and every ansible-runner artifact, zero hits."""
+    transcripts = os.environ.get('CLOUDOPS_TRANSCRIPT_DIR')
+    files = files_to_scan(transcripts, tmp_path_factory.getbasetemp())
+    assert files, 'no transcripts were kept: is CLOUDOPS_TRANSCRIPT_DIR set by conftest.py?'
+    verbose = [p for p in files if p.suffix == '.out' and ' -vvv' in p.read_text(encoding='utf-8', errors='replace')[:4000]]
+    assert verbose, 'no playbook ran at -vvv'
+    secrets = every_secret(simulator)
+    hits = scan(files, secrets)
+    summary = {'files': len(files), 'verbose_runs': len(verbose), 'secrets': len(secrets), 'hits': len(hits)}
+    out = Path(transcripts) / 'secrets-scan.yml'
+    out.write_text(yaml.safe_dump(summary), encoding='utf-8')
+    print('secrets scan: %s' % summary)
+    assert hits == [], '%d secret hits:\n%s' % (len(hits), '\n'.join(hits[:50]))
