@@ -1,7 +1,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """No secret ever leaves the modules: the whole integration suite runs at -vvv with its results recorded as JSON
 (conftest.py sets CLOUDOPS_PLAYBOOK_VERBOSITY=3 and keeps every run's transcript), and the last test of the session
-scans every transcript and every ansible-runner artifact (the AWX test's job output and events) for every password,
+scans every transcript and every ansible-runner artifact (the AWX test's job output and events; not runner's
+``command`` record of the job's input environment, see ``is_runner_input``) for every password,
 token, refresh token and SecureString value used. The target is zero hits.
 
 Also: error messages strip credentials from URLs, ``validate_certs: false`` warns, and by default a server with a
@@ -56,8 +57,21 @@ def files_to_scan(transcripts, basetemp):
     files = sorted(Path(transcripts).glob('*')) if transcripts and Path(transcripts).is_dir() else []
     for artifacts in Path(basetemp).rglob('artifacts'):
         if artifacts.is_dir():
-            files += [p for p in artifacts.rglob('*') if p.is_file()]
+            files += [p for p in artifacts.rglob('*') if p.is_file() and not is_runner_input(p)]
     return files
+
+
+def is_runner_input(path):
+    """ansible-runner's ``artifacts/<ident>/command``: its record of the job's input (command line and environment).
+
+    The credential types inject connection settings as environment variables, as AWX does, so this file holds them
+    by design, like ``env/envvars``; it is not output (never shown by AWX, removed with the private data dir) and
+    runner makes it owner-only. It is left out of the scan, and its mode is checked instead.
+    """
+    if path.name != 'command' or path.parent.parent.name != 'artifacts':
+        return False
+    assert path.stat().st_mode & 0o077 == 0, '%s is readable by others' % path
+    return True
 
 
 def scan(files, secrets):
