@@ -25,6 +25,9 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 AT_ENV    = ANSIBLE_TEST_CONTENT_ROOT=$(ROOT)/$(COLL)
 PYVER     = $$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 PYTEST_ARGS ?=
+# Both suites wait on simulated runs more than they compute: two workers (one simulator each) halve the wall time.
+# `make integration PYTEST_XDIST=` runs them serially.
+PYTEST_XDIST ?= -n 2 --dist worksteal
 COMPAT_VENV ?= .venv-2.19
 COMPAT_CORE ?= ansible-core==2.19.14
 
@@ -101,8 +104,8 @@ units: tree seed-ansible-test
 
 # Two pytest runs: both suites have test_vcf.py/test_ico.py and a conftest.py, which one rootdir cannot hold.
 integration: $(STAMP) playtree
-	@if [ -d tests/simulator ]; then $(STEP) simulator-tests pytest -- $(PY) -m pytest tests/simulator $(PYTEST_ARGS); fi
-	@$(STEP) integration pytest -- $(PY) -m pytest tests/integration $(PYTEST_ARGS)
+	@if [ -d tests/simulator ]; then $(STEP) simulator-tests pytest -- $(PY) -m pytest tests/simulator $(PYTEST_XDIST) $(PYTEST_ARGS); fi
+	@$(STEP) integration pytest -- $(PY) -m pytest tests/integration $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 lint: $(STAMP) playtree
 	@targets=""; for d in roles playbooks; do \
