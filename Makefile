@@ -28,6 +28,8 @@ PYTEST_ARGS ?=
 # Both suites wait on simulated runs more than they compute: two workers (one simulator each) halve the wall time.
 # `make integration PYTEST_XDIST=` runs them serially.
 PYTEST_XDIST ?= -n 2 --dist worksteal
+BENCH_ARGS ?=
+SOAK_ARGS ?=
 COMPAT_VENV ?= .venv-2.19
 COMPAT_CORE ?= ansible-core==2.19.14
 
@@ -47,7 +49,7 @@ help:
 	@echo "  build            ansible-galaxy collection build + install + ansible-doc of every module"
 	@echo "  docs             HTML docs site into docs/build (offline)"
 	@echo "  compat           unit tests on ansible-core 2.19 / Python 3.11 in $(COMPAT_VENV)"
-	@echo "  bench, soak      bench/run.py, tests/soak/run.py against a simulator"
+	@echo "  bench, soak      bench/run.py, tests/soak/run.py against a simulator (BENCH_ARGS=--quick, SOAK_ARGS=...)"
 	@echo "  simulator        run the simulator in the foreground (Ctrl-C stops it)"
 	@echo "  clean            remove build output (keeps .venv)"
 
@@ -157,11 +159,11 @@ demo: $(STAMP) playtree
 	fi
 
 bench: $(STAMP) playtree
-	@if [ -f bench/run.py ]; then $(PY) tools/with_simulator.py -- $(PY) bench/run.py; \
+	@if [ -f bench/run.py ]; then $(PY) tools/with_simulator.py -- $(PY) bench/run.py $(BENCH_ARGS); \
 	else echo "make bench: bench/run.py is not there yet -- the benchmark is not ready."; fi
 
 soak: $(STAMP) playtree
-	@if [ -f tests/soak/run.py ]; then $(PY) tools/with_simulator.py -- $(PY) tests/soak/run.py; \
+	@if [ -f tests/soak/run.py ]; then $(PY) tools/with_simulator.py -- $(PY) tests/soak/run.py $(SOAK_ARGS); \
 	else echo "make soak: tests/soak/run.py is not there yet -- the soak test is not ready."; fi
 
 simulator: $(STAMP)
