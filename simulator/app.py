@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
 import time
 
 from flask import Flask, Response, g, request
@@ -20,6 +21,7 @@ LOG = logging.getLogger("simulator")
 API_MODULES = (("vro", "vro"), ("vra", "vro"), ("vcf", "vcf"), ("ico", "ico"))
 
 _SEED_KIND = "sim_meta"
+_SLASHES = re.compile(r"/{2,}")
 
 
 def load_api_modules():
@@ -81,6 +83,7 @@ def create_app(ctx):
         ctx.users.setdefault(product, {}).update(getattr(module, "USERS", {}) or {})
 
     _install_hooks(app, ctx)
+    _collapse_slashes(app)
 
     from simulator import admin  # pylint: disable=import-outside-toplevel
     admin.register(app, ctx)
@@ -90,6 +93,20 @@ def create_app(ctx):
     if not is_seeded(ctx):
         seed_all(ctx)
     return app
+
+
+def _collapse_slashes(app):
+    """Route ``/vco/api//workflows`` as ``/vco/api/workflows``: servlet containers collapse repeated slashes,
+    while werkzeug answers a 308 redirect that breaks POST clients joining a base ending in ``/`` with ``/path``."""
+    inner = app.wsgi_app
+
+    def wsgi_app(environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if "//" in path:
+            environ["PATH_INFO"] = _SLASHES.sub("/", path)
+        return inner(environ, start_response)
+
+    app.wsgi_app = wsgi_app
 
 
 def _install_hooks(app, ctx):

@@ -9,6 +9,7 @@ open, so a client polling over one session pays for TLS once. When the applicati
 from __future__ import annotations
 
 import email.utils
+import http
 import http.client
 import io
 import logging
@@ -25,6 +26,7 @@ IDLE_TIMEOUT = 120
 
 
 _DATE = [0, ""]
+_REASONS = {status.value: status.phrase for status in http.HTTPStatus}
 
 
 def _http_date():
@@ -128,7 +130,8 @@ class KeepAliveHandler(WSGIRequestHandler):
 
         status = captured["status"]
         code = int(status.split(None, 1)[0])
-        lines = ["HTTP/1.1 %s" % status]
+        # Real servers send the registered reason phrase ("202 Accepted"); werkzeug upper-cases it.
+        lines = ["HTTP/1.1 %d %s" % (code, _REASONS.get(code) or status.partition(" ")[2])]
         has_length = False
         for key, value in captured["headers"]:
             lowered = key.lower()
@@ -139,8 +142,9 @@ class KeepAliveHandler(WSGIRequestHandler):
                 continue
             lines.append("%s: %s" % (key, value))
         if code in (204, 304) or 100 <= code < 200:
+            # No body, so no Content-Type either (Flask labels an empty answer text/html).
             body = b""
-            lines = [line for line in lines if not line.lower().startswith("content-length:")]
+            lines = [line for line in lines if not line.lower().startswith(("content-length:", "content-type:"))]
         elif not has_length:
             lines.append("Content-Length: %d" % len(body))
         lines.append("Date: %s" % _http_date())

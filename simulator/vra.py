@@ -88,7 +88,7 @@ def register(app, ctx):
         blocked = not_on_vro7()
         if blocked:
             return blocked
-        data = request.get_json(silent=True)
+        data = request.get_json(force=True, silent=True)  # clients that omit Content-Type still send JSON
         if not isinstance(data, dict) or not isinstance(data.get("username"), str) or not isinstance(data.get("password"), str):
             return _error(400, "The request body must be a JSON object with username and password")
         user = data["username"]
@@ -110,7 +110,7 @@ def register(app, ctx):
         blocked = not_on_vro7()
         if blocked:
             return blocked
-        data = request.get_json(silent=True)
+        data = request.get_json(force=True, silent=True)  # clients that omit Content-Type still send JSON
         if not isinstance(data, dict) or not isinstance(data.get("refreshToken"), str) or not data["refreshToken"]:
             return _error(400, "refreshToken is required")
         user = check(ctx, data["refreshToken"], kind="refresh")

@@ -141,14 +141,16 @@ class VroApi:
     # -- auth ---------------------------------------------------------------------------------------------
     def authenticate(self):
         """The user of the current request (Basic, or a vRA bearer token on 8.x); raises 401."""
-        header = request.headers.get("Authorization", "")
+        header = request.headers.get("Authorization", "").strip()
         users = self.ctx.users.get("vro", {})
-        if header.startswith("Basic "):
+        # The auth scheme is case-insensitive (RFC 9110): "basic ..." and "BEARER ..." are accepted.
+        scheme = header[:7].lower()
+        if scheme.startswith("basic "):
             cached = self._basic_cache.get(header)
             if cached is not None and cached in users:
                 return cached
             try:
-                name, _, password = base64.b64decode(header[6:], validate=True).decode("utf-8").partition(":")
+                name, _, password = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8").partition(":")
             except (ValueError, UnicodeDecodeError):
                 name, password = None, None
             entry = users.get(name) if name else None
@@ -161,7 +163,7 @@ class VroApi:
                 return name
             raise VroError(401, "Authentication failed: bad user name or password",
                            {"WWW-Authenticate": 'Basic realm="vRealize Orchestrator"'})
-        if header.startswith("Bearer ") and not self.v7:
+        if scheme == "bearer " and not self.v7:
             user = vra.check(self.ctx, header[7:].strip(), kind="access")
             if user is not None and user in users:
                 return user
@@ -924,7 +926,8 @@ def register(app, ctx):
     def cancel_execution(wid, eid):
         who = user()
         if api.v7:
-            raise VroError(405, "Request method 'DELETE' is not supported on %s in vRO %s; DELETE the execution to cancel it" % (request.path, ctx.vro_version))
+            raise VroError(405, "Request method 'DELETE' is not supported on %s in vRO %s; DELETE the execution to cancel it"
+                           % (request.path, ctx.vro_version), {"Allow": "GET, HEAD"})
         run = api.run_for(wid, eid, who)
         api.require_execute(who, api.workflows[wid])
         api.cancel(run, who)
