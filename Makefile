@@ -64,7 +64,8 @@ $(STAMP): requirements/tools.txt
 	    echo "creating $(VENV) with $$py ($$($$py --version))"; \
 	    "$$py" -m venv "$(VENV)"; \
 	fi
-	$(PY) -m pip install --quiet --upgrade-strategy only-if-needed -r requirements/tools.txt
+	$(PY) -m pip install --quiet --upgrade-strategy only-if-needed -r requirements/tools.txt 2>&1 \
+	    | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 	@touch $@
 
 # A real copy for ansible-test (it resolves symlinks to the real cwd).
