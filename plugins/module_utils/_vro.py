@@ -380,7 +380,6 @@ class VroApi(object):
         response = self.client.request('POST', self.executions_path(workflow_id), json={'parameters': parameters},
                                        expected=(200, 201, 202))
         self._learn_clock(response)
-        body = self.client.decode(response) if response.content else None
         location = response.headers.get('Location')
         execution_id = None
         if location:
@@ -388,6 +387,13 @@ class VroApi(object):
                 execution_id = parse_execution_url(location)[1]
             except ValueError:
                 execution_id = None
+        try:
+            body = self.client.decode(response) if response.content else None
+        except ApiError:
+            # The run exists once the server accepted it: a garbled body must not hide the run Location names.
+            if not execution_id:
+                raise
+            body = None
         data = dict(body) if isinstance(body, dict) else {}
         if execution_id:
             data['id'] = execution_id
