@@ -93,6 +93,8 @@ class EncodeError(ValueError):
     """
 
     def __init__(self, message, input=None, type_name=None, kind=None):  # pylint: disable=redefined-builtin
+        # Names and values are quoted into the message: escape control characters so that it stays one line.
+        message = re.sub(r'[\x00-\x1f\x7f]', lambda m: repr(m.group(0))[1:-1], str(message))
         super(EncodeError, self).__init__(message)
         self.input = input
         self.type_name = type_name
