@@ -93,7 +93,6 @@ def test_every_bad_input_fails_cleanly(fresh_simulator, tmp_path):
             problems.append('%s: msg does not name %s: %s' % (case['id'], missing, msg[:500]))
     assert not problems, '%d of %d cases are wrong:\n%s' % (len(problems), len(cases), '\n'.join(problems))
 
-
     # Nothing was changed on the server: every state-changing request that was sent was refused (4xx).
     log = sim.admin('GET', 'requests?limit=5000')['requests']
     accepted = ['%s %s -> %s' % (r['method'], r['path'], r['status']) for r in log

@@ -183,7 +183,7 @@ def vcf_scenarios():
              ident=RETRY_SUCCEEDS, no_attempts=True),
         dict(common, id='vcf_patch_reset_after', module='vcf_task_retry', args=args,
              faults=[fault(VCF_TASK, 'reset_after', 'PATCH', 1)], expect='recover'),
-        dict(common, id='vcf_get_token_expired', module='vcf_task_retry', args=args, 
+        dict(common, id='vcf_get_token_expired', module='vcf_task_retry', args=args,
              faults=[fault(VCF_TASK, 'token_expired', 'GET', 1)], expect='recover', refreshes=1),
     ]
     out += _beyond('vcf_get', 'vcf_task_retry', VCF_TASK, 'GET', args, RETRY_SUCCEEDS, **common)

@@ -125,8 +125,8 @@ def main(argv=None):
 
     sim = Sim()
     sim.admin('POST', 'reset', {})
-    created = sim.admin('POST', 'vcf/tasks', {'count': args.vcf, 'prefix': 'Soak remediation', 'status': 'Failed',
-                                               'type': 'REMEDIATION', 'retry_seconds': 0.5})
+    created = sim.admin('POST', 'vcf/tasks', {
+        'count': args.vcf, 'prefix': 'Soak remediation', 'status': 'Failed', 'type': 'REMEDIATION', 'retry_seconds': 0.5})
     vcf_ids = created['ids']
     calls, wanted = plan(args.seed, args.runs, args.batch)
     specs = fault_specs(args.seed, args.probability)

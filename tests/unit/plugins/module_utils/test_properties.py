@@ -39,9 +39,9 @@ TYPES = ['string', 'number', 'boolean', 'SecureString', 'EncryptedString', 'Date
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
                     st.text(max_size=20), st.dates(), st.datetimes())
-plain = st.recursive(scalars, lambda children: st.one_of(st.lists(children, max_size=4),
-                                                          st.dictionaries(st.text(max_size=8), children, max_size=4)),
-                     max_leaves=12)
+plain = st.recursive(
+    scalars, lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(st.text(max_size=8), children, max_size=4)),
+    max_leaves=12)
 finite = st.one_of(st.integers(min_value=-10 ** 12, max_value=10 ** 12),
                    st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12))
 utc_datetimes = st.datetimes(min_value=datetime.datetime(1971, 1, 1), max_value=datetime.datetime(2999, 12, 31),
