@@ -94,6 +94,9 @@ summary:
 	@echo
 	@echo "================================ make test summary ================================"
 	@cat build/summary.txt build/summary-tests.txt
+	@awk '{ for (i = 2; i <= NF; i++) { w = $$i; sub(/[,=]+$$/, "", w); \
+	        if (w == "passed") p += $$(i-1); else if (w == "failed") f += $$(i-1); else if (w == "skipped") s += $$(i-1); } } \
+	      END { printf "total: %d passed, %d failed, %d skipped\n", p, f, s }' build/summary-tests.txt
 
 sanity: tree seed-ansible-test
 	@cd $(COLL) && $(AT_ENV) $(ROOT)/$(STEP) sanity sanity -- ansible-test sanity --venv --python $(PYVER) --color no
@@ -105,10 +108,18 @@ units: tree seed-ansible-test
 	    cd $(COLL) && $(AT_ENV) $(ROOT)/$(STEP) units pytest -- ansible-test units --venv --python $(PYVER) --color no; \
 	fi
 
-# Two pytest runs: both suites have test_vcf.py/test_ico.py and a conftest.py, which one rootdir cannot hold.
+# tests/simulator and tests/integration run separately: both have test_vcf.py/test_ico.py and a conftest.py.
+# tests/integration runs in two steps: everything on the xdist workers, then INTEGRATION_LAST in one process --
+# test_secrets.py scans the transcripts of every run (CLOUDOPS_TRANSCRIPT_DIR, shared by the workers) and the
+# ansible-runner artifacts under its own session's basetemp, so the AWX runner tests go with it.
+INTEGRATION_LAST ?= test_awx_runner.py test_secrets.py
 integration: $(STAMP) playtree
 	@if [ -d tests/simulator ]; then $(STEP) simulator-tests pytest -- $(PY) -m pytest tests/simulator $(PYTEST_XDIST) $(PYTEST_ARGS); fi
-	@$(STEP) integration pytest -- $(PY) -m pytest tests/integration $(PYTEST_XDIST) $(PYTEST_ARGS)
+	@rm -rf build/transcripts; export CLOUDOPS_TRANSCRIPT_DIR=$(ROOT)/build/transcripts; \
+	last=""; ignore=""; for f in $(INTEGRATION_LAST); do \
+	    if [ -f tests/integration/$$f ]; then last="$$last tests/integration/$$f"; ignore="$$ignore --ignore=tests/integration/$$f"; fi; done; \
+	$(STEP) integration pytest -- $(PY) -m pytest tests/integration $$ignore $(PYTEST_XDIST) $(PYTEST_ARGS); \
+	if [ -n "$$last" ]; then $(STEP) integration-last pytest -- $(PY) -m pytest $$last $(PYTEST_ARGS); fi
 
 lint: $(STAMP) playtree
 	@targets=""; for d in roles playbooks; do \

@@ -379,6 +379,13 @@ def _keep_transcript(playbook, result, record):
         shutil.copyfile(str(record), stem + '.jsonl')
 
 
+def _startup_race(proc, record):
+    """True when ansible-playbook died in TaskQueueManager setup, before any task ran (a busy machine can miss
+    ansible-core's fixed 5-second wait for its in-process RPC server); such a run is safe to repeat."""
+    return (proc.returncode != 0 and 'Local RPC server did not start' in (proc.stdout + proc.stderr)
+            and not (record.exists() and record.stat().st_size))
+
+
 def run_playbook(path, extra_vars=None, check=False, env=None, verbosity=0, expect_failure=False, timeout=None, tags=None):
     """Run a playbook with ansible-playbook from the venv; return a PlaybookResult (see the module docstring)."""
     playbook = _resolve_playbook(path)
@@ -418,12 +425,17 @@ def run_playbook(path, extra_vars=None, check=False, env=None, verbosity=0, expe
             'PATH': '%s%s%s' % (Path(PYTHON).parent, os.pathsep, os.environ.get('PATH', '')),
         })
         run_env.update({k: str(v) for k, v in (env or {}).items()})
-        try:
-            proc = subprocess.run(cmd, cwd=str(playbook.parent), env=run_env, stdin=subprocess.DEVNULL,
-                                  capture_output=True, text=True, timeout=timeout or PLAYBOOK_TIMEOUT, check=False)
-        except subprocess.TimeoutExpired as exc:
-            out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or '')
-            raise PlaybookError('playbook %s did not finish within %ss; output so far:\n%s' % (playbook, exc.timeout, out)) from None
+        for attempt in range(2):
+            try:
+                proc = subprocess.run(cmd, cwd=str(playbook.parent), env=run_env, stdin=subprocess.DEVNULL,
+                                      capture_output=True, text=True, timeout=timeout or PLAYBOOK_TIMEOUT, check=False)
+            except subprocess.TimeoutExpired as exc:
+                out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or '')
+                raise PlaybookError('playbook %s did not finish within %ss; output so far:\n%s' % (playbook, exc.timeout, out)) from None
+            if not _startup_race(proc, record) or attempt:
+                break
+            warnings.warn('ansible-playbook %s hit ansible-core\'s 5 s RPC-server start limit before any task ran; '
+                          'running it once more' % playbook.name)
         records = []
         if record.exists():
             with record.open(encoding='utf-8') as handle:

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import os
+import subprocess
 
 import pytest
 import requests
 
+import _harness
 from _harness import REPO_ROOT, PlaybookError, run_playbook
 
 HAS_SIMULATOR = os.path.exists(os.path.join(str(REPO_ROOT), 'simulator', '__main__.py'))
@@ -104,3 +106,33 @@ def test_restart_keeps_data_dir(simulator_factory):
 def test_playbook_reaches_simulator_with_exported_env(simulator):
     res = run_playbook('playbooks/harness_uri.yml', env=simulator.env('vcf'))
     assert res.result('Read the simulator counters over verified TLS')['status'] == 200
+
+
+def test_startup_race_is_run_once_more(monkeypatch):
+    real_run = _harness.subprocess.run
+    calls = []
+
+    def flaky_run(cmd, **kwargs):
+        calls.append(cmd)
+        if len(calls) == 1:
+            return subprocess.CompletedProcess(cmd, 250, 'ERROR: Local RPC server did not start.\n', '')
+        return real_run(cmd, **kwargs)
+
+    monkeypatch.setattr(_harness.subprocess, 'run', flaky_run)
+    with pytest.warns(UserWarning, match='RPC-server start limit'):
+        res = run_playbook('playbooks/harness_smoke.yml')
+    assert len(calls) == 2
+    assert res.rc == 0
+
+
+def test_other_failures_are_not_repeated(monkeypatch):
+    calls = []
+
+    def failing_run(cmd, **kwargs):
+        calls.append(cmd)
+        return subprocess.CompletedProcess(cmd, 2, 'fatal: something else\n', '')
+
+    monkeypatch.setattr(_harness.subprocess, 'run', failing_run)
+    with pytest.raises(PlaybookError, match='something else'):
+        run_playbook('playbooks/harness_smoke.yml')
+    assert len(calls) == 1
