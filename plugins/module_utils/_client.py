@@ -42,6 +42,8 @@ HTML_HINT = 'the server returned an HTML page, often a proxy or load balancer er
 _SECRET_QUERY = re.compile(r'([?&][^=&#]*(?:token|password|secret|key)[^=&#]*=)[^&#]*', re.IGNORECASE)
 _CONNECTION_PREFIX = re.compile(r'^<?\w*Connection(?:Pool)?\([^)]*\)>?: ')
 _USERINFO = re.compile(r'^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@')
+# A JWT, or the start of one cut off by an excerpt: tokens the client has not learnt yet are masked by their shape.
+_JWT = re.compile(r'eyJ[\w-]{6,}(?:\.[\w-]*){0,2}')
 
 
 def safe_url(url):
@@ -53,13 +55,13 @@ def safe_url(url):
 
 
 def redact(text, secrets):
-    """Replace every known secret in ``text`` by ``********``."""
+    """Replace every known secret in ``text``, and anything shaped like a JWT, by ``********``."""
     if not text:
         return text
     for secret in secrets or ():
         if secret and len(secret) >= 3:
             text = text.replace(secret, '********')
-    return text
+    return _JWT.sub('********', text)
 
 
 class ApiError(Exception):
@@ -375,7 +377,15 @@ class Client:
                            hint=HTML_HINT if html else 'the server or a proxy sent a garbled body') from None
 
     def call(self, method, path, **kwargs):
-        return self.decode(self.request(method, path, **kwargs))
+        response = self.request(method, path, **kwargs)
+        try:
+            return self.decode(response)
+        except ApiError as error:
+            if kwargs.get('auth_request'):
+                # A garbled login answer holds a token that is not known yet, so it cannot be redacted: never quote it.
+                error.body_excerpt = None
+                error.message += ' (the body of a login answer is not shown: it may hold a token)'
+            raise
 
     def get(self, path, params=None, **kwargs):
         return self.call('GET', path, params=params, **kwargs)

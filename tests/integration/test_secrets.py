@@ -138,3 +138,19 @@ def test_zero_secret_hits_in_the_whole_suite(simulator, tmp_path_factory):
     out.write_text(yaml.safe_dump(summary), encoding='utf-8')
     print('secrets scan: %s' % summary)
     assert hits == [], '%d secret hits:\n%s' % (len(hits), '\n'.join(hits[:50]))
+
+
+def test_garbled_login_answers_do_not_leak_tokens(fresh_simulator):
+    """A login answer cut in half holds a token the client does not know yet: the failure must not quote it."""
+    sim = fresh_simulator
+    sim.faults({'route': '/v1/tokens', 'method': 'POST', 'kind': 'bad_json', 'count': 1})
+    sim.faults({'route': '/csp/gateway/am/api/login', 'method': 'POST', 'kind': 'bad_json', 'count': 1})
+    sim.faults({'route': '/iaas/api/login', 'method': 'POST', 'kind': 'bad_json', 'count': 1})
+    res = run_playbook('playbooks/secrets/garbled_logins.yml', env=sim.all_env(), verbosity=3)
+    assert all(f['fired'] == 1 for f in sim.admin('GET', 'faults')['faults'])
+    for task in ('Garbled VCF login', 'Garbled vRA login', 'Garbled vRA token exchange'):
+        assert res.record(task)['status'] == 'ignored'
+        assert 'not valid JSON' in res.result(task)['msg']
+    everything = res.stdout + res.stderr + repr(res.results)
+    assert not JWT.search(everything) and 'eyJ' not in everything
+    assert not REFRESH_ID.search(everything)
