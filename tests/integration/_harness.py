@@ -37,7 +37,8 @@ directory or the repo root. Every task result is recorded by ``callback_plugins/
 ``action``, ``host``, ``status`` in ok/failed/ignored/skipped/unreachable, ``result``), ``stats``,
 ``result(task_name)`` (the result dict of the last run of that task) and ``failed_results()``. An unexpected
 exit code raises ``PlaybookError`` (an AssertionError) carrying the playbook output. VRO_/VCF_/ICO_ variables of
-the calling environment are not passed on, so tests only see what they set.
+the calling environment are not passed on, so tests only see what they set. Keep TMPDIR short if you set it:
+ansible-core binds a Unix socket under it (107-byte limit), and pytest's ``tmp_path`` under xdist is too long.
 
 ``CLOUDOPS_PLAYBOOK_VERBOSITY`` (conftest.py sets 3) raises the verbosity of every run, and every run's output and
 recorded results are copied into ``CLOUDOPS_TRANSCRIPT_DIR`` (conftest.py: ``<pytest basetemp>/transcripts``), which
@@ -379,11 +380,13 @@ def _keep_transcript(playbook, result, record):
         shutil.copyfile(str(record), stem + '.jsonl')
 
 
-def _startup_race(proc, record):
-    """True when ansible-playbook died in TaskQueueManager setup, before any task ran (a busy machine can miss
-    ansible-core's fixed 5-second wait for its in-process RPC server); such a run is safe to repeat."""
-    return (proc.returncode != 0 and 'Local RPC server did not start' in (proc.stdout + proc.stderr)
-            and not (record.exists() and record.stat().st_size))
+def _hint(proc, env):
+    """A next step for failures whose cause is the test's environment rather than the collection."""
+    if 'Local RPC server did not start' in proc.stdout + proc.stderr:
+        return ('\nHINT: ansible-core could not bind its RPC socket under TMPDIR=%s (%d characters); Unix socket '
+                'paths are limited to 107 bytes, so give ansible-playbook a short TMPDIR (tempfile.mkdtemp()).'
+                % (env.get('TMPDIR', tempfile.gettempdir()), len(env.get('TMPDIR', tempfile.gettempdir()))))
+    return ''
 
 
 def run_playbook(path, extra_vars=None, check=False, env=None, verbosity=0, expect_failure=False, timeout=None, tags=None):
@@ -425,17 +428,12 @@ def run_playbook(path, extra_vars=None, check=False, env=None, verbosity=0, expe
             'PATH': '%s%s%s' % (Path(PYTHON).parent, os.pathsep, os.environ.get('PATH', '')),
         })
         run_env.update({k: str(v) for k, v in (env or {}).items()})
-        for attempt in range(2):
-            try:
-                proc = subprocess.run(cmd, cwd=str(playbook.parent), env=run_env, stdin=subprocess.DEVNULL,
-                                      capture_output=True, text=True, timeout=timeout or PLAYBOOK_TIMEOUT, check=False)
-            except subprocess.TimeoutExpired as exc:
-                out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or '')
-                raise PlaybookError('playbook %s did not finish within %ss; output so far:\n%s' % (playbook, exc.timeout, out)) from None
-            if not _startup_race(proc, record) or attempt:
-                break
-            warnings.warn('ansible-playbook %s hit ansible-core\'s 5 s RPC-server start limit before any task ran; '
-                          'running it once more' % playbook.name)
+        try:
+            proc = subprocess.run(cmd, cwd=str(playbook.parent), env=run_env, stdin=subprocess.DEVNULL,
+                                  capture_output=True, text=True, timeout=timeout or PLAYBOOK_TIMEOUT, check=False)
+        except subprocess.TimeoutExpired as exc:
+            out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or '')
+            raise PlaybookError('playbook %s did not finish within %ss; output so far:\n%s' % (playbook, exc.timeout, out)) from None
         records = []
         if record.exists():
             with record.open(encoding='utf-8') as handle:
@@ -445,7 +443,8 @@ def run_playbook(path, extra_vars=None, check=False, env=None, verbosity=0, expe
     if expect_failure and result.rc == 0:
         raise PlaybookError('playbook %s succeeded but a failure was expected; output:\n%s' % (playbook, result.stdout))
     if not expect_failure and result.rc != 0:
-        raise PlaybookError('playbook %s failed (rc=%s); output:\n%s\n%s' % (playbook, result.rc, result.stdout, result.stderr))
+        raise PlaybookError('playbook %s failed (rc=%s); output:\n%s\n%s%s' % (playbook, result.rc, result.stdout, result.stderr,
+                                                                               _hint(result, run_env)))
     if not records:
         warnings.warn('playbook %s recorded no results; is the record_results callback loading?\n%s' % (playbook, result.stderr))
     return result

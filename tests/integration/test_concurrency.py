@@ -6,6 +6,8 @@ nothing fails."""
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 
 from _harness import run_playbook
 
@@ -14,12 +16,12 @@ AWSNEW = '3a0ab069-cf2f-47e0-96f5-4a8920a5dc51'
 SLEEP = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0002'
 
 
-def test_twenty_forks_no_cross_talk(fresh_simulator, tmp_path):
+def test_twenty_forks_no_cross_talk(fresh_simulator):
     sim = fresh_simulator
     sim.admin('PUT', 'settings', json={'ico_status_step_seconds': 1})
-    scratch = tmp_path / 'tmp'
-    scratch.mkdir()
-    env = dict(sim.all_env(), ANSIBLE_FORKS='20', TMPDIR=str(scratch))
+    # Not tmp_path: under xdist it is too deep for the Unix socket ansible-core binds under TMPDIR (107 bytes).
+    scratch = tempfile.mkdtemp(prefix='forks-')
+    env = dict(sim.all_env(), ANSIBLE_FORKS='20', TMPDIR=scratch)
     res = run_playbook('playbooks/concurrency/forks.yml', env=env, timeout=900)
     assert res.failed_results() == []
     by_host = {}
@@ -62,4 +64,6 @@ def test_twenty_forks_no_cross_talk(fresh_simulator, tmp_path):
     assert len(set(ico_ids)) == 20
 
     # No module left a temporary file behind (ansible's own per-task directories live elsewhere and are removed).
-    assert sorted(os.listdir(str(scratch))) == []
+    left = sorted(os.listdir(scratch))
+    shutil.rmtree(scratch, ignore_errors=True)
+    assert left == []
