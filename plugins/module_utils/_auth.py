@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import time
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
@@ -142,6 +143,23 @@ def jwt_claims(token):
         return {}
 
 
+def refreshed_token(text):
+    """The access token in a refresh answer: a JSON string, ``{"accessToken": ...}``, or the bare JWT.
+
+    Spring writes a controller's String return value as-is, so servers may send the token unquoted even with
+    ``Content-Type: application/json``. Anything else is None.
+    """
+    text = (text or '').strip()
+    try:
+        value = json.loads(text)
+    except ValueError:
+        # A bare JWT: three base64url parts, no spaces (an HTML error page is not a token).
+        return text if re.match(r'^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$', text) else None
+    if isinstance(value, dict):
+        value = value.get('accessToken') or value.get('token')
+    return value if isinstance(value, str) and value else None
+
+
 class VcfTokenAuth(Auth):
     """The SDDC Manager token pair.
 
@@ -197,8 +215,8 @@ class VcfTokenAuth(Auth):
             self._login(client)
             return
         try:
-            token = client.call('PATCH', '/tokens/access-token/refresh', json=self.refresh_id,
-                                auth_request=True, expected=(200,))
+            response = client.request('PATCH', '/tokens/access-token/refresh', json=self.refresh_id,
+                                      auth_request=True, expected=(200,))
         except ApiError as error:
             if error.status not in (400, 401, 403, 404):
                 raise
@@ -206,8 +224,10 @@ class VcfTokenAuth(Auth):
             self.refresh_id = None
             self._login(client)
             return
-        if isinstance(token, dict):
-            token = token.get('accessToken') or token.get('token')
+        token = refreshed_token(response.text)
+        if token is None:
+            raise ApiError('SDDC Manager answered the token refresh with something that is not an access token',
+                           kind='json', status=response.status_code, method='PATCH', url=response.url)
         self.refreshes += 1
         self._set_access(token)
 

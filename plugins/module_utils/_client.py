@@ -427,7 +427,7 @@ class Client:
                 if not links or len(links) < page_size or (total is not None and start >= total):
                     return
         elif style == 'vcf':
-            number = None
+            number = previous = None
             pages = seen = 0
             while True:
                 query = dict(params, pageSize=page_size)
@@ -435,6 +435,10 @@ class Client:
                     query['pageNumber'] = number
                 page = self.get(path, params=query) or {}
                 elements = page.get('elements') or []
+                if previous is not None and elements == previous:
+                    # The server ignores pageNumber and sent the same page again: it had no more.
+                    return
+                previous = elements
                 pages += 1
                 seen += len(elements)
                 for element in elements:
@@ -446,6 +450,9 @@ class Client:
                 total_pages, total = meta.get('totalPages'), meta.get('totalElements')
                 if not elements or (total_pages is not None and pages >= total_pages) or (
                         total is not None and seen >= total):
+                    return
+                # Without pageMetadata (the 4.4 reference's sample answer has none) a short page is the last.
+                if not meta and len(elements) < page_size:
                     return
                 # The first page's own number tells whether the server counts pages from 0 or from 1.
                 current = meta.get('pageNumber')
