@@ -486,6 +486,11 @@ def vro_links(page):
     container = page.get('relations') if isinstance(page.get('relations'), dict) else page
     links = [link for link in container.get('link') or [] if link.get('rel', 'down') == 'down']
     total = container.get('total', page.get('total'))
+    try:
+        total = int(total) if total is not None else None
+    except (TypeError, ValueError):
+        # XML-born JSON may quote numbers; an unreadable total is ignored (paging then stops on a short page).
+        total = None
     return links, total
 
 

@@ -176,6 +176,16 @@ def test_inventory_lists_with_link_at_top_level_or_under_relations(shape):
     assert 'conditions=name%3DAWSNEW' in sent
 
 
+def test_a_quoted_total_still_ends_paging():
+    # A full page and "total" as a string: the next page is asked for once, then paging stops at the total.
+    links = [_workflow_link('w%d' % i, 'AWSNEW', 'Cloud') for i in range(2)]
+    with ReplayServer({'GET %s/workflows' % API: [respond(200, {'link': links, 'total': '4'}),
+                                                  respond(200, {'link': [_workflow_link('w9', 'AWSNEW', 'Lab')] * 2, 'total': '4'})]}) as server:
+        found = vro(server).find_workflows('AWSNEW', page_size=2)
+        assert len(server.requests) == 2
+    assert [w.id for w in found] == ['w0', 'w1', 'w9', 'w9']
+
+
 def test_definition_with_camel_case_parameter_lists():
     body = {'id': WID, 'name': 'AWSNEW', 'version': '1.0.0', 'href': 'https://vro/vco/api/workflows/%s/' % WID,
             'inputParameters': [{'name': 'name', 'type': 'string', 'description': 'instance name'}],
