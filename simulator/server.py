@@ -142,9 +142,11 @@ class KeepAliveHandler(WSGIRequestHandler):
                 continue
             lines.append("%s: %s" % (key, value))
         if code in (204, 304) or 100 <= code < 200:
-            # No body, so no Content-Type either (Flask labels an empty answer text/html).
             body = b""
-            lines = [line for line in lines if not line.lower().startswith(("content-length:", "content-type:"))]
+            lines = [line for line in lines if not line.lower().startswith("content-length:")]
+        if not body and self.command != "HEAD":
+            # No body, so no Content-Type either (Flask labels an empty answer text/html).
+            lines = [line for line in lines if not line.lower().startswith("content-type:")]
         elif not has_length:
             lines.append("Content-Length: %d" % len(body))
         lines.append("Date: %s" % _http_date())

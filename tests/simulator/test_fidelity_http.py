@@ -177,6 +177,13 @@ def test_no_content_answers_carry_neither_body_nor_content_type(raw):
     dropped = raw("DELETE", "/v1/tokens/refresh-token", data=json.dumps(tokens["refreshToken"]["id"]),
                   headers={"Content-Type": "application/json"})
     assert dropped.status_code == 204 and dropped.content == b"" and "Content-Type" not in dropped.headers
+    bearer = {"Authorization": "Bearer " + tokens["accessToken"]}
+    failed = next(t for t in raw("GET", "/v1/tasks?taskStatus=FAILED&pageSize=100", headers=bearer).json()["elements"]
+                  if not t["type"].startswith("CREDENTIALS") and t.get("isRetryable"))
+    retried = raw("PATCH", "/v1/tasks/" + failed["id"], headers=bearer)
+    assert retried.status_code == 200 and retried.content == b"" and "Content-Type" not in retried.headers
+    options = raw("OPTIONS", "/vco/api/workflows")
+    assert options.status_code < 500 and (options.content or "Content-Type" not in options.headers)
     created = raw("POST", "/orchestrator/v2/tasks", headers=raw.ico_headers(), json={"parm": {"job": "x"}})
     assert created.status_code == 201 and created.reason == "Created"
     deleted = raw("DELETE", "/orchestrator/v2/tasks/%s" % created.json()["id"], headers=raw.ico_headers())
