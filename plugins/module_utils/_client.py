@@ -169,9 +169,11 @@ def extract_server_message(body):
         for key in ('errorCode', 'remediationMessage', 'referenceToken', 'errorType'):
             if body.get(key):
                 details[key] = body[key]
-        causes = body.get('causes') or body.get('nestedErrors')
-        if isinstance(causes, list) and causes:
-            details['causes'] = [c.get('message') for c in causes if isinstance(c, dict) and c.get('message')]
+        # VCF puts the underlying reasons in causes and in nestedErrors, often both: keep every message.
+        causes = [c for key in ('causes', 'nestedErrors') if isinstance(body.get(key), list) for c in body[key]]
+        messages = [c.get('message') for c in causes if isinstance(c, dict) and c.get('message')]
+        if messages:
+            details['causes'] = messages
         message = None
         for key in ('message', 'error_message', 'errorMessage', 'detail', 'details'):
             if isinstance(body.get(key), str) and body[key].strip():

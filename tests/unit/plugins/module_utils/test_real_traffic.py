@@ -483,7 +483,7 @@ def test_vcf_error_body_with_nested_errors_and_causes():
     error = caught.value
     assert error.status == 409 and error.server_message == body['message']
     assert error.details['remediationMessage'] == 'Retry a failed task' and error.details['referenceToken'] == 'K3J9QX'
-    assert 'state SUCCESSFUL' in error.details['causes']
+    assert error.details['causes'] == ['state SUCCESSFUL', 'inner problem']
     text = str(error)
     assert 'Only a failed Task can be retried.' in text and 'K3J9QX' in text
 
