@@ -20,7 +20,6 @@ from simulator import vro_catalog
 
 AWSNEW = vro_catalog.AWSNEW_ID
 APPROVAL = "5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0004"
-ECHO = "5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001"
 NAME = {"name": "name", "type": "string", "scope": "local", "value": {"string": {"value": "web01"}}}
 
 
@@ -404,7 +403,7 @@ def test_vro_execution_list_filters_combine_and_total_is_an_integer(raw):
     assert all(isinstance(link["attributes"], list) and link["href"].endswith("/") for link in downs)
     canceled = raw("GET", path + "?conditions=state%3Dcanceled%26name%3DAWSNEW", auth=auth).json()["relations"]
     assert canceled["total"] == 1
-    assert [l["href"] for l in canceled["link"] if l["rel"] == "down"] == [first]
+    assert [link["href"] for link in canceled["link"] if link["rel"] == "down"] == [first]
     repeated = raw("GET", path, auth=auth, params=[("conditions", "state=canceled"), ("conditions", "startedBy=vcoadmin")]).json()
     assert repeated["relations"]["total"] == 1
 

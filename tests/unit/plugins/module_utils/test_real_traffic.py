@@ -18,7 +18,9 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._client impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import TaskEngine, TaskFilter, with_iso_times, wait_done
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf import Action, Task, TaskService, TaskStatus, decide_retry
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import Execution, VroApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_interactions import pending_interaction
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_runs import execution_info, run_workflow
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_tasks import TaskService as VroTasks
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import decode_parameters
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter
 
@@ -565,3 +567,41 @@ def test_ico_error_bodies(status, body, content_type, words):
         with pytest.raises(ApiError) as caught:
             ico(server).get('77')
     assert caught.value.status == status and words in str(caught.value)
+
+
+# -- vRO: scheduled tasks and user interactions -----------------------------------------------------------------
+TASK_7X = {'id': 'task-1', 'name': 'nightly', 'state': 'PENDING', 'user': 'svc', 'href': 'https://vro:8281/vco/api/tasks/task-1/',
+           'workflow': {'href': 'https://vro:8281/vco/api/workflows/%s/' % WID}, 'recurrence-cycle': 'every-days',
+           'recurrence-start-date': 1769853600000, 'start-mode': 'normal',
+           'input-parameters': [{'name': 'name', 'type': 'string', 'scope': 'local', 'value': {'string': {'value': 'n1'}}}]}
+TASK_8X = {'id': 'task-1', 'name': 'nightly', 'state': 'pending', 'userName': 'svc', 'href': 'https://vro/vco/api/tasks/task-1/',
+           'workflow': {'id': WID, 'name': 'AWSNEW'}, 'recurrenceCycle': 'every-days',
+           'recurrenceStartDate': '2026-01-31T10:00:00.000+00:00', 'startMode': 'normal',
+           'inputParameters': [{'name': 'name', 'type': 'string', 'scope': 'local', 'value': {'string': {'value': 'n1'}}}]}
+
+
+@pytest.mark.parametrize('task', [TASK_7X, TASK_8X], ids=['7x', '8x'])
+@pytest.mark.parametrize('listing', ['relations', 'top-level'])
+def test_scheduled_tasks_of_7x_and_8x(task, listing):
+    link = {'rel': 'down', 'href': task['href'], 'attributes': [{'name': 'id', 'value': 'task-1'}, {'name': 'name', 'value': 'nightly'},
+                                                                {'name': 'state', 'value': 'PENDING'}]}
+    body = {'relations': {'link': [link], 'total': 1}} if listing == 'relations' else {'link': [link], 'total': 1}
+    with ReplayServer({'GET %s/tasks' % API: [respond(200, body)], 'GET %s/tasks/task-1' % API: [respond(200, task)]}) as server:
+        found = VroTasks(Client(server.url, product='vro', retries=0, sleep=lambda s: None)).find('nightly')
+    assert len(found) == 1
+    result = found[0].to_result()
+    assert result['workflow_id'] == WID and result['state'] == 'pending' and result['user'] == 'svc'
+    assert result['recurrence'] == {'cycle': 'every-days', 'start': '2026-01-31T10:00:00.000Z', 'end': None, 'pattern': None}
+    assert result['inputs'] == {'name': 'n1'} and result['start_mode'] == 'normal'
+
+
+@pytest.mark.parametrize('lists', ['input-parameters', 'inputParameters'])
+def test_pending_interaction_in_either_spelling(lists):
+    body = {'id': EID, 'name': 'Approve request', 'state': 'WAITING', 'href': 'https://vro%s/interaction/' % RUN,
+            'assignees': {'assignee': ['admins@corp.local']},
+            lists: [{'name': 'approved', 'type': 'boolean'}, {'name': 'comment', 'type': 'string'}]}
+    with ReplayServer({'GET %s/interaction' % RUN: [respond(200, body)]}) as server:
+        interaction = pending_interaction(Client(server.url, product='vro', retries=0, sleep=lambda s: None), WID, EID)
+    assert interaction.pending and interaction.state == 'waiting'
+    assert [p['name'] for p in interaction.input_parameters] == ['approved', 'comment']
+    assert interaction.assignees == ['admins@corp.local']
