@@ -40,6 +40,7 @@ RETRY_AFTER_MAX = 120.0
 EXCERPT_LEN = 200
 HTML_HINT = 'the server returned an HTML page, often a proxy or load balancer error'
 _SECRET_QUERY = re.compile(r'([?&][^=&#]*(?:token|password|secret|key)[^=&#]*=)[^&#]*', re.IGNORECASE)
+_HTML_TITLE = re.compile(r'<title[^>]*>(.*?)</title>', re.IGNORECASE | re.DOTALL)
 _CONNECTION_PREFIX = re.compile(r'^<?\w*Connection(?:Pool)?\([^)]*\)>?: ')
 _USERINFO = re.compile(r'^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@')
 # A JWT, or the start of one cut off by an excerpt: tokens the client has not learnt yet are masked by their shape.
@@ -160,6 +161,13 @@ def parse_retry_after(value, now=None):
 def looks_like_html(text, content_type=''):
     head = (text or '').lstrip()[:512].lower()
     return 'html' in (content_type or '').lower() or head.startswith(('<!doctype html', '<html')) or '<body' in head
+
+
+def html_title(text):
+    """The ``<title>`` of an HTML page (e.g. ``HTTP Status 401 - Unauthorized``), whitespace collapsed; None if absent."""
+    match = _HTML_TITLE.search(text or '')
+    title = ' '.join(match.group(1).split()) if match else ''
+    return title[:EXCERPT_LEN] or None
 
 
 def extract_server_message(body):
@@ -341,13 +349,19 @@ class Client:
         text = redact(response.text or '', self.secrets)
         content_type = response.headers.get('Content-Type', '')
         status = response.status_code
-        if looks_like_html(text, content_type):
+        html = looks_like_html(text, content_type)
+        if html and not (400 <= status < 500 and status not in (408, 429)):
             return ApiError('unexpected HTML answer', kind='html', status=status, method=method, url=response.url,
                             body_excerpt=text.strip()[:EXCERPT_LEN], attempts=attempts, hint=HTML_HINT)
-        try:
-            body = _json.loads(text) if text.strip() else None
-        except ValueError:
-            body = text
+        if html:
+            # The servlet container's own page for a 401/403/404 (Tomcat on vRO 7.x): the status says what
+            # happened; taken for a proxy error it would be retried by a waiter until the deadline.
+            body = html_title(text)
+        else:
+            try:
+                body = _json.loads(text) if text.strip() else None
+            except ValueError:
+                body = text
         server_message, details = extract_server_message(body)
         message = {
             400: 'the server rejected the request as invalid',

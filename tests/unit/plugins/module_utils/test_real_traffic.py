@@ -269,6 +269,35 @@ def test_vro_error_bodies_in_every_form(status, body, content_type, kind, words)
     assert '\n' not in str(error)
 
 
+TOMCAT_401 = ('<!doctype html><html lang="en"><head><title>HTTP Status 401 \u2013 Unauthorized</title></head><body>'
+              '<h1>HTTP Status 401 \u2013 Unauthorized</h1><p><b>Message</b> Bad credentials</p></body></html>')
+TOMCAT_404 = '<html><head><title>Error 404 - Not Found</title></head><body><h2>404 Not Found</h2></body></html>'
+
+
+def test_servlet_container_error_pages_keep_their_status_meaning():
+    # vRO 7.x (Tomcat) answers bad credentials and unknown URLs with its own HTML page, not JSON.
+    with ReplayServer({'GET %s/workflows' % API: [respond(401, TOMCAT_401, content_type='text/html;charset=utf-8')]}) as server:
+        with pytest.raises(ApiError) as caught:
+            vro(server).client.get('/workflows')
+    assert caught.value.kind == 'auth' and caught.value.status == 401
+    assert 'authentication failed' in str(caught.value) and 'HTTP Status 401' in str(caught.value)
+    with ReplayServer({'GET %s/about' % API: [respond(404, TOMCAT_404, content_type='text/html')]}) as server:
+        with pytest.raises(ApiError) as caught:
+            vro(server).about()
+    assert caught.value.kind == 'http' and caught.value.status == 404 and caught.value.server_message == 'Error 404 - Not Found'
+
+
+def test_a_404_page_while_waiting_fails_at_once_instead_of_polling_to_the_deadline():
+    routes = {'GET %s/state' % RUN: [respond(200, {'value': 'RUNNING'}), respond(404, TOMCAT_404, content_type='text/html')]}
+    with ReplayServer(routes) as server:
+        module = FakeModule(server.url, workflow_name=None, workflow_id=WID, execution_id=EID, wait_for=['completed'],
+                            wait_timeout=3600.0)
+        with pytest.raises(ApiError) as caught:
+            execution_info(module)
+        polls = len(server.calls('GET'))
+    assert caught.value.status == 404 and polls == 2 and module.clock[0] < 1.0
+
+
 # -- vRO: a whole run through run_workflow and execution_info ---------------------------------------------------
 class FakeModule:
     """What the vRO run functions use of OrchestratorModule, with a real client to the replay server."""
