@@ -107,12 +107,12 @@ def page_times(info, runs, page_size, repeats=20, seed=True):
                 walk.append((time.perf_counter() - started) * 1000.0)
                 start += page_size
         deep = []  # the same deep page asked again and again (no cursor to resume from)
-        for _ in range(repeats):
+        for _round in range(repeats):
             started = time.perf_counter()
             web.get(url, params={"maxResult": page_size, "startIndex": max(0, total - page_size)}).raise_for_status()
             deep.append((time.perf_counter() - started) * 1000.0)
         filtered = []
-        for _ in range(repeats):
+        for _round in range(repeats):
             started = time.perf_counter()
             web.get(url, params={"maxResult": page_size, "conditions": "state=running"}).raise_for_status()
             filtered.append((time.perf_counter() - started) * 1000.0)

@@ -388,7 +388,7 @@ def _collection(href, items, start, limit, total):
 def _apply_update(ctx, doc, body):
     task, sim = doc['task'], doc['sim']
     unknown = [k for k in body if k not in _UPDATABLE and k not in task and k not in ('status_localized', 'created_iso',
-                                                                                           'updated_iso', 'updated', 'serviceInstance')]
+                                                                                      'updated_iso', 'updated', 'serviceInstance')]
     if unknown:
         raise ValueError('unknown task field(s): %s' % ', '.join(sorted(unknown)))
     for key in ('id', 'user', 'domain', 'project', 'created'):

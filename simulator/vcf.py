@@ -111,7 +111,7 @@ def error_body(code, message, remediation=None, error_type='ERROR', arguments=No
 
 
 def _reference_token():
-    return ''.join(secrets.choice('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789') for _ in range(6))
+    return ''.join(secrets.choice('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789') for _pos in range(6))
 
 
 def _json(body, status=200, headers=None):

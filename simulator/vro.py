@@ -150,7 +150,7 @@ class VroApi:
             if cached is not None and cached in users:
                 return cached
             try:
-                name, _, password = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8").partition(":")
+                name, _sep, password = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8").partition(":")
             except (ValueError, UnicodeDecodeError):
                 name, password = None, None
             entry = users.get(name) if name else None

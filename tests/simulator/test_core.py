@@ -42,7 +42,7 @@ def test_store_query_filters_and_paging(tmp_path):
     store.put("run", "r001", {"i": -1}, parent="wf1", state="failed", sort_key=1.0)
     assert store.get("run", "r001") == {"i": -1}
     assert store.delete("run", "r001") and not store.delete("run", "r001") and store.get("run", "r001") is None
-    assert [store.next_id("x") for _ in range(3)] == [1, 2, 3]
+    assert [store.next_id("x") for _round in range(3)] == [1, 2, 3]
     store.reset()
     assert store.is_empty() and store.next_id("x") == 1
 
@@ -52,13 +52,13 @@ def test_store_transactions_serialise_read_modify_write(tmp_path):
     store.put("counter", "c", {"n": 0})
 
     def bump():
-        for _ in range(200):
+        for _round in range(200):
             with store.transaction():
                 doc = store.get("counter", "c")
                 doc["n"] += 1
                 store.put("counter", "c", doc)
 
-    threads = [threading.Thread(target=bump) for _ in range(4)]
+    threads = [threading.Thread(target=bump) for _round in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -84,7 +84,7 @@ def test_fault_spec_parsing_and_validation():
     with pytest.raises(faults.FaultError):
         faults.parse_spec("route")
     a, b = faults.Fault({"kind": "status", "probability": 0.5, "seed": 7}), faults.Fault({"kind": "status", "probability": 0.5, "seed": 7})
-    assert [a.draw() for _ in range(20)] == [b.draw() for _ in range(20)]
+    assert [a.draw() for _round in range(20)] == [b.draw() for _round in range(20)]
     assert 0 < a.fired < 20
 
 
@@ -164,7 +164,7 @@ def test_faults_admin_api(vro):
 def test_counters_request_log_and_reset(vro):
     vro.admin("DELETE", "counters")
     location = vro.start(AWSNEW, NAME).headers["Location"]
-    for _ in range(3):
+    for _round in range(3):
         vro.get(location + "state")
     counters = vro.admin("GET", "counters")
     assert counters["routes"]["POST /vco/api/workflows/<wid>/executions"] == 1
@@ -248,7 +248,7 @@ def test_cli_first_line_contract_catalogue_and_sigterm(tmp_path):
         found = web.get(info["url"] + "/vco/api/workflows", params={"conditions": "name=Provision database"}).json()
         wid = found["link"][0]["attributes"][0]["value"]
         location = web.post(info["url"] + "/vco/api/workflows/%s/executions" % wid,
-                             json={"parameters": [param("size", "number", "number", {"value": 3})]}).headers["Location"]
+                            json={"parameters": [param("size", "number", "number", {"value": 3})]}).headers["Location"]
         deadline = time.monotonic() + 10
         while web.get(location + "state").json()["value"] != "completed" and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -300,7 +300,7 @@ def test_concurrent_clients(vro):
     def worker():
         client = VroClient(vro.sim, ADMIN)
         try:
-            for _ in range(10):
+            for _round in range(10):
                 response = client.start(AWSNEW, NAME)
                 if response.status_code != 202:
                     errors.append(response.text)
@@ -313,7 +313,7 @@ def test_concurrent_clients(vro):
         except requests.RequestException as exc:  # pragma: no cover - reported below
             errors.append(repr(exc))
 
-    threads = [threading.Thread(target=worker) for _ in range(8)]
+    threads = [threading.Thread(target=worker) for _round in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -178,8 +178,8 @@ _PARAM = st.fixed_dictionaries({"name": st.one_of(st.sampled_from(["name", "num"
                                 "type": st.sampled_from(["string", "number", "Array/string", "VC:VirtualMachine", "boolean"])},
                                optional={"value": _VALUE, "scope": st.sampled_from(["local", "token"])})
 _BODY = st.one_of(st.none(), st.fixed_dictionaries({}, optional={"parameters": st.lists(_PARAM, max_size=3),
-                                                                  "parameter": st.lists(_PARAM, max_size=2),
-                                                                  "executionId": _WORD}),
+                                                                 "parameter": st.lists(_PARAM, max_size=2),
+                                                                 "executionId": _WORD}),
                   st.lists(st.integers(), max_size=2), st.just("not json"))
 _TASK = st.fixed_dictionaries({}, optional={
     "name": st.one_of(_WORD, st.integers()), "workflow": st.one_of(st.fixed_dictionaries({"id": st.sampled_from([vro_catalog.AWSNEW_ID, "nope"])}), _WORD),

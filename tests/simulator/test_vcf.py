@@ -382,7 +382,7 @@ def test_credentials_api_cancels_a_failed_task_and_refuses_other_ids(vcf):
 # -- admin API -------------------------------------------------------------------------------------------
 def test_admin_creates_tasks_in_bulk_that_the_api_serves(vcf):
     created = vcf.admin('POST', '/vcf/tasks', json={'count': 30, 'prefix': 'Selector probe', 'type': 'REMEDIATION',
-                                                     'outcomes': ['failed']})
+                                                    'outcomes': ['failed']})
     assert created['count'] == 30
     found = vcf.tasks(taskName='Selector probe', pageSize=100)
     assert found['pageMetadata']['totalElements'] == 30

@@ -22,6 +22,7 @@ from simulator.vro_values import parse_date
 def vro_values_parse(text):
     return parse_date(text).timestamp()
 
+
 AWSNEW = vro_catalog.AWSNEW_ID
 ECHO = vro_catalog.ECHO_ID
 SLEEP = vro_catalog.SLEEP_ID
@@ -128,7 +129,7 @@ ECHO_PARAMS = [
     param("props", "Properties", "properties", {"properties": [{"key": "k", "value": {"string": {"value": "v"}}}]}),
     param("endpoint", vro_catalog.ENDPOINT_TYPE, "composite",
           {"type": vro_catalog.ENDPOINT_TYPE, "property": [{"id": "host", "value": {"string": {"value": "h"}}},
-                                                          {"id": "port", "value": {"number": {"value": 443}}}]}),
+                                                           {"id": "port", "value": {"number": {"value": 443}}}]}),
     param("vm", "VC:VirtualMachine", "sdk-object", {"type": "VC:VirtualMachine", "id": "vc01.example.com/vm-42"}),
     param("attachment", "MimeAttachment", "mime-attachment", {"name": "a.csv", "mime-type": "text/csv", "content": base64.b64encode(b"a,b").decode()}),
     param("encrypted", "EncryptedString", "encrypted-string", {"value": "enc"}),
@@ -241,7 +242,7 @@ def test_user_interaction_approve(vro):
     bad = vro.post(location + "interaction", json={"parameters": [param("approved", "boolean", "string", {"value": "yes"})]})
     assert bad.status_code == 400
     answer = vro.post(location + "interaction", json={"parameters": [param("approved", "boolean", "boolean", {"value": True}),
-                                                                    param("comment", "string", "string", {"value": "ok"})]})
+                                                                     param("comment", "string", "string", {"value": "ok"})]})
     assert answer.status_code == 204
     assert vro.wait(location, states=("completed", "failed")) == "completed"
     out = {p["name"]: p.get("value") for p in vro.get(location).json()["output-parameters"]}

@@ -459,7 +459,7 @@ SEED_TASK_LIST = {'elements': [
 def test_vcf_paging_from_zero_or_one(first_page):
     def page(number, elements, total_pages):
         return respond(200, {'elements': elements, 'pageMetadata': {'pageNumber': number, 'pageSize': 1,
-                                                                      'totalElements': 2, 'totalPages': total_pages}})
+                                                                    'totalElements': 2, 'totalPages': total_pages}})
     routes = {'GET /v1/tasks': [page(first_page, SEED_TASK_LIST['elements'][:1], 2),
                                 page(first_page + 1, SEED_TASK_LIST['elements'][1:], 2)]}
     with ReplayServer(routes) as server:
