@@ -802,7 +802,8 @@ def readme_section(result):
         'Machine: %s, %s cores, %s GiB RAM, %s; Python %s, ansible-core %s; load average %s at the start, %s at the end'
         % (m.get('cpu_model'), m.get('cores'), m.get('memory_gib'), m.get('os'), v['python'], v['ansible_core'],
            '/'.join(str(x) for x in m.get('load_average_at_start') or []), '/'.join(str(x) for x in m.get('load_average_at_end') or [])),
-        '(run on %s, %s s).' % (result['generated'], result['duration_seconds']),
+        '(run on %s, %s s, at commit %s).' % (result['generated'], result['duration_seconds'], v.get('git_commit', '?')),
+        'What moved each figure, and why two targets are not met: "Findings" in `bench/README.md`.',
         '',
         result['table_markdown'],
         '',
