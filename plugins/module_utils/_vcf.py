@@ -486,9 +486,14 @@ def is_credentials_refusal(error):
 class RetryRun:
     """One ``vcf_task_retry`` run: read, decide, retry (once per attempt), wait, retry again up to ``max_attempts``."""
 
+    # Below this many pending /v1/tasks tasks a round reads each by id; from it on, one list covers them.
+    LIST_FROM = 3
+
     def __init__(self, service, wait=True, max_attempts=1, check_mode=False, waiter_factory=None,
-                 clock=time.monotonic, wait_timeout=600.0, warn=None):
+                 clock=time.monotonic, wait_timeout=600.0, warn=None, selector=None):
         self.service = service
+        self.selector = selector
+        self.use_list = True
         self.wait = wait
         self.max_attempts = max(1, int(max_attempts or 1))
         self.check_mode = check_mode
@@ -578,13 +583,21 @@ class RetryRun:
         return task
 
     def wait_all(self, pending):
-        """Wait for ``pending`` to end; retry the ones that fail again while attempts remain."""
+        """Wait for ``pending`` to end; retry the ones that fail again while attempts remain.
+
+        One overall deadline (``wait_timeout``) covers every round of re-retries. The first poll comes one poll
+        interval after the retries (a task just retried is running), and each poll reads only unfinished tasks:
+        see :meth:`poll`.
+        """
         deadline = self.clock() + self.wait_timeout
         while pending:
             remaining = max(0.0, deadline - self.clock())
             waiter = self.waiter_factory(remaining)
-            waiter.wait(lambda: [self.service.refresh(t) for t in pending],
-                        lambda tasks: all(t.status in TaskStatus.TERMINAL for t in tasks))
+            first_delay = getattr(waiter, 'interval', 0.0) or 0.0
+            # Ids seen terminal by a poll of this round (before the first poll, a retried task still reads FAILED).
+            settled = set()
+            waiter.wait(lambda: self.poll(pending, settled), lambda tasks: all(t.id in settled for t in tasks),
+                        first_delay=first_delay)
             again = []
             for task in pending:
                 if task.status in TaskStatus.SUCCEEDED:
@@ -597,6 +610,66 @@ class RetryRun:
                 self.failures.append(describe_failure(task) if task.status in TaskStatus.FAILED_ALL
                                      else '%s ended %s while waiting' % (task.label, task.status_raw))
             pending = again
+
+    def poll(self, tasks, settled):
+        """Refresh the ones of ``tasks`` not in ``settled`` in place, add those now terminal to it; return ``tasks``.
+
+        With at least :attr:`LIST_FROM` unfinished ``/v1/tasks`` tasks, one ``GET /v1/tasks?taskStatus=IN_PROGRESS``
+        (narrowed by filters every one of them matches) covers those still running; a task missing from it has
+        moved on (or is PENDING/QUEUED), so it is read by id once, which also brings its sub-tasks and errors.
+        Fewer tasks, credentials tasks, and servers that refuse the list are read by id.
+        """
+        unfinished = [t for t in tasks if t.id not in settled]
+        by_id = [t for t in unfinished if t.credentials]
+        listed = [t for t in unfinished if not t.credentials]
+        if not self.use_list or len(listed) < self.LIST_FROM:
+            by_id, listed = unfinished, []
+        if listed:
+            by_id.extend(self._poll_list(listed))
+        for task in by_id:
+            self.service.refresh(task)
+        settled.update(t.id for t in unfinished if t.status in TaskStatus.TERMINAL)
+        return tasks
+
+    def list_params(self, tasks):
+        """``/v1/tasks`` filters for the running ``tasks``: IN_PROGRESS, plus the selector's when each task matches."""
+        params = {}
+        if self.selector and all(matches_selector(t, self.selector) for t in tasks):
+            params = selector_params(dict(self.selector, completed_after=None))
+        types = {str(t.type) for t in tasks if t.type}
+        if 'taskType' not in params and len(types) == 1 and all(t.type for t in tasks):
+            params['taskType'] = types.pop()
+        params['taskStatus'] = TaskStatus.IN_PROGRESS
+        return params
+
+    def _poll_list(self, tasks):
+        """Update ``tasks`` from one list; return the ones it did not settle (to be read by id)."""
+        wanted = {t.id: t for t in tasks}
+        seen = {}
+        try:
+            for raw in self.service.client.paginate('/tasks', 'vcf', params=self.list_params(tasks),
+                                                    page_size=TaskService.PAGE_SIZE):
+                task_id = str(raw.get('id') or '') if isinstance(raw, dict) else ''
+                if task_id in wanted and task_id not in seen:
+                    seen[task_id] = raw
+                    if len(seen) == len(wanted):
+                        break
+        except ApiError as error:
+            if getattr(error, 'status', None) not in (400, 403, 404, 405, 501):
+                raise
+            # This server will not list tasks that way: read by id from now on.
+            self.use_list = False
+            return list(tasks)
+        missing = []
+        for task_id, task in wanted.items():
+            raw = seen.get(task_id)
+            status = TaskStatus.normalise(raw.get('status')) if raw else ''
+            if raw is None or status not in TaskStatus.RUNNING:
+                # Gone from the running list (or finished in it): one read by id for the full final task.
+                missing.append(task)
+            else:
+                task.update(raw)
+        return missing
 
     def result(self):
         entries = [t.result() for t in self.tasks]
@@ -633,7 +706,8 @@ def run_task_retry(module):
     _check_max_results(params)
     service = TaskService(module.client())
     run = RetryRun(service, wait=params['wait'], max_attempts=params['max_attempts'], check_mode=module.check_mode,
-                   waiter_factory=module.waiter, wait_timeout=params['wait_timeout'], warn=module.warn)
+                   waiter_factory=module.waiter, wait_timeout=params['wait_timeout'], warn=module.warn,
+                   selector=params.get('failed_tasks'))
     for task_id in _task_ids(params):
         run.add(service.get(task_id))
     selector = params.get('failed_tasks')

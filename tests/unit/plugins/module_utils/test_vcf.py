@@ -213,8 +213,10 @@ class NoWait:
 
     def __init__(self, timeout):
         self.timeout = timeout
+        self.first_delay = None
 
-    def wait(self, fetch, done):
+    def wait(self, fetch, done, first_delay=0.0):
+        self.first_delay = first_delay
         for _poll in range(50):
             seen = fetch()
             if done(seen):
@@ -380,3 +382,149 @@ def test_unknown_id_is_the_tasks_404_when_the_credentials_api_answers_400():
     with pytest.raises(ApiError) as info:
         TaskService(Credentials400({})).get('nope')
     assert info.value.status == 404
+
+
+# -- the wait's cost: requests per round -------------------------------------------------------------------------
+
+class TickingServer:
+    """SDDC Manager over a tick clock: a retried task runs for ``run_ticks`` ticks, then ends with ``outcome``.
+
+    Lists honour ``taskStatus`` and ``taskName`` and carry no sub-tasks or errors (a server may leave them out),
+    so the final details can only come from a read by id. Every request is recorded.
+    """
+
+    def __init__(self, count, run_ticks=3, outcome=None):
+        self.now = 0
+        self.run_ticks = run_ticks
+        self.outcome = outcome or {}
+        self.patched = {}
+        self.ids = ['t-%02d' % n for n in range(count)]
+        self.sent = []
+
+    def body(self, task_id, full=True):
+        status = 'Failed'
+        if task_id in self.patched:
+            ended = self.now >= self.patched[task_id] + self.run_ticks
+            status = self.outcome.get(task_id, 'Successful') if ended else 'In Progress'
+        raw = {'id': task_id, 'name': 'Deploy %s' % task_id, 'type': 'DEPLOY', 'status': status}
+        if full:
+            failed = status == 'Failed'
+            raw['subTasks'] = [{'name': 'Step of %s' % task_id, 'status': 'FAILED' if failed else 'SUCCESSFUL'}]
+            raw['errors'] = [{'message': 'broke %s' % task_id, 'referenceToken': 'TOK-%s' % task_id}] if failed else []
+        return raw
+
+    def get(self, path, params=None, **kw):
+        self.sent.append(('GET', path, params))
+        task_id = path.strip('/').split('/')[-1]
+        if task_id not in self.ids:
+            raise ApiError('not found', status=404, method='GET', url=path)
+        return self.body(task_id)
+
+    def patch(self, path, json=None, **kw):
+        self.sent.append(('PATCH', path, json))
+        task_id = path.strip('/').split('/')[-1]
+        if task_id in self.patched:
+            # The second retry works.
+            self.outcome.pop(task_id, None)
+        self.patched[task_id] = self.now
+
+    def paginate(self, path, style, params=None, page_size=100, max_items=None, items=None):
+        self.sent.append(('LIST', path, dict(params or {})))
+        wanted = TaskStatus.normalise((params or {}).get('taskStatus'))
+        for task_id in self.ids:
+            raw = self.body(task_id, full=False)
+            if wanted and TaskStatus.normalise(raw['status']) != wanted:
+                continue
+            if (params or {}).get('taskName', '').lower() not in raw['name'].lower():
+                continue
+            yield raw
+
+
+class TickingWaiter:
+    """Polls until done; each sleep (the first delay included) is one tick of the server's clock."""
+
+    interval = 0.25
+
+    def __init__(self, server):
+        self.server = server
+        self.polls = 0
+
+    def __call__(self, timeout):
+        return self
+
+    def wait(self, fetch, done, first_delay=0.0):
+        if first_delay:
+            self.server.now += 1
+        for _poll in range(50):
+            self.polls += 1
+            seen = fetch()
+            if done(seen):
+                return seen
+            self.server.now += 1
+        raise AssertionError('never done')
+
+
+def run_over(server, selector=None, max_attempts=1):
+    service = TaskService(server)
+    run = RetryRun(service, waiter_factory=TickingWaiter(server), selector=selector, max_attempts=max_attempts)
+    for task_id in server.ids:
+        run.add(service.get(task_id))
+    del server.sent[:]
+    pending = run.start()
+    run.wait_all(pending)
+    return run, [s for s in server.sent if s[0] != 'PATCH']
+
+
+@pytest.mark.parametrize('count', [3, 20])
+def test_waiting_on_many_tasks_costs_one_list_per_round_and_one_read_per_task(count):
+    server = TickingServer(count, run_ticks=3)
+    run, polls = run_over(server, selector={'name_contains': 'deploy'})
+    lists = [s for s in polls if s[0] == 'LIST']
+    reads = [s for s in polls if s[0] == 'GET']
+    # Running 3 ticks after the retry, first poll a tick later: lists at ticks 1 and 2, the end seen at tick 3.
+    assert len(lists) == 3
+    assert all(params['taskStatus'] == 'IN_PROGRESS' and params['taskName'] == 'deploy' for _m, _p, params in lists)
+    # Each task is read by id exactly once, when it left the running list; finished tasks are not read again.
+    assert sorted(path for _m, path, _p in reads) == ['/tasks/%s' % i for i in server.ids]
+    assert len(polls) == count + 3 < 2 * count + 3
+    assert not run.failures and all(t['status'] == 'SUCCESSFUL' for t in run.result()['tasks'])
+
+
+def test_final_details_come_from_a_read_by_id_when_the_list_lacks_them():
+    server = TickingServer(5, run_ticks=2, outcome={'t-03': 'Failed'})
+    run, _polls = run_over(server)
+    assert len(run.failures) == 1
+    assert 'Step of t-03' in run.failures[0] and 'TOK-t-03' in run.failures[0]
+    entry = [t for t in run.result()['tasks'] if t['id'] == 't-03'][0]
+    assert entry['status'] == 'FAILED' and entry['errors'][0]['referenceToken'] == 'TOK-t-03'
+
+
+def test_few_pending_tasks_are_read_by_id_after_one_interval():
+    server = TickingServer(2, run_ticks=2)
+    run, polls = run_over(server)
+    assert [s[0] for s in polls] == ['GET'] * 4  # ticks 1 (both running) and 2 (both done): no list, no poll at tick 0
+    assert not run.failures
+
+
+def test_a_task_failing_again_is_retried_and_waited_on_alone():
+    server = TickingServer(4, run_ticks=1, outcome={'t-01': 'Failed'})
+    service = TaskService(server)
+    run = RetryRun(service, waiter_factory=TickingWaiter(server), max_attempts=2)
+    for task_id in server.ids:
+        run.add(service.get(task_id))
+    run.wait_all(run.start())
+    assert [s[1] for s in server.sent if s[0] == 'PATCH'].count('/tasks/t-01') == 2
+    assert not run.failures and run.result()['tasks'][1]['attempts'] == 2
+
+
+def test_a_server_refusing_the_list_is_read_by_id():
+    class NoList(TickingServer):
+        def paginate(self, path, style, params=None, page_size=100, max_items=None, items=None):
+            self.sent.append(('LIST', path, params))
+            raise ApiError('bad filter', status=400, method='GET', url=path)
+            yield  # pragma: no cover  # pylint: disable=unreachable
+
+    server = NoList(4, run_ticks=2)
+    run, polls = run_over(server)
+    assert [s[0] for s in polls].count('LIST') == 1
+    assert not run.failures and all(t['status'] == 'SUCCESSFUL' for t in run.result()['tasks'])
