@@ -615,8 +615,9 @@ class RetryRun:
         """Refresh the ones of ``tasks`` not in ``settled`` in place, add those now terminal to it; return ``tasks``.
 
         With at least :attr:`LIST_FROM` unfinished ``/v1/tasks`` tasks, one ``GET /v1/tasks?taskStatus=IN_PROGRESS``
-        (narrowed by filters every one of them matches) covers those still running; a task missing from it has
-        moved on (or is PENDING/QUEUED), so it is read by id once, which also brings its sub-tasks and errors.
+        (narrowed by filters every one of them matches) covers those still running. A task missing from it has
+        moved on (or is PENDING/QUEUED): when at least :attr:`LIST_FROM` did, one page of ``completedAfter`` their
+        creation settles those it shows finished with sub-tasks and errors; every other one is read by id once.
         Fewer tasks, credentials tasks, and servers that refuse the list are read by id.
         """
         unfinished = [t for t in tasks if t.id not in settled]
@@ -643,33 +644,69 @@ class RetryRun:
         return params
 
     def _poll_list(self, tasks):
-        """Update ``tasks`` from one list; return the ones it did not settle (to be read by id)."""
-        wanted = {t.id: t for t in tasks}
-        seen = {}
+        """Update ``tasks`` from the running list; return the ones it did not settle (to be read by id)."""
         try:
-            for raw in self.service.client.paginate('/tasks', 'vcf', params=self.list_params(tasks),
-                                                    page_size=TaskService.PAGE_SIZE):
-                task_id = str(raw.get('id') or '') if isinstance(raw, dict) else ''
-                if task_id in wanted and task_id not in seen:
-                    seen[task_id] = raw
-                    if len(seen) == len(wanted):
-                        break
+            seen = self._find(tasks, self.list_params(tasks))
         except ApiError as error:
             if getattr(error, 'status', None) not in (400, 403, 404, 405, 501):
                 raise
             # This server will not list tasks that way: read by id from now on.
             self.use_list = False
             return list(tasks)
-        missing = []
-        for task_id, task in wanted.items():
-            raw = seen.get(task_id)
-            status = TaskStatus.normalise(raw.get('status')) if raw else ''
-            if raw is None or status not in TaskStatus.RUNNING:
-                # Gone from the running list (or finished in it): one read by id for the full final task.
-                missing.append(task)
-            else:
+        gone = []
+        for task in tasks:
+            raw = seen.get(task.id)
+            if raw is not None and TaskStatus.normalise(raw.get('status')) in TaskStatus.RUNNING:
                 task.update(raw)
-        return missing
+            else:
+                gone.append(task)
+        if len(gone) < self.LIST_FROM:
+            return gone
+        return self._settle_from_list(gone)
+
+    def _settle_from_list(self, tasks):
+        """Tasks that left the running list: one page of those completed since they were created, when it has them
+        with their sub-tasks and errors; return the ones it did not settle (to be read by id)."""
+        created = []
+        for task in tasks:
+            try:
+                created.append(to_epoch_ms(task.raw.get('creationTimestamp')))
+            except ValueError:
+                created.append(None)
+        if None in created:
+            return tasks
+        params = self.list_params(tasks)
+        del params['taskStatus']
+        params['completedAfter'] = min(created) - 1
+        try:
+            # One page at most: a busy server's history is read by id instead.
+            seen = self._find(tasks, params, max_items=TaskService.PAGE_SIZE)
+        except ApiError as error:
+            if getattr(error, 'status', None) not in (400, 403, 404, 405, 501):
+                raise
+            return tasks
+        unsettled = []
+        for task in tasks:
+            raw = seen.get(task.id)
+            if (raw is not None and TaskStatus.normalise(raw.get('status')) in TaskStatus.TERMINAL
+                    and isinstance(raw.get('subTasks'), list) and isinstance(raw.get('errors'), list)):
+                task.update(raw)
+            else:
+                unsettled.append(task)
+        return unsettled
+
+    def _find(self, tasks, params, max_items=None):
+        """``{id: raw}`` of the list elements that are ``tasks``, reading pages only until every one was seen."""
+        wanted = {t.id for t in tasks}
+        seen = {}
+        for raw in self.service.client.paginate('/tasks', 'vcf', params=params, page_size=TaskService.PAGE_SIZE,
+                                                max_items=max_items):
+            task_id = str(raw.get('id') or '') if isinstance(raw, dict) else ''
+            if task_id in wanted and task_id not in seen:
+                seen[task_id] = raw
+                if len(seen) == len(wanted):
+                    break
+        return seen
 
     def result(self):
         entries = [t.result() for t in self.tasks]

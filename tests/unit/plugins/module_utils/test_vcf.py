@@ -393,7 +393,8 @@ class TickingServer:
     so the final details can only come from a read by id. Every request is recorded.
     """
 
-    def __init__(self, count, run_ticks=3, outcome=None):
+    def __init__(self, count, run_ticks=3, outcome=None, list_details=False):
+        self.list_details = list_details
         self.now = 0
         self.run_ticks = run_ticks
         self.outcome = outcome or {}
@@ -407,7 +408,9 @@ class TickingServer:
             ended = self.now >= self.patched[task_id] + self.run_ticks
             status = self.outcome.get(task_id, 'Successful') if ended else 'In Progress'
         raw = {'id': task_id, 'name': 'Deploy %s' % task_id, 'type': 'DEPLOY', 'status': status}
-        if full:
+        if self.list_details:
+            raw['creationTimestamp'] = '2026-05-01T12:00:00.000Z'
+        if full or self.list_details:
             failed = status == 'Failed'
             raw['subTasks'] = [{'name': 'Step of %s' % task_id, 'status': 'FAILED' if failed else 'SUCCESSFUL'}]
             raw['errors'] = [{'message': 'broke %s' % task_id, 'referenceToken': 'TOK-%s' % task_id}] if failed else []
@@ -436,6 +439,8 @@ class TickingServer:
             if wanted and TaskStatus.normalise(raw['status']) != wanted:
                 continue
             if (params or {}).get('taskName', '').lower() not in raw['name'].lower():
+                continue
+            if 'completedAfter' in (params or {}) and not TaskStatus.is_terminal(raw['status']):
                 continue
             yield raw
 
@@ -528,3 +533,12 @@ def test_a_server_refusing_the_list_is_read_by_id():
     run, polls = run_over(server)
     assert [s[0] for s in polls].count('LIST') == 1
     assert not run.failures and all(t['status'] == 'SUCCESSFUL' for t in run.result()['tasks'])
+
+
+def test_tasks_leaving_the_running_list_are_settled_by_one_list_when_it_has_their_details():
+    server = TickingServer(20, run_ticks=3, outcome={'t-07': 'Failed'}, list_details=True)
+    run, polls = run_over(server, selector={'name_contains': 'deploy'})
+    assert [s[0] for s in polls] == ['LIST'] * 4 and not [s for s in polls if s[0] == 'GET']
+    assert 'completedAfter' in polls[-1][2] and 'taskStatus' not in polls[-1][2]
+    assert len(run.failures) == 1 and 'TOK-t-07' in run.failures[0] and 'Step of t-07' in run.failures[0]
+    assert sum(t['status'] == 'SUCCESSFUL' for t in run.result()['tasks']) == 19
