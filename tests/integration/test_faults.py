@@ -5,7 +5,7 @@ The matrix runs as one playbook per module (playbooks/faults/matrix.yml): each s
 installs its faults, runs the module once and records the result, the faults that fired and the request counters,
 so that each assertion below is backed by proof that the fault really happened.
 
-Outcomes asserted (docs/reliability.md carries the same table):
+Outcomes asserted (docs/docsite/rst/reliability.rst carries the same table):
 
 - transient 502/503/504, 429 with Retry-After, a connection reset, latency below the timeout, on idempotent calls:
   the module recovers within its retries and the result equals the fault-free one;
