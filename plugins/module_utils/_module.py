@@ -154,17 +154,21 @@ class OrchestratorModule(AnsibleModule):
             if scheme == 'vra':
                 if not (p.get('token') or (p.get('username') and p.get('password'))):
                     self.fail_json(msg='auth is vra: set username and password (or a vRA API/refresh token in token)')
-                return _auth.VraLoginAuth(p.get('username'), p.get('password'), p.get('auth_domain'), p.get('token'))
+                # Lazy: only the scheme in use is compiled (AnsiballZ runs module_utils from source).
+                from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vra import VraLoginAuth  # pylint: disable=import-outside-toplevel
+                return VraLoginAuth(p.get('username'), p.get('password'), p.get('auth_domain'), p.get('token'))
         elif self.product == 'vcf':
             if p.get('token') or (p.get('username') and p.get('password')):
-                return _auth.VcfTokenAuth(p.get('username'), p.get('password'), access_token=p.get('token'))
+                from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vcf import VcfTokenAuth  # pylint: disable=import-outside-toplevel
+                return VcfTokenAuth(p.get('username'), p.get('password'), access_token=p.get('token'))
             self.fail_json(msg='no SDDC Manager credentials: set username and password (or %s_USERNAME and '
                                '%s_PASSWORD), or an access token in token' % (prefix, prefix))
         if not (p.get('username') and p.get('password') is not None):
             self.fail_json(msg='no %s credentials: set username and password (or %s_USERNAME and %s_PASSWORD)' % (
                 PRODUCT_NAMES[self.product], prefix, prefix))
         if self.product == 'ico':
-            return _auth.IcoAuth(p['username'], p['password'], p.get('domain'), p.get('project'))
+            from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_ico import IcoAuth  # pylint: disable=import-outside-toplevel
+            return IcoAuth(p['username'], p['password'], p.get('domain'), p.get('project'))
         return _auth.BasicAuth(p['username'], p['password'])
 
     def client(self):

@@ -21,10 +21,10 @@ except ImportError:  # pragma: no cover - Python 2 is not supported by the colle
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, vro_attributes
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import (
+# The decoder only: the encoder (_vro_types) is imported where a run is started, so read-only modules skip it.
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_decode import (
     decode_date,
     decode_parameters,
-    encode_parameters,
     mask_parameters,
     parameter_list,
     parse_date,
@@ -121,6 +121,7 @@ class WorkflowDefinition(object):
 
     def encode(self, inputs, raw_inputs=None, read_file=None):
         """Encode plain ``inputs`` into execution-context parameters (raises EncodeError before anything is sent)."""
+        from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import encode_parameters  # pylint: disable=import-outside-toplevel
         return encode_parameters(self.input_parameters, inputs, self.name or self.id, read_file=read_file,
                                  raw_inputs=raw_inputs)
 

@@ -256,7 +256,7 @@ count:
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import STATES
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_runs import execution_info
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_info import execution_info
 
 
 def main():

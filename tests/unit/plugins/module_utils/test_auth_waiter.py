@@ -9,9 +9,10 @@ import json
 
 import pytest
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth import (
-    BasicAuth, IcoAuth, VcfTokenAuth, VraLoginAuth, jwt_claims,
-)
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth import BasicAuth, jwt_claims
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_ico import IcoAuth
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vcf import VcfTokenAuth
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vra import VraLoginAuth
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, Client
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout, Waiter
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond

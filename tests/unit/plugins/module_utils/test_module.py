@@ -10,7 +10,7 @@ import pytest
 
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils import _auth
+from ansible_collections.cloudops.orchestrator.plugins.module_utils import _auth, _auth_ico, _auth_vcf, _auth_vra
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError, OrchestratorModule
 
@@ -104,8 +104,8 @@ def test_wait_options_are_merged_and_checked(capsys):
 @pytest.mark.parametrize('args,kind', [
     ({'username': 'u', 'password': 'p'}, _auth.BasicAuth),
     ({'token': 't'}, _auth.BearerAuth),
-    ({'auth': 'vra', 'username': 'u', 'password': 'p'}, _auth.VraLoginAuth),
-    ({'auth': 'vra', 'token': 'refresh'}, _auth.VraLoginAuth),
+    ({'auth': 'vra', 'username': 'u', 'password': 'p'}, _auth_vra.VraLoginAuth),
+    ({'auth': 'vra', 'token': 'refresh'}, _auth_vra.VraLoginAuth),
 ])
 def test_vro_auth_choice(args, kind):
     module = build(dict(args, url='https://vro'))
@@ -114,10 +114,10 @@ def test_vro_auth_choice(args, kind):
 
 def test_vcf_and_ico_auth_choice():
     assert isinstance(build({'url': 'https://sddc', 'username': 'u', 'password': 'p'}, product='vcf').build_auth(),
-                      _auth.VcfTokenAuth)
+                      _auth_vcf.VcfTokenAuth)
     auth = build({'url': 'https://ico', 'username': 'u', 'password': 'p', 'domain': 'Default', 'project': 'admin'},
                  product='ico').build_auth()
-    assert isinstance(auth, _auth.IcoAuth) and auth.project == 'admin'
+    assert isinstance(auth, _auth_ico.IcoAuth) and auth.project == 'admin'
 
 
 def test_missing_credentials_fail_with_what_to_set(capsys):

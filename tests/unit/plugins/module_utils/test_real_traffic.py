@@ -13,7 +13,8 @@ import json
 
 import pytest
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth import VcfTokenAuth, VraLoginAuth
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vcf import VcfTokenAuth
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vra import VraLoginAuth
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, Client
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import TaskEngine, TaskFilter, with_iso_times, wait_done
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf import Action, Task, TaskService, TaskStatus, decide_retry

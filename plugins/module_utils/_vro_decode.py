@@ -1,0 +1,284 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""vRO parameter decoder, dates and secret masking: typed vRO JSON -> plain values. Internal use only.
+
+The read half of _vro_types, kept apart so that modules that only read runs do not compile the encoder;
+_vro_types re-exports every name here, and its docstring states the conversion rules.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import copy
+import datetime
+import re
+
+SECRET_MASK = '********'
+
+_ISO_DATE = re.compile(
+    r'^\s*(\d{4})-(\d{2})-(\d{2})'
+    r'(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?'
+    r'\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?\s*$'
+)
+
+
+# ---------------------------------------------------------------- dates
+
+def parse_date(value):
+    """Return an aware UTC datetime for an ISO-8601 string, a date or a datetime; None if unparseable.
+
+    A value without a zone is taken as UTC.
+    """
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            return value.replace(tzinfo=datetime.timezone.utc)
+        return value.astimezone(datetime.timezone.utc)
+    if isinstance(value, datetime.date):
+        return datetime.datetime(value.year, value.month, value.day, tzinfo=datetime.timezone.utc)
+    if not isinstance(value, str):
+        return None
+    m = _ISO_DATE.match(value)
+    if not m:
+        return None
+    year, month, day, hour, minute, second, frac, zone = m.groups()
+    micro = int((frac or '0')[:6].ljust(6, '0'))
+    tz = datetime.timezone.utc
+    if zone and zone not in ('Z', 'z'):
+        sign = -1 if zone[0] == '-' else 1
+        digits = zone[1:].replace(':', '')
+        offset = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
+        tz = datetime.timezone(sign * offset)
+    try:
+        parsed = datetime.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+                                   int(second or 0), micro, tzinfo=tz)
+    except ValueError:
+        return None
+    return parsed.astimezone(datetime.timezone.utc)
+
+
+def format_date(moment):
+    """Format an aware datetime as vRO's canonical ``YYYY-MM-DDTHH:MM:SS.mmmZ`` (UTC)."""
+    moment = moment.astimezone(datetime.timezone.utc)
+    return moment.strftime('%Y-%m-%dT%H:%M:%S') + '.%03dZ' % (moment.microsecond // 1000)
+
+
+def decode_date(raw):
+    """Decode a date as servers send it (ISO string, or epoch milliseconds on old servers) to canonical ISO.
+
+    Returns the input unchanged when it cannot be read, and None for None.
+    """
+    if raw is None or raw == '':
+        return None
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, (int, float)) or (isinstance(raw, str) and raw.strip().lstrip('-').isdigit()):
+        try:
+            moment = datetime.datetime.fromtimestamp(float(raw) / 1000.0, tz=datetime.timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return raw
+        return format_date(moment)
+    parsed = parse_date(raw)
+    return format_date(parsed) if parsed else raw
+
+
+# ---------------------------------------------------------------- decoding
+
+def _first(mapping, *keys):
+    for key in keys:
+        if key in mapping and mapping[key] is not None:
+            return mapping[key]
+    return None
+
+
+def _decode_number(raw):
+    if isinstance(raw, str):
+        try:
+            raw = float(raw)
+        except ValueError:
+            return raw
+    if isinstance(raw, float) and raw.is_integer() and abs(raw) < 2 ** 53:
+        return int(raw)
+    return raw
+
+
+def _decode_mime(body):
+    content = _first(body, 'mime-content', 'content', 'mimeContent')
+    out = {'name': body.get('name'), 'mime_type': _first(body, 'mime-type', 'mimeType', 'mime_type')}
+    if content is None:
+        out['content'] = None
+        return out
+    try:
+        data = base64.b64decode(content)
+        out['content'] = data.decode('utf-8')
+    except (binascii.Error, ValueError, TypeError):
+        out['content_base64'] = content
+    return out
+
+
+def decode_value(value, mask_secrets=True):
+    """Decode one vRO wire value (``{"kind": {...}}``) into a plain value.
+
+    Secure strings become ``********`` when ``mask_secrets``. Unknown kinds come back unchanged;
+    an empty or missing value is None.
+    """
+    if not isinstance(value, dict) or not value:
+        return None if value in (None, {}) else value
+    kind = None
+    for key in value:
+        if key != 'objectType':
+            kind = key
+            break
+    if kind is None:
+        return None
+    body = value[kind]
+    if kind in ('string', 'regex', 'encrypted-string'):
+        return body.get('value') if isinstance(body, dict) else body
+    if kind == 'secure-string':
+        plain = body.get('value') if isinstance(body, dict) else body
+        return SECRET_MASK if mask_secrets and plain is not None else plain
+    if kind == 'number':
+        return _decode_number(body.get('value') if isinstance(body, dict) else body)
+    if kind == 'boolean':
+        raw = body.get('value') if isinstance(body, dict) else body
+        if isinstance(raw, str):
+            return raw.strip().lower() == 'true'
+        return raw
+    if kind == 'date':
+        return decode_date(body.get('value') if isinstance(body, dict) else body)
+    if kind == 'array':
+        elements = _first(body, 'elements', 'element') if isinstance(body, dict) else body
+        return [decode_value(item, mask_secrets) for item in (elements or [])]
+    if kind == 'properties':
+        entries = _first(body, 'property', 'properties') if isinstance(body, dict) else body
+        return dict((entry.get('key'), decode_value(entry.get('value'), mask_secrets)) for entry in (entries or []))
+    if kind == 'composite':
+        entries = _first(body, 'property', 'properties', 'CompositeObjectValue') or []
+        return dict((entry.get('id'), decode_value(entry.get('value'), mask_secrets)) for entry in entries)
+    if kind == 'sdk-object':
+        return {'type': body.get('type'), 'id': body.get('id')}
+    if kind == 'mime-attachment':
+        return _decode_mime(body)
+    return value
+
+
+def parameter_list(container, key='input'):
+    """Return a run's or definition's parameter list, accepting ``input-parameters`` and ``inputParameters``.
+
+    ``key`` is ``input`` or ``output``; returns [] when absent.
+    """
+    if not isinstance(container, dict):
+        return []
+    found = _first(container, '%s-parameters' % key, '%sParameters' % key, '%s_parameters' % key)
+    if isinstance(found, dict):
+        # XML-born shapes wrap the list: {"parameter": [...]}
+        found = _first(found, 'parameter', 'parameters') or []
+    return found or []
+
+
+def decode_parameters(params, mask_secrets=True):
+    """Decode a parameter list (``[{name, type, value}]``) into ``{name: plain value}``.
+
+    SecureString values (by wire kind or declared type) are masked when ``mask_secrets``.
+    """
+    out = {}
+    for param in params or []:
+        value = decode_value(param.get('value'), mask_secrets)
+        if mask_secrets and value is not None and str(param.get('type', '')).lower() == 'securestring':
+            value = SECRET_MASK
+        out[param.get('name')] = value
+    return out
+
+
+def _mask_value(value):
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for kind, body in value.items():
+        if kind == 'secure-string' and isinstance(body, dict):
+            body = dict(body, value=SECRET_MASK)
+        elif kind == 'array' and isinstance(body, dict):
+            body = dict(body, elements=[_mask_value(v) for v in body.get('elements') or []])
+        elif kind in ('properties', 'composite') and isinstance(body, dict):
+            body = dict(body)
+            for list_key in ('property', 'properties'):
+                if isinstance(body.get(list_key), list):
+                    body[list_key] = [dict(e, value=_mask_value(e.get('value'))) for e in body[list_key]]
+        out[kind] = body
+    return out
+
+
+def mask_parameters(params):
+    """Return a deep copy of wire parameters with every secure-string value replaced by ``********``."""
+    masked = []
+    for param in params or []:
+        param = copy.deepcopy(param)
+        if str(param.get('type', '')).lower() == 'securestring' and isinstance(param.get('value'), dict):
+            param['value'] = {'secure-string': {'value': SECRET_MASK}}
+        else:
+            param['value'] = _mask_value(param.get('value'))
+        masked.append(param)
+    return masked
+
+
+def comparable_inputs(params):
+    """Reduce wire parameters to a value that is equal for runs started with the same inputs.
+
+    Used by reuse and by adoption after a lost answer. Values compare after decoding (so 20 equals 20.0
+    and an epoch-ms date equals its ISO form); null values are ignored. SecureString values cannot be
+    compared (servers do not echo them): only the set of secure input names that carry a value must match.
+    Returns ``(plain_inputs_without_secrets, frozenset_of_secure_names)``.
+    """
+    plain = {}
+    secure = set()
+    for param in params or []:
+        value = param.get('value')
+        is_secure = (str(param.get('type', '')).lower() == 'securestring'
+                     or (isinstance(value, dict) and 'secure-string' in value))
+        decoded = decode_value(value, mask_secrets=True)
+        if is_secure:
+            if decoded is not None and decoded != '':
+                secure.add(param.get('name'))
+            continue
+        if decoded is None:
+            continue
+        plain[param.get('name')] = decoded
+    return plain, frozenset(secure)
+
+
+def secure_values(params):
+    """Every plain-text secure-string value in wire parameters (for the module's no_log list)."""
+    found = []
+
+    def walk(value):
+        if isinstance(value, dict):
+            for kind, body in value.items():
+                if kind == 'secure-string' and isinstance(body, dict) and isinstance(body.get('value'), str):
+                    found.append(body['value'])
+                else:
+                    walk(body)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for param in params or []:
+        value = param.get('value') if isinstance(param, dict) else None
+        if str(param.get('type', '')).lower() == 'securestring' and isinstance(value, dict):
+            for body in value.values():
+                if isinstance(body, dict) and isinstance(body.get('value'), str):
+                    found.append(body['value'])
+        walk(value)
+    return list(dict.fromkeys(found))
+
+
+def same_inputs(wanted, recorded):
+    """True when a run recorded with parameters ``recorded`` was started with the inputs ``wanted`` (both wire lists).
+
+    Non-secret values must be equal after decoding (``comparable_inputs``). SecureString values are never
+    compared, and a server may leave them out of a run's echo, so a run is still identical when it shows fewer
+    secret inputs than ``wanted`` holds; one that holds a secret input ``wanted`` does not send is different.
+    """
+    plain_wanted, secure_wanted = comparable_inputs(wanted)
+    plain_recorded, secure_recorded = comparable_inputs(recorded)
+    return plain_wanted == plain_recorded and secure_recorded <= secure_wanted

@@ -1,0 +1,107 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What vro_execution_info does (the read path). Internal use only.
+
+Kept apart from _vro_runs (start, reuse, fan-out, cancel) so that the info module compiles only what it runs;
+_vro_runs re-exports ``execution_info``. Raises OperationError / ApiError / ValueError like _vro_runs.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import TERMINAL_STATES, VroApi, parse_execution_url
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_decode import parse_date
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout
+
+
+# ---------------------------------------------------------------- vro_execution_info
+
+def _parse_when(option, value):
+    if value is None:
+        return None
+    moment = parse_date(value)
+    if moment is None:
+        raise ValueError("%s '%s' is not an ISO-8601 date such as 2026-01-31T10:00:00Z" % (option, value))
+    return moment.timestamp()
+
+
+def _target(module, api):
+    """``(workflow_id, workflow_name, execution_id)`` from execution_url, or workflow_id/_name + execution_id."""
+    p = module.params
+    if p.get('execution_url'):
+        wid, eid = parse_execution_url(p['execution_url'])
+        return wid, None, eid
+    if p.get('workflow_id'):
+        return p['workflow_id'], None, p.get('execution_id')
+    found = api.lookup_workflow(p['workflow_name'], p.get('category'))
+    return found.id, found.name, p.get('execution_id')
+
+
+class _Named(object):
+    """The bits of a workflow that results need when no definition was read."""
+
+    def __init__(self, wid, name):
+        self.id = wid
+        self.name = name
+
+
+def execution_info(module):
+    """vro_execution_info: one run (optionally waiting for states) or a filtered list, newest first."""
+    p = module.params
+    api = VroApi(module.client())
+    wid, wname, eid = _target(module, api)
+    if eid is None:
+        if p['wait_for']:
+            raise ValueError('wait_for needs one run: give execution_id or execution_url')
+        if p['max_results'] is not None and p['max_results'] < 1:
+            raise ValueError('max_results must be at least 1, got %s' % p['max_results'])
+        runs = api.list_executions(wid, states=p['state'], started_by=p['started_by'],
+                                   started_after=_parse_when('started_after', p['started_after']),
+                                   started_before=_parse_when('started_before', p['started_before']),
+                                   name=p['name'], max_results=p['max_results'])
+        if p['details']:
+            runs = [api.execution(wid, r.id) for r in runs]
+        executions = []
+        for run in runs:
+            item = run.to_result(_Named(wid, wname or run.name))
+            if p['fetch_logs']:
+                item['logs'] = api.logs(wid, run.id)
+            if p['fetch_syslogs']:
+                item['syslogs'] = api.syslogs(wid, run.id)
+            executions.append(item)
+        return {'changed': False, 'workflow_id': wid, 'executions': executions, 'count': len(executions)}
+
+    waited = False
+    if p['wait_for'] and p['wait']:
+        wanted = set(p['wait_for'])
+        state = api.state(wid, eid)
+        if state not in wanted:
+            waited = True
+
+            def settled(current):
+                return current in wanted or current in TERMINAL_STATES
+
+            try:
+                waiter = module.waiter()
+                # The state was read just now: the next look waits one interval.
+                state = waiter.wait(lambda: api.state(wid, eid), settled, first_delay=waiter.interval)
+            except WaitTimeout as timeout:
+                raise OperationError("run %s did not reach %s within wait_timeout %ss; last state: %s (%s)" % (
+                    eid, ' or '.join(p['wait_for']), p['wait_timeout'], timeout.last, timeout),
+                    execution_id=eid, workflow_id=wid, state=timeout.last, timed_out=True)
+        if state not in wanted:
+            run = api.execution(wid, eid)
+            result = run.to_result(_Named(wid, wname or run.name))
+            detail = ': %s' % run.content_exception if run.content_exception else ''
+            raise OperationError("run %s ended %s%s, which is not one of wait_for (%s)" % (
+                eid, state, detail, ', '.join(p['wait_for'])), **result)
+    run = api.execution(wid, eid)
+    result = run.to_result(_Named(wid, wname or run.name))
+    result['changed'] = False
+    result['waited'] = waited
+    if p['fetch_logs']:
+        result['logs'] = api.logs(wid, eid)
+    if p['fetch_syslogs']:
+        result['syslogs'] = api.syslogs(wid, eid)
+    return result
