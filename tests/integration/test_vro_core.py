@@ -324,7 +324,7 @@ def test_start_without_waiting_then_pick_up_with_execution_info(fresh_simulator)
     assert picked['execution_id'] == started['execution_id'] and picked['inputs'] == {'seconds': 4}
     assert any('Sleeping' in (line['short_description'] or '') for line in picked['logs'])
     assert isinstance(picked['syslogs'], list)
-    assert res.result('Wait inside async')['state'] == 'completed'
+    assert res.result('Collect the async result')['state'] == 'completed'
     again = res.result('Already there, by name and id')
     assert again['waited'] is False and again['state'] == 'completed'
     wrong = failed(res, 'Wait for a state the run will not reach')
