@@ -545,6 +545,8 @@ class VroApi(object):
                          lost.message, run.id, run.started_by or 'this user', run.start_date))
             return run, True
         if len(matches) > 1:
+            # Oldest first, so the listing is the same whatever order the server's list had.
+            matches.sort(key=lambda r: (r.started_at() or 0, r.id))
             raise OperationError(
                 'the answer to the start request was lost (%s) and %d runs of this workflow with identical inputs '
                 'were started since: %s; not starting another. Check them with vro_execution_info' % (
