@@ -13,13 +13,13 @@ the shared client; :func:`run_task` and :func:`run_task_info` are what the modul
 from __future__ import annotations
 
 import copy
-import datetime
 import fnmatch
 import re
 import time
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms, to_epoch_ms
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout
 
 # Fields the server owns: sending them is refused before anything goes out.
@@ -110,40 +110,6 @@ def diff_task(current, desired):
         before[name] = copy.deepcopy(current.get(name))
         after[name] = copy.deepcopy(value)
     return changes, {'before': before, 'after': after}
-
-
-def iso_from_ms(ms):
-    """ISO 8601 (UTC) from epoch milliseconds; None when there is none."""
-    if ms is None or isinstance(ms, bool):
-        return None
-    try:
-        return datetime.datetime.fromtimestamp(float(ms) / 1000.0, tz=datetime.timezone.utc).isoformat()
-    except (TypeError, ValueError, OverflowError, OSError):
-        return None
-
-
-def to_epoch_ms(value):
-    """Epoch milliseconds from a number (seconds below 1e10, else ms), a digit string or ISO 8601 text."""
-    if value is None or value == '':
-        return None
-    if isinstance(value, bool):
-        raise ValueError('%r is not a time' % (value,))
-    if isinstance(value, (int, float)) or re.match(r'^\s*\d+(\.\d+)?\s*$', str(value)):
-        number = float(value)
-        return int(number * 1000) if number < 1e10 else int(number)
-    text = str(value).strip()
-    if text.endswith(('Z', 'z')):
-        text = text[:-1] + '+00:00'
-    # ICO writes offsets as +0200.
-    text = re.sub(r'([+-]\d\d)(\d\d)$', r'\1:\2', text)
-    try:
-        when = datetime.datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError("%r is not an ISO 8601 time (e.g. '2026-05-01T12:00:00Z') nor epoch milliseconds"
-                         % (value,)) from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=datetime.timezone.utc)
-    return int(when.timestamp() * 1000)
 
 
 def with_iso_times(task):

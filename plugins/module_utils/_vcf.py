@@ -13,12 +13,12 @@ HTTP through the shared client; :func:`run_task_retry` and :func:`run_task_info`
 
 from __future__ import annotations
 
-import datetime
 import re
 import time
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import to_epoch_ms
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout
 
 
@@ -290,48 +290,6 @@ def describe_failure(task):
             text += ' [referenceToken %s]' % err['referenceToken']
         parts.append(text)
     return '; '.join(parts)
-
-
-# -- time -----------------------------------------------------------------------------------------------------
-
-def to_epoch_ms(value):
-    """Epoch milliseconds from an int/float (seconds if small, else ms), a digit string or an ISO 8601 time.
-
-    Raises ValueError naming the value when it is none of those.
-    """
-    if value is None or value == '':
-        return None
-    if isinstance(value, bool):
-        raise ValueError('%r is not a time' % (value,))
-    if isinstance(value, (int, float)):
-        number = float(value)
-    elif re.match(r'^\s*\d+(\.\d+)?\s*$', str(value)):
-        number = float(value)
-    else:
-        text = str(value).strip()
-        if text.endswith(('Z', 'z')):
-            text = text[:-1] + '+00:00'
-        # Python < 3.11 wants +HH:MM, SDDC Manager and ICO also write +HHMM.
-        text = re.sub(r'([+-]\d\d)(\d\d)$', r'\1:\2', text)
-        try:
-            when = datetime.datetime.fromisoformat(text)
-        except ValueError:
-            raise ValueError("%r is not an ISO 8601 time (e.g. '2026-05-01T12:00:00Z') nor epoch milliseconds"
-                             % (value,)) from None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=datetime.timezone.utc)
-        return int(when.timestamp() * 1000)
-    # Ten digits or fewer is epoch seconds; later than 2286 in seconds is not a plausible input.
-    return int(number * 1000) if number < 1e10 else int(number)
-
-
-def iso_from_ms(ms):
-    if ms is None:
-        return None
-    try:
-        return datetime.datetime.fromtimestamp(float(ms) / 1000.0, tz=datetime.timezone.utc).isoformat()
-    except (TypeError, ValueError, OverflowError, OSError):
-        return None
 
 
 # -- selectors ------------------------------------------------------------------------------------------------
