@@ -11,7 +11,8 @@ import logging
 import re
 import time
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
+from werkzeug.exceptions import HTTPException
 
 from simulator import faults as faults_mod
 
@@ -22,6 +23,24 @@ API_MODULES = (("vro", "vro"), ("vra", "vro"), ("vcf", "vcf"), ("ico", "ico"))
 
 _SEED_KIND = "sim_meta"
 _SLASHES = re.compile(r"/{2,}")
+
+
+# The methods the APIs' catch-all routes answer (with a JSON 404 or 405 in the product's error shape).
+ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
+
+
+def allowed_methods(path, catch_all):
+    """Methods a route other than the catch-all endpoint ``catch_all`` serves at ``path`` (for a 405's Allow)."""
+    adapter = current_app.url_map.bind('localhost')
+    allowed = []
+    for method in ROUTE_METHODS:
+        try:
+            endpoint, _args = adapter.match(path, method=method)
+        except HTTPException:
+            continue
+        if endpoint != catch_all:
+            allowed.append(method)
+    return allowed
 
 
 def load_api_modules():

@@ -16,10 +16,10 @@ import hmac
 import json
 import time
 
-from flask import Blueprint, Response, current_app, request
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, Response, request
 
 from simulator import ico_catalog
+from simulator.app import ROUTE_METHODS, allowed_methods
 
 KIND = 'ico_task'
 SI_KIND = 'ico_service_instance'
@@ -329,11 +329,11 @@ def register(app, ctx):
             return _error(404, 'CTJCO0404E: The service instance with ID %s was not found.' % instance_id)
         return _json(instance)
 
-    @api.route('/', defaults={'rest': ''}, methods=_METHODS)
-    @api.route('/<path:rest>', methods=_METHODS)
+    @api.route('/', defaults={'rest': ''}, methods=ROUTE_METHODS)
+    @api.route('/<path:rest>', methods=ROUTE_METHODS)
     def unknown_route(rest):
         # Unmatched paths answer with ICO's JSON error body rather than an HTML page.
-        allowed = _allowed_methods(request.path)
+        allowed = allowed_methods(request.path, 'ico.unknown_route')
         if allowed:
             return _error(405, 'CTJCO0408E: Method %s is not supported for %s.' % (request.method, request.path),
                           {'Allow': ', '.join(allowed)})
@@ -341,23 +341,6 @@ def register(app, ctx):
 
     app.register_blueprint(api)
     app.register_blueprint(_admin_blueprint(ctx, view))
-
-
-_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
-
-
-def _allowed_methods(path):
-    """Methods another route serves at ``path`` (for a 405 instead of the catch-all 404)."""
-    adapter = current_app.url_map.bind('localhost')
-    allowed = []
-    for method in _METHODS:
-        try:
-            endpoint, _args = adapter.match(path, method=method)
-        except HTTPException:
-            continue
-        if endpoint != 'ico.unknown_route':
-            allowed.append(method)
-    return allowed
 
 
 def _paging(default_limit=None):

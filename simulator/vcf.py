@@ -28,10 +28,10 @@ import secrets
 import time
 import uuid
 
-from flask import Blueprint, Response, current_app, request
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, Response, request
 
 from simulator import vcf_catalog
+from simulator.app import ROUTE_METHODS, allowed_methods
 
 KIND = 'vcf_task'
 CREDENTIALS_KIND = 'vcf_credentials_task'
@@ -646,11 +646,11 @@ def register(app, ctx):
             return _forbidden()
         return _cancel(ctx, task_id, credentials_api=True)
 
-    @api.route('/', defaults={'rest': ''}, methods=_METHODS)
-    @api.route('/<path:rest>', methods=_METHODS)
+    @api.route('/', defaults={'rest': ''}, methods=ROUTE_METHODS)
+    @api.route('/<path:rest>', methods=ROUTE_METHODS)
     def unknown_route(rest):
         # Unmatched /v1 paths answer with the spec's Error body, as the real (Spring) server does, not an HTML page.
-        allowed = _allowed_methods(request.path)
+        allowed = allowed_methods(request.path, 'vcf.unknown_route')
         if allowed:
             response = _error(405, 'METHOD_NOT_ALLOWED', 'Request method %s is not supported for %s' % (request.method, request.path),
                               'Use one of: %s.' % ', '.join(allowed))
@@ -661,23 +661,6 @@ def register(app, ctx):
     app.register_blueprint(api)
     app.register_blueprint(_admin_blueprint(ctx))
     ctx.add_ticker(settle_due)
-
-
-_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
-
-
-def _allowed_methods(path):
-    """Methods another /v1 route serves at ``path`` (for a 405 instead of the catch-all 404)."""
-    adapter = current_app.url_map.bind('localhost')
-    allowed = []
-    for method in _METHODS:
-        try:
-            endpoint, _args = adapter.match(path, method=method)
-        except HTTPException:
-            continue
-        if endpoint != 'vcf.unknown_route':
-            allowed.append(method)
-    return allowed
 
 
 def _credentials_task_not_found(task_id):
