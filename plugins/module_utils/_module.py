@@ -9,6 +9,7 @@ Internal use only: this file may change without notice between releases.
 
 from __future__ import annotations
 
+import math
 import os
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -53,6 +54,13 @@ WAIT_SPEC = dict(
 _CONVERT = {'bool': boolean, 'float': float, 'int': int, 'str': str, 'path': lambda v: os.path.expanduser(os.path.expandvars(v))}
 
 
+def _finite(value):
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError, OverflowError):
+        return True  # not a number at all: ansible-core reports it itself
+
+
 class OperationError(Exception):
     """A failure that is not an HTTP error: a failed run, an ambiguous name, a bad input value.
 
@@ -80,7 +88,11 @@ class OrchestratorModule(AnsibleModule):
         if wait:
             spec.update({name: dict(opt) for name, opt in WAIT_SPEC.items()})
         spec.update(argument_spec or {})
-        super().__init__(argument_spec=spec, **kwargs)
+        try:
+            super().__init__(argument_spec=spec, **kwargs)
+        except OverflowError:
+            # ansible-core's int check overflows on 'inf' instead of reporting a bad value.
+            self._fail_not_finite(spec)
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         self._client = None
@@ -89,6 +101,14 @@ class OrchestratorModule(AnsibleModule):
             self._check_wait_options()
 
     # -- options -----------------------------------------------------------------------------------------
+
+    def _fail_not_finite(self, spec):
+        params = self.params or {}
+        self.no_log_values.update(v for k, v in params.items() if isinstance(v, str) and spec.get(k, {}).get('no_log'))
+        bad = sorted(k for k, v in params.items() if spec.get(k, {}).get('type') == 'int' and not _finite(v))
+        self.fail_json(msg='%s must be a whole number, got %s' % (
+            ' and '.join(bad) or 'an integer option', ', '.join(repr(params[k]) for k in bad) or 'an infinite value'),
+            invocation={'module_args': {}})
 
     def env_name(self, option):
         return '%s_%s' % (ENV_PREFIX[self.product], option.upper())

@@ -156,3 +156,13 @@ def test_value_error_is_a_one_line_failure(capsys):
     result = exit_result(capsys, lambda: module.run(operation))
     assert result['msg'] == "no input 'Name'"
     assert 'exception' not in result or 'Traceback' not in result.get('exception', '')
+
+
+@pytest.mark.parametrize('value', ['INF', '-inf', float('inf')])
+def test_infinite_integer_is_a_one_line_failure_not_a_traceback(capsys, value):
+    # ansible-core's own int check raises OverflowError on these (found by hypothesis).
+    result = exit_result(capsys, lambda: build({'url': 'https://vro', 'username': 'u', 'password': 'Secret-Pw-inf',
+                                                'retries': value}))
+    assert result['failed'] is True
+    assert result['msg'].startswith('retries must be a whole number')
+    assert 'Secret-Pw-inf' not in json.dumps(result)
