@@ -291,7 +291,14 @@ class VroApi(object):
             server = email.utils.parsedate_to_datetime(date).timestamp()
         except (TypeError, ValueError, IndexError):
             return
-        self.clock_offset = server - time.time()
+        # The header is truncated to the second: the server's clock read somewhere in [server, server + 1) before
+        # the answer came back. A local clock inside that window (with a second for latency) cannot be told apart
+        # from the server's, so it is taken as right; outside it, the middle of the window is the best estimate.
+        local = time.time()
+        if server <= local <= server + 2.0:
+            self.clock_offset = 0.0
+        else:
+            self.clock_offset = server + 0.5 - local
 
     def server_now(self):
         """Now on the server's clock as far as known (Date headers have a one-second resolution)."""

@@ -377,7 +377,9 @@ def test_restart_in_the_middle_of_waits(simulator_factory):
         'ico': {'which': 'ico', 'seconds': 6, 'topic': topic},
     }
     started = {k: _in_thread(lambda v=v: run_playbook(WAITS, env=env, extra_vars=v, timeout=300)) for k, v in plays.items()}
-    _until(lambda: sim.admin('GET', 'vro/runs?workflow=%s' % SLEEP)['count'] >= 1, 'the vRO run start')
+    # A run is 'initializing' for a moment after it is created: wait for 'running', the state this test is about.
+    _until(lambda: [r['state'] for r in sim.admin('GET', 'vro/runs?workflow=%s' % SLEEP)['runs']] == ['running'],
+           'the vRO run start')
     _until(lambda: sim.admin('GET', 'vcf/tasks/%s/attempts' % RETRY_SUCCEEDS)['attempts'] >= 1, 'the VCF retry')
     _until(lambda: len(_ico_tasks(sim, topic)) >= 1, 'the ICO task creation')
     assert sim.admin('GET', 'vro/runs?workflow=%s' % SLEEP)['runs'][0]['state'] == 'running'

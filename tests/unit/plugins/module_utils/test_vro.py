@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime
+import email.utils
 import json
 import os
 
@@ -255,6 +256,24 @@ def test_category_disambiguates_and_the_definition_is_read():
     assert definition.id == 'd-b' and definition.category == 'Cloud'
     assert definition.input_types() == {'a': 'string'}
     assert api.clock_offset is not None
+
+
+class _Dated(object):
+    def __init__(self, when):
+        self.headers = {'Date': email.utils.formatdate(when, usegmt=True)}
+
+
+def test_server_clock_within_the_date_header_resolution_is_taken_as_local():
+    """A Date header is truncated to the second: a local clock inside that second is not skewed (was up to -1 s)."""
+    import time  # pylint: disable=import-outside-toplevel
+    api = VroApi(Client('https://vro.example', product='vro'))
+    api._learn_clock(_Dated(int(time.time())))
+    assert api.clock_offset == 0.0
+    assert abs(api.server_now() - time.time()) < 0.5
+    api._learn_clock(_Dated(time.time() + 3600))
+    assert 3599.0 < api.clock_offset < 3601.0
+    api._learn_clock(_Dated(time.time() - 7200))
+    assert -7201.0 < api.clock_offset < -7199.0
 
 
 def test_unknown_id_says_what_to_check():
