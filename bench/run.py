@@ -784,6 +784,15 @@ class Context:  # pylint: disable=too-many-instance-attributes
 
 README_BEGIN = '<!-- performance: begin (written by bench/run.py --readme) -->'
 README_END = '<!-- performance: end -->'
+RECORDED = os.path.join(ROOT, 'bench', 'recorded.json')
+
+
+def _missed_clause(result):
+    missed = sorted({t['scenario'].split(' ')[0] for t in result.get('targets') or [] if t.get('met') is False})
+    if not missed:
+        return ''
+    return ', and why the target%s of scenario%s %s %s not met' % (
+        's' if len(missed) > 1 else '', 's' if len(missed) > 1 else '', ' and '.join(missed), 'are' if len(missed) > 1 else 'is')
 
 
 def readme_section(result):
@@ -794,8 +803,9 @@ def readme_section(result):
         '## Performance',
         '',
         'The modules against the hand-written `ansible.builtin.uri` POST and `until` loop, on the local simulator.',
-        'Reproduce with `make bench` (about 20 minutes; `bench/README.md` explains every scenario and figure, and',
-        '`bench/results.json` holds every value). Times are seconds, median (min-max) of %d repetitions (7 for the floor,' % c['reps'],
+        'Reproduce with `make bench` (about 20 minutes; `bench/README.md` explains every scenario and figure).',
+        'Every value of the run below is in `bench/recorded.json`; `make bench` writes yours to `bench/results.json`.',
+        'Times are seconds, median (min-max) of %d repetitions (7 for the floor,' % c['reps'],
         '%d for our fan-out loops, %d for the naive uri loop); ours and the baseline alternate within each repetition.'
         % (c['reps_fanout_loops'], c['reps_fanout_naive']),
         '',
@@ -803,7 +813,7 @@ def readme_section(result):
         % (m.get('cpu_model'), m.get('cores'), m.get('memory_gib'), m.get('os'), v['python'], v['ansible_core'],
            '/'.join(str(x) for x in m.get('load_average_at_start') or []), '/'.join(str(x) for x in m.get('load_average_at_end') or [])),
         '(run on %s, %s s, at commit %s).' % (result['generated'], result['duration_seconds'], v.get('git_commit', '?')),
-        'What moved each figure, and why two targets are not met: "Findings" in `bench/README.md`.',
+        'What moved each figure%s: "Findings" in `bench/README.md`.' % _missed_clause(result),
         '',
         result['table_markdown'],
         '',
@@ -956,7 +966,9 @@ def main(argv):
     print('bench: %d playbooks in %.0fs; results in %s' % (ctx.runner.count, time.time() - started, args.out))
     if args.readme:
         update_readme(result)
-        print('bench: README.md Performance section updated')
+        # The run the README shows is kept in the repository; results.json is each machine's own, and ignored.
+        shutil.copyfile(args.out, RECORDED)
+        print('bench: README.md Performance section updated; this run kept as %s' % os.path.relpath(RECORDED, ROOT))
     if args.keep:
         print('bench: work dir kept: %s' % workdir)
     else:

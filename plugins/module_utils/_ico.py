@@ -145,7 +145,7 @@ class TaskFilter:
         self.user = user
         self.project = project
         self.event_topic = event_topic
-        self.updated_after = to_epoch_ms(updated_after)
+        self.updated_after = to_epoch_ms(updated_after, option='updated_after')
 
     def __call__(self, task):
         if self.status and TaskStatus.normalise(task.get('status')) not in self.status:

@@ -12,15 +12,16 @@ import datetime
 import re
 
 
-def to_epoch_ms(value):
+def to_epoch_ms(value, option=None):
     """Epoch milliseconds from an int/float (seconds if small, else ms), a digit string or an ISO 8601 time.
 
-    Raises ValueError naming the value when it is none of those.
+    Raises ValueError naming the value (and ``option``, the option it came from, when given) when it is none of those.
     """
+    prefix = '%s: ' % option if option else ''
     if value is None or value == '':
         return None
     if isinstance(value, bool):
-        raise ValueError('%r is not a time' % (value,))
+        raise ValueError('%s%r is not a time' % (prefix, value))
     if isinstance(value, (int, float)) or re.match(r'^\s*\d+(\.\d+)?\s*$', str(value)):
         number = float(value)
         # Ten digits or fewer is epoch seconds; later than 2286 in seconds is not a plausible input.
@@ -33,8 +34,8 @@ def to_epoch_ms(value):
     try:
         when = datetime.datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError("%r is not an ISO 8601 time (e.g. '2026-05-01T12:00:00Z') nor epoch milliseconds"
-                         % (value,)) from None
+        raise ValueError("%s%r is not an ISO 8601 time (e.g. '2026-05-01T12:00:00Z') nor epoch milliseconds"
+                         % (prefix, value)) from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=datetime.timezone.utc)
     return int(when.timestamp() * 1000)

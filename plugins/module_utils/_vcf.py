@@ -309,7 +309,7 @@ def selector_params(selector, status=None):
     if selector.get('resource_type'):
         params['resourceType'] = selector['resource_type']
     if selector.get('completed_after') not in (None, ''):
-        params['completedAfter'] = to_epoch_ms(selector['completed_after'])
+        params['completedAfter'] = to_epoch_ms(selector['completed_after'], option='completed_after')
     return params
 
 

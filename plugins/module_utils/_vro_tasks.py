@@ -50,10 +50,10 @@ def _pick(data, *keys):
     return None
 
 
-def canonical_date(value):
+def canonical_date(value, option=None):
     """A vRO date (ISO string, epoch milliseconds, date or datetime) as ``YYYY-MM-DDTHH:MM:SS.mmmZ``; None stays None.
 
-    Raises ValueError for text that is not a date.
+    Raises ValueError for text that is not a date, naming ``option`` (where the value came from) when given.
     """
     if value in (None, ''):
         return None
@@ -61,7 +61,8 @@ def canonical_date(value):
         return format_date(parse_date(value))
     decoded = decode_date(value)
     if not isinstance(decoded, str) or parse_date(decoded) is None:
-        raise ValueError("'%s' is not a date: give ISO 8601 such as 2026-01-31T10:00:00Z" % (value,))
+        raise ValueError("%s'%s' is not a date: give ISO 8601 such as 2026-01-31T10:00:00Z"
+                         % ('%s: ' % option if option else '', value))
     return decoded
 
 
@@ -133,8 +134,8 @@ class DesiredTask(object):
                 raise ValueError("recurrence cycle '%s' is not one of %s" % (cycle, ', '.join(CYCLES)))
             self.recurrence = {
                 'cycle': cycle,
-                'start': canonical_date(recurrence.get('start')),
-                'end': canonical_date(recurrence.get('end')),
+                'start': canonical_date(recurrence.get('start'), option='recurrence.start'),
+                'end': canonical_date(recurrence.get('end'), option='recurrence.end'),
                 'pattern': recurrence.get('pattern') or None,
             }
             if self.recurrence['start'] and self.recurrence['end'] and \

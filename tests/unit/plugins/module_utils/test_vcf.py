@@ -155,6 +155,8 @@ def test_to_epoch_ms(value, ms):
 def test_to_epoch_ms_refuses_garbage():
     with pytest.raises(ValueError, match='ISO 8601'):
         to_epoch_ms('last tuesday')
+    with pytest.raises(ValueError, match="^completed_after: 'last tuesday' is not"):
+        to_epoch_ms('last tuesday', option='completed_after')
 
 
 def test_matches_selector_rechecks_on_the_client():

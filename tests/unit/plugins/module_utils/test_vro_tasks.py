@@ -173,6 +173,8 @@ def test_canonical_date_forms():
     assert canonical_date('2030-01-01 11:00:00+01:00') == '2030-01-01T10:00:00.000Z'
     assert canonical_date(1893492000000) == '2030-01-01T10:00:00.000Z'
     assert canonical_date(None) is None
+    with pytest.raises(ValueError, match="^recurrence.start: 'tomorrow' is not a date"):
+        canonical_date('tomorrow', option='recurrence.start')
 
 
 # -- views and bodies ----------------------------------------------------------------------------------------------
