@@ -673,16 +673,22 @@ def _task_not_found(task_id):
     return _error(404, 'TASK_NOT_FOUND', 'Task with id %s not found' % task_id, 'Check the task id.', [task_id])
 
 
+def _load_counted(ctx, task_id, credentials_api, counter):
+    """The task for a retry or cancel on either API, with ``counter`` counted: ``(doc, None)`` or ``(None, 4xx)``."""
+    doc = _load(ctx, task_id)
+    if doc is None or (credentials_api and not doc['sim']['credentials']):
+        return None, (_credentials_task_not_found(task_id) if credentials_api else _task_not_found(task_id))
+    doc['sim'][counter] = doc['sim'].get(counter, 0) + 1
+    return doc, None
+
+
 def _retry(ctx, task_id, credentials_api):
     """PATCH retry on either API (see simulator/README.md for the decision table)."""
     with ctx.store.transaction():
-        doc = _load(ctx, task_id)
-        if doc is None or (credentials_api and not doc['sim']['credentials']):
-            if credentials_api:
-                return _credentials_task_not_found(task_id)
-            return _task_not_found(task_id)
+        doc, refused = _load_counted(ctx, task_id, credentials_api, 'retry_requests')
+        if refused is not None:
+            return refused
         sim = doc['sim']
-        sim['retry_requests'] = sim.get('retry_requests', 0) + 1
         state = normalise_status(doc['task']['status'])
         if sim['credentials'] and not credentials_api:
             _put(ctx, doc)
@@ -713,13 +719,10 @@ def _retry(ctx, task_id, credentials_api):
 def _cancel(ctx, task_id, credentials_api):
     """DELETE cancel on either API."""
     with ctx.store.transaction():
-        doc = _load(ctx, task_id)
-        if doc is None or (credentials_api and not doc['sim']['credentials']):
-            if credentials_api:
-                return _credentials_task_not_found(task_id)
-            return _task_not_found(task_id)
+        doc, refused = _load_counted(ctx, task_id, credentials_api, 'cancel_requests')
+        if refused is not None:
+            return refused
         sim = doc['sim']
-        sim['cancel_requests'] = sim.get('cancel_requests', 0) + 1
         state = normalise_status(doc['task']['status'])
         if sim['credentials'] and not credentials_api:
             _put(ctx, doc)
