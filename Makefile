@@ -48,7 +48,7 @@ help:
 	@echo "  changelog-lint   antsibull-changelog lint"
 	@echo "  build            ansible-galaxy collection build + install + ansible-doc of every module"
 	@echo "  docs             HTML docs site into docs/build (offline)"
-	@echo "  compat           unit tests on ansible-core 2.19 / Python 3.11 in $(COMPAT_VENV)"
+	@echo "  compat           unit tests and the demo on ansible-core 2.19 / Python 3.11 in $(COMPAT_VENV)"
 	@echo "  bench, soak      bench/run.py, tests/soak/run.py against a simulator (BENCH_ARGS=--quick, SOAK_ARGS=...)"
 	@echo "  simulator        run the simulator in the foreground (Ctrl-C stops it)"
 	@echo "  clean            remove build output (keeps .venv)"
@@ -150,17 +150,24 @@ build: tree
 docs: $(STAMP) tree
 	@$(PY) tools/build_docs.py $(COLL) docs/build
 
-compat: tree
+compat: $(STAMP) tree playtree
 	@if [ ! -x $(COMPAT_VENV)/bin/python ]; then \
 	    py=""; for c in python3.11 $$(pyenv root 2>/dev/null)/versions/3.11*/bin/python3 /usr/bin/python3; do \
 	        if [ -x "$$(command -v $$c)" ] && "$$c" -c 'import sys, venv; assert sys.version_info[:2] == (3, 11)' 2>/dev/null; then py=$$c; break; fi; done; \
 	    [ -n "$$py" ] || { echo "compat: no Python 3.11 found"; exit 1; }; \
 	    echo "creating $(COMPAT_VENV) with $$py"; "$$py" -m venv $(COMPAT_VENV); \
 	fi
-	@$(COMPAT_VENV)/bin/python -m pip install --quiet "$(COMPAT_CORE)"
+	@$(COMPAT_VENV)/bin/python -m pip install --quiet "$(COMPAT_CORE)" requests
 	@$(COMPAT_VENV)/bin/python tools/seed_ansible_test.py
 	@cd $(COLL) && PATH=$(ROOT)/$(COMPAT_VENV)/bin:$$PATH $(AT_ENV) $(ROOT)/$(STEP) compat-units pytest -- \
 	    $(ROOT)/$(COMPAT_VENV)/bin/ansible-test units --venv --python 3.11 --color no
+	@mkdir -p build/logs
+	@# The demo tour end to end on the oldest supported ansible-core, against the simulator.
+	@ANSIBLE_COLLECTIONS_PATH=$(ROOT)/$(PLAYTREE) PATH=$(ROOT)/$(COMPAT_VENV)/bin:$$PATH \
+	    $(PY) tools/with_simulator.py -- ansible-playbook -i localhost, -c local \
+	    -e ansible_python_interpreter=$(ROOT)/$(COMPAT_VENV)/bin/python playbooks/demo.yml > build/logs/compat-demo.log 2>&1 \
+	    && echo "compat-demo: $$(grep -E '^localhost +:' build/logs/compat-demo.log)" \
+	    || { tail -40 build/logs/compat-demo.log; echo "compat-demo: FAILED, see build/logs/compat-demo.log"; exit 1; }
 
 demo: $(STAMP) playtree
 	@if [ ! -f playbooks/demo.yml ]; then \
