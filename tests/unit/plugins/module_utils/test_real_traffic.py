@@ -23,7 +23,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_interac
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_runs import execution_info, run_workflow
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_tasks import TaskService as VroTasks
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import decode_parameters
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.fake_module import FakeVroModule
 
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
 
@@ -300,38 +300,12 @@ def test_a_404_page_while_waiting_fails_at_once_instead_of_polling_to_the_deadli
 
 
 # -- vRO: a whole run through run_workflow and execution_info ---------------------------------------------------
-class FakeModule:
-    """What the vRO run functions use of OrchestratorModule, with a real client to the replay server."""
+class FakeModule(FakeVroModule):
+    """The module, with a real client to the replay server at ``url``."""
 
     def __init__(self, url, **params):
-        self.params = dict(workflow_id=None, workflow_name='AWSNEW', category=None, inputs=None, runs=None, raw_inputs=None,
-                           reuse='never', reuse_max_age=3600.0, concurrency=4, cancel_on_timeout=False,
-                           on_user_interaction='fail', fetch_logs=False, wait=True, wait_timeout=60.0,
-                           poll_interval=0.01, poll_interval_max=0.01, username='svc', auth=None,
-                           execution_id=None, execution_url=None, state=None, started_by=None, started_after=None,
-                           started_before=None, name=None, max_results=20, details=False, fetch_syslogs=False,
-                           wait_for=None, all_running=False, api_version='auto')
-        self.params.update(params)
-        self.check_mode = False
-        self.warnings = []
-        self.secrets = []
-        self.clock = [0.0]
-        self._client = Client(url, product='vro', retries=0, sleep=lambda s: None)
-
-    def client(self):
-        return self._client
-
-    def warn(self, msg):
-        self.warnings.append(msg)
-
-    def add_secret(self, value):
-        self.secrets.append(value)
-
-    def waiter(self):
-        def sleep(seconds):
-            self.clock[0] += seconds
-        return Waiter(timeout=self.params['wait_timeout'], interval=self.params['poll_interval'],
-                      interval_max=self.params['poll_interval_max'], clock=lambda: self.clock[0], sleep=sleep)
+        params.setdefault('workflow_name', 'AWSNEW')
+        super().__init__(Client(url, product='vro', retries=0, sleep=lambda s: None), **params)
 
 
 def test_run_workflow_over_real_traffic_shapes():

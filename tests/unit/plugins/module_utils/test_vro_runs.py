@@ -22,7 +22,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._module impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_runs import (
     cancel_executions, execution_info, run_workflow)
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import decode_parameters, format_date
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.fake_module import FakeVroModule
 
 BASE = 'https://vro.test/vco/api'
 WID = 'wf-echo'
@@ -126,39 +126,14 @@ class FakeVro(BaseAdapter):
         return 405, {'message': 'unexpected %s %s' % (method, path)}, None
 
 
-class FakeModule:
-    """What the run functions use of OrchestratorModule."""
+class FakeModule(FakeVroModule):
+    """The module, with a real client whose HTTPS goes to ``server`` (a requests adapter)."""
 
     def __init__(self, server, check_mode=False, **params):
-        self.params = dict(workflow_id=None, workflow_name='Echo', category=None, inputs=None, runs=None, raw_inputs=None,
-                           reuse='never', reuse_max_age=3600.0, concurrency=4, cancel_on_timeout=False,
-                           on_user_interaction='fail', fetch_logs=False, wait=True, wait_timeout=60.0,
-                           poll_interval=0.01, poll_interval_max=0.01, username='svc', auth=None,
-                           execution_id=None, execution_url=None, state=None, started_by=None, started_after=None,
-                           started_before=None, name=None, max_results=20, details=False, fetch_syslogs=False,
-                           wait_for=None, all_running=False, api_version='auto')
-        self.params.update(params)
-        self.check_mode = check_mode
-        self.warnings = []
-        self.secrets = []
-        self.clock = [0.0]
-        self._client = Client(BASE, product='vro', retries=0, sleep=lambda s: None)
-        self._client.session.mount('https://', server)
-
-    def client(self):
-        return self._client
-
-    def warn(self, msg):
-        self.warnings.append(msg)
-
-    def add_secret(self, value):
-        self.secrets.append(value)
-
-    def waiter(self):
-        def sleep(seconds):
-            self.clock[0] += seconds
-        return Waiter(timeout=self.params['wait_timeout'], interval=self.params['poll_interval'],
-                      interval_max=self.params['poll_interval_max'], clock=lambda: self.clock[0], sleep=sleep)
+        client = Client(BASE, product='vro', retries=0, sleep=lambda s: None)
+        client.session.mount('https://', server)
+        params.setdefault('workflow_name', 'Echo')
+        super().__init__(client, check_mode, **params)
 
 
 def test_a_run_is_started_once_polled_on_state_and_read_in_full_once():
