@@ -61,6 +61,14 @@ def _finite(value):
         return True  # not a number at all: ansible-core reports it itself
 
 
+def check_minimum(params, name, minimum):
+    """Raise ValueError when option ``name`` is set and below ``minimum`` (ansible-core's int and float have no bounds)."""
+    value = params.get(name)
+    if value is not None and value < minimum:
+        raise ValueError('%s must %s, got %s' % (name, 'not be negative' if minimum == 0 else 'be at least %s' % minimum,
+                                                 value))
+
+
 class OperationError(Exception):
     """A failure that is not an HTTP error: a failed run, an ambiguous name, a bad input value.
 

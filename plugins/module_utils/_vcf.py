@@ -17,7 +17,7 @@ import re
 import time
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError, check_minimum
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import to_epoch_ms
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout
 
@@ -441,6 +441,11 @@ def is_credentials_refusal(error):
 
 # -- the retry run ---------------------------------------------------------------------------------------------
 
+def _list_refused(error):
+    """True when a server will not list tasks with these filters (the answer says so), rather than failing."""
+    return getattr(error, 'status', None) in (400, 403, 404, 405, 501)
+
+
 class RetryRun:
     """One ``vcf_task_retry`` run: read, decide, retry (once per attempt), wait, retry again up to ``max_attempts``."""
 
@@ -606,7 +611,7 @@ class RetryRun:
         try:
             seen = self._find(tasks, self.list_params(tasks))
         except ApiError as error:
-            if getattr(error, 'status', None) not in (400, 403, 404, 405, 501):
+            if not _list_refused(error):
                 raise
             # This server will not list tasks that way: read by id from now on.
             self.use_list = False
@@ -640,7 +645,7 @@ class RetryRun:
             # One page at most: a busy server's history is read by id instead.
             seen = self._find(tasks, params, max_items=TaskService.PAGE_SIZE)
         except ApiError as error:
-            if getattr(error, 'status', None) not in (400, 403, 404, 405, 501):
+            if not _list_refused(error):
                 raise
             return tasks
         unsettled = []
@@ -690,15 +695,10 @@ def _task_ids(params):
     return ids
 
 
-def _check_max_results(params):
-    if params.get('max_results') is not None and params['max_results'] < 1:
-        raise ValueError('max_results must be at least 1, got %s' % params['max_results'])
-
-
 def run_task_retry(module):
     """``vcf_task_retry``: everything after argument parsing; returns the result or raises OperationError."""
     params = module.params
-    _check_max_results(params)
+    check_minimum(params, 'max_results', 1)
     service = TaskService(module.client())
     run = RetryRun(service, wait=params['wait'], max_attempts=params['max_attempts'], check_mode=module.check_mode,
                    waiter_factory=module.waiter, wait_timeout=params['wait_timeout'], warn=module.warn,
@@ -742,7 +742,7 @@ def run_task_retry(module):
 def run_task_info(module):
     """``vcf_task_info``: one task, several, or a server-filtered list; optionally wait for statuses."""
     params = module.params
-    _check_max_results(params)
+    check_minimum(params, 'max_results', 1)
     service = TaskService(module.client())
     ids = _task_ids(params)
     wait_for = [TaskStatus.normalise(s) for s in params.get('wait_for') or []]

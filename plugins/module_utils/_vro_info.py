@@ -9,7 +9,7 @@ _vro_runs re-exports ``execution_info``. Raises OperationError / ApiError / Valu
 
 from __future__ import annotations
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError, check_minimum
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import TERMINAL_STATES, VroApi, parse_execution_url
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_decode import parse_date
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout
@@ -54,8 +54,7 @@ def execution_info(module):
     if eid is None:
         if p['wait_for']:
             raise ValueError('wait_for needs one run: give execution_id or execution_url')
-        if p['max_results'] is not None and p['max_results'] < 1:
-            raise ValueError('max_results must be at least 1, got %s' % p['max_results'])
+        check_minimum(p, 'max_results', 1)
         runs = api.list_executions(wid, states=p['state'], started_by=p['started_by'],
                                    started_after=_parse_when('started_after', p['started_after']),
                                    started_before=_parse_when('started_before', p['started_before']),

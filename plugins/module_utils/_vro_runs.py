@@ -11,7 +11,7 @@ failure). The modules themselves hold only documentation and their argument spec
 from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError, check_minimum
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import (
     ACTIVE_STATES,
     ADOPTION_MARGIN,
@@ -281,10 +281,8 @@ def run_workflow(module):
     if batch and len(p['runs']) > MAX_RUNS:
         raise ValueError('runs has %d entries; one task starts at most %d runs: split the list over several tasks' % (
             len(p['runs']), MAX_RUNS))
-    if p['concurrency'] is not None and p['concurrency'] < 1:
-        raise ValueError('concurrency must be at least 1, got %s' % p['concurrency'])
-    if p['reuse_max_age'] is not None and p['reuse_max_age'] < 0:
-        raise ValueError('reuse_max_age must not be negative, got %s' % p['reuse_max_age'])
+    check_minimum(p, 'concurrency', 1)
+    check_minimum(p, 'reuse_max_age', 0)
     api = VroApi(module.client())
     workflow = api.resolve_workflow(p['workflow_id'], p['workflow_name'], p['category'])
     input_sets = p['runs'] if batch else [p['inputs'] or {}]

@@ -12,7 +12,7 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils import _auth, _auth_ico, _auth_vcf, _auth_vra
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError, OrchestratorModule
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError, OrchestratorModule, check_minimum
 
 
 _STACK = []
@@ -166,3 +166,12 @@ def test_infinite_integer_is_a_one_line_failure_not_a_traceback(capsys, value):
     assert result['failed'] is True
     assert result['msg'].startswith('retries must be a whole number')
     assert 'Secret-Pw-inf' not in json.dumps(result)
+
+
+def test_check_minimum_names_the_option_and_the_value():
+    check_minimum({'max_results': 1, 'reuse_max_age': None}, 'max_results', 1)
+    check_minimum({'reuse_max_age': None}, 'reuse_max_age', 0)
+    with pytest.raises(ValueError, match=r'^max_results must be at least 1, got 0$'):
+        check_minimum({'max_results': 0}, 'max_results', 1)
+    with pytest.raises(ValueError, match=r'^reuse_max_age must not be negative, got -0.5$'):
+        check_minimum({'reuse_max_age': -0.5}, 'reuse_max_age', 0)
