@@ -14,7 +14,7 @@ options:
     description:
       - Base URL of the vRealize / Aria Orchestrator server, for example C(https://vro.example.com).
       - The API path is added when missing, so a URL that already ends with it works too.
-      - Requests, and so credentials, go only to the scheme, host and port of this URL: a server answer naming
+      - Requests, and so credentials, go only to the scheme, host and port of this URL. A server answer naming
         another origin (a C(Location) or link) is not followed, and a redirect (HTTP 3xx) fails the task.
       - An C(http://) URL sends the password or token in clear text, with a warning; prefer C(https://).
       - Required. When unset, the E(VRO_URL) environment variable is used.
@@ -96,7 +96,7 @@ options:
     description:
       - Base URL of the SDDC Manager server, for example C(https://sddc-manager.example.com).
       - The API path is added when missing, so a URL that already ends with it works too.
-      - Requests, and so credentials, go only to the scheme, host and port of this URL: a server answer naming
+      - Requests, and so credentials, go only to the scheme, host and port of this URL. A server answer naming
         another origin (a C(Location) or link) is not followed, and a redirect (HTTP 3xx) fails the task.
       - An C(http://) URL sends the password or token in clear text, with a warning; prefer C(https://).
       - Required. When unset, the E(VCF_URL) environment variable is used.
@@ -164,7 +164,7 @@ options:
     description:
       - Base URL of the IBM Cloud Orchestrator server, for example C(https://ico.example.com).
       - The API path is added when missing, so a URL that already ends with it works too.
-      - Requests, and so credentials, go only to the scheme, host and port of this URL: a server answer naming
+      - Requests, and so credentials, go only to the scheme, host and port of this URL. A server answer naming
         another origin (a C(Location) or link) is not followed, and a redirect (HTTP 3xx) fails the task.
       - An C(http://) URL sends the password or token in clear text, with a warning; prefer C(https://).
       - Required. When unset, the E(ICO_URL) environment variable is used.

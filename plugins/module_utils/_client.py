@@ -98,8 +98,8 @@ class ApiError(Exception):
     """Every failure of a request, mapped to one type.
 
     ``kind`` is one of ``http``, ``connection``, ``timeout``, ``tls``, ``json``, ``html``, ``auth``,
-    ``validation``, ``config``, ``origin`` (a server URL on another origin, not followed) or ``redirect`` (a 3xx). ``details['sent']`` is true when a request may have reached the server
-    before its answer was lost.
+    ``validation`` or ``config``. ``details['sent']`` is true when a request may have reached the server
+    before its answer was lost. Also ``origin`` (a server URL on another origin, not followed) and ``redirect`` (a 3xx).
     """
 
     def __init__(self, message, kind='http', status=None, method=None, url=None, server_message=None,
