@@ -151,6 +151,7 @@ def _install_hooks(app, ctx):
             return Response(body, status=status, headers=headers)
         # reset_after and bad_json act first and spoil the answer afterwards.
         g.sim_fault_after = fault.kind
+        g.sim_fault_spec = fault
         return None
 
     @app.after_request
@@ -158,6 +159,8 @@ def _install_hooks(app, ctx):
         after = g.get("sim_fault_after")
         if after == "reset_after":
             request.environ["sim.reset"] = True
+        elif after == "rewrite_location":
+            faults_mod.rewrite_location(g.sim_fault_spec, response)
         elif after == "bad_json":
             body = faults_mod.truncate(response.get_data())
             response.set_data(body)

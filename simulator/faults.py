@@ -15,11 +15,15 @@ import random
 import threading
 import time
 import uuid
+from urllib.parse import urlsplit
 
-KINDS = ("latency", "status", "throttle", "reset_before", "reset_after", "html", "bad_json", "token_expired")
+KINDS = ("latency", "status", "throttle", "reset_before", "reset_after", "html", "bad_json", "token_expired", "redirect",
+         "rewrite_location")
 
 # Kinds that answer instead of the API (nothing is acted upon).
-ANSWERING_KINDS = ("status", "throttle", "reset_before", "html", "token_expired")
+ANSWERING_KINDS = ("status", "throttle", "reset_before", "html", "token_expired", "redirect")
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+DEFAULT_LOCATIONS = {"redirect": "https://sso.example/login", "rewrite_location": "http://other-host.invalid{path}"}
 
 
 class FaultError(ValueError):
@@ -46,7 +50,7 @@ class Fault:
     def __init__(self, spec):
         if not isinstance(spec, dict):
             raise FaultError("a fault is a JSON object")
-        unknown = set(spec) - {"route", "method", "kind", "count", "probability", "seed", "latency", "retry_after", "status", "id"}
+        unknown = set(spec) - {"route", "method", "kind", "count", "probability", "seed", "latency", "retry_after", "status", "id", "location"}
         if unknown:
             raise FaultError("unknown fault option(s): %s" % ", ".join(sorted(unknown)))
         self.kind = spec.get("kind")
@@ -59,7 +63,8 @@ class Fault:
             self.probability = 1.0 if spec.get("probability") in (None, "") else float(spec["probability"])
             self.latency = float(spec.get("latency") or (1.0 if self.kind == "latency" else 0.0))
             self.retry_after = int(float(spec.get("retry_after") or 1))
-            default_status = {"status": 503, "throttle": 429, "html": 502, "token_expired": 401, "bad_json": 200}.get(self.kind)
+            default_status = {"status": 503, "throttle": 429, "html": 502, "token_expired": 401, "bad_json": 200,
+                              "redirect": 302}.get(self.kind)
             self.status = int(spec.get("status") or default_status or 0) or None
             seed = spec.get("seed")
             self.seed = None if seed in (None, "") else int(seed)
@@ -67,6 +72,9 @@ class Fault:
             raise FaultError("bad fault value: %s" % exc) from exc
         if self.kind == "status" and self.status not in (500, 502, 503, 504):
             raise FaultError("a 'status' fault answers 500, 502, 503 or 504, not %s" % self.status)
+        if self.kind == "redirect" and self.status not in REDIRECT_STATUSES:
+            raise FaultError("a 'redirect' fault answers 301, 302, 303, 307 or 308, not %s" % self.status)
+        self.location = str(spec.get("location") or DEFAULT_LOCATIONS.get(self.kind) or "")
         if not 0.0 <= self.probability <= 1.0:
             raise FaultError("probability must be between 0 and 1")
         self.id = str(spec.get("id") or uuid.uuid4())
@@ -96,7 +104,7 @@ class Fault:
         return {
             "id": self.id, "route": self.route, "method": self.method, "kind": self.kind, "count": self.count,
             "probability": self.probability, "seed": self.seed, "latency": self.latency,
-            "retry_after": self.retry_after, "status": self.status, "fired": self.fired,
+            "retry_after": self.retry_after, "status": self.status, "fired": self.fired, "location": self.location,
         }
 
 
@@ -231,10 +239,28 @@ def answer(fault, path):
         if product_of(path) != "vcf":
             headers["WWW-Authenticate"] = 'Bearer error="invalid_token", error_description="The access token expired"'
         return 401, headers, json.dumps(body).encode()
+    if fault.kind == "redirect":
+        # An SSO gateway or load balancer in front of the API: a redirect to its login page, nothing acted upon.
+        return fault.status, {"Location": fault.location, "Content-Type": "text/html"}, b""
     if fault.kind == "status":
         body = error_body(path, fault.status, "Simulated server error %d" % fault.status)
         return fault.status, {"Content-Type": "application/json"}, json.dumps(body).encode()
     return 200, {}, b""
+
+
+def rewrite_location(fault, response):
+    """After the request was handled: the answer's ``Location`` becomes ``fault.location`` and the body is dropped.
+
+    ``{path}`` in ``fault.location`` stands for the path of the original ``Location`` and ``{id}`` for its last
+    segment, so ``http://other-host{path}`` names the same object on another origin and ``{path}`` or ``tasks/{id}``
+    make it relative. Models a server behind a proxy that answers a create with its internal address and no body.
+    """
+    original = response.headers.get("Location") or ""
+    path = urlsplit(original).path
+    ident = path.rstrip("/").rsplit("/", 1)[-1]
+    response.headers["Location"] = fault.location.replace("{path}", path).replace("{id}", ident)
+    response.set_data(b"")
+    response.headers.pop("Content-Type", None)
 
 
 def truncate(body):

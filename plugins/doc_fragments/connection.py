@@ -14,6 +14,9 @@ options:
     description:
       - Base URL of the vRealize / Aria Orchestrator server, for example C(https://vro.example.com).
       - The API path is added when missing, so a URL that already ends with it works too.
+      - Requests, and so credentials, go only to the scheme, host and port of this URL. A server answer naming
+        another origin (a C(Location) or link) is not followed, and a redirect (HTTP 3xx) fails the task.
+      - An C(http://) URL sends the password or token in clear text, with a warning; prefer C(https://).
       - Required. When unset, the E(VRO_URL) environment variable is used.
     type: str
   username:
@@ -73,7 +76,11 @@ options:
     type: int
   use_proxy:
     description:
-      - Whether to use the proxies set in the environment (C(https_proxy), C(no_proxy), ...).
+      - Whether to use the proxies set in the environment (E(https_proxy), E(http_proxy), E(all_proxy), with
+        E(no_proxy) naming the hosts reached directly).
+      - V(false) only stops the use of those proxy variables. Whatever the value, C(~/.netrc) is never read (the
+        configured credentials are the only ones sent), and the CA bundle named by E(REQUESTS_CA_BUNDLE) or
+        E(CURL_CA_BUNDLE) is used when O(validate_certs) is true and O(ca_path) is unset.
       - When unset, the E(VRO_USE_PROXY) environment variable is used, then V(true).
     type: bool
 notes:
@@ -89,6 +96,9 @@ options:
     description:
       - Base URL of the SDDC Manager server, for example C(https://sddc-manager.example.com).
       - The API path is added when missing, so a URL that already ends with it works too.
+      - Requests, and so credentials, go only to the scheme, host and port of this URL. A server answer naming
+        another origin (a C(Location) or link) is not followed, and a redirect (HTTP 3xx) fails the task.
+      - An C(http://) URL sends the password or token in clear text, with a warning; prefer C(https://).
       - Required. When unset, the E(VCF_URL) environment variable is used.
     type: str
   username:
@@ -134,7 +144,11 @@ options:
     type: int
   use_proxy:
     description:
-      - Whether to use the proxies set in the environment (C(https_proxy), C(no_proxy), ...).
+      - Whether to use the proxies set in the environment (E(https_proxy), E(http_proxy), E(all_proxy), with
+        E(no_proxy) naming the hosts reached directly).
+      - V(false) only stops the use of those proxy variables. Whatever the value, C(~/.netrc) is never read (the
+        configured credentials are the only ones sent), and the CA bundle named by E(REQUESTS_CA_BUNDLE) or
+        E(CURL_CA_BUNDLE) is used when O(validate_certs) is true and O(ca_path) is unset.
       - When unset, the E(VCF_USE_PROXY) environment variable is used, then V(true).
     type: bool
 notes:
@@ -150,6 +164,9 @@ options:
     description:
       - Base URL of the IBM Cloud Orchestrator server, for example C(https://ico.example.com).
       - The API path is added when missing, so a URL that already ends with it works too.
+      - Requests, and so credentials, go only to the scheme, host and port of this URL. A server answer naming
+        another origin (a C(Location) or link) is not followed, and a redirect (HTTP 3xx) fails the task.
+      - An C(http://) URL sends the password or token in clear text, with a warning; prefer C(https://).
       - Required. When unset, the E(ICO_URL) environment variable is used.
     type: str
   username:
@@ -198,7 +215,11 @@ options:
     type: int
   use_proxy:
     description:
-      - Whether to use the proxies set in the environment (C(https_proxy), C(no_proxy), ...).
+      - Whether to use the proxies set in the environment (E(https_proxy), E(http_proxy), E(all_proxy), with
+        E(no_proxy) naming the hosts reached directly).
+      - V(false) only stops the use of those proxy variables. Whatever the value, C(~/.netrc) is never read (the
+        configured credentials are the only ones sent), and the CA bundle named by E(REQUESTS_CA_BUNDLE) or
+        E(CURL_CA_BUNDLE) is used when O(validate_certs) is true and O(ca_path) is unset.
       - When unset, the E(ICO_USE_PROXY) environment variable is used, then V(true).
     type: bool
 notes:

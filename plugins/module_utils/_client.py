@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import email.utils
 import json as _json
+import os
 import random
 import re
 import time
 import traceback
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 try:
     import requests
     from requests.adapters import HTTPAdapter
+    from requests.utils import get_environ_proxies
     from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 except ImportError:  # pragma: no cover - reported through missing_required_lib
     HAS_REQUESTS = False
@@ -43,6 +46,9 @@ _SECRET_QUERY = re.compile(r'([?&][^=&#]*(?:token|password|secret|key)[^=&#]*=)[
 _HTML_TITLE = re.compile(r'<title[^>]*>(.*?)</title>', re.IGNORECASE | re.DOTALL)
 _CONNECTION_PREFIX = re.compile(r'^<?\w*Connection(?:Pool)?\([^)]*\)>?: ')
 _USERINFO = re.compile(r'^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@')
+_ENCODED_DOT = re.compile(r'%2e', re.IGNORECASE)
+DEFAULT_PORTS = {'http': 80, 'https': 443}
+REDIRECT_HINT = 'the URL may point at a login page or a load balancer; set url to the address the API itself answers on'
 # A JWT, or the start of one cut off by an excerpt: tokens the client has not learnt yet are masked by their shape.
 _JWT = re.compile(r'eyJ[\w-]{6,}(?:\.[\w-]*){0,2}')
 
@@ -53,6 +59,29 @@ def safe_url(url):
         return url
     url = _USERINFO.sub(r'\1', str(url))
     return _SECRET_QUERY.sub(r'\1********', url)
+
+
+def path_segment(value, what='id'):
+    """``value`` quoted as one URL path segment; ApiError (nothing sent) for a value that could leave its segment.
+
+    Every id that goes into a URL path, from a user or from a server, goes through here, for all three products.
+    """
+    text = str(value)
+    if not text or text in ('.', '..') or any(c in text for c in '/?#') or _ENCODED_DOT.search(text):
+        raise ApiError("refusing %s %r: an id is one URL path segment, so it cannot be empty, '.' or '..', nor contain "
+                       "'/', '?', '#' or a percent-encoded dot; check the value" % (what, text), kind='validation')
+    return quote(text, safe='')
+
+
+def url_origin(url):
+    """``(scheme, host, port)`` of an absolute URL: scheme and host lower-case, the default port made explicit."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1  # an unreadable port never equals the configured one
+    return scheme, (parts.hostname or '').lower(), port if port is not None else DEFAULT_PORTS.get(scheme)
 
 
 def redact(text, secrets):
@@ -70,7 +99,7 @@ class ApiError(Exception):
 
     ``kind`` is one of ``http``, ``connection``, ``timeout``, ``tls``, ``json``, ``html``, ``auth``,
     ``validation`` or ``config``. ``details['sent']`` is true when a request may have reached the server
-    before its answer was lost.
+    before its answer was lost. Also ``origin`` (a server URL on another origin, not followed) and ``redirect`` (a 3xx).
     """
 
     def __init__(self, message, kind='http', status=None, method=None, url=None, server_message=None,
@@ -222,15 +251,22 @@ class Client:
         self.warn = warn or (lambda msg: None)
         self.sleep = sleep
         self.requests_sent = 0
-        self.verify = (ca_path or True) if validate_certs else False
+        # The CA bundle variables requests reads itself when it trusts the environment (below it does not).
+        env_ca = os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE')
+        self.verify = (ca_path or env_ca or True) if validate_certs else False
+        self.use_proxy = bool(use_proxy)
+        self.origin = url_origin(self.root)
+        self.root_path = urlsplit(self.root).path.rstrip('/')
+        self.origin_url = self.root[:len(self.root) - len(self.root_path)]
         self.session = requests.Session()
         # Our own retry loop decides what may be resent; urllib3 must never resend on its own.
         adapter = HTTPAdapter(max_retries=0, pool_connections=4, pool_maxsize=16)
         self.session.mount('https://', adapter)
         self.session.mount('http://', adapter)
-        self.session.trust_env = bool(use_proxy)
-        if not use_proxy:
-            self.session.proxies = {}
+        # Never trust the environment wholesale: requests would replace our Authorization header with ~/.netrc
+        # credentials. Proxies and the CA bundle are taken from the environment explicitly instead.
+        self.session.trust_env = False
+        self.session.proxies = {}
         self.session.headers.update({
             'Accept': 'application/json',
             'User-Agent': user_agent or 'cloudops.orchestrator',
@@ -241,15 +277,46 @@ class Client:
         return list(getattr(self.auth, 'secrets', ()) or ())
 
     def url_for(self, path, at_root=False):
-        if path.startswith(('https://', 'http://')):
-            return path
+        if '://' in path.split('?', 1)[0] or path.startswith('//'):
+            # A URL from a server (Location, href): only its path and query, and only on the configured origin.
+            return self.origin_url + self.same_origin_path(path)
         base = self.root if at_root else self.api_base
         relative = path if path.startswith('/') else '/' + path
         # URL normalisation would turn /tasks/../tokens into /tokens: an id must never reach another resource.
-        if any(segment in ('.', '..') for segment in relative.split('?', 1)[0].split('/')):
+        if any(unquote(segment) in ('.', '..') for segment in relative.split('?', 1)[0].split('/')):
             raise ApiError("refusing to send a request to '%s': an id cannot be '.' or '..' nor contain '/'" % relative,
                            kind='validation')
         return base + relative
+
+    def same_origin_path(self, url):
+        """The path and query of an absolute ``url`` on the configured origin, under its root; else ApiError.
+
+        Credentials go only to the scheme, host and port of the configured ``url``: a URL elsewhere is refused
+        before anything is sent (default ports equal explicit ones, the host compares case-insensitively).
+        """
+        parts = urlsplit(url)
+        if url_origin(url) != self.origin:
+            raise ApiError("refusing to follow %s: it is not on the configured server %s, and credentials are only "
+                           "sent there" % (safe_url(url), safe_url(self.root)), kind='origin', url=self.root)
+        path = parts.path or '/'
+        if self.root_path and path != self.root_path and not path.startswith(self.root_path + '/'):
+            raise ApiError("refusing to follow %s: it is outside the configured url %s" % (safe_url(url), safe_url(self.root)),
+                           kind='origin', url=self.root)
+        segments = path.split('/')
+        if any(unquote(segment) in ('.', '..') for segment in segments):
+            raise ApiError("refusing to follow %s: its path has '.' or '..' segments" % safe_url(url), kind='origin',
+                           url=self.root)
+        return path + ('?' + parts.query if parts.query else '')
+
+    def resolve(self, reference, base=None):
+        """An absolute URL on the configured origin for a URL reference from a server (RFC 3986).
+
+        ``reference`` may be absolute (``https://host/...``), absolute-path (``/orchestrator/v2/tasks/99``) or
+        relative (``tasks/99``, ``../x``); it is resolved against ``base`` (the URL of the request it answered,
+        default the API base) and refused with ApiError (kind ``origin``) when it leaves the configured origin.
+        """
+        absolute = urljoin(base or self.api_base + '/', str(reference).strip())
+        return self.origin_url + self.same_origin_path(absolute)
 
     def close(self):
         self.session.close()
@@ -281,7 +348,8 @@ class Client:
                 self.requests_sent += 1
                 response = self.session.request(
                     method, url, params=params, json=json, data=data, headers=req_headers,
-                    timeout=timeout or self.timeout, verify=self.verify, allow_redirects=False)
+                    timeout=timeout or self.timeout, verify=self.verify, allow_redirects=False,
+                    proxies=get_environ_proxies(url) if self.use_proxy else {})
             except requests.exceptions.SSLError as exc:
                 raise ApiError(
                     'TLS verification failed: %s' % self._reason(exc), kind='tls', method=method, url=url,
@@ -312,6 +380,8 @@ class Client:
                                url=url, attempts=attempts, details={'sent': False}) from None
 
             status = response.status_code
+            if 300 <= status < 400 and not (expected and status in expected):
+                raise self.redirect_error(response, attempts)
             if status == 401 and self.auth is not None and not auth_request and not refreshed:
                 refreshed = True
                 if self.auth.refresh(self):
@@ -342,6 +412,16 @@ class Client:
         self.warn('%s %s: %s; retrying in %.1fs (retry %d of %d)' % (
             error.method, error.url, error.message, delay, attempts, self.retries))
         self.sleep(delay)
+
+    def redirect_error(self, response, attempts=1):
+        """A 3xx answer is never a success: the API does not redirect, a login page or a load balancer does."""
+        location = (response.headers.get('Location') or '').strip()
+        target = safe_url(urljoin(response.url or self.root, location)) if location else None
+        message = ('redirected to %s: %s' % (target, REDIRECT_HINT) if target else
+                   'the server answered a redirect without a Location: %s' % REDIRECT_HINT)
+        return ApiError(message, kind='redirect', status=response.status_code,
+                        method=response.request.method if response.request is not None else None,
+                        url=response.url, attempts=attempts, details={'location': target} if target else None)
 
     def error_from_response(self, response, attempts=1):
         """Map an HTTP error response to :class:`ApiError` with the server's own message."""

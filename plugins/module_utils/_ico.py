@@ -18,9 +18,13 @@ import re
 import time
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms, to_epoch_ms
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout
+
+# The id in a task's URL (a create answer's Location): ``.../orchestrator/v2/tasks/<id>``.
+_TASK_LOCATION = re.compile(r'/orchestrator/v2/tasks/([^/?#]+)/?(?:[?#]|$)')
 
 # Fields the server owns: sending them is refused before anything goes out.
 READ_ONLY_FIELDS = frozenset(('id', 'created', 'updated', 'created_iso', 'updated_iso', 'serviceInstance'))
@@ -247,7 +251,7 @@ class TaskEngine:
     def get(self, task_id, expand=False, missing_ok=False):
         """The task, or None when ``missing_ok`` and the server says 404."""
         try:
-            return self.client.get('/tasks/%s' % task_id, params=self._params(expand))
+            return self.client.get('/tasks/%s' % path_segment(task_id), params=self._params(expand))
         except ApiError as error:
             if missing_ok and getattr(error, 'status', None) == 404:
                 return None
@@ -271,12 +275,41 @@ class TaskEngine:
             return created
         location = response.headers.get('Location')
         if location:
-            return self.client.get(location)
+            return self.read_created(location, response.url, fields)
         return created if isinstance(created, dict) else dict(fields)
+
+    def read_created(self, location, request_url, fields):
+        """The task a create answer named in ``Location``, read from the configured server only.
+
+        A relative ``Location`` is resolved against the POST's URL. One on another origin is never followed
+        (credentials stay home): the task id it names is read from the configured server instead, and kept
+        only when that task has the fields just sent; otherwise the failure says the task was created.
+        """
+        try:
+            return self.client.get(self.client.resolve(location, request_url))
+        except ApiError as error:
+            if error.kind != 'origin':
+                raise
+            refused = error
+        match = _TASK_LOCATION.search(location)
+        task_id = match.group(1) if match else None
+        task = None
+        if task_id:
+            try:
+                task = self.get(task_id, missing_ok=True)
+            except ApiError:
+                task = None  # the failure below says what matters: a task was created
+        if isinstance(task, dict) and all(name in task and same_value(task[name], value)
+                                          for name, value in fields.items() if name not in ('status', 'project')):
+            self.client.warn('%s; task %s was read from the configured server instead' % (refused.message, task_id))
+            return task
+        raise OperationError('the server created a task (HTTP 201) but %s; the new task may be %s: look with '
+                             'orch_task_info before running this again, or a second task is created'
+                             % (refused.message, task_id or 'unknown'), task={'id': task_id}, changed=True)
 
     def update(self, task_id, changes):
         try:
-            updated = self.client.put('/tasks/%s' % task_id, json=changes)
+            updated = self.client.put('/tasks/%s' % path_segment(task_id), json=changes)
         except ApiError as error:
             raise _explain(error, 'updating task %s' % task_id, task_id, self.user, self.project,
                            roles='the admin role or membership of the task\'s project') from None
@@ -285,7 +318,7 @@ class TaskEngine:
     def delete(self, task_id):
         """DELETE the task (admin only); False when it was already gone."""
         try:
-            self.client.delete('/tasks/%s' % task_id)
+            self.client.delete('/tasks/%s' % path_segment(task_id))
         except ApiError as error:
             if getattr(error, 'status', None) == 404:
                 return False

@@ -18,6 +18,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import (
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, PRODUCT_NAMES, ApiError, Client, redact,
 )
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment, safe_url
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout, Waiter
 from ansible_collections.cloudops.orchestrator.plugins.module_utils import _auth
 
@@ -50,6 +51,9 @@ WAIT_SPEC = dict(
     poll_interval=dict(type='float', default=0.25),
     poll_interval_max=dict(type='float', default=5.0),
 )
+
+# Options whose values go into URL paths, one segment each: checked before anything is sent.
+ID_OPTIONS = ('id', 'task_id', 'task_ids', 'workflow_id', 'execution_id')
 
 _CONVERT = {'bool': boolean, 'float': float, 'int': int, 'str': str, 'path': lambda v: os.path.expanduser(os.path.expandvars(v))}
 
@@ -105,6 +109,7 @@ class OrchestratorModule(AnsibleModule):
             self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         self._client = None
         self._apply_environment(spec)
+        self._check_ids(spec)
         if wait:
             self._check_wait_options()
 
@@ -152,6 +157,18 @@ class OrchestratorModule(AnsibleModule):
         if ca_path and not os.path.exists(ca_path):
             self.fail_json(msg="ca_path '%s' does not exist: give the path of the CA bundle (PEM) that signed the "
                                "server certificate" % ca_path)
+
+    def _check_ids(self, spec):
+        """Refuse an id that could leave its URL path segment (``../tokens``, ``%2e%2e``), before anything is sent."""
+        for name in ID_OPTIONS:
+            value = self.params.get(name) if name in spec else None
+            for item in value if isinstance(value, list) else [value]:
+                if item is None:
+                    continue
+                try:
+                    path_segment(item, name)
+                except ApiError as error:
+                    self.fail_json(msg=str(error))
 
     def _check_wait_options(self):
         p = self.params
@@ -206,6 +223,10 @@ class OrchestratorModule(AnsibleModule):
             if not p['validate_certs']:
                 self.warn('validate_certs is false: the server certificate is not checked, which is insecure; '
                           'prefer ca_path')
+            secret = 'password' if p.get('password') else 'token' if p.get('token') else None
+            if secret and str(p['url']).strip().lower().startswith('http://'):
+                self.warn('url %s is http://: the %s travels in clear text to the server; use https://' % (
+                    safe_url(p['url']), secret))
             try:
                 self._client = Client(p['url'], auth=self.build_auth(), validate_certs=p['validate_certs'],
                                       ca_path=p.get('ca_path'), timeout=p['timeout'], retries=p['retries'],

@@ -17,6 +17,7 @@ import re
 import time
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError, check_minimum
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import to_epoch_ms
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout
@@ -365,12 +366,12 @@ class TaskService:
         A 404 on ``/v1/tasks`` falls back to ``/v1/credentials/tasks`` before giving up.
         """
         try:
-            task = Task(self.client.get('/tasks/%s' % task_id), task_id)
+            task = Task(self.client.get('/tasks/%s' % path_segment(task_id)), task_id)
         except ApiError as error:
             if getattr(error, 'status', None) != 404:
                 raise
             try:
-                return CredentialsTask(self.client.get('/credentials/tasks/%s' % task_id), task_id)
+                return CredentialsTask(self.client.get('/credentials/tasks/%s' % path_segment(task_id)), task_id)
             except ApiError as second:
                 # The credentials API answers an unknown id with 400 (its spec documents no 404).
                 if getattr(second, 'status', None) in (400, 404):
@@ -383,7 +384,7 @@ class TaskService:
     def as_credentials(self, task):
         """Re-read a task through the credentials API; keep the ``/v1/tasks`` view when that API has no record."""
         try:
-            raw = self.client.get('/credentials/tasks/%s' % task.id)
+            raw = self.client.get('/credentials/tasks/%s' % path_segment(task.id))
         except ApiError as error:
             if getattr(error, 'status', None) not in (400, 404):
                 raise
@@ -398,7 +399,7 @@ class TaskService:
 
     def refresh(self, task):
         path = '/credentials/tasks/%s' if task.credentials else '/tasks/%s'
-        return task.update(self.client.get(path % task.id))
+        return task.update(self.client.get(path % path_segment(task.id)))
 
     def list(self, params=None, max_results=None):
         """Every task matching the server-side ``params``, paging with ``pageSize`` 100 up to ``max_results``."""
@@ -408,16 +409,16 @@ class TaskService:
     def retry(self, task):
         """Send the retry PATCH once; never resent blindly (``idempotent=False``)."""
         if task.credentials:
-            self.client.patch('/credentials/tasks/%s' % task.id, json=self.credentials_retry_spec(task),
+            self.client.patch('/credentials/tasks/%s' % path_segment(task.id), json=self.credentials_retry_spec(task),
                               idempotent=False)
         else:
-            self.client.patch('/tasks/%s' % task.id, idempotent=False)
+            self.client.patch('/tasks/%s' % path_segment(task.id), idempotent=False)
 
     def credentials_retry_spec(self, task):
         """The CredentialsUpdateSpec the credentials retry wants: the task's operation and its resources."""
         elements = []
         try:
-            found = self.client.get('/credentials/tasks/%s/resource-credentials' % task.id)
+            found = self.client.get('/credentials/tasks/%s/resource-credentials' % path_segment(task.id))
         except ApiError as error:
             if getattr(error, 'status', None) not in (400, 404, 405):
                 raise

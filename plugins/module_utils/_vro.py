@@ -15,11 +15,12 @@ import re
 import time
 
 try:
-    from urllib.parse import quote, unquote
+    from urllib.parse import unquote
 except ImportError:  # pragma: no cover - Python 2 is not supported by the collection
-    from urllib import quote, unquote  # type: ignore
+    from urllib import unquote  # type: ignore
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, vro_attributes
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
 # The decoder only: the encoder (_vro_types) is imported where a run is started, so read-only modules skip it.
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_decode import (
@@ -47,8 +48,8 @@ _VERSION = re.compile(r'(\d+)(?:\.(\d+))?')
 
 
 def _q(value):
-    """Quote one path segment."""
-    return quote(str(value), safe='')
+    """One id as a URL path segment (quoted; refused when it could leave its segment)."""
+    return path_segment(value)
 
 
 def parse_execution_url(url):

@@ -10,12 +10,8 @@ Answers are typed by the interaction's own ``input-parameters`` with the encoder
 
 from __future__ import annotations
 
-try:
-    from urllib.parse import quote
-except ImportError:  # pragma: no cover - Python 2 is not supported by the collection
-    from urllib import quote  # type: ignore
-
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, vro_attributes, vro_links
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import TERMINAL_STATES, VroApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import (
@@ -32,7 +28,8 @@ NEXT_STATES = frozenset(TERMINAL_STATES | {'waiting', 'waiting-signal', 'suspend
 
 
 def _q(value):
-    return quote(str(value), safe='')
+    """One id as a URL path segment (quoted; refused when it could leave its segment)."""
+    return path_segment(value)
 
 
 def _list(value):

@@ -14,11 +14,7 @@ import hashlib
 import os
 import tempfile
 
-try:
-    from urllib.parse import quote
-except ImportError:  # pragma: no cover - Python 2 is not supported by the collection
-    from urllib import quote  # type: ignore
-
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import VroApi, Workflow
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import format_date, parse_type
@@ -131,7 +127,7 @@ def workflow_summary(workflow):
 
 def fetch_schema(client, workflow_id):
     """``GET /workflows/{id}/schema``: the PNG bytes; OperationError when the answer is not a PNG."""
-    path = '/workflows/%s/schema' % quote(str(workflow_id), safe='')
+    path = '/workflows/%s/schema' % path_segment(workflow_id)
     response = client.request('GET', path, headers={'Accept': 'image/png'})
     content = response.content or b''
     if not content.startswith(PNG_SIGNATURE):

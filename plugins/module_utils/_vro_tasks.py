@@ -12,12 +12,8 @@ from __future__ import annotations
 
 import datetime
 
-try:
-    from urllib.parse import quote
-except ImportError:  # pragma: no cover - Python 2 is not supported by the collection
-    from urllib import quote  # type: ignore
-
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, vro_attributes, vro_links
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import Execution, VroApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import (
@@ -40,7 +36,8 @@ SPENT_STATES = ('finished', 'canceled', 'error')
 
 
 def _q(value):
-    return quote(str(value), safe='')
+    """One id as a URL path segment (quoted; refused when it could leave its segment)."""
+    return path_segment(value)
 
 
 def _pick(data, *keys):

@@ -207,11 +207,6 @@ def test_parse_retry_after_accepts_seconds_and_dates():
     assert parse_retry_after('soon') is None
 
 
-def test_use_proxy_false_ignores_the_environment():
-    assert Client('https://h', use_proxy=False).session.trust_env is False
-    assert Client('https://h').session.trust_env is True
-
-
 def _vro_page(start, count, total):
     return {'relations': {'total': total, 'link': [{'rel': 'up', 'href': 'x'}] + [
         {'rel': 'down', 'href': '/e/%d/' % i, 'attributes': [{'name': 'id', 'value': str(i)}]}
