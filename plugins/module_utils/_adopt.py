@@ -59,7 +59,8 @@ def adopt(lost, find, window, noun, look_at, rerun, ident=str, describe=None, wa
     once, then every ``interval`` seconds until ``window`` seconds have passed (or the monotonic ``deadline``, when
     sooner). Exactly one candidate is adopted (with a warning through ``warn``); several raise ``fail`` listing
     them (their ids under ``ids_key``); none in time raises ``fail`` saying the request may or may not have been
-    applied, what to look at (``look_at``) and why re-running is safe (``rerun``).
+    applied, what to look at (``look_at``) and what re-running the task does (``rerun``, a clause such as
+    ``re-running the task is safe: ...``).
     ``noun`` names what the request makes (``run``, ``scheduled task`` ...); ``ident`` gives a candidate's id,
     ``describe`` a short description (default: the id).
     """
@@ -89,6 +90,6 @@ def adopt(lost, find, window, noun, look_at, rerun, ident=str, describe=None, wa
             break
         sleep(min(interval, end - now))
     raise fail('%s may or may not have been applied: its answer was lost (%s) and no %s it would have made appeared '
-               'within %.0fs (%d looks); look at %s; re-running the task is safe: %s' % (
+               'within %.0fs (%d looks); look at %s; %s' % (
                    _request(lost), lost.message, noun, max(0.0, end - start), looks, look_at, rerun),
                error=lost.to_result(), adoption_window=window, **{ids_key: []})

@@ -562,7 +562,7 @@ class VroApi(object):
         run = adopt(lost, find, adoption_window(self.client.timeout), 'run',
                     look_at='the runs of workflow %s started since %s (vro_execution_info with workflow_id)' % (
                         workflow_id, time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(posted_at - ADOPTION_MARGIN))),
-                    rerun='with reuse: running it adopts the run if the start was applied, else starts one',
+                    rerun='re-running the task with reuse: running is safe: it adopts the run if the start was applied',
                     ident=lambda r: r.id, describe=lambda r: '%s (%s, %s)' % (r.id, r.state, r.start_date),
                     warn=warn, fail=OperationError, ids_key='execution_ids', sleep=self.client.sleep)
         if claimed is not None:

@@ -34,7 +34,7 @@ def lost():
 def run(find, window=5.0, **kwargs):
     fake = FakeTime()
     kwargs.setdefault('look_at', 'the task list')
-    kwargs.setdefault('rerun', 'the name lookup adopts it')
+    kwargs.setdefault('rerun', 're-running the task is safe: the name lookup adopts it')
     result = adopt(lost(), find, window, 'task', clock=fake.clock, sleep=fake.sleep, **kwargs)
     return result, fake
 
