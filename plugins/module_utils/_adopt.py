@@ -51,7 +51,8 @@ def _request(lost):
 
 
 def adopt(lost, find, window, noun, look_at, rerun, ident=str, describe=None, warn=None, fail=AdoptionFailed,
-          ids_key='candidates', deadline=None, interval=ADOPTION_INTERVAL, clock=time.monotonic, sleep=time.sleep):
+          ids_key='candidates', deadline=None, interval=ADOPTION_INTERVAL, clock=time.monotonic, sleep=time.sleep,
+          missing=None, adopted=None):
     """Look for the effect of the request that raised ``lost``; return the one object it made. Never resends.
 
     ``find()`` returns the candidates: only objects this request can have made (created after it was sent, by this
@@ -62,7 +63,9 @@ def adopt(lost, find, window, noun, look_at, rerun, ident=str, describe=None, wa
     applied, what to look at (``look_at``) and what re-running the task does (``rerun``, a clause such as
     ``re-running the task is safe: ...``).
     ``noun`` names what the request makes (``run``, ``scheduled task`` ...); ``ident`` gives a candidate's id,
-    ``describe`` a short description (default: the id).
+    ``describe`` a short description (default: the id). For a request that changes an existing object (a retry,
+    an answer), ``missing`` replaces "no <noun> it would have made appeared" and ``adopted`` (a format taking the
+    description) replaces "adopted <noun> <description>, which it made".
     """
     describe = describe or ident
     start = clock()
@@ -77,8 +80,8 @@ def adopt(lost, find, window, noun, look_at, rerun, ident=str, describe=None, wa
         looks += 1
         if len(found) == 1:
             if warn:
-                warn('the answer to %s was lost (%s); adopted %s %s, which it made, instead of sending it again' % (
-                    _request(lost), lost.message, noun, describe(found[0])))
+                done = (adopted or 'adopted ' + noun + ' %s, which it made') % describe(found[0])
+                warn('the answer to %s was lost (%s); %s, instead of sending it again' % (_request(lost), lost.message, done))
             return found[0]
         if found:
             raise fail('the answer to %s was lost (%s) and %d %ss that it may have made appeared since it was sent: '
@@ -89,7 +92,7 @@ def adopt(lost, find, window, noun, look_at, rerun, ident=str, describe=None, wa
         if now >= end or looks >= max_looks:
             break
         sleep(min(interval, end - now))
-    raise fail('%s may or may not have been applied: its answer was lost (%s) and no %s it would have made appeared '
-               'within %.0fs (%d looks); look at %s; %s' % (
-                   _request(lost), lost.message, noun, max(0.0, end - start), looks, look_at, rerun),
+    raise fail('%s may or may not have been applied: its answer was lost (%s) and %s within %.0fs (%d looks); '
+               'look at %s; %s' % (_request(lost), lost.message, missing or 'no %s it would have made appeared' % noun,
+                                   max(0.0, end - start), looks, look_at, rerun),
                error=lost.to_result(), adoption_window=window, **{ids_key: []})
