@@ -149,8 +149,9 @@ def _install_hooks(app, ctx):
         if fault.kind in faults_mod.ANSWERING_KINDS:
             status, headers, body = faults_mod.answer(fault, path)
             return Response(body, status=status, headers=headers)
-        # reset_after and bad_json act first and spoil the answer afterwards.
+        # reset_after, bad_json, slow_answer and truncated act first and spoil the answer afterwards.
         g.sim_fault_after = fault.kind
+        g.sim_fault_latency = fault.latency
         return None
 
     @app.after_request
@@ -158,6 +159,11 @@ def _install_hooks(app, ctx):
         after = g.get("sim_fault_after")
         if after == "reset_after":
             request.environ["sim.reset"] = True
+        elif after == "slow_answer":
+            # The work is done (a run created, a task retried); only the answer is late.
+            faults_mod.sleep(g.get("sim_fault_latency") or 0.0)
+        elif after == "truncated":
+            request.environ["sim.truncate"] = True
         elif after == "bad_json":
             body = faults_mod.truncate(response.get_data())
             response.set_data(body)
