@@ -159,9 +159,6 @@ def _install_hooks(app, ctx):
         after = g.get("sim_fault_after")
         if after == "reset_after":
             request.environ["sim.reset"] = True
-        elif after == "slow_answer":
-            # The work is done (a run created, a task retried); only the answer is late.
-            faults_mod.sleep(g.get("sim_fault_latency") or 0.0)
         elif after == "truncated":
             request.environ["sim.truncate"] = True
         elif after == "bad_json":
@@ -186,4 +183,7 @@ def _install_hooks(app, ctx):
                 "user": g.get("sim_user"),
                 "fault": g.get("sim_fault"),
             })
+        if after == "slow_answer":
+            # The work is done (a run created, a task retried) and counted; only the answer is late.
+            faults_mod.sleep(g.get("sim_fault_latency") or 0.0)
         return response
