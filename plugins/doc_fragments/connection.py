@@ -63,6 +63,9 @@ options:
     description:
       - Timeout of each HTTP request, in seconds.
       - When unset, the E(VRO_TIMEOUT) environment variable is used, then V(30).
+      - A create, start, retry or answer request whose answer is lost (read timeout, connection dropped after
+        sending, answer cut short) is never sent again; the module looks for its effect for O(timeout) plus
+        10 seconds (the adoption window) and adopts it, or fails saying the request may or may not have been applied.
     type: float
   retries:
     description:
@@ -124,6 +127,9 @@ options:
     description:
       - Timeout of each HTTP request, in seconds.
       - When unset, the E(VCF_TIMEOUT) environment variable is used, then V(30).
+      - A create, start, retry or answer request whose answer is lost (read timeout, connection dropped after
+        sending, answer cut short) is never sent again; the module looks for its effect for O(timeout) plus
+        10 seconds (the adoption window) and adopts it, or fails saying the request may or may not have been applied.
     type: float
   retries:
     description:
@@ -188,6 +194,9 @@ options:
     description:
       - Timeout of each HTTP request, in seconds.
       - When unset, the E(ICO_TIMEOUT) environment variable is used, then V(30).
+      - A create, start, retry or answer request whose answer is lost (read timeout, connection dropped after
+        sending, answer cut short) is never sent again; the module looks for its effect for O(timeout) plus
+        10 seconds (the adoption window) and adopts it, or fails saying the request may or may not have been applied.
     type: float
   retries:
     description:
