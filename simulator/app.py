@@ -149,9 +149,10 @@ def _install_hooks(app, ctx):
         if fault.kind in faults_mod.ANSWERING_KINDS:
             status, headers, body = faults_mod.answer(fault, path)
             return Response(body, status=status, headers=headers)
-        # reset_after and bad_json act first and spoil the answer afterwards.
+        # reset_after, bad_json, slow_answer and truncated act first and spoil the answer afterwards.
         g.sim_fault_after = fault.kind
         g.sim_fault_spec = fault
+        g.sim_fault_latency = fault.latency
         return None
 
     @app.after_request
@@ -161,6 +162,8 @@ def _install_hooks(app, ctx):
             request.environ["sim.reset"] = True
         elif after == "rewrite_location":
             faults_mod.rewrite_location(g.sim_fault_spec, response)
+        elif after == "truncated":
+            request.environ["sim.truncate"] = True
         elif after == "bad_json":
             body = faults_mod.truncate(response.get_data())
             response.set_data(body)
@@ -183,4 +186,7 @@ def _install_hooks(app, ctx):
                 "user": g.get("sim_user"),
                 "fault": g.get("sim_fault"),
             })
+        if after == "slow_answer":
+            # The work is done (a run created, a task retried) and counted; only the answer is late.
+            faults_mod.sleep(g.get("sim_fault_latency") or 0.0)
         return response

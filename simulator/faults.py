@@ -18,7 +18,7 @@ import uuid
 from urllib.parse import urlsplit
 
 KINDS = ("latency", "status", "throttle", "reset_before", "reset_after", "html", "bad_json", "token_expired", "redirect",
-         "rewrite_location")
+         "rewrite_location", "slow_answer", "truncated")
 
 # Kinds that answer instead of the API (nothing is acted upon).
 ANSWERING_KINDS = ("status", "throttle", "reset_before", "html", "token_expired", "redirect")
@@ -61,7 +61,7 @@ class Fault:
         try:
             self.count = None if spec.get("count") in (None, "") else int(spec["count"])
             self.probability = 1.0 if spec.get("probability") in (None, "") else float(spec["probability"])
-            self.latency = float(spec.get("latency") or (1.0 if self.kind == "latency" else 0.0))
+            self.latency = float(spec.get("latency") or (1.0 if self.kind in ("latency", "slow_answer") else 0.0))
             self.retry_after = int(float(spec.get("retry_after") or 1))
             default_status = {"status": 503, "throttle": 429, "html": 502, "token_expired": 401, "bad_json": 200,
                               "redirect": 302}.get(self.kind)

@@ -3,7 +3,8 @@
 werkzeug's own request handler answers every request with ``Connection: close``. This handler reads each
 request body completely, buffers the response, always sends ``Content-Length`` and keeps the connection
 open, so a client polling over one session pays for TLS once. When the application marks the request with
-``environ['sim.reset'] = True`` the handler sends nothing and aborts the TCP connection (RST, SO_LINGER 0).
+``environ['sim.reset'] = True`` the handler sends nothing and aborts the TCP connection (RST, SO_LINGER 0); with
+``environ['sim.truncate'] = True`` it sends the status line, the headers and half of the body, then closes.
 """
 
 from __future__ import annotations
@@ -155,6 +156,10 @@ class KeepAliveHandler(WSGIRequestHandler):
             lines.append("Connection: close")
         if self.command == "HEAD":
             body = b""
+        if environ.get("sim.truncate") and body:
+            # The headers promise the whole body (Content-Length); half of it goes out, then the connection closes.
+            body = body[: len(body) // 2]
+            self.close_connection = True
         self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
         self.wfile.flush()
 

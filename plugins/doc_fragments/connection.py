@@ -66,6 +66,9 @@ options:
     description:
       - Timeout of each HTTP request, in seconds.
       - When unset, the E(VRO_TIMEOUT) environment variable is used, then V(30).
+      - A create, start, retry or answer request whose answer is lost (read timeout, connection dropped after
+        sending, answer cut short) is never sent again; the module looks for its effect for O(timeout) plus
+        10 seconds (the adoption window) and adopts it, or fails saying the request may or may not have been applied.
     type: float
   retries:
     description:
@@ -134,6 +137,9 @@ options:
     description:
       - Timeout of each HTTP request, in seconds.
       - When unset, the E(VCF_TIMEOUT) environment variable is used, then V(30).
+      - A create, start, retry or answer request whose answer is lost (read timeout, connection dropped after
+        sending, answer cut short) is never sent again; the module looks for its effect for O(timeout) plus
+        10 seconds (the adoption window) and adopts it, or fails saying the request may or may not have been applied.
     type: float
   retries:
     description:
@@ -205,6 +211,9 @@ options:
     description:
       - Timeout of each HTTP request, in seconds.
       - When unset, the E(ICO_TIMEOUT) environment variable is used, then V(30).
+      - A create, start, retry or answer request whose answer is lost (read timeout, connection dropped after
+        sending, answer cut short) is never sent again; the module looks for its effect for O(timeout) plus
+        10 seconds (the adoption window) and adopts it, or fails saying the request may or may not have been applied.
     type: float
   retries:
     description:

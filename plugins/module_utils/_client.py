@@ -116,6 +116,9 @@ class ApiError(Exception):
         self.hint = hint
         super().__init__(message)
 
+    # Set by Client.request on an error answer to a resend: the AnswerLost of the attempt before it.
+    lost_before = None
+
     def __str__(self):
         parts = []
         if self.method and self.url:
@@ -153,6 +156,49 @@ class ApiError(Exception):
         if self.details:
             result['details'] = self.details
         return result
+
+
+class AnswerLost(ApiError):
+    """A request that may have reached the server, and been acted upon, but whose answer was lost.
+
+    The one place that decides "may have been applied": a read timeout, a connection reset or abort after
+    sending, an answer cut short. ``kind`` (``timeout`` or ``connection``) and ``details['sent']`` (always true)
+    are as for any ApiError. When the server's status line and headers arrived before the body was cut,
+    ``details`` keeps ``status``, ``location`` and the ``id`` (last path segment of ``location``), so that
+    recovery can look there first. A create/start/retry/answer that raised this is never sent again:
+    see ``_adopt``.
+    """
+
+    @property
+    def location(self):
+        return self.details.get('location')
+
+    @property
+    def created_id(self):
+        return self.details.get('id')
+
+
+def answer_lost(message, kind, method, url, attempts=None, response=None, hint=None):
+    """Build the :class:`AnswerLost` for a request that was sent but got no (complete) answer.
+
+    ``response`` is the answer whose headers arrived before its body was lost, when there is one. Every code
+    path that raises "sent, but no answer" builds its error here, so that callers can rely on the type.
+    """
+    details = {'sent': True}
+    if response is not None:
+        details['status'] = response.status_code
+        location = response.headers.get('Location')
+        if location:
+            details['location'] = safe_url(location)
+            created = location.split('?', 1)[0].rstrip('/').rsplit('/', 1)[-1]
+            if created:
+                details['id'] = unquote(created)
+    return AnswerLost(message, kind=kind, method=method, url=url, attempts=attempts, details=details, hint=hint)
+
+
+def may_have_been_applied(error):
+    """True when ``error`` says a request may have reached the server and been acted upon (its answer was lost)."""
+    return isinstance(error, AnswerLost)
 
 
 def split_url(url, product):
@@ -233,6 +279,13 @@ def _not_sent(exc):
     reason = exc.args[0] if exc.args else None
     reason = getattr(reason, 'reason', reason)
     return isinstance(reason, (NewConnectionError, ConnectTimeoutError))
+
+
+def _keep_answer(answered):
+    """A requests ``response`` hook that records the answer as soon as its status line and headers are read."""
+    def hook(response, *args, **kwargs):  # pylint: disable=unused-argument
+        answered.append(response)
+    return hook
 
 
 class Client:
@@ -337,6 +390,7 @@ class Client:
         budget = self.retries if retries is None else retries
         attempts = 0
         refreshed = False
+        lost = None
         while True:
             attempts += 1
             req_headers = dict(headers or {})
@@ -344,13 +398,19 @@ class Client:
                 req_headers.setdefault('Content-Type', 'application/json')
             if self.auth is not None and not auth_request:
                 self.auth.apply(self, req_headers)
+            # The answer whose status line and headers arrived: a body lost after that was acted upon.
+            answered = []
             try:
                 self.requests_sent += 1
                 response = self.session.request(
                     method, url, params=params, json=json, data=data, headers=req_headers,
                     timeout=timeout or self.timeout, verify=self.verify, allow_redirects=False,
-                    proxies=get_environ_proxies(url) if self.use_proxy else {})
+                    proxies=get_environ_proxies(url) if self.use_proxy else {},
+                    hooks={'response': _keep_answer(answered)})
             except requests.exceptions.SSLError as exc:
+                if answered:
+                    raise answer_lost('the answer was cut short: %s' % self._reason(exc), 'connection', method, url,
+                                      attempts, answered[-1]) from None
                 raise ApiError(
                     'TLS verification failed: %s' % self._reason(exc), kind='tls', method=method, url=url,
                     attempts=attempts,
@@ -358,20 +418,37 @@ class Client:
                          '(or validate_certs: false for a lab, which is insecure)') from None
             except requests.exceptions.Timeout as exc:
                 sent = not isinstance(exc, requests.exceptions.ConnectTimeout)
-                error = ApiError('no answer within %ss (%s)' % (timeout or self.timeout,
-                                 'read timeout' if sent else 'connect timeout'),
-                                 kind='timeout', method=method, url=url, attempts=attempts,
-                                 details={'sent': sent}, hint='raise timeout if the server is slow')
+                message = 'no answer within %ss (%s)' % (timeout or self.timeout, 'read timeout' if sent else 'connect timeout')
+                if sent:
+                    error = answer_lost(message, 'timeout', method, url, attempts, hint='raise timeout if the server is slow')
+                else:
+                    error = ApiError(message, kind='timeout', method=method, url=url, attempts=attempts,
+                                     details={'sent': sent}, hint='raise timeout if the server is slow')
                 if self._may_resend(idempotent, sent, attempts, budget):
+                    lost = error if sent else lost
                     self._backoff(attempts, None, error)
                     continue
                 raise error from None
             except requests.exceptions.ConnectionError as exc:
-                sent = not _not_sent(exc)
-                error = ApiError('connection failed: %s' % self._reason(exc), kind='connection', method=method,
-                                 url=url, attempts=attempts, details={'sent': sent},
-                                 hint='check url, the network path and use_proxy' if not sent else None)
+                sent = bool(answered) or not _not_sent(exc)
+                if sent:
+                    error = answer_lost('connection failed: %s' % self._reason(exc), 'connection', method, url, attempts,
+                                        answered[-1] if answered else None)
+                else:
+                    error = ApiError('connection failed: %s' % self._reason(exc), kind='connection', method=method,
+                                     url=url, attempts=attempts, details={'sent': sent},
+                                     hint='check url, the network path and use_proxy')
                 if self._may_resend(idempotent, sent, attempts, budget):
+                    lost = error if sent else lost
+                    self._backoff(attempts, None, error)
+                    continue
+                raise error from None
+            except requests.exceptions.ChunkedEncodingError as exc:
+                # Status and headers came, then the body was cut short (IncompleteRead): the server acted on it.
+                error = answer_lost('the answer was cut short: %s' % self._reason(exc), 'connection', method, url,
+                                    attempts, answered[-1] if answered else None)
+                if self._may_resend(idempotent, True, attempts, budget):
+                    lost = error
                     self._backoff(attempts, None, error)
                     continue
                 raise error from None
@@ -392,7 +469,9 @@ class Client:
                               self.error_from_response(response, attempts))
                 continue
             if (expected and status not in expected) or (not expected and status >= 400):
-                raise self.error_from_response(response, attempts)
+                error = self.error_from_response(response, attempts)
+                error.lost_before = lost
+                raise error
             return response
 
     def _may_resend(self, idempotent, sent, attempts, budget):

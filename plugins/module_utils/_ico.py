@@ -17,7 +17,8 @@ import fnmatch
 import re
 import time
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import AnswerLost, ApiError, may_have_been_applied
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms, to_epoch_ms
@@ -212,8 +213,8 @@ class TaskEngine:
         self.project = project
         self.clock = clock
 
-    def find_created(self, fields, started_ms, error):
-        """The one task this user created since ``started_ms`` with exactly ``fields``; else re-raise ``error``."""
+    def find_created(self, fields, started_ms):
+        """The tasks this user created since ``started_ms`` (less the clock skew) with exactly ``fields``."""
         candidates = []
         for task in self.list():
             if not isinstance(task, dict) or (self.user and task.get('user') not in (None, self.user)):
@@ -224,12 +225,7 @@ class TaskEngine:
             if all(name in task and same_value(task[name], value) for name, value in fields.items()
                    if name not in ('status', 'project')):
                 candidates.append(task)
-        if len(candidates) == 1:
-            return candidates[0]
-        error.hint = ('the POST may have created the task: %s; look with orch_task_info before running this again'
-                      % ('%d identical tasks were created since, %s' % (len(candidates), ', '.join(
-                          str(t.get('id')) for t in candidates)) if candidates else 'no such task is visible yet'))
-        raise error
+        return candidates
 
     def _params(self, expand):
         return {'expand': 'serviceInstance'} if expand else None
@@ -258,25 +254,40 @@ class TaskEngine:
             raise _explain(error, 'reading task %s' % task_id, task_id, self.user, self.project,
                            roles='the admin role or membership of the task\'s project') from None
 
-    def create(self, fields):
+    def create(self, fields, warn=None):
         """POST a new task (admin only); the created task, read back when the answer has no body.
 
-        A POST whose answer was lost is never resent: the task list is searched for the task it created.
+        A POST whose answer was lost is never resent (``_adopt.adopt``): the task the server named before the
+        answer was cut short, else the one task this user created since with exactly these fields, is adopted.
         """
         started = int(self.clock() * 1000)
         try:
             response = self.client.request('POST', '/tasks', json=fields, expected=(200, 201, 202))
+        except AnswerLost as error:
+            lost = error
         except ApiError as error:
-            if error.kind in ('connection', 'timeout') and error.details.get('sent'):
-                return self.find_created(fields, started, error)
             raise _explain(error, 'creating a task', user=self.user, project=self.project) from None
-        created = self.client.decode(response)
-        if isinstance(created, dict) and created.get('id') is not None:
-            return created
-        location = response.headers.get('Location')
-        if location:
-            return self.read_created(location, response.url, fields)
-        return created if isinstance(created, dict) else dict(fields)
+        else:
+            created = self.client.decode(response)
+            if isinstance(created, dict) and created.get('id') is not None:
+                return created
+            location = response.headers.get('Location')
+            if location:
+                return self.read_created(location, response.url, fields)
+            return created if isinstance(created, dict) else dict(fields)
+
+        def find():
+            if lost.created_id:
+                made = self.get(lost.created_id, missing_ok=True)
+                return [made] if isinstance(made, dict) else []
+            return self.find_created(fields, started)
+
+        return adopt(lost, find, adoption_window(self.client.timeout), 'task',
+                     look_at='the tasks created since %s (orch_task_info)' % iso_from_ms(started - self.SKEW_MS),
+                     rerun='re-running orch_task without id creates another task, so look first and give the id of '
+                           'the one that exists',
+                     ident=lambda t: str(t.get('id')), describe=lambda t: '%s (%s)' % (t.get('id'), t.get('status')),
+                     warn=warn, fail=OperationError, ids_key='task_ids', sleep=self.client.sleep)
 
     def read_created(self, location, request_url, fields):
         """The task a create answer named in ``Location``, read from the configured server only.
@@ -316,12 +327,13 @@ class TaskEngine:
         return updated if isinstance(updated, dict) else None
 
     def delete(self, task_id):
-        """DELETE the task (admin only); False when it was already gone."""
+        """DELETE the task (admin only); False when it was already gone before this task."""
         try:
             self.client.delete('/tasks/%s' % path_segment(task_id))
         except ApiError as error:
             if getattr(error, 'status', None) == 404:
-                return False
+                # A 404 to a resend whose first DELETE lost its answer: that first DELETE removed the task.
+                return may_have_been_applied(error.lost_before)
             raise _explain(error, 'deleting task %s' % task_id, task_id, self.user, self.project) from None
         return True
 
@@ -383,7 +395,7 @@ def run_task(module):
             result['task'] = dict(desired)
             result['msg'] = 'would create a task'
             return result
-        created = engine.create(desired)
+        created = engine.create(desired, warn=module.warn)
         task_id = created.get('id')
         result['task'] = with_iso_times(created)
         result['msg'] = 'created task %s' % task_id

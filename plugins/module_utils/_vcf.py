@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 import time
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import AnswerLost, ApiError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError, check_minimum
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import to_epoch_ms
@@ -469,6 +470,8 @@ class RetryRun:
         self.failures = []
         self.changed = False
         self.retried = []
+        # The monotonic end of wait_timeout once waiting has begun: the adoption of a lost re-retry stops there.
+        self._deadline = None
 
     def add(self, task):
         if any(t.id == task.id for t in self.tasks):
@@ -476,45 +479,42 @@ class RetryRun:
         self.tasks.append(task)
 
     def send_retry(self, task):
-        """Retry ``task``; a lost answer is followed by a fresh read, never by a blind resend.
+        """Retry ``task``; a lost answer is followed by fresh reads, never by a second PATCH.
 
         Returns True when the server took the retry. Raises ApiError for a refusal (409 with the server's words).
         """
         try:
             self.service.retry(task)
+        except AnswerLost as error:
+            return self._after_lost_answer(task, error)
         except ApiError as error:
             if not task.credentials and is_credentials_refusal(error):
                 # The server told us this is a credentials task: switch APIs and try there.
                 cred = self.service.as_credentials(task)
                 self._swap(task, cred)
                 return self.send_retry(cred)
-            if getattr(error, 'kind', None) not in ('connection', 'timeout'):
-                raise
-            return self._after_lost_answer(task, error)
+            raise
         task.attempts += 1
         return True
 
     def _swap(self, old, new):
         self.tasks[self.tasks.index(old)] = new
 
-    def _after_lost_answer(self, task, error):
-        self.warn('the answer to the retry of %s was lost (%s); reading the task before deciding anything'
-                  % (task.label, error.message))
-        self.service.refresh(task)
-        if task.status not in TaskStatus.RETRYABLE:
-            # The retry got through: the task moved on.
-            task.attempts += 1
-            return True
-        # Still FAILED after a fresh read: the PATCH did not take effect, so sending it now is not a double retry.
-        try:
-            self.service.retry(task)
-        except ApiError as second:
-            if getattr(second, 'status', None) == 409:
-                self.service.refresh(task)
-                if task.status in TaskStatus.RUNNING | TaskStatus.SUCCEEDED:
-                    task.attempts += 1
-                    return True
-            raise
+    def _after_lost_answer(self, task, lost):
+        """The retry PATCH may have been applied: read the task (``_adopt.adopt``) until it has moved on; never resend."""
+        def find():
+            self.service.refresh(task)
+            return [task] if task.status not in TaskStatus.RETRYABLE else []
+
+        client = self.service.client
+        adopt(lost, find, adoption_window(getattr(client, 'timeout', None)), 'retry', ident=lambda t: t.id,
+              describe=lambda t: '%s (now %s)' % (t.label, t.status_raw),
+              missing='%s is still %s' % (task.label, task.status_raw or 'FAILED'),
+              adopted='the retry was applied: %s',
+              look_at='%s (vcf_task_info with task_id)' % task.label,
+              rerun='re-running the task is safe: it retries only a task that is still FAILED',
+              warn=self.warn, fail=OperationError, ids_key='task_ids', deadline=self._deadline,
+              clock=self.clock, sleep=getattr(client, 'sleep', time.sleep))
         task.attempts += 1
         return True
 
@@ -554,6 +554,7 @@ class RetryRun:
         see :meth:`poll`.
         """
         deadline = self.clock() + self.wait_timeout
+        self._deadline = deadline
         while pending:
             remaining = max(0.0, deadline - self.clock())
             waiter = self.waiter_factory(remaining)

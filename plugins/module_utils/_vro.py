@@ -19,7 +19,8 @@ try:
 except ImportError:  # pragma: no cover - Python 2 is not supported by the collection
     from urllib import unquote  # type: ignore
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, vro_attributes
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import AnswerLost, ApiError, vro_attributes
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
 # The decoder only: the encoder (_vro_types) is imported where a run is started, so read-only modules skip it.
@@ -524,43 +525,50 @@ class VroApi(object):
     def start_once(self, workflow_id, parameters, user=None, warn=None, claimed=None):
         """Start a run, never twice: returns ``(execution, adopted)``.
 
-        When the POST's answer is lost after it may have reached the server, look for runs of this workflow
-        that ``user`` (when known) started since just before the POST, with identical inputs: exactly one
-        is adopted (with a warning through ``warn``); none means the POST did not land, so it is sent once
-        more; several raise OperationError listing them. ``claimed`` (a set) holds run ids already taken by
-        other starts of the same batch.
+        A POST whose answer was lost (``AnswerLost``) is never sent again: ``_adopt.adopt`` looks, for the adoption
+        window, for the run it made: the run the server named (``Location``) before the answer was cut short, else
+        runs of this workflow that ``user`` (when known) started since just before the POST, with identical inputs.
+        Exactly one is adopted (with a warning through ``warn``); several raise OperationError listing them; none
+        in time raises OperationError saying the start may or may not have happened. ``claimed`` (a set) holds
+        run ids already taken by other starts of the same batch.
         """
         posted_at = self.server_now()
         try:
             return self.start(workflow_id, parameters), False
-        except ApiError as error:
-            if error.kind not in ('connection', 'timeout') or not error.details.get('sent'):
-                raise
+        except AnswerLost as error:
             lost = error
-        # The user is compared here, not in the query: servers may record 'bob' as 'bob@corp.local'.
-        recent = self.list_executions(workflow_id, max_results=ADOPTION_CANDIDATES,
-                                      started_after=posted_at - ADOPTION_MARGIN)
-        recent = [r for r in recent if (not claimed or r.id not in claimed)
-                  and (not user or not r.started_by or same_user(r.started_by, user))]
-        matches = self.matching_runs(workflow_id, parameters, recent)
-        if len(matches) == 1:
-            run = matches[0]
-            if claimed is not None:
-                claimed.add(run.id)
-            if warn:
-                warn('the answer to the start request was lost (%s); adopted run %s, which %s started at %s with '
-                     'identical inputs, instead of starting another' % (
-                         lost.message, run.id, run.started_by or 'this user', run.start_date))
-            return run, True
-        if len(matches) > 1:
-            # Oldest first, so the listing is the same whatever order the server's list had.
+
+        def find():
+            if lost.created_id:
+                # The server named the run before its answer was cut short: that one is ours.
+                try:
+                    return [self.execution(workflow_id, lost.created_id)]
+                except ApiError as error:
+                    if error.status != 404:
+                        raise
+                    return []
+            # Only runs started since just before the POST (server clock), by this user, with these inputs. The user
+            # is compared here, not in the query: servers may record 'bob' as 'bob@corp.local'. SecureString inputs
+            # come back masked, so they cannot be compared (see same_inputs): the other inputs, the user and the
+            # start date must then tell the run apart, and several matches are refused rather than guessed.
+            recent = self.list_executions(workflow_id, max_results=ADOPTION_CANDIDATES,
+                                          started_after=posted_at - ADOPTION_MARGIN)
+            recent = [r for r in recent if (not claimed or r.id not in claimed)
+                      and (not user or not r.started_by or same_user(r.started_by, user))]
+            matches = self.matching_runs(workflow_id, parameters, recent)
+            # Oldest first, so that a listing is the same whatever order the server's list had.
             matches.sort(key=lambda r: (r.started_at() or 0, r.id))
-            raise OperationError(
-                'the answer to the start request was lost (%s) and %d runs of this workflow with identical inputs '
-                'were started since: %s; not starting another. Check them with vro_execution_info' % (
-                    lost.message, len(matches), ', '.join('%s (%s, %s)' % (r.id, r.state, r.start_date) for r in matches)),
-                execution_ids=[r.id for r in matches], error=lost.to_result())
-        return self.start(workflow_id, parameters), False
+            return matches
+
+        run = adopt(lost, find, adoption_window(self.client.timeout), 'run',
+                    look_at='the runs of workflow %s started since %s (vro_execution_info with workflow_id)' % (
+                        workflow_id, time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(posted_at - ADOPTION_MARGIN))),
+                    rerun='re-running the task with reuse: running is safe: it adopts the run if the start was applied',
+                    ident=lambda r: r.id, describe=lambda r: '%s (%s, %s)' % (r.id, r.state, r.start_date),
+                    warn=warn, fail=OperationError, ids_key='execution_ids', sleep=self.client.sleep)
+        if claimed is not None:
+            claimed.add(run.id)
+        return run, True
 
 
 def _category_matches(workflow, category):

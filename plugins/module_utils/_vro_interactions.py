@@ -10,7 +10,8 @@ Answers are typed by the interaction's own ``input-parameters`` with the encoder
 
 from __future__ import annotations
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, vro_attributes, vro_links
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import AnswerLost, ApiError, vro_attributes, vro_links
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import TERMINAL_STATES, VroApi
@@ -254,8 +255,10 @@ class InteractionRun(object):
             return result
         try:
             answer(self.client, self.workflow_id, self.execution_id, parameters)
+        except AnswerLost as error:
+            self._after_lost_answer(error, interaction)
         except ApiError as error:
-            if not self._recover(error, interaction, parameters):
+            if not self._recover(error, interaction):
                 result['changed'] = False
                 result['msg'] = "user interaction '%s' of run %s was answered by someone else meanwhile" % (
                     interaction.name, self.execution_id)
@@ -264,23 +267,25 @@ class InteractionRun(object):
         result['msg'] = "answered user interaction '%s' of run %s" % (interaction.name, self.execution_id)
         return self.after(interaction, result)
 
-    def _recover(self, error, interaction, parameters):
-        """After a failed POST: True when our answer stands, False when someone else answered; else re-raise.
-
-        A lost answer (connection or timeout after sending) is looked up: still pending means it did not land,
-        so it is sent once more. A 400/404/409 with the interaction gone means another answer won the race.
-        """
-        lost = error.kind in ('connection', 'timeout') and not error.status
-        if not lost and error.status not in (400, 404, 409):
-            raise error
+    def _still_pending(self, interaction):
         current = pending_interaction(self.client, self.workflow_id, self.execution_id)
-        still_pending = current is not None and current.pending and (
+        return current is not None and current.pending and (
             not current.id or not interaction.id or current.id == interaction.id)
-        if lost:
-            if still_pending:
-                answer(self.client, self.workflow_id, self.execution_id, parameters)
-            return True
-        if still_pending:
+
+    def _after_lost_answer(self, lost, interaction):
+        """The answer POST may have been applied: read the interaction (``_adopt.adopt``) until it is no longer
+        pending; never send the answer again."""
+        label = "user interaction '%s' of run %s" % (interaction.name or interaction.id or 'pending', self.execution_id)
+        adopt(lost, lambda: [] if self._still_pending(interaction) else [interaction],
+              adoption_window(self.client.timeout), 'answer', ident=lambda i: i.id,
+              describe=lambda i: label, missing='%s is still pending' % label, adopted='%s is answered',
+              look_at='%s (vro_execution_info, or the vRO client)' % label,
+              rerun='re-running the task is safe: it answers only an interaction that is still pending',
+              warn=self.module.warn, fail=OperationError, ids_key='interaction_ids', sleep=self.client.sleep)
+
+    def _recover(self, error, interaction):
+        """After a refused POST (400/404/409): False when someone else answered meanwhile; else re-raise."""
+        if error.status not in (400, 404, 409) or self._still_pending(interaction):
             raise error
         return False
 

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import datetime
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, vro_attributes, vro_links
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import (
+    AnswerLost, ApiError, may_have_been_applied, vro_attributes, vro_links,
+)
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import Execution, VroApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import Execution, VroApi, same_user
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import (
     decode_date,
     decode_parameters,
@@ -333,12 +336,15 @@ class TaskService(object):
         return self.get(task_id)
 
     def delete(self, task_id):
-        """``DELETE /tasks/{id}``; False when it was already gone (404)."""
+        """``DELETE /tasks/{id}``; False when it was already gone (404).
+
+        A 404 to a resend whose first DELETE lost its answer is True: the task is gone because of that first DELETE.
+        """
         try:
             self.client.request('DELETE', '/tasks/%s' % _q(task_id), expected=(200, 202, 204))
         except ApiError as error:
             if error.status == 404:
-                return False
+                return may_have_been_applied(error.lost_before)
             raise
         return True
 
@@ -429,29 +435,39 @@ class TaskRun(object):
         return result
 
     def _create(self, desired, after, tasks):
-        """POST the new task; a full service raises the limit error; a lost answer adopts the task it made."""
+        """POST the new task; a full service raises the limit error; a lost answer adopts the task it made.
+
+        A POST whose answer was lost is never sent again (``_adopt.adopt``): the task the server named before the
+        answer was cut short, else the one new task with this name, workflow, settings and inputs, owned by this
+        user, is adopted; several are listed; none within the adoption window is a one-line failure.
+        """
         parameters = desired.parameters if desired.parameters is not None else []
         body = task_body(after, parameters)
         known = set(t.id for t in tasks)
         try:
             return self.service.create(body)
+        except AnswerLost as error:
+            lost = error
         except ApiError as error:
             if error.status == 400 and (len(tasks) >= TASK_LIMIT or _mentions_limit(error)):
                 raise limit_error(desired.name, self.service.list(), error)
-            if error.kind not in ('connection', 'timeout') or not error.details.get('sent'):
-                raise
-            lost = error
-        made = [t for t in self.service.find(desired.name) if t.id not in known]
-        if len(made) == 1:
-            self.module.warn("the answer to the create request was lost (%s); adopted task %s, which it created"
-                             % (lost.message, made[0].id))
-            return made[0]
-        if made:
-            raise OperationError("the answer to the create request was lost (%s) and %d tasks named '%s' appeared "
-                                 'since: %s; not creating another' % (lost.message, len(made), desired.name,
-                                                                      ', '.join(t.id for t in made)),
-                                 task_ids=[t.id for t in made])
-        return self.service.create(body)
+            raise
+        user = self.params.get('username') if self.params.get('auth') != 'token' else None
+
+        def find():
+            if lost.created_id:
+                made = self.service.get(lost.created_id)
+                return [made] if made is not None else []
+            # Only tasks that were not there before the POST, named and set up as asked, owned by this user. SecureString
+            # inputs are not compared (servers need not echo them): the other fields must tell the task apart.
+            return [t for t in self.service.find(desired.name) if t.id not in known
+                    and (not user or not t.user or same_user(t.user, user)) and not task_differences(t, desired)]
+
+        return adopt(lost, find, adoption_window(self.client.timeout), 'scheduled task',
+                     look_at="the scheduled tasks named '%s' (vro_task_info with name)" % desired.name,
+                     rerun='re-running the task is safe: its lookup by name adopts the task if the create was applied',
+                     ident=lambda t: t.id, describe=lambda t: '%s (%s)' % (t.id, t.state), warn=self.module.warn,
+                     fail=OperationError, ids_key='task_ids', sleep=self.client.sleep)
 
     def create(self, desired, after, tasks):
         result = {'changed': True, 'differences': ['created'], 'diff': {'before': {}, 'after': after},

@@ -21,8 +21,10 @@ description:
   - Credential rotation and update tasks cannot be retried through C(/v1/tasks). They are recognised by their
     type (or by the server refusing the retry for that reason) and retried with
     C(PATCH /v1/credentials/tasks/{id}) instead.
-  - A retry is never sent blindly twice. When the answer to a retry is lost (connection reset or timeout after
-    the request was sent), the task is read again first; if it already moved on, the retry is counted as done.
+  - A retry is never sent twice. When the answer to a retry is lost (connection reset or timeout after the request
+    was sent), the task is read again for the adoption window (O(timeout) plus 10 seconds, within O(wait_timeout));
+    once it moves on, the retry is counted as done; if it is still failed at the end, the module fails saying the
+    retry may or may not have been applied.
   - The access token is refreshed while waiting, so waits longer than a token's lifetime work.
 author:
   - cloudops.orchestrator contributors (@cloudops)

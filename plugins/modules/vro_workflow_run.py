@@ -15,10 +15,12 @@ description:
   - Each input is encoded as the type the workflow's definition declares (C(GET /workflows/{id})), so no
     C({"value":{"string":{"value":...}}}) has to be written by hand. Unknown input names and values that do not
     fit their type fail before anything is sent.
-  - B(Never a double start.) When the connection breaks after the start request may have reached the server,
-    the module does not resend blindly. It looks for a run of this workflow that the same user started since
-    just before the request, with identical inputs. Exactly one is adopted (with a warning); if there is none,
-    the workflow is started once more; if there are several, the module fails and lists them.
+  - B(Never a double start.) When the answer to the start request is lost after the request may have reached the
+    server (read timeout, connection dropped after sending, answer cut short), the request is never sent again.
+    For the adoption window (O(timeout) plus 10 seconds) the module looks for the run the server named, else a run
+    of this workflow that the same user started since just before the request, with identical inputs. Exactly one
+    is adopted (with a warning); if there are several, the module fails and lists them; if none appears, it fails
+    saying the start may or may not have happened (re-running with O(reuse=running) is then safe).
   - With O(reuse), an identical run that is still going (or, with V(completed), a recent completed one) is
     returned instead of starting another, which makes the task idempotent.
   - With O(runs), several runs of the same workflow are started at most O(concurrency) at a time and waited for

@@ -30,6 +30,12 @@ def reset():
     return ('reset',)
 
 
+def truncated(status=202, body=None, headers=None):
+    """Act as answered: status line, headers and a Content-Length for ``body``, then half of it and a close."""
+    return ('truncated', status, json.dumps(body if body is not None else {'id': 'x', 'state': 'running'}),
+            dict(headers or {}))
+
+
 class Recorded:
     def __init__(self, method, path, headers, body):
         self.method = method
@@ -78,6 +84,17 @@ class ReplayServer:
                     return
                 if step[0] == 'reset':
                     self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+                    self.close_connection = True
+                    return
+                if step[0] == 'truncated':
+                    data = step[2].encode('utf-8')
+                    self.send_response(step[1])
+                    for key, value in dict(step[3], **{'Content-Type': 'application/json'}).items():
+                        self.send_header(key, value)
+                    self.send_header('Content-Length', str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data[:len(data) // 2])
+                    self.wfile.flush()
                     self.close_connection = True
                     return
                 status, payload, headers, content_type = step[1:]

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, answer_lost
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import (
     TaskEngine, TaskFilter, diff_task, same_value, task_fields, to_epoch_ms, wait_done, with_iso_times)
 
@@ -154,13 +155,20 @@ def test_not_found_names_the_id_and_delete_of_missing_is_not_a_change():
 class LostPost:
     """POST answers are lost after the server acted; GET /tasks returns ``listing``."""
 
+    timeout = 1.0
+
     def __init__(self, listing):
         self.listing = listing
         self.posts = 0
+        self.sleeps = []
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
 
     def request(self, method, path, **kw):
         self.posts += 1
-        raise ApiError('connection reset', kind='connection', method=method, url=path, details={'sent': True})
+        # The client decides "may have been applied" by the error type (issue 12); it used to be details['sent'].
+        raise answer_lost('connection reset', 'connection', method, path, 1)
 
     def get(self, path, **kw):
         return self.listing
@@ -181,6 +189,16 @@ def test_lost_create_answer_without_a_single_match_fails_without_resending():
     listing = [dict(RECORDED, id=str(i), user='admin', created=100000, eventTopic='x/y', parm={}) for i in (5, 6)]
     client = LostPost(listing)
     engine = TaskEngine(client, user='admin', project='admin', clock=lambda: 99.0)
-    with pytest.raises(ApiError) as info:
+    with pytest.raises(OperationError) as info:
         engine.create({'eventTopic': 'x/y', 'parm': {}})
-    assert '2 identical tasks' in str(info.value) and client.posts == 1
+    assert '2 tasks' in str(info.value) and '5 (' in str(info.value) and '6 (' in str(info.value) and client.posts == 1
+    assert info.value.result['task_ids'] == ['5', '6']
+
+
+def test_lost_create_answer_with_no_match_looks_for_the_window_and_never_resends():
+    client = LostPost([])
+    engine = TaskEngine(client, user='admin', project='admin', clock=lambda: 99.0)
+    with pytest.raises(OperationError) as info:
+        engine.create({'eventTopic': 'x/y', 'parm': {}})
+    assert client.posts == 1 and 'may or may not have been applied' in str(info.value)
+    assert len(client.sleeps) == 11  # adoption window: timeout 1 s + 10 s, one look a second

@@ -17,7 +17,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import 
     Execution, VroApi, normalize_log, parse_execution_url, parse_version, same_user)
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import encode_parameters, format_date
 
-from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, reset, respond
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, hang, reset, respond, truncated
 
 FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures')
 API = '/vco/api'
@@ -166,7 +166,8 @@ def test_lost_answer_adopts_the_one_identical_run():
     assert len(warnings) == 1 and 'adopted run mine' in warnings[0]
 
 
-def test_lost_answer_ignores_identical_runs_from_before_the_request():
+def test_lost_answer_ignores_identical_runs_from_before_the_request_and_never_resends():
+    # Changed by issue 12: a POST whose answer was lost is never sent again (it used to be resent here).
     params = encode_parameters(DECLARED, {'name': 'web01'}, 'Provision')
     location = 'https://vro/vco/api/workflows/%s/executions/second/' % WID
     routes = {
@@ -176,12 +177,14 @@ def test_lost_answer_ignores_identical_runs_from_before_the_request():
         'GET %s/workflows/%s/executions/old' % (API, WID): [respond(200, run_body('old', {'name': 'web01'}))],
     }
     with ReplayServer(routes) as server:
-        run, adopted = api_for(server).start_once(WID, params, user='svc')
-        assert len(server.calls('POST')) == 2
-    assert not adopted and run.id == 'second'
+        with pytest.raises(OperationError) as exc:
+            api_for(server, timeout=2).start_once(WID, params, user='svc')
+        assert len(server.calls('POST')) == 1
+    assert 'may or may not have been applied' in str(exc.value) and exc.value.result['execution_ids'] == []
 
 
-def test_lost_answer_with_no_identical_run_starts_once_more():
+def test_lost_answer_with_no_identical_run_looks_for_the_window_then_fails_without_resending():
+    # Changed by issue 12: this used to start once more after one look.
     params = encode_parameters(DECLARED, {'name': 'web01'}, 'Provision')
     location = 'https://vro/vco/api/workflows/%s/executions/second/' % WID
     routes = {
@@ -190,9 +193,45 @@ def test_lost_answer_with_no_identical_run_starts_once_more():
         'GET %s/workflows/%s/executions/other' % (API, WID): [respond(200, run_body('other', {'name': 'web02'}))],
     }
     with ReplayServer(routes) as server:
-        run, adopted = api_for(server).start_once(WID, params, user='svc')
-        assert len(server.calls('POST')) == 2
-    assert not adopted and run.id == 'second'
+        with pytest.raises(OperationError) as exc:
+            api_for(server, timeout=2).start_once(WID, params, user='svc')
+        assert len(server.calls('POST')) == 1
+        looks = len(server.calls('GET', '%s/workflows/%s/executions' % (API, WID)))
+    # window = timeout 2 + margin 10 s, one look a second, plus the first: 13 looks, then a one-line failure
+    assert looks == 13
+    message = str(exc.value)
+    assert '\n' not in message and 'may or may not have been applied' in message and 'reuse: running' in message
+
+
+def test_lost_answer_adopts_a_run_that_appears_later_in_the_window():
+    inputs = {'name': 'web01'}
+    params = encode_parameters(DECLARED, inputs, 'Provision')
+    empty = respond(200, executions_list())
+    routes = {
+        'POST %s/workflows/%s/executions' % (API, WID): [hang(1.0)],
+        # a slow server: the run shows only on the third look
+        'GET %s/workflows/%s/executions' % (API, WID): [empty, empty, lambda request: respond(200, executions_list(link('late')))],
+        'GET %s/workflows/%s/executions/late' % (API, WID): [respond(200, run_body('late', inputs))],
+    }
+    warnings = []
+    with ReplayServer(routes) as server:
+        run, adopted = api_for(server, timeout=0.3).start_once(WID, params, user='svc', warn=warnings.append)
+        assert len(server.calls('POST')) == 1
+    assert adopted and run.id == 'late'
+    assert len(warnings) == 1 and 'adopted run late' in warnings[0]
+
+
+def test_truncated_start_answer_adopts_the_run_its_location_names():
+    location = 'http://127.0.0.1/vco/api/workflows/%s/executions/named/' % WID
+    routes = {
+        'POST %s/workflows/%s/executions' % (API, WID): [truncated(202, {'id': 'named', 'state': 'running'}, {'Location': location})],
+        'GET %s/workflows/%s/executions/named' % (API, WID): [respond(200, run_body('named', {'name': 'web01'}))],
+    }
+    with ReplayServer(routes) as server:
+        run, adopted = api_for(server).start_once(WID, encode_parameters(DECLARED, {'name': 'web01'}, 'Provision'))
+        assert len(server.calls('POST')) == 1
+        assert not server.calls('GET', '%s/workflows/%s/executions' % (API, WID)), 'searched although the server named the run'
+    assert adopted and run.id == 'named'
 
 
 def test_lost_answer_with_several_identical_runs_fails_listing_them():

@@ -1,0 +1,98 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Recovery after a lost answer: look for what the request did, adopt it, never send the request again.
+
+Internal use only: this file may change without notice between releases.
+
+A create, start, retry or answer whose answer was lost (``_client.AnswerLost``) may have been applied. The one
+rule of the collection: such a request is never sent again by the module. :func:`adopt` looks for its effect for
+a bounded **adoption window** (:func:`adoption_window`: the request ``timeout`` plus :data:`ADOPTION_MARGIN`
+seconds, counted from the moment the answer was lost, and never past a deadline the caller gives), adopts the
+one object that appears, fails listing them when several match, and fails in one line saying the request may or
+may not have been applied when nothing appears in time.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+# Seconds added to the request timeout: a server slower than the timeout may commit after the client gave up.
+ADOPTION_MARGIN = 10.0
+# The request timeout assumed when the client has none.
+DEFAULT_TIMEOUT = 30.0
+# Seconds between two looks.
+ADOPTION_INTERVAL = 1.0
+
+
+class AdoptionFailed(Exception):
+    """Nothing, or more than one thing, could be adopted; ``result`` is merged into the failed module result."""
+
+    def __init__(self, message, **result):
+        super().__init__(message)
+        self.result = result
+
+
+def adoption_window(timeout, margin=ADOPTION_MARGIN):
+    """How long (seconds) to look for the effect of a request whose answer was lost: ``timeout`` plus ``margin``."""
+    try:
+        timeout = float(timeout)
+    except (TypeError, ValueError):
+        timeout = DEFAULT_TIMEOUT
+    if not timeout > 0 or timeout == float('inf'):
+        timeout = DEFAULT_TIMEOUT
+    return timeout + margin
+
+
+def _request(lost):
+    method, url = getattr(lost, 'method', None), getattr(lost, 'url', None)
+    return '%s %s' % (method, url) if method and url else 'the request'
+
+
+def adopt(lost, find, window, noun, look_at, rerun, ident=str, describe=None, warn=None, fail=AdoptionFailed,
+          ids_key='candidates', deadline=None, interval=ADOPTION_INTERVAL, clock=time.monotonic, sleep=time.sleep,
+          missing=None, adopted=None):
+    """Look for the effect of the request that raised ``lost``; return the one object it made. Never resends.
+
+    ``find()`` returns the candidates: only objects this request can have made (created after it was sent, by this
+    user, with these inputs; or, for a retry or an answer, the object once it shows the effect). It is called at
+    once, then every ``interval`` seconds until ``window`` seconds have passed (or the monotonic ``deadline``, when
+    sooner). Exactly one candidate is adopted (with a warning through ``warn``); several raise ``fail`` listing
+    them (their ids under ``ids_key``); none in time raises ``fail`` saying the request may or may not have been
+    applied, what to look at (``look_at``) and what re-running the task does (``rerun``, a clause such as
+    ``re-running the task is safe: ...``).
+    ``noun`` names what the request makes (``run``, ``scheduled task`` ...); ``ident`` gives a candidate's id,
+    ``describe`` a short description (default: the id). For a request that changes an existing object (a retry,
+    an answer), ``missing`` replaces "no <noun> it would have made appeared" and ``adopted`` (a format taking the
+    description) replaces "adopted <noun> <description>, which it made".
+    """
+    describe = describe or ident
+    start = clock()
+    end = start + max(0.0, window)
+    if deadline is not None:
+        end = min(end, deadline)
+    # Bounded in looks as well as in time: with a sleep that does not sleep (tests), the window still ends.
+    max_looks = int(math.ceil(max(0.0, end - start) / interval)) + 1 if interval > 0 else 1
+    looks = 0
+    while True:
+        found = list(find() or [])
+        looks += 1
+        if len(found) == 1:
+            if warn:
+                done = (adopted or 'adopted ' + noun + ' %s, which it made') % describe(found[0])
+                warn('the answer to %s was lost (%s); %s, instead of sending it again' % (_request(lost), lost.message, done))
+            return found[0]
+        if found:
+            raise fail('the answer to %s was lost (%s) and %d %ss that it may have made appeared since it was sent: '
+                       '%s; not adopting any and not sending it again: look at %s' % (
+                           _request(lost), lost.message, len(found), noun, ', '.join(describe(c) for c in found), look_at),
+                       error=lost.to_result(), **{ids_key: [ident(c) for c in found]})
+        now = clock()
+        if now >= end or looks >= max_looks:
+            break
+        sleep(min(interval, end - now))
+    raise fail('%s may or may not have been applied: its answer was lost (%s) and %s within %.0fs (%d looks); '
+               'look at %s; %s' % (_request(lost), lost.message, missing or 'no %s it would have made appeared' % noun,
+                                   max(0.0, end - start), looks, look_at, rerun),
+               error=lost.to_result(), adoption_window=window, **{ids_key: []})

@@ -1,0 +1,187 @@
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Issue 12, section 1: a create/start/retry/answer whose answer was lost is never sent again.
+
+Each test makes the simulator slower than the module's ``timeout`` (``latency``: the server acts only after the
+delay; ``slow_answer``: it acts at once and answers late), cut its answer short (``truncated``), or drop the
+connection, then proves through the simulator's own counters and records that exactly one request of the kind
+reached it, and what the module adopted or reported.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from _harness import run_playbook
+
+ECHO_ID = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001'
+AWSNEW_ID = '3a0ab069-cf2f-47e0-96f5-4a8920a5dc51'
+RETRY_SUCCEEDS = '7a5e0001-5e1f-4c0d-9a11-000000000001'
+START = '/vco/api/workflows/%s/executions' % ECHO_ID
+RUN = 'playbooks/once/run.yml'
+TASK = 'playbooks/once/task.yml'
+ICO = 'playbooks/once/ico.yml'
+RETRY = 'playbooks/once/retry.yml'
+INTERACTION = 'playbooks/once/interaction.yml'
+UNDER_TEST = 'Under test'
+INPUTS = {'str': 'at most once', 'num': 12}
+LOST = 'may or may not have been applied'
+
+
+def sent(sim, method, path_part):
+    """How many ``method`` requests whose route contains ``path_part`` the simulator counted."""
+    routes = sim.counters().get('routes', {})
+    return sum(n for key, n in routes.items()
+               if key.split(' ', 1)[0] == method and path_part in key.split(' ', 1)[1].rstrip('/'))
+
+
+def runs_of(sim, workflow_id):
+    return sim.admin('GET', 'vro/runs?workflow=%s' % workflow_id)['runs']
+
+
+def fired(sim):
+    return [f['fired'] for f in sim.admin('GET', 'faults')['faults']]
+
+
+def failure(res):
+    results = res.failed_results()
+    assert len(results) == 1, results
+    return results[0]['result']
+
+
+def one_line(msg):
+    assert '\n' not in msg and 'Traceback' not in msg, msg
+    return msg
+
+
+@pytest.mark.parametrize('kind', ['latency', 'slow_answer'])
+def test_run_slower_than_timeout_is_started_once_and_adopted(fresh_simulator, kind):
+    sim = fresh_simulator
+    sim.faults({'route': START, 'method': 'POST', 'kind': kind, 'latency': 3, 'count': 1})
+    res = run_playbook(RUN, env=sim.env('vro'), extra_vars={'workflow_id': ECHO_ID, 'inputs': INPUTS, 'timeout': 1})
+    run = res.result(UNDER_TEST)
+    assert fired(sim) == [1], 'the fault did not fire'
+    assert [r['id'] for r in runs_of(sim, ECHO_ID)] == [run['execution_id']]
+    assert sent(sim, 'POST', '/executions') == 1
+    assert run['changed'] is True and run['adopted'] is True and run['state'] == 'completed'
+    assert any('adopted run %s' % run['execution_id'] in w for w in run.get('warnings', [])), run.get('warnings')
+
+
+def test_truncated_start_answer_is_adopted_from_its_location(fresh_simulator):
+    sim = fresh_simulator
+    sim.faults({'route': START, 'method': 'POST', 'kind': 'truncated', 'count': 1})
+    res = run_playbook(RUN, env=sim.env('vro'), extra_vars={'workflow_id': ECHO_ID, 'inputs': INPUTS})
+    run = res.result(UNDER_TEST)
+    assert fired(sim) == [1]
+    assert [r['id'] for r in runs_of(sim, ECHO_ID)] == [run['execution_id']]
+    assert sent(sim, 'POST', '/executions') == 1
+    # The Location the cut answer carried named the run: no search through the workflow's runs was needed.
+    routes = sim.counters().get('routes', {})
+    assert sum(n for key, n in routes.items() if key.rstrip('/') == 'GET /vco/api/workflows/<wid>/executions') == 0, routes
+    assert run['adopted'] is True and run['state'] == 'completed'
+
+
+def test_two_identical_candidates_fail_listing_both(fresh_simulator):
+    sim = fresh_simulator
+    sim.faults({'route': START, 'method': 'POST', 'kind': 'slow_answer', 'latency': 3, 'count': 2})
+    res = run_playbook(RUN, env=sim.env('vro'), expect_failure=True,
+                       extra_vars={'workflow_id': ECHO_ID, 'runs': [INPUTS, INPUTS], 'concurrency': 2, 'timeout': 1})
+    msg = one_line(failure(res)['msg'])
+    made = [r['id'] for r in runs_of(sim, ECHO_ID)]
+    assert len(made) == 2 and sent(sim, 'POST', '/executions') == 2
+    assert 'not adopting any and not sending it again' in msg
+    for one in made:
+        assert one in msg, msg
+
+
+def test_no_effect_within_the_window_fails_in_one_line_without_resending(fresh_simulator):
+    sim = fresh_simulator
+    # The connection drops once the POST was read, and nothing is created: the module cannot tell this from a
+    # dropped answer, so it must not send the POST again.
+    sim.faults({'route': START, 'method': 'POST', 'kind': 'reset_before', 'count': 1})
+    res = run_playbook(RUN, env=sim.env('vro'), expect_failure=True,
+                       extra_vars={'workflow_id': ECHO_ID, 'inputs': INPUTS, 'timeout': 1})
+    result = failure(res)
+    msg = one_line(result['msg'])
+    assert LOST in msg and 'reuse: running' in msg and 'within 11s' in msg
+    assert result['execution_ids'] == [] and result['error']['details']['sent'] is True
+    assert sent(sim, 'POST', '/executions') == 1 and runs_of(sim, ECHO_ID) == []
+
+
+def test_scheduled_task_slower_than_timeout_is_created_once(fresh_simulator):
+    sim = fresh_simulator
+    sim.faults({'route': '/vco/api/tasks', 'method': 'POST', 'kind': 'latency', 'latency': 3, 'count': 1})
+    args = {'task_name': 'once nightly', 'workflow_id': AWSNEW_ID, 'inputs': {'name': 'web01'},
+            'recurrence': {'cycle': 'every-days', 'start': '2030-01-01T02:00:00Z'}}
+    res = run_playbook(TASK, env=sim.env('vro'), extra_vars=dict(args, timeout=1))
+    created = res.result(UNDER_TEST)
+    assert fired(sim) == [1]
+    assert created['changed'] is True and created['task']['name'] == 'once nightly'
+    assert any('adopted scheduled task %s' % created['task']['id'] in w for w in created.get('warnings', []))
+    assert sent(sim, 'POST', '/vco/api/tasks') == 1
+    # Run again without the fault: one task has the name (two would fail as ambiguous), and it is up to date.
+    again = run_playbook(TASK, env=sim.env('vro'), extra_vars=args).result(UNDER_TEST)
+    assert again['changed'] is False and again['task']['id'] == created['task']['id']
+
+
+def test_ico_task_slower_than_timeout_is_created_once(fresh_simulator):
+    sim = fresh_simulator
+    sim.faults({'route': '/orchestrator/v2/tasks', 'method': 'POST', 'kind': 'latency', 'latency': 3, 'count': 1})
+    fields = {'eventTopic': 'once/create', 'parm': {'job': 'once'}, 'delayInSeconds': 0}
+    res = run_playbook(ICO, env=sim.env('ico'), extra_vars={'task': fields, 'timeout': 1})
+    created = res.result(UNDER_TEST)
+    assert fired(sim) == [1]
+    assert created['changed'] is True and created['task']['eventTopic'] == 'once/create'
+    assert any('adopted task %s' % created['task']['id'] in w for w in created.get('warnings', []))
+    assert sent(sim, 'POST', '/orchestrator/v2/tasks') == 1
+
+
+def test_vcf_retry_slower_than_timeout_is_sent_once(fresh_simulator):
+    sim = fresh_simulator
+    sim.admin('POST', 'vcf/tasks/%s/outcome' % RETRY_SUCCEEDS, json={'retry_seconds': 1})
+    sim.faults({'route': '/v1/tasks/%s' % RETRY_SUCCEEDS, 'method': 'PATCH', 'kind': 'latency', 'latency': 3, 'count': 1})
+    res = run_playbook(RETRY, env=sim.env('vcf'), extra_vars={'task_id': RETRY_SUCCEEDS, 'timeout': 1})
+    retried = res.result(UNDER_TEST)
+    assert fired(sim) == [1]
+    assert sim.admin('GET', 'vcf/tasks/%s/attempts' % RETRY_SUCCEEDS)['retry_requests'] == 1
+    assert sent(sim, 'PATCH', '/v1/tasks') == 1
+    task = retried['tasks'][0]
+    assert task['status'] == 'SUCCESSFUL' and task['attempts'] == 1
+    assert any('the retry was applied' in w for w in retried.get('warnings', [])), retried.get('warnings')
+
+
+def test_interaction_answer_slower_than_timeout_is_sent_once(fresh_simulator):
+    sim = fresh_simulator
+    sim.faults({'route': '/vco/api/workflows/*/executions/*/interaction', 'method': 'POST', 'kind': 'latency',
+                'latency': 3, 'count': 1})
+    res = run_playbook(INTERACTION, env=sim.env('vro'), extra_vars={'timeout': 1})
+    answered = res.result(UNDER_TEST)
+    assert fired(sim) == [1]
+    assert sent(sim, 'POST', '/interaction') == 1
+    assert answered['changed'] is True and answered['state'] == 'completed'
+    assert any('is answered' in w for w in answered.get('warnings', [])), answered.get('warnings')
+
+
+def test_vro_task_delete_whose_answer_was_lost_reports_changed(fresh_simulator):
+    sim = fresh_simulator
+    args = {'task_name': 'once deleted', 'workflow_id': AWSNEW_ID, 'inputs': {'name': 'web01'},
+            'recurrence': {'cycle': 'every-days', 'start': '2030-01-01T02:00:00Z'}}
+    run_playbook(TASK, env=sim.env('vro'), extra_vars=args)
+    sim.faults({'route': '/vco/api/tasks/*', 'method': 'DELETE', 'kind': 'reset_after', 'count': 1})
+    res = run_playbook(TASK, env=sim.env('vro'), extra_vars={'task_name': 'once deleted', 'task_state': 'absent'})
+    deleted = res.result(UNDER_TEST)
+    assert fired(sim) == [1]
+    # The first DELETE removed the task and lost its answer; the resend found it gone because of this task.
+    assert sent(sim, 'DELETE', '/vco/api/tasks') == 2
+    assert deleted['changed'] is True and 'already gone' not in deleted['msg']
+
+
+def test_ico_task_delete_whose_answer_was_lost_reports_changed(fresh_simulator):
+    sim = fresh_simulator
+    created = run_playbook(ICO, env=sim.env('ico'), extra_vars={
+        'task': {'eventTopic': 'once/delete', 'parm': {'job': 'once'}, 'delayInSeconds': 0}}).result(UNDER_TEST)
+    sim.faults({'route': '/orchestrator/v2/tasks/*', 'method': 'DELETE', 'kind': 'reset_after', 'count': 1})
+    res = run_playbook(ICO, env=sim.env('ico'), extra_vars={'task_id': created['task']['id'], 'task_state': 'absent'})
+    deleted = res.result(UNDER_TEST)
+    assert fired(sim) == [1]
+    assert sent(sim, 'DELETE', '/orchestrator/v2/tasks') == 2
+    assert deleted['changed'] is True

@@ -1,0 +1,122 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The shared recovery after a lost answer: 0, 1 or several candidates, the window bound, one-line failures."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import (
+    ADOPTION_MARGIN, AdoptionFailed, adopt, adoption_window,
+)
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import answer_lost
+
+
+class FakeTime(object):
+    """A clock that only moves when slept on."""
+
+    def __init__(self):
+        self.now = 100.0
+        self.sleeps = []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def lost():
+    return answer_lost('no answer within 1.0s (read timeout)', 'timeout', 'POST', 'https://vro/vco/api/tasks', 1)
+
+
+def run(find, window=5.0, **kwargs):
+    fake = FakeTime()
+    kwargs.setdefault('look_at', 'the task list')
+    kwargs.setdefault('rerun', 're-running the task is safe: the name lookup adopts it')
+    result = adopt(lost(), find, window, 'task', clock=fake.clock, sleep=fake.sleep, **kwargs)
+    return result, fake
+
+
+def test_window_is_the_timeout_plus_the_margin():
+    assert adoption_window(1) == 1 + ADOPTION_MARGIN
+    assert adoption_window(30.0) == 30 + ADOPTION_MARGIN
+    # no usable timeout: the client's default is assumed, never an unbounded or negative window
+    for odd in (None, 0, float('nan'), float('inf'), -3):
+        assert adoption_window(odd) == 30 + ADOPTION_MARGIN
+
+
+def test_one_candidate_at_once_is_adopted_with_one_warning_and_no_wait():
+    warnings = []
+    found, fake = run(lambda: ['t-1'], warn=warnings.append)
+    assert found == 't-1' and fake.sleeps == []
+    assert len(warnings) == 1 and 'adopted task t-1' in warnings[0] and 'POST https://vro/vco/api/tasks' in warnings[0]
+
+
+def test_a_candidate_that_appears_later_is_adopted():
+    answers = [[], [], ['late']]
+    calls = []
+
+    def find():
+        calls.append(1)
+        return answers.pop(0)
+    found, fake = run(find)
+    assert found == 'late' and len(calls) == 3 and fake.sleeps == [1.0, 1.0]
+
+
+def test_several_candidates_fail_listing_them_all_without_picking():
+    with pytest.raises(AdoptionFailed) as info:
+        run(lambda: ['a', 'b'], ids_key='task_ids')
+    message = str(info.value)
+    assert 'a, b' in message and '2 tasks' in message and '\n' not in message
+    assert info.value.result['task_ids'] == ['a', 'b']
+    assert info.value.result['error']['details']['sent'] is True
+
+
+def test_nothing_within_the_window_fails_in_one_line_after_bounded_looks():
+    calls = []
+
+    def find():
+        calls.append(1)
+        return []
+    with pytest.raises(AdoptionFailed) as info:
+        run(find, window=5.0)
+    message = str(info.value)
+    assert len(calls) == 6  # at once, then once a second for 5 s
+    assert message.startswith('POST https://vro/vco/api/tasks may or may not have been applied')
+    assert 'look at the task list' in message and 're-running the task is safe: the name lookup adopts it' in message
+    assert '\n' not in message and info.value.result['candidates'] == []
+
+
+def test_the_callers_deadline_shortens_the_window():
+    calls = []
+    fake = FakeTime()
+
+    def find():
+        calls.append(1)
+        return []
+    with pytest.raises(AdoptionFailed) as info:
+        adopt(lost(), find, 60.0, 'task', 'the list', 'safe', deadline=fake.now + 2.0, clock=fake.clock, sleep=fake.sleep)
+    assert len(calls) == 3 and sum(fake.sleeps) == 2.0
+    assert 'within 2s' in str(info.value)
+
+
+def test_a_sleep_that_does_not_sleep_still_ends():
+    calls = []
+
+    def find():
+        calls.append(1)
+        return []
+    with pytest.raises(AdoptionFailed):
+        adopt(lost(), find, 3.0, 'run', 'the runs', 'safe', sleep=lambda seconds: None)
+    assert len(calls) == 4
+
+
+def test_the_callers_error_type_is_raised():
+    class Mine(Exception):
+        def __init__(self, message, **result):
+            super().__init__(message)
+            self.result = result
+    with pytest.raises(Mine):
+        run(lambda: [], window=0.0, fail=Mine)
