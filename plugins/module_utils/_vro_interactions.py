@@ -210,7 +210,7 @@ class InteractionRun(object):
     def encode(self, interaction):
         p = self.params
         label = interaction.name or interaction.id or 'pending'
-        parameters = encode_parameters(interaction.input_parameters, p['inputs'] or {}, label,
+        parameters = encode_parameters(interaction.input_parameters, self.module.inputs_with_secrets(p['inputs'] or {}), label,
                                        raw_inputs=p['raw_inputs'], context_kind='user interaction')
         for secret in secure_values(parameters):
             self.module.add_secret(secret)

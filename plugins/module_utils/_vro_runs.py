@@ -286,6 +286,8 @@ def run_workflow(module):
     api = VroApi(module.client())
     workflow = api.resolve_workflow(p['workflow_id'], p['workflow_name'], p['category'])
     input_sets = p['runs'] if batch else [p['inputs'] or {}]
+    input_sets = [module.inputs_with_secrets(inputs, 'runs[%d]' % index if batch else 'inputs')
+                  for index, inputs in enumerate(input_sets)]
     slots = []
     for index, inputs in enumerate(input_sets):
         try:

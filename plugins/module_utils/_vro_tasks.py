@@ -398,8 +398,8 @@ class TaskRun(object):
         p = self.params
         definition = self.api.resolve_workflow(p['workflow_id'], p['workflow_name'], p['category'])
         parameters = None
-        if p['inputs'] is not None or p['raw_inputs']:
-            parameters = definition.encode(p['inputs'] or {}, raw_inputs=p['raw_inputs'])
+        if p['inputs'] is not None or p['raw_inputs'] or p.get('secret_inputs'):
+            parameters = definition.encode(self.module.inputs_with_secrets(p['inputs'] or {}), raw_inputs=p['raw_inputs'])
             for secret in secure_values(parameters):
                 self.module.add_secret(secret)
         return DesiredTask(p['name'], definition.id, definition.name, p['recurrence'], p['start_mode'], p['description'],
