@@ -55,7 +55,7 @@ WAIT_SPEC = dict(
 # Options whose values may hold secrets that are recognised only later (a SecureString input is known once the
 # workflow's definition is read, after ansible-core has logged its invocation): the invocation log and the
 # ``invocation`` result show them with every value masked. Per option, the keys of each mapping kept in clear.
-LATE_SECRET_OPTIONS = {'inputs': (), 'runs': (), 'raw_inputs': ('name', 'type', 'scope')}
+LATE_SECRET_OPTIONS = {'inputs': (), 'runs': (), 'raw_inputs': ('name', 'type', 'scope'), 'secret_inputs': ()}
 # Inputs known to be secret whatever their declared type: merged into the inputs, never logged nor returned.
 SECRET_INPUTS_SPEC = dict(type='dict', no_log=True)
 MASK = '********'

@@ -35,7 +35,8 @@ so edits need no rebuild). ``path`` is absolute or relative to the calling test 
 directory or the repo root. Every task result is recorded by ``callback_plugins/record_results.py``. The returned
 ``PlaybookResult`` has ``rc``, ``stdout``, ``stderr``, ``results`` (one dict per task result: ``play``, ``task``,
 ``action``, ``host``, ``status`` in ok/failed/ignored/skipped/unreachable, ``result``), ``stats``,
-``result(task_name)`` (the result dict of the last run of that task) and ``failed_results()``. An unexpected
+``result(task_name)`` (the result dict of the last run of that task), ``failed_results()`` and ``module_log`` (what
+the modules sent to syslog/journald, captured by ``module_log/sitecustomize.py``: JSON lines). An unexpected
 exit code raises ``PlaybookError`` (an AssertionError) carrying the playbook output. VRO_/VCF_/ICO_ variables of
 the calling environment are not passed on, so tests only see what they set. Keep TMPDIR short if you set it:
 ansible-core binds a Unix socket under it (107-byte limit), and pytest's ``tmp_path`` under xdist is too long.
@@ -63,6 +64,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 INTEGRATION_DIR = Path(__file__).resolve().parent
 CALLBACK_DIR = INTEGRATION_DIR / 'callback_plugins'
+# sitecustomize.py that writes what modules send to syslog/journald into CLOUDOPS_MODULE_LOG (read by the secrets tests).
+MODULE_LOG_DIR = INTEGRATION_DIR / 'module_log'
 PLAYBOOK_COLLECTIONS = REPO_ROOT / 'build' / 'playbook'
 PYTHON = sys.executable
 PLAYBOOK_TIMEOUT = float(os.environ.get('CLOUDOPS_PLAYBOOK_TIMEOUT', '300'))
@@ -316,6 +319,7 @@ class PlaybookResult:
         self.stdout = stdout
         self.stderr = stderr
         self.command = command
+        self.module_log = ''
         self.results = [r for r in records if 'task' in r]
         stats = [r['stats'] for r in records if 'stats' in r]
         self.stats = stats[-1] if stats else {}
@@ -378,6 +382,9 @@ def _keep_transcript(playbook, result, record):
         handle.write('$ %s\n--- stdout\n%s\n--- stderr\n%s\n' % (' '.join(result.command), result.stdout, result.stderr))
     if record.exists():
         shutil.copyfile(str(record), stem + '.jsonl')
+    if result.module_log:
+        with open(stem + '.modlog', 'w', encoding='utf-8') as handle:
+            handle.write(result.module_log)
 
 
 def _hint(proc, env):
@@ -426,6 +433,8 @@ def run_playbook(path, extra_vars=None, check=False, env=None, verbosity=0, expe
             'ANSIBLE_HOST_KEY_CHECKING': 'false',
             'ANSIBLE_PYTHON_INTERPRETER': PYTHON,
             'PATH': '%s%s%s' % (Path(PYTHON).parent, os.pathsep, os.environ.get('PATH', '')),
+            'PYTHONPATH': str(MODULE_LOG_DIR),
+            'CLOUDOPS_MODULE_LOG': str(tmp / 'module.log'),
         })
         run_env.update({k: str(v) for k, v in (env or {}).items()})
         try:
@@ -439,6 +448,8 @@ def run_playbook(path, extra_vars=None, check=False, env=None, verbosity=0, expe
             with record.open(encoding='utf-8') as handle:
                 records = [json.loads(line) for line in handle if line.strip()]
         result = PlaybookResult(proc.returncode, proc.stdout, proc.stderr, records, cmd)
+        module_log = tmp / 'module.log'
+        result.module_log = module_log.read_text(encoding='utf-8') if module_log.exists() else ''
         _keep_transcript(playbook, result, record)
     if expect_failure and result.rc == 0:
         raise PlaybookError('playbook %s succeeded but a failure was expected; output:\n%s' % (playbook, result.stdout))

@@ -154,3 +154,60 @@ def test_garbled_login_answers_do_not_leak_tokens(fresh_simulator):
     everything = res.stdout + res.stderr + repr(res.results)
     assert not JWT.search(everything) and 'eyJ' not in everything
     assert not REFRESH_ID.search(everything)
+
+
+# -- what modules log ----------------------------------------------------------------------------------------
+LOGGED_SECURE = 'SecStr-Log-7Qw2-never-logged'
+SECRET_INPUT = 'SecretInput-3Zr8-never-logged'
+ANSWER_SECRET = 'Answer-5Tp1-never-logged'
+PLAIN_VALUE = 'Plain-Value-1Kx9-not-logged'
+
+
+def module_log_records(res):
+    """The JSON lines module_log/sitecustomize.py captured during one run."""
+    import json  # pylint: disable=import-outside-toplevel
+    return [json.loads(line) for line in res.module_log.splitlines() if line.strip()]
+
+
+def test_secret_inputs_never_in_module_logs_nor_results(fresh_simulator):
+    """SecureString inputs, secret_inputs and interaction answers: not in syslog, journald, results or -vvv output.
+
+    ansible-core < 2.21 always returns invocation.module_args; 2.21 does with inject_invocation, set here.
+    """
+    sim = fresh_simulator
+    env = dict(sim.env('vro'), ANSIBLE_INJECT_INVOCATION='true')
+    res = run_playbook('playbooks/secrets/module_logs.yml', env=env, verbosity=3, extra_vars={
+        'secure_value': LOGGED_SECURE, 'secret_input': SECRET_INPUT, 'answer_secret': ANSWER_SECRET,
+        'plain_value': PLAIN_VALUE})
+    records = module_log_records(res)
+    invoked = [r for r in records if r['sink'] == 'syslog' and 'Invoked with' in r['message']]
+    idents = set(r['ident'] for r in invoked)
+    assert {'ansible-cloudops.orchestrator.%s' % m for m in ('vro_workflow_run', 'vro_task', 'vro_interaction')} <= idents, idents
+    assert any(r['sink'] == 'journal' for r in records)
+    everything = res.stdout + res.stderr + repr(res.results)
+    for secret in (LOGGED_SECURE, SECRET_INPUT, ANSWER_SECRET):
+        assert secret not in res.module_log, 'a secret (%s...) is in what the modules logged' % secret[:6]
+        assert secret not in everything, 'a secret (%s...) is in the -vvv output or a result' % secret[:6]
+    # Input values are logged masked until their types are known: the plain one too, only the names stay.
+    assert PLAIN_VALUE not in res.module_log
+    first = [r for r in invoked if 'workflow_name=Echo typed inputs' in r['message']][0]['message']
+    assert "'secret': '********'" in first and "'str': '********'" in first, first
+
+    # The failure before the definition is read: masked in invocation.module_args, names kept.
+    missing = res.result('A SecureString input to a workflow that does not exist')
+    assert res.record('A SecureString input to a workflow that does not exist')['status'] == 'ignored'
+    assert missing['invocation']['module_args']['inputs'] == {'secret': '********'}
+    secret_missing = res.result('A secret input to a workflow that does not exist')
+    assert secret_missing['invocation']['module_args']['secret_inputs'] == {'secret': '********'}
+
+    run = res.result('A SecureString input')
+    assert run['state'] == 'completed' and run['inputs']['secret'] == '********'
+    assert run['invocation']['module_args']['inputs'] == {'str': '********', 'secret': '********'}
+    assert run['inputs']['str'] == PLAIN_VALUE  # the result itself is not masked beyond the secrets
+    given = res.result('A secret input')
+    assert given['state'] == 'completed' and given['inputs']['secret'] == '********'
+    batch = res.result('A batch with a SecureString input and a secret input')
+    assert [e['state'] for e in batch['executions']] == ['completed', 'completed']
+    assert batch['invocation']['module_args']['raw_inputs'] == [{'name': 'num', 'value': '********'}]
+    assert res.result('A scheduled task with a secret input')['changed'] is True
+    assert res.result('Answer it with a secret comment')['changed'] is True
