@@ -211,3 +211,27 @@ def test_secret_inputs_never_in_module_logs_nor_results(fresh_simulator):
     assert batch['invocation']['module_args']['raw_inputs'] == [{'name': 'num', 'value': '********'}]
     assert res.result('A scheduled task with a secret input')['changed'] is True
     assert res.result('Answer it with a secret comment')['changed'] is True
+
+
+def test_securestring_input_not_logged_before_its_type_is_known(fresh_simulator):
+    """ansible-core logs the invocation before the workflow is read: the SecureString value must not be in it."""
+    env = dict(fresh_simulator.env('vro'), ANSIBLE_INJECT_INVOCATION='true')
+    res = run_playbook('playbooks/secrets/module_logs.yml', env=env, tags=['always_secure'], extra_vars={
+        'secure_value': LOGGED_SECURE, 'plain_value': PLAIN_VALUE})
+    assert [r['task'] for r in res.results] == ['A SecureString input', 'A SecureString input to a workflow that does not exist']
+    assert 'Invoked with' in res.module_log
+    assert LOGGED_SECURE not in res.module_log
+    failed = res.result('A SecureString input to a workflow that does not exist')
+    assert 'No such workflow' in failed['msg'] and LOGGED_SECURE not in repr(failed)
+
+
+def test_one_letter_securestring_does_not_mangle_the_result(fresh_simulator):
+    """A SecureString shorter than the redactor's minimum is not masked (with a warning) instead of masking every 'e'."""
+    res = run_playbook('playbooks/secrets/module_logs.yml', env=fresh_simulator.env('vro'), tags=['short_secret'],
+                       extra_vars={'plain_value': PLAIN_VALUE})
+    run = res.result('A one-letter SecureString')
+    assert run['state'] == 'completed', run['state']
+    assert run['workflow_name'] == 'Echo typed inputs'
+    assert run['inputs']['secret'] == '********' and run['inputs']['str'] == PLAIN_VALUE
+    warnings = ' '.join(run.get('warnings', []))
+    assert 'shorter than 3 characters is not masked' in warnings, warnings
