@@ -23,7 +23,8 @@ Fixtures (conftest.py): ``simulator`` (session), ``fresh_simulator`` / ``reset``
 ``simulator_factory`` (function: start extra simulators with command-line options).
 
 ``Simulator``: ``.url``, ``.ca_path``, ``.users``, ``.data_dir``, ``.info`` (the whole first stdout line),
-``.admin(method, path, json=None)`` (``/_sim/<path>``, no auth, TLS verified against ``ca_path``), ``.counters()``,
+``.admin(method, path, json=None)`` (``/_sim/<path>`` with the ``admin_token`` header of the first line, TLS verified
+against ``ca_path``), ``.counters()``,
 ``.reset()``, ``.restart()`` (same data dir, same port when it can be had), ``.env(product, user=None)`` (the
 ``VRO_*``/``VCF_*``/``ICO_*`` variables a module reads; ``user`` defaults to the product's first user holding an
 admin role, else its first user), ``.log()`` (what the simulator printed, for assertion messages).
@@ -175,7 +176,7 @@ class Simulator:
             if self.proc.poll() is not None:
                 raise SimulatorError('simulator exited (rc=%s) during start; output:\n%s' % (self.proc.returncode, self.log()))
             try:
-                requests.get(self.url + '/_sim/counters', verify=self.verify, timeout=2)
+                requests.get(self.url + '/_sim/counters', verify=self.verify, timeout=2, headers=self.admin_headers)
                 return
             except requests.RequestException as exc:
                 last = exc
@@ -235,6 +236,11 @@ class Simulator:
         return self.info.get('users', {})
 
     @property
+    def admin_headers(self):
+        """The header /_sim needs: the admin token of the first line (simulator/admin.py)."""
+        return {self.info.get('admin_header', 'X-Sim-Admin-Token'): self.info.get('admin_token', '')}
+
+    @property
     def verify(self):
         return self.ca_path if self.ca_path else True
 
@@ -249,7 +255,8 @@ class Simulator:
         path = path.lstrip('/')
         if path.startswith('_sim/'):
             path = path[len('_sim/'):]
-        resp = requests.request(method.upper(), '%s/_sim/%s' % (self.url, path), json=json, verify=self.verify, timeout=30)
+        resp = requests.request(method.upper(), '%s/_sim/%s' % (self.url, path), json=json, verify=self.verify, timeout=30,
+                                headers=self.admin_headers)
         if resp.status_code >= 400:
             raise SimulatorError('%s /_sim/%s -> %s: %s' % (method.upper(), path, resp.status_code, resp.text[:500]))
         if not resp.content:
@@ -286,7 +293,8 @@ class Simulator:
         return name, users[name]
 
     def env(self, product, user=None):
-        """The PREFIX_URL/USERNAME/PASSWORD/CA_PATH variables (plus ICO_DOMAIN/ICO_PROJECT) for one user."""
+        """The PREFIX_URL/USERNAME/PASSWORD/CA_PATH variables (plus ICO_DOMAIN/ICO_PROJECT) for one user, and
+        SIM_ADMIN_TOKEN."""
         prefix = PRODUCT_PREFIX[product]
         name, entry = self.user(product, user)
         env = {
@@ -296,6 +304,8 @@ class Simulator:
         }
         if self.ca_path:
             env[prefix + '_CA_PATH'] = self.ca_path
+        if self.info.get('admin_token'):
+            env['SIM_ADMIN_TOKEN'] = self.info['admin_token']  # for playbooks that call /_sim themselves
         if product == 'ico':
             for key in ('domain', 'project'):
                 if entry.get(key) is not None:
