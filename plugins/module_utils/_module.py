@@ -117,6 +117,35 @@ def _leaves(value):
         yield str(value)
 
 
+def inputs_with_secrets(module, inputs, label='inputs'):
+    """``inputs`` with the values of the module's ``secret_inputs`` option merged in; a name in both is a ValueError.
+
+    ansible-core masks every scalar of the no_log ``secret_inputs``, ``'e'`` or ``'1'`` included, which would mangle
+    every result: those shorter than MIN_SECRET_LEN are taken off the mask list again, with a warning.
+    """
+    secret = (module.params or {}).get('secret_inputs') or {}
+    if not secret:
+        return inputs
+    keep = set()
+    for name, opts in (getattr(module, 'argument_spec', None) or {}).items():
+        if opts.get('no_log') and name != 'secret_inputs' and module.params.get(name) is not None:
+            keep.update(_leaves(module.params[name]))
+    short = set(v for v in _leaves(secret) if len(v) < MIN_SECRET_LEN)
+    if short:
+        warn_once = getattr(module, '_warn_short_secret', None)
+        if warn_once:
+            warn_once()
+        else:
+            module.warn(SHORT_SECRET_WARNING)
+        module.no_log_values.difference_update(short - keep)
+    both = sorted(set(inputs or {}) & set(secret))
+    if both:
+        raise ValueError('%s and secret_inputs both set %s: give each input in only one of them' % (label, ', '.join(both)))
+    merged = dict(inputs or {})
+    merged.update(secret)
+    return merged
+
+
 def connection_argument_spec(product):
     """The connection options of one product, as a fresh argument spec."""
     return {name: dict(spec) for name, spec in CONNECTION_SPECS[product].items()}
@@ -243,31 +272,6 @@ class OrchestratorModule(AnsibleModule):
     def fail_json(self, msg, **kwargs):
         kwargs.setdefault('invocation', {'module_args': self.masked_params()})
         super().fail_json(msg, **kwargs)
-
-    def inputs_with_secrets(self, inputs, label='inputs'):
-        """``inputs`` with the values of the ``secret_inputs`` option merged in; a name in both is a ValueError."""
-        secret = self.params.get('secret_inputs') or {}
-        if not secret:
-            return inputs
-        self._unmask_short_secret_inputs(secret)
-        both = sorted(set(inputs or {}) & set(secret))
-        if both:
-            raise ValueError('%s and secret_inputs both set %s: give each input in only one of them' % (
-                label, ', '.join(both)))
-        merged = dict(inputs or {})
-        merged.update(secret)
-        return merged
-
-    def _unmask_short_secret_inputs(self, secret):
-        # ansible-core masks every scalar of a no_log dict, 'e' or '1' included, which would mangle every result.
-        keep = set()
-        for name, opts in (getattr(self, 'argument_spec', None) or {}).items():
-            if opts.get('no_log') and name != 'secret_inputs' and self.params.get(name) is not None:
-                keep.update(_leaves(self.params[name]))
-        short = set(v for v in _leaves(secret) if len(v) < MIN_SECRET_LEN)
-        if short:
-            self._warn_short_secret()
-            self.no_log_values.difference_update(short - keep)
 
     # -- client ------------------------------------------------------------------------------------------
 

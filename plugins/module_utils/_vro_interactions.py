@@ -17,6 +17,7 @@ except ImportError:  # pragma: no cover - Python 2 is not supported by the colle
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, vro_attributes, vro_links
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import inputs_with_secrets
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import TERMINAL_STATES, VroApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import (
     decode_date,
@@ -210,7 +211,7 @@ class InteractionRun(object):
     def encode(self, interaction):
         p = self.params
         label = interaction.name or interaction.id or 'pending'
-        parameters = encode_parameters(interaction.input_parameters, self.module.inputs_with_secrets(p['inputs'] or {}), label,
+        parameters = encode_parameters(interaction.input_parameters, inputs_with_secrets(self.module, p['inputs'] or {}), label,
                                        raw_inputs=p['raw_inputs'], context_kind='user interaction')
         for secret in secure_values(parameters):
             self.module.add_secret(secret)

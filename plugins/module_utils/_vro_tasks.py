@@ -19,6 +19,7 @@ except ImportError:  # pragma: no cover - Python 2 is not supported by the colle
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, vro_attributes, vro_links
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import inputs_with_secrets
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import Execution, VroApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import (
     decode_date,
@@ -399,7 +400,7 @@ class TaskRun(object):
         definition = self.api.resolve_workflow(p['workflow_id'], p['workflow_name'], p['category'])
         parameters = None
         if p['inputs'] is not None or p['raw_inputs'] or p.get('secret_inputs'):
-            parameters = definition.encode(self.module.inputs_with_secrets(p['inputs'] or {}), raw_inputs=p['raw_inputs'])
+            parameters = definition.encode(inputs_with_secrets(self.module, p['inputs'] or {}), raw_inputs=p['raw_inputs'])
             for secret in secure_values(parameters):
                 self.module.add_secret(secret)
         return DesiredTask(p['name'], definition.id, definition.name, p['recurrence'], p['start_mode'], p['description'],
