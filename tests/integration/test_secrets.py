@@ -1,7 +1,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """No secret ever leaves the modules: the whole integration suite runs at -vvv with its results recorded as JSON
 (conftest.py sets CLOUDOPS_PLAYBOOK_VERBOSITY=3 and keeps every run's transcript), and the last test of the session
-scans every transcript and every ansible-runner artifact (the AWX test's job output and events; not runner's
+scans every transcript (output, recorded results, and what the modules sent to syslog/journald: ``.modlog``, captured
+by ``module_log/sitecustomize.py``) and every ansible-runner artifact (the AWX test's job output and events; not runner's
 ``command`` record of the job's input environment, see ``is_runner_input``) for every password,
 token, refresh token and SecureString value used. The target is zero hits.
 
@@ -28,7 +29,7 @@ JWT = re.compile(r'eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}')
 REFRESH_ID = re.compile(r'(?i)refresh[_ -]?(?:token|id)["\':= ]{1,6}[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-')
 # SecureString values shorter than this are ordinary words ('one', 'hidden') that other output contains anyway.
 MIN_SECRET_LEN = 8
-TEXT_SUFFIXES = ('.out', '.jsonl', '.json', '.txt', 'stdout', 'stderr', 'command', '.yml', '.log')
+TEXT_SUFFIXES = ('.out', '.jsonl', '.json', '.txt', 'stdout', 'stderr', 'command', '.yml', '.log', '.modlog')
 
 
 def secure_values_in_playbooks():
@@ -131,9 +132,13 @@ def test_zero_secret_hits_in_the_whole_suite(simulator, tmp_path_factory):
     assert files, 'no transcripts were kept: is CLOUDOPS_TRANSCRIPT_DIR set by conftest.py?'
     verbose = [p for p in files if p.suffix == '.out' and ' -vvv' in p.read_text(encoding='utf-8', errors='replace')[:4000]]
     assert verbose, 'no playbook ran at -vvv'
+    # What the modules sent to syslog/journald (module_log/sitecustomize.py, kept by the harness as .modlog).
+    module_logs = [p for p in files if p.suffix == '.modlog']
+    assert module_logs, 'no module log was captured: is run_playbook putting tests/integration/module_log on PYTHONPATH?'
     secrets = every_secret(simulator)
     hits = scan(files, secrets)
-    summary = {'files': len(files), 'verbose_runs': len(verbose), 'secrets': len(secrets), 'hits': len(hits)}
+    summary = {'files': len(files), 'verbose_runs': len(verbose), 'module_logs': len(module_logs), 'secrets': len(secrets),
+               'hits': len(hits)}
     out = Path(transcripts) / 'secrets-scan.yml'
     out.write_text(yaml.safe_dump(summary), encoding='utf-8')
     print('secrets scan: %s' % summary)
