@@ -93,26 +93,29 @@ def _round(value):
 class Sim:
     """A running simulator: the environment a module reads, admin calls and vRO/VCF calls for setting up."""
 
-    def __init__(self, url, ca_path, users, owned=None, pid=None):  # pylint: disable=too-many-arguments
+    def __init__(self, url, ca_path, users, owned=None, pid=None, admin_token=''):  # pylint: disable=too-many-arguments
         self.url = url.rstrip('/')
         self.pid = pid
         self.ca_path = ca_path
         self.users = users
         self.owned = owned
         self.http = requests.Session()
+        self.http.headers['X-Sim-Admin-Token'] = admin_token or ''  # /_sim needs the simulator's admin token
         self.verify = ca_path or True  # per request: REQUESTS_CA_BUNDLE would override a Session default
 
     @classmethod
     def from_environment(cls):
         if os.environ.get('SIM_URL') and os.environ.get('SIM_INFO'):
             info = json.loads(os.environ['SIM_INFO'])
-            return cls(os.environ['SIM_URL'], os.environ.get('SIM_CA_PATH') or None, info.get('users', {}), pid=info.get('pid'))
+            return cls(os.environ['SIM_URL'], os.environ.get('SIM_CA_PATH') or None, info.get('users', {}), pid=info.get('pid'),
+                       admin_token=info.get('admin_token'))
         return cls.start()
 
     @classmethod
     def start(cls):
         sim = Simulator().start()
-        return cls(sim.url, sim.ca_path, sim.users, owned=sim, pid=sim.proc.pid if sim.proc else None)
+        return cls(sim.url, sim.ca_path, sim.users, owned=sim, pid=sim.proc.pid if sim.proc else None,
+                   admin_token=sim.info.get('admin_token'))
 
     def stop(self):
         if self.owned is not None:

@@ -1,4 +1,8 @@
-"""The admin API under ``/_sim/`` (no auth, JSON): reset, faults, counters, request log, settings, tokens.
+"""The admin API under ``/_sim/`` (JSON): reset, faults, counters, request log, settings, tokens.
+
+Every ``/_sim`` request needs the header ``X-Sim-Admin-Token`` with the simulator's admin token (random per start,
+printed in the first JSON line as ``admin_token``; ``--admin-token`` / ``SIM_ADMIN_TOKEN`` fix it): the admin API
+hands out every password (``/_sim/users``) and can reset or break the server.
 
 Product-specific admin routes (``/_sim/vro/...``, ``/_sim/vcf/...``, ``/_sim/ico/...``) live in the API modules.
 """
@@ -8,6 +12,9 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from simulator import faults as faults_mod
+from simulator.context import same_secret
+
+ADMIN_HEADER = "X-Sim-Admin-Token"
 
 
 def _json_body():
@@ -18,6 +25,16 @@ def _json_body():
 def _error(status, message):
     response = jsonify({"status": status, "message": message})
     response.status_code = status
+    return response
+
+
+def refuse_without_token(ctx):
+    """A 401 response unless the request carries the admin token (None when it does); checked for every /_sim path."""
+    expected = getattr(ctx, "admin_token", None)
+    if expected and same_secret(expected, request.headers.get(ADMIN_HEADER)):
+        return None
+    response = _error(401, "the simulator admin API needs the %s header: its value is admin_token in the simulator's "
+                           "first JSON line" % ADMIN_HEADER)
     return response
 
 

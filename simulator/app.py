@@ -135,7 +135,8 @@ def _install_hooks(app, ctx):
         g.sim_fault = None
         path = request.path
         if path.startswith("/_sim"):
-            return None
+            from simulator.admin import refuse_without_token  # pylint: disable=import-outside-toplevel
+            return refuse_without_token(ctx)
         delay, fault = ctx.faults.pick(request.method, path)
         if delay:
             faults_mod.sleep(delay)

@@ -46,6 +46,7 @@ def session(info):
     web.verify = info["ca_path"]
     user, entry = "vcoadmin", info["users"]["vro"]["vcoadmin"]
     web.auth = (user, entry["password"])
+    web.headers["X-Sim-Admin-Token"] = info["admin_token"]  # for /_sim
     return web
 
 

@@ -13,11 +13,13 @@ Contract (API modules rely on exactly these names):
 - ``ctx.base_url``: the server's own base URL, e.g. ``https://127.0.0.1:PORT``;
 - ``ctx.tokens_valid_after()``: tokens issued at or before this time (float seconds) count as expired
   (``POST /_sim/tokens/expire`` moves it to now);
-- ``ctx.set_request_user(name)``: call after authenticating, so the request log names the user.
+- ``ctx.set_request_user(name)``: call after authenticating, so the request log names the user;
+- ``same_secret(expected, given)`` (module function): constant-time comparison of a password or token, any text.
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
 import threading
 import time
@@ -34,6 +36,14 @@ DEFAULT_SETTINGS = {
 }
 
 _SETTING_KIND = "sim_setting"
+
+
+def same_secret(expected, given):
+    """True when ``given`` equals ``expected``, compared in constant time as UTF-8 (hmac.compare_digest refuses
+    non-ASCII text, which made a non-ASCII password a 500 instead of a 401); a non-string ``given`` is False."""
+    if not isinstance(given, str):
+        return False
+    return hmac.compare_digest(str(expected).encode("utf-8", "surrogatepass"), given.encode("utf-8", "surrogatepass"))
 
 
 def _flask_g():

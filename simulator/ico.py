@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hmac
 import json
 import time
 
@@ -20,6 +19,7 @@ from flask import Blueprint, Response, request
 
 from simulator import ico_catalog
 from simulator.app import ROUTE_METHODS, allowed_methods
+from simulator.context import same_secret
 
 KIND = 'ico_task'
 SI_KIND = 'ico_service_instance'
@@ -188,7 +188,7 @@ def authenticate(ctx):
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None, _error(401, 'CTJCO0401E: The Authorization header is not valid HTTP Basic.', challenge)
     user = (ctx.users.get('ico') or USERS).get(name)
-    if user is None or not hmac.compare_digest(str(user['password']), password):
+    if user is None or not same_secret(user['password'], password):
         return None, _error(401, 'CTJCO0401E: The user name or password is not valid.', challenge)
     domain = request.headers.get('domainName') or user.get('domain', 'Default')
     project = request.headers.get('projectName') or user.get('project')

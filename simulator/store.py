@@ -81,6 +81,9 @@ class Store:
         # through startIndex resumes from that (sort_key, id) instead of stepping over `offset` entries.
         self._writes = collections.Counter()
         self._cursors = collections.OrderedDict()
+        # Owner-only from the start (it holds every password); SQLite gives its -wal and -shm files the same mode.
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+        os.chmod(self.path, 0o600)
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")

@@ -32,6 +32,7 @@ from flask import Blueprint, Response, request
 
 from simulator import vcf_catalog
 from simulator.app import ROUTE_METHODS, allowed_methods
+from simulator.context import same_secret
 
 KIND = 'vcf_task'
 CREDENTIALS_KIND = 'vcf_credentials_task'
@@ -522,7 +523,7 @@ def register(app, ctx):
             return _error(400, 'TOKEN_CREATION_SPEC_INVALID', 'The token creation spec must contain username and password',
                           'Send {"username": ..., "password": ...}.')
         user = _users(ctx).get(spec['username'])
-        if user is None or not hmac.compare_digest(str(user['password']), str(spec['password'])):
+        if user is None or not same_secret(user['password'], spec['password']):
             return _error(401, 'AUTHENTICATION_FAILED', 'Unable to authenticate user %s: invalid user name or password' % spec['username'],
                           'Check the user name and password.', [spec['username']])
         now = ctx.now()

@@ -18,6 +18,7 @@ import secrets
 import uuid
 
 from flask import Blueprint, jsonify, request
+from simulator.context import same_secret
 
 USERS = {}  # vRA login uses the vRO users
 
@@ -95,7 +96,7 @@ def register(app, ctx):
         if user not in ctx.users.get("vro", {}) and "@" in user:
             user = user.split("@", 1)[0]  # "vcoadmin@vsphere.local" names the same user
         entry = ctx.users.get("vro", {}).get(user)
-        if entry is None or not hmac.compare_digest(str(entry["password"]), data["password"]):
+        if entry is None or not same_secret(entry["password"], data["password"]):
             return _error(401, "Invalid username or password")
         ctx.set_request_user(user)
         lifetime = float(ctx.get_setting("vra_token_lifetime", 28800))

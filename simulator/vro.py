@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import calendar
 import datetime
-import hmac
 import re
 import time
 import uuid
@@ -19,6 +18,7 @@ import uuid
 from flask import Blueprint, Response, g, jsonify, request
 
 from simulator import vra, vro_catalog, vro_values
+from simulator.context import same_secret
 
 BASE = "/vco/api"
 
@@ -157,7 +157,7 @@ class VroApi:
             if entry is None and name and "@" in name:
                 name = name.split("@", 1)[0]
                 entry = users.get(name)
-            if entry is not None and hmac.compare_digest(str(entry["password"]), password or ""):
+            if entry is not None and same_secret(entry["password"], password or ""):
                 if len(self._basic_cache) < 1000:
                     self._basic_cache[header] = name
                 return name

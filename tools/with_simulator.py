@@ -4,7 +4,8 @@
 Usage: with_simulator.py [--sim-arg ARG ...] -- COMMAND [ARGS...]
 
 Exports VRO_URL/VRO_USERNAME/VRO_PASSWORD/VRO_CA_PATH, the same with VCF_ and ICO_ (plus ICO_DOMAIN and
-ICO_PROJECT), SIM_URL, SIM_CA_PATH, SIM_DATA_DIR and SIM_INFO (the simulator's first line, JSON), and
+ICO_PROJECT), SIM_URL, SIM_CA_PATH, SIM_DATA_DIR, SIM_INFO (the simulator's first line, JSON), SIM_ADMIN_TOKEN (the
+/_sim admin token, sent as the X-Sim-Admin-Token header), and
 ANSIBLE_COLLECTIONS_PATH pointing at build/playbook when unset. Certificate checks stay on: the CA comes from the
 simulator. The simulator is always stopped; the exit code is the command's.
 """
@@ -38,7 +39,8 @@ def main(argv):
         sim.start()
         env = dict(os.environ)
         env.update(sim.all_env())
-        env.update(SIM_URL=sim.url, SIM_CA_PATH=sim.ca_path or '', SIM_DATA_DIR=sim.data_dir, SIM_INFO=json.dumps(sim.info))
+        env.update(SIM_URL=sim.url, SIM_CA_PATH=sim.ca_path or '', SIM_DATA_DIR=sim.data_dir, SIM_INFO=json.dumps(sim.info),
+                   SIM_ADMIN_TOKEN=sim.info.get('admin_token', ''))
         env.setdefault('ANSIBLE_COLLECTIONS_PATH', str(ensure_playbook_collection()))
         env['PATH'] = os.path.dirname(sys.executable) + os.pathsep + env.get('PATH', '')
         print('with_simulator: simulator at %s (data dir %s); running: %s' % (sim.url, sim.data_dir, ' '.join(command)), flush=True)

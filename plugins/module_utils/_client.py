@@ -51,6 +51,8 @@ DEFAULT_PORTS = {'http': 80, 'https': 443}
 REDIRECT_HINT = 'the URL may point at a login page or a load balancer; set url to the address the API itself answers on'
 # A JWT, or the start of one cut off by an excerpt: tokens the client has not learnt yet are masked by their shape.
 _JWT = re.compile(r'eyJ[\w-]{6,}(?:\.[\w-]*){0,2}')
+# Secrets shorter than this are not masked: replacing every 'e' of a result would mangle it and reveal the secret.
+MIN_SECRET_LEN = 3
 
 
 def safe_url(url):
@@ -89,7 +91,7 @@ def redact(text, secrets):
     if not text:
         return text
     for secret in secrets or ():
-        if secret and len(secret) >= 3:
+        if secret and len(secret) >= MIN_SECRET_LEN:
             text = text.replace(secret, '********')
     return _JWT.sub('********', text)
 

@@ -19,6 +19,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._client impo
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, PRODUCT_NAMES, ApiError, Client, redact,
 )
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment, safe_url
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import MIN_SECRET_LEN
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout, Waiter
 from ansible_collections.cloudops.orchestrator.plugins.module_utils import _auth
 
@@ -55,6 +56,16 @@ WAIT_SPEC = dict(
 # Options whose values go into URL paths, one segment each: checked before anything is sent.
 ID_OPTIONS = ('id', 'task_id', 'task_ids', 'workflow_id', 'execution_id')
 
+# Options whose values may hold secrets that are recognised only later (a SecureString input is known once the
+# workflow's definition is read, after ansible-core has logged its invocation): the invocation log and the
+# ``invocation`` result show them with every value masked. Per option, the keys of each mapping kept in clear.
+LATE_SECRET_OPTIONS = {'inputs': (), 'runs': (), 'raw_inputs': ('name', 'type', 'scope'), 'secret_inputs': ()}
+# Inputs known to be secret whatever their declared type: merged into the inputs, never logged nor returned.
+SECRET_INPUTS_SPEC = dict(type='dict', no_log=True)
+MASK = '********'
+SHORT_SECRET_WARNING = ('a secret value shorter than %d characters is not masked in the results (masking it would '
+                        'replace every occurrence of those characters): use a longer secret' % MIN_SECRET_LEN)
+
 _CONVERT = {'bool': boolean, 'float': float, 'int': int, 'str': str, 'path': lambda v: os.path.expanduser(os.path.expandvars(v))}
 
 
@@ -82,6 +93,61 @@ class OperationError(Exception):
     def __init__(self, message, **result):
         super().__init__(message)
         self.result = result
+
+
+def mask_late_secrets(value, clear=()):
+    """``value`` of a LATE_SECRET_OPTIONS option with every value masked: mapping keys (input names) and the keys
+    named in ``clear`` stay readable; lists are masked element by element."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return dict((key, item if key in clear else MASK) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [mask_late_secrets(item, clear) for item in value]
+    return MASK
+
+
+def _leaves(value):
+    """Every scalar of a nested value, as ansible-core turns it into a no_log string."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _leaves(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _leaves(item)
+    elif isinstance(value, str):
+        yield value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        yield str(value)
+
+
+def inputs_with_secrets(module, inputs, label='inputs'):
+    """``inputs`` with the values of the module's ``secret_inputs`` option merged in; a name in both is a ValueError.
+
+    ansible-core masks every scalar of the no_log ``secret_inputs``, ``'e'`` or ``'1'`` included, which would mangle
+    every result: those shorter than MIN_SECRET_LEN are taken off the mask list again, with a warning.
+    """
+    secret = (module.params or {}).get('secret_inputs') or {}
+    if not secret:
+        return inputs
+    keep = set()
+    for name, opts in (getattr(module, 'argument_spec', None) or {}).items():
+        if opts.get('no_log') and name != 'secret_inputs' and module.params.get(name) is not None:
+            keep.update(_leaves(module.params[name]))
+    short = set(v for v in _leaves(secret) if len(v) < MIN_SECRET_LEN)
+    if short:
+        warn_once = getattr(module, '_warn_short_secret', None)
+        if warn_once:
+            warn_once()
+        else:
+            module.warn(SHORT_SECRET_WARNING)
+        module.no_log_values.difference_update(short - keep)
+    both = sorted(set(inputs or {}) & set(secret))
+    if both:
+        raise ValueError('%s and secret_inputs both set %s: give each input in only one of them' % (label, ', '.join(both)))
+    merged = dict(inputs or {})
+    merged.update(secret)
+    return merged
 
 
 def connection_argument_spec(product):
@@ -181,9 +247,48 @@ class OrchestratorModule(AnsibleModule):
                 p['poll_interval_max'], p['poll_interval']))
 
     def add_secret(self, value):
-        """Mask ``value`` in every result and message of this run."""
-        if value not in (None, '') and isinstance(value, str):
-            self.no_log_values.add(value)
+        """Mask ``value`` in every result and message of this run; one too short to mask safely is left out (warned)."""
+        if value in (None, '') or not isinstance(value, str):
+            return
+        if len(value) < MIN_SECRET_LEN:
+            self._warn_short_secret()
+            return
+        self.no_log_values.add(value)
+
+    def _warn_short_secret(self):
+        if not getattr(self, '_short_secret_warned', False):
+            self._short_secret_warned = True
+            self.warn(SHORT_SECRET_WARNING)
+
+    # -- secrets in inputs -------------------------------------------------------------------------------
+
+    def masked_params(self):
+        """The module's parameters with the values of LATE_SECRET_OPTIONS masked (for logs and ``invocation``)."""
+        params = dict(self.params or {})
+        spec = getattr(self, 'argument_spec', None) or {}
+        for name, clear in LATE_SECRET_OPTIONS.items():
+            if name in spec and name in params:
+                params[name] = mask_late_secrets(params[name], clear)
+        return params
+
+    def _log_invocation(self):
+        # ansible-core logs every parameter to syslog/journald from __init__, before a SecureString input can be
+        # recognised: log the masked parameters instead (ansible-core's own rules still apply to the others).
+        params = self.params
+        self.params = self.masked_params()
+        try:
+            super()._log_invocation()
+        finally:
+            self.params = params
+
+    def exit_json(self, **kwargs):
+        # ansible-core < 2.21 (and 2.21 with inject_invocation) returns the parameters as invocation.module_args.
+        kwargs.setdefault('invocation', {'module_args': self.masked_params()})
+        super().exit_json(**kwargs)
+
+    def fail_json(self, msg, **kwargs):
+        kwargs.setdefault('invocation', {'module_args': self.masked_params()})
+        super().fail_json(msg, **kwargs)
 
     # -- client ------------------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt impor
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import AnswerLost, ApiError, vro_attributes, vro_links
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import inputs_with_secrets
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import TERMINAL_STATES, VroApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import (
     decode_date,
@@ -208,7 +209,7 @@ class InteractionRun(object):
     def encode(self, interaction):
         p = self.params
         label = interaction.name or interaction.id or 'pending'
-        parameters = encode_parameters(interaction.input_parameters, p['inputs'] or {}, label,
+        parameters = encode_parameters(interaction.input_parameters, inputs_with_secrets(self.module, p['inputs'] or {}), label,
                                        raw_inputs=p['raw_inputs'], context_kind='user interaction')
         for secret in secure_values(parameters):
             self.module.add_secret(secret)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError, check_minimum
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import inputs_with_secrets
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import (
     ACTIVE_STATES,
     ADOPTION_MARGIN,
@@ -286,6 +287,8 @@ def run_workflow(module):
     api = VroApi(module.client())
     workflow = api.resolve_workflow(p['workflow_id'], p['workflow_name'], p['category'])
     input_sets = p['runs'] if batch else [p['inputs'] or {}]
+    input_sets = [inputs_with_secrets(module, inputs, 'runs[%d]' % index if batch else 'inputs')
+                  for index, inputs in enumerate(input_sets)]
     slots = []
     for index, inputs in enumerate(input_sets):
         try:

@@ -18,6 +18,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._client impo
 )
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import inputs_with_secrets
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import Execution, VroApi, same_user
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import (
     decode_date,
@@ -401,8 +402,8 @@ class TaskRun(object):
         p = self.params
         definition = self.api.resolve_workflow(p['workflow_id'], p['workflow_name'], p['category'])
         parameters = None
-        if p['inputs'] is not None or p['raw_inputs']:
-            parameters = definition.encode(p['inputs'] or {}, raw_inputs=p['raw_inputs'])
+        if p['inputs'] is not None or p['raw_inputs'] or p.get('secret_inputs'):
+            parameters = definition.encode(inputs_with_secrets(self.module, p['inputs'] or {}), raw_inputs=p['raw_inputs'])
             for secret in secure_values(parameters):
                 self.module.add_secret(secret)
         return DesiredTask(p['name'], definition.id, definition.name, p['recurrence'], p['start_mode'], p['description'],

@@ -69,6 +69,15 @@ options:
         O(cloudops.orchestrator.vro_workflow_run#module:inputs).
       - SecureString answers are masked in every output of the module.
     type: dict
+  secret_inputs:
+    description:
+      - Secret answers, as a mapping of input name to plain value, merged into O(inputs); a name may not be in both.
+      - Encoded by the declared type like O(inputs); every value is masked in every result, log and message from
+        the start, whatever its type, because the option is C(no_log).
+      - O(inputs) and O(raw_inputs) are logged and returned in C(invocation) with their values masked (names
+        only), since a SecureString answer is recognised only once the interaction is read.
+      - Values shorter than 3 characters cannot be masked safely and are not masked (with a warning).
+    type: dict
   raw_inputs:
     description:
       - Answers sent verbatim, in vRO's JSON form, for types that cannot be given as plain YAML; as
@@ -226,7 +235,7 @@ polls:
   type: int
 '''
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import SECRET_INPUTS_SPEC, OrchestratorModule
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_interactions import run_interaction
 
 
@@ -242,6 +251,7 @@ def main():
             state=dict(type='str', default='present', choices=['present', 'absent']),
             inputs=dict(type='dict'),
             raw_inputs=dict(type='list', elements='dict'),
+            secret_inputs=SECRET_INPUTS_SPEC,
             wait_for=dict(type='list', elements='str',
                           choices=['running', 'waiting', 'waiting-signal', 'suspended', 'completed', 'failed', 'canceled']),
         ),

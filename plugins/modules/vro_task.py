@@ -106,6 +106,15 @@ options:
       - SecureString values are never compared, because vRO need not return them. To change only a secret,
         delete the task and create it again (O(state=absent), then O(state=present)).
     type: dict
+  secret_inputs:
+    description:
+      - Secret inputs, as a mapping of input name to plain value, merged into O(inputs); a name may not be in both.
+      - Encoded by the declared type like O(inputs); every value is masked in every result, log and message from
+        the start, whatever its type, because the option is C(no_log).
+      - O(inputs) and O(raw_inputs) are logged and returned in C(invocation) with their values masked (names
+        only), since a SecureString input is recognised only once the workflow's definition is read.
+      - Values shorter than 3 characters cannot be masked safely and are not masked (with a warning).
+    type: dict
   raw_inputs:
     description:
       - Inputs sent verbatim, in vRO's JSON form, for types that cannot be given as plain YAML; as
@@ -263,7 +272,7 @@ deleted_task:
   type: dict
 '''
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import SECRET_INPUTS_SPEC, OrchestratorModule
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_tasks import CYCLES, START_MODES, run_task
 
 
@@ -286,6 +295,7 @@ def main():
             description=dict(type='str'),
             inputs=dict(type='dict'),
             raw_inputs=dict(type='list', elements='dict'),
+            secret_inputs=SECRET_INPUTS_SPEC,
         ),
         required_if=[('state', 'present', ('workflow_id', 'workflow_name'), True)],
         mutually_exclusive=[('workflow_id', 'workflow_name')],

@@ -84,6 +84,17 @@ options:
       - An input whose value is null is not sent. Types not listed here must be given in O(raw_inputs).
       - Mutually exclusive with O(runs).
     type: dict
+  secret_inputs:
+    description:
+      - Inputs whose values are secret, as a mapping of input name to plain value, merged into O(inputs) (into
+        each entry of O(runs)). An input may not be given both here and there.
+      - Encoded by the declared type like O(inputs); unlike there, every value is masked in every result, log and
+        message from the start, whatever its type, because the option is C(no_log).
+      - O(inputs), O(runs) and O(raw_inputs) are logged and returned in C(invocation) with their values masked
+        (names only), since a SecureString is recognised only once the workflow's definition is read. Use this
+        option for passwords that must also stay out of a failed task's output when the definition is never read.
+      - Values shorter than 3 characters cannot be masked safely and are not masked (with a warning).
+    type: dict
   runs:
     description:
       - Start several runs of the workflow, one per mapping of inputs (each as in O(inputs)).
@@ -206,6 +217,14 @@ EXAMPLES = r'''
         name: logo.png
         mime_type: image/png
         src: files/logo.png
+
+- name: A password passed as a secret input (never logged, masked in every result)
+  cloudops.orchestrator.vro_workflow_run:
+    workflow_name: Create user
+    inputs:
+      user: alice
+    secret_inputs:
+      password: "{{ vault_alice_password }}"
 
 - name: Something exotic, sent verbatim
   cloudops.orchestrator.vro_workflow_run:
@@ -427,7 +446,7 @@ canceled:
   elements: str
 '''
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import SECRET_INPUTS_SPEC, OrchestratorModule
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_runs import run_workflow
 
 
@@ -441,6 +460,7 @@ def main():
             category=dict(type='str'),
             inputs=dict(type='dict'),
             runs=dict(type='list', elements='dict'),
+            secret_inputs=SECRET_INPUTS_SPEC,
             raw_inputs=dict(type='list', elements='dict'),
             reuse=dict(type='str', default='never', choices=['never', 'running', 'completed']),
             reuse_max_age=dict(type='float', default=3600.0),

@@ -23,7 +23,8 @@ Fixtures (conftest.py): ``simulator`` (session), ``fresh_simulator`` / ``reset``
 ``simulator_factory`` (function: start extra simulators with command-line options).
 
 ``Simulator``: ``.url``, ``.ca_path``, ``.users``, ``.data_dir``, ``.info`` (the whole first stdout line),
-``.admin(method, path, json=None)`` (``/_sim/<path>``, no auth, TLS verified against ``ca_path``), ``.counters()``,
+``.admin(method, path, json=None)`` (``/_sim/<path>`` with the ``admin_token`` header of the first line, TLS verified
+against ``ca_path``), ``.counters()``,
 ``.reset()``, ``.restart()`` (same data dir, same port when it can be had), ``.env(product, user=None)`` (the
 ``VRO_*``/``VCF_*``/``ICO_*`` variables a module reads; ``user`` defaults to the product's first user holding an
 admin role, else its first user), ``.log()`` (what the simulator printed, for assertion messages).
@@ -35,7 +36,8 @@ so edits need no rebuild). ``path`` is absolute or relative to the calling test 
 directory or the repo root. Every task result is recorded by ``callback_plugins/record_results.py``. The returned
 ``PlaybookResult`` has ``rc``, ``stdout``, ``stderr``, ``results`` (one dict per task result: ``play``, ``task``,
 ``action``, ``host``, ``status`` in ok/failed/ignored/skipped/unreachable, ``result``), ``stats``,
-``result(task_name)`` (the result dict of the last run of that task) and ``failed_results()``. An unexpected
+``result(task_name)`` (the result dict of the last run of that task), ``failed_results()`` and ``module_log`` (what
+the modules sent to syslog/journald, captured by ``module_log/sitecustomize.py``: JSON lines). An unexpected
 exit code raises ``PlaybookError`` (an AssertionError) carrying the playbook output. VRO_/VCF_/ICO_ variables of
 the calling environment are not passed on, so tests only see what they set. Keep TMPDIR short if you set it:
 ansible-core binds a Unix socket under it (107-byte limit), and pytest's ``tmp_path`` under xdist is too long.
@@ -63,6 +65,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 INTEGRATION_DIR = Path(__file__).resolve().parent
 CALLBACK_DIR = INTEGRATION_DIR / 'callback_plugins'
+# sitecustomize.py that writes what modules send to syslog/journald into CLOUDOPS_MODULE_LOG (read by the secrets tests).
+MODULE_LOG_DIR = INTEGRATION_DIR / 'module_log'
 PLAYBOOK_COLLECTIONS = REPO_ROOT / 'build' / 'playbook'
 PYTHON = sys.executable
 PLAYBOOK_TIMEOUT = float(os.environ.get('CLOUDOPS_PLAYBOOK_TIMEOUT', '300'))
@@ -172,7 +176,7 @@ class Simulator:
             if self.proc.poll() is not None:
                 raise SimulatorError('simulator exited (rc=%s) during start; output:\n%s' % (self.proc.returncode, self.log()))
             try:
-                requests.get(self.url + '/_sim/counters', verify=self.verify, timeout=2)
+                requests.get(self.url + '/_sim/counters', verify=self.verify, timeout=2, headers=self.admin_headers)
                 return
             except requests.RequestException as exc:
                 last = exc
@@ -232,6 +236,11 @@ class Simulator:
         return self.info.get('users', {})
 
     @property
+    def admin_headers(self):
+        """The header /_sim needs: the admin token of the first line (simulator/admin.py)."""
+        return {self.info.get('admin_header', 'X-Sim-Admin-Token'): self.info.get('admin_token', '')}
+
+    @property
     def verify(self):
         return self.ca_path if self.ca_path else True
 
@@ -246,7 +255,8 @@ class Simulator:
         path = path.lstrip('/')
         if path.startswith('_sim/'):
             path = path[len('_sim/'):]
-        resp = requests.request(method.upper(), '%s/_sim/%s' % (self.url, path), json=json, verify=self.verify, timeout=30)
+        resp = requests.request(method.upper(), '%s/_sim/%s' % (self.url, path), json=json, verify=self.verify, timeout=30,
+                                headers=self.admin_headers)
         if resp.status_code >= 400:
             raise SimulatorError('%s /_sim/%s -> %s: %s' % (method.upper(), path, resp.status_code, resp.text[:500]))
         if not resp.content:
@@ -283,7 +293,8 @@ class Simulator:
         return name, users[name]
 
     def env(self, product, user=None):
-        """The PREFIX_URL/USERNAME/PASSWORD/CA_PATH variables (plus ICO_DOMAIN/ICO_PROJECT) for one user."""
+        """The PREFIX_URL/USERNAME/PASSWORD/CA_PATH variables (plus ICO_DOMAIN/ICO_PROJECT) for one user, and
+        SIM_ADMIN_TOKEN."""
         prefix = PRODUCT_PREFIX[product]
         name, entry = self.user(product, user)
         env = {
@@ -293,6 +304,8 @@ class Simulator:
         }
         if self.ca_path:
             env[prefix + '_CA_PATH'] = self.ca_path
+        if self.info.get('admin_token'):
+            env['SIM_ADMIN_TOKEN'] = self.info['admin_token']  # for playbooks that call /_sim themselves
         if product == 'ico':
             for key in ('domain', 'project'):
                 if entry.get(key) is not None:
@@ -316,6 +329,7 @@ class PlaybookResult:
         self.stdout = stdout
         self.stderr = stderr
         self.command = command
+        self.module_log = ''
         self.results = [r for r in records if 'task' in r]
         stats = [r['stats'] for r in records if 'stats' in r]
         self.stats = stats[-1] if stats else {}
@@ -378,6 +392,9 @@ def _keep_transcript(playbook, result, record):
         handle.write('$ %s\n--- stdout\n%s\n--- stderr\n%s\n' % (' '.join(result.command), result.stdout, result.stderr))
     if record.exists():
         shutil.copyfile(str(record), stem + '.jsonl')
+    if result.module_log:
+        with open(stem + '.modlog', 'w', encoding='utf-8') as handle:
+            handle.write(result.module_log)
 
 
 def _hint(proc, env):
@@ -426,6 +443,8 @@ def run_playbook(path, extra_vars=None, check=False, env=None, verbosity=0, expe
             'ANSIBLE_HOST_KEY_CHECKING': 'false',
             'ANSIBLE_PYTHON_INTERPRETER': PYTHON,
             'PATH': '%s%s%s' % (Path(PYTHON).parent, os.pathsep, os.environ.get('PATH', '')),
+            'PYTHONPATH': str(MODULE_LOG_DIR),
+            'CLOUDOPS_MODULE_LOG': str(tmp / 'module.log'),
         })
         run_env.update({k: str(v) for k, v in (env or {}).items()})
         try:
@@ -439,6 +458,8 @@ def run_playbook(path, extra_vars=None, check=False, env=None, verbosity=0, expe
             with record.open(encoding='utf-8') as handle:
                 records = [json.loads(line) for line in handle if line.strip()]
         result = PlaybookResult(proc.returncode, proc.stdout, proc.stderr, records, cmd)
+        module_log = tmp / 'module.log'
+        result.module_log = module_log.read_text(encoding='utf-8') if module_log.exists() else ''
         _keep_transcript(playbook, result, record)
     if expect_failure and result.rc == 0:
         raise PlaybookError('playbook %s succeeded but a failure was expected; output:\n%s' % (playbook, result.stdout))

@@ -168,6 +168,7 @@ class VroClient:
         self.http = requests.Session()
         self.http.trust_env = False  # REQUESTS_CA_BUNDLE would otherwise replace the simulator's CA
         self.http.verify = sim.ca_path if sim.ca_path else True
+        self.http.headers["X-Sim-Admin-Token"] = sim.admin_token  # /_sim needs it; the API routes ignore it
         if user is not None:
             self.http.auth = (user, password if password is not None else sim.users["vro"][user]["password"])
         self.spec = spec if sim.ctx.vro_version == "8.18" else None
@@ -213,6 +214,11 @@ def param(name, type_, kind, value):
     return {"name": name, "type": type_, "scope": "local", "value": {kind: value}}
 
 
+def admin_headers(sim):
+    """The header the simulator's /_sim admin API needs."""
+    return {"X-Sim-Admin-Token": sim.admin_token}
+
+
 # -- fixtures -----------------------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def vro_spec():
@@ -228,7 +234,8 @@ def sim(tmp_path_factory):
 
 @pytest.fixture
 def fresh_sim(sim):
-    response = requests.post(sim.url + "/_sim/reset", json={"settings": True}, verify=sim.ca_path, timeout=30)
+    response = requests.post(sim.url + "/_sim/reset", json={"settings": True}, verify=sim.ca_path, timeout=30,
+                             headers=admin_headers(sim))
     assert response.status_code == 200, response.text
     return sim
 

@@ -244,6 +244,7 @@ def test_cli_first_line_contract_catalogue_and_sigterm(tmp_path):
         web.trust_env = False
         web.verify = info["ca_path"]
         web.auth = (ADMIN, info["users"]["vro"][ADMIN]["password"])
+        web.headers["X-Sim-Admin-Token"] = info["admin_token"]
         assert web.get(info["url"] + "/vco/api/about").status_code == 502  # the --fault
         found = web.get(info["url"] + "/vco/api/workflows", params={"conditions": "name=Provision database"}).json()
         wid = found["link"][0]["attributes"][0]["value"]
@@ -265,6 +266,7 @@ def test_cli_first_line_contract_catalogue_and_sigterm(tmp_path):
     try:
         assert again["ca_path"] == info["ca_path"] and again["vro_version"] == "7.6"
         web.verify = again["ca_path"]
+        web.headers["X-Sim-Admin-Token"] = again["admin_token"]  # a new random token per start
         runs = web.get(again["url"] + "/_sim/vro/runs", params={"workflow": wid}).json()
         assert runs["count"] == 1 and runs["runs"][0]["state"] == "completed"
     finally:

@@ -57,6 +57,7 @@ class Ico:
         return response.json() if response.content else None
 
     def admin(self, method, path, **kwargs):
+        kwargs.setdefault('headers', {'X-Sim-Admin-Token': self.sim.admin_token})
         response = self.http.request(method, self.sim.url + '/_sim' + path, **kwargs)
         assert response.status_code < 300, response.text
         return response.json()
@@ -250,7 +251,8 @@ def test_admin_forces_a_status(ico):
     assert task['status'] == 'FAILED' and task['error_message'] == 'CTJCO0003E: forced'
     released = ico.admin('POST', '/ico/tasks/1007/status', json={'status': None})
     assert released['status'] == 'QUEUED'  # back to its own clock: created at seed time with a one-hour delay
-    bad = ico.http.post(ico.sim.url + '/_sim/ico/tasks/1007/status', json={'status': 'EXPLODED'})
+    bad = ico.http.post(ico.sim.url + '/_sim/ico/tasks/1007/status', json={'status': 'EXPLODED'},
+                        headers={'X-Sim-Admin-Token': ico.sim.admin_token})
     assert bad.status_code == 400
 
 

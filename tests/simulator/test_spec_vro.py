@@ -19,7 +19,7 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ADMIN, NO_VRO_SPEC, READER, VroClient, param  # pylint: disable=import-error
+from conftest import ADMIN, NO_VRO_SPEC, READER, VroClient, admin_headers, param  # pylint: disable=import-error
 from simulator import fidelity, vro_catalog
 
 IMPLEMENTED = [
@@ -193,7 +193,7 @@ _TASK = st.fixed_dictionaries({}, optional={
 @pytest.fixture(scope="module")
 def live(sim, spec):
     """The session simulator with a few runs and a task to aim at; fixed ids for the strategies."""
-    requests.post(sim.url + "/_sim/reset", verify=sim.ca_path, timeout=30).raise_for_status()
+    requests.post(sim.url + "/_sim/reset", verify=sim.ca_path, timeout=30, headers=admin_headers(sim)).raise_for_status()
     client = VroClient(sim, ADMIN, spec)
     runs = {}
     for wid, params in ((vro_catalog.AWSNEW_ID, [param("name", "string", "string", {"value": "x"})]),

@@ -72,6 +72,7 @@ class Vcf:
         return self
 
     def admin(self, method, path, **kwargs):
+        kwargs.setdefault('headers', {'X-Sim-Admin-Token': self.sim.admin_token})
         response = self.http.request(method, self.url + '/_sim' + path, **kwargs)
         assert response.status_code < 300, response.text
         return response.json() if response.content else None
@@ -400,7 +401,8 @@ def test_admin_forces_a_status_and_scripts_outcomes(vcf):
     assert vcf.task(task_id)['status'] == 'Failed'
     vcf.admin('POST', '/vcf/tasks/%s/outcome' % task_id, json={'status': 'In Progress', 'seconds': 0.2, 'outcome': 'successful'})
     vcf.wait_status(task_id, 'Successful')
-    bad = vcf.http.post(vcf.url + '/_sim/vcf/tasks/%s/outcome' % task_id, json={'outcomes': ['maybe']})
+    bad = vcf.http.post(vcf.url + '/_sim/vcf/tasks/%s/outcome' % task_id, json={'outcomes': ['maybe']},
+                        headers={'X-Sim-Admin-Token': vcf.sim.admin_token})
     assert bad.status_code == 400
 
 

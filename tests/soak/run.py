@@ -49,6 +49,7 @@ class Sim:
         self.ca = os.environ.get('SIM_CA_PATH') or True
         self.session = requests.Session()
         self.session.trust_env = False
+        self.session.headers['X-Sim-Admin-Token'] = os.environ.get('SIM_ADMIN_TOKEN', '')  # tools/with_simulator.py sets it
         self.vro_auth = (os.environ['VRO_USERNAME'], os.environ['VRO_PASSWORD'])
 
     def admin(self, method, path, body=None):

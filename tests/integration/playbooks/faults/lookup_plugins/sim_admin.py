@@ -49,6 +49,7 @@ class LookupModule(LookupBase):
         sc = self.get_option('scenario')
         session = requests.Session()
         session.trust_env = False
+        session.headers['X-Sim-Admin-Token'] = os.environ.get('SIM_ADMIN_TOKEN', '')  # set by the harness (Simulator.env)
 
         def admin(method, path, body=None):
             resp = session.request(method, '%s/_sim/%s' % (url, path), json=body, verify=ca, timeout=30)
