@@ -105,6 +105,7 @@ class OrchestratorModule(AnsibleModule):
             self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         self._client = None
         self._apply_environment(spec)
+        self._check_finite_floats(spec)
         if wait:
             self._check_wait_options()
 
@@ -152,6 +153,18 @@ class OrchestratorModule(AnsibleModule):
         if ca_path and not os.path.exists(ca_path):
             self.fail_json(msg="ca_path '%s' does not exist: give the path of the CA bundle (PEM) that signed the "
                                "server certificate" % ca_path)
+
+    def _check_finite_floats(self, spec):
+        """Refuse nan and inf in every float option (ansible-core's float accepts them; sleeps and deadlines do not)."""
+        for name in sorted(spec):
+            value = self.params.get(name)
+            if spec[name].get('type') != 'float' or value is None or _finite(value):
+                continue
+            source = ''
+            if name in CONNECTION_SPECS[self.product] and not _finite(os.environ.get(self.env_name(name)) or 0):
+                source = ' (from the environment variable %s)' % self.env_name(name)
+            self.fail_json(msg='%s must be a finite number of seconds, got %s%s: set a number such as %s' % (
+                name, value, source, spec[name].get('default') or CONNECTION_DEFAULTS.get(name) or 30))
 
     def _check_wait_options(self):
         p = self.params
