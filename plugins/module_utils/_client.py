@@ -222,6 +222,10 @@ class Client:
         self.warn = warn or (lambda msg: None)
         self.sleep = sleep
         self.requests_sent = 0
+        # A monotonic time set by the waiter (see set_deadline): no backoff sleeps past it.
+        self.deadline = None
+        self.deadline_reason = None
+        self.clock = time.monotonic
         self.verify = (ca_path or True) if validate_certs else False
         self.session = requests.Session()
         # Our own retry loop decides what may be resent; urllib3 must never resend on its own.
@@ -334,14 +338,32 @@ class Client:
         reason = getattr(reason, 'reason', reason)
         return safe_url(_CONNECTION_PREFIX.sub('', str(reason)))
 
+    def set_deadline(self, deadline, reason=None):
+        """Bound every backoff by ``deadline`` (a ``clock()`` time, None to clear); ``reason`` names it in messages."""
+        self.deadline = deadline
+        self.deadline_reason = reason if deadline is not None else None
+
     def _backoff(self, attempts, retry_after, error):
         if retry_after is not None:
             delay = min(retry_after, RETRY_AFTER_MAX)
         else:
             delay = min(self.backoff_max, self.backoff_base * (2 ** (attempts - 1))) * random.uniform(0.5, 1.0)
+        if self.deadline is not None and self.clock() + delay > self.deadline:
+            raise self._past_deadline(delay, retry_after is not None, error)
         self.warn('%s %s: %s; retrying in %.1fs (retry %d of %d)' % (
             error.method, error.url, error.message, delay, attempts, self.retries))
         self.sleep(delay)
+
+    def _past_deadline(self, delay, asked, error):
+        """The error of a retry that would sleep past the deadline: final (``details['deadline']``), never retried."""
+        reason = self.deadline_reason or 'the deadline of this task'
+        if asked:
+            what = 'the server asked to retry in %s s (Retry-After), after %s' % (('%.1f' % delay).rstrip('0').rstrip('.'), reason)
+        else:
+            what = 'the next retry would come after %s' % reason
+        return ApiError('%s; %s: raise wait_timeout or try again later' % (error.message, what), kind=error.kind,
+                        status=error.status, method=error.method, url=error.url, server_message=error.server_message,
+                        details=dict(error.details, deadline=True), attempts=error.attempts)
 
     def error_from_response(self, response, attempts=1):
         """Map an HTTP error response to :class:`ApiError` with the server's own message."""

@@ -232,7 +232,7 @@ class OrchestratorModule(AnsibleModule):
         """A waiter configured from the wait options."""
         p = self.params
         return Waiter(timeout=p['wait_timeout'] if timeout is None else timeout, interval=p['poll_interval'],
-                      interval_max=p['poll_interval_max'])
+                      interval_max=p['poll_interval_max'], client=self._client)
 
     # -- results -----------------------------------------------------------------------------------------
 

@@ -255,3 +255,66 @@ def test_paginate_ico_list_and_collection_shapes():
         client = make(server, product='ico')
         assert [i['id'] for i in client.paginate('/serviceinstances', 'ico', page_size=2, items='items')] == [1, 2, 3]
         assert [t['id'] for t in client.paginate('/tasks', 'ico', page_size=2)] == ['a']
+
+
+class Clock:
+    """A monotonic clock that the fake sleep advances."""
+
+    def __init__(self):
+        self.now = 1000.0
+        self.slept = []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_retry_after_past_the_wait_deadline_fails_at_once_in_one_line():
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter
+    routes = {'GET /vco/api/workflows/w/executions/e/state': [
+        respond(429, {'status': 429, 'message': 'slow down'}, headers={'Retry-After': '5'})]}
+    with ReplayServer(routes) as server:
+        clock = Clock()
+        client = make(server, retries=3, sleep=clock.sleep)
+        client.clock = clock
+        waiter = Waiter(timeout=1, interval=0.25, interval_max=1, clock=clock, sleep=clock.sleep, client=client)
+        with pytest.raises(ApiError) as info:
+            waiter.wait(lambda: client.get('/workflows/w/executions/e/state'), lambda body: False)
+        assert len(server.calls()) == 1
+    assert clock.slept == []
+    message = str(info.value)
+    assert 'the server asked to retry in 5 s (Retry-After), after the wait_timeout of 1 s' in message
+    assert info.value.status == 429 and info.value.details['deadline'] is True
+    assert '\n' not in message
+    # The deadline is the wait's only: afterwards the client honours Retry-After again.
+    assert client.deadline is None
+
+
+def test_retry_after_within_the_wait_deadline_is_honoured():
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter
+    routes = {'GET /v1/tasks/t': [respond(429, {'message': 'slow down'}, headers={'Retry-After': '2'}),
+                                  respond(200, {'id': 't', 'status': 'SUCCESSFUL'})]}
+    with ReplayServer(routes) as server:
+        clock = Clock()
+        client = make(server, product='vcf', retries=3, sleep=clock.sleep)
+        client.clock = clock
+        waiter = Waiter(timeout=10, clock=clock, sleep=clock.sleep, client=client)
+        assert waiter.wait(lambda: client.get('/tasks/t'), lambda body: True)['status'] == 'SUCCESSFUL'
+        assert len(server.calls()) == 2
+    assert clock.slept == [2.0]
+
+
+def test_exponential_backoff_past_the_deadline_is_refused():
+    with ReplayServer({'GET /orchestrator/v2/tasks/1': [respond(503, {'error_message': 'down'})]}) as server:
+        clock = Clock()
+        client = make(server, product='ico', retries=3, sleep=clock.sleep, backoff_base=4, backoff_max=8)
+        client.clock = clock
+        client.set_deadline(clock() + 1, 'the wait_timeout of 1 s')
+        with pytest.raises(ApiError) as info:
+            client.get('/tasks/1')
+        assert len(server.calls()) == 1
+    assert 'the next retry would come after the wait_timeout of 1 s' in str(info.value)
+    assert clock.slept == []
