@@ -12,6 +12,7 @@ import re
 import time
 
 from flask import Flask, Response, current_app, g, request
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 
 from simulator import faults as faults_mod
@@ -149,7 +150,10 @@ def _install_hooks(app, ctx):
         if fault.kind in faults_mod.ANSWERING_KINDS:
             status, headers, body = faults_mod.answer(fault, path)
             return Response(body, status=status, headers=headers)
-        # reset_after and bad_json act first and spoil the answer afterwards.
+        if fault.kind == "ignore_paging":
+            # A server that ignores the paging parameters: the API sees none (the request log keeps them).
+            request.args = ImmutableMultiDict(faults_mod.without_paging(request.args))
+        # reset_after, bad_json and ignore_paging act first and spoil the answer afterwards.
         g.sim_fault_after = fault.kind
         return None
 
@@ -163,6 +167,8 @@ def _install_hooks(app, ctx):
             response.set_data(body)
             response.status_code = 200
             response.headers["Content-Type"] = "application/json"
+        elif after == "ignore_paging" and response.status_code == 200:
+            response.set_data(faults_mod.drop_totals(response.get_data()))
         environ = request.environ
         # Counter keys ignore a trailing slash: "POST /vco/api/workflows/<wid>/executions".
         url_rule = request.url_rule

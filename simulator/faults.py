@@ -16,7 +16,12 @@ import threading
 import time
 import uuid
 
-KINDS = ("latency", "status", "throttle", "reset_before", "reset_after", "html", "bad_json", "token_expired")
+KINDS = ("latency", "status", "throttle", "reset_before", "reset_after", "html", "bad_json", "token_expired",
+         "ignore_paging")
+
+# The paging parameters an ``ignore_paging`` fault hides from the API (page sizes are kept), and the counts it drops.
+PAGING_PARAMS = ("startIndex", "pageNumber", "_start")
+PAGING_TOTALS = ("total", "pageMetadata", "next", "last")
 
 # Kinds that answer instead of the API (nothing is acted upon).
 ANSWERING_KINDS = ("status", "throttle", "reset_before", "html", "token_expired")
@@ -247,3 +252,22 @@ def truncate(body):
 def sleep(seconds):
     if seconds > 0:
         time.sleep(seconds)
+
+
+def without_paging(args):
+    """The query arguments (a MultiDict) minus the paging parameters: every request gets the first page."""
+    return [(key, value) for key, value in args.items(multi=True) if key not in PAGING_PARAMS]
+
+
+def drop_totals(body):
+    """A JSON list answer without its totals and paging links (top level and under ``relations``)."""
+    try:
+        doc = json.loads(body or b"null")
+    except ValueError:
+        return body
+    if isinstance(doc, dict):
+        for holder in (doc, doc.get("relations")):
+            if isinstance(holder, dict):
+                for key in PAGING_TOTALS:
+                    holder.pop(key, None)
+    return json.dumps(doc).encode()

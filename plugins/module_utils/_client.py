@@ -37,6 +37,9 @@ PRODUCT_NAMES = {'vro': 'vRO', 'vcf': 'SDDC Manager', 'ico': 'IBM Cloud Orchestr
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'))
 RETRY_AFTER_MAX = 120.0
+# Paging stops with an error after this many items' worth of pages (ceil(PAGING_MAX_ITEMS / page size) pages), so
+# that a server which never says "last page" cannot keep a task reading forever.
+PAGING_MAX_ITEMS = 100000
 EXCERPT_LEN = 200
 HTML_HINT = 'the server returned an HTML page, often a proxy or load balancer error'
 _SECRET_QUERY = re.compile(r'([?&][^=&#]*(?:token|password|secret|key)[^=&#]*=)[^&#]*', re.IGNORECASE)
@@ -69,7 +72,7 @@ class ApiError(Exception):
     """Every failure of a request, mapped to one type.
 
     ``kind`` is one of ``http``, ``connection``, ``timeout``, ``tls``, ``json``, ``html``, ``auth``,
-    ``validation`` or ``config``. ``details['sent']`` is true when a request may have reached the server
+    ``validation``, ``config``, ``paging`` (a list that never ends) or ``shape`` (a JSON answer of the wrong shape). ``details['sent']`` is true when a request may have reached the server
     before its answer was lost.
     """
 
@@ -453,9 +456,11 @@ class Client:
         count = 0
         if style == 'vro':
             start = int(params.pop('startIndex', 0))
+            guard = _PageGuard(self, path, page_size, 'startIndex')
             while True:
                 page = self.get(path, params=dict(params, maxResult=page_size, startIndex=start)) or {}
                 links, total = vro_links(page)
+                guard.check([link.get('href') for link in links], start)
                 for link in links:
                     yield link
                     count += 1
@@ -467,6 +472,7 @@ class Client:
         elif style == 'vcf':
             number = previous = None
             pages = seen = 0
+            guard = _PageGuard(self, path, page_size, 'pageNumber')
             while True:
                 query = dict(params, pageSize=page_size)
                 if number is not None:
@@ -477,6 +483,8 @@ class Client:
                     # The server ignores pageNumber and sent the same page again: it had no more.
                     return
                 previous = elements
+                # A repeated page is the end (above); a page count past the bound is a server that never ends.
+                guard.check(None, number)
                 pages += 1
                 seen += len(elements)
                 for element in elements:
@@ -497,6 +505,7 @@ class Client:
                 number = (current if current is not None else (number or 0)) + 1
         elif style == 'ico':
             start = int(params.pop('_start', 0))
+            guard = _PageGuard(self, path, page_size, '_start')
             while True:
                 page = self.get(path, params=dict(params, _start=start, _limit=page_size))
                 if isinstance(page, list):
@@ -507,6 +516,7 @@ class Client:
                         (v for v in page.values() if isinstance(v, list)), [])
                     total = page.get('total')
                     has_next = bool(page.get('next')) or (total is not None and start + len(entries or []) < total)
+                guard.check(entries, start)
                 for entry in entries or []:
                     yield entry
                     count += 1
@@ -517,6 +527,34 @@ class Client:
                 start += len(entries)
         else:
             raise ValueError('unknown paging style %r' % (style,))
+
+
+class _PageGuard(object):
+    """Bounds one paging loop: fails on a page that repeats the previous one and past the page-count bound."""
+
+    def __init__(self, client, path, page_size, parameter):
+        self.client = client
+        self.path = path
+        self.parameter = parameter
+        self.max_pages = -(-PAGING_MAX_ITEMS // max(1, int(page_size or 1))) + 1
+        self.pages = 0
+        self.previous = None
+
+    def check(self, signature, position):
+        """Count one page; ``signature`` (its items, or None not to compare) must differ from the previous page's."""
+        self.pages += 1
+        if signature is not None:
+            key = _json.dumps(signature, sort_keys=True, default=str)
+            if signature and key == self.previous:
+                self.fail('the server sent the same page again for %s=%s: it may ignore %s; narrow the query or '
+                          'ask the server administrator' % (self.parameter, position, self.parameter))
+            self.previous = key
+        if self.pages > self.max_pages:
+            self.fail('read %d pages without reaching the last one (the bound is %d items): the server may ignore %s; '
+                      'narrow the query or set max_results' % (self.max_pages, PAGING_MAX_ITEMS, self.parameter))
+
+    def fail(self, message):
+        raise ApiError(message, kind='paging', method='GET', url=self.client.url_for(self.path), details={'pages': self.pages})
 
 
 def vro_links(page):

@@ -55,3 +55,21 @@ def test_retry_after_longer_than_the_wait_fails_at_once(fresh_simulator, tmp_pat
     assert count(sim, 'GET', '/state') == 1
     runs = sim.admin('GET', 'vro/runs')['runs']
     assert len(runs) == 1 and result['execution_id'] == runs[0]['id'] and runs[0]['id'] in result['msg']
+
+
+def test_paging_that_ignores_start_index_is_bounded(simulator_factory, tmp_path):
+    # More same-named workflows than one page (100) holds, so that a server ignoring startIndex sends full pages.
+    catalog = tmp_path / 'catalog.yml'
+    catalog.write_text(json.dumps({'workflows': [
+        {'name': 'Many', 'category': 'Cat%03d' % i, 'behaviour': {'duration': 0.1}} for i in range(101)]}),
+        encoding='utf-8')
+    sim = simulator_factory('--catalog', str(catalog))
+    sim.faults({'route': '/vco/api/workflows', 'method': 'GET', 'kind': 'ignore_paging'})
+    res = run_playbook(play(tmp_path, 'vro_workflow_run', {'workflow_name': 'Many', 'category': 'Cat100'}),
+                       env=sim.env('vro'))
+    result = failed_once(res)
+    assert 'the server sent the same page again for startIndex=100: it may ignore startIndex' in result['msg']
+    assert '%s/vco/api/workflows' % sim.url in result['msg']
+    # Two pages read, the second the same as the first; nothing started.
+    assert sim.counters()['routes'].get('GET /vco/api/workflows') == 2
+    assert count(sim, 'POST', '/executions') == 0

@@ -386,3 +386,15 @@ def test_store_paging_page_by_page_matches_offsets(tmp_path):
     # 1254 again: the new row at the top pushed it to position 46 (a cursor would wrongly have given 1253).
     assert paged[:46] == list(range(1299, 1253, -1)) and paged[46] == 1254
     store.delete("run", "new")
+
+
+def test_ignore_paging_fault_serves_the_first_page_without_total(vro):
+    url = vro.url + "/vco/api/workflows"
+    first = vro.http.get(url, params={"maxResult": 2, "startIndex": 0}).json()
+    second = vro.http.get(url, params={"maxResult": 2, "startIndex": 2}).json()
+    assert first["link"] != second["link"] and "total" in first
+    vro.admin("POST", "faults", json={"route": "/vco/api/workflows", "method": "GET", "kind": "ignore_paging", "count": 1})
+    ignored = vro.http.get(url, params={"maxResult": 2, "startIndex": 2}).json()
+    assert ignored["link"] == first["link"] and "total" not in ignored
+    log = vro.admin("GET", "requests", params={"limit": 1})["requests"]
+    assert log[0]["fault"] == "ignore_paging" and "startIndex=2" in log[0]["path"]

@@ -318,3 +318,81 @@ def test_exponential_backoff_past_the_deadline_is_refused():
         assert len(server.calls()) == 1
     assert 'the next retry would come after the wait_timeout of 1 s' in str(info.value)
     assert clock.slept == []
+
+
+# -- bounded paging -------------------------------------------------------------------------------------------
+
+def _query(request):
+    return dict(p.split('=', 1) for p in request.path.split('?', 1)[1].split('&'))
+
+
+def _same_page(style):
+    """A server that ignores the paging parameter and sends no total: always the first, full page."""
+    def page(request):
+        size = int(_query(request).get('maxResult') or _query(request).get('_limit') or 2)
+        if style == 'vro':
+            return respond(200, {'link': [{'rel': 'down', 'href': '/w/%d/' % i} for i in range(size)]})
+        return respond(200, [{'id': i} for i in range(size)])
+    return page
+
+
+@pytest.mark.parametrize('style, product, route, path, parameter', [
+    ('vro', 'vro', 'GET /vco/api/workflows', '/workflows', 'startIndex'),
+    ('ico', 'ico', 'GET /orchestrator/v2/tasks', '/tasks', '_start'),
+])
+def test_a_repeated_page_fails_in_one_line_naming_the_url(style, product, route, path, parameter):
+    with ReplayServer({route: [_same_page(style)]}) as server:
+        client = make(server, product=product)
+        with pytest.raises(ApiError) as info:
+            list(client.paginate(path, style, page_size=2))
+        assert len(server.calls()) == 2
+    message = str(info.value)
+    assert info.value.kind == 'paging'
+    assert message.startswith('GET %s%s failed; the server sent the same page again for %s=2: it may ignore %s' % (
+        server.url, route.split(' ', 1)[1], parameter, parameter))
+    assert '\n' not in message
+
+
+def test_vcf_repeated_page_stays_the_end_of_the_list():
+    # SDDC Manager builds that ignore pageNumber send page 0 again: a real reading of "no more", not a loop.
+    page = respond(200, {'elements': [{'id': 't0'}, {'id': 't1'}]})
+    with ReplayServer({'GET /v1/tasks': [page]}) as server:
+        assert [t['id'] for t in make(server, product='vcf').paginate('/tasks', 'vcf', page_size=2)] == ['t0', 't1']
+        assert len(server.calls()) == 2
+
+
+@pytest.mark.parametrize('style, product, route, path', [
+    ('vro', 'vro', 'GET /vco/api/workflows/w/executions', '/workflows/w/executions'),
+    ('vcf', 'vcf', 'GET /v1/tasks', '/tasks'),
+    ('ico', 'ico', 'GET /orchestrator/v2/tasks', '/tasks'),
+])
+def test_endless_distinct_pages_stop_at_the_page_bound(monkeypatch, style, product, route, path):
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils import _client
+    monkeypatch.setattr(_client, 'PAGING_MAX_ITEMS', 10)
+    calls = []
+
+    def page(request):
+        calls.append(request.path)
+        ids = [len(calls) * 10 + i for i in range(2)]
+        if style == 'vro':
+            return respond(200, {'link': [{'rel': 'down', 'href': '/e/%d/' % i} for i in ids]})
+        if style == 'vcf':
+            return respond(200, {'elements': [{'id': i} for i in ids], 'pageMetadata': {'pageNumber': len(calls) - 1}})
+        return respond(200, [{'id': i} for i in ids])
+    with ReplayServer({route: [page]}) as server:
+        client = make(server, product=product)
+        items = []
+        with pytest.raises(ApiError) as info:
+            for item in client.paginate(path, style, page_size=2):
+                items.append(item)
+        # 10 items at 2 a page is 5 pages, plus one: the 7th page is refused before its items are used.
+        assert len(server.calls()) == 7
+    assert len(items) == 12
+    assert 'read 6 pages without reaching the last one (the bound is 10 items)' in str(info.value)
+
+
+def test_max_items_ends_paging_before_the_bound():
+    with ReplayServer({'GET /vco/api/workflows': [_same_page('vro')]}) as server:
+        client = make(server)
+        assert len(list(client.paginate('/workflows', 'vro', page_size=2, max_items=2))) == 2
+        assert len(server.calls()) == 1
