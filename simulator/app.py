@@ -150,6 +150,10 @@ def _install_hooks(app, ctx):
         if fault.kind in faults_mod.ANSWERING_KINDS:
             status, headers, body = faults_mod.answer(fault, path)
             return Response(body, status=status, headers=headers)
+        if fault.kind == "trickle":
+            # The request is handled as usual; server.py sends the answer's body one byte every `latency` seconds.
+            request.environ["sim.trickle"] = fault.latency
+            return None
         if fault.kind == "ignore_paging":
             # A server that ignores the paging parameters: the API sees none (the request log keeps them).
             request.args = ImmutableMultiDict(faults_mod.without_paging(request.args))

@@ -17,7 +17,7 @@ import time
 import uuid
 
 KINDS = ("latency", "status", "throttle", "reset_before", "reset_after", "html", "bad_json", "token_expired",
-         "ignore_paging")
+         "ignore_paging", "trickle")
 
 # The paging parameters an ``ignore_paging`` fault hides from the API (page sizes are kept), and the counts it drops.
 PAGING_PARAMS = ("startIndex", "pageNumber", "_start")
@@ -62,7 +62,7 @@ class Fault:
         try:
             self.count = None if spec.get("count") in (None, "") else int(spec["count"])
             self.probability = 1.0 if spec.get("probability") in (None, "") else float(spec["probability"])
-            self.latency = float(spec.get("latency") or (1.0 if self.kind == "latency" else 0.0))
+            self.latency = float(spec.get("latency") or (1.0 if self.kind in ("latency", "trickle") else 0.0))
             self.retry_after = int(float(spec.get("retry_after") or 1))
             default_status = {"status": 503, "throttle": 429, "html": 502, "token_expired": 401, "bad_json": 200}.get(self.kind)
             self.status = int(spec.get("status") or default_status or 0) or None

@@ -16,13 +16,14 @@ import email.utils
 import json as _json
 import random
 import re
+import socket
 import time
 import traceback
 
 try:
     import requests
     from requests.adapters import HTTPAdapter
-    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+    from urllib3.exceptions import ConnectTimeoutError, DecodeError, NewConnectionError, ProtocolError, ReadTimeoutError
 except ImportError:  # pragma: no cover - reported through missing_required_lib
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
@@ -286,9 +287,11 @@ class Client:
                 self.auth.apply(self, req_headers)
             try:
                 self.requests_sent += 1
+                started = self.clock()
                 response = self.session.request(
                     method, url, params=params, json=json, data=data, headers=req_headers,
-                    timeout=timeout or self.timeout, verify=self.verify, allow_redirects=False)
+                    timeout=timeout or self.timeout, verify=self.verify, allow_redirects=False, stream=True)
+                self._read_within(response, started, timeout or self.timeout)
             except requests.exceptions.SSLError as exc:
                 raise ApiError(
                     'TLS verification failed: %s' % self._reason(exc), kind='tls', method=method, url=url,
@@ -331,6 +334,49 @@ class Client:
             if (expected and status not in expected) or (not expected and status >= 400):
                 raise self.error_from_response(response, attempts)
             return response
+
+    def _read_within(self, response, started, seconds):
+        """Read the body of a streamed ``response`` before ``started + seconds`` (connect and answer together).
+
+        Each read waits at most the time left, so a server trickling its answer cannot stretch ``timeout``. At the
+        deadline the connection is closed and ``requests.exceptions.ReadTimeout`` raised: the request was sent, and
+        the caller maps it as any read timeout. Read errors are raised as the ``requests`` errors that a
+        non-streamed request would raise. Afterwards ``response.content``, ``.text`` and ``.json()`` work as usual.
+        """
+        raw = response.raw
+        if raw is None or not hasattr(raw, 'read') or getattr(response, '_content_consumed', False):
+            return  # a response built in memory (tests) has its body already
+        sock = _socket_of(raw)
+        deadline = started + seconds if seconds else None
+        chunks = []
+        try:
+            while True:
+                if deadline is not None:
+                    left = deadline - self.clock()
+                    if left <= 0:
+                        raise socket.timeout('deadline')
+                    if sock is not None:
+                        sock.settimeout(left)
+                chunk = raw.read1(65536) if hasattr(raw, 'read1') else raw.read(65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        except (socket.timeout, ReadTimeoutError):
+            raw.close()
+            raise requests.exceptions.ReadTimeout('the whole answer did not arrive within %ss' % seconds) from None
+        except ProtocolError as exc:
+            raw.close()
+            raise requests.exceptions.ChunkedEncodingError(exc) from None
+        except DecodeError as exc:
+            raw.close()
+            raise requests.exceptions.ContentDecodingError(exc) from None
+        except OSError as exc:
+            raw.close()
+            raise requests.exceptions.ConnectionError(exc) from None
+        response._content = b''.join(chunks)  # pylint: disable=protected-access
+        response._content_consumed = True  # pylint: disable=protected-access
+        # The body is complete: the connection goes back to the pool for the next request (keep-alive).
+        response.close()
 
     def _may_resend(self, idempotent, sent, attempts, budget):
         return attempts <= budget and (idempotent or not sent)
@@ -527,6 +573,17 @@ class Client:
                 start += len(entries)
         else:
             raise ValueError('unknown paging style %r' % (style,))
+
+
+def _socket_of(raw):
+    """The socket under a urllib3 response (to bound each read by the time left), or None when it cannot be found."""
+    for path in (('_connection', 'sock'), ('_fp', 'fp', 'raw', '_sock')):
+        node = raw
+        for name in path:
+            node = getattr(node, name, None)
+        if node is not None and hasattr(node, 'settimeout'):
+            return node
+    return None
 
 
 class _PageGuard(object):

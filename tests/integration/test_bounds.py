@@ -73,3 +73,17 @@ def test_paging_that_ignores_start_index_is_bounded(simulator_factory, tmp_path)
     # Two pages read, the second the same as the first; nothing started.
     assert sim.counters()['routes'].get('GET /vco/api/workflows') == 2
     assert count(sim, 'POST', '/executions') == 0
+
+
+def test_a_trickling_answer_is_bounded_by_timeout(fresh_simulator, tmp_path):
+    sim = fresh_simulator
+    # Each byte of the workflow's definition comes within the 3 s timeout; the whole answer would take minutes.
+    sim.faults({'route': '/vco/api/workflows/%s' % ECHO, 'method': 'GET', 'kind': 'trickle', 'latency': 1})
+    res = run_playbook(play(tmp_path, 'vro_workflow_run', {'workflow_id': ECHO, 'timeout': 3, 'retries': 1}),
+                       env=sim.env('vro'), timeout=120)
+    result = failed_once(res)
+    assert 'GET %s/vco/api/workflows/%s failed; no answer within 3.0s' % (sim.url, ECHO) in result['msg']
+    assert 'after 2 attempts' in result['msg']
+    # Two attempts (retries: 1), each cut at the deadline; nothing started.
+    assert sim.counters()['routes'].get('GET /vco/api/workflows/<wid>') == 2
+    assert count(sim, 'POST', '/executions') == 0

@@ -398,3 +398,20 @@ def test_ignore_paging_fault_serves_the_first_page_without_total(vro):
     assert ignored["link"] == first["link"] and "total" not in ignored
     log = vro.admin("GET", "requests", params={"limit": 1})["requests"]
     assert log[0]["fault"] == "ignore_paging" and "startIndex=2" in log[0]["path"]
+
+
+def test_trickle_fault_sends_the_whole_answer_byte_by_byte(vro):
+    normal = vro.http.get(vro.url + "/vco/api/about").json()
+    vro.admin("POST", "faults", json={"route": "/vco/api/about", "kind": "trickle", "latency": 0.01, "count": 1})
+    chunks = []
+    with vro.http.get(vro.url + "/vco/api/about", stream=True) as trickled:
+        assert trickled.status_code == 200 and trickled.headers["Connection"] == "close"
+        chunk = trickled.raw.read1(1024)
+        while chunk:
+            chunks.append(chunk)
+            chunk = trickled.raw.read1(1024)
+    assert json.loads(b"".join(chunks)) == normal
+    assert len(chunks) > 1  # it came in pieces
+    log = vro.admin("GET", "requests", params={"limit": 1})["requests"]
+    assert log[0]["fault"] == "trickle"
+    assert vro.admin("GET", "faults")["faults"][0]["fired"] == 1

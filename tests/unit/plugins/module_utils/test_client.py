@@ -396,3 +396,70 @@ def test_max_items_ends_paging_before_the_bound():
         client = make(server)
         assert len(list(client.paginate('/workflows', 'vro', page_size=2, max_items=2))) == 2
         assert len(server.calls()) == 1
+
+
+# -- timeout is a deadline for the whole request --------------------------------------------------------------
+
+class TrickleServer(object):
+    """Answers every GET 200 with a JSON body sent one byte every ``gap`` seconds (headers at once)."""
+
+    def __init__(self, gap, body=b'{"status": "' + b'x' * 30 + b'"}'):
+        import http.server
+        import threading
+        outer = self
+        self.requests = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.1'
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):  # noqa: N802 - the stdlib's name
+                outer.requests += 1
+                self.send_response(200)
+                self.send_header('Content-Type', 'application/json')
+                self.send_header('Content-Length', str(len(body)))
+                self.end_headers()
+                try:
+                    for byte in body:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        outer.stop.wait(gap)
+                except OSError:
+                    pass
+
+        self.stop = threading.Event()
+        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.server.daemon_threads = True
+        self.url = 'http://127.0.0.1:%d' % self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_trickling_answer_ends_at_the_timeout_for_the_whole_request():
+    # Each byte comes well within the timeout, so a per-read timeout never fires; the whole answer takes longer.
+    with TrickleServer(gap=0.2) as server:
+        client = Client(server.url, product='vro', timeout=1, retries=1, sleep=Sleeps())
+        with pytest.raises(ApiError) as info:
+            client.get('/about')
+        assert server.requests == 2
+    assert info.value.kind == 'timeout' and info.value.details['sent'] is True
+    assert str(info.value).startswith('GET %s/vco/api/about failed; no answer within 1.0s' % server.url)
+
+
+def test_a_whole_answer_within_the_timeout_is_read_and_decoded():
+    with TrickleServer(gap=0.0) as server:
+        client = Client(server.url, product='vro', timeout=5, retries=0)
+        assert client.get('/about') == {'status': 'x' * 30}
+        response = client.request('GET', '/about')
+        assert response.json() == {'status': 'x' * 30} and response.text.startswith('{"status"')
+        assert server.requests == 2
