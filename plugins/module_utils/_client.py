@@ -201,6 +201,54 @@ def extract_server_message(body):
     return None, details
 
 
+# Words for JSON types in shape messages.
+_JSON_NAMES = ((bool, 'a JSON boolean'), (dict, 'a JSON object'), (list, 'a JSON list'), (str, 'a JSON string'),
+               ((int, float), 'a JSON number'))
+OBJECT = (dict,)
+LIST = (list,)
+
+
+def json_name(value):
+    """``a JSON string``, ``a JSON list``... for ``value`` (``null`` for None)."""
+    if value is None:
+        return 'null'
+    return next((name for kinds, name in _JSON_NAMES if isinstance(value, kinds)), 'a %s' % type(value).__name__)
+
+
+def shape_problem(body, kinds, fields=None):
+    """What is wrong with ``body`` (None when nothing): it must be one of ``kinds`` (a tuple of types; ``type(None)``
+    allows an empty answer) and, when an object, each present, non-null ``fields[key]`` one of its types."""
+    if not isinstance(body, kinds) or (isinstance(body, bool) and bool not in kinds):
+        return json_name(body)
+    if isinstance(body, dict):
+        for key, wanted in (fields or {}).items():
+            value = body.get(key)
+            if value is not None and not isinstance(value, wanted):
+                return 'an object whose %s is %s' % (key, json_name(value))
+    return None
+
+
+def describe_shape(kinds, fields=None):
+    names = [n for k, n in ((dict, 'an object'), (list, 'a list'), (str, 'a string')) if k in kinds]
+    what = ' or '.join(names) or 'another value'
+    if fields:
+        what += ' with %s' % ', '.join('%s (%s)' % (key, ' or '.join(
+            n for k, n in ((dict, 'an object'), (list, 'a list'), (str, 'a string'), (int, 'a number')) if k in
+            (wanted if isinstance(wanted, tuple) else (wanted,)))) for key, wanted in fields.items())
+    return what
+
+
+def check_shape(body, kinds, fields=None, method=None, url=None, status=None):
+    """Return ``body`` when it has the expected shape; else raise :class:`ApiError` (kind ``shape``) in one line:
+    "GET <url> returned HTTP 200; the answer is a JSON string where an object with link (a list) was expected"."""
+    problem = shape_problem(body, kinds, fields)
+    if problem is None:
+        return body
+    raise ApiError('the answer is %s where %s was expected' % (problem, describe_shape(kinds, fields)), kind='shape',
+                   status=status, method=method, url=url,
+                   hint='the URL may point at another service, or a proxy rewrote the answer')
+
+
 def _not_sent(exc):
     """True when a connection error proves the request never reached the server."""
     if isinstance(exc, requests.exceptions.ConnectTimeout):
@@ -463,16 +511,27 @@ class Client:
                            url=response.url, body_excerpt=text.strip()[:EXCERPT_LEN],
                            hint=HTML_HINT if html else 'the server or a proxy sent a garbled body') from None
 
-    def call(self, method, path, **kwargs):
+    def call(self, method, path, shape=None, fields=None, **kwargs):
+        """Send a request and decode its JSON answer; ``shape`` (a tuple of types) and ``fields`` check what came."""
         response = self.request(method, path, **kwargs)
         try:
-            return self.decode(response)
+            body = self.decode(response)
+            if shape is not None:
+                self.check(response, body, shape, fields)
+            return body
         except ApiError as error:
             if kwargs.get('auth_request'):
                 # A garbled login answer holds a token that is not known yet, so it cannot be redacted: never quote it.
                 error.body_excerpt = None
                 error.message += ' (the body of a login answer is not shown: it may hold a token)'
             raise
+
+    @staticmethod
+    def check(response, body, shape, fields=None):
+        """``check_shape`` of a decoded answer, naming the request that got it."""
+        request = getattr(response, 'request', None)
+        return check_shape(body, shape, fields, method=getattr(request, 'method', None), url=response.url,
+                           status=response.status_code)
 
     def get(self, path, params=None, **kwargs):
         return self.call('GET', path, params=params, **kwargs)
@@ -504,7 +563,8 @@ class Client:
             start = int(params.pop('startIndex', 0))
             guard = _PageGuard(self, path, page_size, 'startIndex')
             while True:
-                page = self.get(path, params=dict(params, maxResult=page_size, startIndex=start)) or {}
+                page = self.get(path, params=dict(params, maxResult=page_size, startIndex=start),
+                                shape=(dict, type(None)), fields={'link': list, 'relations': dict}) or {}
                 links, total = vro_links(page)
                 guard.check([link.get('href') for link in links], start)
                 for link in links:
@@ -523,7 +583,8 @@ class Client:
                 query = dict(params, pageSize=page_size)
                 if number is not None:
                     query['pageNumber'] = number
-                page = self.get(path, params=query) or {}
+                page = self.get(path, params=query, shape=(dict, type(None)),
+                                fields={'elements': list, 'pageMetadata': dict}) or {}
                 elements = page.get('elements') or []
                 if previous is not None and elements == previous:
                     # The server ignores pageNumber and sent the same page again: it had no more.
@@ -553,7 +614,8 @@ class Client:
             start = int(params.pop('_start', 0))
             guard = _PageGuard(self, path, page_size, '_start')
             while True:
-                page = self.get(path, params=dict(params, _start=start, _limit=page_size))
+                page = self.get(path, params=dict(params, _start=start, _limit=page_size), shape=(list, dict, type(None)),
+                                fields={items: list} if items else None)
                 if isinstance(page, list):
                     entries, total, has_next = page, None, len(page) >= page_size
                 else:
@@ -617,7 +679,8 @@ class _PageGuard(object):
 def vro_links(page):
     """The ``rel: down`` links and the total of a vRO inventory-items or relations list."""
     container = page.get('relations') if isinstance(page.get('relations'), dict) else page
-    links = [link for link in container.get('link') or [] if link.get('rel', 'down') == 'down']
+    found = container.get('link') if isinstance(container.get('link'), list) else []
+    links = [link for link in found if isinstance(link, dict) and link.get('rel', 'down') == 'down']
     total = container.get('total', page.get('total'))
     try:
         total = int(total) if total is not None else None

@@ -17,7 +17,7 @@ import fnmatch
 import re
 import time
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, ApiError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms, to_epoch_ms
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout
@@ -233,7 +233,7 @@ class TaskEngine:
     def list(self, expand=False):
         """Every task this user may see (non-admins: their project's; admins: all)."""
         try:
-            body = self.client.get('/tasks', params=self._params(expand))
+            body = self.client.get('/tasks', params=self._params(expand), shape=(list, dict, type(None)))
         except ApiError as error:
             raise _explain(error, 'listing tasks', user=self.user, project=self.project,
                            roles='a valid account in the project') from None
@@ -247,7 +247,7 @@ class TaskEngine:
     def get(self, task_id, expand=False, missing_ok=False):
         """The task, or None when ``missing_ok`` and the server says 404."""
         try:
-            return self.client.get('/tasks/%s' % task_id, params=self._params(expand))
+            return self.client.get('/tasks/%s' % task_id, params=self._params(expand), shape=OBJECT)
         except ApiError as error:
             if missing_ok and getattr(error, 'status', None) == 404:
                 return None

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import time
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, ApiError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError, check_minimum
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import to_epoch_ms
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout
@@ -107,6 +107,10 @@ def decide_retry(task):
 _CREDENTIALS_TYPE = re.compile(r'CREDENTIAL|PASSWORD', re.IGNORECASE)
 _CREDENTIALS_NAME = re.compile(r'\b(credentials?|passwords?)\b.*\b(rotat|updat|remediat)', re.IGNORECASE)
 CREDENTIALS_OPERATIONS = frozenset(('UPDATE', 'ROTATE', 'REMEDIATE', 'UPDATE_AUTO_ROTATE_POLICY'))
+
+
+# The parts of a VCF Task the modules read: a wrong type there is a wrong-shape answer, not a traceback.
+TASK_FIELDS = {'status': str, 'subTasks': list, 'errors': list}
 
 
 class Task:
@@ -365,7 +369,7 @@ class TaskService:
         A 404 on ``/v1/tasks`` falls back to ``/v1/credentials/tasks`` before giving up.
         """
         try:
-            task = Task(self.client.get('/tasks/%s' % task_id), task_id)
+            task = Task(self.client.get('/tasks/%s' % task_id, shape=OBJECT, fields=TASK_FIELDS), task_id)
         except ApiError as error:
             if getattr(error, 'status', None) != 404:
                 raise
@@ -398,7 +402,7 @@ class TaskService:
 
     def refresh(self, task):
         path = '/credentials/tasks/%s' if task.credentials else '/tasks/%s'
-        return task.update(self.client.get(path % task.id))
+        return task.update(self.client.get(path % task.id, shape=OBJECT, fields=TASK_FIELDS))
 
     def list(self, params=None, max_results=None):
         """Every task matching the server-side ``params``, paging with ``pageSize`` 100 up to ``max_results``."""

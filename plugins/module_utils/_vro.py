@@ -19,7 +19,7 @@ try:
 except ImportError:  # pragma: no cover - Python 2 is not supported by the collection
     from urllib import quote, unquote  # type: ignore
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, vro_attributes
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, ApiError, vro_attributes
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
 # The decoder only: the encoder (_vro_types) is imported where a run is started, so read-only modules skip it.
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_decode import (
@@ -77,6 +77,10 @@ def epoch(value):
 def _condition_date(seconds):
     """A date in the form used by list conditions (vRO compares them as epoch milliseconds)."""
     return str(int(seconds * 1000))
+
+
+# The parameter lists of a definition or a run: a list, or the XML-born {"parameter": [...]} wrapper.
+RUN_FIELDS = {'input-parameters': (list, dict), 'inputParameters': (list, dict), 'output-parameters': (list, dict), 'outputParameters': (list, dict)}
 
 
 class Workflow(object):
@@ -331,7 +335,7 @@ class VroApi(object):
         """``GET /workflows/{id}`` as a WorkflowDefinition (also learns the server clock)."""
         response = self.client.request('GET', '/workflows/%s' % _q(workflow_id))
         self._learn_clock(response)
-        return WorkflowDefinition(self.client.decode(response))
+        return WorkflowDefinition(self.client.check(response, self.client.decode(response), OBJECT, RUN_FIELDS))
 
     def lookup_workflow(self, name, category=None):
         """The one Workflow (summary) named ``name`` (in ``category``); OperationError when none or several."""
@@ -413,12 +417,13 @@ class VroApi(object):
 
     def execution(self, workflow_id, execution_id):
         """``GET .../executions/{id}``: the full run."""
-        data = self.client.get(self.executions_path(workflow_id, execution_id))
+        data = self.client.get(self.executions_path(workflow_id, execution_id), shape=OBJECT, fields=RUN_FIELDS)
         return Execution(data, workflow_id)
 
     def state(self, workflow_id, execution_id):
         """``GET .../executions/{id}/state``: the state string (``{"value":..}`` or ``{"state":..}``)."""
-        return _state_value(self.client.get(self.executions_path(workflow_id, execution_id, '/state')))
+        return _state_value(self.client.get(self.executions_path(workflow_id, execution_id, '/state'), shape=(dict, str),
+                                            fields={'value': str, 'state': str}))
 
     def _log_list(self, workflow_id, execution_id, kind, max_results=None, severity=None):
         params = {}

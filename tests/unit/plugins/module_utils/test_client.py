@@ -7,6 +7,7 @@ The client talks to a replay server over a real socket; the responses are record
 
 from __future__ import annotations
 
+import json
 import socket
 
 import pytest
@@ -463,3 +464,49 @@ def test_a_whole_answer_within_the_timeout_is_read_and_decoded():
         response = client.request('GET', '/about')
         assert response.json() == {'status': 'x' * 30} and response.text.startswith('{"status"')
         assert server.requests == 2
+
+
+# -- wrong-shape answers ----------------------------------------------------------------------------------------
+
+WRONG_SHAPES = [
+    # (product, route, body, call, expected words)
+    ('vro', 'GET /vco/api/workflows/w', 'oops', lambda c: _vro(c).definition('w'),
+     'the answer is a JSON string where an object with input-parameters (an object or a list)'),
+    ('vro', 'GET /vco/api/workflows/w', [1, 2], lambda c: _vro(c).definition('w'), 'the answer is a JSON list'),
+    ('vro', 'GET /vco/api/workflows/w', {'input-parameters': 'oops'}, lambda c: _vro(c).definition('w'),
+     'the answer is an object whose input-parameters is a JSON string'),
+    ('vro', 'GET /vco/api/workflows/w/executions/e', None, lambda c: _vro(c).execution('w', 'e'), 'the answer is null'),
+    ('vro', 'GET /vco/api/workflows/w/executions/e/state', [1], lambda c: _vro(c).state('w', 'e'),
+     'the answer is a JSON list where an object or a string'),
+    ('vro', 'GET /vco/api/workflows', {'link': {}}, lambda c: list(c.paginate('/workflows', 'vro')),
+     'the answer is an object whose link is a JSON object'),
+    ('vcf', 'GET /v1/tasks', {'elements': {}}, lambda c: list(c.paginate('/tasks', 'vcf')),
+     'the answer is an object whose elements is a JSON object'),
+    ('vcf', 'GET /v1/tasks', 'oops', lambda c: list(c.paginate('/tasks', 'vcf')), 'the answer is a JSON string'),
+    ('ico', 'GET /orchestrator/v2/tasks/7', ['x'], lambda c: _ico(c).get('7'), 'the answer is a JSON list where an object'),
+    ('ico', 'GET /orchestrator/v2/tasks', 'oops', lambda c: list(c.paginate('/tasks', 'ico')), 'the answer is a JSON string'),
+]
+
+
+def _vro(client):
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import VroApi
+    return VroApi(client)
+
+
+def _ico(client):
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import TaskEngine
+    return TaskEngine(client)
+
+
+@pytest.mark.parametrize('product, route, body, call, words', WRONG_SHAPES,
+                         ids=['%s-%s' % (c[0], i) for i, c in enumerate(WRONG_SHAPES)])
+def test_a_wrong_shape_answer_is_one_line_naming_the_url_and_what_was_expected(product, route, body, call, words):
+    with ReplayServer({route: [respond(200, json.dumps(body))]}) as server:
+        client = make(server, product=product)
+        with pytest.raises(ApiError) as info:
+            call(client)
+    message = str(info.value)
+    assert info.value.kind == 'shape'
+    assert message.startswith('GET %s%s' % (server.url, route.split(' ', 1)[1])), message
+    assert words in message, message
+    assert '\n' not in message
