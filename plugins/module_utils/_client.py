@@ -73,8 +73,8 @@ class ApiError(Exception):
     """Every failure of a request, mapped to one type.
 
     ``kind`` is one of ``http``, ``connection``, ``timeout``, ``tls``, ``json``, ``html``, ``auth``,
-    ``validation``, ``config``, ``paging`` (a list that never ends) or ``shape`` (a JSON answer of the wrong shape). ``details['sent']`` is true when a request may have reached the server
-    before its answer was lost.
+    ``validation``, ``config``, ``paging`` (a list that never ends) or ``shape`` (a JSON answer of the wrong shape).
+    ``details['sent']`` is true when a request may have reached the server before its answer was lost.
     """
 
     def __init__(self, message, kind='http', status=None, method=None, url=None, server_message=None,
