@@ -7,6 +7,7 @@ Each API module (``simulator.vro``, ``simulator.vra``, ``simulator.vcf``, ``simu
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 import re
 import time
@@ -150,6 +151,12 @@ def _install_hooks(app, ctx):
         if fault.kind in faults_mod.ANSWERING_KINDS:
             status, headers, body = faults_mod.answer(fault, path)
             return Response(body, status=status, headers=headers)
+        if fault.kind == "body" and not fault.act:
+            status, headers, body = faults_mod.wrong_body(fault)
+            return Response(body, status=status, headers=headers)
+        if fault.kind == "body":
+            # act: the API handles the request (a run is started), then the answer's body is replaced.
+            g.sim_fault_body = fault
         if fault.kind == "trickle":
             # The request is handled as usual; server.py sends the answer's body one byte every `latency` seconds.
             request.environ["sim.trickle"] = fault.latency
@@ -157,7 +164,7 @@ def _install_hooks(app, ctx):
         if fault.kind == "ignore_paging":
             # A server that ignores the paging parameters: the API sees none (the request log keeps them).
             request.args = ImmutableMultiDict(faults_mod.without_paging(request.args))
-        # reset_after, bad_json and ignore_paging act first and spoil the answer afterwards.
+        # reset_after, bad_json, ignore_paging and body (act) act first and spoil the answer afterwards.
         g.sim_fault_after = fault.kind
         return None
 
@@ -173,6 +180,12 @@ def _install_hooks(app, ctx):
             response.headers["Content-Type"] = "application/json"
         elif after == "ignore_paging" and response.status_code == 200:
             response.set_data(faults_mod.drop_totals(response.get_data()))
+        elif after == "body":
+            # The request was handled (its headers, such as Location, are kept); only the body is wrong.
+            fault = g.sim_fault_body
+            response.set_data(json.dumps(fault.body).encode())
+            response.status_code = fault.status or (response.status_code if response.status_code in (200, 201, 202) else 200)
+            response.headers["Content-Type"] = "application/json"
         environ = request.environ
         # Counter keys ignore a trailing slash: "POST /vco/api/workflows/<wid>/executions".
         url_rule = request.url_rule

@@ -17,7 +17,7 @@ import time
 import uuid
 
 KINDS = ("latency", "status", "throttle", "reset_before", "reset_after", "html", "bad_json", "token_expired",
-         "ignore_paging", "trickle")
+         "ignore_paging", "trickle", "body")
 
 # The paging parameters an ``ignore_paging`` fault hides from the API (page sizes are kept), and the counts it drops.
 PAGING_PARAMS = ("startIndex", "pageNumber", "_start")
@@ -29,6 +29,23 @@ ANSWERING_KINDS = ("status", "throttle", "reset_before", "html", "token_expired"
 
 class FaultError(ValueError):
     """A fault specification that cannot be used."""
+
+
+def _json_option(value):
+    """A ``body`` option: any JSON value; from the CLI form (a string) parsed as JSON when it is JSON."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _flag(value):
+    """A boolean option, also from the CLI form (``true``/``false``)."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
 
 
 def parse_spec(text):
@@ -51,7 +68,8 @@ class Fault:
     def __init__(self, spec):
         if not isinstance(spec, dict):
             raise FaultError("a fault is a JSON object")
-        unknown = set(spec) - {"route", "method", "kind", "count", "probability", "seed", "latency", "retry_after", "status", "id"}
+        unknown = set(spec) - {"route", "method", "kind", "count", "probability", "seed", "latency", "retry_after", "status", "id",
+                                 "body", "act"}
         if unknown:
             raise FaultError("unknown fault option(s): %s" % ", ".join(sorted(unknown)))
         self.kind = spec.get("kind")
@@ -68,6 +86,9 @@ class Fault:
             self.status = int(spec.get("status") or default_status or 0) or None
             seed = spec.get("seed")
             self.seed = None if seed in (None, "") else int(seed)
+            # kind body: the JSON value answered instead of the real body; act: the API handles the request first.
+            self.body = _json_option(spec.get("body"))
+            self.act = _flag(spec.get("act"))
         except (TypeError, ValueError) as exc:
             raise FaultError("bad fault value: %s" % exc) from exc
         if self.kind == "status" and self.status not in (500, 502, 503, 504):
@@ -102,6 +123,7 @@ class Fault:
             "id": self.id, "route": self.route, "method": self.method, "kind": self.kind, "count": self.count,
             "probability": self.probability, "seed": self.seed, "latency": self.latency,
             "retry_after": self.retry_after, "status": self.status, "fired": self.fired,
+            "body": self.body, "act": self.act,
         }
 
 
@@ -271,3 +293,9 @@ def drop_totals(body):
                 for key in PAGING_TOTALS:
                     holder.pop(key, None)
     return json.dumps(doc).encode()
+
+
+def wrong_body(fault):
+    """``(status, headers, body_bytes)`` of a ``body`` fault that answers without acting: its JSON value, 200 by
+    default."""
+    return fault.status or 200, {"Content-Type": "application/json"}, json.dumps(fault.body).encode()

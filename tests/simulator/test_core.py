@@ -415,3 +415,41 @@ def test_trickle_fault_sends_the_whole_answer_byte_by_byte(vro):
     log = vro.admin("GET", "requests", params={"limit": 1})["requests"]
     assert log[0]["fault"] == "trickle"
     assert vro.admin("GET", "faults")["faults"][0]["fired"] == 1
+
+
+def test_body_fault_answers_a_wrong_shape_without_acting(vro):
+    vro.admin("POST", "faults", json={"route": RUN_PATH, "method": "POST", "kind": "body", "body": ["not", "a", "run"],
+                                      "count": 1})
+    answer = vro.http.post(vro.url + RUN_PATH, json={"parameters": NAME}, timeout=10)
+    assert answer.status_code == 200 and answer.json() == ["not", "a", "run"] and "Location" not in answer.headers
+    assert _runs(vro) == 0  # nothing acted upon
+    vro.admin("POST", "faults", json={"route": "/vco/api/about", "kind": "body", "body": None, "status": 201, "count": 1})
+    empty = vro.http.get(vro.url + "/vco/api/about")
+    assert empty.status_code == 201 and empty.json() is None
+    log = vro.admin("GET", "requests", params={"limit": 2})["requests"]
+    assert [e["fault"] for e in log] == ["body", "body"]
+
+
+def test_body_fault_with_act_starts_the_run_then_spoils_the_answer(vro):
+    vro.admin("POST", "faults", json={"route": RUN_PATH, "method": "POST", "kind": "body", "body": "oops", "act": True,
+                                      "count": 1})
+    answer = vro.http.post(vro.url + RUN_PATH, json={"parameters": NAME}, timeout=10)
+    # The run was started: its 202 and Location are kept, only the body is wrong.
+    assert answer.status_code == 202 and answer.json() == "oops"
+    assert _runs(vro) == 1
+    run_id = vro.admin("GET", "vro/runs", params={"workflow": AWSNEW})["runs"][0]["id"]
+    assert answer.headers["Location"].rstrip("/").endswith(run_id)
+    # A later read is wrong-shaped too when the fault says so (GET acts on nothing either way).
+    vro.admin("POST", "faults", json={"route": RUN_PATH + "/*/state", "kind": "body", "body": {"value": ["running"]},
+                                      "act": "true", "count": 1})
+    assert vro.http.get(answer.headers["Location"] + "state").json() == {"value": ["running"]}
+    assert isinstance(vro.http.get(answer.headers["Location"] + "state").json()["value"], str)  # count: 1
+    spec = vro.admin("GET", "faults")["faults"]
+    assert [(f["body"], f["act"], f["fired"]) for f in spec] == [("oops", True, 1), ({"value": ["running"]}, True, 1)]
+
+
+def test_body_fault_from_the_command_line_form():
+    fault = faults.Fault(faults.parse_spec("route=/v1/tasks,kind=body,body=[1],act=true"))
+    assert fault.body == [1] and fault.act is True
+    assert faults.Fault(faults.parse_spec("kind=body,body=oops")).body == "oops"
+    assert faults.Fault({"kind": "body"}).body is None and faults.Fault({"kind": "body"}).act is False
