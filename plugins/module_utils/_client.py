@@ -238,13 +238,30 @@ def describe_shape(kinds, fields=None):
     return what
 
 
-def check_shape(body, kinds, fields=None, method=None, url=None, status=None):
+def items_problem(items, kinds, where, fields=None):
+    """``(problem, expected)`` for the first element of the list ``items`` that is not one of ``kinds`` (objects: with
+    ``fields``), for :func:`check_shape`'s ``inner``; ``where`` names the list ("an object whose logs"). None when all are."""
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        problem = shape_problem(item, kinds, fields)
+        if problem is not None:
+            return '%s[%d] is %s' % (where, index, problem), describe_shape(kinds, fields)
+    return None
+
+
+def check_shape(body, kinds, fields=None, method=None, url=None, status=None, inner=None):
     """Return ``body`` when it has the expected shape; else raise :class:`ApiError` (kind ``shape``) in one line:
-    "GET <url> returned HTTP 200; the answer is a JSON string where an object with link (a list) was expected"."""
+    "GET <url> returned HTTP 200; the answer is a JSON string where an object with link (a list) was expected".
+
+    ``inner(body)``, called once the top level is right, looks deeper: it returns None, or ``(problem, expected)``
+    ("an object whose logs[2] is a JSON string", "an object").
+    """
     problem = shape_problem(body, kinds, fields)
+    expected = None
+    if problem is None and inner is not None:
+        problem, expected = inner(body) or (None, None)
     if problem is None:
         return body
-    raise ApiError('the answer is %s where %s was expected' % (problem, describe_shape(kinds, fields)), kind='shape',
+    raise ApiError('the answer is %s where %s was expected' % (problem, expected or describe_shape(kinds, fields)), kind='shape',
                    status=status, method=method, url=url,
                    hint='the URL may point at another service, or a proxy rewrote the answer')
 
@@ -511,13 +528,14 @@ class Client:
                            url=response.url, body_excerpt=text.strip()[:EXCERPT_LEN],
                            hint=HTML_HINT if html else 'the server or a proxy sent a garbled body') from None
 
-    def call(self, method, path, shape=None, fields=None, **kwargs):
-        """Send a request and decode its JSON answer; ``shape`` (a tuple of types) and ``fields`` check what came."""
+    def call(self, method, path, shape=None, fields=None, inner=None, **kwargs):
+        """Send a request and decode its JSON answer; ``shape`` (a tuple of types), ``fields`` and ``inner`` check what
+        came (see :func:`check_shape`)."""
         response = self.request(method, path, **kwargs)
         try:
             body = self.decode(response)
             if shape is not None:
-                self.check(response, body, shape, fields)
+                self.check(response, body, shape, fields, inner)
             return body
         except ApiError as error:
             if kwargs.get('auth_request'):
@@ -527,11 +545,11 @@ class Client:
             raise
 
     @staticmethod
-    def check(response, body, shape, fields=None):
+    def check(response, body, shape, fields=None, inner=None):
         """``check_shape`` of a decoded answer, naming the request that got it."""
         request = getattr(response, 'request', None)
         return check_shape(body, shape, fields, method=getattr(request, 'method', None), url=response.url,
-                           status=response.status_code)
+                           status=response.status_code, inner=inner)
 
     def get(self, path, params=None, **kwargs):
         return self.call('GET', path, params=params, **kwargs)
@@ -692,4 +710,5 @@ def vro_links(page):
 
 def vro_attributes(link):
     """A vRO link's ``attributes`` list as a plain mapping."""
-    return {a.get('name'): a.get('value') for a in link.get('attributes') or [] if isinstance(a, dict)}
+    attributes = link.get('attributes') if isinstance(link.get('attributes'), list) else []
+    return {a.get('name'): a.get('value') for a in attributes if isinstance(a, dict) and isinstance(a.get('name'), str)}

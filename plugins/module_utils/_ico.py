@@ -266,12 +266,25 @@ class TaskEngine:
             if error.kind in ('connection', 'timeout') and error.details.get('sent'):
                 return self.find_created(fields, started, error)
             raise _explain(error, 'creating a task', user=self.user, project=self.project) from None
+        location = response.headers.get('Location')
         created = self.client.decode(response)
+        try:
+            self.client.check(response, created, (dict, type(None)), CREATED_FIELDS)
+        except ApiError as error:
+            if not location:
+                error.message += ('; the task was created, but the answer does not name it: look for it with '
+                                  'orch_task_info before running this task again')
+                raise
+            created = None  # Location names the task: read it back
         if isinstance(created, dict) and created.get('id') is not None:
             return created
-        location = response.headers.get('Location')
         if location:
-            return self.client.get(location)
+            try:
+                return self.client.get(location, shape=OBJECT)
+            except ApiError as error:
+                raise OperationError('created a task at %s, but reading it back failed: %s; look for it with '
+                                     'orch_task_info before running this task again' % (location, error),
+                                     changed=True, location=location, error=error.to_result()) from None
         return created if isinstance(created, dict) else dict(fields)
 
     def update(self, task_id, changes):
@@ -291,6 +304,10 @@ class TaskEngine:
                 return False
             raise _explain(error, 'deleting task %s' % task_id, task_id, self.user, self.project) from None
         return True
+
+
+# The id of a created task is its handle: a list or an object there is a wrong-shape answer.
+CREATED_FIELDS = {'id': (str, int)}
 
 
 def _engine(module):
@@ -376,7 +393,14 @@ def run_task(module):
     if statuses and params['wait'] and not module.check_mode:
         if task_id is None:
             raise ValueError('the server did not return the id of the created task, so it cannot be followed')
-        _wait_for_status(module, engine, task_id, statuses, result)
+        try:
+            _wait_for_status(module, engine, task_id, statuses, result)
+        except ApiError as error:
+            # The task exists (and may be new): the failure names it, so that it is not lost track of.
+            done = dict(result, error=error.to_result())
+            done.pop('msg', None)
+            raise OperationError('%s; task %s %s: follow it with orch_task_info' % (
+                error, task_id, 'was created' if not params.get('id') else 'exists'), **done) from None
     return result
 
 
