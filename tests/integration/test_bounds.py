@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from _harness import run_playbook
 
 ECHO = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001'
 SLEEP = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0002'
 UUID_GLOB = '????????-????-????-????-????????????'
-TRACEBACK_MARKERS = ('Traceback (most recent call last)', 'MODULE FAILURE', 'module_stderr')
+TRACEBACK_MARKERS = ('Traceback (most recent call last)', 'MODULE FAILURE', 'module_stderr', 'Module failed: ')
 
 
 def play(tmp_path, module, args, name='it'):
@@ -87,3 +89,89 @@ def test_a_trickling_answer_is_bounded_by_timeout(fresh_simulator, tmp_path):
     # Two attempts (retries: 1), each cut at the deadline; nothing started.
     assert sim.counters()['routes'].get('GET /vco/api/workflows/<wid>') == 2
     assert count(sim, 'POST', '/executions') == 0
+
+
+# -- a started run or a created task is named when a later read is of the wrong shape ---------------------------
+
+EXECUTION_GLOB = '/vco/api/workflows/%s/executions/%s' % (ECHO, UUID_GLOB)
+WRONG_READS = {
+    # A run whose outputs hold an SDK object that is a string: the decoder would index into it.
+    'outputs': (EXECUTION_GLOB, {'id': 'x', 'state': 'completed', 'output-parameters': [
+        {'name': 'vm', 'type': 'VC:VirtualMachine', 'value': {'sdk-object': 'oops'}}]},
+                'an object whose output-parameters[0].value.sdk-object is a JSON string where an object was expected'),
+    # A state that is a list.
+    'state': (EXECUTION_GLOB + '/state', {'value': ['running']},
+              'the answer is an object whose value is a JSON list'),
+}
+
+
+def _started(sim):
+    return sorted(r['id'] for r in sim.admin('GET', 'vro/runs')['runs'])
+
+
+@pytest.mark.parametrize('read', sorted(WRONG_READS))
+def test_a_started_run_is_named_when_a_later_read_has_the_wrong_shape(fresh_simulator, tmp_path, read):
+    sim = fresh_simulator
+    route, body, words = WRONG_READS[read]
+    sim.faults({'route': route, 'method': 'GET', 'kind': 'body', 'body': body, 'count': 1})
+    res = run_playbook(play(tmp_path, 'vro_workflow_run', {'workflow_id': ECHO, 'inputs': {'str': 'one'},
+                                                           'poll_interval': 0.2}), env=sim.env('vro'))
+    result = failed_once(res)
+    assert words in result['msg'] and result['error']['kind'] == 'shape'
+    runs = _started(sim)
+    assert len(runs) == 1 and count(sim, 'POST', '/executions') == 1
+    assert result['execution_id'] == runs[0] and runs[0] in result['msg'] and runs[0] in result['href']
+    assert result['changed'] is True
+
+
+@pytest.mark.parametrize('read', sorted(WRONG_READS))
+def test_every_started_run_of_a_batch_is_named_when_a_later_read_has_the_wrong_shape(fresh_simulator, tmp_path, read):
+    sim = fresh_simulator
+    route, body, words = WRONG_READS[read]
+    sim.faults({'route': route, 'method': 'GET', 'kind': 'body', 'body': body, 'count': 1})
+    res = run_playbook(play(tmp_path, 'vro_workflow_run', {'workflow_id': ECHO, 'poll_interval': 0.2, 'runs': [
+        {'str': 'one'}, {'str': 'two'}]}), env=sim.env('vro'))
+    result = failed_once(res)
+    assert words in result['msg']
+    runs = _started(sim)
+    assert len(runs) == 2 and count(sim, 'POST', '/executions') == 2
+    assert sorted(e['execution_id'] for e in result['executions']) == runs
+    assert all(run in result['msg'] for run in runs)
+    assert all(run in e['href'] for run, e in zip(runs, sorted(result['executions'], key=lambda e: e['execution_id'])))
+
+
+def test_a_created_ico_task_is_named_when_following_it_reads_the_wrong_shape(fresh_simulator, tmp_path):
+    sim = fresh_simulator
+    sim.faults({'route': '/orchestrator/v2/tasks/*', 'method': 'GET', 'kind': 'body', 'body': ['not', 'a', 'task'],
+                'count': 1})
+    res = run_playbook(play(tmp_path, 'orch_task', {
+        'task': {'eventTopic': 'com/ibm/orchestrator/serviceinstance/plan/ibm_bpm_process',
+                 'parm': {'processName': 'Deploy'}, 'delayInSeconds': 1},
+        'wait_for_status': ['COMPLETED'], 'poll_interval': 0.2}), env=sim.env('ico'))
+    result = failed_once(res)
+    assert 'the answer is a JSON list where an object was expected' in result['msg']
+    assert count(sim, 'POST', '/orchestrator/v2/tasks') == 1
+    created = result['task']['id']
+    assert created is not None and 'task %s was created' % created in result['msg']
+    assert '/orchestrator/v2/tasks/%s' % created in result['error']['url']
+    assert result['changed'] is True
+
+
+def test_a_created_vro_task_is_named_when_reading_it_back_has_the_wrong_shape(fresh_simulator, tmp_path):
+    sim = fresh_simulator
+    # The create is applied but its answer is garbled (Location kept); the read-back holds an input that is a number.
+    sim.faults({'route': '/vco/api/tasks', 'method': 'POST', 'kind': 'body', 'body': 'oops', 'act': True, 'count': 1})
+    sim.faults({'route': '/vco/api/tasks/%s' % UUID_GLOB, 'method': 'GET', 'kind': 'body',
+                'body': {'id': 'x', 'name': 'nightly', 'input-parameters': [5]}, 'count': 1})
+    res = run_playbook(play(tmp_path, 'vro_task', {'name': 'nightly', 'workflow_id': ECHO,
+                                                   'recurrence': {'cycle': 'every-days'}}), env=sim.env('vro'))
+    result = failed_once(res)
+    assert 'the answer is an object whose input-parameters[0] is a JSON number where a parameter' in result['msg']
+    assert count(sim, 'POST', '/tasks') == 1
+    tasks = sim.admin('GET', 'requests')['requests']
+    posted = [e for e in tasks if e['method'] == 'POST' and e['path'].rstrip('/') == '/vco/api/tasks']
+    assert len(posted) == 1
+    created = result['task_id']
+    assert 'created scheduled task %s' % created in result['msg'] and result['task']['id'] == created
+    assert any(e['path'].rstrip('/').endswith(created) for e in tasks if e['method'] == 'GET')
+    assert result['changed'] is True
