@@ -69,7 +69,7 @@ class Fault:
         if not isinstance(spec, dict):
             raise FaultError("a fault is a JSON object")
         unknown = set(spec) - {"route", "method", "kind", "count", "probability", "seed", "latency", "retry_after", "status", "id",
-                                 "body", "act"}
+                               "body", "act"}
         if unknown:
             raise FaultError("unknown fault option(s): %s" % ", ".join(sorted(unknown)))
         self.kind = spec.get("kind")

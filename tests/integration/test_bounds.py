@@ -96,8 +96,9 @@ def test_a_trickling_answer_is_bounded_by_timeout(fresh_simulator, tmp_path):
 EXECUTION_GLOB = '/vco/api/workflows/%s/executions/%s' % (ECHO, UUID_GLOB)
 WRONG_READS = {
     # A run whose outputs hold an SDK object that is a string: the decoder would index into it.
-    'outputs': (EXECUTION_GLOB, {'id': 'x', 'state': 'completed', 'output-parameters': [
-        {'name': 'vm', 'type': 'VC:VirtualMachine', 'value': {'sdk-object': 'oops'}}]},
+    'outputs': (EXECUTION_GLOB,
+                {'id': 'x', 'state': 'completed', 'output-parameters': [
+                    {'name': 'vm', 'type': 'VC:VirtualMachine', 'value': {'sdk-object': 'oops'}}]},
                 'an object whose output-parameters[0].value.sdk-object is a JSON string where an object was expected'),
     # A state that is a list.
     'state': (EXECUTION_GLOB + '/state', {'value': ['running']},
