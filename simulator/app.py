@@ -7,11 +7,13 @@ Each API module (``simulator.vro``, ``simulator.vra``, ``simulator.vcf``, ``simu
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 import re
 import time
 
 from flask import Flask, Response, current_app, g, request
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 
 from simulator import faults as faults_mod
@@ -150,7 +152,21 @@ def _install_hooks(app, ctx):
         if fault.kind in faults_mod.ANSWERING_KINDS:
             status, headers, body = faults_mod.answer(fault, path)
             return Response(body, status=status, headers=headers)
-        # reset_after, bad_json, slow_answer and truncated act first and spoil the answer afterwards.
+        if fault.kind == "body" and not fault.act:
+            status, headers, body = faults_mod.wrong_body(fault)
+            return Response(body, status=status, headers=headers)
+        if fault.kind == "body":
+            # act: the API handles the request (a run is started), then the answer's body is replaced.
+            g.sim_fault_body = fault
+        if fault.kind == "trickle":
+            # The request is handled as usual; server.py sends the answer's body one byte every `latency` seconds.
+            request.environ["sim.trickle"] = fault.latency
+            return None
+        if fault.kind == "ignore_paging":
+            # A server that ignores the paging parameters: the API sees none (the request log keeps them).
+            request.args = ImmutableMultiDict(faults_mod.without_paging(request.args))
+        # reset_after, bad_json, slow_answer, truncated, rewrite_location, ignore_paging and body (act) act first
+        # and spoil the answer afterwards.
         g.sim_fault_after = fault.kind
         g.sim_fault_spec = fault
         g.sim_fault_latency = fault.latency
@@ -169,6 +185,14 @@ def _install_hooks(app, ctx):
             body = faults_mod.truncate(response.get_data())
             response.set_data(body)
             response.status_code = 200
+            response.headers["Content-Type"] = "application/json"
+        elif after == "ignore_paging" and response.status_code == 200:
+            response.set_data(faults_mod.drop_totals(response.get_data()))
+        elif after == "body":
+            # The request was handled (its headers, such as Location, are kept); only the body is wrong.
+            fault = g.sim_fault_body
+            response.set_data(json.dumps(fault.body).encode())
+            response.status_code = fault.status or (response.status_code if response.status_code in (200, 201, 202) else 200)
             response.headers["Content-Type"] = "application/json"
         environ = request.environ
         # Counter keys ignore a trailing slash: "POST /vco/api/workflows/<wid>/executions".

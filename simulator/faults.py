@@ -18,7 +18,11 @@ import uuid
 from urllib.parse import urlsplit
 
 KINDS = ("latency", "status", "throttle", "reset_before", "reset_after", "html", "bad_json", "token_expired", "redirect",
-         "rewrite_location", "slow_answer", "truncated")
+         "rewrite_location", "slow_answer", "truncated", "ignore_paging", "trickle", "body")
+
+# The paging parameters an ``ignore_paging`` fault hides from the API (page sizes are kept), and the counts it drops.
+PAGING_PARAMS = ("startIndex", "pageNumber", "_start")
+PAGING_TOTALS = ("total", "pageMetadata", "next", "last")
 
 # Kinds that answer instead of the API (nothing is acted upon).
 ANSWERING_KINDS = ("status", "throttle", "reset_before", "html", "token_expired", "redirect")
@@ -28,6 +32,23 @@ DEFAULT_LOCATIONS = {"redirect": "https://sso.example/login", "rewrite_location"
 
 class FaultError(ValueError):
     """A fault specification that cannot be used."""
+
+
+def _json_option(value):
+    """A ``body`` option: any JSON value; from the CLI form (a string) parsed as JSON when it is JSON."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _flag(value):
+    """A boolean option, also from the CLI form (``true``/``false``)."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
 
 
 def parse_spec(text):
@@ -50,7 +71,8 @@ class Fault:
     def __init__(self, spec):
         if not isinstance(spec, dict):
             raise FaultError("a fault is a JSON object")
-        unknown = set(spec) - {"route", "method", "kind", "count", "probability", "seed", "latency", "retry_after", "status", "id", "location"}
+        unknown = set(spec) - {"route", "method", "kind", "count", "probability", "seed", "latency", "retry_after", "status", "id",
+                               "body", "act", "location"}
         if unknown:
             raise FaultError("unknown fault option(s): %s" % ", ".join(sorted(unknown)))
         self.kind = spec.get("kind")
@@ -61,13 +83,16 @@ class Fault:
         try:
             self.count = None if spec.get("count") in (None, "") else int(spec["count"])
             self.probability = 1.0 if spec.get("probability") in (None, "") else float(spec["probability"])
-            self.latency = float(spec.get("latency") or (1.0 if self.kind in ("latency", "slow_answer") else 0.0))
+            self.latency = float(spec.get("latency") or (1.0 if self.kind in ("latency", "slow_answer", "trickle") else 0.0))
             self.retry_after = int(float(spec.get("retry_after") or 1))
             default_status = {"status": 503, "throttle": 429, "html": 502, "token_expired": 401, "bad_json": 200,
                               "redirect": 302}.get(self.kind)
             self.status = int(spec.get("status") or default_status or 0) or None
             seed = spec.get("seed")
             self.seed = None if seed in (None, "") else int(seed)
+            # kind body: the JSON value answered instead of the real body; act: the API handles the request first.
+            self.body = _json_option(spec.get("body"))
+            self.act = _flag(spec.get("act"))
         except (TypeError, ValueError) as exc:
             raise FaultError("bad fault value: %s" % exc) from exc
         if self.kind == "status" and self.status not in (500, 502, 503, 504):
@@ -105,6 +130,7 @@ class Fault:
             "id": self.id, "route": self.route, "method": self.method, "kind": self.kind, "count": self.count,
             "probability": self.probability, "seed": self.seed, "latency": self.latency,
             "retry_after": self.retry_after, "status": self.status, "fired": self.fired, "location": self.location,
+            "body": self.body, "act": self.act,
         }
 
 
@@ -273,3 +299,28 @@ def truncate(body):
 def sleep(seconds):
     if seconds > 0:
         time.sleep(seconds)
+
+
+def without_paging(args):
+    """The query arguments (a MultiDict) minus the paging parameters: every request gets the first page."""
+    return [(key, value) for key, value in args.items(multi=True) if key not in PAGING_PARAMS]
+
+
+def drop_totals(body):
+    """A JSON list answer without its totals and paging links (top level and under ``relations``)."""
+    try:
+        doc = json.loads(body or b"null")
+    except ValueError:
+        return body
+    if isinstance(doc, dict):
+        for holder in (doc, doc.get("relations")):
+            if isinstance(holder, dict):
+                for key in PAGING_TOTALS:
+                    holder.pop(key, None)
+    return json.dumps(doc).encode()
+
+
+def wrong_body(fault):
+    """``(status, headers, body_bytes)`` of a ``body`` fault that answers without acting: its JSON value, 200 by
+    default."""
+    return fault.status or 200, {"Content-Type": "application/json"}, json.dumps(fault.body).encode()

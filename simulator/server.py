@@ -129,6 +129,8 @@ class KeepAliveHandler(WSGIRequestHandler):
             self.abort_connection()
             return
 
+        if environ.get("sim.trickle"):
+            self.close_connection = True
         status = captured["status"]
         code = int(status.split(None, 1)[0])
         # Real servers send the registered reason phrase ("202 Accepted"); werkzeug upper-cases it.
@@ -160,8 +162,25 @@ class KeepAliveHandler(WSGIRequestHandler):
             # The headers promise the whole body (Content-Length); half of it goes out, then the connection closes.
             body = body[: len(body) // 2]
             self.close_connection = True
+        if environ.get("sim.trickle"):
+            self.trickle(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"), body, environ["sim.trickle"])
+            return
         self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
         self.wfile.flush()
+
+    def trickle(self, head, body, gap):
+        """The ``trickle`` fault: the headers at once, then the body one byte every ``gap`` seconds (until the
+        client hangs up); the connection is closed afterwards."""
+        self.close_connection = True
+        try:
+            self.wfile.write(head)
+            self.wfile.flush()
+            for index in range(len(body)):
+                time.sleep(gap)
+                self.wfile.write(body[index:index + 1])
+                self.wfile.flush()
+        except OSError:
+            pass
 
     def abort_connection(self):
         """Close the TCP connection with a reset, sending nothing."""

@@ -17,6 +17,7 @@ import json as _json
 import os
 import random
 import re
+import socket
 import time
 import traceback
 from urllib.parse import quote, unquote, urljoin, urlsplit
@@ -25,7 +26,7 @@ try:
     import requests
     from requests.adapters import HTTPAdapter
     from requests.utils import get_environ_proxies
-    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+    from urllib3.exceptions import ConnectTimeoutError, DecodeError, NewConnectionError, ProtocolError, ReadTimeoutError
 except ImportError:  # pragma: no cover - reported through missing_required_lib
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
@@ -40,6 +41,9 @@ PRODUCT_NAMES = {'vro': 'vRO', 'vcf': 'SDDC Manager', 'ico': 'IBM Cloud Orchestr
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'))
 RETRY_AFTER_MAX = 120.0
+# Paging stops with an error after this many items' worth of pages (ceil(PAGING_MAX_ITEMS / page size) pages), so
+# that a server which never says "last page" cannot keep a task reading forever.
+PAGING_MAX_ITEMS = 100000
 EXCERPT_LEN = 200
 HTML_HINT = 'the server returned an HTML page, often a proxy or load balancer error'
 _SECRET_QUERY = re.compile(r'([?&][^=&#]*(?:token|password|secret|key)[^=&#]*=)[^&#]*', re.IGNORECASE)
@@ -100,8 +104,9 @@ class ApiError(Exception):
     """Every failure of a request, mapped to one type.
 
     ``kind`` is one of ``http``, ``connection``, ``timeout``, ``tls``, ``json``, ``html``, ``auth``,
-    ``validation`` or ``config``. ``details['sent']`` is true when a request may have reached the server
-    before its answer was lost. Also ``origin`` (a server URL on another origin, not followed) and ``redirect`` (a 3xx).
+    ``validation``, ``config``, ``paging`` (a list that never ends), ``shape`` (a JSON answer of the wrong shape),
+    ``origin`` (a server URL on another origin, not followed) or ``redirect`` (a 3xx).
+    ``details['sent']`` is true when a request may have reached the server before its answer was lost.
     """
 
     def __init__(self, message, kind='http', status=None, method=None, url=None, server_message=None,
@@ -274,6 +279,71 @@ def extract_server_message(body):
     return None, details
 
 
+# Words for JSON types in shape messages.
+_JSON_NAMES = ((bool, 'a JSON boolean'), (dict, 'a JSON object'), (list, 'a JSON list'), (str, 'a JSON string'),
+               ((int, float), 'a JSON number'))
+OBJECT = (dict,)
+LIST = (list,)
+
+
+def json_name(value):
+    """``a JSON string``, ``a JSON list``... for ``value`` (``null`` for None)."""
+    if value is None:
+        return 'null'
+    return next((name for kinds, name in _JSON_NAMES if isinstance(value, kinds)), 'a %s' % type(value).__name__)
+
+
+def shape_problem(body, kinds, fields=None):
+    """What is wrong with ``body`` (None when nothing): it must be one of ``kinds`` (a tuple of types; ``type(None)``
+    allows an empty answer) and, when an object, each present, non-null ``fields[key]`` one of its types."""
+    if not isinstance(body, kinds) or (isinstance(body, bool) and bool not in kinds):
+        return json_name(body)
+    if isinstance(body, dict):
+        for key, wanted in (fields or {}).items():
+            value = body.get(key)
+            if value is not None and not isinstance(value, wanted):
+                return 'an object whose %s is %s' % (key, json_name(value))
+    return None
+
+
+def describe_shape(kinds, fields=None):
+    names = [n for k, n in ((dict, 'an object'), (list, 'a list'), (str, 'a string')) if k in kinds]
+    what = ' or '.join(names) or 'another value'
+    if fields:
+        what += ' with %s' % ', '.join('%s (%s)' % (key, ' or '.join(
+            n for k, n in ((dict, 'an object'), (list, 'a list'), (str, 'a string'), (int, 'a number')) if k in
+            (wanted if isinstance(wanted, tuple) else (wanted,)))) for key, wanted in fields.items())
+    return what
+
+
+def items_problem(items, kinds, where, fields=None):
+    """``(problem, expected)`` for the first element of the list ``items`` that is not one of ``kinds`` (objects: with
+    ``fields``), for :func:`check_shape`'s ``inner``; ``where`` names the list ("an object whose logs"). None when all are."""
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        problem = shape_problem(item, kinds, fields)
+        if problem is not None:
+            return '%s[%d] is %s' % (where, index, problem), describe_shape(kinds, fields)
+    return None
+
+
+def check_shape(body, kinds, fields=None, method=None, url=None, status=None, inner=None):
+    """Return ``body`` when it has the expected shape; else raise :class:`ApiError` (kind ``shape``) in one line:
+    "GET <url> returned HTTP 200; the answer is a JSON string where an object with link (a list) was expected".
+
+    ``inner(body)``, called once the top level is right, looks deeper: it returns None, or ``(problem, expected)``
+    ("an object whose logs[2] is a JSON string", "an object").
+    """
+    problem = shape_problem(body, kinds, fields)
+    expected = None
+    if problem is None and inner is not None:
+        problem, expected = inner(body) or (None, None)
+    if problem is None:
+        return body
+    raise ApiError('the answer is %s where %s was expected' % (problem, expected or describe_shape(kinds, fields)), kind='shape',
+                   status=status, method=method, url=url,
+                   hint='the URL may point at another service, or a proxy rewrote the answer')
+
+
 def _not_sent(exc):
     """True when a connection error proves the request never reached the server."""
     if isinstance(exc, requests.exceptions.ConnectTimeout):
@@ -313,6 +383,10 @@ class Client:
         self.origin = url_origin(self.root)
         self.root_path = urlsplit(self.root).path.rstrip('/')
         self.origin_url = self.root[:len(self.root) - len(self.root_path)]
+        # A monotonic time set by the waiter (see set_deadline): no backoff sleeps past it.
+        self.deadline = None
+        self.deadline_reason = None
+        self.clock = time.monotonic
         self.session = requests.Session()
         # Our own retry loop decides what may be resent; urllib3 must never resend on its own.
         adapter = HTTPAdapter(max_retries=0, pool_connections=4, pool_maxsize=16)
@@ -404,11 +478,13 @@ class Client:
             answered = []
             try:
                 self.requests_sent += 1
+                started = self.clock()
                 response = self.session.request(
                     method, url, params=params, json=json, data=data, headers=req_headers,
                     timeout=timeout or self.timeout, verify=self.verify, allow_redirects=False,
                     proxies=get_environ_proxies(url) if self.use_proxy else {},
-                    hooks={'response': _keep_answer(answered)})
+                    hooks={'response': _keep_answer(answered)}, stream=True)
+                self._read_within(response, started, timeout or self.timeout)
             except requests.exceptions.SSLError as exc:
                 if answered:
                     raise answer_lost('the answer was cut short: %s' % self._reason(exc), 'connection', method, url,
@@ -422,7 +498,9 @@ class Client:
                 sent = not isinstance(exc, requests.exceptions.ConnectTimeout)
                 message = 'no answer within %ss (%s)' % (timeout or self.timeout, 'read timeout' if sent else 'connect timeout')
                 if sent:
-                    error = answer_lost(message, 'timeout', method, url, attempts, hint='raise timeout if the server is slow')
+                    # Headers that came before the deadline (answered) keep their status and Location.
+                    error = answer_lost(message, 'timeout', method, url, attempts, answered[-1] if answered else None,
+                                        hint='raise timeout if the server is slow')
                 else:
                     error = ApiError(message, kind='timeout', method=method, url=url, attempts=attempts,
                                      details={'sent': sent}, hint='raise timeout if the server is slow')
@@ -455,6 +533,10 @@ class Client:
                     continue
                 raise error from None
             except requests.exceptions.RequestException as exc:
+                if answered:
+                    # An answer whose body could not be read (e.g. a broken gzip stream): the server acted on it.
+                    raise answer_lost('the answer could not be read: %s' % self._reason(exc), 'connection', method, url,
+                                      attempts, answered[-1]) from None
                 raise ApiError('request failed: %s' % self._reason(exc), kind='connection', method=method,
                                url=url, attempts=attempts, details={'sent': False}) from None
 
@@ -476,6 +558,49 @@ class Client:
                 raise error
             return response
 
+    def _read_within(self, response, started, seconds):
+        """Read the body of a streamed ``response`` before ``started + seconds`` (connect and answer together).
+
+        Each read waits at most the time left, so a server trickling its answer cannot stretch ``timeout``. At the
+        deadline the connection is closed and ``requests.exceptions.ReadTimeout`` raised: the request was sent, and
+        the caller maps it as any read timeout. Read errors are raised as the ``requests`` errors that a
+        non-streamed request would raise. Afterwards ``response.content``, ``.text`` and ``.json()`` work as usual.
+        """
+        raw = response.raw
+        if raw is None or not hasattr(raw, 'read') or getattr(response, '_content_consumed', False):
+            return  # a response built in memory (tests) has its body already
+        sock = _socket_of(raw)
+        deadline = started + seconds if seconds else None
+        chunks = []
+        try:
+            while True:
+                if deadline is not None:
+                    left = deadline - self.clock()
+                    if left <= 0:
+                        raise socket.timeout('deadline')
+                    if sock is not None:
+                        sock.settimeout(left)
+                chunk = raw.read1(65536) if hasattr(raw, 'read1') else raw.read(65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        except (socket.timeout, ReadTimeoutError):
+            raw.close()
+            raise requests.exceptions.ReadTimeout('the whole answer did not arrive within %ss' % seconds) from None
+        except ProtocolError as exc:
+            raw.close()
+            raise requests.exceptions.ChunkedEncodingError(exc) from None
+        except DecodeError as exc:
+            raw.close()
+            raise requests.exceptions.ContentDecodingError(exc) from None
+        except OSError as exc:
+            raw.close()
+            raise requests.exceptions.ConnectionError(exc) from None
+        response._content = b''.join(chunks)  # pylint: disable=protected-access
+        response._content_consumed = True  # pylint: disable=protected-access
+        # The body is complete: the connection goes back to the pool for the next request (keep-alive).
+        response.close()
+
     def _may_resend(self, idempotent, sent, attempts, budget):
         return attempts <= budget and (idempotent or not sent)
 
@@ -485,11 +610,18 @@ class Client:
         reason = getattr(reason, 'reason', reason)
         return safe_url(_CONNECTION_PREFIX.sub('', str(reason)))
 
+    def set_deadline(self, deadline, reason=None):
+        """Bound every backoff by ``deadline`` (a ``clock()`` time, None to clear); ``reason`` names it in messages."""
+        self.deadline = deadline
+        self.deadline_reason = reason if deadline is not None else None
+
     def _backoff(self, attempts, retry_after, error):
         if retry_after is not None:
             delay = min(retry_after, RETRY_AFTER_MAX)
         else:
             delay = min(self.backoff_max, self.backoff_base * (2 ** (attempts - 1))) * random.uniform(0.5, 1.0)
+        if self.deadline is not None and self.clock() + delay > self.deadline:
+            raise self._past_deadline(delay, retry_after is not None, error)
         self.warn('%s %s: %s; retrying in %.1fs (retry %d of %d)' % (
             error.method, error.url, error.message, delay, attempts, self.retries))
         self.sleep(delay)
@@ -503,6 +635,17 @@ class Client:
         return ApiError(message, kind='redirect', status=response.status_code,
                         method=response.request.method if response.request is not None else None,
                         url=response.url, attempts=attempts, details={'location': target} if target else None)
+
+    def _past_deadline(self, delay, asked, error):
+        """The error of a retry that would sleep past the deadline: final (``details['deadline']``), never retried."""
+        reason = self.deadline_reason or 'the deadline of this task'
+        if asked:
+            what = 'the server asked to retry in %s s (Retry-After), after %s' % (('%.1f' % delay).rstrip('0').rstrip('.'), reason)
+        else:
+            what = 'the next retry would come after %s' % reason
+        return ApiError('%s; %s: raise wait_timeout or try again later' % (error.message, what), kind=error.kind,
+                        status=error.status, method=error.method, url=error.url, server_message=error.server_message,
+                        details=dict(error.details, deadline=True), attempts=error.attempts)
 
     def error_from_response(self, response, attempts=1):
         """Map an HTTP error response to :class:`ApiError` with the server's own message."""
@@ -553,16 +696,28 @@ class Client:
                            url=response.url, body_excerpt=text.strip()[:EXCERPT_LEN],
                            hint=HTML_HINT if html else 'the server or a proxy sent a garbled body') from None
 
-    def call(self, method, path, **kwargs):
+    def call(self, method, path, shape=None, fields=None, inner=None, **kwargs):
+        """Send a request and decode its JSON answer; ``shape`` (a tuple of types), ``fields`` and ``inner`` check what
+        came (see :func:`check_shape`)."""
         response = self.request(method, path, **kwargs)
         try:
-            return self.decode(response)
+            body = self.decode(response)
+            if shape is not None:
+                self.check(response, body, shape, fields, inner)
+            return body
         except ApiError as error:
             if kwargs.get('auth_request'):
                 # A garbled login answer holds a token that is not known yet, so it cannot be redacted: never quote it.
                 error.body_excerpt = None
                 error.message += ' (the body of a login answer is not shown: it may hold a token)'
             raise
+
+    @staticmethod
+    def check(response, body, shape, fields=None, inner=None):
+        """``check_shape`` of a decoded answer, naming the request that got it."""
+        request = getattr(response, 'request', None)
+        return check_shape(body, shape, fields, method=getattr(request, 'method', None), url=response.url,
+                           status=response.status_code, inner=inner)
 
     def get(self, path, params=None, **kwargs):
         return self.call('GET', path, params=params, **kwargs)
@@ -592,9 +747,12 @@ class Client:
         count = 0
         if style == 'vro':
             start = int(params.pop('startIndex', 0))
+            guard = _PageGuard(self, path, page_size, 'startIndex')
             while True:
-                page = self.get(path, params=dict(params, maxResult=page_size, startIndex=start)) or {}
+                page = self.get(path, params=dict(params, maxResult=page_size, startIndex=start),
+                                shape=(dict, type(None)), fields={'link': list, 'relations': dict}) or {}
                 links, total = vro_links(page)
+                guard.check([link.get('href') for link in links], start)
                 for link in links:
                     yield link
                     count += 1
@@ -606,16 +764,20 @@ class Client:
         elif style == 'vcf':
             number = previous = None
             pages = seen = 0
+            guard = _PageGuard(self, path, page_size, 'pageNumber')
             while True:
                 query = dict(params, pageSize=page_size)
                 if number is not None:
                     query['pageNumber'] = number
-                page = self.get(path, params=query) or {}
+                page = self.get(path, params=query, shape=(dict, type(None)),
+                                fields={'elements': list, 'pageMetadata': dict}) or {}
                 elements = page.get('elements') or []
                 if previous is not None and elements == previous:
                     # The server ignores pageNumber and sent the same page again: it had no more.
                     return
                 previous = elements
+                # A repeated page is the end (above); a page count past the bound is a server that never ends.
+                guard.check(None, number)
                 pages += 1
                 seen += len(elements)
                 for element in elements:
@@ -636,8 +798,10 @@ class Client:
                 number = (current if current is not None else (number or 0)) + 1
         elif style == 'ico':
             start = int(params.pop('_start', 0))
+            guard = _PageGuard(self, path, page_size, '_start')
             while True:
-                page = self.get(path, params=dict(params, _start=start, _limit=page_size))
+                page = self.get(path, params=dict(params, _start=start, _limit=page_size), shape=(list, dict, type(None)),
+                                fields={items: list} if items else None)
                 if isinstance(page, list):
                     entries, total, has_next = page, None, len(page) >= page_size
                 else:
@@ -646,6 +810,7 @@ class Client:
                         (v for v in page.values() if isinstance(v, list)), [])
                     total = page.get('total')
                     has_next = bool(page.get('next')) or (total is not None and start + len(entries or []) < total)
+                guard.check(entries, start)
                 for entry in entries or []:
                     yield entry
                     count += 1
@@ -658,10 +823,50 @@ class Client:
             raise ValueError('unknown paging style %r' % (style,))
 
 
+def _socket_of(raw):
+    """The socket under a urllib3 response (to bound each read by the time left), or None when it cannot be found."""
+    for path in (('_connection', 'sock'), ('_fp', 'fp', 'raw', '_sock')):
+        node = raw
+        for name in path:
+            node = getattr(node, name, None)
+        if node is not None and hasattr(node, 'settimeout'):
+            return node
+    return None
+
+
+class _PageGuard(object):
+    """Bounds one paging loop: fails on a page that repeats the previous one and past the page-count bound."""
+
+    def __init__(self, client, path, page_size, parameter):
+        self.client = client
+        self.path = path
+        self.parameter = parameter
+        self.max_pages = -(-PAGING_MAX_ITEMS // max(1, int(page_size or 1))) + 1
+        self.pages = 0
+        self.previous = None
+
+    def check(self, signature, position):
+        """Count one page; ``signature`` (its items, or None not to compare) must differ from the previous page's."""
+        self.pages += 1
+        if signature is not None:
+            key = _json.dumps(signature, sort_keys=True, default=str)
+            if signature and key == self.previous:
+                self.fail('the server sent the same page again for %s=%s: it may ignore %s; narrow the query or '
+                          'ask the server administrator' % (self.parameter, position, self.parameter))
+            self.previous = key
+        if self.pages > self.max_pages:
+            self.fail('read %d pages without reaching the last one (the bound is %d items): the server may ignore %s; '
+                      'narrow the query or set max_results' % (self.max_pages, PAGING_MAX_ITEMS, self.parameter))
+
+    def fail(self, message):
+        raise ApiError(message, kind='paging', method='GET', url=self.client.url_for(self.path), details={'pages': self.pages})
+
+
 def vro_links(page):
     """The ``rel: down`` links and the total of a vRO inventory-items or relations list."""
     container = page.get('relations') if isinstance(page.get('relations'), dict) else page
-    links = [link for link in container.get('link') or [] if link.get('rel', 'down') == 'down']
+    found = container.get('link') if isinstance(container.get('link'), list) else []
+    links = [link for link in found if isinstance(link, dict) and link.get('rel', 'down') == 'down']
     total = container.get('total', page.get('total'))
     try:
         total = int(total) if total is not None else None
@@ -673,4 +878,5 @@ def vro_links(page):
 
 def vro_attributes(link):
     """A vRO link's ``attributes`` list as a plain mapping."""
-    return {a.get('name'): a.get('value') for a in link.get('attributes') or [] if isinstance(a, dict)}
+    attributes = link.get('attributes') if isinstance(link.get('attributes'), list) else []
+    return {a.get('name'): a.get('value') for a in attributes if isinstance(a, dict) and isinstance(a.get('name'), str)}

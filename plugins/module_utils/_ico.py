@@ -18,8 +18,8 @@ import re
 import time
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import AnswerLost, ApiError, may_have_been_applied
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, AnswerLost, ApiError, may_have_been_applied
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment, safe_url
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms, to_epoch_ms
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout
@@ -233,7 +233,7 @@ class TaskEngine:
     def list(self, expand=False):
         """Every task this user may see (non-admins: their project's; admins: all)."""
         try:
-            body = self.client.get('/tasks', params=self._params(expand))
+            body = self.client.get('/tasks', params=self._params(expand), shape=(list, dict, type(None)))
         except ApiError as error:
             raise _explain(error, 'listing tasks', user=self.user, project=self.project,
                            roles='a valid account in the project') from None
@@ -247,7 +247,7 @@ class TaskEngine:
     def get(self, task_id, expand=False, missing_ok=False):
         """The task, or None when ``missing_ok`` and the server says 404."""
         try:
-            return self.client.get('/tasks/%s' % path_segment(task_id), params=self._params(expand))
+            return self.client.get('/tasks/%s' % path_segment(task_id), params=self._params(expand), shape=OBJECT)
         except ApiError as error:
             if missing_ok and getattr(error, 'status', None) == 404:
                 return None
@@ -268,10 +268,18 @@ class TaskEngine:
         except ApiError as error:
             raise _explain(error, 'creating a task', user=self.user, project=self.project) from None
         else:
+            location = response.headers.get('Location')
             created = self.client.decode(response)
+            try:
+                self.client.check(response, created, (dict, type(None)), CREATED_FIELDS)
+            except ApiError as error:
+                if not location:
+                    error.message += ('; the task was created, but the answer does not name it: look for it with '
+                                      'orch_task_info before running this task again')
+                    raise
+                created = None  # Location names the task: read it back
             if isinstance(created, dict) and created.get('id') is not None:
                 return created
-            location = response.headers.get('Location')
             if location:
                 return self.read_created(location, response.url, fields)
             return created if isinstance(created, dict) else dict(fields)
@@ -297,10 +305,12 @@ class TaskEngine:
         only when that task has the fields just sent; otherwise the failure says the task was created.
         """
         try:
-            return self.client.get(self.client.resolve(location, request_url))
+            return self.client.get(self.client.resolve(location, request_url), shape=OBJECT)
         except ApiError as error:
             if error.kind != 'origin':
-                raise
+                raise OperationError('created a task at %s, but reading it back failed: %s; look for it with '
+                                     'orch_task_info before running this task again' % (safe_url(location), error),
+                                     changed=True, location=safe_url(location), error=error.to_result()) from None
             refused = error
         match = _TASK_LOCATION.search(location)
         task_id = match.group(1) if match else None
@@ -336,6 +346,10 @@ class TaskEngine:
                 return may_have_been_applied(error.lost_before)
             raise _explain(error, 'deleting task %s' % task_id, task_id, self.user, self.project) from None
         return True
+
+
+# The id of a created task is its handle: a list or an object there is a wrong-shape answer.
+CREATED_FIELDS = {'id': (str, int)}
 
 
 def _engine(module):
@@ -421,7 +435,14 @@ def run_task(module):
     if statuses and params['wait'] and not module.check_mode:
         if task_id is None:
             raise ValueError('the server did not return the id of the created task, so it cannot be followed')
-        _wait_for_status(module, engine, task_id, statuses, result)
+        try:
+            _wait_for_status(module, engine, task_id, statuses, result)
+        except ApiError as error:
+            # The task exists (and may be new): the failure names it, so that it is not lost track of.
+            done = dict(result, error=error.to_result())
+            done.pop('msg', None)
+            raise OperationError('%s; task %s %s: follow it with orch_task_info' % (
+                error, task_id, 'was created' if not params.get('id') else 'exists'), **done) from None
     return result
 
 

@@ -176,6 +176,7 @@ class OrchestratorModule(AnsibleModule):
         self._client = None
         self._apply_environment(spec)
         self._check_ids(spec)
+        self._check_finite_floats(spec)
         if wait:
             self._check_wait_options()
 
@@ -235,6 +236,18 @@ class OrchestratorModule(AnsibleModule):
                     path_segment(item, name)
                 except ApiError as error:
                     self.fail_json(msg=str(error))
+
+    def _check_finite_floats(self, spec):
+        """Refuse nan and inf in every float option (ansible-core's float accepts them; sleeps and deadlines do not)."""
+        for name in sorted(spec):
+            value = self.params.get(name)
+            if spec[name].get('type') != 'float' or value is None or _finite(value):
+                continue
+            source = ''
+            if name in CONNECTION_SPECS[self.product] and not _finite(os.environ.get(self.env_name(name)) or 0):
+                source = ' (from the environment variable %s)' % self.env_name(name)
+            self.fail_json(msg='%s must be a finite number of seconds, got %s%s: set a number such as %s' % (
+                name, value, source, spec[name].get('default') or CONNECTION_DEFAULTS.get(name) or 30))
 
     def _check_wait_options(self):
         p = self.params
@@ -345,7 +358,7 @@ class OrchestratorModule(AnsibleModule):
         """A waiter configured from the wait options."""
         p = self.params
         return Waiter(timeout=p['wait_timeout'] if timeout is None else timeout, interval=p['poll_interval'],
-                      interval_max=p['poll_interval_max'])
+                      interval_max=p['poll_interval_max'], client=self._client)
 
     # -- results -----------------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ import time
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import AnswerLost, ApiError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, check_shape, items_problem
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError, check_minimum
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import to_epoch_ms
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout
@@ -109,6 +110,32 @@ def decide_retry(task):
 _CREDENTIALS_TYPE = re.compile(r'CREDENTIAL|PASSWORD', re.IGNORECASE)
 _CREDENTIALS_NAME = re.compile(r'\b(credentials?|passwords?)\b.*\b(rotat|updat|remediat)', re.IGNORECASE)
 CREDENTIALS_OPERATIONS = frozenset(('UPDATE', 'ROTATE', 'REMEDIATE', 'UPDATE_AUTO_ROTATE_POLICY'))
+
+
+# The parts of a VCF Task the modules read: a wrong type there is a wrong-shape answer, not a traceback.
+TASK_FIELDS = {'status': str, 'subTasks': list, 'errors': list}
+# The nested parts walked by _walk_subtasks, Task.errors and task_error.
+SUBTASK_FIELDS = {'subTasks': list, 'dependentSubTasks': list, 'errors': list}
+ERROR_FIELDS = {'causes': list}
+
+
+def task_problem(body, where='an object whose '):
+    """``(problem, expected)`` for the first sub-task or error of a Task that cannot be read; None when all can.
+    For ``check_shape``'s ``inner``."""
+    if not isinstance(body, dict):
+        return None
+    found = items_problem(body.get('errors'), OBJECT, where + 'errors', ERROR_FIELDS)
+    for key in ('subTasks', 'dependentSubTasks'):
+        subtasks = body.get(key)
+        found = found or items_problem(subtasks, OBJECT, where + key, SUBTASK_FIELDS)
+        for index, sub in enumerate(subtasks if isinstance(subtasks, list) else []):
+            found = found or task_problem(sub, '%s%s[%d].' % (where, key, index))
+    return found
+
+
+def checked_element(client, raw, path='/tasks'):
+    """One element of a ``/v1/tasks`` page, checked like a task read (the page's URL named when it is wrong)."""
+    return check_shape(raw, OBJECT, TASK_FIELDS, method='GET', url=client.url_for(path), status=200, inner=task_problem)
 
 
 class Task:
@@ -367,12 +394,13 @@ class TaskService:
         A 404 on ``/v1/tasks`` falls back to ``/v1/credentials/tasks`` before giving up.
         """
         try:
-            task = Task(self.client.get('/tasks/%s' % path_segment(task_id)), task_id)
+            task = Task(self.client.get('/tasks/%s' % path_segment(task_id), shape=OBJECT, fields=TASK_FIELDS, inner=task_problem), task_id)
         except ApiError as error:
             if getattr(error, 'status', None) != 404:
                 raise
             try:
-                return CredentialsTask(self.client.get('/credentials/tasks/%s' % path_segment(task_id)), task_id)
+                return CredentialsTask(self.client.get('/credentials/tasks/%s' % path_segment(task_id), shape=OBJECT, fields=TASK_FIELDS,
+                                                       inner=task_problem), task_id)
             except ApiError as second:
                 # The credentials API answers an unknown id with 400 (its spec documents no 404).
                 if getattr(second, 'status', None) in (400, 404):
@@ -385,7 +413,8 @@ class TaskService:
     def as_credentials(self, task):
         """Re-read a task through the credentials API; keep the ``/v1/tasks`` view when that API has no record."""
         try:
-            raw = self.client.get('/credentials/tasks/%s' % path_segment(task.id))
+            raw = self.client.get('/credentials/tasks/%s' % path_segment(task.id), shape=(dict, type(None)), fields=TASK_FIELDS,
+                                  inner=task_problem)
         except ApiError as error:
             if getattr(error, 'status', None) not in (400, 404):
                 raise
@@ -400,12 +429,12 @@ class TaskService:
 
     def refresh(self, task):
         path = '/credentials/tasks/%s' if task.credentials else '/tasks/%s'
-        return task.update(self.client.get(path % path_segment(task.id)))
+        return task.update(self.client.get(path % path_segment(task.id), shape=OBJECT, fields=TASK_FIELDS, inner=task_problem))
 
     def list(self, params=None, max_results=None):
         """Every task matching the server-side ``params``, paging with ``pageSize`` 100 up to ``max_results``."""
         pages = self.client.paginate('/tasks', 'vcf', params=params, page_size=self.PAGE_SIZE, max_items=max_results)
-        return [Task(raw) for raw in pages]
+        return [Task(checked_element(self.client, raw)) for raw in pages]
 
     def retry(self, task):
         """Send the retry PATCH once; never resent blindly (``idempotent=False``)."""
@@ -666,7 +695,7 @@ class RetryRun:
         seen = {}
         for raw in self.service.client.paginate('/tasks', 'vcf', params=params, page_size=TaskService.PAGE_SIZE,
                                                 max_items=max_items):
-            task_id = str(raw.get('id') or '') if isinstance(raw, dict) else ''
+            task_id = str(checked_element(self.service.client, raw).get('id') or '')
             if task_id in wanted and task_id not in seen:
                 seen[task_id] = raw
                 if len(seen) == len(wanted):

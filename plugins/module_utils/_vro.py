@@ -20,7 +20,7 @@ except ImportError:  # pragma: no cover - Python 2 is not supported by the colle
     from urllib import unquote  # type: ignore
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import AnswerLost, ApiError, vro_attributes
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, AnswerLost, ApiError, json_name, vro_attributes
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
 # The decoder only: the encoder (_vro_types) is imported where a run is started, so read-only modules skip it.
@@ -29,6 +29,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_decode 
     decode_parameters,
     mask_parameters,
     parameter_list,
+    parameters_problem,
     parse_date,
     same_inputs,
 )
@@ -79,6 +80,33 @@ def epoch(value):
 def _condition_date(seconds):
     """A date in the form used by list conditions (vRO compares them as epoch milliseconds)."""
     return str(int(seconds * 1000))
+
+
+# The parameter lists of a definition or a run: a list, or the XML-born {"parameter": [...]} wrapper.
+RUN_FIELDS = {'input-parameters': (list, dict), 'inputParameters': (list, dict), 'output-parameters': (list, dict), 'outputParameters': (list, dict)}
+# What a run adds: its id and href are parsed as text.
+EXECUTION_FIELDS = dict(RUN_FIELDS, id=str, href=str)
+MAYBE_OBJECT = (dict, type(None))
+
+
+def logs_problem(body):
+    """``(problem, expected)`` for a logs answer whose entries :func:`normalize_log` could not read; None when it can."""
+    if isinstance(body, dict):
+        entries, where = body.get('logs'), 'an object whose logs'
+        if entries is None:
+            entries = next((v for v in body.values() if isinstance(v, list)), [])
+    else:
+        entries, where = body, 'a list whose item'
+    if not isinstance(entries, list):
+        return '%s is %s' % (where, json_name(entries)), 'a list of log entries'
+    for index, entry in enumerate(entries):
+        inner = entry.get('entry') if isinstance(entry, dict) and isinstance(entry.get('entry'), dict) else entry
+        if not isinstance(inner, (dict, type(None))):
+            return '%s[%d] is %s' % (where, index, json_name(inner)), 'a log entry (an object)'
+        severity = (inner or {}).get('severity')
+        if not isinstance(severity, (str, type(None))):
+            return '%s[%d].severity is %s' % (where, index, json_name(severity)), 'a string'
+    return None
 
 
 class Workflow(object):
@@ -147,7 +175,7 @@ class Execution(object):
         self.id = data.get('id')
         self.workflow_id = workflow_id
         self.href = data.get('href')
-        if self.href and (not self.workflow_id or not self.id):
+        if isinstance(self.href, str) and (not self.workflow_id or not self.id):
             try:
                 wid, eid = parse_execution_url(self.href)
                 self.workflow_id = self.workflow_id or wid
@@ -264,7 +292,7 @@ class VroApi(object):
     def about(self):
         """``GET /about`` (cached): version, build, api-version."""
         if self._about is None:
-            self._about = self.client.get('/about') or {}
+            self._about = self.client.get('/about', shape=MAYBE_OBJECT) or {}
         return self._about
 
     def version(self):
@@ -333,7 +361,8 @@ class VroApi(object):
         """``GET /workflows/{id}`` as a WorkflowDefinition (also learns the server clock)."""
         response = self.client.request('GET', '/workflows/%s' % _q(workflow_id))
         self._learn_clock(response)
-        return WorkflowDefinition(self.client.decode(response))
+        return WorkflowDefinition(self.client.check(response, self.client.decode(response), OBJECT, RUN_FIELDS,
+                                                    parameters_problem))
 
     def lookup_workflow(self, name, category=None):
         """The one Workflow (summary) named ``name`` (in ``category``); OperationError when none or several."""
@@ -399,9 +428,11 @@ class VroApi(object):
                 execution_id = None
         try:
             body = self.client.decode(response) if response.content else None
-        except ApiError:
+            self.client.check(response, body, MAYBE_OBJECT, EXECUTION_FIELDS, parameters_problem)
+        except ApiError as error:
             # The run exists once the server accepted it: a garbled body must not hide the run Location names.
             if not execution_id:
+                error.message += '; the run was started, but the answer does not name it: find it with vro_execution_info'
                 raise
             body = None
         data = dict(body) if isinstance(body, dict) else {}
@@ -415,12 +446,14 @@ class VroApi(object):
 
     def execution(self, workflow_id, execution_id):
         """``GET .../executions/{id}``: the full run."""
-        data = self.client.get(self.executions_path(workflow_id, execution_id))
+        data = self.client.get(self.executions_path(workflow_id, execution_id), shape=OBJECT, fields=EXECUTION_FIELDS,
+                               inner=parameters_problem)
         return Execution(data, workflow_id)
 
     def state(self, workflow_id, execution_id):
         """``GET .../executions/{id}/state``: the state string (``{"value":..}`` or ``{"state":..}``)."""
-        return _state_value(self.client.get(self.executions_path(workflow_id, execution_id, '/state')))
+        return _state_value(self.client.get(self.executions_path(workflow_id, execution_id, '/state'), shape=(dict, str),
+                                            fields={'value': str, 'state': str}))
 
     def _log_list(self, workflow_id, execution_id, kind, max_results=None, severity=None):
         params = {}
@@ -428,7 +461,8 @@ class VroApi(object):
             params['maxResult'] = max_results
         if severity:
             params['conditions'] = 'severity=%s' % severity
-        body = self.client.get(self.executions_path(workflow_id, execution_id, '/' + kind), params=params or None)
+        body = self.client.get(self.executions_path(workflow_id, execution_id, '/' + kind), params=params or None,
+                               shape=(dict, list, type(None)), inner=logs_problem)
         if isinstance(body, dict):
             entries = body.get('logs')
             if entries is None:
@@ -448,7 +482,8 @@ class VroApi(object):
     def interaction(self, workflow_id, execution_id):
         """``GET .../executions/{id}/interaction``: the pending user interaction of a waiting run, or None."""
         try:
-            return self.client.get(self.executions_path(workflow_id, execution_id, '/interaction'))
+            return self.client.get(self.executions_path(workflow_id, execution_id, '/interaction'), shape=MAYBE_OBJECT,
+                                   inner=parameters_problem)
         except ApiError as error:
             if error.status == 404:
                 return None

@@ -15,6 +15,8 @@ import copy
 import datetime
 import re
 
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import json_name
+
 SECRET_MASK = '********'
 
 _ISO_DATE = re.compile(
@@ -175,6 +177,99 @@ def parameter_list(container, key='input'):
         # XML-born shapes wrap the list: {"parameter": [...]}
         found = _first(found, 'parameter', 'parameters') or []
     return found or []
+
+
+# -- shape: what the decoders above index into, checked where an answer is read (see _client.check_shape's inner)
+
+PARAMETER = 'a parameter (an object with a string name and a typed value)'
+TYPED_VALUE = 'a typed value (an object such as {"string": {"value": ...}})'
+_SCALAR = (str, int, float, bool, type(None))
+# Wire kinds whose body the decoders read as an object.
+_OBJECT_KINDS = ('sdk-object', 'mime-attachment', 'composite')
+
+
+def _problem(path, value, expected):
+    return '%s is %s' % (path, json_name(value)), expected
+
+
+def _entries_problem(entries, path, key):
+    """The first entry of a properties/composite list that is not ``{key: scalar, value: typed value}``."""
+    if entries is None:
+        return None
+    if not isinstance(entries, list):
+        return _problem(path, entries, 'a list of entries')
+    for index, entry in enumerate(entries):
+        where = '%s[%d]' % (path, index)
+        if not isinstance(entry, dict):
+            return _problem(where, entry, 'an entry (an object with %s and value)' % key)
+        if not isinstance(entry.get(key), _SCALAR):
+            return _problem('%s.%s' % (where, key), entry.get(key), 'a string')
+        found = value_problem(entry.get('value'), where + '.value')
+        if found:
+            return found
+    return None
+
+
+def value_problem(value, path='value'):
+    """``(problem, expected)`` for the first part of a wire value that :func:`decode_value`, :func:`mask_parameters`,
+    :func:`comparable_inputs` or :func:`secure_values` could not read; None when all can. ``path`` names it."""
+    if not isinstance(value, dict):
+        return None  # scalars and lists come back unchanged
+    for kind, body in value.items():
+        where = '%s.%s' % (path, kind)
+        if kind in _OBJECT_KINDS and not isinstance(body, dict):
+            return _problem(where, body, 'an object')
+        if kind == 'array':
+            elements = _first(body, 'elements', 'element') if isinstance(body, dict) else body
+            if elements is not None and not isinstance(elements, list):
+                return _problem(where + '.elements', elements, 'a list')
+            for index, item in enumerate(elements or []):
+                found = value_problem(item, '%s.elements[%d]' % (where, index))
+                if found:
+                    return found
+        elif kind == 'properties':
+            entries = _first(body, 'property', 'properties') if isinstance(body, dict) else body
+            found = _entries_problem(entries, where + '.property', 'key')
+            if found:
+                return found
+        elif kind == 'composite':
+            for list_key in ('property', 'properties', 'CompositeObjectValue'):
+                found = _entries_problem(body.get(list_key), '%s.%s' % (where, list_key), 'id')
+                if found:
+                    return found
+    return None
+
+
+def parameters_problem(container, where='an object whose '):
+    """``(problem, expected)`` for the first part of ``container``'s input and output parameter lists that the
+    decoders could not read (a list that is not one, a parameter that is not an object, a bad value); None when
+    all can. For ``check_shape(..., inner=parameters_problem)``."""
+    if not isinstance(container, dict):
+        return None
+    for direction in ('input', 'output'):
+        key = next((k for k in ('%s-parameters' % direction, '%sParameters' % direction, '%s_parameters' % direction)
+                    if container.get(k) is not None), None)
+        if key is None:
+            continue
+        found = container[key]
+        if isinstance(found, dict):
+            key += '.parameter'
+            found = _first(found, 'parameter', 'parameters')
+        if found is None:
+            continue
+        if not isinstance(found, list):
+            return _problem(where + key, found, 'a list of parameters')
+        for index, param in enumerate(found):
+            path = '%s%s[%d]' % (where, key, index)
+            if not isinstance(param, dict):
+                return _problem(path, param, PARAMETER)
+            for field in ('name', 'type'):
+                if not isinstance(param.get(field), (str, type(None))):
+                    return _problem('%s.%s' % (path, field), param.get(field), 'a string')
+            problem = value_problem(param.get('value'), path + '.value')
+            if problem:
+                return problem
+    return None
 
 
 def decode_parameters(params, mask_secrets=True):

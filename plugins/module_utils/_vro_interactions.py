@@ -11,11 +11,14 @@ Answers are typed by the interaction's own ``input-parameters`` with the encoder
 from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import AnswerLost, ApiError, vro_attributes, vro_links
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import (
+    OBJECT, AnswerLost, ApiError, items_problem, vro_attributes, vro_links,
+)
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import inputs_with_secrets
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import TERMINAL_STATES, VroApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_decode import parameters_problem
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import (
     decode_date,
     encode_parameters,
@@ -43,6 +46,28 @@ def _list(value):
             if isinstance(inner, list):
                 return inner
     return [] if value in (None, '') else [value]
+
+
+# The parts of an interaction body that are parsed as text or lists (see parameters_problem for its inputs).
+INTERACTION_FIELDS = {'id': str, 'name': str, 'href': str, 'state': str, 'timeout-date': (str, int, float),
+                      'timeoutDate': (str, int, float), 'input-parameters': (list, dict), 'inputParameters': (list, dict)}
+INTERACTION_LIST_FIELDS = {'link': list, 'interactions': list, 'user-interactions': list, 'items': list}
+MAYBE_OBJECT = (dict, type(None))
+
+
+def _items_problem(body):
+    """The first interaction of a list answer (a plain list, or under interactions/items) that cannot be read."""
+    if isinstance(body, list):
+        items, where = body, 'a list whose item'
+    else:
+        key = next((k for k in ('interactions', 'user-interactions', 'items') if body.get(k)), None)
+        if key is None:
+            return None
+        items, where = body[key], 'an object whose %s' % key
+    found = items_problem(items, OBJECT, where, INTERACTION_FIELDS)
+    for index, item in enumerate(items):
+        found = found or parameters_problem(item, '%s[%d].' % (where, index))
+    return found
 
 
 class UserInteraction(object):
@@ -96,7 +121,8 @@ class UserInteraction(object):
 
 def workflow_interactions(client, workflow_id):
     """``GET /workflows/{id}/interactions``: the workflow's user interactions (list entries, or full bodies)."""
-    body = client.get('/workflows/%s/interactions' % _q(workflow_id)) or {}
+    body = client.get('/workflows/%s/interactions' % _q(workflow_id), shape=(dict, list, type(None)),
+                      fields=INTERACTION_LIST_FIELDS, inner=_items_problem) or {}
     if isinstance(body, list):
         return [UserInteraction(item) for item in body]
     links, _total = vro_links(body)
@@ -112,7 +138,7 @@ def workflow_of_pending_run(client, execution_id):
     7.x has no ``/interactions``: its 404 means the workflow must be given.
     """
     try:
-        body = client.get('/interactions') or {}
+        body = client.get('/interactions', shape=MAYBE_OBJECT) or {}
     except ApiError as error:
         if error.status in (404, 405):
             raise OperationError('this vRO server has no GET /interactions (vRO 7.x): give workflow_id or workflow_name '
@@ -137,7 +163,8 @@ def interaction_path(workflow_id, execution_id):
 def pending_interaction(client, workflow_id, execution_id):
     """The interaction a run waits on, or None (a 404 means there is none)."""
     try:
-        data = client.get(interaction_path(workflow_id, execution_id))
+        data = client.get(interaction_path(workflow_id, execution_id), shape=MAYBE_OBJECT, fields=INTERACTION_FIELDS,
+                          inner=parameters_problem)
     except ApiError as error:
         if error.status == 404:
             return None

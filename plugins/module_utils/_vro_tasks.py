@@ -14,12 +14,13 @@ import datetime
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import (
-    AnswerLost, ApiError, may_have_been_applied, vro_attributes, vro_links,
+    OBJECT, AnswerLost, ApiError, items_problem, may_have_been_applied, shape_problem, vro_attributes, vro_links,
 )
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import inputs_with_secrets
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import Execution, VroApi, same_user
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_decode import parameters_problem
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import (
     decode_date,
     decode_parameters,
@@ -42,6 +43,35 @@ SPENT_STATES = ('finished', 'canceled', 'error')
 def _q(value):
     """One id as a URL path segment (quoted; refused when it could leave its segment)."""
     return path_segment(value)
+
+
+# The parts of a WsTask that are parsed (its inputs: parameters_problem); a list of them, and a links list.
+TASK_FIELDS = {'id': str, 'name': str, 'href': str, 'state': str, 'workflow': dict,
+               'input-parameters': (list, dict), 'inputParameters': (list, dict)}
+LINKS_FIELDS = {'link': list, 'relations': dict}
+MAYBE_OBJECT = (dict, type(None))
+
+
+def task_problem(body, where='an object whose '):
+    """``(problem, expected)`` for a task body that :class:`ScheduledTask` could not read (its workflow link, its
+    inputs); None when it can. For ``check_shape``'s ``inner``."""
+    if not isinstance(body, dict):
+        return None
+    workflow = body.get('workflow')
+    problem = shape_problem(workflow, MAYBE_OBJECT, {'id': str, 'href': str, 'name': str})
+    if problem is not None:
+        return '%sworkflow is %s' % (where, problem), 'an object with id, href and name (strings)'
+    return parameters_problem(body, where)
+
+
+def _list_problem(body):
+    """The first task of a plain-list answer that cannot be read."""
+    if not isinstance(body, list):
+        return None
+    found = items_problem(body, OBJECT, 'a list whose item', TASK_FIELDS)
+    for index, item in enumerate(body):
+        found = found or task_problem(item, 'a list whose item[%d].' % index)
+    return found
 
 
 def _pick(data, *keys):
@@ -77,7 +107,7 @@ class ScheduledTask(object):
         self.id = data.get('id')
         self.name = data.get('name')
         self.href = data.get('href')
-        self.state = (data.get('state') or '').lower() or None
+        self.state = data['state'].lower() if isinstance(data.get('state'), str) and data['state'] else None
         self.user = _pick(data, 'userName', 'user', 'user-name')
         self.description = data.get('description')
         workflow = data.get('workflow') if isinstance(data.get('workflow'), dict) else {}
@@ -97,7 +127,7 @@ class ScheduledTask(object):
     def from_link(cls, link):
         attrs = vro_attributes(link)
         data = dict(attrs)
-        data['href'] = link.get('href')
+        data['href'] = link.get('href') if isinstance(link.get('href'), str) else None
         if not data.get('id') and data['href']:
             data['id'] = data['href'].rstrip('/').rsplit('/', 1)[-1]
         return cls(data, summary=True)
@@ -293,7 +323,7 @@ class TaskService(object):
 
     def list(self):
         """Every task as a summary (``GET /tasks``; the service holds at most 50, so one page)."""
-        body = self.client.get('/tasks') or {}
+        body = self.client.get('/tasks', shape=(dict, list, type(None)), fields=LINKS_FIELDS, inner=_list_problem) or {}
         if isinstance(body, list):
             return [ScheduledTask(item, summary=True) for item in body]
         links, _total = vro_links(body)
@@ -302,7 +332,8 @@ class TaskService(object):
     def get(self, task_id):
         """``GET /tasks/{id}``: the full task, or None when it does not exist."""
         try:
-            return ScheduledTask(self.client.get('/tasks/%s' % _q(task_id)))
+            return ScheduledTask(self.client.get('/tasks/%s' % _q(task_id), shape=OBJECT, fields=TASK_FIELDS,
+                                                 inner=task_problem))
         except ApiError as error:
             if error.status == 404:
                 return None
@@ -322,17 +353,33 @@ class TaskService(object):
     def create(self, body):
         """``POST /tasks`` (202); returns the created task (from the body, else read back by ``Location``)."""
         response = self.client.request('POST', '/tasks', json=body, expected=(200, 201, 202))
-        data = self.client.decode(response) if response.content else None
-        task = ScheduledTask(data) if isinstance(data, dict) and data.get('id') else None
         location = response.headers.get('Location')
+        try:
+            data = self.client.decode(response) if response.content else None
+            self.client.check(response, data, MAYBE_OBJECT, TASK_FIELDS, task_problem)
+        except ApiError as error:
+            if not location:
+                error.message += ('; the task was created, but the answer does not name it: run the task again to '
+                                  'adopt it by name, or look for it with vro_task_info')
+                raise
+            data = None  # the task exists and Location names it: read it back
+        task = ScheduledTask(data) if isinstance(data, dict) and data.get('id') else None
         if task is None and location:
-            task = self.get(location.rstrip('/').rsplit('/', 1)[-1])
+            task_id = location.rstrip('/').rsplit('/', 1)[-1]
+            try:
+                task = self.get(task_id)
+            except ApiError as error:
+                raise OperationError('created scheduled task %s, but reading it back failed: %s; run the task again '
+                                     'to adopt it by name' % (task_id, error), changed=True, task_id=task_id,
+                                     task={'id': task_id, 'href': location}, error=error.to_result()) from None
         return task
 
     def update(self, task_id, body):
         """``POST /tasks/{id}``: returns the updated task."""
         data = self.client.post('/tasks/%s' % _q(task_id), json=body, expected=(200, 202, 204))
-        if isinstance(data, dict) and data.get('id'):
+        # A body of the wrong shape is not trusted: the task is read back instead.
+        if (isinstance(data, dict) and data.get('id') and shape_problem(data, OBJECT, TASK_FIELDS) is None
+                and task_problem(data) is None):
             return ScheduledTask(data)
         return self.get(task_id)
 
@@ -351,7 +398,7 @@ class TaskService(object):
 
     def executions(self, task_id, max_results=None):
         """``GET /tasks/{id}/executions``: the task's runs as summaries, newest first."""
-        body = self.client.get('/tasks/%s/executions' % _q(task_id)) or {}
+        body = self.client.get('/tasks/%s/executions' % _q(task_id), shape=MAYBE_OBJECT, fields=LINKS_FIELDS) or {}
         links, _total = vro_links(body)
         runs = [Execution.from_link(link) for link in links]
         runs.sort(key=lambda r: r.started_at() or 0.0, reverse=True)

@@ -20,7 +20,12 @@ TRANSIENT_STATUSES = frozenset((429, 500, 502, 503, 504))
 
 
 def is_transient(error):
-    """True for an error worth polling through: the server or the path may recover by itself."""
+    """True for an error worth polling through: the server or the path may recover by itself.
+
+    A retry refused because it would pass the wait's deadline (``details['deadline']``) is final.
+    """
+    if isinstance(error, ApiError) and error.details.get('deadline'):
+        return False
     return isinstance(error, ApiError) and (error.kind in TRANSIENT_KINDS or error.status in TRANSIENT_STATUSES)
 
 
@@ -47,7 +52,7 @@ class Waiter:
     """
 
     def __init__(self, timeout=600.0, interval=0.25, interval_max=5.0, fast_factor=1.2, fast_window=2.5,
-                 factor=2.5, clock=time.monotonic, sleep=time.sleep):
+                 factor=2.5, clock=time.monotonic, sleep=time.sleep, client=None):
         if timeout is not None and timeout < 0:
             raise ValueError('wait_timeout must not be negative, got %s' % timeout)
         if interval is None or interval <= 0:
@@ -64,6 +69,8 @@ class Waiter:
         self.sleep = sleep
         self.polls = 0
         self.transient_errors = 0
+        # The client whose backoff (Retry-After) must not sleep past this wait's deadline.
+        self.client = client
 
     def next_interval(self, current, elapsed):
         """The sleep after one of ``current`` seconds, ``elapsed`` seconds into the wait."""
@@ -75,8 +82,21 @@ class Waiter:
 
         ``fetch()`` is called after ``first_delay`` seconds (straight away by default), then on the adaptive
         schedule. Transient :class:`ApiError`s are passed to ``on_transient(error)`` and polling goes on; any
-        other error propagates. Raises :class:`WaitTimeout` with the last observation.
+        other error propagates. Raises :class:`WaitTimeout` with the last observation. While waiting, the client
+        (when given) refuses any backoff that would sleep past the deadline.
         """
+        client = self.client
+        if client is None or self.timeout is None:
+            return self._wait(fetch, done, on_transient, first_delay)
+        previous = (client.deadline, client.deadline_reason)
+        client.set_deadline(client.clock() + self.timeout,
+                            'the wait_timeout of %s s' % ('%.3f' % self.timeout).rstrip('0').rstrip('.'))
+        try:
+            return self._wait(fetch, done, on_transient, first_delay)
+        finally:
+            client.set_deadline(*previous)
+
+    def _wait(self, fetch, done, on_transient, first_delay):
         start = self.clock()
         deadline = None if self.timeout is None else start + self.timeout
         last = None

@@ -388,3 +388,70 @@ def test_store_paging_page_by_page_matches_offsets(tmp_path):
     # 1254 again: the new row at the top pushed it to position 46 (a cursor would wrongly have given 1253).
     assert paged[:46] == list(range(1299, 1253, -1)) and paged[46] == 1254
     store.delete("run", "new")
+
+
+def test_ignore_paging_fault_serves_the_first_page_without_total(vro):
+    url = vro.url + "/vco/api/workflows"
+    first = vro.http.get(url, params={"maxResult": 2, "startIndex": 0}).json()
+    second = vro.http.get(url, params={"maxResult": 2, "startIndex": 2}).json()
+    assert first["link"] != second["link"] and "total" in first
+    vro.admin("POST", "faults", json={"route": "/vco/api/workflows", "method": "GET", "kind": "ignore_paging", "count": 1})
+    ignored = vro.http.get(url, params={"maxResult": 2, "startIndex": 2}).json()
+    assert ignored["link"] == first["link"] and "total" not in ignored
+    log = vro.admin("GET", "requests", params={"limit": 1})["requests"]
+    assert log[0]["fault"] == "ignore_paging" and "startIndex=2" in log[0]["path"]
+
+
+def test_trickle_fault_sends_the_whole_answer_byte_by_byte(vro):
+    normal = vro.http.get(vro.url + "/vco/api/about").json()
+    vro.admin("POST", "faults", json={"route": "/vco/api/about", "kind": "trickle", "latency": 0.01, "count": 1})
+    chunks = []
+    with vro.http.get(vro.url + "/vco/api/about", stream=True) as trickled:
+        assert trickled.status_code == 200 and trickled.headers["Connection"] == "close"
+        chunk = trickled.raw.read1(1024)
+        while chunk:
+            chunks.append(chunk)
+            chunk = trickled.raw.read1(1024)
+    assert json.loads(b"".join(chunks)) == normal
+    assert len(chunks) > 1  # it came in pieces
+    log = vro.admin("GET", "requests", params={"limit": 1})["requests"]
+    assert log[0]["fault"] == "trickle"
+    assert vro.admin("GET", "faults")["faults"][0]["fired"] == 1
+
+
+def test_body_fault_answers_a_wrong_shape_without_acting(vro):
+    vro.admin("POST", "faults", json={"route": RUN_PATH, "method": "POST", "kind": "body", "body": ["not", "a", "run"],
+                                      "count": 1})
+    answer = vro.http.post(vro.url + RUN_PATH, json={"parameters": NAME}, timeout=10)
+    assert answer.status_code == 200 and answer.json() == ["not", "a", "run"] and "Location" not in answer.headers
+    assert _runs(vro) == 0  # nothing acted upon
+    vro.admin("POST", "faults", json={"route": "/vco/api/about", "kind": "body", "body": None, "status": 201, "count": 1})
+    empty = vro.http.get(vro.url + "/vco/api/about")
+    assert empty.status_code == 201 and empty.json() is None
+    log = vro.admin("GET", "requests", params={"limit": 2})["requests"]
+    assert [e["fault"] for e in log] == ["body", "body"]
+
+
+def test_body_fault_with_act_starts_the_run_then_spoils_the_answer(vro):
+    vro.admin("POST", "faults", json={"route": RUN_PATH, "method": "POST", "kind": "body", "body": "oops", "act": True,
+                                      "count": 1})
+    answer = vro.http.post(vro.url + RUN_PATH, json={"parameters": NAME}, timeout=10)
+    # The run was started: its 202 and Location are kept, only the body is wrong.
+    assert answer.status_code == 202 and answer.json() == "oops"
+    assert _runs(vro) == 1
+    run_id = vro.admin("GET", "vro/runs", params={"workflow": AWSNEW})["runs"][0]["id"]
+    assert answer.headers["Location"].rstrip("/").endswith(run_id)
+    # A later read is wrong-shaped too when the fault says so (GET acts on nothing either way).
+    vro.admin("POST", "faults", json={"route": RUN_PATH + "/*/state", "kind": "body", "body": {"value": ["running"]},
+                                      "act": "true", "count": 1})
+    assert vro.http.get(answer.headers["Location"] + "state").json() == {"value": ["running"]}
+    assert isinstance(vro.http.get(answer.headers["Location"] + "state").json()["value"], str)  # count: 1
+    spec = vro.admin("GET", "faults")["faults"]
+    assert [(f["body"], f["act"], f["fired"]) for f in spec] == [("oops", True, 1), ({"value": ["running"]}, True, 1)]
+
+
+def test_body_fault_from_the_command_line_form():
+    fault = faults.Fault(faults.parse_spec("route=/v1/tasks,kind=body,body=[1],act=true"))
+    assert fault.body == [1] and fault.act is True
+    assert faults.Fault(faults.parse_spec("kind=body,body=oops")).body == "oops"
+    assert faults.Fault({"kind": "body"}).body is None and faults.Fault({"kind": "body"}).act is False

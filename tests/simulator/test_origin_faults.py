@@ -19,6 +19,7 @@ def http(fresh_sim):
     session.trust_env = False  # REQUESTS_CA_BUNDLE would otherwise replace the simulator's CA
     session.verify = fresh_sim.ca_path
     session.auth = ('admin', fresh_sim.users['ico']['admin']['password'])
+    session.headers['X-Sim-Admin-Token'] = fresh_sim.admin_token  # /_sim needs it; the API routes ignore it
     yield session
     session.close()
 

@@ -7,6 +7,7 @@ The client talks to a replay server over a real socket; the responses are record
 
 from __future__ import annotations
 
+import json
 import socket
 
 import pytest
@@ -250,3 +251,257 @@ def test_paginate_ico_list_and_collection_shapes():
         client = make(server, product='ico')
         assert [i['id'] for i in client.paginate('/serviceinstances', 'ico', page_size=2, items='items')] == [1, 2, 3]
         assert [t['id'] for t in client.paginate('/tasks', 'ico', page_size=2)] == ['a']
+
+
+class Clock:
+    """A monotonic clock that the fake sleep advances."""
+
+    def __init__(self):
+        self.now = 1000.0
+        self.slept = []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_retry_after_past_the_wait_deadline_fails_at_once_in_one_line():
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter
+    routes = {'GET /vco/api/workflows/w/executions/e/state': [
+        respond(429, {'status': 429, 'message': 'slow down'}, headers={'Retry-After': '5'})]}
+    with ReplayServer(routes) as server:
+        clock = Clock()
+        client = make(server, retries=3, sleep=clock.sleep)
+        client.clock = clock
+        waiter = Waiter(timeout=1, interval=0.25, interval_max=1, clock=clock, sleep=clock.sleep, client=client)
+        with pytest.raises(ApiError) as info:
+            waiter.wait(lambda: client.get('/workflows/w/executions/e/state'), lambda body: False)
+        assert len(server.calls()) == 1
+    assert clock.slept == []
+    message = str(info.value)
+    assert 'the server asked to retry in 5 s (Retry-After), after the wait_timeout of 1 s' in message
+    assert info.value.status == 429 and info.value.details['deadline'] is True
+    assert '\n' not in message
+    # The deadline is the wait's only: afterwards the client honours Retry-After again.
+    assert client.deadline is None
+
+
+def test_retry_after_within_the_wait_deadline_is_honoured():
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter
+    routes = {'GET /v1/tasks/t': [respond(429, {'message': 'slow down'}, headers={'Retry-After': '2'}),
+                                  respond(200, {'id': 't', 'status': 'SUCCESSFUL'})]}
+    with ReplayServer(routes) as server:
+        clock = Clock()
+        client = make(server, product='vcf', retries=3, sleep=clock.sleep)
+        client.clock = clock
+        waiter = Waiter(timeout=10, clock=clock, sleep=clock.sleep, client=client)
+        assert waiter.wait(lambda: client.get('/tasks/t'), lambda body: True)['status'] == 'SUCCESSFUL'
+        assert len(server.calls()) == 2
+    assert clock.slept == [2.0]
+
+
+def test_exponential_backoff_past_the_deadline_is_refused():
+    with ReplayServer({'GET /orchestrator/v2/tasks/1': [respond(503, {'error_message': 'down'})]}) as server:
+        clock = Clock()
+        client = make(server, product='ico', retries=3, sleep=clock.sleep, backoff_base=4, backoff_max=8)
+        client.clock = clock
+        client.set_deadline(clock() + 1, 'the wait_timeout of 1 s')
+        with pytest.raises(ApiError) as info:
+            client.get('/tasks/1')
+        assert len(server.calls()) == 1
+    assert 'the next retry would come after the wait_timeout of 1 s' in str(info.value)
+    assert clock.slept == []
+
+
+# -- bounded paging -------------------------------------------------------------------------------------------
+
+def _query(request):
+    return dict(p.split('=', 1) for p in request.path.split('?', 1)[1].split('&'))
+
+
+def _same_page(style):
+    """A server that ignores the paging parameter and sends no total: always the first, full page."""
+    def page(request):
+        size = int(_query(request).get('maxResult') or _query(request).get('_limit') or 2)
+        if style == 'vro':
+            return respond(200, {'link': [{'rel': 'down', 'href': '/w/%d/' % i} for i in range(size)]})
+        return respond(200, [{'id': i} for i in range(size)])
+    return page
+
+
+@pytest.mark.parametrize('style, product, route, path, parameter', [
+    ('vro', 'vro', 'GET /vco/api/workflows', '/workflows', 'startIndex'),
+    ('ico', 'ico', 'GET /orchestrator/v2/tasks', '/tasks', '_start'),
+])
+def test_a_repeated_page_fails_in_one_line_naming_the_url(style, product, route, path, parameter):
+    with ReplayServer({route: [_same_page(style)]}) as server:
+        client = make(server, product=product)
+        with pytest.raises(ApiError) as info:
+            list(client.paginate(path, style, page_size=2))
+        assert len(server.calls()) == 2
+    message = str(info.value)
+    assert info.value.kind == 'paging'
+    assert message.startswith('GET %s%s failed; the server sent the same page again for %s=2: it may ignore %s' % (
+        server.url, route.split(' ', 1)[1], parameter, parameter))
+    assert '\n' not in message
+
+
+def test_vcf_repeated_page_stays_the_end_of_the_list():
+    # SDDC Manager builds that ignore pageNumber send page 0 again: a real reading of "no more", not a loop.
+    page = respond(200, {'elements': [{'id': 't0'}, {'id': 't1'}]})
+    with ReplayServer({'GET /v1/tasks': [page]}) as server:
+        assert [t['id'] for t in make(server, product='vcf').paginate('/tasks', 'vcf', page_size=2)] == ['t0', 't1']
+        assert len(server.calls()) == 2
+
+
+@pytest.mark.parametrize('style, product, route, path', [
+    ('vro', 'vro', 'GET /vco/api/workflows/w/executions', '/workflows/w/executions'),
+    ('vcf', 'vcf', 'GET /v1/tasks', '/tasks'),
+    ('ico', 'ico', 'GET /orchestrator/v2/tasks', '/tasks'),
+])
+def test_endless_distinct_pages_stop_at_the_page_bound(monkeypatch, style, product, route, path):
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils import _client
+    monkeypatch.setattr(_client, 'PAGING_MAX_ITEMS', 10)
+    calls = []
+
+    def page(request):
+        calls.append(request.path)
+        ids = [len(calls) * 10 + i for i in range(2)]
+        if style == 'vro':
+            return respond(200, {'link': [{'rel': 'down', 'href': '/e/%d/' % i} for i in ids]})
+        if style == 'vcf':
+            return respond(200, {'elements': [{'id': i} for i in ids], 'pageMetadata': {'pageNumber': len(calls) - 1}})
+        return respond(200, [{'id': i} for i in ids])
+    with ReplayServer({route: [page]}) as server:
+        client = make(server, product=product)
+        items = []
+        with pytest.raises(ApiError) as info:
+            for item in client.paginate(path, style, page_size=2):
+                items.append(item)
+        # 10 items at 2 a page is 5 pages, plus one: the 7th page is refused before its items are used.
+        assert len(server.calls()) == 7
+    assert len(items) == 12
+    assert 'read 6 pages without reaching the last one (the bound is 10 items)' in str(info.value)
+
+
+def test_max_items_ends_paging_before_the_bound():
+    with ReplayServer({'GET /vco/api/workflows': [_same_page('vro')]}) as server:
+        client = make(server)
+        assert len(list(client.paginate('/workflows', 'vro', page_size=2, max_items=2))) == 2
+        assert len(server.calls()) == 1
+
+
+# -- timeout is a deadline for the whole request --------------------------------------------------------------
+
+class TrickleServer(object):
+    """Answers every GET 200 with a JSON body sent one byte every ``gap`` seconds (headers at once)."""
+
+    def __init__(self, gap, body=b'{"status": "' + b'x' * 30 + b'"}'):
+        import http.server
+        import threading
+        outer = self
+        self.requests = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.1'
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):  # noqa: N802 - the stdlib's name
+                outer.requests += 1
+                self.send_response(200)
+                self.send_header('Content-Type', 'application/json')
+                self.send_header('Content-Length', str(len(body)))
+                self.end_headers()
+                try:
+                    for byte in body:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        outer.stop.wait(gap)
+                except OSError:
+                    pass
+
+        self.stop = threading.Event()
+        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.server.daemon_threads = True
+        self.url = 'http://127.0.0.1:%d' % self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_trickling_answer_ends_at_the_timeout_for_the_whole_request():
+    # Each byte comes well within the timeout, so a per-read timeout never fires; the whole answer takes longer.
+    with TrickleServer(gap=0.2) as server:
+        client = Client(server.url, product='vro', timeout=1, retries=1, sleep=Sleeps())
+        with pytest.raises(ApiError) as info:
+            client.get('/about')
+        assert server.requests == 2
+    assert info.value.kind == 'timeout' and info.value.details['sent'] is True
+    assert str(info.value).startswith('GET %s/vco/api/about failed; no answer within 1.0s' % server.url)
+
+
+def test_a_whole_answer_within_the_timeout_is_read_and_decoded():
+    with TrickleServer(gap=0.0) as server:
+        client = Client(server.url, product='vro', timeout=5, retries=0)
+        assert client.get('/about') == {'status': 'x' * 30}
+        response = client.request('GET', '/about')
+        assert response.json() == {'status': 'x' * 30} and response.text.startswith('{"status"')
+        assert server.requests == 2
+
+
+# -- wrong-shape answers ----------------------------------------------------------------------------------------
+
+WRONG_SHAPES = [
+    # (product, route, body, call, expected words)
+    ('vro', 'GET /vco/api/workflows/w', 'oops', lambda c: _vro(c).definition('w'),
+     'the answer is a JSON string where an object with input-parameters (an object or a list)'),
+    ('vro', 'GET /vco/api/workflows/w', [1, 2], lambda c: _vro(c).definition('w'), 'the answer is a JSON list'),
+    ('vro', 'GET /vco/api/workflows/w', {'input-parameters': 'oops'}, lambda c: _vro(c).definition('w'),
+     'the answer is an object whose input-parameters is a JSON string'),
+    ('vro', 'GET /vco/api/workflows/w/executions/e', None, lambda c: _vro(c).execution('w', 'e'), 'the answer is null'),
+    ('vro', 'GET /vco/api/workflows/w/executions/e/state', [1], lambda c: _vro(c).state('w', 'e'),
+     'the answer is a JSON list where an object or a string'),
+    ('vro', 'GET /vco/api/workflows', {'link': {}}, lambda c: list(c.paginate('/workflows', 'vro')),
+     'the answer is an object whose link is a JSON object'),
+    ('vcf', 'GET /v1/tasks', {'elements': {}}, lambda c: list(c.paginate('/tasks', 'vcf')),
+     'the answer is an object whose elements is a JSON object'),
+    ('vcf', 'GET /v1/tasks', 'oops', lambda c: list(c.paginate('/tasks', 'vcf')), 'the answer is a JSON string'),
+    ('ico', 'GET /orchestrator/v2/tasks/7', ['x'], lambda c: _ico(c).get('7'), 'the answer is a JSON list where an object'),
+    ('ico', 'GET /orchestrator/v2/tasks', 'oops', lambda c: list(c.paginate('/tasks', 'ico')), 'the answer is a JSON string'),
+]
+
+
+def _vro(client):
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import VroApi
+    return VroApi(client)
+
+
+def _ico(client):
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import TaskEngine
+    return TaskEngine(client)
+
+
+@pytest.mark.parametrize('product, route, body, call, words', WRONG_SHAPES,
+                         ids=['%s-%s' % (c[0], i) for i, c in enumerate(WRONG_SHAPES)])
+def test_a_wrong_shape_answer_is_one_line_naming_the_url_and_what_was_expected(product, route, body, call, words):
+    with ReplayServer({route: [respond(200, json.dumps(body))]}) as server:
+        client = make(server, product=product)
+        with pytest.raises(ApiError) as info:
+            call(client)
+    message = str(info.value)
+    assert info.value.kind == 'shape'
+    assert message.startswith('GET %s%s' % (server.url, route.split(' ', 1)[1])), message
+    assert words in message, message
+    assert '\n' not in message

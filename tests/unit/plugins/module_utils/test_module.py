@@ -175,3 +175,36 @@ def test_check_minimum_names_the_option_and_the_value():
         check_minimum({'max_results': 0}, 'max_results', 1)
     with pytest.raises(ValueError, match=r'^reuse_max_age must not be negative, got -0.5$'):
         check_minimum({'reuse_max_age': -0.5}, 'reuse_max_age', 0)
+
+
+# Negative infinity for timeout is already refused by its 'greater than 0' check; every other option meets the new rule.
+NOT_FINITE = ['nan', 'NaN', 'inf', 'Infinity', float('nan'), float('inf')]
+
+
+@pytest.mark.parametrize('option', ['timeout', 'wait_timeout', 'poll_interval', 'poll_interval_max', 'reuse_max_age'])
+@pytest.mark.parametrize('value', NOT_FINITE)
+def test_not_finite_float_options_are_refused_in_one_line(capsys, option, value):
+    # nan compares false with everything, so the range checks let it through; inf overflows sleep(): one generic rule.
+    extra = {'reuse_max_age': dict(type='float', default=3600.0)}
+    result = exit_result(capsys, lambda: build({'url': 'https://vro', 'username': 'u', 'password': 'Secret-Pw-nan',
+                                                option: value}, wait=True, argument_spec=extra))
+    assert result['failed'] is True
+    assert result['msg'].startswith('%s must be a finite number of seconds, got ' % option)
+    assert '\n' not in result['msg']
+    assert 'Secret-Pw-nan' not in json.dumps(result)
+
+
+@pytest.mark.parametrize('product', ['vro', 'vcf', 'ico'])
+@pytest.mark.parametrize('value', ['nan', 'inf', '+Infinity'])
+def test_not_finite_timeout_from_the_environment_names_the_variable(capsys, monkeypatch, product, value):
+    prefix = product.upper()
+    monkeypatch.setenv('%s_TIMEOUT' % prefix, value)
+    result = exit_result(capsys, lambda: build({'url': 'https://h', 'username': 'u', 'password': 'p'}, product=product))
+    assert result['failed'] is True
+    assert result['msg'].startswith('timeout must be a finite number of seconds')
+    assert '%s_TIMEOUT' % prefix in result['msg']
+
+
+def test_finite_float_options_pass():
+    module = build({'url': 'https://vro', 'timeout': '2.5', 'wait_timeout': 0, 'poll_interval': 1e-3}, wait=True)
+    assert module.params['timeout'] == 2.5 and module.params['wait_timeout'] == 0

@@ -442,6 +442,10 @@ class TickingServer:
             raw['errors'] = [{'message': 'broke %s' % task_id, 'referenceToken': 'TOK-%s' % task_id}] if failed else []
         return raw
 
+    @staticmethod
+    def url_for(path):
+        return 'https://sddc.example/v1' + path
+
     def get(self, path, params=None, **kw):
         self.sent.append(('GET', path, params))
         task_id = path.strip('/').split('/')[-1]

@@ -11,7 +11,7 @@ import copy
 
 import pytest
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, check_shape
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_tasks import (
     TASK_LIMIT, DesiredTask, ScheduledTask, TaskService, canonical_date, desired_view, limit_error, task_body,
@@ -254,12 +254,12 @@ class FakeClient(object):
         self.routes = routes
         self.sent = []
 
-    def get(self, path, params=None):
+    def get(self, path, params=None, shape=None, fields=None, inner=None):
         self.sent.append(('GET', path))
         answer = self.routes[('GET', path)]
         if isinstance(answer, Exception):
             raise answer
-        return answer
+        return answer if shape is None else check_shape(answer, shape, fields, 'GET', path, 200, inner)
 
     def request(self, method, path, json=None, expected=None):
         self.sent.append((method, path, json))
@@ -270,6 +270,10 @@ class FakeClient(object):
 
     def decode(self, response):
         return response.body
+
+    @staticmethod
+    def check(response, body, shape, fields=None, inner=None):
+        return check_shape(body, shape, fields, status=response.status_code, inner=inner)
 
 
 def test_find_reads_only_tasks_with_the_name():
