@@ -59,10 +59,9 @@ def reset():
 
 @BLUEPRINT.post("/faults")
 def add_fault():
-    ctx = context()
     spec = request.get_json(silent=True)
     try:
-        fault = ctx.faults.add(spec)
+        fault = context().faults.add(spec)
     except faults_mod.FaultError as exc:
         return _error(400, str(exc))
     return jsonify(fault.to_dict()), 201
@@ -70,50 +69,43 @@ def add_fault():
 
 @BLUEPRINT.get("/faults")
 def list_faults():
-    ctx = context()
-    return jsonify({"faults": ctx.faults.list()})
+    return jsonify({"faults": context().faults.list()})
 
 
 @BLUEPRINT.delete("/faults")
 def clear_faults():
-    ctx = context()
-    ctx.faults.clear()
+    context().faults.clear()
     return "", 204
 
 
 @BLUEPRINT.delete("/faults/<fault_id>")
 def delete_fault(fault_id):
-    ctx = context()
-    if not ctx.faults.remove(fault_id):
+    if not context().faults.remove(fault_id):
         return _error(404, "no fault %s" % fault_id)
     return "", 204
 
 
 @BLUEPRINT.get("/counters")
 def counters():
-    ctx = context()
-    return jsonify(ctx.request_log.counters())
+    return jsonify(context().request_log.counters())
 
 
 @BLUEPRINT.delete("/counters")
 def clear_counters():
-    ctx = context()
-    ctx.request_log.clear()
+    context().request_log.clear()
     return "", 204
 
 
 @BLUEPRINT.get("/requests")
 def requests_log():
-    ctx = context()
     limit = request.args.get("limit", type=int)
-    entries = ctx.request_log.recent(limit)
+    entries = context().request_log.recent(limit)
     return jsonify({"requests": entries, "count": len(entries)})
 
 
 @BLUEPRINT.get("/settings")
 def get_settings():
-    ctx = context()
-    return jsonify(ctx.settings)
+    return jsonify(context().settings)
 
 
 @BLUEPRINT.route("/settings", methods=["PUT", "POST", "PATCH"])
@@ -138,6 +130,5 @@ def expire_tokens():
 
 @BLUEPRINT.get("/users")
 def users():
-    ctx = context()
-    return jsonify(ctx.users)
+    return jsonify(context().users)
 

@@ -313,32 +313,29 @@ def update_task(task_id):
 
 @BLUEPRINT.route('/tasks/<task_id>', methods=['DELETE'])
 def delete_task(task_id):
-    ctx = context()
     caller = g.ico_caller
     if not caller.admin:
         return _error(401, 'CTJCO0407E: User %s is not authorized to delete tasks: the admin role is required.' % caller.name)
-    if not ctx.store.delete(KIND, task_id):
+    if not context().store.delete(KIND, task_id):
         return _not_found(task_id)
     return Response(status=204)
 
 
 @BLUEPRINT.route('/serviceinstances', methods=['GET'])
 def get_service_instances():
-    ctx = context()
     caller = g.ico_caller
     start, limit = _paging(default_limit=50)
     if start is None:
         return _error(400, 'CTJCO0400E: _start and _limit must be integers >= 0.')
-    docs, total = ctx.store.query(SI_KIND, owner=None if caller.admin else caller.project, descending=False,
+    docs, total = context().store.query(SI_KIND, owner=None if caller.admin else caller.project, descending=False,
                                   limit=limit, offset=start)
     return json_response(_collection(request.base_url, docs, start, limit, total))
 
 
 @BLUEPRINT.route('/serviceinstances/<instance_id>', methods=['GET'])
 def get_service_instance(instance_id):
-    ctx = context()
     caller = g.ico_caller
-    instance = ctx.store.get(SI_KIND, instance_id)
+    instance = context().store.get(SI_KIND, instance_id)
     if instance is None or not (caller.admin or instance.get('project') == caller.project):
         return _error(404, 'CTJCO0404E: The service instance with ID %s was not found.' % instance_id)
     return json_response(instance)

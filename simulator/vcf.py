@@ -575,12 +575,11 @@ def refresh_access_token():
 
 @BLUEPRINT.route('/tokens/refresh-token', methods=['DELETE'])
 def invalidate_refresh_token():
-    ctx = context()
     refresh_id = _request_json()
     if isinstance(refresh_id, dict):
         refresh_id = refresh_id.get('id')
     if isinstance(refresh_id, str) and refresh_id:
-        ctx.store.delete(REFRESH_KIND, refresh_id)
+        context().store.delete(REFRESH_KIND, refresh_id)
     return Response(status=204)
 
 
@@ -591,8 +590,7 @@ def get_tasks():
 
 @BLUEPRINT.route('/tasks/<task_id>', methods=['GET'])
 def get_task(task_id):
-    ctx = context()
-    doc = _load(ctx, task_id)
+    doc = _load(context(), task_id)
     if doc is None:
         return _task_not_found(task_id)
     return json_response(task_view(doc))
@@ -613,33 +611,32 @@ def get_credentials_tasks():
     return list_tasks(context(), kind=CREDENTIALS_KIND, view=credentials_task_view)
 
 
-@BLUEPRINT.route('/credentials/tasks/<task_id>', methods=['GET'])
-def get_credentials_task(task_id):
-    ctx = context()
-    doc = _load(ctx, task_id)
+def _credentials_answer(task_id, view):
+    """``view`` of credentials task ``task_id``, or the credentials API's 400 when there is none."""
+    doc = _load(context(), task_id)
     if doc is None or not doc['sim']['credentials']:
         return _credentials_task_not_found(task_id)
-    return json_response(credentials_task_view(doc))
+    return json_response(view(doc))
+
+
+@BLUEPRINT.route('/credentials/tasks/<task_id>', methods=['GET'])
+def get_credentials_task(task_id):
+    return _credentials_answer(task_id, credentials_task_view)
 
 
 @BLUEPRINT.route('/credentials/tasks/<task_id>/resource-credentials', methods=['GET'])
 def get_credentials_task_resources(task_id):
-    ctx = context()
-    doc = _load(ctx, task_id)
-    if doc is None or not doc['sim']['credentials']:
-        return _credentials_task_not_found(task_id)
-    return json_response(resource_credentials(doc))
+    return _credentials_answer(task_id, resource_credentials)
 
 
 @BLUEPRINT.route('/credentials/tasks/<task_id>', methods=['PATCH'])
 def retry_credentials_task(task_id):
-    ctx = context()
     spec = _request_json()
     if not isinstance(spec, dict) or not spec.get('operationType') or not isinstance(spec.get('elements'), list):
         return _error(400, 'CREDENTIALS_UPDATE_SPEC_INVALID',
                       'The request body must be a CredentialsUpdateSpec with operationType and elements',
                       'Send {"operationType": "ROTATE", "elements": [...]}; GET .../resource-credentials lists the elements.')
-    return _retry(ctx, task_id, credentials_api=True)
+    return _retry(context(), task_id, credentials_api=True)
 
 
 @BLUEPRINT.route('/credentials/tasks/<task_id>', methods=['DELETE'])
@@ -671,28 +668,41 @@ def _task_not_found(task_id):
     return _error(404, 'TASK_NOT_FOUND', 'Task with id %s not found' % task_id, 'Check the task id.', [task_id])
 
 
-def _load_counted(ctx, task_id, credentials_api, counter):
-    """The task for a retry or cancel on either API, with ``counter`` counted: ``(doc, None)`` or ``(None, 4xx)``."""
+# Per change: the counter, the 409 code and wording for a credentials task on /v1/tasks, and the credentials API's verb.
+_CHANGES = {'retry': ('retry_requests', 'TASK_RETRY_NOT_SUPPORTED', 'retried', 'Retry the task with PATCH'),
+            'cancel': ('cancel_requests', 'TASK_CANCEL_NOT_SUPPORTED', 'cancelled', 'Cancel the task with DELETE')}
+
+
+def _open_for_change(ctx, task_id, credentials_api, change):
+    """The task for a retry or cancel on either API, with the request counted: ``(doc, None)`` or ``(None, 4xx)``
+    (unknown task, or a credentials task changed through /v1/tasks)."""
+    counter, code, verb, remediation = _CHANGES[change]
     doc = _load(ctx, task_id)
     if doc is None or (credentials_api and not doc['sim']['credentials']):
         return None, (_credentials_task_not_found(task_id) if credentials_api else _task_not_found(task_id))
     doc['sim'][counter] = doc['sim'].get(counter, 0) + 1
+    if doc['sim']['credentials'] and not credentials_api:
+        _put(ctx, doc)
+        return None, _error(409, code, 'Task can not be %s. Credentials update/rotate tasks can not be %s using this API.' % (verb, verb),
+                            '%s /v1/credentials/tasks/%s.' % (remediation, task_id), [task_id])
     return doc, None
+
+
+def _changed(doc, credentials_api):
+    """The answer to an accepted retry or cancel: the credentials API returns the task (202), /v1/tasks nothing (200)."""
+    if credentials_api:
+        return json_response(task_view(doc), 202)
+    return Response(status=200)
 
 
 def _retry(ctx, task_id, credentials_api):
     """PATCH retry on either API (see simulator/README.md for the decision table)."""
     with ctx.store.transaction():
-        doc, refused = _load_counted(ctx, task_id, credentials_api, 'retry_requests')
+        doc, refused = _open_for_change(ctx, task_id, credentials_api, 'retry')
         if refused is not None:
             return refused
         sim = doc['sim']
         state = normalise_status(doc['task']['status'])
-        if sim['credentials'] and not credentials_api:
-            _put(ctx, doc)
-            return _error(409, 'TASK_RETRY_NOT_SUPPORTED',
-                          'Task can not be retried. Credentials update/rotate tasks can not be retried using this API.',
-                          'Retry the task with PATCH /v1/credentials/tasks/%s.' % task_id, [task_id])
         if state != 'FAILED':
             _put(ctx, doc)
             if credentials_api:
@@ -709,24 +719,17 @@ def _retry(ctx, task_id, credentials_api):
         outcome = sim['outcomes'].pop(0) if sim['outcomes'] else 'successful'
         _start(doc, ctx.now(), sim['retry_seconds'], outcome)
         _put(ctx, doc)
-    if credentials_api:
-        return json_response(task_view(doc), 202)
-    return Response(status=200)
+    return _changed(doc, credentials_api)
 
 
 def _cancel(ctx, task_id, credentials_api):
     """DELETE cancel on either API."""
     with ctx.store.transaction():
-        doc, refused = _load_counted(ctx, task_id, credentials_api, 'cancel_requests')
+        doc, refused = _open_for_change(ctx, task_id, credentials_api, 'cancel')
         if refused is not None:
             return refused
         sim = doc['sim']
         state = normalise_status(doc['task']['status'])
-        if sim['credentials'] and not credentials_api:
-            _put(ctx, doc)
-            return _error(409, 'TASK_CANCEL_NOT_SUPPORTED',
-                          'Task can not be cancelled. Credentials update/rotate tasks can not be cancelled using this API.',
-                          'Cancel the task with DELETE /v1/credentials/tasks/%s.' % task_id, [task_id])
         # The credentials API cancels failed tasks (its reference says so) as well as running ones.
         allowed = ('IN_PROGRESS', 'FAILED') if credentials_api else ('IN_PROGRESS',)
         if state not in allowed:
@@ -748,9 +751,7 @@ def _cancel(ctx, task_id, credentials_api):
         sim['due_outcome'] = None
         _refresh_flags(doc)
         _put(ctx, doc)
-    if credentials_api:
-        return json_response(task_view(doc), 202)
-    return Response(status=200)
+    return _changed(doc, credentials_api)
 
 
 # -- admin -----------------------------------------------------------------------------------------------
@@ -825,8 +826,7 @@ def set_outcome(task_id):
 
 @ADMIN.route('/tasks/<task_id>/attempts', methods=['GET'])
 def get_attempts(task_id):
-    ctx = context()
-    doc = _load(ctx, task_id)
+    doc = _load(context(), task_id)
     if doc is None:
         return json_response({'error': 'no VCF task %s' % task_id}, 404)
     return json_response(_admin_view(doc))

@@ -797,7 +797,8 @@ def _json_body():
 BLUEPRINT = Blueprint("vro", __name__)
 ADMIN = Blueprint("sim_vro", __name__, url_prefix="/_sim/vro")
 # Views answered without authentication, and views served on 8.x only (a 404 on 7.x, before any authentication).
-_PUBLIC = ("vro.about", "vro.versions", "vro.healthstatus", "vro.liveness", "vro.csp_login", "vro.iaas_login")
+_LOGIN = ("vro.csp_login", "vro.iaas_login")
+_PUBLIC = ("vro.about", "vro.versions", "vro.healthstatus", "vro.liveness")
 _V8_ONLY = ("vro.versions", "vro.liveness", "vro.interactions")
 
 
@@ -827,9 +828,12 @@ BLUEPRINT.add_url_rule("/iaas/api/login", view_func=vra.iaas_login, methods=["PO
 
 @BLUEPRINT.before_request
 def _authenticate():
-    """The 8.x-only check, then Basic or bearer auth for every view but the public ones (user in ``g.vro_user``)."""
+    """The 8.x-only checks (vRA login included), then Basic or bearer auth for every view but the public ones (the
+    user goes to ``g.vro_user``)."""
     if request.method == "OPTIONS":
         return None
+    if request.endpoint in _LOGIN:
+        return vra.refuse_on_vro7()
     ctx = context()
     if request.endpoint in _V8_ONLY and ctx.vro7:
         raise VroError(404, "Not found: %s is not available on vRO %s" % (request.path, ctx.vro_version))
@@ -880,8 +884,7 @@ def liveness():
 # -- workflows -------------------------------------------------------------------------------------
 @BLUEPRINT.get("/vco/api/workflows/")
 def workflows():
-    api = _api()
-    return jsonify(api.list_workflows(g.vro_user))
+    return jsonify(_api().list_workflows(g.vro_user))
 
 
 @BLUEPRINT.get("/vco/api/workflows/<wid>/")
@@ -892,8 +895,7 @@ def workflow(wid):
 
 @BLUEPRINT.get("/vco/api/workflows/<wid>/schema/")
 def workflow_schema(wid):
-    api = _api()
-    workflow_ = api.workflow(wid, g.vro_user)
+    workflow_ = _api().workflow(wid, g.vro_user)
     return Response(vro_catalog.schema_png(workflow_["id"]), mimetype="image/png")
 
 
@@ -907,8 +909,7 @@ def workflow_interactions(wid):
 
 @BLUEPRINT.get("/vco/api/interactions/")
 def interactions():
-    api = _api()
-    return jsonify(api.list_interactions(g.vro_user))
+    return jsonify(_api().list_interactions(g.vro_user))
 
 
 # -- executions ------------------------------------------------------------------------------------
@@ -967,18 +968,16 @@ def delete_execution(wid, eid):
 
 @BLUEPRINT.get("/vco/api/workflows/<wid>/executions/<eid>/state/")
 def execution_state(wid, eid):
-    api = _api()
-    return jsonify({"value": api.state_of(wid, eid, g.vro_user)})
+    return jsonify({"value": _api().state_of(wid, eid, g.vro_user)})
 
 
 @BLUEPRINT.delete("/vco/api/workflows/<wid>/executions/<eid>/state/")
 def cancel_execution(wid, eid):
     api = _api()
-    ctx = context()
     who = g.vro_user
     if api.v7:
         raise VroError(405, "Request method 'DELETE' is not supported on %s in vRO %s; DELETE the execution to cancel it"
-                       % (request.path, ctx.vro_version), {"Allow": "GET, HEAD"})
+                       % (request.path, context().vro_version), {"Allow": "GET, HEAD"})
     run = api.run_for(wid, eid, who)
     api.require_execute(who, api.workflows[wid])
     api.cancel(run, who)
@@ -1040,10 +1039,8 @@ def delete_interaction(wid, eid):
 # -- scheduled tasks -------------------------------------------------------------------------------
 @BLUEPRINT.get("/vco/api/tasks/")
 def list_tasks():
-    api = _api()
-    ctx = context()
-    docs, total = ctx.store.query(TASK_KIND, descending=False)
-    return jsonify({"relations": {"link": [api.task_link(t) for t in docs], "total": total},
+    docs, total = context().store.query(TASK_KIND, descending=False)
+    return jsonify({"relations": {"link": [_api().task_link(t) for t in docs], "total": total},
                     "href": "%s%s/tasks/" % (_host(), BASE)})
 
 
@@ -1078,9 +1075,7 @@ def _task_for(ctx, tid):
 
 @BLUEPRINT.get("/vco/api/tasks/<tid>/")
 def get_task(tid):
-    api = _api()
-    ctx = context()
-    return jsonify(api.task_body(_task_for(ctx, tid)))
+    return jsonify(_api().task_body(_task_for(context(), tid)))
 
 
 @BLUEPRINT.post("/vco/api/tasks/<tid>/")
@@ -1101,11 +1096,10 @@ def update_task(tid):
 
 @BLUEPRINT.delete("/vco/api/tasks/<tid>/")
 def delete_task(tid):
-    api = _api()
     ctx = context()
     who = g.vro_user
     task = _task_for(ctx, tid)
-    if not api.is_admin(who) and task["owner"] != who:
+    if not _api().is_admin(who) and task["owner"] != who:
         raise VroError(403, "User '%s' may not delete task '%s'" % (who, task["name"]))
     ctx.store.delete(TASK_KIND, tid)
     return "", 204
@@ -1114,8 +1108,7 @@ def delete_task(tid):
 @BLUEPRINT.get("/vco/api/tasks/<tid>/executions/")
 def task_executions(tid):
     api = _api()
-    ctx = context()
-    task = _task_for(ctx, tid)
+    task = _task_for(context(), tid)
     return jsonify(api.list_runs(ids=list(task.get("runs") or []), up_href=api.task_href(tid),
                                  self_href=api.task_href(tid) + "executions/"))
 
@@ -1139,20 +1132,17 @@ def _summary(run):
 
 @ADMIN.get("/runs")
 def runs():
-    api = _api()
-    ctx = context()
     wid = request.args.get("workflow") or None
     limit = request.args.get("limit", default=1000, type=int)
-    api.advance(wid)
-    docs, total = ctx.store.query(RUN_KIND, parent=wid, limit=limit)
+    _api().advance(wid)
+    docs, total = context().store.query(RUN_KIND, parent=wid, limit=limit)
     return jsonify({"count": total, "runs": [_summary(r) for r in docs]})
 
 
 @ADMIN.post("/workflows/<wid>/runs")
 def bulk_runs(wid):
-    api = _api()
     ctx = context()
-    workflow = api.workflows.get(wid)
+    workflow = _api().workflows.get(wid)
     if workflow is None:
         raise VroError(404, "no workflow %s" % wid)
     data = _body()
@@ -1196,9 +1186,8 @@ def outcome(eid):
 
 @ADMIN.get("/workflows")
 def all_workflows():
-    api = _api()
     return jsonify({"workflows": [{"id": w["id"], "name": w["name"], "category": w["category"], "inputs": w["inputs"],
-                                   "outputs": w["outputs"]} for w in api.workflows.values()]})
+                                   "outputs": w["outputs"]} for w in _api().workflows.values()]})
 
 
 def seed(ctx):
