@@ -4,6 +4,10 @@ Executions are an asynchronous state machine played from stored timestamps: a ru
 script as timed events (``initializing`` -> ``running`` -> ``completed|failed|waiting``); reading a run applies
 the events that are due, and a ticker does the same for every active run, so SQL filters on state stay right
 and a restart continues in-flight runs. Scheduled tasks fire from the same ticker.
+
+``VroApi`` (one per simulator, ``ctx.vro``) holds that state machine and the rendering; the module-level
+``BLUEPRINT`` (``/vco/api`` plus the vRA login views of ``vra.py``) authenticates once in ``before_request`` and
+its views call ``VroApi``; ``ADMIN`` serves ``/_sim/vro``.
 """
 
 from __future__ import annotations
