@@ -131,4 +131,3 @@ def expire_tokens():
 @BLUEPRINT.get("/users")
 def users():
     return jsonify(context().users)
-

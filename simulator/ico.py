@@ -328,7 +328,7 @@ def get_service_instances():
     if start is None:
         return _error(400, 'CTJCO0400E: _start and _limit must be integers >= 0.')
     docs, total = context().store.query(SI_KIND, owner=None if caller.admin else caller.project, descending=False,
-                                  limit=limit, offset=start)
+                                        limit=limit, offset=start)
     return json_response(_collection(request.base_url, docs, start, limit, total))
 
 
