@@ -1,10 +1,8 @@
-"""``python -m simulator``: start the simulator and print the first-line JSON contract on stdout.
+"""``python -m simulator``: parse the arguments, start a :class:`simulator.runner.Simulator` and print the
+first-line JSON contract on stdout.
 
-Also usable in-process (tests, benchmarks)::
-
-    sim = Simulator(data_dir=tmp, tls=True).start()
-    sim.url, sim.ca_path, sim.users ...
-    sim.stop()
+The runner (and with it Flask) is imported only once the arguments are parsed, so that ``--help`` and a refused
+``--host`` stay fast.
 """
 
 from __future__ import annotations
@@ -14,86 +12,12 @@ import ipaddress
 import json
 import logging
 import os
-import secrets
 import signal
 import sys
-import tempfile
 import threading
 
 from simulator import catalog as catalog_mod
 from simulator import faults as faults_mod
-
-
-class Simulator:
-    """One simulator instance: store, context, Flask app and the keep-alive server."""
-
-    def __init__(self, host="127.0.0.1", port=0, tls=True, data_dir=None, vro_version=None, catalog=None, faults=(),
-                 admin_token=None):
-        # Imported here so that `--help` stays fast and errors surface with a clear message.
-        from simulator.app import create_app  # pylint: disable=import-outside-toplevel
-        from simulator.context import SimContext  # pylint: disable=import-outside-toplevel
-        from simulator.server import build_server  # pylint: disable=import-outside-toplevel
-        from simulator.store import Store  # pylint: disable=import-outside-toplevel
-        from simulator import tls as tls_mod  # pylint: disable=import-outside-toplevel
-
-        self.data_dir = os.path.abspath(data_dir or tempfile.mkdtemp(prefix="orchestrator-sim-"))
-        os.makedirs(self.data_dir, mode=0o700, exist_ok=True)
-        os.chmod(self.data_dir, 0o700)  # it holds the TLS key and every password: owner only
-        self.store = Store(os.path.join(self.data_dir, "simulator.sqlite"))
-        extra = catalog_mod.load(catalog) if catalog else catalog_mod.check({})
-        self.ctx = SimContext(self.store, catalog=extra)
-        self.ctx.data_dir = self.data_dir
-        # /_sim (every password, reset, faults) answers only requests carrying this token (admin.py).
-        self.admin_token = admin_token or secrets.token_urlsafe(24)
-        self.ctx.admin_token = self.admin_token
-        if vro_version:
-            self.ctx.set_setting("vro_version", str(vro_version))
-        self.ctx.faults = faults_mod.FaultSet()
-        for spec in faults or ():
-            self.ctx.faults.add(faults_mod.parse_spec(spec) if isinstance(spec, str) else spec)
-        self.app = create_app(self.ctx)
-        ssl_context, self.ca_path = None, None
-        if tls:
-            self.ca_path, cert_path, key_path = tls_mod.ensure_certificates(self.data_dir)
-            ssl_context = tls_mod.server_context(cert_path, key_path)
-        self.server = build_server(host, port, self.app, ssl_context=ssl_context)
-        self.host = host
-        self.port = self.server.server_port
-        shown = "[%s]" % host if ":" in host else host
-        self.url = "%s://%s:%d" % ("https" if tls else "http", shown, self.port)
-        self.ctx.base_url = self.url
-        self._thread = None
-
-    @property
-    def users(self):
-        return self.ctx.users
-
-    def info(self):
-        """The first-line JSON contract."""
-        return {
-            "url": self.url, "ca_path": self.ca_path, "vro_version": self.ctx.vro_version,
-            "data_dir": self.data_dir, "pid": os.getpid(), "users": self.ctx.users,
-            "admin_token": self.admin_token, "admin_header": "X-Sim-Admin-Token",
-        }
-
-    def serve_forever(self):
-        self.ctx.start_tickers()
-        self.server.serve_forever(poll_interval=0.2)
-
-    def start(self):
-        """Serve from a background thread; returns self."""
-        self._thread = threading.Thread(target=self.serve_forever, name="sim-server", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self):
-        """Stop serving, stop the tickers and close the store."""
-        self.server.shutdown()
-        self.server.server_close()
-        self.ctx.stop_tickers()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self.store.close()
 
 
 def parse_args(argv=None):
@@ -132,6 +56,8 @@ def main(argv=None):
               "add --allow-remote to bind it anyway" % args.host, file=sys.stderr)
         return 2
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # Imported here so that `--help` and a refused --host stay fast (no Flask).
+    from simulator.runner import Simulator  # pylint: disable=import-outside-toplevel
     try:
         sim = Simulator(host=args.host, port=args.port, tls=not args.no_tls, data_dir=args.data_dir,
                         vro_version=args.vro_version, catalog=args.catalog, faults=args.fault,

@@ -13,6 +13,8 @@ from flask import Blueprint, jsonify, request
 
 from simulator import faults as faults_mod
 from simulator.context import same_secret
+from simulator.routing import context
+from simulator.state import reset_state
 
 ADMIN_HEADER = "X-Sim-Admin-Token"
 
@@ -38,82 +40,94 @@ def refuse_without_token(ctx):
     return response
 
 
-def register(app, ctx):
-    """Add the ``/_sim`` blueprint."""
-    bp = Blueprint("sim_admin", __name__, url_prefix="/_sim")
+BLUEPRINT = Blueprint("sim_admin", __name__, url_prefix="/_sim")
 
-    @bp.get("/")
-    def index():
-        return jsonify({"url": ctx.base_url, "vro_version": ctx.vro_version, "data_dir": getattr(ctx, "data_dir", None),
-                        "modules": [m.__name__ for _p, m in ctx.modules]})
 
-    @bp.post("/reset")
-    def reset():
-        from simulator.app import reset_state  # pylint: disable=import-outside-toplevel
-        reset_state(ctx, settings=bool(_json_body().get("settings")))
-        return jsonify({"reset": True, "settings": ctx.settings})
+@BLUEPRINT.get("/")
+def index():
+    ctx = context()
+    return jsonify({"url": ctx.base_url, "vro_version": ctx.vro_version, "data_dir": getattr(ctx, "data_dir", None),
+                    "modules": [m.__name__ for _p, m in ctx.modules]})
 
-    @bp.post("/faults")
-    def add_fault():
-        spec = request.get_json(silent=True)
-        try:
-            fault = ctx.faults.add(spec)
-        except faults_mod.FaultError as exc:
-            return _error(400, str(exc))
-        return jsonify(fault.to_dict()), 201
 
-    @bp.get("/faults")
-    def list_faults():
-        return jsonify({"faults": ctx.faults.list()})
+@BLUEPRINT.post("/reset")
+def reset():
+    ctx = context()
+    reset_state(ctx, settings=bool(_json_body().get("settings")))
+    return jsonify({"reset": True, "settings": ctx.settings})
 
-    @bp.delete("/faults")
-    def clear_faults():
-        ctx.faults.clear()
-        return "", 204
 
-    @bp.delete("/faults/<fault_id>")
-    def delete_fault(fault_id):
-        if not ctx.faults.remove(fault_id):
-            return _error(404, "no fault %s" % fault_id)
-        return "", 204
+@BLUEPRINT.post("/faults")
+def add_fault():
+    spec = request.get_json(silent=True)
+    try:
+        fault = context().faults.add(spec)
+    except faults_mod.FaultError as exc:
+        return _error(400, str(exc))
+    return jsonify(fault.to_dict()), 201
 
-    @bp.get("/counters")
-    def counters():
-        return jsonify(ctx.request_log.counters())
 
-    @bp.delete("/counters")
-    def clear_counters():
-        ctx.request_log.clear()
-        return "", 204
+@BLUEPRINT.get("/faults")
+def list_faults():
+    return jsonify({"faults": context().faults.list()})
 
-    @bp.get("/requests")
-    def requests_log():
-        limit = request.args.get("limit", type=int)
-        entries = ctx.request_log.recent(limit)
-        return jsonify({"requests": entries, "count": len(entries)})
 
-    @bp.get("/settings")
-    def get_settings():
-        return jsonify(ctx.settings)
+@BLUEPRINT.delete("/faults")
+def clear_faults():
+    context().faults.clear()
+    return "", 204
 
-    @bp.route("/settings", methods=["PUT", "POST", "PATCH"])
-    def put_settings():
-        data = request.get_json(silent=True)
-        if not isinstance(data, dict):
-            return _error(400, "settings must be a JSON object")
-        for key, value in data.items():
-            if key == "vro_version" and str(value) not in ("7.6", "8.18"):
-                return _error(400, "vro_version must be '7.6' or '8.18'")
-            ctx.set_setting(key, str(value) if key == "vro_version" else value)
-        return jsonify(ctx.settings)
 
-    @bp.post("/tokens/expire")
-    def expire_tokens():
-        ctx.expire_tokens()
-        return jsonify({"tokens_valid_after": ctx.tokens_valid_after()})
+@BLUEPRINT.delete("/faults/<fault_id>")
+def delete_fault(fault_id):
+    if not context().faults.remove(fault_id):
+        return _error(404, "no fault %s" % fault_id)
+    return "", 204
 
-    @bp.get("/users")
-    def users():
-        return jsonify(ctx.users)
 
-    app.register_blueprint(bp)
+@BLUEPRINT.get("/counters")
+def counters():
+    return jsonify(context().request_log.counters())
+
+
+@BLUEPRINT.delete("/counters")
+def clear_counters():
+    context().request_log.clear()
+    return "", 204
+
+
+@BLUEPRINT.get("/requests")
+def requests_log():
+    limit = request.args.get("limit", type=int)
+    entries = context().request_log.recent(limit)
+    return jsonify({"requests": entries, "count": len(entries)})
+
+
+@BLUEPRINT.get("/settings")
+def get_settings():
+    return jsonify(context().settings)
+
+
+@BLUEPRINT.route("/settings", methods=["PUT", "POST", "PATCH"])
+def put_settings():
+    ctx = context()
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return _error(400, "settings must be a JSON object")
+    for key, value in data.items():
+        if key == "vro_version" and str(value) not in ("7.6", "8.18"):
+            return _error(400, "vro_version must be '7.6' or '8.18'")
+        ctx.set_setting(key, str(value) if key == "vro_version" else value)
+    return jsonify(ctx.settings)
+
+
+@BLUEPRINT.post("/tokens/expire")
+def expire_tokens():
+    ctx = context()
+    ctx.expire_tokens()
+    return jsonify({"tokens_valid_after": ctx.tokens_valid_after()})
+
+
+@BLUEPRINT.get("/users")
+def users():
+    return jsonify(context().users)

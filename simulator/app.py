@@ -1,88 +1,32 @@
-"""The Flask application factory: core hooks (faults, counters, request log) plus every API module.
+"""The Flask application factory: core hooks (faults, counters, request log), the admin API and the products.
 
-Each API module (``simulator.vro``, ``simulator.vra``, ``simulator.vcf``, ``simulator.ico``) exposes ``USERS``,
-``register(app, ctx)`` and ``seed(ctx)``. A module that is not present yet is skipped.
+Each product module (``simulator.vro`` with the vRA login, ``simulator.vcf``, ``simulator.ico``) exposes
+``USERS``, ``BLUEPRINT`` (its API; the product's auth runs once, in the blueprint's ``before_request``),
+``ADMIN`` (its ``/_sim/<product>`` routes), ``setup(ctx)`` (per-instance state and tickers) and ``seed(ctx)``.
+Views reach the context through :func:`simulator.routing.context`.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import re
 import time
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, g, request
 from werkzeug.datastructures import ImmutableMultiDict
-from werkzeug.exceptions import HTTPException
 
+from simulator import admin, ico, routing, state, vcf, vra, vro
 from simulator import faults as faults_mod
 
 LOG = logging.getLogger("simulator")
 
-# (module name, product key in ctx.users)
-API_MODULES = (("vro", "vro"), ("vra", "vro"), ("vcf", "vcf"), ("ico", "ico"))
+# The product modules with a blueprint, in registration order (which is also the order of their tickers).
+PRODUCTS = (vro, vcf, ico)
+# (product key in ctx.users, module) of every API module: seeded in this order and listed by GET /_sim/.
+API_MODULES = (("vro", vro), ("vro", vra), ("vcf", vcf), ("ico", ico))
 
-_SEED_KIND = "sim_meta"
 _SLASHES = re.compile(r"/{2,}")
-
-
-# The methods the APIs' catch-all routes answer (with a JSON 404 or 405 in the product's error shape).
-ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
-
-
-def allowed_methods(path, catch_all):
-    """Methods a route other than the catch-all endpoint ``catch_all`` serves at ``path`` (for a 405's Allow)."""
-    adapter = current_app.url_map.bind('localhost')
-    allowed = []
-    for method in ROUTE_METHODS:
-        try:
-            endpoint, _args = adapter.match(path, method=method)
-        except HTTPException:
-            continue
-        if endpoint != catch_all:
-            allowed.append(method)
-    return allowed
-
-
-def load_api_modules():
-    """The importable API modules, as ``[(product, module)]``."""
-    found = []
-    for name, product in API_MODULES:
-        try:
-            module = importlib.import_module("simulator." + name)
-        except ModuleNotFoundError as exc:
-            if exc.name != "simulator." + name:
-                raise
-            LOG.warning("simulator.%s is not available; its API is not served", name)
-            continue
-        found.append((product, module))
-    return found
-
-
-def seed_all(ctx):
-    """Seed every API module's built-in catalogue and mark the store as seeded."""
-    for _product, module in ctx.modules:
-        seed = getattr(module, "seed", None)
-        if seed is not None:
-            seed(ctx)
-    ctx.store.put(_SEED_KIND, "seeded", {"at": ctx.now()})
-
-
-def is_seeded(ctx):
-    """True when this data directory was seeded before (a restart keeps its state)."""
-    return ctx.store.get(_SEED_KIND, "seeded") is not None
-
-
-def reset_state(ctx, settings=False):
-    """Clear all state, faults and counters, then re-seed (``settings=True`` also restores default settings)."""
-    keep = () if settings else ("sim_setting",)
-    ctx.store.reset(keep_kinds=keep)
-    if settings:
-        ctx.reset_settings()
-    ctx.faults.clear()
-    ctx.request_log.clear()
-    seed_all(ctx)
 
 
 def create_app(ctx):
@@ -95,24 +39,26 @@ def create_app(ctx):
     app.json.sort_keys = False
     app.json.compact = True
     app.url_map.strict_slashes = False
+    app.extensions[routing.CONTEXT_KEY] = ctx
     ctx.app = app
     if not hasattr(ctx, "faults"):
         ctx.faults = faults_mod.FaultSet()
     ctx.request_log = faults_mod.RequestLog()
-    ctx.modules = load_api_modules()
+    ctx.modules = list(API_MODULES)
     for product, module in ctx.modules:
-        ctx.users.setdefault(product, {}).update(getattr(module, "USERS", {}) or {})
+        ctx.users.setdefault(product, {}).update(module.USERS)
 
     _install_hooks(app, ctx)
     _collapse_slashes(app)
 
-    from simulator import admin  # pylint: disable=import-outside-toplevel
-    admin.register(app, ctx)
-    for _product, module in ctx.modules:
-        module.register(app, ctx)
+    app.register_blueprint(admin.BLUEPRINT)
+    for module in PRODUCTS:
+        module.setup(ctx)
+        app.register_blueprint(module.BLUEPRINT)
+        app.register_blueprint(module.ADMIN)
 
-    if not is_seeded(ctx):
-        seed_all(ctx)
+    if not state.is_seeded(ctx):
+        state.seed_all(ctx)
     return app
 
 
@@ -137,8 +83,7 @@ def _install_hooks(app, ctx):
         g.sim_fault = None
         path = request.path
         if path.startswith("/_sim"):
-            from simulator.admin import refuse_without_token  # pylint: disable=import-outside-toplevel
-            return refuse_without_token(ctx)
+            return admin.refuse_without_token(ctx)
         delay, fault = ctx.faults.pick(request.method, path)
         if delay:
             faults_mod.sleep(delay)

@@ -1,4 +1,5 @@
-"""The simulator's shared runtime context, handed to every API module's ``register(app, ctx)`` and ``seed(ctx)``.
+"""The simulator's shared runtime context, handed to every product module's ``setup(ctx)`` and ``seed(ctx)`` and
+reached from views with ``simulator.routing.context()``.
 
 Contract (API modules rely on exactly these names):
 

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import time
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, g, request
 
 from simulator import ico_catalog
-from simulator.app import ROUTE_METHODS, allowed_methods
 from simulator.context import same_secret
+from simulator.routing import add_catch_all, allowed_methods, context, json_response
 
 KIND = 'ico_task'
 SI_KIND = 'ico_service_instance'
@@ -50,12 +49,8 @@ def iso(epoch_ms):
     return time.strftime('%Y-%m-%dT%H:%M:%S+0000', time.gmtime(int(epoch_ms) // 1000))
 
 
-def _json(body, status=200, headers=None):
-    return Response(json.dumps(body), status=status, mimetype='application/json', headers=headers)
-
-
 def _error(status, message, headers=None):
-    return _json({'error_message': message}, status, headers)
+    return json_response({'error_message': message}, status, headers)
 
 
 def _message(key, args=()):
@@ -206,141 +201,156 @@ def _visible(caller, doc):
 
 
 # -- blueprint -------------------------------------------------------------------------------------------
-def register(app, ctx):
-    """Serve ``/orchestrator/v2`` and the ``/_sim/ico`` admin routes."""
-    api = Blueprint('ico', __name__, url_prefix=BASE)
+BLUEPRINT = Blueprint('ico', __name__, url_prefix=BASE)
 
-    def expand_of():
-        return {v.strip() for part in request.args.getlist('expand') for v in part.split(',')}
 
-    def view(doc, expand=()):
-        task = task_view(doc, ctx.now(), _step(ctx))
-        if 'serviceInstance' in expand and task.get('serviceInstanceId'):
-            instance = ctx.store.get(SI_KIND, task['serviceInstanceId'])
-            if instance is not None:
-                task['serviceInstance'] = instance
-        return task
+def setup(ctx):
+    """Per-instance setup: nothing (every status is computed on read)."""
+    del ctx
 
-    def load(caller, task_id):
+
+@BLUEPRINT.before_request
+def _authenticate():
+    """Basic auth for every view but the catch-all; the caller goes to ``g.ico_caller``."""
+    if request.endpoint == 'ico.unknown_route' or request.method == 'OPTIONS':
+        return None
+    caller, denied = authenticate(context())
+    if denied:
+        return denied
+    g.ico_caller = caller
+    return None
+
+
+def _expand_of():
+    return {v.strip() for part in request.args.getlist('expand') for v in part.split(',')}
+
+
+def _view(ctx, doc, expand=()):
+    task = task_view(doc, ctx.now(), _step(ctx))
+    if 'serviceInstance' in expand and task.get('serviceInstanceId'):
+        instance = ctx.store.get(SI_KIND, task['serviceInstanceId'])
+        if instance is not None:
+            task['serviceInstance'] = instance
+    return task
+
+
+def _load(ctx, caller, task_id):
+    doc = ctx.store.get(KIND, task_id)
+    if doc is None or not _visible(caller, doc):
+        return None
+    return doc
+
+
+def _not_found(task_id):
+    return _error(404, 'CTJCO0404E: The task with ID %s was not found.' % task_id)
+
+
+@BLUEPRINT.route('/tasks', methods=['GET'])
+def get_tasks():
+    ctx = context()
+    caller = g.ico_caller
+    start, limit = _paging()
+    if start is None:
+        return _error(400, 'CTJCO0400E: _start and _limit must be integers >= 0.')
+    docs, _total = ctx.store.query(KIND, owner=None if caller.admin else caller.project, descending=False,
+                                   limit=limit, offset=start)
+    expand = _expand_of()
+    return json_response([_view(ctx, d, expand) for d in docs])
+
+
+@BLUEPRINT.route('/tasks', methods=['POST'])
+def create_task():
+    ctx = context()
+    caller = g.ico_caller
+    if not caller.admin:
+        return _error(401, 'CTJCO0405E: User %s is not authorized to create tasks: the admin role is required.' % caller.name)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _error(400, 'CTJCO0400E: The request body must be a JSON object describing the task.')
+    entry = {k: v for k, v in body.items() if k in _UPDATABLE}
+    entry.update({'user': caller.name, 'domain': caller.domain, 'project': body.get('project') or caller.project})
+    entry.pop('status', None)
+    try:
+        doc = record_from_entry(entry, int(ctx.now() * 1000), default_id=str(2000 + ctx.store.next_id(KIND)))
+    except ValueError as exc:
+        return _error(400, 'CTJCO0400E: %s' % exc)
+    _put(ctx, doc)
+    location = '%s%s/tasks/%s' % (ctx.base_url or request.host_url.rstrip('/'), BASE, doc['task']['id'])
+    return json_response(_view(ctx, doc), 201, {'Location': location})
+
+
+@BLUEPRINT.route('/tasks/<task_id>', methods=['GET'])
+def get_task(task_id):
+    ctx = context()
+    caller = g.ico_caller
+    doc = _load(ctx, caller, task_id)
+    if doc is None:
+        return _not_found(task_id)
+    return json_response(_view(ctx, doc, _expand_of()))
+
+
+@BLUEPRINT.route('/tasks/<task_id>', methods=['PUT'])
+def update_task(task_id):
+    ctx = context()
+    caller = g.ico_caller
+    with ctx.store.transaction():
         doc = ctx.store.get(KIND, task_id)
-        if doc is None or not _visible(caller, doc):
-            return None
-        return doc
-
-    def not_found(task_id):
-        return _error(404, 'CTJCO0404E: The task with ID %s was not found.' % task_id)
-
-    @api.route('/tasks', methods=['GET'])
-    def get_tasks():
-        caller, denied = authenticate(ctx)
-        if denied:
-            return denied
-        start, limit = _paging()
-        if start is None:
-            return _error(400, 'CTJCO0400E: _start and _limit must be integers >= 0.')
-        docs, _total = ctx.store.query(KIND, owner=None if caller.admin else caller.project, descending=False,
-                                       limit=limit, offset=start)
-        expand = expand_of()
-        return _json([view(d, expand) for d in docs])
-
-    @api.route('/tasks', methods=['POST'])
-    def create_task():
-        caller, denied = authenticate(ctx)
-        if denied:
-            return denied
-        if not caller.admin:
-            return _error(401, 'CTJCO0405E: User %s is not authorized to create tasks: the admin role is required.' % caller.name)
+        if doc is None:
+            return _not_found(task_id)
+        if not _visible(caller, doc):
+            return _error(401, 'CTJCO0406E: User %s is not authorized to update task %s: it belongs to another project.'
+                          % (caller.name, task_id))
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
-            return _error(400, 'CTJCO0400E: The request body must be a JSON object describing the task.')
-        entry = {k: v for k, v in body.items() if k in _UPDATABLE}
-        entry.update({'user': caller.name, 'domain': caller.domain, 'project': body.get('project') or caller.project})
-        entry.pop('status', None)
+            return _error(400, 'CTJCO0400E: The request body must be a JSON object with the task fields to change.')
         try:
-            doc = record_from_entry(entry, int(ctx.now() * 1000), default_id=str(2000 + ctx.store.next_id(KIND)))
+            _apply_update(ctx, doc, body)
         except ValueError as exc:
             return _error(400, 'CTJCO0400E: %s' % exc)
         _put(ctx, doc)
-        location = '%s%s/tasks/%s' % (ctx.base_url or request.host_url.rstrip('/'), BASE, doc['task']['id'])
-        return _json(view(doc), 201, {'Location': location})
+    return json_response(_view(ctx, doc))
 
-    @api.route('/tasks/<task_id>', methods=['GET'])
-    def get_task(task_id):
-        caller, denied = authenticate(ctx)
-        if denied:
-            return denied
-        doc = load(caller, task_id)
-        if doc is None:
-            return not_found(task_id)
-        return _json(view(doc, expand_of()))
 
-    @api.route('/tasks/<task_id>', methods=['PUT'])
-    def update_task(task_id):
-        caller, denied = authenticate(ctx)
-        if denied:
-            return denied
-        with ctx.store.transaction():
-            doc = ctx.store.get(KIND, task_id)
-            if doc is None:
-                return not_found(task_id)
-            if not _visible(caller, doc):
-                return _error(401, 'CTJCO0406E: User %s is not authorized to update task %s: it belongs to another project.'
-                              % (caller.name, task_id))
-            body = request.get_json(silent=True)
-            if not isinstance(body, dict):
-                return _error(400, 'CTJCO0400E: The request body must be a JSON object with the task fields to change.')
-            try:
-                _apply_update(ctx, doc, body)
-            except ValueError as exc:
-                return _error(400, 'CTJCO0400E: %s' % exc)
-            _put(ctx, doc)
-        return _json(view(doc))
+@BLUEPRINT.route('/tasks/<task_id>', methods=['DELETE'])
+def delete_task(task_id):
+    caller = g.ico_caller
+    if not caller.admin:
+        return _error(401, 'CTJCO0407E: User %s is not authorized to delete tasks: the admin role is required.' % caller.name)
+    if not context().store.delete(KIND, task_id):
+        return _not_found(task_id)
+    return Response(status=204)
 
-    @api.route('/tasks/<task_id>', methods=['DELETE'])
-    def delete_task(task_id):
-        caller, denied = authenticate(ctx)
-        if denied:
-            return denied
-        if not caller.admin:
-            return _error(401, 'CTJCO0407E: User %s is not authorized to delete tasks: the admin role is required.' % caller.name)
-        if not ctx.store.delete(KIND, task_id):
-            return not_found(task_id)
-        return Response(status=204)
 
-    @api.route('/serviceinstances', methods=['GET'])
-    def get_service_instances():
-        caller, denied = authenticate(ctx)
-        if denied:
-            return denied
-        start, limit = _paging(default_limit=50)
-        if start is None:
-            return _error(400, 'CTJCO0400E: _start and _limit must be integers >= 0.')
-        docs, total = ctx.store.query(SI_KIND, owner=None if caller.admin else caller.project, descending=False,
-                                      limit=limit, offset=start)
-        return _json(_collection(request.base_url, docs, start, limit, total))
+@BLUEPRINT.route('/serviceinstances', methods=['GET'])
+def get_service_instances():
+    caller = g.ico_caller
+    start, limit = _paging(default_limit=50)
+    if start is None:
+        return _error(400, 'CTJCO0400E: _start and _limit must be integers >= 0.')
+    docs, total = context().store.query(SI_KIND, owner=None if caller.admin else caller.project, descending=False,
+                                        limit=limit, offset=start)
+    return json_response(_collection(request.base_url, docs, start, limit, total))
 
-    @api.route('/serviceinstances/<instance_id>', methods=['GET'])
-    def get_service_instance(instance_id):
-        caller, denied = authenticate(ctx)
-        if denied:
-            return denied
-        instance = ctx.store.get(SI_KIND, instance_id)
-        if instance is None or not (caller.admin or instance.get('project') == caller.project):
-            return _error(404, 'CTJCO0404E: The service instance with ID %s was not found.' % instance_id)
-        return _json(instance)
 
-    @api.route('/', defaults={'rest': ''}, methods=ROUTE_METHODS)
-    @api.route('/<path:rest>', methods=ROUTE_METHODS)
-    def unknown_route(rest):
-        # Unmatched paths answer with ICO's JSON error body rather than an HTML page.
-        allowed = allowed_methods(request.path, 'ico.unknown_route')
-        if allowed:
-            return _error(405, 'CTJCO0408E: Method %s is not supported for %s.' % (request.method, request.path),
-                          {'Allow': ', '.join(allowed)})
-        return _error(404, 'CTJCO0404E: No resource is served at %s/%s.' % (BASE, rest))
+@BLUEPRINT.route('/serviceinstances/<instance_id>', methods=['GET'])
+def get_service_instance(instance_id):
+    caller = g.ico_caller
+    instance = context().store.get(SI_KIND, instance_id)
+    if instance is None or not (caller.admin or instance.get('project') == caller.project):
+        return _error(404, 'CTJCO0404E: The service instance with ID %s was not found.' % instance_id)
+    return json_response(instance)
 
-    app.register_blueprint(api)
-    app.register_blueprint(_admin_blueprint(ctx, view))
+
+def unknown_route(rest):
+    # Unmatched paths answer with ICO's JSON error body rather than an HTML page.
+    allowed = allowed_methods(request.path, 'ico.unknown_route')
+    if allowed:
+        return _error(405, 'CTJCO0408E: Method %s is not supported for %s.' % (request.method, request.path),
+                      {'Allow': ', '.join(allowed)})
+    return _error(404, 'CTJCO0404E: No resource is served at %s/%s.' % (BASE, rest))
+
+
+add_catch_all(BLUEPRINT, unknown_route)
 
 
 def _paging(default_limit=None):
@@ -405,36 +415,35 @@ def _apply_update(ctx, doc, body):
 
 
 # -- admin -----------------------------------------------------------------------------------------------
-def _admin_blueprint(ctx, view):
-    admin = Blueprint('sim_ico', __name__, url_prefix='/_sim/ico')
+ADMIN = Blueprint('sim_ico', __name__, url_prefix='/_sim/ico')
 
-    @admin.route('/tasks/<task_id>/status', methods=['POST'])
-    def force_status(task_id):
-        spec = request.get_json(silent=True)
-        if not isinstance(spec, dict) or 'status' not in spec:
-            return _json({'error': 'send {"status": "FAILED"} (or null to let the task move on its own again)'}, 400)
-        with ctx.store.transaction():
-            doc = ctx.store.get(KIND, task_id)
-            if doc is None:
-                return _json({'error': 'no ICO task %s' % task_id}, 404)
-            status = spec['status']
-            if status is None:
-                doc['sim']['forced'] = None
-            else:
-                status = str(status).upper()
-                if status not in STATUSES:
-                    return _json({'error': 'status must be one of %s' % ', '.join(STATUSES)}, 400)
-                doc['sim']['forced'] = status
-                doc['sim']['forced_at'] = ctx.now()
-            doc['sim']['keep_iso'] = False
-            for key in ('error_message', 'description_message'):
-                if key in spec:
-                    doc['task'][key] = spec[key]
-                    doc['sim']['custom_' + key] = True
-            _put(ctx, doc)
-        return _json(view(doc))
 
-    return admin
+@ADMIN.route('/tasks/<task_id>/status', methods=['POST'])
+def force_status(task_id):
+    ctx = context()
+    spec = request.get_json(silent=True)
+    if not isinstance(spec, dict) or 'status' not in spec:
+        return json_response({'error': 'send {"status": "FAILED"} (or null to let the task move on its own again)'}, 400)
+    with ctx.store.transaction():
+        doc = ctx.store.get(KIND, task_id)
+        if doc is None:
+            return json_response({'error': 'no ICO task %s' % task_id}, 404)
+        status = spec['status']
+        if status is None:
+            doc['sim']['forced'] = None
+        else:
+            status = str(status).upper()
+            if status not in STATUSES:
+                return json_response({'error': 'status must be one of %s' % ', '.join(STATUSES)}, 400)
+            doc['sim']['forced'] = status
+            doc['sim']['forced_at'] = ctx.now()
+        doc['sim']['keep_iso'] = False
+        for key in ('error_message', 'description_message'):
+            if key in spec:
+                doc['task'][key] = spec[key]
+                doc['sim']['custom_' + key] = True
+        _put(ctx, doc)
+    return json_response(_view(ctx, doc))
 
 
 # -- catalogue -------------------------------------------------------------------------------------------

@@ -31,8 +31,8 @@ import uuid
 from flask import Blueprint, Response, request
 
 from simulator import vcf_catalog
-from simulator.app import ROUTE_METHODS, allowed_methods
 from simulator.context import same_secret
+from simulator.routing import add_catch_all, allowed_methods, context, json_response
 
 KIND = 'vcf_task'
 CREDENTIALS_KIND = 'vcf_credentials_task'
@@ -115,12 +115,8 @@ def _reference_token():
     return ''.join(secrets.choice('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789') for _pos in range(6))
 
 
-def _json(body, status=200, headers=None):
-    return Response(json.dumps(body), status=status, mimetype='application/json', headers=headers)
-
-
 def _error(status, code, message, remediation=None, arguments=None):
-    return _json(error_body(code, message, remediation, arguments=arguments), status)
+    return json_response(error_body(code, message, remediation, arguments=arguments), status)
 
 
 # -- JWT (HS256), written out so the simulator needs no JWT library ------------------------------------
@@ -450,7 +446,7 @@ def list_tasks(ctx, kind=KIND, view=task_view):
     body = {'elements': [view(d) for d in docs],
             'pageMetadata': {'pageNumber': page_number, 'pageSize': effective_size, 'totalElements': total,
                              'totalPages': pages}}
-    return _json(body)
+    return json_response(body)
 
 
 def _resolve(ctx, kind, docs):
@@ -511,157 +507,155 @@ def _forbidden():
 
 
 # -- blueprint -------------------------------------------------------------------------------------------
-def register(app, ctx):
-    """Serve ``/v1`` (tokens, tasks, credentials tasks) and the ``/_sim/vcf`` admin routes."""
-    api = Blueprint('vcf', __name__, url_prefix='/v1')
+BLUEPRINT = Blueprint('vcf', __name__, url_prefix='/v1')
+# Views served without a bearer token, and views that change a task (ADMIN or OPERATOR only).
+_PUBLIC = ('vcf.create_token', 'vcf.refresh_access_token', 'vcf.invalidate_refresh_token', 'vcf.unknown_route')
+_CHANGING = ('vcf.retry_task', 'vcf.cancel_task', 'vcf.retry_credentials_task', 'vcf.cancel_credentials_task')
 
-    @api.route('/tokens', methods=['POST'])
-    def create_token():
-        spec = _request_json()
-        if not isinstance(spec, dict) or not isinstance(spec.get('username'), str) or not isinstance(spec.get('password'), str) \
-                or not spec['username'] or not spec['password']:
-            return _error(400, 'TOKEN_CREATION_SPEC_INVALID', 'The token creation spec must contain username and password',
-                          'Send {"username": ..., "password": ...}.')
-        user = _users(ctx).get(spec['username'])
-        if user is None or not same_secret(user['password'], spec['password']):
-            return _error(401, 'AUTHENTICATION_FAILED', 'Unable to authenticate user %s: invalid user name or password' % spec['username'],
-                          'Check the user name and password.', [spec['username']])
-        now = ctx.now()
-        refresh_id = str(uuid.uuid4())
-        lifetime = float(ctx.get_setting('vcf_refresh_token_lifetime', 86400))
-        ctx.store.put(REFRESH_KIND, refresh_id, {'id': refresh_id, 'username': spec['username'], 'issued': now,
-                                                 'expires': now + lifetime}, owner=spec['username'], sort_key=now)
-        ctx.set_request_user(spec['username'])
-        # Real servers answer 200 although the spec says 201 (see simulator/fidelity.py).
-        return _json({'accessToken': _issue_access_token(ctx, spec['username'], refresh_id), 'refreshToken': {'id': refresh_id}})
 
-    @api.route('/tokens/access-token/refresh', methods=['PATCH'])
-    def refresh_access_token():
-        refresh_id = _request_json()
-        if isinstance(refresh_id, dict):
-            refresh_id = refresh_id.get('id') or (refresh_id.get('refreshToken') or {}).get('id')
-        if not isinstance(refresh_id, str) or not refresh_id:
-            return _error(400, 'REFRESH_TOKEN_MISSING', 'The request body must be the refresh token id as a JSON string',
-                          'Send the refreshToken.id returned by POST /v1/tokens.')
-        record = ctx.store.get(REFRESH_KIND, refresh_id)
-        if record is None:
-            return _error(404, 'REFRESH_TOKEN_NOT_FOUND', 'Refresh token %s not found' % refresh_id,
-                          'Create a new token pair with POST /v1/tokens.', [refresh_id])
-        if ctx.now() >= record['expires'] or record['issued'] <= ctx.tokens_valid_after():
-            return _error(404, 'REFRESH_TOKEN_EXPIRED', 'Refresh token %s has expired' % refresh_id,
-                          'Create a new token pair with POST /v1/tokens.', [refresh_id])
-        ctx.set_request_user(record['username'])
-        return _json(_issue_access_token(ctx, record['username'], refresh_id))
-
-    @api.route('/tokens/refresh-token', methods=['DELETE'])
-    def invalidate_refresh_token():
-        refresh_id = _request_json()
-        if isinstance(refresh_id, dict):
-            refresh_id = refresh_id.get('id')
-        if isinstance(refresh_id, str) and refresh_id:
-            ctx.store.delete(REFRESH_KIND, refresh_id)
-        return Response(status=204)
-
-    @api.route('/tasks', methods=['GET'])
-    def get_tasks():
-        _who, denied = authenticate(ctx)
-        if denied:
-            return denied
-        return list_tasks(ctx)
-
-    @api.route('/tasks/<task_id>', methods=['GET'])
-    def get_task(task_id):
-        _who, denied = authenticate(ctx)
-        if denied:
-            return denied
-        doc = _load(ctx, task_id)
-        if doc is None:
-            return _task_not_found(task_id)
-        return _json(task_view(doc))
-
-    @api.route('/tasks/<task_id>', methods=['PATCH'])
-    def retry_task(task_id):
-        who, denied = authenticate(ctx)
-        if denied:
-            return denied
-        if not _may_change(who[1]):
-            return _forbidden()
-        return _retry(ctx, task_id, credentials_api=False)
-
-    @api.route('/tasks/<task_id>', methods=['DELETE'])
-    def cancel_task(task_id):
-        who, denied = authenticate(ctx)
-        if denied:
-            return denied
-        if not _may_change(who[1]):
-            return _forbidden()
-        return _cancel(ctx, task_id, credentials_api=False)
-
-    @api.route('/credentials/tasks', methods=['GET'])
-    def get_credentials_tasks():
-        _who, denied = authenticate(ctx)
-        if denied:
-            return denied
-        return list_tasks(ctx, kind=CREDENTIALS_KIND, view=credentials_task_view)
-
-    @api.route('/credentials/tasks/<task_id>', methods=['GET'])
-    def get_credentials_task(task_id):
-        _who, denied = authenticate(ctx)
-        if denied:
-            return denied
-        doc = _load(ctx, task_id)
-        if doc is None or not doc['sim']['credentials']:
-            return _credentials_task_not_found(task_id)
-        return _json(credentials_task_view(doc))
-
-    @api.route('/credentials/tasks/<task_id>/resource-credentials', methods=['GET'])
-    def get_credentials_task_resources(task_id):
-        _who, denied = authenticate(ctx)
-        if denied:
-            return denied
-        doc = _load(ctx, task_id)
-        if doc is None or not doc['sim']['credentials']:
-            return _credentials_task_not_found(task_id)
-        return _json(resource_credentials(doc))
-
-    @api.route('/credentials/tasks/<task_id>', methods=['PATCH'])
-    def retry_credentials_task(task_id):
-        who, denied = authenticate(ctx)
-        if denied:
-            return denied
-        if not _may_change(who[1]):
-            return _forbidden()
-        spec = _request_json()
-        if not isinstance(spec, dict) or not spec.get('operationType') or not isinstance(spec.get('elements'), list):
-            return _error(400, 'CREDENTIALS_UPDATE_SPEC_INVALID',
-                          'The request body must be a CredentialsUpdateSpec with operationType and elements',
-                          'Send {"operationType": "ROTATE", "elements": [...]}; GET .../resource-credentials lists the elements.')
-        return _retry(ctx, task_id, credentials_api=True)
-
-    @api.route('/credentials/tasks/<task_id>', methods=['DELETE'])
-    def cancel_credentials_task(task_id):
-        who, denied = authenticate(ctx)
-        if denied:
-            return denied
-        if not _may_change(who[1]):
-            return _forbidden()
-        return _cancel(ctx, task_id, credentials_api=True)
-
-    @api.route('/', defaults={'rest': ''}, methods=ROUTE_METHODS)
-    @api.route('/<path:rest>', methods=ROUTE_METHODS)
-    def unknown_route(rest):
-        # Unmatched /v1 paths answer with the spec's Error body, as the real (Spring) server does, not an HTML page.
-        allowed = allowed_methods(request.path, 'vcf.unknown_route')
-        if allowed:
-            response = _error(405, 'METHOD_NOT_ALLOWED', 'Request method %s is not supported for %s' % (request.method, request.path),
-                              'Use one of: %s.' % ', '.join(allowed))
-            response.headers['Allow'] = ', '.join(allowed)
-            return response
-        return _error(404, 'RESOURCE_NOT_FOUND', 'No API is served at /v1/%s' % rest, 'Check the URL against the VCF API reference.')
-
-    app.register_blueprint(api)
-    app.register_blueprint(_admin_blueprint(ctx))
+def setup(ctx):
+    """Per-instance setup: the ticker that finishes due tasks."""
     ctx.add_ticker(settle_due)
+
+
+@BLUEPRINT.before_request
+def _authorize():
+    """The bearer token of every view but the token and catch-all ones; ADMIN or OPERATOR to change a task."""
+    if request.endpoint in _PUBLIC or request.method == 'OPTIONS':
+        return None
+    who, denied = authenticate(context())
+    if denied:
+        return denied
+    if request.endpoint in _CHANGING and not _may_change(who[1]):
+        return _forbidden()
+    return None
+
+
+@BLUEPRINT.route('/tokens', methods=['POST'])
+def create_token():
+    ctx = context()
+    spec = _request_json()
+    if not isinstance(spec, dict) or not isinstance(spec.get('username'), str) or not isinstance(spec.get('password'), str) \
+            or not spec['username'] or not spec['password']:
+        return _error(400, 'TOKEN_CREATION_SPEC_INVALID', 'The token creation spec must contain username and password',
+                      'Send {"username": ..., "password": ...}.')
+    user = _users(ctx).get(spec['username'])
+    if user is None or not same_secret(user['password'], spec['password']):
+        return _error(401, 'AUTHENTICATION_FAILED', 'Unable to authenticate user %s: invalid user name or password' % spec['username'],
+                      'Check the user name and password.', [spec['username']])
+    now = ctx.now()
+    refresh_id = str(uuid.uuid4())
+    lifetime = float(ctx.get_setting('vcf_refresh_token_lifetime', 86400))
+    ctx.store.put(REFRESH_KIND, refresh_id, {'id': refresh_id, 'username': spec['username'], 'issued': now,
+                                             'expires': now + lifetime}, owner=spec['username'], sort_key=now)
+    ctx.set_request_user(spec['username'])
+    # Real servers answer 200 although the spec says 201 (see simulator/fidelity.py).
+    return json_response({'accessToken': _issue_access_token(ctx, spec['username'], refresh_id), 'refreshToken': {'id': refresh_id}})
+
+
+@BLUEPRINT.route('/tokens/access-token/refresh', methods=['PATCH'])
+def refresh_access_token():
+    ctx = context()
+    refresh_id = _request_json()
+    if isinstance(refresh_id, dict):
+        refresh_id = refresh_id.get('id') or (refresh_id.get('refreshToken') or {}).get('id')
+    if not isinstance(refresh_id, str) or not refresh_id:
+        return _error(400, 'REFRESH_TOKEN_MISSING', 'The request body must be the refresh token id as a JSON string',
+                      'Send the refreshToken.id returned by POST /v1/tokens.')
+    record = ctx.store.get(REFRESH_KIND, refresh_id)
+    if record is None:
+        return _error(404, 'REFRESH_TOKEN_NOT_FOUND', 'Refresh token %s not found' % refresh_id,
+                      'Create a new token pair with POST /v1/tokens.', [refresh_id])
+    if ctx.now() >= record['expires'] or record['issued'] <= ctx.tokens_valid_after():
+        return _error(404, 'REFRESH_TOKEN_EXPIRED', 'Refresh token %s has expired' % refresh_id,
+                      'Create a new token pair with POST /v1/tokens.', [refresh_id])
+    ctx.set_request_user(record['username'])
+    return json_response(_issue_access_token(ctx, record['username'], refresh_id))
+
+
+@BLUEPRINT.route('/tokens/refresh-token', methods=['DELETE'])
+def invalidate_refresh_token():
+    refresh_id = _request_json()
+    if isinstance(refresh_id, dict):
+        refresh_id = refresh_id.get('id')
+    if isinstance(refresh_id, str) and refresh_id:
+        context().store.delete(REFRESH_KIND, refresh_id)
+    return Response(status=204)
+
+
+@BLUEPRINT.route('/tasks', methods=['GET'])
+def get_tasks():
+    return list_tasks(context())
+
+
+@BLUEPRINT.route('/tasks/<task_id>', methods=['GET'])
+def get_task(task_id):
+    doc = _load(context(), task_id)
+    if doc is None:
+        return _task_not_found(task_id)
+    return json_response(task_view(doc))
+
+
+@BLUEPRINT.route('/tasks/<task_id>', methods=['PATCH'])
+def retry_task(task_id):
+    return _retry(context(), task_id, credentials_api=False)
+
+
+@BLUEPRINT.route('/tasks/<task_id>', methods=['DELETE'])
+def cancel_task(task_id):
+    return _cancel(context(), task_id, credentials_api=False)
+
+
+@BLUEPRINT.route('/credentials/tasks', methods=['GET'])
+def get_credentials_tasks():
+    return list_tasks(context(), kind=CREDENTIALS_KIND, view=credentials_task_view)
+
+
+def _credentials_answer(task_id, view):
+    """``view`` of credentials task ``task_id``, or the credentials API's 400 when there is none."""
+    doc = _load(context(), task_id)
+    if doc is None or not doc['sim']['credentials']:
+        return _credentials_task_not_found(task_id)
+    return json_response(view(doc))
+
+
+@BLUEPRINT.route('/credentials/tasks/<task_id>', methods=['GET'])
+def get_credentials_task(task_id):
+    return _credentials_answer(task_id, credentials_task_view)
+
+
+@BLUEPRINT.route('/credentials/tasks/<task_id>/resource-credentials', methods=['GET'])
+def get_credentials_task_resources(task_id):
+    return _credentials_answer(task_id, resource_credentials)
+
+
+@BLUEPRINT.route('/credentials/tasks/<task_id>', methods=['PATCH'])
+def retry_credentials_task(task_id):
+    spec = _request_json()
+    if not isinstance(spec, dict) or not spec.get('operationType') or not isinstance(spec.get('elements'), list):
+        return _error(400, 'CREDENTIALS_UPDATE_SPEC_INVALID',
+                      'The request body must be a CredentialsUpdateSpec with operationType and elements',
+                      'Send {"operationType": "ROTATE", "elements": [...]}; GET .../resource-credentials lists the elements.')
+    return _retry(context(), task_id, credentials_api=True)
+
+
+@BLUEPRINT.route('/credentials/tasks/<task_id>', methods=['DELETE'])
+def cancel_credentials_task(task_id):
+    return _cancel(context(), task_id, credentials_api=True)
+
+
+def unknown_route(rest):
+    # Unmatched /v1 paths answer with the spec's Error body, as the real (Spring) server does, not an HTML page.
+    allowed = allowed_methods(request.path, 'vcf.unknown_route')
+    if allowed:
+        response = _error(405, 'METHOD_NOT_ALLOWED', 'Request method %s is not supported for %s' % (request.method, request.path),
+                          'Use one of: %s.' % ', '.join(allowed))
+        response.headers['Allow'] = ', '.join(allowed)
+        return response
+    return _error(404, 'RESOURCE_NOT_FOUND', 'No API is served at /v1/%s' % rest, 'Check the URL against the VCF API reference.')
+
+
+add_catch_all(BLUEPRINT, unknown_route)
 
 
 def _credentials_task_not_found(task_id):
@@ -674,28 +668,41 @@ def _task_not_found(task_id):
     return _error(404, 'TASK_NOT_FOUND', 'Task with id %s not found' % task_id, 'Check the task id.', [task_id])
 
 
-def _load_counted(ctx, task_id, credentials_api, counter):
-    """The task for a retry or cancel on either API, with ``counter`` counted: ``(doc, None)`` or ``(None, 4xx)``."""
+# Per change: the counter, the 409 code and wording for a credentials task on /v1/tasks, and the credentials API's verb.
+_CHANGES = {'retry': ('retry_requests', 'TASK_RETRY_NOT_SUPPORTED', 'retried', 'Retry the task with PATCH'),
+            'cancel': ('cancel_requests', 'TASK_CANCEL_NOT_SUPPORTED', 'cancelled', 'Cancel the task with DELETE')}
+
+
+def _open_for_change(ctx, task_id, credentials_api, change):
+    """The task for a retry or cancel on either API, with the request counted: ``(doc, None)`` or ``(None, 4xx)``
+    (unknown task, or a credentials task changed through /v1/tasks)."""
+    counter, code, verb, remediation = _CHANGES[change]
     doc = _load(ctx, task_id)
     if doc is None or (credentials_api and not doc['sim']['credentials']):
         return None, (_credentials_task_not_found(task_id) if credentials_api else _task_not_found(task_id))
     doc['sim'][counter] = doc['sim'].get(counter, 0) + 1
+    if doc['sim']['credentials'] and not credentials_api:
+        _put(ctx, doc)
+        return None, _error(409, code, 'Task can not be %s. Credentials update/rotate tasks can not be %s using this API.' % (verb, verb),
+                            '%s /v1/credentials/tasks/%s.' % (remediation, task_id), [task_id])
     return doc, None
+
+
+def _changed(doc, credentials_api):
+    """The answer to an accepted retry or cancel: the credentials API returns the task (202), /v1/tasks nothing (200)."""
+    if credentials_api:
+        return json_response(task_view(doc), 202)
+    return Response(status=200)
 
 
 def _retry(ctx, task_id, credentials_api):
     """PATCH retry on either API (see simulator/README.md for the decision table)."""
     with ctx.store.transaction():
-        doc, refused = _load_counted(ctx, task_id, credentials_api, 'retry_requests')
+        doc, refused = _open_for_change(ctx, task_id, credentials_api, 'retry')
         if refused is not None:
             return refused
         sim = doc['sim']
         state = normalise_status(doc['task']['status'])
-        if sim['credentials'] and not credentials_api:
-            _put(ctx, doc)
-            return _error(409, 'TASK_RETRY_NOT_SUPPORTED',
-                          'Task can not be retried. Credentials update/rotate tasks can not be retried using this API.',
-                          'Retry the task with PATCH /v1/credentials/tasks/%s.' % task_id, [task_id])
         if state != 'FAILED':
             _put(ctx, doc)
             if credentials_api:
@@ -712,24 +719,17 @@ def _retry(ctx, task_id, credentials_api):
         outcome = sim['outcomes'].pop(0) if sim['outcomes'] else 'successful'
         _start(doc, ctx.now(), sim['retry_seconds'], outcome)
         _put(ctx, doc)
-    if credentials_api:
-        return _json(task_view(doc), 202)
-    return Response(status=200)
+    return _changed(doc, credentials_api)
 
 
 def _cancel(ctx, task_id, credentials_api):
     """DELETE cancel on either API."""
     with ctx.store.transaction():
-        doc, refused = _load_counted(ctx, task_id, credentials_api, 'cancel_requests')
+        doc, refused = _open_for_change(ctx, task_id, credentials_api, 'cancel')
         if refused is not None:
             return refused
         sim = doc['sim']
         state = normalise_status(doc['task']['status'])
-        if sim['credentials'] and not credentials_api:
-            _put(ctx, doc)
-            return _error(409, 'TASK_CANCEL_NOT_SUPPORTED',
-                          'Task can not be cancelled. Credentials update/rotate tasks can not be cancelled using this API.',
-                          'Cancel the task with DELETE /v1/credentials/tasks/%s.' % task_id, [task_id])
         # The credentials API cancels failed tasks (its reference says so) as well as running ones.
         allowed = ('IN_PROGRESS', 'FAILED') if credentials_api else ('IN_PROGRESS',)
         if state not in allowed:
@@ -751,84 +751,85 @@ def _cancel(ctx, task_id, credentials_api):
         sim['due_outcome'] = None
         _refresh_flags(doc)
         _put(ctx, doc)
-    if credentials_api:
-        return _json(task_view(doc), 202)
-    return Response(status=200)
+    return _changed(doc, credentials_api)
 
 
 # -- admin -----------------------------------------------------------------------------------------------
-def _admin_blueprint(ctx):
-    admin = Blueprint('sim_vcf', __name__, url_prefix='/_sim/vcf')
+ADMIN = Blueprint('sim_vcf', __name__, url_prefix='/_sim/vcf')
 
-    def bad(message):
-        return _json({'error': message}, 400)
 
-    @admin.route('/tasks', methods=['POST'])
-    def create_tasks():
-        spec = request.get_json(silent=True)
-        if not isinstance(spec, dict):
-            return bad('send a JSON object: {"tasks": [entries]} or {"count": N, "prefix": "...", ...}')
-        now = ctx.now()
-        entries = spec.get('tasks')
-        if entries is None:
-            count = spec.get('count', 1)
-            if not isinstance(count, int) or not 0 < count <= 100000:
-                return bad('count must be an integer between 1 and 100000')
-            template = {k: v for k, v in spec.items() if k not in ('count', 'prefix', 'start')}
-            prefix = str(spec.get('prefix') or 'Simulated task')
-            start = int(spec.get('start', 1))
-            entries = []
-            for number in range(start, start + count):
-                entry = dict(template)
-                entry['name'] = '%s %02d' % (prefix, number)
-                entry.setdefault('status', 'Failed')
-                entry['id'] = str(uuid.uuid4())
-                entry.setdefault('created', iso_ms(now - (start + count - number) / 1000.0))
-                entries.append(entry)
-        if not isinstance(entries, list):
-            return bad('tasks must be a list')
-        try:
-            docs = [record_from_entry(e, now, i) for i, e in enumerate(entries)]
-        except (ValueError, TypeError) as exc:
-            return bad(str(exc))
-        with ctx.store.transaction():
-            for doc in docs:
-                _put(ctx, doc)
-        return _json({'ids': [d['task']['id'] for d in docs], 'count': len(docs)}, 201)
+def _bad(message):
+    return json_response({'error': message}, 400)
 
-    @admin.route('/tasks/<task_id>/outcome', methods=['POST'])
-    def set_outcome(task_id):
-        spec = request.get_json(silent=True)
-        if not isinstance(spec, dict):
-            return bad('send a JSON object, e.g. {"outcomes": ["failed", "successful"]} or {"status": "Failed"}')
-        with ctx.store.transaction():
-            doc = _load(ctx, task_id)
-            if doc is None:
-                return _json({'error': 'no VCF task %s' % task_id}, 404)
-            sim = doc['sim']
-            try:
-                if 'outcomes' in spec:
-                    sim['outcomes'] = [_outcome(o) for o in spec['outcomes'] or []]
-                if 'retry_seconds' in spec:
-                    sim['retry_seconds'] = float(spec['retry_seconds'])
-                if 'retryable' in spec:
-                    sim['retryable'] = bool(spec['retryable'])
-                if 'status' in spec:
-                    _force_status(ctx, doc, spec)
-            except (TypeError, ValueError) as exc:
-                return bad(str(exc))
-            _refresh_flags(doc)
+
+@ADMIN.route('/tasks', methods=['POST'])
+def create_tasks():
+    ctx = context()
+    spec = request.get_json(silent=True)
+    if not isinstance(spec, dict):
+        return _bad('send a JSON object: {"tasks": [entries]} or {"count": N, "prefix": "...", ...}')
+    now = ctx.now()
+    entries = spec.get('tasks')
+    if entries is None:
+        count = spec.get('count', 1)
+        if not isinstance(count, int) or not 0 < count <= 100000:
+            return _bad('count must be an integer between 1 and 100000')
+        template = {k: v for k, v in spec.items() if k not in ('count', 'prefix', 'start')}
+        prefix = str(spec.get('prefix') or 'Simulated task')
+        start = int(spec.get('start', 1))
+        entries = []
+        for number in range(start, start + count):
+            entry = dict(template)
+            entry['name'] = '%s %02d' % (prefix, number)
+            entry.setdefault('status', 'Failed')
+            entry['id'] = str(uuid.uuid4())
+            entry.setdefault('created', iso_ms(now - (start + count - number) / 1000.0))
+            entries.append(entry)
+    if not isinstance(entries, list):
+        return _bad('tasks must be a list')
+    try:
+        docs = [record_from_entry(e, now, i) for i, e in enumerate(entries)]
+    except (ValueError, TypeError) as exc:
+        return _bad(str(exc))
+    with ctx.store.transaction():
+        for doc in docs:
             _put(ctx, doc)
-        return _json(_admin_view(doc))
+    return json_response({'ids': [d['task']['id'] for d in docs], 'count': len(docs)}, 201)
 
-    @admin.route('/tasks/<task_id>/attempts', methods=['GET'])
-    def get_attempts(task_id):
+
+@ADMIN.route('/tasks/<task_id>/outcome', methods=['POST'])
+def set_outcome(task_id):
+    ctx = context()
+    spec = request.get_json(silent=True)
+    if not isinstance(spec, dict):
+        return _bad('send a JSON object, e.g. {"outcomes": ["failed", "successful"]} or {"status": "Failed"}')
+    with ctx.store.transaction():
         doc = _load(ctx, task_id)
         if doc is None:
-            return _json({'error': 'no VCF task %s' % task_id}, 404)
-        return _json(_admin_view(doc))
+            return json_response({'error': 'no VCF task %s' % task_id}, 404)
+        sim = doc['sim']
+        try:
+            if 'outcomes' in spec:
+                sim['outcomes'] = [_outcome(o) for o in spec['outcomes'] or []]
+            if 'retry_seconds' in spec:
+                sim['retry_seconds'] = float(spec['retry_seconds'])
+            if 'retryable' in spec:
+                sim['retryable'] = bool(spec['retryable'])
+            if 'status' in spec:
+                _force_status(ctx, doc, spec)
+        except (TypeError, ValueError) as exc:
+            return _bad(str(exc))
+        _refresh_flags(doc)
+        _put(ctx, doc)
+    return json_response(_admin_view(doc))
 
-    return admin
+
+@ADMIN.route('/tasks/<task_id>/attempts', methods=['GET'])
+def get_attempts(task_id):
+    doc = _load(context(), task_id)
+    if doc is None:
+        return json_response({'error': 'no VCF task %s' % task_id}, 404)
+    return json_response(_admin_view(doc))
 
 
 def _force_status(ctx, doc, spec):

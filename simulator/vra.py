@@ -3,6 +3,7 @@
 - ``POST /csp/gateway/am/api/login?access_token`` ``{"username","password","domain"?}`` -> ``{"refresh_token", "access_token", ...}``
 - ``POST /iaas/api/login`` ``{"refreshToken"}`` -> ``{"tokenType": "Bearer", "token": "..."}``
 
+The two login views are served by the vRO blueprint (``simulator/vro.py``).
 Tokens are JWT-shaped (``exp`` is real) and stored, so they survive a restart. Access tokens live
 ``vra_token_lifetime`` seconds, refresh tokens ``vra_refresh_token_lifetime`` (default 30 days);
 ``POST /_sim/tokens/expire`` expires every token issued so far. Users are the vRO users. Not served on 7.x.
@@ -17,8 +18,10 @@ import json
 import secrets
 import uuid
 
-from flask import Blueprint, jsonify, request
+from flask import jsonify, request
+
 from simulator.context import same_secret
+from simulator.routing import context
 
 USERS = {}  # vRA login uses the vRO users
 
@@ -74,55 +77,46 @@ def _error(status, message):
     return response
 
 
-def register(app, ctx):
-    """Add the CSP and IaaS login blueprints."""
-    csp = Blueprint("vra_csp", __name__, url_prefix="/csp/gateway/am/api")
-    iaas = Blueprint("vra_iaas", __name__, url_prefix="/iaas/api")
+def refuse_on_vro7():
+    """The 404 of both login views on vRO 7.x (which has no vRA in front), else None; the vRO blueprint calls it first."""
+    if context().vro7:
+        return _error(404, "vRA login is not available on vRO 7.x; use basic authentication")
+    return None
 
-    def not_on_vro7():
-        if ctx.vro7:
-            return _error(404, "vRA login is not available on vRO 7.x; use basic authentication")
-        return None
 
-    @csp.post("/login")
-    def csp_login():
-        blocked = not_on_vro7()
-        if blocked:
-            return blocked
-        data = request.get_json(force=True, silent=True)  # clients that omit Content-Type still send JSON
-        if not isinstance(data, dict) or not isinstance(data.get("username"), str) or not isinstance(data.get("password"), str):
-            return _error(400, "The request body must be a JSON object with username and password")
-        user = data["username"]
-        if user not in ctx.users.get("vro", {}) and "@" in user:
-            user = user.split("@", 1)[0]  # "vcoadmin@vsphere.local" names the same user
-        entry = ctx.users.get("vro", {}).get(user)
-        if entry is None or not same_secret(entry["password"], data["password"]):
-            return _error(401, "Invalid username or password")
-        ctx.set_request_user(user)
-        lifetime = float(ctx.get_setting("vra_token_lifetime", 28800))
-        refresh_lifetime = float(ctx.get_setting("vra_refresh_token_lifetime", 2592000))
-        access = issue(ctx, user, "access", lifetime)
-        refresh = issue(ctx, user, "refresh", refresh_lifetime)
-        return jsonify({"access_token": access, "refresh_token": refresh, "id_token": access, "token_type": "bearer",
-                        "expires_in": int(lifetime), "scope": "openid"})
+def csp_login():
+    """``POST /csp/gateway/am/api/login``: user name and password for a refresh and an access token."""
+    ctx = context()
+    data = request.get_json(force=True, silent=True)  # clients that omit Content-Type still send JSON
+    if not isinstance(data, dict) or not isinstance(data.get("username"), str) or not isinstance(data.get("password"), str):
+        return _error(400, "The request body must be a JSON object with username and password")
+    user = data["username"]
+    if user not in ctx.users.get("vro", {}) and "@" in user:
+        user = user.split("@", 1)[0]  # "vcoadmin@vsphere.local" names the same user
+    entry = ctx.users.get("vro", {}).get(user)
+    if entry is None or not same_secret(entry["password"], data["password"]):
+        return _error(401, "Invalid username or password")
+    ctx.set_request_user(user)
+    lifetime = float(ctx.get_setting("vra_token_lifetime", 28800))
+    refresh_lifetime = float(ctx.get_setting("vra_refresh_token_lifetime", 2592000))
+    access = issue(ctx, user, "access", lifetime)
+    refresh = issue(ctx, user, "refresh", refresh_lifetime)
+    return jsonify({"access_token": access, "refresh_token": refresh, "id_token": access, "token_type": "bearer",
+                    "expires_in": int(lifetime), "scope": "openid"})
 
-    @iaas.post("/login")
-    def iaas_login():
-        blocked = not_on_vro7()
-        if blocked:
-            return blocked
-        data = request.get_json(force=True, silent=True)  # clients that omit Content-Type still send JSON
-        if not isinstance(data, dict) or not isinstance(data.get("refreshToken"), str) or not data["refreshToken"]:
-            return _error(400, "refreshToken is required")
-        user = check(ctx, data["refreshToken"], kind="refresh")
-        if user is None:
-            return _error(401, "Invalid or expired refresh token")
-        ctx.set_request_user(user)
-        token = issue(ctx, user, "access", float(ctx.get_setting("vra_token_lifetime", 28800)))
-        return jsonify({"tokenType": "Bearer", "token": token})
 
-    app.register_blueprint(csp)
-    app.register_blueprint(iaas)
+def iaas_login():
+    """``POST /iaas/api/login``: a refresh token for an access token."""
+    ctx = context()
+    data = request.get_json(force=True, silent=True)  # clients that omit Content-Type still send JSON
+    if not isinstance(data, dict) or not isinstance(data.get("refreshToken"), str) or not data["refreshToken"]:
+        return _error(400, "refreshToken is required")
+    user = check(ctx, data["refreshToken"], kind="refresh")
+    if user is None:
+        return _error(401, "Invalid or expired refresh token")
+    ctx.set_request_user(user)
+    token = issue(ctx, user, "access", float(ctx.get_setting("vra_token_lifetime", 28800)))
+    return jsonify({"tokenType": "Bearer", "token": token})
 
 
 def seed(ctx):

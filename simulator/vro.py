@@ -4,6 +4,10 @@ Executions are an asynchronous state machine played from stored timestamps: a ru
 script as timed events (``initializing`` -> ``running`` -> ``completed|failed|waiting``); reading a run applies
 the events that are due, and a ticker does the same for every active run, so SQL filters on state stay right
 and a restart continues in-flight runs. Scheduled tasks fire from the same ticker.
+
+``VroApi`` (one per simulator, ``ctx.vro``) holds that state machine and the rendering; the module-level
+``BLUEPRINT`` (``/vco/api`` plus the vRA login views of ``vra.py``) authenticates once in ``before_request`` and
+its views call ``VroApi``; ``ADMIN`` serves ``/_sim/vro``.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import base64
 import calendar
 import datetime
+import json
 import re
 import time
 import uuid
@@ -19,6 +24,7 @@ from flask import Blueprint, Response, g, jsonify, request
 
 from simulator import vra, vro_catalog, vro_values
 from simulator.context import same_secret
+from simulator.routing import ROUTE_METHODS, context
 
 BASE = "/vco/api"
 
@@ -786,338 +792,406 @@ def _json_body():
     if not raw.strip():
         return None
     try:
-        import json  # pylint: disable=import-outside-toplevel
         return json.loads(raw)
     except ValueError as exc:
         raise VroError(400, "Malformed JSON request body: %s" % exc) from None
 
 
-def register(app, ctx):
-    """Add the ``/vco/api`` blueprint, the ``/_sim/vro`` admin routes and the ticker."""
-    api = VroApi(ctx)
-    ctx.vro = api
-    bp = Blueprint("vro", __name__, url_prefix=BASE)
+# The vRO API under /vco/api and, in front of it, the vRA login (simulator/vra.py); the admin routes under /_sim/vro.
+BLUEPRINT = Blueprint("vro", __name__)
+ADMIN = Blueprint("sim_vro", __name__, url_prefix="/_sim/vro")
+# Views answered without authentication, and views served on 8.x only (a 404 on 7.x, before any authentication).
+_LOGIN = ("vro.csp_login", "vro.iaas_login")
+_PUBLIC = ("vro.about", "vro.versions", "vro.healthstatus", "vro.liveness")
+_V8_ONLY = ("vro.versions", "vro.liveness", "vro.interactions")
 
-    @app.errorhandler(VroError)
-    def _vro_error(exc):
-        response = jsonify({"status": exc.status, "message": exc.message})
-        response.status_code = exc.status
-        for key, value in exc.headers.items():
-            response.headers[key] = value
-        return response
 
-    def user():
-        name = api.authenticate()
-        ctx.set_request_user(name)
-        g.vro_user = name
-        return name
+def setup(ctx):
+    """Per-instance setup: the vRO server state (``ctx.vro``) and its ticker (runs and scheduled tasks)."""
+    ctx.vro = VroApi(ctx)
+    ctx.add_ticker(ctx.vro.tick)
 
-    def only_v8():
-        if api.v7:
-            raise VroError(404, "Not found: %s is not available on vRO %s" % (request.path, ctx.vro_version))
 
-    # -- service ---------------------------------------------------------------------------------------
-    @bp.get("/")
-    def services():
-        user()
-        names = ["workflows", "tasks", "interactions", "about", "versions", "healthstatus"]
-        return jsonify({"descriptors": [{"href": "%s%s/%s/" % (_host(), BASE, n), "description": n} for n in names]})
+def _api():
+    return context().vro
 
-    @bp.get("/about/")
-    def about():
-        info = dict(ABOUT["7.6" if api.v7 else "8.18"])
-        info["features"] = [{"name": "Bearer authentication"}] if not api.v7 else []
-        return jsonify(info)
 
-    @bp.get("/versions/")
-    def versions():
-        only_v8()
-        return jsonify({"versions": [{"versionCode": "6.0.0", "isLatest": True}, {"versionCode": "5.0.0", "isLatest": False}]})
+def _vro_error(exc):
+    response = jsonify({"status": exc.status, "message": exc.message})
+    response.status_code = exc.status
+    for key, value in exc.headers.items():
+        response.headers[key] = value
+    return response
 
-    def health():
-        return {"serverState": "RUNNING", "instance-id": "simulator",
-                "health-status": {"healthStatus": "OK", "time": int(ctx.now() * 1000), "description": "Simulated vRO",
-                                  "health-status-providers": [{"name": "database", "state": "OK", "critical": True, "message": "ok"}]}}
 
-    @bp.get("/healthstatus/")
-    def healthstatus():
-        return jsonify(health())
+BLUEPRINT.register_error_handler(VroError, _vro_error)
+ADMIN.register_error_handler(VroError, _vro_error)
+BLUEPRINT.add_url_rule("/csp/gateway/am/api/login", view_func=vra.csp_login, methods=["POST"])
+BLUEPRINT.add_url_rule("/iaas/api/login", view_func=vra.iaas_login, methods=["POST"])
 
-    @bp.get("/health/liveness/")
-    def liveness():
-        only_v8()
-        return jsonify(health())
 
-    # -- workflows -------------------------------------------------------------------------------------
-    @bp.get("/workflows/")
-    def workflows():
-        return jsonify(api.list_workflows(user()))
+@BLUEPRINT.before_request
+def _authenticate():
+    """The 8.x-only checks (vRA login included), then Basic or bearer auth for every view but the public ones (the
+    user goes to ``g.vro_user``)."""
+    if request.method == "OPTIONS":
+        return None
+    if request.endpoint in _LOGIN:
+        return vra.refuse_on_vro7()
+    ctx = context()
+    if request.endpoint in _V8_ONLY and ctx.vro7:
+        raise VroError(404, "Not found: %s is not available on vRO %s" % (request.path, ctx.vro_version))
+    if request.endpoint in _PUBLIC:
+        return None
+    name = ctx.vro.authenticate()
+    ctx.set_request_user(name)
+    g.vro_user = name
+    return None
 
-    @bp.get("/workflows/<wid>/")
-    def workflow(wid):
-        return jsonify(api.workflow_body(api.workflow(wid, user())))
 
-    @bp.get("/workflows/<wid>/schema/")
-    def workflow_schema(wid):
-        workflow_ = api.workflow(wid, user())
-        return Response(vro_catalog.schema_png(workflow_["id"]), mimetype="image/png")
+# -- service ---------------------------------------------------------------------------------------
+@BLUEPRINT.get("/vco/api/")
+def services():
+    names = ["workflows", "tasks", "interactions", "about", "versions", "healthstatus"]
+    return jsonify({"descriptors": [{"href": "%s%s/%s/" % (_host(), BASE, n), "description": n} for n in names]})
 
-    @bp.get("/workflows/<wid>/interactions/")
-    def workflow_interactions(wid):
-        who = user()
-        api.workflow(wid, who)
-        return jsonify(api.list_interactions(who, wid))
 
-    @bp.get("/interactions/")
-    def interactions():
-        only_v8()
-        return jsonify(api.list_interactions(user()))
+@BLUEPRINT.get("/vco/api/about/")
+def about():
+    api = _api()
+    info = dict(ABOUT["7.6" if api.v7 else "8.18"])
+    info["features"] = [{"name": "Bearer authentication"}] if not api.v7 else []
+    return jsonify(info)
 
-    # -- executions ------------------------------------------------------------------------------------
-    @bp.post("/workflows/<wid>/executions/")
-    def start_execution(wid):
-        who = user()
-        workflow_ = api.workflow(wid, who)
-        body = _json_body()
-        if body is not None and not isinstance(body, dict):
-            raise VroError(400, "The request body must be an execution-context JSON object")
-        body = body or {}
-        params = body.get("parameters", body.get("parameter"))
-        try:
-            values = vro_values.check_parameters(workflow_["inputs"], params)
-        except vro_values.ValueError_ as exc:
-            raise VroError(400, str(exc)) from None
-        api.require_execute(who, workflow_)
-        run = api.start_run(workflow_, values, who)
-        response = jsonify(api.run_body(run, full=False))
-        response.status_code = 202
-        response.headers["Location"] = api.run_href(run)
-        return response
 
-    @bp.get("/workflows/<wid>/executions/")
-    def list_executions(wid):
-        api.workflow(wid, user())
-        return jsonify(api.list_runs(parent=wid, up_href=api.workflow_href(wid), self_href=api.workflow_href(wid) + "executions/"))
+@BLUEPRINT.get("/vco/api/versions/")
+def versions():
+    return jsonify({"versions": [{"versionCode": "6.0.0", "isLatest": True}, {"versionCode": "5.0.0", "isLatest": False}]})
 
-    @bp.get("/workflows/<wid>/executions/<eid>/")
-    def get_execution(wid, eid):
-        return jsonify(api.run_body(api.run_for(wid, eid, user())))
 
-    @bp.delete("/workflows/<wid>/executions/<eid>/")
-    def delete_execution(wid, eid):
-        who = user()
-        run = api.run_for(wid, eid, who)
-        api.require_execute(who, api.workflows[wid])
-        if api.v7:
-            api.cancel(run, who)  # 7.x: DELETE on the execution cancels it
-            return "", 204
-        if run["state"] in PENDING_STATES:
-            raise VroError(400, "Workflow execution '%s' is %s: cancel it (DELETE .../state) before deleting it" % (eid, run["state"]))
-        with ctx.store.lock:
-            ctx.store.delete(RUN_KIND, eid)
-            api.forget(eid)
+def _health(ctx):
+    return {"serverState": "RUNNING", "instance-id": "simulator",
+            "health-status": {"healthStatus": "OK", "time": int(ctx.now() * 1000), "description": "Simulated vRO",
+                              "health-status-providers": [{"name": "database", "state": "OK", "critical": True, "message": "ok"}]}}
+
+
+@BLUEPRINT.get("/vco/api/healthstatus/")
+def healthstatus():
+    return jsonify(_health(context()))
+
+
+@BLUEPRINT.get("/vco/api/health/liveness/")
+def liveness():
+    return jsonify(_health(context()))
+
+
+# -- workflows -------------------------------------------------------------------------------------
+@BLUEPRINT.get("/vco/api/workflows/")
+def workflows():
+    return jsonify(_api().list_workflows(g.vro_user))
+
+
+@BLUEPRINT.get("/vco/api/workflows/<wid>/")
+def workflow(wid):
+    api = _api()
+    return jsonify(api.workflow_body(api.workflow(wid, g.vro_user)))
+
+
+@BLUEPRINT.get("/vco/api/workflows/<wid>/schema/")
+def workflow_schema(wid):
+    workflow_ = _api().workflow(wid, g.vro_user)
+    return Response(vro_catalog.schema_png(workflow_["id"]), mimetype="image/png")
+
+
+@BLUEPRINT.get("/vco/api/workflows/<wid>/interactions/")
+def workflow_interactions(wid):
+    api = _api()
+    who = g.vro_user
+    api.workflow(wid, who)
+    return jsonify(api.list_interactions(who, wid))
+
+
+@BLUEPRINT.get("/vco/api/interactions/")
+def interactions():
+    return jsonify(_api().list_interactions(g.vro_user))
+
+
+# -- executions ------------------------------------------------------------------------------------
+@BLUEPRINT.post("/vco/api/workflows/<wid>/executions/")
+def start_execution(wid):
+    api = _api()
+    who = g.vro_user
+    workflow_ = api.workflow(wid, who)
+    body = _json_body()
+    if body is not None and not isinstance(body, dict):
+        raise VroError(400, "The request body must be an execution-context JSON object")
+    body = body or {}
+    params = body.get("parameters", body.get("parameter"))
+    try:
+        values = vro_values.check_parameters(workflow_["inputs"], params)
+    except vro_values.ValueError_ as exc:
+        raise VroError(400, str(exc)) from None
+    api.require_execute(who, workflow_)
+    run = api.start_run(workflow_, values, who)
+    response = jsonify(api.run_body(run, full=False))
+    response.status_code = 202
+    response.headers["Location"] = api.run_href(run)
+    return response
+
+
+@BLUEPRINT.get("/vco/api/workflows/<wid>/executions/")
+def list_executions(wid):
+    api = _api()
+    api.workflow(wid, g.vro_user)
+    return jsonify(api.list_runs(parent=wid, up_href=api.workflow_href(wid), self_href=api.workflow_href(wid) + "executions/"))
+
+
+@BLUEPRINT.get("/vco/api/workflows/<wid>/executions/<eid>/")
+def get_execution(wid, eid):
+    api = _api()
+    return jsonify(api.run_body(api.run_for(wid, eid, g.vro_user)))
+
+
+@BLUEPRINT.delete("/vco/api/workflows/<wid>/executions/<eid>/")
+def delete_execution(wid, eid):
+    api = _api()
+    ctx = context()
+    who = g.vro_user
+    run = api.run_for(wid, eid, who)
+    api.require_execute(who, api.workflows[wid])
+    if api.v7:
+        api.cancel(run, who)  # 7.x: DELETE on the execution cancels it
         return "", 204
+    if run["state"] in PENDING_STATES:
+        raise VroError(400, "Workflow execution '%s' is %s: cancel it (DELETE .../state) before deleting it" % (eid, run["state"]))
+    with ctx.store.lock:
+        ctx.store.delete(RUN_KIND, eid)
+        api.forget(eid)
+    return "", 204
 
-    @bp.get("/workflows/<wid>/executions/<eid>/state/")
-    def execution_state(wid, eid):
-        return jsonify({"value": api.state_of(wid, eid, user())})
 
-    @bp.delete("/workflows/<wid>/executions/<eid>/state/")
-    def cancel_execution(wid, eid):
-        who = user()
-        if api.v7:
-            raise VroError(405, "Request method 'DELETE' is not supported on %s in vRO %s; DELETE the execution to cancel it"
-                           % (request.path, ctx.vro_version), {"Allow": "GET, HEAD"})
-        run = api.run_for(wid, eid, who)
-        api.require_execute(who, api.workflows[wid])
-        api.cancel(run, who)
-        return "", 204
+@BLUEPRINT.get("/vco/api/workflows/<wid>/executions/<eid>/state/")
+def execution_state(wid, eid):
+    return jsonify({"value": _api().state_of(wid, eid, g.vro_user)})
 
-    @bp.get("/workflows/<wid>/executions/<eid>/logs/")
-    def execution_logs(wid, eid):
-        return jsonify(api.logs_body(api.run_for(wid, eid, user()), system=False))
 
-    @bp.get("/workflows/<wid>/executions/<eid>/syslogs/")
-    def execution_syslogs(wid, eid):
-        return jsonify(api.logs_body(api.run_for(wid, eid, user()), system=True))
+@BLUEPRINT.delete("/vco/api/workflows/<wid>/executions/<eid>/state/")
+def cancel_execution(wid, eid):
+    api = _api()
+    who = g.vro_user
+    if api.v7:
+        raise VroError(405, "Request method 'DELETE' is not supported on %s in vRO %s; DELETE the execution to cancel it"
+                       % (request.path, context().vro_version), {"Allow": "GET, HEAD"})
+    run = api.run_for(wid, eid, who)
+    api.require_execute(who, api.workflows[wid])
+    api.cancel(run, who)
+    return "", 204
 
-    def waiting_run(wid, eid, who):
-        run = api.run_for(wid, eid, who)
-        if run["state"] != "waiting" or not run.get("interaction") or run["interaction"]["state"] != "waiting":
-            raise VroError(404, "Can not find a user interaction for the workflow run '%s' (state: %s)" % (eid, run["state"]))
-        return run
 
-    @bp.get("/workflows/<wid>/executions/<eid>/interaction/")
-    def get_interaction(wid, eid):
-        return jsonify(api.interaction_body(waiting_run(wid, eid, user())))
+@BLUEPRINT.get("/vco/api/workflows/<wid>/executions/<eid>/logs/")
+def execution_logs(wid, eid):
+    api = _api()
+    return jsonify(api.logs_body(api.run_for(wid, eid, g.vro_user), system=False))
 
-    @bp.post("/workflows/<wid>/executions/<eid>/interaction/")
-    def answer_interaction(wid, eid):
-        who = user()
-        run = waiting_run(wid, eid, who)
-        body = _json_body()
-        if not isinstance(body, dict):
-            raise VroError(400, "The request body must be an execution-context JSON object with the answers as parameters")
-        try:
-            values = vro_values.check_parameters(run["interaction"]["inputs"], body.get("parameters", body.get("parameter")) or [])
-        except vro_values.ValueError_ as exc:
-            raise VroError(400, str(exc)) from None
-        api.require_execute(who, api.workflows[wid])
-        api.answer(run, values, who)
-        return "", 204
 
-    @bp.delete("/workflows/<wid>/executions/<eid>/interaction/")
-    def delete_interaction(wid, eid):
-        who = user()
-        run = waiting_run(wid, eid, who)
-        api.require_execute(who, api.workflows[wid])
-        api.cancel(run, who, reason="canceled (user interaction deleted)")
-        return "", 204
+@BLUEPRINT.get("/vco/api/workflows/<wid>/executions/<eid>/syslogs/")
+def execution_syslogs(wid, eid):
+    api = _api()
+    return jsonify(api.logs_body(api.run_for(wid, eid, g.vro_user), system=True))
 
-    # -- scheduled tasks -------------------------------------------------------------------------------
-    @bp.get("/tasks/")
-    def list_tasks():
-        user()
-        docs, total = ctx.store.query(TASK_KIND, descending=False)
-        return jsonify({"relations": {"link": [api.task_link(t) for t in docs], "total": total},
-                        "href": "%s%s/tasks/" % (_host(), BASE)})
 
-    @bp.post("/tasks/")
-    def create_task():
-        who = user()
-        body = _json_body()
-        task = {"owner": who, "state": "pending", "runs": [], "created": ctx.now(), "description": "", "end": None, "pattern": None}
-        with ctx.store.transaction():
-            api.task_fields(body, task, who)
-            if ctx.store.count(TASK_KIND) >= TASK_LIMIT:
-                raise VroError(400, "Cannot create task '%s': Orchestrator supports at most %d scheduled tasks; delete a task first"
-                               % (task["name"], TASK_LIMIT))
-            task["id"] = str(uuid.uuid4())
-            if task["next"] is None:
-                task["state"] = "finished"
-            api.save_task(task)
-        response = jsonify(api.task_body(task))
-        response.status_code = 202
-        response.headers["Location"] = api.task_href(task["id"])
-        return response
+def _waiting_run(api, wid, eid, who):
+    run = api.run_for(wid, eid, who)
+    if run["state"] != "waiting" or not run.get("interaction") or run["interaction"]["state"] != "waiting":
+        raise VroError(404, "Can not find a user interaction for the workflow run '%s' (state: %s)" % (eid, run["state"]))
+    return run
 
-    def task_for(tid):
-        task = ctx.store.get(TASK_KIND, tid)
-        if task is None:
-            raise VroError(404, "Can not find a task with the specified ID '%s'" % tid)
-        return task
 
-    @bp.get("/tasks/<tid>/")
-    def get_task(tid):
-        user()
-        return jsonify(api.task_body(task_for(tid)))
+@BLUEPRINT.get("/vco/api/workflows/<wid>/executions/<eid>/interaction/")
+def get_interaction(wid, eid):
+    api = _api()
+    return jsonify(api.interaction_body(_waiting_run(api, wid, eid, g.vro_user)))
 
-    @bp.post("/tasks/<tid>/")
-    def update_task(tid):
-        who = user()
-        body = _json_body()
-        with ctx.store.transaction():
-            task = task_for(tid)
-            if not api.is_admin(who) and task["owner"] != who:
-                raise VroError(403, "User '%s' may not change task '%s'" % (who, task["name"]))
-            api.task_fields(body, task, who)
-            task["state"] = "pending" if task["next"] is not None else "finished"
-            api.save_task(task)
-        return jsonify(api.task_body(task))
 
-    @bp.delete("/tasks/<tid>/")
-    def delete_task(tid):
-        who = user()
-        task = task_for(tid)
+@BLUEPRINT.post("/vco/api/workflows/<wid>/executions/<eid>/interaction/")
+def answer_interaction(wid, eid):
+    api = _api()
+    who = g.vro_user
+    run = _waiting_run(api, wid, eid, who)
+    body = _json_body()
+    if not isinstance(body, dict):
+        raise VroError(400, "The request body must be an execution-context JSON object with the answers as parameters")
+    try:
+        values = vro_values.check_parameters(run["interaction"]["inputs"], body.get("parameters", body.get("parameter")) or [])
+    except vro_values.ValueError_ as exc:
+        raise VroError(400, str(exc)) from None
+    api.require_execute(who, api.workflows[wid])
+    api.answer(run, values, who)
+    return "", 204
+
+
+@BLUEPRINT.delete("/vco/api/workflows/<wid>/executions/<eid>/interaction/")
+def delete_interaction(wid, eid):
+    api = _api()
+    who = g.vro_user
+    run = _waiting_run(api, wid, eid, who)
+    api.require_execute(who, api.workflows[wid])
+    api.cancel(run, who, reason="canceled (user interaction deleted)")
+    return "", 204
+
+
+# -- scheduled tasks -------------------------------------------------------------------------------
+@BLUEPRINT.get("/vco/api/tasks/")
+def list_tasks():
+    docs, total = context().store.query(TASK_KIND, descending=False)
+    return jsonify({"relations": {"link": [_api().task_link(t) for t in docs], "total": total},
+                    "href": "%s%s/tasks/" % (_host(), BASE)})
+
+
+@BLUEPRINT.post("/vco/api/tasks/")
+def create_task():
+    api = _api()
+    ctx = context()
+    who = g.vro_user
+    body = _json_body()
+    task = {"owner": who, "state": "pending", "runs": [], "created": ctx.now(), "description": "", "end": None, "pattern": None}
+    with ctx.store.transaction():
+        api.task_fields(body, task, who)
+        if ctx.store.count(TASK_KIND) >= TASK_LIMIT:
+            raise VroError(400, "Cannot create task '%s': Orchestrator supports at most %d scheduled tasks; delete a task first"
+                           % (task["name"], TASK_LIMIT))
+        task["id"] = str(uuid.uuid4())
+        if task["next"] is None:
+            task["state"] = "finished"
+        api.save_task(task)
+    response = jsonify(api.task_body(task))
+    response.status_code = 202
+    response.headers["Location"] = api.task_href(task["id"])
+    return response
+
+
+def _task_for(ctx, tid):
+    task = ctx.store.get(TASK_KIND, tid)
+    if task is None:
+        raise VroError(404, "Can not find a task with the specified ID '%s'" % tid)
+    return task
+
+
+@BLUEPRINT.get("/vco/api/tasks/<tid>/")
+def get_task(tid):
+    return jsonify(_api().task_body(_task_for(context(), tid)))
+
+
+@BLUEPRINT.post("/vco/api/tasks/<tid>/")
+def update_task(tid):
+    api = _api()
+    ctx = context()
+    who = g.vro_user
+    body = _json_body()
+    with ctx.store.transaction():
+        task = _task_for(ctx, tid)
         if not api.is_admin(who) and task["owner"] != who:
-            raise VroError(403, "User '%s' may not delete task '%s'" % (who, task["name"]))
-        ctx.store.delete(TASK_KIND, tid)
-        return "", 204
-
-    @bp.get("/tasks/<tid>/executions/")
-    def task_executions(tid):
-        user()
-        task = task_for(tid)
-        return jsonify(api.list_runs(ids=list(task.get("runs") or []), up_href=api.task_href(tid),
-                                     self_href=api.task_href(tid) + "executions/"))
-
-    @bp.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
-    def unknown(rest):
-        # Routes the simulator does not implement answer in vRO's error shape, not with Flask's HTML page.
-        user()
-        raise VroError(404, "Not found: %s/%s is not implemented by the simulator" % (BASE, rest))
-
-    app.register_blueprint(bp)
-    _register_admin(app, ctx, api)
-    ctx.add_ticker(api.tick)
+            raise VroError(403, "User '%s' may not change task '%s'" % (who, task["name"]))
+        api.task_fields(body, task, who)
+        task["state"] = "pending" if task["next"] is not None else "finished"
+        api.save_task(task)
+    return jsonify(api.task_body(task))
 
 
-def _register_admin(app, ctx, api):
-    admin = Blueprint("sim_vro", __name__, url_prefix="/_sim/vro")
+@BLUEPRINT.delete("/vco/api/tasks/<tid>/")
+def delete_task(tid):
+    ctx = context()
+    who = g.vro_user
+    task = _task_for(ctx, tid)
+    if not _api().is_admin(who) and task["owner"] != who:
+        raise VroError(403, "User '%s' may not delete task '%s'" % (who, task["name"]))
+    ctx.store.delete(TASK_KIND, tid)
+    return "", 204
 
-    def body():
-        data = request.get_json(silent=True)
-        return data if isinstance(data, dict) else {}
 
-    def summary(run):
-        return {"id": run["id"], "workflow": run["workflow_id"], "name": run["workflow_name"], "state": run["state"],
-                "started_by": run["started_by"], "start": run["start"], "end": run.get("end"), "task": run.get("task_id")}
+@BLUEPRINT.get("/vco/api/tasks/<tid>/executions/")
+def task_executions(tid):
+    api = _api()
+    task = _task_for(context(), tid)
+    return jsonify(api.list_runs(ids=list(task.get("runs") or []), up_href=api.task_href(tid),
+                                 self_href=api.task_href(tid) + "executions/"))
 
-    @admin.get("/runs")
-    def runs():
-        wid = request.args.get("workflow") or None
-        limit = request.args.get("limit", default=1000, type=int)
-        api.advance(wid)
-        docs, total = ctx.store.query(RUN_KIND, parent=wid, limit=limit)
-        return jsonify({"count": total, "runs": [summary(r) for r in docs]})
 
-    @admin.post("/workflows/<wid>/runs")
-    def bulk_runs(wid):
-        workflow = api.workflows.get(wid)
-        if workflow is None:
-            raise VroError(404, "no workflow %s" % wid)
-        data = body()
-        count = int(data.get("count", 0))
-        running = int(data.get("running", 0))
-        state = data.get("state", "completed")
-        if state not in TERMINAL_STATES:
-            raise VroError(400, "state must be one of %s" % ", ".join(TERMINAL_STATES))
-        user = data.get("started_by") or "vcoadmin"
-        now = ctx.now()
-        spacing = float(data.get("spacing", 60.0))
-        rows = []
-        for index in range(count + running):
-            historical = index < count
-            start = now - (count + running - index) * spacing if historical else now - (running - (index - count)) * 0.001
-            eid = str(uuid.uuid4())
-            run = {"id": eid, "workflow_id": wid, "workflow_name": workflow["name"], "started_by": user, "start": start,
-                   "end": start + 1.0 if historical else None, "state": state if historical else "running", "item": "",
-                   "exception": "Historical failure" if historical and state == "failed" else None, "business_state": None,
-                   "inputs": {}, "outputs": {}, "pending_outputs": {}, "applied": 2 if historical else 1,
-                   "events": [{"at": start, "state": "initializing"}, {"at": start, "state": "running"}] if historical else
-                   [{"at": start, "state": "running"}, {"at": now + 86400 * 365, "state": "completed", "end": True}],
-                   "logs": [], "interaction": None, "task_id": None}
-            if historical:
-                run["events"] = run["events"][:2]
-            rows.append((RUN_KIND, eid, run, wid, run["state"], start, workflow["name"], user))
-        ctx.store.put_many(rows)
-        return jsonify({"created": len(rows), "total": ctx.store.count(RUN_KIND, parent=wid)}), 201
+@BLUEPRINT.route("/vco/api/<path:rest>", methods=ROUTE_METHODS)
+def unknown(rest):
+    # Routes the simulator does not implement answer in vRO's error shape, not with Flask's HTML page.
+    raise VroError(404, "Not found: %s/%s is not implemented by the simulator" % (BASE, rest))
 
-    @admin.post("/executions/<eid>/outcome")
-    def outcome(eid):
-        run = api.load_run(eid)
-        if run is None:
-            raise VroError(404, "no execution %s" % eid)
-        data = body()
-        run = api.set_outcome(run, data.get("state"), exception=data.get("exception"), outputs=data.get("outputs"))
-        return jsonify(summary(run))
 
-    @admin.get("/workflows")
-    def all_workflows():
-        return jsonify({"workflows": [{"id": w["id"], "name": w["name"], "category": w["category"], "inputs": w["inputs"],
-                                       "outputs": w["outputs"]} for w in api.workflows.values()]})
+# -- admin ----------------------------------------------------------------------------------------------
+def _body():
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else {}
 
-    app.register_blueprint(admin)
+
+def _summary(run):
+    return {"id": run["id"], "workflow": run["workflow_id"], "name": run["workflow_name"], "state": run["state"],
+            "started_by": run["started_by"], "start": run["start"], "end": run.get("end"), "task": run.get("task_id")}
+
+
+@ADMIN.get("/runs")
+def runs():
+    wid = request.args.get("workflow") or None
+    limit = request.args.get("limit", default=1000, type=int)
+    _api().advance(wid)
+    docs, total = context().store.query(RUN_KIND, parent=wid, limit=limit)
+    return jsonify({"count": total, "runs": [_summary(r) for r in docs]})
+
+
+@ADMIN.post("/workflows/<wid>/runs")
+def bulk_runs(wid):
+    ctx = context()
+    workflow = _api().workflows.get(wid)
+    if workflow is None:
+        raise VroError(404, "no workflow %s" % wid)
+    data = _body()
+    count = int(data.get("count", 0))
+    running = int(data.get("running", 0))
+    state = data.get("state", "completed")
+    if state not in TERMINAL_STATES:
+        raise VroError(400, "state must be one of %s" % ", ".join(TERMINAL_STATES))
+    user = data.get("started_by") or "vcoadmin"
+    now = ctx.now()
+    spacing = float(data.get("spacing", 60.0))
+    rows = []
+    for index in range(count + running):
+        historical = index < count
+        start = now - (count + running - index) * spacing if historical else now - (running - (index - count)) * 0.001
+        eid = str(uuid.uuid4())
+        run = {"id": eid, "workflow_id": wid, "workflow_name": workflow["name"], "started_by": user, "start": start,
+               "end": start + 1.0 if historical else None, "state": state if historical else "running", "item": "",
+               "exception": "Historical failure" if historical and state == "failed" else None, "business_state": None,
+               "inputs": {}, "outputs": {}, "pending_outputs": {}, "applied": 2 if historical else 1,
+               "events": [{"at": start, "state": "initializing"}, {"at": start, "state": "running"}] if historical else
+               [{"at": start, "state": "running"}, {"at": now + 86400 * 365, "state": "completed", "end": True}],
+               "logs": [], "interaction": None, "task_id": None}
+        if historical:
+            run["events"] = run["events"][:2]
+        rows.append((RUN_KIND, eid, run, wid, run["state"], start, workflow["name"], user))
+    ctx.store.put_many(rows)
+    return jsonify({"created": len(rows), "total": ctx.store.count(RUN_KIND, parent=wid)}), 201
+
+
+@ADMIN.post("/executions/<eid>/outcome")
+def outcome(eid):
+    api = _api()
+    run = api.load_run(eid)
+    if run is None:
+        raise VroError(404, "no execution %s" % eid)
+    data = _body()
+    run = api.set_outcome(run, data.get("state"), exception=data.get("exception"), outputs=data.get("outputs"))
+    return jsonify(_summary(run))
+
+
+@ADMIN.get("/workflows")
+def all_workflows():
+    return jsonify({"workflows": [{"id": w["id"], "name": w["name"], "category": w["category"], "inputs": w["inputs"],
+                                   "outputs": w["outputs"]} for w in _api().workflows.values()]})
 
 
 def seed(ctx):

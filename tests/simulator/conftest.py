@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from simulator import fidelity  # noqa: E402  pylint: disable=wrong-import-position
-from simulator.__main__ import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+from simulator.runner import Simulator  # noqa: E402  pylint: disable=wrong-import-position
 
 VRO_SPEC_PATH = ROOT.parent / "shared" / "specs" / "vro-8.18.1-openapi.json"
 NO_VRO_SPEC = "the vRO OpenAPI document %s is absent (../shared is not checked out next to the repository)" % VRO_SPEC_PATH

@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from simulator import ico_catalog  # noqa: E402  pylint: disable=wrong-import-position
-from simulator.__main__ import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+from simulator.runner import Simulator  # noqa: E402  pylint: disable=wrong-import-position
 
 BASE = '/orchestrator/v2'
 ISO = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}$')

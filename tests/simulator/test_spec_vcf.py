@@ -195,7 +195,7 @@ def test_checker_rejects_what_the_spec_forbids(spec):
 # -- property-based run over the implemented endpoints ------------------------------------------------------
 @pytest.fixture(scope='module')
 def live(tmp_path_factory, spec):
-    from simulator.__main__ import Simulator  # pylint: disable=import-outside-toplevel
+    from simulator.runner import Simulator  # pylint: disable=import-outside-toplevel
     sim = Simulator(tls=True, data_dir=str(tmp_path_factory.mktemp('vcf-spec'))).start()
     session = requests.Session()
     session.trust_env = False  # REQUESTS_CA_BUNDLE would otherwise replace the simulator's CA

@@ -21,7 +21,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from simulator import vcf_catalog  # noqa: E402  pylint: disable=wrong-import-position
-from simulator.__main__ import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+from simulator.runner import Simulator  # noqa: E402  pylint: disable=wrong-import-position
 
 ADMIN = 'administrator@vsphere.local'
 VIEWER = 'viewer@vsphere.local'
