@@ -11,6 +11,7 @@ short_description: Cancel vRealize / Aria Orchestrator workflow runs with the ca
 version_added: 0.1.0
 description:
   - Cancels one workflow run, or every run of a workflow that has not ended with O(all_running=true).
+  - Exactly one of O(workflow_id), O(workflow_name) and O(execution_url) is required.
   - A run that has already ended (C(completed), C(failed) or C(canceled)) is left alone, with C(changed=false).
   - B(The cancel call depends on the server version.) On vRO 8.x it is C(DELETE .../executions/{id}/state).
     On 7.x it is the guide's C(DELETE .../executions/{id}/). The version comes from C(GET /about), or from
@@ -22,6 +23,7 @@ author:
   - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
   - cloudops.orchestrator.connection.vro
+  - cloudops.orchestrator.vro_options.workflow_selector
   - cloudops.orchestrator.wait
   - cloudops.orchestrator.attributes
   - cloudops.orchestrator.attributes.vro_group
@@ -32,18 +34,6 @@ attributes:
   diff_mode:
     support: none
 options:
-  workflow_id:
-    description:
-      - The id of the workflow.
-    type: str
-  workflow_name:
-    description:
-      - The name of the workflow, matched exactly. An ambiguous name fails and lists the candidates.
-    type: str
-  category:
-    description:
-      - The category of the workflow named O(workflow_name).
-    type: str
   execution_id:
     description:
       - The id of the run to cancel.

@@ -13,6 +13,7 @@ description:
   - Reads one workflow run, by O(workflow_id) or O(workflow_name) plus O(execution_id), or by its URL
     (O(execution_url), the C(Location) or C(href) of a run). Inputs and outputs come back decoded into plain
     values, SecureString values masked.
+  - Exactly one of O(workflow_id), O(workflow_name) and O(execution_url) is required.
   - Without an execution, lists the workflow's runs, newest first, filtered by O(state), O(started_by),
     O(started_after), O(started_before) and O(name). Filters are applied by the server (C(conditions)), and
     pages (C(maxResult)/C(startIndex)) are read only until O(max_results) runs are found.
@@ -24,24 +25,12 @@ author:
   - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
   - cloudops.orchestrator.connection.vro
+  - cloudops.orchestrator.vro_options.workflow_selector
   - cloudops.orchestrator.wait
   - cloudops.orchestrator.attributes
   - cloudops.orchestrator.attributes.info_module
   - cloudops.orchestrator.attributes.vro_group
 options:
-  workflow_id:
-    description:
-      - The id of the workflow.
-    type: str
-  workflow_name:
-    description:
-      - The name of the workflow, matched exactly. An ambiguous name fails and lists the candidates; set
-        O(category) or use O(workflow_id).
-    type: str
-  category:
-    description:
-      - The category of the workflow named O(workflow_name), by name or by the end of its path.
-    type: str
   execution_id:
     description:
       - The id of one run of the workflow. Without it (and without O(execution_url)) the runs are listed.

@@ -20,10 +20,15 @@ description:
   - After answering, waits (O(wait), O(wait_for)) until the run reaches its next state, and returns it with its
     decoded outputs.
   - With O(state=absent), deletes (dismisses) the pending interaction, idempotently. vRO then cancels the run.
+  - The run's workflow is given by O(workflow_id) or O(workflow_name), or left out. Without either, it is found in
+    the list of pending interactions (C(GET /interactions), vRO 8.x only); a run not listed there has nothing to
+    answer (RV(changed=false)).
 author:
   - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
   - cloudops.orchestrator.connection.vro
+  - cloudops.orchestrator.vro_options.workflow_selector
+  - cloudops.orchestrator.vro_options.secret_inputs
   - cloudops.orchestrator.wait
   - cloudops.orchestrator.attributes
   - cloudops.orchestrator.attributes.vro_group
@@ -41,20 +46,6 @@ options:
       - The id of the run, for example RV(cloudops.orchestrator.vro_workflow_run#module:execution_id).
     type: str
     required: true
-  workflow_id:
-    description:
-      - The id of the run's workflow. O(workflow_id) and O(workflow_name) are mutually exclusive.
-      - Without either, the run's workflow is found in the list of pending interactions (C(GET /interactions),
-        vRO 8.x only); a run not listed there has nothing to answer (RV(changed=false)).
-    type: str
-  workflow_name:
-    description:
-      - The name of the run's workflow, matched exactly; see O(category) when several workflows share it.
-    type: str
-  category:
-    description:
-      - The category of the workflow named O(workflow_name), by name or by the end of its path.
-    type: str
   state:
     description:
       - V(present) answers the pending interaction with O(inputs).
@@ -68,15 +59,6 @@ options:
       - Values are encoded by the type each input of the interaction declares, with the rules of
         O(cloudops.orchestrator.vro_workflow_run#module:inputs).
       - SecureString answers are masked in every output of the module.
-    type: dict
-  secret_inputs:
-    description:
-      - Secret answers, as a mapping of input name to plain value, merged into O(inputs); a name may not be in both.
-      - Encoded by the declared type like O(inputs); every value is masked in every result, log and message from
-        the start, whatever its type, because the option is C(no_log).
-      - O(inputs) and O(raw_inputs) are logged and returned in C(invocation) with their values masked (names
-        only), since a SecureString answer is recognised only once the interaction is read.
-      - Values shorter than 3 characters cannot be masked safely and are not masked (with a warning).
     type: dict
   raw_inputs:
     description:

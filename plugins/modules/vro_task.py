@@ -12,6 +12,8 @@ version_added: 0.1.0
 description:
   - Ensures that a scheduled task (vRO Task service, C(/tasks)) named O(name) exists for a workflow, with the
     given recurrence, start mode and inputs; or that it does not exist.
+  - The workflow the task runs is given by O(workflow_id) or O(workflow_name); with O(state=present), exactly one
+    of them is required.
   - B(Idempotent by name.) A missing task is created (C(POST /tasks)). An existing one is updated
     (C(POST /tasks/{id})) only when a field differs, and RV(diff) shows the fields before and after.
   - The API cannot change the workflow of a task. A task that must run another workflow is deleted and created
@@ -24,6 +26,8 @@ author:
   - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
   - cloudops.orchestrator.connection.vro
+  - cloudops.orchestrator.vro_options.workflow_selector
+  - cloudops.orchestrator.vro_options.secret_inputs
   - cloudops.orchestrator.attributes
   - cloudops.orchestrator.attributes.vro_group
 attributes:
@@ -47,19 +51,6 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  workflow_id:
-    description:
-      - The id of the workflow the task runs. With O(state=present), exactly one of O(workflow_id) and
-        O(workflow_name) is required.
-    type: str
-  workflow_name:
-    description:
-      - The name of the workflow the task runs, matched exactly; see O(category) when several workflows share it.
-    type: str
-  category:
-    description:
-      - The category of the workflow named O(workflow_name), by name or by the end of its path.
-    type: str
   recurrence:
     description:
       - When the task runs. When given, it is managed as a whole; left out, the recurrence of an existing task
@@ -105,15 +96,6 @@ options:
       - Inputs are compared after encoding, so C(20) equals C(20.0) and dates compare in UTC.
       - SecureString values are never compared, because vRO need not return them. To change only a secret,
         delete the task and create it again (O(state=absent), then O(state=present)).
-    type: dict
-  secret_inputs:
-    description:
-      - Secret inputs, as a mapping of input name to plain value, merged into O(inputs); a name may not be in both.
-      - Encoded by the declared type like O(inputs); every value is masked in every result, log and message from
-        the start, whatever its type, because the option is C(no_log).
-      - O(inputs) and O(raw_inputs) are logged and returned in C(invocation) with their values masked (names
-        only), since a SecureString input is recognised only once the workflow's definition is read.
-      - Values shorter than 3 characters cannot be masked safely and are not masked (with a warning).
     type: dict
   raw_inputs:
     description:

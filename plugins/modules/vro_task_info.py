@@ -11,12 +11,15 @@ short_description: List vRealize / Aria Orchestrator scheduled tasks, or read on
 version_added: 0.1.0
 description:
   - Lists the scheduled tasks of the vRO Task service, filtered by name, workflow and state.
+  - The workflow filter is O(workflow_id), or O(workflow_name) resolved to its id; only the tasks that run that
+    workflow are kept.
   - Reads one task, by O(task_id) or by an exact O(name), with its recent runs (C(GET /tasks/{id}/executions)).
   - Every task comes with its recurrence, start mode and inputs decoded to plain values.
 author:
   - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
   - cloudops.orchestrator.connection.vro
+  - cloudops.orchestrator.vro_options.workflow_selector
   - cloudops.orchestrator.attributes
   - cloudops.orchestrator.attributes.info_module
   - cloudops.orchestrator.attributes.vro_group
@@ -32,18 +35,6 @@ options:
   name_contains:
     description:
       - Filter, text the task name contains, case-insensitive.
-    type: str
-  workflow_id:
-    description:
-      - Filter, the id of the workflow the tasks run.
-    type: str
-  workflow_name:
-    description:
-      - Filter, the name of the workflow the tasks run (resolved to its id; see O(category)).
-    type: str
-  category:
-    description:
-      - The category of the workflow named O(workflow_name).
     type: str
   state:
     description:

@@ -19,11 +19,12 @@ description:
   - With O(schema_dest), writes the workflow's schema image (PNG, C(GET /workflows/{id}/schema)) to a file, like a
     file-writing module does, honouring O(mode), O(owner) and O(group).
   - Without O(workflow_id) and O(workflow_name), lists the workflows matching O(name_contains) and/or
-    O(category), paged on the server.
+    O(category), paged on the server; O(category) is then a list filter.
 author:
   - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
   - cloudops.orchestrator.connection.vro
+  - cloudops.orchestrator.vro_options.workflow_selector
   - cloudops.orchestrator.attributes
   - cloudops.orchestrator.attributes.vro_group
   - ansible.builtin.files
@@ -36,23 +37,6 @@ attributes:
   diff_mode:
     support: none
 options:
-  workflow_id:
-    description:
-      - The id of the workflow to read.
-      - O(workflow_id) and O(workflow_name) are mutually exclusive; without either, the module lists workflows.
-    type: str
-  workflow_name:
-    description:
-      - The name of the workflow to read, matched exactly.
-      - vRO workflow names are not unique. When several workflows have this name the module fails and lists
-        each with its id and category; set O(category) or use O(workflow_id).
-    type: str
-  category:
-    description:
-      - The category of the workflow named O(workflow_name), by name (C(Library)) or by the end of its path
-        (C(Library/Demo)).
-      - Without O(workflow_id) and O(workflow_name), a list filter.
-    type: str
   name_contains:
     description:
       - List filter, text the workflow name contains, case-insensitive (the server condition C(name~TEXT)).
