@@ -42,7 +42,7 @@ help:
 	@echo "  venv             .venv from the newest Python >= 3.11 + requirements/tools.txt"
 	@echo "  sanity           ansible-test sanity --venv (build tree copy)"
 	@echo "  units            ansible-test units --venv (tests/unit)"
-	@echo "  integration      pytest tests/integration tests/simulator (simulator + real playbooks)"
+	@echo "  integration      pytest bench, tests/simulator, tests/integration (simulator + real playbooks)"
 	@echo "  lint             ansible-lint --profile production roles/ playbooks/"
 	@echo "  docs-lint        antsibull-docs lint-collection-docs --plugin-docs"
 	@echo "  changelog-lint   antsibull-changelog lint"
@@ -108,12 +108,14 @@ units: tree seed-ansible-test
 	    cd $(COLL) && $(AT_ENV) $(ROOT)/$(STEP) units pytest -- ansible-test units --venv --python $(PYVER) --color no; \
 	fi
 
+# bench/test_*.py (the benchmark's statistics and report layout, no simulator) runs first, in a second.
 # tests/simulator and tests/integration run separately: both have test_vcf.py/test_ico.py and a conftest.py.
 # tests/integration runs in two steps: everything on the xdist workers, then INTEGRATION_LAST in one process --
 # test_secrets.py scans the transcripts of every run (CLOUDOPS_TRANSCRIPT_DIR, shared by the workers) and the
 # ansible-runner artifacts under its own session's basetemp, so the AWX runner tests go with it.
 INTEGRATION_LAST ?= test_awx_runner.py test_secrets.py
 integration: $(STAMP) playtree
+	@$(STEP) bench-tests pytest -- $(PY) -m pytest bench $(PYTEST_ARGS)
 	@if [ -d tests/simulator ]; then $(STEP) simulator-tests pytest -- $(PY) -m pytest tests/simulator $(PYTEST_XDIST) $(PYTEST_ARGS); fi
 	@rm -rf build/transcripts; export CLOUDOPS_TRANSCRIPT_DIR=$(ROOT)/build/transcripts; \
 	last=""; ignore=""; for f in $(INTEGRATION_LAST); do \

@@ -11,6 +11,7 @@ short_description: Cancel vRealize / Aria Orchestrator workflow runs with the ca
 version_added: 0.1.0
 description:
   - Cancels one workflow run, or every run of a workflow that has not ended with O(all_running=true).
+  - Exactly one of O(workflow_id), O(workflow_name) and O(execution_url) is required.
   - A run that has already ended (C(completed), C(failed) or C(canceled)) is left alone, with C(changed=false).
   - B(The cancel call depends on the server version.) On vRO 8.x it is C(DELETE .../executions/{id}/state).
     On 7.x it is the guide's C(DELETE .../executions/{id}/). The version comes from C(GET /about), or from
@@ -22,6 +23,7 @@ author:
   - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
   - cloudops.orchestrator.connection.vro
+  - cloudops.orchestrator.vro_options.workflow_selector
   - cloudops.orchestrator.wait
   - cloudops.orchestrator.attributes
   - cloudops.orchestrator.attributes.vro_group
@@ -32,18 +34,6 @@ attributes:
   diff_mode:
     support: none
 options:
-  workflow_id:
-    description:
-      - The id of the workflow.
-    type: str
-  workflow_name:
-    description:
-      - The name of the workflow, matched exactly. An ambiguous name fails and lists the candidates.
-    type: str
-  category:
-    description:
-      - The category of the workflow named O(workflow_name).
-    type: str
   execution_id:
     description:
       - The id of the run to cancel.
@@ -132,6 +122,63 @@ cancel_call:
   description: The cancel call of that version, for example C(DELETE /workflows/<id>/executions/{id}/state).
   returned: always
   type: str
+# shared:error (written by tools/shared_returns.py; edit it there)
+error:
+  description:
+    - The structured error of the request that failed, when the task failed on an API call or could not recover
+      a lost answer. C(msg) says the same in one line.
+    - Never holds credentials. URLs are shown without user information or secret-looking query values.
+  returned: when the task failed on a request
+  type: dict
+  contains:
+    kind:
+      description:
+        - What went wrong. V(http) an HTTP error status, V(connection) no connection or a connection dropped,
+          V(timeout) no answer in time, V(tls) a certificate or TLS failure, V(auth) a failed log-in,
+          V(json) an answer that is not the JSON the API sends, V(html) an HTML page instead of the API (usually
+          a proxy or a log-in page), V(validation) a value refused before sending, V(config) a missing or wrong
+          connection setting, V(paging) a list that never ends, V(shape) a JSON answer of the wrong shape,
+          V(origin) a server URL on another origin (not followed), V(redirect) an HTTP 3xx (not followed).
+      type: str
+      sample: http
+    status:
+      description: The HTTP status of the answer; null when no answer came.
+      type: int
+      sample: 404
+    method:
+      description: The HTTP method of the request.
+      type: str
+      sample: GET
+    url:
+      description: The URL of the request.
+      type: str
+      sample: https://vro.example.com/vco/api/workflows/5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0002
+    message:
+      description: What happened.
+      type: str
+    server_message:
+      description: The server's own error message, read from the answer's body; null when it had none.
+      type: str
+    attempts:
+      description: How many times the request was sent, retries included.
+      type: int
+      sample: 1
+    body_excerpt:
+      description: The start of the answer's body, when the module could not read an error message from it.
+      returned: when the body had no readable error message
+      type: str
+    hint:
+      description: What to check next, for failures with a usual cause.
+      returned: when the failure has a usual cause
+      type: str
+    details:
+      description:
+        - More from the server's body (C(errorCode), C(remediationMessage), C(referenceToken), C(causes)).
+        - When the answer to a request that changes something was lost, C(sent=true) and what is known of its
+          effect (C(status), C(location), C(id)).
+      returned: when known
+      type: dict
+# end shared:error
 '''
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule

@@ -20,10 +20,15 @@ description:
   - After answering, waits (O(wait), O(wait_for)) until the run reaches its next state, and returns it with its
     decoded outputs.
   - With O(state=absent), deletes (dismisses) the pending interaction, idempotently. vRO then cancels the run.
+  - The run's workflow is given by O(workflow_id) or O(workflow_name), or left out. Without either, it is found in
+    the list of pending interactions (C(GET /interactions), vRO 8.x only); a run not listed there has nothing to
+    answer (RV(changed=false)).
 author:
   - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
   - cloudops.orchestrator.connection.vro
+  - cloudops.orchestrator.vro_options.workflow_selector
+  - cloudops.orchestrator.vro_options.secret_inputs
   - cloudops.orchestrator.wait
   - cloudops.orchestrator.attributes
   - cloudops.orchestrator.attributes.vro_group
@@ -41,20 +46,6 @@ options:
       - The id of the run, for example RV(cloudops.orchestrator.vro_workflow_run#module:execution_id).
     type: str
     required: true
-  workflow_id:
-    description:
-      - The id of the run's workflow. O(workflow_id) and O(workflow_name) are mutually exclusive.
-      - Without either, the run's workflow is found in the list of pending interactions (C(GET /interactions),
-        vRO 8.x only); a run not listed there has nothing to answer (RV(changed=false)).
-    type: str
-  workflow_name:
-    description:
-      - The name of the run's workflow, matched exactly; see O(category) when several workflows share it.
-    type: str
-  category:
-    description:
-      - The category of the workflow named O(workflow_name), by name or by the end of its path.
-    type: str
   state:
     description:
       - V(present) answers the pending interaction with O(inputs).
@@ -68,15 +59,6 @@ options:
       - Values are encoded by the type each input of the interaction declares, with the rules of
         O(cloudops.orchestrator.vro_workflow_run#module:inputs).
       - SecureString answers are masked in every output of the module.
-    type: dict
-  secret_inputs:
-    description:
-      - Secret answers, as a mapping of input name to plain value, merged into O(inputs); a name may not be in both.
-      - Encoded by the declared type like O(inputs); every value is masked in every result, log and message from
-        the start, whatever its type, because the option is C(no_log).
-      - O(inputs) and O(raw_inputs) are logged and returned in C(invocation) with their values masked (names
-        only), since a SecureString answer is recognised only once the interaction is read.
-      - Values shorter than 3 characters cannot be masked safely and are not masked (with a warning).
     type: dict
   raw_inputs:
     description:
@@ -233,6 +215,63 @@ polls:
   description: How many times the state was read while waiting.
   returned: when the module waited
   type: int
+# shared:error (written by tools/shared_returns.py; edit it there)
+error:
+  description:
+    - The structured error of the request that failed, when the task failed on an API call or could not recover
+      a lost answer. C(msg) says the same in one line.
+    - Never holds credentials. URLs are shown without user information or secret-looking query values.
+  returned: when the task failed on a request
+  type: dict
+  contains:
+    kind:
+      description:
+        - What went wrong. V(http) an HTTP error status, V(connection) no connection or a connection dropped,
+          V(timeout) no answer in time, V(tls) a certificate or TLS failure, V(auth) a failed log-in,
+          V(json) an answer that is not the JSON the API sends, V(html) an HTML page instead of the API (usually
+          a proxy or a log-in page), V(validation) a value refused before sending, V(config) a missing or wrong
+          connection setting, V(paging) a list that never ends, V(shape) a JSON answer of the wrong shape,
+          V(origin) a server URL on another origin (not followed), V(redirect) an HTTP 3xx (not followed).
+      type: str
+      sample: http
+    status:
+      description: The HTTP status of the answer; null when no answer came.
+      type: int
+      sample: 404
+    method:
+      description: The HTTP method of the request.
+      type: str
+      sample: GET
+    url:
+      description: The URL of the request.
+      type: str
+      sample: https://vro.example.com/vco/api/workflows/5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0002
+    message:
+      description: What happened.
+      type: str
+    server_message:
+      description: The server's own error message, read from the answer's body; null when it had none.
+      type: str
+    attempts:
+      description: How many times the request was sent, retries included.
+      type: int
+      sample: 1
+    body_excerpt:
+      description: The start of the answer's body, when the module could not read an error message from it.
+      returned: when the body had no readable error message
+      type: str
+    hint:
+      description: What to check next, for failures with a usual cause.
+      returned: when the failure has a usual cause
+      type: str
+    details:
+      description:
+        - More from the server's body (C(errorCode), C(remediationMessage), C(referenceToken), C(causes)).
+        - When the answer to a request that changes something was lost, C(sent=true) and what is known of its
+          effect (C(status), C(location), C(id)).
+      returned: when known
+      type: dict
+# end shared:error
 '''
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import SECRET_INPUTS_SPEC, OrchestratorModule

@@ -12,6 +12,8 @@ version_added: 0.1.0
 description:
   - Ensures that a scheduled task (vRO Task service, C(/tasks)) named O(name) exists for a workflow, with the
     given recurrence, start mode and inputs; or that it does not exist.
+  - The workflow the task runs is given by O(workflow_id) or O(workflow_name); with O(state=present), exactly one
+    of them is required.
   - B(Idempotent by name.) A missing task is created (C(POST /tasks)). An existing one is updated
     (C(POST /tasks/{id})) only when a field differs, and RV(diff) shows the fields before and after.
   - The API cannot change the workflow of a task. A task that must run another workflow is deleted and created
@@ -24,6 +26,8 @@ author:
   - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
   - cloudops.orchestrator.connection.vro
+  - cloudops.orchestrator.vro_options.workflow_selector
+  - cloudops.orchestrator.vro_options.secret_inputs
   - cloudops.orchestrator.attributes
   - cloudops.orchestrator.attributes.vro_group
 attributes:
@@ -47,19 +51,6 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  workflow_id:
-    description:
-      - The id of the workflow the task runs. With O(state=present), exactly one of O(workflow_id) and
-        O(workflow_name) is required.
-    type: str
-  workflow_name:
-    description:
-      - The name of the workflow the task runs, matched exactly; see O(category) when several workflows share it.
-    type: str
-  category:
-    description:
-      - The category of the workflow named O(workflow_name), by name or by the end of its path.
-    type: str
   recurrence:
     description:
       - When the task runs. When given, it is managed as a whole; left out, the recurrence of an existing task
@@ -105,15 +96,6 @@ options:
       - Inputs are compared after encoding, so C(20) equals C(20.0) and dates compare in UTC.
       - SecureString values are never compared, because vRO need not return them. To change only a secret,
         delete the task and create it again (O(state=absent), then O(state=present)).
-    type: dict
-  secret_inputs:
-    description:
-      - Secret inputs, as a mapping of input name to plain value, merged into O(inputs); a name may not be in both.
-      - Encoded by the declared type like O(inputs); every value is masked in every result, log and message from
-        the start, whatever its type, because the option is C(no_log).
-      - O(inputs) and O(raw_inputs) are logged and returned in C(invocation) with their values masked (names
-        only), since a SecureString input is recognised only once the workflow's definition is read.
-      - Values shorter than 3 characters cannot be masked safely and are not masked (with a warning).
     type: dict
   raw_inputs:
     description:
@@ -198,6 +180,7 @@ task:
   returned: always
   type: dict
   contains:
+    # shared:scheduled_task (written by tools/shared_returns.py; edit it there)
     id:
       description: The task id.
       type: str
@@ -214,8 +197,9 @@ task:
       description: The name of the workflow it runs.
       type: str
     recurrence:
-      description: C(cycle), C(start), C(end) and C(pattern).
+      description: C(cycle), C(start), C(end) and C(pattern); dates as ISO 8601 in UTC.
       type: dict
+      sample: {"cycle": "every-days", "start": "2026-03-01T02:00:00.000Z", "end": null, "pattern": null}
     start_mode:
       description: C(normal) or C(start-in-the-past).
       type: str
@@ -234,6 +218,7 @@ task:
     href:
       description: The task's API URL.
       type: str
+    # end shared:scheduled_task
 differences:
   description:
     - The fields that differed, for example C(recurrence.start), C(inputs), C(workflow_id), or C(created).
@@ -270,6 +255,63 @@ deleted_task:
       so that it can be restored.
   returned: on that failure
   type: dict
+# shared:error (written by tools/shared_returns.py; edit it there)
+error:
+  description:
+    - The structured error of the request that failed, when the task failed on an API call or could not recover
+      a lost answer. C(msg) says the same in one line.
+    - Never holds credentials. URLs are shown without user information or secret-looking query values.
+  returned: when the task failed on a request
+  type: dict
+  contains:
+    kind:
+      description:
+        - What went wrong. V(http) an HTTP error status, V(connection) no connection or a connection dropped,
+          V(timeout) no answer in time, V(tls) a certificate or TLS failure, V(auth) a failed log-in,
+          V(json) an answer that is not the JSON the API sends, V(html) an HTML page instead of the API (usually
+          a proxy or a log-in page), V(validation) a value refused before sending, V(config) a missing or wrong
+          connection setting, V(paging) a list that never ends, V(shape) a JSON answer of the wrong shape,
+          V(origin) a server URL on another origin (not followed), V(redirect) an HTTP 3xx (not followed).
+      type: str
+      sample: http
+    status:
+      description: The HTTP status of the answer; null when no answer came.
+      type: int
+      sample: 404
+    method:
+      description: The HTTP method of the request.
+      type: str
+      sample: GET
+    url:
+      description: The URL of the request.
+      type: str
+      sample: https://vro.example.com/vco/api/workflows/5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0002
+    message:
+      description: What happened.
+      type: str
+    server_message:
+      description: The server's own error message, read from the answer's body; null when it had none.
+      type: str
+    attempts:
+      description: How many times the request was sent, retries included.
+      type: int
+      sample: 1
+    body_excerpt:
+      description: The start of the answer's body, when the module could not read an error message from it.
+      returned: when the body had no readable error message
+      type: str
+    hint:
+      description: What to check next, for failures with a usual cause.
+      returned: when the failure has a usual cause
+      type: str
+    details:
+      description:
+        - More from the server's body (C(errorCode), C(remediationMessage), C(referenceToken), C(causes)).
+        - When the answer to a request that changes something was lost, C(sent=true) and what is known of its
+          effect (C(status), C(location), C(id)).
+      returned: when known
+      type: dict
+# end shared:error
 '''
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import SECRET_INPUTS_SPEC, OrchestratorModule

@@ -11,12 +11,15 @@ short_description: List vRealize / Aria Orchestrator scheduled tasks, or read on
 version_added: 0.1.0
 description:
   - Lists the scheduled tasks of the vRO Task service, filtered by name, workflow and state.
+  - The workflow filter is O(workflow_id), or O(workflow_name) resolved to its id; only the tasks that run that
+    workflow are kept.
   - Reads one task, by O(task_id) or by an exact O(name), with its recent runs (C(GET /tasks/{id}/executions)).
   - Every task comes with its recurrence, start mode and inputs decoded to plain values.
 author:
   - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
   - cloudops.orchestrator.connection.vro
+  - cloudops.orchestrator.vro_options.workflow_selector
   - cloudops.orchestrator.attributes
   - cloudops.orchestrator.attributes.info_module
   - cloudops.orchestrator.attributes.vro_group
@@ -32,18 +35,6 @@ options:
   name_contains:
     description:
       - Filter, text the task name contains, case-insensitive.
-    type: str
-  workflow_id:
-    description:
-      - Filter, the id of the workflow the tasks run.
-    type: str
-  workflow_name:
-    description:
-      - Filter, the name of the workflow the tasks run (resolved to its id; see O(category)).
-    type: str
-  category:
-    description:
-      - The category of the workflow named O(workflow_name).
     type: str
   state:
     description:
@@ -107,6 +98,7 @@ tasks:
   type: list
   elements: dict
   contains:
+    # shared:scheduled_task (written by tools/shared_returns.py; edit it there)
     id:
       description: The task id.
       type: str
@@ -144,6 +136,7 @@ tasks:
     href:
       description: The task's API URL.
       type: str
+    # end shared:scheduled_task
     executions:
       description:
         - The task's recent runs, newest first, as summaries (C(execution_id), C(workflow_id), C(name),
@@ -159,6 +152,63 @@ task_limit:
   description: The most tasks vRO supports (50).
   returned: always
   type: int
+# shared:error (written by tools/shared_returns.py; edit it there)
+error:
+  description:
+    - The structured error of the request that failed, when the task failed on an API call or could not recover
+      a lost answer. C(msg) says the same in one line.
+    - Never holds credentials. URLs are shown without user information or secret-looking query values.
+  returned: when the task failed on a request
+  type: dict
+  contains:
+    kind:
+      description:
+        - What went wrong. V(http) an HTTP error status, V(connection) no connection or a connection dropped,
+          V(timeout) no answer in time, V(tls) a certificate or TLS failure, V(auth) a failed log-in,
+          V(json) an answer that is not the JSON the API sends, V(html) an HTML page instead of the API (usually
+          a proxy or a log-in page), V(validation) a value refused before sending, V(config) a missing or wrong
+          connection setting, V(paging) a list that never ends, V(shape) a JSON answer of the wrong shape,
+          V(origin) a server URL on another origin (not followed), V(redirect) an HTTP 3xx (not followed).
+      type: str
+      sample: http
+    status:
+      description: The HTTP status of the answer; null when no answer came.
+      type: int
+      sample: 404
+    method:
+      description: The HTTP method of the request.
+      type: str
+      sample: GET
+    url:
+      description: The URL of the request.
+      type: str
+      sample: https://vro.example.com/vco/api/workflows/5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0002
+    message:
+      description: What happened.
+      type: str
+    server_message:
+      description: The server's own error message, read from the answer's body; null when it had none.
+      type: str
+    attempts:
+      description: How many times the request was sent, retries included.
+      type: int
+      sample: 1
+    body_excerpt:
+      description: The start of the answer's body, when the module could not read an error message from it.
+      returned: when the body had no readable error message
+      type: str
+    hint:
+      description: What to check next, for failures with a usual cause.
+      returned: when the failure has a usual cause
+      type: str
+    details:
+      description:
+        - More from the server's body (C(errorCode), C(remediationMessage), C(referenceToken), C(causes)).
+        - When the answer to a request that changes something was lost, C(sent=true) and what is known of its
+          effect (C(status), C(location), C(id)).
+      returned: when known
+      type: dict
+# end shared:error
 '''
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule

@@ -19,11 +19,12 @@ description:
   - With O(schema_dest), writes the workflow's schema image (PNG, C(GET /workflows/{id}/schema)) to a file, like a
     file-writing module does, honouring O(mode), O(owner) and O(group).
   - Without O(workflow_id) and O(workflow_name), lists the workflows matching O(name_contains) and/or
-    O(category), paged on the server.
+    O(category), paged on the server; O(category) is then a list filter.
 author:
   - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
   - cloudops.orchestrator.connection.vro
+  - cloudops.orchestrator.vro_options.workflow_selector
   - cloudops.orchestrator.attributes
   - cloudops.orchestrator.attributes.vro_group
   - ansible.builtin.files
@@ -36,23 +37,6 @@ attributes:
   diff_mode:
     support: none
 options:
-  workflow_id:
-    description:
-      - The id of the workflow to read.
-      - O(workflow_id) and O(workflow_name) are mutually exclusive; without either, the module lists workflows.
-    type: str
-  workflow_name:
-    description:
-      - The name of the workflow to read, matched exactly.
-      - vRO workflow names are not unique. When several workflows have this name the module fails and lists
-        each with its id and category; set O(category) or use O(workflow_id).
-    type: str
-  category:
-    description:
-      - The category of the workflow named O(workflow_name), by name (C(Library)) or by the end of its path
-        (C(Library/Demo)).
-      - Without O(workflow_id) and O(workflow_name), a list filter.
-    type: str
   name_contains:
     description:
       - List filter, text the workflow name contains, case-insensitive (the server condition C(name~TEXT)).
@@ -234,6 +218,63 @@ schema:
     content_changed:
       description: Whether the file content differed (and was written, outside check mode).
       type: bool
+# shared:error (written by tools/shared_returns.py; edit it there)
+error:
+  description:
+    - The structured error of the request that failed, when the task failed on an API call or could not recover
+      a lost answer. C(msg) says the same in one line.
+    - Never holds credentials. URLs are shown without user information or secret-looking query values.
+  returned: when the task failed on a request
+  type: dict
+  contains:
+    kind:
+      description:
+        - What went wrong. V(http) an HTTP error status, V(connection) no connection or a connection dropped,
+          V(timeout) no answer in time, V(tls) a certificate or TLS failure, V(auth) a failed log-in,
+          V(json) an answer that is not the JSON the API sends, V(html) an HTML page instead of the API (usually
+          a proxy or a log-in page), V(validation) a value refused before sending, V(config) a missing or wrong
+          connection setting, V(paging) a list that never ends, V(shape) a JSON answer of the wrong shape,
+          V(origin) a server URL on another origin (not followed), V(redirect) an HTTP 3xx (not followed).
+      type: str
+      sample: http
+    status:
+      description: The HTTP status of the answer; null when no answer came.
+      type: int
+      sample: 404
+    method:
+      description: The HTTP method of the request.
+      type: str
+      sample: GET
+    url:
+      description: The URL of the request.
+      type: str
+      sample: https://vro.example.com/vco/api/workflows/5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0002
+    message:
+      description: What happened.
+      type: str
+    server_message:
+      description: The server's own error message, read from the answer's body; null when it had none.
+      type: str
+    attempts:
+      description: How many times the request was sent, retries included.
+      type: int
+      sample: 1
+    body_excerpt:
+      description: The start of the answer's body, when the module could not read an error message from it.
+      returned: when the body had no readable error message
+      type: str
+    hint:
+      description: What to check next, for failures with a usual cause.
+      returned: when the failure has a usual cause
+      type: str
+    details:
+      description:
+        - More from the server's body (C(errorCode), C(remediationMessage), C(referenceToken), C(causes)).
+        - When the answer to a request that changes something was lost, C(sent=true) and what is known of its
+          effect (C(status), C(location), C(id)).
+      returned: when known
+      type: dict
+# end shared:error
 '''
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule

@@ -12,6 +12,7 @@ version_added: 0.1.0
 description:
   - Starts a vRO workflow, chosen by id or by name, with inputs given as plain YAML values, and waits until the
     run has finished.
+  - Exactly one of O(workflow_id) and O(workflow_name) is required.
   - Each input is encoded as the type the workflow's definition declares (C(GET /workflows/{id})), so no
     C({"value":{"string":{"value":...}}}) has to be written by hand. Unknown input names and values that do not
     fit their type fail before anything is sent.
@@ -31,6 +32,8 @@ author:
   - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
   - cloudops.orchestrator.connection.vro
+  - cloudops.orchestrator.vro_options.workflow_selector
+  - cloudops.orchestrator.vro_options.secret_inputs
   - cloudops.orchestrator.wait
   - cloudops.orchestrator.attributes
   - cloudops.orchestrator.attributes.vro_group
@@ -44,22 +47,6 @@ attributes:
   diff_mode:
     support: none
 options:
-  workflow_id:
-    description:
-      - The id of the workflow to run, as shown on its General tab in the vRO client.
-      - Exactly one of O(workflow_id) and O(workflow_name) is required.
-    type: str
-  workflow_name:
-    description:
-      - The name of the workflow to run, matched exactly (C(GET /workflows?conditions=name=...)).
-      - vRO workflow names are not unique. When several workflows have this name the module fails and lists
-        each with its id and category; set O(category) or use O(workflow_id).
-    type: str
-  category:
-    description:
-      - The category (folder) of the workflow named O(workflow_name), by name (C(Demo)) or by the end of its
-        path (C(Library/Demo)).
-    type: str
   inputs:
     description:
       - The workflow's inputs, as a mapping of input name to plain value. Names are case sensitive.
@@ -83,17 +70,6 @@ options:
       - "C(Any): typed from the YAML kind, as Properties values are."
       - An input whose value is null is not sent. Types not listed here must be given in O(raw_inputs).
       - Mutually exclusive with O(runs).
-    type: dict
-  secret_inputs:
-    description:
-      - Inputs whose values are secret, as a mapping of input name to plain value, merged into O(inputs) (into
-        each entry of O(runs)). An input may not be given both here and there.
-      - Encoded by the declared type like O(inputs); unlike there, every value is masked in every result, log and
-        message from the start, whatever its type, because the option is C(no_log).
-      - O(inputs), O(runs) and O(raw_inputs) are logged and returned in C(invocation) with their values masked
-        (names only), since a SecureString is recognised only once the workflow's definition is read. Use this
-        option for passwords that must also stay out of a failed task's output when the definition is never read.
-      - Values shorter than 3 characters cannot be masked safely and are not masked (with a warning).
     type: dict
   runs:
     description:
@@ -444,6 +420,63 @@ canceled:
   returned: on timeout
   type: list
   elements: str
+# shared:error (written by tools/shared_returns.py; edit it there)
+error:
+  description:
+    - The structured error of the request that failed, when the task failed on an API call or could not recover
+      a lost answer. C(msg) says the same in one line.
+    - Never holds credentials. URLs are shown without user information or secret-looking query values.
+  returned: when the task failed on a request
+  type: dict
+  contains:
+    kind:
+      description:
+        - What went wrong. V(http) an HTTP error status, V(connection) no connection or a connection dropped,
+          V(timeout) no answer in time, V(tls) a certificate or TLS failure, V(auth) a failed log-in,
+          V(json) an answer that is not the JSON the API sends, V(html) an HTML page instead of the API (usually
+          a proxy or a log-in page), V(validation) a value refused before sending, V(config) a missing or wrong
+          connection setting, V(paging) a list that never ends, V(shape) a JSON answer of the wrong shape,
+          V(origin) a server URL on another origin (not followed), V(redirect) an HTTP 3xx (not followed).
+      type: str
+      sample: http
+    status:
+      description: The HTTP status of the answer; null when no answer came.
+      type: int
+      sample: 404
+    method:
+      description: The HTTP method of the request.
+      type: str
+      sample: GET
+    url:
+      description: The URL of the request.
+      type: str
+      sample: https://vro.example.com/vco/api/workflows/5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0002
+    message:
+      description: What happened.
+      type: str
+    server_message:
+      description: The server's own error message, read from the answer's body; null when it had none.
+      type: str
+    attempts:
+      description: How many times the request was sent, retries included.
+      type: int
+      sample: 1
+    body_excerpt:
+      description: The start of the answer's body, when the module could not read an error message from it.
+      returned: when the body had no readable error message
+      type: str
+    hint:
+      description: What to check next, for failures with a usual cause.
+      returned: when the failure has a usual cause
+      type: str
+    details:
+      description:
+        - More from the server's body (C(errorCode), C(remediationMessage), C(referenceToken), C(causes)).
+        - When the answer to a request that changes something was lost, C(sent=true) and what is known of its
+          effect (C(status), C(location), C(id)).
+      returned: when known
+      type: dict
+# end shared:error
 '''
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import SECRET_INPUTS_SPEC, OrchestratorModule
