@@ -18,11 +18,11 @@ import re
 import time
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, AnswerLost, ApiError, may_have_been_applied
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment, safe_url
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, path_segment, server_words
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import (
+    AnswerLost, ApiError, OperationError, WaitTimeout, may_have_been_applied, safe_url,
+)
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms, to_epoch_ms
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout
 
 # The id in a task's URL (a create answer's Location): ``.../orchestrator/v2/tasks/<id>``.
 _TASK_LOCATION = re.compile(r'/orchestrator/v2/tasks/([^/?#]+)/?(?:[?#]|$)')
@@ -461,3 +461,35 @@ def run_task_info(module):
     seen = len(tasks)
     tasks = [with_iso_times(t) for t in tasks if isinstance(t, dict) and keep(t)]
     return {'changed': False, 'tasks': tasks, 'seen': seen, 'matched': len(tasks)}
+
+
+# -- connection: what the shared client needs to know about ICO --------------------------------------------------
+
+def error_body(body):
+    """ICO's words in an error body: ``error_message``, ``message`` or ``{"error": {"message", "messageKey"}}``."""
+    return server_words(body, ('message', 'error_message', 'errorMessage', 'detail', 'details'))
+
+
+CONNECTION = dict(api_path='/orchestrator/v2', name='IBM Cloud Orchestrator', parse_error=error_body)
+
+
+def paged(client, path, params, page_size, items=None):
+    """ICO paging (``_start``/``_limit``): yields the list in the body, or the one under ``items`` when given."""
+    start = int(params.pop('_start', 0))
+    guard = client.page_guard(path, page_size, '_start')
+    while True:
+        page = client.get(path, params=dict(params, _start=start, _limit=page_size), shape=(list, dict, type(None)),
+                          fields={items: list} if items else None)
+        if isinstance(page, list):
+            entries, total, has_next = page, None, len(page) >= page_size
+        else:
+            page = page or {}
+            entries = page.get(items) if items else next(
+                (v for v in page.values() if isinstance(v, list)), [])
+            total = page.get('total')
+            has_next = bool(page.get('next')) or (total is not None and start + len(entries or []) < total)
+        guard.check(entries, start)
+        yield from entries or []
+        if not entries or not has_next:
+            return
+        start += len(entries)

@@ -16,14 +16,15 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import (
-    HAS_REQUESTS, REQUESTS_IMPORT_ERROR, PRODUCT_NAMES, ApiError, Client, redact,
+    Client, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, path_segment, redact,
 )
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment, safe_url
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, WaitTimeout, safe_url
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import MIN_SECRET_LEN
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout, Waiter
 from ansible_collections.cloudops.orchestrator.plugins.module_utils import _auth
 
 ENV_PREFIX = {'vro': 'VRO', 'vcf': 'VCF', 'ico': 'ICO'}
+PRODUCT_NAMES = {'vro': 'vRO', 'vcf': 'SDDC Manager', 'ico': 'IBM Cloud Orchestrator'}
 
 _COMMON = dict(
     url=dict(type='str'),
@@ -82,17 +83,6 @@ def check_minimum(params, name, minimum):
     if value is not None and value < minimum:
         raise ValueError('%s must %s, got %s' % (name, 'not be negative' if minimum == 0 else 'be at least %s' % minimum,
                                                  value))
-
-
-class OperationError(Exception):
-    """A failure that is not an HTTP error: a failed run, an ambiguous name, a bad input value.
-
-    ``result`` is merged into the failed module result.
-    """
-
-    def __init__(self, message, **result):
-        super().__init__(message)
-        self.result = result
 
 
 def mask_late_secrets(value, clear=()):
@@ -334,6 +324,19 @@ class OrchestratorModule(AnsibleModule):
             return IcoAuth(p['username'], p['password'], p.get('domain'), p.get('project'))
         return _auth.BasicAuth(p['username'], p['password'])
 
+    def connection(self):
+        """The product's CONNECTION (API path, name, error-body parser) for the client, from its API layer.
+
+        Imported here, downward and lazily, so that a run compiles only its own product's API layer.
+        """
+        if self.product == 'vro':
+            from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import CONNECTION  # pylint: disable=import-outside-toplevel
+        elif self.product == 'vcf':
+            from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf import CONNECTION  # pylint: disable=import-outside-toplevel
+        else:
+            from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import CONNECTION  # pylint: disable=import-outside-toplevel
+        return CONNECTION
+
     def client(self):
         """The one client of this module run, built on first use."""
         if self._client is None:
@@ -348,8 +351,8 @@ class OrchestratorModule(AnsibleModule):
             try:
                 self._client = Client(p['url'], auth=self.build_auth(), validate_certs=p['validate_certs'],
                                       ca_path=p.get('ca_path'), timeout=p['timeout'], retries=p['retries'],
-                                      use_proxy=p['use_proxy'], warn=self.warn, product=self.product,
-                                      user_agent='cloudops.orchestrator/%s' % self._name)
+                                      use_proxy=p['use_proxy'], warn=self.warn,
+                                      user_agent='cloudops.orchestrator/%s' % self._name, **self.connection())
             except ApiError as error:
                 self.fail_from(error)
         return self._client

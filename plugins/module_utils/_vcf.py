@@ -17,12 +17,11 @@ import re
 import time
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import AnswerLost, ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, WaitTimeout
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import check_minimum
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, check_shape, items_problem
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError, check_minimum
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, check_shape, items_problem, server_words
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import to_epoch_ms
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout
 
 
 class TaskStatus:
@@ -433,7 +432,7 @@ class TaskService:
 
     def list(self, params=None, max_results=None):
         """Every task matching the server-side ``params``, paging with ``pageSize`` 100 up to ``max_results``."""
-        pages = self.client.paginate('/tasks', 'vcf', params=params, page_size=self.PAGE_SIZE, max_items=max_results)
+        pages = self.client.paginate('/tasks', paged, params=params, page_size=self.PAGE_SIZE, max_items=max_results)
         return [Task(checked_element(self.client, raw)) for raw in pages]
 
     def retry(self, task):
@@ -693,7 +692,7 @@ class RetryRun:
         """``{id: raw}`` of the list elements that are ``tasks``, reading pages only until every one was seen."""
         wanted = {t.id for t in tasks}
         seen = {}
-        for raw in self.service.client.paginate('/tasks', 'vcf', params=params, page_size=TaskService.PAGE_SIZE,
+        for raw in self.service.client.paginate('/tasks', paged, params=params, page_size=TaskService.PAGE_SIZE,
                                                 max_items=max_items):
             task_id = str(checked_element(self.service.client, raw).get('id') or '')
             if task_id in wanted and task_id not in seen:
@@ -816,3 +815,49 @@ def info_entry(task):
     entry['credentials_task'] = task.credentials
     entry['subtask_summary'] = task.subtask_summary()
     return entry
+
+
+# -- connection: what the shared client needs to know about SDDC Manager ---------------------------------------
+
+def error_body(body):
+    """SDDC Manager's Error: ``message``, plus errorCode, remediationMessage, referenceToken and every cause."""
+    return server_words(body, ('message', 'detail', 'details'),
+                        detail_keys=('errorCode', 'remediationMessage', 'referenceToken', 'errorType'),
+                        cause_keys=('causes', 'nestedErrors'))
+
+
+CONNECTION = dict(api_path='/v1', name='SDDC Manager', parse_error=error_body)
+
+
+def paged(client, path, params, page_size):
+    """SDDC Manager paging (``pageNumber``/``pageSize``): yields the ``elements`` of each page."""
+    number = previous = None
+    pages_read = seen = 0
+    guard = client.page_guard(path, page_size, 'pageNumber')
+    while True:
+        query = dict(params, pageSize=page_size)
+        if number is not None:
+            query['pageNumber'] = number
+        page = client.get(path, params=query, shape=(dict, type(None)),
+                          fields={'elements': list, 'pageMetadata': dict}) or {}
+        elements = page.get('elements') or []
+        if previous is not None and elements == previous:
+            # The server ignores pageNumber and sent the same page again: it had no more.
+            return
+        previous = elements
+        # A repeated page is the end (above); a page count past the bound is a server that never ends.
+        guard.check(None, number)
+        pages_read += 1
+        seen += len(elements)
+        yield from elements
+        meta = page.get('pageMetadata') or {}
+        total_pages, total = meta.get('totalPages'), meta.get('totalElements')
+        if not elements or (total_pages is not None and pages_read >= total_pages) or (
+                total is not None and seen >= total):
+            return
+        # Without pageMetadata (the 4.4 reference's sample answer has none) a short page is the last.
+        if not meta and len(elements) < page_size:
+            return
+        # The first page's own number tells whether the server counts pages from 0 or from 1.
+        current = meta.get('pageNumber')
+        number = (current if current is not None else (number or 0)) + 1

@@ -11,11 +11,10 @@ Answers are typed by the interaction's own ``input-parameters`` with the encoder
 from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import (
-    OBJECT, AnswerLost, ApiError, items_problem, vro_attributes, vro_links,
-)
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, items_problem
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import vro_attributes, vro_links
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import inputs_with_secrets
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import TERMINAL_STATES, VroApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_decode import parameters_problem
@@ -26,7 +25,6 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types i
     parameter_list,
     secure_values,
 )
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout
 
 # Where a run rests after an answer when the user names no state: the end, or its next question.
 NEXT_STATES = frozenset(TERMINAL_STATES | {'waiting', 'waiting-signal', 'suspended'})

@@ -10,8 +10,8 @@ failure). The modules themselves hold only documentation and their argument spec
 
 from __future__ import annotations
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError, check_minimum
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, WaitTimeout
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import check_minimum
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import inputs_with_secrets
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import (
     ACTIVE_STATES,
@@ -29,7 +29,6 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types i
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_info import _target
 # Re-exported: callers of _vro_runs.execution_info keep working.
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_info import execution_info  # noqa: F401 pylint: disable=unused-import
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout
 
 # Most recent runs read when looking for one to reuse (per state queried).
 REUSE_CANDIDATES = 50

@@ -15,8 +15,8 @@ import os
 import tempfile
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import VroApi, Workflow
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import VroApi, Workflow, paged
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import format_date, parse_type
 
 PNG_SIGNATURE = b'\x89PNG\r\n\x1a\n'
@@ -104,7 +104,7 @@ def search_workflows(client, name_contains=None, category=None, max_results=None
         conditions.append('categoryName=%s' % category)
     params = {'conditions': conditions} if conditions else None
     found = []
-    for link in client.paginate('/workflows', 'vro', params=params, page_size=page_size):
+    for link in client.paginate('/workflows', paged, params=params, page_size=page_size):
         workflow = Workflow.from_link(link)
         if name_contains and name_contains.lower() not in (workflow.name or '').lower():
             continue

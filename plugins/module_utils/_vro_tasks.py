@@ -13,11 +13,10 @@ from __future__ import annotations
 import datetime
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import (
-    OBJECT, AnswerLost, ApiError, items_problem, may_have_been_applied, shape_problem, vro_attributes, vro_links,
-)
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, items_problem, shape_problem
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import vro_attributes, vro_links
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, may_have_been_applied
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import inputs_with_secrets
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import Execution, VroApi, same_user
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_decode import parameters_problem

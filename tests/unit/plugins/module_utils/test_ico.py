@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, answer_lost
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, answer_lost
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import (
     TaskEngine, TaskFilter, diff_task, same_value, task_fields, to_epoch_ms, wait_done, with_iso_times)
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, answer_lost
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, answer_lost
 from ansible_collections.cloudops.orchestrator.plugins.module_utils import _vcf
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf import (
     Action, CredentialsTask, RetryRun, Task, TaskService, TaskStatus, decide_retry, describe_failure,

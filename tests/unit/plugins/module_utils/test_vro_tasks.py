@@ -11,8 +11,8 @@ import copy
 
 import pytest
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, check_shape
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import check_shape
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_tasks import (
     TASK_LIMIT, DesiredTask, ScheduledTask, TaskService, canonical_date, desired_view, limit_error, task_body,
     task_differences, task_view)
