@@ -25,14 +25,9 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
 # The decoder only: the encoder (_vro_types) is imported where a run is started, so read-only modules skip it.
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_decode import (
-    decode_date,
-    decode_parameters,
-    mask_parameters,
-    parameter_list,
-    parameters_problem,
-    parse_date,
-    same_inputs,
+    decode_date, decode_parameters, mask_parameters, parameter_list, parameters_problem, same_inputs,
 )
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import parse_date
 
 STATES = ('initializing', 'running', 'waiting', 'waiting-signal', 'suspended', 'completed', 'failed', 'canceled')
 TERMINAL_STATES = frozenset(('completed', 'failed', 'canceled'))

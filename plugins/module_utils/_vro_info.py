@@ -12,7 +12,7 @@ from __future__ import annotations
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import check_minimum
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import TERMINAL_STATES, VroApi, parse_execution_url
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_decode import parse_date
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import parse_date
 
 
 # ---------------------------------------------------------------- vro_execution_info

@@ -17,7 +17,8 @@ import tempfile
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import VroApi, Workflow, paged
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import format_date, parse_type
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import parse_type
 
 PNG_SIGNATURE = b'\x89PNG\r\n\x1a\n'
 

@@ -21,14 +21,9 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._module impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import Execution, VroApi, same_user
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_decode import parameters_problem
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import (
-    decode_date,
-    decode_parameters,
-    format_date,
-    parameter_list,
-    parse_date,
-    same_inputs,
-    secure_values,
+    decode_date, decode_parameters, parameter_list, same_inputs, secure_values,
 )
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, parse_date
 
 # "The maximum number of scheduled tasks supported by Orchestrator is 50" (vRO REST API guide).
 TASK_LIMIT = 50

@@ -12,8 +12,9 @@ import pytest
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, answer_lost
 from ansible_collections.cloudops.orchestrator.plugins.module_utils import _vcf
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf import (
-    Action, CredentialsTask, RetryRun, Task, TaskService, TaskStatus, decide_retry, describe_failure,
-    matches_selector, selector_params, summarize_subtasks, to_epoch_ms)
+    Action, CredentialsTask, RetryRun, Task, TaskService, TaskStatus, decide_retry, describe_failure, matches_selector, selector_params, summarize_subtasks,
+)
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import to_epoch_ms
 
 
 def task(status, **extra):

@@ -22,7 +22,8 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._client impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_runs import (
     cancel_executions, execution_info, run_workflow)
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import decode_parameters, format_date
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import decode_parameters
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.fake_module import FakeVroModule
 
 BASE = 'https://vro.test/vco/api'
