@@ -103,6 +103,19 @@ def split_url(url, api_path=''):
     return root, root + api_path
 
 
+def absent_on(statuses, call, *args, **kwargs):
+    """``call(*args, **kwargs)``, or None when it fails with an HTTP status in ``statuses`` (e.g. ``(404,)``).
+
+    The one place where "not found means absent": an API layer passes the statuses its product uses for that.
+    """
+    try:
+        return call(*args, **kwargs)
+    except ApiError as error:
+        if error.status in statuses:
+            return None
+        raise
+
+
 def parse_retry_after(value, now=None):
     """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date), or None."""
     if not value:

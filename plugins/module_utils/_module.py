@@ -148,7 +148,7 @@ def connection_argument_spec(product):
 class OrchestratorModule(AnsibleModule):
     """AnsibleModule with the connection (and optionally wait) options of one product merged in."""
 
-    def __init__(self, product, argument_spec=None, wait=False, **kwargs):
+    def __init__(self, product, argument_spec=None, wait=False, minimums=None, **kwargs):
         if product not in ENV_PREFIX:
             raise ValueError('unknown product %r' % (product,))
         self.product = product
@@ -169,6 +169,7 @@ class OrchestratorModule(AnsibleModule):
         self._check_finite_floats(spec)
         if wait:
             self._check_wait_options()
+        self._check_minimums(minimums)
 
     # -- options -----------------------------------------------------------------------------------------
 
@@ -238,6 +239,14 @@ class OrchestratorModule(AnsibleModule):
                 source = ' (from the environment variable %s)' % self.env_name(name)
             self.fail_json(msg='%s must be a finite number of seconds, got %s%s: set a number such as %s' % (
                 name, value, source, spec[name].get('default') or CONNECTION_DEFAULTS.get(name) or 30))
+
+    def _check_minimums(self, minimums):
+        """Option bounds ansible-core cannot express (``{'max_results': 1}``), checked before anything is sent."""
+        for name, minimum in (minimums or {}).items():
+            try:
+                check_minimum(self.params, name, minimum)
+            except ValueError as error:
+                self.fail_json(msg=str(error))
 
     def _check_wait_options(self):
         p = self.params
@@ -332,7 +341,7 @@ class OrchestratorModule(AnsibleModule):
         if self.product == 'vro':
             from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import CONNECTION  # pylint: disable=import-outside-toplevel
         elif self.product == 'vcf':
-            from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf import CONNECTION  # pylint: disable=import-outside-toplevel
+            from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import CONNECTION  # pylint: disable=import-outside-toplevel
         else:
             from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import CONNECTION  # pylint: disable=import-outside-toplevel
         return CONNECTION

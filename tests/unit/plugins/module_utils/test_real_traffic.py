@@ -19,7 +19,8 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vra im
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import TaskEngine, TaskFilter, with_iso_times, wait_done
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf import Action, Task, TaskService, TaskStatus, decide_retry
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import Action, Task, TaskStatus, decide_retry
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import TaskService
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import Execution, VroApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_interactions import pending_interaction
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_runs import execution_info, run_workflow
