@@ -343,7 +343,7 @@ class OrchestratorModule(AnsibleModule):
         elif self.product == 'vcf':
             from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import CONNECTION  # pylint: disable=import-outside-toplevel
         else:
-            from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import CONNECTION  # pylint: disable=import-outside-toplevel
+            from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import CONNECTION  # pylint: disable=import-outside-toplevel
         return CONNECTION
 
     def client(self):

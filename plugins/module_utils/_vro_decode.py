@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
-import re
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import json_name
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, moment_from_ms, number_ms, parse_date

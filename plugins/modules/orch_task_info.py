@@ -152,7 +152,7 @@ matched:
 '''
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import run_task_info
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import task_info
 
 
 def main():
@@ -171,7 +171,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    module.run(run_task_info)
+    module.run(task_info.run)
 
 
 if __name__ == '__main__':

@@ -7,7 +7,7 @@ The client is product-neutral: what it knows of a product is what the product's 
 
 from __future__ import annotations
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import CONNECTION as ICO, paged as ico_pages
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import CONNECTION as ICO, paged as ico_pages
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import CONNECTION as VCF, paged as vcf_pages
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import CONNECTION as VRO, paged as vro_pages
 

@@ -489,7 +489,7 @@ def _vro(client):
 
 
 def _ico(client):
-    from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import TaskEngine
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
     return TaskEngine(client)
 
 

@@ -16,7 +16,7 @@ from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.p
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth import BasicAuth, BearerAuth
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client, path_segment
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import TaskEngine
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import TaskService
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import VroApi
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond

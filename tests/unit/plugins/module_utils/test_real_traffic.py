@@ -18,7 +18,8 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vcf im
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vra import VraLoginAuth
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import TaskEngine, TaskFilter, with_iso_times, wait_done
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import TaskFilter, with_iso_times, wait_done
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import Action, Task, TaskStatus, decide_retry
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import TaskService
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import Execution, VroApi

@@ -15,7 +15,7 @@ import pytest
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import TaskEngine
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import TaskService as VcfTasks
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import VroApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_interactions import (
