@@ -19,6 +19,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._client impo
     Client, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, path_segment, redact,
 )
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, WaitTimeout, safe_url
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs import SHORT_SECRET_WARNING
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import MIN_SECRET_LEN
 from ansible_collections.cloudops.orchestrator.plugins.module_utils import _auth
@@ -64,8 +65,6 @@ LATE_SECRET_OPTIONS = {'inputs': (), 'runs': (), 'raw_inputs': ('name', 'type', 
 # Inputs known to be secret whatever their declared type: merged into the inputs, never logged nor returned.
 SECRET_INPUTS_SPEC = dict(type='dict', no_log=True)
 MASK = '********'
-SHORT_SECRET_WARNING = ('a secret value shorter than %d characters is not masked in the results (masking it would '
-                        'replace every occurrence of those characters): use a longer secret' % MIN_SECRET_LEN)
 
 _CONVERT = {'bool': boolean, 'float': float, 'int': int, 'str': str, 'path': lambda v: os.path.expanduser(os.path.expandvars(v))}
 
@@ -95,49 +94,6 @@ def mask_late_secrets(value, clear=()):
     if isinstance(value, (list, tuple)):
         return [mask_late_secrets(item, clear) for item in value]
     return MASK
-
-
-def _leaves(value):
-    """Every scalar of a nested value, as ansible-core turns it into a no_log string."""
-    if isinstance(value, dict):
-        for item in value.values():
-            yield from _leaves(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _leaves(item)
-    elif isinstance(value, str):
-        yield value
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        yield str(value)
-
-
-def inputs_with_secrets(module, inputs, label='inputs'):
-    """``inputs`` with the values of the module's ``secret_inputs`` option merged in; a name in both is a ValueError.
-
-    ansible-core masks every scalar of the no_log ``secret_inputs``, ``'e'`` or ``'1'`` included, which would mangle
-    every result: those shorter than MIN_SECRET_LEN are taken off the mask list again, with a warning.
-    """
-    secret = (module.params or {}).get('secret_inputs') or {}
-    if not secret:
-        return inputs
-    keep = set()
-    for name, opts in (getattr(module, 'argument_spec', None) or {}).items():
-        if opts.get('no_log') and name != 'secret_inputs' and module.params.get(name) is not None:
-            keep.update(_leaves(module.params[name]))
-    short = set(v for v in _leaves(secret) if len(v) < MIN_SECRET_LEN)
-    if short:
-        warn_once = getattr(module, '_warn_short_secret', None)
-        if warn_once:
-            warn_once()
-        else:
-            module.warn(SHORT_SECRET_WARNING)
-        module.no_log_values.difference_update(short - keep)
-    both = sorted(set(inputs or {}) & set(secret))
-    if both:
-        raise ValueError('%s and secret_inputs both set %s: give each input in only one of them' % (label, ', '.join(both)))
-    merged = dict(inputs or {})
-    merged.update(secret)
-    return merged
 
 
 def connection_argument_spec(product):
@@ -339,7 +295,7 @@ class OrchestratorModule(AnsibleModule):
         Imported here, downward and lazily, so that a run compiles only its own product's API layer.
         """
         if self.product == 'vro':
-            from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import CONNECTION  # pylint: disable=import-outside-toplevel
+            from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import CONNECTION  # pylint: disable=import-outside-toplevel
         elif self.product == 'vcf':
             from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import CONNECTION  # pylint: disable=import-outside-toplevel
         else:

@@ -162,7 +162,7 @@ task_limit:
 '''
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_tasks import TASK_STATES, run_task_info
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task import TASK_STATES, run_task_info
 
 
 def main():

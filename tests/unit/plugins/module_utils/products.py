@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import CONNECTION as ICO, paged as ico_pages
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import CONNECTION as VCF, paged as vcf_pages
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import CONNECTION as VRO, paged as vro_pages
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import CONNECTION as VRO, paged as vro_pages
 
 CONNECTIONS = {'vro': VRO, 'vcf': VCF, 'ico': ICO}
 PAGERS = {'vro': vro_pages, 'vcf': vcf_pages, 'ico': ico_pages}

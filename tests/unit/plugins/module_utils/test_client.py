@@ -484,7 +484,7 @@ WRONG_SHAPES = [
 
 
 def _vro(client):
-    from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import VroApi
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
     return VroApi(client)
 
 

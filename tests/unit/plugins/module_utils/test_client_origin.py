@@ -18,7 +18,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client, path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import TaskService
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import VroApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
 
 PRODUCTS = [('vro', '/vco/api'), ('vcf', '/v1'), ('ico', '/orchestrator/v2')]

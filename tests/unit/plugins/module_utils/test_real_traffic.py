@@ -22,11 +22,12 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api imp
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import TaskFilter, with_iso_times, wait_done
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import Action, Task, TaskStatus, decide_retry
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import TaskService
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import Execution, VroApi
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_interactions import pending_interaction
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_runs import execution_info, run_workflow
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_tasks import TaskService as VroTasks
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import decode_parameters
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import Execution, VroApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.interaction import pending_interaction
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import run as execution_info
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.workflow_run import run as run_workflow
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task import TaskService as VroTasks
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import decode_parameters
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.fake_module import FakeVroModule
 
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond

@@ -17,13 +17,13 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import TaskService as VcfTasks
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import VroApi
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_interactions import (
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.interaction import (
     pending_interaction,
     workflow_interactions,
     workflow_of_pending_run,
 )
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_tasks import TaskService as VroTasks
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task import TaskService as VroTasks
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
 
 WF = '/vco/api/workflows/w'

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms, number_ms, to_epoch_ms
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_decode import decode_date
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import decode_date
 
 
 @pytest.mark.parametrize('value, ms', [

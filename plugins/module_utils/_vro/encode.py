@@ -39,10 +39,6 @@ import datetime
 import math
 import re
 
-# The decoder lives in _vro_decode (the read path compiles only it); re-exported so callers keep one import.
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_decode import (
-    SECRET_MASK, comparable_inputs, decode_date, decode_parameters, decode_value, mask_parameters, parameter_list, same_inputs, secure_values,
-)
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, parse_date
 
 

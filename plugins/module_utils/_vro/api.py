@@ -24,7 +24,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._client impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
 # The decoder only: the encoder (_vro_types) is imported where a run is started, so read-only modules skip it.
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_decode import (
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import (
     decode_date, decode_parameters, mask_parameters, parameter_list, parameters_problem, same_inputs,
 )
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import parse_date
@@ -146,7 +146,7 @@ class WorkflowDefinition(object):
 
     def encode(self, inputs, raw_inputs=None, read_file=None):
         """Encode plain ``inputs`` into execution-context parameters (raises EncodeError before anything is sent)."""
-        from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import encode_parameters  # pylint: disable=import-outside-toplevel
+        from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters  # pylint: disable=import-outside-toplevel
         return encode_parameters(self.input_parameters, inputs, self.name or self.id, read_file=read_file,
                                  raw_inputs=raw_inputs)
 
@@ -680,3 +680,15 @@ def paged(client, path, params, page_size):
         start += page_size
         if not links or len(links) < page_size or (total is not None and start >= total):
             return
+
+
+def run_target(api, workflow_id=None, workflow_name=None, category=None, execution_id=None, execution_url=None):
+    """``(workflow_id, workflow_name, execution_id)`` from ``execution_url``, or the workflow (id, or name looked up
+    in ``category``) and ``execution_id``."""
+    if execution_url:
+        wid, eid = parse_execution_url(execution_url)
+        return wid, None, eid
+    if workflow_id:
+        return workflow_id, None, execution_id
+    found = api.lookup_workflow(workflow_name, category)
+    return found.id, found.name, execution_id
