@@ -25,6 +25,7 @@ _ISO_DATE = re.compile(
     r'\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?\s*$'
 )
 
+
 def parse_date(value):
     """Return an aware UTC datetime for an ISO-8601 string, a date or a datetime; None if unparseable.
 

@@ -18,6 +18,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import
 
 SECRET_MASK = '********'
 
+
 def decode_date(raw):
     """Decode a date as servers send it (ISO string, or epoch milliseconds on old servers) to canonical ISO.
 
