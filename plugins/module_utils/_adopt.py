@@ -18,20 +18,14 @@ from __future__ import annotations
 import math
 import time
 
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AdoptionFailed
+
 # Seconds added to the request timeout: a server slower than the timeout may commit after the client gave up.
 ADOPTION_MARGIN = 10.0
 # The request timeout assumed when the client has none.
 DEFAULT_TIMEOUT = 30.0
 # Seconds between two looks.
 ADOPTION_INTERVAL = 1.0
-
-
-class AdoptionFailed(Exception):
-    """Nothing, or more than one thing, could be adopted; ``result`` is merged into the failed module result."""
-
-    def __init__(self, message, **result):
-        super().__init__(message)
-        self.result = result
 
 
 def adoption_window(timeout, margin=ADOPTION_MARGIN):

@@ -13,7 +13,7 @@ import re
 import time
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth import Auth, jwt_claims
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
 
 
 def refreshed_token(text):

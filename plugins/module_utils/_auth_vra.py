@@ -9,7 +9,7 @@ Internal use only: this file may change without notice between releases.
 from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth import Auth
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
 
 
 class VraLoginAuth(Auth):

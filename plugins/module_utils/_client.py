@@ -6,8 +6,10 @@
 Internal use only: this file may change without notice between releases.
 
 One ``requests.Session`` per module run (keep-alive), TLS settings, retries with backoff for idempotent
-requests, one error type (:class:`ApiError`) for every failure, and a pagination helper for the three
-paging styles.
+requests, one error type (:class:`ApiError`) for every failure, and a bounded pagination loop.
+
+Product-neutral: a product's API layer passes in its API path, its name, the parser of its error bodies
+(``parse_error``) and its pager (see :meth:`Client.paginate`); nothing here knows a product.
 """
 
 from __future__ import annotations
@@ -34,9 +36,7 @@ else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 
-# Where each product's API lives below the server's root URL.
-API_PATHS = {'vro': '/vco/api', 'vcf': '/v1', 'ico': '/orchestrator/v2'}
-PRODUCT_NAMES = {'vro': 'vRO', 'vcf': 'SDDC Manager', 'ico': 'IBM Cloud Orchestrator'}
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, answer_lost, safe_url
 
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'))
@@ -46,10 +46,8 @@ RETRY_AFTER_MAX = 120.0
 PAGING_MAX_ITEMS = 100000
 EXCERPT_LEN = 200
 HTML_HINT = 'the server returned an HTML page, often a proxy or load balancer error'
-_SECRET_QUERY = re.compile(r'([?&][^=&#]*(?:token|password|secret|key)[^=&#]*=)[^&#]*', re.IGNORECASE)
 _HTML_TITLE = re.compile(r'<title[^>]*>(.*?)</title>', re.IGNORECASE | re.DOTALL)
 _CONNECTION_PREFIX = re.compile(r'^<?\w*Connection(?:Pool)?\([^)]*\)>?: ')
-_USERINFO = re.compile(r'^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@')
 _ENCODED_DOT = re.compile(r'%2e', re.IGNORECASE)
 DEFAULT_PORTS = {'http': 80, 'https': 443}
 REDIRECT_HINT = 'the URL may point at a login page or a load balancer; set url to the address the API itself answers on'
@@ -57,14 +55,6 @@ REDIRECT_HINT = 'the URL may point at a login page or a load balancer; set url t
 _JWT = re.compile(r'eyJ[\w-]{6,}(?:\.[\w-]*){0,2}')
 # Secrets shorter than this are not masked: replacing every 'e' of a result would mangle it and reveal the secret.
 MIN_SECRET_LEN = 3
-
-
-def safe_url(url):
-    """Return ``url`` without user info or secret-looking query values, for messages."""
-    if not url:
-        return url
-    url = _USERINFO.sub(r'\1', str(url))
-    return _SECRET_QUERY.sub(r'\1********', url)
 
 
 def path_segment(value, what='id'):
@@ -100,126 +90,30 @@ def redact(text, secrets):
     return _JWT.sub('********', text)
 
 
-class ApiError(Exception):
-    """Every failure of a request, mapped to one type.
-
-    ``kind`` is one of ``http``, ``connection``, ``timeout``, ``tls``, ``json``, ``html``, ``auth``,
-    ``validation``, ``config``, ``paging`` (a list that never ends), ``shape`` (a JSON answer of the wrong shape),
-    ``origin`` (a server URL on another origin, not followed) or ``redirect`` (a 3xx).
-    ``details['sent']`` is true when a request may have reached the server before its answer was lost.
-    """
-
-    def __init__(self, message, kind='http', status=None, method=None, url=None, server_message=None,
-                 details=None, body_excerpt=None, attempts=None, hint=None):
-        self.message = message
-        self.kind = kind
-        self.status = status
-        self.method = method
-        self.url = safe_url(url)
-        self.server_message = server_message
-        self.details = details or {}
-        self.body_excerpt = body_excerpt
-        self.attempts = attempts
-        self.hint = hint
-        super().__init__(message)
-
-    # Set by Client.request on an error answer to a resend: the AnswerLost of the attempt before it.
-    lost_before = None
-
-    def __str__(self):
-        parts = []
-        if self.method and self.url:
-            where = '%s %s' % (self.method, self.url)
-            parts.append('%s failed' % where if self.status is None else '%s returned HTTP %s' % (where, self.status))
-        parts.append(self.message)
-        if self.server_message and self.server_message not in self.message:
-            parts.append('server said: %s' % self.server_message)
-        for key in ('remediationMessage', 'referenceToken'):
-            if self.details.get(key):
-                parts.append('%s: %s' % (key, self.details[key]))
-        if self.body_excerpt and self.kind in ('html', 'json', 'http') and not self.server_message:
-            parts.append('body starts with: %r' % self.body_excerpt)
-        if self.attempts and self.attempts > 1:
-            parts.append('after %d attempts' % self.attempts)
-        if self.hint:
-            parts.append(self.hint)
-        return '; '.join(p for p in parts if p)
-
-    def to_result(self):
-        """The structured ``error`` result returned to the playbook (never carries credentials)."""
-        result = {
-            'kind': self.kind,
-            'status': self.status,
-            'method': self.method,
-            'url': self.url,
-            'message': self.message,
-            'server_message': self.server_message,
-            'attempts': self.attempts,
-        }
-        if self.body_excerpt:
-            result['body_excerpt'] = self.body_excerpt
-        if self.hint:
-            result['hint'] = self.hint
-        if self.details:
-            result['details'] = self.details
-        return result
-
-
-class AnswerLost(ApiError):
-    """A request that may have reached the server, and been acted upon, but whose answer was lost.
-
-    The one place that decides "may have been applied": a read timeout, a connection reset or abort after
-    sending, an answer cut short. ``kind`` (``timeout`` or ``connection``) and ``details['sent']`` (always true)
-    are as for any ApiError. When the server's status line and headers arrived before the body was cut,
-    ``details`` keeps ``status``, ``location`` and the ``id`` (last path segment of ``location``), so that
-    recovery can look there first. A create/start/retry/answer that raised this is never sent again:
-    see ``_adopt``.
-    """
-
-    @property
-    def location(self):
-        return self.details.get('location')
-
-    @property
-    def created_id(self):
-        return self.details.get('id')
-
-
-def answer_lost(message, kind, method, url, attempts=None, response=None, hint=None):
-    """Build the :class:`AnswerLost` for a request that was sent but got no (complete) answer.
-
-    ``response`` is the answer whose headers arrived before its body was lost, when there is one. Every code
-    path that raises "sent, but no answer" builds its error here, so that callers can rely on the type.
-    """
-    details = {'sent': True}
-    if response is not None:
-        details['status'] = response.status_code
-        location = response.headers.get('Location')
-        if location:
-            details['location'] = safe_url(location)
-            created = location.split('?', 1)[0].rstrip('/').rsplit('/', 1)[-1]
-            if created:
-                details['id'] = unquote(created)
-    return AnswerLost(message, kind=kind, method=method, url=url, attempts=attempts, details=details, hint=hint)
-
-
-def may_have_been_applied(error):
-    """True when ``error`` says a request may have reached the server and been acted upon (its answer was lost)."""
-    return isinstance(error, AnswerLost)
-
-
-def split_url(url, product):
-    """Return ``(root, api_base)`` for a user-given URL, with or without the product's API path."""
+def split_url(url, api_path=''):
+    """Return ``(root, api_base)`` for a user-given URL, with or without the product's ``api_path`` (``/v1``)."""
     if not url or '://' not in url:
         raise ApiError("url %r is not an absolute http(s) URL, e.g. 'https://vro.example.com'" % (url,),
                        kind='config')
     if not url.lower().startswith(('https://', 'http://')):
         raise ApiError("url %r must start with https:// or http://" % (safe_url(url),), kind='config')
     root = url.rstrip('/')
-    api_path = API_PATHS[product]
-    if root.endswith(api_path):
+    if api_path and root.endswith(api_path):
         root = root[:-len(api_path)]
     return root, root + api_path
+
+
+def absent_on(statuses, call, *args, **kwargs):
+    """``call(*args, **kwargs)``, or None when it fails with an HTTP status in ``statuses`` (e.g. ``(404,)``).
+
+    The one place where "not found means absent": an API layer passes the statuses its product uses for that.
+    """
+    try:
+        return call(*args, **kwargs)
+    except ApiError as error:
+        if error.status in statuses:
+            return None
+        raise
 
 
 def parse_retry_after(value, now=None):
@@ -252,20 +146,25 @@ def html_title(text):
     return title[:EXCERPT_LEN] or None
 
 
-def extract_server_message(body):
-    """The server's own words from an error body of any of the three products, and extra details."""
+def server_words(body, message_keys=('message', 'detail', 'details'), detail_keys=(), cause_keys=()):
+    """``(message, details)``: the server's own words from a decoded error body, and extra details.
+
+    Products call this with their keys (``parse_error`` of :class:`Client`): the first non-empty string among
+    ``message_keys``, else ``error.message`` / ``error.messageKey`` or a string ``error``; ``detail_keys`` copied
+    into ``details``; the ``message`` of every entry of the lists under ``cause_keys`` as ``details['causes']``.
+    A text body is its own message (cut to EXCERPT_LEN).
+    """
     details = {}
     if isinstance(body, dict):
-        for key in ('errorCode', 'remediationMessage', 'referenceToken', 'errorType'):
+        for key in detail_keys:
             if body.get(key):
                 details[key] = body[key]
-        # VCF puts the underlying reasons in causes and in nestedErrors, often both: keep every message.
-        causes = [c for key in ('causes', 'nestedErrors') if isinstance(body.get(key), list) for c in body[key]]
+        causes = [c for key in cause_keys if isinstance(body.get(key), list) for c in body[key]]
         messages = [c.get('message') for c in causes if isinstance(c, dict) and c.get('message')]
         if messages:
             details['causes'] = messages
         message = None
-        for key in ('message', 'error_message', 'errorMessage', 'detail', 'details'):
+        for key in message_keys:
             if isinstance(body.get(key), str) and body[key].strip():
                 message = body[key].strip()
                 break
@@ -364,10 +263,12 @@ class Client:
     """A session to one server. ``path`` arguments are relative to the product's API base URL."""
 
     def __init__(self, base_url, auth=None, validate_certs=True, ca_path=None, timeout=30, retries=3,
-                 use_proxy=True, backoff_base=0.5, backoff_max=8.0, warn=None, product='vro',
-                 user_agent=None, sleep=time.sleep):
-        self.product = product
-        self.root, self.api_base = split_url(base_url, product)
+                 use_proxy=True, backoff_base=0.5, backoff_max=8.0, warn=None, api_path='', name='the server',
+                 parse_error=server_words, user_agent=None, sleep=time.sleep):
+        # What the product's API layer passes in (its CONNECTION): where its API lives, its name, its error bodies.
+        self.name = name
+        self.parse_error = parse_error
+        self.root, self.api_base = split_url(base_url, api_path)
         self.auth = auth
         self.timeout = float(timeout) if timeout else None
         self.retries = max(0, int(retries or 0))
@@ -666,7 +567,7 @@ class Client:
                 body = _json.loads(text) if text.strip() else None
             except ValueError:
                 body = text
-        server_message, details = extract_server_message(body)
+        server_message, details = self.parse_error(body)
         message = {
             400: 'the server rejected the request as invalid',
             401: 'authentication failed: check username, password or token',
@@ -736,91 +637,23 @@ class Client:
 
     # -- paging ------------------------------------------------------------------------------------------
 
-    def paginate(self, path, style, params=None, page_size=100, max_items=None, items=None):
+    def paginate(self, path, pager, params=None, page_size=100, max_items=None, **options):
         """Yield the items of a paged collection, one at a time, reading only the pages needed.
 
-        ``style``: ``vro`` (``maxResult``/``startIndex``; yields the ``rel: down`` links of an inventory or
-        relations list), ``vcf`` (``pageNumber``/``pageSize``; yields ``elements``) or ``ico``
-        (``_start``/``_limit``; yields the list in the body, or under ``items`` when given).
+        ``pager(client, path, params, page_size, **options)`` is the product's paging style (its API layer defines
+        it): a generator of items that reads one page at a time and bounds itself with :meth:`page_guard`.
+        Stops after ``max_items`` items without reading another page.
         """
-        params = dict(params or {})
         count = 0
-        if style == 'vro':
-            start = int(params.pop('startIndex', 0))
-            guard = _PageGuard(self, path, page_size, 'startIndex')
-            while True:
-                page = self.get(path, params=dict(params, maxResult=page_size, startIndex=start),
-                                shape=(dict, type(None)), fields={'link': list, 'relations': dict}) or {}
-                links, total = vro_links(page)
-                guard.check([link.get('href') for link in links], start)
-                for link in links:
-                    yield link
-                    count += 1
-                    if max_items is not None and count >= max_items:
-                        return
-                start += page_size
-                if not links or len(links) < page_size or (total is not None and start >= total):
-                    return
-        elif style == 'vcf':
-            number = previous = None
-            pages = seen = 0
-            guard = _PageGuard(self, path, page_size, 'pageNumber')
-            while True:
-                query = dict(params, pageSize=page_size)
-                if number is not None:
-                    query['pageNumber'] = number
-                page = self.get(path, params=query, shape=(dict, type(None)),
-                                fields={'elements': list, 'pageMetadata': dict}) or {}
-                elements = page.get('elements') or []
-                if previous is not None and elements == previous:
-                    # The server ignores pageNumber and sent the same page again: it had no more.
-                    return
-                previous = elements
-                # A repeated page is the end (above); a page count past the bound is a server that never ends.
-                guard.check(None, number)
-                pages += 1
-                seen += len(elements)
-                for element in elements:
-                    yield element
-                    count += 1
-                    if max_items is not None and count >= max_items:
-                        return
-                meta = page.get('pageMetadata') or {}
-                total_pages, total = meta.get('totalPages'), meta.get('totalElements')
-                if not elements or (total_pages is not None and pages >= total_pages) or (
-                        total is not None and seen >= total):
-                    return
-                # Without pageMetadata (the 4.4 reference's sample answer has none) a short page is the last.
-                if not meta and len(elements) < page_size:
-                    return
-                # The first page's own number tells whether the server counts pages from 0 or from 1.
-                current = meta.get('pageNumber')
-                number = (current if current is not None else (number or 0)) + 1
-        elif style == 'ico':
-            start = int(params.pop('_start', 0))
-            guard = _PageGuard(self, path, page_size, '_start')
-            while True:
-                page = self.get(path, params=dict(params, _start=start, _limit=page_size), shape=(list, dict, type(None)),
-                                fields={items: list} if items else None)
-                if isinstance(page, list):
-                    entries, total, has_next = page, None, len(page) >= page_size
-                else:
-                    page = page or {}
-                    entries = page.get(items) if items else next(
-                        (v for v in page.values() if isinstance(v, list)), [])
-                    total = page.get('total')
-                    has_next = bool(page.get('next')) or (total is not None and start + len(entries or []) < total)
-                guard.check(entries, start)
-                for entry in entries or []:
-                    yield entry
-                    count += 1
-                    if max_items is not None and count >= max_items:
-                        return
-                if not entries or not has_next:
-                    return
-                start += len(entries)
-        else:
-            raise ValueError('unknown paging style %r' % (style,))
+        for item in pager(self, path, dict(params or {}), page_size, **options):
+            yield item
+            count += 1
+            if max_items is not None and count >= max_items:
+                return
+
+    def page_guard(self, path, page_size, parameter):
+        """The :class:`PageGuard` of one paging loop over ``path`` (``parameter`` names its position in messages)."""
+        return PageGuard(self, path, page_size, parameter)
 
 
 def _socket_of(raw):
@@ -834,7 +667,7 @@ def _socket_of(raw):
     return None
 
 
-class _PageGuard(object):
+class PageGuard(object):
     """Bounds one paging loop: fails on a page that repeats the previous one and past the page-count bound."""
 
     def __init__(self, client, path, page_size, parameter):
@@ -860,23 +693,3 @@ class _PageGuard(object):
 
     def fail(self, message):
         raise ApiError(message, kind='paging', method='GET', url=self.client.url_for(self.path), details={'pages': self.pages})
-
-
-def vro_links(page):
-    """The ``rel: down`` links and the total of a vRO inventory-items or relations list."""
-    container = page.get('relations') if isinstance(page.get('relations'), dict) else page
-    found = container.get('link') if isinstance(container.get('link'), list) else []
-    links = [link for link in found if isinstance(link, dict) and link.get('rel', 'down') == 'down']
-    total = container.get('total', page.get('total'))
-    try:
-        total = int(total) if total is not None else None
-    except (TypeError, ValueError):
-        # XML-born JSON may quote numbers; an unreadable total is ignored (paging then stops on a short page).
-        total = None
-    return links, total
-
-
-def vro_attributes(link):
-    """A vRO link's ``attributes`` list as a plain mapping."""
-    attributes = link.get('attributes') if isinstance(link.get('attributes'), list) else []
-    return {a.get('name'): a.get('value') for a in attributes if isinstance(a, dict) and isinstance(a.get('name'), str)}

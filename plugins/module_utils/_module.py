@@ -16,14 +16,16 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import (
-    HAS_REQUESTS, REQUESTS_IMPORT_ERROR, PRODUCT_NAMES, ApiError, Client, redact,
+    Client, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, path_segment, redact,
 )
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment, safe_url
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, WaitTimeout, safe_url
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs import SHORT_SECRET_WARNING
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import MIN_SECRET_LEN
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout, Waiter
 from ansible_collections.cloudops.orchestrator.plugins.module_utils import _auth
 
 ENV_PREFIX = {'vro': 'VRO', 'vcf': 'VCF', 'ico': 'ICO'}
+PRODUCT_NAMES = {'vro': 'vRO', 'vcf': 'SDDC Manager', 'ico': 'IBM Cloud Orchestrator'}
 
 _COMMON = dict(
     url=dict(type='str'),
@@ -63,8 +65,6 @@ LATE_SECRET_OPTIONS = {'inputs': (), 'runs': (), 'raw_inputs': ('name', 'type', 
 # Inputs known to be secret whatever their declared type: merged into the inputs, never logged nor returned.
 SECRET_INPUTS_SPEC = dict(type='dict', no_log=True)
 MASK = '********'
-SHORT_SECRET_WARNING = ('a secret value shorter than %d characters is not masked in the results (masking it would '
-                        'replace every occurrence of those characters): use a longer secret' % MIN_SECRET_LEN)
 
 _CONVERT = {'bool': boolean, 'float': float, 'int': int, 'str': str, 'path': lambda v: os.path.expanduser(os.path.expandvars(v))}
 
@@ -84,17 +84,6 @@ def check_minimum(params, name, minimum):
                                                  value))
 
 
-class OperationError(Exception):
-    """A failure that is not an HTTP error: a failed run, an ambiguous name, a bad input value.
-
-    ``result`` is merged into the failed module result.
-    """
-
-    def __init__(self, message, **result):
-        super().__init__(message)
-        self.result = result
-
-
 def mask_late_secrets(value, clear=()):
     """``value`` of a LATE_SECRET_OPTIONS option with every value masked: mapping keys (input names) and the keys
     named in ``clear`` stay readable; lists are masked element by element."""
@@ -107,49 +96,6 @@ def mask_late_secrets(value, clear=()):
     return MASK
 
 
-def _leaves(value):
-    """Every scalar of a nested value, as ansible-core turns it into a no_log string."""
-    if isinstance(value, dict):
-        for item in value.values():
-            yield from _leaves(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _leaves(item)
-    elif isinstance(value, str):
-        yield value
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        yield str(value)
-
-
-def inputs_with_secrets(module, inputs, label='inputs'):
-    """``inputs`` with the values of the module's ``secret_inputs`` option merged in; a name in both is a ValueError.
-
-    ansible-core masks every scalar of the no_log ``secret_inputs``, ``'e'`` or ``'1'`` included, which would mangle
-    every result: those shorter than MIN_SECRET_LEN are taken off the mask list again, with a warning.
-    """
-    secret = (module.params or {}).get('secret_inputs') or {}
-    if not secret:
-        return inputs
-    keep = set()
-    for name, opts in (getattr(module, 'argument_spec', None) or {}).items():
-        if opts.get('no_log') and name != 'secret_inputs' and module.params.get(name) is not None:
-            keep.update(_leaves(module.params[name]))
-    short = set(v for v in _leaves(secret) if len(v) < MIN_SECRET_LEN)
-    if short:
-        warn_once = getattr(module, '_warn_short_secret', None)
-        if warn_once:
-            warn_once()
-        else:
-            module.warn(SHORT_SECRET_WARNING)
-        module.no_log_values.difference_update(short - keep)
-    both = sorted(set(inputs or {}) & set(secret))
-    if both:
-        raise ValueError('%s and secret_inputs both set %s: give each input in only one of them' % (label, ', '.join(both)))
-    merged = dict(inputs or {})
-    merged.update(secret)
-    return merged
-
-
 def connection_argument_spec(product):
     """The connection options of one product, as a fresh argument spec."""
     return {name: dict(spec) for name, spec in CONNECTION_SPECS[product].items()}
@@ -158,7 +104,7 @@ def connection_argument_spec(product):
 class OrchestratorModule(AnsibleModule):
     """AnsibleModule with the connection (and optionally wait) options of one product merged in."""
 
-    def __init__(self, product, argument_spec=None, wait=False, **kwargs):
+    def __init__(self, product, argument_spec=None, wait=False, minimums=None, **kwargs):
         if product not in ENV_PREFIX:
             raise ValueError('unknown product %r' % (product,))
         self.product = product
@@ -179,6 +125,7 @@ class OrchestratorModule(AnsibleModule):
         self._check_finite_floats(spec)
         if wait:
             self._check_wait_options()
+        self._check_minimums(minimums)
 
     # -- options -----------------------------------------------------------------------------------------
 
@@ -248,6 +195,14 @@ class OrchestratorModule(AnsibleModule):
                 source = ' (from the environment variable %s)' % self.env_name(name)
             self.fail_json(msg='%s must be a finite number of seconds, got %s%s: set a number such as %s' % (
                 name, value, source, spec[name].get('default') or CONNECTION_DEFAULTS.get(name) or 30))
+
+    def _check_minimums(self, minimums):
+        """Option bounds ansible-core cannot express (``{'max_results': 1}``), checked before anything is sent."""
+        for name, minimum in (minimums or {}).items():
+            try:
+                check_minimum(self.params, name, minimum)
+            except ValueError as error:
+                self.fail_json(msg=str(error))
 
     def _check_wait_options(self):
         p = self.params
@@ -334,6 +289,19 @@ class OrchestratorModule(AnsibleModule):
             return IcoAuth(p['username'], p['password'], p.get('domain'), p.get('project'))
         return _auth.BasicAuth(p['username'], p['password'])
 
+    def connection(self):
+        """The product's CONNECTION (API path, name, error-body parser) for the client, from its API layer.
+
+        Imported here, downward and lazily, so that a run compiles only its own product's API layer.
+        """
+        if self.product == 'vro':
+            from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import CONNECTION  # pylint: disable=import-outside-toplevel
+        elif self.product == 'vcf':
+            from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import CONNECTION  # pylint: disable=import-outside-toplevel
+        else:
+            from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import CONNECTION  # pylint: disable=import-outside-toplevel
+        return CONNECTION
+
     def client(self):
         """The one client of this module run, built on first use."""
         if self._client is None:
@@ -348,8 +316,8 @@ class OrchestratorModule(AnsibleModule):
             try:
                 self._client = Client(p['url'], auth=self.build_auth(), validate_certs=p['validate_certs'],
                                       ca_path=p.get('ca_path'), timeout=p['timeout'], retries=p['retries'],
-                                      use_proxy=p['use_proxy'], warn=self.warn, product=self.product,
-                                      user_agent='cloudops.orchestrator/%s' % self._name)
+                                      use_proxy=p['use_proxy'], warn=self.warn,
+                                      user_agent='cloudops.orchestrator/%s' % self._name, **self.connection())
             except ApiError as error:
                 self.fail_from(error)
         return self._client

@@ -1,9 +1,14 @@
 # -*- coding: utf-8 -*-
 # Copyright: cloudops.orchestrator contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Epoch-millisecond times, as SDDC Manager and ICO write them.
+"""The one date and epoch parser of the collection, for the three products and the options.
 
 Internal use only: this file may change without notice between releases.
+
+The one rule for numbers (:func:`number_ms`): a number (or a string of digits) below 10**10 is epoch **seconds**,
+one of 10**10 or more is epoch **milliseconds**. Ten digits of seconds reach the year 2286, and 10**10 ms is
+1970-04-26, so no real date is ambiguous: SDDC Manager, ICO and vRO write milliseconds (13 digits) and users may
+write either. Text is ISO 8601 (``Z``, ``+HH``, ``+HHMM`` or ``+HH:MM``; a time without a zone is UTC).
 """
 
 from __future__ import annotations
@@ -11,9 +16,74 @@ from __future__ import annotations
 import datetime
 import re
 
+# Below this a number is epoch seconds; from it on, epoch milliseconds.
+SECONDS_BELOW = 1e10
+_NUMBER = re.compile(r'^\s*-?\d+(\.\d+)?\s*$')
+_ISO_DATE = re.compile(
+    r'^\s*(\d{4})-(\d{2})-(\d{2})'
+    r'(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?'
+    r'\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?\s*$'
+)
+
+
+def parse_date(value):
+    """Return an aware UTC datetime for an ISO-8601 string, a date or a datetime; None if unparseable.
+
+    A value without a zone is taken as UTC.
+    """
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            return value.replace(tzinfo=datetime.timezone.utc)
+        return value.astimezone(datetime.timezone.utc)
+    if isinstance(value, datetime.date):
+        return datetime.datetime(value.year, value.month, value.day, tzinfo=datetime.timezone.utc)
+    if not isinstance(value, str):
+        return None
+    m = _ISO_DATE.match(value)
+    if not m:
+        return None
+    year, month, day, hour, minute, second, frac, zone = m.groups()
+    micro = int((frac or '0')[:6].ljust(6, '0'))
+    tz = datetime.timezone.utc
+    if zone and zone not in ('Z', 'z'):
+        sign = -1 if zone[0] == '-' else 1
+        digits = zone[1:].replace(':', '')
+        offset = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
+        tz = datetime.timezone(sign * offset)
+    try:
+        parsed = datetime.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+                                   int(second or 0), micro, tzinfo=tz)
+    except ValueError:
+        return None
+    return parsed.astimezone(datetime.timezone.utc)
+
+
+def format_date(moment):
+    """Format an aware datetime as vRO's canonical ``YYYY-MM-DDTHH:MM:SS.mmmZ`` (UTC)."""
+    moment = moment.astimezone(datetime.timezone.utc)
+    return moment.strftime('%Y-%m-%dT%H:%M:%S') + '.%03dZ' % (moment.microsecond // 1000)
+
+
+def number_ms(value):
+    """Epoch milliseconds of a number or a string of digits, by the rule above; None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)) or (isinstance(value, str) and _NUMBER.match(value)):
+        number = float(value)
+        return int(number * 1000) if number < SECONDS_BELOW else int(number)
+    return None
+
+
+def moment_from_ms(ms):
+    """An aware UTC datetime from epoch milliseconds; None when out of range."""
+    try:
+        return datetime.datetime.fromtimestamp(float(ms) / 1000.0, tz=datetime.timezone.utc)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+
 
 def to_epoch_ms(value, option=None):
-    """Epoch milliseconds from an int/float (seconds if small, else ms), a digit string or an ISO 8601 time.
+    """Epoch milliseconds from a number or digit string (see :func:`number_ms`), or an ISO 8601 time; None for None.
 
     Raises ValueError naming the value (and ``option``, the option it came from, when given) when it is none of those.
     """
@@ -22,22 +92,13 @@ def to_epoch_ms(value, option=None):
         return None
     if isinstance(value, bool):
         raise ValueError('%s%r is not a time' % (prefix, value))
-    if isinstance(value, (int, float)) or re.match(r'^\s*\d+(\.\d+)?\s*$', str(value)):
-        number = float(value)
-        # Ten digits or fewer is epoch seconds; later than 2286 in seconds is not a plausible input.
-        return int(number * 1000) if number < 1e10 else int(number)
-    text = str(value).strip()
-    if text.endswith(('Z', 'z')):
-        text = text[:-1] + '+00:00'
-    # Python < 3.11 wants +HH:MM; SDDC Manager and ICO also write +HHMM.
-    text = re.sub(r'([+-]\d\d)(\d\d)$', r'\1:\2', text)
-    try:
-        when = datetime.datetime.fromisoformat(text)
-    except ValueError:
+    ms = number_ms(value)
+    if ms is not None:
+        return ms
+    when = parse_date(value)
+    if when is None:
         raise ValueError("%s%r is not an ISO 8601 time (e.g. '2026-05-01T12:00:00Z') nor epoch milliseconds"
-                         % (prefix, value)) from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=datetime.timezone.utc)
+                         % (prefix, value))
     return int(when.timestamp() * 1000)
 
 
@@ -45,7 +106,5 @@ def iso_from_ms(ms):
     """ISO 8601 (UTC) from epoch milliseconds; None when there is none."""
     if ms is None or isinstance(ms, bool):
         return None
-    try:
-        return datetime.datetime.fromtimestamp(float(ms) / 1000.0, tz=datetime.timezone.utc).isoformat()
-    except (TypeError, ValueError, OverflowError, OSError):
-        return None
+    moment = moment_from_ms(ms)
+    return moment.isoformat() if moment else None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, WaitTimeout
 
 TRANSIENT_KINDS = frozenset(('connection', 'timeout', 'html', 'json'))
 TRANSIENT_STATUSES = frozenset((429, 500, 502, 503, 504))
@@ -27,17 +27,6 @@ def is_transient(error):
     if isinstance(error, ApiError) and error.details.get('deadline'):
         return False
     return isinstance(error, ApiError) and (error.kind in TRANSIENT_KINDS or error.status in TRANSIENT_STATUSES)
-
-
-class WaitTimeout(Exception):
-    """The deadline passed; ``last`` is the last observation (None if every poll failed)."""
-
-    def __init__(self, message, last=None, elapsed=0.0, polls=0, last_error=None):
-        super().__init__(message)
-        self.last = last
-        self.elapsed = elapsed
-        self.polls = polls
-        self.last_error = last_error
 
 
 class Waiter:

@@ -251,7 +251,7 @@ error:
 '''
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import run_task
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import task
 
 
 def main():
@@ -267,7 +267,7 @@ def main():
         required_if=[('state', 'absent', ('id',))],
         supports_check_mode=True,
     )
-    module.run(run_task)
+    module.run(task.run)
 
 
 if __name__ == '__main__':

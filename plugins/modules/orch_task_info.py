@@ -209,7 +209,7 @@ error:
 '''
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import run_task_info
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import task_info
 
 
 def main():
@@ -228,7 +228,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    module.run(run_task_info)
+    module.run(task_info.run)
 
 
 if __name__ == '__main__':

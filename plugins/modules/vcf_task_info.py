@@ -210,7 +210,7 @@ error:
 '''
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf import run_task_info
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf import task_info
 
 
 def main():
@@ -232,8 +232,9 @@ def main():
             wait_for=dict(type='list', elements='str'),
         ),
         supports_check_mode=True,
+        minimums={'max_results': 1},
     )
-    module.run(run_task_info)
+    module.run(task_info.run)
 
 
 if __name__ == '__main__':

@@ -318,7 +318,7 @@ error:
 '''
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf import run_task_retry
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf import task_retry
 
 
 def main():
@@ -340,10 +340,9 @@ def main():
         ),
         required_one_of=[('task_id', 'task_ids', 'failed_tasks')],
         supports_check_mode=True,
+        minimums={'max_attempts': 1, 'max_results': 1},
     )
-    if module.params['max_attempts'] < 1:
-        module.fail_json(msg='max_attempts must be at least 1, got %s' % module.params['max_attempts'])
-    module.run(run_task_retry)
+    module.run(task_retry.run)
 
 
 if __name__ == '__main__':

@@ -182,7 +182,7 @@ error:
 '''
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_runs import cancel_executions
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import execution_cancel
 
 
 def main():
@@ -203,7 +203,7 @@ def main():
         required_by={'category': 'workflow_name'},
         supports_check_mode=True,
     )
-    module.run(cancel_executions)
+    module.run(execution_cancel.run)
 
 
 if __name__ == '__main__':

@@ -301,8 +301,8 @@ error:
 '''
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import STATES
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_info import execution_info
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import STATES
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import execution_info
 
 
 def main():
@@ -330,8 +330,9 @@ def main():
         required_one_of=[('workflow_id', 'workflow_name', 'execution_url')],
         required_by={'category': 'workflow_name'},
         supports_check_mode=True,
+        minimums={'max_results': 1},
     )
-    module.run(execution_info)
+    module.run(execution_info.run)
 
 
 if __name__ == '__main__':

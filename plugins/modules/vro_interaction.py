@@ -275,7 +275,7 @@ error:
 '''
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import SECRET_INPUTS_SPEC, OrchestratorModule
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_interactions import run_interaction
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import interaction
 
 
 def main():
@@ -297,7 +297,7 @@ def main():
         mutually_exclusive=[('workflow_id', 'workflow_name')],
         supports_check_mode=True,
     )
-    module.run(run_interaction)
+    module.run(interaction.run)
 
 
 if __name__ == '__main__':

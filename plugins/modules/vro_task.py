@@ -315,7 +315,8 @@ error:
 '''
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import SECRET_INPUTS_SPEC, OrchestratorModule
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_tasks import CYCLES, START_MODES, run_task
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import task
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task import CYCLES, START_MODES
 
 
 def main():
@@ -343,7 +344,7 @@ def main():
         mutually_exclusive=[('workflow_id', 'workflow_name')],
         supports_check_mode=True,
     )
-    module.run(run_task)
+    module.run(task.run)
 
 
 if __name__ == '__main__':

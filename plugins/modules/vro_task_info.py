@@ -212,7 +212,7 @@ error:
 '''
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_tasks import TASK_STATES, run_task_info
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task import TASK_STATES, run_task_info
 
 
 def main():

@@ -278,7 +278,7 @@ error:
 '''
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_schema import run_workflow_info
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import workflow_info
 
 
 def main():
@@ -297,7 +297,7 @@ def main():
         add_file_common_args=True,
         supports_check_mode=True,
     )
-    module.run(run_workflow_info)
+    module.run(workflow_info.run)
 
 
 if __name__ == '__main__':

@@ -480,7 +480,7 @@ error:
 '''
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import SECRET_INPUTS_SPEC, OrchestratorModule
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_runs import run_workflow
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import workflow_run
 
 
 def main():
@@ -506,8 +506,9 @@ def main():
         required_one_of=[('workflow_id', 'workflow_name')],
         required_by={'category': 'workflow_name'},
         supports_check_mode=True,
+        minimums={'concurrency': 1, 'reuse_max_age': 0},
     )
-    module.run(run_workflow)
+    module.run(workflow_run.run)
 
 
 if __name__ == '__main__':

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import (
-    ADOPTION_MARGIN, AdoptionFailed, adopt, adoption_window,
-)
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import answer_lost
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import ADOPTION_MARGIN, adopt, adoption_window
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AdoptionFailed, answer_lost
 
 
 class FakeTime(object):

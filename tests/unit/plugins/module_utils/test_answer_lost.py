@@ -11,9 +11,9 @@ import socket
 
 import pytest
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import (
-    AnswerLost, ApiError, Client, answer_lost, may_have_been_applied,
-)
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, answer_lost, may_have_been_applied
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import (
     ReplayServer, hang, reset, respond, truncated,
 )
@@ -23,7 +23,7 @@ RUN = '/vco/api/workflows/w1/executions'
 
 def make(server, product='vro', **kwargs):
     kwargs.setdefault('sleep', lambda seconds: None)
-    return Client(server.url, product=product, **kwargs)
+    return Client(server.url, **CONNECTIONS[product], **kwargs)
 
 
 def closed_port():

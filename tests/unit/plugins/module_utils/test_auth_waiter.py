@@ -9,12 +9,14 @@ import json
 
 import pytest
 
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth import BasicAuth, jwt_claims
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_ico import IcoAuth
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vcf import VcfTokenAuth
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vra import VraLoginAuth
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, Client
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout, Waiter
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, WaitTimeout
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
 
 
@@ -65,7 +67,7 @@ def test_vcf_401_triggers_exactly_one_refresh():
     clock = Clock()
     with ReplayServer(routes) as server:
         auth = VcfTokenAuth('administrator@vsphere.local', 'VMware123!', clock=clock)
-        client = Client(server.url, auth=auth, product='vcf')
+        client = Client(server.url, auth=auth, **CONNECTIONS['vcf'])
         assert client.get('/tasks/t1') == {'id': 't1'}
         refreshes = server.calls('PATCH', '/v1/tokens/access-token/refresh')
         assert len(refreshes) == 1
@@ -83,7 +85,7 @@ def test_vcf_second_401_is_not_refreshed_again():
         'GET /v1/tasks': [respond(401, {'message': 'no'})],
     }
     with ReplayServer(routes) as server:
-        client = Client(server.url, auth=VcfTokenAuth('u', 'p', clock=Clock()), product='vcf')
+        client = Client(server.url, auth=VcfTokenAuth('u', 'p', clock=Clock()), **CONNECTIONS['vcf'])
         with pytest.raises(ApiError) as info:
             client.get('/tasks')
         assert info.value.status == 401
@@ -99,7 +101,7 @@ def test_vcf_token_is_refreshed_before_its_exp():
         'GET /v1/tasks/t1': [respond(200, {'id': 't1'})],
     }
     with ReplayServer(routes) as server:
-        client = Client(server.url, auth=VcfTokenAuth('u', 'p', clock=clock), product='vcf')
+        client = Client(server.url, auth=VcfTokenAuth('u', 'p', clock=clock), **CONNECTIONS['vcf'])
         client.get('/tasks/t1')
         assert not server.calls('PATCH')
         clock.now = 1095.0  # inside the last 10 % of the token's life
@@ -118,7 +120,7 @@ def test_vcf_expired_refresh_token_logs_in_again():
     }
     clock = Clock(1000.0)
     with ReplayServer(routes) as server:
-        client = Client(server.url, auth=VcfTokenAuth('u', 'p', clock=clock), product='vcf')
+        client = Client(server.url, auth=VcfTokenAuth('u', 'p', clock=clock), **CONNECTIONS['vcf'])
         client.get('/tasks')
         clock.now = 1200.0
         client.get('/tasks')
@@ -134,7 +136,7 @@ def test_vra_login_flow_and_reexchange_on_401():
     }
     with ReplayServer(routes) as server:
         auth = VraLoginAuth('configadmin', 'VMware1!', domain='System Domain')
-        client = Client(server.url, auth=auth)
+        client = Client(server.url, auth=auth, **CONNECTIONS['vro'])
         assert client.get('/workflows') == {'link': [], 'total': 0}
         login = server.calls('POST', '/csp/gateway/am/api/login')
         assert len(login) == 1
@@ -149,7 +151,7 @@ def test_vra_api_token_skips_the_password_login():
     routes = {'POST /iaas/api/login': [respond(200, {'token': 'bearer-x'})],
               'GET /vco/api/about': [respond(200, {'version': '8.18.1'})]}
     with ReplayServer(routes) as server:
-        client = Client(server.url, auth=VraLoginAuth(refresh_token='api-token-1'))
+        client = Client(server.url, auth=VraLoginAuth(refresh_token='api-token-1'), **CONNECTIONS['vro'])
         client.get('/about')
         assert not server.calls('POST', '/csp/gateway/am/api/login')
 

@@ -12,9 +12,9 @@ import socket
 
 import pytest
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import (
-    ApiError, Client, parse_retry_after, safe_url, split_url,
-)
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS, PAGERS
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, safe_url
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client, parse_retry_after, split_url
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import (
     ReplayServer, hang, reset, respond,
 )
@@ -35,7 +35,7 @@ class Sleeps(list):
 
 def make(server, product='vro', **kwargs):
     kwargs.setdefault('sleep', Sleeps())
-    return Client(server.url, product=product, **kwargs)
+    return Client(server.url, **CONNECTIONS[product], **kwargs)
 
 
 def closed_port():
@@ -195,11 +195,11 @@ def test_credentials_never_appear_in_error_urls():
 
 
 def test_split_url_adds_or_keeps_the_api_path():
-    assert split_url('https://vro.example.com', 'vro') == ('https://vro.example.com', 'https://vro.example.com/vco/api')
-    assert split_url('https://vro.example.com:8281/vco/api/', 'vro')[1] == 'https://vro.example.com:8281/vco/api'
-    assert split_url('https://sddc/v1', 'vcf') == ('https://sddc', 'https://sddc/v1')
+    assert split_url('https://vro.example.com', CONNECTIONS['vro']['api_path']) == ('https://vro.example.com', 'https://vro.example.com/vco/api')
+    assert split_url('https://vro.example.com:8281/vco/api/', CONNECTIONS['vro']['api_path'])[1] == 'https://vro.example.com:8281/vco/api'
+    assert split_url('https://sddc/v1', CONNECTIONS['vcf']['api_path']) == ('https://sddc', 'https://sddc/v1')
     with pytest.raises(ApiError):
-        split_url('vro.example.com', 'vro')
+        split_url('vro.example.com', CONNECTIONS['vro']['api_path'])
 
 
 def test_parse_retry_after_accepts_seconds_and_dates():
@@ -221,10 +221,10 @@ def test_paginate_vro_reads_only_needed_pages():
         return respond(200, _vro_page(start, max(0, min(2, 5 - start)), 5))
     with ReplayServer({'GET /vco/api/workflows/w/executions': [page]}) as server:
         client = make(server)
-        ids = [link['href'] for link in client.paginate('/workflows/w/executions', 'vro', page_size=2)]
+        ids = [link['href'] for link in client.paginate('/workflows/w/executions', PAGERS['vro'], page_size=2)]
         assert ids == ['/e/%d/' % i for i in range(5)]
         assert len(server.calls()) == 3
-        first = list(client.paginate('/workflows/w/executions', 'vro', page_size=2, max_items=1))
+        first = list(client.paginate('/workflows/w/executions', PAGERS['vro'], page_size=2, max_items=1))
         assert len(first) == 1 and len(server.calls()) == 4
 
 
@@ -238,7 +238,7 @@ def test_paginate_vcf_follows_the_servers_page_numbering(first_page):
         return respond(200, {'elements': elements, 'pageMetadata': {
             'pageNumber': number, 'pageSize': 2, 'totalElements': 5, 'totalPages': 3}})
     with ReplayServer({'GET /v1/tasks': [page]}) as server:
-        ids = [t['id'] for t in make(server, product='vcf').paginate('/tasks', 'vcf', page_size=2)]
+        ids = [t['id'] for t in make(server, product='vcf').paginate('/tasks', PAGERS['vcf'], page_size=2)]
         assert ids == ['t0', 't1', 't2', 't3', 't4']
         assert len(server.calls()) == 3
 
@@ -249,8 +249,8 @@ def test_paginate_ico_list_and_collection_shapes():
     with ReplayServer({'GET /orchestrator/v2/serviceinstances': collection,
                        'GET /orchestrator/v2/tasks': [respond(200, [{'id': 'a'}])]}) as server:
         client = make(server, product='ico')
-        assert [i['id'] for i in client.paginate('/serviceinstances', 'ico', page_size=2, items='items')] == [1, 2, 3]
-        assert [t['id'] for t in client.paginate('/tasks', 'ico', page_size=2)] == ['a']
+        assert [i['id'] for i in client.paginate('/serviceinstances', PAGERS['ico'], page_size=2, items='items')] == [1, 2, 3]
+        assert [t['id'] for t in client.paginate('/tasks', PAGERS['ico'], page_size=2)] == ['a']
 
 
 class Clock:
@@ -340,7 +340,7 @@ def test_a_repeated_page_fails_in_one_line_naming_the_url(style, product, route,
     with ReplayServer({route: [_same_page(style)]}) as server:
         client = make(server, product=product)
         with pytest.raises(ApiError) as info:
-            list(client.paginate(path, style, page_size=2))
+            list(client.paginate(path, PAGERS[style], page_size=2))
         assert len(server.calls()) == 2
     message = str(info.value)
     assert info.value.kind == 'paging'
@@ -353,7 +353,7 @@ def test_vcf_repeated_page_stays_the_end_of_the_list():
     # SDDC Manager builds that ignore pageNumber send page 0 again: a real reading of "no more", not a loop.
     page = respond(200, {'elements': [{'id': 't0'}, {'id': 't1'}]})
     with ReplayServer({'GET /v1/tasks': [page]}) as server:
-        assert [t['id'] for t in make(server, product='vcf').paginate('/tasks', 'vcf', page_size=2)] == ['t0', 't1']
+        assert [t['id'] for t in make(server, product='vcf').paginate('/tasks', PAGERS['vcf'], page_size=2)] == ['t0', 't1']
         assert len(server.calls()) == 2
 
 
@@ -379,7 +379,7 @@ def test_endless_distinct_pages_stop_at_the_page_bound(monkeypatch, style, produ
         client = make(server, product=product)
         items = []
         with pytest.raises(ApiError) as info:
-            for item in client.paginate(path, style, page_size=2):
+            for item in client.paginate(path, PAGERS[style], page_size=2):
                 items.append(item)
         # 10 items at 2 a page is 5 pages, plus one: the 7th page is refused before its items are used.
         assert len(server.calls()) == 7
@@ -390,7 +390,7 @@ def test_endless_distinct_pages_stop_at_the_page_bound(monkeypatch, style, produ
 def test_max_items_ends_paging_before_the_bound():
     with ReplayServer({'GET /vco/api/workflows': [_same_page('vro')]}) as server:
         client = make(server)
-        assert len(list(client.paginate('/workflows', 'vro', page_size=2, max_items=2))) == 2
+        assert len(list(client.paginate('/workflows', PAGERS['vro'], page_size=2, max_items=2))) == 2
         assert len(server.calls()) == 1
 
 
@@ -444,7 +444,7 @@ class TrickleServer(object):
 def test_a_trickling_answer_ends_at_the_timeout_for_the_whole_request():
     # Each byte comes well within the timeout, so a per-read timeout never fires; the whole answer takes longer.
     with TrickleServer(gap=0.2) as server:
-        client = Client(server.url, product='vro', timeout=1, retries=1, sleep=Sleeps())
+        client = Client(server.url, **CONNECTIONS['vro'], timeout=1, retries=1, sleep=Sleeps())
         with pytest.raises(ApiError) as info:
             client.get('/about')
         assert server.requests == 2
@@ -454,7 +454,7 @@ def test_a_trickling_answer_ends_at_the_timeout_for_the_whole_request():
 
 def test_a_whole_answer_within_the_timeout_is_read_and_decoded():
     with TrickleServer(gap=0.0) as server:
-        client = Client(server.url, product='vro', timeout=5, retries=0)
+        client = Client(server.url, **CONNECTIONS['vro'], timeout=5, retries=0)
         assert client.get('/about') == {'status': 'x' * 30}
         response = client.request('GET', '/about')
         assert response.json() == {'status': 'x' * 30} and response.text.startswith('{"status"')
@@ -473,23 +473,23 @@ WRONG_SHAPES = [
     ('vro', 'GET /vco/api/workflows/w/executions/e', None, lambda c: _vro(c).execution('w', 'e'), 'the answer is null'),
     ('vro', 'GET /vco/api/workflows/w/executions/e/state', [1], lambda c: _vro(c).state('w', 'e'),
      'the answer is a JSON list where an object or a string'),
-    ('vro', 'GET /vco/api/workflows', {'link': {}}, lambda c: list(c.paginate('/workflows', 'vro')),
+    ('vro', 'GET /vco/api/workflows', {'link': {}}, lambda c: list(c.paginate('/workflows', PAGERS['vro'])),
      'the answer is an object whose link is a JSON object'),
-    ('vcf', 'GET /v1/tasks', {'elements': {}}, lambda c: list(c.paginate('/tasks', 'vcf')),
+    ('vcf', 'GET /v1/tasks', {'elements': {}}, lambda c: list(c.paginate('/tasks', PAGERS['vcf'])),
      'the answer is an object whose elements is a JSON object'),
-    ('vcf', 'GET /v1/tasks', 'oops', lambda c: list(c.paginate('/tasks', 'vcf')), 'the answer is a JSON string'),
+    ('vcf', 'GET /v1/tasks', 'oops', lambda c: list(c.paginate('/tasks', PAGERS['vcf'])), 'the answer is a JSON string'),
     ('ico', 'GET /orchestrator/v2/tasks/7', ['x'], lambda c: _ico(c).get('7'), 'the answer is a JSON list where an object'),
-    ('ico', 'GET /orchestrator/v2/tasks', 'oops', lambda c: list(c.paginate('/tasks', 'ico')), 'the answer is a JSON string'),
+    ('ico', 'GET /orchestrator/v2/tasks', 'oops', lambda c: list(c.paginate('/tasks', PAGERS['ico'])), 'the answer is a JSON string'),
 ]
 
 
 def _vro(client):
-    from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import VroApi
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
     return VroApi(client)
 
 
 def _ico(client):
-    from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import TaskEngine
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
     return TaskEngine(client)
 
 

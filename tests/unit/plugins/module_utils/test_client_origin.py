@@ -12,12 +12,13 @@ import os
 
 import pytest
 
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth import BasicAuth, BearerAuth
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, Client, path_segment
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import TaskEngine
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf import TaskService
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import VroApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client, path_segment
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import TaskService
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
 
 PRODUCTS = [('vro', '/vco/api'), ('vcf', '/v1'), ('ico', '/orchestrator/v2')]
@@ -26,7 +27,7 @@ PROXY_VARIABLES = ('http_proxy', 'https_proxy', 'all_proxy', 'no_proxy')
 
 def client(url, product='vro', **kwargs):
     kwargs.setdefault('sleep', lambda seconds: None)
-    return Client(url, product=product, **kwargs)
+    return Client(url, **CONNECTIONS[product], **kwargs)
 
 
 # -- the origin rule ------------------------------------------------------------------------------------------

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, answer_lost
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import (
-    TaskEngine, TaskFilter, diff_task, same_value, task_fields, to_epoch_ms, wait_done, with_iso_times)
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, answer_lost
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import TaskFilter, diff_task, same_value, task_fields, wait_done, with_iso_times
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import to_epoch_ms
 
 # A task as the engine returns it (shape of IBM's documented Task Response).
 RECORDED = {

@@ -11,8 +11,8 @@ import pytest
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils import _auth, _auth_ico, _auth_vcf, _auth_vra
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError, OrchestratorModule, check_minimum
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule, check_minimum
 
 
 _STACK = []

@@ -28,9 +28,8 @@ from ansible.module_utils.testing import patch_module_args  # noqa: E402  # pyli
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import (  # noqa: E402  # pylint: disable=wrong-import-position
     OrchestratorModule,
 )
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import (  # noqa: E402  # pylint: disable=wrong-import-position
-    EncodeError, comparable_inputs, decode_value, encode_parameters, encode_value, mask_parameters,
-)
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import EncodeError, encode_parameters, encode_value
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import comparable_inputs, decode_value, mask_parameters
 
 # Derandomized: the same examples on every run, so CI is reproducible; a failure found once gets its own unit test.
 SETTINGS = settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])

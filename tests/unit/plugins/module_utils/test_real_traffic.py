@@ -13,16 +13,21 @@ import json
 
 import pytest
 
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS, PAGERS
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vcf import VcfTokenAuth
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vra import VraLoginAuth
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, Client
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import TaskEngine, TaskFilter, with_iso_times, wait_done
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf import Action, Task, TaskService, TaskStatus, decide_retry
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import Execution, VroApi
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_interactions import pending_interaction
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_runs import execution_info, run_workflow
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_tasks import TaskService as VroTasks
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import decode_parameters
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import TaskFilter, with_iso_times, wait_done
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import Action, Task, TaskStatus, decide_retry
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import TaskService
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import Execution, VroApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.interaction import pending_interaction
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import run as execution_info
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.workflow_run import run as run_workflow
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task import TaskService as VroTasks
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import decode_parameters
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.fake_module import FakeVroModule
 
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
@@ -35,7 +40,7 @@ RUN = '%s/workflows/%s/executions/%s' % (API, WID, EID)
 
 def vro(server, **kw):
     kw.setdefault('retries', 0)
-    return VroApi(Client(server.url, product='vro', sleep=lambda s: None, **kw))
+    return VroApi(Client(server.url, **CONNECTIONS['vro'], sleep=lambda s: None, **kw))
 
 
 def b64(text):
@@ -305,7 +310,7 @@ class FakeModule(FakeVroModule):
 
     def __init__(self, url, **params):
         params.setdefault('workflow_name', 'AWSNEW')
-        super().__init__(Client(url, product='vro', retries=0, sleep=lambda s: None), **params)
+        super().__init__(Client(url, **CONNECTIONS['vro'], retries=0, sleep=lambda s: None), **params)
 
 
 def test_run_workflow_over_real_traffic_shapes():
@@ -360,7 +365,7 @@ def test_vra_login_answers_as_recorded():
               'GET %s/about' % API: [respond(200, ABOUT_8)]}
     with ReplayServer(routes) as server:
         auth = VraLoginAuth('svc', 'pw')
-        client = Client(server.url, auth=auth, product='vro', retries=0, sleep=lambda s: None)
+        client = Client(server.url, auth=auth, **CONNECTIONS['vro'], retries=0, sleep=lambda s: None)
         client.get('/about')
         sent = [(r.method, r.path, r.json() if r.body else None) for r in server.requests]
         header = server.requests[-1].headers['Authorization']
@@ -388,7 +393,7 @@ def test_vcf_token_pair_200_or_201_and_every_refresh_answer(status, refresh_answ
                                    respond(200, {'id': 't1', 'status': 'In Progress'})]}
     with ReplayServer(routes) as server:
         auth = VcfTokenAuth('admin@local', 'pw')
-        client = Client(server.url, auth=auth, product='vcf', retries=0, sleep=lambda s: None)
+        client = Client(server.url, auth=auth, **CONNECTIONS['vcf'], retries=0, sleep=lambda s: None)
         task = TaskService(client).get('t1')
         patch = server.calls('PATCH')[0]
         last = server.requests[-1].headers['Authorization']
@@ -438,8 +443,8 @@ def test_vcf_paging_from_zero_or_one(first_page):
     routes = {'GET /v1/tasks': [page(first_page, SEED_TASK_LIST['elements'][:1], 2),
                                 page(first_page + 1, SEED_TASK_LIST['elements'][1:], 2)]}
     with ReplayServer(routes) as server:
-        client = Client(server.url, product='vcf', retries=0, sleep=lambda s: None)
-        tasks = list(client.paginate('/tasks', 'vcf', page_size=1))
+        client = Client(server.url, **CONNECTIONS['vcf'], retries=0, sleep=lambda s: None)
+        tasks = list(client.paginate('/tasks', PAGERS['vcf'], page_size=1))
         paths = [r.path for r in server.requests]
     assert [t['status'] for t in tasks] == ['Failed', 'Successful']
     assert len(paths) == 2 and 'pageNumber=%d' % (first_page + 1) in paths[1]
@@ -448,7 +453,7 @@ def test_vcf_paging_from_zero_or_one(first_page):
 def test_vcf_seed_task_list_without_page_metadata():
     # The 4.4 reference's sample answer has no pageMetadata at all.
     with ReplayServer({'GET /v1/tasks': [respond(200, SEED_TASK_LIST)]}) as server:
-        client = Client(server.url, product='vcf', retries=0, sleep=lambda s: None)
+        client = Client(server.url, **CONNECTIONS['vcf'], retries=0, sleep=lambda s: None)
         tasks = TaskService(client).list()
         assert len(server.requests) == 1
     assert [t.status for t in tasks] == ['FAILED', 'SUCCESSFUL']
@@ -458,8 +463,8 @@ def test_vcf_seed_task_list_without_page_metadata():
 def test_vcf_server_ignoring_page_number_is_read_once():
     # No pageMetadata and pageNumber ignored: the same full page comes back; it is not yielded twice, nor forever.
     with ReplayServer({'GET /v1/tasks': [respond(200, {'elements': SEED_TASK_LIST['elements']})]}) as server:
-        client = Client(server.url, product='vcf', retries=0, sleep=lambda s: None)
-        tasks = list(client.paginate('/tasks', 'vcf', page_size=2))
+        client = Client(server.url, **CONNECTIONS['vcf'], retries=0, sleep=lambda s: None)
+        tasks = list(client.paginate('/tasks', PAGERS['vcf'], page_size=2))
         assert len(server.requests) == 2
     assert [t['id'] for t in tasks] == [t['id'] for t in SEED_TASK_LIST['elements']]
 
@@ -470,7 +475,7 @@ def test_vcf_refresh_answer_that_is_no_token_is_an_error_without_the_body():
               'PATCH /v1/tokens/access-token/refresh': [respond(200, page, content_type='text/html')],
               'GET /v1/tasks/t1': [respond(401, {'message': 'expired'})]}
     with ReplayServer(routes) as server:
-        client = Client(server.url, auth=VcfTokenAuth('admin@local', 'pw'), product='vcf', retries=0, sleep=lambda s: None)
+        client = Client(server.url, auth=VcfTokenAuth('admin@local', 'pw'), **CONNECTIONS['vcf'], retries=0, sleep=lambda s: None)
         with pytest.raises(ApiError) as caught:
             TaskService(client).get('t1')
     assert caught.value.kind == 'json' and 'not an access token' in str(caught.value)
@@ -483,7 +488,7 @@ def test_vcf_error_body_with_nested_errors_and_causes():
             'remediationMessage': 'Retry a failed task', 'causes': [{'type': 'java.lang.IllegalStateException', 'message': 'state SUCCESSFUL'}],
             'nestedErrors': [{'errorCode': 'INNER', 'message': 'inner problem'}], 'referenceToken': 'K3J9QX'}
     with ReplayServer({'PATCH /v1/tasks/t1': [respond(409, body)]}) as server:
-        client = Client(server.url, product='vcf', retries=0, sleep=lambda s: None)
+        client = Client(server.url, **CONNECTIONS['vcf'], retries=0, sleep=lambda s: None)
         with pytest.raises(ApiError) as caught:
             TaskService(client).retry(Task({'id': 't1', 'status': 'Successful'}))
     error = caught.value
@@ -534,7 +539,7 @@ SEED_ICO_TASK = '''{
 
 
 def ico(server):
-    return TaskEngine(Client(server.url, product='ico', retries=0, sleep=lambda s: None), user='admin', project='admin')
+    return TaskEngine(Client(server.url, **CONNECTIONS['ico'], retries=0, sleep=lambda s: None), user='admin', project='admin')
 
 
 def test_ico_seed_task_verbatim():
@@ -591,7 +596,7 @@ def test_scheduled_tasks_of_7x_and_8x(task, listing):
                                                                 {'name': 'state', 'value': 'PENDING'}]}
     body = {'relations': {'link': [link], 'total': 1}} if listing == 'relations' else {'link': [link], 'total': 1}
     with ReplayServer({'GET %s/tasks' % API: [respond(200, body)], 'GET %s/tasks/task-1' % API: [respond(200, task)]}) as server:
-        found = VroTasks(Client(server.url, product='vro', retries=0, sleep=lambda s: None)).find('nightly')
+        found = VroTasks(Client(server.url, **CONNECTIONS['vro'], retries=0, sleep=lambda s: None)).find('nightly')
     assert len(found) == 1
     result = found[0].to_result()
     assert result['workflow_id'] == WID and result['state'] == 'pending' and result['user'] == 'svc'
@@ -605,7 +610,7 @@ def test_pending_interaction_in_either_spelling(lists):
             'assignees': {'assignee': ['admins@corp.local']},
             lists: [{'name': 'approved', 'type': 'boolean'}, {'name': 'comment', 'type': 'string'}]}
     with ReplayServer({'GET %s/interaction' % RUN: [respond(200, body)]}) as server:
-        interaction = pending_interaction(Client(server.url, product='vro', retries=0, sleep=lambda s: None), WID, EID)
+        interaction = pending_interaction(Client(server.url, **CONNECTIONS['vro'], retries=0, sleep=lambda s: None), WID, EID)
     assert interaction.pending and interaction.state == 'waiting'
     assert [p['name'] for p in interaction.input_parameters] == ['approved', 'comment']
     assert interaction.assignees == ['admins@corp.local']

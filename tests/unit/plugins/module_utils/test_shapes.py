@@ -12,16 +12,18 @@ import json
 
 import pytest
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, Client
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import TaskEngine
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf import TaskService as VcfTasks
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import VroApi
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_interactions import (
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import TaskService as VcfTasks
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.interaction import (
     pending_interaction,
     workflow_interactions,
     workflow_of_pending_run,
 )
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_tasks import TaskService as VroTasks
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task import TaskService as VroTasks
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
 
 WF = '/vco/api/workflows/w'
@@ -138,7 +140,7 @@ def _product(route):
 def test_a_wrong_shape_is_one_line_naming_the_url_never_a_traceback(route, body, headers, call, words):
     method, path = route.split(' ', 1)
     with ReplayServer({route: [respond(200, json.dumps(body), headers=headers)]}) as server:
-        client = Client(server.url, product=_product(route), retries=0)
+        client = Client(server.url, **CONNECTIONS[_product(route)], retries=0)
         with pytest.raises(ApiError) as info:
             call(client)
     error = info.value
@@ -153,7 +155,7 @@ def test_a_wrong_shape_start_answer_with_a_location_still_names_the_run():
     # The run exists and Location names it: the body of the wrong shape is not used, and nothing fails.
     location = {'Location': '/vco/api/workflows/w/executions/e-1/'}
     with ReplayServer({'POST ' + WF + '/executions': [respond(202, {'input-parameters': 'oops'}, headers=location)]}) as server:
-        run = VroApi(Client(server.url, product='vro', retries=0)).start('w', [])
+        run = VroApi(Client(server.url, **CONNECTIONS['vro'], retries=0)).start('w', [])
     assert run.id == 'e-1' and run.to_result()['execution_id'] == 'e-1'
 
 
@@ -161,6 +163,6 @@ def test_a_wrong_shape_update_answer_is_read_back():
     task = {'id': 't', 'name': 'nightly', 'state': 'pending'}
     with ReplayServer({'POST /vco/api/tasks/t': [respond(200, dict(param(['x']), id='t', state=['pending']))],
                        'GET /vco/api/tasks/t': [respond(200, task)]}) as server:
-        updated = VroTasks(Client(server.url, product='vro', retries=0)).update('t', {})
+        updated = VroTasks(Client(server.url, **CONNECTIONS['vro'], retries=0)).update('t', {})
         assert len(server.calls()) == 2
     assert updated.state == 'pending'

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, answer_lost
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils import _vcf
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf import (
-    Action, CredentialsTask, RetryRun, Task, TaskService, TaskStatus, decide_retry, describe_failure,
-    matches_selector, selector_params, summarize_subtasks, to_epoch_ms)
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, answer_lost
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf import task_info, task_retry
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import (
+    Action, CredentialsTask, Task, TaskStatus, decide_retry, describe_failure, matches_selector, selector_params, summarize_subtasks)
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.task_retry import RetryRun
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import TaskService
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import to_epoch_ms
 
 
 def task(status, **extra):
@@ -394,7 +395,7 @@ def test_task_missing_from_both_apis_raises_the_404():
 
 def test_module_level_names_exist():
     # The modules import these two entry points.
-    assert callable(_vcf.run_task_retry) and callable(_vcf.run_task_info)
+    assert callable(task_retry.run) and callable(task_info.run)
 
 
 def test_unknown_id_is_the_tasks_404_when_the_credentials_api_answers_400():

@@ -11,11 +11,13 @@ import os
 
 import pytest
 
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import (
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import (
     Execution, VroApi, normalize_log, parse_execution_url, parse_version, same_user)
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import encode_parameters, format_date
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date
 
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, hang, reset, respond, truncated
 
@@ -33,7 +35,7 @@ def load(name):
 
 def api_for(server, **kw):
     kw.setdefault('retries', 0)
-    return VroApi(Client(server.url, product='vro', sleep=lambda s: None, **kw))
+    return VroApi(Client(server.url, **CONNECTIONS['vro'], sleep=lambda s: None, **kw))
 
 
 def now_iso():
@@ -305,7 +307,7 @@ class _Dated(object):
 def test_server_clock_within_the_date_header_resolution_is_taken_as_local():
     """A Date header is truncated to the second: a local clock inside that second is not skewed (was up to -1 s)."""
     import time  # pylint: disable=import-outside-toplevel
-    api = VroApi(Client('https://vro.example', product='vro'))
+    api = VroApi(Client('https://vro.example', **CONNECTIONS['vro']))
     api._learn_clock(_Dated(int(time.time())))
     assert api.clock_offset == 0.0
     assert abs(api.server_now() - time.time()) < 0.5

@@ -17,11 +17,14 @@ import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_runs import (
-    cancel_executions, execution_info, run_workflow)
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import decode_parameters, format_date
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_cancel import run as cancel_executions
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import run as execution_info
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.workflow_run import run as run_workflow
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import decode_parameters
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.fake_module import FakeVroModule
 
 BASE = 'https://vro.test/vco/api'
@@ -130,7 +133,7 @@ class FakeModule(FakeVroModule):
     """The module, with a real client whose HTTPS goes to ``server`` (a requests adapter)."""
 
     def __init__(self, server, check_mode=False, **params):
-        client = Client(BASE, product='vro', retries=0, sleep=lambda s: None)
+        client = Client(BASE, **CONNECTIONS['vro'], retries=0, sleep=lambda s: None)
         client.session.mount('https://', server)
         params.setdefault('workflow_name', 'Echo')
         super().__init__(client, check_mode, **params)

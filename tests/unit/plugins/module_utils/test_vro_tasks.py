@@ -11,12 +11,12 @@ import copy
 
 import pytest
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError, check_shape
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_tasks import (
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import check_shape
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task import (
     TASK_LIMIT, DesiredTask, ScheduledTask, TaskService, canonical_date, desired_view, limit_error, task_body,
     task_differences, task_view)
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import encode_parameters
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters
 
 WORKFLOW = 'a0ab069-cf2f-47e0-96f5-4a8920a5dc51'
 OTHER_WORKFLOW = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0002'

@@ -11,20 +11,10 @@ import os
 
 import pytest
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import (
-    SECRET_MASK,
-    EncodeError,
-    comparable_inputs,
-    decode_date,
-    decode_parameters,
-    decode_value,
-    encode_parameters,
-    encode_value,
-    mask_parameters,
-    parameter_list,
-    parse_type,
-    same_inputs,
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import (
+    SECRET_MASK, comparable_inputs, decode_date, decode_parameters, decode_value, mask_parameters, parameter_list, same_inputs,
 )
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import EncodeError, encode_parameters, encode_value, parse_type
 
 FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures')
 

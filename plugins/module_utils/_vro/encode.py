@@ -39,20 +39,7 @@ import datetime
 import math
 import re
 
-# The decoder lives in _vro_decode (the read path compiles only it); re-exported so callers keep one import.
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_decode import (  # noqa: F401 pylint: disable=unused-import
-    SECRET_MASK,
-    comparable_inputs,
-    decode_date,
-    decode_parameters,
-    decode_value,
-    format_date,
-    mask_parameters,
-    parameter_list,
-    parse_date,
-    same_inputs,
-    secure_values,
-)
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, parse_date
 
 
 # Wire value kinds of the vRO "Value" union, by our internal kind name.

@@ -11,22 +11,15 @@ Answers are typed by the interaction's own ``input-parameters`` with the encoder
 from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import (
-    OBJECT, AnswerLost, ApiError, items_problem, vro_attributes, vro_links,
-)
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, items_problem
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import vro_attributes, vro_links
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import inputs_with_secrets
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import TERMINAL_STATES, VroApi
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_decode import parameters_problem
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import (
-    decode_date,
-    encode_parameters,
-    mask_parameters,
-    parameter_list,
-    secure_values,
-)
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs import inputs_with_secrets
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import TERMINAL_STATES, VroApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import parameters_problem
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import decode_date, mask_parameters, parameter_list, secure_values
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters
 
 # Where a run rests after an answer when the user names no state: the end, or its next question.
 NEXT_STATES = frozenset(TERMINAL_STATES | {'waiting', 'waiting-signal', 'suspended'})
@@ -380,6 +373,6 @@ class InteractionRun(object):
         return result
 
 
-def run_interaction(module):
+def run(module):
     """The vro_interaction operation (see the module docs)."""
     return InteractionRun(module)()

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: cloudops.orchestrator contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What vro_workflow_run and vro_execution_cancel do (vro_execution_info: _vro_info, re-exported). Internal use only.
+"""What vro_workflow_run does. Internal use only.
 
 Each public function takes the OrchestratorModule and returns the module result (or raises
 OperationError / ApiError / WaitTimeout / ValueError, which ``OrchestratorModule.run`` turns into a
@@ -10,26 +10,16 @@ failure). The modules themselves hold only documentation and their argument spec
 
 from __future__ import annotations
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import ApiError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError, check_minimum
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import inputs_with_secrets
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import (
-    ACTIVE_STATES,
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, WaitTimeout
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs import inputs_with_secrets
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import (
     ADOPTION_MARGIN,
     REUSABLE_ACTIVE_STATES,
     TERMINAL_STATES,
     VroApi,
 )
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import (
-    EncodeError,
-    mask_parameters,
-    same_inputs,
-    secure_values,
-)
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_info import _target
-# Re-exported: callers of _vro_runs.execution_info keep working.
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_info import execution_info  # noqa: F401 pylint: disable=unused-import
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import EncodeError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import mask_parameters, same_inputs, secure_values
 
 # Most recent runs read when looking for one to reuse (per state queried).
 REUSE_CANDIDATES = 50
@@ -273,7 +263,7 @@ def _finish(module, api, workflow, slots):
     return problems
 
 
-def run_workflow(module):
+def run(module):
     """vro_workflow_run: resolve, validate and encode, reuse or start (never twice), wait, report."""
     p = module.params
     batch = p['runs'] is not None
@@ -282,8 +272,6 @@ def run_workflow(module):
     if batch and len(p['runs']) > MAX_RUNS:
         raise ValueError('runs has %d entries; one task starts at most %d runs: split the list over several tasks' % (
             len(p['runs']), MAX_RUNS))
-    check_minimum(p, 'concurrency', 1)
-    check_minimum(p, 'reuse_max_age', 0)
     api = VroApi(module.client())
     workflow = api.resolve_workflow(p['workflow_id'], p['workflow_name'], p['category'])
     input_sets = p['runs'] if batch else [p['inputs'] or {}]
@@ -369,66 +357,3 @@ def _result(workflow, slots, results, batch, changed):
 
 
 # ---------------------------------------------------------------- vro_execution_cancel
-
-def cancel_executions(module):
-    """vro_execution_cancel: cancel one run or every non-terminal run, with the server version's call."""
-    p = module.params
-    one = p.get('execution_id') or p.get('execution_url')
-    if p['all_running'] and one:
-        raise ValueError('all_running cancels every run of the workflow: give it without execution_id and execution_url')
-    if not p['all_running'] and not one:
-        raise ValueError('give execution_id (with workflow_id or workflow_name), execution_url, or all_running: true')
-    api = VroApi(module.client())
-    wid, wname, eid = _target(module, api)
-    major = api.major_version(p['api_version'])
-    if eid is not None:
-        targets = [(eid, api.state(wid, eid))]
-    else:
-        targets = [(r.id, r.state) for r in api.list_executions(wid, states=list(ACTIVE_STATES))]
-    call = 'DELETE %s' % api.cancel_path(wid, '{id}', major)
-    entries = []
-    for run_id, state in targets:
-        entry = {'execution_id': run_id, 'workflow_id': wid, 'state_before': state, 'state': state, 'canceled': False}
-        if state not in TERMINAL_STATES:
-            entry['canceled'] = True
-            if not module.check_mode:
-                try:
-                    api.cancel(wid, run_id, major)
-                except ApiError as error:
-                    # It ended between the read and the cancel, or a resent cancel found our first one done.
-                    if error.status not in (400, 404, 409):
-                        raise
-                    entry['state'] = api.state(wid, run_id)
-                    if entry['state'] not in TERMINAL_STATES:
-                        raise
-                    entry['canceled'] = entry['state'] == 'canceled'
-        entries.append(entry)
-
-    to_watch = [e for e in entries if e['canceled']]
-    if to_watch and not module.check_mode:
-        if p['wait']:
-            def fetch():
-                for entry in to_watch:
-                    if entry['state'] not in TERMINAL_STATES:
-                        entry['state'] = api.state(wid, entry['execution_id'])
-                return [e['state'] for e in to_watch]
-
-            try:
-                module.waiter().wait(fetch, lambda states: all(s in TERMINAL_STATES for s in states))
-            except WaitTimeout as timeout:
-                late = [e for e in to_watch if e['state'] not in TERMINAL_STATES]
-                raise OperationError('cancel requested, but %s still not canceled after wait_timeout %ss (%s)' % (
-                    ', '.join('%s (%s)' % (e['execution_id'], e['state']) for e in late), p['wait_timeout'], timeout),
-                    changed=True, executions=entries, api_version=str(major), cancel_call=call)
-        else:
-            for entry in to_watch:
-                entry['state'] = api.state(wid, entry['execution_id'])
-
-    result = {'changed': bool(to_watch), 'workflow_id': wid, 'executions': entries, 'api_version': str(major),
-              'cancel_call': call}
-    if wname:
-        result['workflow_name'] = wname
-    if eid is not None:
-        result['execution_id'] = eid
-        result['state'] = entries[0]['state']
-    return result

@@ -20,19 +20,14 @@ except ImportError:  # pragma: no cover - Python 2 is not supported by the colle
     from urllib import unquote  # type: ignore
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, AnswerLost, ApiError, json_name, vro_attributes
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, json_name, server_words
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
 # The decoder only: the encoder (_vro_types) is imported where a run is started, so read-only modules skip it.
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_decode import (
-    decode_date,
-    decode_parameters,
-    mask_parameters,
-    parameter_list,
-    parameters_problem,
-    parse_date,
-    same_inputs,
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import (
+    decode_date, decode_parameters, mask_parameters, parameter_list, parameters_problem, same_inputs,
 )
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import parse_date
 
 STATES = ('initializing', 'running', 'waiting', 'waiting-signal', 'suspended', 'completed', 'failed', 'canceled')
 TERMINAL_STATES = frozenset(('completed', 'failed', 'canceled'))
@@ -151,7 +146,7 @@ class WorkflowDefinition(object):
 
     def encode(self, inputs, raw_inputs=None, read_file=None):
         """Encode plain ``inputs`` into execution-context parameters (raises EncodeError before anything is sent)."""
-        from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import encode_parameters  # pylint: disable=import-outside-toplevel
+        from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters  # pylint: disable=import-outside-toplevel
         return encode_parameters(self.input_parameters, inputs, self.name or self.id, read_file=read_file,
                                  raw_inputs=raw_inputs)
 
@@ -347,7 +342,7 @@ class VroApi(object):
             # vRO splits conditions at '&' even when it is URL-encoded: ask for a fragment, compare exactly below.
             fragment = max(name.split('&'), key=lambda part: len(part.strip())).strip()
             condition = 'name~%s' % fragment if fragment else None
-        for link in self.client.paginate('/workflows', 'vro', params={'conditions': condition} if condition else None,
+        for link in self.client.paginate('/workflows', paged, params={'conditions': condition} if condition else None,
                                          page_size=page_size):
             workflow = Workflow.from_link(link)
             if workflow.name != name:
@@ -514,7 +509,7 @@ class VroApi(object):
             params = {'sortOrders': '-startDate'}
             if query:
                 params['conditions'] = query
-            for link in self.client.paginate(self.executions_path(workflow_id), 'vro', params=params,
+            for link in self.client.paginate(self.executions_path(workflow_id), paged, params=params,
                                              page_size=min(page_size, max_results or page_size),
                                              max_items=max_results):
                 run = Execution.from_link(link, workflow_id)
@@ -640,3 +635,60 @@ def _run_matches(run, states, started_by, name, started_after, started_before):
 def find_workflow(client, id=None, name=None, category=None):  # pylint: disable=redefined-builtin
     """Convenience: the WorkflowDefinition for an id, or for a name (and category), over ``client``."""
     return VroApi(client).resolve_workflow(id, name, category)
+
+
+# -- connection: what the shared client needs to know about vRO -------------------------------------------------
+
+def error_body(body):
+    """vRO's words in an error body: ``{"status", "message"}`` (8.x Spring: ``errorMessage``) or plain text."""
+    return server_words(body, ('message', 'errorMessage', 'detail', 'details'))
+
+
+CONNECTION = dict(api_path='/vco/api', name='vRO', parse_error=error_body)
+
+
+def vro_links(page):
+    """The ``rel: down`` links and the total of a vRO inventory-items or relations list."""
+    container = page.get('relations') if isinstance(page.get('relations'), dict) else page
+    found = container.get('link') if isinstance(container.get('link'), list) else []
+    links = [link for link in found if isinstance(link, dict) and link.get('rel', 'down') == 'down']
+    total = container.get('total', page.get('total'))
+    try:
+        total = int(total) if total is not None else None
+    except (TypeError, ValueError):
+        # XML-born JSON may quote numbers; an unreadable total is ignored (paging then stops on a short page).
+        total = None
+    return links, total
+
+
+def vro_attributes(link):
+    """A vRO link's ``attributes`` list as a plain mapping."""
+    attributes = link.get('attributes') if isinstance(link.get('attributes'), list) else []
+    return {a.get('name'): a.get('value') for a in attributes if isinstance(a, dict) and isinstance(a.get('name'), str)}
+
+
+def paged(client, path, params, page_size):
+    """vRO paging (``maxResult``/``startIndex``): yields the ``rel: down`` links of an inventory or relations list."""
+    start = int(params.pop('startIndex', 0))
+    guard = client.page_guard(path, page_size, 'startIndex')
+    while True:
+        page = client.get(path, params=dict(params, maxResult=page_size, startIndex=start),
+                          shape=(dict, type(None)), fields={'link': list, 'relations': dict}) or {}
+        links, total = vro_links(page)
+        guard.check([link.get('href') for link in links], start)
+        yield from links
+        start += page_size
+        if not links or len(links) < page_size or (total is not None and start >= total):
+            return
+
+
+def run_target(api, workflow_id=None, workflow_name=None, category=None, execution_id=None, execution_url=None):
+    """``(workflow_id, workflow_name, execution_id)`` from ``execution_url``, or the workflow (id, or name looked up
+    in ``category``) and ``execution_id``."""
+    if execution_url:
+        wid, eid = parse_execution_url(execution_url)
+        return wid, None, eid
+    if workflow_id:
+        return workflow_id, None, execution_id
+    found = api.lookup_workflow(workflow_name, category)
+    return found.id, found.name, execution_id

@@ -15,9 +15,10 @@ import os
 import tempfile
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import VroApi, Workflow
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import format_date, parse_type
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi, Workflow, paged
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import parse_type
 
 PNG_SIGNATURE = b'\x89PNG\r\n\x1a\n'
 
@@ -104,7 +105,7 @@ def search_workflows(client, name_contains=None, category=None, max_results=None
         conditions.append('categoryName=%s' % category)
     params = {'conditions': conditions} if conditions else None
     found = []
-    for link in client.paginate('/workflows', 'vro', params=params, page_size=page_size):
+    for link in client.paginate('/workflows', paged, params=params, page_size=page_size):
         workflow = Workflow.from_link(link)
         if name_contains and name_contains.lower() not in (workflow.name or '').lower():
             continue
@@ -180,9 +181,9 @@ def schema_destination(dest, definition):
 
 # -- vro_workflow_info ---------------------------------------------------------------------------------------
 
-def run_workflow_info(module):
+def run(module):
     """The vro_workflow_info operation: one definition (by id or name) or a search; see the module docs."""
-    from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_interactions import (  # pylint: disable=import-outside-toplevel
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.interaction import (  # pylint: disable=import-outside-toplevel
         workflow_interactions)
     p = module.params
     api = VroApi(module.client())

@@ -9,10 +9,9 @@ _vro_runs re-exports ``execution_info``. Raises OperationError / ApiError / Valu
 
 from __future__ import annotations
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError, check_minimum
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import TERMINAL_STATES, VroApi, parse_execution_url
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_decode import parse_date
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import WaitTimeout
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError, WaitTimeout
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import TERMINAL_STATES, VroApi, run_target
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import parse_date
 
 
 # ---------------------------------------------------------------- vro_execution_info
@@ -26,18 +25,6 @@ def _parse_when(option, value):
     return moment.timestamp()
 
 
-def _target(module, api):
-    """``(workflow_id, workflow_name, execution_id)`` from execution_url, or workflow_id/_name + execution_id."""
-    p = module.params
-    if p.get('execution_url'):
-        wid, eid = parse_execution_url(p['execution_url'])
-        return wid, None, eid
-    if p.get('workflow_id'):
-        return p['workflow_id'], None, p.get('execution_id')
-    found = api.lookup_workflow(p['workflow_name'], p.get('category'))
-    return found.id, found.name, p.get('execution_id')
-
-
 class _Named(object):
     """The bits of a workflow that results need when no definition was read."""
 
@@ -46,15 +33,14 @@ class _Named(object):
         self.name = name
 
 
-def execution_info(module):
+def run(module):
     """vro_execution_info: one run (optionally waiting for states) or a filtered list, newest first."""
     p = module.params
     api = VroApi(module.client())
-    wid, wname, eid = _target(module, api)
+    wid, wname, eid = run_target(api, p.get('workflow_id'), p.get('workflow_name'), p.get('category'), p.get('execution_id'), p.get('execution_url'))
     if eid is None:
         if p['wait_for']:
             raise ValueError('wait_for needs one run: give execution_id or execution_url')
-        check_minimum(p, 'max_results', 1)
         runs = api.list_executions(wid, states=p['state'], started_by=p['started_by'],
                                    started_after=_parse_when('started_after', p['started_after']),
                                    started_before=_parse_when('started_before', p['started_before']),

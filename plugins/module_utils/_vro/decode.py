@@ -12,75 +12,27 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
-import datetime
-import re
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import json_name
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, moment_from_ms, number_ms, parse_date
 
 SECRET_MASK = '********'
-
-_ISO_DATE = re.compile(
-    r'^\s*(\d{4})-(\d{2})-(\d{2})'
-    r'(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?'
-    r'\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?\s*$'
-)
-
-
-# ---------------------------------------------------------------- dates
-
-def parse_date(value):
-    """Return an aware UTC datetime for an ISO-8601 string, a date or a datetime; None if unparseable.
-
-    A value without a zone is taken as UTC.
-    """
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is None:
-            return value.replace(tzinfo=datetime.timezone.utc)
-        return value.astimezone(datetime.timezone.utc)
-    if isinstance(value, datetime.date):
-        return datetime.datetime(value.year, value.month, value.day, tzinfo=datetime.timezone.utc)
-    if not isinstance(value, str):
-        return None
-    m = _ISO_DATE.match(value)
-    if not m:
-        return None
-    year, month, day, hour, minute, second, frac, zone = m.groups()
-    micro = int((frac or '0')[:6].ljust(6, '0'))
-    tz = datetime.timezone.utc
-    if zone and zone not in ('Z', 'z'):
-        sign = -1 if zone[0] == '-' else 1
-        digits = zone[1:].replace(':', '')
-        offset = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
-        tz = datetime.timezone(sign * offset)
-    try:
-        parsed = datetime.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
-                                   int(second or 0), micro, tzinfo=tz)
-    except ValueError:
-        return None
-    return parsed.astimezone(datetime.timezone.utc)
-
-
-def format_date(moment):
-    """Format an aware datetime as vRO's canonical ``YYYY-MM-DDTHH:MM:SS.mmmZ`` (UTC)."""
-    moment = moment.astimezone(datetime.timezone.utc)
-    return moment.strftime('%Y-%m-%dT%H:%M:%S') + '.%03dZ' % (moment.microsecond // 1000)
 
 
 def decode_date(raw):
     """Decode a date as servers send it (ISO string, or epoch milliseconds on old servers) to canonical ISO.
 
-    Returns the input unchanged when it cannot be read, and None for None.
+    Numbers follow the one rule of ``_time`` (:func:`_time.number_ms`). Returns the input unchanged when it cannot
+    be read, and None for None.
     """
     if raw is None or raw == '':
         return None
     if isinstance(raw, bool):
         return raw
-    if isinstance(raw, (int, float)) or (isinstance(raw, str) and raw.strip().lstrip('-').isdigit()):
-        try:
-            moment = datetime.datetime.fromtimestamp(float(raw) / 1000.0, tz=datetime.timezone.utc)
-        except (OverflowError, OSError, ValueError):
-            return raw
-        return format_date(moment)
+    ms = number_ms(raw)
+    if ms is not None:
+        moment = moment_from_ms(ms)
+        return format_date(moment) if moment else raw
     parsed = parse_date(raw)
     return format_date(parsed) if parsed else raw
 

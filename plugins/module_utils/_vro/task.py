@@ -13,23 +13,17 @@ from __future__ import annotations
 import datetime
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import (
-    OBJECT, AnswerLost, ApiError, items_problem, may_have_been_applied, shape_problem, vro_attributes, vro_links,
-)
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, items_problem, shape_problem
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import vro_attributes, vro_links
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, may_have_been_applied
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OperationError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import inputs_with_secrets
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import Execution, VroApi, same_user
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_decode import parameters_problem
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro_types import (
-    decode_date,
-    decode_parameters,
-    format_date,
-    parameter_list,
-    parse_date,
-    same_inputs,
-    secure_values,
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs import inputs_with_secrets
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import Execution, VroApi, same_user
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import parameters_problem
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import (
+    decode_date, decode_parameters, parameter_list, same_inputs, secure_values,
 )
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, parse_date
 
 # "The maximum number of scheduled tasks supported by Orchestrator is 50" (vRO REST API guide).
 TASK_LIMIT = 50
@@ -566,7 +560,7 @@ class TaskRun(object):
         return result
 
 
-def run_task(module):
+def run(module):
     """The vro_task operation (see the module docs)."""
     return TaskRun(module)()
 

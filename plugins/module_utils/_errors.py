@@ -1,0 +1,170 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The error types of the collection, for every layer: no Ansible imports, no I/O.
+
+Internal use only: this file may change without notice between releases.
+
+:class:`ApiError` is every failed request (built by ``_client``); :class:`AnswerLost` is the one that may have been
+applied (rule: decided by the type alone, recovered by ``_adopt``); :class:`OperationError` is a failure that is not
+an HTTP error; :class:`InputError` is invalid user input; :class:`WaitTimeout` is a wait past its deadline.
+``OrchestratorModule.run`` turns each into ``fail_json`` with a one-line ``msg``.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+_SECRET_QUERY = re.compile(r'([?&][^=&#]*(?:token|password|secret|key)[^=&#]*=)[^&#]*', re.IGNORECASE)
+_USERINFO = re.compile(r'^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@')
+
+
+def safe_url(url):
+    """Return ``url`` without user info or secret-looking query values, for messages."""
+    if not url:
+        return url
+    url = _USERINFO.sub(r'\1', str(url))
+    return _SECRET_QUERY.sub(r'\1********', url)
+
+
+class ApiError(Exception):
+    """Every failure of a request, mapped to one type.
+
+    ``kind`` is one of ``http``, ``connection``, ``timeout``, ``tls``, ``json``, ``html``, ``auth``,
+    ``validation``, ``config``, ``paging`` (a list that never ends), ``shape`` (a JSON answer of the wrong shape),
+    ``origin`` (a server URL on another origin, not followed) or ``redirect`` (a 3xx).
+    ``details['sent']`` is true when a request may have reached the server before its answer was lost.
+    """
+
+    def __init__(self, message, kind='http', status=None, method=None, url=None, server_message=None,
+                 details=None, body_excerpt=None, attempts=None, hint=None):
+        self.message = message
+        self.kind = kind
+        self.status = status
+        self.method = method
+        self.url = safe_url(url)
+        self.server_message = server_message
+        self.details = details or {}
+        self.body_excerpt = body_excerpt
+        self.attempts = attempts
+        self.hint = hint
+        super().__init__(message)
+
+    # Set by Client.request on an error answer to a resend: the AnswerLost of the attempt before it.
+    lost_before = None
+
+    def __str__(self):
+        parts = []
+        if self.method and self.url:
+            where = '%s %s' % (self.method, self.url)
+            parts.append('%s failed' % where if self.status is None else '%s returned HTTP %s' % (where, self.status))
+        parts.append(self.message)
+        if self.server_message and self.server_message not in self.message:
+            parts.append('server said: %s' % self.server_message)
+        for key in ('remediationMessage', 'referenceToken'):
+            if self.details.get(key):
+                parts.append('%s: %s' % (key, self.details[key]))
+        if self.body_excerpt and self.kind in ('html', 'json', 'http') and not self.server_message:
+            parts.append('body starts with: %r' % self.body_excerpt)
+        if self.attempts and self.attempts > 1:
+            parts.append('after %d attempts' % self.attempts)
+        if self.hint:
+            parts.append(self.hint)
+        return '; '.join(p for p in parts if p)
+
+    def to_result(self):
+        """The structured ``error`` result returned to the playbook (never carries credentials)."""
+        result = {
+            'kind': self.kind,
+            'status': self.status,
+            'method': self.method,
+            'url': self.url,
+            'message': self.message,
+            'server_message': self.server_message,
+            'attempts': self.attempts,
+        }
+        if self.body_excerpt:
+            result['body_excerpt'] = self.body_excerpt
+        if self.hint:
+            result['hint'] = self.hint
+        if self.details:
+            result['details'] = self.details
+        return result
+
+
+class AnswerLost(ApiError):
+    """A request that may have reached the server, and been acted upon, but whose answer was lost.
+
+    The one place that decides "may have been applied": a read timeout, a connection reset or abort after
+    sending, an answer cut short. ``kind`` (``timeout`` or ``connection``) and ``details['sent']`` (always true)
+    are as for any ApiError. When the server's status line and headers arrived before the body was cut,
+    ``details`` keeps ``status``, ``location`` and the ``id`` (last path segment of ``location``), so that
+    recovery can look there first. A create/start/retry/answer that raised this is never sent again:
+    see ``_adopt``.
+    """
+
+    @property
+    def location(self):
+        return self.details.get('location')
+
+    @property
+    def created_id(self):
+        return self.details.get('id')
+
+
+def answer_lost(message, kind, method, url, attempts=None, response=None, hint=None):
+    """Build the :class:`AnswerLost` for a request that was sent but got no (complete) answer.
+
+    ``response`` is the answer whose headers arrived before its body was lost, when there is one. Every code
+    path that raises "sent, but no answer" builds its error here, so that callers can rely on the type.
+    """
+    details = {'sent': True}
+    if response is not None:
+        details['status'] = response.status_code
+        location = response.headers.get('Location')
+        if location:
+            details['location'] = safe_url(location)
+            created = location.split('?', 1)[0].rstrip('/').rsplit('/', 1)[-1]
+            if created:
+                details['id'] = unquote(created)
+    return AnswerLost(message, kind=kind, method=method, url=url, attempts=attempts, details=details, hint=hint)
+
+
+def may_have_been_applied(error):
+    """True when ``error`` says a request may have reached the server and been acted upon (its answer was lost)."""
+    return isinstance(error, AnswerLost)
+
+
+class OperationError(Exception):
+    """A failure that is not an HTTP error: a failed run, an ambiguous name, a bad input value.
+
+    ``result`` is merged into the failed module result.
+    """
+
+    def __init__(self, message, **result):
+        super().__init__(message)
+        self.result = result
+
+
+class InputError(ValueError):
+    """Invalid user input found below the module layer (a ValueError, so that callers catching that still do)."""
+
+
+class WaitTimeout(Exception):
+    """The deadline passed; ``last`` is the last observation (None if every poll failed)."""
+
+    def __init__(self, message, last=None, elapsed=0.0, polls=0, last_error=None):
+        super().__init__(message)
+        self.last = last
+        self.elapsed = elapsed
+        self.polls = polls
+        self.last_error = last_error
+
+
+class AdoptionFailed(Exception):
+    """Nothing, or more than one thing, could be adopted; ``result`` is merged into the failed module result."""
+
+    def __init__(self, message, **result):
+        super().__init__(message)
+        self.result = result

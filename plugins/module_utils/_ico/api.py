@@ -1,0 +1,222 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Every ICO 2.5 task-engine endpoint the collection calls (``/orchestrator/v2/tasks``), and what the shared client
+needs to know about ICO (:data:`CONNECTION`, :func:`paged`).
+
+Internal use only: this file may change without notice between releases.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, absent_on, path_segment, server_words
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, may_have_been_applied, safe_url
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import same_value
+
+
+def error_body(body):
+    """ICO's words in an error body: ``error_message``, ``message`` or ``{"error": {"message", "messageKey"}}``."""
+    return server_words(body, ('message', 'error_message', 'errorMessage', 'detail', 'details'))
+
+
+CONNECTION = dict(api_path='/orchestrator/v2', name='IBM Cloud Orchestrator', parse_error=error_body)
+
+
+def paged(client, path, params, page_size, items=None):
+    """ICO paging (``_start``/``_limit``): yields the list in the body, or the one under ``items`` when given."""
+    start = int(params.pop('_start', 0))
+    guard = client.page_guard(path, page_size, '_start')
+    while True:
+        page = client.get(path, params=dict(params, _start=start, _limit=page_size), shape=(list, dict, type(None)),
+                          fields={items: list} if items else None)
+        if isinstance(page, list):
+            entries, total, has_next = page, None, len(page) >= page_size
+        else:
+            page = page or {}
+            entries = page.get(items) if items else next(
+                (v for v in page.values() if isinstance(v, list)), [])
+            total = page.get('total')
+            has_next = bool(page.get('next')) or (total is not None and start + len(entries or []) < total)
+        guard.check(entries, start)
+        yield from entries or []
+        if not entries or not has_next:
+            return
+        start += len(entries)
+
+
+# The id in a task's URL (a create answer's Location): ``.../orchestrator/v2/tasks/<id>``.
+_TASK_LOCATION = re.compile(r'/orchestrator/v2/tasks/([^/?#]+)/?(?:[?#]|$)')
+
+
+# The id of a created task is its handle: a list or an object there is a wrong-shape answer.
+CREATED_FIELDS = {'id': (str, int)}
+
+
+def _explain(error, what, task_id=None, user=None, project=None, roles='the admin role'):
+    """Give an ApiError the words a user needs: which role a refusal asks for, which id was not found."""
+    status = getattr(error, 'status', None)
+    who = "user %r" % user if user else 'this user'
+    if project:
+        who += " (project %r)" % project
+    if status in (401, 403):
+        error.message = '%s was refused for %s: it needs %s' % (what, who, roles)
+        if status == 401:
+            error.hint = ('ICO answers 401 both for wrong credentials and for a missing role: check username, '
+                          'password, domain and project, and that the user has %s' % roles)
+        else:
+            error.hint = 'ask an ICO administrator for %s, or use such an account' % roles
+    elif status == 404 and task_id is not None:
+        error.message = ("task %r not found (non-admin users only see the tasks of their own project %r)"
+                         % (str(task_id), project) if project else 'task %r not found' % str(task_id))
+    return error
+
+
+class TaskEngine:
+    """``/orchestrator/v2/tasks`` through the shared :class:`Client`."""
+
+    # Clock skew tolerated between this host and ICO when recognising a task created by a lost POST.
+    SKEW_MS = 5000
+
+    def __init__(self, client, user=None, project=None, clock=time.time):
+        self.client = client
+        self.user = user
+        self.project = project
+        self.clock = clock
+
+    def find_created(self, fields, started_ms):
+        """The tasks this user created since ``started_ms`` (less the clock skew) with exactly ``fields``."""
+        candidates = []
+        for task in self.list():
+            if not isinstance(task, dict) or (self.user and task.get('user') not in (None, self.user)):
+                continue
+            created = task.get('created')
+            if not isinstance(created, (int, float)) or created < started_ms - self.SKEW_MS:
+                continue
+            if all(name in task and same_value(task[name], value) for name, value in fields.items()
+                   if name not in ('status', 'project')):
+                candidates.append(task)
+        return candidates
+
+    def _params(self, expand):
+        return {'expand': 'serviceInstance'} if expand else None
+
+    def list(self, expand=False):
+        """Every task this user may see (non-admins: their project's; admins: all)."""
+        try:
+            body = self.client.get('/tasks', params=self._params(expand), shape=(list, dict, type(None)))
+        except ApiError as error:
+            raise _explain(error, 'listing tasks', user=self.user, project=self.project,
+                           roles='a valid account in the project') from None
+        if isinstance(body, dict):
+            for key in ('tasks', 'items', 'elements', 'members'):
+                if isinstance(body.get(key), list):
+                    return body[key]
+            return []
+        return body or []
+
+    def get(self, task_id, expand=False, missing_ok=False):
+        """The task, or None when ``missing_ok`` and the server says 404."""
+        try:
+            return absent_on((404,) if missing_ok else (), self.client.get, '/tasks/%s' % path_segment(task_id),
+                             params=self._params(expand), shape=OBJECT)
+        except ApiError as error:
+            raise _explain(error, 'reading task %s' % task_id, task_id, self.user, self.project,
+                           roles='the admin role or membership of the task\'s project') from None
+
+    def create(self, fields, warn=None):
+        """POST a new task (admin only); the created task, read back when the answer has no body.
+
+        A POST whose answer was lost is never resent (``_adopt.adopt``): the task the server named before the
+        answer was cut short, else the one task this user created since with exactly these fields, is adopted.
+        """
+        started = int(self.clock() * 1000)
+        try:
+            response = self.client.request('POST', '/tasks', json=fields, expected=(200, 201, 202))
+        except AnswerLost as error:
+            lost = error
+        except ApiError as error:
+            raise _explain(error, 'creating a task', user=self.user, project=self.project) from None
+        else:
+            location = response.headers.get('Location')
+            created = self.client.decode(response)
+            try:
+                self.client.check(response, created, (dict, type(None)), CREATED_FIELDS)
+            except ApiError as error:
+                if not location:
+                    error.message += ('; the task was created, but the answer does not name it: look for it with '
+                                      'orch_task_info before running this task again')
+                    raise
+                created = None  # Location names the task: read it back
+            if isinstance(created, dict) and created.get('id') is not None:
+                return created
+            if location:
+                return self.read_created(location, response.url, fields)
+            return created if isinstance(created, dict) else dict(fields)
+
+        def find():
+            if lost.created_id:
+                made = self.get(lost.created_id, missing_ok=True)
+                return [made] if isinstance(made, dict) else []
+            return self.find_created(fields, started)
+
+        return adopt(lost, find, adoption_window(self.client.timeout), 'task',
+                     look_at='the tasks created since %s (orch_task_info)' % iso_from_ms(started - self.SKEW_MS),
+                     rerun='re-running orch_task without id creates another task, so look first and give the id of '
+                           'the one that exists',
+                     ident=lambda t: str(t.get('id')), describe=lambda t: '%s (%s)' % (t.get('id'), t.get('status')),
+                     warn=warn, fail=OperationError, ids_key='task_ids', sleep=self.client.sleep)
+
+    def read_created(self, location, request_url, fields):
+        """The task a create answer named in ``Location``, read from the configured server only.
+
+        A relative ``Location`` is resolved against the POST's URL. One on another origin is never followed
+        (credentials stay home): the task id it names is read from the configured server instead, and kept
+        only when that task has the fields just sent; otherwise the failure says the task was created.
+        """
+        try:
+            return self.client.get(self.client.resolve(location, request_url), shape=OBJECT)
+        except ApiError as error:
+            if error.kind != 'origin':
+                raise OperationError('created a task at %s, but reading it back failed: %s; look for it with '
+                                     'orch_task_info before running this task again' % (safe_url(location), error),
+                                     changed=True, location=safe_url(location), error=error.to_result()) from None
+            refused = error
+        match = _TASK_LOCATION.search(location)
+        task_id = match.group(1) if match else None
+        task = None
+        if task_id:
+            try:
+                task = self.get(task_id, missing_ok=True)
+            except ApiError:
+                task = None  # the failure below says what matters: a task was created
+        if isinstance(task, dict) and all(name in task and same_value(task[name], value)
+                                          for name, value in fields.items() if name not in ('status', 'project')):
+            self.client.warn('%s; task %s was read from the configured server instead' % (refused.message, task_id))
+            return task
+        raise OperationError('the server created a task (HTTP 201) but %s; the new task may be %s: look with '
+                             'orch_task_info before running this again, or a second task is created'
+                             % (refused.message, task_id or 'unknown'), task={'id': task_id}, changed=True)
+
+    def update(self, task_id, changes):
+        try:
+            updated = self.client.put('/tasks/%s' % path_segment(task_id), json=changes)
+        except ApiError as error:
+            raise _explain(error, 'updating task %s' % task_id, task_id, self.user, self.project,
+                           roles='the admin role or membership of the task\'s project') from None
+        return updated if isinstance(updated, dict) else None
+
+    def delete(self, task_id):
+        """DELETE the task (admin only); False when it was already gone before this task."""
+        try:
+            self.client.delete('/tasks/%s' % path_segment(task_id))
+        except ApiError as error:
+            if getattr(error, 'status', None) == 404:
+                # A 404 to a resend whose first DELETE lost its answer: that first DELETE removed the task.
+                return may_have_been_applied(error.lost_before)
+            raise _explain(error, 'deleting task %s' % task_id, task_id, self.user, self.project) from None
+        return True

@@ -1,0 +1,170 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ICO 2.5 task engine nouns, without I/O: task fields and aliases, :class:`TaskStatus`, diffing, the client-side
+:class:`TaskFilter` and time fields.
+
+Internal use only: this file may change without notice between releases.
+"""
+
+from __future__ import annotations
+
+import copy
+import fnmatch
+import re
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms, to_epoch_ms
+
+
+# Fields the server owns: sending them is refused before anything goes out.
+READ_ONLY_FIELDS = frozenset(('id', 'created', 'updated', 'created_iso', 'updated_iso', 'serviceInstance'))
+
+
+# snake_case spellings a playbook author may use, mapped to the API's own names.
+FIELD_ALIASES = {
+    'event_topic': 'eventTopic',
+    'delay_in_seconds': 'delayInSeconds',
+    'service_instance_id': 'serviceInstanceId',
+    'parameters': 'parm',
+    'params': 'parm',
+}
+
+
+class TaskStatus:
+    """ICO task statuses. The full list is not public: only these are known to be final."""
+
+    COMPLETED = 'COMPLETED'
+    FAILED = 'FAILED'
+    # Unknown statuses are treated as still running (the API notes say so), unless the user names them.
+    KNOWN_TERMINAL = frozenset(('COMPLETED', 'FAILED', 'CANCELLED', 'CANCELED', 'ERROR', 'REJECTED', 'TERMINATED'))
+
+    @staticmethod
+    def normalise(raw):
+        if raw is None:
+            return ''
+        return re.sub(r'\s+', '_', str(raw).strip()).upper()
+
+
+def task_fields(task):
+    """The API field mapping for a user's ``task`` option: aliases mapped, read-only fields refused."""
+    fields = {}
+    for key, value in (task or {}).items():
+        name = FIELD_ALIASES.get(key, key)
+        if name in READ_ONLY_FIELDS:
+            raise ValueError("task field %r is set by IBM Cloud Orchestrator and cannot be sent; remove it from "
+                             "'task'" % key)
+        if name in fields:
+            raise ValueError("task field %r is given twice (as %r and as its alias)" % (name, key))
+        if name == 'delayInSeconds' and isinstance(value, str) and _number(value.strip()) is not None:
+            # Templating turns numbers into strings; ICO wants a number here.
+            value = _number(value.strip())
+        fields[name] = value
+    return fields
+
+
+def same_value(current, desired):
+    """True when ``desired`` equals ``current`` as ICO stores it (``'30'`` equals ``30``; dicts and lists deeply)."""
+    if isinstance(desired, dict) and isinstance(current, dict):
+        return set(desired) == set(current) and all(same_value(current[k], desired[k]) for k in desired)
+    if isinstance(desired, (list, tuple)) and isinstance(current, (list, tuple)):
+        return len(desired) == len(current) and all(same_value(c, d) for c, d in zip(current, desired))
+    if isinstance(current, bool) or isinstance(desired, bool):
+        if isinstance(current, bool) and isinstance(desired, bool):
+            return current == desired
+        return str(current).lower() == str(desired).lower()
+    if isinstance(current, (int, float)) and isinstance(desired, str):
+        return _number(desired) == current
+    if isinstance(desired, (int, float)) and isinstance(current, str):
+        return _number(current) == desired
+    return current == desired
+
+
+def _number(text):
+    try:
+        return float(text) if '.' in text else int(text)
+    except ValueError:
+        return None
+
+
+def diff_task(current, desired):
+    """Compare a task with the desired fields; returns ``(changes, diff)``.
+
+    ``changes`` holds only the fields that differ (what a PUT should carry); ``diff`` is the Ansible
+    ``{'before': ..., 'after': ...}`` for them. Fields not named in ``desired`` are never touched.
+    """
+    changes = {}
+    before = {}
+    after = {}
+    for name, value in desired.items():
+        present = name in current
+        if present and same_value(current[name], value):
+            continue
+        if not present and value is None:
+            continue
+        changes[name] = value
+        before[name] = copy.deepcopy(current.get(name))
+        after[name] = copy.deepcopy(value)
+    return changes, {'before': before, 'after': after}
+
+
+def with_iso_times(task):
+    """The task with ``created_iso`` and ``updated_iso`` always present (from the epoch ms when missing)."""
+    task = dict(task)
+    for key in ('created', 'updated'):
+        if not task.get(key + '_iso'):
+            task[key + '_iso'] = iso_from_ms(task.get(key))
+    return task
+
+
+def updated_ms(task):
+    """When a task was last updated, in epoch ms (``updated``, else ``updated_iso``); None if unknown."""
+    value = task.get('updated')
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return int(value)
+    for candidate in (value, task.get('updated_iso')):
+        if candidate:
+            try:
+                return to_epoch_ms(candidate)
+            except ValueError:
+                continue
+    return None
+
+
+class TaskFilter:
+    """The client-side filters of ``orch_task_info`` (the API has none on the server)."""
+
+    def __init__(self, status=None, user=None, project=None, event_topic=None, updated_after=None):
+        if isinstance(status, str):
+            status = [status]
+        self.status = frozenset(TaskStatus.normalise(s) for s in status or [])
+        self.user = user
+        self.project = project
+        self.event_topic = event_topic
+        self.updated_after = to_epoch_ms(updated_after, option='updated_after')
+
+    def __call__(self, task):
+        if self.status and TaskStatus.normalise(task.get('status')) not in self.status:
+            return False
+        if self.user is not None and task.get('user') != self.user:
+            return False
+        if self.project is not None and task.get('project') != self.project:
+            return False
+        if self.event_topic is not None:
+            topic = task.get('eventTopic') or ''
+            if topic != self.event_topic and not fnmatch.fnmatchcase(topic, self.event_topic):
+                return False
+        if self.updated_after is not None:
+            when = updated_ms(task)
+            if when is None or when <= self.updated_after:
+                return False
+        return True
+
+
+def wait_done(statuses):
+    """The "done" predicate of ``wait_for_status``: a wanted status, or a known final one that is not wanted."""
+    wanted = frozenset(TaskStatus.normalise(s) for s in statuses)
+
+    def done(task):
+        status = TaskStatus.normalise(task.get('status'))
+        return status in wanted or status in TaskStatus.KNOWN_TERMINAL
+    return done

@@ -1,0 +1,110 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What ``orch_task`` does: create, update, delete and wait, with check mode predicting change and diff.
+
+Internal use only: this file may change without notice between releases.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, InputError, OperationError, WaitTimeout
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import TaskStatus, diff_task, task_fields, wait_done, with_iso_times
+
+
+def _wait_for_status(waiter, engine, task_id, statuses, result):
+    """Poll the task until its status is one of ``statuses``; fail on a known final status that is not wanted."""
+    wanted = [TaskStatus.normalise(s) for s in statuses]
+    try:
+        task = waiter().wait(lambda: engine.get(task_id), wait_done(wanted))
+    except WaitTimeout as error:
+        if error.last is not None:
+            result['task'] = with_iso_times(error.last)
+        status = (error.last or {}).get('status')
+        raise OperationError('task %s is still %s after waiting for %s: %s' % (
+            task_id, status, ', '.join(wanted), error), polls=error.polls, **result) from None
+    result['task'] = with_iso_times(task)
+    status = TaskStatus.normalise(task.get('status'))
+    if status not in wanted:
+        message = 'task %s reached %s, not one of %s' % (task_id, task.get('status'), ', '.join(wanted))
+        if task.get('error_message'):
+            message += ': %s' % task['error_message']
+        raise OperationError(message, **result)
+
+
+def run(module):
+    """``orch_task``: reads the options once; returns the result or raises."""
+    p = module.params
+    return manage_task(TaskEngine(module.client(), user=p.get('username'), project=p.get('project')), p.get('id'),
+                       p.get('task'), p['state'], p.get('wait_for_status'), p['wait'], check_mode=module.check_mode,
+                       waiter=module.waiter, warn=module.warn)
+
+
+def manage_task(engine, task_id, task, state, statuses=None, wait=True, check_mode=False, waiter=None, warn=None):
+    """Create (no ``task_id``), update or delete (``state`` absent) one task; wait for ``statuses`` with ``waiter()``."""
+    given_id = task_id
+    desired = task_fields(task)
+    statuses = statuses or []
+    result = {'changed': False}
+
+    if state == 'absent':
+        if not task_id:
+            raise InputError('state=absent needs the id of the task to delete')
+        current = engine.get(task_id, missing_ok=True)
+        if current is None:
+            return {'changed': False, 'task': None, 'diff': {'before': {}, 'after': {}},
+                    'msg': 'task %s does not exist' % task_id}
+        result['task'] = with_iso_times(current)
+        result['diff'] = {'before': result['task'], 'after': {}}
+        result['changed'] = True if check_mode else engine.delete(task_id)
+        result['msg'] = '%s task %s' % ('would delete' if check_mode else 'deleted', task_id)
+        return result
+
+    if not task_id:
+        if not desired:
+            raise InputError("creating a task needs 'task' (at least eventTopic and parm); to read or follow an "
+                             "existing task give its id")
+        result['changed'] = True
+        result['diff'] = {'before': {}, 'after': copy.deepcopy(desired)}
+        if check_mode:
+            result['task'] = dict(desired)
+            result['msg'] = 'would create a task'
+            return result
+        created = engine.create(desired, warn=warn)
+        task_id = created.get('id')
+        result['task'] = with_iso_times(created)
+        result['msg'] = 'created task %s' % task_id
+    else:
+        current = engine.get(task_id)
+        changes, diff = diff_task(current, desired)
+        result['task'] = with_iso_times(current)
+        result['diff'] = diff
+        if changes:
+            result['changed'] = True
+            predicted = dict(current)
+            predicted.update(changes)
+            if check_mode:
+                result['task'] = with_iso_times(predicted)
+            else:
+                updated = engine.update(task_id, changes)
+                result['task'] = with_iso_times(updated if updated and updated.get('id') is not None else predicted)
+            result['msg'] = '%s task %s: %s' % ('would update' if check_mode else 'updated', task_id,
+                                                ', '.join(sorted(changes)))
+        else:
+            result['msg'] = 'task %s already as wanted' % task_id
+
+    if statuses and wait and not check_mode:
+        if task_id is None:
+            raise InputError('the server did not return the id of the created task, so it cannot be followed')
+        try:
+            _wait_for_status(waiter, engine, task_id, statuses, result)
+        except ApiError as error:
+            # The task exists (and may be new): the failure names it, so that it is not lost track of.
+            done = dict(result, error=error.to_result())
+            done.pop('msg', None)
+            raise OperationError('%s; task %s %s: follow it with orch_task_info' % (
+                error, task_id, 'was created' if not given_id else 'exists'), **done) from None
+    return result

@@ -1,0 +1,151 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Every SDDC Manager endpoint the collection calls (``/v1/tasks``, ``/v1/credentials/tasks``), and what the shared
+client needs to know about SDDC Manager (:data:`CONNECTION`, :func:`paged`).
+
+Internal use only: this file may change without notice between releases.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, absent_on, check_shape, path_segment, server_words
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import TASK_FIELDS, CredentialsTask, Task, task_problem
+
+
+def error_body(body):
+    """SDDC Manager's Error: ``message``, plus errorCode, remediationMessage, referenceToken and every cause."""
+    return server_words(body, ('message', 'detail', 'details'),
+                        detail_keys=('errorCode', 'remediationMessage', 'referenceToken', 'errorType'),
+                        cause_keys=('causes', 'nestedErrors'))
+
+
+CONNECTION = dict(api_path='/v1', name='SDDC Manager', parse_error=error_body)
+
+
+def paged(client, path, params, page_size):
+    """SDDC Manager paging (``pageNumber``/``pageSize``): yields the ``elements`` of each page."""
+    number = previous = None
+    pages_read = seen = 0
+    guard = client.page_guard(path, page_size, 'pageNumber')
+    while True:
+        query = dict(params, pageSize=page_size)
+        if number is not None:
+            query['pageNumber'] = number
+        page = client.get(path, params=query, shape=(dict, type(None)),
+                          fields={'elements': list, 'pageMetadata': dict}) or {}
+        elements = page.get('elements') or []
+        if previous is not None and elements == previous:
+            # The server ignores pageNumber and sent the same page again: it had no more.
+            return
+        previous = elements
+        # A repeated page is the end (above); a page count past the bound is a server that never ends.
+        guard.check(None, number)
+        pages_read += 1
+        seen += len(elements)
+        yield from elements
+        meta = page.get('pageMetadata') or {}
+        total_pages, total = meta.get('totalPages'), meta.get('totalElements')
+        if not elements or (total_pages is not None and pages_read >= total_pages) or (
+                total is not None and seen >= total):
+            return
+        # Without pageMetadata (the 4.4 reference's sample answer has none) a short page is the last.
+        if not meta and len(elements) < page_size:
+            return
+        # The first page's own number tells whether the server counts pages from 0 or from 1.
+        current = meta.get('pageNumber')
+        number = (current if current is not None else (number or 0)) + 1
+
+
+def checked_element(client, raw, path='/tasks'):
+    """One element of a ``/v1/tasks`` page, checked like a task read (the page's URL named when it is wrong)."""
+    return check_shape(raw, OBJECT, TASK_FIELDS, method='GET', url=client.url_for(path), status=200, inner=task_problem)
+
+
+def list_refused(error):
+    """True when a server will not list tasks with these filters (the answer says so), rather than failing."""
+    return getattr(error, 'status', None) in (400, 403, 404, 405, 501)
+
+
+class TaskService:
+    """``/v1/tasks`` and ``/v1/credentials/tasks`` through the shared :class:`Client`."""
+
+    PAGE_SIZE = 100
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, task_id):
+        """The task by id: a :class:`Task`, or a :class:`CredentialsTask` when it is one.
+
+        A 404 on ``/v1/tasks`` falls back to ``/v1/credentials/tasks`` before giving up.
+        """
+        try:
+            task = Task(self.client.get('/tasks/%s' % path_segment(task_id), shape=OBJECT, fields=TASK_FIELDS, inner=task_problem), task_id)
+        except ApiError as error:
+            if getattr(error, 'status', None) != 404:
+                raise
+            try:
+                return CredentialsTask(self.client.get('/credentials/tasks/%s' % path_segment(task_id), shape=OBJECT, fields=TASK_FIELDS,
+                                                       inner=task_problem), task_id)
+            except ApiError as second:
+                # The credentials API answers an unknown id with 400 (its spec documents no 404).
+                if getattr(second, 'status', None) in (400, 404):
+                    raise error from None
+                raise
+        if task.looks_like_credentials:
+            return self.as_credentials(task)
+        return task
+
+    def as_credentials(self, task):
+        """Re-read a task through the credentials API; keep the ``/v1/tasks`` view when that API has no record."""
+        # The credentials API answers an unknown id with 400 (its spec documents no 404).
+        raw = absent_on((400, 404), self.client.get, '/credentials/tasks/%s' % path_segment(task.id),
+                        shape=(dict, type(None)), fields=TASK_FIELDS, inner=task_problem)
+        cred = CredentialsTask(raw if isinstance(raw, dict) and raw else task.raw, task.id)
+        cred.attempts = task.attempts
+        # The credentials view may lack the fields /v1/tasks has; keep them for the result.
+        for key in ('name', 'isRetryable', 'resources', 'resolutionStatus'):
+            if key not in cred.raw and key in task.raw:
+                cred.raw[key] = task.raw[key]
+        return cred
+
+    def refresh(self, task):
+        path = '/credentials/tasks/%s' if task.credentials else '/tasks/%s'
+        return task.update(self.client.get(path % path_segment(task.id), shape=OBJECT, fields=TASK_FIELDS, inner=task_problem))
+
+    def list(self, params=None, max_results=None):
+        """Every task matching the server-side ``params``, paging with ``pageSize`` 100 up to ``max_results``."""
+        pages = self.client.paginate('/tasks', paged, params=params, page_size=self.PAGE_SIZE, max_items=max_results)
+        return [Task(checked_element(self.client, raw)) for raw in pages]
+
+    def find(self, ids, params, max_items=None):
+        """``{id: raw}`` of the ``/v1/tasks`` list elements whose id is in ``ids``, reading pages only until every one
+        was seen (at most ``max_items`` elements)."""
+        seen = {}
+        for raw in self.client.paginate('/tasks', paged, params=params, page_size=self.PAGE_SIZE, max_items=max_items):
+            task_id = str(checked_element(self.client, raw).get('id') or '')
+            if task_id in ids and task_id not in seen:
+                seen[task_id] = raw
+                if len(seen) == len(ids):
+                    break
+        return seen
+
+    def retry(self, task):
+        """Send the retry PATCH once; never resent blindly (``idempotent=False``)."""
+        if task.credentials:
+            self.client.patch('/credentials/tasks/%s' % path_segment(task.id), json=self.credentials_retry_spec(task),
+                              idempotent=False)
+        else:
+            self.client.patch('/tasks/%s' % path_segment(task.id), idempotent=False)
+
+    def credentials_retry_spec(self, task):
+        """The CredentialsUpdateSpec the credentials retry wants: the task's operation and its resources."""
+        elements = []
+        found = absent_on((400, 404, 405), self.client.get, '/credentials/tasks/%s/resource-credentials' % path_segment(task.id))
+        if isinstance(found, dict):
+            found = found.get('elements')
+        if isinstance(found, list):
+            elements = [e for e in found if isinstance(e, dict)]
+        return {'operationType': task.operation_type, 'elements': elements}

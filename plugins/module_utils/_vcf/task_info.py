@@ -1,0 +1,58 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What ``vcf_task_info`` does: one task, several, or a server-filtered list; optionally wait for statuses.
+
+Internal use only: this file may change without notice between releases.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import InputError, OperationError, WaitTimeout
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import TaskService
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import TaskStatus, describe_failure, info_entry, selector_params, task_ids
+
+
+def run(module):
+    """``vcf_task_info``: reads the options once; returns the result or raises OperationError."""
+    p = module.params
+    selector = dict((key, p.get(key)) for key in ('name_contains', 'type', 'resource_id', 'resource_type', 'completed_after'))
+    return task_info(TaskService(module.client()), task_ids(p.get('task_id'), p.get('task_ids')), selector,
+                     status=p.get('status'), order=p.get('order'), order_by=p.get('order_by'),
+                     max_results=p.get('max_results'), wait_for=p.get('wait_for'),
+                     waiter=None if module.check_mode else module.waiter)
+
+
+def task_info(service, ids, selector, status=None, order=None, order_by=None, max_results=None, wait_for=None,
+              waiter=None):
+    """The tasks ``ids``, or the list ``selector``/``status`` select; with ``wait_for``, follow the one task with
+    ``waiter()`` (None: check mode, no wait)."""
+    wait_for = [TaskStatus.normalise(s) for s in wait_for or []]
+    if wait_for and len(ids) != 1:
+        raise InputError('wait_for follows exactly one task: set task_id (or one entry in task_ids)')
+    if ids:
+        tasks = [service.get(task_id) for task_id in ids]
+    else:
+        query = selector_params(selector, status=TaskStatus.normalise(status) or None)
+        if order:
+            query['orderDirection'] = order.upper()
+        if order_by:
+            query['orderBy'] = order_by
+        tasks = service.list(query, max_results=max_results)
+
+    if wait_for and waiter is not None:
+        task = tasks[0]
+        if task.status not in wait_for:
+            try:
+                waiter().wait(lambda: service.refresh(task),
+                              lambda t: t.status in wait_for or t.status in TaskStatus.TERMINAL)
+            except WaitTimeout as error:
+                raise OperationError('%s is still %s after waiting for %s: %s' % (
+                    task.label, task.status_raw, ', '.join(wait_for), error), tasks=[info_entry(task)],
+                    polls=error.polls) from None
+        if task.status not in wait_for:
+            message = '%s reached %s, not one of %s' % (task.label, task.status_raw, ', '.join(wait_for))
+            if task.status in TaskStatus.FAILED_ALL:
+                message += '; ' + describe_failure(task)
+            raise OperationError(message, tasks=[info_entry(task)])
+    return {'changed': False, 'tasks': [info_entry(t) for t in tasks]}

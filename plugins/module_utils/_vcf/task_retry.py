@@ -1,0 +1,296 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What ``vcf_task_retry`` does: read, decide, retry (once per attempt), wait, retry again up to ``max_attempts``.
+
+Internal use only: this file may change without notice between releases.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, WaitTimeout
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import to_epoch_ms
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import TaskService, list_refused
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import (
+    Action, TaskStatus, decide_retry, describe_failure, is_credentials_refusal, matches_selector, merge_summaries,
+    selector_params, task_ids,
+)
+
+
+class RetryRun:
+    """One ``vcf_task_retry`` run: read, decide, retry (once per attempt), wait, retry again up to ``max_attempts``."""
+
+    # Below this many pending /v1/tasks tasks a round reads each by id; from it on, one list covers them.
+    LIST_FROM = 3
+
+    def __init__(self, service, wait=True, max_attempts=1, check_mode=False, waiter_factory=None,
+                 clock=time.monotonic, wait_timeout=600.0, warn=None, selector=None):
+        self.service = service
+        self.selector = selector
+        self.use_list = True
+        self.wait = wait
+        self.max_attempts = max(1, int(max_attempts or 1))
+        self.check_mode = check_mode
+        self.waiter_factory = waiter_factory
+        self.clock = clock
+        self.wait_timeout = float(wait_timeout)
+        self.warn = warn or (lambda msg: None)
+        self.tasks = []
+        self.failures = []
+        self.changed = False
+        self.retried = []
+        # The monotonic end of wait_timeout once waiting has begun: the adoption of a lost re-retry stops there.
+        self._deadline = None
+
+    def add(self, task):
+        if any(t.id == task.id for t in self.tasks):
+            return
+        self.tasks.append(task)
+
+    def send_retry(self, task):
+        """Retry ``task``; a lost answer is followed by fresh reads, never by a second PATCH.
+
+        Returns True when the server took the retry. Raises ApiError for a refusal (409 with the server's words).
+        """
+        try:
+            self.service.retry(task)
+        except AnswerLost as error:
+            return self._after_lost_answer(task, error)
+        except ApiError as error:
+            if not task.credentials and is_credentials_refusal(error):
+                # The server told us this is a credentials task: switch APIs and try there.
+                cred = self.service.as_credentials(task)
+                self._swap(task, cred)
+                return self.send_retry(cred)
+            raise
+        task.attempts += 1
+        return True
+
+    def _swap(self, old, new):
+        self.tasks[self.tasks.index(old)] = new
+
+    def _after_lost_answer(self, task, lost):
+        """The retry PATCH may have been applied: read the task (``_adopt.adopt``) until it has moved on; never resend."""
+        def find():
+            self.service.refresh(task)
+            return [task] if task.status not in TaskStatus.RETRYABLE else []
+
+        client = self.service.client
+        adopt(lost, find, adoption_window(getattr(client, 'timeout', None)), 'retry', ident=lambda t: t.id,
+              describe=lambda t: '%s (now %s)' % (t.label, t.status_raw),
+              missing='%s is still %s' % (task.label, task.status_raw or 'FAILED'),
+              adopted='the retry was applied: %s',
+              look_at='%s (vcf_task_info with task_id)' % task.label,
+              rerun='re-running the task is safe: it retries only a task that is still FAILED',
+              warn=self.warn, fail=OperationError, ids_key='task_ids', deadline=self._deadline,
+              clock=self.clock, sleep=getattr(client, 'sleep', time.sleep))
+        task.attempts += 1
+        return True
+
+    def start(self):
+        """Decide for every task, then retry each once; returns the tasks to wait on.
+
+        When any task cannot be retried nothing at all is sent: the run fails with every reason.
+        """
+        decisions = [(task, decide_retry(task)) for task in self.tasks]
+        self.failures.extend(reason for _task, (action, reason) in decisions if action == Action.FAIL)
+        if self.failures:
+            return []
+        to_wait = []
+        for task, (action, _reason) in decisions:
+            if action == Action.RETRY:
+                self.changed = True
+                self.retried.append(task.id)
+                if not self.check_mode:
+                    self.send_retry(task)
+                    to_wait.append(self._current(task))
+            elif action == Action.RUNNING:
+                to_wait.append(task)
+        return to_wait
+
+    def _current(self, task):
+        """The live object for a task (a retry may have swapped it for its credentials view)."""
+        for known in self.tasks:
+            if known.id == task.id:
+                return known
+        return task
+
+    def wait_all(self, pending):
+        """Wait for ``pending`` to end; retry the ones that fail again while attempts remain.
+
+        One overall deadline (``wait_timeout``) covers every round of re-retries. The first poll comes one poll
+        interval after the retries (a task just retried is running), and each poll reads only unfinished tasks:
+        see :meth:`poll`.
+        """
+        deadline = self.clock() + self.wait_timeout
+        self._deadline = deadline
+        while pending:
+            remaining = max(0.0, deadline - self.clock())
+            waiter = self.waiter_factory(remaining)
+            first_delay = getattr(waiter, 'interval', 0.0) or 0.0
+            # Ids seen terminal by a poll of this round (before the first poll, a retried task still reads FAILED).
+            settled = set()
+            waiter.wait(lambda: self.poll(pending, settled), lambda tasks: all(t.id in settled for t in tasks),
+                        first_delay=first_delay)
+            again = []
+            for task in pending:
+                if task.status in TaskStatus.SUCCEEDED:
+                    continue
+                if (task.status in TaskStatus.RETRYABLE and task.retryable is not False
+                        and 0 < task.attempts < self.max_attempts):
+                    self.send_retry(task)
+                    again.append(self._current(task))
+                    continue
+                self.failures.append(describe_failure(task) if task.status in TaskStatus.FAILED_ALL
+                                     else '%s ended %s while waiting' % (task.label, task.status_raw))
+            pending = again
+
+    def poll(self, tasks, settled):
+        """Refresh the ones of ``tasks`` not in ``settled`` in place, add those now terminal to it; return ``tasks``.
+
+        With at least :attr:`LIST_FROM` unfinished ``/v1/tasks`` tasks, one ``GET /v1/tasks?taskStatus=IN_PROGRESS``
+        (narrowed by filters every one of them matches) covers those still running. A task missing from it has
+        moved on (or is PENDING/QUEUED): when at least :attr:`LIST_FROM` did, one page of ``completedAfter`` their
+        creation settles those it shows finished with sub-tasks and errors; every other one is read by id once.
+        Fewer tasks, credentials tasks, and servers that refuse the list are read by id.
+        """
+        unfinished = [t for t in tasks if t.id not in settled]
+        by_id = [t for t in unfinished if t.credentials]
+        listed = [t for t in unfinished if not t.credentials]
+        if not self.use_list or len(listed) < self.LIST_FROM:
+            by_id, listed = unfinished, []
+        if listed:
+            by_id.extend(self._poll_list(listed))
+        for task in by_id:
+            self.service.refresh(task)
+        settled.update(t.id for t in unfinished if t.status in TaskStatus.TERMINAL)
+        return tasks
+
+    def list_params(self, tasks):
+        """``/v1/tasks`` filters for the running ``tasks``: IN_PROGRESS, plus the selector's when each task matches."""
+        params = {}
+        if self.selector and all(matches_selector(t, self.selector) for t in tasks):
+            params = selector_params(dict(self.selector, completed_after=None))
+        types = {str(t.type) for t in tasks if t.type}
+        if 'taskType' not in params and len(types) == 1 and all(t.type for t in tasks):
+            params['taskType'] = types.pop()
+        params['taskStatus'] = TaskStatus.IN_PROGRESS
+        return params
+
+    def _poll_list(self, tasks):
+        """Update ``tasks`` from the running list; return the ones it did not settle (to be read by id)."""
+        try:
+            seen = self.service.find({t.id for t in tasks}, self.list_params(tasks))
+        except ApiError as error:
+            if not list_refused(error):
+                raise
+            # This server will not list tasks that way: read by id from now on.
+            self.use_list = False
+            return list(tasks)
+        gone = []
+        for task in tasks:
+            raw = seen.get(task.id)
+            if raw is not None and TaskStatus.normalise(raw.get('status')) in TaskStatus.RUNNING:
+                task.update(raw)
+            else:
+                gone.append(task)
+        if len(gone) < self.LIST_FROM:
+            return gone
+        return self._settle_from_list(gone)
+
+    def _settle_from_list(self, tasks):
+        """Tasks that left the running list: one page of those completed since they were created, when it has them
+        with their sub-tasks and errors; return the ones it did not settle (to be read by id)."""
+        created = []
+        for task in tasks:
+            try:
+                created.append(to_epoch_ms(task.raw.get('creationTimestamp')))
+            except ValueError:
+                created.append(None)
+        if None in created:
+            return tasks
+        params = self.list_params(tasks)
+        del params['taskStatus']
+        params['completedAfter'] = min(created) - 1
+        try:
+            # One page at most: a busy server's history is read by id instead.
+            seen = self.service.find({t.id for t in tasks}, params, max_items=TaskService.PAGE_SIZE)
+        except ApiError as error:
+            if not list_refused(error):
+                raise
+            return tasks
+        unsettled = []
+        for task in tasks:
+            raw = seen.get(task.id)
+            if (raw is not None and TaskStatus.normalise(raw.get('status')) in TaskStatus.TERMINAL
+                    and isinstance(raw.get('subTasks'), list) and isinstance(raw.get('errors'), list)):
+                task.update(raw)
+            else:
+                unsettled.append(task)
+        return unsettled
+
+    def result(self):
+        entries = [t.result() for t in self.tasks]
+        for entry in entries:
+            entry['retried'] = entry['id'] in self.retried
+        errors = []
+        for entry in entries:
+            errors.extend(entry['errors'])
+        return {
+            'changed': self.changed,
+            'tasks': entries,
+            'retried': list(self.retried),
+            'subtasks': merge_summaries((t.id, t.subtask_summary()) for t in self.tasks),
+            'errors': errors,
+        }
+
+
+def run(module):
+    """``vcf_task_retry``: reads the options once; returns the result or raises OperationError."""
+    p = module.params
+    return retry(TaskService(module.client()), task_ids(p.get('task_id'), p.get('task_ids')), p.get('failed_tasks'),
+                 max_results=p.get('max_results'), wait=p['wait'], max_attempts=p['max_attempts'],
+                 wait_timeout=p['wait_timeout'], check_mode=module.check_mode, waiter_factory=module.waiter,
+                 warn=module.warn)
+
+
+def retry(service, ids, selector, max_results=None, wait=True, max_attempts=1, wait_timeout=600.0, check_mode=False,
+          waiter_factory=None, warn=None):
+    """Retry the tasks ``ids`` and the FAILED ones matching ``selector`` (None: none); the module result."""
+    run = RetryRun(service, wait=wait, max_attempts=max_attempts, check_mode=check_mode,
+                   waiter_factory=waiter_factory, wait_timeout=wait_timeout, warn=warn, selector=selector)
+    for task_id in ids:
+        run.add(service.get(task_id))
+    matched = None
+    if selector is not None:
+        matched = 0
+        for task in service.list(selector_params(selector, status=TaskStatus.FAILED), max_results=max_results):
+            # The server filtered already; checking again keeps a server that ignores a filter from widening a retry.
+            if task.status == TaskStatus.FAILED and matches_selector(task, selector):
+                matched += 1
+                run.add(service.as_credentials(task) if task.looks_like_credentials else task)
+
+    pending = run.start()
+    if run.wait and not check_mode and pending:
+        try:
+            run.wait_all(pending)
+        except WaitTimeout as error:
+            raise OperationError('%s; still running: %s' % (error, ', '.join(
+                t.label + ' (' + str(t.status_raw) + ')' for t in run.tasks if t.status not in TaskStatus.TERMINAL)),
+                polls=error.polls, **run.result()) from None
+    result = run.result()
+    if matched is not None:
+        result['matched'] = matched
+    if run.failures:
+        raise OperationError('; '.join(run.failures), **result)
+    if run.retried:
+        result['msg'] = '%s %d task(s): %s' % ('would retry' if check_mode else 'retried', len(run.retried),
+                                               ', '.join(run.retried))
+    elif not run.tasks:
+        result['msg'] = 'no task matched'
+    else:
+        result['msg'] = 'nothing to retry'
+    return result
