@@ -37,8 +37,8 @@ def task_count(sim, **params):
 
 
 @pytest.mark.parametrize('quirk', [None, 'vcf-retry-lag=2'])
-def test_a_retried_task_that_keeps_its_failed_state_for_a_while_is_waited_on_not_failed(request, fresh_simulator,
-                                                                                         simulator_factory, quirk):
+def test_a_retried_task_that_keeps_its_failed_state_for_a_while_is_waited_on_not_failed(
+        request, fresh_simulator, simulator_factory, quirk):
     sim = simulator(request, fresh_simulator, simulator_factory, quirk)
     res = run_playbook(RETRY, extra_vars={'task_id': RETRY_SUCCEEDS}, env=sim.env('vcf'))
     result = res.result(TASK)
@@ -48,8 +48,8 @@ def test_a_retried_task_that_keeps_its_failed_state_for_a_while_is_waited_on_not
 
 
 @pytest.mark.parametrize('quirk', [None, 'vcf-status-exact'])
-def test_status_filters_give_the_same_answer_whether_the_server_matches_the_spelling_or_not(request, fresh_simulator,
-                                                                                           simulator_factory, quirk):
+def test_status_filters_give_the_same_answer_whether_the_server_matches_the_spelling_or_not(
+        request, fresh_simulator, simulator_factory, quirk):
     sim = simulator(request, fresh_simulator, simulator_factory, quirk)
     res = run_playbook(LIST, extra_vars={'status': 'failed', 'name_contains': 'Bench remediation'}, env=sim.env('vcf'))
     tasks = res.result('List the tasks')['tasks']

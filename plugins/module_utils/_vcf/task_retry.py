@@ -48,6 +48,7 @@ class RetryRun:
 
     # Below this many pending /v1/tasks tasks a round reads each by id; from it on, one list covers them.
     LIST_FROM = 3
+
     def __init__(self, service, wait=True, max_attempts=1, check_mode=False, waiter_factory=None,
                  clock=time.monotonic, wait_timeout=600.0, warn=None, selector=None, retry_grace=None,
                  update_elements=None):
@@ -192,8 +193,8 @@ class RetryRun:
                 if never_started:
                     self.failures.append('%s still reads %s with the failure it had before the retry, %.0f s '
                                          '(retry_grace) after it: SDDC Manager did not visibly start the retry; look at '
-                                         'the task in SDDC Manager, or raise retry_grace' % (task.label, task.status_raw,
-                                                                                            self.retry_grace))
+                                         'the task in SDDC Manager, or raise retry_grace'
+                                         % (task.label, task.status_raw, self.retry_grace))
                     continue
                 self.failures.append(describe_failure(task) if task.status in TaskStatus.FAILED_ALL
                                      else '%s ended %s while waiting' % (task.label, task.status_raw))
