@@ -18,6 +18,7 @@ import threading
 
 from simulator import catalog as catalog_mod
 from simulator import faults as faults_mod
+from simulator import quirks as quirks_mod
 
 
 def parse_args(argv=None):
@@ -35,6 +36,9 @@ def parse_args(argv=None):
     parser.add_argument("--catalog", help="YAML catalogue of extra workflows, VCF tasks and ICO tasks")
     parser.add_argument("--fault", action="append", default=[], metavar="SPEC",
                         help="inject a fault, e.g. route=/vco/api/workflows/*/executions,method=POST,kind=reset_after,count=1")
+    parser.add_argument("--quirk", action="append", default=[], metavar="NAME[=VALUE]",
+                        help="play the other reading of an open behaviour (repeatable; 'all'): %s"
+                             % ", ".join(sorted(quirks_mod.KNOWN)))
     parser.add_argument("--log-level", default=os.environ.get("SIM_LOG_LEVEL", "WARNING"))
     return parser.parse_args(argv)
 
@@ -61,8 +65,8 @@ def main(argv=None):
     try:
         sim = Simulator(host=args.host, port=args.port, tls=not args.no_tls, data_dir=args.data_dir,
                         vro_version=args.vro_version, catalog=args.catalog, faults=args.fault,
-                        admin_token=args.admin_token)
-    except (catalog_mod.CatalogError, faults_mod.FaultError) as exc:
+                        admin_token=args.admin_token, quirks=args.quirk)
+    except (catalog_mod.CatalogError, faults_mod.FaultError, quirks_mod.QuirkError) as exc:
         print("simulator: %s" % exc, file=sys.stderr)
         return 2
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from simulator import faults as faults_mod
+from simulator import quirks as quirks_mod
 from simulator.context import same_secret
 from simulator.routing import context
 from simulator.state import reset_state
@@ -117,8 +118,19 @@ def put_settings():
     for key, value in data.items():
         if key == "vro_version" and str(value) not in ("7.6", "8.18"):
             return _error(400, "vro_version must be '7.6' or '8.18'")
+        if key == quirks_mod.SETTING:
+            try:
+                value = quirks_mod.check(value)
+            except quirks_mod.QuirkError as exc:
+                return _error(400, str(exc))
         ctx.set_setting(key, str(value) if key == "vro_version" else value)
     return jsonify(ctx.settings)
+
+
+@BLUEPRINT.get("/quirks")
+def list_quirks():
+    """Every known quirk with its description, and the enabled ones."""
+    return jsonify({"known": quirks_mod.describe(), "enabled": list(context().settings.get(quirks_mod.SETTING) or [])})
 
 
 @BLUEPRINT.post("/tokens/expire")

@@ -7,6 +7,7 @@ Contract (API modules rely on exactly these names):
 - ``ctx.settings`` / ``ctx.get_setting(name, default)`` / ``ctx.set_setting(name, value)``: runtime settings,
   persisted in the store (``vro_version``, ``vcf_access_token_lifetime``, ``vcf_refresh_token_lifetime``,
   ``vra_token_lifetime``, ``ico_status_step_seconds`` ...);
+- ``ctx.quirk(name)``: True when the named quirk is enabled (``simulator/quirks.py``, setting ``quirks``);
 - ``ctx.now()``: wall-clock seconds (float). Derive every state from stored timestamps, never from timers;
 - ``ctx.users``: ``{'vro': {...}, 'vcf': {...}, 'ico': {...}}`` user name -> ``{'password', 'roles', ...}``;
 - ``ctx.catalog``: extra catalogue sections from ``--catalog`` (``workflows``, ``vcf_tasks``, ``ico_tasks``);
@@ -25,6 +26,8 @@ import logging
 import threading
 import time
 
+from simulator import quirks as quirks_mod
+
 LOG = logging.getLogger("simulator")
 
 DEFAULT_SETTINGS = {
@@ -34,7 +37,9 @@ DEFAULT_SETTINGS = {
     "vra_token_lifetime": 28800,
     "ico_status_step_seconds": 2,
     "tokens_valid_after": 0.0,
+    "quirks": [],
 }
+DEFAULT_SETTINGS.update(quirks_mod.defaults())
 
 _SETTING_KIND = "sim_setting"
 
@@ -66,6 +71,8 @@ class SimContext:
         self._ticker_thread = None
         self._stop = threading.Event()
         self.settings = dict(DEFAULT_SETTINGS)
+        # Settings chosen on the command line that a reset of the settings restores (the runner fills it).
+        self.startup_settings = {}
         self._load_settings()
 
     # -- time and settings --------------------------------------------------------------------------
@@ -95,6 +102,13 @@ class SimContext:
         self.store.delete_where(_SETTING_KIND)
         self.settings = dict(DEFAULT_SETTINGS)
         self.set_setting("vro_version", version)
+        # The quirks given on the command line (``--quirk``) come back too.
+        for name, value in self.startup_settings.items():
+            self.set_setting(name, value)
+
+    def quirk(self, name):
+        """True when the quirk ``name`` (``simulator/quirks.py``) is enabled."""
+        return name in (self.settings.get("quirks") or ())
 
     def tokens_valid_after(self):
         """Tokens issued at or before this time are expired (moved by ``POST /_sim/tokens/expire``)."""

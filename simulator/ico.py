@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import time
+import urllib.parse
 
 from flask import Blueprint, Response, g, request
 
@@ -255,13 +257,37 @@ def get_tasks():
     docs, _total = ctx.store.query(KIND, owner=None if caller.admin else caller.project, descending=False,
                                    limit=limit, offset=start)
     expand = _expand_of()
-    return json_response([_view(ctx, d, expand) for d in docs])
+    views = [_view(ctx, d, expand) for d in docs]
+    if ctx.quirk('ico-item-wrapped'):
+        # Quirk ico-item-wrapped: each entry wrapped as {"item": {...}}, as one real client script reads them.
+        views = [{'item': view} for view in views]
+    return json_response(views)
+
+
+def _refused_host(ctx):
+    """Quirk ico-fqdn-required: the cookie_domain check refuses POST/PUT sent to an IP address or a short name
+    (IBM: "The FQDN is also necessary for all HTTP POST and PUT operations"); the status and words are not public."""
+    if not ctx.quirk('ico-fqdn-required'):
+        return None
+    host = urllib.parse.urlsplit('//' + request.host).hostname or ''
+    try:
+        ipaddress.ip_address(host)
+        short = True
+    except ValueError:
+        short = '.' not in host
+    if not short:
+        return None
+    return _error(403, 'The request was sent to %s, which is not the fully qualified domain name this server accepts '
+                       'POST and PUT requests on (cookie_domain).' % host)
 
 
 @BLUEPRINT.route('/tasks', methods=['POST'])
 def create_task():
     ctx = context()
     caller = g.ico_caller
+    refused = _refused_host(ctx)
+    if refused is not None:
+        return refused
     if not caller.admin:
         return _error(401, 'CTJCO0405E: User %s is not authorized to create tasks: the admin role is required.' % caller.name)
     body = request.get_json(silent=True)
@@ -293,6 +319,9 @@ def get_task(task_id):
 def update_task(task_id):
     ctx = context()
     caller = g.ico_caller
+    refused = _refused_host(ctx)
+    if refused is not None:
+        return refused
     with ctx.store.transaction():
         doc = ctx.store.get(KIND, task_id)
         if doc is None:
@@ -304,6 +333,8 @@ def update_task(task_id):
         if not isinstance(body, dict):
             return _error(400, 'CTJCO0400E: The request body must be a JSON object with the task fields to change.')
         try:
+            if ctx.quirk('ico-put-replaces'):
+                _replace_definition(doc, body)
             _apply_update(ctx, doc, body)
         except ValueError as exc:
             return _error(400, 'CTJCO0400E: %s' % exc)
@@ -376,6 +407,21 @@ def _collection(href, items, start, limit, total):
             'first': page(0), 'previous': page(max(0, start - limit)) if start > 0 else None,
             'next': page(start + limit) if start + limit < total else None, 'last': page(last_start),
             'items': items}
+
+
+def _replace_definition(doc, body):
+    """Quirk ico-put-replaces: the PUT body is the whole task definition; a definition field it leaves out is reset
+    (IBM's page documents no PUT body, so merge and replace are both possible)."""
+    task, sim = doc['task'], doc['sim']
+    if 'parm' not in body:
+        task['parm'] = {}
+        sim['fail'] = False
+    if 'eventTopic' not in body:
+        task['eventTopic'] = _DEFAULT_TOPIC
+    if 'delayInSeconds' not in body:
+        task['delayInSeconds'] = 0
+    if 'serviceInstanceId' not in body:
+        task.pop('serviceInstanceId', None)
 
 
 def _apply_update(ctx, doc, body):

@@ -17,6 +17,7 @@ import threading
 
 from simulator import catalog as catalog_mod
 from simulator import faults as faults_mod
+from simulator import quirks as quirks_mod
 from simulator import tls as tls_mod
 from simulator.app import create_app
 from simulator.context import SimContext
@@ -28,7 +29,7 @@ class Simulator:
     """One simulator instance: store, context, Flask app and the keep-alive server."""
 
     def __init__(self, host="127.0.0.1", port=0, tls=True, data_dir=None, vro_version=None, catalog=None, faults=(),
-                 admin_token=None):
+                 admin_token=None, quirks=None):
         self.data_dir = os.path.abspath(data_dir or tempfile.mkdtemp(prefix="orchestrator-sim-"))
         os.makedirs(self.data_dir, mode=0o700, exist_ok=True)
         os.chmod(self.data_dir, 0o700)  # it holds the TLS key and every password: owner only
@@ -41,6 +42,12 @@ class Simulator:
         self.ctx.admin_token = self.admin_token
         if vro_version:
             self.ctx.set_setting("vro_version", str(vro_version))
+        if quirks:
+            # --quirk NAME[=VALUE] / all (simulator/quirks.py); a data dir's stored quirks stay when none is given.
+            names, values = quirks_mod.parse(quirks)
+            self.ctx.startup_settings = dict(values, quirks=names)
+            for key, value in self.ctx.startup_settings.items():
+                self.ctx.set_setting(key, value)
         self.ctx.faults = faults_mod.FaultSet()
         for spec in faults or ():
             self.ctx.faults.add(faults_mod.parse_spec(spec) if isinstance(spec, str) else spec)
@@ -67,6 +74,7 @@ class Simulator:
             "url": self.url, "ca_path": self.ca_path, "vro_version": self.ctx.vro_version,
             "data_dir": self.data_dir, "pid": os.getpid(), "users": self.ctx.users,
             "admin_token": self.admin_token, "admin_header": "X-Sim-Admin-Token",
+            "quirks": list(self.ctx.settings.get("quirks") or []),
         }
 
     def serve_forever(self):

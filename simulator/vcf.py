@@ -280,10 +280,16 @@ def _put(ctx, doc):
 
 
 def _settle(ctx, doc):
-    """Finish an in-flight task whose stored due time has passed; True when the document changed."""
+    """Start a retry whose lag (quirk vcf-retry-lag) is over, and finish an in-flight task whose stored due time
+    has passed; True when the document changed."""
     sim = doc['sim']
+    started = False
+    if sim.get('lag_until') is not None and ctx.now() >= sim['lag_until']:
+        _start(doc, sim['lag_until'], sim['retry_seconds'], sim.pop('lag_outcome', None) or 'successful')
+        sim['lag_until'] = None
+        started = True
     if sim.get('due') is None or normalise_status(doc['task']['status']) != 'IN_PROGRESS' or ctx.now() < sim['due']:
-        return False
+        return started
     _finish(doc, sim['due_outcome'] or 'successful', sim['due'])
     return True
 
@@ -330,9 +336,11 @@ def _start(doc, now, seconds, outcome):
 def settle_due(ctx):
     """Ticker: finish every in-flight task whose due time has passed (reads also settle, so this is a nicety)."""
     now = ctx.now()
-    for task_id in ctx.store.ids(KIND, states=['IN_PROGRESS']):
+    # Under the vcf-retry-lag quirk a retried task waits, still FAILED, for its lag to end.
+    states = ['IN_PROGRESS', 'FAILED'] if ctx.quirk('vcf-retry-lag') else ['IN_PROGRESS']
+    for task_id in ctx.store.ids(KIND, states=states):
         doc = ctx.store.get(KIND, task_id)
-        if doc and doc['sim'].get('due') is not None and now >= doc['sim']['due']:
+        if doc and any(doc['sim'].get(key) is not None and now >= doc['sim'][key] for key in ('due', 'lag_until')):
             with ctx.store.transaction():
                 doc = ctx.store.get(KIND, task_id)
                 if doc and _settle(ctx, doc):
@@ -421,12 +429,21 @@ def list_tasks(ctx, kind=KIND, view=task_view):
     resource_id, resource_type = args.get('resourceId'), args.get('resourceType')
     completed_after = numbers['completedAfter']
     page_size = numbers['pageSize']
-    page_number = max(0, numbers['pageNumber'] or 0)
+    # Quirk vcf-paging-one-based: pages count from 1 (0 or none is the first); the store counts from 0.
+    first_page = 1 if ctx.quirk('vcf-paging-one-based') else 0
+    page_number = max(first_page, numbers['pageNumber'] or first_page) - first_page
     if page_size is not None:
         page_size = min(page_size, MAX_PAGE_SIZE) if page_size > 0 else None
     elif numbers['limit'] is not None and numbers['limit'] > 0:
         page_size, page_number = numbers['limit'], 0
-    python_filter = resource_id or resource_type or completed_after is not None or order_by != 'creationTimestamp'
+    if ctx.quirk('vcf-paging-ignored'):
+        page_size, page_number = None, 0
+    # Quirk vcf-status-exact: taskStatus matches the status exactly as the view spells it.
+    exact = status if status and ctx.quirk('vcf-status-exact') else None
+    if exact:
+        query['states'] = None
+    python_filter = (resource_id or resource_type or completed_after is not None or order_by != 'creationTimestamp'
+                     or exact)
     if not python_filter:
         offset = page_number * page_size if page_size else 0
         docs, total = ctx.store.query(kind, limit=page_size, offset=offset, descending=descending, **query)
@@ -435,7 +452,8 @@ def list_tasks(ctx, kind=KIND, view=task_view):
         # Resource and completion filters look inside documents: filter the SQL-narrowed set here.
         docs, _total = ctx.store.query(kind, descending=descending, **query)
         docs = _resolve(ctx, kind, docs)
-        docs = [d for d in docs if _matches(d, resource_id, resource_type, completed_after)]
+        docs = [d for d in docs if _matches(d, resource_id, resource_type, completed_after)
+                and (exact is None or view(d)['status'] == exact)]
         if order_by != 'creationTimestamp':
             docs.sort(key=lambda d: str(d['task'].get(order_by) or ''), reverse=descending)
         total = len(docs)
@@ -444,7 +462,7 @@ def list_tasks(ctx, kind=KIND, view=task_view):
     effective_size = page_size or total
     pages = int(math.ceil(total / float(effective_size))) if effective_size else 0
     body = {'elements': [view(d) for d in docs],
-            'pageMetadata': {'pageNumber': page_number, 'pageSize': effective_size, 'totalElements': total,
+            'pageMetadata': {'pageNumber': page_number + first_page, 'pageSize': effective_size, 'totalElements': total,
                              'totalPages': pages}}
     return json_response(body)
 
@@ -636,7 +654,31 @@ def retry_credentials_task(task_id):
         return _error(400, 'CREDENTIALS_UPDATE_SPEC_INVALID',
                       'The request body must be a CredentialsUpdateSpec with operationType and elements',
                       'Send {"operationType": "ROTATE", "elements": [...]}; GET .../resource-credentials lists the elements.')
+    problem = credentials_spec_problem(spec)
+    if problem:
+        return _error(400, 'CREDENTIALS_UPDATE_SPEC_INVALID', 'Invalid CredentialsUpdateSpec: %s' % problem,
+                      'Send the resources with resourceType and credentials (username; for UPDATE the new password).')
     return _retry(context(), task_id, credentials_api=True)
+
+
+def credentials_spec_problem(spec):
+    """What is wrong with a CredentialsUpdateSpec (VCF 9.0 spec: ResourceCredentials needs resourceType and
+    credentials, BaseCredential needs username; an UPDATE carries each new password, as PowerVCF's
+    updateCredentialSpec.json does); None when it is acceptable. Passwords are never echoed."""
+    operation = str(spec.get('operationType')).upper()
+    if operation not in ('UPDATE', 'ROTATE', 'REMEDIATE', 'UPDATE_AUTO_ROTATE_POLICY'):
+        return 'operationType must be one of UPDATE, ROTATE, REMEDIATE, UPDATE_AUTO_ROTATE_POLICY'
+    if operation == 'UPDATE' and not spec['elements']:
+        return 'an UPDATE names at least one resource in elements'
+    for index, element in enumerate(spec['elements']):
+        if not isinstance(element, dict) or not element.get('resourceType') or not isinstance(element.get('credentials'), list):
+            return 'elements[%d] needs resourceType and a credentials list' % index
+        for number, credential in enumerate(element['credentials']):
+            if not isinstance(credential, dict) or not credential.get('username'):
+                return 'elements[%d].credentials[%d] needs username' % (index, number)
+            if operation == 'UPDATE' and not (isinstance(credential.get('password'), str) and credential['password']):
+                return 'elements[%d].credentials[%d] needs the new password for an UPDATE' % (index, number)
+    return None
 
 
 @BLUEPRINT.route('/credentials/tasks/<task_id>', methods=['DELETE'])
@@ -717,7 +759,12 @@ def _retry(ctx, task_id, credentials_api):
                           'Start a new operation instead of retrying this task.', [task_id])
         sim['attempts'] = sim.get('attempts', 0) + 1
         outcome = sim['outcomes'].pop(0) if sim['outcomes'] else 'successful'
-        _start(doc, ctx.now(), sim['retry_seconds'], outcome)
+        if ctx.quirk('vcf-retry-lag'):
+            # The task keeps its failed state (status, errors, completionTimestamp) until the lag is over.
+            sim['lag_until'] = ctx.now() + float(ctx.get_setting('vcf_retry_lag_seconds', 2.0))
+            sim['lag_outcome'] = outcome
+        else:
+            _start(doc, ctx.now(), sim['retry_seconds'], outcome)
         _put(ctx, doc)
     return _changed(doc, credentials_api)
 

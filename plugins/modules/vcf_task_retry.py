@@ -26,6 +26,13 @@ description:
     once it moves on, the retry is counted as done; if it is still failed at the end, the module fails saying the
     retry may or may not have been applied.
   - The access token is refreshed while waiting, so waits longer than a token's lifetime work.
+  - SDDC Manager may show a retried task in its old failed state for a while before it runs again (VMware's own
+    samples wait minutes before polling a retried task). For O(retry_grace) seconds after a retry, a task that
+    still reads the failure it had before (same status, C(completionTimestamp) and C(errors)) counts as not started
+    yet, not as failed again, and no second retry is sent for it.
+  - Task lists filtered by status ask for each spelling of the status (C(Failed) and C(FAILED)), so that the
+    answer is the same whether SDDC Manager matches C(taskStatus) exactly or not. Paging works whether the server
+    counts pages from 0 or 1, or ignores paging.
 author:
   - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
@@ -85,6 +92,55 @@ options:
       - Needs O(wait), since a task that fails again is only seen by waiting.
     type: int
     default: 1
+  retry_grace:
+    description:
+      - Seconds after a retry during which a task still reading its pre-retry failure (same status,
+        C(completionTimestamp) and C(errors)) is taken as not started yet rather than failed again. No second retry
+        is sent for a task within this time.
+      - When the task still shows no sign of the retry after this time, the module fails saying so, or, with
+        O(max_attempts) left, retries it again.
+    type: float
+    default: 120
+  credentials_update:
+    description:
+      - The resources and new passwords to send when retrying a credentials C(UPDATE) task (the C(elements) of the
+        C(CredentialsUpdateSpec) of C(PATCH /v1/credentials/tasks/{id})). SDDC Manager does not keep the passwords
+        of a failed update, so such a retry needs them again.
+      - Without it a credentials C(UPDATE) task is not retried and the module fails saying so (nothing is sent for
+        any task). Credentials C(ROTATE) tasks do not need it.
+    type: list
+    elements: dict
+    suboptions:
+      resource_type:
+        description: The resource type, for example C(ESXI), C(VCENTER) or C(NSXT_MANAGER).
+        type: str
+        required: true
+      resource_name:
+        description: The resource name (FQDN), as the task lists it.
+        type: str
+      resource_id:
+        description: The resource id.
+        type: str
+      credentials:
+        description: The accounts of the resource to update.
+        type: list
+        elements: dict
+        required: true
+        suboptions:
+          username:
+            description: The account name.
+            type: str
+            required: true
+          password:
+            description: The new password.
+            type: str
+            required: true
+          credential_type:
+            description: The credential type, for example C(SSH) or C(API).
+            type: str
+          account_type:
+            description: The account type, for example C(USER) or C(SYSTEM).
+            type: str
 notes:
   - At least one of O(task_id), O(task_ids) or O(failed_tasks) is required.
   - Tasks that fail again make the module fail. The failure names the failed sub-tasks and carries the task's
@@ -135,6 +191,17 @@ EXAMPLES = r'''
     - name: Report
       ansible.builtin.debug:
         msg: "{{ plan.retried | length }} credentials task(s) would be retried"
+
+- name: Retry a failed credentials update with the new password
+  cloudops.orchestrator.vcf_task_retry:
+    task_id: "{{ update_task_id }}"
+    credentials_update:
+      - resource_type: ESXI
+        resource_name: sfo01-m01-esx01.rainpole.io
+        credentials:
+          - credential_type: SSH
+            username: root
+            password: "{{ new_root_password }}"
 '''
 
 RETURN = r'''
@@ -337,10 +404,22 @@ def main():
             )),
             max_results=dict(type='int', default=1000),
             max_attempts=dict(type='int', default=1),
+            retry_grace=dict(type='float', default=120),
+            credentials_update=dict(type='list', elements='dict', options=dict(
+                resource_type=dict(type='str', required=True),
+                resource_name=dict(type='str'),
+                resource_id=dict(type='str'),
+                credentials=dict(type='list', elements='dict', required=True, options=dict(
+                    username=dict(type='str', required=True),
+                    password=dict(type='str', required=True, no_log=True),
+                    credential_type=dict(type='str'),
+                    account_type=dict(type='str'),
+                )),
+            )),
         ),
         required_one_of=[('task_id', 'task_ids', 'failed_tasks')],
         supports_check_mode=True,
-        minimums={'max_attempts': 1, 'max_results': 1},
+        minimums={'max_attempts': 1, 'max_results': 1, 'retry_grace': 0},
     )
     module.run(task_retry.run)
 

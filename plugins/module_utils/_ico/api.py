@@ -9,14 +9,16 @@ Internal use only: this file may change without notice between releases.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import time
+from urllib.parse import urlsplit
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, absent_on, path_segment, server_words
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, may_have_been_applied, safe_url
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import same_value
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import same_value, unwrap_item
 
 
 def error_body(body):
@@ -57,14 +59,31 @@ _TASK_LOCATION = re.compile(r'/orchestrator/v2/tasks/([^/?#]+)/?(?:[?#]|$)')
 CREATED_FIELDS = {'id': (str, int)}
 
 
-def _explain(error, what, task_id=None, user=None, project=None, roles='the admin role'):
-    """Give an ApiError the words a user needs: which role a refusal asks for, which id was not found."""
+def not_fqdn(url):
+    """The host of ``url`` when it is an IP address or a short name (no dot), else None."""
+    host = urlsplit(str(url or '')).hostname or ''
+    try:
+        ipaddress.ip_address(host)
+        return host
+    except ValueError:
+        return host if host and '.' not in host else None
+
+
+def _explain(error, what, task_id=None, user=None, project=None, roles='the admin role', writes=False):
+    """Give an ApiError the words a user needs: which role a refusal asks for, which id was not found, and for a
+    refused POST/PUT sent to an IP address or a short name, that ICO wants its FQDN there."""
     status = getattr(error, 'status', None)
+    # IBM: "The FQDN is also necessary for all HTTP POST and PUT operations" (the cookie_domain check).
+    host = not_fqdn(getattr(error, 'url', None)) if writes and status in (400, 401, 403) else None
+    fqdn_hint = ('ICO accepts POST and PUT only on its fully qualified domain name (its cookie_domain check): set url '
+                 'to https://<the server\'s FQDN> instead of %s' % host) if host else None
     who = "user %r" % user if user else 'this user'
     if project:
         who += " (project %r)" % project
     if status in (401, 403):
         error.message = '%s was refused for %s: it needs %s' % (what, who, roles)
+        if host:
+            error.message += ', or the server\'s FQDN in url (%s is not one)' % host
         if status == 401:
             error.hint = ('ICO answers 401 both for wrong credentials and for a missing role: check username, '
                           'password, domain and project, and that the user has %s' % roles)
@@ -73,6 +92,8 @@ def _explain(error, what, task_id=None, user=None, project=None, roles='the admi
     elif status == 404 and task_id is not None:
         error.message = ("task %r not found (non-admin users only see the tasks of their own project %r)"
                          % (str(task_id), project) if project else 'task %r not found' % str(task_id))
+    if fqdn_hint:
+        error.hint = fqdn_hint + ('; ' + error.hint if error.hint else '')
     return error
 
 
@@ -113,11 +134,8 @@ class TaskEngine:
             raise _explain(error, 'listing tasks', user=self.user, project=self.project,
                            roles='a valid account in the project') from None
         if isinstance(body, dict):
-            for key in ('tasks', 'items', 'elements', 'members'):
-                if isinstance(body.get(key), list):
-                    return body[key]
-            return []
-        return body or []
+            body = next((body[key] for key in ('tasks', 'items', 'elements', 'members') if isinstance(body.get(key), list)), [])
+        return [unwrap_item(entry) for entry in body or []]
 
     def get(self, task_id, expand=False, missing_ok=False):
         """The task, or None when ``missing_ok`` and the server says 404."""
@@ -140,7 +158,7 @@ class TaskEngine:
         except AnswerLost as error:
             lost = error
         except ApiError as error:
-            raise _explain(error, 'creating a task', user=self.user, project=self.project) from None
+            raise _explain(error, 'creating a task', user=self.user, project=self.project, writes=True) from None
         else:
             location = response.headers.get('Location')
             created = self.client.decode(response)
@@ -207,7 +225,7 @@ class TaskEngine:
             updated = self.client.put('/tasks/%s' % path_segment(task_id), json=changes)
         except ApiError as error:
             raise _explain(error, 'updating task %s' % task_id, task_id, self.user, self.project,
-                           roles='the admin role or membership of the task\'s project') from None
+                           roles='the admin role or membership of the task\'s project', writes=True) from None
         return updated if isinstance(updated, dict) else None
 
     def delete(self, task_id):

@@ -168,3 +168,22 @@ def wait_done(statuses):
         status = TaskStatus.normalise(task.get('status'))
         return status in wanted or status in TaskStatus.KNOWN_TERMINAL
     return done
+
+
+# The fields that define a task (what a PUT that replaces rather than merges would lose when left out).
+DEFINITION_FIELDS = ('parm', 'eventTopic', 'delayInSeconds', 'serviceInstanceId')
+
+
+def full_update(current, changes):
+    """The PUT body for ``changes`` to ``current``: the task's whole definition with the changes merged in, so that a
+    server replacing the task rather than merging the body loses nothing (IBM documents no PUT body)."""
+    body = dict((name, copy.deepcopy(current[name])) for name in DEFINITION_FIELDS if name in current)
+    body.update(changes)
+    return body
+
+
+def unwrap_item(entry):
+    """A collection entry as the task itself: some ICO answers wrap each entry as ``{"item": {...}}``."""
+    if isinstance(entry, dict) and len(entry) == 1 and isinstance(entry.get('item'), dict):
+        return entry['item']
+    return entry

@@ -12,7 +12,9 @@ import copy
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, InputError, OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import TaskStatus, diff_task, task_fields, wait_done, with_iso_times
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import (
+    TaskStatus, diff_task, full_update, task_fields, wait_done, with_iso_times,
+)
 
 
 def _wait_for_status(waiter, engine, task_id, statuses, result):
@@ -89,7 +91,8 @@ def manage_task(engine, task_id, task, state, statuses=None, wait=True, check_mo
             if check_mode:
                 result['task'] = with_iso_times(predicted)
             else:
-                updated = engine.update(task_id, changes)
+                # The whole definition goes out: a server that replaces the task on PUT loses nothing.
+                updated = engine.update(task_id, full_update(current, changes))
                 result['task'] = with_iso_times(updated if updated and updated.get('id') is not None else predicted)
             result['msg'] = '%s task %s: %s' % ('would update' if check_mode else 'updated', task_id,
                                                 ', '.join(sorted(changes)))

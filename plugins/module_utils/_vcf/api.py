@@ -28,6 +28,8 @@ def paged(client, path, params, page_size):
     """SDDC Manager paging (``pageNumber``/``pageSize``): yields the ``elements`` of each page."""
     number = previous = None
     pages_read = seen = 0
+    # True while the next page number is a guess (no pageMetadata.pageNumber seen): a repeat may mean 1-based.
+    guessed = False
     guard = client.page_guard(path, page_size, 'pageNumber')
     while True:
         query = dict(params, pageSize=page_size)
@@ -37,6 +39,10 @@ def paged(client, path, params, page_size):
                           fields={'elements': list, 'pageMetadata': dict}) or {}
         elements = page.get('elements') or []
         if previous is not None and elements == previous:
+            if guessed and number == 1:
+                # Without pageMetadata, page 1 may be the first page again on a server counting from 1: try 2 once.
+                guessed, number = False, 2
+                continue
             # The server ignores pageNumber and sent the same page again: it had no more.
             return
         previous = elements
@@ -55,7 +61,16 @@ def paged(client, path, params, page_size):
             return
         # The first page's own number tells whether the server counts pages from 0 or from 1.
         current = meta.get('pageNumber')
+        guessed = current is None and number is None
         number = (current if current is not None else (number or 0)) + 1
+
+
+def status_spellings(status):
+    """Every spelling of a normalised status a server matching ``taskStatus`` exactly may hold: the 9.0 spec lists
+    ``Failed`` and ``FAILED``, ``In Progress`` and ``IN_PROGRESS`` as separate values (real tasks read ``Failed``)."""
+    upper = str(status).strip().upper().replace(' ', '_')
+    spaced = ' '.join(word.capitalize() for word in upper.split('_'))
+    return [spaced, upper] if spaced != upper else [upper]
 
 
 def checked_element(client, raw, path='/tasks'):
@@ -115,28 +130,68 @@ class TaskService:
         path = '/credentials/tasks/%s' if task.credentials else '/tasks/%s'
         return task.update(self.client.get(path % path_segment(task.id), shape=OBJECT, fields=TASK_FIELDS, inner=task_problem))
 
+    def _each_spelling(self, params, max_items, first_only=False):
+        """The ``/v1/tasks`` elements for ``params``, one listing per spelling of ``taskStatus`` (see
+        :func:`status_spellings`), each task once. A listing whose answer holds another spelling than the one sent
+        shows a server that normalises the filter: the other spellings are then not asked. Yields ``(raw, spelled)``
+        where ``spelled`` is True when more than one spelling was listed."""
+        params = dict(params or {})
+        status = params.get('taskStatus')
+        spellings = status_spellings(status)[:1 if first_only else None] if status else [None]
+        ids = set()
+        for index, spelling in enumerate(spellings):
+            if spelling is not None:
+                params['taskStatus'] = spelling
+            normalising = False
+            for raw in self.client.paginate('/tasks', paged, params=params, page_size=self.PAGE_SIZE, max_items=max_items):
+                task_id = str(checked_element(self.client, raw).get('id') or '')
+                if spelling is not None and raw.get('status') != spelling:
+                    normalising = True
+                if task_id not in ids:
+                    ids.add(task_id)
+                    yield raw, index > 0
+            if normalising:
+                return
+
     def list(self, params=None, max_results=None):
-        """Every task matching the server-side ``params``, paging with ``pageSize`` 100 up to ``max_results``."""
-        pages = self.client.paginate('/tasks', paged, params=params, page_size=self.PAGE_SIZE, max_items=max_results)
-        return [Task(checked_element(self.client, raw)) for raw in pages]
+        """Every task matching the server-side ``params``, paging with ``pageSize`` 100 up to ``max_results``.
+
+        A ``taskStatus`` is asked in each spelling and the answers merged, so that a server matching it exactly
+        gives the same answer as one that normalises it (ordered again by ``orderBy``/``orderDirection`` then)."""
+        found, merged = [], False
+        for raw, spelled in self._each_spelling(params, max_results):
+            found.append(raw)
+            merged = merged or spelled
+        if merged:
+            key = (params or {}).get('orderBy') or 'creationTimestamp'
+            descending = str((params or {}).get('orderDirection') or 'DESC').upper() != 'ASC'
+            found.sort(key=lambda raw: str(raw.get(key) or ''), reverse=descending)
+        if max_results is not None:
+            found = found[:max_results]
+        return [Task(raw) for raw in found]
 
     def find(self, ids, params, max_items=None):
         """``{id: raw}`` of the ``/v1/tasks`` list elements whose id is in ``ids``, reading pages only until every one
-        was seen (at most ``max_items`` elements)."""
+        was seen (at most ``max_items`` elements). A ``taskStatus`` goes in its first spelling only (``In Progress``,
+        as real tasks read): a task this list misses is read by id by the caller, so one list per poll is enough."""
         seen = {}
-        for raw in self.client.paginate('/tasks', paged, params=params, page_size=self.PAGE_SIZE, max_items=max_items):
-            task_id = str(checked_element(self.client, raw).get('id') or '')
+        for raw, _spelled in self._each_spelling(params, max_items, first_only=True):
+            task_id = str(raw.get('id') or '')
             if task_id in ids and task_id not in seen:
                 seen[task_id] = raw
                 if len(seen) == len(ids):
                     break
         return seen
 
-    def retry(self, task):
-        """Send the retry PATCH once; never resent blindly (``idempotent=False``)."""
+    def retry(self, task, update_elements=None):
+        """Send the retry PATCH once; never resent blindly (``idempotent=False``). A credentials UPDATE task sends
+        ``update_elements`` (the ResourceCredentials with the new passwords)."""
         if task.credentials:
-            self.client.patch('/credentials/tasks/%s' % path_segment(task.id), json=self.credentials_retry_spec(task),
-                              idempotent=False)
+            if task.operation_type == 'UPDATE' and update_elements:
+                spec = {'operationType': 'UPDATE', 'elements': update_elements}
+            else:
+                spec = self.credentials_retry_spec(task)
+            self.client.patch('/credentials/tasks/%s' % path_segment(task.id), json=spec, idempotent=False)
         else:
             self.client.patch('/tasks/%s' % path_segment(task.id), idempotent=False)
 

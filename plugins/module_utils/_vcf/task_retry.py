@@ -8,6 +8,7 @@ Internal use only: this file may change without notice between releases.
 
 from __future__ import annotations
 
+import json
 import time
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
@@ -20,6 +21,28 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model i
 )
 
 
+RETRY_GRACE_DEFAULT = 120.0
+
+
+def failure_signature(task):
+    """What tells one failure from the next: status, completionTimestamp and errors (a new attempt changes one)."""
+    raw = task.raw
+    return json.dumps([task.status, raw.get('completionTimestamp'), raw.get('errors')],
+                      sort_keys=True, default=str)
+
+
+def needs_update_spec(task):
+    """True for a credentials UPDATE task: its retry must carry the new passwords (the server has none to reuse)."""
+    return bool(task.credentials and task.operation_type == 'UPDATE')
+
+
+def update_refusal(task):
+    """Why a credentials UPDATE task cannot be retried without ``credentials_update``."""
+    return ('%s is a credentials UPDATE task: its retry must carry the new passwords, which SDDC Manager does not '
+            'keep; give them in credentials_update (resource_type, resource_name, credentials: username, password) '
+            'and run again' % task.label)
+
+
 class RetryRun:
     """One ``vcf_task_retry`` run: read, decide, retry (once per attempt), wait, retry again up to ``max_attempts``."""
 
@@ -27,8 +50,14 @@ class RetryRun:
     LIST_FROM = 3
 
     def __init__(self, service, wait=True, max_attempts=1, check_mode=False, waiter_factory=None,
-                 clock=time.monotonic, wait_timeout=600.0, warn=None, selector=None):
+                 clock=time.monotonic, wait_timeout=600.0, warn=None, selector=None, retry_grace=None,
+                 update_elements=None):
         self.service = service
+        self.retry_grace = float(RETRY_GRACE_DEFAULT if retry_grace is None else retry_grace)
+        # The ResourceCredentials (with the new passwords) a credentials UPDATE retry sends; None: not given.
+        self.update_elements = update_elements
+        # id -> (the task's failure signature before its last retry, clock time of that retry)
+        self._retried_at = {}
         self.selector = selector
         self.use_list = True
         self.wait = wait
@@ -55,8 +84,11 @@ class RetryRun:
 
         Returns True when the server took the retry. Raises ApiError for a refusal (409 with the server's words).
         """
+        if needs_update_spec(task) and not self.update_elements:
+            raise OperationError(update_refusal(task), **self.result())
+        signature = failure_signature(task)
         try:
-            self.service.retry(task)
+            self.service.retry(task, update_elements=self.update_elements)
         except AnswerLost as error:
             return self._after_lost_answer(task, error)
         except ApiError as error:
@@ -67,7 +99,17 @@ class RetryRun:
                 return self.send_retry(cred)
             raise
         task.attempts += 1
+        self._retried_at[task.id] = (signature, self.clock())
         return True
+
+    def not_started(self, task, grace_over=False):
+        """True when ``task`` still reads the failure it had before its last retry (no sign of the new attempt):
+        within ``retry_grace`` that means "not started yet"; with ``grace_over``, that the grace has passed."""
+        known = self._retried_at.get(task.id)
+        if known is None or task.status not in TaskStatus.RETRYABLE or failure_signature(task) != known[0]:
+            return False
+        within = self.clock() - known[1] < self.retry_grace
+        return not within if grace_over else within
 
     def _swap(self, old, new):
         self.tasks[self.tasks.index(old)] = new
@@ -97,6 +139,8 @@ class RetryRun:
         """
         decisions = [(task, decide_retry(task)) for task in self.tasks]
         self.failures.extend(reason for _task, (action, reason) in decisions if action == Action.FAIL)
+        self.failures.extend(update_refusal(task) for task, (action, _reason) in decisions
+                             if action == Action.RETRY and needs_update_spec(task) and not self.update_elements)
         if self.failures:
             return []
         to_wait = []
@@ -139,10 +183,18 @@ class RetryRun:
             for task in pending:
                 if task.status in TaskStatus.SUCCEEDED:
                     continue
+                never_started = self.not_started(task, grace_over=True)
                 if (task.status in TaskStatus.RETRYABLE and task.retryable is not False
                         and 0 < task.attempts < self.max_attempts):
+                    # Past retry_grace a retry that never showed may be sent again (never within it).
                     self.send_retry(task)
                     again.append(self._current(task))
+                    continue
+                if never_started:
+                    self.failures.append('%s still reads %s with the failure it had before the retry, %.0f s '
+                                         '(retry_grace) after it: SDDC Manager did not visibly start the retry; look at '
+                                         'the task in SDDC Manager, or raise retry_grace'
+                                         % (task.label, task.status_raw, self.retry_grace))
                     continue
                 self.failures.append(describe_failure(task) if task.status in TaskStatus.FAILED_ALL
                                      else '%s ended %s while waiting' % (task.label, task.status_raw))
@@ -166,7 +218,12 @@ class RetryRun:
             by_id.extend(self._poll_list(listed))
         for task in by_id:
             self.service.refresh(task)
-        settled.update(t.id for t in unfinished if t.status in TaskStatus.TERMINAL)
+        for task in unfinished:
+            if task.status not in TaskStatus.RETRYABLE:
+                # The retry showed (running, or finished otherwise): a failure read later is a new one.
+                self._retried_at.pop(task.id, None)
+        # A retried task still reading its pre-retry failure has not started yet (retry lag): keep waiting.
+        settled.update(t.id for t in unfinished if t.status in TaskStatus.TERMINAL and not self.not_started(t))
         return tasks
 
     def list_params(self, tasks):
@@ -254,14 +311,36 @@ def run(module):
     return retry(TaskService(module.client()), task_ids(p.get('task_id'), p.get('task_ids')), p.get('failed_tasks'),
                  max_results=p.get('max_results'), wait=p['wait'], max_attempts=p['max_attempts'],
                  wait_timeout=p['wait_timeout'], check_mode=module.check_mode, waiter_factory=module.waiter,
-                 warn=module.warn)
+                 warn=module.warn, retry_grace=p.get('retry_grace'),
+                 update_elements=update_elements(p.get('credentials_update')))
+
+
+def update_elements(given):
+    """The CredentialsUpdateSpec ``elements`` (ResourceCredentials) of the ``credentials_update`` option; None when unset."""
+    if not given:
+        return None
+    elements = []
+    for resource in given:
+        element = {'resourceType': resource['resource_type'], 'credentials': []}
+        for key, name in (('resource_name', 'resourceName'), ('resource_id', 'resourceId')):
+            if resource.get(key):
+                element[name] = resource[key]
+        for credential in resource.get('credentials') or []:
+            entry = {'username': credential['username'], 'password': credential['password']}
+            for key, name in (('credential_type', 'credentialType'), ('account_type', 'accountType')):
+                if credential.get(key):
+                    entry[name] = credential[key]
+            element['credentials'].append(entry)
+        elements.append(element)
+    return elements
 
 
 def retry(service, ids, selector, max_results=None, wait=True, max_attempts=1, wait_timeout=600.0, check_mode=False,
-          waiter_factory=None, warn=None):
+          waiter_factory=None, warn=None, retry_grace=None, update_elements=None):
     """Retry the tasks ``ids`` and the FAILED ones matching ``selector`` (None: none); the module result."""
     run = RetryRun(service, wait=wait, max_attempts=max_attempts, check_mode=check_mode,
-                   waiter_factory=waiter_factory, wait_timeout=wait_timeout, warn=warn, selector=selector)
+                   waiter_factory=waiter_factory, wait_timeout=wait_timeout, warn=warn, selector=selector,
+                   retry_grace=retry_grace, update_elements=update_elements)
     for task_id in ids:
         run.add(service.get(task_id))
     matched = None

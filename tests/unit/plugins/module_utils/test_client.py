@@ -354,7 +354,8 @@ def test_vcf_repeated_page_stays_the_end_of_the_list():
     page = respond(200, {'elements': [{'id': 't0'}, {'id': 't1'}]})
     with ReplayServer({'GET /v1/tasks': [page]}) as server:
         assert [t['id'] for t in make(server, product='vcf').paginate('/tasks', PAGERS['vcf'], page_size=2)] == ['t0', 't1']
-        assert len(server.calls()) == 2
+        # Without pageMetadata page 1 may be the first page of a 1-based server: page 2 is asked once more (issue 13).
+        assert len(server.calls()) == 3
 
 
 @pytest.mark.parametrize('style, product, route, path', [

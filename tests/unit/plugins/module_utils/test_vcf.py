@@ -14,7 +14,8 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf import 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import (
     Action, CredentialsTask, Task, TaskStatus, decide_retry, describe_failure, matches_selector, selector_params, summarize_subtasks)
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.task_retry import RetryRun
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import TaskService
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf import api as vcf_api
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import TaskService, status_spellings
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import to_epoch_ms
 
 
@@ -379,11 +380,13 @@ def test_server_telling_it_is_a_credentials_task_switches_api():
     plain = task('Failed', id='x-1', name='Operation 7', type='SOMETHING')
     client = RecordedClient({'x-1': [plain]}, credentials={'x-1': [dict(plain, type='UPDATE')]},
                             patch_errors={'/tasks/x-1': [refusal]})
-    run = make_run(client)
+    # A credentials UPDATE retry carries the new passwords (issue 13: it used to send the resources without them).
+    elements = [{'resourceType': 'ESXI', 'resourceName': 'esx01', 'credentials': [{'username': 'root', 'password': 'N3w!'}]}]
+    run = make_run(client, update_elements=elements)
     run.add(TaskService(client).get('x-1'))
     run.start()
     assert [p[1] for p in patches(client)] == ['/tasks/x-1', '/credentials/tasks/x-1']
-    assert patches(client)[1][2]['operationType'] == 'UPDATE'
+    assert patches(client)[1][2] == {'operationType': 'UPDATE', 'elements': elements}
 
 
 def test_task_missing_from_both_apis_raises_the_404():
@@ -435,6 +438,9 @@ class TickingServer:
             ended = self.now >= self.patched[task_id] + self.run_ticks
             status = self.outcome.get(task_id, 'Successful') if ended else 'In Progress'
         raw = {'id': task_id, 'name': 'Deploy %s' % task_id, 'type': 'DEPLOY', 'status': status}
+        if task_id in self.patched and status == 'Failed':
+            # A new failure carries its own completion time (a retried task still reading the old one has not run).
+            raw['completionTimestamp'] = 'tick %d' % (self.patched[task_id] + self.run_ticks)
         if self.list_details:
             raw['creationTimestamp'] = '2026-05-01T12:00:00.000Z'
         if full or self.list_details:
@@ -519,7 +525,8 @@ def test_waiting_on_many_tasks_costs_one_list_per_round_and_one_read_per_task(co
     reads = [s for s in polls if s[0] == 'GET']
     # Running 3 ticks after the retry, first poll a tick later: lists at ticks 1 and 2, the end seen at tick 3.
     assert len(lists) == 3
-    assert all(params['taskStatus'] == 'IN_PROGRESS' and params['taskName'] == 'deploy' for _m, _p, params in lists)
+    # One spelling per poll, the one real 9.0 tasks carry (a task the list misses is read by id).
+    assert all(params['taskStatus'] == 'In Progress' and params['taskName'] == 'deploy' for _m, _p, params in lists)
     # Each task is read by id exactly once, when it left the running list; finished tasks are not read again.
     assert sorted(path for _m, path, _p in reads) == ['/tasks/%s' % i for i in server.ids]
     assert len(polls) == count + 3 < 2 * count + 3
@@ -573,3 +580,163 @@ def test_tasks_leaving_the_running_list_are_settled_by_one_list_when_it_has_thei
     assert 'completedAfter' in polls[-1][2] and 'taskStatus' not in polls[-1][2]
     assert len(run.failures) == 1 and 'TOK-t-07' in run.failures[0] and 'Step of t-07' in run.failures[0]
     assert sum(t['status'] == 'SUCCESSFUL' for t in run.result()['tasks']) == 19
+
+
+# -- issue 13: retry lag, status spellings, paging base, credentials UPDATE ------------------------------------
+class FakeClock:
+    """A monotonic clock the waiter moves: every sleep of the test waiter adds ``step`` seconds."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+class ClockWait(NoWait):
+    """NoWait that moves a FakeClock by one second per poll."""
+
+    clock = None
+
+    def wait(self, fetch, done, first_delay=0.0):
+        for _poll in range(500):
+            self.clock.now += 1.0
+            seen = fetch()
+            if done(seen):
+                return seen
+        raise AssertionError('never done')
+
+
+def lagging_run(client, grace, **kw):
+    clock = FakeClock()
+    waiter = type('Waiter', (ClockWait,), {'clock': clock})
+    return RetryRun(TaskService(client), waiter_factory=waiter, clock=clock, retry_grace=grace, **kw), clock
+
+
+def test_a_retried_task_still_reading_its_old_failure_is_not_started_yet_within_the_grace():
+    old = task('Failed', completionTimestamp='2026-05-01T10:00:00.000Z', errors=[{'message': 'old'}])
+    client = RecordedClient({'t-1': [old, old, old, old, task('In Progress'), task('Successful')]})
+    run, _clock = lagging_run(client, grace=60)
+    run.add(TaskService(client).get('t-1'))
+    run.wait_all(run.start())
+    assert not run.failures and run.result()['tasks'][0]['status'] == 'SUCCESSFUL'
+    assert len(patches(client)) == 1
+
+
+def test_no_second_retry_within_the_grace_and_a_clear_failure_after_it():
+    old = task('Failed', completionTimestamp='2026-05-01T10:00:00.000Z', errors=[{'message': 'old'}])
+    client = RecordedClient({'t-1': [old]})
+    run, clock = lagging_run(client, grace=30, max_attempts=3)
+    run.add(TaskService(client).get('t-1'))
+    run.wait_all(run.start())
+    # max_attempts 3: a retry is sent again only once each grace is over, never within it.
+    sent_at = [s for s in client.sent if s[0] == 'PATCH']
+    assert len(sent_at) == 3
+    assert len(run.failures) == 1 and 'did not visibly start the retry' in run.failures[0]
+    assert clock.now >= 3 * 30
+
+
+def test_a_new_failure_after_a_retry_is_failed_again_at_once():
+    old = task('Failed', completionTimestamp='2026-05-01T10:00:00.000Z', errors=[{'message': 'old'}])
+    new = task('Failed', completionTimestamp='2026-05-01T11:00:00.000Z', errors=[{'message': 'new'}])
+    client = RecordedClient({'t-1': [old, new]})
+    run, clock = lagging_run(client, grace=600)
+    run.add(TaskService(client).get('t-1'))
+    run.wait_all(run.start())
+    assert len(run.failures) == 1 and 'new' in run.failures[0] and clock.now < 600
+
+
+def test_a_credentials_update_retry_without_the_new_passwords_is_refused_before_anything_is_sent():
+    update = task('Failed', id='c-1', name='Credentials update operation', type='CREDENTIALS_UPDATE')
+    rotate = task('Failed', id='c-2', name='Credentials rotate operation', type='CREDENTIALS_ROTATE')
+    client = RecordedClient({'c-1': [update], 'c-2': [rotate]}, credentials={'c-1': [update], 'c-2': [rotate]})
+    run = make_run(client)
+    run.add(TaskService(client).get('c-1'))
+    run.add(TaskService(client).get('c-2'))
+    assert run.start() == []
+    assert len(run.failures) == 1 and 'credentials_update' in run.failures[0] and 'c-1' in run.failures[0]
+    assert patches(client) == []
+    # ROTATE alone keeps working as before: the resources, no password.
+    client = RecordedClient({'c-2': [rotate]}, credentials={'c-2': [rotate]})
+    run = make_run(client)
+    run.add(TaskService(client).get('c-2'))
+    run.start()
+    assert patches(client)[0][2]['operationType'] == 'ROTATE'
+
+
+class ExactServer(RecordedClient):
+    """Lists match taskStatus exactly as spelled (quirk vcf-status-exact) and record each query."""
+
+    @staticmethod
+    def url_for(path):
+        return 'https://sddc.example/v1' + path
+
+    def paginate(self, path, style, params=None, page_size=100, max_items=None, items=None):
+        self.sent.append(('LIST', path, dict(params or {})))
+        for bodies in self.tasks.values():
+            if not (params or {}).get('taskStatus') or bodies[0]['status'] == params['taskStatus']:
+                yield bodies[0]
+
+
+@pytest.mark.parametrize('exact', [True, False])
+def test_a_status_filter_finds_every_spelling_on_exact_and_normalising_servers(exact):
+    # Newest first, as the server orders them.
+    tasks = {'b': [task('FAILED', id='b', creationTimestamp='2026-01-01T00:00:03Z')],
+             'c': [task('Successful', id='c', creationTimestamp='2026-01-01T00:00:02Z')],
+             'a': [task('Failed', id='a', creationTimestamp='2026-01-01T00:00:01Z')]}
+
+    class Normalising(ExactServer):
+        def paginate(self, path, style, params=None, page_size=100, max_items=None, items=None):
+            self.sent.append(('LIST', path, dict(params or {})))
+            wanted = TaskStatus.normalise((params or {}).get('taskStatus'))
+            for bodies in self.tasks.values():
+                if not wanted or TaskStatus.normalise(bodies[0]['status']) == wanted:
+                    yield bodies[0]
+
+    client = (ExactServer if exact else Normalising)(tasks)
+    found = TaskService(client).list({'taskStatus': 'FAILED'})
+    assert [t.id for t in found] == ['b', 'a']  # newest first, each once
+    lists = [s[2]['taskStatus'] for s in client.sent if s[0] == 'LIST']
+    # A normalising server shows it in its first answer (another spelling came back): one list is enough.
+    assert lists == (['Failed', 'FAILED'] if exact else ['Failed'])
+
+
+def test_status_spellings():
+    assert status_spellings('FAILED') == ['Failed', 'FAILED']
+    assert status_spellings('In Progress') == ['In Progress', 'IN_PROGRESS']
+    assert status_spellings('completed_with_warning') == ['Completed With Warning', 'COMPLETED_WITH_WARNING']
+
+
+class PagedServer:
+    """``/v1/tasks`` over 250 tasks with a page base (0 or 1), with or without pageMetadata, or ignoring paging."""
+
+    def __init__(self, base, meta=True, ignore=False):
+        self.base, self.meta, self.ignore = base, meta, ignore
+        self.ids = ['t%03d' % n for n in range(250)]
+        self.calls = []
+
+    def page_guard(self, path, page_size, parameter):
+        return type('Guard', (), {'check': staticmethod(lambda signature, position: None)})()
+
+    def get(self, path, params=None, **kw):
+        self.calls.append(dict(params))
+        size = params['pageSize']
+        if self.ignore:
+            body = {'elements': [{'id': i} for i in self.ids]}
+            if self.meta:
+                body['pageMetadata'] = {'pageNumber': 0, 'pageSize': 250, 'totalElements': 250, 'totalPages': 1}
+            return body
+        number = max(self.base, params.get('pageNumber', self.base))
+        start = (number - self.base) * size
+        body = {'elements': [{'id': i} for i in self.ids[start:start + size]]}
+        if self.meta:
+            body['pageMetadata'] = {'pageNumber': number, 'pageSize': size, 'totalElements': 250, 'totalPages': 3}
+        return body
+
+
+@pytest.mark.parametrize('base, meta, ignore', [(0, True, False), (1, True, False), (0, False, False), (1, False, False),
+                                                (0, True, True), (0, False, True)])
+def test_listing_is_complete_whatever_the_page_base_or_when_paging_is_ignored(base, meta, ignore):
+    server = PagedServer(base, meta, ignore)
+    ids = [raw['id'] for raw in vcf_api.paged(server, '/tasks', {}, 100)]
+    assert ids == server.ids

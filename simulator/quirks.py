@@ -1,0 +1,79 @@
+"""Named quirks: switches that make the simulator play the other reading of a behaviour the public evidence leaves
+open (``--quirk NAME``, repeatable, ``--quirk all``; ``PUT /_sim/settings {"quirks": [...]}``).
+
+The enabled names are the runtime setting ``quirks`` (a sorted list, persisted like every setting and kept by
+``POST /_sim/reset``). API modules ask ``ctx.quirk(name)``. Each quirk is listed in :data:`KNOWN` with one line on
+what it does; its public source is in the fidelity table of ``simulator/README.md``. A quirk with a ``setting``
+takes a value (``--quirk vcf-retry-lag=5`` sets ``vcf_retry_lag_seconds`` to 5).
+"""
+
+from __future__ import annotations
+
+SETTING = "quirks"
+
+# name -> (one-line description, the setting its value goes to or None, that setting's default)
+KNOWN = {
+    "vcf-retry-lag": ("VCF: a retried task keeps its pre-retry failed state (status, errors, completionTimestamp) for "
+                      "vcf_retry_lag_seconds after the PATCH, then runs", "vcf_retry_lag_seconds", 2.0),
+    "vcf-status-exact": ("VCF: GET /v1/tasks matches taskStatus exactly as spelled (Failed is not FAILED)", None, None),
+    "vcf-paging-one-based": ("VCF: pageNumber counts from 1 (0 or none is the first page; pageMetadata says 1)", None, None),
+    "vcf-paging-ignored": ("VCF: GET /v1/tasks ignores pageNumber and pageSize and answers every match at once", None, None),
+    "ico-item-wrapped": ('ICO: GET /tasks wraps each entry as {"item": {...}}', None, None),
+    "ico-put-replaces": ("ICO: PUT /tasks/{id} replaces the task's definition (parm, eventTopic, delayInSeconds, "
+                         "serviceInstanceId): a field left out is reset", None, None),
+    "ico-fqdn-required": ("ICO: POST and PUT are refused (403) when the request's host is an IP address or a short "
+                          "name (the cookie_domain check); not part of 'all', since the simulator serves on 127.0.0.1",
+                          None, None),
+}
+
+# Quirks that 'all' leaves out, each for the reason in its description.
+NOT_IN_ALL = frozenset(("ico-fqdn-required",))
+
+
+class QuirkError(ValueError):
+    """An unknown quirk name or a bad value."""
+
+
+def describe():
+    """``{name: description}`` of every known quirk."""
+    return {name: entry[0] for name, entry in sorted(KNOWN.items())}
+
+
+def defaults():
+    """The default value of every quirk setting (merged into the simulator's default settings)."""
+    return {entry[1]: entry[2] for entry in KNOWN.values() if entry[1]}
+
+
+def parse(specs):
+    """``(names, settings)`` from ``NAME``, ``NAME=VALUE`` or ``all`` entries; QuirkError for an unknown name."""
+    names, settings = set(), {}
+    for spec in specs or ():
+        name, sep, value = str(spec).strip().partition("=")
+        name = name.strip()
+        if name == "all":
+            names.update(n for n in KNOWN if n not in NOT_IN_ALL)
+            continue
+        if name not in KNOWN:
+            raise QuirkError("unknown quirk %r; known: all, %s" % (name, ", ".join(sorted(KNOWN))))
+        names.add(name)
+        if sep:
+            setting = KNOWN[name][1]
+            if not setting:
+                raise QuirkError("quirk %r takes no value" % name)
+            try:
+                settings[setting] = float(value)
+            except ValueError:
+                raise QuirkError("quirk %r wants a number, not %r" % (name, value)) from None
+    return sorted(names), settings
+
+
+def check(value):
+    """The sorted list of names for a ``quirks`` setting (a list of names, or one comma-separated string)."""
+    if isinstance(value, str):
+        value = [v for v in value.split(",") if v.strip()]
+    if not isinstance(value, list):
+        raise QuirkError("quirks must be a list of names (or 'all')")
+    names, settings = parse(value)
+    if settings:
+        raise QuirkError("set a quirk's value through its setting (%s), not in quirks" % ", ".join(sorted(settings)))
+    return names

@@ -1,0 +1,93 @@
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""vcf_task_retry and vcf_task_info under each reading of the behaviours the evidence leaves open (issue 13):
+every test runs against the default simulator and against one started with the quirk that plays the other reading."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from _harness import run_playbook
+
+RETRY_SUCCEEDS = '7a5e0001-5e1f-4c0d-9a11-000000000001'
+RETRY = 'playbooks/vcf/retry.yml'
+LIST = 'playbooks/vcf/list.yml'
+TASK = 'Retry the tasks'
+
+
+def simulator(request, fresh_simulator, simulator_factory, quirk):
+    """The default simulator (reset), or a new one started with ``--quirk quirk``."""
+    del request
+    return simulator_factory('--quirk', quirk) if quirk else fresh_simulator
+
+
+def patches_sent(sim):
+    return {route: n for route, n in sim.counters().get('routes', {}).items() if route.startswith('PATCH /v1/') and
+            'tokens' not in route and n}
+
+
+def task_count(sim, **params):
+    """totalElements of /v1/tasks straight from the server (independent of the collection)."""
+    name, entry = sim.user('vcf')
+    token = requests.post(sim.url + '/v1/tokens', json={'username': name, 'password': entry['password']},
+                          verify=sim.ca_path, timeout=30).json()['accessToken']
+    body = requests.get(sim.url + '/v1/tasks', params=dict(params, pageSize=1), headers={'Authorization': 'Bearer ' + token},
+                        verify=sim.ca_path, timeout=30).json()
+    return body['pageMetadata']['totalElements']
+
+
+@pytest.mark.parametrize('quirk', [None, 'vcf-retry-lag=2'])
+def test_a_retried_task_that_keeps_its_failed_state_for_a_while_is_waited_on_not_failed(
+        request, fresh_simulator, simulator_factory, quirk):
+    sim = simulator(request, fresh_simulator, simulator_factory, quirk)
+    res = run_playbook(RETRY, extra_vars={'task_id': RETRY_SUCCEEDS}, env=sim.env('vcf'))
+    result = res.result(TASK)
+    assert result['tasks'][0]['status'] == 'SUCCESSFUL' and result['tasks'][0]['attempts'] == 1
+    assert patches_sent(sim) == {'PATCH /v1/tasks/<task_id>': 1}
+    assert sim.admin('GET', 'vcf/tasks/%s/attempts' % RETRY_SUCCEEDS)['retry_requests'] == 1
+
+
+@pytest.mark.parametrize('quirk', [None, 'vcf-status-exact'])
+def test_status_filters_give_the_same_answer_whether_the_server_matches_the_spelling_or_not(
+        request, fresh_simulator, simulator_factory, quirk):
+    sim = simulator(request, fresh_simulator, simulator_factory, quirk)
+    res = run_playbook(LIST, extra_vars={'status': 'failed', 'name_contains': 'Bench remediation'}, env=sim.env('vcf'))
+    tasks = res.result('List the tasks')['tasks']
+    assert len(tasks) == 24 and {t['status'] for t in tasks} == {'FAILED'}
+    res = run_playbook(RETRY, extra_vars={'failed_tasks': {'type': 'HOST_COMMISSION'}, 'wait': False}, env=sim.env('vcf'))
+    result = res.result(TASK)
+    spellings = {t['status_raw'] for t in result['tasks']}
+    assert spellings == {'Failed', 'FAILED'} and len(result['retried']) == result['matched'] > 0
+
+
+@pytest.mark.parametrize('quirk', [None, 'vcf-paging-one-based', 'vcf-paging-ignored'])
+def test_listing_is_complete_whatever_the_paging(request, fresh_simulator, simulator_factory, quirk):
+    sim = simulator(request, fresh_simulator, simulator_factory, quirk)
+    total = task_count(sim)
+    assert total > 250
+    res = run_playbook(LIST, extra_vars={'max_results': 1000}, env=sim.env('vcf'))
+    ids = [t['id'] for t in res.result('List the tasks')['tasks']]
+    assert len(ids) == len(set(ids)) == total
+
+
+CREDENTIALS_UPDATE = {'name': 'Credentials update operation', 'type': 'CREDENTIALS_UPDATE', 'status': 'Failed',
+                      'credentials': True, 'outcomes': ['successful'], 'retry_seconds': 0.5,
+                      'subtasks': [{'name': 'sfo01-m01-esx01.rainpole.io:SSH', 'status': 'FAILED',
+                                    'resourceName': 'sfo01-m01-esx01.rainpole.io', 'credentialType': 'SSH',
+                                    'username': 'root', 'entityType': 'ESXI'}]}
+NEW_PASSWORD = 'Upd8-Quirk-Pw!93xQ'
+
+
+def test_a_credentials_update_retry_needs_the_new_passwords_and_keeps_them_secret(fresh_simulator):
+    sim = fresh_simulator
+    task_id = sim.admin('POST', 'vcf/tasks', json={'tasks': [CREDENTIALS_UPDATE]})['ids'][0]
+    refused = run_playbook(RETRY, extra_vars={'task_id': task_id}, env=sim.env('vcf'), expect_failure=True)
+    assert 'credentials_update' in refused.result(TASK)['msg'] and task_id in refused.result(TASK)['msg']
+    assert patches_sent(sim) == {}
+    update = [{'resource_type': 'ESXI', 'resource_name': 'sfo01-m01-esx01.rainpole.io',
+               'credentials': [{'credential_type': 'SSH', 'username': 'root', 'password': NEW_PASSWORD}]}]
+    res = run_playbook('playbooks/vcf/retry_update.yml', extra_vars={'task_id': task_id, 'update': update},
+                       env=sim.env('vcf'))
+    assert res.result(TASK)['tasks'][0]['status'] == 'SUCCESSFUL'
+    assert patches_sent(sim) == {'PATCH /v1/credentials/tasks/<task_id>': 1}
+    assert NEW_PASSWORD not in res.stdout and NEW_PASSWORD not in str(res.results)
