@@ -91,5 +91,21 @@ def test_the_simulator_has_no_import_cycle():
 def test_only_the_app_and_the_runner_know_every_product():
     # Layers: the products import the shared helpers (routing, context, store ...), never the app or the runner.
     graph = import_graph()
-    for product in ("vro", "vra", "vcf", "ico", "admin", "state", "routing"):
+    for product in ("vro", "vra", "vcf", "ico", "admin", "state", "routing") + tuple(n for layer in VRO_LAYERS for n in layer):
         assert not graph[product] & {"app", "runner", "__main__"}, (product, graph[product])
+
+
+# vRO, top to bottom: the blueprint and its views; the concerns over the run state machine; the run state machine;
+# the server state and request helpers every vRO file shares. A file imports only from layers below its own.
+VRO_LAYERS = (("vro",), ("vro_interactions", "vro_tasks", "vro_workflows"), ("vro_runs",), ("vro_server",))
+
+
+def test_the_vro_files_import_downwards_only():
+    graph = import_graph()
+    for depth, layer in enumerate(VRO_LAYERS):
+        own_and_above = {name for upper in VRO_LAYERS[:depth + 1] for name in upper}
+        for name in layer:
+            assert not graph[name] & (own_and_above | {"app", "runner", "__main__", "admin"}), (name, graph[name])
+    # The walk read the real files: the blueprint uses every concern, and each concern the run state machine.
+    assert {"vro_interactions", "vro_tasks", "vro_workflows", "vro_runs", "vro_server"} <= graph["vro"], graph["vro"]
+    assert {"vro_interactions", "vro_tasks"} <= {name for name in graph if "vro_runs" in graph[name]}, graph
