@@ -7,7 +7,7 @@ workflow fails when the answer does not approve.
 from __future__ import annotations
 
 from simulator import vro_values
-from simulator.vro_runs import RUN_KIND, advance, apply_due, run_for, run_href, save
+from simulator.vro_runs import RUN_KIND, advance, play_and_save, reread, run_for, run_href
 from simulator.vro_server import VroError
 
 
@@ -22,9 +22,7 @@ def waiting_run(server, wid, eid, user):
 def answer(server, run, values, user):
     """Answer the pending interaction of a waiting run; it resumes and finishes shortly after."""
     with server.store.transaction():
-        run = server.store.get(RUN_KIND, run["id"])
-        now = server.ctx.now()
-        apply_due(run, now)
+        run, now = reread(server, run)
         if run["state"] != "waiting" or not run.get("interaction"):
             raise VroError(400, "Workflow execution '%s' is not waiting for a user interaction (state: %s)" % (run["id"], run["state"]))
         workflow = server.workflows.get(run["workflow_id"], {})
@@ -52,9 +50,7 @@ def answer(server, run, values, user):
         else:
             final["syslog"] = [("info", "Workflow '%s' has completed" % run["workflow_name"])]
         run["events"] = run["events"][:run["applied"]] + [resume, final]
-        apply_due(run, now)
-        save(server, run)
-        return run
+        return play_and_save(server, run, now)
 
 
 def interaction_link(server, run):

@@ -57,9 +57,7 @@ def start_run(server, workflow, values, user, task_id=None, start=None):
         "inputs": values, "outputs": {}, "pending_outputs": scripted.get("outputs") or {},
         "events": events, "applied": 0, "logs": [], "interaction": None, "task_id": task_id,
     }
-    apply_due(run, now)
-    save(server, run)
-    return run
+    return play_and_save(server, run, now)
 
 
 def save(server, run):
@@ -130,6 +128,20 @@ def is_due(run, now):
     return run["applied"] < len(run["events"]) and run["events"][run["applied"]]["at"] <= now
 
 
+def reread(server, run):
+    """``run`` as stored, with its due events played, and the time they were played at (inside a transaction)."""
+    run = server.store.get(RUN_KIND, run["id"])
+    now = server.ctx.now()
+    apply_due(run, now)
+    return run, now
+
+
+def play_and_save(server, run, now):
+    """Play the events of ``run`` due at ``now`` (after its events were rewritten), store it and return it."""
+    apply_due(run, now)
+    save(server, run)
+    return run
+
 def load_run(server, eid, wid=None):
     """The run, with every due event applied (persisted when something changed), or None."""
     # Under the store lock, so a concurrent save cannot be overtaken by this read's older view in the cache.
@@ -169,9 +181,7 @@ def run_for(server, wid, eid, user):
 def cancel(server, run, user, reason="canceled by user"):
     """Cancel an unfinished run (a no-op for a finished one unless the setting asks for an error)."""
     with server.store.transaction():
-        run = server.store.get(RUN_KIND, run["id"])
-        now = server.ctx.now()
-        apply_due(run, now)
+        run, now = reread(server, run)
         if run["state"] in TERMINAL_STATES:
             if server.ctx.get_setting("vro_cancel_finished", "noop") == "error":
                 raise VroError(400, "Workflow execution '%s' is already %s and cannot be canceled" % (run["id"], run["state"]))
@@ -180,9 +190,7 @@ def cancel(server, run, user, reason="canceled by user"):
         event = {"at": now, "state": "canceled", "end": True, "item": "",
                  "syslog": [("warning", "Workflow '%s' was %s by '%s'" % (run["workflow_name"], reason, user))]}
         run["events"].append(event)
-        apply_due(run, now)
-        save(server, run)
-        return run
+        return play_and_save(server, run, now)
 
 
 def set_outcome(server, run, state, exception=None, outputs=None):
@@ -190,9 +198,7 @@ def set_outcome(server, run, state, exception=None, outputs=None):
     if state not in TERMINAL_STATES:
         raise VroError(400, "outcome state must be one of %s" % ", ".join(TERMINAL_STATES))
     with server.store.transaction():
-        run = server.store.get(RUN_KIND, run["id"])
-        now = server.ctx.now()
-        apply_due(run, now)
+        run, now = reread(server, run)
         pending = run["events"][run["applied"]:]
         final = {"at": now, "state": state, "end": True, "item": "",
                  "syslog": [("info" if state == "completed" else "error", "Workflow '%s' outcome set to %s" % (run["workflow_name"], state))]}
@@ -209,9 +215,7 @@ def set_outcome(server, run, state, exception=None, outputs=None):
             if run["state"] in TERMINAL_STATES:
                 run["end"] = None
                 run["exception"] = None
-        apply_due(run, now)
-        save(server, run)
-        return run
+        return play_and_save(server, run, now)
 
 
 def delete_run(server, run):
