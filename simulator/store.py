@@ -237,11 +237,11 @@ class Store:
             sql += " AND parent=?"
             targs.append(_s(parent))
         if states is not None:
-            states = [states] if isinstance(states, str) else list(states)
-            if not states:
+            clause, values = _member_of("state", [states] if isinstance(states, str) else list(states))
+            if not values:
                 return 0
-            sql += " AND state IN (%s)" % ",".join("?" * len(states))
-            targs.extend(states)
+            sql += " AND " + clause
+            targs.extend(values)
         return self._db.execute(sql, targs).fetchone()[0]
 
     def ids(self, kind, states=None, parent=None):
