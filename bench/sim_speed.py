@@ -71,7 +71,6 @@ def polls_per_second(sim, seconds):
     return with_requests, count / (time.perf_counter() - started)
 
 
-
 def page_times(sim, runs, page_size, repeats=20, seed=True):
     """Median milliseconds per page for 10 runs and for ``runs`` runs (``seed`` creates the runs first)."""
     web = session(sim)

@@ -303,5 +303,6 @@ def _member_of(column, values):
         return "0", []
     return "%s IN (%s)" % (column, ",".join("?" * len(values))), values
 
+
 def _s(value):
     return None if value is None else str(value)

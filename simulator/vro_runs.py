@@ -142,6 +142,7 @@ def play_and_save(server, run, now):
     save(server, run)
     return run
 
+
 def load_run(server, eid, wid=None):
     """The run, with every due event applied (persisted when something changed), or None."""
     # Under the store lock, so a concurrent save cannot be overtaken by this read's older view in the cache.
@@ -255,6 +256,7 @@ def summary(run):
     """A run as the admin API lists it."""
     return {"id": run["id"], "workflow": run["workflow_id"], "name": run["workflow_name"], "state": run["state"],
             "started_by": run["started_by"], "start": run["start"], "end": run.get("end"), "task": run.get("task_id")}
+
 
 def run_href(run):
     return "%s%s/workflows/%s/executions/%s/" % (host_url(), BASE, run["workflow_id"], run["id"])
