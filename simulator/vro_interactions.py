@@ -53,7 +53,7 @@ def answer(server, run, values, user):
         return play_and_save(server, run, now)
 
 
-def interaction_link(server, run):
+def _interaction_link(server, run):
     interaction = run["interaction"]
     attributes = [("id", interaction["id"]), ("name", interaction["name"]), ("state", interaction["state"]),
                   ("executionId", run["id"]), ("workflowId", run["workflow_id"]), ("workflowName", run["workflow_name"]),
@@ -76,5 +76,5 @@ def list_interactions(server, user, wid=None):
     for run in docs:
         workflow = server.workflows.get(run["workflow_id"])
         if run.get("interaction") and workflow is not None and server.can_read(user, workflow):
-            links.append(interaction_link(server, run))
+            links.append(_interaction_link(server, run))
     return {"link": links, "total": len(links)}

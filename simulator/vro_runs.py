@@ -60,21 +60,21 @@ def start_run(server, workflow, values, user, task_id=None, start=None):
     return play_and_save(server, run, now)
 
 
-def save(server, run):
+def _save(server, run):
     """Store ``run`` and remember its state for the polls."""
     server.store.put(RUN_KIND, run["id"], run, parent=run["workflow_id"], state=run["state"], sort_key=run["start"],
                      name=run["workflow_name"], owner=run["started_by"])
-    remember(server, run)
+    _remember(server, run)
 
 
-def remember(server, run):
+def _remember(server, run):
     if len(server.run_states) > 100000:
         server.run_states.clear()
     pending = run["events"][run["applied"]]["at"] if run["applied"] < len(run["events"]) else None
     server.run_states[run["id"]] = (run["workflow_id"], run["state"], pending, server.store.generation)
 
 
-def forget(server, eid):
+def _forget(server, eid):
     server.run_states.pop(eid, None)
 
 
@@ -87,7 +87,7 @@ def state_of(server, wid, eid, user):
     return run_for(server, wid, eid, user)["state"]
 
 
-def apply_event(run, event, user=None):
+def _apply_event(run, event, user=None):
     """Play one scripted event on ``run`` (state, item, log lines, outputs, exception, interaction, end)."""
     at = event["at"]
     run["state"] = event["state"]
@@ -113,18 +113,18 @@ def apply_event(run, event, user=None):
             run["interaction"]["state"] = "finished"
 
 
-def apply_due(run, now):
+def _apply_due(run, now):
     """Play every event of ``run`` that is due at ``now``; True when one was."""
     changed = False
     events = run["events"]
     while run["applied"] < len(events) and events[run["applied"]]["at"] <= now:
-        apply_event(run, events[run["applied"]])
+        _apply_event(run, events[run["applied"]])
         run["applied"] += 1
         changed = True
     return changed
 
 
-def is_due(run, now):
+def _is_due(run, now):
     return run["applied"] < len(run["events"]) and run["events"][run["applied"]]["at"] <= now
 
 
@@ -132,14 +132,14 @@ def reread(server, run):
     """``run`` as stored, with its due events played, and the time they were played at (inside a transaction)."""
     run = server.store.get(RUN_KIND, run["id"])
     now = server.ctx.now()
-    apply_due(run, now)
+    _apply_due(run, now)
     return run, now
 
 
 def play_and_save(server, run, now):
     """Play the events of ``run`` due at ``now`` (after its events were rewritten), store it and return it."""
-    apply_due(run, now)
-    save(server, run)
+    _apply_due(run, now)
+    _save(server, run)
     return run
 
 
@@ -149,13 +149,13 @@ def load_run(server, eid, wid=None):
     with server.store.lock:
         run = server.store.get(RUN_KIND, eid)
         if run is None or (wid is not None and run["workflow_id"] != wid):
-            forget(server, eid)
+            _forget(server, eid)
             return None
-        if is_due(run, server.ctx.now()):
+        if _is_due(run, server.ctx.now()):
             with server.store.transaction():
-                if apply_due(run, server.ctx.now()):
-                    save(server, run)
-        remember(server, run)
+                if _apply_due(run, server.ctx.now()):
+                    _save(server, run)
+        _remember(server, run)
     return run
 
 
@@ -225,7 +225,7 @@ def delete_run(server, run):
         raise VroError(400, "Workflow execution '%s' is %s: cancel it (DELETE .../state) before deleting it" % (run["id"], run["state"]))
     with server.store.lock:
         server.store.delete(RUN_KIND, run["id"])
-        forget(server, run["id"])
+        _forget(server, run["id"])
 
 
 def add_history(server, workflow, count, running, state, user, spacing):
@@ -288,7 +288,7 @@ def run_body(server, run, full=True):
     return body
 
 
-def run_link(server, run, keys=None):
+def _run_link(server, run, keys=None):
     attributes = [("id", run["id"]), ("name", run["workflow_name"]), ("state", run["state"]),
                   ("startDate", server.fmt_attr_time(run["start"])), ("endDate", server.fmt_attr_time(run.get("end"))),
                   ("startedBy", run["started_by"]), ("businessState", run.get("business_state") or ""),
@@ -347,7 +347,7 @@ def list_runs(server, parent=None, ids=None, up_href=None, self_href=None):
     limit = int_arg("maxResult", 2147483647)
     docs, total = server.store.query(RUN_KIND, parent=parent, limit=limit, offset=start, descending=descending, **kwargs)
     keys = [k for k in request.args.getlist("keys") if k]
-    links = ([{"href": up_href, "rel": "up"}] if up_href else []) + [run_link(server, d, keys) for d in docs]
+    links = ([{"href": up_href, "rel": "up"}] if up_href else []) + [_run_link(server, d, keys) for d in docs]
     return {"relations": {"link": links, "total": total, "startIndex": start, "count": len(docs)}, "href": self_href}
 
 

@@ -30,7 +30,7 @@ def task_for(server, tid):
 def list_body(server):
     """``GET /tasks``: every task, oldest first."""
     docs, total = server.store.query(TASK_KIND, descending=False)
-    return {"relations": {"link": [task_link(server, t) for t in docs], "total": total},
+    return {"relations": {"link": [_task_link(server, t) for t in docs], "total": total},
             "href": "%s%s/tasks/" % (host_url(), BASE)}
 
 
@@ -39,14 +39,14 @@ def create_task(server, data, user):
     task = {"owner": user, "state": "pending", "runs": [], "created": server.ctx.now(), "description": "", "end": None,
             "pattern": None}
     with server.store.transaction():
-        task_fields(server, data, task, user)
+        _task_fields(server, data, task, user)
         if server.store.count(TASK_KIND) >= TASK_LIMIT:
             raise VroError(400, "Cannot create task '%s': Orchestrator supports at most %d scheduled tasks; delete a task first"
                            % (task["name"], TASK_LIMIT))
         task["id"] = str(uuid.uuid4())
         if task["next"] is None:
             task["state"] = "finished"
-        save_task(server, task)
+        _save_task(server, task)
     return task
 
 
@@ -56,9 +56,9 @@ def update_task(server, tid, data, user):
         task = task_for(server, tid)
         if not server.is_admin(user) and task["owner"] != user:
             raise VroError(403, "User '%s' may not change task '%s'" % (user, task["name"]))
-        task_fields(server, data, task, user)
+        _task_fields(server, data, task, user)
         task["state"] = "pending" if task["next"] is not None else "finished"
-        save_task(server, task)
+        _save_task(server, task)
     return task
 
 
@@ -82,7 +82,7 @@ def _time_scale(server):
         return 1.0
 
 
-def next_occurrence(server, task, after):
+def _next_occurrence(server, task, after):
     """The first occurrence of ``task`` strictly after ``after`` (None when there is none)."""
     cycle, first = task["cycle"], task["start"]
     if cycle == "one-time":
@@ -109,7 +109,7 @@ def next_occurrence(server, task, after):
     return candidate
 
 
-def task_state(server, task):
+def _task_state(server, task):
     if task["state"] in ("canceled", "error", "suspended"):
         return task["state"]
     if task.get("runs"):
@@ -121,7 +121,7 @@ def task_state(server, task):
 
 def task_body(server, task):
     workflow = server.workflows.get(task["workflow_id"], {"id": task["workflow_id"], "name": "", "description": ""})
-    body = {"id": task["id"], "name": task["name"], "href": task_href(task["id"]), "state": task_state(server, task),
+    body = {"id": task["id"], "name": task["name"], "href": task_href(task["id"]), "state": _task_state(server, task),
             "userName": task["owner"], "description": task.get("description") or "",
             "workflow": {"id": workflow["id"], "name": workflow.get("name", ""), "href": server.workflow_href(workflow["id"])},
             "recurrence-cycle": task["cycle"], "recurrence-start-date": server.fmt_time(task["start"]),
@@ -137,14 +137,14 @@ def task_body(server, task):
     return body
 
 
-def task_link(server, task):
-    attributes = [("id", task["id"]), ("name", task["name"]), ("state", task_state(server, task)),
+def _task_link(server, task):
+    attributes = [("id", task["id"]), ("name", task["name"]), ("state", _task_state(server, task)),
                   ("workflowId", task["workflow_id"]), ("recurrenceCycle", task["cycle"]),
                   ("recurrenceStartDate", server.fmt_attr_time(task["start"])), ("userName", task["owner"])]
     return {"href": task_href(task["id"]), "rel": "down", "attributes": [{"name": n, "value": v} for n, v in attributes]}
 
 
-def task_fields(server, data, task, user):
+def _task_fields(server, data, task, user):
     """Validate a WsTask body into ``task`` (creation when ``task`` has no id yet)."""
     if not isinstance(data, dict):
         raise VroError(400, "The request body must be a task (WsTask) JSON object")
@@ -207,11 +207,11 @@ def task_fields(server, data, task, user):
         after = now - PAST_GRACE
         if last is not None:
             after = max(after, last)
-        task["next"] = next_occurrence(server, task, after)
+        task["next"] = _next_occurrence(server, task, after)
     return task
 
 
-def save_task(server, task):
+def _save_task(server, task):
     server.store.put(TASK_KIND, task["id"], task, state=task["state"], sort_key=task["created"], name=task["name"],
                      owner=task["owner"])
 
@@ -234,7 +234,7 @@ def fire_due(server):
                 run = start_run(server, workflow, task["inputs"], task["owner"], task_id=task["id"], start=task["next"])
                 task.setdefault("runs", []).append(run["id"])
                 task["last_fire"] = task["next"]
-                task["next"] = next_occurrence(server, task, max(task["next"], server.ctx.now()))
+                task["next"] = _next_occurrence(server, task, max(task["next"], server.ctx.now()))
             if task["next"] is None and task["state"] == "pending":
                 task["state"] = "finished"
-            save_task(server, task)
+            _save_task(server, task)

@@ -7,7 +7,7 @@ from flask import request
 from simulator.vro_server import BASE, VroError, host_url, int_arg, parse_conditions
 
 
-def workflow_link(server, workflow):
+def _workflow_link(server, workflow):
     attributes = [
         ("id", workflow["id"]), ("name", workflow["name"]), ("description", workflow["description"]),
         ("categoryName", workflow["category"]), ("categoryId", workflow["category_id"]), ("type", "Workflow"),
@@ -37,7 +37,7 @@ def list_workflows(server, user):
     start = int_arg("startIndex", 0)
     limit = int_arg("maxResult", 2147483647)
     page = items[start:start + limit]
-    body = {"link": [workflow_link(server, w) for w in page], "total": len(items)}
+    body = {"link": [_workflow_link(server, w) for w in page], "total": len(items)}
     if request.args.get("queryCount", "").lower() == "true":
         body["startIndex"], body["count"] = start, len(page)
     return body
