@@ -168,34 +168,18 @@ class Store:
             clauses.append("parent=?")
             args.append(_s(parent))
         if states is not None:
-            states = [states] if isinstance(states, str) else list(states)
-            if not states:
-                clauses.append("0")
-            else:
-                clauses.append("state IN (%s)" % ",".join("?" * len(states)))
-                args.extend(states)
-        if name is not None:
-            clauses.append("name=?")
-            args.append(name)
-        if name_contains is not None:
-            clauses.append("instr(lower(name), lower(?)) > 0")
-            args.append(name_contains)
-        if owner is not None:
-            clauses.append("owner=?")
-            args.append(owner)
-        if sort_after is not None:
-            clauses.append("sort_key>?")
-            args.append(sort_after)
-        if sort_before is not None:
-            clauses.append("sort_key<?")
-            args.append(sort_before)
+            clause, values = _member_of("state", [states] if isinstance(states, str) else list(states))
+            clauses.append(clause)
+            args.extend(values)
+        for value, clause in ((name, "name=?"), (name_contains, "instr(lower(name), lower(?)) > 0"), (owner, "owner=?"),
+                              (sort_after, "sort_key>?"), (sort_before, "sort_key<?")):
+            if value is not None:
+                clauses.append(clause)
+                args.append(value)
         if ids is not None:
-            ids = [str(i) for i in ids]
-            if not ids:
-                clauses.append("0")
-            else:
-                clauses.append("id IN (%s)" % ",".join("?" * len(ids)))
-                args.extend(ids)
+            clause, values = _member_of("id", [str(i) for i in ids])
+            clauses.append(clause)
+            args.extend(values)
         return " AND ".join(clauses), args
 
     def query(self, kind, parent=None, states=None, name=None, owner=None, sort_after=None, sort_before=None,
@@ -253,11 +237,11 @@ class Store:
             sql += " AND parent=?"
             targs.append(_s(parent))
         if states is not None:
-            states = [states] if isinstance(states, str) else list(states)
-            if not states:
+            clause, values = _member_of("state", [states] if isinstance(states, str) else list(states))
+            if not values:
                 return 0
-            sql += " AND state IN (%s)" % ",".join("?" * len(states))
-            targs.extend(states)
+            sql += " AND " + clause
+            targs.extend(values)
         return self._db.execute(sql, targs).fetchone()[0]
 
     def ids(self, kind, states=None, parent=None):
@@ -311,6 +295,13 @@ class Store:
         """Close the database (the store is unusable afterwards)."""
         with self._lock:
             self._db.close()
+
+
+def _member_of(column, values):
+    """``column IN (?, ...)`` and its arguments; an empty list matches nothing."""
+    if not values:
+        return "0", []
+    return "%s IN (%s)" % (column, ",".join("?" * len(values))), values
 
 
 def _s(value):

@@ -18,10 +18,7 @@ with the same data directory continues it.
 
 from __future__ import annotations
 
-import base64
 import calendar
-import hashlib
-import hmac
 import json
 import math
 import secrets
@@ -30,7 +27,7 @@ import uuid
 
 from flask import Blueprint, Response, request
 
-from simulator import vcf_catalog
+from simulator import tokens, vcf_catalog
 from simulator.context import same_secret
 from simulator.routing import add_catch_all, allowed_methods, context, json_response
 
@@ -119,57 +116,13 @@ def _error(status, code, message, remediation=None, arguments=None):
     return json_response(error_body(code, message, remediation, arguments=arguments), status)
 
 
-# -- JWT (HS256), written out so the simulator needs no JWT library ------------------------------------
-def _b64(data):
-    return base64.urlsafe_b64encode(data).rstrip(b'=').decode('ascii')
-
-
-def _unb64(text):
-    return base64.urlsafe_b64decode(text + '=' * (-len(text) % 4))
-
-
-def _signing_key(ctx):
-    """The HS256 key, created once per data directory (and again after a reset) so tokens survive restarts."""
-    doc = ctx.store.get(SECRET_KIND, 'jwt')
-    if doc is None:
-        with ctx.store.transaction():
-            doc = ctx.store.get(SECRET_KIND, 'jwt')
-            if doc is None:
-                doc = {'key': secrets.token_hex(32)}
-                ctx.store.put(SECRET_KIND, 'jwt', doc)
-    return doc['key'].encode('ascii')
-
-
-def encode_jwt(claims, key):
-    """Compact HS256 JWT of ``claims``."""
-    header = _b64(json.dumps({'alg': 'HS256', 'typ': 'JWT'}, separators=(',', ':')).encode())
-    payload = _b64(json.dumps(claims, separators=(',', ':')).encode())
-    signing_input = ('%s.%s' % (header, payload)).encode('ascii')
-    return '%s.%s.%s' % (header, payload, _b64(hmac.new(key, signing_input, hashlib.sha256).digest()))
-
-
-def decode_jwt(token, key):
-    """Claims of a valid HS256 JWT signed with ``key``, else None (expiry is checked by the caller)."""
-    try:
-        header, payload, signature = token.split('.')
-        expected = hmac.new(key, ('%s.%s' % (header, payload)).encode('ascii'), hashlib.sha256).digest()
-        if not hmac.compare_digest(expected, _unb64(signature)):
-            return None
-        if json.loads(_unb64(header)).get('alg') != 'HS256':
-            return None
-        claims = json.loads(_unb64(payload))
-        return claims if isinstance(claims, dict) else None
-    except (ValueError, TypeError, UnicodeError):
-        return None
-
-
 def _issue_access_token(ctx, username, refresh_id):
     now = ctx.now()
     lifetime = float(ctx.get_setting('vcf_access_token_lifetime', 3600))
     claims = {'sub': username, 'iat': int(now), 'exp': int(math.ceil(now + lifetime)), 'jti': str(uuid.uuid4()),
               'iss': 'sddc-manager', 'roles': ctx.users.get('vcf', USERS).get(username, {}).get('roles', []),
               'rid': refresh_id, 'sim_issued': now}
-    return encode_jwt(claims, _signing_key(ctx))
+    return tokens.encode_jwt(claims, tokens.signing_key(ctx, SECRET_KIND, 'jwt'))
 
 
 def _request_json():
@@ -501,7 +454,7 @@ def authenticate(ctx):
     if not header.lower().startswith('bearer '):
         return None, _error(401, 'UNAUTHORIZED', 'Authentication is required: send an access token as "Authorization: Bearer <token>"',
                             'Create a token pair with POST /v1/tokens.')
-    claims = decode_jwt(header[7:].strip(), _signing_key(ctx))
+    claims = tokens.decode_jwt(header[7:].strip(), tokens.signing_key(ctx, SECRET_KIND, 'jwt'))
     if claims is None:
         return None, _error(401, 'INVALID_TOKEN', 'The access token is invalid', 'Create a new token pair with POST /v1/tokens.')
     now = ctx.now()

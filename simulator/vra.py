@@ -11,15 +11,12 @@ Tokens are JWT-shaped (``exp`` is real) and stored, so they survive a restart. A
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
-import json
-import secrets
 import uuid
 
 from flask import jsonify, request
 
+from simulator import tokens
 from simulator.context import same_secret
 from simulator.routing import context
 
@@ -29,27 +26,12 @@ TOKEN_KIND = "vra_token"
 _SECRET_KIND = "vra_secret"
 
 
-def _b64(data):
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _secret(ctx):
-    doc = ctx.store.get(_SECRET_KIND, "hmac")
-    if doc is None:
-        doc = {"key": secrets.token_hex(32)}
-        ctx.store.put(_SECRET_KIND, "hmac", doc)
-    return doc["key"].encode()
-
-
 def issue(ctx, user, kind, lifetime):
     """Issue and store a token of ``kind`` ('access' or 'refresh') for ``user``; returns the token string."""
     now = ctx.now()
     claims = {"sub": user, "iat": int(now), "exp": int(now + float(lifetime)), "jti": str(uuid.uuid4()),
               "token_type": kind, "iss": "simulated-csp", "context_name": "vsphere.local"}
-    head = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
-    body = _b64(json.dumps(claims, separators=(",", ":")).encode())
-    sig = _b64(hmac.new(_secret(ctx), ("%s.%s" % (head, body)).encode(), hashlib.sha256).digest())
-    token = "%s.%s.%s" % (head, body, sig)
+    token = tokens.encode_jwt(claims, tokens.signing_key(ctx, _SECRET_KIND, "hmac"), spaced_header=True)
     ctx.store.put(TOKEN_KIND, _token_id(token), {"user": user, "kind": kind, "issued": now, "expires": now + float(lifetime)},
                   state=kind, owner=user, sort_key=now)
     return token

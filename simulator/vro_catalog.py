@@ -2,7 +2,7 @@
 
 A workflow definition is ``{id, name, category, description, version, inputs, outputs, interactions}``. Its
 behaviour turns the run's inputs into a script: ``{duration, result, outputs, exception, logs, interaction}``,
-``result`` being ``completed``, ``failed`` or ``waiting``. The execution state machine in ``vro.py`` plays the
+``result`` being ``completed``, ``failed`` or ``waiting``. The execution state machine in ``vro_runs.py`` plays the
 script from stored timestamps.
 """
 

@@ -91,5 +91,47 @@ def test_the_simulator_has_no_import_cycle():
 def test_only_the_app_and_the_runner_know_every_product():
     # Layers: the products import the shared helpers (routing, context, store ...), never the app or the runner.
     graph = import_graph()
-    for product in ("vro", "vra", "vcf", "ico", "admin", "state", "routing"):
+    for product in ("vro", "vra", "vcf", "ico", "admin", "state", "routing") + tuple(n for layer in VRO_LAYERS for n in layer):
         assert not graph[product] & {"app", "runner", "__main__"}, (product, graph[product])
+
+
+# vRO, top to bottom: the blueprint and its views; the concerns over the run state machine; the run state machine;
+# the server state and request helpers every vRO file shares. A file imports only from layers below its own.
+VRO_LAYERS = (("vro",), ("vro_interactions", "vro_tasks", "vro_workflows"), ("vro_runs",), ("vro_server",))
+
+
+def test_the_vro_files_import_downwards_only():
+    graph = import_graph()
+    for depth, layer in enumerate(VRO_LAYERS):
+        own_and_above = {name for upper in VRO_LAYERS[:depth + 1] for name in upper}
+        for name in layer:
+            assert not graph[name] & (own_and_above | {"app", "runner", "__main__", "admin"}), (name, graph[name])
+    # The walk read the real files: the blueprint uses every concern, and each concern the run state machine.
+    assert {"vro_interactions", "vro_tasks", "vro_workflows", "vro_runs", "vro_server"} <= graph["vro"], graph["vro"]
+    assert {"vro_interactions", "vro_tasks"} <= {name for name in graph if "vro_runs" in graph[name]}, graph
+
+
+def _private_uses(path, names):
+    """``from simulator.x import _y`` and ``x._y`` (x a simulator module imported by name) in ``path``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    modules, found = set(), []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").split(".")[0] == "simulator":
+            for alias in node.names:
+                if node.module == "simulator" and alias.name in names:
+                    modules.add(alias.asname or alias.name)
+                elif alias.name.startswith("_") and not alias.name.startswith("__"):
+                    found.append("%s imports %s.%s" % (path.name, node.module, alias.name))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules:
+            if node.attr.startswith("_") and not node.attr.startswith("__"):
+                found.append("%s uses %s.%s" % (path.name, node.value.id, node.attr))
+    return found
+
+
+def test_no_private_name_crosses_a_file(tmp_path):
+    (tmp_path / "a.py").write_text("from simulator import vro_runs\nfrom simulator.store import _s\nvro_runs._save(1, 2)\n", encoding="utf-8")
+    assert _private_uses(tmp_path / "a.py", {"vro_runs"}) == ["a.py imports simulator.store._s", "a.py uses vro_runs._save"]
+    names = _module_names()
+    found = [use for path in sorted(PACKAGE.glob("*.py")) for use in _private_uses(path, names)]
+    assert not found, found

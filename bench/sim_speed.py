@@ -1,6 +1,7 @@
-"""Measure the simulator's speed (prints figures; asserts nothing).
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The simulator's own speed (prints figures; asserts nothing).
 
-    python -m simulator.bench_sim [--seconds 5] [--runs 10000] [--page-size 100] [--json]
+    python bench/sim_speed.py [--seconds 5] [--runs 10000] [--page-size 100] [--json]
 
 1. State polls per second: ``GET .../executions/{id}/state`` in a loop over one keep-alive TLS session
    (requests, as the collection's client does; and http.client, a lighter client).
@@ -8,7 +9,8 @@
    with ``--runs`` runs, walking every page in order (startIndex 0, n, 2n ...), plus the last page asked alone
    and a state condition.
 
-The simulator runs as a separate ``python -m simulator`` process, so client and server do not share a GIL.
+The simulator is a fresh ``python -m simulator`` process of its own (``sim.Sim.start``), so client and server do
+not share a GIL and the seeded runs start from an empty store.
 """
 
 from __future__ import annotations
@@ -17,46 +19,33 @@ import argparse
 import http.client
 import json
 import os
-import signal
 import ssl
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 
 import requests
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SLEEP_ID = "5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0002"
-AWSNEW_ID = "3a0ab069-cf2f-47e0-96f5-4a8920a5dc51"
+from sim import SLEEP_ID, Sim
+
+AWSNEW_ID = "3a0ab069-cf2f-47e0-96f5-4a8920a5dc51"  # the built-in workflows whose executions are listed
 ECHO_ID = "5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001"
 
 
-def start_simulator(data_dir):
-    proc = subprocess.Popen([sys.executable, "-m", "simulator", "--data-dir", data_dir], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    info = json.loads(proc.stdout.readline())
-    return proc, info
-
-
-def session(info):
+def session(sim):
+    """A keep-alive session as the collection's client holds one: the simulator's CA, Basic auth as the vRO admin."""
     web = requests.Session()
     web.trust_env = False  # REQUESTS_CA_BUNDLE would replace the simulator's CA
-    web.verify = info["ca_path"]
-    user, entry = "vcoadmin", info["users"]["vro"]["vcoadmin"]
-    web.auth = (user, entry["password"])
-    web.headers["X-Sim-Admin-Token"] = info["admin_token"]  # for /_sim
+    web.verify = sim.ca_path
+    web.auth = sim.user("vro")
     return web
 
 
-def polls_per_second(info, seconds):
+def polls_per_second(sim, seconds):
     """(requests polls/s, http.client polls/s) for one state URL over one connection each."""
-    web = session(info)
-    base = info["url"] + "/vco/api"
-    body = {"parameters": [{"name": "seconds", "type": "number", "value": {"number": {"value": 3600}}}]}
-    location = web.post(base + "/workflows/%s/executions" % SLEEP_ID, json=body).headers["Location"]
-    url = location + "state"
+    web = session(sim)
+    path = "/vco/api/workflows/%s/executions/%s/state" % (SLEEP_ID, sim.start_sleep(3600))
+    url = sim.url + path
     web.get(url).raise_for_status()
     count, deadline = 0, time.perf_counter() + seconds
     started = time.perf_counter()
@@ -66,11 +55,10 @@ def polls_per_second(info, seconds):
         count += 1
     with_requests = count / (time.perf_counter() - started)
 
-    context = ssl.create_default_context(cafile=info["ca_path"])
-    host, port = info["url"].split("//", 1)[1].rsplit(":", 1)
-    conn = http_client(host, port, context)
-    headers = {"Authorization": requests.auth._basic_auth_str("vcoadmin", info["users"]["vro"]["vcoadmin"]["password"])}  # pylint: disable=protected-access
-    path = url.split(port, 1)[1]
+    context = ssl.create_default_context(cafile=sim.ca_path)
+    host, port = sim.url.split("//", 1)[1].rsplit(":", 1)
+    conn = http.client.HTTPSConnection(host, int(port), context=context, timeout=30)
+    headers = {"Authorization": requests.auth._basic_auth_str(*web.auth)}  # pylint: disable=protected-access
     count, deadline = 0, time.perf_counter() + seconds
     started = time.perf_counter()
     while time.perf_counter() < deadline:
@@ -83,21 +71,15 @@ def polls_per_second(info, seconds):
     return with_requests, count / (time.perf_counter() - started)
 
 
-def http_client(host, port, context):
-    return http.client.HTTPSConnection(host, int(port), context=context, timeout=30)
-
-
-def page_times(info, runs, page_size, repeats=20, seed=True):
+def page_times(sim, runs, page_size, repeats=20, seed=True):
     """Median milliseconds per page for 10 runs and for ``runs`` runs (``seed`` creates the runs first)."""
-    web = session(info)
-    base = info["url"] + "/vco/api"
-    admin = info["url"] + "/_sim/vro/workflows/%s/runs"
+    web = session(sim)
     if seed:
-        web.post(admin % ECHO_ID, json={"count": 10, "state": "completed"}).raise_for_status()
-        web.post(admin % AWSNEW_ID, json={"count": runs - 5, "state": "completed", "running": 5}).raise_for_status()
+        sim.admin("POST", "vro/workflows/%s/runs" % ECHO_ID, json={"count": 10, "state": "completed"})
+        sim.admin("POST", "vro/workflows/%s/runs" % AWSNEW_ID, json={"count": runs - 5, "state": "completed", "running": 5})
     results = {}
     for label, wid, total in (("10 runs", ECHO_ID, 10), ("%d runs" % runs, AWSNEW_ID, runs)):
-        url = base + "/workflows/%s/executions" % wid
+        url = sim.url + "/vco/api/workflows/%s/executions" % wid
         walk = []  # every page of a sequential walk (repeated until at least `repeats` pages were timed)
         while len(walk) < repeats:
             start = 0
@@ -129,21 +111,19 @@ def page_times(info, runs, page_size, repeats=20, seed=True):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m simulator.bench_sim")
+    parser = argparse.ArgumentParser(prog="python bench/sim_speed.py")
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--runs", type=int, default=10000)
     parser.add_argument("--page-size", type=int, action="append", help="page sizes to time (default 10 and 100)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     page_sizes = args.page_size or [10, 100]
-    data_dir = tempfile.mkdtemp(prefix="sim-bench-")
-    proc, info = start_simulator(data_dir)
+    sim = Sim.start()
     try:
-        via_requests, via_http_client = polls_per_second(info, args.seconds)
-        pages = {size: page_times(info, args.runs, size, seed=(size == page_sizes[0])) for size in page_sizes}
+        via_requests, via_http_client = polls_per_second(sim, args.seconds)
+        pages = {size: page_times(sim, args.runs, size, seed=(size == page_sizes[0])) for size in page_sizes}
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=15)
+        sim.stop()
     result = {"state_polls_per_second": {"requests_keepalive_tls": round(via_requests), "http_client_keepalive_tls": round(via_http_client)},
               "page_ms_median": {str(k): v for k, v in pages.items()}, "cpus": os.cpu_count(),
               "load_average": os.getloadavg()}
