@@ -301,7 +301,7 @@ error:
 '''
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import STATES
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import STATES
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import execution_info
 
 

@@ -212,7 +212,8 @@ error:
 '''
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task import TASK_STATES, run_task_info
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import task_info
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import TASK_STATES
 
 
 def main():
@@ -232,7 +233,7 @@ def main():
         mutually_exclusive=[('workflow_id', 'workflow_name')],
         supports_check_mode=True,
     )
-    module.run(run_task_info)
+    module.run(task_info.run)
 
 
 if __name__ == '__main__':

@@ -9,7 +9,8 @@ Internal use only: this file may change without notice between releases.
 from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, WaitTimeout
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import ACTIVE_STATES, TERMINAL_STATES, VroApi, run_target
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi, run_target
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import ACTIVE_STATES, TERMINAL_STATES
 
 
 def run(module):

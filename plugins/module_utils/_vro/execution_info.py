@@ -10,7 +10,8 @@ _vro_runs re-exports ``execution_info``. Raises OperationError / ApiError / Valu
 from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError, WaitTimeout
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import TERMINAL_STATES, VroApi, run_target
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi, run_target
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import TERMINAL_STATES
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import parse_date
 
 

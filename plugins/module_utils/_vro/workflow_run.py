@@ -12,14 +12,10 @@ from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs import inputs_with_secrets
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import (
-    ADOPTION_MARGIN,
-    REUSABLE_ACTIVE_STATES,
-    TERMINAL_STATES,
-    VroApi,
-)
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import EncodeError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import ADOPTION_MARGIN, VroApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import mask_parameters, same_inputs, secure_values
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import EncodeError, encode_parameters
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import REUSABLE_ACTIVE_STATES, TERMINAL_STATES
 
 # Most recent runs read when looking for one to reuse (per state queried).
 REUSE_CANDIDATES = 50
@@ -55,13 +51,12 @@ def _interaction_hint(api, workflow, execution):
     name = None
     inputs = []
     try:
-        interaction = api.interaction(workflow.id, execution.id) or {}
+        interaction = api.pending_interaction(workflow.id, execution.id)
     except ApiError:
-        interaction = {}
-    if isinstance(interaction, dict):
-        name = interaction.get('name') or interaction.get('displayName')
-        inputs = [p.get('name') for p in interaction.get('input-parameters') or interaction.get('inputParameters') or []
-                  if isinstance(p, dict)]
+        interaction = None
+    if interaction is not None:
+        name = interaction.name or interaction.display_name
+        inputs = [p.get('name') for p in interaction.input_parameters if isinstance(p, dict)]
     what = "user interaction '%s'" % name if name else 'a user interaction'
     needs = ' (inputs: %s)' % ', '.join(inputs) if inputs else ''
     return name, ("run %s is waiting for %s%s; answer it with cloudops.orchestrator.vro_interaction "
@@ -280,7 +275,8 @@ def run(module):
     slots = []
     for index, inputs in enumerate(input_sets):
         try:
-            params = workflow.encode(inputs, p['raw_inputs'])
+            params = encode_parameters(workflow.input_parameters, inputs, workflow.name or workflow.id,
+                                       raw_inputs=p['raw_inputs'])
         except EncodeError as error:
             raise ValueError('runs[%d]: %s' % (index, error) if batch else str(error))
         for secret in secure_values(params):
