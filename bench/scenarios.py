@@ -21,7 +21,6 @@ from sim import SLEEP_ID, Sim, parse_time
 from stats import Figures
 
 
-
 def module_utils_names(root=ROOT):
     """Every module_utils file the imports scenario times, dotted: top-level files (``_client``) and the files of the
     product packages (``_vro/api.py`` as ``_vro.api``); package ``__init__`` files are left out (they are empty)."""

@@ -47,7 +47,6 @@ def _condition_date(seconds):
     return str(int(seconds * 1000))
 
 
-
 class VroApi(object):
     """The vRO REST API over one client. Paths are relative to ``/vco/api``."""
 
@@ -250,7 +249,7 @@ class VroApi(object):
     def state(self, workflow_id, execution_id):
         """``GET .../executions/{id}/state``: the state string (``{"value":..}`` or ``{"state":..}``)."""
         return state_value(self.client.get(self.executions_path(workflow_id, execution_id, '/state'), shape=(dict, str),
-                                            fields={'value': str, 'state': str}))
+                                           fields={'value': str, 'state': str}))
 
     def _log_list(self, workflow_id, execution_id, kind, max_results=None, severity=None):
         params = {}

@@ -72,7 +72,6 @@ def cancel_executions(api, workflow_id=None, workflow_name=None, category=None, 
     return result
 
 
-
 def run(module):
     """The vro_execution_cancel operation (see the module docs): reads the options once."""
     p = module.params
