@@ -20,9 +20,19 @@ from runner import PY, ROOT, SHIELD, note, shield, tail
 from sim import SLEEP_ID, Sim, parse_time
 from stats import Figures
 
-# module_utils files (dotted: modules of a package) timed by the imports scenario; those not in the tree are skipped.
-MODULE_UTILS = ('_client', '_auth', '_waiter', '_module', '_vro_types', '_vro', '_vro_runs', '_vcf', '_ico',
-                '_errors', '_time', '_vro.api', '_vro.decode', '_vro.encode', '_vcf.api', '_ico.api')
+
+def module_utils_names(root=ROOT):
+    """Every module_utils file the imports scenario times, dotted: top-level files (``_client``) and the files of the
+    product packages (``_vro/api.py`` as ``_vro.api``); package ``__init__`` files are left out (they are empty)."""
+    base = os.path.join(root, 'plugins', 'module_utils')
+    names = []
+    for folder, dirs, files in os.walk(base):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(('.', '__')))
+        for name in sorted(files):
+            if name.endswith('.py') and name != '__init__.py':
+                rel = os.path.relpath(os.path.join(folder, name), base)[:-3]
+                names.append(rel.replace(os.sep, '.'))
+    return names
 
 
 def alternate(rep, ours, baseline):
@@ -49,9 +59,8 @@ def scenario_imports(ctx):
     figs = ctx.figures
     coll = ctx.runner.collections_path
     targets = [('ansible.module_utils.urls', 'uri: ansible.module_utils.urls'), ('requests', 'requests')]
-    for name in MODULE_UTILS:
-        if os.path.exists(os.path.join(ROOT, 'plugins', 'module_utils', *name.split('.')) + '.py'):
-            targets.append(('ansible_collections.cloudops.orchestrator.plugins.module_utils.' + name, name))
+    for name in module_utils_names():
+        targets.append(('ansible_collections.cloudops.orchestrator.plugins.module_utils.' + name, name))
     code = ('import sys, time; sys.path.insert(0, %r); import ansible.module_utils.basic; t = time.perf_counter(); '
             'import importlib; importlib.import_module(sys.argv[1]); print(time.perf_counter() - t)') % coll
     for rep in range(max(ctx.reps, 5)):

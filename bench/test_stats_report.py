@@ -222,3 +222,10 @@ def test_command_line_defaults_quick_and_unknown_scenarios(capsys):
     with pytest.raises(SystemExit):
         run.parse_args(['--only', 'floor,nope'])
     assert 'unknown scenario(s): nope' in capsys.readouterr().err
+
+
+def test_the_imports_scenario_sees_the_files_of_the_product_packages():
+    import scenarios  # pylint: disable=import-outside-toplevel
+    names = scenarios.module_utils_names()
+    assert {'_client', '_module', '_vro.api', '_vro.model', '_vro.decode', '_vro.encode', '_vcf.api', '_ico.api'} <= set(names)
+    assert not [n for n in names if n.endswith('__init__')]

@@ -55,6 +55,19 @@ WAIT_SPEC = dict(
     poll_interval_max=dict(type='float', default=5.0),
 )
 
+# Bounds that ansible-core's int and float cannot express, next to the option set they belong to, checked by
+# check_bounds: {option: (minimum, inclusive)}; a minimum that is an option name means "at least that option".
+# A module adds its own with ``minimums=`` (inclusive).
+CONNECTION_BOUNDS = {'timeout': (0, False), 'retries': (0, True)}
+WAIT_BOUNDS = {'wait_timeout': (0, True), 'poll_interval': (0, False), 'poll_interval_max': ('poll_interval', True)}
+
+# The workflow selector of the vRO modules (doc fragment vro_options.workflow_selector); its rules: workflow_selector().
+WORKFLOW_SELECTOR_SPEC = dict(
+    workflow_id=dict(type='str'),
+    workflow_name=dict(type='str'),
+    category=dict(type='str'),
+)
+
 # Options whose values go into URL paths, one segment each: checked before anything is sent.
 ID_OPTIONS = ('id', 'task_id', 'task_ids', 'workflow_id', 'execution_id')
 
@@ -76,12 +89,44 @@ def _finite(value):
         return True  # not a number at all: ansible-core reports it itself
 
 
+def check_bounds(params, bounds):
+    """Raise ValueError for the first option of ``bounds`` (``{name: (minimum, inclusive)}``) that is set and out of them.
+
+    The one check of option bounds (ansible-core's int and float have none): the connection's, the wait options' and
+    each module's ``minimums``. A minimum that is an option name means "at least that option".
+    """
+    for name, (minimum, inclusive) in bounds.items():
+        value = params.get(name)
+        if value is None:
+            continue
+        if isinstance(minimum, str):
+            other = params.get(minimum)
+            if other is not None and value < other:
+                raise ValueError('%s (%s) must be at least %s (%s)' % (name, value, minimum, other))
+        elif value < minimum or (not inclusive and value == minimum):
+            need = ('be greater than %s' % minimum if not inclusive else 'not be negative' if minimum == 0
+                    else 'be at least %s' % minimum)
+            raise ValueError('%s must %s, got %s' % (name, need, value))
+
+
 def check_minimum(params, name, minimum):
-    """Raise ValueError when option ``name`` is set and below ``minimum`` (ansible-core's int and float have no bounds)."""
-    value = params.get(name)
-    if value is not None and value < minimum:
-        raise ValueError('%s must %s, got %s' % (name, 'not be negative' if minimum == 0 else 'be at least %s' % minimum,
-                                                 value))
+    """Raise ValueError when option ``name`` is set and below ``minimum`` (see :func:`check_bounds`)."""
+    check_bounds(params, {name: (minimum, True)})
+
+
+def workflow_selector(required=False, alternatives=(), category_needs_name=False):
+    """The rules of the workflow selector (WORKFLOW_SELECTOR_SPEC), as keyword arguments of OrchestratorModule.
+
+    ``workflow_id``, ``workflow_name`` and the ``alternatives`` (such as ``execution_url``) exclude each other;
+    ``required``: one of them must be given; ``category_needs_name``: ``category`` only with ``workflow_name``.
+    """
+    selector = ('workflow_id', 'workflow_name') + tuple(alternatives)
+    rules = {'mutually_exclusive': [selector]}
+    if required:
+        rules['required_one_of'] = [selector]
+    if category_needs_name:
+        rules['required_by'] = {'category': 'workflow_name'}
+    return rules
 
 
 def mask_late_secrets(value, clear=()):
@@ -104,13 +149,22 @@ def connection_argument_spec(product):
 class OrchestratorModule(AnsibleModule):
     """AnsibleModule with the connection (and optionally wait) options of one product merged in."""
 
-    def __init__(self, product, argument_spec=None, wait=False, minimums=None, **kwargs):
+    def __init__(self, product, argument_spec=None, wait=False, minimums=None, selector=None, **kwargs):
+        """``wait``: add the wait options; ``selector``: add the workflow selector with these rules (see
+        :func:`workflow_selector`); ``minimums``: ``{option: minimum}`` bounds of the module's own options."""
         if product not in ENV_PREFIX:
             raise ValueError('unknown product %r' % (product,))
         self.product = product
         spec = connection_argument_spec(product)
         if wait:
             spec.update({name: dict(opt) for name, opt in WAIT_SPEC.items()})
+        if selector is not None:
+            spec.update({name: dict(opt) for name, opt in WORKFLOW_SELECTOR_SPEC.items()})
+            for key, rules in selector.items():
+                if isinstance(rules, dict):
+                    kwargs[key] = dict(rules, **kwargs.get(key, {}))
+                else:
+                    kwargs[key] = list(rules) + list(kwargs.get(key, []))
         spec.update(argument_spec or {})
         try:
             super().__init__(argument_spec=spec, **kwargs)
@@ -124,8 +178,8 @@ class OrchestratorModule(AnsibleModule):
         self._check_ids(spec)
         self._check_finite_floats(spec)
         if wait:
-            self._check_wait_options()
-        self._check_minimums(minimums)
+            self._check_bounds(WAIT_BOUNDS)
+        self._check_bounds(dict((name, (minimum, True)) for name, minimum in (minimums or {}).items()))
 
     # -- options -----------------------------------------------------------------------------------------
 
@@ -163,10 +217,7 @@ class OrchestratorModule(AnsibleModule):
         if not self.params.get('url'):
             self.fail_json(msg='no %s URL: set the url option or the %s environment variable' % (
                 PRODUCT_NAMES[self.product], self.env_name('url')))
-        if self.params['timeout'] is not None and self.params['timeout'] <= 0:
-            self.fail_json(msg='timeout must be greater than 0, got %s' % self.params['timeout'])
-        if self.params['retries'] is not None and self.params['retries'] < 0:
-            self.fail_json(msg='retries must not be negative, got %s' % self.params['retries'])
+        self._check_bounds(CONNECTION_BOUNDS)
         ca_path = self.params.get('ca_path')
         if ca_path and not os.path.exists(ca_path):
             self.fail_json(msg="ca_path '%s' does not exist: give the path of the CA bundle (PEM) that signed the "
@@ -196,23 +247,12 @@ class OrchestratorModule(AnsibleModule):
             self.fail_json(msg='%s must be a finite number of seconds, got %s%s: set a number such as %s' % (
                 name, value, source, spec[name].get('default') or CONNECTION_DEFAULTS.get(name) or 30))
 
-    def _check_minimums(self, minimums):
-        """Option bounds ansible-core cannot express (``{'max_results': 1}``), checked before anything is sent."""
-        for name, minimum in (minimums or {}).items():
-            try:
-                check_minimum(self.params, name, minimum)
-            except ValueError as error:
-                self.fail_json(msg=str(error))
-
-    def _check_wait_options(self):
-        p = self.params
-        if p['wait_timeout'] < 0:
-            self.fail_json(msg='wait_timeout must not be negative, got %s' % p['wait_timeout'])
-        if p['poll_interval'] <= 0:
-            self.fail_json(msg='poll_interval must be greater than 0, got %s' % p['poll_interval'])
-        if p['poll_interval_max'] < p['poll_interval']:
-            self.fail_json(msg='poll_interval_max (%s) must be at least poll_interval (%s)' % (
-                p['poll_interval_max'], p['poll_interval']))
+    def _check_bounds(self, bounds):
+        """Fail on the first option out of ``bounds`` (see :func:`check_bounds`), before anything is sent."""
+        try:
+            check_bounds(self.params, bounds)
+        except ValueError as error:
+            self.fail_json(msg=str(error))
 
     def add_secret(self, value):
         """Mask ``value`` in every result and message of this run; one too short to mask safely is left out (warned)."""

@@ -42,12 +42,11 @@ class Waiter:
 
     def __init__(self, timeout=600.0, interval=0.25, interval_max=5.0, fast_factor=1.2, fast_window=2.5,
                  factor=2.5, clock=time.monotonic, sleep=time.sleep, client=None):
-        if timeout is not None and timeout < 0:
-            raise ValueError('wait_timeout must not be negative, got %s' % timeout)
-        if interval is None or interval <= 0:
-            raise ValueError('poll_interval must be greater than 0, got %s' % interval)
-        if interval_max is None or interval_max < interval:
-            raise ValueError('poll_interval_max (%s) must be at least poll_interval (%s)' % (interval_max, interval))
+        # The options are validated by the module (OrchestratorModule, WAIT_BOUNDS); these are programmer errors.
+        if (timeout is not None and timeout < 0) or interval is None or interval <= 0 or interval_max is None \
+                or interval_max < interval:
+            raise ValueError('Waiter(timeout=%r, interval=%r, interval_max=%r): needs timeout >= 0 and '
+                             '0 < interval <= interval_max' % (timeout, interval, interval_max))
         self.timeout = timeout
         self.interval = float(interval)
         self.interval_max = float(interval_max)

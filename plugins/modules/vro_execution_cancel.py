@@ -181,7 +181,7 @@ error:
 # end shared:error
 '''
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule, workflow_selector
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import execution_cancel
 
 
@@ -190,17 +190,13 @@ def main():
         product='vro',
         wait=True,
         argument_spec=dict(
-            workflow_id=dict(type='str'),
-            workflow_name=dict(type='str'),
-            category=dict(type='str'),
             execution_id=dict(type='str'),
             execution_url=dict(type='str'),
             all_running=dict(type='bool', default=False),
             api_version=dict(type='str', default='auto'),
         ),
-        mutually_exclusive=[('workflow_id', 'workflow_name', 'execution_url'), ('execution_id', 'execution_url')],
-        required_one_of=[('workflow_id', 'workflow_name', 'execution_url')],
-        required_by={'category': 'workflow_name'},
+        selector=workflow_selector(required=True, alternatives=('execution_url',), category_needs_name=True),
+        mutually_exclusive=[('execution_id', 'execution_url')],
         supports_check_mode=True,
     )
     module.run(execution_cancel.run)

@@ -300,8 +300,8 @@ error:
 # end shared:error
 '''
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import STATES
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule, workflow_selector
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import STATES
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import execution_info
 
 
@@ -310,9 +310,6 @@ def main():
         product='vro',
         wait=True,
         argument_spec=dict(
-            workflow_id=dict(type='str'),
-            workflow_name=dict(type='str'),
-            category=dict(type='str'),
             execution_id=dict(type='str'),
             execution_url=dict(type='str'),
             state=dict(type='list', elements='str', choices=list(STATES)),
@@ -326,9 +323,8 @@ def main():
             fetch_syslogs=dict(type='bool', default=False),
             wait_for=dict(type='list', elements='str', choices=list(STATES)),
         ),
-        mutually_exclusive=[('workflow_id', 'workflow_name', 'execution_url'), ('execution_id', 'execution_url')],
-        required_one_of=[('workflow_id', 'workflow_name', 'execution_url')],
-        required_by={'category': 'workflow_name'},
+        selector=workflow_selector(required=True, alternatives=('execution_url',), category_needs_name=True),
+        mutually_exclusive=[('execution_id', 'execution_url')],
         supports_check_mode=True,
         minimums={'max_results': 1},
     )

@@ -274,7 +274,7 @@ error:
 # end shared:error
 '''
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import SECRET_INPUTS_SPEC, OrchestratorModule
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import SECRET_INPUTS_SPEC, OrchestratorModule, workflow_selector
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import interaction
 
 
@@ -284,9 +284,6 @@ def main():
         wait=True,
         argument_spec=dict(
             execution_id=dict(type='str', required=True),
-            workflow_id=dict(type='str'),
-            workflow_name=dict(type='str'),
-            category=dict(type='str'),
             state=dict(type='str', default='present', choices=['present', 'absent']),
             inputs=dict(type='dict'),
             raw_inputs=dict(type='list', elements='dict'),
@@ -294,7 +291,7 @@ def main():
             wait_for=dict(type='list', elements='str',
                           choices=['running', 'waiting', 'waiting-signal', 'suspended', 'completed', 'failed', 'canceled']),
         ),
-        mutually_exclusive=[('workflow_id', 'workflow_name')],
+        selector=workflow_selector(),
         supports_check_mode=True,
     )
     module.run(interaction.run)

@@ -314,9 +314,9 @@ error:
 # end shared:error
 '''
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import SECRET_INPUTS_SPEC, OrchestratorModule
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import SECRET_INPUTS_SPEC, OrchestratorModule, workflow_selector
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import task
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task import CYCLES, START_MODES
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import CYCLES, START_MODES
 
 
 def main():
@@ -325,9 +325,6 @@ def main():
         argument_spec=dict(
             name=dict(type='str', required=True),
             state=dict(type='str', default='present', choices=['present', 'absent']),
-            workflow_id=dict(type='str'),
-            workflow_name=dict(type='str'),
-            category=dict(type='str'),
             recurrence=dict(type='dict', options=dict(
                 cycle=dict(type='str', default='one-time', choices=list(CYCLES)),
                 start=dict(type='str'),
@@ -341,7 +338,7 @@ def main():
             secret_inputs=SECRET_INPUTS_SPEC,
         ),
         required_if=[('state', 'present', ('workflow_id', 'workflow_name'), True)],
-        mutually_exclusive=[('workflow_id', 'workflow_name')],
+        selector=workflow_selector(),
         supports_check_mode=True,
     )
     module.run(task.run)

@@ -211,8 +211,9 @@ error:
 # end shared:error
 '''
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task import TASK_STATES, run_task_info
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule, workflow_selector
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import task_info
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import TASK_STATES
 
 
 def main():
@@ -222,17 +223,14 @@ def main():
             task_id=dict(type='str'),
             name=dict(type='str'),
             name_contains=dict(type='str'),
-            workflow_id=dict(type='str'),
-            workflow_name=dict(type='str'),
-            category=dict(type='str'),
             state=dict(type='list', elements='str', choices=list(TASK_STATES)),
             executions=dict(type='bool'),
             max_executions=dict(type='int', default=20),
         ),
-        mutually_exclusive=[('workflow_id', 'workflow_name')],
+        selector=workflow_selector(),
         supports_check_mode=True,
     )
-    module.run(run_task_info)
+    module.run(task_info.run)
 
 
 if __name__ == '__main__':

@@ -277,7 +277,7 @@ error:
 # end shared:error
 '''
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule, workflow_selector
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import workflow_info
 
 
@@ -285,15 +285,12 @@ def main():
     module = OrchestratorModule(
         product='vro',
         argument_spec=dict(
-            workflow_id=dict(type='str'),
-            workflow_name=dict(type='str'),
-            category=dict(type='str'),
             name_contains=dict(type='str'),
             max_results=dict(type='int', default=1000),
             interactions=dict(type='bool', default=False),
             schema_dest=dict(type='path'),
         ),
-        mutually_exclusive=[('workflow_id', 'workflow_name')],
+        selector=workflow_selector(),
         add_file_common_args=True,
         supports_check_mode=True,
     )

@@ -479,7 +479,7 @@ error:
 # end shared:error
 '''
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import SECRET_INPUTS_SPEC, OrchestratorModule
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import SECRET_INPUTS_SPEC, OrchestratorModule, workflow_selector
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import workflow_run
 
 
@@ -488,9 +488,6 @@ def main():
         product='vro',
         wait=True,
         argument_spec=dict(
-            workflow_id=dict(type='str'),
-            workflow_name=dict(type='str'),
-            category=dict(type='str'),
             inputs=dict(type='dict'),
             runs=dict(type='list', elements='dict'),
             secret_inputs=SECRET_INPUTS_SPEC,
@@ -502,9 +499,8 @@ def main():
             on_user_interaction=dict(type='str', default='fail', choices=['fail', 'return', 'keep_waiting']),
             fetch_logs=dict(type='bool', default=False),
         ),
-        mutually_exclusive=[('workflow_id', 'workflow_name'), ('inputs', 'runs')],
-        required_one_of=[('workflow_id', 'workflow_name')],
-        required_by={'category': 'workflow_name'},
+        selector=workflow_selector(required=True, category_needs_name=True),
+        mutually_exclusive=[('inputs', 'runs')],
         supports_check_mode=True,
         minimums={'concurrency': 1, 'reuse_max_age': 0},
     )

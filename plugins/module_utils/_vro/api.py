@@ -1,47 +1,40 @@
 # -*- coding: utf-8 -*-
 # Copyright: cloudops.orchestrator contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""vRO API layer in the product's nouns: workflows, definitions, executions, cancel by version. Internal use only.
+"""The vRO API layer: every vRO endpoint, and only here. Internal use only.
 
-Everything here speaks to a :class:`VroApi` built on one ``_client.Client``. Nothing here knows about
-Ansible modules except :class:`OperationError`, raised for failures that are not HTTP errors (an ambiguous
-workflow name, a run that cannot be adopted).
+:class:`VroApi` over one ``_client.Client``: workflows (lookup and search, definitions, the schema image), runs
+(start, read, state, logs, list, cancel by version, the safe start), user interactions (read, answer, dismiss) and,
+through ``VroApi.tasks`` (:class:`ScheduledTasks`), the Task service. The nouns it returns live in ``model.py``;
+a 404 that means "absent" goes through ``_client.absent_on``. Failures that are not HTTP errors (an ambiguous
+workflow name, a run that cannot be adopted) raise :class:`OperationError`; nothing here knows about Ansible.
 """
 
 from __future__ import annotations
 
 import email.utils
-import re
 import time
 
-try:
-    from urllib.parse import unquote
-except ImportError:  # pragma: no cover - Python 2 is not supported by the collection
-    from urllib import unquote  # type: ignore
-
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, json_name, server_words
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
-# The decoder only: the encoder (_vro_types) is imported where a run is started, so read-only modules skip it.
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import (
-    decode_date, decode_parameters, mask_parameters, parameter_list, parameters_problem, same_inputs,
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import (
+    OBJECT, absent_on, path_segment, server_words, shape_problem,
 )
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import parse_date
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import (
+    AnswerLost, ApiError, OperationError, may_have_been_applied,
+)
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import parameters_problem, same_inputs
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import (
+    EXECUTION_FIELDS, INTERACTION_FIELDS, INTERACTION_LIST_FIELDS, LINKS_FIELDS, MAYBE_OBJECT, PNG_SIGNATURE, RUN_FIELDS,
+    TASK_FIELDS, Execution, ScheduledTask, UserInteraction, Workflow, WorkflowDefinition, category_matches,
+    interactions_problem, logs_problem, normalize_log, parse_execution_url, parse_version, run_matches, same_user,
+    state_value, task_list_problem, task_problem, vro_attributes, vro_links,
+)
 
-STATES = ('initializing', 'running', 'waiting', 'waiting-signal', 'suspended', 'completed', 'failed', 'canceled')
-TERMINAL_STATES = frozenset(('completed', 'failed', 'canceled'))
-ACTIVE_STATES = tuple(s for s in STATES if s not in TERMINAL_STATES)
-# Runs that `reuse: running` attaches to (the issue's "initializing, running or waiting").
-REUSABLE_ACTIVE_STATES = ('initializing', 'running', 'waiting', 'waiting-signal')
 
 # How far before the lost POST a run may have been created and still be ours (server clock, seconds).
 ADOPTION_MARGIN = 5.0
 # The most recent runs read when looking for the one a lost POST created.
 ADOPTION_CANDIDATES = 20
-
-_EXECUTION_URL = re.compile(r'/workflows/([^/?#]+)/executions/([^/?#]+)')
-_VERSION = re.compile(r'(\d+)(?:\.(\d+))?')
 
 
 def _q(value):
@@ -49,228 +42,9 @@ def _q(value):
     return path_segment(value)
 
 
-def parse_execution_url(url):
-    """Return ``(workflow_id, execution_id)`` from a run's ``Location`` or ``href``; ValueError otherwise."""
-    match = _EXECUTION_URL.search(url or '')
-    if not match:
-        raise ValueError("'%s' is not the URL of a workflow run: expected .../workflows/<id>/executions/<id>/" % url)
-    return unquote(match.group(1)), unquote(match.group(2))
-
-
-def parse_version(text):
-    """``(major, minor)`` from a version string such as ``8.18.1.24180498`` or ``7.6``; None if absent."""
-    match = _VERSION.search(str(text or ''))
-    if not match:
-        return None
-    return int(match.group(1)), int(match.group(2) or 0)
-
-
-def epoch(value):
-    """Seconds since the epoch of a vRO date (ISO string or epoch milliseconds); None if unreadable."""
-    iso = decode_date(value)
-    moment = parse_date(iso) if isinstance(iso, str) else None
-    return moment.timestamp() if moment else None
-
-
 def _condition_date(seconds):
     """A date in the form used by list conditions (vRO compares them as epoch milliseconds)."""
     return str(int(seconds * 1000))
-
-
-# The parameter lists of a definition or a run: a list, or the XML-born {"parameter": [...]} wrapper.
-RUN_FIELDS = {'input-parameters': (list, dict), 'inputParameters': (list, dict), 'output-parameters': (list, dict), 'outputParameters': (list, dict)}
-# What a run adds: its id and href are parsed as text.
-EXECUTION_FIELDS = dict(RUN_FIELDS, id=str, href=str)
-MAYBE_OBJECT = (dict, type(None))
-
-
-def logs_problem(body):
-    """``(problem, expected)`` for a logs answer whose entries :func:`normalize_log` could not read; None when it can."""
-    if isinstance(body, dict):
-        entries, where = body.get('logs'), 'an object whose logs'
-        if entries is None:
-            entries = next((v for v in body.values() if isinstance(v, list)), [])
-    else:
-        entries, where = body, 'a list whose item'
-    if not isinstance(entries, list):
-        return '%s is %s' % (where, json_name(entries)), 'a list of log entries'
-    for index, entry in enumerate(entries):
-        inner = entry.get('entry') if isinstance(entry, dict) and isinstance(entry.get('entry'), dict) else entry
-        if not isinstance(inner, (dict, type(None))):
-            return '%s[%d] is %s' % (where, index, json_name(inner)), 'a log entry (an object)'
-        severity = (inner or {}).get('severity')
-        if not isinstance(severity, (str, type(None))):
-            return '%s[%d].severity is %s' % (where, index, json_name(severity)), 'a string'
-    return None
-
-
-class Workflow(object):
-    """One entry of the workflows inventory list: ``id``, ``name``, ``category`` (its name), ``href``."""
-
-    def __init__(self, id, name=None, category=None, href=None, attributes=None):  # pylint: disable=redefined-builtin
-        self.id = id
-        self.name = name
-        self.category = category
-        self.href = href
-        self.attributes = attributes or {}
-
-    @classmethod
-    def from_link(cls, link):
-        attrs = vro_attributes(link)
-        return cls(attrs.get('id'), attrs.get('name'), attrs.get('categoryName'), link.get('href'), attrs)
-
-    def describe(self):
-        return "%s (category '%s')" % (self.id, self.category or '')
-
-    def to_result(self):
-        return {'id': self.id, 'name': self.name, 'category': self.category, 'href': self.href}
-
-
-class WorkflowDefinition(object):
-    """A workflow as ``GET /workflows/{id}`` returns it, with its declared inputs and outputs."""
-
-    def __init__(self, data, category=None):
-        self.raw = data or {}
-        self.id = self.raw.get('id')
-        self.name = self.raw.get('name')
-        self.version = self.raw.get('version')
-        self.description = self.raw.get('description')
-        self.href = self.raw.get('href')
-        self.category = category or self.raw.get('categoryName') or self.raw.get('category-name')
-        self.input_parameters = parameter_list(self.raw, 'input')
-        self.output_parameters = parameter_list(self.raw, 'output')
-
-    def input_types(self):
-        """``{name: declared type}`` of the inputs."""
-        return dict((p.get('name'), p.get('type')) for p in self.input_parameters)
-
-    def encode(self, inputs, raw_inputs=None, read_file=None):
-        """Encode plain ``inputs`` into execution-context parameters (raises EncodeError before anything is sent)."""
-        from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters  # pylint: disable=import-outside-toplevel
-        return encode_parameters(self.input_parameters, inputs, self.name or self.id, read_file=read_file,
-                                 raw_inputs=raw_inputs)
-
-    def to_result(self):
-        return {'id': self.id, 'name': self.name, 'version': self.version, 'description': self.description,
-                'href': self.href, 'category': self.category,
-                'input_parameters': self.input_parameters, 'output_parameters': self.output_parameters}
-
-
-class Execution(object):
-    """One run, from ``GET .../executions/{id}`` (full) or from a list entry (summary: no parameters).
-
-    Both spellings of the parameter lists and both date forms are accepted; dates are kept as canonical
-    ISO strings (``...Z``).
-    """
-
-    def __init__(self, data, workflow_id=None, summary=False):
-        data = data or {}
-        self.raw = data
-        self.summary = summary
-        self.id = data.get('id')
-        self.workflow_id = workflow_id
-        self.href = data.get('href')
-        if isinstance(self.href, str) and (not self.workflow_id or not self.id):
-            try:
-                wid, eid = parse_execution_url(self.href)
-                self.workflow_id = self.workflow_id or wid
-                self.id = self.id or eid
-            except ValueError:
-                pass
-        self.name = data.get('name')
-        self.state = _state_value(data.get('state'))
-        self.start_date = decode_date(_pick(data, 'start-date', 'startDate', 'start_date'))
-        self.end_date = decode_date(_pick(data, 'end-date', 'endDate', 'end_date'))
-        self.started_by = _pick(data, 'started-by', 'startedBy', 'started_by')
-        self.business_state = _pick(data, 'business-state', 'businessState')
-        self.content_exception = _pick(data, 'content-exception', 'contentException')
-        self.current_item = _pick(data, 'current-item-display-name', 'currentItemDisplayName')
-        self.input_parameters = parameter_list(data, 'input')
-        self.output_parameters = parameter_list(data, 'output')
-
-    @classmethod
-    def from_link(cls, link, workflow_id=None):
-        """A summary from a ``rel: down`` link of the executions list (its attributes)."""
-        attrs = vro_attributes(link)
-        data = {'id': attrs.get('id'), 'href': link.get('href'), 'name': attrs.get('name'), 'state': attrs.get('state'),
-                'start-date': attrs.get('startDate'), 'end-date': attrs.get('endDate'),
-                'started-by': attrs.get('startedBy'), 'business-state': attrs.get('businessState'),
-                'content-exception': attrs.get('contentException')}
-        return cls(data, workflow_id, summary=True)
-
-    @property
-    def terminal(self):
-        return self.state in TERMINAL_STATES
-
-    def started_at(self):
-        """Start time in epoch seconds, or None."""
-        return epoch(self.start_date)
-
-    def duration_seconds(self):
-        start, end = epoch(self.start_date), epoch(self.end_date)
-        if start is None or end is None:
-            return None
-        return round(end - start, 3)
-
-    def inputs(self, mask_secrets=True):
-        return decode_parameters(self.input_parameters, mask_secrets)
-
-    def outputs(self):
-        return decode_parameters(self.output_parameters, mask_secrets=True)
-
-    def to_result(self, workflow=None):
-        """The documented result fields of one run."""
-        result = {
-            'execution_id': self.id,
-            'workflow_id': self.workflow_id or (workflow.id if workflow else None),
-            'workflow_name': workflow.name if workflow else self.name,
-            'name': self.name,
-            'state': self.state,
-            'href': self.href,
-            'start_date': self.start_date,
-            'end_date': self.end_date,
-            'duration_seconds': self.duration_seconds(),
-            'started_by': self.started_by,
-            'business_state': self.business_state,
-            'content_exception': self.content_exception,
-            'current_item': self.current_item,
-        }
-        if not self.summary:
-            result['inputs'] = self.inputs()
-            result['outputs'] = self.outputs()
-            result['outputs_raw'] = mask_parameters(self.output_parameters)
-        return result
-
-
-def _pick(data, *keys):
-    for key in keys:
-        if data.get(key) is not None:
-            return data[key]
-    return None
-
-
-def _state_value(raw):
-    """A state from ``{"value": ..}``, ``{"state": ..}`` or a plain string; lower-case (the 7.x guide upper-cases)."""
-    if isinstance(raw, dict):
-        raw = _pick(raw, 'value', 'state')
-    if raw is None:
-        return None
-    state = str(raw).strip().lower().replace('_', '-')
-    return 'waiting-signal' if state == 'state-waiting-on-signal' else state
-
-
-def normalize_log(entry):
-    """A log entry as plain fields; old servers wrap each one as ``{"entry": {...}}``."""
-    if isinstance(entry, dict) and isinstance(entry.get('entry'), dict):
-        entry = entry['entry']
-    entry = entry or {}
-    return {
-        'severity': (_pick(entry, 'severity') or '').lower() or None,
-        'time_stamp': decode_date(_pick(entry, 'time-stamp', 'timeStamp', 'time_stamp')),
-        'user': entry.get('user'),
-        'short_description': _pick(entry, 'short-description', 'shortDescription'),
-        'long_description': _pick(entry, 'long-description', 'longDescription'),
-    }
 
 
 class VroApi(object):
@@ -281,6 +55,8 @@ class VroApi(object):
         self._about = None
         # Server clock minus local clock, in seconds, learnt from a Date header (None until seen).
         self.clock_offset = None
+        # The Task service (``/tasks``), over the same client.
+        self.tasks = ScheduledTasks(client)
 
     # -- server ------------------------------------------------------------------------------------------
 
@@ -331,26 +107,51 @@ class VroApi(object):
 
     # -- workflows ---------------------------------------------------------------------------------------
 
-    def find_workflows(self, name, category=None, page_size=100):
-        """Workflows named exactly ``name`` (server-side condition), optionally in ``category``.
+    def find_workflows(self, name=None, category=None, name_contains=None, max_results=None, page_size=100):
+        """Workflows named exactly ``name``, or whose name contains ``name_contains`` (case-insensitive), optionally
+        in ``category``, in the server's order; at most ``max_results``.
 
-        ``category`` matches the category name, or the end of a category path such as ``Library/Demo``.
+        ``category`` matches the category name, or the end of a category path such as ``Library/Demo``. Every
+        condition is sent to the server (``name=X``, ``name~X``; for a search, a plain category as
+        ``categoryName=X``) and checked again here, so that a server that ignores one cannot widen the answer.
         """
+        conditions = []
+        if name is not None:
+            if '&' in name:
+                # vRO splits conditions at '&' even when it is URL-encoded: ask for a fragment, compare exactly below.
+                fragment = max(name.split('&'), key=lambda part: len(part.strip())).strip()
+                if fragment:
+                    conditions.append('name~%s' % fragment)
+            else:
+                conditions.append('name=%s' % name)
+        if name_contains:
+            conditions.append('name~%s' % name_contains)
+        if category and '/' not in category and name is None:
+            conditions.append('categoryName=%s' % category)
         found = []
-        condition = 'name=%s' % name
-        if '&' in name:
-            # vRO splits conditions at '&' even when it is URL-encoded: ask for a fragment, compare exactly below.
-            fragment = max(name.split('&'), key=lambda part: len(part.strip())).strip()
-            condition = 'name~%s' % fragment if fragment else None
-        for link in self.client.paginate('/workflows', paged, params={'conditions': condition} if condition else None,
+        for link in self.client.paginate('/workflows', paged, params={'conditions': conditions} if conditions else None,
                                          page_size=page_size):
             workflow = Workflow.from_link(link)
-            if workflow.name != name:
+            if name is not None and workflow.name != name:
                 continue
-            if category and not _category_matches(workflow, category):
+            if name_contains and name_contains.lower() not in (workflow.name or '').lower():
+                continue
+            if category and not category_matches(workflow, category):
                 continue
             found.append(workflow)
+            if max_results and len(found) >= max_results:
+                break
         return found
+
+    def schema(self, workflow_id):
+        """``GET /workflows/{id}/schema``: the PNG bytes; OperationError when the answer is not a PNG."""
+        response = self.client.request('GET', '/workflows/%s/schema' % _q(workflow_id), headers={'Accept': 'image/png'})
+        content = response.content or b''
+        if not content.startswith(PNG_SIGNATURE):
+            raise OperationError("the schema of workflow '%s' is not a PNG image (Content-Type %s, %d bytes starting %r); "
+                                 'check that url points at vRO' % (
+                                     workflow_id, response.headers.get('Content-Type'), len(content), content[:16]))
+        return content
 
     def definition(self, workflow_id):
         """``GET /workflows/{id}`` as a WorkflowDefinition (also learns the server clock)."""
@@ -447,8 +248,8 @@ class VroApi(object):
 
     def state(self, workflow_id, execution_id):
         """``GET .../executions/{id}/state``: the state string (``{"value":..}`` or ``{"state":..}``)."""
-        return _state_value(self.client.get(self.executions_path(workflow_id, execution_id, '/state'), shape=(dict, str),
-                                            fields={'value': str, 'state': str}))
+        return state_value(self.client.get(self.executions_path(workflow_id, execution_id, '/state'), shape=(dict, str),
+                                           fields={'value': str, 'state': str}))
 
     def _log_list(self, workflow_id, execution_id, kind, max_results=None, severity=None):
         params = {}
@@ -474,15 +275,58 @@ class VroApi(object):
         """``GET .../syslogs``: the run's system log lines."""
         return self._log_list(workflow_id, execution_id, 'syslogs', max_results, severity)
 
-    def interaction(self, workflow_id, execution_id):
-        """``GET .../executions/{id}/interaction``: the pending user interaction of a waiting run, or None."""
+    # -- user interactions -------------------------------------------------------------------------------
+
+    def pending_interaction(self, workflow_id, execution_id):
+        """``GET .../executions/{id}/interaction``: the UserInteraction a run waits on, or None (404: there is none)."""
+        data = absent_on((404,), self.client.get, self.executions_path(workflow_id, execution_id, '/interaction'),
+                         shape=MAYBE_OBJECT, fields=INTERACTION_FIELDS, inner=parameters_problem)
+        return UserInteraction(data) if isinstance(data, dict) else None
+
+    def answer_interaction(self, workflow_id, execution_id, parameters):
+        """``POST .../interaction`` with an execution-context holding the answers (204 expected)."""
+        self.client.request('POST', self.executions_path(workflow_id, execution_id, '/interaction'),
+                            json={'parameters': parameters}, expected=(200, 202, 204))
+
+    def dismiss_interaction(self, workflow_id, execution_id):
+        """``DELETE .../interaction``; False when there was nothing to delete (404)."""
+        done = absent_on((404,), self.client.request, 'DELETE', self.executions_path(workflow_id, execution_id, '/interaction'),
+                         expected=(200, 202, 204))
+        return done is not None
+
+    def workflow_interactions(self, workflow_id):
+        """``GET /workflows/{id}/interactions``: the workflow's user interactions (list entries, or full bodies)."""
+        body = self.client.get('/workflows/%s/interactions' % _q(workflow_id), shape=(dict, list, type(None)),
+                               fields=INTERACTION_LIST_FIELDS, inner=interactions_problem) or {}
+        if isinstance(body, list):
+            return [UserInteraction(item) for item in body]
+        links = vro_links(body)[0]
+        if links:
+            return [UserInteraction.from_link(link) for link in links]
+        items = body.get('interactions') or body.get('user-interactions') or body.get('items') or []
+        return [UserInteraction(item) for item in items if isinstance(item, dict)]
+
+    def workflow_of_pending_run(self, execution_id):
+        """The workflow id of a run that waits on an interaction, from ``GET /interactions`` (8.x); None when not listed.
+
+        7.x has no ``/interactions``: its 404 means the workflow must be given.
+        """
         try:
-            return self.client.get(self.executions_path(workflow_id, execution_id, '/interaction'), shape=MAYBE_OBJECT,
-                                   inner=parameters_problem)
+            body = self.client.get('/interactions', shape=MAYBE_OBJECT) or {}
         except ApiError as error:
-            if error.status == 404:
-                return None
+            if error.status in (404, 405):
+                raise OperationError('this vRO server has no GET /interactions (vRO 7.x): give workflow_id or workflow_name '
+                                     'with execution_id', error=error.to_result())
             raise
+        for link in vro_links(body)[0]:
+            attrs = vro_attributes(link)
+            if attrs.get('executionId') == execution_id or attrs.get('workflowExecutionId') == execution_id:
+                if attrs.get('workflowId'):
+                    return attrs['workflowId']
+                href = link.get('href') or ''
+                if '/workflows/' in href:
+                    return href.split('/workflows/', 1)[1].split('/', 1)[0]
+        return None
 
     def list_executions(self, workflow_id, states=None, started_by=None, started_after=None, started_before=None,
                         name=None, max_results=None, page_size=500):
@@ -515,7 +359,7 @@ class VroApi(object):
                 run = Execution.from_link(link, workflow_id)
                 runs[run.id] = run
         # Servers that ignore a condition must not widen the answer: filter again here.
-        result = [r for r in runs.values() if _run_matches(r, states, started_by, name, started_after, started_before)]
+        result = [r for r in runs.values() if run_matches(r, states, started_by, name, started_after, started_before)]
         result.sort(key=lambda r: r.started_at() or 0.0, reverse=True)
         return result[:max_results] if max_results else result
 
@@ -571,12 +415,8 @@ class VroApi(object):
         def find():
             if lost.created_id:
                 # The server named the run before its answer was cut short: that one is ours.
-                try:
-                    return [self.execution(workflow_id, lost.created_id)]
-                except ApiError as error:
-                    if error.status != 404:
-                        raise
-                    return []
+                run = absent_on((404,), self.execution, workflow_id, lost.created_id)
+                return [run] if run is not None else []
             # Only runs started since just before the POST (server clock), by this user, with these inputs. The user
             # is compared here, not in the query: servers may record 'bob' as 'bob@corp.local'. SecureString inputs
             # come back masked, so they cannot be compared (see same_inputs): the other inputs, the user and the
@@ -601,42 +441,6 @@ class VroApi(object):
         return run, True
 
 
-def _category_matches(workflow, category):
-    wanted = category.strip('/')
-    if workflow.category == wanted:
-        return True
-    path = workflow.attributes.get('categoryPath') or workflow.attributes.get('globalTags') or ''
-    path = str(path).replace('.', '/').strip('/')
-    return bool(path) and (path == wanted or path.endswith('/' + wanted))
-
-
-def same_user(a, b):
-    """True when two user names are the same person (``bob`` and ``bob@corp.local`` are, case aside)."""
-    a, b = str(a).lower(), str(b).lower()
-    return a == b or a.split('@', 1)[0] == b or b.split('@', 1)[0] == a
-
-
-def _run_matches(run, states, started_by, name, started_after, started_before):
-    if states and run.state not in states:
-        return False
-    if started_by and run.started_by and not same_user(run.started_by, started_by):
-        return False
-    if name and run.name and name.lower() not in run.name.lower():
-        return False
-    start = run.started_at()
-    if start is not None:
-        if started_after is not None and start < started_after:
-            return False
-        if started_before is not None and start > started_before:
-            return False
-    return True
-
-
-def find_workflow(client, id=None, name=None, category=None):  # pylint: disable=redefined-builtin
-    """Convenience: the WorkflowDefinition for an id, or for a name (and category), over ``client``."""
-    return VroApi(client).resolve_workflow(id, name, category)
-
-
 # -- connection: what the shared client needs to know about vRO -------------------------------------------------
 
 def error_body(body):
@@ -645,26 +449,6 @@ def error_body(body):
 
 
 CONNECTION = dict(api_path='/vco/api', name='vRO', parse_error=error_body)
-
-
-def vro_links(page):
-    """The ``rel: down`` links and the total of a vRO inventory-items or relations list."""
-    container = page.get('relations') if isinstance(page.get('relations'), dict) else page
-    found = container.get('link') if isinstance(container.get('link'), list) else []
-    links = [link for link in found if isinstance(link, dict) and link.get('rel', 'down') == 'down']
-    total = container.get('total', page.get('total'))
-    try:
-        total = int(total) if total is not None else None
-    except (TypeError, ValueError):
-        # XML-born JSON may quote numbers; an unreadable total is ignored (paging then stops on a short page).
-        total = None
-    return links, total
-
-
-def vro_attributes(link):
-    """A vRO link's ``attributes`` list as a plain mapping."""
-    attributes = link.get('attributes') if isinstance(link.get('attributes'), list) else []
-    return {a.get('name'): a.get('value') for a in attributes if isinstance(a, dict) and isinstance(a.get('name'), str)}
 
 
 def paged(client, path, params, page_size):
@@ -692,3 +476,89 @@ def run_target(api, workflow_id=None, workflow_name=None, category=None, executi
         return workflow_id, None, execution_id
     found = api.lookup_workflow(workflow_name, category)
     return found.id, found.name, execution_id
+
+
+class ScheduledTasks(object):
+    """The vRO Task service (``/tasks``) over one client: scheduled tasks and their runs."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def list(self):
+        """Every task as a summary (``GET /tasks``; the service holds at most 50, so one page)."""
+        body = self.client.get('/tasks', shape=(dict, list, type(None)), fields=LINKS_FIELDS, inner=task_list_problem) or {}
+        if isinstance(body, list):
+            return [ScheduledTask(item, summary=True) for item in body]
+        links = vro_links(body)[0]
+        return [ScheduledTask.from_link(link) for link in links]
+
+    def get(self, task_id):
+        """``GET /tasks/{id}``: the full task, or None when it does not exist."""
+        data = absent_on((404,), self.client.get, '/tasks/%s' % _q(task_id), shape=OBJECT, fields=TASK_FIELDS,
+                         inner=task_problem)
+        return None if data is None else ScheduledTask(data)
+
+    def find(self, name, tasks=None):
+        """The full tasks named exactly ``name``."""
+        found = []
+        for summary in tasks if tasks is not None else self.list():
+            if summary.name is not None and summary.name != name:
+                continue
+            task = self.get(summary.id)
+            if task is not None and task.name == name:
+                found.append(task)
+        return found
+
+    def create(self, body):
+        """``POST /tasks`` (202); returns the created task (from the body, else read back by ``Location``)."""
+        response = self.client.request('POST', '/tasks', json=body, expected=(200, 201, 202))
+        location = response.headers.get('Location')
+        try:
+            data = self.client.decode(response) if response.content else None
+            self.client.check(response, data, MAYBE_OBJECT, TASK_FIELDS, task_problem)
+        except ApiError as error:
+            if not location:
+                error.message += ('; the task was created, but the answer does not name it: run the task again to '
+                                  'adopt it by name, or look for it with vro_task_info')
+                raise
+            data = None  # the task exists and Location names it: read it back
+        task = ScheduledTask(data) if isinstance(data, dict) and data.get('id') else None
+        if task is None and location:
+            task_id = location.rstrip('/').rsplit('/', 1)[-1]
+            try:
+                task = self.get(task_id)
+            except ApiError as error:
+                raise OperationError('created scheduled task %s, but reading it back failed: %s; run the task again '
+                                     'to adopt it by name' % (task_id, error), changed=True, task_id=task_id,
+                                     task={'id': task_id, 'href': location}, error=error.to_result()) from None
+        return task
+
+    def update(self, task_id, body):
+        """``POST /tasks/{id}``: returns the updated task."""
+        data = self.client.post('/tasks/%s' % _q(task_id), json=body, expected=(200, 202, 204))
+        # A body of the wrong shape is not trusted: the task is read back instead.
+        if (isinstance(data, dict) and data.get('id') and shape_problem(data, OBJECT, TASK_FIELDS) is None
+                and task_problem(data) is None):
+            return ScheduledTask(data)
+        return self.get(task_id)
+
+    def delete(self, task_id):
+        """``DELETE /tasks/{id}``; False when it was already gone (404).
+
+        A 404 to a resend whose first DELETE lost its answer is True: the task is gone because of that first DELETE.
+        """
+        try:
+            self.client.request('DELETE', '/tasks/%s' % _q(task_id), expected=(200, 202, 204))
+        except ApiError as error:
+            if error.status == 404:
+                return may_have_been_applied(error.lost_before)
+            raise
+        return True
+
+    def executions(self, task_id, max_results=None):
+        """``GET /tasks/{id}/executions``: the task's runs as summaries, newest first."""
+        body = self.client.get('/tasks/%s/executions' % _q(task_id), shape=MAYBE_OBJECT, fields=LINKS_FIELDS) or {}
+        links = vro_links(body)[0]
+        runs = [Execution.from_link(link) for link in links]
+        runs.sort(key=lambda r: r.started_at() or 0.0, reverse=True)
+        return runs[:max_results] if max_results else runs

@@ -1,10 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: cloudops.orchestrator contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""vRO parameter decoder, dates and secret masking: typed vRO JSON -> plain values. Internal use only.
+"""vRO parameter decoder, dates, secret masking and declared type names: typed vRO JSON -> plain values.
 
-The read half of _vro_types, kept apart so that modules that only read runs do not compile the encoder;
-_vro_types re-exports every name here, and its docstring states the conversion rules.
+Internal use only. The read half of the parameter conversion (``encode.py`` is the write half and states the
+conversion rules), kept apart so that modules that only read never compile the encoder. The type reader
+(:func:`parse_type`) lives here because readers use it too (vro_workflow_info's example inputs).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+import re
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import json_name
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, moment_from_ms, number_ms, parse_date
@@ -329,3 +331,97 @@ def same_inputs(wanted, recorded):
     plain_wanted, secure_wanted = comparable_inputs(wanted)
     plain_recorded, secure_recorded = comparable_inputs(recorded)
     return plain_wanted == plain_recorded and secure_recorded <= secure_wanted
+
+
+# ---------------------------------------------------------------- declared types
+
+# Declared scalar type names (vRO spells them inconsistently: 'string' but 'Date'), matched case-insensitively.
+_SIMPLE_TYPES = {
+    'string': 'string',
+    'number': 'number',
+    'boolean': 'boolean',
+    'securestring': 'secure',
+    'encryptedstring': 'encrypted',
+    'date': 'date',
+    'regexp': 'regex',
+    'properties': 'properties',
+    'mimeattachment': 'mime',
+    'any': 'any',
+}
+
+
+_SDK_TYPE = re.compile(r'^[A-Za-z_][\w.-]*:[A-Za-z_][\w.$-]*$')
+
+
+class VroType(object):
+    """A parsed vRO type name.
+
+    ``kind`` is one of string, number, boolean, secure, encrypted, date, regex, array, properties,
+    composite, sdk, mime, any, unknown. ``element`` is the element VroType of an array; ``fields`` the
+    ordered ``[(name, VroType)]`` of a composite; ``name`` the type name as declared.
+    """
+
+    __slots__ = ('kind', 'name', 'element', 'fields')
+
+    def __init__(self, kind, name, element=None, fields=None):
+        self.kind = kind
+        self.name = name
+        self.element = element
+        self.fields = fields
+
+    def __repr__(self):
+        return 'VroType(%r, %r)' % (self.kind, self.name)
+
+
+def _split_top_level(text, sep):
+    """Split on ``sep`` outside parentheses."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == '(':
+            depth += 1
+        elif ch == ')':
+            depth -= 1
+        elif ch == sep and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+def parse_type(type_name):
+    """Parse a declared vRO type name into a VroType (never raises; odd names become kind 'unknown')."""
+    name = (type_name or '').strip()
+    if name.startswith('Array/') or name.lower().startswith('array/'):
+        return VroType('array', name, element=parse_type(name[6:]))
+    if name.lower() == 'array':
+        return VroType('array', name, element=VroType('any', 'Any'))
+    if name.startswith('CompositeType(') and ')' in name:
+        depth = 0
+        close = -1
+        for i in range(len('CompositeType'), len(name)):
+            if name[i] == '(':
+                depth += 1
+            elif name[i] == ')':
+                depth -= 1
+                if depth == 0:
+                    close = i
+                    break
+        if close < 0:
+            return VroType('unknown', name)
+        fields = []
+        body = name[len('CompositeType('):close]
+        for part in _split_top_level(body, ','):
+            part = part.strip()
+            if not part:
+                continue
+            field_name, sep, field_type = part.partition(':')
+            if not sep:
+                return VroType('unknown', name)
+            fields.append((field_name.strip(), parse_type(field_type)))
+        return VroType('composite', name, fields=fields)
+    simple = _SIMPLE_TYPES.get(name.lower())
+    if simple:
+        return VroType(simple, name)
+    if _SDK_TYPE.match(name):
+        return VroType('sdk', name)
+    return VroType('unknown', name)

@@ -9,20 +9,16 @@ Internal use only: this file may change without notice between releases.
 from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, WaitTimeout
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import ACTIVE_STATES, TERMINAL_STATES, VroApi, run_target
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi, run_target
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import ACTIVE_STATES, TERMINAL_STATES
 
 
-def run(module):
-    """vro_execution_cancel: cancel one run or every non-terminal run, with the server version's call."""
-    p = module.params
-    one = p.get('execution_id') or p.get('execution_url')
-    if p['all_running'] and one:
-        raise ValueError('all_running cancels every run of the workflow: give it without execution_id and execution_url')
-    if not p['all_running'] and not one:
-        raise ValueError('give execution_id (with workflow_id or workflow_name), execution_url, or all_running: true')
-    api = VroApi(module.client())
-    wid, wname, eid = run_target(api, p.get('workflow_id'), p.get('workflow_name'), p.get('category'), p.get('execution_id'), p.get('execution_url'))
-    major = api.major_version(p['api_version'])
+def cancel_executions(api, workflow_id=None, workflow_name=None, category=None, execution_id=None, execution_url=None,
+                      api_version='auto', wait=True, wait_timeout=600.0, check_mode=False, waiter=None):
+    """Cancel one run (``execution_id`` or ``execution_url``), or else every non-terminal run of the workflow, with the
+    server version's call; ``waiter()`` gives a configured Waiter."""
+    wid, wname, eid = run_target(api, workflow_id, workflow_name, category, execution_id, execution_url)
+    major = api.major_version(api_version)
     if eid is not None:
         targets = [(eid, api.state(wid, eid))]
     else:
@@ -33,7 +29,7 @@ def run(module):
         entry = {'execution_id': run_id, 'workflow_id': wid, 'state_before': state, 'state': state, 'canceled': False}
         if state not in TERMINAL_STATES:
             entry['canceled'] = True
-            if not module.check_mode:
+            if not check_mode:
                 try:
                     api.cancel(wid, run_id, major)
                 except ApiError as error:
@@ -47,8 +43,8 @@ def run(module):
         entries.append(entry)
 
     to_watch = [e for e in entries if e['canceled']]
-    if to_watch and not module.check_mode:
-        if p['wait']:
+    if to_watch and not check_mode:
+        if wait:
             def fetch():
                 for entry in to_watch:
                     if entry['state'] not in TERMINAL_STATES:
@@ -56,11 +52,11 @@ def run(module):
                 return [e['state'] for e in to_watch]
 
             try:
-                module.waiter().wait(fetch, lambda states: all(s in TERMINAL_STATES for s in states))
+                waiter().wait(fetch, lambda states: all(s in TERMINAL_STATES for s in states))
             except WaitTimeout as timeout:
                 late = [e for e in to_watch if e['state'] not in TERMINAL_STATES]
                 raise OperationError('cancel requested, but %s still not canceled after wait_timeout %ss (%s)' % (
-                    ', '.join('%s (%s)' % (e['execution_id'], e['state']) for e in late), p['wait_timeout'], timeout),
+                    ', '.join('%s (%s)' % (e['execution_id'], e['state']) for e in late), wait_timeout, timeout),
                     changed=True, executions=entries, api_version=str(major), cancel_call=call)
         else:
             for entry in to_watch:
@@ -74,3 +70,16 @@ def run(module):
         result['execution_id'] = eid
         result['state'] = entries[0]['state']
     return result
+
+
+def run(module):
+    """The vro_execution_cancel operation (see the module docs): reads the options once."""
+    p = module.params
+    one = p.get('execution_id') or p.get('execution_url')
+    if p['all_running'] and one:
+        raise ValueError('all_running cancels every run of the workflow: give it without execution_id and execution_url')
+    if not p['all_running'] and not one:
+        raise ValueError('give execution_id (with workflow_id or workflow_name), execution_url, or all_running: true')
+    return cancel_executions(VroApi(module.client()), p.get('workflow_id'), p.get('workflow_name'), p.get('category'),
+                             p.get('execution_id'), p.get('execution_url'), p['api_version'], p['wait'], p['wait_timeout'],
+                             module.check_mode, module.waiter)

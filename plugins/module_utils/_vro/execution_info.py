@@ -3,14 +3,15 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What vro_execution_info does (the read path). Internal use only.
 
-Kept apart from _vro_runs (start, reuse, fan-out, cancel) so that the info module compiles only what it runs;
-_vro_runs re-exports ``execution_info``. Raises OperationError / ApiError / ValueError like _vro_runs.
+Kept apart from ``workflow_run.py`` so that the info module compiles only what it runs (never the encoder).
+``run(module)`` reads the options once and calls :func:`execution_info`; raises OperationError / ApiError / ValueError.
 """
 
 from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError, WaitTimeout
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import TERMINAL_STATES, VroApi, run_target
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi, run_target
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import TERMINAL_STATES
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import parse_date
 
 
@@ -33,33 +34,35 @@ class _Named(object):
         self.name = name
 
 
-def run(module):
-    """vro_execution_info: one run (optionally waiting for states) or a filtered list, newest first."""
-    p = module.params
-    api = VroApi(module.client())
-    wid, wname, eid = run_target(api, p.get('workflow_id'), p.get('workflow_name'), p.get('category'), p.get('execution_id'), p.get('execution_url'))
+def execution_info(api, workflow_id=None, workflow_name=None, category=None, execution_id=None, execution_url=None,
+                   state=None, started_by=None, started_after=None, started_before=None, name=None, max_results=20,
+                   details=False, fetch_logs=False, fetch_syslogs=False, wait_for=None, wait=True, wait_timeout=600.0,
+                   waiter=None):
+    """One run (optionally waiting for ``wait_for`` states; ``waiter()`` gives a configured Waiter) or a filtered
+    list, newest first."""
+    wid, wname, eid = run_target(api, workflow_id, workflow_name, category, execution_id, execution_url)
     if eid is None:
-        if p['wait_for']:
+        if wait_for:
             raise ValueError('wait_for needs one run: give execution_id or execution_url')
-        runs = api.list_executions(wid, states=p['state'], started_by=p['started_by'],
-                                   started_after=_parse_when('started_after', p['started_after']),
-                                   started_before=_parse_when('started_before', p['started_before']),
-                                   name=p['name'], max_results=p['max_results'])
-        if p['details']:
+        runs = api.list_executions(wid, states=state, started_by=started_by,
+                                   started_after=_parse_when('started_after', started_after),
+                                   started_before=_parse_when('started_before', started_before),
+                                   name=name, max_results=max_results)
+        if details:
             runs = [api.execution(wid, r.id) for r in runs]
         executions = []
         for run in runs:
             item = run.to_result(_Named(wid, wname or run.name))
-            if p['fetch_logs']:
+            if fetch_logs:
                 item['logs'] = api.logs(wid, run.id)
-            if p['fetch_syslogs']:
+            if fetch_syslogs:
                 item['syslogs'] = api.syslogs(wid, run.id)
             executions.append(item)
         return {'changed': False, 'workflow_id': wid, 'executions': executions, 'count': len(executions)}
 
     waited = False
-    if p['wait_for'] and p['wait']:
-        wanted = set(p['wait_for'])
+    if wait_for and wait:
+        wanted = set(wait_for)
         state = api.state(wid, eid)
         if state not in wanted:
             waited = True
@@ -68,25 +71,34 @@ def run(module):
                 return current in wanted or current in TERMINAL_STATES
 
             try:
-                waiter = module.waiter()
+                waiter = waiter()
                 # The state was read just now: the next look waits one interval.
                 state = waiter.wait(lambda: api.state(wid, eid), settled, first_delay=waiter.interval)
             except WaitTimeout as timeout:
                 raise OperationError("run %s did not reach %s within wait_timeout %ss; last state: %s (%s)" % (
-                    eid, ' or '.join(p['wait_for']), p['wait_timeout'], timeout.last, timeout),
+                    eid, ' or '.join(wait_for), wait_timeout, timeout.last, timeout),
                     execution_id=eid, workflow_id=wid, state=timeout.last, timed_out=True)
         if state not in wanted:
             run = api.execution(wid, eid)
             result = run.to_result(_Named(wid, wname or run.name))
             detail = ': %s' % run.content_exception if run.content_exception else ''
             raise OperationError("run %s ended %s%s, which is not one of wait_for (%s)" % (
-                eid, state, detail, ', '.join(p['wait_for'])), **result)
+                eid, state, detail, ', '.join(wait_for)), **result)
     run = api.execution(wid, eid)
     result = run.to_result(_Named(wid, wname or run.name))
     result['changed'] = False
     result['waited'] = waited
-    if p['fetch_logs']:
+    if fetch_logs:
         result['logs'] = api.logs(wid, eid)
-    if p['fetch_syslogs']:
+    if fetch_syslogs:
         result['syslogs'] = api.syslogs(wid, eid)
     return result
+
+
+def run(module):
+    """The vro_execution_info operation (see the module docs): reads the options once."""
+    p = module.params
+    return execution_info(VroApi(module.client()), p.get('workflow_id'), p.get('workflow_name'), p.get('category'),
+                          p.get('execution_id'), p.get('execution_url'), p['state'], p['started_by'], p['started_after'],
+                          p['started_before'], p['name'], p['max_results'], p['details'], p['fetch_logs'],
+                          p['fetch_syslogs'], p['wait_for'], p['wait'], p['wait_timeout'], module.waiter)

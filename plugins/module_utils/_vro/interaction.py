@@ -1,188 +1,27 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) cloudops.orchestrator contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""vRO user interactions: read, answer and dismiss the pending interaction of a waiting run. Internal use only.
+"""What vro_interaction does: answer or dismiss the pending user interaction of a waiting run. Internal use only.
 
-A run in state ``waiting`` has one pending interaction at ``.../executions/{id}/interaction``
-(a WsUserInteraction: ``id, name, state (waiting|finished), input-parameters, assignees, timeout-date``).
-Answers are typed by the interaction's own ``input-parameters`` with the encoder of ``_vro_types``.
+A run in state ``waiting`` has one pending interaction at ``.../executions/{id}/interaction`` (``VroApi``'s
+interaction calls; the :class:`UserInteraction` noun is in ``model.py``). Answers are typed by the interaction's
+own ``input-parameters`` with the encoder. ``run(module)`` reads the options once; :class:`InteractionRun` works
+over a ``VroApi`` with explicit arguments.
 """
 
 from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, items_problem
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import vro_attributes, vro_links
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, WaitTimeout
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs import inputs_with_secrets
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import TERMINAL_STATES, VroApi
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import parameters_problem
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import decode_date, mask_parameters, parameter_list, secure_values
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import mask_parameters, secure_values
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import TERMINAL_STATES
 
 # Where a run rests after an answer when the user names no state: the end, or its next question.
 NEXT_STATES = frozenset(TERMINAL_STATES | {'waiting', 'waiting-signal', 'suspended'})
 
-
-def _q(value):
-    """One id as a URL path segment (quoted; refused when it could leave its segment)."""
-    return path_segment(value)
-
-
-def _list(value):
-    """A list from a plain list or an XML-born wrapper such as ``{"assignee": [...]}``."""
-    if isinstance(value, list):
-        return value
-    if isinstance(value, dict):
-        for inner in value.values():
-            if isinstance(inner, list):
-                return inner
-    return [] if value in (None, '') else [value]
-
-
-# The parts of an interaction body that are parsed as text or lists (see parameters_problem for its inputs).
-INTERACTION_FIELDS = {'id': str, 'name': str, 'href': str, 'state': str, 'timeout-date': (str, int, float),
-                      'timeoutDate': (str, int, float), 'input-parameters': (list, dict), 'inputParameters': (list, dict)}
-INTERACTION_LIST_FIELDS = {'link': list, 'interactions': list, 'user-interactions': list, 'items': list}
-MAYBE_OBJECT = (dict, type(None))
-
-
-def _items_problem(body):
-    """The first interaction of a list answer (a plain list, or under interactions/items) that cannot be read."""
-    if isinstance(body, list):
-        items, where = body, 'a list whose item'
-    else:
-        key = next((k for k in ('interactions', 'user-interactions', 'items') if body.get(k)), None)
-        if key is None:
-            return None
-        items, where = body[key], 'an object whose %s' % key
-    found = items_problem(items, OBJECT, where, INTERACTION_FIELDS)
-    for index, item in enumerate(items):
-        found = found or parameters_problem(item, '%s[%d].' % (where, index))
-    return found
-
-
-class UserInteraction(object):
-    """A user interaction, from a WsUserInteraction body or from a list entry (its link attributes)."""
-
-    def __init__(self, data=None, attributes=None):
-        data = data or {}
-        attrs = attributes or {}
-        self.raw = data
-        self.attributes = attrs
-        self.id = data.get('id') or attrs.get('id')
-        self.name = data.get('name') or attrs.get('name')
-        self.href = data.get('href')
-        self.state = (data.get('state') or attrs.get('state') or '').lower() or None
-        self.input_parameters = parameter_list(data, 'input')
-        self.assignees = [str(a) for a in _list(data.get('assignees'))]
-        self.user_assignees = [str(a) for a in _list(data.get('user-assignees'))]
-        self.group_assignees = [str(a) for a in _list(data.get('group-assignees'))]
-        self.timeout_date = decode_date(data.get('timeout-date') or data.get('timeoutDate') or attrs.get('timeoutDate'))
-        self.execution_id = attrs.get('executionId') or attrs.get('workflowExecutionId') or attrs.get('execution-id')
-
-    @classmethod
-    def from_link(cls, link):
-        attrs = vro_attributes(link)
-        interaction = cls({'href': link.get('href')}, attrs)
-        return interaction
-
-    @property
-    def pending(self):
-        return self.state in (None, 'waiting')
-
-    def to_result(self):
-        result = {
-            'id': self.id,
-            'name': self.name,
-            'state': self.state,
-            'href': self.href,
-            'input_parameters': [{'name': p.get('name'), 'type': p.get('type'), 'description': p.get('description')}
-                                 for p in self.input_parameters],
-            'assignees': self.assignees,
-            'user_assignees': self.user_assignees,
-            'group_assignees': self.group_assignees,
-            'timeout_date': self.timeout_date,
-        }
-        if self.execution_id:
-            result['execution_id'] = self.execution_id
-        if self.attributes:
-            result['attributes'] = self.attributes
-        return result
-
-
-def workflow_interactions(client, workflow_id):
-    """``GET /workflows/{id}/interactions``: the workflow's user interactions (list entries, or full bodies)."""
-    body = client.get('/workflows/%s/interactions' % _q(workflow_id), shape=(dict, list, type(None)),
-                      fields=INTERACTION_LIST_FIELDS, inner=_items_problem) or {}
-    if isinstance(body, list):
-        return [UserInteraction(item) for item in body]
-    links, _total = vro_links(body)
-    if links:
-        return [UserInteraction.from_link(link) for link in links]
-    items = body.get('interactions') or body.get('user-interactions') or body.get('items') or []
-    return [UserInteraction(item) for item in items if isinstance(item, dict)]
-
-
-def workflow_of_pending_run(client, execution_id):
-    """The workflow id of a run that waits on an interaction, from ``GET /interactions`` (8.x); None when not listed.
-
-    7.x has no ``/interactions``: its 404 means the workflow must be given.
-    """
-    try:
-        body = client.get('/interactions', shape=MAYBE_OBJECT) or {}
-    except ApiError as error:
-        if error.status in (404, 405):
-            raise OperationError('this vRO server has no GET /interactions (vRO 7.x): give workflow_id or workflow_name '
-                                 'with execution_id', error=error.to_result())
-        raise
-    links, _total = vro_links(body)
-    for link in links:
-        attrs = vro_attributes(link)
-        if attrs.get('executionId') == execution_id or attrs.get('workflowExecutionId') == execution_id:
-            if attrs.get('workflowId'):
-                return attrs['workflowId']
-            href = link.get('href') or ''
-            if '/workflows/' in href:
-                return href.split('/workflows/', 1)[1].split('/', 1)[0]
-    return None
-
-
-def interaction_path(workflow_id, execution_id):
-    return '/workflows/%s/executions/%s/interaction' % (_q(workflow_id), _q(execution_id))
-
-
-def pending_interaction(client, workflow_id, execution_id):
-    """The interaction a run waits on, or None (a 404 means there is none)."""
-    try:
-        data = client.get(interaction_path(workflow_id, execution_id), shape=MAYBE_OBJECT, fields=INTERACTION_FIELDS,
-                          inner=parameters_problem)
-    except ApiError as error:
-        if error.status == 404:
-            return None
-        raise
-    return UserInteraction(data) if isinstance(data, dict) else None
-
-
-def answer(client, workflow_id, execution_id, parameters):
-    """``POST .../interaction`` with an execution-context holding the answers (204 expected)."""
-    client.request('POST', interaction_path(workflow_id, execution_id), json={'parameters': parameters},
-                   expected=(200, 202, 204))
-
-
-def dismiss(client, workflow_id, execution_id):
-    """``DELETE .../interaction``; returns False when there was nothing to delete (404)."""
-    try:
-        client.request('DELETE', interaction_path(workflow_id, execution_id), expected=(200, 202, 204))
-    except ApiError as error:
-        if error.status == 404:
-            return False
-        raise
-    return True
-
-
-# -- vro_interaction ---------------------------------------------------------------------------------------
 
 def _run_not_found(error, workflow_id, execution_id):
     return OperationError("run '%s' of workflow '%s' not found, or this user may not read it (HTTP %s); check "
@@ -193,22 +32,24 @@ def _run_not_found(error, workflow_id, execution_id):
 class InteractionRun(object):
     """One vro_interaction task: look at the run, answer or dismiss its interaction, wait for the next state."""
 
-    def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.client = module.client()
-        self.api = VroApi(self.client)
+    def __init__(self, api, execution_id, check_mode=False, warn=None, add_secret=None, waiter=None):
+        """``warn``/``add_secret``: callables for warnings and SecureString values; ``waiter()``: a configured Waiter."""
+        self.api = api
+        self.client = api.client
+        self.execution_id = execution_id
         self.workflow_id = None
-        self.execution_id = self.params['execution_id']
+        self.check_mode = check_mode
+        self.warn = warn or (lambda msg: None)
+        self.add_secret = add_secret or (lambda value: None)
+        self.waiter = waiter
 
-    def resolve_workflow_id(self):
+    def resolve_workflow_id(self, workflow_id=None, workflow_name=None, category=None):
         """The run's workflow id: given, by name, or else from the pending interactions list (None when not listed)."""
-        p = self.params
-        if p['workflow_id']:
-            return p['workflow_id']
-        if p['workflow_name']:
-            return self.api.lookup_workflow(p['workflow_name'], p['category']).id
-        return workflow_of_pending_run(self.client, self.execution_id)
+        if workflow_id:
+            return workflow_id
+        if workflow_name:
+            return self.api.lookup_workflow(workflow_name, category).id
+        return self.api.workflow_of_pending_run(self.execution_id)
 
     def run_state(self):
         try:
@@ -226,19 +67,19 @@ class InteractionRun(object):
         result['execution'] = run.to_result()
         return run
 
-    def encode(self, interaction):
-        p = self.params
+    def encode(self, interaction, inputs, raw_inputs):
         label = interaction.name or interaction.id or 'pending'
-        parameters = encode_parameters(interaction.input_parameters, inputs_with_secrets(self.module, p['inputs'] or {}), label,
-                                       raw_inputs=p['raw_inputs'], context_kind='user interaction')
+        parameters = encode_parameters(interaction.input_parameters, inputs, label, raw_inputs=raw_inputs,
+                                       context_kind='user interaction')
         for secret in secure_values(parameters):
-            self.module.add_secret(secret)
+            self.add_secret(secret)
         return parameters
 
-    def __call__(self):
-        p = self.params
-        self.workflow_id = self.resolve_workflow_id()
-        absent = p['state'] == 'absent'
+    def __call__(self, workflow_id=None, workflow_name=None, category=None, absent=False, answers=dict, raw_inputs=None,
+                 wait=True, wait_for=None, poll_interval=0.25):
+        """Answer (with ``answers()``, the plain answers, read only when there is a question, and ``raw_inputs``)
+        or dismiss (``absent``) the run's pending interaction, then wait (``wait``, ``wait_for``) for its next state."""
+        self.workflow_id = self.resolve_workflow_id(workflow_id, workflow_name, category)
         result = {'changed': False, 'workflow_id': self.workflow_id, 'execution_id': self.execution_id}
         if self.workflow_id is None:
             result['msg'] = ('run %s has no pending user interaction (GET /interactions does not list it): nothing to '
@@ -253,7 +94,7 @@ class InteractionRun(object):
                 self.execution_id, before, verb)
             self.execution_result(result)
             return result
-        interaction = pending_interaction(self.client, self.workflow_id, self.execution_id)
+        interaction = self.api.pending_interaction(self.workflow_id, self.execution_id)
         if interaction is None or not interaction.pending:
             result['msg'] = 'run %s has no pending user interaction (already answered or dismissed)' % self.execution_id
             if interaction is not None:
@@ -262,20 +103,20 @@ class InteractionRun(object):
             return result
         result['interaction'] = interaction.to_result()
         if absent:
-            return self.dismiss(interaction, result)
-        return self.answer(interaction, result)
+            return self.dismiss(interaction, result, wait, wait_for, poll_interval)
+        return self.answer(interaction, result, answers(), raw_inputs, wait, wait_for, poll_interval)
 
-    def answer(self, interaction, result):
-        parameters = self.encode(interaction)
+    def answer(self, interaction, result, inputs, raw_inputs, wait, wait_for, poll_interval):
+        parameters = self.encode(interaction, inputs, raw_inputs)
         result['parameters'] = mask_parameters(parameters)
         result['changed'] = True
-        if self.module.check_mode:
+        if self.check_mode:
             result['state'] = 'waiting'
             result['msg'] = "would answer user interaction '%s' of run %s with %d input(s)" % (
                 interaction.name, self.execution_id, len(parameters))
             return result
         try:
-            answer(self.client, self.workflow_id, self.execution_id, parameters)
+            self.api.answer_interaction(self.workflow_id, self.execution_id, parameters)
         except AnswerLost as error:
             self._after_lost_answer(error, interaction)
         except ApiError as error:
@@ -286,10 +127,10 @@ class InteractionRun(object):
                 self.execution_result(result)
                 return result
         result['msg'] = "answered user interaction '%s' of run %s" % (interaction.name, self.execution_id)
-        return self.after(interaction, result)
+        return self.after(interaction, result, wait, wait_for, poll_interval)
 
     def _still_pending(self, interaction):
-        current = pending_interaction(self.client, self.workflow_id, self.execution_id)
+        current = self.api.pending_interaction(self.workflow_id, self.execution_id)
         return current is not None and current.pending and (
             not current.id or not interaction.id or current.id == interaction.id)
 
@@ -302,7 +143,7 @@ class InteractionRun(object):
               describe=lambda i: label, missing='%s is still pending' % label, adopted='%s is answered',
               look_at='%s (vro_execution_info, or the vRO client)' % label,
               rerun='re-running the task is safe: it answers only an interaction that is still pending',
-              warn=self.module.warn, fail=OperationError, ids_key='interaction_ids', sleep=self.client.sleep)
+              warn=self.warn, fail=OperationError, ids_key='interaction_ids', sleep=self.client.sleep)
 
     def _recover(self, error, interaction):
         """After a refused POST (400/404/409): False when someone else answered meanwhile; else re-raise."""
@@ -310,25 +151,24 @@ class InteractionRun(object):
             raise error
         return False
 
-    def dismiss(self, interaction, result):
+    def dismiss(self, interaction, result, wait, wait_for, poll_interval):
         result['changed'] = True
-        if self.module.check_mode:
+        if self.check_mode:
             result['state'] = 'waiting'
             result['msg'] = "would dismiss user interaction '%s' of run %s" % (interaction.name, self.execution_id)
             return result
-        if not dismiss(self.client, self.workflow_id, self.execution_id):
+        if not self.api.dismiss_interaction(self.workflow_id, self.execution_id):
             result['changed'] = False
             result['msg'] = 'run %s has no pending user interaction (already answered or dismissed)' % self.execution_id
             self.execution_result(result)
             return result
         result['msg'] = "dismissed user interaction '%s' of run %s" % (interaction.name, self.execution_id)
-        return self.after(interaction, result)
+        return self.after(interaction, result, wait, wait_for, poll_interval)
 
-    def after(self, interaction, result):
+    def after(self, interaction, result, wait, wait_for, poll_interval):
         """Wait (when asked) for the run's next state, then report the run with decoded outputs."""
-        p = self.params
-        wait_for = [s.lower() for s in p['wait_for'] or []]
-        if p['wait'] or wait_for:
+        wait_for = [s.lower() for s in wait_for or []]
+        if wait or wait_for:
             targets = set(wait_for) | TERMINAL_STATES if wait_for else NEXT_STATES
             seen_other = []
 
@@ -336,7 +176,7 @@ class InteractionRun(object):
                 state = self.api.state(self.workflow_id, self.execution_id)
                 pending = None
                 if state == 'waiting':
-                    pending = pending_interaction(self.client, self.workflow_id, self.execution_id)
+                    pending = self.api.pending_interaction(self.workflow_id, self.execution_id)
                 return state, pending
 
             def done(observation):
@@ -354,9 +194,9 @@ class InteractionRun(object):
                     return bool(seen_other)
                 return True
 
-            waiter = self.module.waiter()
+            waiter = self.waiter()
             try:
-                waiter.wait(fetch, done, first_delay=p['poll_interval'])
+                waiter.wait(fetch, done, first_delay=poll_interval)
             except WaitTimeout as timeout:
                 # The answer was sent: say so, with the state last seen, instead of a bare timeout.
                 last = timeout.last[0] if timeout.last else None
@@ -374,5 +214,10 @@ class InteractionRun(object):
 
 
 def run(module):
-    """The vro_interaction operation (see the module docs)."""
-    return InteractionRun(module)()
+    """The vro_interaction operation (see the module docs): reads the options once."""
+    p = module.params
+    answer = InteractionRun(VroApi(module.client()), p['execution_id'], check_mode=module.check_mode, warn=module.warn,
+                            add_secret=module.add_secret, waiter=module.waiter)
+    return answer(p['workflow_id'], p['workflow_name'], p['category'], absent=p['state'] == 'absent',
+                  answers=lambda: inputs_with_secrets(module, p['inputs'] or {}), raw_inputs=p['raw_inputs'],
+                  wait=p['wait'], wait_for=p['wait_for'], poll_interval=p['poll_interval'])

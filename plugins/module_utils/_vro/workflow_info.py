@@ -4,7 +4,7 @@
 """A vRO workflow's interface: search, example inputs, the schema image; the vro_workflow_info run. Internal use only.
 
 ``example_inputs`` builds, from a definition's declared input parameters, a plain mapping that the encoder
-of ``_vro_types`` accepts as it is: one placeholder of the right shape per declared type.
+of ``encode.py`` accepts as it is: one placeholder of the right shape per declared type.
 """
 
 from __future__ import annotations
@@ -14,13 +14,10 @@ import hashlib
 import os
 import tempfile
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi, Workflow, paged
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import parse_type
-
-PNG_SIGNATURE = b'\x89PNG\r\n\x1a\n'
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import parse_type
 
 
 # -- example inputs ------------------------------------------------------------------------------------------
@@ -82,40 +79,6 @@ def parameter_summary(params):
 
 # -- search ----------------------------------------------------------------------------------------------------
 
-def _category_matches(category_name, attributes, wanted):
-    wanted = wanted.strip('/')
-    if category_name == wanted:
-        return True
-    path = attributes.get('categoryPath') or attributes.get('globalTags') or ''
-    path = str(path).replace('.', '/').strip('/')
-    return bool(path) and (path == wanted or path.endswith('/' + wanted))
-
-
-def search_workflows(client, name_contains=None, category=None, max_results=None, page_size=100):
-    """Workflows whose name contains ``name_contains`` (case-insensitive) and/or in ``category``, paged on the server.
-
-    ``name_contains`` becomes the condition ``name~X``; a plain category name becomes ``categoryName=X`` too.
-    Both are checked again here, so that a server that ignores a condition cannot widen the answer.
-    Returns Workflow summaries in the server's order.
-    """
-    conditions = []
-    if name_contains:
-        conditions.append('name~%s' % name_contains)
-    if category and '/' not in category:
-        conditions.append('categoryName=%s' % category)
-    params = {'conditions': conditions} if conditions else None
-    found = []
-    for link in client.paginate('/workflows', paged, params=params, page_size=page_size):
-        workflow = Workflow.from_link(link)
-        if name_contains and name_contains.lower() not in (workflow.name or '').lower():
-            continue
-        if category and not _category_matches(workflow.category, workflow.attributes, category):
-            continue
-        found.append(workflow)
-        if max_results and len(found) >= max_results:
-            break
-    return found
-
 
 def workflow_summary(workflow):
     """The list entry of one workflow: id, name, category, href, description and version when the list has them."""
@@ -126,17 +89,6 @@ def workflow_summary(workflow):
 
 # -- schema image ----------------------------------------------------------------------------------------------
 
-def fetch_schema(client, workflow_id):
-    """``GET /workflows/{id}/schema``: the PNG bytes; OperationError when the answer is not a PNG."""
-    path = '/workflows/%s/schema' % path_segment(workflow_id)
-    response = client.request('GET', path, headers={'Accept': 'image/png'})
-    content = response.content or b''
-    if not content.startswith(PNG_SIGNATURE):
-        raise OperationError("the schema of workflow '%s' is not a PNG image (Content-Type %s, %d bytes starting %r); "
-                             'check that url points at vRO' % (
-                                 workflow_id, response.headers.get('Content-Type'), len(content), content[:16]))
-    return content
-
 
 def _read(path):
     try:
@@ -146,8 +98,8 @@ def _read(path):
         return None
 
 
-def write_file(module, dest, content):
-    """Write ``content`` to ``dest`` atomically when it differs, then apply mode/owner/group.
+def write_file(module, dest, content, file_args):
+    """Write ``content`` to ``dest`` atomically when it differs, then apply ``file_args`` (mode/owner/group).
 
     Returns ``(changed, content_changed)``. In check mode nothing is written and both say what would change.
     """
@@ -164,7 +116,6 @@ def write_file(module, dest, content):
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-    file_args = module.load_file_common_arguments(module.params, path=dest)
     if module.check_mode and content_changed and not os.path.exists(dest):
         # Nothing to compare attributes with: the new file would get them.
         return True, True
@@ -181,20 +132,18 @@ def schema_destination(dest, definition):
 
 # -- vro_workflow_info ---------------------------------------------------------------------------------------
 
-def run(module):
-    """The vro_workflow_info operation: one definition (by id or name) or a search; see the module docs."""
-    from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.interaction import (  # pylint: disable=import-outside-toplevel
-        workflow_interactions)
-    p = module.params
-    api = VroApi(module.client())
-    if not (p['workflow_id'] or p['workflow_name']):
-        if p['schema_dest'] or p['interactions']:
+def workflow_info(api, workflow_id=None, workflow_name=None, category=None, name_contains=None, max_results=None,
+                  interactions=False, schema_dest=None, write=None):
+    """The vro_workflow_info result: one definition (by id or name) or a search. ``write(dest, content)`` stores the
+    schema image and returns ``(changed, content_changed)``."""
+    if not (workflow_id or workflow_name):
+        if schema_dest or interactions:
             raise ValueError('schema_dest and interactions need one workflow: give workflow_id or workflow_name')
-        found = search_workflows(module.client(), p['name_contains'], p['category'], p['max_results'])
+        found = api.find_workflows(category=category, name_contains=name_contains, max_results=max_results)
         return {'changed': False, 'workflows': [workflow_summary(w) for w in found]}
-    if p['name_contains']:
+    if name_contains:
         raise ValueError('name_contains searches; it cannot be combined with workflow_id or workflow_name')
-    definition = api.resolve_workflow(p['workflow_id'], p['workflow_name'], p['category'])
+    definition = api.resolve_workflow(workflow_id, workflow_name, category)
     workflow = {
         'id': definition.id, 'name': definition.name, 'version': definition.version,
         'description': definition.description, 'category': definition.category, 'href': definition.href,
@@ -206,13 +155,24 @@ def run(module):
     raw_only = raw_only_inputs(definition.input_parameters)
     if raw_only:
         result['raw_only_inputs'] = raw_only
-    if p['interactions']:
-        result['interactions'] = [i.to_result() for i in workflow_interactions(module.client(), definition.id)]
-    if p['schema_dest']:
-        content = fetch_schema(module.client(), definition.id)
-        dest = schema_destination(p['schema_dest'], definition)
-        changed, content_changed = write_file(module, dest, content)
+    if interactions:
+        result['interactions'] = [i.to_result() for i in api.workflow_interactions(definition.id)]
+    if schema_dest:
+        content = api.schema(definition.id)
+        dest = schema_destination(schema_dest, definition)
+        changed, content_changed = write(dest, content)
         result['changed'] = changed
         result['schema'] = {'dest': dest, 'size': len(content), 'sha256': hashlib.sha256(content).hexdigest(),
                             'content_changed': content_changed}
     return result
+
+
+def run(module):
+    """The vro_workflow_info operation (see the module docs): reads the options once."""
+    p = module.params
+
+    def write(dest, content):
+        return write_file(module, dest, content, module.load_file_common_arguments(p, path=dest))
+
+    return workflow_info(VroApi(module.client()), p['workflow_id'], p['workflow_name'], p['category'], p['name_contains'],
+                         p['max_results'], p['interactions'], p['schema_dest'], write)

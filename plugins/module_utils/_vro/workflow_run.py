@@ -3,23 +3,19 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What vro_workflow_run does. Internal use only.
 
-Each public function takes the OrchestratorModule and returns the module result (or raises
-OperationError / ApiError / WaitTimeout / ValueError, which ``OrchestratorModule.run`` turns into a
-failure). The modules themselves hold only documentation and their argument spec.
+``run(module)`` reads the options once into :class:`RunOptions` and calls :func:`start_runs`, which works over a
+``VroApi`` and returns the module result (or raises OperationError / ApiError / WaitTimeout / ValueError, which
+``OrchestratorModule.run`` turns into a failure). Nothing below ``run`` sees the module.
 """
 
 from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs import inputs_with_secrets
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import (
-    ADOPTION_MARGIN,
-    REUSABLE_ACTIVE_STATES,
-    TERMINAL_STATES,
-    VroApi,
-)
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import EncodeError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import ADOPTION_MARGIN, VroApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import mask_parameters, same_inputs, secure_values
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import EncodeError, encode_parameters
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import REUSABLE_ACTIVE_STATES, TERMINAL_STATES
 
 # Most recent runs read when looking for one to reuse (per state queried).
 REUSE_CANDIDATES = 50
@@ -33,12 +29,36 @@ LIST_POLL_MIN = 3
 
 # ---------------------------------------------------------------- helpers
 
-def _user(module):
-    """The user name runs are started as, when the auth scheme tells it (None for a bare token)."""
-    p = module.params
-    if p.get('auth') == 'token':
-        return None
-    return p.get('username')
+class RunOptions(object):
+    """The settings of one vro_workflow_run call (defaults: the module's), and the callbacks of its host.
+
+    ``batch``: the inputs came as ``runs`` (results per run); ``user``: the user runs are started as, when the auth
+    scheme tells it (None for a bare token); ``warn(msg)``, ``add_secret(value)`` and ``waiter()`` (a configured
+    Waiter) come from the module.
+    """
+
+    def __init__(self, workflow_id=None, workflow_name=None, category=None, raw_inputs=None, batch=False, reuse='never',
+                 reuse_max_age=3600.0, concurrency=4, wait=True, wait_timeout=600.0, cancel_on_timeout=False,
+                 on_user_interaction='fail', fetch_logs=False, user=None, check_mode=False, warn=None, add_secret=None,
+                 waiter=None):
+        self.workflow_id = workflow_id
+        self.workflow_name = workflow_name
+        self.category = category
+        self.raw_inputs = raw_inputs
+        self.batch = batch
+        self.reuse = reuse
+        self.reuse_max_age = reuse_max_age
+        self.concurrency = concurrency
+        self.wait = wait
+        self.wait_timeout = wait_timeout
+        self.cancel_on_timeout = cancel_on_timeout
+        self.on_user_interaction = on_user_interaction
+        self.fetch_logs = fetch_logs
+        self.user = user
+        self.check_mode = check_mode
+        self.warn = warn or (lambda msg: None)
+        self.add_secret = add_secret or (lambda value: None)
+        self.waiter = waiter
 
 
 def _error_lines(logs):
@@ -55,13 +75,12 @@ def _interaction_hint(api, workflow, execution):
     name = None
     inputs = []
     try:
-        interaction = api.interaction(workflow.id, execution.id) or {}
+        interaction = api.pending_interaction(workflow.id, execution.id)
     except ApiError:
-        interaction = {}
-    if isinstance(interaction, dict):
-        name = interaction.get('name') or interaction.get('displayName')
-        inputs = [p.get('name') for p in interaction.get('input-parameters') or interaction.get('inputParameters') or []
-                  if isinstance(p, dict)]
+        interaction = None
+    if interaction is not None:
+        name = interaction.name or interaction.display_name
+        inputs = [p.get('name') for p in interaction.input_parameters if isinstance(p, dict)]
     what = "user interaction '%s'" % name if name else 'a user interaction'
     needs = ' (inputs: %s)' % ', '.join(inputs) if inputs else ''
     return name, ("run %s is waiting for %s%s; answer it with cloudops.orchestrator.vro_interaction "
@@ -116,21 +135,21 @@ def _find_reusable(api, workflow, slots, mode, max_age):
     return claimed
 
 
-def _start_all(module, api, workflow, slots, claimed):
+def _start_all(opts, api, workflow, slots, claimed):
     """Start every slot that has no run yet, at most ``concurrency`` at a time; errors stay on their slot."""
-    user = _user(module)
+    user = opts.user
     todo = [s for s in slots if s.execution is None]
 
     def start(slot):
         try:
-            slot.execution, slot.adopted = api.start_once(workflow.id, slot.params, user=user, warn=module.warn,
+            slot.execution, slot.adopted = api.start_once(workflow.id, slot.params, user=user, warn=opts.warn,
                                                           claimed=claimed)
             slot.started = True
             slot.state = slot.execution.state
         except (ApiError, OperationError) as error:
             slot.error = error
 
-    workers = max(1, min(module.params['concurrency'] or 1, len(todo)))
+    workers = max(1, min(opts.concurrency or 1, len(todo)))
     if workers == 1:
         for slot in todo:
             start(slot)
@@ -147,14 +166,14 @@ def _is_settled(state, on_user_interaction):
     return state == 'waiting' and on_user_interaction != 'keep_waiting'
 
 
-def _wait_all(module, api, workflow, slots, since=None):
+def _wait_all(opts, api, workflow, slots, since=None):
     """One poll loop for every run until all are settled.
 
     A few runs are polled with ``GET .../state`` each; from ``LIST_POLL_MIN`` unsettled runs on, one list of the
     workflow's runs started since ``since`` (server clock, epoch seconds) gives every state per poll, and only
     runs missing from it are asked one by one.
     """
-    oui = module.params['on_user_interaction']
+    oui = opts.on_user_interaction
     watched = [s for s in slots if s.execution is not None]
     if all(_is_settled(s.state, oui) for s in watched):
         return
@@ -174,25 +193,25 @@ def _wait_all(module, api, workflow, slots, since=None):
             slot.state = state if state else api.state(workflow.id, slot.execution.id)
         return [s.state for s in watched]
 
-    waiter = module.waiter()
+    waiter = opts.waiter()
     try:
         # A run just started is still going: the first look waits one interval.
         waiter.wait(fetch, lambda states: all(_is_settled(st, oui) for st in states), first_delay=waiter.interval)
     except WaitTimeout as timeout:
-        _on_timeout(module, api, workflow, slots, timeout)
+        _on_timeout(opts, api, workflow, slots, timeout)
 
 
-def _on_timeout(module, api, workflow, slots, timeout):
-    batch = module.params['runs'] is not None
-    late = [s for s in slots if s.execution is not None and not _is_settled(s.state, module.params['on_user_interaction'])]
+def _on_timeout(opts, api, workflow, slots, timeout):
+    batch = opts.batch
+    late = [s for s in slots if s.execution is not None and not _is_settled(s.state, opts.on_user_interaction)]
     canceled = []
-    if module.params['cancel_on_timeout']:
+    if opts.cancel_on_timeout:
         for slot in late:
             try:
                 api.cancel(workflow.id, slot.execution.id)
                 canceled.append(slot)
             except ApiError as error:
-                module.warn('could not cancel run %s after the timeout: %s' % (slot.execution.id, error))
+                opts.warn('could not cancel run %s after the timeout: %s' % (slot.execution.id, error))
     parts = []
     for slot in late:
         parts.append('%srun %s is still %s' % ('%s: ' % slot.label(True) if batch else '', slot.execution.id, slot.state))
@@ -202,7 +221,7 @@ def _on_timeout(module, api, workflow, slots, timeout):
         tail = ('; it goes on running: cancel it with cloudops.orchestrator.vro_execution_cancel, raise wait_timeout, '
                 'or set cancel_on_timeout: true')
     message = "workflow '%s': %s after wait_timeout %ss (%s)%s" % (
-        workflow.name, ', '.join(parts), module.params['wait_timeout'], timeout, tail)
+        workflow.name, ', '.join(parts), opts.wait_timeout, timeout, tail)
     result = {'changed': any(s.started for s in slots), 'workflow_id': workflow.id, 'workflow_name': workflow.name,
               'timed_out': True, 'canceled': [s.execution.id for s in canceled]}
     if batch:
@@ -233,20 +252,20 @@ def _slot_result(workflow, slot, check_request=None):
     return result
 
 
-def _finish(module, api, workflow, slots):
+def _finish(opts, api, workflow, slots):
     """Read every run once in full, fetch logs where asked or failed, and collect the problems."""
-    oui = module.params['on_user_interaction']
+    oui = opts.on_user_interaction
     problems = []
     for slot in slots:
         if slot.execution is None:
             continue
         slot.execution = api.execution(workflow.id, slot.execution.id)
         slot.state = slot.execution.state or slot.state
-        if module.params['fetch_logs'] or slot.state == 'failed':
+        if opts.fetch_logs or slot.state == 'failed':
             try:
                 slot.logs = api.logs(workflow.id, slot.execution.id)
             except ApiError as error:
-                module.warn('could not read the logs of run %s: %s' % (slot.execution.id, error))
+                opts.warn('could not read the logs of run %s: %s' % (slot.execution.id, error))
                 slot.logs = []
         if slot.state == 'failed':
             detail = slot.execution.content_exception or 'no exception text'
@@ -264,7 +283,7 @@ def _finish(module, api, workflow, slots):
 
 
 def run(module):
-    """vro_workflow_run: resolve, validate and encode, reuse or start (never twice), wait, report."""
+    """vro_workflow_run (see the module docs): reads the options once, then :func:`start_runs`."""
     p = module.params
     batch = p['runs'] is not None
     if batch and not p['runs']:
@@ -273,25 +292,36 @@ def run(module):
         raise ValueError('runs has %d entries; one task starts at most %d runs: split the list over several tasks' % (
             len(p['runs']), MAX_RUNS))
     api = VroApi(module.client())
-    workflow = api.resolve_workflow(p['workflow_id'], p['workflow_name'], p['category'])
-    input_sets = p['runs'] if batch else [p['inputs'] or {}]
     input_sets = [inputs_with_secrets(module, inputs, 'runs[%d]' % index if batch else 'inputs')
-                  for index, inputs in enumerate(input_sets)]
+                  for index, inputs in enumerate(p['runs'] if batch else [p['inputs'] or {}])]
+    opts = RunOptions(p['workflow_id'], p['workflow_name'], p['category'], p['raw_inputs'], batch, p['reuse'],
+                      p['reuse_max_age'], p['concurrency'], p['wait'], p['wait_timeout'], p['cancel_on_timeout'],
+                      p['on_user_interaction'], p['fetch_logs'], user=None if p.get('auth') == 'token' else p.get('username'),
+                      check_mode=module.check_mode, warn=module.warn, add_secret=module.add_secret, waiter=module.waiter)
+    return start_runs(api, input_sets, opts)
+
+
+def start_runs(api, input_sets, opts):
+    """Resolve, validate and encode, reuse or start (never twice), wait, report: one run per entry of ``input_sets``
+    (plain inputs, secret inputs merged in)."""
+    batch = opts.batch
+    workflow = api.resolve_workflow(opts.workflow_id, opts.workflow_name, opts.category)
     slots = []
     for index, inputs in enumerate(input_sets):
         try:
-            params = workflow.encode(inputs, p['raw_inputs'])
+            params = encode_parameters(workflow.input_parameters, inputs, workflow.name or workflow.id,
+                                       raw_inputs=opts.raw_inputs)
         except EncodeError as error:
             raise ValueError('runs[%d]: %s' % (index, error) if batch else str(error))
         for secret in secure_values(params):
-            module.add_secret(secret)
+            opts.add_secret(secret)
         slots.append(_Slot(index, inputs, params))
 
     claimed = set()
-    if p['reuse'] != 'never' and slots:
-        claimed = _find_reusable(api, workflow, slots, p['reuse'], p['reuse_max_age'])
+    if opts.reuse != 'never' and slots:
+        claimed = _find_reusable(api, workflow, slots, opts.reuse, opts.reuse_max_age)
 
-    if module.check_mode:
+    if opts.check_mode:
         url = api.client.url_for(api.executions_path(workflow.id))
         results = []
         for slot in slots:
@@ -302,7 +332,7 @@ def run(module):
         return _result(workflow, slots, results, batch, changed=any(s.execution is None for s in slots))
 
     since = api.server_now()
-    _start_all(module, api, workflow, slots, claimed)
+    _start_all(opts, api, workflow, slots, claimed)
     failed_starts = [s for s in slots if s.error is not None]
     if failed_starts and not batch:
         raise failed_starts[0].error
@@ -317,9 +347,9 @@ def run(module):
             executions=[_slot_result(workflow, s) for s in slots])
 
     try:
-        if p['wait']:
-            _wait_all(module, api, workflow, slots, since)
-            problems = _finish(module, api, workflow, slots)
+        if opts.wait:
+            _wait_all(opts, api, workflow, slots, since)
+            problems = _finish(opts, api, workflow, slots)
         else:
             problems = []
             for slot in slots:

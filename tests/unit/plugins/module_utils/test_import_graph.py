@@ -19,9 +19,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PLUGINS = os.path.normpath(os.path.join(HERE, '..', '..', '..', '..', 'plugins'))
 UTILS = os.path.join(PLUGINS, 'module_utils')
 MODULES = os.path.join(PLUGINS, 'modules')
-WORKFLOW_INFO_GAP = 'parse_type (the type reader) still lives in encode.py (known gap)'
 READ_ONLY = ('vro_execution_info', 'vcf_task_info', 'orch_task_info', 'vro_task_info',
-             pytest.param('vro_workflow_info', marks=pytest.mark.xfail(strict=True, reason=WORKFLOW_INFO_GAP)))
+             'vro_workflow_info')
 
 
 def _name(path):
@@ -62,7 +61,6 @@ UTILS_FILES = _utils()
 GRAPH = {name: [t for t, n in _imports(path) if t in UTILS_FILES] for name, path in UTILS_FILES.items()}
 # What a run compiles: _module's function-level imports (one auth scheme, one product's CONNECTION) are chosen by the
 # product at run time, so the module's own imports say which product it is; every other file counts in full.
-# The same holds for the one lazy import of the vRO encoder (``WorkflowDefinition.encode``): only a write runs it.
 RUN_GRAPH = {name: [t for t, n in _imports(path, top_only=True) if t in UTILS_FILES] for name, path in UTILS_FILES.items()}
 
 
@@ -115,10 +113,7 @@ def test_no_private_name_is_imported_across_files():
 
 
 def test_function_level_imports_only_go_down():
-    allowed = {'_module': ('_auth_vra', '_auth_vcf', '_auth_ico', '_vro.api', '_vcf.api', '_ico.api'),
-               '_vro.api': ('_vro.encode',),
-               # Known gap (issue 15): workflow_info reads interactions through the interaction runner's helpers.
-               '_vro.workflow_info': ('_vro.interaction',)}
+    allowed = {'_module': ('_auth_vra', '_auth_vcf', '_auth_ico', '_vro.api', '_vcf.api', '_ico.api')}
     for name, path in UTILS_FILES.items():
         top = set(t for t, n in _imports(path, top_only=True))
         lazy = [t for t, n in _imports(path) if t in UTILS_FILES and t not in top]

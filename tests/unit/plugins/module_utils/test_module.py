@@ -208,3 +208,50 @@ def test_not_finite_timeout_from_the_environment_names_the_variable(capsys, monk
 def test_finite_float_options_pass():
     module = build({'url': 'https://vro', 'timeout': '2.5', 'wait_timeout': 0, 'poll_interval': 1e-3}, wait=True)
     assert module.params['timeout'] == 2.5 and module.params['wait_timeout'] == 0
+
+
+# -- option validation in one place (issue 15) ------------------------------------------------------------------
+
+
+def test_check_bounds_is_the_one_check_of_connection_wait_and_module_bounds():
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import (  # pylint: disable=import-outside-toplevel
+        CONNECTION_BOUNDS, WAIT_BOUNDS, check_bounds)
+    cases = [({'timeout': 0}, CONNECTION_BOUNDS, 'timeout must be greater than 0, got 0'),
+             ({'retries': -1}, CONNECTION_BOUNDS, 'retries must not be negative, got -1'),
+             ({'wait_timeout': -1, 'poll_interval': 1, 'poll_interval_max': 2}, WAIT_BOUNDS, 'wait_timeout must not be negative, got -1'),
+             ({'wait_timeout': 1, 'poll_interval': 0, 'poll_interval_max': 2}, WAIT_BOUNDS, 'poll_interval must be greater than 0, got 0'),
+             ({'wait_timeout': 1, 'poll_interval': 3, 'poll_interval_max': 2}, WAIT_BOUNDS,
+              'poll_interval_max (2) must be at least poll_interval (3)'),
+             ({'max_results': 0}, {'max_results': (1, True)}, 'max_results must be at least 1, got 0')]
+    for params, bounds, message in cases:
+        with pytest.raises(ValueError) as info:
+            check_bounds(params, bounds)
+        assert str(info.value) == message
+    check_bounds({'timeout': None, 'retries': 0, 'wait_timeout': 0, 'poll_interval': 0.1, 'poll_interval_max': 0.1},
+                 dict(CONNECTION_BOUNDS, **WAIT_BOUNDS))
+
+
+def test_the_waiter_does_not_repeat_the_modules_option_messages():
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter  # pylint: disable=import-outside-toplevel
+    for kwargs in ({'timeout': -1}, {'interval': 0}, {'interval': 2, 'interval_max': 1}):
+        with pytest.raises(ValueError) as info:
+            Waiter(**kwargs)
+        assert not [name for name in ('wait_timeout', 'poll_interval') if name in str(info.value)], str(info.value)
+
+
+def test_shared_option_sets_are_written_once():
+    # Every vRO module takes the workflow selector and secret_inputs from _module's argspec constants.
+    import ast  # pylint: disable=import-outside-toplevel
+    import os  # pylint: disable=import-outside-toplevel
+    modules = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', '..', 'plugins', 'modules')
+    written = []
+    for name in sorted(os.listdir(modules)):
+        if not name.endswith('.py'):
+            continue
+        tree = ast.parse(open(os.path.join(modules, name)).read())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.keyword) and node.arg in ('workflow_id', 'workflow_name', 'category', 'secret_inputs',
+                                                              'wait', 'wait_timeout', 'url', 'username', 'password'):
+                if isinstance(node.value, ast.Call):
+                    written.append((name, node.arg))
+    assert written == []

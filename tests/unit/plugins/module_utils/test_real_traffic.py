@@ -22,11 +22,11 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api imp
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import TaskFilter, with_iso_times, wait_done
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import Action, Task, TaskStatus, decide_retry
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import TaskService
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import Execution, VroApi
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.interaction import pending_interaction
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import Execution
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import run as execution_info
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.workflow_run import run as run_workflow
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task import TaskService as VroTasks
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import ScheduledTasks as VroTasks
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import decode_parameters
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.fake_module import FakeVroModule
 
@@ -611,7 +611,7 @@ def test_pending_interaction_in_either_spelling(lists):
             'assignees': {'assignee': ['admins@corp.local']},
             lists: [{'name': 'approved', 'type': 'boolean'}, {'name': 'comment', 'type': 'string'}]}
     with ReplayServer({'GET %s/interaction' % RUN: [respond(200, body)]}) as server:
-        interaction = pending_interaction(Client(server.url, **CONNECTIONS['vro'], retries=0, sleep=lambda s: None), WID, EID)
+        interaction = VroApi(Client(server.url, **CONNECTIONS['vro'], retries=0, sleep=lambda s: None)).pending_interaction(WID, EID)
     assert interaction.pending and interaction.state == 'waiting'
     assert [p['name'] for p in interaction.input_parameters] == ['approved', 'comment']
     assert interaction.assignees == ['admins@corp.local']

@@ -18,12 +18,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._client impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import TaskService as VcfTasks
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.interaction import (
-    pending_interaction,
-    workflow_interactions,
-    workflow_of_pending_run,
-)
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task import TaskService as VroTasks
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import ScheduledTasks as VroTasks
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
 
 WF = '/vco/api/workflows/w'
@@ -85,16 +80,16 @@ CASES = [
      'a list whose item[0].severity is a JSON number where a string was expected'),
     # -- vRO interactions and their presentations
     ('run-interaction', 'GET ' + RUN + '/interaction', {'input-parameters': ['oops']}, None,
-     lambda c: VroApi(c).interaction('w', 'e'), 'input-parameters[0] is a JSON string where a parameter'),
+     lambda c: VroApi(c).pending_interaction('w', 'e'), 'input-parameters[0] is a JSON string where a parameter'),
     ('pending-interaction', 'GET ' + RUN + '/interaction', {'state': ['waiting']}, None,
-     lambda c: pending_interaction(c, 'w', 'e'), 'the answer is an object whose state is a JSON list'),
+     lambda c: VroApi(c).pending_interaction('w', 'e'), 'the answer is an object whose state is a JSON list'),
     ('interactions-items', 'GET ' + WF + '/interactions', {'items': ['oops']}, None,
-     lambda c: workflow_interactions(c, 'w'), 'an object whose items[0] is a JSON string where an object'),
+     lambda c: VroApi(c).workflow_interactions('w'), 'an object whose items[0] is a JSON string where an object'),
     ('interactions-presentation', 'GET ' + WF + '/interactions', [{'name': 'Approve', 'input-parameters': 'oops'}],
-     None, lambda c: workflow_interactions(c, 'w'), 'a list whose item[0] is an object whose input-parameters is a JSON string'),
+     None, lambda c: VroApi(c).workflow_interactions('w'), 'a list whose item[0] is an object whose input-parameters is a JSON string'),
     ('interactions-parameter', 'GET ' + WF + '/interactions', [{'name': 'Approve', 'input-parameters': [{'name': 1}]}],
-     None, lambda c: workflow_interactions(c, 'w'), 'a list whose item[0].input-parameters[0].name is a JSON number'),
-    ('pending-runs', 'GET /vco/api/interactions', ['oops'], None, lambda c: workflow_of_pending_run(c, 'e'),
+     None, lambda c: VroApi(c).workflow_interactions('w'), 'a list whose item[0].input-parameters[0].name is a JSON number'),
+    ('pending-runs', 'GET /vco/api/interactions', ['oops'], None, lambda c: VroApi(c).workflow_of_pending_run('e'),
      'the answer is a JSON list'),
     # -- vRO runs: a start whose answer names no run, but the run was started
     ('start-unnamed', 'POST ' + WF + '/executions', ['oops'], None, lambda c: VroApi(c).start('w', []),

@@ -14,8 +14,8 @@ import pytest
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import (
-    Execution, VroApi, normalize_log, parse_execution_url, parse_version, same_user)
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import Execution, normalize_log, parse_execution_url, parse_version, same_user
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date
 

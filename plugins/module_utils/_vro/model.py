@@ -1,0 +1,698 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""vRO nouns without I/O: workflows, definitions, runs, logs, user interactions, scheduled tasks. Internal use only.
+
+Everything here parses what the server sent (links, bodies, the shape checks of the answers) or shapes a result;
+nothing here sends a request (that is ``api.py``) or knows about Ansible (that is the runners').
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+try:
+    from urllib.parse import unquote
+except ImportError:  # pragma: no cover - Python 2 is not supported by the collection
+    from urllib import unquote  # type: ignore
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, items_problem, json_name, shape_problem
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import (
+    decode_date, decode_parameters, mask_parameters, parameter_list, parameters_problem, same_inputs,
+)
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, parse_date
+
+MAYBE_OBJECT = (dict, type(None))
+
+
+# -- workflows and runs -------------------------------------------------------------------------------------------
+
+
+STATES = ('initializing', 'running', 'waiting', 'waiting-signal', 'suspended', 'completed', 'failed', 'canceled')
+
+
+TERMINAL_STATES = frozenset(('completed', 'failed', 'canceled'))
+
+
+ACTIVE_STATES = tuple(s for s in STATES if s not in TERMINAL_STATES)
+
+
+# Runs that `reuse: running` attaches to (the issue's "initializing, running or waiting").
+REUSABLE_ACTIVE_STATES = ('initializing', 'running', 'waiting', 'waiting-signal')
+
+
+_EXECUTION_URL = re.compile(r'/workflows/([^/?#]+)/executions/([^/?#]+)')
+
+
+_VERSION = re.compile(r'(\d+)(?:\.(\d+))?')
+
+
+def parse_execution_url(url):
+    """Return ``(workflow_id, execution_id)`` from a run's ``Location`` or ``href``; ValueError otherwise."""
+    match = _EXECUTION_URL.search(url or '')
+    if not match:
+        raise ValueError("'%s' is not the URL of a workflow run: expected .../workflows/<id>/executions/<id>/" % url)
+    return unquote(match.group(1)), unquote(match.group(2))
+
+
+def parse_version(text):
+    """``(major, minor)`` from a version string such as ``8.18.1.24180498`` or ``7.6``; None if absent."""
+    match = _VERSION.search(str(text or ''))
+    if not match:
+        return None
+    return int(match.group(1)), int(match.group(2) or 0)
+
+
+def epoch(value):
+    """Seconds since the epoch of a vRO date (ISO string or epoch milliseconds); None if unreadable."""
+    iso = decode_date(value)
+    moment = parse_date(iso) if isinstance(iso, str) else None
+    return moment.timestamp() if moment else None
+
+
+# The parameter lists of a definition or a run: a list, or the XML-born {"parameter": [...]} wrapper.
+RUN_FIELDS = {'input-parameters': (list, dict), 'inputParameters': (list, dict), 'output-parameters': (list, dict), 'outputParameters': (list, dict)}
+
+
+# What a run adds: its id and href are parsed as text.
+EXECUTION_FIELDS = dict(RUN_FIELDS, id=str, href=str)
+
+
+def logs_problem(body):
+    """``(problem, expected)`` for a logs answer whose entries :func:`normalize_log` could not read; None when it can."""
+    if isinstance(body, dict):
+        entries, where = body.get('logs'), 'an object whose logs'
+        if entries is None:
+            entries = next((v for v in body.values() if isinstance(v, list)), [])
+    else:
+        entries, where = body, 'a list whose item'
+    if not isinstance(entries, list):
+        return '%s is %s' % (where, json_name(entries)), 'a list of log entries'
+    for index, entry in enumerate(entries):
+        inner = entry.get('entry') if isinstance(entry, dict) and isinstance(entry.get('entry'), dict) else entry
+        if not isinstance(inner, (dict, type(None))):
+            return '%s[%d] is %s' % (where, index, json_name(inner)), 'a log entry (an object)'
+        severity = (inner or {}).get('severity')
+        if not isinstance(severity, (str, type(None))):
+            return '%s[%d].severity is %s' % (where, index, json_name(severity)), 'a string'
+    return None
+
+
+def vro_links(page):
+    """The ``rel: down`` links and the total of a vRO inventory-items or relations list."""
+    container = page.get('relations') if isinstance(page.get('relations'), dict) else page
+    found = container.get('link') if isinstance(container.get('link'), list) else []
+    links = [link for link in found if isinstance(link, dict) and link.get('rel', 'down') == 'down']
+    total = container.get('total', page.get('total'))
+    try:
+        total = int(total) if total is not None else None
+    except (TypeError, ValueError):
+        # XML-born JSON may quote numbers; an unreadable total is ignored (paging then stops on a short page).
+        total = None
+    return links, total
+
+
+def vro_attributes(link):
+    """A vRO link's ``attributes`` list as a plain mapping."""
+    attributes = link.get('attributes') if isinstance(link.get('attributes'), list) else []
+    return {a.get('name'): a.get('value') for a in attributes if isinstance(a, dict) and isinstance(a.get('name'), str)}
+
+
+class Workflow(object):
+    """One entry of the workflows inventory list: ``id``, ``name``, ``category`` (its name), ``href``."""
+
+    def __init__(self, id, name=None, category=None, href=None, attributes=None):  # pylint: disable=redefined-builtin
+        self.id = id
+        self.name = name
+        self.category = category
+        self.href = href
+        self.attributes = attributes or {}
+
+    @classmethod
+    def from_link(cls, link):
+        attrs = vro_attributes(link)
+        return cls(attrs.get('id'), attrs.get('name'), attrs.get('categoryName'), link.get('href'), attrs)
+
+    def describe(self):
+        return "%s (category '%s')" % (self.id, self.category or '')
+
+    def to_result(self):
+        return {'id': self.id, 'name': self.name, 'category': self.category, 'href': self.href}
+
+
+class WorkflowDefinition(object):
+    """A workflow as ``GET /workflows/{id}`` returns it, with its declared inputs and outputs."""
+
+    def __init__(self, data, category=None):
+        self.raw = data or {}
+        self.id = self.raw.get('id')
+        self.name = self.raw.get('name')
+        self.version = self.raw.get('version')
+        self.description = self.raw.get('description')
+        self.href = self.raw.get('href')
+        self.category = category or self.raw.get('categoryName') or self.raw.get('category-name')
+        self.input_parameters = parameter_list(self.raw, 'input')
+        self.output_parameters = parameter_list(self.raw, 'output')
+
+    def input_types(self):
+        """``{name: declared type}`` of the inputs."""
+        return dict((p.get('name'), p.get('type')) for p in self.input_parameters)
+
+    def to_result(self):
+        return {'id': self.id, 'name': self.name, 'version': self.version, 'description': self.description,
+                'href': self.href, 'category': self.category,
+                'input_parameters': self.input_parameters, 'output_parameters': self.output_parameters}
+
+
+class Execution(object):
+    """One run, from ``GET .../executions/{id}`` (full) or from a list entry (summary: no parameters).
+
+    Both spellings of the parameter lists and both date forms are accepted; dates are kept as canonical
+    ISO strings (``...Z``).
+    """
+
+    def __init__(self, data, workflow_id=None, summary=False):
+        data = data or {}
+        self.raw = data
+        self.summary = summary
+        self.id = data.get('id')
+        self.workflow_id = workflow_id
+        self.href = data.get('href')
+        if isinstance(self.href, str) and (not self.workflow_id or not self.id):
+            try:
+                wid, eid = parse_execution_url(self.href)
+                self.workflow_id = self.workflow_id or wid
+                self.id = self.id or eid
+            except ValueError:
+                pass
+        self.name = data.get('name')
+        self.state = state_value(data.get('state'))
+        self.start_date = decode_date(_pick(data, 'start-date', 'startDate', 'start_date'))
+        self.end_date = decode_date(_pick(data, 'end-date', 'endDate', 'end_date'))
+        self.started_by = _pick(data, 'started-by', 'startedBy', 'started_by')
+        self.business_state = _pick(data, 'business-state', 'businessState')
+        self.content_exception = _pick(data, 'content-exception', 'contentException')
+        self.current_item = _pick(data, 'current-item-display-name', 'currentItemDisplayName')
+        self.input_parameters = parameter_list(data, 'input')
+        self.output_parameters = parameter_list(data, 'output')
+
+    @classmethod
+    def from_link(cls, link, workflow_id=None):
+        """A summary from a ``rel: down`` link of the executions list (its attributes)."""
+        attrs = vro_attributes(link)
+        data = {'id': attrs.get('id'), 'href': link.get('href'), 'name': attrs.get('name'), 'state': attrs.get('state'),
+                'start-date': attrs.get('startDate'), 'end-date': attrs.get('endDate'),
+                'started-by': attrs.get('startedBy'), 'business-state': attrs.get('businessState'),
+                'content-exception': attrs.get('contentException')}
+        return cls(data, workflow_id, summary=True)
+
+    @property
+    def terminal(self):
+        return self.state in TERMINAL_STATES
+
+    def started_at(self):
+        """Start time in epoch seconds, or None."""
+        return epoch(self.start_date)
+
+    def duration_seconds(self):
+        start, end = epoch(self.start_date), epoch(self.end_date)
+        if start is None or end is None:
+            return None
+        return round(end - start, 3)
+
+    def inputs(self, mask_secrets=True):
+        return decode_parameters(self.input_parameters, mask_secrets)
+
+    def outputs(self):
+        return decode_parameters(self.output_parameters, mask_secrets=True)
+
+    def to_result(self, workflow=None):
+        """The documented result fields of one run."""
+        result = {
+            'execution_id': self.id,
+            'workflow_id': self.workflow_id or (workflow.id if workflow else None),
+            'workflow_name': workflow.name if workflow else self.name,
+            'name': self.name,
+            'state': self.state,
+            'href': self.href,
+            'start_date': self.start_date,
+            'end_date': self.end_date,
+            'duration_seconds': self.duration_seconds(),
+            'started_by': self.started_by,
+            'business_state': self.business_state,
+            'content_exception': self.content_exception,
+            'current_item': self.current_item,
+        }
+        if not self.summary:
+            result['inputs'] = self.inputs()
+            result['outputs'] = self.outputs()
+            result['outputs_raw'] = mask_parameters(self.output_parameters)
+        return result
+
+
+def _pick(data, *keys):
+    """The value of the first of ``keys`` that is not None."""
+    for key in keys:
+        if data.get(key) is not None:
+            return data[key]
+    return None
+
+
+def _pick_set(data, *keys):
+    """The value of the first of ``keys`` that is neither None nor empty (task bodies send empty strings)."""
+    for key in keys:
+        if data.get(key) not in (None, ''):
+            return data[key]
+    return None
+
+
+def state_value(raw):
+    """A state from ``{"value": ..}``, ``{"state": ..}`` or a plain string; lower-case (the 7.x guide upper-cases)."""
+    if isinstance(raw, dict):
+        raw = _pick(raw, 'value', 'state')
+    if raw is None:
+        return None
+    state = str(raw).strip().lower().replace('_', '-')
+    return 'waiting-signal' if state == 'state-waiting-on-signal' else state
+
+
+def normalize_log(entry):
+    """A log entry as plain fields; old servers wrap each one as ``{"entry": {...}}``."""
+    if isinstance(entry, dict) and isinstance(entry.get('entry'), dict):
+        entry = entry['entry']
+    entry = entry or {}
+    return {
+        'severity': (_pick(entry, 'severity') or '').lower() or None,
+        'time_stamp': decode_date(_pick(entry, 'time-stamp', 'timeStamp', 'time_stamp')),
+        'user': entry.get('user'),
+        'short_description': _pick(entry, 'short-description', 'shortDescription'),
+        'long_description': _pick(entry, 'long-description', 'longDescription'),
+    }
+
+
+def category_matches(workflow, category):
+    """True when ``workflow`` is in ``category``: its category name, or the end of its category path (``Library/Demo``)."""
+    wanted = category.strip('/')
+    if workflow.category == wanted:
+        return True
+    path = workflow.attributes.get('categoryPath') or workflow.attributes.get('globalTags') or ''
+    path = str(path).replace('.', '/').strip('/')
+    return bool(path) and (path == wanted or path.endswith('/' + wanted))
+
+
+def same_user(a, b):
+    """True when two user names are the same person (``bob`` and ``bob@corp.local`` are, case aside)."""
+    a, b = str(a).lower(), str(b).lower()
+    return a == b or a.split('@', 1)[0] == b or b.split('@', 1)[0] == a
+
+
+def run_matches(run, states, started_by, name, started_after, started_before):
+    if states and run.state not in states:
+        return False
+    if started_by and run.started_by and not same_user(run.started_by, started_by):
+        return False
+    if name and run.name and name.lower() not in run.name.lower():
+        return False
+    start = run.started_at()
+    if start is not None:
+        if started_after is not None and start < started_after:
+            return False
+        if started_before is not None and start > started_before:
+            return False
+    return True
+
+
+# -- user interactions ---------------------------------------------------------------------------------------
+
+
+def _list(value):
+    """A list from a plain list or an XML-born wrapper such as ``{"assignee": [...]}``."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        for inner in value.values():
+            if isinstance(inner, list):
+                return inner
+    return [] if value in (None, '') else [value]
+
+
+# The parts of an interaction body that are parsed as text or lists (see parameters_problem for its inputs).
+INTERACTION_FIELDS = {'id': str, 'name': str, 'href': str, 'state': str, 'timeout-date': (str, int, float),
+                      'timeoutDate': (str, int, float), 'input-parameters': (list, dict), 'inputParameters': (list, dict)}
+
+
+INTERACTION_LIST_FIELDS = {'link': list, 'interactions': list, 'user-interactions': list, 'items': list}
+
+
+def interactions_problem(body):
+    """The first interaction of a list answer (a plain list, or under interactions/items) that cannot be read."""
+    if isinstance(body, list):
+        items, where = body, 'a list whose item'
+    else:
+        key = next((k for k in ('interactions', 'user-interactions', 'items') if body.get(k)), None)
+        if key is None:
+            return None
+        items, where = body[key], 'an object whose %s' % key
+    found = items_problem(items, OBJECT, where, INTERACTION_FIELDS)
+    for index, item in enumerate(items):
+        found = found or parameters_problem(item, '%s[%d].' % (where, index))
+    return found
+
+
+class UserInteraction(object):
+    """A user interaction, from a WsUserInteraction body or from a list entry (its link attributes)."""
+
+    def __init__(self, data=None, attributes=None):
+        data = data or {}
+        attrs = attributes or {}
+        self.raw = data
+        self.attributes = attrs
+        self.id = data.get('id') or attrs.get('id')
+        self.name = data.get('name') or attrs.get('name')
+        self.display_name = data.get('displayName')
+        self.href = data.get('href')
+        self.state = (data.get('state') or attrs.get('state') or '').lower() or None
+        self.input_parameters = parameter_list(data, 'input')
+        self.assignees = [str(a) for a in _list(data.get('assignees'))]
+        self.user_assignees = [str(a) for a in _list(data.get('user-assignees'))]
+        self.group_assignees = [str(a) for a in _list(data.get('group-assignees'))]
+        self.timeout_date = decode_date(data.get('timeout-date') or data.get('timeoutDate') or attrs.get('timeoutDate'))
+        self.execution_id = attrs.get('executionId') or attrs.get('workflowExecutionId') or attrs.get('execution-id')
+
+    @classmethod
+    def from_link(cls, link):
+        attrs = vro_attributes(link)
+        interaction = cls({'href': link.get('href')}, attrs)
+        return interaction
+
+    @property
+    def pending(self):
+        return self.state in (None, 'waiting')
+
+    def to_result(self):
+        result = {
+            'id': self.id,
+            'name': self.name,
+            'state': self.state,
+            'href': self.href,
+            'input_parameters': [{'name': p.get('name'), 'type': p.get('type'), 'description': p.get('description')}
+                                 for p in self.input_parameters],
+            'assignees': self.assignees,
+            'user_assignees': self.user_assignees,
+            'group_assignees': self.group_assignees,
+            'timeout_date': self.timeout_date,
+        }
+        if self.execution_id:
+            result['execution_id'] = self.execution_id
+        if self.attributes:
+            result['attributes'] = self.attributes
+        return result
+
+
+# -- scheduled tasks -----------------------------------------------------------------------------------------
+
+
+# "The maximum number of scheduled tasks supported by Orchestrator is 50" (vRO REST API guide).
+TASK_LIMIT = 50
+
+
+CYCLES = ('one-time', 'every-minutes', 'every-hours', 'every-days', 'every-weeks', 'every-months')
+
+
+START_MODES = ('normal', 'start-in-the-past')
+
+
+TASK_STATES = ('finished', 'canceled', 'error', 'pending', 'running', 'suspended', 'unknown')
+
+
+# Tasks in these states will not run again: the first candidates to delete when the limit is reached.
+SPENT_STATES = ('finished', 'canceled', 'error')
+
+
+# The parts of a WsTask that are parsed (its inputs: parameters_problem); a list of them, and a links list.
+TASK_FIELDS = {'id': str, 'name': str, 'href': str, 'state': str, 'workflow': dict,
+               'input-parameters': (list, dict), 'inputParameters': (list, dict)}
+
+
+LINKS_FIELDS = {'link': list, 'relations': dict}
+
+
+def task_problem(body, where='an object whose '):
+    """``(problem, expected)`` for a task body that :class:`ScheduledTask` could not read (its workflow link, its
+    inputs); None when it can. For ``check_shape``'s ``inner``."""
+    if not isinstance(body, dict):
+        return None
+    workflow = body.get('workflow')
+    problem = shape_problem(workflow, MAYBE_OBJECT, {'id': str, 'href': str, 'name': str})
+    if problem is not None:
+        return '%sworkflow is %s' % (where, problem), 'an object with id, href and name (strings)'
+    return parameters_problem(body, where)
+
+
+def task_list_problem(body):
+    """The first task of a plain-list answer that cannot be read."""
+    if not isinstance(body, list):
+        return None
+    found = items_problem(body, OBJECT, 'a list whose item', TASK_FIELDS)
+    for index, item in enumerate(body):
+        found = found or task_problem(item, 'a list whose item[%d].' % index)
+    return found
+
+
+def canonical_date(value, option=None):
+    """A vRO date (ISO string, epoch milliseconds, date or datetime) as ``YYYY-MM-DDTHH:MM:SS.mmmZ``; None stays None.
+
+    Raises ValueError for text that is not a date, naming ``option`` (where the value came from) when given.
+    """
+    if value in (None, ''):
+        return None
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return format_date(parse_date(value))
+    decoded = decode_date(value)
+    if not isinstance(decoded, str) or parse_date(decoded) is None:
+        raise ValueError("%s'%s' is not a date: give ISO 8601 such as 2026-01-31T10:00:00Z"
+                         % ('%s: ' % option if option else '', value))
+    return decoded
+
+
+class ScheduledTask(object):
+    """A task from ``GET /tasks/{id}`` (full) or from a ``GET /tasks`` link (summary: no inputs)."""
+
+    def __init__(self, data, summary=False):
+        data = data or {}
+        self.raw = data
+        self.summary = summary
+        self.id = data.get('id')
+        self.name = data.get('name')
+        self.href = data.get('href')
+        self.state = data['state'].lower() if isinstance(data.get('state'), str) and data['state'] else None
+        self.user = _pick_set(data, 'userName', 'user', 'user-name')
+        self.description = data.get('description')
+        workflow = data.get('workflow') if isinstance(data.get('workflow'), dict) else {}
+        self.workflow_id = workflow.get('id') or data.get('workflowId')
+        if not self.workflow_id and workflow.get('href'):
+            self.workflow_id = workflow['href'].rstrip('/').rsplit('/', 1)[-1]
+        self.workflow_name = workflow.get('name') or data.get('workflowName')
+        self.cycle = _pick_set(data, 'recurrence-cycle', 'recurrenceCycle')
+        self.pattern = _pick_set(data, 'recurrence-pattern', 'recurrencePattern')
+        self.start = decode_date(_pick_set(data, 'recurrence-start-date', 'recurrenceStartDate'))
+        self.end = decode_date(_pick_set(data, 'recurrence-end-date', 'recurrenceEndDate'))
+        self.start_mode = _pick_set(data, 'start-mode', 'startMode')
+        self.running_instance_id = _pick_set(data, 'running-instance-id', 'runningInstanceId')
+        self.input_parameters = parameter_list(data, 'input')
+
+    @classmethod
+    def from_link(cls, link):
+        attrs = vro_attributes(link)
+        data = dict(attrs)
+        data['href'] = link.get('href') if isinstance(link.get('href'), str) else None
+        if not data.get('id') and data['href']:
+            data['id'] = data['href'].rstrip('/').rsplit('/', 1)[-1]
+        return cls(data, summary=True)
+
+    def to_result(self):
+        """The documented fields of one task (inputs decoded, SecureString values masked)."""
+        result = {
+            'id': self.id, 'name': self.name, 'href': self.href, 'state': self.state, 'user': self.user,
+            'description': self.description, 'workflow_id': self.workflow_id, 'workflow_name': self.workflow_name,
+            'recurrence': {'cycle': self.cycle, 'start': self.start, 'end': self.end, 'pattern': self.pattern},
+            'start_mode': self.start_mode, 'running_instance_id': self.running_instance_id,
+        }
+        if not self.summary:
+            result['inputs'] = decode_parameters(self.input_parameters, mask_secrets=True)
+        return result
+
+
+class DesiredTask(object):
+    """What the user asked for. A field left as None is not managed: it is neither compared nor changed.
+
+    ``recurrence`` is managed as a whole when given: its ``end`` and ``pattern`` left out mean none; its
+    ``start`` left out keeps the current start (and means "now" at creation). ``parameters`` are the encoded
+    input parameters (None: inputs not managed).
+    """
+
+    def __init__(self, name, workflow_id=None, workflow_name=None, recurrence=None, start_mode=None, description=None,
+                 parameters=None):
+        self.name = name
+        self.workflow_id = workflow_id
+        self.workflow_name = workflow_name
+        self.recurrence = None
+        if recurrence is not None:
+            cycle = recurrence.get('cycle') or 'one-time'
+            if cycle not in CYCLES:
+                raise ValueError("recurrence cycle '%s' is not one of %s" % (cycle, ', '.join(CYCLES)))
+            self.recurrence = {
+                'cycle': cycle,
+                'start': canonical_date(recurrence.get('start'), option='recurrence.start'),
+                'end': canonical_date(recurrence.get('end'), option='recurrence.end'),
+                'pattern': recurrence.get('pattern') or None,
+            }
+            if self.recurrence['start'] and self.recurrence['end'] and \
+                    parse_date(self.recurrence['end']) < parse_date(self.recurrence['start']):
+                raise ValueError('recurrence end %s is before its start %s' % (self.recurrence['end'], self.recurrence['start']))
+        if start_mode is not None and start_mode not in START_MODES:
+            raise ValueError("start_mode '%s' is not one of %s" % (start_mode, ', '.join(START_MODES)))
+        self.start_mode = start_mode
+        self.description = description
+        self.parameters = parameters
+
+
+def task_view(task):
+    """The compared fields of a ScheduledTask as plain values (the ``before``/``after`` of a diff)."""
+    return {
+        'name': task.name,
+        'workflow_id': task.workflow_id,
+        'recurrence': {'cycle': task.cycle or 'one-time', 'start': task.start, 'end': task.end, 'pattern': task.pattern or None},
+        'start_mode': task.start_mode or 'normal',
+        'description': task.description or '',
+        'inputs': decode_parameters(task.input_parameters, mask_secrets=True),
+    }
+
+
+def desired_view(current, desired, now=None):
+    """The view of the task as it should be: ``current``'s view (or defaults when None) with ``desired`` applied."""
+    if current is not None:
+        view = task_view(current)
+    else:
+        view = {'name': desired.name, 'workflow_id': None,
+                'recurrence': {'cycle': 'one-time', 'start': None, 'end': None, 'pattern': None},
+                'start_mode': 'normal', 'description': '', 'inputs': {}}
+    view['name'] = desired.name
+    if desired.workflow_id:
+        view['workflow_id'] = desired.workflow_id
+    if desired.recurrence is not None:
+        recurrence = dict(desired.recurrence)
+        recurrence['start'] = recurrence['start'] or view['recurrence']['start']
+        view['recurrence'] = recurrence
+    if not view['recurrence']['start']:
+        view['recurrence']['start'] = now or format_date(datetime.datetime.now(datetime.timezone.utc))
+    if desired.start_mode is not None:
+        view['start_mode'] = desired.start_mode
+    if desired.description is not None:
+        view['description'] = desired.description
+    if desired.parameters is not None:
+        view['inputs'] = decode_parameters(desired.parameters, mask_secrets=True)
+    return view
+
+
+def _same_inputs(current_params, desired_params):
+    # Servers may leave SecureString values out of a task's echo: never compare them (see same_inputs).
+    return same_inputs(desired_params, current_params)
+
+
+def task_differences(current, desired):
+    """The names of the fields where ``current`` (a full ScheduledTask) differs from ``desired``.
+
+    Possible names: ``workflow_id`` (needs a new task), ``recurrence.cycle``, ``recurrence.start``,
+    ``recurrence.end``, ``recurrence.pattern``, ``start_mode``, ``description``, ``inputs``. Dates compare
+    as instants; inputs compare after decoding (``20`` equals ``20.0``); SecureString values are never compared,
+    because servers need not echo them (a secret input the task holds but ``desired`` leaves out still differs).
+    """
+    fields = []
+    if desired.workflow_id and desired.workflow_id != current.workflow_id:
+        fields.append('workflow_id')
+    if desired.recurrence is not None:
+        have = {'cycle': current.cycle or 'one-time', 'start': current.start, 'end': current.end,
+                'pattern': current.pattern or None}
+        for key in ('cycle', 'start', 'end', 'pattern'):
+            want = desired.recurrence[key]
+            if key == 'start' and want is None:
+                continue
+            if key in ('start', 'end'):
+                same = _same_instant(have[key], want)
+            else:
+                same = have[key] == want
+            if not same:
+                fields.append('recurrence.%s' % key)
+    if desired.start_mode is not None and desired.start_mode != (current.start_mode or 'normal'):
+        fields.append('start_mode')
+    if desired.description is not None and desired.description != (current.description or ''):
+        fields.append('description')
+    if desired.parameters is not None and not _same_inputs(current.input_parameters, desired.parameters):
+        fields.append('inputs')
+    return fields
+
+
+def _same_instant(a, b):
+    if a in (None, '') or b in (None, ''):
+        return a in (None, '') and b in (None, '')
+    pa, pb = parse_date(decode_date(a)), parse_date(decode_date(b))
+    if pa is None or pb is None:
+        return a == b
+    return pa == pb
+
+
+def task_body(view, parameters=None, task_id=None):
+    """A WsTask body from a view (see :func:`desired_view`); ``parameters`` are the encoded inputs (None: left out)."""
+    recurrence = view['recurrence']
+    body = {
+        'name': view['name'],
+        'workflow': {'id': view['workflow_id']},
+        'recurrence-cycle': recurrence['cycle'],
+        'recurrence-start-date': recurrence['start'],
+        'start-mode': view['start_mode'],
+    }
+    if task_id:
+        body['id'] = task_id
+    # An update sends the end date and pattern even when empty, so that removing them takes effect.
+    if recurrence.get('end') or task_id:
+        body['recurrence-end-date'] = recurrence.get('end')
+    if recurrence.get('pattern') or task_id:
+        body['recurrence-pattern'] = recurrence.get('pattern')
+    if view.get('description'):
+        body['description'] = view['description']
+    elif task_id:
+        body['description'] = ''
+    if parameters is not None:
+        body['input-parameters'] = parameters
+    return body
+
+
+def limit_error(name, tasks, server_error=None):
+    """The OperationError for a full Task service: the count, the server's words, and how to free room."""
+    spent = [t for t in tasks if t.state in SPENT_STATES]
+    hint = 'delete tasks that are no longer needed (cloudops.orchestrator.vro_task with state: absent; ' \
+           'cloudops.orchestrator.vro_task_info lists them)'
+    if spent:
+        shown = ', '.join("'%s' (%s)" % (t.name, t.state) for t in spent[:10])
+        hint += '; these will not run again: %s%s' % (shown, ' and %d more' % (len(spent) - 10) if len(spent) > 10 else '')
+    server = ''
+    if server_error is not None:
+        server = ' (server: %s)' % (server_error.server_message or server_error.message)
+    message = "cannot create scheduled task '%s': vRO allows at most %d scheduled tasks and %d exist%s; %s" % (
+        name, TASK_LIMIT, len(tasks), server, hint)
+    result = {'task_count': len(tasks), 'task_limit': TASK_LIMIT,
+              'spent_tasks': [{'id': t.id, 'name': t.name, 'state': t.state} for t in spent]}
+    if server_error is not None:
+        result['error'] = server_error.to_result()
+    return OperationError(message, **result)
+
+
+def mentions_limit(error):
+    text = ' '.join(str(x) for x in (error.server_message, error.body_excerpt) if x).lower()
+    return str(TASK_LIMIT) in text or 'at most' in text or 'maximum' in text or 'limit' in text
+
+
+PNG_SIGNATURE = b'\x89PNG\r\n\x1a\n'
