@@ -15,7 +15,7 @@ sys.path.insert(0, str(REPO_ROOT / 'tools'))
 import build_docs  # noqa: E402  # pylint: disable=wrong-import-position
 
 GUIDES = ['getting_started', 'typed_inputs', 'waiting_idempotency_check_mode', 'roles_and_playbooks', 'awx_aap',
-          'simulator', 'troubleshooting', 'reliability', 'performance']
+          'simulator', 'troubleshooting', 'reliability', 'performance', 'migrating']
 UNREACHABLE = ("WARNING: failed to reach any of the inventories with the following issues:\n"
                "intersphinx inventory 'https://docs.ansible.com/objects.inv' not fetchable due to ConnectionError")
 
