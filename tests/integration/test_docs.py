@@ -63,3 +63,7 @@ def test_site_builds_offline(tmp_path):
         assert (html / ('%s_module.html' % module)).exists(), module
     cookbook = (html / 'docsite' / 'typed_inputs.html').read_text(encoding='utf-8')
     assert 'MimeAttachment' in cookbook and 'REPLACE_WITH_VC_VIRTUALMACHINE_ID' in cookbook
+    migrating = (html / 'docsite' / 'migrating.html').read_text(encoding='utf-8')
+    assert migrating.count('highlight-yaml') == 6 and 'output-parameters' in migrating  # three uri / module pairs
+    performance = (html / 'docsite' / 'performance.html').read_text(encoding='utf-8')
+    assert performance.count('<table') == 2 and 'Scenario 6: VCF, retry 20 failed tasks and wait' in performance
