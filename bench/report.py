@@ -1,20 +1,22 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Benchmark reporting: the Markdown tables of a run and the Performance section of the top-level README.
+"""Benchmark reporting: the Markdown tables of a run and the generated part of the docs site's Performance page.
 
 Pure text layout over :class:`stats.Figures` and a results.json dictionary (standard library only); the one
-file written is the README, by :func:`update_readme`.
+file written is ``docs/docsite/rst/performance.rst``, by :func:`update_page` (the figures' only home: the
+top-level README keeps a short summary and a link to that page).
 """
 
 from __future__ import annotations
 
 import os
+import re
 
 from stats import ratio
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-README = os.path.join(ROOT, 'README.md')
-README_BEGIN = '<!-- performance: begin (written by bench/run.py --readme) -->'
-README_END = '<!-- performance: end -->'
+PAGE = os.path.join(ROOT, 'docs', 'docsite', 'rst', 'performance.rst')
+PAGE_BEGIN = '.. performance: begin (written by bench/run.py --docs; edit the text above or below this part)'
+PAGE_END = '.. performance: end'
 
 
 def fmt(summary):
@@ -132,16 +134,32 @@ def missed_clause(result):
         's' if len(missed) > 1 else '', 's' if len(missed) > 1 else '', ' and '.join(missed), 'are' if len(missed) > 1 else 'is')
 
 
-def readme_section(result):
-    """The README's "Performance" section for one run: the machine, the table, the targets, how to rerun."""
+def rst_inline(text):
+    """Markdown inline text as reStructuredText: `code` becomes ``code``; a leading list marker is escaped."""
+    text = re.sub(r'(?<!`)`([^`]+)`(?!`)', r'``\1``', text.strip())
+    if re.match(r'[-+]|\*(\s|$)|#?\d*\.(\s|$)', text):
+        text = '\\' + text
+    return text
+
+
+def rst_table(markdown):
+    """A Markdown pipe table (header, separator, rows) as a reStructuredText ``list-table`` with a header row."""
+    rows = [[cell.strip() for cell in line.strip().strip('|').split('|')] for line in markdown.strip().split('\n')]
+    rows = rows[:1] + rows[2:]
+    lines = ['.. list-table::', '  :header-rows: 1', '']
+    for row in rows:
+        for index, cell in enumerate(row):
+            cell = rst_inline(cell)
+            lines.append(('  * - ' if index == 0 else '    - ') + cell if cell else ('  * -' if index == 0 else '    -'))
+    return '\n'.join(lines)
+
+
+def page_section(result):
+    """The generated part of the Performance page for one run: the machine, the figures, the targets."""
     m, v, c = result['machine'], result['versions'], result['config']
     lines = [
-        README_BEGIN,
-        '## Performance',
+        PAGE_BEGIN,
         '',
-        'The modules against the hand-written `ansible.builtin.uri` POST and `until` loop, on the local simulator.',
-        'Reproduce with `make bench` (about 20 minutes; `bench/README.md` explains every scenario and figure).',
-        'Every value of the run below is in `bench/recorded.json`; `make bench` writes yours to `bench/results.json`.',
         'Times are seconds, median (min-max) of %d repetitions (7 for the floor,' % c['reps'],
         '%d for our fan-out loops, %d for the naive uri loop); ours and the baseline alternate within each repetition.'
         % (c['reps_fanout_loops'], c['reps_fanout_naive']),
@@ -150,28 +168,32 @@ def readme_section(result):
         % (m.get('cpu_model'), m.get('cores'), m.get('memory_gib'), m.get('os'), v['python'], v['ansible_core'],
            '/'.join(str(x) for x in m.get('load_average_at_start') or []), '/'.join(str(x) for x in m.get('load_average_at_end') or [])),
         '(run on %s, %s s, at commit %s).' % (result['generated'], result['duration_seconds'], v.get('git_commit', '?')),
-        'What moved each figure%s: "Findings" in `bench/README.md`.' % missed_clause(result),
+        'What moved each figure%s: "Findings" in ``bench/README.md``.' % missed_clause(result),
         '',
-        result['table_markdown'],
+        'Figures',
+        '-------',
         '',
-        '### Targets',
+        rst_table(result['table_markdown']),
         '',
-        result['targets_markdown'],
+        'Targets',
+        '-------',
+        '',
+        rst_table(result['targets_markdown']),
     ]
     if result['notes']:
-        lines += ['', 'Notes from this run:', ''] + ['- %s' % n for n in result['notes']]
-    lines.append(README_END)
+        lines += ['', 'Notes from this run:', ''] + ['- %s' % rst_inline(n) for n in result['notes']]
+    lines += ['', PAGE_END]
     return '\n'.join(lines) + '\n'
 
 
-def update_readme(result, path=README):
-    """Replace the delimited Performance section of README.md (append it at the end the first time)."""
+def update_page(result, path=PAGE):
+    """Replace the delimited generated part of the Performance page (append it at the end the first time)."""
     with open(path, encoding='utf-8') as handle:
         text = handle.read()
-    section = readme_section(result)
-    if README_BEGIN in text and README_END in text:
-        head, rest = text.split(README_BEGIN, 1)
-        tail = rest.split(README_END, 1)[1].lstrip('\n')
+    section = page_section(result)
+    if PAGE_BEGIN in text and PAGE_END in text:
+        head, rest = text.split(PAGE_BEGIN, 1)
+        tail = rest.split(PAGE_END, 1)[1].lstrip('\n')
         text = head + section + ('\n' + tail if tail else '')
     else:
         text = text.rstrip('\n') + '\n\n' + section

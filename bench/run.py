@@ -12,7 +12,7 @@ Task times come from the bench_timer callback (bench/callback_plugins/), request
 module interpreter. bench/README.md explains each scenario, figure and target.
 
 This file is the command line only: sim.py (the simulator), runner.py (playbook runs and timing), scenarios.py
-(one function per scenario), stats.py (figures and targets), report.py (tables and the README section) and
+(one function per scenario), stats.py (figures and targets), report.py (tables and the docs site's Performance page) and
 machine.py (what the run ran on) do the work.
 """
 
@@ -28,7 +28,7 @@ import tempfile
 import time
 
 from machine import machine, versions
-from report import render_table, render_targets, update_readme
+from report import PAGE, render_table, render_targets, update_page
 from runner import BENCH, NOTES, ROOT, SHIELD, Runner, shield
 from scenarios import SCENARIOS, Context
 from sim import Sim
@@ -53,9 +53,11 @@ def parse_args(argv):
                         help='run the modules from this ANSIBLE_COLLECTIONS_PATH instead of the working tree (to compare a change)')
     parser.add_argument('--priority', type=int, default=-10,
                         help='nice value for the benchmark and the simulator (default -10; 0 leaves it alone)')
-    parser.add_argument('--readme', action='store_true', help='write the table into the Performance section of README.md')
-    parser.add_argument('--readme-only', action='store_true',
-                        help='run nothing: write the Performance section of README.md from an existing --out file')
+    # --readme / --readme-only: the names from when the figures lived in README.md.
+    parser.add_argument('--docs', '--readme', dest='docs', action='store_true',
+                        help='write the tables into the docs site page docs/docsite/rst/performance.rst')
+    parser.add_argument('--docs-only', '--readme-only', dest='docs_only', action='store_true',
+                        help='run nothing: write the tables of docs/docsite/rst/performance.rst from an existing --out file')
     parser.add_argument('--keep', action='store_true', help='keep the working directory (playbook output, timings)')
     parser.add_argument('-v', '--verbose', action='store_true')
     args = parser.parse_args(argv)
@@ -75,10 +77,10 @@ def parse_args(argv):
 
 def main(argv):
     args = parse_args(argv)
-    if args.readme_only:
+    if args.docs_only:
         with open(args.out, encoding='utf-8') as handle:
-            update_readme(json.load(handle))
-        print('bench: README.md Performance section written from %s' % args.out)
+            update_page(json.load(handle))
+        print('bench: %s written from %s' % (os.path.relpath(PAGE, ROOT), args.out))
         return 0
     started = time.time()
     workdir = tempfile.mkdtemp(prefix='cloudops-bench-')
@@ -138,11 +140,11 @@ def main(argv):
     print('machine: %s, %s cores, %s GiB, %s; Python %s, ansible-core %s' % (
         m['cpu_model'], m['cores'], m['memory_gib'], m['os'], result['versions']['python'], result['versions']['ansible_core']))
     print('bench: %d playbooks in %.0fs; results in %s' % (ctx.runner.count, time.time() - started, args.out))
-    if args.readme:
-        update_readme(result)
-        # The run the README shows is kept in the repository; results.json is each machine's own, and ignored.
+    if args.docs:
+        update_page(result)
+        # The run the docs page shows is kept in the repository; results.json is each machine's own, and ignored.
         shutil.copyfile(args.out, RECORDED)
-        print('bench: README.md Performance section updated; this run kept as %s' % os.path.relpath(RECORDED, ROOT))
+        print('bench: %s updated; this run kept as %s' % (os.path.relpath(PAGE, ROOT), os.path.relpath(RECORDED, ROOT)))
     if args.keep:
         print('bench: work dir kept: %s' % workdir)
     else:

@@ -1,10 +1,10 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The benchmark's pure parts: statistics (stats.py), the tables and the README section (report.py), the parsers of
+"""The benchmark's pure parts: statistics (stats.py), the tables and the docs page section (report.py), the parsers of
 runner.py and sim.py, and the command line of run.py. No simulator and no playbook: `make integration` runs this file
 first, on its own (``pytest bench``).
 
-The recorded run (bench/recorded.json, committed with the README section it produced) is the reference layout: its
-stored values rebuild its own tables, targets and README section exactly.
+The recorded run (bench/recorded.json, committed with the docs page section it produced) is the reference layout: its
+stored values rebuild its own tables, targets and the section of docs/docsite/rst/performance.rst exactly.
 """
 
 from __future__ import annotations
@@ -153,26 +153,63 @@ def test_recorded_run_rebuilds_its_own_tables_and_targets(recorded):
     assert report.render_targets(stats.targets(figs)) == recorded['targets_markdown']
 
 
-def test_readme_shows_the_section_of_the_recorded_run(recorded):
+def test_performance_page_shows_the_section_of_the_recorded_run(recorded):
+    with open(report.PAGE, encoding='utf-8') as handle:
+        page = handle.read()
+    section = report.page_section(recorded)
+    assert section.startswith(report.PAGE_BEGIN + '\n') and section.endswith(report.PAGE_END + '\n')
+    assert section in page
+    assert page.startswith('.. _ansible_collections.cloudops.orchestrator.docsite.performance:\n')
+
+
+def test_readme_keeps_a_summary_and_a_link_not_the_figures():
     with open(os.path.join(ROOT, 'README.md'), encoding='utf-8') as handle:
         readme = handle.read()
-    section = report.readme_section(recorded)
-    assert section.startswith(report.README_BEGIN + '\n## Performance\n') and section.endswith(report.README_END + '\n')
-    assert section in readme
+    performance = readme.split('\n## Performance\n', 1)[1].split('\n## ', 1)[0].strip()
+    assert len(performance.split('\n')) <= 6
+    assert '(docs/docsite/rst/performance.rst)' in performance
+    assert '| figure |' not in readme and '<!-- performance' not in readme
 
 
-def test_update_readme_replaces_the_section_or_appends_it(recorded, tmp_path):
-    path = tmp_path / 'README.md'
-    path.write_text('# Title\n\nIntro.\n', encoding='utf-8')
-    report.update_readme(recorded, str(path))
+def test_page_tables_are_rst_list_tables_that_parse_cleanly(recorded):
+    docutils_core = pytest.importorskip('docutils.core')
+    section = report.page_section(dict(recorded, notes=['`--quick` run', '- a note starting with a dash']))
+    assert '| figure |' not in section and section.count('.. list-table::') == 2
+    assert '    - \\-1.758 MiB\n' in section  # a cell starting with "-" is text, not a nested list
+    assert '    - **no**\n' in section and '- ``--quick`` run' in section
+    warnings = []
+
+    class Stream:
+        def write(self, text):
+            warnings.append(text)
+
+    html = docutils_core.publish_string(section, writer='html', settings_overrides={
+        'warning_stream': Stream(), 'report_level': 2, 'halt_level': 5}).decode('utf-8')
+    assert warnings == []
+    assert html.count('<table') == 2 and '<strong>no</strong>' in html and '-1.758 MiB' in html
+    assert html.count('<tr') == len(recorded['table_markdown'].split('\n')) - 1 + len(recorded['targets_markdown'].split('\n')) - 1
+
+
+@pytest.mark.parametrize('cell, rst', [
+    ('-', '\\-'), ('-1.5 x', '\\-1.5 x'), ('+3', '\\+3'), ('* x', '\\* x'), ('**no**', '**no**'), ('1. x', '\\1. x'),
+    ('1.121 x', '1.121 x'), ('`make bench`', '``make bench``'), ('``already``', '``already``'), ('', ''),
+])
+def test_rst_inline_escapes_list_markers_and_turns_code_spans(cell, rst):
+    assert report.rst_inline(cell) == rst
+
+
+def test_update_page_replaces_the_section_or_appends_it(recorded, tmp_path):
+    path = tmp_path / 'performance.rst'
+    path.write_text('Title\n=====\n\nIntro.\n', encoding='utf-8')
+    report.update_page(recorded, str(path))
     first = path.read_text(encoding='utf-8')
-    assert first == '# Title\n\nIntro.\n\n' + report.readme_section(recorded)
-    path.write_text(first.replace(report.README_END + '\n', report.README_END + '\n\n## After\n'), encoding='utf-8')
+    assert first == 'Title\n=====\n\nIntro.\n\n' + report.page_section(recorded)
+    path.write_text(first.replace(report.PAGE_END + '\n', report.PAGE_END + '\n\nAfter\n'), encoding='utf-8')
     changed = dict(recorded, notes=['a note of this run'])
-    report.update_readme(changed, str(path))
+    report.update_page(changed, str(path))
     second = path.read_text(encoding='utf-8')
-    assert second == '# Title\n\nIntro.\n\n' + report.readme_section(changed) + '\n## After\n'
-    assert second.count(report.README_BEGIN) == 1 and '- a note of this run\n' in second
+    assert second == 'Title\n=====\n\nIntro.\n\n' + report.page_section(changed) + '\nAfter\n'
+    assert second.count(report.PAGE_BEGIN) == 1 and '- a note of this run\n' in second
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ sys.path.insert(0, str(REPO_ROOT / 'tools'))
 import build_docs  # noqa: E402  # pylint: disable=wrong-import-position
 
 GUIDES = ['getting_started', 'typed_inputs', 'waiting_idempotency_check_mode', 'roles_and_playbooks', 'awx_aap',
-          'simulator', 'troubleshooting', 'reliability']
+          'simulator', 'troubleshooting', 'reliability', 'performance', 'migrating']
 UNREACHABLE = ("WARNING: failed to reach any of the inventories with the following issues:\n"
                "intersphinx inventory 'https://docs.ansible.com/objects.inv' not fetchable due to ConnectionError")
 
@@ -63,3 +63,7 @@ def test_site_builds_offline(tmp_path):
         assert (html / ('%s_module.html' % module)).exists(), module
     cookbook = (html / 'docsite' / 'typed_inputs.html').read_text(encoding='utf-8')
     assert 'MimeAttachment' in cookbook and 'REPLACE_WITH_VC_VIRTUALMACHINE_ID' in cookbook
+    migrating = (html / 'docsite' / 'migrating.html').read_text(encoding='utf-8')
+    assert migrating.count('highlight-yaml') == 6 and 'output-parameters' in migrating  # three uri / module pairs
+    performance = (html / 'docsite' / 'performance.html').read_text(encoding='utf-8')
+    assert performance.count('<table') == 2 and 'Scenario 6: VCF, retry 20 failed tasks and wait' in performance
