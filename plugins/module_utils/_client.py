@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import email.utils
 import json as _json
+import math
 import os
 import random
 import re
@@ -317,7 +318,7 @@ class Client:
         self.auth = auth
         self.timeout = float(timeout) if timeout else None
         self.retries = max(0, int(retries or 0))
-        if connect_timeout is not None and not float(connect_timeout) > 0:
+        if connect_timeout is not None and (float(connect_timeout) <= 0 or math.isnan(float(connect_timeout))):
             raise ApiError('connect_timeout must be greater than 0, got %s: set a number of seconds such as %s' % (
                 connect_timeout, DEFAULT_CONNECT_TIMEOUT), kind='config')
         self.connect_timeout = float(connect_timeout) if connect_timeout is not None else None

@@ -246,7 +246,10 @@ skipped_tasks:
   returned: always
   type: list
   elements: dict
-  sample: [{"id": "7a5e0005-5e1f-4c0d-9a11-000000000005", "reason": "task 7a5e0005-5e1f-4c0d-9a11-000000000005 was cancelled (Cancelled); a cancelled task cannot be retried, start the operation again"}]
+  sample:
+    - id: 7a5e0005-5e1f-4c0d-9a11-000000000005
+      reason: "task 7a5e0005-5e1f-4c0d-9a11-000000000005 was cancelled (Cancelled); a cancelled task cannot be retried, start
+        the operation again"
   contains:
     id:
       description: The task id.

@@ -63,7 +63,7 @@ def test_ico_warns_on_an_unknown_status_before_creating():
             return dict(fields, id='77', status='QUEUED')
 
     result = manage_task(Engine(), None, {'eventTopic': 'x', 'parm': {'a': 1}}, 'present', ['COMPLETE', 'Completed'],
-                         wait=False, warn=lambda message: events.append(message))
+                         wait=False, warn=events.append)
     assert result['changed'] is True and events[1] == 'create'
     warning = events[0]
     assert warning.startswith("wait_for_status names 'COMPLETE', which IBM Cloud Orchestrator is not known to use (known: ")
