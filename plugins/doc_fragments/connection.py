@@ -64,16 +64,28 @@ options:
     type: path
   timeout:
     description:
-      - Timeout of each HTTP request, in seconds.
+      - The most time one attempt of an HTTP request may take, in seconds, from opening the connection to the end
+        of the answer.
       - When unset, the E(VRO_TIMEOUT) environment variable is used, then V(30).
+      - A server that accepts the connection and does not answer within this time is asked once more at most (and
+        only for a request that changes nothing), so with the defaults a port that never answers fails the task
+        within a minute.
       - A create, start, retry or answer request whose answer is lost (read timeout, connection dropped after
         sending, answer cut short) is never sent again; the module looks for its effect for O(timeout) plus
         10 seconds (the adoption window) and adopts it, or fails saying the request may or may not have been applied.
+    type: float
+  connect_timeout:
+    description:
+      - The most time opening the connection (TCP and TLS handshake) may take, in seconds, within O(timeout).
+        A firewall that drops packets or a wrong host or port shows within these seconds.
+      - When unset, the E(VRO_CONNECT_TIMEOUT) environment variable is used, then V(5).
     type: float
   retries:
     description:
       - How many times an idempotent request is retried after a connection error or an HTTP 429, 502, 503
         or 504, with exponential backoff and jitter (C(Retry-After) is honoured).
+      - A read timeout (no answer within O(timeout) on an open connection) is retried once at most, without waiting.
+        A host name that does not resolve is never retried.
       - A request that creates something (a C(POST)) is resent only when it provably never reached the server.
       - When unset, the E(VRO_RETRIES) environment variable is used, then V(3).
     type: int
@@ -135,16 +147,28 @@ options:
     type: path
   timeout:
     description:
-      - Timeout of each HTTP request, in seconds.
+      - The most time one attempt of an HTTP request may take, in seconds, from opening the connection to the end
+        of the answer.
       - When unset, the E(VCF_TIMEOUT) environment variable is used, then V(30).
+      - A server that accepts the connection and does not answer within this time is asked once more at most (and
+        only for a request that changes nothing), so with the defaults a port that never answers fails the task
+        within a minute.
       - A create, start, retry or answer request whose answer is lost (read timeout, connection dropped after
         sending, answer cut short) is never sent again; the module looks for its effect for O(timeout) plus
         10 seconds (the adoption window) and adopts it, or fails saying the request may or may not have been applied.
+    type: float
+  connect_timeout:
+    description:
+      - The most time opening the connection (TCP and TLS handshake) may take, in seconds, within O(timeout).
+        A firewall that drops packets or a wrong host or port shows within these seconds.
+      - When unset, the E(VCF_CONNECT_TIMEOUT) environment variable is used, then V(5).
     type: float
   retries:
     description:
       - How many times an idempotent request is retried after a connection error or an HTTP 429, 502, 503
         or 504, with exponential backoff and jitter (C(Retry-After) is honoured).
+      - A read timeout (no answer within O(timeout) on an open connection) is retried once at most, without waiting.
+        A host name that does not resolve is never retried.
       - A request that creates something (a C(POST)) is resent only when it provably never reached the server.
       - When unset, the E(VCF_RETRIES) environment variable is used, then V(3).
     type: int
@@ -209,16 +233,28 @@ options:
     type: path
   timeout:
     description:
-      - Timeout of each HTTP request, in seconds.
+      - The most time one attempt of an HTTP request may take, in seconds, from opening the connection to the end
+        of the answer.
       - When unset, the E(ICO_TIMEOUT) environment variable is used, then V(30).
+      - A server that accepts the connection and does not answer within this time is asked once more at most (and
+        only for a request that changes nothing), so with the defaults a port that never answers fails the task
+        within a minute.
       - A create, start, retry or answer request whose answer is lost (read timeout, connection dropped after
         sending, answer cut short) is never sent again; the module looks for its effect for O(timeout) plus
         10 seconds (the adoption window) and adopts it, or fails saying the request may or may not have been applied.
+    type: float
+  connect_timeout:
+    description:
+      - The most time opening the connection (TCP and TLS handshake) may take, in seconds, within O(timeout).
+        A firewall that drops packets or a wrong host or port shows within these seconds.
+      - When unset, the E(ICO_CONNECT_TIMEOUT) environment variable is used, then V(5).
     type: float
   retries:
     description:
       - How many times an idempotent request is retried after a connection error or an HTTP 429, 502, 503
         or 504, with exponential backoff and jitter (C(Retry-After) is honoured).
+      - A read timeout (no answer within O(timeout) on an open connection) is retried once at most, without waiting.
+        A host name that does not resolve is never retried.
       - A request that creates something (a C(POST)) is resent only when it provably never reached the server.
       - When unset, the E(ICO_RETRIES) environment variable is used, then V(3).
     type: int

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import email.utils
 import json as _json
+import math
 import os
 import random
 import re
 import socket
 import time
 import traceback
+from http.client import BadStatusLine
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 try:
@@ -29,6 +31,7 @@ try:
     from requests.adapters import HTTPAdapter
     from requests.utils import get_environ_proxies
     from urllib3.exceptions import ConnectTimeoutError, DecodeError, NewConnectionError, ProtocolError, ReadTimeoutError
+    from urllib3.util import Timeout as Urllib3Timeout
 except ImportError:  # pragma: no cover - reported through missing_required_lib
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
@@ -55,6 +58,15 @@ REDIRECT_HINT = 'the URL may point at a login page or a load balancer; set url t
 _JWT = re.compile(r'eyJ[\w-]{6,}(?:\.[\w-]*){0,2}')
 # Secrets shorter than this are not masked: replacing every 'e' of a result would mangle it and reveal the secret.
 MIN_SECRET_LEN = 3
+# Seconds to open a connection (TCP and TLS handshake), within ``timeout``: a firewall that drops packets or a
+# wrong host shows within seconds, not after the whole ``timeout``.
+DEFAULT_CONNECT_TIMEOUT = 5.0
+# How many read timeouts one request may have: a server that accepted the connection and did not answer within
+# ``timeout`` is asked once more (idempotent requests only), then the request fails.
+MAX_READ_TIMEOUTS = 2
+# OpenSSL's words when an https:// URL meets a port that speaks plain HTTP (the answer is not a TLS record).
+_PLAIN_HTTP_ON_TLS = re.compile(r'wrong version number|record layer failure|packet length too long|unknown protocol',
+                                re.IGNORECASE)
 
 
 def path_segment(value, what='id'):
@@ -252,6 +264,40 @@ def _not_sent(exc):
     return isinstance(reason, (NewConnectionError, ConnectTimeoutError))
 
 
+def _chain(exc):
+    """``exc`` and every exception it wraps (``reason``, ``args``, ``__cause__``, ``__context__``), breadth first."""
+    found = []
+    todo = [exc]
+    while todo and len(found) < 32:
+        item = todo.pop(0)
+        if not isinstance(item, BaseException) or any(item is known for known in found):
+            continue
+        found.append(item)
+        todo.extend([getattr(item, 'reason', None), item.__cause__, item.__context__])
+        todo.extend(item.args)
+    return found
+
+
+def failure_cause(exc):
+    """What a connection failure says of its cause: ``dns`` (the host name does not resolve), ``refused`` (nothing
+    listens on the port), ``reset`` (the server closed or reset the connection without an answer), or None."""
+    chain = _chain(exc)
+    if any(isinstance(item, socket.gaierror) for item in chain):
+        return 'dns'
+    if any(isinstance(item, ConnectionRefusedError) for item in chain):
+        return 'refused'
+    if any(isinstance(item, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)) for item in chain):
+        return 'reset'
+    if any(isinstance(item, BadStatusLine) for item in chain):
+        return 'reset'
+    return None
+
+
+def plain_http_on_tls(exc):
+    """True when a TLS failure says the port answered in plain HTTP (an https:// URL on an http port)."""
+    return any(_PLAIN_HTTP_ON_TLS.search(str(item)) for item in _chain(exc))
+
+
 def _keep_answer(answered):
     """A requests ``response`` hook that records the answer as soon as its status line and headers are read."""
     def hook(response, *args, **kwargs):  # pylint: disable=unused-argument
@@ -264,7 +310,7 @@ class Client:
 
     def __init__(self, base_url, auth=None, validate_certs=True, ca_path=None, timeout=30, retries=3,
                  use_proxy=True, backoff_base=0.5, backoff_max=8.0, warn=None, api_path='', name='the server',
-                 parse_error=server_words, user_agent=None, sleep=time.sleep):
+                 parse_error=server_words, user_agent=None, sleep=time.sleep, connect_timeout=DEFAULT_CONNECT_TIMEOUT):
         # What the product's API layer passes in (its CONNECTION): where its API lives, its name, its error bodies.
         self.name = name
         self.parse_error = parse_error
@@ -272,6 +318,10 @@ class Client:
         self.auth = auth
         self.timeout = float(timeout) if timeout else None
         self.retries = max(0, int(retries or 0))
+        if connect_timeout is not None and (float(connect_timeout) <= 0 or math.isnan(float(connect_timeout))):
+            raise ApiError('connect_timeout must be greater than 0, got %s: set a number of seconds such as %s' % (
+                connect_timeout, DEFAULT_CONNECT_TIMEOUT), kind='config')
+        self.connect_timeout = float(connect_timeout) if connect_timeout is not None else None
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self.warn = warn or (lambda msg: None)
@@ -366,6 +416,7 @@ class Client:
             idempotent = method in IDEMPOTENT_METHODS
         budget = self.retries if retries is None else retries
         attempts = 0
+        read_timeouts = 0
         refreshed = False
         lost = None
         while True:
@@ -382,7 +433,7 @@ class Client:
                 started = self.clock()
                 response = self.session.request(
                     method, url, params=params, json=json, data=data, headers=req_headers,
-                    timeout=timeout or self.timeout, verify=self.verify, allow_redirects=False,
+                    timeout=self.timeouts(timeout or self.timeout), verify=self.verify, allow_redirects=False,
                     proxies=get_environ_proxies(url) if self.use_proxy else {},
                     hooks={'response': _keep_answer(answered)}, stream=True)
                 self._read_within(response, started, timeout or self.timeout)
@@ -390,6 +441,9 @@ class Client:
                 if answered:
                     raise answer_lost('the answer was cut short: %s' % self._reason(exc), 'connection', method, url,
                                       attempts, answered[-1]) from None
+                if plain_http_on_tls(exc):
+                    raise ApiError('TLS handshake failed: %s' % self._reason(exc), kind='tls', method=method, url=url,
+                                   attempts=attempts, details={'sent': False}, hint=self.hint('plain_http')) from None
                 raise ApiError(
                     'TLS verification failed: %s' % self._reason(exc), kind='tls', method=method, url=url,
                     attempts=attempts,
@@ -397,29 +451,37 @@ class Client:
                          '(or validate_certs: false for a lab, which is insecure)') from None
             except requests.exceptions.Timeout as exc:
                 sent = not isinstance(exc, requests.exceptions.ConnectTimeout)
-                message = 'no answer within %ss (%s)' % (timeout or self.timeout, 'read timeout' if sent else 'connect timeout')
                 if sent:
+                    read_timeouts += 1
                     # Headers that came before the deadline (answered) keep their status and Location.
-                    error = answer_lost(message, 'timeout', method, url, attempts, answered[-1] if answered else None,
-                                        hint='raise timeout if the server is slow')
+                    error = answer_lost('no answer within %ss (read timeout)' % (timeout or self.timeout), 'timeout',
+                                        method, url, attempts, answered[-1] if answered else None,
+                                        hint=self.hint('read_timeout'))
                 else:
-                    error = ApiError(message, kind='timeout', method=method, url=url, attempts=attempts,
-                                     details={'sent': sent}, hint='raise timeout if the server is slow')
-                if self._may_resend(idempotent, sent, attempts, budget):
+                    connect = self.timeouts(timeout or self.timeout).connect_timeout
+                    error = ApiError('no connection within %ss (connect timeout)' % connect, kind='timeout', method=method,
+                                     url=url, attempts=attempts, details={'sent': sent}, hint=self.hint('connect_timeout'))
+                # A server that accepted the connection and kept silent for the whole timeout is asked once more at most.
+                if self._may_resend(idempotent, sent, attempts, budget) and read_timeouts < MAX_READ_TIMEOUTS:
                     lost = error if sent else lost
-                    self._backoff(attempts, None, error)
+                    if sent:
+                        self._resend_at_once(error)
+                    else:
+                        self._backoff(attempts, None, error)
                     continue
                 raise error from None
             except requests.exceptions.ConnectionError as exc:
                 sent = bool(answered) or not _not_sent(exc)
+                cause = failure_cause(exc)
                 if sent:
                     error = answer_lost('connection failed: %s' % self._reason(exc), 'connection', method, url, attempts,
-                                        answered[-1] if answered else None)
+                                        answered[-1] if answered else None,
+                                        hint=self.hint('reset') if cause == 'reset' and not answered else None)
                 else:
                     error = ApiError('connection failed: %s' % self._reason(exc), kind='connection', method=method,
-                                     url=url, attempts=attempts, details={'sent': sent},
-                                     hint='check url, the network path and use_proxy')
-                if self._may_resend(idempotent, sent, attempts, budget):
+                                     url=url, attempts=attempts, details={'sent': sent}, hint=self.hint(cause) or self.hint(None))
+                # A name that does not resolve will not resolve a second later: never retried.
+                if cause != 'dns' and self._may_resend(idempotent, sent, attempts, budget):
                     lost = error if sent else lost
                     self._backoff(attempts, None, error)
                     continue
@@ -501,6 +563,68 @@ class Client:
         response._content_consumed = True  # pylint: disable=protected-access
         # The body is complete: the connection goes back to the pool for the next request (keep-alive).
         response.close()
+
+    def timeouts(self, whole):
+        """The timeout given to requests: the connection within ``connect_timeout``, the whole attempt (connection and
+        answer) within ``whole`` seconds (None: no limit)."""
+        connect = self.connect_timeout
+        if whole is None:
+            return Urllib3Timeout(connect=connect, read=None)
+        if connect is None or connect > whole:
+            connect = whole
+        return Urllib3Timeout(connect=connect, read=whole, total=whole)
+
+    def worst_case(self, idempotent=True):
+        """The most seconds one request can take before it fails when the server is dead, by how it is dead.
+
+        ``no_answer``: the port accepts connections and never answers (each attempt ends at ``timeout``; a read
+        timeout is resent once, at once, and only for an idempotent request). ``no_connection``: connections are
+        never accepted (each attempt ends at ``connect_timeout``; every retry waits its longest backoff first). A
+        refused connection or a name that does not resolve fails faster than either. Retry-After and HTTP errors
+        are answers, not a dead server, and are not counted here.
+        """
+        whole = self.timeout
+        connect = self.timeouts(whole).connect_timeout
+        read_attempts = min(self.retries + 1, MAX_READ_TIMEOUTS if idempotent else 1)
+        backoffs = sum(min(self.backoff_max, self.backoff_base * (2 ** (attempt - 1))) for attempt in range(1, self.retries + 1))
+        return {
+            'no_answer': None if whole is None else read_attempts * whole,
+            'no_connection': None if connect is None else (self.retries + 1) * connect + backoffs,
+        }
+
+    def hint(self, cause):
+        """What to check next after a failure of ``cause`` (``dns``, ``refused``, ``reset``, ``connect_timeout``,
+        ``read_timeout``, ``plain_http``; anything else: the general hint), naming the configured host and port."""
+        scheme, host, port = self.origin
+        tls_hint = '; if that port serves HTTPS, use https://' if scheme == 'http' else ''
+        if cause == 'dns':
+            return ('the host name %s does not resolve: check the host in url and the DNS settings of the machine running '
+                    'the module (not retried)' % host)
+        if cause == 'refused':
+            return 'nothing accepts connections on %s port %s: check the port in url and that the service is running' % (
+                host, port)
+        if cause == 'reset':
+            if scheme != 'http':
+                return None  # a dropped connection on https:// has no usual cause to name
+            return ('url is http:// and %s port %s closed the connection without answering, as an HTTPS port does with '
+                    'plain HTTP: use https://' % (host, port))
+        if cause == 'connect_timeout':
+            return ('no connection to %s port %s: a firewall may drop the packets, or the host or port in url is wrong; '
+                    'raise connect_timeout only for a slow network' % (host, port))
+        if cause == 'read_timeout':
+            return ('%s port %s accepted the connection but sent no answer: check that url names the API port (a proxy, '
+                    'firewall or another service may hold connections open), or raise timeout if the server is slow%s' % (
+                        host, port, tls_hint))
+        if cause == 'plain_http':
+            return ('url is https:// but %s port %s answered in plain HTTP: use http:// for that port, or the port of its '
+                    'HTTPS listener' % (host, port))
+        return 'check url, the network path and use_proxy'
+
+    def _resend_at_once(self, error):
+        """The one resend after a read timeout: no backoff (the server already had ``timeout``), never past the deadline."""
+        if self.deadline is not None and self.clock() > self.deadline:
+            raise self._past_deadline(0.0, False, error)
+        self.warn('%s %s: %s; sending it once more (a read timeout is retried once)' % (error.method, error.url, error.message))
 
     def _may_resend(self, idempotent, sent, attempts, budget):
         return attempts <= budget and (idempotent or not sent)

@@ -34,6 +34,7 @@ _COMMON = dict(
     validate_certs=dict(type='bool'),
     ca_path=dict(type='path'),
     timeout=dict(type='float'),
+    connect_timeout=dict(type='float'),
     retries=dict(type='int'),
     use_proxy=dict(type='bool'),
 )
@@ -46,7 +47,7 @@ CONNECTION_SPECS = {
 }
 
 # Defaults applied after the environment, so that an unset option can still be taken from it.
-CONNECTION_DEFAULTS = dict(validate_certs=True, timeout=30.0, retries=3, use_proxy=True)
+CONNECTION_DEFAULTS = dict(validate_certs=True, timeout=30.0, retries=3, use_proxy=True, connect_timeout=5.0)
 
 WAIT_SPEC = dict(
     wait=dict(type='bool', default=True),
@@ -356,7 +357,7 @@ class OrchestratorModule(AnsibleModule):
             try:
                 self._client = Client(p['url'], auth=self.build_auth(), validate_certs=p['validate_certs'],
                                       ca_path=p.get('ca_path'), timeout=p['timeout'], retries=p['retries'],
-                                      use_proxy=p['use_proxy'], warn=self.warn,
+                                      use_proxy=p['use_proxy'], warn=self.warn, connect_timeout=p.get('connect_timeout'),
                                       user_agent='cloudops.orchestrator/%s' % self._name, **self.connection())
             except ApiError as error:
                 self.fail_from(error)

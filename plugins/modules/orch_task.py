@@ -62,6 +62,9 @@ options:
       - The complete list of ICO task statuses is not public, so a status the module does not know is treated as
         still running. When the task reaches a known final status that is not listed (C(COMPLETED), C(FAILED),
         C(CANCELED)), the module fails at once with the task's C(error_message).
+      - A name outside the statuses the collection knows (C(QUEUED), C(RUNNING), C(COMPLETED), C(FAILED),
+        C(CANCELED), C(CANCELLED), C(ERROR), C(REJECTED), C(TERMINATED)) gives a warning before the task is
+        created or changed, since it is likely a typo; it is not refused, because the list is not public.
       - Uses O(wait_timeout), O(poll_interval) and O(poll_interval_max); nothing is waited for when O(wait) is
         false or in check mode.
     type: list

@@ -39,6 +39,9 @@ options:
   status:
     description:
       - List filter, on the server. Any spelling works (C(In Progress) or C(IN_PROGRESS)).
+      - A documented SDDC Manager task status (C(PENDING), C(QUEUED), C(IN_PROGRESS), C(SUCCESSFUL),
+        C(COMPLETED_WITH_WARNING), C(SKIPPED), C(FAILED), C(TIMED_OUT), C(CANCELLED), C(USER_CANCELLED),
+        C(INCONSISTENT), C(NOT_APPLICABLE)); any other name fails the task before anything is sent, listing them.
     type: str
   type:
     description:
@@ -79,6 +82,7 @@ options:
     description:
       - Wait until the task (exactly one, by O(task_id)) reaches one of these statuses, given in any spelling
         (C(SUCCESSFUL), C(Successful)).
+      - Each must be a documented status, as for O(status); any other name fails the task before anything is sent.
       - When the task ends in a status that is not listed (for example C(FAILED) while waiting for
         C(SUCCESSFUL)), the module fails at once with the task's failed sub-tasks and errors.
       - Uses O(wait_timeout), O(poll_interval) and O(poll_interval_max). O(wait) is not used.

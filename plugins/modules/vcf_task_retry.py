@@ -17,7 +17,8 @@ description:
   - A C(FAILED) task whose C(isRetryable) is not false is retried (C(changed=true)). C(PENDING), C(QUEUED) and
     C(IN_PROGRESS) tasks are not retried; with O(wait) the module waits for them. C(SUCCESSFUL),
     C(COMPLETED_WITH_WARNING) and C(SKIPPED) tasks need nothing. A C(CANCELLED) task, or one SDDC Manager
-    marks as not retryable, makes the module fail and say why; nothing is then sent for any task.
+    marks as not retryable, makes the module fail and say why; nothing is then sent for any task, unless
+    O(skip_not_retryable) is set.
   - Credential rotation and update tasks cannot be retried through C(/v1/tasks). They are recognised by their
     type (or by the server refusing the retry for that reason) and retried with
     C(PATCH /v1/credentials/tasks/{id}) instead.
@@ -101,6 +102,14 @@ options:
         O(max_attempts) left, retries it again.
     type: float
     default: 120
+  skip_not_retryable:
+    description:
+      - What to do with tasks that cannot be retried (cancelled, marked C(isRetryable=false), C(INCONSISTENT), a
+        credentials C(UPDATE) without O(credentials_update), or a status no retry applies to).
+      - V(false) keeps the retry all-or-nothing - one such task makes the module fail and nothing is sent for any task.
+      - V(true) retries the others and lists each skipped task, with the reason, in RV(skipped_tasks); in check mode too.
+    type: bool
+    default: false
   credentials_update:
     description:
       - The resources and new passwords to send when retrying a credentials C(UPDATE) task (the C(elements) of the
@@ -192,6 +201,17 @@ EXAMPLES = r'''
       ansible.builtin.debug:
         msg: "{{ plan.retried | length }} credentials task(s) would be retried"
 
+- name: Retry every failed task that can be retried, listing the ones that cannot
+  cloudops.orchestrator.vcf_task_retry:
+    failed_tasks: {}
+    skip_not_retryable: true
+  register: bulk
+
+- name: Show what was skipped and why
+  ansible.builtin.debug:
+    msg: "{{ item.id }}: {{ item.reason }}"
+  loop: "{{ bulk.skipped_tasks }}"
+
 - name: Retry a failed credentials update with the new password
   cloudops.orchestrator.vcf_task_retry:
     task_id: "{{ update_task_id }}"
@@ -219,6 +239,24 @@ retried:
   returned: always
   type: list
   elements: str
+skipped_tasks:
+  description:
+    - The tasks left alone because they cannot be retried, each with its C(id) and the C(reason), with
+      O(skip_not_retryable=true). Empty otherwise.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - id: 7a5e0005-5e1f-4c0d-9a11-000000000005
+      reason: "task 7a5e0005-5e1f-4c0d-9a11-000000000005 was cancelled (Cancelled); a cancelled task cannot be retried, start
+        the operation again"
+  contains:
+    id:
+      description: The task id.
+      type: str
+    reason:
+      description: Why it cannot be retried.
+      type: str
 matched:
   description: How many failed tasks matched O(failed_tasks).
   returned: when O(failed_tasks) is set
@@ -405,6 +443,7 @@ def main():
             max_results=dict(type='int', default=1000),
             max_attempts=dict(type='int', default=1),
             retry_grace=dict(type='float', default=120),
+            skip_not_retryable=dict(type='bool', default=False),
             credentials_update=dict(type='list', elements='dict', options=dict(
                 resource_type=dict(type='str', required=True),
                 resource_name=dict(type='str'),

@@ -37,6 +37,20 @@ class TaskStatus:
     FAILED = 'FAILED'
     # Unknown statuses are treated as still running (the API notes say so), unless the user names them.
     KNOWN_TERMINAL = frozenset(('COMPLETED', 'FAILED', 'CANCELLED', 'CANCELED', 'ERROR', 'REJECTED', 'TERMINATED'))
+    # Every status this collection knows of (QUEUED and RUNNING come before the final ones). Not the full list, which
+    # IBM does not publish: a name outside it is warned about, never refused.
+    KNOWN = frozenset(('QUEUED', 'RUNNING')) | KNOWN_TERMINAL
+
+    @classmethod
+    def unknown_warning(cls, statuses, option):
+        """The warning for the names in ``statuses`` this collection does not know (None when it knows them all)."""
+        unknown = [str(s) for s in statuses or [] if cls.normalise(s) not in cls.KNOWN]
+        if not unknown:
+            return None
+        return ('%s names %s, which IBM Cloud Orchestrator is not known to use (known: %s); its full list of statuses is '
+                'not public, so the module waits for %s anyway: check the spelling' % (
+                    option, ', '.join(repr(s) for s in unknown), ', '.join(sorted(cls.KNOWN)),
+                    'it' if len(unknown) == 1 else 'them'))
 
     @staticmethod
     def normalise(raw):

@@ -50,6 +50,10 @@ def manage_task(engine, task_id, task, state, statuses=None, wait=True, check_mo
     given_id = task_id
     desired = task_fields(task)
     statuses = statuses or []
+    # A misspelt status would be waited for until wait_timeout: said before anything is created.
+    unknown = TaskStatus.unknown_warning(statuses, 'wait_for_status')
+    if unknown and warn is not None:
+        warn(unknown)
     result = {'changed': False}
 
     if state == 'absent':

@@ -9,9 +9,11 @@ Internal use only: this file may change without notice between releases.
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, items_problem
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import InputError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import to_epoch_ms
 
 
@@ -39,6 +41,10 @@ class TaskStatus:
     FAILED_ALL = frozenset((FAILED, TIMED_OUT, INCONSISTENT))
     TERMINAL = SUCCEEDED | FAILED_ALL | CANCELLED_ALL | frozenset((NOT_APPLICABLE,))
     KNOWN = RUNNING | TERMINAL
+    # KNOWN in the order of the documentation: the Task enum of the 9.0 spec, QUEUED and TIMED_OUT (9.1), the
+    # credentials task statuses USER_CANCELLED and INCONSISTENT, and the sub-task status NOT_APPLICABLE.
+    DOCUMENTED = (PENDING, QUEUED, IN_PROGRESS, SUCCESSFUL, COMPLETED_WITH_WARNING, SKIPPED, FAILED, TIMED_OUT,
+                  CANCELLED, USER_CANCELLED, INCONSISTENT, NOT_APPLICABLE)
 
     @staticmethod
     def normalise(raw):
@@ -50,6 +56,23 @@ class TaskStatus:
     @classmethod
     def is_terminal(cls, status):
         return cls.normalise(status) in cls.TERMINAL
+
+    @classmethod
+    def checked(cls, values, option):
+        """``values`` (a status or a list of them, any spelling) normalised; InputError naming ``option``, the unknown
+        ones and every valid status when one is not a documented SDDC Manager task status. Nothing is sent before."""
+        given = [values] if isinstance(values, str) else list(values or [])
+        normalised = [cls.normalise(value) for value in given]
+        unknown = [raw for raw, value in zip(given, normalised) if value not in cls.KNOWN]
+        if unknown:
+            guesses = []
+            for raw in unknown:
+                guesses.extend(difflib.get_close_matches(cls.normalise(raw), cls.DOCUMENTED, n=1, cutoff=0.6))
+            what = 'is not an SDDC Manager task status' if len(unknown) == 1 else 'are not SDDC Manager task statuses'
+            raise InputError('%s %s %s; nothing was sent: use one of %s (any spelling, e.g. Failed or In Progress)%s' % (
+                option, ', '.join(repr(str(raw)) for raw in unknown), what, ', '.join(cls.DOCUMENTED),
+                '; did you mean %s?' % ', '.join(guesses) if guesses else ''))
+        return normalised
 
 
 class Action:

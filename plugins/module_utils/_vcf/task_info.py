@@ -27,7 +27,10 @@ def task_info(service, ids, selector, status=None, order=None, order_by=None, ma
               waiter=None):
     """The tasks ``ids``, or the list ``selector``/``status`` select; with ``wait_for``, follow the one task with
     ``waiter()`` (None: check mode, no wait)."""
-    wait_for = [TaskStatus.normalise(s) for s in wait_for or []]
+    # Unknown names are refused before anything is sent (a typo would list nothing, or wait until wait_timeout).
+    wait_for = TaskStatus.checked(wait_for, 'wait_for')
+    if status not in (None, ''):
+        TaskStatus.checked(status, 'status')
     if wait_for and len(ids) != 1:
         raise InputError('wait_for follows exactly one task: set task_id (or one entry in task_ids)')
     if ids:

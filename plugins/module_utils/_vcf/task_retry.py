@@ -51,8 +51,11 @@ class RetryRun:
 
     def __init__(self, service, wait=True, max_attempts=1, check_mode=False, waiter_factory=None,
                  clock=time.monotonic, wait_timeout=600.0, warn=None, selector=None, retry_grace=None,
-                 update_elements=None):
+                 update_elements=None, skip_not_retryable=False):
         self.service = service
+        # True: a task that cannot be retried is listed in ``skipped_tasks`` with its reason; False: it fails the whole run.
+        self.skip_not_retryable = skip_not_retryable
+        self.skipped = []
         self.retry_grace = float(RETRY_GRACE_DEFAULT if retry_grace is None else retry_grace)
         # The ResourceCredentials (with the new passwords) a credentials UPDATE retry sends; None: not given.
         self.update_elements = update_elements
@@ -135,12 +138,19 @@ class RetryRun:
     def start(self):
         """Decide for every task, then retry each once; returns the tasks to wait on.
 
-        When any task cannot be retried nothing at all is sent: the run fails with every reason.
+        When any task cannot be retried nothing at all is sent: the run fails with every reason. With
+        ``skip_not_retryable`` such tasks are listed in ``skipped_tasks`` (id and reason) instead, and the others go on.
         """
         decisions = [(task, decide_retry(task)) for task in self.tasks]
-        self.failures.extend(reason for _task, (action, reason) in decisions if action == Action.FAIL)
-        self.failures.extend(update_refusal(task) for task, (action, _reason) in decisions
-                             if action == Action.RETRY and needs_update_spec(task) and not self.update_elements)
+        refusals = [(task, reason) for task, (action, reason) in decisions if action == Action.FAIL]
+        refusals.extend((task, update_refusal(task)) for task, (action, _reason) in decisions
+                        if action == Action.RETRY and needs_update_spec(task) and not self.update_elements)
+        if self.skip_not_retryable:
+            self.skipped.extend({'id': task.id, 'reason': reason} for task, reason in refusals)
+            skipped = set(entry['id'] for entry in self.skipped)
+            decisions = [(task, decision) for task, decision in decisions if task.id not in skipped]
+        else:
+            self.failures.extend(reason for _task, reason in refusals)
         if self.failures:
             return []
         to_wait = []
@@ -302,6 +312,8 @@ class RetryRun:
             'retried': list(self.retried),
             'subtasks': merge_summaries((t.id, t.subtask_summary()) for t in self.tasks),
             'errors': errors,
+            # Not 'skipped': Ansible reserves that key for a task that did not run.
+            'skipped_tasks': list(self.skipped),
         }
 
 
@@ -312,7 +324,8 @@ def run(module):
                  max_results=p.get('max_results'), wait=p['wait'], max_attempts=p['max_attempts'],
                  wait_timeout=p['wait_timeout'], check_mode=module.check_mode, waiter_factory=module.waiter,
                  warn=module.warn, retry_grace=p.get('retry_grace'),
-                 update_elements=update_elements(p.get('credentials_update')))
+                 update_elements=update_elements(p.get('credentials_update')),
+                 skip_not_retryable=p.get('skip_not_retryable', False))
 
 
 def update_elements(given):
@@ -336,11 +349,14 @@ def update_elements(given):
 
 
 def retry(service, ids, selector, max_results=None, wait=True, max_attempts=1, wait_timeout=600.0, check_mode=False,
-          waiter_factory=None, warn=None, retry_grace=None, update_elements=None):
-    """Retry the tasks ``ids`` and the FAILED ones matching ``selector`` (None: none); the module result."""
+          waiter_factory=None, warn=None, retry_grace=None, update_elements=None, skip_not_retryable=False):
+    """Retry the tasks ``ids`` and the FAILED ones matching ``selector`` (None: none); the module result.
+
+    ``skip_not_retryable``: tasks that cannot be retried are listed in the result's ``skipped_tasks`` instead of failing it.
+    """
     run = RetryRun(service, wait=wait, max_attempts=max_attempts, check_mode=check_mode,
                    waiter_factory=waiter_factory, wait_timeout=wait_timeout, warn=warn, selector=selector,
-                   retry_grace=retry_grace, update_elements=update_elements)
+                   retry_grace=retry_grace, update_elements=update_elements, skip_not_retryable=skip_not_retryable)
     for task_id in ids:
         run.add(service.get(task_id))
     matched = None
@@ -372,4 +388,7 @@ def retry(service, ids, selector, max_results=None, wait=True, max_attempts=1, w
         result['msg'] = 'no task matched'
     else:
         result['msg'] = 'nothing to retry'
+    if run.skipped:
+        result['msg'] += '; skipped %d that cannot be retried: %s (see skipped_tasks for the reasons)' % (
+            len(run.skipped), ', '.join(entry['id'] for entry in run.skipped))
     return result

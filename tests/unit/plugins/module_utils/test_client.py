@@ -174,13 +174,15 @@ def test_malformed_json_is_a_clear_error():
     assert '{"version": "8.18' in str(info.value)
 
 
-def test_tls_failure_suggests_ca_path():
+def test_tls_failure_on_a_plain_http_port_names_the_scheme_not_ca_path():
+    # An https:// URL on a plain-HTTP port is a wrong scheme, not a certificate problem (issue 14): the ca_path hint
+    # of a real verification failure is asserted against the simulator's self-signed certificate in test_secrets.py.
     with ReplayServer({'GET /vco/api/about': [respond(200, {})]}) as server:
         client = Client(server.url.replace('http://', 'https://'), retries=0, sleep=Sleeps())
         with pytest.raises(ApiError) as info:
             client.get('/about')
     assert info.value.kind == 'tls'
-    assert 'ca_path' in str(info.value)
+    assert 'answered in plain HTTP: use http://' in str(info.value) and 'ca_path' not in str(info.value)
 
 
 def test_credentials_never_appear_in_error_urls():
