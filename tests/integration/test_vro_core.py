@@ -204,6 +204,30 @@ def test_each_on_user_interaction_choice(fresh_simulator):
     check_replay(sim, 'playbooks/vro_core/interaction.yml')
 
 
+def test_execution_info_wait_for_speaks_up_on_a_user_interaction(fresh_simulator):
+    # issue 14 item 2: the same on_user_interaction as vro_workflow_run, default fail at once naming the interaction.
+    sim = fresh_simulator
+    res = run_playbook('playbooks/vro_core/interaction_info.yml', env=sim.env('vro'))
+    started = res.result('Start a run that asks for approval')
+    assert started['state'] == 'waiting'
+    eid = started['execution_id']
+    on_fail = failed(res, 'Wait for completion with the default')
+    assert on_fail.get('timed_out') is not True and on_fail['state'] == 'waiting'
+    assert on_fail['msg'].startswith('wait_for (completed): run %s is waiting for ' % eid)
+    assert "user interaction 'Approve request' (inputs: approved, comment)" in on_fail['msg']
+    assert 'cloudops.orchestrator.vro_interaction' in on_fail['msg'] and 'on_user_interaction' in on_fail['msg']
+    assert on_fail['interaction'] == {'name': 'Approve request'} and on_fail['waited'] is False
+    returned = res.result('Wait for completion, return on the interaction')
+    assert returned.get('failed') is not True and returned['state'] == 'waiting'
+    assert returned['interaction'] == {'name': 'Approve request'}
+    kept = failed(res, 'Wait for completion, keep waiting')
+    assert kept['timed_out'] is True and kept['state'] == 'waiting'
+    waiting = res.result('Wait for the waiting state itself')
+    assert waiting['state'] == 'waiting' and waiting['waited'] is False and 'interaction' not in waiting
+
+    check_replay(sim, 'playbooks/vro_core/interaction_info.yml')
+
+
 def test_reuse_never_running_and_completed(fresh_simulator):
     sim = fresh_simulator
     res = run_playbook('playbooks/vro_core/reuse.yml', env=sim.env('vro'))

@@ -15,6 +15,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import ADOPTION_MARGIN, VroApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import mask_parameters, same_inputs, secure_values
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import EncodeError, encode_parameters
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import interaction_hint
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import REUSABLE_ACTIVE_STATES, TERMINAL_STATES
 
 # Most recent runs read when looking for one to reuse (per state queried).
@@ -68,24 +69,6 @@ def _error_lines(logs):
 def _describe_errors(logs):
     lines = _error_lines(logs)[-ERROR_LINES_IN_MESSAGE:]
     return ' | '.join(line.get('short_description') or line.get('long_description') or '' for line in lines)
-
-
-def _interaction_hint(api, workflow, execution):
-    """A sentence naming the pending interaction of a waiting run and how to answer it."""
-    name = None
-    inputs = []
-    try:
-        interaction = api.pending_interaction(workflow.id, execution.id)
-    except ApiError:
-        interaction = None
-    if interaction is not None:
-        name = interaction.name or interaction.display_name
-        inputs = [p.get('name') for p in interaction.input_parameters if isinstance(p, dict)]
-    what = "user interaction '%s'" % name if name else 'a user interaction'
-    needs = ' (inputs: %s)' % ', '.join(inputs) if inputs else ''
-    return name, ("run %s is waiting for %s%s; answer it with cloudops.orchestrator.vro_interaction "
-                  "(workflow_id: %s, execution_id: %s) or in the vRO client, or set on_user_interaction to return or "
-                  "keep_waiting" % (execution.id, what, needs, workflow.id, execution.id))
 
 
 class _Slot(object):
@@ -275,7 +258,7 @@ def _finish(opts, api, workflow, slots):
         elif slot.state == 'canceled':
             problems.append((slot, 'run %s was canceled' % slot.execution.id))
         elif slot.state == 'waiting':
-            name, hint = _interaction_hint(api, workflow, slot.execution)
+            name, hint = interaction_hint(api, workflow.id, slot.execution.id)
             slot.interaction = {'name': name}
             if oui == 'fail':
                 problems.append((slot, hint))
