@@ -21,6 +21,9 @@ description:
     has. A run started with O(cloudops.orchestrator.vro_workflow_run#module:wait=false) can so be picked up
     later, also inside C(async)/C(poll).
   - The module never changes anything.
+  - In check mode, the placeholder run that M(cloudops.orchestrator.vro_workflow_run) returns for a run it would
+    start (C(check-mode-not-started)) is answered without waiting, with RV(state=null) and the workflow's declared
+    outputs as placeholders, so that a C(--check) run of a playbook goes on.
 author:
   - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:

@@ -17,6 +17,38 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import
 
 # ---------------------------------------------------------------- shared with vro_workflow_run
 
+# The execution id vro_workflow_run returns in check mode for a run it would start (its href ends with it), which
+# vro_execution_info in check mode accepts: later tasks of a --check run keep working.
+CHECK_MODE_EXECUTION_ID = 'check-mode-not-started'
+
+
+def placeholder_value(declared_type):
+    """The documented check-mode stand-in for an output of ``declared_type``: an empty value of its kind."""
+    declared = declared_type or ''
+    if declared in ('string', 'SecureString', 'EncryptedString', 'Regexp', 'Text'):
+        return ''
+    if declared == 'number':
+        return 0
+    if declared == 'boolean':
+        return False
+    if declared.startswith('Array/'):
+        return []
+    if declared == 'Properties' or declared.startswith('CompositeType'):
+        return {}
+    return None
+
+
+def placeholder_run(definition, href, inputs=None):
+    """The result fields of a run that check mode did not start: every documented key, the declared outputs with
+    placeholder values, ``state`` null."""
+    outputs = dict((p.get('name'), placeholder_value(p.get('type'))) for p in definition.output_parameters
+                   if isinstance(p, dict) and p.get('name'))
+    return {'execution_id': CHECK_MODE_EXECUTION_ID, 'workflow_id': definition.id, 'workflow_name': definition.name,
+            'name': definition.name, 'state': None, 'href': href, 'start_date': None, 'end_date': None,
+            'duration_seconds': None, 'started_by': None, 'business_state': None, 'content_exception': None,
+            'current_item': None, 'inputs': dict(inputs or {}), 'outputs': outputs, 'outputs_raw': []}
+
+
 def interaction_hint(api, workflow_id, execution_id):
     """``(name, sentence)``: the pending interaction of a waiting run (None when unknown) and a sentence naming it and
     saying how to answer it (one request; a failure to read it only makes the sentence vaguer)."""
@@ -58,13 +90,25 @@ class _Named(object):
 def execution_info(api, workflow_id=None, workflow_name=None, category=None, execution_id=None, execution_url=None,
                    state=None, started_by=None, started_after=None, started_before=None, name=None, max_results=20,
                    details=False, fetch_logs=False, fetch_syslogs=False, wait_for=None, wait=True, wait_timeout=600.0,
-                   waiter=None, on_user_interaction='fail'):
+                   waiter=None, on_user_interaction='fail', check_mode=False):
     """One run (optionally waiting for ``wait_for`` states; ``waiter()`` gives a configured Waiter) or a filtered
     list, newest first.
 
     While waiting, a run in ``waiting`` (a user interaction) that ``wait_for`` does not name is handled as
-    vro_workflow_run does: ``fail`` at once naming the interaction, ``return`` it, or ``keep_waiting``."""
+    vro_workflow_run does: ``fail`` at once naming the interaction, ``return`` it, or ``keep_waiting``.
+
+    In check mode, the placeholder run vro_workflow_run returns for a run it would start (``CHECK_MODE_EXECUTION_ID``)
+    is answered from the workflow's definition, without waiting."""
     wid, wname, eid = run_target(api, workflow_id, workflow_name, category, execution_id, execution_url)
+    if check_mode and eid == CHECK_MODE_EXECUTION_ID:
+        href = execution_url or api.client.url_for(api.executions_path(wid, eid)) + '/'
+        result = placeholder_run(api.definition(wid), href)
+        result.update(changed=False, waited=False)
+        if fetch_logs:
+            result['logs'] = []
+        if fetch_syslogs:
+            result['syslogs'] = []
+        return result
     if eid is None:
         if wait_for:
             raise ValueError('wait_for needs one run: give execution_id or execution_url')
@@ -138,4 +182,4 @@ def run(module):
                           p.get('execution_id'), p.get('execution_url'), p['state'], p['started_by'], p['started_after'],
                           p['started_before'], p['name'], p['max_results'], p['details'], p['fetch_logs'],
                           p['fetch_syslogs'], p['wait_for'], p['wait'], p['wait_timeout'], module.waiter,
-                          p['on_user_interaction'])
+                          p['on_user_interaction'], module.check_mode)

@@ -13,9 +13,11 @@ from __future__ import annotations
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs import inputs_with_secrets
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import ADOPTION_MARGIN, VroApi
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import mask_parameters, same_inputs, secure_values
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import (
+    decode_parameters, mask_parameters, same_inputs, secure_values)
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import EncodeError, encode_parameters
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import interaction_hint
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import (
+    CHECK_MODE_EXECUTION_ID, interaction_hint, placeholder_run)
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import REUSABLE_ACTIVE_STATES, TERMINAL_STATES
 
 # Most recent runs read when looking for one to reuse (per state queried).
@@ -214,10 +216,14 @@ def _on_timeout(opts, api, workflow, slots, timeout):
     raise OperationError(message, **result)
 
 
-def _slot_result(workflow, slot, check_request=None):
-    if slot.execution is None:
+def _slot_result(workflow, slot, check_request=None, check_href=None):
+    if slot.execution is None and check_request is not None:
+        # Check mode: every key a later task may read, with documented placeholders (see placeholder_run).
+        result = placeholder_run(workflow, check_href, decode_parameters(slot.params, mask_secrets=True))
+        result['changed'] = True
+    elif slot.execution is None:
         result = {'execution_id': None, 'workflow_id': workflow.id, 'workflow_name': workflow.name, 'state': None,
-                  'changed': check_request is not None}
+                  'changed': False}
     else:
         result = slot.execution.to_result(workflow)
         result['state'] = slot.state or result['state']
@@ -306,12 +312,13 @@ def start_runs(api, input_sets, opts):
 
     if opts.check_mode:
         url = api.client.url_for(api.executions_path(workflow.id))
+        href = api.client.url_for(api.executions_path(workflow.id, CHECK_MODE_EXECUTION_ID)) + '/'
         results = []
         for slot in slots:
             request = None
             if slot.execution is None:
                 request = {'method': 'POST', 'url': url, 'body': {'parameters': mask_parameters(slot.params)}}
-            results.append(_slot_result(workflow, slot, request))
+            results.append(_slot_result(workflow, slot, request, href))
         return _result(workflow, slots, results, batch, changed=any(s.execution is None for s in slots))
 
     since = api.server_now()
