@@ -21,6 +21,9 @@ description:
     has. A run started with O(cloudops.orchestrator.vro_workflow_run#module:wait=false) can so be picked up
     later, also inside C(async)/C(poll).
   - The module never changes anything.
+  - In check mode, the placeholder run that M(cloudops.orchestrator.vro_workflow_run) returns for a run it would
+    start (C(check-mode-not-started)) is answered without waiting, with RV(state=null) and the workflow's declared
+    outputs as placeholders, so that a C(--check) run of a playbook goes on.
 author:
   - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
@@ -90,10 +93,24 @@ options:
         wait options. A run already in one of them returns at once.
       - A run that ends in another terminal state (for example C(failed) when waiting for C(completed)) fails
         the task at once, with the run's exception.
+      - A run that reaches C(waiting) (a user interaction) while O(wait_for) does not name C(waiting) is handled
+        by O(on_user_interaction).
       - Ignored when O(wait=false).
     type: list
     elements: str
     choices: [initializing, running, waiting, waiting-signal, suspended, completed, failed, canceled]
+  on_user_interaction:
+    description:
+      - With O(wait_for), what to do when the run reaches C(waiting), that is, when it waits for a user
+        interaction, and O(wait_for) does not name C(waiting). The same option, with the same default, as
+        O(cloudops.orchestrator.vro_workflow_run#module:on_user_interaction).
+      - V(fail) fails at once with a message naming the interaction and how to answer it
+        (M(cloudops.orchestrator.vro_interaction)).
+      - V(return) returns successfully with RV(state=waiting) and RV(interaction).
+      - V(keep_waiting) goes on waiting until someone answers it or O(wait_timeout) passes.
+    type: str
+    choices: [fail, return, keep_waiting]
+    default: fail
 seealso:
   - module: cloudops.orchestrator.vro_workflow_run
   - module: cloudops.orchestrator.vro_execution_cancel
@@ -219,6 +236,11 @@ waited:
   description: Whether the module had to wait for O(wait_for).
   returned: for one run
   type: bool
+interaction:
+  description: The pending user interaction (C(name)) of a run that reached C(waiting) while waiting for other
+    states (O(on_user_interaction)).
+  returned: with O(wait_for), when the run is waiting for a user interaction
+  type: dict
 logs:
   description: The log lines, each with C(severity), C(time_stamp), C(user), C(short_description), C(long_description).
   returned: when O(fetch_logs) is set
@@ -322,6 +344,7 @@ def main():
             fetch_logs=dict(type='bool', default=False),
             fetch_syslogs=dict(type='bool', default=False),
             wait_for=dict(type='list', elements='str', choices=list(STATES)),
+            on_user_interaction=dict(type='str', choices=['fail', 'return', 'keep_waiting'], default='fail'),
         ),
         selector=workflow_selector(required=True, alternatives=('execution_url',), category_needs_name=True),
         mutually_exclusive=[('execution_id', 'execution_url')],

@@ -44,6 +44,11 @@ attributes:
       - Resolves the workflow, validates and encodes the inputs and applies the O(reuse) look-up.
       - Reports C(changed) (true unless a reusable run exists) and, in RV(request), the request that would be
         sent, with SecureString values masked. Nothing is started and nothing is waited for.
+      - So that later tasks of a C(--check) run keep working, a run that would be started is returned with every
+        key a real run has, as placeholders, RV(execution_id=check-mode-not-started), an RV(href) ending in it
+        (which M(cloudops.orchestrator.vro_execution_info) accepts in check mode), RV(state=null), the given
+        RV(inputs) and RV(outputs) holding every declared output with an empty value of its type (C("") for
+        string types, C(0), C(false), C([]) for arrays, C({}) for Properties and composite types, null for others).
   diff_mode:
     support: none
 options:
@@ -166,33 +171,28 @@ EXAMPLES = r'''
       ansible.builtin.debug:
         msg: "{{ run.outputs }} after {{ run.duration_seconds }}s"
 
-- name: One input of every type
+- name: One input of every type (the simulator's Echo typed inputs workflow)
   cloudops.orchestrator.vro_workflow_run:
     workflow_name: Echo typed inputs
-    category: Demo
+    category: Library
     inputs:
-      text: hello                       # string
-      count: 3                          # number
-      ratio: 0.25                       # number
-      enabled: true                     # boolean
-      password: "{{ vault_secret }}"    # SecureString, masked in the results
-      token: "ENC(...)"                 # EncryptedString
+      str: hello                        # string
+      num: 3                            # number
+      flag: true                        # boolean
+      secret: "{{ vault_secret }}"      # SecureString, masked in the results
+      encrypted: "ENC(abc==)"           # EncryptedString
       when: "2026-01-31T10:00:00Z"      # Date
       pattern: "^web[0-9]+$"            # Regexp
-      names: [a, b]                     # Array/string
+      tags: [a, b]                      # Array/string
       matrix: [[1, 2], [3]]             # Array/Array/number
-      labels: {env: prod, tier: 2}      # Properties
-      disk: {label: data, sizeGb: 40}   # CompositeType(label:string,sizeGb:number):Disk
-      vm: {type: "VC:VirtualMachine", id: "vc01.example.com/vm-42"}   # SDK object
-      host: "vc01.example.com/host-7"   # SDK object from a plain id
-      report:                           # MimeAttachment from text
+      props: {env: prod, tier: 2}       # Properties
+      endpoint: {host: api.example.com, port: 8443}   # CompositeType(host:string,port:number):Endpoint
+      vm: {type: "VC:VirtualMachine", id: "vc01.example.com/vm-42"}   # SDK object (a plain id string works too)
+      attachment:                       # MimeAttachment from text; {name, mime_type, src: files/logo.png} reads a file
         name: report.csv
         mime_type: text/csv
         content: "id,name\n1,web01\n"
-      image:                            # MimeAttachment from a file
-        name: logo.png
-        mime_type: image/png
-        src: files/logo.png
+  register: echoed
 
 - name: A password passed as a secret input (never logged, masked in every result)
   cloudops.orchestrator.vro_workflow_run:
@@ -284,7 +284,7 @@ changed:
   returned: always
   type: bool
 execution_id:
-  description: The id of the run. Null in check mode when a run would be started.
+  description: The id of the run. In check mode, when a run would be started, the placeholder C(check-mode-not-started).
   returned: without O(runs)
   type: str
   sample: 4f9a0c1e-8b3d-4e2a-9f10-6c2d7b5e1a01
@@ -311,12 +311,14 @@ state:
 href:
   description: The run's URL (what the C(Location) header of the start request named). Give it to
     M(cloudops.orchestrator.vro_execution_info) as O(cloudops.orchestrator.vro_execution_info#module:execution_url).
-  returned: without O(runs), when a run exists
+    In check mode, a placeholder URL ending in C(check-mode-not-started/).
+  returned: without O(runs), when a run exists or in check mode
   type: str
 outputs:
   description: The run's output parameters decoded into plain values, by the same table as the inputs (dates as
     ISO strings, SDK objects as C({type, id}), attachments as C({name, mime_type, content})).
-  returned: without O(runs), when a run exists
+    In check mode, every declared output with a placeholder (see the check_mode attribute).
+  returned: without O(runs), when a run exists or in check mode
   type: dict
   sample: {result: ok, tokens: [a, b]}
 outputs_raw:

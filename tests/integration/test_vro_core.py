@@ -107,7 +107,7 @@ def test_every_parameter_type_round_trips(fresh_simulator):
 
     chk = check_replay(sim, 'playbooks/vro_core/echo.yml', {'echo_secret': SECRET})
     preview = chk.result('Every type in its canonical form')
-    assert preview['changed'] is True and preview['execution_id'] is None
+    assert preview['changed'] is True and preview['execution_id'] == 'check-mode-not-started'
     assert preview['request']['method'] == 'POST' and preview['request']['url'].endswith('/workflows/%s/executions' % ECHO_ID)
     sent = {p['name']: p for p in preview['request']['body']['parameters']}
     assert sent['secret']['value'] == {'secure-string': {'value': MASK}}
@@ -185,7 +185,7 @@ def test_timeout_and_cancel_on_timeout(fresh_simulator):
     assert states == {timed_out['execution_id']: 'running', canceled['execution_id']: 'canceled'}
 
     chk = check_replay(sim, 'playbooks/vro_core/timeout.yml')
-    assert chk.record('Read the cancelled run')['status'] == 'skipped'
+    assert chk.record('Read the cancelled run')['status'] == 'ok'  # issue 14 item 1: a placeholder run in check mode
 
 
 def test_each_on_user_interaction_choice(fresh_simulator):
@@ -202,6 +202,30 @@ def test_each_on_user_interaction_choice(fresh_simulator):
     assert kept['timed_out'] is True and kept['state'] == 'waiting'
 
     check_replay(sim, 'playbooks/vro_core/interaction.yml')
+
+
+def test_execution_info_wait_for_speaks_up_on_a_user_interaction(fresh_simulator):
+    # issue 14 item 2: the same on_user_interaction as vro_workflow_run, default fail at once naming the interaction.
+    sim = fresh_simulator
+    res = run_playbook('playbooks/vro_core/interaction_info.yml', env=sim.env('vro'))
+    started = res.result('Start a run that asks for approval')
+    assert started['state'] == 'waiting'
+    eid = started['execution_id']
+    on_fail = failed(res, 'Wait for completion with the default')
+    assert on_fail.get('timed_out') is not True and on_fail['state'] == 'waiting'
+    assert on_fail['msg'].startswith('wait_for (completed): run %s is waiting for ' % eid)
+    assert "user interaction 'Approve request' (inputs: approved, comment)" in on_fail['msg']
+    assert 'cloudops.orchestrator.vro_interaction' in on_fail['msg'] and 'on_user_interaction' in on_fail['msg']
+    assert on_fail['interaction'] == {'name': 'Approve request'} and on_fail['waited'] is False
+    returned = res.result('Wait for completion, return on the interaction')
+    assert returned.get('failed') is not True and returned['state'] == 'waiting'
+    assert returned['interaction'] == {'name': 'Approve request'}
+    kept = failed(res, 'Wait for completion, keep waiting')
+    assert kept['timed_out'] is True and kept['state'] == 'waiting'
+    waiting = res.result('Wait for the waiting state itself')
+    assert waiting['state'] == 'waiting' and waiting['waited'] is False and 'interaction' not in waiting
+
+    check_replay(sim, 'playbooks/vro_core/interaction_info.yml')
 
 
 def test_reuse_never_running_and_completed(fresh_simulator):
@@ -278,7 +302,7 @@ def test_cancel_on_8_18_uses_delete_state(fresh_simulator):
     assert len(runs_of(sim, SLEEP_ID)) == 3
 
     chk = check_replay(sim, 'playbooks/vro_core/cancel.yml')
-    assert chk.record('Cancel it')['status'] == 'skipped'
+    assert chk.record('Cancel it')['status'] == 'ok'  # issue 14 item 1: a placeholder run in check mode
 
 
 def test_cancel_on_7_6_uses_the_guides_delete(simulator_factory):
@@ -338,4 +362,7 @@ def test_start_without_waiting_then_pick_up_with_execution_info(fresh_simulator)
     assert route_count(sim, LIST_ROUTE) == 1
 
     chk = check_replay(sim, 'playbooks/vro_core/later.yml')
-    assert chk.record('Wait for it by URL')['status'] == 'skipped'
+    # issue 14 item 1: check mode returns a placeholder href, which vro_execution_info in check mode answers.
+    placeholder = chk.record('Wait for it by URL')
+    assert placeholder['status'] == 'ok' and placeholder['result']['execution_id'] == 'check-mode-not-started'
+    assert placeholder['result']['state'] is None and placeholder['result']['waited'] is False

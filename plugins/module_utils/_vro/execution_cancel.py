@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi, run_target
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import CHECK_MODE_EXECUTION_ID
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import ACTIVE_STATES, TERMINAL_STATES
 
 
@@ -19,7 +20,10 @@ def cancel_executions(api, workflow_id=None, workflow_name=None, category=None, 
     server version's call; ``waiter()`` gives a configured Waiter."""
     wid, wname, eid = run_target(api, workflow_id, workflow_name, category, execution_id, execution_url)
     major = api.major_version(api_version)
-    if eid is not None:
+    if check_mode and eid == CHECK_MODE_EXECUTION_ID:
+        # The placeholder of a run vro_workflow_run would start in check mode: it would be canceled.
+        targets = [(eid, None)]
+    elif eid is not None:
         targets = [(eid, api.state(wid, eid))]
     else:
         targets = [(r.id, r.state) for r in api.list_executions(wid, states=list(ACTIVE_STATES))]

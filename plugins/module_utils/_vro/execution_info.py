@@ -9,10 +9,63 @@ Kept apart from ``workflow_run.py`` so that the info module compiles only what i
 
 from __future__ import annotations
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError, WaitTimeout
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi, run_target
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import TERMINAL_STATES
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import parse_date
+
+
+# ---------------------------------------------------------------- shared with vro_workflow_run
+
+# The execution id vro_workflow_run returns in check mode for a run it would start (its href ends with it), which
+# vro_execution_info in check mode accepts: later tasks of a --check run keep working.
+CHECK_MODE_EXECUTION_ID = 'check-mode-not-started'
+
+
+def placeholder_value(declared_type):
+    """The documented check-mode stand-in for an output of ``declared_type``: an empty value of its kind."""
+    declared = declared_type or ''
+    if declared in ('string', 'SecureString', 'EncryptedString', 'Regexp', 'Text'):
+        return ''
+    if declared == 'number':
+        return 0
+    if declared == 'boolean':
+        return False
+    if declared.startswith('Array/'):
+        return []
+    if declared == 'Properties' or declared.startswith('CompositeType'):
+        return {}
+    return None
+
+
+def placeholder_run(definition, href, inputs=None):
+    """The result fields of a run that check mode did not start: every documented key, the declared outputs with
+    placeholder values, ``state`` null."""
+    outputs = dict((p.get('name'), placeholder_value(p.get('type'))) for p in definition.output_parameters
+                   if isinstance(p, dict) and p.get('name'))
+    return {'execution_id': CHECK_MODE_EXECUTION_ID, 'workflow_id': definition.id, 'workflow_name': definition.name,
+            'name': definition.name, 'state': None, 'href': href, 'start_date': None, 'end_date': None,
+            'duration_seconds': None, 'started_by': None, 'business_state': None, 'content_exception': None,
+            'current_item': None, 'inputs': dict(inputs or {}), 'outputs': outputs, 'outputs_raw': []}
+
+
+def interaction_hint(api, workflow_id, execution_id):
+    """``(name, sentence)``: the pending interaction of a waiting run (None when unknown) and a sentence naming it and
+    saying how to answer it (one request; a failure to read it only makes the sentence vaguer)."""
+    name = None
+    inputs = []
+    try:
+        interaction = api.pending_interaction(workflow_id, execution_id)
+    except ApiError:
+        interaction = None
+    if interaction is not None:
+        name = interaction.name or interaction.display_name
+        inputs = [p.get('name') for p in interaction.input_parameters if isinstance(p, dict)]
+    what = "user interaction '%s'" % name if name else 'a user interaction'
+    needs = ' (inputs: %s)' % ', '.join(inputs) if inputs else ''
+    return name, ("run %s is waiting for %s%s; answer it with cloudops.orchestrator.vro_interaction "
+                  "(workflow_id: %s, execution_id: %s) or in the vRO client, or set on_user_interaction to return or "
+                  "keep_waiting" % (execution_id, what, needs, workflow_id, execution_id))
 
 
 # ---------------------------------------------------------------- vro_execution_info
@@ -37,10 +90,25 @@ class _Named(object):
 def execution_info(api, workflow_id=None, workflow_name=None, category=None, execution_id=None, execution_url=None,
                    state=None, started_by=None, started_after=None, started_before=None, name=None, max_results=20,
                    details=False, fetch_logs=False, fetch_syslogs=False, wait_for=None, wait=True, wait_timeout=600.0,
-                   waiter=None):
+                   waiter=None, on_user_interaction='fail', check_mode=False):
     """One run (optionally waiting for ``wait_for`` states; ``waiter()`` gives a configured Waiter) or a filtered
-    list, newest first."""
+    list, newest first.
+
+    While waiting, a run in ``waiting`` (a user interaction) that ``wait_for`` does not name is handled as
+    vro_workflow_run does: ``fail`` at once naming the interaction, ``return`` it, or ``keep_waiting``.
+
+    In check mode, the placeholder run vro_workflow_run returns for a run it would start (``CHECK_MODE_EXECUTION_ID``)
+    is answered from the workflow's definition, without waiting."""
     wid, wname, eid = run_target(api, workflow_id, workflow_name, category, execution_id, execution_url)
+    if check_mode and eid == CHECK_MODE_EXECUTION_ID:
+        href = execution_url or api.client.url_for(api.executions_path(wid, eid)) + '/'
+        result = placeholder_run(api.definition(wid), href)
+        result.update(changed=False, waited=False)
+        if fetch_logs:
+            result['logs'] = []
+        if fetch_syslogs:
+            result['syslogs'] = []
+        return result
     if eid is None:
         if wait_for:
             raise ValueError('wait_for needs one run: give execution_id or execution_url')
@@ -61,14 +129,16 @@ def execution_info(api, workflow_id=None, workflow_name=None, category=None, exe
         return {'changed': False, 'workflow_id': wid, 'executions': executions, 'count': len(executions)}
 
     waited = False
+    interaction = None
     if wait_for and wait:
         wanted = set(wait_for)
+        stop_on_interaction = 'waiting' not in wanted and on_user_interaction != 'keep_waiting'
         state = api.state(wid, eid)
-        if state not in wanted:
+        if state not in wanted and not (stop_on_interaction and state == 'waiting'):
             waited = True
 
             def settled(current):
-                return current in wanted or current in TERMINAL_STATES
+                return current in wanted or current in TERMINAL_STATES or (stop_on_interaction and current == 'waiting')
 
             try:
                 waiter = waiter()
@@ -78,7 +148,15 @@ def execution_info(api, workflow_id=None, workflow_name=None, category=None, exe
                 raise OperationError("run %s did not reach %s within wait_timeout %ss; last state: %s (%s)" % (
                     eid, ' or '.join(wait_for), wait_timeout, timeout.last, timeout),
                     execution_id=eid, workflow_id=wid, state=timeout.last, timed_out=True)
-        if state not in wanted:
+        if state == 'waiting' and state not in wanted:
+            name, hint = interaction_hint(api, wid, eid)
+            interaction = {'name': name}
+            if on_user_interaction == 'fail':
+                run = api.execution(wid, eid)
+                result = run.to_result(_Named(wid, wname or run.name))
+                result.update(interaction=interaction, waited=waited)
+                raise OperationError('wait_for (%s): %s' % (', '.join(wait_for), hint), **result)
+        elif state not in wanted:
             run = api.execution(wid, eid)
             result = run.to_result(_Named(wid, wname or run.name))
             detail = ': %s' % run.content_exception if run.content_exception else ''
@@ -88,6 +166,8 @@ def execution_info(api, workflow_id=None, workflow_name=None, category=None, exe
     result = run.to_result(_Named(wid, wname or run.name))
     result['changed'] = False
     result['waited'] = waited
+    if interaction is not None:
+        result['interaction'] = interaction
     if fetch_logs:
         result['logs'] = api.logs(wid, eid)
     if fetch_syslogs:
@@ -101,4 +181,5 @@ def run(module):
     return execution_info(VroApi(module.client()), p.get('workflow_id'), p.get('workflow_name'), p.get('category'),
                           p.get('execution_id'), p.get('execution_url'), p['state'], p['started_by'], p['started_after'],
                           p['started_before'], p['name'], p['max_results'], p['details'], p['fetch_logs'],
-                          p['fetch_syslogs'], p['wait_for'], p['wait'], p['wait_timeout'], module.waiter)
+                          p['fetch_syslogs'], p['wait_for'], p['wait'], p['wait_timeout'], module.waiter,
+                          p['on_user_interaction'], module.check_mode)

@@ -13,8 +13,11 @@ from __future__ import annotations
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs import inputs_with_secrets
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import ADOPTION_MARGIN, VroApi
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import mask_parameters, same_inputs, secure_values
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import (
+    decode_parameters, mask_parameters, same_inputs, secure_values)
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import EncodeError, encode_parameters
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import (
+    CHECK_MODE_EXECUTION_ID, interaction_hint, placeholder_run)
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import REUSABLE_ACTIVE_STATES, TERMINAL_STATES
 
 # Most recent runs read when looking for one to reuse (per state queried).
@@ -68,24 +71,6 @@ def _error_lines(logs):
 def _describe_errors(logs):
     lines = _error_lines(logs)[-ERROR_LINES_IN_MESSAGE:]
     return ' | '.join(line.get('short_description') or line.get('long_description') or '' for line in lines)
-
-
-def _interaction_hint(api, workflow, execution):
-    """A sentence naming the pending interaction of a waiting run and how to answer it."""
-    name = None
-    inputs = []
-    try:
-        interaction = api.pending_interaction(workflow.id, execution.id)
-    except ApiError:
-        interaction = None
-    if interaction is not None:
-        name = interaction.name or interaction.display_name
-        inputs = [p.get('name') for p in interaction.input_parameters if isinstance(p, dict)]
-    what = "user interaction '%s'" % name if name else 'a user interaction'
-    needs = ' (inputs: %s)' % ', '.join(inputs) if inputs else ''
-    return name, ("run %s is waiting for %s%s; answer it with cloudops.orchestrator.vro_interaction "
-                  "(workflow_id: %s, execution_id: %s) or in the vRO client, or set on_user_interaction to return or "
-                  "keep_waiting" % (execution.id, what, needs, workflow.id, execution.id))
 
 
 class _Slot(object):
@@ -231,10 +216,14 @@ def _on_timeout(opts, api, workflow, slots, timeout):
     raise OperationError(message, **result)
 
 
-def _slot_result(workflow, slot, check_request=None):
-    if slot.execution is None:
+def _slot_result(workflow, slot, check_request=None, check_href=None):
+    if slot.execution is None and check_request is not None:
+        # Check mode: every key a later task may read, with documented placeholders (see placeholder_run).
+        result = placeholder_run(workflow, check_href, decode_parameters(slot.params, mask_secrets=True))
+        result['changed'] = True
+    elif slot.execution is None:
         result = {'execution_id': None, 'workflow_id': workflow.id, 'workflow_name': workflow.name, 'state': None,
-                  'changed': check_request is not None}
+                  'changed': False}
     else:
         result = slot.execution.to_result(workflow)
         result['state'] = slot.state or result['state']
@@ -275,7 +264,7 @@ def _finish(opts, api, workflow, slots):
         elif slot.state == 'canceled':
             problems.append((slot, 'run %s was canceled' % slot.execution.id))
         elif slot.state == 'waiting':
-            name, hint = _interaction_hint(api, workflow, slot.execution)
+            name, hint = interaction_hint(api, workflow.id, slot.execution.id)
             slot.interaction = {'name': name}
             if oui == 'fail':
                 problems.append((slot, hint))
@@ -323,12 +312,13 @@ def start_runs(api, input_sets, opts):
 
     if opts.check_mode:
         url = api.client.url_for(api.executions_path(workflow.id))
+        href = api.client.url_for(api.executions_path(workflow.id, CHECK_MODE_EXECUTION_ID)) + '/'
         results = []
         for slot in slots:
             request = None
             if slot.execution is None:
                 request = {'method': 'POST', 'url': url, 'body': {'parameters': mask_parameters(slot.params)}}
-            results.append(_slot_result(workflow, slot, request))
+            results.append(_slot_result(workflow, slot, request, href))
         return _result(workflow, slots, results, batch, changed=any(s.execution is None for s in slots))
 
     since = api.server_now()

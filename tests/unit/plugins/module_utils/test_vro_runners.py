@@ -73,3 +73,23 @@ def test_start_runs_in_check_mode_from_run_options():
     assert result['request']['body'] == {'parameters': [{'name': 'host', 'type': 'string', 'scope': 'local',
                                                          'value': {'string': {'value': 'web01'}}}]}
     assert [r.method for r in server.requests] == ['GET']
+
+
+def test_check_mode_returns_every_key_a_later_task_reads_and_execution_info_accepts_its_href():
+    # issue 14 item 1: href, outputs (declared names, placeholder values) and an execution id in check mode.
+    outputs = [{'name': 'out_str', 'type': 'string'}, {'name': 'out_num', 'type': 'number'},
+               {'name': 'out_flag', 'type': 'boolean'}, {'name': 'out_list', 'type': 'Array/string'},
+               {'name': 'out_props', 'type': 'Properties'}, {'name': 'out_vm', 'type': 'VC:VirtualMachine'}]
+    definition = {'id': WID, 'name': 'Deploy', 'input-parameters': [{'name': 'host', 'type': 'string'}],
+                  'output-parameters': outputs}
+    with ReplayServer({'GET %s/workflows/%s' % (API, WID): [respond(200, definition), respond(200, definition)]}) as server:
+        api = api_for(server)
+        result = start_runs(api, [{'host': 'web01'}], RunOptions(workflow_id=WID, check_mode=True))
+        placeholders = {'out_str': '', 'out_num': 0, 'out_flag': False, 'out_list': [], 'out_props': {}, 'out_vm': None}
+        assert result['outputs'] == placeholders and result['inputs'] == {'host': 'web01'}
+        assert result['execution_id'] == 'check-mode-not-started' and result['state'] is None
+        assert result['href'].endswith('/vco/api/workflows/w-1/executions/check-mode-not-started/')
+        info = execution_info(api, execution_url=result['href'], wait_for=['completed'], check_mode=True)
+    assert info['execution_id'] == result['execution_id'] and info['outputs'] == placeholders
+    assert info['workflow_name'] == 'Deploy' and info['waited'] is False and info['changed'] is False
+    assert [r.method for r in server.requests] == ['GET', 'GET']

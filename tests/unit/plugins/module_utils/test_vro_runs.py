@@ -155,7 +155,7 @@ def test_check_mode_posts_nothing_masks_secrets_and_registers_them():
     server = FakeVro()
     module = FakeModule(server, check_mode=True, inputs={'text': 'a', 'pw': 'hunter22'})
     result = run_workflow(module)
-    assert server.sent('POST') == [] and result['changed'] is True and result['execution_id'] is None
+    assert server.sent('POST') == [] and result['changed'] is True and result['execution_id'] == 'check-mode-not-started'
     sent = {p['name']: p['value'] for p in result['request']['body']['parameters']}
     assert sent == {'text': {'string': {'value': 'a'}}, 'pw': {'secure-string': {'value': '********'}}}
     assert module.secrets == ['hunter22']
