@@ -120,8 +120,9 @@ def documented_plays():
             for item in items:
                 if isinstance(item, dict) and 'hosts' in item:
                     plays.append((source, simulator_play(item)))
-                else:
+                elif isinstance(item, dict) and 'name' in item and 'collections' not in item:
                     loose.append(item)
+                # else: not a task (e.g. the install guide's requirements.yml)
         if loose:
             plays.append((source, simulator_play({'name': '%s examples' % source, 'tasks': loose})))
     return [(s, p) for s, p in plays if p['tasks']]
