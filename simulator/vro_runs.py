@@ -301,6 +301,7 @@ def _run_link(server, run, keys=None):
 def list_runs(server, parent=None, ids=None, up_href=None, self_href=None):
     """The executions list (``relations`` shape), filtered, sorted and paged in SQL."""
     advance(server, parent)
+    ctx = server.ctx
     kwargs = {}
     for key, op, value in parse_conditions(request.args.getlist("conditions")):
         if key == "state":
@@ -322,6 +323,10 @@ def list_runs(server, parent=None, ids=None, up_href=None, self_href=None):
                 raise VroError(400, "Operator '%s' is not supported for 'startedBy' (use =)" % op)
             kwargs["owner"] = value
         elif key == "startDate":
+            if ctx.quirk("vro-date-conditions-rejected"):
+                raise VroError(400, "Unsupported condition attribute 'startDate' for executions (supported: state, name, startedBy, id)")
+            if ctx.quirk("vro-date-conditions-ignored"):
+                continue
             when = date_arg(value)
             if op in (">", ">="):
                 kwargs["sort_after"] = max(kwargs.get("sort_after", when), when) - (1e-6 if op == ">=" else 0)
@@ -337,6 +342,11 @@ def list_runs(server, parent=None, ids=None, up_href=None, self_href=None):
         kwargs["ids"] = [i for i in ids if i in kwargs["ids"]] if "ids" in kwargs else ids
     descending = True
     orders = [o for o in request.args.getlist("sortOrders") if o.strip()]
+    if orders and ctx.quirk("vro-date-conditions-rejected"):
+        raise VroError(400, "Unsupported parameter 'sortOrders' for executions")
+    if ctx.quirk("vro-date-conditions-ignored"):
+        # sortOrders is ignored and the list comes oldest first (the order least kind to a client that trusts it).
+        descending, orders = False, []
     if orders:
         order = orders[0].strip()
         field = order.lstrip("+-")

@@ -13,6 +13,7 @@ workflow name, a run that cannot be adopted) raise :class:`OperationError`; noth
 from __future__ import annotations
 
 import email.utils
+import re
 import time
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
@@ -40,6 +41,31 @@ ADOPTION_CANDIDATES = 20
 def _q(value):
     """One id as a URL path segment (quoted; refused when it could leave its segment)."""
     return path_segment(value)
+
+
+# Characters a vRO ``conditions`` value cannot carry safely: vRO splits the parameter at commas (and at '&' even when
+# URL-encoded), and '=' and '~' may be read as another condition's operator.
+_UNSAFE_IN_CONDITION = re.compile(r'[,&=~]')
+
+
+def safe_fragment(value):
+    """``(safe, text)`` for a value put in a ``conditions`` entry: ``(True, value)`` when it can be sent as it is,
+    else ``(False, the longest part free of , & = ~)`` for a ``~`` (contains) condition, or ``(False, '')`` when no
+    part is left; the caller then compares the whole value itself."""
+    if not _UNSAFE_IN_CONDITION.search(value):
+        return True, value
+    return False, max((part.strip() for part in _UNSAFE_IN_CONDITION.split(value)), key=len)
+
+
+def _ignored(runs, started_after, started_before):
+    """True when runs listed with date conditions and ``sortOrders=-startDate`` show that the server ignored them."""
+    starts = [r.started_at() for r in runs]
+    starts = [t for t in starts if t is not None]
+    if started_after is not None and any(t < started_after - 0.001 for t in starts):
+        return True
+    if started_before is not None and any(t > started_before + 0.001 for t in starts):
+        return True
+    return any(later > earlier for earlier, later in zip(starts, starts[1:]))
 
 
 def _condition_date(seconds):
@@ -117,16 +143,18 @@ class VroApi(object):
         """
         conditions = []
         if name is not None:
-            if '&' in name:
-                # vRO splits conditions at '&' even when it is URL-encoded: ask for a fragment, compare exactly below.
-                fragment = max(name.split('&'), key=lambda part: len(part.strip())).strip()
-                if fragment:
-                    conditions.append('name~%s' % fragment)
-            else:
+            # A name holding , & = or ~ would break the condition (vRO splits at commas, and at '&' even when it is
+            # URL-encoded): ask for its longest safe part, compare the whole name exactly below.
+            safe, text = safe_fragment(name)
+            if safe:
                 conditions.append('name=%s' % name)
+            elif text:
+                conditions.append('name~%s' % text)
         if name_contains:
-            conditions.append('name~%s' % name_contains)
-        if category and '/' not in category and name is None:
+            text = safe_fragment(name_contains)[1]
+            if text:
+                conditions.append('name~%s' % text)
+        if category and '/' not in category and name is None and safe_fragment(category)[0]:
             conditions.append('categoryName=%s' % category)
         found = []
         for link in self.client.paginate('/workflows', paged, params={'conditions': conditions} if conditions else None,
@@ -330,38 +358,70 @@ class VroApi(object):
 
     def list_executions(self, workflow_id, states=None, started_by=None, started_after=None, started_before=None,
                         name=None, max_results=None, page_size=500):
-        """Runs of a workflow as summaries, newest first, filtered on the server.
+        """Runs of a workflow as summaries, newest first, filtered on the server where it can be, always here.
 
         ``states`` (one or several), ``started_by``, ``name`` (contains) and the dates (epoch seconds, on the
-        server's clock) become ``conditions``; several states are one query each, merged, so that no page is
-        read that the filter could have skipped. Stops after ``max_results`` runs.
+        server's clock) become ``conditions``, with ``sortOrders=-startDate``; several states are one query each,
+        merged, so that no page is read that the filter could have skipped. Stops after ``max_results`` runs when
+        the server applied every filter and the order. No public client shows the date conditions or
+        ``sortOrders`` on this list: a server that rejects them (400) or ignores them (a run outside the dates,
+        or out of order, comes back) switches this object to plain listing (:attr:`plain_listing`) for the rest
+        of the task: every page is read (bounded) and filtered and sorted here.
         """
         if isinstance(states, str):
             states = [states]
-        conditions = []
+        conditions, exact = [], True
+        # A value holding , & = or ~ cannot be a condition (see safe_fragment): it is checked here only (run_matches).
         if started_by:
-            conditions.append('startedBy=%s' % started_by)
+            if safe_fragment(started_by)[0]:
+                conditions.append('startedBy=%s' % started_by)
+            else:
+                exact = False
         if name:
-            conditions.append('name~%s' % name)
+            text = safe_fragment(name)[1]
+            exact = exact and text == name
+            if text:
+                conditions.append('name~%s' % text)
+        dates = []
         if started_after is not None:
-            conditions.append('startDate>=%s' % _condition_date(started_after))
+            dates.append('startDate>=%s' % _condition_date(started_after))
         if started_before is not None:
-            conditions.append('startDate<=%s' % _condition_date(started_before))
+            dates.append('startDate<=%s' % _condition_date(started_before))
         queries = [conditions + ['state=%s' % s] for s in states] if states else [conditions]
         runs = {}
         for query in queries:
-            params = {'sortOrders': '-startDate'}
-            if query:
-                params['conditions'] = query
-            for link in self.client.paginate(self.executions_path(workflow_id), paged, params=params,
-                                             page_size=min(page_size, max_results or page_size),
-                                             max_items=max_results):
-                run = Execution.from_link(link, workflow_id)
+            for run in self._list_query(workflow_id, query, dates, exact, max_results, page_size,
+                                        started_after, started_before):
                 runs[run.id] = run
         # Servers that ignore a condition must not widen the answer: filter again here.
         result = [r for r in runs.values() if run_matches(r, states, started_by, name, started_after, started_before)]
         result.sort(key=lambda r: r.started_at() or 0.0, reverse=True)
         return result[:max_results] if max_results else result
+
+    # Set once a server rejected or ignored the date conditions or sortOrders of the executions list.
+    plain_listing = False
+
+    def _list_query(self, workflow_id, query, dates, exact, max_results, page_size, started_after, started_before):
+        """The runs of one executions query: with the dates and ``sortOrders`` unless :attr:`plain_listing`."""
+        if not self.plain_listing:
+            params = {'sortOrders': '-startDate', 'conditions': query + dates}
+            # Two per page at least, so that the order of what came back can be checked.
+            size = max(2, min(page_size, max_results or page_size))
+            try:
+                runs = [Execution.from_link(link, workflow_id) for link in self.client.paginate(
+                    self.executions_path(workflow_id), paged, params=params, page_size=size,
+                    max_items=max_results if exact else None)]
+            except ApiError as error:
+                if error.status != 400:
+                    raise
+                self.plain_listing = True  # rejected: plain listing from now on
+            else:
+                if not _ignored(runs, started_after, started_before):
+                    return runs
+                self.plain_listing = True  # ignored: a run outside the dates, or out of order, came back
+        params = {'conditions': query} if query else None
+        return [Execution.from_link(link, workflow_id) for link in self.client.paginate(
+            self.executions_path(workflow_id), paged, params=params, page_size=page_size)]
 
     def cancel(self, workflow_id, execution_id, api_version=None):
         """Cancel one run with the call of the server's version; returns a description of the call made.
