@@ -30,6 +30,8 @@ KNOWN = {
                                      None, None),
     "vro-date-conditions-ignored": ("vRO: the executions list ignores startDate conditions and sortOrders, and lists "
                                     "oldest first (with vro-date-conditions-rejected, the 400 wins)", None, None),
+    "vro-logs-newest-first": ("vRO: /logs and /syslogs list the newest line first (maxResult still keeps the newest)",
+                              None, None),
 }
 
 # Quirks that 'all' leaves out, each for the reason in its description.

@@ -93,10 +93,11 @@ def _apply_event(run, event, user=None):
     run["state"] = event["state"]
     if "item" in event:
         run["item"] = event["item"]
-    for severity, text in event.get("logs") or ():
-        run["logs"].append({"t": at, "severity": severity, "text": text, "origin": "workflow", "user": user or run["started_by"]})
-    for severity, text in event.get("syslog") or ():
-        run["logs"].append({"t": at, "severity": severity, "text": text, "origin": "server", "user": user or run["started_by"]})
+    # One millisecond apart, so that the lines' time stamps tell their order (vRO keeps milliseconds).
+    lines = [(s, t, "workflow") for s, t in event.get("logs") or ()] + [(s, t, "server") for s, t in event.get("syslog") or ()]
+    for index, (severity, text, origin) in enumerate(lines):
+        run["logs"].append({"t": round(at + index * 0.001, 3), "severity": severity, "text": text, "origin": origin,
+                            "user": user or run["started_by"]})
     if event.get("outputs"):
         run["outputs"].update(event["outputs"])
     if event.get("exception"):
@@ -373,6 +374,8 @@ def logs_body(server, run, system):
             raise VroError(400, "Unsupported log condition '%s%s%s' (supported: severity=...)" % (key, op, value))
     limit = int_arg("maxResult", 2147483647)
     wanted = wanted[-limit:] if limit else []
+    if server.ctx.quirk("vro-logs-newest-first"):
+        wanted = wanted[::-1]
     entries = []
     for entry in wanted:
         if server.v7:

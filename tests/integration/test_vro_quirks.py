@@ -119,3 +119,30 @@ def test_reuse_and_cancel_all_running_whatever_the_server_does_with_dates(fresh_
     assert all(e['state'] == 'canceled' for e in every['executions'])
     going = sim.admin('GET', 'vro/runs?limit=5000')['runs']
     assert not [r for r in going if r['state'] in ('running', 'waiting')]
+
+
+@pytest.mark.parametrize('version', ['8.18', '7.6'])
+@pytest.mark.parametrize('quirk', [None, 'vro-logs-newest-first'])
+def test_a_failure_message_shows_the_last_error_lines_whatever_the_logs_order(fresh_simulator, simulator_factory, tmp_path,
+                                                                             quirk, version):
+    catalog = tmp_path / 'catalog.yml'
+    catalog.write_text(yaml.safe_dump({'workflows': [
+        {'name': 'Fail loudly', 'category': 'Ops', 'behaviour': {
+            'duration': 0.1, 'result': 'failed', 'error': 'error 8 of 8',
+            'error_logs': ['error %d of 8' % i for i in range(1, 8)]}},
+    ]}), encoding='utf-8')
+    sim = simulator(fresh_simulator, simulator_factory, quirk, '--catalog', str(catalog), '--vro-version', version)
+    res = run_playbook(playbook(tmp_path, [
+        {'name': 'fail', 'cloudops.orchestrator.vro_workflow_run': {'workflow_name': 'Fail loudly', 'poll_interval': 0.1},
+         'ignore_errors': True}]), env=sim.env('vro'))
+    record = res.record('fail')
+    assert record['status'] in ('failed', 'ignored')
+    result = record['result']
+    shown = [i for i in range(1, 9) if 'error %d of 8' % i in result['msg']]
+    assert shown == [4, 5, 6, 7, 8]
+    errors = [line['short_description'] for line in result['logs'] if line['severity'] == 'error']
+    assert errors == ['error %d of 8' % i for i in range(1, 9)]
+    # The logs were read with a bound.
+    log = sim.admin('GET', 'requests?limit=5000')['requests']
+    reads = [r['path'] for r in log if r['method'] == 'GET' and '/logs' in r['path']]
+    assert reads and all('maxResult=' in path for path in reads)

@@ -26,7 +26,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import parameters_problem, same_inputs
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import (
     EXECUTION_FIELDS, INTERACTION_FIELDS, INTERACTION_LIST_FIELDS, LINKS_FIELDS, MAYBE_OBJECT, PNG_SIGNATURE, RUN_FIELDS,
-    TASK_FIELDS, Execution, ScheduledTask, UserInteraction, Workflow, WorkflowDefinition, category_matches,
+    TASK_FIELDS, Execution, ScheduledTask, UserInteraction, Workflow, WorkflowDefinition, category_matches, epoch,
     interactions_problem, logs_problem, normalize_log, parse_execution_url, parse_version, run_matches, same_user,
     state_value, task_list_problem, task_problem, vro_attributes, vro_links,
 )
@@ -34,6 +34,8 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model i
 
 # How far before the lost POST a run may have been created and still be ours (server clock, seconds).
 ADOPTION_MARGIN = 5.0
+# The most log lines read from a run (``maxResult``): a failure message and a result need the last ones, not all.
+LOG_LINES_MAX = 500
 # The most recent runs read when looking for the one a lost POST created.
 ADOPTION_CANDIDATES = 20
 
@@ -66,6 +68,21 @@ def _ignored(runs, started_after, started_before):
     if started_before is not None and any(t > started_before + 0.001 for t in starts):
         return True
     return any(later > earlier for earlier, later in zip(starts, starts[1:]))
+
+
+def by_time(entries):
+    """Log entries (``normalize_log``) oldest first, by their time stamps, not by their position: captured real logs
+    come newest first. A list that reads newest first is turned round before the (stable) sort, so that lines of
+    the same millisecond keep their order; entries without a time keep their place relative to their neighbours."""
+    times = [epoch(e.get('time_stamp')) for e in entries]
+    known = [t for t in times if t is not None]
+    if len(known) < 2:
+        return list(entries)
+    if known[0] > known[-1]:
+        entries, times = entries[::-1], times[::-1]
+    if None in times:
+        return list(entries)
+    return [e for t, e in sorted(zip(times, entries), key=lambda pair: pair[0])]
 
 
 def _condition_date(seconds):
@@ -280,9 +297,7 @@ class VroApi(object):
                                            fields={'value': str, 'state': str}))
 
     def _log_list(self, workflow_id, execution_id, kind, max_results=None, severity=None):
-        params = {}
-        if max_results:
-            params['maxResult'] = max_results
+        params = {'maxResult': min(max_results or LOG_LINES_MAX, LOG_LINES_MAX)}
         if severity:
             params['conditions'] = 'severity=%s' % severity
         body = self.client.get(self.executions_path(workflow_id, execution_id, '/' + kind), params=params or None,
@@ -293,10 +308,11 @@ class VroApi(object):
                 entries = next((v for v in body.values() if isinstance(v, list)), [])
         else:
             entries = body or []
-        return [normalize_log(entry) for entry in entries]
+        return by_time([normalize_log(entry) for entry in entries])[-params['maxResult']:]
 
     def logs(self, workflow_id, execution_id, max_results=None, severity=None):
-        """``GET .../logs``: the run's log lines, as plain fields, oldest first as the server sends them."""
+        """``GET .../logs``: the run's log lines, as plain fields, oldest first (by their time, whatever order the
+        server lists them in); at most ``max_results`` (and :data:`LOG_LINES_MAX`), the newest."""
         return self._log_list(workflow_id, execution_id, 'logs', max_results, severity)
 
     def syslogs(self, workflow_id, execution_id, max_results=None, severity=None):
