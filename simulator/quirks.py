@@ -32,6 +32,7 @@ KNOWN = {
                                     "oldest first (with vro-date-conditions-rejected, the 400 wins)", None, None),
     "vro-logs-newest-first": ("vRO: /logs and /syslogs list the newest line first (maxResult still keeps the newest)",
                               None, None),
+    "vro-about-no-version": ("vRO: GET /about has no 'version' (only build-number, build-date and api-version)", None, None),
 }
 
 # Quirks that 'all' leaves out, each for the reason in its description.

@@ -37,8 +37,8 @@ def list_requests(sim, workflow_id):
     return [(r['status'], r['path']) for r in log if r['method'] == 'GET' and r['path'].rstrip('/').split('?')[0] == prefix]
 
 
-def playbook(tmp_path, tasks):
-    path = tmp_path / 'play.yml'
+def playbook(tmp_path, tasks, name='play.yml'):
+    path = tmp_path / name
     path.write_text(json.dumps([{'name': 'quirks', 'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}]),
                     encoding='utf-8')
     return path
@@ -146,3 +146,45 @@ def test_a_failure_message_shows_the_last_error_lines_whatever_the_logs_order(fr
     log = sim.admin('GET', 'requests?limit=5000')['requests']
     reads = [r['path'] for r in log if r['method'] == 'GET' and '/logs' in r['path']]
     assert reads and all('maxResult=' in path for path in reads)
+
+
+CANCEL_8X_ROUTE = 'DELETE /vco/api/workflows/<wid>/executions/<eid>/state'
+EXECUTION_DELETE_ROUTE = 'DELETE /vco/api/workflows/<wid>/executions/<eid>'
+
+
+def cancel_play(tmp_path, api_version=None):
+    cancel = {'workflow_name': 'Sleep', 'execution_id': '{{ long.execution_id }}'}
+    if api_version:
+        cancel['api_version'] = api_version
+    return playbook(tmp_path, [
+        {'name': 'start', 'cloudops.orchestrator.vro_workflow_run': {'workflow_name': 'Sleep', 'inputs': {'seconds': 300},
+                                                                     'wait': False}, 'register': 'long'},
+        {'name': 'cancel', 'cloudops.orchestrator.vro_execution_cancel': cancel, 'ignore_errors': True},
+    ], name='cancel-%s.yml' % (api_version or 'auto'))
+
+
+@pytest.mark.parametrize('quirk', [None, 'vro-about-no-version'])
+def test_cancel_never_guesses_the_destructive_call_when_about_has_no_version(fresh_simulator, simulator_factory,
+                                                                            tmp_path, quirk):
+    sim = simulator(fresh_simulator, simulator_factory, quirk)
+    result = run_playbook(cancel_play(tmp_path), env=sim.env('vro')).result('cancel')
+    assert result['state'] == 'canceled' and result['cancel_call'].endswith('/state')
+    assert result['api_version'] == ('unknown' if quirk else '8')
+    assert route_count(sim, CANCEL_8X_ROUTE) == 1 and route_count(sim, EXECUTION_DELETE_ROUTE) == 0
+
+
+@pytest.mark.parametrize('quirk', [None, 'vro-about-no-version'])
+def test_cancel_on_7_6_without_a_version_asks_for_api_version(simulator_factory, tmp_path, quirk):
+    sim = simulator_factory('--vro-version', '7.6', *(('--quirk', quirk) if quirk else ()))
+    res = run_playbook(cancel_play(tmp_path), env=sim.env('vro'))
+    record = res.record('cancel')
+    if quirk:
+        assert record['status'] in ('failed', 'ignored')
+        msg = record['result']['msg']
+        assert 'does not tell the vRO version' in msg and 'set api_version' in msg and '\n' not in msg
+        assert route_count(sim, EXECUTION_DELETE_ROUTE) == 0
+        # Told the version, it uses the 7.x call.
+        res = run_playbook(cancel_play(tmp_path, '7.6'), env=sim.env('vro'))
+    result = res.result('cancel')
+    assert result['state'] == 'canceled' and result['api_version'] == '7' and result['cancel_call'].endswith('/{id}/')
+    assert route_count(sim, EXECUTION_DELETE_ROUTE) == 1

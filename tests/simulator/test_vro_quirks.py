@@ -64,3 +64,23 @@ def test_date_conditions_and_sort_orders_rejected_or_ignored(vro):
     quirks(vro, 'vro-date-conditions-ignored')
     assert _ids(vro.get(path, params=future).json()) == [older, newer]
     assert _ids(vro.get(path, params={'sortOrders': '-startDate'}).json()) == [older, newer]
+
+
+def test_logs_newest_first(vro):
+    body = {'parameters': []}
+    location = vro.post('/workflows/%s/executions' % vro_catalog.FAIL_ID, json=body).headers['Location']
+    assert vro.wait(location) == 'failed'
+    oldest_first = [e['short-description'] for e in vro.get(location + 'syslogs/').json()['logs']]
+    times = [e['time-stamp'] for e in vro.get(location + 'syslogs/').json()['logs']]
+    assert len(oldest_first) >= 3 and times == sorted(times) and len(set(times)) == len(times)
+    quirks(vro, 'vro-logs-newest-first')
+    assert [e['short-description'] for e in vro.get(location + 'syslogs/').json()['logs']] == oldest_first[::-1]
+    newest_two = [e['short-description'] for e in vro.get(location + 'syslogs/', params={'maxResult': 2}).json()['logs']]
+    assert newest_two == oldest_first[::-1][:2]
+
+
+def test_about_without_version(vro):
+    assert vro.get('/about').json()['version'].startswith('8.18')
+    quirks(vro, 'vro-about-no-version')
+    about = vro.get('/about').json()
+    assert 'version' not in about and about['api-version']

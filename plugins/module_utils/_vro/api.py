@@ -110,12 +110,17 @@ class VroApi(object):
         return self._about
 
     def version(self):
-        """The server's ``(major, minor)`` from ``/about``, or None when it does not say."""
-        about = self.about()
-        return parse_version(about.get('version') or about.get('api-version') or about.get('apiVersion'))
+        """The server's ``(major, minor)`` from the product ``version`` of ``/about``, or None when it does not say.
 
-    def major_version(self, api_version=None):
-        """7 or 8 (or later): from ``api_version`` when given (``7``, ``7.6``, ``8.18``), else from ``GET /about``."""
+        ``api-version`` is the REST API's own number ("2.0" on 7.6, "6.0.0" on 8.18), not the product's: it is never
+        read as one (a 2 would pick the 7.x cancel, which deletes the run's record on 8.x).
+        """
+        parsed = parse_version(self.about().get('version'))
+        return parsed if parsed and parsed[0] >= 5 else None
+
+    def major_version(self, api_version=None, unknown_ok=False):
+        """7 or 8 (or later): from ``api_version`` when given (``7``, ``7.6``, ``8.18``), else from ``GET /about``;
+        None when ``/about`` does not tell and ``unknown_ok``, else OperationError asking for ``api_version``."""
         if api_version not in (None, '', 'auto'):
             parsed = parse_version(api_version)
             if not parsed:
@@ -123,6 +128,8 @@ class VroApi(object):
             return parsed[0]
         version = self.version()
         if not version:
+            if unknown_ok:
+                return None
             raise OperationError('GET /about did not tell the vRO version (answer: %r); set api_version to 7 or 8'
                                  % (self.about(),))
         return version[0]
@@ -446,14 +453,24 @@ class VroApi(object):
         Never ``DELETE .../executions/{id}`` on 8.x, which deletes the run's record; and never the other
         version's call as a fallback.
         """
-        path = self.cancel_path(workflow_id, execution_id, self.major_version(api_version))
-        self.client.request('DELETE', path, expected=(200, 202, 204))
+        major = self.major_version(api_version, unknown_ok=True)
+        path = self.cancel_path(workflow_id, execution_id, major)
+        try:
+            self.client.request('DELETE', path, expected=(200, 202, 204))
+        except ApiError as error:
+            if major is None and error.status == 405:
+                # Not the 8.x call, and the version is unknown: the 7.x call is never chosen from a guess.
+                raise OperationError('GET /about does not tell the vRO version, and the server refused the 8.x cancel '
+                                     '(DELETE %s: HTTP 405); set api_version (7 for vRO 7.x) and run again' % path,
+                                     error=error.to_result()) from None
+            raise
         return 'DELETE %s' % path
 
     def cancel_path(self, workflow_id, execution_id, major):
-        """The path the cancel call of vRO ``major`` uses (``execution_id`` may be a ``{id}`` placeholder)."""
+        """The path the cancel call of vRO ``major`` uses (``execution_id`` may be a ``{id}`` placeholder); an unknown
+        version (None) gets the 8.x call, which cancels and never deletes."""
         path = self.executions_path(workflow_id) + '/' + (execution_id if execution_id == '{id}' else _q(execution_id))
-        return path + ('/state' if major >= 8 else '/')
+        return path + ('/state' if major is None or major >= 8 else '/')
 
     # -- safe start --------------------------------------------------------------------------------------
 
