@@ -163,7 +163,7 @@ def cancel_play(tmp_path, api_version=None):
     ], name='cancel-%s.yml' % (api_version or 'auto'))
 
 
-@pytest.mark.parametrize('quirk', [None, 'vro-about-no-version'])
+@pytest.mark.parametrize('quirk', [pytest.param(None, marks=pytest.mark.default_reading), 'vro-about-no-version'])
 def test_cancel_never_guesses_the_destructive_call_when_about_has_no_version(fresh_simulator, simulator_factory,
                                                                             tmp_path, quirk):
     sim = simulator(fresh_simulator, simulator_factory, quirk)
@@ -173,7 +173,7 @@ def test_cancel_never_guesses_the_destructive_call_when_about_has_no_version(fre
     assert route_count(sim, CANCEL_8X_ROUTE) == 1 and route_count(sim, EXECUTION_DELETE_ROUTE) == 0
 
 
-@pytest.mark.parametrize('quirk', [None, 'vro-about-no-version'])
+@pytest.mark.parametrize('quirk', [pytest.param(None, marks=pytest.mark.default_reading), 'vro-about-no-version'])
 def test_cancel_on_7_6_without_a_version_asks_for_api_version(simulator_factory, tmp_path, quirk):
     sim = simulator_factory('--vro-version', '7.6', *(('--quirk', quirk) if quirk else ()))
     res = run_playbook(cancel_play(tmp_path), env=sim.env('vro'))
