@@ -257,6 +257,11 @@ class Simulator:
     def verify(self):
         return self.ca_path if self.ca_path else True
 
+    @property
+    def quirks(self):
+        """The quirks this simulator plays (the first line's ``quirks``: its --quirk options, CLOUDOPS_SIM_QUIRKS)."""
+        return frozenset(self.info.get('quirks') or ())
+
     def log(self):
         """Everything the simulator printed so far."""
         return ''.join(self._log)
