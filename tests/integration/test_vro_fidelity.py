@@ -59,3 +59,19 @@ def test_a_refused_vra_login_is_an_authentication_error_never_retried(fresh_simu
     assert result['error']['kind'] == 'auth' and 'HTTP 400' in result['msg']
     assert route_count(sim, CSP_LOGIN) == 2
     assert 'wrong-password' not in json.dumps(result)
+
+
+def test_answering_an_interaction_on_7_6_posts_the_execution_context_as_on_8x(simulator_factory):
+    # VMware's vCO REST client SDK (ExecutionService.answerUserInteraction) answers with POST
+    # .../executions/{id}/interaction and an execution-context body; 7.x has no GET /interactions.
+    sim = simulator_factory('--vro-version', '7.6')
+    res = run_playbook('playbooks/vro_extras/interaction.yml', env=sim.env('vro'),
+                       extra_vars={'approved': True, 'comment': 'go ahead', 'wait_for': ['completed']})
+    answer = res.result('Answer the request')
+    assert answer['changed'] is True and answer['previous_state'] == 'waiting' and answer['state'] == 'completed'
+    assert answer['outputs'] == {'approved': True, 'comment': 'go ahead'}
+    assert route_count(sim, 'POST /vco/api/workflows/<wid>/executions/<eid>/interaction') == 1
+    # Given only the run, a 7.x server cannot tell its workflow: the module asks for it.
+    res = run_playbook('playbooks/vro_extras/interaction.yml', env=sim.env('vro'),
+                       extra_vars={'approved': True, 'by_run_only': True}, expect_failure=True)
+    assert 'give workflow_id or workflow_name' in failed(res, 'Answer the request')['msg']
