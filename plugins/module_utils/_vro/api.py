@@ -428,12 +428,12 @@ class VroApi(object):
         """The runs of one executions query: with the dates and ``sortOrders`` unless :attr:`plain_listing`."""
         if not self.plain_listing:
             params = {'sortOrders': '-startDate', 'conditions': query + dates}
-            # Two per page at least, so that the order of what came back can be checked.
+            # Two runs at least, so that the order of what came back can be checked.
             size = max(2, min(page_size, max_results or page_size))
             try:
                 runs = [Execution.from_link(link, workflow_id) for link in self.client.paginate(
                     self.executions_path(workflow_id), paged, params=params, page_size=size,
-                    max_items=max_results if exact else None)]
+                    max_items=max(2, max_results) if exact and max_results else None)]
             except ApiError as error:
                 if error.status != 400:
                     raise
