@@ -125,8 +125,8 @@ def test_reuse_and_cancel_all_running_whatever_the_server_does_with_dates(fresh_
 
 @pytest.mark.parametrize('version', ['8.18', '7.6'])
 @pytest.mark.parametrize('quirk', [None, 'vro-logs-newest-first'])
-def test_a_failure_message_shows_the_last_error_lines_whatever_the_logs_order(fresh_simulator, simulator_factory, tmp_path,
-                                                                             quirk, version):
+def test_a_failure_message_shows_the_last_error_lines_whatever_the_logs_order(
+        fresh_simulator, simulator_factory, tmp_path, quirk, version):
     catalog = tmp_path / 'catalog.yml'
     catalog.write_text(yaml.safe_dump({'workflows': [
         {'name': 'Fail loudly', 'category': 'Ops', 'behaviour': {
@@ -166,8 +166,8 @@ def cancel_play(tmp_path, api_version=None):
 
 
 @pytest.mark.parametrize('quirk', [pytest.param(None, marks=pytest.mark.default_reading), 'vro-about-no-version'])
-def test_cancel_never_guesses_the_destructive_call_when_about_has_no_version(fresh_simulator, simulator_factory,
-                                                                            tmp_path, quirk):
+def test_cancel_never_guesses_the_destructive_call_when_about_has_no_version(
+        fresh_simulator, simulator_factory, tmp_path, quirk):
     sim = simulator(fresh_simulator, simulator_factory, quirk)
     result = run_playbook(cancel_play(tmp_path), env=sim.env('vro')).result('cancel')
     assert result['state'] == 'canceled' and result['cancel_call'].endswith('/state')
