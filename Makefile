@@ -33,7 +33,7 @@ SOAK_ARGS ?=
 COMPAT_VENV ?= .venv-2.19
 COMPAT_CORE ?= ansible-core==2.19.14
 
-.PHONY: help test ci venv tree playtree seed-ansible-test sanity units integration lint docs docs-lint changelog-lint \
+.PHONY: help test ci venv tree playtree seed-ansible-test sanity units integration integration-quirks lint docs docs-lint changelog-lint \
         build compat bench soak demo simulator clean summary-reset summary
 
 help:
@@ -43,6 +43,7 @@ help:
 	@echo "  sanity           ansible-test sanity --venv (build tree copy)"
 	@echo "  units            ansible-test units --venv (tests/unit)"
 	@echo "  integration      pytest bench, tests/simulator, tests/integration (simulator + real playbooks)"
+	@echo "  integration-quirks  tests/integration again, every simulator playing every quirk (CLOUDOPS_SIM_QUIRKS=all)"
 	@echo "  lint             ansible-lint --profile production roles/ playbooks/"
 	@echo "  docs-lint        antsibull-docs lint-collection-docs --plugin-docs"
 	@echo "  changelog-lint   antsibull-changelog lint"
@@ -83,7 +84,7 @@ seed-ansible-test: $(STAMP)
 # ---------------------------------------------------------------------------------------------------------------
 # quality gates (make test runs them in this order and stops at the first failure)
 
-test: summary-reset venv sanity units integration lint docs-lint changelog-lint build summary
+test: summary-reset venv sanity units integration integration-quirks lint docs-lint changelog-lint build summary
 
 ci: test
 
@@ -122,6 +123,14 @@ integration: $(STAMP) playtree
 	    if [ -f tests/integration/$$f ]; then last="$$last tests/integration/$$f"; ignore="$$ignore --ignore=tests/integration/$$f"; fi; done; \
 	$(STEP) integration pytest -- $(PY) -m pytest tests/integration $$ignore $(PYTEST_XDIST) $(PYTEST_ARGS); \
 	if [ -n "$$last" ]; then $(STEP) integration-last pytest -- $(PY) -m pytest $$last $(PYTEST_ARGS); fi
+
+# The integration suite once more with every simulator playing every quirk (simulator/README.md, "Quirks"): the
+# modules must work under both readings of each open behaviour. Tests marked default_reading are skipped.
+# test_secrets.py and test_awx_runner.py run once, in `integration`.
+integration-quirks: $(STAMP) playtree
+	@export CLOUDOPS_SIM_QUIRKS=all CLOUDOPS_TRANSCRIPT_DIR=$(ROOT)/build/transcripts-quirks; rm -rf $$CLOUDOPS_TRANSCRIPT_DIR; \
+	ignore=""; for f in $(INTEGRATION_LAST); do ignore="$$ignore --ignore=tests/integration/$$f"; done; \
+	$(STEP) integration-quirks pytest -- $(PY) -m pytest tests/integration $$ignore $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 lint: $(STAMP) playtree
 	@targets=""; for d in roles playbooks; do \

@@ -24,6 +24,15 @@ KNOWN = {
     "ico-fqdn-required": ("ICO: POST and PUT are refused (403) when the request's host is an IP address or a short "
                           "name (the cookie_domain check); not part of 'all', since the simulator serves on 127.0.0.1",
                           None, None),
+    "vro-conditions-comma-split": ("vRO: every conditions value is split at each comma (a name holding a comma is a "
+                                   "broken condition: 400)", None, None),
+    "vro-date-conditions-rejected": ("vRO: the executions list answers 400 to startDate conditions and to sortOrders",
+                                     None, None),
+    "vro-date-conditions-ignored": ("vRO: the executions list ignores startDate conditions and sortOrders, and lists "
+                                    "oldest first (with vro-date-conditions-rejected, the 400 wins)", None, None),
+    "vro-logs-newest-first": ("vRO: /logs and /syslogs list the newest line first (maxResult still keeps the newest)",
+                              None, None),
+    "vro-about-no-version": ("vRO: GET /about has no 'version' (only build-number, build-date and api-version)", None, None),
 }
 
 # Quirks that 'all' leaves out, each for the reason in its description.

@@ -1,6 +1,7 @@
 """vRA / Aria Automation login in front of vRO 8.x: CSP login, IaaS token exchange, bearer token checks.
 
-- ``POST /csp/gateway/am/api/login?access_token`` ``{"username","password","domain"?}`` -> ``{"refresh_token", "access_token", ...}``
+- ``POST /csp/gateway/am/api/login?access_token`` ``{"username","password","domain"?}`` -> ``{"refresh_token", "access_token", ...}``;
+  refused credentials (or ``user@domain`` without ``domain``) -> 400
 - ``POST /iaas/api/login`` ``{"refreshToken"}`` -> ``{"tokenType": "Bearer", "token": "..."}``
 
 The two login views are served by the vRO blueprint (``simulator/vro.py``).
@@ -72,12 +73,13 @@ def csp_login():
     data = request.get_json(force=True, silent=True)  # clients that omit Content-Type still send JSON
     if not isinstance(data, dict) or not isinstance(data.get("username"), str) or not isinstance(data.get("password"), str):
         return _error(400, "The request body must be a JSON object with username and password")
+    # The user is "vcoadmin" with an optional "domain"; "vcoadmin@vsphere.local" without a domain is not a user
+    # (VMware's own tooling splits it into username + domain before logging in). Refused credentials are a 400,
+    # as the vendor's API reference documents for this endpoint.
     user = data["username"]
-    if user not in ctx.users.get("vro", {}) and "@" in user:
-        user = user.split("@", 1)[0]  # "vcoadmin@vsphere.local" names the same user
     entry = ctx.users.get("vro", {}).get(user)
     if entry is None or not same_secret(entry["password"], data["password"]):
-        return _error(401, "Invalid username or password")
+        return _error(400, "Invalid username or password")
     ctx.set_request_user(user)
     lifetime = float(ctx.get_setting("vra_token_lifetime", 28800))
     refresh_lifetime = float(ctx.get_setting("vra_refresh_token_lifetime", 2592000))

@@ -150,6 +150,8 @@ def about():
     server = _server()
     info = dict(ABOUT["7.6" if server.v7 else "8.18"])
     info["features"] = [{"name": "Bearer authentication"}] if not server.v7 else []
+    if server.ctx.quirk("vro-about-no-version"):
+        del info["version"]  # only api-version is left, which is not the product's version
     return jsonify(info)
 
 

@@ -170,6 +170,8 @@ def _catalogue_script(workflow, behaviour, values):
     out = {"duration": float(behaviour.get("duration", 1.0)), "result": result, "outputs": outputs,
            "logs": [("info", line) for line in behaviour.get("logs") or []]}
     if result == "failed":
+        out["logs"] += [("error", line) for line in behaviour.get("error_logs") or []]
+    if result == "failed":
         out["exception"] = behaviour.get("error") or "Workflow '%s' failed (scripted)" % workflow["name"]
         out["logs"].append(("error", out["exception"]))
     if result == "waiting" and workflow["interactions"]:

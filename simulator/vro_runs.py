@@ -93,10 +93,11 @@ def _apply_event(run, event, user=None):
     run["state"] = event["state"]
     if "item" in event:
         run["item"] = event["item"]
-    for severity, text in event.get("logs") or ():
-        run["logs"].append({"t": at, "severity": severity, "text": text, "origin": "workflow", "user": user or run["started_by"]})
-    for severity, text in event.get("syslog") or ():
-        run["logs"].append({"t": at, "severity": severity, "text": text, "origin": "server", "user": user or run["started_by"]})
+    # One millisecond apart, so that the lines' time stamps tell their order (vRO keeps milliseconds).
+    lines = [(s, t, "workflow") for s, t in event.get("logs") or ()] + [(s, t, "server") for s, t in event.get("syslog") or ()]
+    for index, (severity, text, origin) in enumerate(lines):
+        run["logs"].append({"t": round(at + index * 0.001, 3), "severity": severity, "text": text, "origin": origin,
+                            "user": user or run["started_by"]})
     if event.get("outputs"):
         run["outputs"].update(event["outputs"])
     if event.get("exception"):
@@ -301,6 +302,7 @@ def _run_link(server, run, keys=None):
 def list_runs(server, parent=None, ids=None, up_href=None, self_href=None):
     """The executions list (``relations`` shape), filtered, sorted and paged in SQL."""
     advance(server, parent)
+    ctx = server.ctx
     kwargs = {}
     for key, op, value in parse_conditions(request.args.getlist("conditions")):
         if key == "state":
@@ -322,6 +324,10 @@ def list_runs(server, parent=None, ids=None, up_href=None, self_href=None):
                 raise VroError(400, "Operator '%s' is not supported for 'startedBy' (use =)" % op)
             kwargs["owner"] = value
         elif key == "startDate":
+            if ctx.quirk("vro-date-conditions-rejected"):
+                raise VroError(400, "Unsupported condition attribute 'startDate' for executions (supported: state, name, startedBy, id)")
+            if ctx.quirk("vro-date-conditions-ignored"):
+                continue
             when = date_arg(value)
             if op in (">", ">="):
                 kwargs["sort_after"] = max(kwargs.get("sort_after", when), when) - (1e-6 if op == ">=" else 0)
@@ -337,6 +343,11 @@ def list_runs(server, parent=None, ids=None, up_href=None, self_href=None):
         kwargs["ids"] = [i for i in ids if i in kwargs["ids"]] if "ids" in kwargs else ids
     descending = True
     orders = [o for o in request.args.getlist("sortOrders") if o.strip()]
+    if orders and ctx.quirk("vro-date-conditions-rejected"):
+        raise VroError(400, "Unsupported parameter 'sortOrders' for executions")
+    if ctx.quirk("vro-date-conditions-ignored"):
+        # sortOrders is ignored and the list comes oldest first (the order least kind to a client that trusts it).
+        descending, orders = False, []
     if orders:
         order = orders[0].strip()
         field = order.lstrip("+-")
@@ -363,6 +374,8 @@ def logs_body(server, run, system):
             raise VroError(400, "Unsupported log condition '%s%s%s' (supported: severity=...)" % (key, op, value))
     limit = int_arg("maxResult", 2147483647)
     wanted = wanted[-limit:] if limit else []
+    if server.ctx.quirk("vro-logs-newest-first"):
+        wanted = wanted[::-1]
     entries = []
     for entry in wanted:
         if server.v7:

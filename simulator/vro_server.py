@@ -15,6 +15,7 @@ import time
 from flask import request
 
 from simulator import vro_catalog, vro_values
+from simulator.routing import context
 
 BASE = "/vco/api"
 
@@ -58,8 +59,16 @@ def int_arg(name, default, minimum=0):
     return min(value, 2147483647)
 
 
-def parse_conditions(raw_list):
-    """``conditions`` query values -> ``[(key, op, value)]``. Repeated params and ``&``-joined ones both work."""
+def parse_conditions(raw_list, comma_split=None):
+    """``conditions`` query values -> ``[(key, op, value)]``. Repeated params and ``&``-joined ones both work.
+
+    With the quirk ``vro-conditions-comma-split`` (or ``comma_split=True``) every value is also split at each comma,
+    as a real vRO does: a piece that is not a condition (``Deploy VM, Linux`` leaves `` Linux``) is a 400.
+    """
+    if comma_split is None:
+        comma_split = context().quirk("vro-conditions-comma-split")
+    if comma_split:
+        raw_list = [piece for raw in raw_list for piece in raw.split(",")]
     out = []
     for raw in raw_list:
         parts = [raw]

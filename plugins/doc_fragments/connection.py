@@ -49,7 +49,9 @@ options:
   auth_domain:
     description:
       - The identity domain sent with a vRA login (O(auth=vra)), when the user is not in the default domain.
-      - When unset, the E(VRO_AUTH_DOMAIN) environment variable is used.
+      - When unset, the E(VRO_AUTH_DOMAIN) environment variable is used. When neither is set and O(username)
+        reads C(user@domain), the login is tried as C(user) in C(domain) first, then with the full name.
+      - A login refused with HTTP 400, 401 or 403 fails the task as an authentication error; it is not retried.
     type: str
   validate_certs:
     description:

@@ -12,6 +12,16 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth import
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
 
 
+# What a login endpoint answers to credentials it refuses: the vendor reference documents 400 for the CSP login.
+LOGIN_REFUSED = (400, 401, 403)
+
+
+def login_refused(error, message, hint):
+    """An authentication ApiError (never retried) for a login refused with ``error`` (a 400, 401 or 403)."""
+    return ApiError('%s (HTTP %s)' % (message, error.status), kind='auth', status=error.status, method=error.method,
+                    url=error.url, server_message=error.server_message, attempts=error.attempts, hint=hint)
+
+
 class VraLoginAuth(Auth):
     """vRA / Aria Automation login for vRO 8.x.
 
@@ -35,11 +45,21 @@ class VraLoginAuth(Auth):
         if not (self.username and self.password):
             raise ApiError('the vRA refresh token was refused and there is no username/password to log in again',
                            kind='auth', hint='set username and password, or a fresh token')
-        body = {'username': self.username, 'password': self.password}
-        if self.domain:
-            body['domain'] = self.domain
-        answer = client.call('POST', self.LOGIN_PATH, json=body, at_root=True, auth_request=True,
-                             idempotent=True, expected=(200, 201)) or {}
+        refused = None
+        for body in self.login_bodies():
+            try:
+                answer = client.call('POST', self.LOGIN_PATH, json=body, at_root=True, auth_request=True,
+                                     idempotent=True, expected=(200, 201)) or {}
+            except ApiError as error:
+                if error.status not in LOGIN_REFUSED:
+                    raise
+                refused = error  # the next way of writing the user, if any
+                continue
+            break
+        else:
+            raise login_refused(refused, 'the vRA login (POST /csp/gateway/am/api/login) refused the credentials',
+                                'check username and password, and auth_domain (user@domain is tried as user + domain, '
+                                'then as the full name)')
         self.refresh_token = answer.get('refresh_token') or answer.get('refreshToken')
         if not self.refresh_token:
             raise ApiError('the vRA login answered without a refresh_token', kind='auth',
@@ -48,9 +68,26 @@ class VraLoginAuth(Auth):
         if answer.get('access_token'):
             self.secrets.append(answer['access_token'])
 
+    def login_bodies(self):
+        """The login bodies to try, in order: ``user@domain`` without ``auth_domain`` is first split into
+        ``username`` + ``domain`` (as VMware's own tooling does), then sent as the full name."""
+        base = {'username': self.username, 'password': self.password}
+        if self.domain:
+            return [dict(base, domain=self.domain)]
+        local, sep, domain = self.username.rpartition('@')
+        if sep and local and domain:
+            return [{'username': local, 'password': self.password, 'domain': domain}, base]
+        return [base]
+
     def _exchange(self, client):
-        answer = client.call('POST', self.EXCHANGE_PATH, json={'refreshToken': self.refresh_token},
-                             at_root=True, auth_request=True, idempotent=True, expected=(200, 201)) or {}
+        try:
+            answer = client.call('POST', self.EXCHANGE_PATH, json={'refreshToken': self.refresh_token},
+                                 at_root=True, auth_request=True, idempotent=True, expected=(200, 201)) or {}
+        except ApiError as error:
+            if error.status not in LOGIN_REFUSED:
+                raise
+            raise login_refused(error, 'the vRA token exchange (POST /iaas/api/login) refused the refresh token',
+                                'set username and password, or a fresh token') from None
         token = answer.get('token') or answer.get('access_token')
         if not token:
             raise ApiError('the vRA token exchange answered without a token', kind='auth',

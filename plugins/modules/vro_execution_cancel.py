@@ -14,8 +14,10 @@ description:
   - Exactly one of O(workflow_id), O(workflow_name) and O(execution_url) is required.
   - A run that has already ended (C(completed), C(failed) or C(canceled)) is left alone, with C(changed=false).
   - B(The cancel call depends on the server version.) On vRO 8.x it is C(DELETE .../executions/{id}/state).
-    On 7.x it is the guide's C(DELETE .../executions/{id}/). The version comes from C(GET /about), or from
-    O(api_version).
+    On 7.x it is the guide's C(DELETE .../executions/{id}/). The version comes from the C(version) of
+    C(GET /about) (never from its C(api-version), the REST API's own number), or from O(api_version). When
+    C(/about) does not tell, the 8.x call is sent, which never deletes; a server refusing it (HTTP 405) makes
+    the task fail asking for O(api_version).
   - The module never sends the 8.x C(DELETE .../executions/{id}), which deletes the run's record instead of
     cancelling it, and never falls back from one version's call to the other's.
   - With O(wait), waits until each run reports a terminal state (normally C(canceled)).
@@ -114,7 +116,8 @@ executions:
   type: list
   elements: dict
 api_version:
-  description: The major vRO version whose cancel call was used (C(7) or C(8)).
+  description: The major vRO version whose cancel call was used (C(7) or C(8)), or C(unknown) when C(GET /about)
+    did not tell and the 8.x call was used.
   returned: always
   type: str
   sample: '8'

@@ -15,8 +15,11 @@ description:
     values, SecureString values masked.
   - Exactly one of O(workflow_id), O(workflow_name) and O(execution_url) is required.
   - Without an execution, lists the workflow's runs, newest first, filtered by O(state), O(started_by),
-    O(started_after), O(started_before) and O(name). Filters are applied by the server (C(conditions)), and
-    pages (C(maxResult)/C(startIndex)) are read only until O(max_results) runs are found.
+    O(started_after), O(started_before) and O(name). Filters are applied by the server (C(conditions)) where
+    it can (a value holding C(,), C(&), C(=) or C(~) is matched here only, since vRO splits conditions at
+    commas), and always checked again here; pages (C(maxResult)/C(startIndex)) are read only until
+    O(max_results) runs are found. A server that rejects or ignores the date conditions or C(sortOrders) is
+    read in full (bounded) and filtered and sorted here.
   - With O(wait_for), waits until the run reaches one of the given states and returns at once if it already
     has. A run started with O(cloudops.orchestrator.vro_workflow_run#module:wait=false) can so be picked up
     later, also inside C(async)/C(poll).

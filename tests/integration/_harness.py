@@ -114,6 +114,18 @@ def ensure_playbook_collection():
     return PLAYBOOK_COLLECTIONS
 
 
+# CLOUDOPS_SIM_QUIRKS (comma-separated quirk names, or 'all'; see simulator/README.md): every simulator the suite
+# starts plays those quirks too (`make integration-quirks` runs the suite with 'all'). Tests marked
+# `default_reading` assert the default reading of a behaviour a quirk changes by design: they are skipped then.
+QUIRKS_ENV = 'CLOUDOPS_SIM_QUIRKS'
+
+
+def env_quirk_args():
+    """``--quirk NAME`` for each name in CLOUDOPS_SIM_QUIRKS (none when unset)."""
+    names = [n.strip() for n in os.environ.get(QUIRKS_ENV, '').split(',') if n.strip()]
+    return [arg for name in names for arg in ('--quirk', name)]
+
+
 class Simulator:
     """One `python -m simulator` process with TLS, started from the repo root (see the module docstring)."""
 
@@ -132,6 +144,7 @@ class Simulator:
     def start(self):
         """Start the process, read its first stdout line and wait until /_sim/counters answers."""
         cmd = [self.python, '-m', 'simulator', '--port', str(self.port), '--data-dir', self.data_dir] + self.args
+        cmd += env_quirk_args()
         env = dict(os.environ, PYTHONUNBUFFERED='1')
         # pylint: disable-next=consider-using-with
         self.proc = subprocess.Popen(cmd, cwd=str(REPO_ROOT), env=env, stdin=subprocess.DEVNULL,
@@ -243,6 +256,11 @@ class Simulator:
     @property
     def verify(self):
         return self.ca_path if self.ca_path else True
+
+    @property
+    def quirks(self):
+        """The quirks this simulator plays (the first line's ``quirks``: its --quirk options, CLOUDOPS_SIM_QUIRKS)."""
+        return frozenset(self.info.get('quirks') or ())
 
     def log(self):
         """Everything the simulator printed so far."""

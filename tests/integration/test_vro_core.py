@@ -292,6 +292,7 @@ def _cancel_assertions(res):
     return canceled
 
 
+@pytest.mark.default_reading  # the quirk vro-about-no-version leaves the version unknown (api_version 'unknown')
 def test_cancel_on_8_18_uses_delete_state(fresh_simulator):
     sim = fresh_simulator
     res = run_playbook('playbooks/vro_core/cancel.yml', env=sim.env('vro'))
@@ -305,6 +306,7 @@ def test_cancel_on_8_18_uses_delete_state(fresh_simulator):
     assert chk.record('Cancel it')['status'] == 'ok'  # issue 14 item 1: a placeholder run in check mode
 
 
+@pytest.mark.default_reading  # under vro-about-no-version the 7.x call is never guessed: api_version must be given
 def test_cancel_on_7_6_uses_the_guides_delete(simulator_factory):
     sim = simulator_factory('--vro-version', '7.6')
     res = run_playbook('playbooks/vro_core/cancel.yml', env=sim.env('vro'))
@@ -359,7 +361,9 @@ def test_start_without_waiting_then_pick_up_with_execution_info(fresh_simulator)
     starts = [e['start_date'] for e in listed['executions']]
     assert starts == sorted(starts, reverse=True)
     assert listed['executions'][0]['inputs'] == {'seconds': 4}
-    assert route_count(sim, LIST_ROUTE) == 1
+    # One listing; two where the server rejects or ignores sortOrders (the plain listing follows, issue 13 item 6).
+    date_quirks = {'vro-date-conditions-rejected', 'vro-date-conditions-ignored'} & sim.quirks
+    assert route_count(sim, LIST_ROUTE) == (2 if date_quirks else 1)
 
     chk = check_replay(sim, 'playbooks/vro_core/later.yml')
     # issue 14 item 1: check mode returns a placeholder href, which vro_execution_info in check mode answers.

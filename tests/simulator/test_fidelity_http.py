@@ -316,7 +316,13 @@ def test_vra_login_flow(raw):
     body = exchanged.json()
     assert body["tokenType"] == "Bearer" and isinstance(body["token"], str)
     assert raw("GET", "/vco/api/workflows?maxResult=1", headers={"Authorization": "Bearer " + body["token"]}).status_code == 200
-    assert raw("POST", "/csp/gateway/am/api/login?access_token", json={"username": user, "password": "nope"}).status_code == 401
+    # The vendor's reference documents 400 for refused credentials at this endpoint (issue 13 item 7).
+    assert raw("POST", "/csp/gateway/am/api/login?access_token", json={"username": user, "password": "nope"}).status_code == 400
+    # "user@domain" is not a user name: it takes username + domain.
+    full = {"username": user + "@vsphere.local", "password": password}
+    assert raw("POST", "/csp/gateway/am/api/login?access_token", json=full).status_code == 400
+    split = {"username": user, "password": password, "domain": "vsphere.local"}
+    assert raw("POST", "/csp/gateway/am/api/login?access_token", json=split).status_code == 200
     assert raw("POST", "/iaas/api/login", json={"refreshToken": "forged"}).status_code == 401
 
 

@@ -72,7 +72,9 @@ def test_non_ascii_password_is_401_on_every_login_route(fresh_sim):
                                timeout=30),
         "ICO basic": web.get(url + "/orchestrator/v2/tasks", headers={"Authorization": _basic("admin", NON_ASCII)}, timeout=30),
     }
-    assert {name: a.status_code for name, a in answers.items()} == {name: 401 for name in answers}
+    # The CSP login refuses credentials with 400, as the vendor's reference documents (issue 13 item 7).
+    expected = {name: 400 if name.startswith("vRA/CSP") else 401 for name in answers}
+    assert {name: a.status_code for name, a in answers.items()} == expected
 
 
 def _mode(path):

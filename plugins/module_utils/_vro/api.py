@@ -13,6 +13,7 @@ workflow name, a run that cannot be adopted) raise :class:`OperationError`; noth
 from __future__ import annotations
 
 import email.utils
+import re
 import time
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
@@ -25,7 +26,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import parameters_problem, same_inputs
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import (
     EXECUTION_FIELDS, INTERACTION_FIELDS, INTERACTION_LIST_FIELDS, LINKS_FIELDS, MAYBE_OBJECT, PNG_SIGNATURE, RUN_FIELDS,
-    TASK_FIELDS, Execution, ScheduledTask, UserInteraction, Workflow, WorkflowDefinition, category_matches,
+    TASK_FIELDS, Execution, ScheduledTask, UserInteraction, Workflow, WorkflowDefinition, category_matches, epoch,
     interactions_problem, logs_problem, normalize_log, parse_execution_url, parse_version, run_matches, same_user,
     state_value, task_list_problem, task_problem, vro_attributes, vro_links,
 )
@@ -33,6 +34,8 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model i
 
 # How far before the lost POST a run may have been created and still be ours (server clock, seconds).
 ADOPTION_MARGIN = 5.0
+# The most log lines read from a run (``maxResult``): a failure message and a result need the last ones, not all.
+LOG_LINES_MAX = 500
 # The most recent runs read when looking for the one a lost POST created.
 ADOPTION_CANDIDATES = 20
 
@@ -40,6 +43,46 @@ ADOPTION_CANDIDATES = 20
 def _q(value):
     """One id as a URL path segment (quoted; refused when it could leave its segment)."""
     return path_segment(value)
+
+
+# Characters a vRO ``conditions`` value cannot carry safely: vRO splits the parameter at commas (and at '&' even when
+# URL-encoded), and '=' and '~' may be read as another condition's operator.
+_UNSAFE_IN_CONDITION = re.compile(r'[,&=~]')
+
+
+def safe_fragment(value):
+    """``(safe, text)`` for a value put in a ``conditions`` entry: ``(True, value)`` when it can be sent as it is,
+    else ``(False, the longest part free of , & = ~)`` for a ``~`` (contains) condition, or ``(False, '')`` when no
+    part is left; the caller then compares the whole value itself."""
+    if not _UNSAFE_IN_CONDITION.search(value):
+        return True, value
+    return False, max((part.strip() for part in _UNSAFE_IN_CONDITION.split(value)), key=len)
+
+
+def _ignored(runs, started_after, started_before):
+    """True when runs listed with date conditions and ``sortOrders=-startDate`` show that the server ignored them."""
+    starts = [r.started_at() for r in runs]
+    starts = [t for t in starts if t is not None]
+    if started_after is not None and any(t < started_after - 0.001 for t in starts):
+        return True
+    if started_before is not None and any(t > started_before + 0.001 for t in starts):
+        return True
+    return any(later > earlier for earlier, later in zip(starts, starts[1:]))
+
+
+def by_time(entries):
+    """Log entries (``normalize_log``) oldest first, by their time stamps, not by their position: captured real logs
+    come newest first. A list that reads newest first is turned round before the (stable) sort, so that lines of
+    the same millisecond keep their order; entries without a time keep their place relative to their neighbours."""
+    times = [epoch(e.get('time_stamp')) for e in entries]
+    known = [t for t in times if t is not None]
+    if len(known) < 2:
+        return list(entries)
+    if known[0] > known[-1]:
+        entries, times = entries[::-1], times[::-1]
+    if None in times:
+        return list(entries)
+    return [e for t, e in sorted(zip(times, entries), key=lambda pair: pair[0])]
 
 
 def _condition_date(seconds):
@@ -67,12 +110,17 @@ class VroApi(object):
         return self._about
 
     def version(self):
-        """The server's ``(major, minor)`` from ``/about``, or None when it does not say."""
-        about = self.about()
-        return parse_version(about.get('version') or about.get('api-version') or about.get('apiVersion'))
+        """The server's ``(major, minor)`` from the product ``version`` of ``/about``, or None when it does not say.
 
-    def major_version(self, api_version=None):
-        """7 or 8 (or later): from ``api_version`` when given (``7``, ``7.6``, ``8.18``), else from ``GET /about``."""
+        ``api-version`` is the REST API's own number ("2.0" on 7.6, "6.0.0" on 8.18), not the product's: it is never
+        read as one (a 2 would pick the 7.x cancel, which deletes the run's record on 8.x).
+        """
+        parsed = parse_version(self.about().get('version'))
+        return parsed if parsed and parsed[0] >= 5 else None
+
+    def major_version(self, api_version=None, unknown_ok=False):
+        """7 or 8 (or later): from ``api_version`` when given (``7``, ``7.6``, ``8.18``), else from ``GET /about``;
+        None when ``/about`` does not tell and ``unknown_ok``, else OperationError asking for ``api_version``."""
         if api_version not in (None, '', 'auto'):
             parsed = parse_version(api_version)
             if not parsed:
@@ -80,6 +128,8 @@ class VroApi(object):
             return parsed[0]
         version = self.version()
         if not version:
+            if unknown_ok:
+                return None
             raise OperationError('GET /about did not tell the vRO version (answer: %r); set api_version to 7 or 8'
                                  % (self.about(),))
         return version[0]
@@ -117,16 +167,18 @@ class VroApi(object):
         """
         conditions = []
         if name is not None:
-            if '&' in name:
-                # vRO splits conditions at '&' even when it is URL-encoded: ask for a fragment, compare exactly below.
-                fragment = max(name.split('&'), key=lambda part: len(part.strip())).strip()
-                if fragment:
-                    conditions.append('name~%s' % fragment)
-            else:
+            # A name holding , & = or ~ would break the condition (vRO splits at commas, and at '&' even when it is
+            # URL-encoded): ask for its longest safe part, compare the whole name exactly below.
+            safe, text = safe_fragment(name)
+            if safe:
                 conditions.append('name=%s' % name)
+            elif text:
+                conditions.append('name~%s' % text)
         if name_contains:
-            conditions.append('name~%s' % name_contains)
-        if category and '/' not in category and name is None:
+            text = safe_fragment(name_contains)[1]
+            if text:
+                conditions.append('name~%s' % text)
+        if category and '/' not in category and name is None and safe_fragment(category)[0]:
             conditions.append('categoryName=%s' % category)
         found = []
         for link in self.client.paginate('/workflows', paged, params={'conditions': conditions} if conditions else None,
@@ -252,9 +304,7 @@ class VroApi(object):
                                            fields={'value': str, 'state': str}))
 
     def _log_list(self, workflow_id, execution_id, kind, max_results=None, severity=None):
-        params = {}
-        if max_results:
-            params['maxResult'] = max_results
+        params = {'maxResult': min(max_results or LOG_LINES_MAX, LOG_LINES_MAX)}
         if severity:
             params['conditions'] = 'severity=%s' % severity
         body = self.client.get(self.executions_path(workflow_id, execution_id, '/' + kind), params=params or None,
@@ -265,10 +315,11 @@ class VroApi(object):
                 entries = next((v for v in body.values() if isinstance(v, list)), [])
         else:
             entries = body or []
-        return [normalize_log(entry) for entry in entries]
+        return by_time([normalize_log(entry) for entry in entries])[-params['maxResult']:]
 
     def logs(self, workflow_id, execution_id, max_results=None, severity=None):
-        """``GET .../logs``: the run's log lines, as plain fields, oldest first as the server sends them."""
+        """``GET .../logs``: the run's log lines, as plain fields, oldest first (by their time, whatever order the
+        server lists them in); at most ``max_results`` (and :data:`LOG_LINES_MAX`), the newest."""
         return self._log_list(workflow_id, execution_id, 'logs', max_results, severity)
 
     def syslogs(self, workflow_id, execution_id, max_results=None, severity=None):
@@ -330,38 +381,70 @@ class VroApi(object):
 
     def list_executions(self, workflow_id, states=None, started_by=None, started_after=None, started_before=None,
                         name=None, max_results=None, page_size=500):
-        """Runs of a workflow as summaries, newest first, filtered on the server.
+        """Runs of a workflow as summaries, newest first, filtered on the server where it can be, always here.
 
         ``states`` (one or several), ``started_by``, ``name`` (contains) and the dates (epoch seconds, on the
-        server's clock) become ``conditions``; several states are one query each, merged, so that no page is
-        read that the filter could have skipped. Stops after ``max_results`` runs.
+        server's clock) become ``conditions``, with ``sortOrders=-startDate``; several states are one query each,
+        merged, so that no page is read that the filter could have skipped. Stops after ``max_results`` runs when
+        the server applied every filter and the order. No public client shows the date conditions or
+        ``sortOrders`` on this list: a server that rejects them (400) or ignores them (a run outside the dates,
+        or out of order, comes back) switches this object to plain listing (:attr:`plain_listing`) for the rest
+        of the task: every page is read (bounded) and filtered and sorted here.
         """
         if isinstance(states, str):
             states = [states]
-        conditions = []
+        conditions, exact = [], True
+        # A value holding , & = or ~ cannot be a condition (see safe_fragment): it is checked here only (run_matches).
         if started_by:
-            conditions.append('startedBy=%s' % started_by)
+            if safe_fragment(started_by)[0]:
+                conditions.append('startedBy=%s' % started_by)
+            else:
+                exact = False
         if name:
-            conditions.append('name~%s' % name)
+            text = safe_fragment(name)[1]
+            exact = exact and text == name
+            if text:
+                conditions.append('name~%s' % text)
+        dates = []
         if started_after is not None:
-            conditions.append('startDate>=%s' % _condition_date(started_after))
+            dates.append('startDate>=%s' % _condition_date(started_after))
         if started_before is not None:
-            conditions.append('startDate<=%s' % _condition_date(started_before))
+            dates.append('startDate<=%s' % _condition_date(started_before))
         queries = [conditions + ['state=%s' % s] for s in states] if states else [conditions]
         runs = {}
         for query in queries:
-            params = {'sortOrders': '-startDate'}
-            if query:
-                params['conditions'] = query
-            for link in self.client.paginate(self.executions_path(workflow_id), paged, params=params,
-                                             page_size=min(page_size, max_results or page_size),
-                                             max_items=max_results):
-                run = Execution.from_link(link, workflow_id)
+            for run in self._list_query(workflow_id, query, dates, exact, max_results, page_size,
+                                        started_after, started_before):
                 runs[run.id] = run
         # Servers that ignore a condition must not widen the answer: filter again here.
         result = [r for r in runs.values() if run_matches(r, states, started_by, name, started_after, started_before)]
         result.sort(key=lambda r: r.started_at() or 0.0, reverse=True)
         return result[:max_results] if max_results else result
+
+    # Set once a server rejected or ignored the date conditions or sortOrders of the executions list.
+    plain_listing = False
+
+    def _list_query(self, workflow_id, query, dates, exact, max_results, page_size, started_after, started_before):
+        """The runs of one executions query: with the dates and ``sortOrders`` unless :attr:`plain_listing`."""
+        if not self.plain_listing:
+            params = {'sortOrders': '-startDate', 'conditions': query + dates}
+            # Two runs at least, so that the order of what came back can be checked.
+            size = max(2, min(page_size, max_results or page_size))
+            try:
+                runs = [Execution.from_link(link, workflow_id) for link in self.client.paginate(
+                    self.executions_path(workflow_id), paged, params=params, page_size=size,
+                    max_items=max(2, max_results) if exact and max_results else None)]
+            except ApiError as error:
+                if error.status != 400:
+                    raise
+                self.plain_listing = True  # rejected: plain listing from now on
+            else:
+                if not _ignored(runs, started_after, started_before):
+                    return runs
+                self.plain_listing = True  # ignored: a run outside the dates, or out of order, came back
+        params = {'conditions': query} if query else None
+        return [Execution.from_link(link, workflow_id) for link in self.client.paginate(
+            self.executions_path(workflow_id), paged, params=params, page_size=page_size)]
 
     def cancel(self, workflow_id, execution_id, api_version=None):
         """Cancel one run with the call of the server's version; returns a description of the call made.
@@ -370,14 +453,24 @@ class VroApi(object):
         Never ``DELETE .../executions/{id}`` on 8.x, which deletes the run's record; and never the other
         version's call as a fallback.
         """
-        path = self.cancel_path(workflow_id, execution_id, self.major_version(api_version))
-        self.client.request('DELETE', path, expected=(200, 202, 204))
+        major = self.major_version(api_version, unknown_ok=True)
+        path = self.cancel_path(workflow_id, execution_id, major)
+        try:
+            self.client.request('DELETE', path, expected=(200, 202, 204))
+        except ApiError as error:
+            if major is None and error.status == 405:
+                # Not the 8.x call, and the version is unknown: the 7.x call is never chosen from a guess.
+                raise OperationError('GET /about does not tell the vRO version, and the server refused the 8.x cancel '
+                                     '(DELETE %s: HTTP 405); set api_version (7 for vRO 7.x) and run again' % path,
+                                     error=error.to_result()) from None
+            raise
         return 'DELETE %s' % path
 
     def cancel_path(self, workflow_id, execution_id, major):
-        """The path the cancel call of vRO ``major`` uses (``execution_id`` may be a ``{id}`` placeholder)."""
+        """The path the cancel call of vRO ``major`` uses (``execution_id`` may be a ``{id}`` placeholder); an unknown
+        version (None) gets the 8.x call, which cancels and never deletes."""
         path = self.executions_path(workflow_id) + '/' + (execution_id if execution_id == '{id}' else _q(execution_id))
-        return path + ('/state' if major >= 8 else '/')
+        return path + ('/state' if major is None or major >= 8 else '/')
 
     # -- safe start --------------------------------------------------------------------------------------
 

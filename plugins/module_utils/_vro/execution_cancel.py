@@ -19,7 +19,8 @@ def cancel_executions(api, workflow_id=None, workflow_name=None, category=None, 
     """Cancel one run (``execution_id`` or ``execution_url``), or else every non-terminal run of the workflow, with the
     server version's call; ``waiter()`` gives a configured Waiter."""
     wid, wname, eid = run_target(api, workflow_id, workflow_name, category, execution_id, execution_url)
-    major = api.major_version(api_version)
+    # None when /about does not tell: the 8.x call, which never deletes a run (api.cancel).
+    major = api.major_version(api_version, unknown_ok=True)
     if check_mode and eid == CHECK_MODE_EXECUTION_ID:
         # The placeholder of a run vro_workflow_run would start in check mode: it would be canceled.
         targets = [(eid, None)]
@@ -61,12 +62,12 @@ def cancel_executions(api, workflow_id=None, workflow_name=None, category=None, 
                 late = [e for e in to_watch if e['state'] not in TERMINAL_STATES]
                 raise OperationError('cancel requested, but %s still not canceled after wait_timeout %ss (%s)' % (
                     ', '.join('%s (%s)' % (e['execution_id'], e['state']) for e in late), wait_timeout, timeout),
-                    changed=True, executions=entries, api_version=str(major), cancel_call=call)
+                    changed=True, executions=entries, api_version=str(major or 'unknown'), cancel_call=call)
         else:
             for entry in to_watch:
                 entry['state'] = api.state(wid, entry['execution_id'])
 
-    result = {'changed': bool(to_watch), 'workflow_id': wid, 'executions': entries, 'api_version': str(major),
+    result = {'changed': bool(to_watch), 'workflow_id': wid, 'executions': entries, 'api_version': str(major or 'unknown'),
               'cancel_call': call}
     if wname:
         result['workflow_name'] = wname

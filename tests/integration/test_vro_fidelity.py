@@ -1,0 +1,77 @@
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""vRO behaviours the public evidence settles differently from the simulator's first reading (issue 13 items 7-9):
+the vRA login, the logs' order and the version detection."""
+
+from __future__ import annotations
+
+import json
+
+from _harness import run_playbook
+
+AWSNEW_ID = '3a0ab069-cf2f-47e0-96f5-4a8920a5dc51'
+CSP_LOGIN = 'POST /csp/gateway/am/api/login'
+
+
+def failed(res, task):
+    record = res.record(task)
+    assert record['status'] in ('failed', 'ignored'), record
+    return record['result']
+
+
+def route_count(sim, route):
+    return sum(n for key, n in sim.counters().get('routes', {}).items() if key.rstrip('/') == route)
+
+
+def playbook(tmp_path, tasks, name='play.yml'):
+    path = tmp_path / name
+    path.write_text(json.dumps([{'name': 'fidelity', 'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}]),
+                    encoding='utf-8')
+    return path
+
+
+def info_play(tmp_path):
+    return playbook(tmp_path, [{'name': 'read', 'cloudops.orchestrator.vro_workflow_info': {'workflow_id': AWSNEW_ID},
+                                'ignore_errors': True}])
+
+
+def test_vra_login_with_user_at_domain_is_split_into_username_and_domain(fresh_simulator, tmp_path):
+    sim = fresh_simulator
+    env = dict(sim.env('vro'), VRO_AUTH='vra')
+    env['VRO_USERNAME'] = env['VRO_USERNAME'] + '@vsphere.local'
+    res = run_playbook(info_play(tmp_path), env=env)
+    assert res.result('read')['workflow']['id'] == AWSNEW_ID
+    assert route_count(sim, CSP_LOGIN) == 1
+
+
+def test_a_refused_vra_login_is_an_authentication_error_never_retried(fresh_simulator, tmp_path):
+    sim = fresh_simulator
+    env = dict(sim.env('vro'), VRO_AUTH='vra', VRO_PASSWORD='wrong-password')
+    res = run_playbook(info_play(tmp_path), env=env)
+    result = failed(res, 'read')
+    assert 'refused the credentials (HTTP 400)' in result['msg'] and 'auth_domain' in result['msg']
+    assert result['error']['kind'] == 'auth' and '\n' not in result['msg']
+    assert route_count(sim, CSP_LOGIN) == 1
+    # user@domain: tried split, then as the full name; then the same authentication error.
+    sim.reset()
+    env['VRO_USERNAME'] = sim.env('vro')['VRO_USERNAME'] + '@vsphere.local'
+    result = failed(run_playbook(info_play(tmp_path), env=env), 'read')
+    assert result['error']['kind'] == 'auth' and 'HTTP 400' in result['msg']
+    assert route_count(sim, CSP_LOGIN) == 2
+    assert 'wrong-password' not in json.dumps(result)
+
+
+def test_answering_an_interaction_on_7_6_posts_the_execution_context_as_on_8x(simulator_factory):
+    # VMware's vCO REST client SDK (ExecutionService.answerUserInteraction) answers with POST
+    # .../executions/{id}/interaction and an execution-context body; 7.x has no GET /interactions.
+    sim = simulator_factory('--vro-version', '7.6')
+    res = run_playbook('playbooks/vro_extras/interaction.yml', env=sim.env('vro'),
+                       extra_vars={'approved': True, 'comment': 'go ahead', 'wait_for': ['completed']})
+    answer = res.result('Answer the request')
+    assert answer['changed'] is True and answer['previous_state'] == 'waiting' and answer['state'] == 'completed'
+    assert answer['outputs'] == {'approved': True, 'comment': 'go ahead'}
+    assert route_count(sim, 'POST /vco/api/workflows/<wid>/executions/<eid>/interaction') == 1
+    # Given only the run, a 7.x server cannot tell its workflow: the module asks for it.
+    res = run_playbook('playbooks/vro_extras/interaction.yml', env=sim.env('vro'),
+                       extra_vars={'approved': True, 'by_run_only': True}, expect_failure=True)
+    assert 'give workflow_id or workflow_name' in failed(res, 'Answer the request')['msg']

@@ -1,0 +1,192 @@
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The vRO modules under each reading of the behaviours the evidence leaves open (issue 13 items 5-9): every test
+runs against the default simulator and against one started with the quirk that plays the other reading."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from _harness import run_playbook
+
+ECHO_ID = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001'
+SLEEP_ID = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0002'
+START_ROUTE = 'POST /vco/api/workflows/<wid>/executions'
+LIST_PATH = '/vco/api/workflows/%s/executions'
+DATE_QUIRKS = [None, 'vro-date-conditions-rejected', 'vro-date-conditions-ignored']
+
+
+def simulator(fresh_simulator, simulator_factory, quirk, *args):
+    """The default simulator (reset), or a new one started with ``--quirk quirk`` (and ``args``)."""
+    if quirk or args:
+        return simulator_factory(*(args + (('--quirk', quirk) if quirk else ())))
+    return fresh_simulator
+
+
+def route_count(sim, route):
+    return sum(n for key, n in sim.counters().get('routes', {}).items() if key.rstrip('/') == route)
+
+
+def list_requests(sim, workflow_id):
+    """``(status, path)`` of every executions-list request the simulator saw for the workflow."""
+    log = sim.admin('GET', 'requests?limit=5000')['requests']
+    prefix = LIST_PATH % workflow_id
+    return [(r['status'], r['path']) for r in log if r['method'] == 'GET' and r['path'].rstrip('/').split('?')[0] == prefix]
+
+
+def playbook(tmp_path, tasks, name='play.yml'):
+    path = tmp_path / name
+    path.write_text(json.dumps([{'name': 'quirks', 'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}]),
+                    encoding='utf-8')
+    return path
+
+
+@pytest.mark.parametrize('quirk', [None, 'vro-conditions-comma-split'])
+def test_names_with_commas_are_found_and_runs_listed_by_name(fresh_simulator, simulator_factory, tmp_path, quirk):
+    catalog = tmp_path / 'catalog.yml'
+    catalog.write_text(yaml.safe_dump({'workflows': [
+        {'name': 'Deploy VM, Linux', 'category': 'Ops', 'behaviour': {'duration': 0.1}},
+        {'name': 'Deploy VM', 'category': 'Ops', 'behaviour': {'duration': 0.1}},
+        {'name': 'Linux', 'category': 'Ops', 'behaviour': {'duration': 0.1}},
+        {'name': 'Tag a~b=c', 'category': 'Ops', 'behaviour': {'duration': 0.1}},
+    ]}), encoding='utf-8')
+    sim = simulator(fresh_simulator, simulator_factory, quirk, '--catalog', str(catalog))
+    res = run_playbook(playbook(tmp_path, [
+        {'name': 'run it', 'cloudops.orchestrator.vro_workflow_run': {'workflow_name': 'Deploy VM, Linux'}},
+        {'name': 'run the other', 'cloudops.orchestrator.vro_workflow_run': {'workflow_name': 'Tag a~b=c'}},
+        {'name': 'list by name', 'cloudops.orchestrator.vro_execution_info': {
+            'workflow_name': 'Deploy VM, Linux', 'name': 'VM, Linux'}},
+        {'name': 'search', 'cloudops.orchestrator.vro_workflow_info': {'name_contains': 'vm, lin'}},
+    ]), env=sim.env('vro'))
+    run = res.result('run it')
+    assert run['state'] == 'completed' and run['workflow_name'] == 'Deploy VM, Linux'
+    assert res.result('run the other')['workflow_name'] == 'Tag a~b=c'
+    listed = res.result('list by name')
+    assert [e['execution_id'] for e in listed['executions']] == [run['execution_id']]
+    assert [w['name'] for w in res.result('search')['workflows']] == ['Deploy VM, Linux']
+    # No request carried a comma inside a condition (so no 400 from a comma-splitting server; a 400 to sortOrders,
+    # when the simulator also plays vro-date-conditions-rejected, is another matter).
+    log = sim.admin('GET', 'requests?limit=5000')['requests']
+    assert not [r for r in log if r['path'].startswith('/vco/api/') and r['status'] == 400 and 'sortOrders' not in r['path']]
+    assert not [r for r in log if 'conditions=' in r['path'] and '%2C' in r['path'].split('conditions=', 1)[1]]
+    assert route_count(sim, START_ROUTE) == 2
+
+
+@pytest.mark.parametrize('quirk', DATE_QUIRKS)
+def test_batches_keep_track_of_their_runs_whatever_the_server_does_with_dates(fresh_simulator, simulator_factory, quirk):
+    sim = simulator(fresh_simulator, simulator_factory, quirk)
+    # Older runs of the same workflow, which a server ignoring the dates lists first.
+    sim.admin('POST', 'vro/workflows/%s/runs' % ECHO_ID, json={'count': 30, 'state': 'completed', 'spacing': 60})
+    runs = [{'str': 'run-%02d' % i, 'num': i} for i in range(5)]
+    res = run_playbook('playbooks/vro_core/batch.yml', env=sim.env('vro'), extra_vars={'runs': runs})
+    batch = res.result('Start the batch')
+    assert [e['outputs']['out_str'] for e in batch['executions']] == [r['str'] for r in runs]
+    assert all(e['state'] == 'completed' for e in batch['executions'])
+    assert route_count(sim, START_ROUTE) == 7
+    refused = [path for status, path in list_requests(sim, ECHO_ID) if status == 400]
+    # The 400 is met at most once per task: the fallback is remembered.
+    assert len(refused) <= 1 if 'vro-date-conditions-rejected' in sim.quirks else refused == []
+
+
+@pytest.mark.parametrize('quirk', DATE_QUIRKS)
+def test_lost_start_is_adopted_whatever_the_server_does_with_dates(fresh_simulator, simulator_factory, quirk):
+    sim = simulator(fresh_simulator, simulator_factory, quirk)
+    sim.admin('POST', 'vro/workflows/%s/runs' % ECHO_ID, json={'count': 30, 'state': 'completed', 'spacing': 60})
+    sim.faults({'route': '/vco/api/workflows/*/executions', 'method': 'POST', 'kind': 'reset_after', 'count': 1})
+    res = run_playbook('playbooks/vro_core/adopt.yml', env=sim.env('vro'))
+    adopted = res.result('Start with a lost answer')
+    assert adopted['adopted'] is True and adopted['state'] == 'completed'
+    assert route_count(sim, START_ROUTE) == 1
+    statuses = [status for status, path in list_requests(sim, ECHO_ID)]
+    assert statuses.count(400) == (1 if 'vro-date-conditions-rejected' in sim.quirks else 0)
+
+
+@pytest.mark.parametrize('quirk', DATE_QUIRKS)
+def test_reuse_and_cancel_all_running_whatever_the_server_does_with_dates(fresh_simulator, simulator_factory, quirk):
+    sim = simulator(fresh_simulator, simulator_factory, quirk)
+    res = run_playbook('playbooks/vro_core/reuse.yml', env=sim.env('vro'))
+    first, attached = res.result('Start a long run'), res.result('Attach to it')
+    assert attached['execution_id'] == first['execution_id'] and attached['reused'] is True
+    completed, reused = res.result('Complete one'), res.result('Reuse the completed one')
+    assert reused['execution_id'] == completed['execution_id'] and reused['changed'] is False
+    assert route_count(sim, START_ROUTE) == 6
+    res = run_playbook('playbooks/vro_core/cancel.yml', env=sim.env('vro'))
+    every = res.result('Cancel every run still going')
+    two = [e['execution_id'] for e in res.result('Start two more')['executions']]
+    # The runs the reuse playbook left going are canceled too: every active run, whatever the listing order.
+    assert set(two) <= {e['execution_id'] for e in every['executions'] if e['canceled']}
+    assert all(e['state'] == 'canceled' for e in every['executions'])
+    going = sim.admin('GET', 'vro/runs?limit=5000')['runs']
+    assert not [r for r in going if r['state'] in ('running', 'waiting')]
+
+
+@pytest.mark.parametrize('version', ['8.18', '7.6'])
+@pytest.mark.parametrize('quirk', [None, 'vro-logs-newest-first'])
+def test_a_failure_message_shows_the_last_error_lines_whatever_the_logs_order(
+        fresh_simulator, simulator_factory, tmp_path, quirk, version):
+    catalog = tmp_path / 'catalog.yml'
+    catalog.write_text(yaml.safe_dump({'workflows': [
+        {'name': 'Fail loudly', 'category': 'Ops', 'behaviour': {
+            'duration': 0.1, 'result': 'failed', 'error': 'error 8 of 8',
+            'error_logs': ['error %d of 8' % i for i in range(1, 8)]}},
+    ]}), encoding='utf-8')
+    sim = simulator(fresh_simulator, simulator_factory, quirk, '--catalog', str(catalog), '--vro-version', version)
+    res = run_playbook(playbook(tmp_path, [
+        {'name': 'fail', 'cloudops.orchestrator.vro_workflow_run': {'workflow_name': 'Fail loudly', 'poll_interval': 0.1},
+         'ignore_errors': True}]), env=sim.env('vro'))
+    record = res.record('fail')
+    assert record['status'] in ('failed', 'ignored')
+    result = record['result']
+    shown = [i for i in range(1, 9) if 'error %d of 8' % i in result['msg']]
+    assert shown == [4, 5, 6, 7, 8]
+    errors = [line['short_description'] for line in result['logs'] if line['severity'] == 'error']
+    assert errors == ['error %d of 8' % i for i in range(1, 9)]
+    # The logs were read with a bound.
+    log = sim.admin('GET', 'requests?limit=5000')['requests']
+    reads = [r['path'] for r in log if r['method'] == 'GET' and '/logs' in r['path']]
+    assert reads and all('maxResult=' in path for path in reads)
+
+
+CANCEL_8X_ROUTE = 'DELETE /vco/api/workflows/<wid>/executions/<eid>/state'
+EXECUTION_DELETE_ROUTE = 'DELETE /vco/api/workflows/<wid>/executions/<eid>'
+
+
+def cancel_play(tmp_path, api_version=None):
+    cancel = {'workflow_name': 'Sleep', 'execution_id': '{{ long.execution_id }}'}
+    if api_version:
+        cancel['api_version'] = api_version
+    return playbook(tmp_path, [
+        {'name': 'start', 'cloudops.orchestrator.vro_workflow_run': {'workflow_name': 'Sleep', 'inputs': {'seconds': 300},
+                                                                     'wait': False}, 'register': 'long'},
+        {'name': 'cancel', 'cloudops.orchestrator.vro_execution_cancel': cancel, 'ignore_errors': True},
+    ], name='cancel-%s.yml' % (api_version or 'auto'))
+
+
+@pytest.mark.parametrize('quirk', [pytest.param(None, marks=pytest.mark.default_reading), 'vro-about-no-version'])
+def test_cancel_never_guesses_the_destructive_call_when_about_has_no_version(
+        fresh_simulator, simulator_factory, tmp_path, quirk):
+    sim = simulator(fresh_simulator, simulator_factory, quirk)
+    result = run_playbook(cancel_play(tmp_path), env=sim.env('vro')).result('cancel')
+    assert result['state'] == 'canceled' and result['cancel_call'].endswith('/state')
+    assert result['api_version'] == ('unknown' if quirk else '8')
+    assert route_count(sim, CANCEL_8X_ROUTE) == 1 and route_count(sim, EXECUTION_DELETE_ROUTE) == 0
+
+
+@pytest.mark.parametrize('quirk', [pytest.param(None, marks=pytest.mark.default_reading), 'vro-about-no-version'])
+def test_cancel_on_7_6_without_a_version_asks_for_api_version(simulator_factory, tmp_path, quirk):
+    sim = simulator_factory('--vro-version', '7.6', *(('--quirk', quirk) if quirk else ()))
+    res = run_playbook(cancel_play(tmp_path), env=sim.env('vro'))
+    record = res.record('cancel')
+    if quirk:
+        assert record['status'] in ('failed', 'ignored')
+        msg = record['result']['msg']
+        assert 'does not tell the vRO version' in msg and 'set api_version' in msg and '\n' not in msg
+        assert route_count(sim, EXECUTION_DELETE_ROUTE) == 0
+        # Told the version, it uses the 7.x call.
+        res = run_playbook(cancel_play(tmp_path, '7.6'), env=sim.env('vro'))
+    result = res.result('cancel')
+    assert result['state'] == 'canceled' and result['api_version'] == '7' and result['cancel_call'].endswith('/{id}/')
+    assert route_count(sim, EXECUTION_DELETE_ROUTE) == 1

@@ -1,0 +1,86 @@
+"""The vRO quirks (issue 13 items 5-9) over real HTTPS: each one off (the default reading) and on (the other)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from conftest import ADMIN, VroClient
+from simulator import vro_catalog
+
+AWSNEW = vro_catalog.AWSNEW_ID
+
+
+@pytest.fixture
+def vro(fresh_sim):
+    client = VroClient(fresh_sim, ADMIN)
+    yield client
+    client.http.close()
+
+
+def quirks(client, *names):
+    return client.admin('PUT', 'settings', json={'quirks': list(names)})
+
+
+def test_conditions_comma_split(vro):
+    # The default reading keeps a comma inside the value; the quirk splits at it, and ' Linux' is no condition.
+    params = {'conditions': 'name=Deploy VM, Linux'}
+    assert vro.get('/workflows', params=params).status_code == 200
+    assert vro.get('/workflows', params={'conditions': 'name=AWSNEW,categoryName=Cloud'}).json()['total'] == 0
+    quirks(vro, 'vro-conditions-comma-split')
+    refused = vro.get('/workflows', params=params)
+    assert refused.status_code == 400 and 'Linux' in refused.json()['message']
+    both = vro.get('/workflows', params={'conditions': 'name=AWSNEW,categoryName=Cloud'}).json()
+    assert both['total'] == 1
+    assert vro.get('/workflows/%s/executions' % AWSNEW, params={'conditions': 'startedBy=a,b'}).status_code == 400
+
+
+def _start_two(vro):
+    first = vro.start(AWSNEW, [{'name': 'name', 'type': 'string', 'scope': 'local', 'value': {'string': {'value': 'a'}}}])
+    assert first.status_code == 202, first.text
+    time.sleep(0.05)
+    second = vro.start(AWSNEW, [{'name': 'name', 'type': 'string', 'scope': 'local', 'value': {'string': {'value': 'b'}}}])
+    assert second.status_code == 202, second.text
+    return [r.headers['Location'].rstrip('/').rsplit('/', 1)[-1] for r in (first, second)]
+
+
+def _ids(body):
+    return [a['value'] for link in body['relations']['link'] if link['rel'] == 'down'
+            for a in link['attributes'] if a['name'] == 'id']
+
+
+def test_date_conditions_and_sort_orders_rejected_or_ignored(vro):
+    older, newer = _start_two(vro)
+    path = '/workflows/%s/executions' % AWSNEW
+    future = {'conditions': 'startDate>=%d' % int((time.time() + 3600) * 1000)}
+    assert _ids(vro.get(path, params=future).json()) == []
+    assert _ids(vro.get(path, params={'sortOrders': '-startDate'}).json()) == [newer, older]
+    assert _ids(vro.get(path, params={'sortOrders': '+startDate'}).json()) == [older, newer]
+    quirks(vro, 'vro-date-conditions-rejected')
+    for params in (future, {'sortOrders': '-startDate'}):
+        assert vro.get(path, params=params).status_code == 400
+    assert _ids(vro.get(path).json()) == [newer, older]
+    quirks(vro, 'vro-date-conditions-ignored')
+    assert _ids(vro.get(path, params=future).json()) == [older, newer]
+    assert _ids(vro.get(path, params={'sortOrders': '-startDate'}).json()) == [older, newer]
+
+
+def test_logs_newest_first(vro):
+    body = {'parameters': []}
+    location = vro.post('/workflows/%s/executions' % vro_catalog.FAIL_ID, json=body).headers['Location']
+    assert vro.wait(location) == 'failed'
+    oldest_first = [e['short-description'] for e in vro.get(location + 'syslogs/').json()['logs']]
+    times = [e['time-stamp'] for e in vro.get(location + 'syslogs/').json()['logs']]
+    assert len(oldest_first) >= 3 and times == sorted(times) and len(set(times)) == len(times)
+    quirks(vro, 'vro-logs-newest-first')
+    assert [e['short-description'] for e in vro.get(location + 'syslogs/').json()['logs']] == oldest_first[::-1]
+    newest_two = [e['short-description'] for e in vro.get(location + 'syslogs/', params={'maxResult': 2}).json()['logs']]
+    assert newest_two == oldest_first[::-1][:2]
+
+
+def test_about_without_version(vro):
+    assert vro.get('/about').json()['version'].startswith('8.18')
+    quirks(vro, 'vro-about-no-version')
+    about = vro.get('/about').json()
+    assert 'version' not in about and about['api-version']
