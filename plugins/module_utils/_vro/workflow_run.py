@@ -319,7 +319,8 @@ def run(module):
                       p['reuse_max_age'], p['concurrency'], p['wait'], p['wait_timeout'], p['cancel_on_timeout'],
                       p['on_user_interaction'], p['fetch_logs'], user=None if p.get('auth') == 'token' else p.get('username'),
                       check_mode=module.check_mode, warn=module.warn, add_secret=module.add_secret, waiter=module.waiter,
-                      strict_inputs=p['strict_inputs'], return_secure_outputs=p['return_secure_outputs'])
+                      strict_inputs=bool(p.get('strict_inputs')),
+                      return_secure_outputs=bool(p.get('return_secure_outputs')))
     return start_runs(api, input_sets, opts)
 
 
