@@ -93,7 +93,7 @@ def _finite(value):
 def missing_credentials(params, prefix=None):
     """What a log-in still needs, named: 'password (or VRO_PASSWORD)' when only the password is missing, etc."""
     missing = [name for name, present in (('username', bool(params.get('username'))),
-                                          ('password', params.get('password') is not None)) if not present]
+                                          ('password', params.get('password') not in (None, ''))) if not present]
     missing = missing or ['username', 'password']
     text = ' and '.join(missing)
     if prefix:
