@@ -90,6 +90,17 @@ def _finite(value):
         return True  # not a number at all: ansible-core reports it itself
 
 
+def missing_credentials(params, prefix=None):
+    """What a log-in still needs, named: 'password (or VRO_PASSWORD)' when only the password is missing, etc."""
+    missing = [name for name, present in (('username', bool(params.get('username'))),
+                                          ('password', params.get('password') not in (None, ''))) if not present]
+    missing = missing or ['username', 'password']
+    text = ' and '.join(missing)
+    if prefix:
+        text += ' (or %s)' % ' and '.join('%s_%s' % (prefix, name.upper()) for name in missing)
+    return text
+
+
 def check_bounds(params, bounds):
     """Raise ValueError for the first option of ``bounds`` (``{name: (minimum, inclusive)}``) that is set and out of them.
 
@@ -312,7 +323,7 @@ class OrchestratorModule(AnsibleModule):
                 return _auth.BearerAuth(p['token'])
             if scheme == 'vra':
                 if not (p.get('token') or (p.get('username') and p.get('password'))):
-                    self.fail_json(msg='auth is vra: set username and password (or a vRA API/refresh token in token)')
+                    self.fail_json(msg='auth is vra: set %s (or a vRA API/refresh token in token)' % missing_credentials(p))
                 # Lazy: only the scheme in use is compiled (AnsiballZ runs module_utils from source).
                 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vra import VraLoginAuth  # pylint: disable=import-outside-toplevel
                 return VraLoginAuth(p.get('username'), p.get('password'), p.get('auth_domain'), p.get('token'))
@@ -320,11 +331,9 @@ class OrchestratorModule(AnsibleModule):
             if p.get('token') or (p.get('username') and p.get('password')):
                 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vcf import VcfTokenAuth  # pylint: disable=import-outside-toplevel
                 return VcfTokenAuth(p.get('username'), p.get('password'), access_token=p.get('token'))
-            self.fail_json(msg='no SDDC Manager credentials: set username and password (or %s_USERNAME and '
-                               '%s_PASSWORD), or an access token in token' % (prefix, prefix))
+            self.fail_json(msg='no SDDC Manager credentials: set %s, or an access token in token' % missing_credentials(p, prefix))
         if not (p.get('username') and p.get('password') is not None):
-            self.fail_json(msg='no %s credentials: set username and password (or %s_USERNAME and %s_PASSWORD)' % (
-                PRODUCT_NAMES[self.product], prefix, prefix))
+            self.fail_json(msg='no %s credentials: set %s' % (PRODUCT_NAMES[self.product], missing_credentials(p, prefix)))
         if self.product == 'ico':
             from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_ico import IcoAuth  # pylint: disable=import-outside-toplevel
             return IcoAuth(p['username'], p['password'], p.get('domain'), p.get('project'))

@@ -140,9 +140,30 @@ options:
       - Return the run's log lines in RV(logs). Logs are always returned for a failed run.
     type: bool
     default: false
+  strict_inputs:
+    description:
+      - An input the workflow declares but the task does not give (in O(inputs), O(raw_inputs), or an entry of
+        O(runs)) is not sent at all, so vRO runs the workflow with that input unset.
+      - V(false) warns, naming those inputs per run. V(true) fails before anything is started (check mode
+        included), with the same names.
+      - An input given as C(null) counts as given, which is how a task leaves one out on purpose without a warning.
+    type: bool
+    default: false
+  return_secure_outputs:
+    description:
+      - Return the values of SecureString outputs in RV(outputs) and RV(outputs_raw) instead of C(********).
+      - "B(Warning:) the values are then part of the task result, so they appear wherever results go, in the
+        C(-vvv) output, callback plugins and logs, AWX/AAP job events, and in registered variables. Set
+        C(no_log: true) on the task (the registered variable still holds the values for later tasks)."
+      - A value equal to a secret this task sent (a SecureString input, a O(secret_inputs) value, a password)
+        stays masked by Ansible.
+      - Inputs are always masked, and in check mode there are no output values to return.
+    type: bool
+    default: false
 notes:
   - The module talks to the vRO REST API only; it runs wherever the task runs, usually C(localhost).
-  - SecureString values are masked (C(********)) in every result and message.
+  - SecureString values are masked (C(********)) in every result and message, unless O(return_secure_outputs)
+    asks for SecureString outputs.
 seealso:
   - module: cloudops.orchestrator.vro_execution_info
   - module: cloudops.orchestrator.vro_execution_cancel
@@ -170,6 +191,13 @@ EXAMPLES = r'''
     - name: Use its outputs
       ansible.builtin.debug:
         msg: "{{ run.outputs }} after {{ run.duration_seconds }}s"
+
+- name: Fail before starting when a declared input is forgotten (by default, a warning names it)
+  cloudops.orchestrator.vro_workflow_run:
+    workflow_name: AWSNEW
+    inputs:
+      name: web02
+    strict_inputs: true
 
 - name: One input of every type (the simulator's Echo typed inputs workflow)
   cloudops.orchestrator.vro_workflow_run:
@@ -322,7 +350,7 @@ outputs:
   type: dict
   sample: {result: ok, tokens: [a, b]}
 outputs_raw:
-  description: The output parameters as vRO sent them, SecureString values masked.
+  description: The output parameters as vRO sent them, SecureString values masked (unless O(return_secure_outputs)).
   returned: without O(runs), when a run exists
   type: list
   elements: dict
@@ -500,6 +528,8 @@ def main():
             cancel_on_timeout=dict(type='bool', default=False),
             on_user_interaction=dict(type='str', default='fail', choices=['fail', 'return', 'keep_waiting']),
             fetch_logs=dict(type='bool', default=False),
+            strict_inputs=dict(type='bool', default=False),
+            return_secure_outputs=dict(type='bool', default=False),
         ),
         selector=workflow_selector(required=True, category_needs_name=True),
         mutually_exclusive=[('inputs', 'runs')],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi, run_target
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import CHECK_MODE_EXECUTION_ID
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import CHECK_MODE_EXECUTION_ID, read_run
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import ACTIVE_STATES, TERMINAL_STATES
 
 
@@ -25,7 +25,7 @@ def cancel_executions(api, workflow_id=None, workflow_name=None, category=None, 
         # The placeholder of a run vro_workflow_run would start in check mode: it would be canceled.
         targets = [(eid, None)]
     elif eid is not None:
-        targets = [(eid, api.state(wid, eid))]
+        targets = [(eid, read_run(api.state, wid, eid))]
     else:
         targets = [(r.id, r.state) for r in api.list_executions(wid, states=list(ACTIVE_STATES))]
     call = 'DELETE %s' % api.cancel_path(wid, '{id}', major)

@@ -70,6 +70,20 @@ def interaction_hint(api, workflow_id, execution_id):
 
 # ---------------------------------------------------------------- vro_execution_info
 
+def read_run(call, workflow_id, execution_id):
+    """``call(workflow_id, execution_id)`` (``api.state`` or ``api.execution``), a 404 turned into one friendly line
+    (as vro_interaction says it) instead of the raw HTTP error."""
+    try:
+        return call(workflow_id, execution_id)
+    except ApiError as error:
+        if error.status != 404:
+            raise
+        raise OperationError("run '%s' of workflow '%s' not found, or this user may not read it (HTTP 404); check "
+                             'execution_id (or execution_url) and the workflow, or list its runs with '
+                             'cloudops.orchestrator.vro_execution_info' % (execution_id, workflow_id),
+                             error=error.to_result(), execution_id=execution_id, workflow_id=workflow_id)
+
+
 def _parse_when(option, value):
     if value is None:
         return None
@@ -133,7 +147,7 @@ def execution_info(api, workflow_id=None, workflow_name=None, category=None, exe
     if wait_for and wait:
         wanted = set(wait_for)
         stop_on_interaction = 'waiting' not in wanted and on_user_interaction != 'keep_waiting'
-        state = api.state(wid, eid)
+        state = read_run(api.state, wid, eid)
         if state not in wanted and not (stop_on_interaction and state == 'waiting'):
             waited = True
 
@@ -162,7 +176,7 @@ def execution_info(api, workflow_id=None, workflow_name=None, category=None, exe
             detail = ': %s' % run.content_exception if run.content_exception else ''
             raise OperationError("run %s ended %s%s, which is not one of wait_for (%s)" % (
                 eid, state, detail, ', '.join(wait_for)), **result)
-    run = api.execution(wid, eid)
+    run = read_run(api.execution, wid, eid)
     result = run.to_result(_Named(wid, wname or run.name))
     result['changed'] = False
     result['waited'] = waited

@@ -43,7 +43,7 @@ class RunOptions(object):
     def __init__(self, workflow_id=None, workflow_name=None, category=None, raw_inputs=None, batch=False, reuse='never',
                  reuse_max_age=3600.0, concurrency=4, wait=True, wait_timeout=600.0, cancel_on_timeout=False,
                  on_user_interaction='fail', fetch_logs=False, user=None, check_mode=False, warn=None, add_secret=None,
-                 waiter=None):
+                 waiter=None, strict_inputs=False, return_secure_outputs=False):
         self.workflow_id = workflow_id
         self.workflow_name = workflow_name
         self.category = category
@@ -62,6 +62,8 @@ class RunOptions(object):
         self.warn = warn or (lambda msg: None)
         self.add_secret = add_secret or (lambda value: None)
         self.waiter = waiter
+        self.strict_inputs = strict_inputs
+        self.return_secure_outputs = return_secure_outputs
 
 
 def _error_lines(logs):
@@ -94,6 +96,32 @@ class _Slot(object):
 
 
 # ---------------------------------------------------------------- vro_workflow_run
+
+def _forgotten_inputs(workflow, inputs, raw_inputs):
+    """The declared inputs of ``workflow`` that ``inputs`` (or ``raw_inputs``) do not name, in declaration order.
+
+    An input given as null counts as given: that is how a task leaves one out on purpose."""
+    given = set(inputs or {}) | set(item.get('name') for item in raw_inputs or [] if isinstance(item, dict))
+    return [p['name'] for p in workflow.input_parameters or [] if p.get('name') and p['name'] not in given]
+
+
+def _check_forgotten_inputs(opts, workflow, input_sets):
+    """Warn (or, with ``strict_inputs``, fail before anything is sent) naming the declared inputs not given."""
+    parts = []
+    for index, inputs in enumerate(input_sets):
+        missing = _forgotten_inputs(workflow, inputs, opts.raw_inputs)
+        if missing:
+            names = ', '.join(missing)
+            parts.append('runs[%d]: %s' % (index, names) if opts.batch else names)
+    if not parts:
+        return
+    what = "workflow '%s' declares inputs that were not given (nothing is sent for them): %s" % (
+        workflow.name or workflow.id, '; '.join(parts))
+    if opts.strict_inputs:
+        raise ValueError('%s; nothing was started: give them (null to leave one out on purpose) or set strict_inputs: false'
+                         % what)
+    opts.warn('%s; give them (null to leave one out on purpose), or set strict_inputs: true to make this an error' % what)
+
 
 def _find_reusable(api, workflow, slots, mode, max_age):
     """Attach slots to identical runs that are still going (and, for ``completed``, recent completed ones)."""
@@ -216,7 +244,7 @@ def _on_timeout(opts, api, workflow, slots, timeout):
     raise OperationError(message, **result)
 
 
-def _slot_result(workflow, slot, check_request=None, check_href=None):
+def _slot_result(workflow, slot, check_request=None, check_href=None, reveal=False):
     if slot.execution is None and check_request is not None:
         # Check mode: every key a later task may read, with documented placeholders (see placeholder_run).
         result = placeholder_run(workflow, check_href, decode_parameters(slot.params, mask_secrets=True))
@@ -228,6 +256,10 @@ def _slot_result(workflow, slot, check_request=None, check_href=None):
         result = slot.execution.to_result(workflow)
         result['state'] = slot.state or result['state']
         result['changed'] = slot.started
+        if reveal and 'outputs' in result:
+            # return_secure_outputs: SecureString outputs as the server sent them (the module docs warn about this).
+            result['outputs'] = decode_parameters(slot.execution.output_parameters, mask_secrets=False)
+            result['outputs_raw'] = slot.execution.output_parameters
     result['reused'] = slot.reused
     result['adopted'] = slot.adopted
     if check_request is not None:
@@ -286,7 +318,9 @@ def run(module):
     opts = RunOptions(p['workflow_id'], p['workflow_name'], p['category'], p['raw_inputs'], batch, p['reuse'],
                       p['reuse_max_age'], p['concurrency'], p['wait'], p['wait_timeout'], p['cancel_on_timeout'],
                       p['on_user_interaction'], p['fetch_logs'], user=None if p.get('auth') == 'token' else p.get('username'),
-                      check_mode=module.check_mode, warn=module.warn, add_secret=module.add_secret, waiter=module.waiter)
+                      check_mode=module.check_mode, warn=module.warn, add_secret=module.add_secret, waiter=module.waiter,
+                      strict_inputs=bool(p.get('strict_inputs')),
+                      return_secure_outputs=bool(p.get('return_secure_outputs')))
     return start_runs(api, input_sets, opts)
 
 
@@ -305,6 +339,7 @@ def start_runs(api, input_sets, opts):
         for secret in secure_values(params):
             opts.add_secret(secret)
         slots.append(_Slot(index, inputs, params))
+    _check_forgotten_inputs(opts, workflow, input_sets)
 
     claimed = set()
     if opts.reuse != 'never' and slots:
@@ -355,7 +390,7 @@ def start_runs(api, input_sets, opts):
             workflow.name, error, ', '.join(('runs[%d] %s' % (s.index, s.execution.id)) if batch else s.execution.id
                                             for s in started)), **result)
 
-    results = [_slot_result(workflow, s) for s in slots]
+    results = [_slot_result(workflow, s, reveal=opts.return_secure_outputs) for s in slots]
     result = _result(workflow, slots, results, batch, changed=any(s.started for s in slots))
     if problems:
         if batch:

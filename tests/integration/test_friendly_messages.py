@@ -1,0 +1,51 @@
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Issue 14 item 8: a run that does not exist gets one friendly line in vro_execution_info and vro_execution_cancel
+(as in vro_interaction); a missing password is named alone, not as 'username and password'."""
+
+from __future__ import annotations
+
+import json
+
+from _harness import run_playbook
+
+ECHO_ID = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001'
+NO_RUN = '00000000-0000-4000-8000-00000000e404'
+
+
+def _playbook(tmp_path, name, tasks):
+    path = tmp_path / ('%s.yml' % name)
+    path.write_text(json.dumps([{'name': name, 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
+        dict(task, ignore_errors=True) for task in tasks]}]), encoding='utf-8')
+    return path
+
+
+def test_missing_run_is_one_friendly_line(simulator, tmp_path):
+    target = {'workflow_id': ECHO_ID, 'execution_id': NO_RUN}
+    url = '%s/vco/api/workflows/%s/executions/%s/' % (simulator.url.rstrip('/'), ECHO_ID, NO_RUN)
+    path = _playbook(tmp_path, 'norun', [
+        {'name': 'info', 'cloudops.orchestrator.vro_execution_info': target},
+        {'name': 'info wait', 'cloudops.orchestrator.vro_execution_info': dict(target, wait_for=['completed'])},
+        {'name': 'info url', 'cloudops.orchestrator.vro_execution_info': {'execution_url': url}},
+        {'name': 'cancel', 'cloudops.orchestrator.vro_execution_cancel': target},
+    ])
+    res = run_playbook(path, env=simulator.env('vro'))
+    expected = ("run '%s' of workflow '%s' not found, or this user may not read it (HTTP 404); check execution_id "
+                "(or execution_url) and the workflow, or list its runs with cloudops.orchestrator.vro_execution_info"
+                % (NO_RUN, ECHO_ID))
+    for task in ('info', 'info wait', 'info url', 'cancel'):
+        assert [r['status'] for r in res.results if r['task'] == task] == ['ignored'], task
+        result = res.result(task)
+        assert result['msg'] == expected, (task, result['msg'])
+        assert result['error']['status'] == 404 and result['execution_id'] == NO_RUN
+
+
+def test_only_the_missing_password_is_named(simulator, tmp_path):
+    env = dict(simulator.env('vro'))
+    env.pop('VRO_PASSWORD')
+    path = _playbook(tmp_path, 'nopassword', [
+        {'name': 'no password', 'cloudops.orchestrator.vro_execution_info': {'workflow_id': ECHO_ID}},
+    ])
+    res = run_playbook(path, env=env)
+    assert [r['status'] for r in res.results if r['task'] == 'no password'] == ['ignored']
+    msg = res.result('no password')['msg']
+    assert msg == 'no vRO credentials: set password (or VRO_PASSWORD)', msg
