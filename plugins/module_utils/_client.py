@@ -543,7 +543,11 @@ class Client:
                         raise socket.timeout('deadline')
                     if sock is not None:
                         sock.settimeout(left)
-                chunk = raw.read1(65536) if hasattr(raw, 'read1') else raw.read(65536)
+                # decode_content: a gzip/deflate answer (requests asks for them) is decoded here, as requests does.
+                if hasattr(raw, 'read1'):
+                    chunk = raw.read1(65536, decode_content=True)
+                else:
+                    chunk = raw.read(65536, decode_content=True)
                 if not chunk:
                     break
                 chunks.append(chunk)

@@ -464,6 +464,73 @@ def test_a_whole_answer_within_the_timeout_is_read_and_decoded():
         assert server.requests == 2
 
 
+
+class EncodedServer(object):
+    """Answers every GET 200 with one JSON body, gzip- or deflate-compressed and/or chunked, as proxies send them."""
+
+    BODY = {'elements': [{'id': 'task-%d' % i, 'status': 'Failed'} for i in range(40)]}
+
+    def __init__(self, encoding, chunked):
+        import http.server
+        import json
+        import threading
+        import zlib
+        raw = json.dumps(self.BODY).encode()
+        if encoding == 'gzip':
+            raw = gzip_bytes(raw)
+        elif encoding == 'deflate':
+            raw = zlib.compress(raw)
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.1'
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):  # noqa: N802 - the stdlib's name
+                self.send_response(200)
+                self.send_header('Content-Type', 'application/json')
+                if encoding:
+                    self.send_header('Content-Encoding', encoding)
+                if chunked:
+                    self.send_header('Transfer-Encoding', 'chunked')
+                    self.end_headers()
+                    for start in range(0, len(raw), 64):
+                        part = raw[start:start + 64]
+                        self.wfile.write(b'%x\r\n%s\r\n' % (len(part), part))
+                    self.wfile.write(b'0\r\n\r\n')
+                else:
+                    self.send_header('Content-Length', str(len(raw)))
+                    self.end_headers()
+                    self.wfile.write(raw)
+
+        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.server.daemon_threads = True
+        self.url = 'http://127.0.0.1:%d' % self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def gzip_bytes(data):
+    import gzip
+    return gzip.compress(data)
+
+
+@pytest.mark.parametrize('encoding', [None, 'gzip', 'deflate'])
+@pytest.mark.parametrize('chunked', [False, True], ids=['length', 'chunked'])
+def test_compressed_and_chunked_answers_are_decoded_within_the_deadline(encoding, chunked):
+    # requests asks for gzip and deflate; servers and proxies (nginx in front of SDDC Manager) may use them.
+    with EncodedServer(encoding, chunked) as server:
+        client = Client(server.url, **CONNECTIONS['vcf'], timeout=5, retries=0)
+        assert client.get('/tasks') == EncodedServer.BODY
+
 # -- wrong-shape answers ----------------------------------------------------------------------------------------
 
 WRONG_SHAPES = [
