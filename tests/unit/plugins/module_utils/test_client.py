@@ -464,7 +464,6 @@ def test_a_whole_answer_within_the_timeout_is_read_and_decoded():
         assert server.requests == 2
 
 
-
 class EncodedServer(object):
     """Answers every GET 200 with one JSON body, gzip- or deflate-compressed and/or chunked, as proxies send them."""
 
@@ -530,6 +529,7 @@ def test_compressed_and_chunked_answers_are_decoded_within_the_deadline(encoding
     with EncodedServer(encoding, chunked) as server:
         client = Client(server.url, **CONNECTIONS['vcf'], timeout=5, retries=0)
         assert client.get('/tasks') == EncodedServer.BODY
+
 
 # -- wrong-shape answers ----------------------------------------------------------------------------------------
 
