@@ -68,6 +68,8 @@ def ico_tasks(sim, topic=TOPIC):
     import requests  # pylint: disable=import-outside-toplevel
     name, entry = sim.user('ico')
     tasks = requests.get(sim.url + ICO_TASKS, auth=(name, entry['password']), verify=sim.ca_path, timeout=30).json()
+    # A server playing the ico-item-wrapped quirk wraps each entry as {"item": {...}}.
+    tasks = [t['item'] if isinstance(t.get('item'), dict) else t for t in tasks]
     return [t for t in tasks if t.get('eventTopic') == topic]
 
 
