@@ -9,6 +9,7 @@ Internal use only: this file may change without notice between releases.
 
 from __future__ import annotations
 
+import importlib
 import math
 import os
 
@@ -23,6 +24,9 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import MIN_SECRET_LEN
 from ansible_collections.cloudops.orchestrator.plugins.module_utils import _auth
+
+# The package of this file, for the product API layers imported by name (see OrchestratorModule.connection).
+UTILS_PACKAGE = __name__.rpartition('.')[0]
 
 ENV_PREFIX = {'vro': 'VRO', 'vcf': 'VCF', 'ico': 'ICO'}
 PRODUCT_NAMES = {'vro': 'vRO', 'vcf': 'SDDC Manager', 'ico': 'IBM Cloud Orchestrator'}
@@ -342,15 +346,12 @@ class OrchestratorModule(AnsibleModule):
     def connection(self):
         """The product's CONNECTION (API path, name, error-body parser) for the client, from its API layer.
 
-        Imported here, downward and lazily, so that a run compiles only its own product's API layer.
+        The API module is named at run time, not in an import statement: ansible-core's payload builder ships every
+        module_utils file that an import names anywhere in this file, so naming the three products here put the other
+        two products' API layers into every module's payload (parsed and zipped by the controller on every run). The
+        runner has already imported its own product's API layer, so this costs nothing at run time.
         """
-        if self.product == 'vro':
-            from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import CONNECTION  # pylint: disable=import-outside-toplevel
-        elif self.product == 'vcf':
-            from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import CONNECTION  # pylint: disable=import-outside-toplevel
-        else:
-            from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import CONNECTION  # pylint: disable=import-outside-toplevel
-        return CONNECTION
+        return importlib.import_module('%s._%s.api' % (UTILS_PACKAGE, self.product)).CONNECTION
 
     def client(self):
         """The one client of this module run, built on first use."""
