@@ -84,6 +84,10 @@ LATE_SECRET_OPTIONS = {'inputs': (), 'runs': (), 'raw_inputs': ('name', 'type', 
 SECRET_INPUTS_SPEC = dict(type='dict', no_log=True)
 MASK = '********'
 
+# What to do when a bearer token (auth: token) is refused, typically once it has expired.
+TOKEN_REFUSED_HINT = ('the token may have expired: get a new one with cloudops.orchestrator.vro_login, or set username '
+                      'and password as well so that the module logs in again when the token is refused')
+
 _CONVERT = {'bool': boolean, 'float': float, 'int': int, 'str': str, 'path': lambda v: os.path.expanduser(os.path.expandvars(v))}
 
 
@@ -324,7 +328,11 @@ class OrchestratorModule(AnsibleModule):
             if scheme == 'token':
                 if not p.get('token'):
                     self.fail_json(msg='auth is token but no token is set: set token or %s_TOKEN' % prefix)
-                return _auth.BearerAuth(p['token'])
+                if p.get('username') and p.get('password'):
+                    # A token from vro_login, reused until it is refused (expired): then log in again, once.
+                    from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vra import VraLoginAuth  # pylint: disable=import-outside-toplevel
+                    return VraLoginAuth(p['username'], p['password'], p.get('auth_domain'), access_token=p['token'])
+                return _auth.BearerAuth(p['token'], refused_hint=TOKEN_REFUSED_HINT)
             if scheme == 'vra':
                 if not (p.get('token') or (p.get('username') and p.get('password'))):
                     self.fail_json(msg='auth is vra: set %s (or a vRA API/refresh token in token)' % missing_credentials(p))
@@ -400,8 +408,14 @@ class OrchestratorModule(AnsibleModule):
         result.pop('msg', None)
         self.fail_json(msg=redact(str(error), secrets), **result)
 
+    def reveal(self, value):
+        """Return ``value``, a secret the client learnt, unmasked in a successful result (vro_login's token, whose
+        result its action plugin hides from every output)."""
+        self._revealed = getattr(self, '_revealed', set()) | {value}
+
     def exit(self, **result):
-        self.no_log_values.update(s for s in self._secrets() if isinstance(s, str) and s)
+        revealed = getattr(self, '_revealed', set())
+        self.no_log_values.update(s for s in self._secrets() if isinstance(s, str) and s and s not in revealed)
         self.exit_json(**result)
 
     def run(self, operation):

@@ -163,3 +163,5 @@ def test_a_module_payload_holds_no_other_product(module):
     product = {'vro': '_vro', 'vcf': '_vcf', 'orch': '_ico'}[module.split('_')[0]]
     others = {'_vro', '_vcf', '_ico'} - {product}
     assert not sorted(u for u in module_payload(module) if u.split('.')[0] in others), module
+    # ... and its own product's API layer, which OrchestratorModule.connection() imports by name at run time.
+    assert '%s.api' % product in module_payload(module), module
