@@ -19,9 +19,11 @@ description:
     used and the module logs in afresh with O(username) and O(password).
   - The result is hidden from the output at every verbosity, as with C(no_log) (an action plugin marks it so); the
     registered variable still holds RV(token). Keep it out of C(set_fact) with C(cacheable), of C(debug) and of
-    files: it is a credential until it expires.
+    files, since it is a credential until it expires.
   - The token expires (RV(expires), 8 hours by default on vRA 8). A task whose token is refused fails with a message
-    saying so, or, when O(username) and O(password) are also given, logs in again once and goes on.
+    saying so, or, when O(username) and O(password) are also given, logs in again once and goes on (each task
+    whose token is refused logs in again, since a task cannot hand its new token to the next ones; run
+    M(cloudops.orchestrator.vro_login) again for a new one).
   - In AWX / Automation Controller the job events of this task are hidden like any C(no_log) result; facts and
     artifacts never hold the token unless a task puts it there.
   - The module never changes anything on the server. vRO 7.x has no vRA login and only basic authentication.
