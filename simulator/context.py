@@ -35,6 +35,7 @@ DEFAULT_SETTINGS = {
     "vcf_access_token_lifetime": 3600,
     "vcf_refresh_token_lifetime": 86400,
     "vra_token_lifetime": 28800,
+    "vra_login_latency": 0.0,
     "ico_status_step_seconds": 2,
     "tokens_valid_after": 0.0,
     "quirks": [],

@@ -13,6 +13,7 @@ Tokens are JWT-shaped (``exp`` is real) and stored, so they survive a restart. A
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 
 from flask import jsonify, request
@@ -54,6 +55,15 @@ def check(ctx, token, kind="access"):
     return doc["user"]
 
 
+def login_latency(ctx):
+    """Sleep ``vra_login_latency`` seconds (default 0): the server's own work on each of the two login calls (password
+    check, token signing and storing), which a real vRA spends and this simulator does not. No public figure exists;
+    0.25 (half a second per login) is a chosen value, see simulator/README.md."""
+    seconds = float(ctx.get_setting("vra_login_latency", 0) or 0)
+    if seconds > 0:
+        time.sleep(seconds)
+
+
 def _error(status, message):
     response = jsonify({"statusCode": status, "errorCode": status, "message": message})
     response.status_code = status
@@ -76,6 +86,7 @@ def csp_login():
     # The user is "vcoadmin" with an optional "domain"; "vcoadmin@vsphere.local" without a domain is not a user
     # (VMware's own tooling splits it into username + domain before logging in). Refused credentials are a 400,
     # as the vendor's API reference documents for this endpoint.
+    login_latency(ctx)
     user = data["username"]
     entry = ctx.users.get("vro", {}).get(user)
     if entry is None or not same_secret(entry["password"], data["password"]):
@@ -95,6 +106,7 @@ def iaas_login():
     data = request.get_json(force=True, silent=True)  # clients that omit Content-Type still send JSON
     if not isinstance(data, dict) or not isinstance(data.get("refreshToken"), str) or not data["refreshToken"]:
         return _error(400, "refreshToken is required")
+    login_latency(ctx)
     user = check(ctx, data["refreshToken"], kind="refresh")
     if user is None:
         return _error(401, "Invalid or expired refresh token")

@@ -51,12 +51,13 @@ class BasicAuth(Auth):
 
 
 class BearerAuth(Auth):
-    """A static bearer token."""
+    """A static bearer token (``refused_hint``: what to do when the server refuses it, e.g. once it has expired)."""
 
-    def __init__(self, token):
+    def __init__(self, token, refused_hint=None):
         super().__init__()
         self.token = token
         self.secrets = [token]
+        self.refused_hint = refused_hint
 
     def apply(self, client, headers):
         headers['Authorization'] = 'Bearer %s' % self.token

@@ -32,14 +32,16 @@ class VraLoginAuth(Auth):
     LOGIN_PATH = '/csp/gateway/am/api/login?access_token'
     EXCHANGE_PATH = '/iaas/api/login'
 
-    def __init__(self, username=None, password=None, domain=None, refresh_token=None):
+    def __init__(self, username=None, password=None, domain=None, refresh_token=None, access_token=None):
+        """``access_token``: a bearer token obtained earlier (vro_login), used until the server refuses it; then the
+        user name and password log in again (once)."""
         super().__init__()
         self.username = username
         self.password = password
         self.domain = domain
         self.refresh_token = refresh_token
-        self.token = None
-        self.secrets = [s for s in (password, refresh_token) if s]
+        self.token = access_token
+        self.secrets = [s for s in (password, refresh_token, access_token) if s]
 
     def _login(self, client):
         if not (self.username and self.password):

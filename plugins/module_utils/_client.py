@@ -518,6 +518,8 @@ class Client:
             if (expected and status not in expected) or (not expected and status >= 400):
                 error = self.error_from_response(response, attempts)
                 error.lost_before = lost
+                if status == 401 and getattr(self.auth, 'refused_hint', None) and not auth_request:
+                    error.hint = self.auth.refused_hint  # what to do when a reused token is refused (expired)
                 raise error
             return response
 

@@ -9,6 +9,7 @@ Internal use only: this file may change without notice between releases.
 
 from __future__ import annotations
 
+import importlib
 import math
 import os
 
@@ -23,6 +24,9 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import MIN_SECRET_LEN
 from ansible_collections.cloudops.orchestrator.plugins.module_utils import _auth
+
+# The package of this file, for the product API layers imported by name (see OrchestratorModule.connection).
+UTILS_PACKAGE = __name__.rpartition('.')[0]
 
 ENV_PREFIX = {'vro': 'VRO', 'vcf': 'VCF', 'ico': 'ICO'}
 PRODUCT_NAMES = {'vro': 'vRO', 'vcf': 'SDDC Manager', 'ico': 'IBM Cloud Orchestrator'}
@@ -79,6 +83,10 @@ LATE_SECRET_OPTIONS = {'inputs': (), 'runs': (), 'raw_inputs': ('name', 'type', 
 # Inputs known to be secret whatever their declared type: merged into the inputs, never logged nor returned.
 SECRET_INPUTS_SPEC = dict(type='dict', no_log=True)
 MASK = '********'
+
+# What to do when a bearer token (auth: token) is refused, typically once it has expired.
+TOKEN_REFUSED_HINT = ('the token may have expired: get a new one with cloudops.orchestrator.vro_login, or set username '
+                      'and password as well so that the module logs in again when the token is refused')
 
 _CONVERT = {'bool': boolean, 'float': float, 'int': int, 'str': str, 'path': lambda v: os.path.expanduser(os.path.expandvars(v))}
 
@@ -320,7 +328,11 @@ class OrchestratorModule(AnsibleModule):
             if scheme == 'token':
                 if not p.get('token'):
                     self.fail_json(msg='auth is token but no token is set: set token or %s_TOKEN' % prefix)
-                return _auth.BearerAuth(p['token'])
+                if p.get('username') and p.get('password'):
+                    # A token from vro_login, reused until it is refused (expired): then log in again, once.
+                    from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vra import VraLoginAuth  # pylint: disable=import-outside-toplevel
+                    return VraLoginAuth(p['username'], p['password'], p.get('auth_domain'), access_token=p['token'])
+                return _auth.BearerAuth(p['token'], refused_hint=TOKEN_REFUSED_HINT)
             if scheme == 'vra':
                 if not (p.get('token') or (p.get('username') and p.get('password'))):
                     self.fail_json(msg='auth is vra: set %s (or a vRA API/refresh token in token)' % missing_credentials(p))
@@ -342,15 +354,12 @@ class OrchestratorModule(AnsibleModule):
     def connection(self):
         """The product's CONNECTION (API path, name, error-body parser) for the client, from its API layer.
 
-        Imported here, downward and lazily, so that a run compiles only its own product's API layer.
+        The API module is named at run time, not in an import statement: ansible-core's payload builder ships every
+        module_utils file that an import names anywhere in this file, so naming the three products here put the other
+        two products' API layers into every module's payload (parsed and zipped by the controller on every run). The
+        runner has already imported its own product's API layer, so this costs nothing at run time.
         """
-        if self.product == 'vro':
-            from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import CONNECTION  # pylint: disable=import-outside-toplevel
-        elif self.product == 'vcf':
-            from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import CONNECTION  # pylint: disable=import-outside-toplevel
-        else:
-            from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import CONNECTION  # pylint: disable=import-outside-toplevel
-        return CONNECTION
+        return importlib.import_module('%s._%s.api' % (UTILS_PACKAGE, self.product)).CONNECTION
 
     def client(self):
         """The one client of this module run, built on first use."""
@@ -399,8 +408,14 @@ class OrchestratorModule(AnsibleModule):
         result.pop('msg', None)
         self.fail_json(msg=redact(str(error), secrets), **result)
 
+    def reveal(self, value):
+        """Return ``value``, a secret the client learnt, unmasked in a successful result (vro_login's token, whose
+        result its action plugin hides from every output)."""
+        self._revealed = getattr(self, '_revealed', set()) | {value}
+
     def exit(self, **result):
-        self.no_log_values.update(s for s in self._secrets() if isinstance(s, str) and s)
+        revealed = getattr(self, '_revealed', set())
+        self.no_log_values.update(s for s in self._secrets() if isinstance(s, str) and s and s not in revealed)
         self.exit_json(**result)
 
     def run(self, operation):

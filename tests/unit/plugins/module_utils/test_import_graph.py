@@ -148,3 +148,20 @@ def test_each_module_imports_the_module_layer_and_its_own_product_only(module):
 @pytest.mark.parametrize('module', READ_ONLY)
 def test_a_read_only_module_never_compiles_the_encoder(module):
     assert '_vro.encode' not in module_uses(module)
+
+
+def module_payload(module):
+    """What ansible-core ships for the module: every module_utils file an import names, at any depth (its payload
+    builder reads imports inside functions too), and the files those name in turn."""
+    path = os.path.join(MODULES, module + '.py')
+    return closure(t for t, n in _imports(path) for t in ([t] + ['%s.%s' % (t, x) for x in n]) if t in UTILS_FILES)
+
+
+@pytest.mark.parametrize('module', MODULE_NAMES)
+def test_a_module_payload_holds_no_other_product(module):
+    # Every file shipped is parsed and zipped by the controller on each run: another product's API layer is dead weight.
+    product = {'vro': '_vro', 'vcf': '_vcf', 'orch': '_ico'}[module.split('_')[0]]
+    others = {'_vro', '_vcf', '_ico'} - {product}
+    assert not sorted(u for u in module_payload(module) if u.split('.')[0] in others), module
+    # ... and its own product's API layer, which OrchestratorModule.connection() imports by name at run time.
+    assert '%s.api' % product in module_payload(module), module
