@@ -82,7 +82,7 @@ def _table_rows():
         ('wall per read: login in every task vs basic auth (no login)', 'login.every.per_task', 'login.basic.per_task', 'median'),
         ('wall per read: token reused vs uri (log in once, then GETs)', 'login.reuse.per_task', 'login.uri.per_task', 'median'),
         ('login cost per task (every task - basic auth)', 'login.cost', None, 'median'),
-        ('login requests: every task vs token reused', 'login.every.logins', 'login.reuse.logins', 'median'),
+        ('vRA logins: every task vs token reused', 'login.every.logins', 'login.reuse.logins', 'median'),
         ('Scenario 6: find 5 running among 10,000 runs', None, None, None),
         ('wall: state=running vs ours listing all', 'find.running.wall', 'find.all_ours.wall', 'median'),
         ('wall: state=running vs uri listing all', 'find.running.wall', 'find.all_uri.wall', 'median'),
