@@ -158,8 +158,8 @@ def main(argv):
     m = result['machine']
     print('machine: %s, %s cores, %s GiB, %s; Python %s, ansible-core %s' % (
         m['cpu_model'], m['cores'], m['memory_gib'], m['os'], result['versions']['python'], result['versions']['ansible_core']))
-    print('bench: %d playbooks in %.0fs (estimate %.0fs); results in %s' % (runner.count, time.time() - started,
-                                                                          sum(estimate.values()), args.out))
+    print('bench: %d playbooks in %.0fs (estimate %.0fs); results in %s' % (
+        runner.count, time.time() - started, sum(estimate.values()), args.out))
     if args.docs:
         update_page(result)
         # The run the docs page shows is kept in the repository; results.json is each machine's own, and ignored.

@@ -182,8 +182,8 @@ class Runner:
         if play.failed():
             print('    !! %s failed (rc=%s); last output lines:\n%s' % (job['tag'], rc, tail(output, 25)), flush=True)
         elif self.verbose:
-            print('    %s: %.3fs; %s' % (job['tag'], play.process_wall or 0.0,
-                                       ', '.join('%s %.3fs' % (r['task'], r['end'] - r['start']) for r in records)))
+            tasks = ', '.join('%s %.3fs' % (r['task'], r['end'] - r['start']) for r in records)
+            print('    %s: %.3fs; %s' % (job['tag'], play.process_wall or 0.0, tasks))
         return play
 
     def play(self, playbook, extra_vars=None, rss=False, timeout=900, sim=None):

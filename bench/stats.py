@@ -64,8 +64,8 @@ def quartiles(values):
     values = sorted(values)
     if len(values) == 1:
         return float(values[0]), float(values[0])
-    q1, ignored, q3 = statistics.quantiles(values, n=4, method='inclusive')
-    return q1, q3
+    cuts = statistics.quantiles(values, n=4, method='inclusive')
+    return cuts[0], cuts[2]
 
 
 def overhead(wall, seconds, base):
