@@ -88,7 +88,7 @@ def main(argv):
             result = json.load(handle)
         # The tables in the layout of this code, from the stored values.
         figs = Figures.from_dict(result['figures'])
-        result.update(targets=targets(figs), table_markdown=render_table(figs))
+        result.update(figures=figs.to_dict(), targets=targets(figs), table_markdown=render_table(figs))
         result['targets_markdown'] = render_targets(result['targets'])
         update_page(result)
         with open(RECORDED, 'w', encoding='utf-8') as handle:
@@ -127,7 +127,8 @@ def main(argv):
         if ctx.second_sim is not None:
             ctx.second_sim.stop()
         sim.stop()
-    figs = ctx.figures
+    # Every summary from the values as stored (rounded), so that results.json rebuilds its own tables exactly.
+    figs = Figures.from_dict(ctx.figures.to_dict())
     rows = targets(figs)
     table = render_table(figs)
     target_table = render_targets(rows)
