@@ -189,7 +189,7 @@ demo: $(STAMP) playtree
 	fi
 
 bench: $(STAMP) playtree
-	@if [ -f bench/run.py ]; then $(PY) tools/with_simulator.py -- $(PY) bench/run.py $(BENCH_ARGS); \
+	@if [ -f bench/run.py ]; then $(PY) tools/with_simulator.py --sim-arg --catalog --sim-arg $(CURDIR)/bench/catalog.yml -- $(PY) bench/run.py $(BENCH_ARGS); \
 	else echo "make bench: bench/run.py is not there yet -- the benchmark is not ready."; fi
 
 soak: $(STAMP) playtree

@@ -19,16 +19,19 @@ PAGE_BEGIN = '.. performance: begin (written by bench/run.py --docs; edit the te
 PAGE_END = '.. performance: end'
 
 
-def fmt(summary):
-    """One cell: ``median (min-max)`` in the figure's unit, ``-`` when there is no figure."""
+def fmt(summary, which='median'):
+    """One cell: ``median (min-max)`` in the figure's unit (or the mean alone with ``which='mean'``), ``-`` when
+    there is no figure."""
     if not summary:
         return '-'
     unit = summary['unit']
-    if unit == 's':
+    if which == 'mean':
+        return ('%.3f' if unit in ('s', 'x') else '%.1f' if unit == 'MiB' else '%.2f') % summary['mean']
+    if unit in ('s', 'x'):
         return '%.3f (%.3f-%.3f)' % (summary['median'], summary['min'], summary['max'])
     if unit == 'MiB':
         return '%.1f (%.1f-%.1f)' % (summary['median'], summary['min'], summary['max'])
-    if unit in ('requests', 'runs', 'processes'):
+    if unit in ('requests', 'runs', 'processes', 'logins'):
         if summary['min'] == summary['max']:
             return '%g' % summary['median']
         return '%g (%g-%g)' % (summary['median'], summary['min'], summary['max'])
@@ -36,76 +39,85 @@ def fmt(summary):
 
 
 def _table_rows():
-    """(row label, our figure, baseline figure); a row without figures is a heading. The ratio column is ours /
-    baseline of the medians."""
+    """(row label "A vs B", figure A, figure B, statistic); a row without figures is a heading. The ratio column is
+    A / B of that statistic (median unless the row says mean)."""
     rows = [
-        ('Scenario 1: the floor (one GET)', None, None),
-        ('wall, first task of a play', 'floor.ours.wall', 'floor.uri.wall'),
-        ('wall, same task again (warm)', 'floor.ours.warm', 'floor.uri.warm'),
-        ('task start -> first request', 'floor.ours.to_first_request', 'floor.uri.to_first_request'),
-        ('last request -> task end', 'floor.ours.after_last_request', 'floor.uri.after_last_request'),
-        ('HTTP requests', 'floor.ours.requests', 'floor.uri.requests'),
+        ('Scenario 1: one task, whole ansible-playbook process', None, None, None),
+        ('vro_execution_info read vs uri GET', 'floor.get_ours.wall', 'floor.get_uri.wall', 'median'),
+        ('zero-second vro_workflow_run vs uri GET', 'floor.run0_ours.wall', 'floor.get_uri.wall', 'median'),
+        ('the task alone: read vs uri GET', 'floor.get_ours.task', 'floor.get_uri.task', 'median'),
+        ('the task alone: zero-second run vs uri GET', 'floor.run0_ours.task', 'floor.get_uri.task', 'median'),
+        ('task start -> first request: read vs uri GET', 'floor.get_ours.to_first_request', 'floor.get_uri.to_first_request', 'median'),
+        ('HTTP requests: read vs uri GET', 'floor.get_ours.requests', 'floor.get_uri.requests', 'median'),
+        ('HTTP requests: zero-second run vs uri GET', 'floor.run0_ours.requests', 'floor.get_uri.requests', 'median'),
+        ('Scenario 2: run and wait, durations drawn over 1-30 s; ours vs uri POST + until (delay 1)', None, None, None),
+        ('overhead beyond a uri GET task, mean', 'wait.ours.overhead', 'wait.uri.overhead', 'mean'),
+        ('overhead beyond a uri GET task', 'wait.ours.overhead', 'wait.uri.overhead', 'median'),
+        ('the same from task times (no start-up), mean', 'wait.ours.task_overhead', 'wait.uri.task_overhead', 'mean'),
+        ('detection lag / duration, mean', 'wait.ours.lag_fraction', 'wait.uri.lag_fraction', 'mean'),
+        ('detection lag', 'wait.ours.lag', 'wait.uri.lag', 'median'),
+        ('detection lag, runs under 3 s, mean', 'wait.short.ours.lag', 'wait.short.uri.lag', 'mean'),
+        ('HTTP requests per run', 'wait.ours.requests', 'wait.uri.requests', 'median'),
+        ('the base: one uri GET task, whole playbook', 'wait.base.wall', None, 'median'),
+        ('Scenario 3: Sleep 60 s side by side; ours vs uri (delay 5)', None, None, None),
+        ('whole playbook less the run', 'long.ours.overhead', 'long.uri.overhead', 'median'),
+        ('detection lag', 'long.ours.lag', 'long.uri.lag', 'median'),
+        ('longest gap between polls', 'long.ours.max_gap', 'long.uri.max_gap', 'median'),
+        ('HTTP requests', 'long.ours.requests', 'long.uri.requests', 'median'),
+        ('peak RSS of a module process (MiB)', 'memory.ours.peak_rss', 'memory.uri.peak_rss', 'median'),
+        ('module processes started', 'memory.ours.processes', 'memory.uri.processes', 'median'),
+        ('Scenario 4: batch, one task with runs: (concurrency 100), runs of 1 s; no outputs vs with outputs', None, None, None),
     ]
-    for key in ('0_5', '2', '10'):
+    for size in ('10', '100', '1000'):
         rows += [
-            ('Scenario 2: run and wait, Sleep %s s (uri delay 1)' % key.replace('_', '.'), None, None),
-            ('wall', 'wait.%s.ours.wall' % key, 'wait.%s.uri.wall' % key),
-            ('overhead beyond the run', 'wait.%s.ours.overhead' % key, 'wait.%s.uri.overhead' % key),
-            ('end of run -> noticed', 'wait.%s.ours.noticed' % key, 'wait.%s.uri.noticed' % key),
-            ('first -> last request, less the run', 'wait.%s.ours.span_overhead' % key, 'wait.%s.uri.span_overhead' % key),
-            ('HTTP requests', 'wait.%s.ours.requests' % key, 'wait.%s.uri.requests' % key),
+            ('%s runs: wall' % size, 'batch.%s.none.wall' % size, 'batch.%s.outputs.wall' % size, 'median'),
+            ('%s runs: requests per run' % size, 'batch.%s.none.requests_per_run' % size, 'batch.%s.outputs.requests_per_run' % size, 'median'),
         ]
     rows += [
-        ('Scenario 3: Sleep 60 s (uri delay 5), side by side', None, None),
-        ('wall', 'long.ours.wall', 'long.uri.wall'),
-        ('overhead beyond the run', 'long.ours.overhead', 'long.uri.overhead'),
-        ('end of run -> noticed', 'long.ours.noticed', 'long.uri.noticed'),
-        ('first -> last request, less the run', 'long.ours.span_overhead', 'long.uri.span_overhead'),
-        ('HTTP requests', 'long.ours.requests', 'long.uri.requests'),
-        ('Scenario 7: memory during the 60 s wait', None, None),
-        ('peak RSS of a module process (MiB)', 'memory.ours.peak_rss', 'memory.uri.peak_rss'),
-        ('module processes started', 'memory.ours.processes', 'memory.uri.processes'),
-        ('Scenario 4: fan-out, 50 x Sleep 2 s', None, None),
-        ('wall: runs: batch vs uri best (b)', 'fanout.batch.wall', 'fanout.uri_best.wall'),
-        ('wall: runs: batch vs uri naive (a)', 'fanout.batch.wall', 'fanout.uri_naive.wall'),
-        ('wall: our loops vs uri best (b)', 'fanout.own_loop.wall', 'fanout.uri_best.wall'),
-        ('HTTP requests: batch vs (b)', 'fanout.batch.requests', 'fanout.uri_best.requests'),
-        ('HTTP requests: batch vs (a)', 'fanout.batch.requests', 'fanout.uri_naive.requests'),
-        ('HTTP requests: our loops vs (b)', 'fanout.own_loop.requests', 'fanout.uri_best.requests'),
-        ('Scenario 5: find 5 running among 10,000 runs', None, None),
-        ('wall: state=running vs ours listing all', 'find.running.wall', 'find.all_ours.wall'),
-        ('wall: state=running vs uri listing all', 'find.running.wall', 'find.all_uri.wall'),
-        ('server time: state=running vs ours all', 'find.running.server_time', 'find.all_ours.server_time'),
-        ('server time: state=running vs uri all', 'find.running.server_time', 'find.all_uri.server_time'),
-        ('HTTP requests: state=running vs ours all', 'find.running.requests', 'find.all_ours.requests'),
-        ('HTTP requests: state=running vs uri all', 'find.running.requests', 'find.all_uri.requests'),
-        ('Scenario 6: VCF, retry 20 failed tasks and wait', None, None),
-        ('wall', 'vcf.ours.wall', 'vcf.uri.wall'),
-        ('HTTP requests', 'vcf.ours.requests', 'vcf.uri.requests'),
+        ('10 runs with outputs, wall: batch task vs uri POST loop + until loops', 'batch.10.outputs.wall', 'batch.10.uri.wall', 'median'),
+        ('10 runs with outputs, requests per run: batch vs uri', 'batch.10.outputs.requests_per_run', 'batch.10.uri.requests_per_run',
+         'median'),
+        ('Scenario 5: vRA login (vRO 8) with login latency, per read of 5', None, None, None),
+        ('wall per read: login in every task vs token reused (vro_login)', 'login.every.per_task', 'login.reuse.per_task', 'median'),
+        ('wall per read: login in every task vs basic auth (no login)', 'login.every.per_task', 'login.basic.per_task', 'median'),
+        ('wall per read: token reused vs uri (log in once, then GETs)', 'login.reuse.per_task', 'login.uri.per_task', 'median'),
+        ('login cost per task (every task - basic auth)', 'login.cost', None, 'median'),
+        ('vRA logins: every task vs token reused', 'login.every.logins', 'login.reuse.logins', 'median'),
+        ('Scenario 6: find 5 running among 10,000 runs', None, None, None),
+        ('wall: state=running vs ours listing all', 'find.running.wall', 'find.all_ours.wall', 'median'),
+        ('wall: state=running vs uri listing all', 'find.running.wall', 'find.all_uri.wall', 'median'),
+        ('server time: state=running vs ours all', 'find.running.server_time', 'find.all_ours.server_time', 'median'),
+        ('server time: state=running vs uri all', 'find.running.server_time', 'find.all_uri.server_time', 'median'),
+        ('HTTP requests: state=running vs ours all', 'find.running.requests', 'find.all_ours.requests', 'median'),
+        ('HTTP requests: state=running vs uri all', 'find.running.requests', 'find.all_uri.requests', 'median'),
+        ('Scenario 7: VCF, retry 20 failed tasks and wait; ours vs uri', None, None, None),
+        ('wall', 'vcf.ours.wall', 'vcf.uri.wall', 'median'),
+        ('HTTP requests', 'vcf.ours.requests', 'vcf.uri.requests', 'median'),
     ]
     return rows
 
 
 TABLE = _table_rows()
+HEADER = ['| figure: A vs B | A: median (min-max) | B: median (min-max) | A / B |', '|---|---|---|---|']
 
 
 def render_table(figs):
     """The figures table: one row per figure pair that has a value, headings only above such rows, then the import
     times in milliseconds."""
-    lines = ['| figure | ours: median (min-max) | baseline: median (min-max) | ratio |', '|---|---|---|---|']
+    lines = list(HEADER)
     heading = None
-    for label, ours, base in TABLE:
-        if ours is None:
+    for label, first, second, which in TABLE:
+        if first is None:
             heading = '| **%s** | | | |' % label
             continue
-        a, b = figs.summary(ours), figs.summary(base)
+        a, b = figs.summary(first), figs.summary(second) if second else None
         if a is None and b is None:
             continue
         if heading:
             lines.append(heading)
             heading = None
-        r = ratio(figs, ours, base)
-        lines.append('| %s | %s | %s | %s |' % (label, fmt(a), fmt(b), '%.2f' % r if r is not None else '-'))
+        r = ratio(figs, first, second, which) if second else None
+        lines.append('| %s | %s | %s | %s |' % (label, fmt(a, which), fmt(b, which), '%.2f' % r if r is not None else '-'))
     imports = sorted(n for n in figs.values if n.startswith('imports.'))
     if imports:
         lines.append('| **Import time after ansible.module_utils.basic, fresh interpreter (ms)** | | | |')
@@ -154,15 +166,23 @@ def rst_table(markdown):
     return '\n'.join(lines)
 
 
+def durations_text(durations):
+    """Drawn durations, shortest first: ``1.42, 2.9, 17.3``."""
+    return ', '.join('%g' % d for d in sorted(durations)) or 'no durations'
+
+
 def page_section(result):
     """The generated part of the Performance page for one run: the machine, the figures, the targets."""
     m, v, c = result['machine'], result['versions'], result['config']
     lines = [
         PAGE_BEGIN,
         '',
-        'Times are seconds, median (min-max) of %d repetitions (7 for the floor,' % c['reps'],
-        '%d for our fan-out loops, %d for the naive uri loop); ours and the baseline alternate within each repetition.'
-        % (c['reps_fanout_loops'], c['reps_fanout_naive']),
+        'Times are seconds, median (min-max) over the repetitions, of a whole ``ansible-playbook`` process unless a row says',
+        'otherwise; in each scenario the contenders run interleaved, their order rotating every round (%d rounds for' % c['reps_floor'],
+        'scenario 1, %d for the batch and login scenarios, %d of the 60 s wait). Scenario 2 ran Sleep for %s s, drawn (seed %s)'
+        % (c['reps'], c['reps_long'], durations_text(c.get('wait_durations') or []), c.get('seed')),
+        'over %g-%g s and %g-%g s; its overhead is the playbook\'s wall less the run and less the uri GET playbook of the same round.'
+        % tuple(list(c.get('wait_range') or (1, 30)) + list(c.get('short_range') or (1, 3))),
         '',
         'Machine: %s, %s cores, %s GiB RAM, %s; Python %s, ansible-core %s; load average %s at the start, %s at the end'
         % (m.get('cpu_model'), m.get('cores'), m.get('memory_gib'), m.get('os'), v['python'], v['ansible_core'],

@@ -28,26 +28,33 @@ import tempfile
 import time
 
 from machine import machine, versions
-from report import PAGE, render_table, render_targets, update_page
+from plan import Plan, format_estimate
+from report import PAGE, durations_text, render_table, render_targets, update_page
 from runner import BENCH, NOTES, ROOT, SHIELD, Runner, shield
 from scenarios import SCENARIOS, Context
 from sim import Sim
-from stats import targets
+from stats import Figures, targets
 
 RECORDED = os.path.join(ROOT, 'bench', 'recorded.json')
+# Seconds the login scenario adds to each vRA login (two round trips and the server's token work). A chosen value:
+# no public figure of vRA 8's login time was found; --login-latency changes it.
+LOGIN_LATENCY = 0.5
 
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--reps', type=int, default=None, help='repetitions of each figure (default 5, 2 with --quick)')
     parser.add_argument('--quick', action='store_true',
-                        help='development run: 2 repetitions, a 20 s "long" wait, 10 fan-out runs, no naive fan-out loop')
+                        help='development run, under 5 minutes: fewer rounds and drawn durations, one 60 s wait, no find/vcf')
+    parser.add_argument('--reps', type=int, default=None,
+                        help='rounds of the floor, batch, login, find and vcf scenarios (default 7 for the floor, 3 for the others)')
+    parser.add_argument('--draws', type=int, default=None, help='run durations drawn over 1-30 s for the wait scenario (default 10, 3 with --quick)')
+    parser.add_argument('--seed', type=int, default=16, help='seed of the drawn durations (default 16)')
     parser.add_argument('--only', default='', help='comma-separated scenarios: ' + ','.join(SCENARIOS))
-    parser.add_argument('--reps-long', type=int, default=None, help='repetitions of the 60 s scenario (default --reps)')
-    parser.add_argument('--reps-fanout-loops', type=int, default=None,
-                        help='repetitions of our own fan-out loop pattern (default min(--reps, 3))')
     parser.add_argument('--long-seconds', type=float, default=60.0)
-    parser.add_argument('--fanout-runs', type=int, default=50)
+    parser.add_argument('--batch-sizes', default='10,100,1000', help='runs per batch task (default 10,100,1000)')
+    parser.add_argument('--login-latency', type=float, default=LOGIN_LATENCY,
+                        help='seconds the simulator adds to each vRA login in the login scenario (default %(default)s)')
+    parser.add_argument('--estimate', action='store_true', help='print the plan and its estimated time, run nothing')
     parser.add_argument('--out', default=os.path.join(BENCH, 'results.json'))
     parser.add_argument('--collections-path', default=None,
                         help='run the modules from this ANSIBLE_COLLECTIONS_PATH instead of the working tree (to compare a change)')
@@ -61,17 +68,16 @@ def parse_args(argv):
     parser.add_argument('--keep', action='store_true', help='keep the working directory (playbook output, timings)')
     parser.add_argument('-v', '--verbose', action='store_true')
     args = parser.parse_args(argv)
-    if args.reps is None:
-        args.reps = 2 if args.quick else 5
-    if args.quick:
-        if args.long_seconds == 60.0:
-            args.long_seconds = 20.0
-        if args.fanout_runs == 50:
-            args.fanout_runs = 10
     args.only = [s for s in args.only.split(',') if s] or list(SCENARIOS)
     unknown = set(args.only) - set(SCENARIOS)
     if unknown:
         parser.error('unknown scenario(s): %s' % ', '.join(sorted(unknown)))
+    try:
+        sizes = tuple(int(size) for size in args.batch_sizes.split(',') if size.strip())
+    except ValueError:
+        parser.error('--batch-sizes: comma-separated whole numbers, e.g. 10,100,1000')
+    args.plan = Plan(quick=args.quick, reps=args.reps, draws=args.draws, seed=args.seed, long_seconds=args.long_seconds,
+                     batch_sizes=sizes)
     return args
 
 
@@ -79,8 +85,22 @@ def main(argv):
     args = parse_args(argv)
     if args.docs_only:
         with open(args.out, encoding='utf-8') as handle:
-            update_page(json.load(handle))
-        print('bench: %s written from %s' % (os.path.relpath(PAGE, ROOT), args.out))
+            result = json.load(handle)
+        # The tables in the layout of this code, from the stored values.
+        figs = Figures.from_dict(result['figures'])
+        result.update(figures=figs.to_dict(), targets=targets(figs), table_markdown=render_table(figs))
+        result['targets_markdown'] = render_targets(result['targets'])
+        update_page(result)
+        with open(RECORDED, 'w', encoding='utf-8') as handle:
+            json.dump(result, handle, indent=2)
+            handle.write('\n')
+        print('bench: %s written from %s, kept as %s' % (os.path.relpath(PAGE, ROOT), args.out, os.path.relpath(RECORDED, ROOT)))
+        return 0
+    plan = args.plan
+    estimate = plan.estimate(args.only)
+    print('bench: ' + format_estimate(estimate, args.quick), flush=True)
+    print('bench: wait durations (seed %d): %s s' % (plan.seed, durations_text(plan.wait_durations())), flush=True)
+    if args.estimate:
         return 0
     started = time.time()
     workdir = tempfile.mkdtemp(prefix='cloudops-bench-')
@@ -88,40 +108,40 @@ def main(argv):
     shield(args.priority, sim)
     load_start = [round(x, 2) for x in os.getloadavg()]
     tree = versions()
-    ctx = Context(args, sim, Runner(sim, workdir, verbose=args.verbose, collections_path=args.collections_path))
-    if args.quick:
-        ctx.reps_fanout_naive = 0
-    print('bench: simulator %s, %d repetition(s), scenarios %s, work dir %s' % (sim.url, args.reps, ','.join(args.only), workdir),
-          flush=True)
+    runner = Runner(sim, workdir, verbose=args.verbose, collections_path=args.collections_path)
+    ctx = Context(plan, sim, runner, login_latency=args.login_latency, verbose=args.verbose)
+    print('bench: simulator %s, scenarios %s, work dir %s' % (sim.url, ','.join(args.only), workdir), flush=True)
+    took = {}
     try:
         for name in SCENARIOS:
             if name not in args.only:
                 continue
-            print('== %s' % name, flush=True)
+            print('== %s (estimate %.0fs)' % (name, estimate[name]), flush=True)
             t0 = time.time()
             if name not in ('imports',):
                 sim.admin('POST', 'reset')
             SCENARIOS[name](ctx)
-            print('   %s took %.0fs' % (name, time.time() - t0), flush=True)
+            took[name] = round(time.time() - t0, 1)
+            print('   %s took %.0fs' % (name, took[name]), flush=True)
     finally:
         if ctx.second_sim is not None:
             ctx.second_sim.stop()
         sim.stop()
-    figs = ctx.figures
+    # Every summary from the values as stored (rounded), so that results.json rebuilds its own tables exactly.
+    figs = Figures.from_dict(ctx.figures.to_dict())
     rows = targets(figs)
     table = render_table(figs)
     target_table = render_targets(rows)
+    config = dict(plan.to_dict(), wait_durations=plan.wait_durations(), scenarios=args.only, playbooks_run=runner.count,
+                  collections_path=runner.collections_path, nice=SHIELD[0] if SHIELD else 0,
+                  login_latency=args.login_latency, login_latency_how=ctx.login_how,
+                  estimate_seconds=estimate, took_seconds=took)
     result = {
         'generated': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
         'duration_seconds': round(time.time() - started, 1),
         'machine': dict(machine(), load_average_at_start=load_start),
         'versions': tree,
-        'config': {'reps': args.reps, 'reps_floor': ctx.reps_floor, 'reps_long': ctx.reps_long,
-                   'reps_fanout_loops': ctx.reps_fanout_loops, 'reps_fanout_naive': ctx.reps_fanout_naive,
-                   'quick': args.quick, 'scenarios': args.only, 'wait_seconds': list(ctx.wait_seconds),
-                   'long_seconds': ctx.long_seconds, 'fanout_runs': ctx.fanout_runs, 'find_runs': ctx.find_runs,
-                   'vcf_tasks': ctx.vcf_tasks, 'playbooks_run': ctx.runner.count,
-                   'collections_path': ctx.runner.collections_path, 'nice': SHIELD[0] if SHIELD else 0},
+        'config': config,
         'figures': figs.to_dict(),
         'targets': rows,
         'notes': NOTES,
@@ -139,7 +159,8 @@ def main(argv):
     m = result['machine']
     print('machine: %s, %s cores, %s GiB, %s; Python %s, ansible-core %s' % (
         m['cpu_model'], m['cores'], m['memory_gib'], m['os'], result['versions']['python'], result['versions']['ansible_core']))
-    print('bench: %d playbooks in %.0fs; results in %s' % (ctx.runner.count, time.time() - started, args.out))
+    print('bench: %d playbooks in %.0fs (estimate %.0fs); results in %s' % (
+        runner.count, time.time() - started, sum(estimate.values()), args.out))
     if args.docs:
         update_page(result)
         # The run the docs page shows is kept in the repository; results.json is each machine's own, and ignored.

@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH)
@@ -32,8 +33,10 @@ def note(text):
 class Play:
     """The outcome of one ansible-playbook run: task records, the simulator's counters and log, RSS samples."""
 
-    def __init__(self, name, rc, records, counters, log, rss, output, sim=None):  # pylint: disable=too-many-arguments
+    def __init__(self, name, rc, records, counters, log, rss, output, sim=None, process_wall=None):  # pylint: disable=too-many-arguments
         self.name = name
+        # Seconds from starting ansible-playbook to its exit, seen from outside: what a user waits for.
+        self.process_wall = process_wall
         self.sim = sim
         self.rc = rc
         self.records = records
@@ -134,18 +137,33 @@ class Runner:
         sim.clear_counters()
         handle = open(out, 'w', encoding='utf-8')  # pylint: disable=consider-using-with
         # pylint: disable-next=consider-using-with
-        proc = subprocess.Popen(self._command(playbook, extra_vars, rss), cwd=ROOT, env=self._env(sim, timings, rss_log),
-                                stdin=subprocess.DEVNULL, stdout=handle, stderr=subprocess.STDOUT)
+        command, env = self._command(playbook, extra_vars, rss), self._env(sim, timings, rss_log)
+        started = time.perf_counter()
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=handle, stderr=subprocess.STDOUT)
         return {'proc': proc, 'handle': handle, 'tag': tag, 'timings': timings, 'rss_log': rss_log, 'out': out,
-                'sim': sim, 'playbook': playbook}
+                'sim': sim, 'playbook': playbook, 'started': started, 'ended': None}
 
-    def _collect(self, job, timeout):
-        try:
-            rc = job['proc'].wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            job['proc'].kill()
-            rc = job['proc'].wait()
-            note('%s: killed after %ss' % (job['tag'], timeout))
+    @staticmethod
+    def _wait(jobs, timeout):
+        """Wait for every job's process, noting when each one exited (a poll every 5 ms: side by side, the first to
+        finish must not be timed by the last)."""
+        deadline = time.perf_counter() + timeout
+        while any(job['ended'] is None for job in jobs):
+            for job in jobs:
+                if job['ended'] is None and job['proc'].poll() is not None:
+                    job['ended'] = time.perf_counter()
+            if time.perf_counter() > deadline:
+                for job in jobs:
+                    if job['ended'] is None:
+                        job['proc'].kill()
+                        job['proc'].wait()
+                        job['ended'] = time.perf_counter()
+                        job['killed'] = True
+                        note('%s: killed after %ss' % (job['tag'], timeout))
+            time.sleep(0.005)
+
+    def _collect(self, job):
+        rc = job['proc'].wait()
         job['handle'].close()
         sim = job['sim']
         counters = sim.counters()
@@ -159,21 +177,24 @@ class Runner:
         rss = read_rss(job['rss_log'])
         with open(job['out'], encoding='utf-8', errors='replace') as handle:
             output = handle.read()
-        play = Play(job['tag'], rc, records, counters, log, rss, output, sim)
+        play = Play(job['tag'], rc, records, counters, log, rss, output, sim,
+                    process_wall=None if job.get('killed') else job['ended'] - job['started'])
         if play.failed():
             print('    !! %s failed (rc=%s); last output lines:\n%s' % (job['tag'], rc, tail(output, 25)), flush=True)
         elif self.verbose:
-            print('    %s: %s' % (job['tag'], ', '.join('%s %.3fs' % (r['task'], r['end'] - r['start']) for r in records)))
+            tasks = ', '.join('%s %.3fs' % (r['task'], r['end'] - r['start']) for r in records)
+            print('    %s: %.3fs; %s' % (job['tag'], play.process_wall or 0.0, tasks))
         return play
 
     def play(self, playbook, extra_vars=None, rss=False, timeout=900, sim=None):
         """Run one playbook and return its :class:`Play`."""
-        return self._collect(self._spawn(sim or self.sim, playbook, extra_vars, rss), timeout)
+        return self.side_by_side([(sim or self.sim, playbook, extra_vars, rss)], timeout)[0]
 
     def side_by_side(self, jobs, timeout=900):
         """Run several ``(sim, playbook, extra_vars, rss)`` at once (each against its own simulator)."""
         spawned = [self._spawn(sim, playbook, extra, rss) for sim, playbook, extra, rss in jobs]
-        return [self._collect(job, timeout) for job in spawned]
+        self._wait(spawned, timeout)
+        return [self._collect(job) for job in spawned]
 
 
 def read_rss(path):

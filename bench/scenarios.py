@@ -16,9 +16,10 @@ import uuid
 
 import requests
 
+from plan import rounds
 from runner import PY, ROOT, SHIELD, note, shield, tail
-from sim import SLEEP_ID, Sim, parse_time
-from stats import Figures
+from sim import LOGIN_ROUTES, ONE_SECOND_ID, ONE_SECOND_OUTPUTS_ID, SLEEP_ID, Sim, parse_time
+from stats import Figures, detection_lag, max_gap, overhead, per_run
 
 
 def module_utils_names(root=ROOT):
@@ -33,11 +34,6 @@ def module_utils_names(root=ROOT):
                 rel = os.path.relpath(os.path.join(folder, name), base)[:-3]
                 names.append(rel.replace(os.sep, '.'))
     return names
-
-
-def alternate(rep, ours, baseline):
-    """Ours first on even repetitions, the baseline first on odd ones."""
-    return [ours, baseline] if rep % 2 == 0 else [baseline, ours]
 
 
 def module_exists(name):
@@ -63,7 +59,7 @@ def scenario_imports(ctx):
         targets.append(('ansible_collections.cloudops.orchestrator.plugins.module_utils.' + name, name))
     code = ('import sys, time; sys.path.insert(0, %r); import ansible.module_utils.basic; t = time.perf_counter(); '
             'import importlib; importlib.import_module(sys.argv[1]); print(time.perf_counter() - t)') % coll
-    for rep in range(max(ctx.reps, 5)):
+    for rep in range(ctx.plan.reps_imports):
         for module, label in (targets if rep % 2 == 0 else list(reversed(targets))):
             out = subprocess.run([PY, '-c', code, module], capture_output=True, text=True, check=False,
                                  env=dict(os.environ, PYTHONDONTWRITEBYTECODE=''))
@@ -73,131 +69,199 @@ def scenario_imports(ctx):
             figs.add('imports.%s' % label, float(out.stdout.strip()))
 
 
-def scenario_floor(ctx):
-    """1. One GET: vro_execution_info on a finished run vs uri GET of that run."""
-    why = needs(ctx.sim, 'vro_execution_info')
-    if why:
-        return note('floor skipped: ' + why)
-    execution_id = ctx.sim.start_sleep(0)
-    extra = {'workflow_id': SLEEP_ID, 'execution_id': execution_id}
-    for rep in range(ctx.reps_floor):
-        for side in alternate(rep, 'ours', 'uri'):
-            play = ctx.runner.play('floor_%s.yml' % side, extra)
-            if play.failed():
-                continue
-            ctx.figures.add('floor.%s.wall' % side, play.wall('bench'))
-            before, _span, after = play.request_span('bench')
-            ctx.figures.add('floor.%s.to_first_request' % side, before)
-            ctx.figures.add('floor.%s.after_last_request' % side, after)
-            ctx.figures.add('floor.%s.warm' % side, play.wall('warm'))
-            ctx.figures.add('floor.%s.requests' % side, play.requests(), 'requests')
-    return None
-
-
-def _run_end(sim, play):
-    """(execution_id, start, end) of the run a play started, read back from the simulator."""
+def _execution_ids(play):
+    """The ids of the runs a play's requests were about, in the order first seen."""
     ids = []
     for entry in play.log:
         match = re.search(r'/executions/([0-9a-fA-F-]{36})', entry.get('path', ''))
         if match and match.group(1) not in ids:
             ids.append(match.group(1))
+    return ids
+
+
+def _run_end(play, workflow_id=SLEEP_ID):
+    """(execution_id, end) of the run a play started, read back from the simulator."""
+    ids = _execution_ids(play)
     if not ids:
-        return None, None, None
-    data = sim.execution(SLEEP_ID, ids[0])
-    return ids[0], parse_time(data.get('start-date') or data.get('startDate')), parse_time(data.get('end-date') or data.get('endDate'))
+        return None, None
+    data = play.sim.execution(workflow_id, ids[0])
+    return ids[0], parse_time(data.get('end-date') or data.get('endDate'))
 
 
-def _noticed(play, execution_id, end):
-    """Seconds from the run's end to the first request about it answered after that end."""
-    if end is None:
-        return None
-    after = [e['time'] for e in play.log if execution_id in e.get('path', '') and e['time'] >= end]
-    return (min(after) - end) if after else None
+def _polls(play, execution_id):
+    """Times of the requests about one run (its start excluded: the POST names the workflow, not the run)."""
+    return [e['time'] for e in play.log if execution_id in e.get('path', '')]
 
 
-def _wait_figures(ctx, key, side, play, seconds):
-    figs = ctx.figures
-    wall = play.wall('bench')
-    figs.add('%s.%s.wall' % (key, side), wall)
-    figs.add('%s.%s.overhead' % (key, side), wall - seconds)
-    figs.add('%s.%s.requests' % (key, side), play.requests(), 'requests')
-    _before, span, _after = play.request_span('bench')
-    # First to last request, less the run's own duration: the waiting overhead without process start-up noise.
-    figs.add('%s.%s.span_overhead' % (key, side), span - seconds if span is not None else None)
-    execution_id, _start, end = _run_end(play.sim, play)
-    figs.add('%s.%s.noticed' % (key, side), _noticed(play, execution_id, end))
-    figs.add('%s.%s.after_end' % (key, side), (play.window('bench')[1] - end) if end else None)
+def _base_extra(ctx):
+    """The finished run every uri GET and vro_execution_info read reads (started once per scenario)."""
+    return {'workflow_id': SLEEP_ID, 'execution_id': ctx.sim.start_sleep(0)}
 
 
-def scenario_wait(ctx):
-    """2. Run and wait for Sleep 0.5, 2 and 10 s: vro_workflow_run wait=true vs uri POST + GET until (delay 1)."""
-    why = needs(ctx.sim, 'vro_workflow_run')
+def scenario_floor(ctx):
+    """1. One task, whole playbook: vro_execution_info read and a zero-second vro_workflow_run vs one uri GET task."""
+    why = needs(ctx.sim, 'vro_execution_info', 'vro_workflow_run')
     if why:
-        return note('wait skipped: ' + why)
-    for seconds in ctx.wait_seconds:
-        key = 'wait.%s' % _label(seconds)
-        extra = {'workflow_id': SLEEP_ID, 'seconds': seconds, 'delay': 1, 'retries': int(math.ceil(seconds)) + 60}
-        for rep in range(ctx.reps):
-            for side in alternate(rep, 'ours', 'uri'):
-                play = ctx.runner.play('wait_%s.yml' % side, extra)
-                if not play.failed():
-                    _wait_figures(ctx, key, side, play, seconds)
+        return note('floor skipped: ' + why)
+    base = _base_extra(ctx)
+    playbooks = {'get_uri': ('get_uri.yml', base), 'get_ours': ('get_ours.yml', base),
+                 'run0_ours': ('run_ours.yml', {'workflow_id': SLEEP_ID, 'seconds': 0})}
+    for order in rounds(list(playbooks), ctx.plan.reps_floor):
+        for side in order:
+            playbook, extra = playbooks[side]
+            play = ctx.runner.play(playbook, extra)
+            if play.failed():
+                continue
+            ctx.figures.add('floor.%s.wall' % side, play.process_wall)
+            ctx.figures.add('floor.%s.task' % side, play.wall('bench'))
+            ctx.figures.add('floor.%s.to_first_request' % side, play.request_span('bench')[0])
+            ctx.figures.add('floor.%s.requests' % side, play.requests(), 'requests')
     return None
 
 
-def _label(seconds):
-    return ('%g' % seconds).replace('.', '_')
+def _wait_figures(ctx, key, side, play, seconds, base=None):
+    """Figures of one run-and-wait playbook: overhead (beyond the run and, given ``base``, one uri GET playbook),
+    detection lag, requests and the longest gap between two polls."""
+    figs = ctx.figures
+    if base is not None:
+        figs.add('%s.%s.overhead' % (key, side), overhead(play.process_wall, seconds, base.process_wall))
+        figs.add('%s.%s.task_overhead' % (key, side), overhead(play.wall('bench'), seconds, base.wall('bench')))
+    else:
+        figs.add('%s.%s.overhead' % (key, side), overhead(play.process_wall, seconds, 0.0))
+    figs.add('%s.%s.requests' % (key, side), play.requests(), 'requests')
+    execution_id, end = _run_end(play)
+    if execution_id is None:
+        return note('%s: no request about the run in the log' % play.name)
+    polls = _polls(play, execution_id)
+    lag = detection_lag(polls, end)
+    figs.add('%s.%s.lag' % (key, side), lag)
+    if lag is not None and seconds:
+        figs.add('%s.%s.lag_fraction' % (key, side), lag / seconds, 'x')
+    if seconds < 3:
+        figs.add('wait.short.%s.lag' % side, lag)
+    figs.add('%s.%s.max_gap' % (key, side), max_gap(polls))
+    return None
+
+
+def scenario_wait(ctx):
+    """2. Run and wait, Sleep for durations drawn over 1-30 s (and a few under 3 s): vro_workflow_run wait=true vs uri
+    POST + until (delay 1), each round also timing one uri GET playbook, the base of the overhead."""
+    why = needs(ctx.sim, 'vro_workflow_run')
+    if why:
+        return note('wait skipped: ' + why)
+    base_extra = _base_extra(ctx)
+    durations = ctx.plan.wait_durations()
+    for index, (seconds, order) in enumerate(zip(durations, rounds(['ours', 'uri', 'base'], len(durations)))):
+        extra = {'workflow_id': SLEEP_ID, 'seconds': seconds, 'delay': ctx.plan.uri_delay, 'retries': int(math.ceil(seconds)) + 60}
+        plays = {}
+        for side in order:
+            if side == 'base':
+                plays[side] = ctx.runner.play('get_uri.yml', base_extra)
+            else:
+                plays[side] = ctx.runner.play('run_%s.yml' % side, extra, timeout=seconds * 4 + 120)
+        if ctx.args_verbose:
+            print('    round %d: Sleep %.2f s' % (index + 1, seconds), flush=True)
+        base = plays['base'] if not plays['base'].failed() else None
+        if base is not None:
+            ctx.figures.add('wait.base.wall', base.process_wall)
+        for side in ('ours', 'uri'):
+            if not plays[side].failed():
+                _wait_figures(ctx, 'wait', side, plays[side], seconds, base)
+    return None
 
 
 def scenario_long(ctx):
-    """3 and 7. Sleep 60 s: ours (vro_workflow_run wait) and uri (delay 5) side by side, each on its own simulator,
+    """3 and 8. Sleep 60 s: ours (vro_workflow_run wait) and uri (delay 5) side by side, each on its own simulator,
     with the peak RSS of every module process."""
     why = needs(ctx.sim, 'vro_workflow_run')
     if why:
         return note('long skipped: ' + why)
-    seconds = ctx.long_seconds
-    key = 'long'
+    seconds = ctx.plan.long_seconds
     if ctx.second_sim is None:
         ctx.second_sim = Sim.start()
         if SHIELD:
             shield(SHIELD[0], ctx.second_sim)
     sims = (ctx.sim, ctx.second_sim)
-    extra = {'workflow_id': SLEEP_ID, 'seconds': seconds, 'delay': 5, 'retries': int(seconds / 5) + 60}
-    for rep in range(ctx.reps_long):
+    extra = {'workflow_id': SLEEP_ID, 'seconds': seconds, 'delay': ctx.plan.uri_long_delay, 'retries': int(seconds / 5) + 60}
+    for rep in range(ctx.plan.reps_long):
         # Each side alternates between the two simulators, so neither owns the quieter one.
         pair = [(sims[rep % 2], 'ours'), (sims[(rep + 1) % 2], 'uri')]
-        plays = ctx.runner.side_by_side([(sim, 'wait_%s.yml' % side, extra, True) for sim, side in pair],
+        plays = ctx.runner.side_by_side([(sim, 'run_%s.yml' % side, extra, True) for sim, side in pair],
                                         timeout=seconds * 4 + 300)
-        for (sim, side), play in zip(pair, plays):
+        for (ignored, side), play in zip(pair, plays):
             if play.failed():
                 continue
-            _wait_figures(ctx, key, side, play, seconds)
-            peaks = [kib for _module, kib in play.rss]
+            _wait_figures(ctx, 'long', side, play, seconds)
+            peaks = [kib for ignored, kib in play.rss]
             if peaks:
                 ctx.figures.add('memory.%s.peak_rss' % side, max(peaks) / 1024.0, 'MiB')
                 ctx.figures.add('memory.%s.processes' % side, len(peaks), 'processes')
     return None
 
 
-def scenario_fanout(ctx):
-    """4. 50 runs of Sleep 2 s: one vro_workflow_run with runs: vs uri loops (naive, best) and our own loops."""
-    why = needs(ctx.sim, 'vro_workflow_run', 'vro_execution_info')
+def scenario_batch(ctx):
+    """4. One vro_workflow_run task with runs: (concurrency 100), 10, 100 and 1,000 runs of one second, of a workflow
+    without outputs and of one with outputs; at 10 runs also the uri POST loop + until loops."""
+    why = needs(ctx.sim, 'vro_workflow_run')
     if why:
-        return note('fanout skipped: ' + why)
-    extra = {'workflow_id': SLEEP_ID, 'seconds': ctx.fanout_seconds, 'count': ctx.fanout_runs, 'delay': 1, 'retries': 120}
-    sides = [('batch', 'fanout_batch.yml'), ('uri_best', 'fanout_uri_best.yml'), ('own_loop', 'fanout_own_loop.yml'),
-             ('uri_naive', 'fanout_uri_naive.yml')]
-    reps = {'batch': ctx.reps, 'uri_best': ctx.reps, 'own_loop': ctx.reps_fanout_loops, 'uri_naive': ctx.reps_fanout_naive}
-    for rep in range(ctx.reps):
-        order = sides if rep % 2 == 0 else list(reversed(sides))
-        for side, playbook in order:
-            if rep >= reps[side]:
-                continue
-            play = ctx.runner.play(playbook, extra, timeout=1800)
+        return note('batch skipped: ' + why)
+    plan = ctx.plan
+    workflows = {'none': {'workflow_id': ONE_SECOND_ID}, 'outputs': {'workflow_id': ONE_SECOND_OUTPUTS_ID}}
+    if not ctx.sim.has_workflow(ONE_SECOND_ID):
+        note('batch: bench/catalog.yml is not loaded in the simulator; without outputs, Sleep 1 s runs instead, and '
+             'nothing with outputs is measured (make bench loads it)')
+        workflows = {'none': {'workflow_id': SLEEP_ID, 'seconds': plan.batch_seconds}}
+    contenders = [(size, kind) for size in plan.batch_sizes for kind in workflows]
+    if 'outputs' in workflows and plan.batch_uri_size:
+        contenders.append((plan.batch_uri_size, 'uri'))
+    for order in rounds(contenders, plan.reps):
+        for size, kind in order:
+            extra = dict(workflows['outputs' if kind == 'uri' else kind], count=size, concurrency=plan.batch_concurrency, delay=plan.uri_delay, retries=60)
+            play = ctx.runner.play('batch_uri.yml' if kind == 'uri' else 'batch_ours.yml', extra, timeout=1800)
+            ctx.sim.admin('POST', 'reset')  # the next batch starts from an empty run list
             if play.failed():
                 continue
-            ctx.figures.add('fanout.%s.wall' % side, play.wall('bench'))
-            ctx.figures.add('fanout.%s.requests' % side, play.requests(), 'requests')
+            ctx.figures.add('batch.%s.%s.wall' % (size, kind), play.wall('bench'))
+            ctx.figures.add('batch.%s.%s.process_wall' % (size, kind), play.process_wall)
+            ctx.figures.add('batch.%s.%s.requests_per_run' % (size, kind), per_run(play.requests(), size), 'requests')
+    return None
+
+
+def _logins(play):
+    """vRA logins a play made (each one POST to the CSP login, then the token exchange)."""
+    return sum(1 for e in play.log if e.get('method') == 'POST' and e.get('path', '').startswith(LOGIN_ROUTES[0]))
+
+
+def scenario_login(ctx):
+    """5. The vRO 8 login (vRA) with a realistic login latency: 5 reads each logging in, 5 reads with one vro_login
+    token (when the module exists), the uri pattern (log in once, then GETs) and 5 reads with basic auth (no login)."""
+    why = needs(ctx.sim, 'vro_execution_info')
+    if why:
+        return note('login skipped: ' + why)
+    if not str(ctx.sim.settings().get('vro_version', '8')).startswith('8'):
+        return note('login skipped: the simulator plays vRO 7, which has no vRA login')
+    how, undo = ctx.sim.login_latency(ctx.login_latency)
+    ctx.login_how = how
+    sides = ['every', 'basic', 'uri'] + (['reuse'] if module_exists('vro_login') else [])
+    if 'reuse' not in sides:
+        note('login: token reuse not measured: the vro_login module is not present yet (login_reuse.yml runs once it is)')
+    count = ctx.plan.login_tasks
+    extra = dict(_base_extra(ctx), count=count)
+    try:
+        for order in rounds(sides, ctx.plan.reps_login):
+            walls = {}
+            for side in order:
+                play = ctx.runner.play('login_%s.yml' % side, extra)
+                if play.failed():
+                    continue
+                walls[side] = play.wall('bench')
+                ctx.figures.add('login.%s.per_task' % side, per_run(walls[side], count))
+                ctx.figures.add('login.%s.process_wall' % side, play.process_wall)
+                ctx.figures.add('login.%s.logins' % side, _logins(play), 'logins')
+            if 'every' in walls and 'basic' in walls:
+                ctx.figures.add('login.cost', per_run(walls['every'] - walls['basic'], count))
+    finally:
+        undo()
     return None
 
 
@@ -206,15 +270,16 @@ def scenario_find(ctx):
     why = needs(ctx.sim, 'vro_execution_info')
     if why:
         return note('find skipped: ' + why)
+    if not ctx.plan.reps_find:
+        return note('find: not part of a --quick run')
     try:
-        ctx.sim.admin('POST', 'vro/workflows/%s/runs' % SLEEP_ID, json={'count': ctx.find_runs - 5, 'running': 5, 'state': 'completed'})
+        ctx.sim.admin('POST', 'vro/workflows/%s/runs' % SLEEP_ID, json={'count': ctx.plan.find_runs - 5, 'running': 5, 'state': 'completed'})
     except requests.RequestException as exc:
         return note('find skipped: could not bulk-create runs through /_sim/vro/workflows/<id>/runs: %s' % exc)
-    extra = {'workflow_id': SLEEP_ID, 'count': ctx.find_runs}
-    sides = [('running', 'find_running.yml'), ('all_ours', 'find_all_ours.yml'), ('all_uri', 'find_all_uri.yml')]
-    for rep in range(ctx.reps):
-        for side, playbook in (sides if rep % 2 == 0 else list(reversed(sides))):
-            play = ctx.runner.play(playbook, extra, timeout=1800)
+    extra = {'workflow_id': SLEEP_ID, 'count': ctx.plan.find_runs}
+    for order in rounds(['running', 'all_ours', 'all_uri'], ctx.plan.reps_find):
+        for side in order:
+            play = ctx.runner.play('find_%s.yml' % side, extra, timeout=1800)
             if play.failed():
                 continue
             ctx.figures.add('find.%s.wall' % side, play.wall('bench'))
@@ -232,12 +297,14 @@ def scenario_vcf(ctx):
     why = needs(ctx.sim, 'vcf_task_retry', vro=False)
     if why:
         return note('vcf skipped: ' + why)
-    for rep in range(ctx.reps):
-        for side in alternate(rep, 'ours', 'uri'):
+    if not ctx.plan.reps_vcf:
+        return note('vcf: not part of a --quick run')
+    for order in rounds(['ours', 'uri'], ctx.plan.reps_vcf):
+        for side in order:
             prefix = 'bench-%s-%s' % (side, uuid.uuid4().hex[:8])
-            created = ctx.sim.admin('POST', 'vcf/tasks', json={'count': ctx.vcf_tasks, 'prefix': prefix, 'status': 'Failed',
+            created = ctx.sim.admin('POST', 'vcf/tasks', json={'count': ctx.plan.vcf_tasks, 'prefix': prefix, 'status': 'Failed',
                                                                'outcomes': ['successful'],
-                                                               'retry_seconds': ctx.vcf_retry_seconds})
+                                                               'retry_seconds': ctx.plan.vcf_retry_seconds})
             extra = {'name_contains': prefix, 'task_ids': created['ids'], 'delay': 1, 'retries': 120}
             play = ctx.runner.play('vcf_%s.yml' % side, extra, timeout=1800)
             if play.failed():
@@ -247,35 +314,28 @@ def scenario_vcf(ctx):
     return None
 
 
-class Context:  # pylint: disable=too-many-instance-attributes
-    """Everything a scenario needs: the simulator(s), the runner, the figures so far and the settings of the run."""
+class Context:  # pylint: disable=too-few-public-methods
+    """Everything a scenario needs: the simulator(s), the runner, the plan and the figures so far."""
 
-    def __init__(self, args, sim, runner):
+    def __init__(self, plan, sim, runner, login_latency=0.5, verbose=False):  # pylint: disable=too-many-arguments
+        self.plan = plan
         self.sim = sim
         self.second_sim = None
         self.runner = runner
         self.figures = Figures()
-        self.reps = args.reps
-        self.reps_floor = max(args.reps, 7) if not args.quick else args.reps
-        self.reps_long = args.reps_long if args.reps_long is not None else args.reps
-        self.reps_fanout_loops = args.reps_fanout_loops if args.reps_fanout_loops is not None else min(args.reps, 3)
-        self.reps_fanout_naive = 1
-        self.wait_seconds = (0.5, 2, 10)
-        self.long_seconds = args.long_seconds
-        self.fanout_runs = args.fanout_runs
-        self.fanout_seconds = 2
-        self.find_runs = 10000
-        self.vcf_tasks = 20
-        self.vcf_retry_seconds = 2.5
+        self.login_latency = login_latency
+        self.login_how = None
+        self.args_verbose = verbose
 
 
-# The scenarios by name, in the order a run takes them (--only picks among them).
+# The scenarios by name, in the order a run takes them (--only picks among them; plan.Plan.estimate has one entry each).
 SCENARIOS = {
     'imports': scenario_imports,
     'floor': scenario_floor,
     'wait': scenario_wait,
     'long': scenario_long,
-    'fanout': scenario_fanout,
+    'batch': scenario_batch,
+    'login': scenario_login,
     'find': scenario_find,
     'vcf': scenario_vcf,
 }

@@ -17,6 +17,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 from _harness import Simulator  # noqa: E402  # pylint: disable=wrong-import-position
 
 SLEEP_ID = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0002'  # the simulator's built-in "Sleep" workflow
+# bench/catalog.yml: two runs of one second, without and with outputs (make bench loads it; so does Sim.start).
+CATALOG = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'catalog.yml')
+ONE_SECOND_ID = 'b3c4a000-0000-4000-8000-000000000016'
+ONE_SECOND_OUTPUTS_ID = 'b3c4a000-0000-4000-8000-000000000017'
+# The vRA login routes of vRO 8 (the two round trips of a login).
+LOGIN_ROUTES = ('/csp/gateway/am/api/login', '/iaas/api/login')
 
 
 class Sim:
@@ -42,7 +48,7 @@ class Sim:
 
     @classmethod
     def start(cls):
-        sim = Simulator().start()
+        sim = Simulator('--catalog', CATALOG).start()
         return cls(sim.url, sim.ca_path, sim.users, owned=sim, pid=sim.proc.pid if sim.proc else None,
                    admin_token=sim.info.get('admin_token'))
 
@@ -86,6 +92,30 @@ class Sim:
             return self.user('vro')[0] is not None and self.vro('GET', 'workflows/%s' % SLEEP_ID).status_code == 200
         except requests.RequestException:
             return False
+
+    def has_workflow(self, workflow_id):
+        try:
+            return self.vro('GET', 'workflows/%s' % workflow_id).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def settings(self):
+        return self.admin('GET', 'settings') or {}
+
+    def login_latency(self, seconds):
+        """Make each vRA login take ``seconds`` longer: through the simulator's own login-latency setting when it has
+        one (a setting named like ``*login*latency*``), else with a ``latency`` fault on the two login routes, each
+        taking half. Returns how it was done (for the notes) and a function that undoes it."""
+        current = self.settings()
+        for key in sorted(current):
+            if 'login' in key and 'latency' in key:
+                self.admin('PUT', 'settings', json={key: seconds})
+                return ('simulator setting %s = %s s' % (key, seconds),
+                        lambda: self.admin('PUT', 'settings', json={key: current[key]}))
+        ids = [self.admin('POST', 'faults', json={'route': route, 'method': 'POST', 'kind': 'latency', 'latency': seconds / 2.0})['id']
+               for route in LOGIN_ROUTES]
+        return ('latency faults of %s s on each of %s' % (seconds / 2.0, ' and '.join(LOGIN_ROUTES)),
+                lambda: [self.admin('DELETE', 'faults/%s' % fault_id) for fault_id in ids])
 
     def start_sleep(self, seconds):
         body = {'parameters': [{'name': 'seconds', 'type': 'number', 'scope': 'local',

@@ -13,10 +13,13 @@ import json
 import os
 
 import pytest
+import yaml
 
+import plan
 import report
 import run
 import runner
+import scenarios
 import sim
 import stats
 
@@ -49,8 +52,10 @@ def test_figures_summary_median_min_max_and_rounding():
     figs.add('floor.ours.requests', 1, 'requests')
     assert figs.values['floor.ours.wall'] == [0.123456, 0.5, 0.2, 0.4]  # None is not a measurement
     assert figs.median('floor.ours.wall') == pytest.approx(0.3)
-    assert figs.summary('floor.ours.wall') == {'unit': 's', 'median': 0.3, 'min': 0.1235, 'max': 0.5, 'n': 4,
-                                               'values': [0.1235, 0.5, 0.2, 0.4]}
+    assert figs.summary('floor.ours.wall') == {'unit': 's', 'median': 0.3, 'q1': 0.1809, 'q3': 0.425, 'min': 0.1235, 'max': 0.5,
+                                               'mean': 0.3059, 'n': 4, 'values': [0.1235, 0.5, 0.2, 0.4]}
+    assert figs.mean('floor.ours.wall') == pytest.approx(1.223456 / 4)
+    assert figs.stat('floor.ours.wall', 'max') == 0.5 and figs.stat('missing', 'mean') is None
     assert figs.summary('floor.ours.requests')['median'] == 1 and figs.summary('floor.ours.requests')['unit'] == 'requests'
     assert figs.summary('missing') is None and figs.median('missing') is None
     assert list(figs.to_dict()) == ['floor.ours.requests', 'floor.ours.wall']
@@ -69,28 +74,110 @@ def test_ratio_of_medians_and_missing_figures():
     assert stats.ratio(figs, 'a', 'missing') is None
     assert stats.ratio(figs, 'missing', 'b') is None
     assert stats.ratio(figs, 'a', 'zero') is None
+    skewed = figures(a=('s', [1.0, 1.0, 7.0]), b=('s', [1.0, 2.0, 3.0]))
+    assert stats.ratio(skewed, 'a', 'b') == 0.5 and stats.ratio(skewed, 'a', 'b', 'mean') == 1.5
+
+
+def test_quartiles_overhead_lag_gap_and_per_run():
+    assert stats.quartiles([3.0]) == (3.0, 3.0)
+    assert stats.quartiles([1, 2, 3, 4, 5]) == (2.0, 4.0)
+    # wall - run - one uri GET playbook
+    assert stats.overhead(20.5, 18.0, 1.75) == pytest.approx(0.75)
+    assert stats.overhead(None, 18.0, 1.75) is None and stats.overhead(2.0, 1.0, None) is None
+    # the first request about the run at or after its end
+    assert stats.detection_lag([10.0, 11.0, 12.5, 14.0], 12.0) == pytest.approx(0.5)
+    assert stats.detection_lag([10.0, 12.0], 12.0) == 0.0
+    assert stats.detection_lag([10.0], 12.0) is None and stats.detection_lag([10.0], None) is None
+    assert stats.max_gap([4.0, 1.0, 2.0, 9.5]) == 5.5
+    assert stats.max_gap([1.0]) is None and stats.max_gap([]) is None
+    assert stats.per_run(2010, 1000) == 2.01 and stats.per_run(None, 10) is None and stats.per_run(5, 0) is None
 
 
 def test_targets_met_missed_and_not_measured():
-    figs = figures(floor__ours__wall=('s', [0.5]), floor__uri__wall=('s', [0.4]),
-                   wait__2__ours__overhead=('s', [0.7]), wait__2__uri__overhead=('s', [1.0]),
-                   long__ours__requests=('requests', [20, 26, 22]), long__ours__noticed=('s', [0.1, 4.9]),
+    figs = figures(floor__get_ours__wall=('s', [1.0, 1.04]), floor__get_uri__wall=('s', [1.0]),
+                   floor__run0_ours__wall=('s', [1.2]),
+                   wait__ours__overhead=('s', [0.1, 0.3, 0.05]), wait__uri__overhead=('s', [0.5, 0.6, 0.4, 0.9]),
+                   wait__ours__lag_fraction=('x', [0.02, 0.2, 0.05]), wait__short__ours__lag=('s', [0.1, 0.3]),
+                   long__ours__requests=('requests', [20, 26, 22]), long__ours__max_gap=('s', [5.0, 5.05]),
+                   batch__1000__none__wall=('s', [7.5]), batch__1000__none__requests_per_run=('requests', [1.25]),
+                   batch__1000__outputs__requests_per_run=('requests', [2.2]),
                    find__running__wall=('s', [0.5]), find__all_ours__wall=('s', [20.0]), find__all_uri__wall=('s', [10.0]))
     rows = {(row['scenario'], row['target']): row for row in stats.targets(figs)}
-    assert len(rows) == 12
-    floor = rows[('1 floor', 'vro_execution_info / uri wall time (first task of a play)')]
-    assert floor['value'] == 1.25 and floor['limit'] == 1.15 and floor['unit'] == 'x' and floor['met'] is False
-    beyond = rows[('2 wait 2 s', 'our overhead beyond the floor: median wall - 2 s - median floor')]
-    assert beyond['value'] == 0.2 and beyond['met'] is True
-    assert rows[('2 wait 2 s', '... / uri overhead (median wall - 2 s)')]['value'] == 0.2
-    worst = rows[('3 wait 60 s', 'requests, worst repetition')]
+    assert len(rows) == 16
+
+    def row(scenario, start):
+        found = [r for key, r in rows.items() if key[0] == scenario and key[1].startswith(start)]
+        assert len(found) == 1
+        return found[0]
+    read = row('1 one task', 'vro_execution_info / uri GET')
+    assert read['value'] == 1.02 and read['limit'] == 1.05 and read['unit'] == 'x' and read['met'] is True
+    assert row('1 one task', 'zero-second')['met'] is False
+    # the means over the drawn durations, not the medians
+    assert row('2 run and wait', 'overhead beyond a uri GET task')['value'] == 0.15 and row('2 run and wait', 'overhead')['met'] is True
+    assert row('2 run and wait', '... / the uri loop')['value'] == 0.25
+    assert row('2 run and wait', 'detection lag / run duration')['value'] == 0.09
+    assert row('2 run and wait', 'detection lag, mean for runs under 3 s')['met'] is False
+    worst = row('3 wait 60 s', 'requests')
     assert worst['value'] == 26 and worst['met'] is False  # the worst repetition, not the median
-    assert rows[('3 wait 60 s', 'end noticed within poll_interval_max (5 s), worst repetition')]['met'] is True
+    assert row('3 wait 60 s', 'longest gap')['met'] is True and row('3 wait 60 s', 'longest gap')['limit'] == 5.1
+    assert row('4 batch', '1,000 runs of 1 s, no outputs: wall')['met'] is True
+    assert row('4 batch', '1,000 runs of 1 s, no outputs: requests')['met'] is False
+    assert row('4 batch', '1,000 runs of 1 s, with outputs: requests')['met'] is True
+    assert row('4 batch', '1,000 runs of 1 s, with outputs: wall')['met'] is None
     # the fastest way of listing every run is the reference
-    assert rows[('5 find', 'state=running / fastest way of listing every run')]['value'] == 0.05
-    for key in (('6 VCF', 'vcf_task_retry / uri PATCH + until loops'), ('4 fan-out', 'batch task / best uri pattern (b)'),
-                ('2 wait 2 s', 'our overhead beyond the floor: first -> last request - 2 s')):
-        assert rows[key]['value'] is None and rows[key]['met'] is None
+    assert row('6 find', 'state=running')['value'] == 0.05
+    for scenario, start in (('7 VCF', 'vcf_task_retry'), ('8 memory', 'peak RSS'), ('6 find', 'requests')):
+        assert row(scenario, start)['value'] is None and row(scenario, start)['met'] is None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# plan.py
+
+def test_drawn_durations_are_seeded_spread_over_the_range_and_shuffled():
+    first = plan.draw_durations(16, 10, 1.0, 30.0)
+    assert first == plan.draw_durations(16, 10, 1.0, 30.0)  # the same seed draws the same durations
+    assert first != plan.draw_durations(17, 10, 1.0, 30.0)
+    assert len(first) == 10 and all(1.0 <= d <= 30.0 for d in first)
+    # one draw in each tenth of the range: no chosen points, no gap
+    assert sorted(int((d - 1.0) // 2.9) for d in first) == list(range(10))
+    assert first != sorted(first)  # not run shortest first
+    assert all(round(d, 2) == d for d in first)
+    assert plan.draw_durations(16, 0, 1.0, 30.0) == []
+
+
+def test_rounds_interleave_every_contender_and_rotate_the_order():
+    assert plan.rounds(['ours', 'uri'], 4) == [['ours', 'uri'], ['uri', 'ours'], ['ours', 'uri'], ['uri', 'ours']]
+    three = plan.rounds(['a', 'b', 'c'], 3)
+    assert three == [['a', 'b', 'c'], ['b', 'c', 'a'], ['c', 'a', 'b']]
+    # each contender takes every place once in len(contenders) rounds, and runs once per round (ABAB, not AAAA BBBB)
+    assert all(sorted(order) == ['a', 'b', 'c'] for order in three)
+    assert [sorted(order[i] for order in three) for i in range(3)] == [['a', 'b', 'c']] * 3
+    assert plan.rounds([], 3) == [] and plan.rounds(['a'], 0) == []
+
+
+def test_plan_full_and_quick_stay_within_their_time_budget():
+    full, quick = plan.Plan(), plan.Plan(quick=True)
+    assert set(full.estimate()) == set(run.SCENARIOS)  # every scenario is in the estimate
+    assert sum(full.estimate().values()) <= plan.BUDGET_SECONDS['full'] == 1200
+    assert sum(quick.estimate().values()) <= plan.BUDGET_SECONDS['quick'] == 300
+    assert quick.estimate()['find'] == 0 and quick.estimate()['vcf'] == 0
+    assert list(full.estimate(['floor', 'batch'])) == ['floor', 'batch']
+    # the wait scenario: durations across 1-30 s plus a few under 3 s, all of them drawn
+    waits = full.wait_durations()
+    assert len(waits) == full.draws + full.short_draws == 16
+    assert len([d for d in waits if d < 3.0]) >= full.short_draws
+    assert max(waits) > 25 and min(waits) < 2
+    # more draws cost more time; the estimate line says when a plan is over budget
+    assert plan.Plan(draws=40).estimate()['wait'] > full.estimate()['wait']
+    assert 'OVER BUDGET' in plan.format_estimate(plan.Plan(draws=60).estimate(), quick=False)
+    assert plan.format_estimate({'floor': 30.0, 'wait': 90.0}, quick=True) == \
+        'estimate: 2.0 min on a quiet 2-core machine (budget 5 min): floor 30s, wait 90s'
+
+
+def test_uri_polls_and_playbook_estimate():
+    assert plan.uri_polls(0, 1) == 1
+    assert plan.uri_polls(2.9, 1) == 1 + int(2.9 // (1 + plan.MODULE_SECONDS))
+    assert plan.playbook_seconds(2, 3.0) == pytest.approx(plan.PLAYBOOK_SECONDS + 2 * plan.MODULE_SECONDS + 3.0)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -102,27 +189,59 @@ def test_targets_met_missed_and_not_measured():
     ({'unit': 'MiB', 'median': 36.44, 'min': 36.0, 'max': 37.06}, '36.4 (36.0-37.1)'),
     ({'unit': 'requests', 'median': 23, 'min': 23, 'max': 23}, '23'),
     ({'unit': 'requests', 'median': 23, 'min': 22, 'max': 25}, '23 (22-25)'),
-    ({'unit': 'x', 'median': 1.5, 'min': 1, 'max': 2}, '1.5'),
+    ({'unit': 'logins', 'median': 5, 'min': 5, 'max': 5}, '5'),
+    ({'unit': 'x', 'median': 0.05, 'min': 0.01, 'max': 0.2}, '0.050 (0.010-0.200)'),
+    ({'unit': 'other', 'median': 1.5, 'min': 1, 'max': 2}, '1.5'),
 ])
 def test_cell_format_per_unit(summary, cell):
     assert report.fmt(summary) == cell
 
 
+@pytest.mark.parametrize('summary, cell', [
+    (None, '-'),
+    ({'unit': 's', 'mean': 0.41234}, '0.412'),
+    ({'unit': 'x', 'mean': 0.0456}, '0.046'),
+    ({'unit': 'MiB', 'mean': 36.44}, '36.4'),
+    ({'unit': 'requests', 'mean': 2.016}, '2.02'),
+])
+def test_cell_format_of_a_mean(summary, cell):
+    assert report.fmt(summary, 'mean') == cell
+
+
 def test_table_shows_a_heading_only_above_measured_rows_and_imports_in_ms():
-    figs = figures(floor__ours__wall=('s', [0.5, 0.6, 0.7]), floor__uri__wall=('s', [0.5]),
+    figs = figures(floor__get_ours__wall=('s', [0.5, 0.6, 0.7]), floor__get_uri__wall=('s', [0.5]),
+                   wait__ours__overhead=('s', [0.1, 0.2, 0.6]), wait__uri__overhead=('s', [0.5, 0.5, 0.8]),
                    vcf__ours__requests=('requests', [30]),
                    imports___client=('s', [0.002, 0.003, 0.004]))
     lines = report.render_table(figs).split('\n')
-    assert lines[:2] == ['| figure | ours: median (min-max) | baseline: median (min-max) | ratio |', '|---|---|---|---|']
+    assert lines[:2] == ['| figure: A vs B | A: median (min-max) | B: median (min-max) | A / B |', '|---|---|---|---|']
     assert lines[2:] == [
-        '| **Scenario 1: the floor (one GET)** | | | |',
-        '| wall, first task of a play | 0.600 (0.500-0.700) | 0.500 (0.500-0.500) | 1.20 |',
-        '| **Scenario 6: VCF, retry 20 failed tasks and wait** | | | |',
+        '| **Scenario 1: one task, whole ansible-playbook process** | | | |',
+        '| vro_execution_info read vs uri GET | 0.600 (0.500-0.700) | 0.500 (0.500-0.500) | 1.20 |',
+        '| zero-second vro_workflow_run vs uri GET | - | 0.500 (0.500-0.500) | - |',  # one side measured: shown
+        '| **Scenario 2: run and wait, durations drawn over 1-30 s; ours vs uri POST + until (delay 1)** | | | |',
+        '| overhead beyond a uri GET task, mean | 0.300 | 0.600 | 0.50 |',
+        '| overhead beyond a uri GET task | 0.200 (0.100-0.600) | 0.500 (0.500-0.800) | 0.40 |',
+        '| **Scenario 7: VCF, retry 20 failed tasks and wait; ours vs uri** | | | |',
         '| HTTP requests | 30 | - | - |',
         '| **Import time after ansible.module_utils.basic, fresh interpreter (ms)** | | | |',
         '| _client | 3.0 (2.0-4.0) | | |',
     ]
     assert report.render_table(stats.Figures()).count('\n') == 1  # the header alone
+
+
+def test_table_rows_name_only_figures_the_scenarios_measure():
+    """Every figure a row names is one the scenarios add (a typo would leave a row empty for ever)."""
+    with open(os.path.join(BENCH, 'scenarios.py'), encoding='utf-8') as handle:
+        source = handle.read()
+    for label, first, second, which in report.TABLE:
+        assert which in (None, 'median', 'mean'), label
+        for name in (first, second):
+            if name is None:
+                continue
+            parts = name.split('.')
+            # each dotted name's last part is written literally by a scenario ('%s.%s.wall' % ...)
+            assert ".%s'" % parts[-1] in source or "'%s'" % name in source, name
 
 
 def test_targets_table_marks_missed_and_unmeasured():
@@ -175,7 +294,8 @@ def test_page_tables_are_rst_list_tables_that_parse_cleanly(recorded):
     docutils_core = pytest.importorskip('docutils.core')
     section = report.page_section(dict(recorded, notes=['`--quick` run', '- a note starting with a dash']))
     assert '| figure |' not in section and section.count('.. list-table::') == 2
-    assert '    - \\-1.758 MiB\n' in section  # a cell starting with "-" is text, not a nested list
+    memory = [t for t in recorded['targets'] if t['scenario'] == '8 memory'][0]['value']
+    assert memory < 0 and '    - \\-%.3f MiB\n' % -memory in section  # a cell starting with "-" is text, not a nested list
     assert '    - **no**\n' in section and '- ``--quick`` run' in section
     warnings = []
 
@@ -186,7 +306,7 @@ def test_page_tables_are_rst_list_tables_that_parse_cleanly(recorded):
     html = docutils_core.publish_string(section, writer='html', settings_overrides={
         'warning_stream': Stream(), 'report_level': 2, 'halt_level': 5}).decode('utf-8')
     assert warnings == []
-    assert html.count('<table') == 2 and '<strong>no</strong>' in html and '-1.758 MiB' in html
+    assert html.count('<table') == 2 and '<strong>no</strong>' in html and '-%.3f MiB' % -memory in html
     assert html.count('<tr') == len(recorded['table_markdown'].split('\n')) - 1 + len(recorded['targets_markdown'].split('\n')) - 1
 
 
@@ -251,18 +371,77 @@ def test_play_windows_and_requests():
 
 def test_command_line_defaults_quick_and_unknown_scenarios(capsys):
     full = run.parse_args([])
-    assert (full.reps, full.long_seconds, full.fanout_runs, full.only) == (5, 60.0, 50, list(run.SCENARIOS))
-    assert list(run.SCENARIOS) == ['imports', 'floor', 'wait', 'long', 'fanout', 'find', 'vcf']
+    assert (full.plan.reps, full.plan.reps_floor, full.plan.draws, full.plan.long_seconds, full.only) == (3, 7, 10, 60.0, list(run.SCENARIOS))
+    assert list(run.SCENARIOS) == ['imports', 'floor', 'wait', 'long', 'batch', 'login', 'find', 'vcf']
+    assert full.plan.batch_sizes == (10, 100, 1000) and full.login_latency == run.LOGIN_LATENCY
     quick = run.parse_args(['--quick', '--only', 'floor,wait'])
-    assert (quick.reps, quick.long_seconds, quick.fanout_runs, quick.only) == (2, 20.0, 10, ['floor', 'wait'])
-    assert run.parse_args(['--quick', '--long-seconds', '30', '--reps', '3']).long_seconds == 30.0
+    assert (quick.plan.reps, quick.plan.draws, quick.plan.long_seconds, quick.only) == (1, 3, 60.0, ['floor', 'wait'])
+    mine = run.parse_args(['--quick', '--reps', '4', '--draws', '6', '--seed', '3', '--batch-sizes', '5,50'])
+    assert (mine.plan.reps, mine.plan.reps_floor, mine.plan.draws, mine.plan.seed, mine.plan.batch_sizes) == (4, 4, 6, 3, (5, 50))
     with pytest.raises(SystemExit):
         run.parse_args(['--only', 'floor,nope'])
     assert 'unknown scenario(s): nope' in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        run.parse_args(['--batch-sizes', 'ten'])
+    assert '--batch-sizes: comma-separated whole numbers' in capsys.readouterr().err
+
+
+def test_estimate_prints_the_plan_and_runs_nothing(capsys):
+    assert run.main(['--estimate', '--quick']) == 0
+    out = capsys.readouterr().out.split('\n')
+    assert out[0].startswith('bench: estimate: ') and '(budget 5 min)' in out[0] and 'OVER BUDGET' not in out[0]
+    assert out[1] == 'bench: wait durations (seed 16): %s s' % report.durations_text(plan.Plan(quick=True).wait_durations())
+
+
+def _plays():
+    found = {}
+    folder = os.path.join(BENCH, 'playbooks')
+    for name in sorted(os.listdir(folder)):
+        if name.endswith('.yml'):
+            with open(os.path.join(folder, name), encoding='utf-8') as handle:
+                found[name] = yaml.safe_load(handle)
+    return found
+
+
+def test_every_contender_runs_in_the_same_play_framing():
+    """One play per playbook, and the same play around the tasks in all of them (ours and uri alike): hosts, facts,
+    vars and module_defaults; only the VCF pair shares its own (its uri tasks log in to SDDC Manager)."""
+    plays = _plays()
+    assert {'get_uri.yml', 'get_ours.yml', 'run_ours.yml', 'run_uri.yml', 'batch_ours.yml', 'batch_uri.yml'} <= set(plays)
+    frames = {}
+    for name, document in plays.items():
+        assert isinstance(document, list) and len(document) == 1, name
+        frame = {key: value for key, value in document[0].items() if key != 'tasks'}
+        frames.setdefault('vcf' if name.startswith('vcf_') else 'vro', {})[name] = frame
+        assert all(task['name'].startswith('bench: ') for task in document[0]['tasks']), name
+    for group in frames.values():
+        assert len({json.dumps(frame, sort_keys=True) for frame in group.values()}) == 1, sorted(group)
+    assert frames['vro']['get_uri.yml']['gather_facts'] is False
+
+
+def test_the_uri_baseline_in_the_readme_is_the_one_that_runs():
+    """bench/README.md shows the uri baseline's tasks; they are the tasks of run_uri.yml, word for word."""
+    with open(os.path.join(BENCH, 'README.md'), encoding='utf-8') as handle:
+        readme = handle.read()
+    shown = readme.split('<!-- baseline: begin -->', 1)[1].split('<!-- baseline: end -->', 1)[0]
+    shown = shown.split('```yaml\n', 1)[1].split('```', 1)[0]
+    assert yaml.safe_load(shown) == _plays()['run_uri.yml'][0]['tasks']
+    assert 'until: polled.json.state' in shown and 'delay' in shown
+
+
+def test_scenario_helpers_read_the_request_log():
+    entry = {'method': 'GET', 'time': 3.0, 'path': '/vco/api/workflows/%s/executions/%s/' % (sim.SLEEP_ID, 'a' * 8 + '-1111-2222-3333-' + 'b' * 12)}
+    log = [{'method': 'POST', 'time': 1.0, 'path': '/vco/api/workflows/%s/executions' % sim.SLEEP_ID},
+           {'method': 'POST', 'time': 1.1, 'path': '/csp/gateway/am/api/login'}, {'method': 'POST', 'time': 1.2, 'path': '/iaas/api/login'},
+           entry, dict(entry, time=4.5)]
+    play = runner.Play('x', 0, [], {}, log, [], '')
+    run_id = 'a' * 8 + '-1111-2222-3333-' + 'b' * 12
+    assert scenarios._execution_ids(play) == [run_id]  # pylint: disable=protected-access
+    assert scenarios._polls(play, run_id) == [3.0, 4.5]  # pylint: disable=protected-access
+    assert scenarios._logins(play) == 1  # pylint: disable=protected-access
 
 
 def test_the_imports_scenario_sees_the_files_of_the_product_packages():
-    import scenarios  # pylint: disable=import-outside-toplevel
     names = scenarios.module_utils_names()
     assert {'_client', '_module', '_vro.api', '_vro.model', '_vro.decode', '_vro.encode', '_vcf.api', '_ico.api'} <= set(names)
     assert not [n for n in names if n.endswith('__init__')]
