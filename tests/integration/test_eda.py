@@ -190,3 +190,23 @@ def test_vro_rulebook_reports_a_failed_run_once(fresh_simulator, workdir):
     assert written['logs'], written
     assert os.listdir(reports) == ['%s.json' % run]
     assert reads_of(sim, '/vco/api/workflows/%s/executions/%s' % (workflow['id'], run)) >= 1
+
+
+def test_decision_environment_definition_builds_a_context_with_rulebook_and_java(tmp_path):
+    from _harness import venv_bin  # pylint: disable=import-outside-toplevel
+    import yaml  # pylint: disable=import-outside-toplevel
+    definition = REPO_ROOT / 'meta' / 'decision-environment.yml'
+    data = yaml.safe_load(definition.read_text(encoding='utf-8'))
+    assert data['version'] == 3 and data['dependencies']['galaxy']['collections'][0]['name'] == 'cloudops.orchestrator'
+    try:
+        binary = venv_bin('ansible-builder')
+    except FileNotFoundError:
+        pytest.skip('ansible-builder is not installed (requirements/tools.txt)')
+    context = tmp_path / 'context'
+    proc = subprocess.run([binary, 'create', '-f', str(definition), '--context', str(context), '--output-filename',
+                           'Containerfile'], capture_output=True, text=True, timeout=300, check=False, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    build = context / '_build'
+    assert 'ansible-rulebook' in (build / 'requirements.txt').read_text(encoding='utf-8')
+    assert 'java-17-openjdk-headless' in (build / 'bindep.txt').read_text(encoding='utf-8')
+    assert 'JAVA_HOME' in (context / 'Containerfile').read_text(encoding='utf-8')
