@@ -210,3 +210,31 @@ def test_decision_environment_definition_builds_a_context_with_rulebook_and_java
     assert 'ansible-rulebook' in (build / 'requirements.txt').read_text(encoding='utf-8')
     assert 'java-17-openjdk-headless' in (build / 'bindep.txt').read_text(encoding='utf-8')
     assert 'JAVA_HOME' in (context / 'Containerfile').read_text(encoding='utf-8')
+
+
+def test_ico_source_emits_each_status_change_once_across_a_restart(fresh_simulator, workdir):
+    sim = fresh_simulator
+    state_file = os.path.join(workdir, 'state', 'ico.json')
+    rulebook = Rulebook(str(REPO_ROOT / 'tests' / 'integration' / 'rulebooks' / 'ico_print_failed.yml'), sim.env('ico'),
+                        {'ico_state_file': state_file, 'ico_projects': ['finance']}, workdir).start()
+    try:
+        eventually('the first poll (state file written)', lambda: os.path.exists(state_file), rulebook=rulebook)
+        # 1006 (finance) is RUNNING: made FAILED, it is one event; 1005 was FAILED at the first start: none.
+        sim.admin('POST', 'ico/tasks/1006/status', json={'status': 'FAILED', 'error_message': 'CTJCO0003E: disk full'})
+        eventually('the event of task 1006', lambda: 'EDA-ICO-EVENT 1006 RUNNING -> FAILED' in rulebook.text(),
+                   rulebook=rulebook)
+        rulebook.stop()
+        # While stopped: 1008 is in another project (not watched); 1007 (finance) fails.
+        sim.admin('POST', 'ico/tasks/1008/status', json={'status': 'FAILED'})
+        sim.admin('POST', 'ico/tasks/1007/status', json={'status': 'FAILED'})
+        rulebook.start()
+        eventually('the event of task 1007 after the restart', lambda: 'EDA-ICO-EVENT 1007 QUEUED -> FAILED' in rulebook.text(),
+                   rulebook=rulebook)
+        lists = reads_of(sim, '/orchestrator/v2/tasks')
+        eventually('three more polls', lambda: reads_of(sim, '/orchestrator/v2/tasks') >= lists + 3, rulebook=rulebook)
+    finally:
+        rulebook.stop()
+    after_restart = rulebook.text()
+    assert 'EDA-ICO-EVENT 1006' not in after_restart
+    assert after_restart.count('EDA-ICO-EVENT 1007') == 1
+    assert 'EDA-ICO-EVENT 1005' not in after_restart and 'EDA-ICO-EVENT 1008' not in after_restart
