@@ -20,6 +20,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import math
 import os
 import random
 import tempfile
@@ -71,7 +72,7 @@ def to_number(value, name, minimum=0.0):
         number = float(value)
     except (TypeError, ValueError):
         raise SourceError('%s must be a number of seconds, got %r' % (name, value)) from None
-    if not number > minimum or number != number or number == float('inf'):
+    if not math.isfinite(number) or number <= minimum:
         raise SourceError('%s must be a finite number greater than %s, got %r' % (name, minimum, value))
     return number
 
