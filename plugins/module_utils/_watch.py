@@ -285,9 +285,13 @@ async def run_source(queue, watcher, store, interval, name, log, secrets=lambda:
         done += 1
         try:
             pending, observed = await asyncio.to_thread(watcher.poll)
+        except SourceError:
+            raise
         except (ApiError, OperationError, OSError, ValueError) as error:
-            if isinstance(error, SourceError):
-                raise
+            delay = outage.failed(error)
+        except Exception as error:  # pylint: disable=broad-except
+            # An answer this code did not foresee: one line per outage as for the others, the traceback at debug level.
+            log.debug('%s: unexpected error while polling', name, exc_info=True)
             delay = outage.failed(error)
         else:
             outage.recovered()

@@ -417,12 +417,12 @@ def test_run_source_puts_each_event_once_saves_after_each_and_survives_failed_po
     log, records = _logger()
     store = _watch.StateFile(str(tmp_path / 'state.json'))
     watcher = Flaky([ApiError('unexpected HTML answer', kind='html', status=502), ValueError('bad shape'),
-                     [{'e': 1}, {'e': 2}], []])
+                     TypeError('an answer nobody foresaw'), [{'e': 1}, {'e': 2}], []])
     queue = Queue()
-    asyncio.run(_watch.run_source(queue, watcher, store, 1.0, 'src', log, polls=4))
+    asyncio.run(_watch.run_source(queue, watcher, store, 1.0, 'src', log, polls=5))
     assert queue.events == [{'e': 1}, {'e': 2}]
     assert store.load()['n'] == 2
-    assert len(slept) == 3 and slept[0] > 1.0 and slept[-1] == 1.0
+    assert len(slept) == 4 and slept[0] > 1.0 and slept[-1] == 1.0
     assert len(records.lines) == 2  # the outage, then "works again"
     # A restart loads the saved state.
     again = Flaky([[]])
