@@ -32,14 +32,18 @@ BENCH_ARGS ?=
 SOAK_ARGS ?=
 COMPAT_VENV ?= .venv-2.19
 COMPAT_CORE ?= ansible-core==2.19.14
+# ansible-rulebook for the event sources (extensions/eda): its own venv, Java 17 from apt when missing.
+EDA_VENV  ?= .venv-eda
+EDA_STAMP := $(EDA_VENV)/.stamp-eda
 
-.PHONY: help test ci venv tree playtree seed-ansible-test sanity units integration integration-quirks lint docs docs-lint changelog-lint \
+.PHONY: help test ci venv eda tree playtree seed-ansible-test sanity units integration integration-quirks lint docs docs-lint changelog-lint \
         build compat bench soak demo simulator clean summary-reset summary
 
 help:
 	@echo "make demo          start the simulator, run playbooks/demo.yml against it, stop it"
 	@echo "make test          every quality gate in order (what .ci/run does)"
 	@echo "  venv             .venv from the newest Python >= 3.11 + requirements/tools.txt"
+	@echo "  eda              $(EDA_VENV) with ansible-rulebook (requirements/eda.txt), and Java 17 via apt when missing"
 	@echo "  sanity           ansible-test sanity --venv (build tree copy)"
 	@echo "  units            ansible-test units --venv (tests/unit)"
 	@echo "  integration      pytest bench, tests/simulator, tests/integration (simulator + real playbooks)"
@@ -66,6 +70,21 @@ $(STAMP): requirements/tools.txt
 	    "$$py" -m venv "$(VENV)"; \
 	fi
 	$(PY) -m pip install --quiet --upgrade-strategy only-if-needed -r requirements/tools.txt 2>&1 \
+	    | { grep -v "is ignored: it is neither a file nor a directory" || true; }
+	@touch $@
+
+# ansible-rulebook needs a JDK 17 or later (drools); it gets its own venv so that its pins never touch .venv.
+eda: $(EDA_STAMP)
+
+$(EDA_STAMP): requirements/eda.txt
+	@if ! java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])'; then \
+	    echo "eda: installing Java 17 (openjdk-17-jre-headless) with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; \
+	fi
+	@if [ ! -x "$(EDA_VENV)/bin/python" ]; then \
+	    py=$$(tools/find_python.sh); echo "creating $(EDA_VENV) with $$py"; "$$py" -m venv "$(EDA_VENV)"; \
+	fi
+	$(EDA_VENV)/bin/python -m pip install --quiet -r requirements/eda.txt 2>&1 \
 	    | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 	@touch $@
 
@@ -115,7 +134,7 @@ units: tree seed-ansible-test
 # test_secrets.py scans the transcripts of every run (CLOUDOPS_TRANSCRIPT_DIR, shared by the workers) and the
 # ansible-runner artifacts under its own session's basetemp, so the AWX runner tests go with it.
 INTEGRATION_LAST ?= test_awx_runner.py test_secrets.py
-integration: $(STAMP) playtree
+integration: $(STAMP) eda playtree
 	@$(STEP) bench-tests pytest -- $(PY) -m pytest bench $(PYTEST_ARGS)
 	@if [ -d tests/simulator ]; then $(STEP) simulator-tests pytest -- $(PY) -m pytest tests/simulator $(PYTEST_XDIST) $(PYTEST_ARGS); fi
 	@rm -rf build/transcripts; export CLOUDOPS_TRANSCRIPT_DIR=$(ROOT)/build/transcripts; \

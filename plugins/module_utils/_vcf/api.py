@@ -204,3 +204,10 @@ class TaskService:
         if isinstance(found, list):
             elements = [e for e in found if isinstance(e, dict)]
         return {'operationType': task.operation_type, 'elements': elements}
+
+    def completed_since(self, after_ms, max_items=1000):
+        """The raw ``/v1/tasks`` elements that completed strictly after ``after_ms`` (``completedAfter``: the spec's
+        SUCCESSFUL and FAILED tasks), newest first, one page when there are fewer than :attr:`PAGE_SIZE`."""
+        params = {'completedAfter': int(after_ms)}
+        return [checked_element(self.client, raw) for raw in self.client.paginate(
+            '/tasks', paged, params=params, page_size=self.PAGE_SIZE, max_items=max_items)]

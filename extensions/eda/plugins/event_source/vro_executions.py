@@ -1,0 +1,147 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""cloudops.orchestrator.vro_executions: an ansible-rulebook event source for vRO runs that reach a state."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+DOCUMENTATION = r"""
+---
+short_description: One event per run of the watched vRO workflows that reaches a watched state (failed by default).
+description:
+  - An ansible-rulebook event source that polls vRO and puts one event per run of the watched workflows that reaches
+    one of O(states). The event is C({"vro_execution": {...}, "state": "failed", "workflow_id": ..., "workflow_name": ...,
+    "error": ...}).
+  - C(vro_execution) is the run as M(cloudops.orchestrator.vro_execution_info) returns it (id, workflow, state,
+    start and end, started-by, the error in C(content_exception), inputs with SecureStrings masked).
+  - C(waiting) in O(states) emits the runs waiting for a user interaction. A run that waits a second time is emitted
+    again.
+  - Each run and state is emitted once, also across a restart of the source, through a small state file
+    (O(state_file)). At the first start, the runs already in a watched state are not emitted unless O(emit_existing)
+    is true.
+  - Polling uses the run filters (C(conditions) on the state, C(sortOrders=-startDate)). That is one page per
+    workflow and state in the steady state.
+  - A failed poll (server down, HTML, wrong shape, 429, 401) is logged once per outage and retried with a backoff.
+    The source never stops for it.
+options:
+  url:
+    description: vRO URL. Falls back to E(VRO_URL).
+    type: str
+    required: true
+  username:
+    description: vRO user. Falls back to E(VRO_USERNAME).
+    type: str
+  password:
+    description: Password of O(username). Falls back to E(VRO_PASSWORD).
+    type: str
+  token:
+    description: Bearer token (O(auth=token)) or a vRA API/refresh token (O(auth=vra)). Falls back to E(VRO_TOKEN).
+    type: str
+  auth:
+    description: C(basic), C(vra) (vRA/Aria login) or C(token). Falls back to E(VRO_AUTH).
+    type: str
+    choices: [basic, vra, token]
+  auth_domain:
+    description: Domain sent to the vRA login. Falls back to E(VRO_AUTH_DOMAIN).
+    type: str
+  validate_certs:
+    description: Check the server certificate. Falls back to E(VRO_VALIDATE_CERTS).
+    type: bool
+    default: true
+  ca_path:
+    description: CA bundle (PEM) that signed the server certificate. Falls back to E(VRO_CA_PATH).
+    type: path
+  timeout:
+    description: Per-request timeout in seconds. Falls back to E(VRO_TIMEOUT).
+    type: float
+    default: 30
+  interval:
+    description: Seconds between polls (backoff after failures goes up to 300 seconds).
+    type: float
+    default: 30
+  workflow_ids:
+    description: Ids of the workflows whose runs are watched.
+    type: list
+    elements: str
+  workflow_names:
+    description: Names of the workflows whose runs are watched (each must name exactly one workflow).
+    type: list
+    elements: str
+  states:
+    description: Run states to emit, for example C(failed), C(waiting), C(canceled), C(completed).
+    type: list
+    elements: str
+    default: [failed]
+  emit_existing:
+    description: At the first start (no state file yet), also emit the runs already in a watched state (the newest 100 per workflow and state).
+    type: bool
+    default: false
+  state_file:
+    description:
+      - Where the source keeps what it emitted (JSON, mode 0600, written atomically).
+      - The default is C($XDG_CACHE_HOME/cloudops.orchestrator/eda/vro_executions-<hash>.json) (C(~/.cache) without
+        E(XDG_CACHE_HOME)). The hash is taken over the URL, the user and the workflows.
+    type: path
+"""
+
+EXAMPLES = r"""
+- name: Report failed runs of the provisioning workflows
+  hosts: localhost
+  sources:
+    - cloudops.orchestrator.vro_executions:
+        url: https://vro.example.com
+        username: vcoadmin
+        password: "{{ vro_password }}"
+        workflow_names: [Provision VM]
+        states: [failed, waiting]
+  rules:
+    - name: Gather the logs of a failed run
+      condition: event.state == "failed"
+      action:
+        run_playbook:
+          name: cloudops.orchestrator.eda_vro_failed_run_report
+"""
+
+
+def _collections_path():
+    """Make ``ansible_collections.cloudops.orchestrator`` importable from the tree this file was loaded from
+    (``<root>/ansible_collections/cloudops/orchestrator/extensions/eda/plugins/event_source/<source>.py``)."""
+    parts = os.path.abspath(__file__).split(os.sep)
+    if len(parts) > 8 and parts[-8] == 'ansible_collections':
+        root = os.sep.join(parts[:-8]) or os.sep
+        if root not in sys.path:
+            sys.path.insert(0, root)
+
+
+_collections_path()
+
+# pylint: disable=wrong-import-position
+from ansible_collections.cloudops.orchestrator.plugins.module_utils import _watch  # noqa: E402
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import CONNECTION, VroApi  # noqa: E402
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.watch import VroExecutionWatch  # noqa: E402
+
+NAME = 'cloudops.orchestrator.vro_executions'
+
+
+async def main(queue, args):
+    """Poll vRO and put one event per run of the watched workflows that reaches a watched state."""
+    log = logging.getLogger(NAME)
+    options = _watch.connection('vro', args)
+    interval = _watch.to_number(args.get('interval', 30), 'interval')
+    emit_existing = _watch.to_bool(args.get('emit_existing', False), 'emit_existing')
+    ids = _watch.string_list(args.get('workflow_ids'), 'workflow_ids')
+    names = _watch.string_list(args.get('workflow_names'), 'workflow_names')
+    client = _watch.build_client('vro', options, CONNECTION, log)
+    watcher = VroExecutionWatch(VroApi(client), ids, names, _watch.string_list(args.get('states'), 'states'),
+                                emit_existing, log=log)
+    identity = {'url': options['url'], 'user': options.get('username'), 'workflow_ids': sorted(ids),
+                'workflow_names': sorted(names)}
+    store = _watch.StateFile(args.get('state_file') or _watch.default_state_path('vro_executions', identity))
+    try:
+        await _watch.run_source(queue, watcher, store, interval, NAME, log, secrets=lambda: client.secrets)
+    finally:
+        client.close()

@@ -1,0 +1,71 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the ``cloudops.orchestrator.ico_tasks`` event source does: one event per task status change in the watched
+projects (only changes to ``statuses`` when given), each once, also across restarts (see ``_watch``).
+
+ICO's task list takes no filters (IBM documents none): each poll is one ``GET /tasks`` per project, compared with the
+statuses of the last poll.
+
+Internal use only: this file may change without notice between releases.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import TaskStatus, with_iso_times
+
+
+class IcoTaskWatch:
+    """Change detection for ``ico_tasks`` over one :class:`TaskEngine` per project (or one without a project)."""
+
+    def __init__(self, engines, statuses=None, projects=None, emit_existing=False, log=None):
+        self.engines = list(engines)
+        self.statuses = frozenset(TaskStatus.normalise(s) for s in statuses or [])
+        self.projects = frozenset(projects or [])
+        self.emit_existing = emit_existing
+        self.log = log
+        self.started = False
+        self.status = {}
+
+    def load(self, state):
+        if state:
+            self.started = bool(state.get('started'))
+            self.status = dict(state.get('status') or {})
+
+    def dump(self):
+        return {'started': self.started, 'status': self.status}
+
+    def observe(self):
+        """``{id: task}`` of every task the engines list, in the watched projects."""
+        tasks = {}
+        for engine in self.engines:
+            for task in engine.list():
+                if not isinstance(task, dict) or task.get('id') is None:
+                    continue
+                if self.projects and task.get('project') not in self.projects:
+                    continue
+                tasks.setdefault(str(task['id']), task)
+        return tasks
+
+    def poll(self):
+        """``(pending, observed)`` (see ``_watch``)."""
+        tasks = self.observe()
+        emit = self.started or self.emit_existing
+        pending = []
+        for task_id in sorted(tasks, key=lambda i: (len(i), i)):
+            status = TaskStatus.normalise(tasks[task_id].get('status'))
+            previous = self.status.get(task_id)
+            if previous == status or not emit or (self.statuses and status not in self.statuses):
+                continue
+            event = {'ico_task': with_iso_times(tasks[task_id]), 'status': status, 'previous_status': previous}
+            pending.append((event, self._committer(task_id, status)))
+
+        def observed():
+            self.status = dict((task_id, TaskStatus.normalise(task.get('status'))) for task_id, task in tasks.items())
+            self.started = True
+        return pending, observed
+
+    def _committer(self, task_id, status):
+        def commit():
+            self.status[task_id] = status
+        return commit

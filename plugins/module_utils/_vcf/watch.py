@@ -1,0 +1,167 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the ``cloudops.orchestrator.vcf_tasks`` event source does: one event per SDDC Manager task that reaches a
+watched status, each once (also across restarts, through the state the source saves; see ``_watch``).
+
+Cheap polling: ``completedAfter`` (the newest completion seen, less an overlap) lists only what finished since the
+last poll, one page in the steady state; statuses that ``completedAfter`` does not cover (anything but FAILED and
+SUCCESSFUL), or a server that refuses it, are listed by ``taskStatus``, newest first, one page each.
+
+Internal use only: this file may change without notice between releases.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import to_epoch_ms
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import list_refused
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import CredentialsTask, Task, TaskStatus, info_entry
+
+# The statuses the spec's completedAfter returns ("Successful/Failed tasks completed after").
+COMPLETED_AFTER_COVERS = frozenset((TaskStatus.FAILED, TaskStatus.SUCCESSFUL))
+# Each poll asks again for this much before the newest completion seen: a task committed late is not missed.
+OVERLAP_MS = 5 * 60 * 1000
+# At the first start, what completed this long before now is read once and taken as already there.
+BASELINE_MS = 60 * 60 * 1000
+# Tasks read per status listing (one page) and, with emit_existing, at the first start.
+PAGE = 100
+EXISTING_MAX = 1000
+# Last statuses remembered (for previous_status).
+LAST_MAX = 5000
+
+
+def completion_ms(raw):
+    try:
+        return to_epoch_ms(raw.get('completionTimestamp'))
+    except ValueError:
+        return None
+
+
+def change_key(raw):
+    """What makes one change of a task: its id, status and completion (a retried task that fails again is new)."""
+    return '%s|%s|%s' % (raw.get('id'), TaskStatus.normalise(raw.get('status')), raw.get('completionTimestamp') or '')
+
+
+def as_task(raw):
+    task = Task(raw)
+    return CredentialsTask(raw) if task.looks_like_credentials else task
+
+
+class VcfTaskWatch:
+    """Change detection for ``vcf_tasks`` over a :class:`TaskService`."""
+
+    def __init__(self, service, statuses=None, emit_existing=False, clock=time.time, log=None):
+        self.service = service
+        self.statuses = frozenset(TaskStatus.checked(statuses or [TaskStatus.FAILED], 'statuses'))
+        self.emit_existing = emit_existing
+        self.clock = clock
+        self.log = log
+        self.started = False
+        self.cursor = None
+        self.seen = {}
+        self.last = {}
+        self.refused = False
+
+    # -- state ---------------------------------------------------------------------------------------------
+
+    def load(self, state):
+        if not state:
+            return
+        self.started = bool(state.get('started'))
+        self.cursor = state.get('cursor')
+        self.seen = dict(state.get('seen') or {})
+        self.last = dict(state.get('last') or {})
+        self.refused = bool(state.get('completed_after_refused'))
+
+    def dump(self):
+        return {'started': self.started, 'cursor': self.cursor, 'seen': self.seen, 'last': self.last,
+                'completed_after_refused': self.refused}
+
+    # -- polling -------------------------------------------------------------------------------------------
+
+    def _completed(self, after):
+        """Tasks completed after ``after`` (ms), or None when the server will not filter on completedAfter."""
+        if self.refused:
+            return None
+        try:
+            return self.service.completed_since(max(0, int(after)))
+        except ApiError as error:
+            if not list_refused(error):
+                raise
+            self.refused = True
+            if self.log:
+                self.log.warning('vcf_tasks: SDDC Manager refused completedAfter (%s); tasks are listed by status from '
+                                 'now on', error)
+            return None
+
+    def _by_status(self, statuses, limit):
+        found = []
+        for status in sorted(statuses):
+            found.extend(task.raw for task in self.service.list({'taskStatus': status}, max_results=limit))
+        return found
+
+    def observe(self, after, existing=False):
+        """The raw tasks of one poll: completed after ``after``, plus the listings by status it needs."""
+        raws = []
+        covered = self.statuses & COMPLETED_AFTER_COVERS
+        completed = self._completed(after) if covered else []
+        if completed is None:
+            completed, listed = [], set(self.statuses)
+        else:
+            listed = set(self.statuses - COMPLETED_AFTER_COVERS)
+        raws.extend(completed)
+        raws.extend(self._by_status(listed, PAGE))
+        if existing:
+            raws.extend(self._by_status(self.statuses, EXISTING_MAX))
+        unique = {}
+        for raw in raws:
+            if isinstance(raw, dict) and raw.get('id') is not None:
+                unique.setdefault(change_key(raw), raw)
+        return sorted(unique.values(), key=lambda raw: (completion_ms(raw) or 0, str(raw.get('id'))))
+
+    def poll(self):
+        """``(pending, observed)`` (see ``_watch``)."""
+        now = int(self.clock() * 1000)
+        first = not self.started
+        if first:
+            after = now - BASELINE_MS
+        else:
+            after = (self.cursor if self.cursor is not None else now - BASELINE_MS) - OVERLAP_MS
+        raws = self.observe(after, existing=first and self.emit_existing)
+        emit = self.emit_existing or not first
+        pending = []
+        for raw in raws:
+            key = change_key(raw)
+            task = as_task(raw)
+            if emit and task.status in self.statuses and key not in self.seen:
+                event = {'vcf_task': info_entry(task), 'status': task.status, 'previous_status': self.last.get(task.id)}
+                pending.append((event, self._committer(key, raw)))
+
+        def observed():
+            for raw in raws:
+                self._record(change_key(raw), raw)
+            newest = max([completion_ms(raw) or 0 for raw in raws] + [self.cursor or 0])
+            self.cursor = newest or (after if first else self.cursor)
+            self.started = True
+            self._prune(set(change_key(raw) for raw in raws))
+        return pending, observed
+
+    def _committer(self, key, raw):
+        return lambda: self._record(key, raw)
+
+    def _record(self, key, raw):
+        task_id = str(raw.get('id'))
+        self.seen[key] = completion_ms(raw)
+        self.last.pop(task_id, None)
+        self.last[task_id] = TaskStatus.normalise(raw.get('status'))
+        while len(self.last) > LAST_MAX:
+            self.last.pop(next(iter(self.last)))
+
+    def _prune(self, observed):
+        """Forget the changes that no later poll can return again (completed before the overlap window)."""
+        horizon = (self.cursor or 0) - 2 * OVERLAP_MS
+        self.seen = dict((key, ms) for key, ms in self.seen.items()
+                         if key in observed or (ms is not None and ms >= horizon))

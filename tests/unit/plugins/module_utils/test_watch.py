@@ -1,0 +1,437 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests of the event sources' change detection (``_vcf/watch``, ``_vro/watch``, ``_ico/watch``), their dedup and
+restart state, and the shared state file, outage log and poll loop (``_watch``)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import stat
+
+import pytest
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils import _watch
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, InputError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.watch import IcoTaskWatch
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import Task, TaskStatus
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.watch import BASELINE_MS, OVERLAP_MS, VcfTaskWatch
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import Execution, Workflow
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.watch import VroExecutionWatch
+
+NOW = 1767261600000  # 2026-01-01T10:00:00Z
+
+
+def drain(watcher, commit=True):
+    """One poll: the events, each committed (as run_source does after putting it), then the rest observed."""
+    pending, observed = watcher.poll()
+    events = []
+    for event, done in pending:
+        events.append(event)
+        if commit:
+            done()
+    if commit:
+        observed()
+    return events
+
+
+# -- VCF ---------------------------------------------------------------------------------------------------
+
+
+class FakeTasks:
+    """/v1/tasks as TaskService shows it: completedAfter and taskStatus listings, with a request log."""
+
+    def __init__(self, refuse_completed_after=False):
+        self.tasks = {}
+        self.calls = []
+        self.refuse = refuse_completed_after
+
+    def put(self, task_id, status, completed=None, **fields):
+        raw = dict(id=task_id, name='task %s' % task_id, status=status, **fields)
+        if completed is not None:
+            raw['completionTimestamp'] = iso_from_ms(completed).replace('+00:00', 'Z')
+        self.tasks[task_id] = raw
+        return raw
+
+    def completed_since(self, after_ms, max_items=1000):
+        self.calls.append(('completedAfter', after_ms))
+        if self.refuse:
+            raise ApiError('the server rejected the request as invalid', kind='http', status=400)
+        found = [dict(raw) for raw in self.tasks.values() if raw.get('completionTimestamp')
+                 and TaskStatus.normalise(raw['status']) in ('FAILED', 'SUCCESSFUL')
+                 and _ms(raw['completionTimestamp']) > after_ms]
+        return found[:max_items]
+
+    def list(self, params=None, max_results=None):
+        self.calls.append(('taskStatus', params.get('taskStatus')))
+        wanted = TaskStatus.normalise(params.get('taskStatus'))
+        return [Task(dict(raw)) for raw in self.tasks.values() if TaskStatus.normalise(raw['status']) == wanted][:max_results]
+
+
+def _ms(iso):
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import to_epoch_ms  # pylint: disable=import-outside-toplevel
+    return to_epoch_ms(iso)
+
+
+class Clock:
+    def __init__(self, ms=NOW):
+        self.ms = ms
+
+    def __call__(self):
+        return self.ms / 1000.0
+
+
+def test_vcf_first_start_takes_what_is_failed_as_there_then_emits_each_new_failure_once():
+    service, clock = FakeTasks(), Clock()
+    service.put('old', 'Failed', completed=NOW - 60000)
+    watcher = VcfTaskWatch(service, clock=clock)
+    assert drain(watcher) == []
+    assert service.calls == [('completedAfter', NOW - BASELINE_MS)]
+    service.put('new', 'FAILED', completed=NOW + 1000)
+    service.put('fine', 'Successful', completed=NOW + 2000)
+    clock.ms += 5000
+    events = drain(watcher)
+    assert [(e['vcf_task']['id'], e['status'], e['previous_status']) for e in events] == [('new', 'FAILED', None)]
+    # The event carries the task as vcf_task_info returns it (info_entry): status normalised, the raw one kept.
+    assert events[0]['vcf_task']['status_raw'] == 'FAILED' and 'subtask_summary' in events[0]['vcf_task']
+    # The steady-state poll asks completedAfter from the newest completion seen, less the overlap: the task comes
+    # back in the overlap, and is not emitted again.
+    assert service.calls[-1] == ('completedAfter', NOW - 60000 - OVERLAP_MS)
+    assert drain(watcher) == []
+    assert service.calls[-1] == ('completedAfter', NOW + 2000 - OVERLAP_MS)
+
+
+def test_vcf_a_task_that_fails_again_after_a_retry_is_a_new_change_with_its_previous_status():
+    service, clock = FakeTasks(), Clock()
+    watcher = VcfTaskWatch(service, clock=clock)
+    drain(watcher)
+    service.put('t1', 'Failed', completed=NOW + 1000)
+    assert len(drain(watcher)) == 1
+    service.put('t1', 'Failed', completed=NOW + 9000)  # retried, failed again: a new completion
+    events = drain(watcher)
+    assert [(e['vcf_task']['id'], e['previous_status']) for e in events] == [('t1', 'FAILED')]
+
+
+def test_vcf_restart_emits_nothing_twice_and_what_failed_while_down_once():
+    service, clock = FakeTasks(), Clock()
+    first = VcfTaskWatch(service, clock=clock)
+    drain(first)
+    service.put('a', 'Failed', completed=NOW + 1000)
+    assert len(drain(first)) == 1
+    saved = json.loads(json.dumps(first.dump()))  # through JSON, as the state file keeps it
+    service.put('b', 'Failed', completed=NOW + 2000)  # while the source is stopped
+    second = VcfTaskWatch(service, clock=clock)
+    second.load(saved)
+    assert [e['vcf_task']['id'] for e in drain(second)] == ['b']
+    assert drain(second) == []
+
+
+def test_vcf_an_event_put_but_not_committed_is_emitted_again_after_a_restart():
+    service, clock = FakeTasks(), Clock()
+    watcher = VcfTaskWatch(service, clock=clock)
+    drain(watcher)
+    saved = watcher.dump()
+    service.put('a', 'Failed', completed=NOW + 1000)
+    service.put('b', 'Failed', completed=NOW + 2000)
+    pending, ignored = watcher.poll()
+    pending[0][1]()  # a was put and recorded; the source stopped before b
+    again = VcfTaskWatch(service, clock=clock)
+    again.load(json.loads(json.dumps(dict(watcher.dump(), **{'cursor': saved['cursor']}))))
+    assert [e['vcf_task']['id'] for e in drain(again)] == ['b']
+
+
+def test_vcf_emit_existing_emits_what_is_failed_at_the_first_start_once():
+    service, clock = FakeTasks(), Clock()
+    service.put('old', 'Failed', completed=NOW - 3 * BASELINE_MS)
+    service.put('recent', 'FAILED', completed=NOW - 1000)
+    service.put('ok', 'Successful', completed=NOW - 1000)
+    watcher = VcfTaskWatch(service, emit_existing=True, clock=clock)
+    assert sorted(e['vcf_task']['id'] for e in drain(watcher)) == ['old', 'recent']
+    assert drain(watcher) == []
+
+
+def test_vcf_statuses_any_spelling_and_a_typo_is_refused_before_anything_is_sent():
+    service = FakeTasks()
+    assert VcfTaskWatch(service, statuses=['Failed', 'timed out']).statuses == frozenset(('FAILED', 'TIMED_OUT'))
+    with pytest.raises(InputError, match='FAILD'):
+        VcfTaskWatch(service, statuses=['FAILD'])
+    assert service.calls == []
+
+
+def test_vcf_a_status_completedafter_does_not_cover_is_listed_by_status():
+    service, clock = FakeTasks(), Clock()
+    watcher = VcfTaskWatch(service, statuses=['FAILED', 'TIMED_OUT'], clock=clock)
+    drain(watcher)
+    service.put('slow', 'TIMED_OUT', completed=NOW + 1000)
+    assert [e['status'] for e in drain(watcher)] == ['TIMED_OUT']
+    assert ('taskStatus', 'TIMED_OUT') in service.calls
+
+
+def test_vcf_a_server_refusing_completedafter_is_listed_by_status_and_still_deduplicated():
+    service, clock = FakeTasks(refuse_completed_after=True), Clock()
+    service.put('old', 'Failed', completed=NOW - 1000)
+    watcher = VcfTaskWatch(service, clock=clock)
+    assert drain(watcher) == []
+    assert watcher.dump()['completed_after_refused'] is True
+    service.put('new', 'Failed', completed=NOW + 1000)
+    assert [e['vcf_task']['id'] for e in drain(watcher)] == ['new']
+    assert drain(watcher) == []
+    # Refused once: not asked again.
+    assert [c for c in service.calls if c[0] == 'completedAfter'] == [('completedAfter', NOW - BASELINE_MS)]
+
+
+def test_vcf_other_errors_are_raised_for_the_outage_log():
+    class Down(FakeTasks):
+        def completed_since(self, after_ms, max_items=1000):
+            raise ApiError('connection failed: refused', kind='connection')
+    watcher = VcfTaskWatch(Down(), clock=Clock())
+    with pytest.raises(ApiError):
+        watcher.poll()
+    assert watcher.dump()['started'] is False
+
+
+# -- vRO ---------------------------------------------------------------------------------------------------
+
+
+class FakeVro:
+    def __init__(self):
+        self.runs = {}
+        self.lookups = []
+
+    def add(self, wid, rid, state, start):
+        self.runs[(wid, rid)] = {'id': rid, 'state': state, 'start-date': iso_from_ms(start), 'name': 'wf %s' % wid,
+                                 'content-exception': 'boom' if state == 'failed' else None}
+
+    def list_executions(self, workflow_id, states=None, max_results=None):
+        found = [Execution(dict(raw), workflow_id, summary=True) for (wid, rid), raw in self.runs.items()
+                 if wid == workflow_id and raw['state'] in states]
+        found.sort(key=lambda r: r.started_at(), reverse=True)
+        return found[:max_results]
+
+    def execution(self, workflow_id, execution_id):
+        return Execution(dict(self.runs[(workflow_id, execution_id)]), workflow_id)
+
+    def lookup_workflow(self, name, category=None):
+        self.lookups.append(name)
+        return Workflow('wf-' + name, name)
+
+
+def test_vro_first_start_baseline_then_each_failed_run_once_with_its_error():
+    api = FakeVro()
+    api.add('w1', 'r0', 'failed', NOW)
+    watcher = VroExecutionWatch(api, workflow_ids=['w1'])
+    assert drain(watcher) == []
+    api.add('w1', 'r1', 'failed', NOW + 1000)
+    api.add('w1', 'r2', 'completed', NOW + 2000)
+    events = drain(watcher)
+    assert [(e['vro_execution']['execution_id'], e['state'], e['error']) for e in events] == [('r1', 'failed', 'boom')]
+    assert events[0]['vro_execution']['workflow_id'] == 'w1'
+    assert drain(watcher) == []
+
+
+def test_vro_restart_and_waiting_again_and_names_looked_up_once_per_start():
+    api = FakeVro()
+    watcher = VroExecutionWatch(api, workflow_names=['Deploy'], states=['failed', 'WAITING'])
+    drain(watcher)
+    api.add('wf-Deploy', 'r1', 'waiting', NOW)
+    assert [(e['state'], e['workflow_name']) for e in drain(watcher)] == [('waiting', 'Deploy')]
+    saved = json.loads(json.dumps(watcher.dump()))
+    again = VroExecutionWatch(api, workflow_names=['Deploy'], states=['failed', 'waiting'])
+    again.load(saved)
+    assert drain(again) == []
+    api.runs[('wf-Deploy', 'r1')]['state'] = 'running'  # answered
+    assert drain(again) == []
+    api.runs[('wf-Deploy', 'r1')]['state'] = 'waiting'  # a second interaction: a new change
+    assert [e['state'] for e in drain(again)] == ['waiting']
+    api.runs[('wf-Deploy', 'r1')]['state'] = 'failed'
+    assert [e['state'] for e in drain(again)] == ['failed']
+    assert api.lookups == ['Deploy', 'Deploy']
+
+
+def test_vro_emit_existing_and_a_workflow_added_later_starts_with_its_own_baseline():
+    api = FakeVro()
+    api.add('w1', 'r1', 'failed', NOW)
+    api.add('w2', 'r2', 'failed', NOW)
+    watcher = VroExecutionWatch(api, workflow_ids=['w1'], emit_existing=True)
+    assert [e['vro_execution']['execution_id'] for e in drain(watcher)] == ['r1']
+    wider = VroExecutionWatch(api, workflow_ids=['w1', 'w2'])
+    wider.load(watcher.dump())
+    assert drain(wider) == []  # w2 is new to the state: its failed run was there before it was watched
+
+
+def test_vro_arguments_are_checked():
+    with pytest.raises(ValueError, match='workflow_ids or workflow_names'):
+        VroExecutionWatch(FakeVro())
+    with pytest.raises(ValueError, match='broken'):
+        VroExecutionWatch(FakeVro(), workflow_ids=['w'], states=['broken'])
+
+
+# -- ICO ---------------------------------------------------------------------------------------------------
+
+
+class FakeEngine:
+    def __init__(self, tasks):
+        self.tasks = tasks
+
+    def list(self):
+        return [dict(t) for t in self.tasks]
+
+
+def test_ico_each_status_change_once_with_previous_status_and_across_a_restart():
+    tasks = [{'id': '1', 'status': 'RUNNING', 'project': 'finance', 'updated': NOW},
+             {'id': '2', 'status': 'FAILED', 'project': 'admin', 'updated': NOW}]
+    watcher = IcoTaskWatch([FakeEngine(tasks)], projects=['finance'])
+    assert drain(watcher) == []
+    tasks[0]['status'] = 'COMPLETED'
+    tasks[1]['status'] = 'RUNNING'  # another project: not watched
+    tasks.append({'id': '3', 'status': 'QUEUED', 'project': 'finance', 'updated': NOW})
+    events = drain(watcher)
+    assert [(e['ico_task']['id'], e['status'], e['previous_status']) for e in events] == [
+        ('1', 'COMPLETED', 'RUNNING'), ('3', 'QUEUED', None)]
+    assert events[0]['ico_task']['updated_iso']  # as orch_task_info returns it (with_iso_times)
+    saved = json.loads(json.dumps(watcher.dump()))
+    tasks[2]['status'] = 'FAILED'  # while stopped
+    again = IcoTaskWatch([FakeEngine(tasks)], projects=['finance'])
+    again.load(saved)
+    assert [(e['ico_task']['id'], e['previous_status']) for e in drain(again)] == [('3', 'QUEUED')]
+    assert drain(again) == []
+
+
+def test_ico_statuses_filter_and_emit_existing():
+    tasks = [{'id': '1', 'status': 'failed'}, {'id': '2', 'status': 'COMPLETED'}]
+    watcher = IcoTaskWatch([FakeEngine(tasks)], statuses=['FAILED'], emit_existing=True)
+    assert [e['ico_task']['id'] for e in drain(watcher)] == ['1']
+    tasks[1]['status'] = 'RUNNING'
+    assert drain(watcher) == []
+    tasks[1]['status'] = 'FAILED'
+    assert [(e['ico_task']['id'], e['previous_status']) for e in drain(watcher)] == [('2', 'RUNNING')]
+
+
+# -- shared: state file, outages, the loop -------------------------------------------------------------
+
+
+def test_state_file_is_written_atomically_for_its_owner_only(tmp_path):
+    store = _watch.StateFile(str(tmp_path / 'sub' / 'state.json'))
+    assert store.load() is None
+    store.save({'seen': {'a': 1}})
+    assert stat.S_IMODE(os.stat(store.path).st_mode) == 0o600
+    assert store.load() == {'seen': {'a': 1}, 'version': _watch.STATE_VERSION}
+    assert os.listdir(str(tmp_path / 'sub')) == ['state.json']  # no temporary file left
+    with open(store.path, 'w') as out:
+        out.write('{broken')
+    with pytest.raises(_watch.SourceError, match='cannot be read'):
+        store.load()
+
+
+def test_default_state_path_is_under_the_cache_dir_and_depends_on_what_is_watched(tmp_path):
+    env = {'XDG_CACHE_HOME': str(tmp_path)}
+    one = _watch.default_state_path('vcf_tasks', {'url': 'https://a'}, env)
+    assert one.startswith(str(tmp_path / 'cloudops.orchestrator' / 'eda' / 'vcf_tasks-'))
+    assert one != _watch.default_state_path('vcf_tasks', {'url': 'https://b'}, env)
+    assert one == _watch.default_state_path('vcf_tasks', {'url': 'https://a'}, env)
+
+
+def test_connection_arguments_fall_back_to_the_modules_environment_variables():
+    env = {'VCF_URL': 'https://sddc.example.com', 'VCF_USERNAME': 'admin', 'VCF_PASSWORD': 'secret-pw',
+           'VCF_VALIDATE_CERTS': 'false'}
+    options = _watch.connection('vcf', {'username': 'other'}, env)
+    assert options['url'] == 'https://sddc.example.com' and options['username'] == 'other'
+    assert options['validate_certs'] is False and options['timeout'] == _watch.DEFAULT_TIMEOUT
+    with pytest.raises(_watch.SourceError, match='VRO_URL'):
+        _watch.connection('vro', {}, {})
+    with pytest.raises(_watch.SourceError, match='credentials'):
+        _watch.build_auth('vcf', {'url': 'https://x'})
+    assert _watch.build_auth('ico', {'username': 'u', 'password': 'p', 'project': 'finance'}).project == 'finance'
+
+
+class Records(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append(record.getMessage())
+
+
+def _logger():
+    log = logging.getLogger('test_watch.%d' % id(object()))
+    handler = Records()
+    log.addHandler(handler)
+    log.propagate = False
+    return log, handler
+
+
+def test_outage_is_one_line_and_a_backoff_that_grows_to_its_bound():
+    log, records = _logger()
+    outage = _watch.Outage('src', 10, log, backoff_max=60, secrets=lambda: ['s3cret-token'], jitter=lambda: 1.0)
+    error = ApiError('connection failed: refused with s3cret-token', kind='connection')
+    delays = [outage.failed(error) for ignored in range(5)]
+    assert delays == [20, 40, 60, 60, 60]
+    assert len(records.lines) == 1 and 's3cret-token' not in records.lines[0] and 'refused' in records.lines[0]
+    outage.recovered()
+    outage.recovered()
+    assert len(records.lines) == 2 and '5 failed polls' in records.lines[1]
+    assert outage.failed(ApiError('too many requests', kind='http', status=429)) == 20
+
+
+class Queue:
+    def __init__(self):
+        self.events = []
+
+    async def put(self, event):
+        self.events.append(event)
+
+
+class Flaky:
+    """A watcher whose polls fail, then work: the loop carries on."""
+
+    def __init__(self, results):
+        self.results = results
+        self.state = {'n': 0}
+
+    def load(self, state):
+        self.state = state or {'n': 0}
+
+    def dump(self):
+        return dict(self.state)
+
+    def poll(self):
+        result = self.results.pop(0)
+        if isinstance(result, Exception):
+            raise result
+
+        def commit(event=None):
+            self.state['n'] += 1
+        return [(event, commit) for event in result], lambda: None
+
+
+def test_run_source_puts_each_event_once_saves_after_each_and_survives_failed_polls(tmp_path, monkeypatch):
+    slept = []
+
+    async def sleep(seconds):
+        slept.append(seconds)
+    monkeypatch.setattr(_watch.asyncio, 'sleep', sleep)
+    log, records = _logger()
+    store = _watch.StateFile(str(tmp_path / 'state.json'))
+    watcher = Flaky([ApiError('unexpected HTML answer', kind='html', status=502), ValueError('bad shape'),
+                     TypeError('an answer nobody foresaw'), [{'e': 1}, {'e': 2}], []])
+    queue = Queue()
+    asyncio.run(_watch.run_source(queue, watcher, store, 1.0, 'src', log, polls=5))
+    assert queue.events == [{'e': 1}, {'e': 2}]
+    assert store.load()['n'] == 2
+    assert len(slept) == 4 and slept[0] > 1.0 and slept[-1] == 1.0
+    assert len(records.lines) == 2  # the outage, then "works again"
+    # A restart loads the saved state.
+    again = Flaky([[]])
+    asyncio.run(_watch.run_source(queue, again, store, 1.0, 'src', log, polls=1))
+    assert again.state['n'] == 2
+
+
+def test_run_source_stops_on_a_source_error(tmp_path):
+    log = _logger()[0]
+    watcher = Flaky([_watch.SourceError('state_file is broken')])
+    with pytest.raises(_watch.SourceError):
+        asyncio.run(_watch.run_source(Queue(), watcher, _watch.StateFile(str(tmp_path / 's.json')), 1.0, 'src', log, polls=1))
