@@ -35,6 +35,7 @@ DEFAULT_SETTINGS = {
     "vcf_access_token_lifetime": 3600,
     "vcf_refresh_token_lifetime": 86400,
     "vra_token_lifetime": 28800,
+    "vra_tenant": "vsphere.local",  # the one tenant of the OAuth tenant login (simulator/vra.py)
     "ico_status_step_seconds": 2,
     "tokens_valid_after": 0.0,
     "quirks": [],

@@ -84,3 +84,35 @@ def test_about_without_version(vro):
     quirks(vro, 'vro-about-no-version')
     about = vro.get('/about').json()
     assert 'version' not in about and about['api-version']
+
+
+def _api_token(vro):
+    password = vro.sim.users['vro'][ADMIN]['password']
+    login = vro.http.post(vro.url + '/csp/gateway/am/api/login', params={'access_token': ''}, auth=None,
+                          json={'username': ADMIN, 'password': password}, timeout=30)
+    assert login.status_code == 200, login.text
+    return login.json()['refresh_token']
+
+
+def test_oauth_tenant_login_and_its_tm_path_quirk(vro):
+    token = _api_token(vro)
+    form = {'grant_type': 'refresh_token', 'refresh_token': token}
+    plain, tm = '/oauth/tenant/vsphere.local/token', '/tm/oauth/tenant/vsphere.local/token'
+    answer = vro.http.post(vro.url + plain, data=form, auth=None, timeout=30)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body['token_type'] == 'Bearer' and body['expires_in'] > 0 and 'refresh_token' not in body
+    about = vro.http.get(vro.url + '/vco/api/workflows/' + AWSNEW, auth=None, timeout=30,
+                         headers={'Authorization': 'Bearer ' + body['access_token']})
+    assert about.status_code == 200
+    assert vro.http.post(vro.url + tm, data=form, auth=None, timeout=30).status_code == 404
+    # RFC 6749 section 5.2 errors: a JSON body, a wrong grant, a bad token, another tenant.
+    refused = [vro.http.post(vro.url + plain, json=form, auth=None, timeout=30),
+               vro.http.post(vro.url + plain, data=dict(form, grant_type='password'), auth=None, timeout=30),
+               vro.http.post(vro.url + plain, data=dict(form, refresh_token='nope'), auth=None, timeout=30),
+               vro.http.post(vro.url + '/oauth/tenant/other/token', data=form, auth=None, timeout=30)]
+    assert [(r.status_code, r.json()['error']) for r in refused] == [
+        (400, 'invalid_request'), (400, 'unsupported_grant_type'), (400, 'invalid_grant'), (400, 'invalid_grant')]
+    quirks(vro, 'vra-oauth-tenant-tm')
+    assert vro.http.post(vro.url + plain, data=form, auth=None, timeout=30).status_code == 404
+    assert vro.http.post(vro.url + tm, data=form, auth=None, timeout=30).status_code == 200
