@@ -252,9 +252,9 @@ def delete_execution(wid, eid):
     who = g.vro_user
     run = vro_runs.run_for(server, wid, eid, who)
     server.require_execute(who, server.workflows[wid])
-    if server.v7:
-        vro_runs.cancel(server, run, who)  # 7.x: DELETE on the execution cancels it
-    else:
+    if server.v7 and not context().quirk("vro-7-cancel-state"):
+        vro_runs.cancel(server, run, who)  # 7.x: DELETE on the execution cancels it (the 7.1 guide)
+    else:  # 8.x, and 7.x under the quirk (captured 7.x payloads label this call rel: remove)
         vro_runs.delete_run(server, run)
     return "", 204
 
@@ -268,7 +268,7 @@ def execution_state(wid, eid):
 def cancel_execution(wid, eid):
     server = _server()
     who = g.vro_user
-    if server.v7:
+    if server.v7 and not context().quirk("vro-7-cancel-state"):
         raise VroError(405, "Request method 'DELETE' is not supported on %s in vRO %s; DELETE the execution to cancel it"
                        % (request.path, context().vro_version), {"Allow": "GET, HEAD"})
     run = vro_runs.run_for(server, wid, eid, who)

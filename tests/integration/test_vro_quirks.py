@@ -188,5 +188,6 @@ def test_cancel_on_7_6_without_a_version_asks_for_api_version(simulator_factory,
         # Told the version, it uses the 7.x call.
         res = run_playbook(cancel_play(tmp_path, '7.6'), env=sim.env('vro'))
     result = res.result('cancel')
-    assert result['state'] == 'canceled' and result['api_version'] == '7' and result['cancel_call'].endswith('/{id}/')
-    assert route_count(sim, EXECUTION_DELETE_ROUTE) == 1
+    assert result['state'] == 'canceled' and result['api_version'] == '7' and result['cancel_call'].endswith('/{id}/)')
+    # .../state first (refused on this 7.1-guide server, also while the version was unknown), then the run's DELETE.
+    assert route_count(sim, EXECUTION_DELETE_ROUTE) == 1 and route_count(sim, CANCEL_8X_ROUTE) == (2 if quirk else 1)

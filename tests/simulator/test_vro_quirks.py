@@ -116,3 +116,17 @@ def test_oauth_tenant_login_and_its_tm_path_quirk(vro):
     quirks(vro, 'vra-oauth-tenant-tm')
     assert vro.http.post(vro.url + plain, data=form, auth=None, timeout=30).status_code == 404
     assert vro.http.post(vro.url + tm, data=form, auth=None, timeout=30).status_code == 200
+
+
+def test_vro_7_cancel_state_quirk(vro):
+    # 7.6, the 7.1 guide's reading: DELETE .../state is refused and the run's DELETE cancels it.
+    vro.admin('PUT', 'settings', json={'vro_version': '7.6'})
+    params = [{'name': 'name', 'type': 'string', 'scope': 'local', 'value': {'string': {'value': 'a'}}}]
+    path = vro.start(AWSNEW, params).headers['Location'].rstrip('/')
+    assert vro.delete(path + '/state/').status_code == 405
+    assert vro.delete(path + '/').status_code == 204 and vro.get(path + '/').json()['state'] == 'canceled'
+    # The SDK's reading (quirk): DELETE .../state cancels, and the run's DELETE (rel: remove) deletes its record.
+    quirks(vro, 'vro-7-cancel-state')
+    path = vro.start(AWSNEW, params).headers['Location'].rstrip('/')
+    assert vro.delete(path + '/state/').status_code == 204 and vro.get(path + '/').json()['state'] == 'canceled'
+    assert vro.delete(path + '/').status_code == 204 and vro.get(path + '/').status_code == 404
