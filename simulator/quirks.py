@@ -26,6 +26,8 @@ KNOWN = {
                           None, None),
     "vro-conditions-comma-split": ("vRO: every conditions value is split at each comma (a name holding a comma is a "
                                    "broken condition: 400)", None, None),
+    "vro-conditions-case-sensitive": ("vRO: a '~' (contains) condition on workflow and run names matches the case as "
+                                      "written ('=' is exact on both readings)", None, None),
     "vro-date-conditions-rejected": ("vRO: the executions list answers 400 to startDate conditions and to sortOrders",
                                      None, None),
     "vro-date-conditions-ignored": ("vRO: the executions list ignores startDate conditions and sortOrders, and lists "

@@ -75,6 +75,19 @@ def test_names_with_commas_are_found_and_runs_listed_by_name(fresh_simulator, si
     assert route_count(sim, START_ROUTE) == 2
 
 
+@pytest.mark.parametrize('quirk', [None, 'vro-conditions-case-sensitive'])
+def test_name_searches_ignore_case_whatever_the_servers_conditions_do(fresh_simulator, simulator_factory, tmp_path, quirk):
+    # name_contains and a run-name filter are case-insensitive; a server whose '~' matches case must not hide a match.
+    sim = simulator(fresh_simulator, simulator_factory, quirk)
+    res = run_playbook(playbook(tmp_path, [
+        {'name': 'run it', 'cloudops.orchestrator.vro_workflow_run': {'workflow_name': 'Sleep', 'inputs': {'seconds': 0}}},
+        {'name': 'search', 'cloudops.orchestrator.vro_workflow_info': {'name_contains': 'sLEE'}},
+        {'name': 'list by name', 'cloudops.orchestrator.vro_execution_info': {'workflow_name': 'Sleep', 'name': 'SLEEP'}},
+    ]), env=sim.env('vro'))
+    assert 'Sleep' in [w['name'] for w in res.result('search')['workflows']]
+    assert [e['execution_id'] for e in res.result('list by name')['executions']] == [res.result('run it')['execution_id']]
+
+
 @pytest.mark.parametrize('quirk', DATE_QUIRKS)
 def test_batches_keep_track_of_their_runs_whatever_the_server_does_with_dates(fresh_simulator, simulator_factory, quirk):
     sim = simulator(fresh_simulator, simulator_factory, quirk)

@@ -36,6 +36,20 @@ def test_conditions_comma_split(vro):
     assert vro.get('/workflows/%s/executions' % AWSNEW, params={'conditions': 'startedBy=a,b'}).status_code == 400
 
 
+def test_conditions_case_sensitive(vro):
+    # The default reading: '~' ignores case; the quirk: it matches the case as written ('=' is exact on both).
+    assert vro.get('/workflows', params={'conditions': 'name~awsn'}).json()['total'] == 1
+    assert vro.get('/workflows', params={'conditions': 'name=awsnew'}).json()['total'] == 0
+    vro.start(AWSNEW, [{'name': 'name', 'type': 'string', 'scope': 'local', 'value': {'string': {'value': 'a'}}}])
+    runs = '/workflows/%s/executions' % AWSNEW
+    assert vro.get(runs, params={'conditions': 'name~awsn'}).json()['relations']['total'] == 1
+    quirks(vro, 'vro-conditions-case-sensitive')
+    assert vro.get('/workflows', params={'conditions': 'name~awsn'}).json()['total'] == 0
+    assert vro.get('/workflows', params={'conditions': 'name~AWSN'}).json()['total'] == 1
+    assert vro.get(runs, params={'conditions': 'name~awsn'}).json()['relations']['total'] == 0
+    assert vro.get(runs, params={'conditions': 'name~AWSN'}).json()['relations']['total'] == 1
+
+
 def _start_two(vro):
     first = vro.start(AWSNEW, [{'name': 'name', 'type': 'string', 'scope': 'local', 'value': {'string': {'value': 'a'}}}])
     assert first.status_code == 202, first.text

@@ -59,6 +59,18 @@ def safe_fragment(value):
     return False, max((part.strip() for part in _UNSAFE_IN_CONDITION.split(value)), key=len)
 
 
+def caseless_fragment(value):
+    """The part of ``value`` a ``~`` condition may carry for a case-insensitive "contains" filter, or ``''``.
+
+    Servers differ on whether ``~`` ignores case (the simulator's default reading) or not (vRO conditions are
+    case-sensitive in public accounts; quirk ``vro-conditions-case-sensitive``): a fragment with a letter that has
+    case could hide a match spelled otherwise, so only a caseless fragment (digits, punctuation) is sent; the
+    caller filters on the client in any case.
+    """
+    text = safe_fragment(value)[1]
+    return text if text.lower() == text.upper() else ''
+
+
 def _ignored(runs, started_after, started_before):
     """True when runs listed with date conditions and ``sortOrders=-startDate`` show that the server ignored them."""
     starts = [r.started_at() for r in runs]
@@ -175,7 +187,8 @@ class VroApi(object):
             elif text:
                 conditions.append('name~%s' % text)
         if name_contains:
-            text = safe_fragment(name_contains)[1]
+            # Case-insensitive here: no cased text goes to a server whose '~' may match case (caseless_fragment).
+            text = caseless_fragment(name_contains)
             if text:
                 conditions.append('name~%s' % text)
         if category and '/' not in category and name is None and safe_fragment(category)[0]:
@@ -401,7 +414,8 @@ class VroApi(object):
             else:
                 exact = False
         if name:
-            text = safe_fragment(name)[1]
+            # Case-insensitive contains (run_matches): only a caseless part is sent (caseless_fragment).
+            text = caseless_fragment(name)
             exact = exact and text == name
             if text:
                 conditions.append('name~%s' % text)

@@ -14,7 +14,7 @@ import pytest
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi, caseless_fragment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import Execution, normalize_log, parse_execution_url, parse_version, same_user
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date
@@ -406,3 +406,10 @@ def test_small_parsers():
     assert parse_version('8.18.1.24180498 (build)') == (8, 18)
     assert parse_version('7.6') == (7, 6) and parse_version(None) is None
     assert same_user('svc', 'SVC@corp.local') and not same_user('svc', 'other')
+
+
+@pytest.mark.parametrize('value, sent', [('Deploy', ''), ('2024-05', '2024-05'), ('vm, lin', ''), ('a,12345', '12345'),
+                                         ('', '')])
+def test_a_case_insensitive_filter_sends_only_a_caseless_fragment(value, sent):
+    # A server whose '~' matches case (quirk vro-conditions-case-sensitive) would hide 'DEPLOY' from 'name~Deploy'.
+    assert caseless_fragment(value) == sent
