@@ -20,7 +20,7 @@ description:
     O(api_version). When C(/about) does not tell, a server refusing C(.../state) (HTTP 405) makes the task fail
     asking for O(api_version).
   - The module never sends C(DELETE .../executions/{id}) to a server where C(.../state) cancels (8.x, and 7.x
-    servers that label that call C(rel: remove)), since there it deletes the run's record instead of cancelling it.
+    servers whose run links name that call C(remove)), since there it deletes the run's record instead of cancelling it.
   - With O(wait), waits until each run reports a terminal state (normally C(canceled)).
 author:
   - cloudops.orchestrator contributors (@cloudops)
