@@ -36,6 +36,7 @@ DEFAULT_SETTINGS = {
     "vcf_refresh_token_lifetime": 86400,
     "vra_token_lifetime": 28800,
     "vra_login_latency": 0.0,
+    "vra_tenant": "vsphere.local",  # the one tenant of the OAuth tenant login (simulator/vra.py)
     "ico_status_step_seconds": 2,
     "tokens_valid_after": 0.0,
     "quirks": [],

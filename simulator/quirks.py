@@ -26,12 +26,18 @@ KNOWN = {
                           None, None),
     "vro-conditions-comma-split": ("vRO: every conditions value is split at each comma (a name holding a comma is a "
                                    "broken condition: 400)", None, None),
+    "vro-conditions-case-sensitive": ("vRO: a '~' (contains) condition on workflow and run names matches the case as "
+                                      "written ('=' is exact on both readings)", None, None),
     "vro-date-conditions-rejected": ("vRO: the executions list answers 400 to startDate conditions and to sortOrders",
                                      None, None),
     "vro-date-conditions-ignored": ("vRO: the executions list ignores startDate conditions and sortOrders, and lists "
                                     "oldest first (with vro-date-conditions-rejected, the 400 wins)", None, None),
     "vro-logs-newest-first": ("vRO: /logs and /syslogs list the newest line first (maxResult still keeps the newest)",
                               None, None),
+    "vra-oauth-tenant-tm": ("vRA: the OAuth tenant login is served at /tm/oauth/tenant/{tenant}/token only (404 at "
+                            "/oauth/tenant/{tenant}/token)", None, None),
+    "vro-7-cancel-state": ("vRO 7.6: DELETE .../executions/{id}/state cancels a run (as VMware's REST client SDK does) "
+                           "and DELETE .../executions/{id}/ (rel: remove) deletes its record, as on 8.x", None, None),
     "vro-about-no-version": ("vRO: GET /about has no 'version' (only build-number, build-date and api-version)", None, None),
 }
 

@@ -162,7 +162,7 @@ class Store:
     # -- queries ------------------------------------------------------------------------------------
     @staticmethod
     def _where(kind, parent=_UNSET, states=None, name=None, owner=None, sort_after=None, sort_before=None,
-               name_contains=None, ids=None):
+               name_contains=None, ids=None, name_contains_cased=None):
         clauses, args = ["kind=?"], [kind]
         if parent is not _UNSET and parent is not None:
             clauses.append("parent=?")
@@ -172,6 +172,7 @@ class Store:
             clauses.append(clause)
             args.extend(values)
         for value, clause in ((name, "name=?"), (name_contains, "instr(lower(name), lower(?)) > 0"), (owner, "owner=?"),
+                              (name_contains_cased, "instr(name, ?) > 0"),
                               (sort_after, "sort_key>?"), (sort_before, "sort_key<?")):
             if value is not None:
                 clauses.append(clause)
@@ -183,13 +184,15 @@ class Store:
         return " AND ".join(clauses), args
 
     def query(self, kind, parent=None, states=None, name=None, owner=None, sort_after=None, sort_before=None,
-              limit=None, offset=0, descending=True, name_contains=None, ids=None):
+              limit=None, offset=0, descending=True, name_contains=None, ids=None, name_contains_cased=None):
         """Return ``(bodies, total)``: one page of matching documents ordered by sort_key, and the match count.
 
-        ``states`` is a list (or one string); ``name`` matches exactly, ``name_contains`` case-insensitively;
+        ``states`` is a list (or one string); ``name`` matches exactly, ``name_contains`` case-insensitively
+        (``name_contains_cased`` case-sensitively);
         ``sort_after``/``sort_before`` are exclusive bounds on sort_key. ``limit=None`` returns all.
         """
-        where, args = self._where(kind, parent, states, name, owner, sort_after, sort_before, name_contains, ids)
+        where, args = self._where(kind, parent, states, name, owner, sort_after, sort_before, name_contains, ids,
+                                  name_contains_cased)
         order = "DESC" if descending else "ASC"
         offset = max(0, int(offset or 0))
         key = (kind, where, tuple(args), order, offset)
@@ -211,7 +214,7 @@ class Store:
                 inner, order, order)
             rows = self._db.execute(sql, inner_args + [kind]).fetchall()
             total = self._total(kind, parent, states, where, args,
-                                plain=(name, owner, sort_after, sort_before, name_contains, ids) == (None,) * 6)
+                                plain=(name, owner, sort_after, sort_before, name_contains, ids, name_contains_cased) == (None,) * 7)
             # Rows without a sort_key sort last in DESC order and a row-value seek would skip them: no cursor then.
             if rows and limit is not None and rows[-1][1] is not None and not (
                     descending and self._db.execute("SELECT 1 FROM docs WHERE %s AND sort_key IS NULL LIMIT 1" % where, args).fetchone()):

@@ -3,6 +3,10 @@
 - ``POST /csp/gateway/am/api/login?access_token`` ``{"username","password","domain"?}`` -> ``{"refresh_token", "access_token", ...}``;
   refused credentials (or ``user@domain`` without ``domain``) -> 400
 - ``POST /iaas/api/login`` ``{"refreshToken"}`` -> ``{"tokenType": "Bearer", "token": "..."}``
+- ``POST /oauth/tenant/{tenant}/token`` (``/tm/oauth/tenant/{tenant}/token`` instead under the quirk
+  ``vra-oauth-tenant-tm``), form ``grant_type=refresh_token&refresh_token=<API token>`` ->
+  ``{"access_token", "token_type": "Bearer", "expires_in"}``; errors as RFC 6749 section 5.2 (400 with ``error``,
+  ``error_description``). The API token is a refresh token of the CSP login; the tenant is the setting ``vra_tenant``.
 
 The two login views are served by the vRO blueprint (``simulator/vro.py``).
 Tokens are JWT-shaped (``exp`` is real) and stored, so they survive a restart. Access tokens live
@@ -113,6 +117,31 @@ def iaas_login():
     ctx.set_request_user(user)
     token = issue(ctx, user, "access", float(ctx.get_setting("vra_token_lifetime", 28800)))
     return jsonify({"tokenType": "Bearer", "token": token})
+
+
+def _oauth_error(status, error, description):
+    response = jsonify({"error": error, "error_description": description})
+    response.status_code = status
+    return response
+
+
+def tenant_token(tenant):
+    """``POST /oauth/tenant/{tenant}/token`` (or its ``/tm`` twin): an API token (form) for an access token."""
+    ctx = context()
+    served_under_tm = request.path.startswith("/tm/")
+    if served_under_tm != bool(ctx.quirk("vra-oauth-tenant-tm")):
+        return _error(404, "Not found: %s" % request.path)
+    if request.mimetype != "application/x-www-form-urlencoded":
+        return _oauth_error(400, "invalid_request", "the request body must be application/x-www-form-urlencoded")
+    if request.form.get("grant_type") != "refresh_token":
+        return _oauth_error(400, "unsupported_grant_type", "grant_type must be refresh_token")
+    user = check(ctx, request.form.get("refresh_token"), kind="refresh")
+    if user is None or tenant != str(ctx.get_setting("vra_tenant", "vsphere.local")):
+        return _oauth_error(400, "invalid_grant", "Invalid refresh token")
+    ctx.set_request_user(user)
+    lifetime = float(ctx.get_setting("vra_token_lifetime", 28800))
+    return jsonify({"access_token": issue(ctx, user, "access", lifetime), "token_type": "Bearer",
+                    "expires_in": int(lifetime)})
 
 
 def seed(ctx):

@@ -38,7 +38,7 @@ ABOUT = {
 BLUEPRINT = Blueprint("vro", __name__)
 ADMIN = Blueprint("sim_vro", __name__, url_prefix="/_sim/vro")
 # Views answered without authentication, and views served on 8.x only (a 404 on 7.x, before any authentication).
-_LOGIN = ("vro.csp_login", "vro.iaas_login")
+_LOGIN = ("vro.csp_login", "vro.iaas_login", "vro.tenant_token")
 _PUBLIC = ("vro.about", "vro.versions", "vro.healthstatus", "vro.liveness")
 _V8_ONLY = ("vro.versions", "vro.liveness", "vro.interactions")
 
@@ -82,6 +82,8 @@ BLUEPRINT.register_error_handler(VroError, _vro_error)
 ADMIN.register_error_handler(VroError, _vro_error)
 BLUEPRINT.add_url_rule("/csp/gateway/am/api/login", view_func=vra.csp_login, methods=["POST"])
 BLUEPRINT.add_url_rule("/iaas/api/login", view_func=vra.iaas_login, methods=["POST"])
+BLUEPRINT.add_url_rule("/oauth/tenant/<tenant>/token", view_func=vra.tenant_token, methods=["POST"])
+BLUEPRINT.add_url_rule("/tm/oauth/tenant/<tenant>/token", view_func=vra.tenant_token, methods=["POST"])
 
 
 # -- auth -------------------------------------------------------------------------------------------------
@@ -250,9 +252,9 @@ def delete_execution(wid, eid):
     who = g.vro_user
     run = vro_runs.run_for(server, wid, eid, who)
     server.require_execute(who, server.workflows[wid])
-    if server.v7:
-        vro_runs.cancel(server, run, who)  # 7.x: DELETE on the execution cancels it
-    else:
+    if server.v7 and not context().quirk("vro-7-cancel-state"):
+        vro_runs.cancel(server, run, who)  # 7.x: DELETE on the execution cancels it (the 7.1 guide)
+    else:  # 8.x, and 7.x under the quirk (captured 7.x payloads label this call rel: remove)
         vro_runs.delete_run(server, run)
     return "", 204
 
@@ -266,7 +268,7 @@ def execution_state(wid, eid):
 def cancel_execution(wid, eid):
     server = _server()
     who = g.vro_user
-    if server.v7:
+    if server.v7 and not context().quirk("vro-7-cancel-state"):
         raise VroError(405, "Request method 'DELETE' is not supported on %s in vRO %s; DELETE the execution to cancel it"
                        % (request.path, context().vro_version), {"Allow": "GET, HEAD"})
     run = vro_runs.run_for(server, wid, eid, who)

@@ -316,7 +316,8 @@ def list_runs(server, parent=None, ids=None, up_href=None, self_href=None):
             if op == "=":
                 kwargs["name"] = value
             elif op == "~":
-                kwargs["name_contains"] = value
+                # Quirk vro-conditions-case-sensitive: '~' matches the case as written.
+                kwargs["name_contains_cased" if ctx.quirk("vro-conditions-case-sensitive") else "name_contains"] = value
             else:
                 raise VroError(400, "Operator '%s' is not supported for 'name' (use = or ~)" % op)
         elif key == "startedBy":

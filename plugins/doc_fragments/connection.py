@@ -53,6 +53,16 @@ options:
         reads C(user@domain), the login is tried as C(user) in C(domain) first, then with the full name.
       - A login refused with HTTP 400, 401 or 403 fails the task as an authentication error; it is not retried.
     type: str
+  auth_tenant:
+    description:
+      - The tenant (organization) of a VCF Automation 9 / Aria Automation OAuth tenant login, the successor of the
+        CSP login. When set, O(token) must hold an API token created in that tenant, and it is exchanged at
+        C(/oauth/tenant/<auth_tenant>/token) (or C(/tm/oauth/tenant/<auth_tenant>/token), tried when the first
+        path is not found) for the bearer token; O(username) and O(password) are not used.
+      - Implies O(auth=vra); any other O(auth) fails the task.
+      - When unset, the E(VRO_AUTH_TENANT) environment variable is used.
+      - An API token refused with HTTP 400, 401 or 403 fails the task as an authentication error; it is not retried.
+    type: str
   validate_certs:
     description:
       - Whether to verify the server's TLS certificate. Verification is on by default.

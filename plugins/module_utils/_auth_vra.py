@@ -8,6 +8,8 @@ Internal use only: this file may change without notice between releases.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth import Auth
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
 
@@ -108,6 +110,73 @@ class VraLoginAuth(Auth):
             # The refresh token has expired: log in again once.
             self._login(client)
             self._exchange(client)
+
+    def apply(self, client, headers):
+        if not self.token:
+            self._obtain(client)
+        headers['Authorization'] = 'Bearer %s' % self.token
+
+    def refresh(self, client):
+        self.token = None
+        self._obtain(client)
+        return True
+
+
+class VraTenantAuth(Auth):
+    """The OAuth tenant login of VCF Automation 9 / Aria Automation (the successor of the CSP login).
+
+    ``POST /oauth/tenant/{tenant}/token`` with the form ``grant_type=refresh_token&refresh_token=<API token>``
+    answers ``{"access_token", "token_type": "Bearer", "expires_in", "refresh_token"?}``; the access token is the
+    bearer. Broadcom's VCF Automation 9.1 reference serves the same call under ``/tm``: a 404 at the first path
+    (nothing was acted upon) tries the second, and the one that answered is kept. A ``refresh_token`` in the answer
+    replaces the API token (a token with rotation on is single-use). See simulator/README.md for the sources.
+    """
+
+    PATHS = ('/oauth/tenant/%s/token', '/tm/oauth/tenant/%s/token')
+
+    def __init__(self, tenant, api_token):
+        super().__init__()
+        self.tenant = tenant
+        self.api_token = api_token
+        self.token = None
+        self.path = None  # the path that answered, once known
+        self.secrets = [api_token] if api_token else []
+
+    def paths(self):
+        """The login paths to try, in order (the one that answered before, alone)."""
+        quoted = quote(self.tenant, safe='')
+        return [self.path] if self.path else [p % quoted for p in self.PATHS]
+
+    def _obtain(self, client):
+        form = {'grant_type': 'refresh_token', 'refresh_token': self.api_token}
+        missing = None
+        for path in self.paths():
+            try:
+                answer = client.call('POST', path, data=form, headers={'Accept': 'application/json'}, at_root=True,
+                                     auth_request=True, idempotent=True, expected=(200,)) or {}
+            except ApiError as error:
+                if error.status == 404:
+                    missing = error  # not served here: nothing was acted upon, try the next path
+                    continue
+                if error.status not in LOGIN_REFUSED:
+                    raise
+                raise login_refused(error, 'the vRA tenant login (POST %s) refused the API token' % path,
+                                    'check token (an API token created in tenant %r) and auth_tenant' % self.tenant) from None
+            break
+        else:
+            raise ApiError('no OAuth tenant login at %s (HTTP 404)' % ' or '.join(self.paths()), kind='auth',
+                           status=404, method='POST', url=missing.url if missing else None,
+                           hint='check auth_tenant, or unset it to use the CSP login (auth: vra with username and password)')
+        if not isinstance(answer, dict) or not answer.get('access_token'):
+            raise ApiError('the vRA tenant login answered without an access_token', kind='auth', method='POST',
+                           url=client.url_for(path, at_root=True))
+        self.path = path
+        self.token = answer['access_token']
+        self.secrets.append(self.token)
+        if answer.get('refresh_token') and answer['refresh_token'] != self.api_token:
+            # Rotation: the API token just used is spent; the next exchange uses the new one.
+            self.api_token = answer['refresh_token']
+            self.secrets.append(self.api_token)
 
     def apply(self, client, headers):
         if not self.token:

@@ -45,7 +45,7 @@ _COMMON = dict(
 
 CONNECTION_SPECS = {
     'vro': dict(_COMMON, token=dict(type='str', no_log=True), auth=dict(type='str', choices=['basic', 'vra', 'token']),
-                auth_domain=dict(type='str')),
+                auth_domain=dict(type='str'), auth_tenant=dict(type='str')),
     'vcf': dict(_COMMON, token=dict(type='str', no_log=True)),
     'ico': dict(_COMMON, domain=dict(type='str'), project=dict(type='str')),
 }
@@ -325,6 +325,8 @@ class OrchestratorModule(AnsibleModule):
         prefix = ENV_PREFIX[self.product]
         if self.product == 'vro':
             scheme = p.get('auth') or ('token' if p.get('token') and not p.get('username') else 'basic')
+            if p.get('auth_tenant'):
+                scheme = self.tenant_scheme(scheme)
             if scheme == 'token':
                 if not p.get('token'):
                     self.fail_json(msg='auth is token but no token is set: set token or %s_TOKEN' % prefix)
@@ -333,6 +335,9 @@ class OrchestratorModule(AnsibleModule):
                     from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vra import VraLoginAuth  # pylint: disable=import-outside-toplevel
                     return VraLoginAuth(p['username'], p['password'], p.get('auth_domain'), access_token=p['token'])
                 return _auth.BearerAuth(p['token'], refused_hint=TOKEN_REFUSED_HINT)
+            if scheme == 'vra_tenant':
+                from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vra import VraTenantAuth  # pylint: disable=import-outside-toplevel
+                return VraTenantAuth(p['auth_tenant'], p['token'])
             if scheme == 'vra':
                 if not (p.get('token') or (p.get('username') and p.get('password'))):
                     self.fail_json(msg='auth is vra: set %s (or a vRA API/refresh token in token)' % missing_credentials(p))
@@ -350,6 +355,19 @@ class OrchestratorModule(AnsibleModule):
             from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_ico import IcoAuth  # pylint: disable=import-outside-toplevel
             return IcoAuth(p['username'], p['password'], p.get('domain'), p.get('project'))
         return _auth.BasicAuth(p['username'], p['password'])
+
+    def tenant_scheme(self, scheme):
+        """``vra_tenant`` when auth_tenant is set (the OAuth tenant login exchanges the API token in token); fails the
+        task when auth names another scheme or there is no token."""
+        p = self.params
+        if p.get('auth') and scheme != 'vra':
+            self.fail_json(msg='auth_tenant selects the vRA OAuth tenant login, but auth is %s: set auth to vra, '
+                               'or unset auth_tenant (and VRO_AUTH_TENANT)' % scheme)
+        if not p.get('token'):
+            self.fail_json(msg='auth_tenant selects the vRA OAuth tenant login, which exchanges an API token: set token '
+                               '(or VRO_TOKEN) to an API token of tenant %s, or unset auth_tenant to log in with '
+                               'username and password' % p['auth_tenant'])
+        return 'vra_tenant'
 
     def connection(self):
         """The product's CONNECTION (API path, name, error-body parser) for the client, from its API layer.

@@ -13,13 +13,14 @@ description:
   - Cancels one workflow run, or every run of a workflow that has not ended with O(all_running=true).
   - Exactly one of O(workflow_id), O(workflow_name) and O(execution_url) is required.
   - A run that has already ended (C(completed), C(failed) or C(canceled)) is left alone, with C(changed=false).
-  - B(The cancel call depends on the server version.) On vRO 8.x it is C(DELETE .../executions/{id}/state).
-    On 7.x it is the guide's C(DELETE .../executions/{id}/). The version comes from the C(version) of
-    C(GET /about) (never from its C(api-version), the REST API's own number), or from O(api_version). When
-    C(/about) does not tell, the 8.x call is sent, which never deletes; a server refusing it (HTTP 405) makes
-    the task fail asking for O(api_version).
-  - The module never sends the 8.x C(DELETE .../executions/{id}), which deletes the run's record instead of
-    cancelling it, and never falls back from one version's call to the other's.
+  - B(The cancel call depends on the server version.) The module sends C(DELETE .../executions/{id}/state), which
+    cancels on vRO 8.x and, as VMware's REST client SDK does it, on 7.x. Only a 7.x server that refuses it with
+    HTTP 405 gets the 7.1 guide's C(DELETE .../executions/{id}/), which cancels there. The version comes from the
+    C(version) of C(GET /about) (never from its C(api-version), the REST API's own number), or from
+    O(api_version). When C(/about) does not tell, a server refusing C(.../state) (HTTP 405) makes the task fail
+    asking for O(api_version).
+  - The module never sends C(DELETE .../executions/{id}) to a server where C(.../state) cancels (8.x, and 7.x
+    servers whose run links name that call C(remove)), since there it deletes the run's record instead of cancelling it.
   - With O(wait), waits until each run reports a terminal state (normally C(canceled)).
 author:
   - cloudops.orchestrator contributors (@cloudops)
@@ -122,7 +123,8 @@ api_version:
   type: str
   sample: '8'
 cancel_call:
-  description: The cancel call of that version, for example C(DELETE /workflows/<id>/executions/{id}/state).
+  description: The cancel call of that version, for example C(DELETE /workflows/<id>/executions/{id}/state), with
+    the 7.x guide's call after it on vRO 7.x.
   returned: always
   type: str
 # shared:error (written by tools/shared_returns.py; edit it there)

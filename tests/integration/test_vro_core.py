@@ -307,13 +307,19 @@ def test_cancel_on_8_18_uses_delete_state(fresh_simulator):
 
 
 @pytest.mark.default_reading  # under vro-about-no-version the 7.x call is never guessed: api_version must be given
-def test_cancel_on_7_6_uses_the_guides_delete(simulator_factory):
-    sim = simulator_factory('--vro-version', '7.6')
+@pytest.mark.parametrize('quirk', [None, 'vro-7-cancel-state'])
+def test_cancel_on_7_6_sends_the_runs_delete_only_where_state_refuses_it(simulator_factory, quirk):
+    # The 7.1 guide cancels with DELETE .../executions/{id}/ (DELETE .../state: 405); VMware's SDK cancels with
+    # DELETE .../state, and captured 7.x payloads label the run's DELETE rel: remove (quirk vro-7-cancel-state).
+    sim = simulator_factory('--vro-version', '7.6', *(('--quirk', quirk) if quirk else ()))
     res = run_playbook('playbooks/vro_core/cancel.yml', env=sim.env('vro'))
     canceled = _cancel_assertions(res)
-    assert canceled['api_version'] == '7' and canceled['cancel_call'].endswith('/{id}/')
-    assert route_count(sim, EXECUTION_DELETE_ROUTE) == 3
-    assert route_count(sim, CANCEL_8X_ROUTE) == 0
+    assert canceled['api_version'] == '7' and canceled['cancel_call'] == (
+        'DELETE /workflows/%s/executions/{id}/state (vRO 7.x refusing it with HTTP 405: DELETE /workflows/%s/executions/{id}/)'
+        % (SLEEP_ID, SLEEP_ID))
+    assert route_count(sim, CANCEL_8X_ROUTE) == 3
+    assert route_count(sim, EXECUTION_DELETE_ROUTE) == (0 if quirk else 3)
+    assert len(runs_of(sim, SLEEP_ID)) == 3  # no run record was deleted
     # 7.x dates come as epoch milliseconds and are returned as ISO
     assert res.result('Start a long run')['start_date'].endswith('Z')
 

@@ -61,6 +61,44 @@ def test_a_refused_vra_login_is_an_authentication_error_never_retried(fresh_simu
     assert 'wrong-password' not in json.dumps(result)
 
 
+def api_token(sim):
+    """An API token for the OAuth tenant login: the simulator takes a CSP login's refresh token as one."""
+    import requests  # pylint: disable=import-outside-toplevel
+    name, entry = sim.user('vro')
+    login = requests.post(sim.url + '/csp/gateway/am/api/login', params={'access_token': ''}, verify=sim.ca_path,
+                          json={'username': name, 'password': entry['password']}, timeout=30)
+    assert login.status_code == 200, login.text
+    return login.json()['refresh_token']
+
+
+def test_vra_oauth_tenant_login_exchanges_the_api_token(fresh_simulator, tmp_path):
+    sim = fresh_simulator
+    token = api_token(sim)
+    tm = 'vra-oauth-tenant-tm' in sim.quirks
+    env = dict(sim.env('vro'), VRO_AUTH_TENANT='vsphere.local', VRO_TOKEN=token, VRO_PASSWORD='not-used-here')
+    res = run_playbook(info_play(tmp_path), env=env)
+    assert res.result('read')['workflow']['id'] == AWSNEW_ID
+    # The plain path first; the /tm one only after its 404 (quirk vra-oauth-tenant-tm).
+    assert route_count(sim, 'POST /oauth/tenant/<tenant>/token') == 1
+    assert route_count(sim, 'POST /tm/oauth/tenant/<tenant>/token') == (1 if tm else 0)
+    assert route_count(sim, CSP_LOGIN) == 1 and route_count(sim, 'POST /iaas/api/login') == 0  # the one of api_token()
+    assert token not in res.stdout + res.stderr
+
+
+def test_a_refused_vra_tenant_login_is_an_authentication_error_sent_once(fresh_simulator, tmp_path):
+    sim = fresh_simulator
+    token = api_token(sim)
+    tm = 'vra-oauth-tenant-tm' in sim.quirks
+    env = dict(sim.env('vro'), VRO_AUTH_TENANT='another-tenant', VRO_TOKEN=token)
+    res = run_playbook(info_play(tmp_path), env=env, verbosity=3)
+    result = failed(res, 'read')
+    assert result['error']['kind'] == 'auth' and 'refused the API token (HTTP 400)' in result['msg']
+    assert 'auth_tenant' in result['msg'] and '\n' not in result['msg']
+    assert route_count(sim, 'POST /tm/oauth/tenant/<tenant>/token' if tm else 'POST /oauth/tenant/<tenant>/token') == 1
+    assert token not in res.stdout + res.stderr + json.dumps(res.results)
+    assert env['VRO_PASSWORD'] not in res.stdout + res.stderr
+
+
 def test_answering_an_interaction_on_7_6_posts_the_execution_context_as_on_8x(simulator_factory):
     # VMware's vCO REST client SDK (ExecutionService.answerUserInteraction) answers with POST
     # .../executions/{id}/interaction and an execution-context body; 7.x has no GET /interactions.

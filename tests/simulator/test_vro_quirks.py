@@ -36,6 +36,20 @@ def test_conditions_comma_split(vro):
     assert vro.get('/workflows/%s/executions' % AWSNEW, params={'conditions': 'startedBy=a,b'}).status_code == 400
 
 
+def test_conditions_case_sensitive(vro):
+    # The default reading: '~' ignores case; the quirk: it matches the case as written ('=' is exact on both).
+    assert vro.get('/workflows', params={'conditions': 'name~awsn'}).json()['total'] == 1
+    assert vro.get('/workflows', params={'conditions': 'name=awsnew'}).json()['total'] == 0
+    vro.start(AWSNEW, [{'name': 'name', 'type': 'string', 'scope': 'local', 'value': {'string': {'value': 'a'}}}])
+    runs = '/workflows/%s/executions' % AWSNEW
+    assert vro.get(runs, params={'conditions': 'name~awsn'}).json()['relations']['total'] == 1
+    quirks(vro, 'vro-conditions-case-sensitive')
+    assert vro.get('/workflows', params={'conditions': 'name~awsn'}).json()['total'] == 0
+    assert vro.get('/workflows', params={'conditions': 'name~AWSN'}).json()['total'] == 1
+    assert vro.get(runs, params={'conditions': 'name~awsn'}).json()['relations']['total'] == 0
+    assert vro.get(runs, params={'conditions': 'name~AWSN'}).json()['relations']['total'] == 1
+
+
 def _start_two(vro):
     first = vro.start(AWSNEW, [{'name': 'name', 'type': 'string', 'scope': 'local', 'value': {'string': {'value': 'a'}}}])
     assert first.status_code == 202, first.text
@@ -84,3 +98,49 @@ def test_about_without_version(vro):
     quirks(vro, 'vro-about-no-version')
     about = vro.get('/about').json()
     assert 'version' not in about and about['api-version']
+
+
+def _api_token(vro):
+    password = vro.sim.users['vro'][ADMIN]['password']
+    login = vro.http.post(vro.url + '/csp/gateway/am/api/login', params={'access_token': ''}, auth=None,
+                          json={'username': ADMIN, 'password': password}, timeout=30)
+    assert login.status_code == 200, login.text
+    return login.json()['refresh_token']
+
+
+def test_oauth_tenant_login_and_its_tm_path_quirk(vro):
+    token = _api_token(vro)
+    form = {'grant_type': 'refresh_token', 'refresh_token': token}
+    plain, tm = '/oauth/tenant/vsphere.local/token', '/tm/oauth/tenant/vsphere.local/token'
+    answer = vro.http.post(vro.url + plain, data=form, auth=None, timeout=30)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body['token_type'] == 'Bearer' and body['expires_in'] > 0 and 'refresh_token' not in body
+    about = vro.http.get(vro.url + '/vco/api/workflows/' + AWSNEW, auth=None, timeout=30,
+                         headers={'Authorization': 'Bearer ' + body['access_token']})
+    assert about.status_code == 200
+    assert vro.http.post(vro.url + tm, data=form, auth=None, timeout=30).status_code == 404
+    # RFC 6749 section 5.2 errors: a JSON body, a wrong grant, a bad token, another tenant.
+    refused = [vro.http.post(vro.url + plain, json=form, auth=None, timeout=30),
+               vro.http.post(vro.url + plain, data=dict(form, grant_type='password'), auth=None, timeout=30),
+               vro.http.post(vro.url + plain, data=dict(form, refresh_token='nope'), auth=None, timeout=30),
+               vro.http.post(vro.url + '/oauth/tenant/other/token', data=form, auth=None, timeout=30)]
+    assert [(r.status_code, r.json()['error']) for r in refused] == [
+        (400, 'invalid_request'), (400, 'unsupported_grant_type'), (400, 'invalid_grant'), (400, 'invalid_grant')]
+    quirks(vro, 'vra-oauth-tenant-tm')
+    assert vro.http.post(vro.url + plain, data=form, auth=None, timeout=30).status_code == 404
+    assert vro.http.post(vro.url + tm, data=form, auth=None, timeout=30).status_code == 200
+
+
+def test_vro_7_cancel_state_quirk(vro):
+    # 7.6, the 7.1 guide's reading: DELETE .../state is refused and the run's DELETE cancels it.
+    vro.admin('PUT', 'settings', json={'vro_version': '7.6'})
+    params = [{'name': 'name', 'type': 'string', 'scope': 'local', 'value': {'string': {'value': 'a'}}}]
+    path = vro.start(AWSNEW, params).headers['Location'].rstrip('/')
+    assert vro.delete(path + '/state/').status_code == 405
+    assert vro.delete(path + '/').status_code == 204 and vro.get(path + '/').json()['state'] == 'canceled'
+    # The SDK's reading (quirk): DELETE .../state cancels, and the run's DELETE (rel: remove) deletes its record.
+    quirks(vro, 'vro-7-cancel-state')
+    path = vro.start(AWSNEW, params).headers['Location'].rstrip('/')
+    assert vro.delete(path + '/state/').status_code == 204 and vro.get(path + '/').json()['state'] == 'canceled'
+    assert vro.delete(path + '/').status_code == 204 and vro.get(path + '/').status_code == 404

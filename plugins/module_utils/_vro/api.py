@@ -59,6 +59,18 @@ def safe_fragment(value):
     return False, max((part.strip() for part in _UNSAFE_IN_CONDITION.split(value)), key=len)
 
 
+def caseless_fragment(value):
+    """The part of ``value`` a ``~`` condition may carry for a case-insensitive "contains" filter, or ``''``.
+
+    Servers differ on whether ``~`` ignores case (the simulator's default reading) or not (vRO conditions are
+    case-sensitive in public accounts; quirk ``vro-conditions-case-sensitive``): a fragment with a letter that has
+    case could hide a match spelled otherwise, so only a caseless fragment (digits, punctuation) is sent; the
+    caller filters on the client in any case.
+    """
+    text = safe_fragment(value)[1]
+    return text if text.lower() == text.upper() else ''
+
+
 def _ignored(runs, started_after, started_before):
     """True when runs listed with date conditions and ``sortOrders=-startDate`` show that the server ignored them."""
     starts = [r.started_at() for r in runs]
@@ -175,7 +187,8 @@ class VroApi(object):
             elif text:
                 conditions.append('name~%s' % text)
         if name_contains:
-            text = safe_fragment(name_contains)[1]
+            # Case-insensitive here: no cased text goes to a server whose '~' may match case (caseless_fragment).
+            text = caseless_fragment(name_contains)
             if text:
                 conditions.append('name~%s' % text)
         if category and '/' not in category and name is None and safe_fragment(category)[0]:
@@ -401,7 +414,8 @@ class VroApi(object):
             else:
                 exact = False
         if name:
-            text = safe_fragment(name)[1]
+            # Case-insensitive contains (run_matches): only a caseless part is sent (caseless_fragment).
+            text = caseless_fragment(name)
             exact = exact and text == name
             if text:
                 conditions.append('name~%s' % text)
@@ -447,30 +461,43 @@ class VroApi(object):
             self.executions_path(workflow_id), paged, params=params, page_size=page_size)]
 
     def cancel(self, workflow_id, execution_id, api_version=None):
-        """Cancel one run with the call of the server's version; returns a description of the call made.
+        """Cancel one run; returns a description of the call made.
 
-        8.x: ``DELETE .../executions/{id}/state``. 7.x: ``DELETE .../executions/{id}/`` (the guide's call).
-        Never ``DELETE .../executions/{id}`` on 8.x, which deletes the run's record; and never the other
-        version's call as a fallback.
+        ``DELETE .../executions/{id}/state`` first, on every version: it cancels on 8.x and, per VMware's REST client
+        SDK, on 7.x. Only a 7.x server (version known) refusing it with 405 gets the 7.1 guide's
+        ``DELETE .../executions/{id}/``, which cancels there; a 7.x server where ``/state`` cancels is never sent that
+        call (its captured payloads label it ``rel: remove``, and it may delete the run's record). Never
+        ``DELETE .../executions/{id}`` on 8.x or on an unknown version, which deletes the run's record.
         """
         major = self.major_version(api_version, unknown_ok=True)
         path = self.cancel_path(workflow_id, execution_id, major)
         try:
             self.client.request('DELETE', path, expected=(200, 202, 204))
         except ApiError as error:
-            if major is None and error.status == 405:
+            if error.status != 405 or (major is not None and major >= 8):
+                raise
+            if major is None:
                 # Not the 8.x call, and the version is unknown: the 7.x call is never chosen from a guess.
                 raise OperationError('GET /about does not tell the vRO version, and the server refused the 8.x cancel '
                                      '(DELETE %s: HTTP 405); set api_version (7 for vRO 7.x) and run again' % path,
                                      error=error.to_result()) from None
-            raise
+            # 405: nothing was acted upon, and this 7.x server cancels as the 7.1 guide says.
+            path = self.cancel_path(workflow_id, execution_id, major, guide=True)
+            self.client.request('DELETE', path, expected=(200, 202, 204))
         return 'DELETE %s' % path
 
-    def cancel_path(self, workflow_id, execution_id, major):
-        """The path the cancel call of vRO ``major`` uses (``execution_id`` may be a ``{id}`` placeholder); an unknown
-        version (None) gets the 8.x call, which cancels and never deletes."""
+    def cancel_path(self, workflow_id, execution_id, major, guide=False):
+        """The path of the cancel call (``execution_id`` may be a ``{id}`` placeholder): ``.../state`` on every version,
+        or with ``guide`` (vRO 7.x only, after a 405 on ``.../state``) the 7.1 guide's ``.../executions/{id}/``."""
         path = self.executions_path(workflow_id) + '/' + (execution_id if execution_id == '{id}' else _q(execution_id))
-        return path + ('/state' if major is None or major >= 8 else '/')
+        return path + ('/' if guide and major is not None and major < 8 else '/state')
+
+    def cancel_call(self, workflow_id, major):
+        """What :meth:`cancel` sends, in words, for a result (``{id}`` for the run)."""
+        call = 'DELETE %s' % self.cancel_path(workflow_id, '{id}', major)
+        if major is not None and major < 8:
+            call += ' (vRO 7.x refusing it with HTTP 405: DELETE %s)' % self.cancel_path(workflow_id, '{id}', major, guide=True)
+        return call
 
     # -- safe start --------------------------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ def cancel_executions(api, workflow_id=None, workflow_name=None, category=None, 
         targets = [(eid, read_run(api.state, wid, eid))]
     else:
         targets = [(r.id, r.state) for r in api.list_executions(wid, states=list(ACTIVE_STATES))]
-    call = 'DELETE %s' % api.cancel_path(wid, '{id}', major)
+    call = api.cancel_call(wid, major)
     entries = []
     for run_id, state in targets:
         entry = {'execution_id': run_id, 'workflow_id': wid, 'state_before': state, 'state': state, 'canceled': False}

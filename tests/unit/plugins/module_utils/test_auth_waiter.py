@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -13,7 +14,7 @@ from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.p
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth import BasicAuth, jwt_claims
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_ico import IcoAuth
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vcf import VcfTokenAuth
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vra import VraLoginAuth
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vra import VraLoginAuth, VraTenantAuth
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter
@@ -154,6 +155,73 @@ def test_vra_api_token_skips_the_password_login():
         client = Client(server.url, auth=VraLoginAuth(refresh_token='api-token-1'), **CONNECTIONS['vro'])
         client.get('/about')
         assert not server.calls('POST', '/csp/gateway/am/api/login')
+
+
+TENANT_TOKEN = '/oauth/tenant/org-a/token'
+TM_TENANT_TOKEN = '/tm/oauth/tenant/org-a/token'
+
+
+def form(recorded):
+    return {k: v[0] for k, v in parse_qs(recorded.body).items()}
+
+
+def test_vra_tenant_login_exchanges_the_api_token_as_a_form_and_again_after_a_401():
+    routes = {
+        'POST ' + TENANT_TOKEN: [respond(200, {'access_token': 'bearer-1', 'token_type': 'Bearer', 'expires_in': 3600}),
+                                 respond(200, {'access_token': 'bearer-2', 'token_type': 'Bearer', 'expires_in': 3600})],
+        'GET /vco/api/workflows': [respond(401, {'message': 'expired'}), respond(200, {'link': [], 'total': 0})],
+    }
+    with ReplayServer(routes) as server:
+        auth = VraTenantAuth('org-a', 'api-Token-1')
+        client = Client(server.url, auth=auth, **CONNECTIONS['vro'])
+        assert client.get('/workflows') == {'link': [], 'total': 0}
+        logins = server.calls('POST', TENANT_TOKEN)
+        assert [form(r) for r in logins] == [{'grant_type': 'refresh_token', 'refresh_token': 'api-Token-1'}] * 2
+        assert logins[0].headers['Content-Type'] == 'application/x-www-form-urlencoded'
+        assert 'Authorization' not in logins[0].headers
+        assert [r.headers['Authorization'] for r in server.calls('GET')] == ['Bearer bearer-1', 'Bearer bearer-2']
+        assert not server.calls('POST', '/csp/gateway/am/api/login') and not server.calls('POST', '/iaas/api/login')
+        assert {'api-Token-1', 'bearer-1', 'bearer-2'} <= set(auth.secrets)
+
+
+def test_vra_tenant_login_tries_the_tm_path_after_a_404_and_keeps_it():
+    routes = {
+        'POST ' + TM_TENANT_TOKEN: [respond(200, {'access_token': 'bearer-1', 'refresh_token': 'api-Token-2'}),
+                                    respond(200, {'access_token': 'bearer-2'})],
+        'GET /vco/api/workflows': [respond(401, {'message': 'expired'}), respond(200, {'link': [], 'total': 0})],
+    }
+    with ReplayServer(routes) as server:
+        auth = VraTenantAuth('org-a', 'api-Token-1')
+        client = Client(server.url, auth=auth, **CONNECTIONS['vro'])
+        client.get('/workflows')
+        # One 404 at the first path, then the /tm path only; a rotated token replaces the spent one.
+        assert len(server.calls('POST', TENANT_TOKEN)) == 1
+        assert [form(r)['refresh_token'] for r in server.calls('POST', TM_TENANT_TOKEN)] == ['api-Token-1', 'api-Token-2']
+        assert 'api-Token-2' in auth.secrets
+
+
+@pytest.mark.parametrize('status', [400, 401, 403])
+def test_vra_tenant_login_refused_is_an_auth_error_sent_once(status):
+    body = {'error': 'invalid_grant', 'error_description': 'Invalid refresh token'}
+    with ReplayServer({'POST ' + TENANT_TOKEN: [respond(status, body)]}) as server:
+        client = Client(server.url, auth=VraTenantAuth('org-a', 'api-Token-1'), **CONNECTIONS['vro'])
+        with pytest.raises(ApiError) as caught:
+            client.get('/workflows')
+        error = caught.value
+        assert error.kind == 'auth' and error.status == status
+        assert 'refused the API token (HTTP %d)' % status in str(error) and 'auth_tenant' in str(error)
+        assert len(server.requests) == 1
+        assert 'api-Token-1' not in str(error) + json.dumps(error.to_result())
+
+
+def test_vra_tenant_login_not_found_at_either_path_names_both():
+    with ReplayServer({}) as server:
+        client = Client(server.url, auth=VraTenantAuth('org a/b', 'api-Token-1'), **CONNECTIONS['vro'])
+        with pytest.raises(ApiError) as caught:
+            client.get('/workflows')
+        assert caught.value.kind == 'auth' and caught.value.status == 404
+        assert '/oauth/tenant/org%20a%2Fb/token or /tm/oauth/tenant/org%20a%2Fb/token' in str(caught.value)
+        assert [r.path for r in server.requests] == ['/oauth/tenant/org%20a%2Fb/token', '/tm/oauth/tenant/org%20a%2Fb/token']
 
 
 # -- waiter -------------------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ def clean_env(monkeypatch):
 def _clean_env(monkeypatch):
     for prefix in ('VRO', 'VCF', 'ICO'):
         for name in ('URL', 'USERNAME', 'PASSWORD', 'TOKEN', 'AUTH', 'VALIDATE_CERTS', 'CA_PATH', 'TIMEOUT',
-                     'RETRIES', 'USE_PROXY', 'DOMAIN', 'PROJECT', 'AUTH_DOMAIN'):
+                     'RETRIES', 'USE_PROXY', 'DOMAIN', 'PROJECT', 'AUTH_DOMAIN', 'AUTH_TENANT'):
             monkeypatch.delenv('%s_%s' % (prefix, name), raising=False)
     yield
 
@@ -106,10 +106,27 @@ def test_wait_options_are_merged_and_checked(capsys):
     ({'token': 't'}, _auth.BearerAuth),
     ({'auth': 'vra', 'username': 'u', 'password': 'p'}, _auth_vra.VraLoginAuth),
     ({'auth': 'vra', 'token': 'refresh'}, _auth_vra.VraLoginAuth),
+    ({'auth_tenant': 'org-a', 'token': 'api'}, _auth_vra.VraTenantAuth),
+    ({'auth': 'vra', 'auth_tenant': 'org-a', 'token': 'api', 'username': 'u', 'password': 'p'}, _auth_vra.VraTenantAuth),
 ])
 def test_vro_auth_choice(args, kind):
     module = build(dict(args, url='https://vro'))
     assert module.build_auth().__class__ is kind
+
+
+@pytest.mark.parametrize('args,words', [
+    ({'auth_tenant': 'org-a', 'username': 'u', 'password': 'p'}, 'set token (or VRO_TOKEN) to an API token of tenant org-a'),
+    ({'auth_tenant': 'org-a', 'auth': 'basic', 'token': 'api'}, 'but auth is basic: set auth to vra'),
+])
+def test_vro_tenant_login_needs_a_token_and_auth_vra(capsys, args, words):
+    result = exit_result(capsys, lambda: build(dict(args, url='https://vro')).build_auth())
+    assert words in result['msg'] and '\n' not in result['msg']
+
+
+def test_vro_tenant_from_the_environment(monkeypatch):
+    monkeypatch.setenv('VRO_AUTH_TENANT', 'org-env')
+    auth = build({'url': 'https://vro', 'token': 'api'}).build_auth()
+    assert isinstance(auth, _auth_vra.VraTenantAuth) and auth.tenant == 'org-env'
 
 
 def test_vcf_and_ico_auth_choice():

@@ -13,8 +13,8 @@ import pytest
 
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi, caseless_fragment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import Execution, normalize_log, parse_execution_url, parse_version, same_user
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date
@@ -79,18 +79,36 @@ def test_cancel_on_8x_uses_delete_state_and_never_the_destructive_delete():
         assert not path.rstrip('/').endswith('/executions/%s' % EID), 'the destructive 8.x DELETE was sent'
 
 
-def test_cancel_on_7x_uses_the_guides_call():
+@pytest.mark.parametrize('state_answer, sent', [
+    # The 7.1 guide's reading: /state refuses DELETE (405, nothing acted upon), the DELETE of the run cancels.
+    (respond(405, {'message': "Request method 'DELETE' is not supported"}), ['/state', '/']),
+    # VMware's SDK reading: /state cancels; the run's own DELETE (rel: remove) may delete its record: never sent.
+    (respond(204), ['/state']),
+])
+def test_cancel_on_7x_sends_the_runs_delete_only_after_state_is_refused(state_answer, sent):
+    run = '%s/workflows/%s/executions/%s' % (API, WID, EID)
     routes = {
         'GET %s/about' % API: [respond(200, {'version': '7.6.0', 'build-number': '13020602'})],
-        'DELETE %s/workflows/%s/executions/%s/' % (API, WID, EID): [respond(204)],
+        'DELETE %s/state' % run: [state_answer],
+        'DELETE %s/' % run: [respond(204)],
     }
     with ReplayServer(routes) as server:
-        api_for(server).cancel(WID, EID)
+        call = api_for(server).cancel(WID, EID)
         deletes = [r.path for r in server.requests if r.method == 'DELETE']
-    assert deletes == ['%s/workflows/%s/executions/%s/' % (API, WID, EID)]
+    assert deletes == [run + tail for tail in sent]
+    assert call == 'DELETE /workflows/%s/executions/%s%s' % (WID, EID, sent[-1])
 
 
-@pytest.mark.parametrize('given, expected', [('8.18', '/state'), ('8', '/state'), ('7.6', '/')])
+def test_cancel_on_7x_does_not_send_the_runs_delete_after_another_refusal():
+    run = '%s/workflows/%s/executions/%s' % (API, WID, EID)
+    routes = {'DELETE %s/state' % run: [respond(403, {'message': 'not allowed'})], 'DELETE %s/' % run: [respond(204)]}
+    with ReplayServer(routes) as server:
+        with pytest.raises(ApiError):
+            api_for(server).cancel(WID, EID, api_version='7.6')
+        assert [r.path for r in server.requests] == [run + '/state']
+
+
+@pytest.mark.parametrize('given, expected', [('8.18', '/state'), ('8', '/state'), ('7.6', '/state')])
 def test_cancel_with_explicit_api_version_does_not_ask_about(given, expected):
     routes = {
         'DELETE %s/workflows/%s/executions/%s%s' % (API, WID, EID, expected): [respond(204)],
@@ -388,3 +406,10 @@ def test_small_parsers():
     assert parse_version('8.18.1.24180498 (build)') == (8, 18)
     assert parse_version('7.6') == (7, 6) and parse_version(None) is None
     assert same_user('svc', 'SVC@corp.local') and not same_user('svc', 'other')
+
+
+@pytest.mark.parametrize('value, sent', [('Deploy', ''), ('2024-05', '2024-05'), ('vm, lin', ''), ('a,12345', '12345'),
+                                         ('', '')])
+def test_a_case_insensitive_filter_sends_only_a_caseless_fragment(value, sent):
+    # A server whose '~' matches case (quirk vro-conditions-case-sensitive) would hide 'DEPLOY' from 'name~Deploy'.
+    assert caseless_fragment(value) == sent
