@@ -61,16 +61,17 @@ def snake_keys(value, data_keys=frozenset()):
     return value
 
 
-def iso_z(value):
+def iso_z(value, ms=False):
     """A time as ISO 8601 UTC with milliseconds and ``Z`` (``2026-01-31T10:00:00.000Z``), from ISO text with any
-    offset (``+0000``, ``+01:00``) or epoch seconds/milliseconds. None or ``""`` is None; a value that is not a
-    time is returned unchanged (never lost)."""
+    offset (``+0000``, ``+01:00``) or a number: epoch milliseconds when ``ms`` (a field the API documents so),
+    else the collection's rule (below 10**10 seconds, else milliseconds). None or ``""`` is None; a value that is
+    not a time is returned unchanged (never lost)."""
     if value in (None, ''):
         return None
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)) or (isinstance(value, str) and re.match(r'^\s*\d+\s*$', value)):
-        moment = moment_from_ms(number_ms(value))
+        moment = moment_from_ms(float(value) if ms else number_ms(value))
     else:
         moment = parse_date(value)
     return format_date(moment) if moment else value

@@ -135,7 +135,7 @@ def with_iso_times(task):
     task = task if isinstance(task, dict) else {}
     times = {}
     for key in ('created', 'updated'):
-        times[key + '_iso'] = iso_z(task.get(key + '_iso')) or iso_z(task.get(key))
+        times[key + '_iso'] = iso_z(task.get(key + '_iso')) or iso_z(task.get(key), ms=True)
     return shaped_entry(task, DATA_KEYS, TIME_KEYS, **times)
 
 
