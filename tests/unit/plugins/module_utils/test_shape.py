@@ -147,8 +147,8 @@ def test_vro_interaction_list_entry_keeps_the_server_attributes_under_raw():
 
 
 def test_error_details_are_snake_case_in_the_result_and_unchanged_on_the_error():
-    error = ApiError('refused', kind='http', status=409, details={'errorCode': 'E1', 'remediationMessage': 'Fix',
-                                                                 'causes': ['a'], 'sent': False})
+    details = {'errorCode': 'E1', 'remediationMessage': 'Fix', 'causes': ['a'], 'sent': False}
+    error = ApiError('refused', kind='http', status=409, details=details)
     assert error.to_result()['details'] == {'error_code': 'E1', 'remediation_message': 'Fix', 'causes': ['a'],
                                             'sent': False}
     assert error.details['errorCode'] == 'E1'
