@@ -240,7 +240,7 @@ class Task:
             'completion_timestamp': iso_z(self.raw.get('completionTimestamp')),
             'subtasks': summary,
             'errors': self.errors(),
-            'raw': copy.deepcopy(self.raw),
+            'raw': masked(self.raw),
         }
 
 
@@ -415,6 +415,21 @@ def task_ids(task_id=None, ids_given=None):
     return ids
 
 
+# A credentials sub-task carries oldPassword and newPassword (CredentialsSubTask in the 9.0 spec): never returned.
+_SECRET_KEY = re.compile(r'password|secret', re.IGNORECASE)
+SECRET_MASK = '********'
+
+
+def masked(value):
+    """A deep copy of ``value`` whose values under a password- or secret-named key are ``********`` (when set)."""
+    if isinstance(value, dict):
+        return dict((key, SECRET_MASK if isinstance(key, str) and _SECRET_KEY.search(key) and value[key] not in (None, '')
+                     else masked(value[key])) for key in value)
+    if isinstance(value, list):
+        return [masked(inner) for inner in value]
+    return copy.deepcopy(value)
+
+
 # In a task: the SDDC Manager Error's ``context`` is a map whose keys the server chose (left as they are); these
 # hold times (ISO 8601 in the spec, any offset; epoch milliseconds accepted).
 DATA_KEYS = frozenset(('context',))
@@ -424,6 +439,7 @@ TIME_KEYS = frozenset(('creation_timestamp', 'completion_timestamp'))
 def info_entry(task):
     """The entry of ``vcf_task_info``: every field of the task in snake_case (sub-tasks, errors and resources
     included; times in ``Z``; ``""`` as null), ``status`` normalised, ``status_raw``, ``credentials_task``, a
-    sub-task summary, and ``raw``: the task as SDDC Manager sent it."""
-    return shaped_entry(task.raw, DATA_KEYS, TIME_KEYS, id=task.id, status=task.status, status_raw=task.status_raw,
+    sub-task summary, and ``raw``: the task as SDDC Manager sent it. Passwords (a credentials sub-task's
+    ``oldPassword``, ``newPassword``) are ``********`` in both."""
+    return shaped_entry(masked(task.raw), DATA_KEYS, TIME_KEYS, id=task.id, status=task.status, status_raw=task.status_raw,
                         credentials_task=task.credentials, subtask_summary=task.subtask_summary())

@@ -152,3 +152,14 @@ def test_error_details_are_snake_case_in_the_result_and_unchanged_on_the_error()
     assert error.to_result()['details'] == {'error_code': 'E1', 'remediation_message': 'Fix', 'causes': ['a'],
                                             'sent': False}
     assert error.details['errorCode'] == 'E1'
+
+
+def test_vcf_credentials_sub_task_passwords_are_never_returned():
+    sub = {'name': 'Rotate', 'status': 'FAILED', 'username': 'root', 'oldPassword': 'Old-s3cret!', 'newPassword': 'New-s3cret!'}
+    raw = {'id': 'c1', 'status': 'FAILED', 'subTasks': [sub]}
+    for entry in (info_entry(Task(raw)), Task(raw).result()):
+        text = repr(entry)
+        assert 'Old-s3cret!' not in text and 'New-s3cret!' not in text, entry
+        assert entry['raw']['subTasks'][0]['newPassword'] == '********'
+    assert info_entry(Task(raw))['sub_tasks'][0]['old_password'] == '********'
+    assert raw['subTasks'][0]['oldPassword'] == 'Old-s3cret!'
