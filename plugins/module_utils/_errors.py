@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._shape import snake_keys
+
 _SECRET_QUERY = re.compile(r'([?&][^=&#]*(?:token|password|secret|key)[^=&#]*=)[^&#]*', re.IGNORECASE)
 _USERINFO = re.compile(r'^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@')
 
@@ -89,7 +91,8 @@ class ApiError(Exception):
         if self.hint:
             result['hint'] = self.hint
         if self.details:
-            result['details'] = self.details
+            # The server's error fields in the one return style (errorCode -> error_code); self.details keeps them.
+            result['details'] = snake_keys(self.details)
         return result
 
 

@@ -157,10 +157,11 @@ task:
       description: Last update, epoch milliseconds.
       type: int
     created_iso:
-      description: Creation time as an ISO 8601 string (computed from C(created) when the server sends none).
+      description: Creation time, ISO 8601 UTC ending in C(Z) (the server's text converted, else from C(created)).
       type: str
+      sample: "2014-03-31T11:03:50.000Z"
     updated_iso:
-      description: Last update as an ISO 8601 string (computed from C(updated) when the server sends none).
+      description: Last update, ISO 8601 UTC ending in C(Z) (the server's text converted, else from C(updated)).
       type: str
     user:
       description: The user who created the task.
@@ -172,25 +173,30 @@ task:
       description: The project of the task.
       type: str
     parm:
-      description: The process parameters.
+      description: The process parameters, as the server sent them (their names are never converted).
       type: dict
-    eventTopic:
-      description: The event topic.
+    event_topic:
+      description: The event topic (the API's C(eventTopic)).
       type: str
-    delayInSeconds:
-      description: The delay before the task starts.
+    delay_in_seconds:
+      description: The delay before the task starts (the API's C(delayInSeconds)).
       type: int
-    serviceInstanceId:
+    service_instance_id:
       description: The service instance the task works on.
       type: str
     error_message:
-      description: The result message of the process.
+      description: The result message of the process; null when it has none.
       type: str
     description_message:
       description: The task description.
       type: str
+    raw:
+      description:
+        - The task exactly as the server sent it (C(eventTopic), C(delayInSeconds), times with its own offset).
+          The keys above are the collection's; read C(raw) only for what they leave out.
+      type: dict
 diff:
-  description: The fields that change, before and after (the whole task for a creation or deletion).
+  description: The fields that change, before and after (the whole task for a creation or deletion), named as the API names them (what is sent).
   returned: always
   type: dict
   sample: {"before": {"delayInSeconds": 30}, "after": {"delayInSeconds": 600}}
@@ -245,7 +251,8 @@ error:
       type: str
     details:
       description:
-        - More from the server's body (C(errorCode), C(remediationMessage), C(referenceToken), C(causes)).
+        - More from the server's body, its keys in snake_case (C(error_code), C(remediation_message),
+          C(reference_token), C(causes)).
         - When the answer to a request that changes something was lost, C(sent=true) and what is known of its
           effect (C(status), C(location), C(id)).
       returned: when known

@@ -13,8 +13,10 @@ description:
   - Reads one task of the IBM Cloud Orchestrator (ICO) 2.5 task engine by O(id), or the task list.
   - The task engine has no server-side filters, so O(filters) are applied here, on the list the server returns.
   - Users other than C(admin) see only the tasks of their O(project); C(admin) sees every project's tasks.
-  - Each task carries its C(created) and C(updated) times as ISO 8601 strings too (C(created_iso),
-    C(updated_iso)), computed from the epoch milliseconds when the server sends none.
+  - Each task's fields are returned in snake_case (C(event_topic), C(delay_in_seconds), C(service_instance_id));
+    C(parm) is returned as it is. The task as the server sent it is in C(raw).
+  - Each task carries its C(created) and C(updated) times as ISO 8601 UTC strings too (C(created_iso),
+    C(updated_iso), ending in C(Z)), computed from the epoch milliseconds when the server sends none.
 author:
   - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
@@ -55,7 +57,7 @@ options:
         type: raw
   expand_service_instance:
     description:
-      - Embed the service instance named by each task's C(serviceInstanceId) as C(serviceInstance)
+      - Embed the service instance named by each task's C(service_instance_id) as C(service_instance)
         (C(?expand=serviceInstance)).
     type: bool
     default: false
@@ -80,7 +82,7 @@ EXAMPLES = r'''
 
 - name: Show them
   ansible.builtin.debug:
-    msg: "{{ item.id }} {{ item.serviceInstance.name | default('-') }}: {{ item.error_message }}"
+    msg: "{{ item.id }} {{ item.service_instance.name | default('-') }}: {{ item.error_message }}"
   loop: "{{ failed.tasks }}"
 
 - name: One task
@@ -113,11 +115,11 @@ tasks:
       description: Last update, epoch milliseconds.
       type: int
     created_iso:
-      description: Creation time as an ISO 8601 string.
+      description: Creation time, ISO 8601 UTC ending in C(Z) (the server's text converted, else from C(created)).
       type: str
-      sample: "2014-03-31T13:03:50+0200"
+      sample: "2014-03-31T11:03:50.000Z"
     updated_iso:
-      description: Last update as an ISO 8601 string.
+      description: Last update, ISO 8601 UTC ending in C(Z) (the server's text converted, else from C(updated)).
       type: str
     user:
       description: The user who created the task.
@@ -125,22 +127,27 @@ tasks:
     project:
       description: The project of the task.
       type: str
-    eventTopic:
-      description: The event topic.
+    event_topic:
+      description: The event topic (the API's C(eventTopic)).
       type: str
     parm:
-      description: The process parameters.
+      description: The process parameters, as the server sent them (their names are never converted).
       type: dict
-    serviceInstanceId:
+    service_instance_id:
       description: The service instance the task works on.
       type: str
-    serviceInstance:
-      description: That service instance.
+    service_instance:
+      description: That service instance, its keys in snake_case.
       type: dict
       returned: with O(expand_service_instance), when the task names one
     error_message:
-      description: The result message of the process.
+      description: The result message of the process; null when it has none.
       type: str
+    raw:
+      description:
+        - The task exactly as the server sent it (C(eventTopic), C(delayInSeconds), times with its own offset).
+          The keys above are the collection's; read C(raw) only for what they leave out.
+      type: dict
 seen:
   description: How many tasks the server returned before filtering.
   returned: always
@@ -200,7 +207,8 @@ error:
       type: str
     details:
       description:
-        - More from the server's body (C(errorCode), C(remediationMessage), C(referenceToken), C(causes)).
+        - More from the server's body, its keys in snake_case (C(error_code), C(remediation_message),
+          C(reference_token), C(causes)).
         - When the answer to a request that changes something was lost, C(sent=true) and what is known of its
           effect (C(status), C(location), C(id)).
       returned: when known

@@ -129,9 +129,12 @@ changed:
   type: bool
 tasks:
   description:
-    - The tasks, as SDDC Manager returns them (C(id), C(name), C(type), C(creationTimestamp),
-      C(completionTimestamp), C(subTasks), C(errors), C(resources), C(resolutionStatus), C(isCancellable),
-      C(isRetryable)), plus the keys below.
+    - Every field of each task in snake_case (C(id), C(name), C(type), C(creation_timestamp),
+      C(completion_timestamp), C(sub_tasks), C(errors) (C(error_code), C(remediation_message), C(reference_token),
+      ...), C(resources) (C(resource_id), ...), C(resolution_status), C(is_cancellable), C(is_retryable)), sub-tasks
+      and errors included, plus the keys below. Times are ISO 8601 UTC ending in C(Z); an empty string from the
+      server is null; the keys of an error's C(context) are kept as the server sent them.
+    - The task as SDDC Manager sent it (camelCase) is in C(raw).
   returned: always
   type: list
   elements: dict
@@ -154,6 +157,22 @@ tasks:
       description: Sub-task counts by normalised status (C(counts)), their C(total), and the C(failed) ones by name.
       type: dict
       sample: {"total": 3, "counts": {"SUCCESSFUL": 1, "FAILED": 1, "PENDING": 1}, "failed": ["ConfigureVsanDatastoreAction"]}
+    is_retryable:
+      description: SDDC Manager's retry flag (C(isRetryable)); null when it gives none.
+      type: bool
+    completion_timestamp:
+      description: When the task completed, ISO 8601 UTC (C(Z)); null while it runs.
+      type: str
+      sample: "2026-01-31T10:00:02.450Z"
+    sub_tasks:
+      description: The sub-tasks, each in snake_case like the task (C(name), C(status), C(creation_timestamp), C(errors), ...).
+      type: list
+      elements: dict
+    raw:
+      description:
+        - The task exactly as SDDC Manager sent it (camelCase keys, its own time format). The keys above are the
+          collection's; read C(raw) only for what they leave out.
+      type: dict
 # shared:error (written by tools/shared_returns.py; edit it there)
 error:
   description:
@@ -205,7 +224,8 @@ error:
       type: str
     details:
       description:
-        - More from the server's body (C(errorCode), C(remediationMessage), C(referenceToken), C(causes)).
+        - More from the server's body, its keys in snake_case (C(error_code), C(remediation_message),
+          C(reference_token), C(causes)).
         - When the answer to a request that changes something was lost, C(sent=true) and what is known of its
           effect (C(status), C(location), C(id)).
       returned: when known

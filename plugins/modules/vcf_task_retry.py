@@ -153,9 +153,9 @@ options:
 notes:
   - At least one of O(task_id), O(task_ids) or O(failed_tasks) is required.
   - Tasks that fail again make the module fail. The failure names the failed sub-tasks and carries the task's
-    errors with their C(message), C(remediationMessage) and C(referenceToken).
+    errors with their C(message), C(remediation_message) and C(reference_token).
   - A C(409) from SDDC Manager (for example when someone else retried the task first) fails the module with the
-    server's C(message) and C(remediationMessage).
+    server's C(message) and C(remediation_message).
 seealso:
   - module: cloudops.orchestrator.vcf_task_info
 '''
@@ -294,16 +294,17 @@ tasks:
       description: Whether the task was handled through the credentials task API.
       type: bool
     is_retryable:
-      description: The server's C(isRetryable) flag, when it gives one.
+      description: The server's C(isRetryable) flag; null when it gives none.
       type: bool
     resolution_status:
       description: C(RESOLVED) or C(UNRESOLVED).
       type: str
     creation_timestamp:
-      description: When the task was created.
+      description: When the task was created, ISO 8601 UTC (C(Z)).
       type: str
+      sample: "2026-01-31T10:00:00.120Z"
     completion_timestamp:
-      description: When the task completed, if it has.
+      description: When the task completed, ISO 8601 UTC (C(Z)); null while it runs.
       type: str
     subtasks:
       description: The task's sub-task summary.
@@ -324,6 +325,11 @@ tasks:
       description: The task's errors (see RV(errors)).
       type: list
       elements: dict
+    raw:
+      description:
+        - The task exactly as SDDC Manager sent it (camelCase keys, its own time format). The keys above are the
+          collection's; read C(raw) only for what they leave out.
+      type: dict
 subtasks:
   description: The sub-task summary over every task.
   returned: always
@@ -354,13 +360,13 @@ errors:
     message:
       description: SDDC Manager's message.
       type: str
-    remediationMessage:
-      description: What SDDC Manager suggests doing about it.
+    remediation_message:
+      description: What SDDC Manager suggests doing about it (its C(remediationMessage)).
       type: str
-    referenceToken:
+    reference_token:
       description: The token that finds the error in the SDDC Manager logs (give it to support).
       type: str
-    errorCode:
+    error_code:
       description: The error code.
       type: str
 # shared:error (written by tools/shared_returns.py; edit it there)
@@ -414,7 +420,8 @@ error:
       type: str
     details:
       description:
-        - More from the server's body (C(errorCode), C(remediationMessage), C(referenceToken), C(causes)).
+        - More from the server's body, its keys in snake_case (C(error_code), C(remediation_message),
+          C(reference_token), C(causes)).
         - When the answer to a request that changes something was lost, C(sent=true) and what is known of its
           effect (C(status), C(location), C(id)).
       returned: when known

@@ -130,7 +130,7 @@ def test_ico_task_slower_than_timeout_is_created_once(fresh_simulator):
     res = run_playbook(ICO, env=sim.env('ico'), extra_vars={'task': fields, 'timeout': 1})
     created = res.result(UNDER_TEST)
     assert fired(sim) == [1]
-    assert created['changed'] is True and created['task']['eventTopic'] == 'once/create'
+    assert created['changed'] is True and created['task']['event_topic'] == 'once/create'
     assert any('adopted task %s' % created['task']['id'] in w for w in created.get('warnings', []))
     assert sent(sim, 'POST', '/orchestrator/v2/tasks') == 1
 

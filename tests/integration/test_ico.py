@@ -43,7 +43,7 @@ def test_create_update_noop_and_delete_as_admin(fresh_simulator):
     res = run_playbook('playbooks/ico/lifecycle.yml', env=sim.env('ico'))
     created = res.result('Create a task')
     assert created['changed'] and created['task']['id'] and created['task']['user'] == 'admin'
-    assert created['task']['delayInSeconds'] == 600
+    assert created['task']['delay_in_seconds'] == 600 and created['task']['raw']['delayInSeconds'] == 600
     updated = res.result('Update only what differs')
     assert updated['diff'] == {'before': {'delayInSeconds': 600}, 'after': {'delayInSeconds': 0}}
     assert res.result('Update again with the same values')['changed'] is False
@@ -138,12 +138,12 @@ def test_expand_service_instance(fresh_simulator):
     sim = fresh_simulator
     res = run_playbook('playbooks/ico/expand.yml', env=sim.env('ico'), extra_vars={'task_id': FINANCE_COMPLETED})
     expanded = res.result('One task with its service instance')['tasks'][0]
-    assert expanded['serviceInstance']['id'] == expanded['serviceInstanceId'] == 'si-fin-0001'
-    assert expanded['serviceInstance']['name'] == 'fin-app-01'
-    assert 'serviceInstance' not in res.result('The same task without it')['tasks'][0]
+    assert expanded['service_instance']['id'] == expanded['service_instance_id'] == 'si-fin-0001'
+    assert expanded['service_instance']['name'] == 'fin-app-01'
+    assert 'service_instance' not in res.result('The same task without it')['tasks'][0]
     listed = res.result('The whole list with service instances')['tasks']
-    assert all('serviceInstance' in t for t in listed if t.get('serviceInstanceId'))
-    assert all('serviceInstance' not in t for t in listed if not t.get('serviceInstanceId'))
+    assert all('service_instance' in t for t in listed if t.get('service_instance_id'))
+    assert all('service_instance' not in t for t in listed if not t.get('service_instance_id'))
     assert changes_sent(sim) == {}
     check_replay(sim, 'playbooks/ico/expand.yml', {'task_id': FINANCE_COMPLETED})
 

@@ -23,9 +23,9 @@ def test_lists_are_read_and_a_partial_update_keeps_the_rest_of_the_task(fresh_si
     assert '1010' in {t['id'] for t in listed}
     assert res.result('Change only the delay')['diff'] == {'before': {'delayInSeconds': 0}, 'after': {'delayInSeconds': 5}}
     task = res.result('Read it back')['tasks'][0]
-    assert task['delayInSeconds'] == 5
+    assert task['delay_in_seconds'] == 5
     assert task['parm'] == {'action': 'restart', 'pattern': 'web-tier'}
-    assert task['serviceInstanceId'] and task['eventTopic']
+    assert task['service_instance_id'] and task['event_topic']
 
 
 @pytest.mark.parametrize('quirk', [None, 'ico-fqdn-required'])

@@ -174,7 +174,7 @@ def test_ico_create_with_a_relative_location_reads_the_created_task(fresh_simula
     assert len(created) == 1, created
     assert status == 'ok', result
     assert result['changed'] is True and result['task']['id'] == created[0]['id']
-    assert result['task']['eventTopic'] == TOPIC
+    assert result['task']['event_topic'] == TOPIC
     routes = sim.counters()['routes']
     assert routes.get('POST %s' % ICO_TASKS) == 1
     assert routes.get('GET %s/<task_id>' % ICO_TASKS) == 1, routes

@@ -73,7 +73,7 @@ def test_orch_task_warns_on_an_unknown_status_before_creating_and_creates(fresh_
                and 'check the spelling' in w for w in warnings), warnings
     # A warning, not a failure: the task was created, once.
     assert sim.counters()['routes'].get('POST /orchestrator/v2/tasks') == 1
-    assert record['result']['task']['eventTopic'] == 'names/typo'
+    assert record['result']['task']['event_topic'] == 'names/typo'
 
 
 def test_orch_task_known_statuses_give_no_warning(fresh_simulator, tmp_path):

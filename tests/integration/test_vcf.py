@@ -85,8 +85,8 @@ def test_failing_again_fails_with_subtasks_and_errors(fresh_simulator):
     assert 'InstallCertificateAction' in result['msg']
     assert 'Failed to install the certificate on sfo-w01-nsx01.rainpole.io' in result['msg']
     assert 'Make sure NSX Manager is reachable and retry.' in result['msg']
-    assert result['errors'][0]['remediationMessage'] == 'Make sure NSX Manager is reachable and retry.'
-    assert 'referenceToken' in result['errors'][0]
+    assert result['errors'][0]['remediation_message'] == 'Make sure NSX Manager is reachable and retry.'
+    assert 'reference_token' in result['errors'][0]
     assert result['subtasks']['failed'] == [{'task_id': RETRY_FAILS_ONCE, 'name': 'InstallCertificateAction'}]
     assert result['tasks'][0]['status'] == 'FAILED' and result['tasks'][0]['attempts'] == 1
     assert sim_attempts(sim, RETRY_FAILS_ONCE)['attempts'] == 1

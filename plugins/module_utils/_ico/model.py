@@ -13,7 +13,8 @@ import copy
 import fnmatch
 import re
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms, to_epoch_ms
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._shape import iso_z, shaped_entry
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import to_epoch_ms
 
 
 # Fields the server owns: sending them is refused before anything goes out.
@@ -121,13 +122,21 @@ def diff_task(current, desired):
     return changes, {'before': before, 'after': after}
 
 
+# In a task: ``parm`` holds the user's own parameters (their names are data, never converted).
+DATA_KEYS = frozenset(('parm',))
+TIME_KEYS = frozenset(('created_iso', 'updated_iso'))
+
+
 def with_iso_times(task):
-    """The task with ``created_iso`` and ``updated_iso`` always present (from the epoch ms when missing)."""
-    task = dict(task)
+    """The entry of ``orch_task`` and ``orch_task_info`` for one task: its fields in snake_case (``eventTopic`` ->
+    ``event_topic``; ``parm`` as it is), ``""`` as null, ``created``/``updated`` as the server's epoch milliseconds
+    with ``created_iso``/``updated_iso`` always present as ISO 8601 UTC ``Z`` (from the server's text in any offset,
+    else from the milliseconds), and ``raw``: the task as the server sent it."""
+    task = task if isinstance(task, dict) else {}
+    times = {}
     for key in ('created', 'updated'):
-        if not task.get(key + '_iso'):
-            task[key + '_iso'] = iso_from_ms(task.get(key))
-    return task
+        times[key + '_iso'] = iso_z(task.get(key + '_iso')) or iso_z(task.get(key), ms=True)
+    return shaped_entry(task, DATA_KEYS, TIME_KEYS, **times)
 
 
 def updated_ms(task):

@@ -64,7 +64,8 @@ def manage_task(engine, task_id, task, state, statuses=None, wait=True, check_mo
             return {'changed': False, 'task': None, 'diff': {'before': {}, 'after': {}},
                     'msg': 'task %s does not exist' % task_id}
         result['task'] = with_iso_times(current)
-        result['diff'] = {'before': result['task'], 'after': {}}
+        # A diff names the fields as the API does (what a change sends), like the update's diff.
+        result['diff'] = {'before': copy.deepcopy(current), 'after': {}}
         result['changed'] = True if check_mode else engine.delete(task_id)
         result['msg'] = '%s task %s' % ('would delete' if check_mode else 'deleted', task_id)
         return result
@@ -76,7 +77,7 @@ def manage_task(engine, task_id, task, state, statuses=None, wait=True, check_mo
         result['changed'] = True
         result['diff'] = {'before': {}, 'after': copy.deepcopy(desired)}
         if check_mode:
-            result['task'] = dict(desired)
+            result['task'] = with_iso_times(desired)
             result['msg'] = 'would create a task'
             return result
         created = engine.create(desired, warn=warn)

@@ -9,11 +9,13 @@ Internal use only: this file may change without notice between releases.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, items_problem
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import InputError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._shape import iso_z, shaped_entry
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import to_epoch_ms
 
 
@@ -221,7 +223,8 @@ class Task:
         return found
 
     def result(self):
-        """The per-task entry of the module result."""
+        """The per-task entry of ``vcf_task_retry``'s result: the fields a retry needs, snake_case, times in ``Z``,
+        and ``raw`` (the task as SDDC Manager sent it)."""
         summary = self.subtask_summary()
         return {
             'id': self.id,
@@ -232,11 +235,12 @@ class Task:
             'attempts': self.attempts,
             'credentials_task': self.credentials,
             'is_retryable': self.raw.get('isRetryable'),
-            'resolution_status': self.raw.get('resolutionStatus'),
-            'creation_timestamp': self.raw.get('creationTimestamp'),
-            'completion_timestamp': self.raw.get('completionTimestamp'),
+            'resolution_status': self.raw.get('resolutionStatus') or None,
+            'creation_timestamp': iso_z(self.raw.get('creationTimestamp')),
+            'completion_timestamp': iso_z(self.raw.get('completionTimestamp')),
             'subtasks': summary,
             'errors': self.errors(),
+            'raw': masked(self.raw),
         }
 
 
@@ -304,10 +308,10 @@ def task_error(err, task_id=None, subtask=None):
     """The parts of an SDDC Manager Error a user needs: message, remediation and the reference token."""
     entry = {
         'task_id': task_id,
-        'message': err.get('message'),
-        'remediationMessage': err.get('remediationMessage'),
-        'referenceToken': err.get('referenceToken'),
-        'errorCode': err.get('errorCode'),
+        'message': err.get('message') or None,
+        'remediation_message': err.get('remediationMessage') or None,
+        'reference_token': err.get('referenceToken') or None,
+        'error_code': err.get('errorCode') or None,
     }
     if subtask:
         entry['subtask'] = subtask
@@ -326,13 +330,13 @@ def describe_failure(task):
     if failed:
         parts.append('failed sub-tasks: %s' % ', '.join(failed))
     for err in task.errors():
-        text = err['message'] or err['errorCode'] or 'error'
+        text = err['message'] or err['error_code'] or 'error'
         if err.get('subtask'):
             text = '%s: %s' % (err['subtask'], text)
-        if err['remediationMessage']:
-            text += ' (remediation: %s)' % err['remediationMessage']
-        if err['referenceToken']:
-            text += ' [referenceToken %s]' % err['referenceToken']
+        if err['remediation_message']:
+            text += ' (remediation: %s)' % err['remediation_message']
+        if err['reference_token']:
+            text += ' [referenceToken %s]' % err['reference_token']
         parts.append(text)
     return '; '.join(parts)
 
@@ -411,12 +415,31 @@ def task_ids(task_id=None, ids_given=None):
     return ids
 
 
+# A credentials sub-task carries oldPassword and newPassword (CredentialsSubTask in the 9.0 spec): never returned.
+_SECRET_KEY = re.compile(r'password|secret', re.IGNORECASE)
+SECRET_MASK = '********'
+
+
+def masked(value):
+    """A deep copy of ``value`` whose values under a password- or secret-named key are ``********`` (when set)."""
+    if isinstance(value, dict):
+        return dict((key, SECRET_MASK if isinstance(key, str) and _SECRET_KEY.search(key) and value[key] not in (None, '')
+                     else masked(value[key])) for key in value)
+    if isinstance(value, list):
+        return [masked(inner) for inner in value]
+    return copy.deepcopy(value)
+
+
+# In a task: the SDDC Manager Error's ``context`` is a map whose keys the server chose (left as they are); these
+# hold times (ISO 8601 in the spec, any offset; epoch milliseconds accepted).
+DATA_KEYS = frozenset(('context',))
+TIME_KEYS = frozenset(('creation_timestamp', 'completion_timestamp'))
+
+
 def info_entry(task):
-    """The raw task plus ``status`` normalised, ``status_raw`` and a sub-task summary."""
-    entry = dict(task.raw)
-    entry['id'] = task.id
-    entry['status'] = task.status
-    entry['status_raw'] = task.status_raw
-    entry['credentials_task'] = task.credentials
-    entry['subtask_summary'] = task.subtask_summary()
-    return entry
+    """The entry of ``vcf_task_info``: every field of the task in snake_case (sub-tasks, errors and resources
+    included; times in ``Z``; ``""`` as null), ``status`` normalised, ``status_raw``, ``credentials_task``, a
+    sub-task summary, and ``raw``: the task as SDDC Manager sent it. Passwords (a credentials sub-task's
+    ``oldPassword``, ``newPassword``) are ``********`` in both."""
+    return shaped_entry(masked(task.raw), DATA_KEYS, TIME_KEYS, id=task.id, status=task.status, status_raw=task.status_raw,
+                        credentials_task=task.credentials, subtask_summary=task.subtask_summary())

@@ -19,12 +19,18 @@ except ImportError:  # pragma: no cover - Python 2 is not supported by the colle
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, items_problem, json_name, shape_problem
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._shape import no_empty
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import (
     decode_date, decode_parameters, mask_parameters, parameter_list, parameters_problem, same_inputs,
 )
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, parse_date
 
 MAYBE_OBJECT = (dict, type(None))
+
+
+# The parts of a vRO result that are user data or the server's own answer: their keys and values are never reshaped
+# (an input given as "" stays ""). Everything else follows the return style: "" from the server is null.
+DATA_KEYS = frozenset(('inputs', 'outputs', 'outputs_raw', 'raw', 'parameters', 'example_inputs'))
 
 
 # -- workflows and runs -------------------------------------------------------------------------------------------
@@ -139,7 +145,7 @@ class Workflow(object):
         return "%s (category '%s')" % (self.id, self.category or '')
 
     def to_result(self):
-        return {'id': self.id, 'name': self.name, 'category': self.category, 'href': self.href}
+        return no_empty({'id': self.id, 'name': self.name, 'category': self.category, 'href': self.href})
 
 
 class WorkflowDefinition(object):
@@ -161,9 +167,10 @@ class WorkflowDefinition(object):
         return dict((p.get('name'), p.get('type')) for p in self.input_parameters)
 
     def to_result(self):
-        return {'id': self.id, 'name': self.name, 'version': self.version, 'description': self.description,
-                'href': self.href, 'category': self.category,
-                'input_parameters': self.input_parameters, 'output_parameters': self.output_parameters}
+        return no_empty({'id': self.id, 'name': self.name, 'version': self.version, 'description': self.description,
+                         'href': self.href, 'category': self.category,
+                         'input_parameters': self.input_parameters, 'output_parameters': self.output_parameters},
+                        DATA_KEYS)
 
 
 class Execution(object):
@@ -249,7 +256,7 @@ class Execution(object):
             result['inputs'] = self.inputs()
             result['outputs'] = self.outputs()
             result['outputs_raw'] = mask_parameters(self.output_parameters)
-        return result
+        return no_empty(result, DATA_KEYS)
 
 
 def _pick(data, *keys):
@@ -407,8 +414,9 @@ class UserInteraction(object):
         if self.execution_id:
             result['execution_id'] = self.execution_id
         if self.attributes:
-            result['attributes'] = self.attributes
-        return result
+            # The list entry's attributes as the server sent them: the server's answer, under raw like every module.
+            result['raw'] = dict(self.attributes)
+        return no_empty(result, DATA_KEYS)
 
 
 # -- scheduled tasks -----------------------------------------------------------------------------------------
@@ -522,7 +530,7 @@ class ScheduledTask(object):
         }
         if not self.summary:
             result['inputs'] = decode_parameters(self.input_parameters, mask_secrets=True)
-        return result
+        return no_empty(result, DATA_KEYS)
 
 
 class DesiredTask(object):

@@ -130,7 +130,7 @@ def test_vcf_error_body_gives_message_remediation_and_reference():
     assert 'Only a failed Task can be retried' in text
     assert 'Retry only tasks whose status is FAILED.' in text
     assert 'K3B7QF' in text
-    assert info.value.to_result()['details']['errorCode'] == 'TASK_NOT_RETRYABLE'
+    assert info.value.to_result()['details']['error_code'] == 'TASK_NOT_RETRYABLE'
 
 
 def test_ico_error_message_is_used():

@@ -88,9 +88,10 @@ def test_filters_on_the_client():
 
 def test_iso_times_are_added_when_missing():
     task = with_iso_times({'id': '1', 'created': 0, 'updated': 1000})
-    assert task['created_iso'] == '1970-01-01T00:00:00+00:00' and task['updated_iso'] == '1970-01-01T00:00:01+00:00'
+    assert task['created_iso'] == '1970-01-01T00:00:00.000Z' and task['updated_iso'] == '1970-01-01T00:00:01.000Z'
     kept = with_iso_times(RECORDED)
-    assert kept['created_iso'] == RECORDED['created_iso']
+    # The server's own text, in the one time format (UTC, Z); the text as sent stays under raw.
+    assert kept['created_iso'] == '2014-03-31T11:03:50.000Z' and kept['raw']['created_iso'] == RECORDED['created_iso']
     assert to_epoch_ms(RECORDED['updated_iso']) == 1396263914000  # the ms of `updated`, without the fraction
 
 

@@ -539,7 +539,7 @@ def test_final_details_come_from_a_read_by_id_when_the_list_lacks_them():
     assert len(run.failures) == 1
     assert 'Step of t-03' in run.failures[0] and 'TOK-t-03' in run.failures[0]
     entry = [t for t in run.result()['tasks'] if t['id'] == 't-03'][0]
-    assert entry['status'] == 'FAILED' and entry['errors'][0]['referenceToken'] == 'TOK-t-03'
+    assert entry['status'] == 'FAILED' and entry['errors'][0]['reference_token'] == 'TOK-t-03'
 
 
 def test_few_pending_tasks_are_read_by_id_after_one_interval():
