@@ -1,11 +1,15 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The waiter's schedule does not drift when requests are slow (found by bench/run.py: the 60 s wait)."""
+"""The waiter's schedule: it does not drift when requests are slow (found by bench/run.py: the 60 s wait), and it has
+no favourite duration (issue 16): its lag is a fixed fraction of the run, within the request budget and the cap."""
 
 from __future__ import annotations
 
+import bisect
+
 import pytest
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import WaitTimeout
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter, poll_schedule
 
 
 class SlowClock:
@@ -45,3 +49,80 @@ def test_slow_requests_still_notice_the_end_within_interval_max(duration):
     polls = poll_times(0.3, duration)
     assert polls[-1] + 0.3 - duration <= 5.0 + 0.3
     assert polls[-2] < duration
+
+
+# -- the schedule has no favourite duration (issue 16) ------------------------------------------------------
+
+def detection_lag(schedule, duration):
+    """How late a run of ``duration`` seconds is noticed on ``schedule`` (poll times after the start)."""
+    return schedule[bisect.bisect_left(schedule, duration)] - duration
+
+
+def spread(low, high, count=3000):
+    """``count`` durations evenly spread over [low, high] (midpoints)."""
+    return [low + (high - low) * (i + 0.5) / count for i in range(count)]
+
+
+DEFAULT = poll_schedule(0.25, 5.0, 200)
+
+
+def test_lag_is_a_fraction_of_the_run_whatever_its_length():
+    durations = spread(1, 30)
+    fractions = [detection_lag(DEFAULT, d) / d for d in durations]
+    assert sum(fractions) / len(fractions) <= 0.12
+    # Expected lag over expected duration: the geometric schedule's (r - 1) / (r + 1), about 10 %.
+    assert sum(detection_lag(DEFAULT, d) for d in durations) / sum(durations) <= 0.11
+    # No favourite duration: every octave from 1 s to 32 s (below the cap) sees the same lag fraction.
+    octaves = [spread(2.0 ** k, 2.0 ** (k + 1), 500) for k in range(5)]
+    means = [sum(detection_lag(DEFAULT, d) / d for d in octave) / len(octave) for octave in octaves]
+    assert max(means) - min(means) <= 0.015, means
+    # The old schedule (fast then 2.5x) noticed a 2.5 s run 0.7 s late and an 8 s one 1.8 s late.
+    assert detection_lag(DEFAULT, 2.5) <= 0.5 and detection_lag(DEFAULT, 8.0) <= 2.0
+
+
+def test_short_runs_are_noticed_within_a_fraction_of_a_second():
+    # The first polls come every poll_interval (0.25 s): a sub-second run is noticed 0.125 s late on average.
+    assert sum(detection_lag(DEFAULT, d) for d in spread(0, 1)) / 3000 <= 0.13
+    assert sum(detection_lag(DEFAULT, d) for d in spread(0, 3)) / 3000 <= 0.22
+
+
+def test_a_sixty_second_wait_stays_within_its_request_budget():
+    clock = SlowClock(0.0)
+    waiter = Waiter(timeout=1000, clock=clock, sleep=clock.sleep)
+    waiter.wait(clock.fetch, lambda now: now >= 60.0, first_delay=waiter.interval)
+    assert waiter.polls <= 25
+    # A wait that times out at 60 s polls no more.
+    clock = SlowClock(0.0)
+    waiter = Waiter(timeout=60, clock=clock, sleep=clock.sleep)
+    with pytest.raises(WaitTimeout):
+        waiter.wait(clock.fetch, lambda now: False, first_delay=waiter.interval)
+    assert waiter.polls <= 25
+
+
+@pytest.mark.parametrize('interval,interval_max', [(0.25, 5.0), (0.25, 1.0), (0.1, 0.5), (2.0, 2.0), (1.0, 30.0)])
+def test_the_cap_and_the_first_interval_are_honoured(interval, interval_max):
+    schedule = poll_schedule(interval, interval_max, 600)
+    gaps = [later - earlier for earlier, later in zip(schedule, schedule[1:])]
+    assert max(gaps) <= interval_max + 1e-9
+    assert min(gaps) >= interval - 1e-9
+    assert schedule[0] == interval and gaps[0] == pytest.approx(interval)
+    # A long wait reaches the cap and stays there.
+    assert gaps[-1] == pytest.approx(interval_max)
+
+
+def test_never_a_poll_before_the_start_answered():
+    # The waiter is built after the start answered; its clock begins there: the first poll waits first_delay.
+    clock = SlowClock(0.0)
+    clock.now = 100.0  # when the start's answer came back
+    waiter = Waiter(timeout=1000, clock=clock, sleep=clock.sleep)
+    waiter.wait(clock.fetch, lambda now: now >= 103.0, first_delay=waiter.interval)
+    assert clock.polls[0] == pytest.approx(100.0 + waiter.interval)
+    assert all(t > 100.0 for t in clock.polls)
+    assert poll_schedule(0.25, 5.0, 10)[0] > 0
+
+
+@pytest.mark.parametrize('duration', [0.1, 2.7, 13.0, 44.4])
+def test_the_waiter_polls_exactly_on_the_pure_schedule(duration):
+    schedule = poll_schedule(0.25, 5.0, duration)
+    assert poll_times(0.0, duration) == pytest.approx(schedule)
+    assert poll_times(0.1, duration) == pytest.approx(schedule)
