@@ -25,14 +25,15 @@ options:
     default: 600
   poll_interval:
     description:
-      - The first interval between two polls, in seconds.
-      - Intervals grow slowly for the first seconds, so that a short run is noticed within a fraction of a
-        second, then quickly up to O(poll_interval_max), so that a long wait costs few requests.
+      - The first interval between two polls, in seconds, and the shortest one.
+      - After that each interval is about a quarter (0.26) of the time waited so far, up to O(poll_interval_max),
+        so that the end of a run is noticed about a ninth of its duration late on average, whatever its length
+        (a short run within O(poll_interval) / 2 on average), and a 60-second wait costs 25 polls with the defaults.
     type: float
     default: 0.25
   poll_interval_max:
     description:
-      - The longest interval between two polls, in seconds. The end of a run is noticed within this time.
+      - The longest interval between two polls, in seconds. The end of a run is always noticed within this time.
     type: float
     default: 5
 '''
