@@ -401,6 +401,18 @@ class Client:
     def close(self):
         self.session.close()
 
+    def allow_parallel(self, count):
+        """Keep up to ``count`` connections for requests made at the same time from several threads (a batch).
+
+        With fewer pooled connections than threads, urllib3 closes the surplus as they come back while the pool is
+        full, and answers of a 100-thread batch were lost ("Bad file descriptor") and had to be adopted.
+        """
+        if count > getattr(self, '_parallel', 16):
+            self._parallel = count
+            adapter = HTTPAdapter(max_retries=0, pool_connections=4, pool_maxsize=count)
+            self.session.mount('https://', adapter)
+            self.session.mount('http://', adapter)
+
     # -- requests ----------------------------------------------------------------------------------------
 
     def request(self, method, path, params=None, json=None, data=None, headers=None, expected=None,
