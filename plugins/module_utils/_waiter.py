@@ -73,8 +73,9 @@ class Waiter:
     Polls are due on :func:`poll_schedule`: the first after ``first_delay``, then every ``interval`` for the first
     ``knee`` seconds (a short run is noticed ``interval / 2`` late on average), then each interval ``growth`` times
     the time elapsed, never less than ``interval`` nor more than ``interval_max``, so that the end of a run is
-    noticed within a fixed fraction of its duration (about a tenth), and within ``interval_max`` always. Polls are counted from when the previous poll was due, not
-    from when its request returned, so the time requests take does not add up. The last sleep is cut so that the
+    noticed within a fixed fraction of its duration (about a tenth), and within ``interval_max`` always. Polls are
+    counted from when the previous poll was due, not from when its request returned, so the time requests take does
+    not add up. The last sleep is cut so that the
     waiter never sleeps past its deadline.
     """
 
