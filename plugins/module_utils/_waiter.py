@@ -83,7 +83,7 @@ class Waiter:
                  sleep=time.sleep, client=None, knee=KNEE):
         # The options are validated by the module (OrchestratorModule, WAIT_BOUNDS); these are programmer errors.
         if (timeout is not None and timeout < 0) or interval is None or interval <= 0 or interval_max is None \
-                or interval_max < interval or not growth > 0:
+                or interval_max < interval or growth is None or growth <= 0:
             raise ValueError('Waiter(timeout=%r, interval=%r, interval_max=%r, growth=%r): needs timeout >= 0, '
                              '0 < interval <= interval_max and growth > 0' % (timeout, interval, interval_max, growth))
         self.timeout = timeout
