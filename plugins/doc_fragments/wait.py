@@ -25,14 +25,17 @@ options:
     default: 600
   poll_interval:
     description:
-      - The first interval between two polls, in seconds.
-      - Intervals grow slowly for the first seconds, so that a short run is noticed within a fraction of a
-        second, then quickly up to O(poll_interval_max), so that a long wait costs few requests.
+      - The interval between two polls for the first 3 seconds of a wait, in seconds, and the shortest one.
+      - After 3 seconds each interval is about a fifth (0.21) of the time waited so far, up to O(poll_interval_max),
+        so that the end of a run is noticed about a tenth of its duration late on average, whatever its length (a run
+        of up to 3 seconds within O(poll_interval) / 2 on average). With the defaults a 60-second wait costs 28 polls.
     type: float
     default: 0.25
   poll_interval_max:
     description:
-      - The longest interval between two polls, in seconds. The end of a run is noticed within this time.
+      - The longest interval between two polls, in seconds. The end of a run is always noticed within this time.
+      - With the default, intervals reach it after about 70 seconds; a smaller value notices the end of long runs
+        sooner at the cost of more requests (a half-hour wait polls 144 times with 15, 379 with 5).
     type: float
-    default: 5
+    default: 15
 '''

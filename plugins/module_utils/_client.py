@@ -401,6 +401,18 @@ class Client:
     def close(self):
         self.session.close()
 
+    def allow_parallel(self, count):
+        """Keep up to ``count`` connections for requests made at the same time from several threads (a batch).
+
+        With fewer pooled connections than threads, urllib3 closes the surplus as they come back while the pool is
+        full, and answers of a 100-thread batch were lost ("Bad file descriptor") and had to be adopted.
+        """
+        if count > getattr(self, '_parallel', 16):
+            self._parallel = count
+            adapter = HTTPAdapter(max_retries=0, pool_connections=4, pool_maxsize=count)
+            self.session.mount('https://', adapter)
+            self.session.mount('http://', adapter)
+
     # -- requests ----------------------------------------------------------------------------------------
 
     def request(self, method, path, params=None, json=None, data=None, headers=None, expected=None,
@@ -534,7 +546,6 @@ class Client:
         raw = response.raw
         if raw is None or not hasattr(raw, 'read') or getattr(response, '_content_consumed', False):
             return  # a response built in memory (tests) has its body already
-        sock = _socket_of(raw)
         deadline = started + seconds if seconds else None
         chunks = []
         try:
@@ -543,6 +554,11 @@ class Client:
                     left = deadline - self.clock()
                     if left <= 0:
                         raise socket.timeout('deadline')
+                    # Found again before every read: once the body has been read to its end, urllib3 gives the
+                    # connection back to the pool, which closes it when full or hands it to another thread; its socket
+                    # is no longer ours to touch (setting its timeout then failed with "Bad file descriptor" and lost
+                    # the answer of a batch start, or cut another thread's read short).
+                    sock = _socket_of(raw)
                     if sock is not None:
                         sock.settimeout(left)
                 # decode_content: a gzip/deflate answer (requests asks for them) is decoded here, as requests does.
@@ -787,7 +803,10 @@ class Client:
 
 
 def _socket_of(raw):
-    """The socket under a urllib3 response (to bound each read by the time left), or None when it cannot be found."""
+    """The socket under a urllib3 response (to bound each read by the time left), or None when it cannot be found or
+    the response no longer holds its connection (read to its end, the connection is back in the pool)."""
+    if getattr(raw, 'closed', False) or (hasattr(raw, '_connection') and raw._connection is None):  # pylint: disable=protected-access
+        return None
     for path in (('_connection', 'sock'), ('_fp', 'fp', 'raw', '_sock')):
         node = raw
         for name in path:

@@ -57,7 +57,7 @@ WAIT_SPEC = dict(
     wait=dict(type='bool', default=True),
     wait_timeout=dict(type='float', default=600.0),
     poll_interval=dict(type='float', default=0.25),
-    poll_interval_max=dict(type='float', default=5.0),
+    poll_interval_max=dict(type='float', default=15.0),
 )
 
 # Bounds that ansible-core's int and float cannot express, next to the option set they belong to, checked by

@@ -18,7 +18,8 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import EncodeError, encode_parameters
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import (
     CHECK_MODE_EXECUTION_ID, interaction_hint, placeholder_run)
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import REUSABLE_ACTIVE_STATES, TERMINAL_STATES
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import (
+    REUSABLE_ACTIVE_STATES, TERMINAL_STATES, Execution)
 
 # Most recent runs read when looking for one to reuse (per state queried).
 REUSE_CANDIDATES = 50
@@ -26,7 +27,7 @@ REUSE_CANDIDATES = 50
 # thousands of runs in one result is unreadable.
 MAX_RUNS = 1000
 ERROR_LINES_IN_MESSAGE = 5
-# From this many unsettled runs on, one list request per poll replaces one state request per run.
+# From this many runs on, one list of the workflow's runs per poll replaces one state request per run.
 LIST_POLL_MIN = 3
 
 
@@ -90,6 +91,8 @@ class _Slot(object):
         self.error = None
         self.logs = None
         self.interaction = None
+        # The run as the executions list last showed it (a summary: dates and state, no parameters), when it did.
+        self.summary = None
 
     def label(self, batch):
         return 'runs[%d]' % self.index if batch else 'the run'
@@ -162,15 +165,22 @@ def _start_all(opts, api, workflow, slots, claimed):
         except (ApiError, OperationError) as error:
             slot.error = error
 
-    workers = max(1, min(opts.concurrency or 1, len(todo)))
+    _each(opts, todo, start, api.client)
+
+
+def _each(opts, items, fn, client):
+    """``fn(item)`` for every item, at most ``concurrency`` at a time over ``client`` (its connection pool sized
+    to match); an exception raised by one propagates."""
+    workers = max(1, min(opts.concurrency or 1, len(items)))
     if workers == 1:
-        for slot in todo:
-            start(slot)
+        for item in items:
+            fn(item)
         return
+    client.allow_parallel(workers)
     # Imported here: single runs never pay for the thread pool import.
     from concurrent.futures import ThreadPoolExecutor  # pylint: disable=import-outside-toplevel
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(start, todo))
+        list(pool.map(fn, items))
 
 
 def _is_settled(state, on_user_interaction):
@@ -182,9 +192,10 @@ def _is_settled(state, on_user_interaction):
 def _wait_all(opts, api, workflow, slots, since=None):
     """One poll loop for every run until all are settled.
 
-    A few runs are polled with ``GET .../state`` each; from ``LIST_POLL_MIN`` unsettled runs on, one list of the
-    workflow's runs started since ``since`` (server clock, epoch seconds) gives every state per poll, and only
-    runs missing from it are asked one by one.
+    A few runs are polled with ``GET .../state`` each; from ``LIST_POLL_MIN`` watched runs on, one list of the
+    workflow's runs started since ``since`` (server clock, epoch seconds, read in pages) gives every state per
+    poll, and only runs missing from it are asked one by one. What the list showed of each run (its dates and
+    state) is kept on its slot, so that :func:`_finish` need not read it again when there is nothing more to read.
     """
     oui = opts.on_user_interaction
     watched = [s for s in slots if s.execution is not None]
@@ -199,11 +210,13 @@ def _wait_all(opts, api, workflow, slots, since=None):
     def fetch():
         pending = [s for s in watched if not _is_settled(s.state, oui)]
         listed = {}
-        if len(pending) >= LIST_POLL_MIN and window is not None:
-            listed = dict((r.id, r.state) for r in api.list_executions(workflow.id, started_after=window) if r.state)
+        # A batch keeps listing to its last run: one page tells every state and what _finish needs to know.
+        if len(watched) >= LIST_POLL_MIN and window is not None:
+            listed = dict((r.id, r) for r in api.list_executions(workflow.id, started_after=window) if r.state)
         for slot in pending:
-            state = listed.get(slot.execution.id)
-            slot.state = state if state else api.state(workflow.id, slot.execution.id)
+            summary = listed.get(slot.execution.id)
+            slot.summary = summary
+            slot.state = summary.state if summary is not None else api.state(workflow.id, slot.execution.id)
         return [s.state for s in watched]
 
     waiter = opts.waiter()
@@ -273,14 +286,36 @@ def _slot_result(workflow, slot, check_request=None, check_href=None, reveal=Fal
     return result
 
 
+def _known_from_list(opts, workflow, slot):
+    """The run of ``slot`` without reading it again, or None when it must be read (``GET .../executions/{id}``).
+
+    Only a run the executions list showed completed, of a workflow that declares no outputs, when no logs are
+    asked for: the list gave its dates and state, it has no outputs to read, and its inputs are those it was
+    started with. Anything else (a failure to explain, an interaction to name, outputs) is read in full.
+    """
+    summary = slot.summary
+    if workflow.output_parameters or opts.fetch_logs or summary is None or summary.state != 'completed' \
+            or slot.state != 'completed':
+        return None
+    data = dict(summary.raw)
+    data['input-parameters'] = slot.params
+    data['output-parameters'] = []
+    return Execution(data, workflow.id)
+
+
 def _finish(opts, api, workflow, slots):
-    """Read every run once in full, fetch logs where asked or failed, and collect the problems."""
+    """Read every run once in full unless the list said all there is to know (:func:`_known_from_list`), at most
+    ``concurrency`` at a time; fetch logs where asked or failed, and collect the problems."""
     oui = opts.on_user_interaction
     problems = []
+
+    def read(slot):
+        slot.execution = _known_from_list(opts, workflow, slot) or api.execution(workflow.id, slot.execution.id)
+
+    _each(opts, [s for s in slots if s.execution is not None], read, api.client)
     for slot in slots:
         if slot.execution is None:
             continue
-        slot.execution = api.execution(workflow.id, slot.execution.id)
         slot.state = slot.execution.state or slot.state
         if opts.fetch_logs or slot.state == 'failed':
             try:

@@ -231,14 +231,14 @@ def waiter(clock, **kwargs):
     return Waiter(clock=clock, sleep=clock.sleep, **kwargs)
 
 
-@pytest.mark.parametrize('duration,max_polls', [(0.5, 3), (2, 7), (10, 11), (60, 21)])
+@pytest.mark.parametrize('duration,max_polls', [(0.5, 2), (2, 8), (10, 19), (60, 28)])
 def test_waiter_poll_counts_stay_low(duration, max_polls):
     clock = Clock(0.0)
     w = waiter(clock, timeout=1000)
     seen = w.wait(clock, lambda now: now >= duration, first_delay=0.25)
     assert w.polls <= max_polls
     # The end is noticed within the interval cap.
-    assert seen - duration <= 5.0
+    assert seen - duration <= w.interval_max
 
 
 def test_waiter_notices_a_two_second_run_quickly():
