@@ -108,8 +108,11 @@ def ratio(figs, a, b, which='median'):
     return (ma / mb) if ma is not None and mb else None
 
 
-# Seconds the 60 s wait's longest gap between polls may exceed poll_interval_max (5 s): the request's own time.
+# Seconds the 60 s wait's longest gap between polls may exceed poll_interval_max: the request's own time.
 GAP_SLACK = 0.1
+# The module's default poll_interval_max (INTERVAL_MAX in plugins/module_utils/_waiter.py; bench/test_stats_report.py
+# keeps the two equal). The 60 s wait runs with the defaults, so no gap between its polls may exceed it.
+POLL_INTERVAL_MAX = 15.0
 
 
 def targets(figs):
@@ -132,8 +135,8 @@ def targets(figs):
     check('2 run and wait', 'detection lag / run duration, mean over 1-30 s', figs.mean('wait.ours.lag_fraction'), 0.10, 'x')
     check('2 run and wait', 'detection lag, mean for runs under 3 s', figs.mean('wait.short.ours.lag'), 0.15, 's')
     check('3 wait 60 s', 'requests, worst repetition', worst('long.ours.requests'), 25, 'requests')
-    check('3 wait 60 s', 'longest gap between polls (poll_interval_max 5 s + %g s), worst' % GAP_SLACK, worst('long.ours.max_gap'),
-          5.0 + GAP_SLACK, 's')
+    check('3 wait 60 s', 'longest gap between polls (poll_interval_max %g s + %g s), worst' % (POLL_INTERVAL_MAX, GAP_SLACK),
+          worst('long.ours.max_gap'), POLL_INTERVAL_MAX + GAP_SLACK, 's')
     check('4 batch', '1,000 runs of 1 s, no outputs: wall', figs.median('batch.1000.none.wall'), 8.0, 's')
     check('4 batch', '1,000 runs of 1 s, no outputs: requests per run', figs.median('batch.1000.none.requests_per_run'), 1.2, 'requests')
     check('4 batch', '1,000 runs of 1 s, with outputs: wall', figs.median('batch.1000.outputs.wall'), 8.0, 's')
