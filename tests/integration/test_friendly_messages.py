@@ -49,3 +49,37 @@ def test_only_the_missing_password_is_named(simulator, tmp_path):
     assert [r['status'] for r in res.results if r['task'] == 'no password'] == ['ignored']
     msg = res.result('no password')['msg']
     assert msg == 'no vRO credentials: set password (or VRO_PASSWORD)', msg
+
+
+def test_a_wrong_base_path_is_named_with_what_url_should_look_like(simulator, tmp_path):
+    """Issue 14 item 8: a url whose path the API is not under (HTTP 404 on the first call) says so, per product,
+    instead of 'not found' (or 'workflow id not found'); a 404 on the right url stays about the object."""
+    root = simulator.url.rstrip('/')
+    envs = {}
+    for product, path in (('vro', '/vco-wrong'), ('vcf', '/sddc'), ('ico', '/orchestration')):
+        env = dict(simulator.env(product))
+        env[product.upper() + '_URL'] = root + path
+        envs[product] = env
+    cases = [
+        ('vro by name', 'vro', 'vro_workflow_info', {'workflow_name': 'Echo'}, '/vco-wrong', 'vRO', '/vco/api', '/about'),
+        ('vro by id', 'vro', 'vro_execution_info', {'workflow_id': ECHO_ID}, '/vco-wrong', 'vRO', '/vco/api', '/about'),
+        ('vcf', 'vcf', 'vcf_task_info', {'task_id': 'a8a4e6b8-0000-4000-8000-000000000001'}, '/sddc', 'SDDC Manager',
+         '/v1', '/tasks'),
+        ('ico', 'ico', 'orch_task_info', {'id': '123'}, '/orchestration', 'IBM Cloud Orchestrator', '/orchestrator/v2',
+         '/tasks'),
+    ]
+    for name, product, module, args, path, label, api_path, probe in cases:
+        res = run_playbook(_playbook(tmp_path, name.replace(' ', '_'), [{'name': name, 'cloudops.orchestrator.' + module: args}]),
+                           env=envs[product])
+        result = res.result(name)
+        expected = ('the %s API is not under %s%s%s (HTTP 404 here and at %s): the path in url looks wrong; set url to %s, '
+                    'without a path (the collection adds %s; a url ending in %s works too)' % (
+                        label, root, path, api_path, probe, root, api_path, api_path))
+        assert expected in result['msg'], (name, result['msg'])
+        assert result['error']['kind'] == 'config' and result['error']['details']['status'] == 404, name
+    # The right url: a missing workflow is still a missing workflow.
+    res = run_playbook(_playbook(tmp_path, 'right_base', [
+        {'name': 'missing', 'cloudops.orchestrator.vro_execution_info': {'workflow_id': NO_RUN}}]), env=simulator.env('vro'))
+    msg = res.result('missing')['msg']
+    assert 'HTTP 404' in msg and 'Can not find a workflow' in msg and 'path in url' not in msg, msg
+    assert res.result('missing')['error']['status'] == 404

@@ -541,7 +541,7 @@ def error_body(body):
     return server_words(body, ('message', 'errorMessage', 'detail', 'details'))
 
 
-CONNECTION = dict(api_path='/vco/api', name='vRO', parse_error=error_body)
+CONNECTION = dict(api_path='/vco/api', name='vRO', parse_error=error_body, probe_path='/about')
 
 
 def paged(client, path, params, page_size):
