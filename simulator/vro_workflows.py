@@ -27,6 +27,8 @@ def list_workflows(server, user):
             raise VroError(400, "Unsupported condition attribute '%s' for workflows (supported: name, categoryName, categoryId, id, description)" % key)
         if op == "=":
             items = [w for w in items if w[field] == value]
+        elif op == "~" and server.ctx.quirk("vro-contains-case-sensitive"):
+            items = [w for w in items if value in w[field]]
         elif op == "~":
             items = [w for w in items if value.lower() in w[field].lower()]
         elif op == "!=":

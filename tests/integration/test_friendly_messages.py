@@ -83,3 +83,25 @@ def test_a_wrong_base_path_is_named_with_what_url_should_look_like(simulator, tm
     msg = res.result('missing')['msg']
     assert 'HTTP 404' in msg and 'Can not find a workflow' in msg and 'path in url' not in msg, msg
     assert res.result('missing')['error']['status'] == 404
+
+
+def _wrong_case(sim, tmp_path, tag):
+    path = _playbook(tmp_path, 'wrong_case_' + tag, [
+        {'name': 'info', 'cloudops.orchestrator.vro_workflow_info': {'workflow_name': 'echo typed INPUTS'}},
+        {'name': 'run', 'cloudops.orchestrator.vro_workflow_run': {'workflow_name': 'echo typed INPUTS', 'inputs': {}}},
+    ])
+    res = run_playbook(path, env=sim.env('vro'))
+    expected = ("no workflow named 'echo typed INPUTS' is visible to this user; names are case-sensitive: did you mean "
+                "'Echo typed inputs' (%s (category 'Library'))? set workflow_name to that exact name" % ECHO_ID)
+    for task in ('info', 'run'):
+        assert [r['status'] for r in res.results if r['task'] == task] == ['ignored'], task
+        assert res.result(task)['msg'] == expected, (task, res.result(task)['msg'])
+        assert not res.result(task).get('changed'), task
+
+
+def test_a_wrong_case_workflow_name_is_refused_suggesting_the_right_case(simulator, tmp_path):
+    _wrong_case(simulator, tmp_path, 'default')
+
+
+def test_a_wrong_case_workflow_name_is_suggested_when_contains_is_case_sensitive(simulator_factory, tmp_path):
+    _wrong_case(simulator_factory('--quirk', 'vro-contains-case-sensitive'), tmp_path, 'quirk')

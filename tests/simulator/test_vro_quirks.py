@@ -36,6 +36,14 @@ def test_conditions_comma_split(vro):
     assert vro.get('/workflows/%s/executions' % AWSNEW, params={'conditions': 'startedBy=a,b'}).status_code == 400
 
 
+def test_contains_case_sensitive(vro):
+    # The default reading: '~' ignores case; the quirk matches as spelled.
+    assert vro.get('/workflows', params={'conditions': 'name~awsn'}).json()['total'] == 1
+    quirks(vro, 'vro-contains-case-sensitive')
+    assert vro.get('/workflows', params={'conditions': 'name~awsn'}).json()['total'] == 0
+    assert vro.get('/workflows', params={'conditions': 'name~AWSN'}).json()['total'] == 1
+
+
 def _start_two(vro):
     first = vro.start(AWSNEW, [{'name': 'name', 'type': 'string', 'scope': 'local', 'value': {'string': {'value': 'a'}}}])
     assert first.status_code == 202, first.text

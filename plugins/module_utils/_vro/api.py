@@ -38,6 +38,8 @@ ADOPTION_MARGIN = 5.0
 LOG_LINES_MAX = 500
 # The most recent runs read when looking for the one a lost POST created.
 ADOPTION_CANDIDATES = 20
+# The most workflows listed to suggest the right case of a name that was not found (only when '~' did not find it).
+CASE_SCAN_MAX = 5000
 
 
 def _q(value):
@@ -222,6 +224,8 @@ class VroApi(object):
                 elsewhere = self.find_workflows(name)
                 if elsewhere:
                     others = '; it exists in: %s' % ', '.join(w.describe() for w in elsewhere)
+            if not others:
+                others = self.case_hint(name)
             raise OperationError("no workflow named '%s'%s is visible to this user%s" % (name, where, others))
         if len(candidates) > 1:
             raise OperationError(
@@ -229,6 +233,29 @@ class VroApi(object):
                     name, len(candidates), ', '.join(w.describe() for w in candidates)),
                 candidates=[w.to_result() for w in candidates])
         return candidates[0]
+
+    def other_case(self, name, scan_max=None):
+        """Workflows whose name equals ``name`` except for case (never picked: vRO names are case-sensitive).
+
+        Asked with ``name~`` first (the simulator's and, by default, the servers' "contains" ignores case); a server
+        whose ``~`` is case-sensitive finds nothing that way, so a plain listing of at most ``scan_max`` workflows
+        (:data:`CASE_SCAN_MAX`) is read then. Only on the failure path of a lookup.
+        """
+        wanted = name.lower()
+        found = [w for w in self.find_workflows(name_contains=name) if (w.name or '').lower() == wanted]
+        if found:
+            return found
+        scan_max = scan_max or CASE_SCAN_MAX
+        links = self.client.paginate('/workflows', paged, page_size=min(500, scan_max), max_items=scan_max)
+        return [w for w in (Workflow.from_link(link) for link in links) if (w.name or '').lower() == wanted]
+
+    def case_hint(self, name):
+        """``'; names are case-sensitive: did you mean ...'`` when workflows differ from ``name`` only by case, else ''."""
+        others = self.other_case(name)
+        if not others:
+            return ''
+        return '; names are case-sensitive: did you mean %s? set workflow_name to that exact name' % ', '.join(
+            "'%s' (%s)" % (w.name, w.describe()) for w in others)
 
     def resolve_workflow(self, workflow_id=None, name=None, category=None):
         """The definition of the workflow given by id, or by name (and category).
