@@ -105,3 +105,48 @@ def test_a_wrong_case_workflow_name_is_refused_suggesting_the_right_case(simulat
 
 def test_a_wrong_case_workflow_name_is_suggested_when_contains_is_case_sensitive(simulator_factory, tmp_path):
     _wrong_case(simulator_factory('--quirk', 'vro-contains-case-sensitive'), tmp_path, 'quirk')
+
+
+def _task_play(tmp_path, name, tasks):
+    return _playbook(tmp_path, name, [dict({'name': t[0], 'cloudops.orchestrator.vro_task': dict(t[1], workflow_id=ECHO_ID)})
+                                      for t in tasks])
+
+
+PAST_WARNING = ("scheduled task 'once in the past' is one-time and its start 2020-01-01T00:00:00.000Z is already past "
+                "(server time ")
+
+
+def test_a_one_time_task_starting_in_the_past_warns_also_in_check_mode(fresh_simulator, tmp_path):
+    past = {'name': 'once in the past', 'recurrence': {'cycle': 'one-time', 'start': '2020-01-01T00:00:00Z'}}
+    path = _task_play(tmp_path, 'past', [('past', past)])
+    for check in (True, False):
+        res = run_playbook(path, env=fresh_simulator.env('vro'), check=check)
+        result = res.result('past')
+        warnings = [w for w in result.get('warnings', []) if w.startswith(PAST_WARNING)]
+        assert len(warnings) == 1, (check, result.get('warnings'))
+        keeps = 'would keep' if check else 'keeps'
+        assert warnings[0].endswith("): vRO %s it but never runs it; set recurrence.start in the future, or start_mode: "
+                                    "start-in-the-past to run it once now" % keeps), warnings[0]
+        assert result['changed'] and result['runs_at_once'] is False, result
+    # Created for real (not in check mode): it is there, pending.
+    assert res.result('past')['task']['name'] == 'once in the past'
+    # start-in-the-past runs it at once: no warning; a start in the future: no warning, not at once.
+    path = _task_play(tmp_path, 'past_mode', [
+        ('catch up', dict(past, name='catch up', start_mode='start-in-the-past')),
+        ('future', {'name': 'future', 'recurrence': {'cycle': 'one-time', 'start': '2099-01-01T00:00:00Z'}}),
+    ])
+    res = run_playbook(path, env=fresh_simulator.env('vro'))
+    assert not res.result('catch up').get('warnings') and res.result('catch up')['runs_at_once'] is True
+    assert not res.result('future').get('warnings') and res.result('future')['runs_at_once'] is False
+    assert 'runs once, now' not in res.result('future')['msg']
+
+
+def test_a_task_without_recurrence_says_it_runs_at_once(fresh_simulator, tmp_path):
+    path = _task_play(tmp_path, 'now', [('now', {'name': 'right now'})])
+    for check in (True, False):
+        res = run_playbook(path, env=fresh_simulator.env('vro'), check=check)
+        result = res.result('now')
+        prefix = 'would have created' if check else 'created'
+        assert result['msg'] == ("%s scheduled task 'right now' for workflow 'Echo typed inputs'; it has no recurrence "
+                                 "start, so it runs once, now (set recurrence.start to schedule it)" % prefix), result['msg']
+        assert result['runs_at_once'] is True and not result.get('warnings'), result
