@@ -34,6 +34,8 @@ KNOWN = {
                               None, None),
     "vro-contains-case-sensitive": ("vRO: a '~' (contains) condition matches case-sensitively ('deploy' does not find "
                                     "'Deploy VM')", None, None),
+    "vro-catalog-conditions-ignored": ("vRO: GET /catalog/System/WorkflowToken ignores its conditions (every run comes "
+                                       "back)", None, None),
     "vro-about-no-version": ("vRO: GET /about has no 'version' (only build-number, build-date and api-version)", None, None),
 }
 

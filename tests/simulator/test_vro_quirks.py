@@ -92,3 +92,29 @@ def test_about_without_version(vro):
     quirks(vro, 'vro-about-no-version')
     about = vro.get('/about').json()
     assert 'version' not in about and about['api-version']
+
+
+def _tokens(vro, **params):
+    response = vro.get('/catalog/System/WorkflowToken', params=params)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    return [dict((a['name'], a['value']) for a in link['attributes']) for link in body['link']], body
+
+
+def test_catalog_lists_runs_of_every_workflow_and_the_quirk_ignores_conditions(vro):
+    older, newer = _start_two(vro)
+    failed = vro.post('/workflows/%s/executions' % vro_catalog.FAIL_ID, json={'parameters': []}).headers['Location']
+    assert vro.wait(failed) == 'failed'
+    tokens, body = _tokens(vro)
+    assert body['total'] == len(tokens) and {t['workflowId'] for t in tokens} >= {AWSNEW, vro_catalog.FAIL_ID}
+    assert all(link['href'].endswith('/vco/api/catalog/System/WorkflowToken/%s/' % link['attributes'][0]['value'])
+               for link in body['link'])
+    starts = [t['startDate'] for t in tokens]
+    assert starts == sorted(starts, reverse=True)
+    only_failed, body = _tokens(vro, conditions='state=failed')
+    assert [t['id'] for t in only_failed] == [failed.rstrip('/').rsplit('/', 1)[-1]] and body['total'] == 1
+    assert [t['id'] for t in _tokens(vro, conditions='workflowId=%s' % AWSNEW, maxResult=1)[0]] == [newer]
+    assert [t['id'] for t in _tokens(vro, conditions='workflowId=%s' % AWSNEW, maxResult=1, startIndex=1)[0]] == [older]
+    assert vro.get('/catalog/System/WorkflowToken', params={'conditions': 'startDate>0'}).status_code == 400
+    quirks(vro, 'vro-catalog-conditions-ignored')
+    assert len(_tokens(vro, conditions='state=failed')[0]) == len(tokens)

@@ -40,6 +40,9 @@ LOG_LINES_MAX = 500
 ADOPTION_CANDIDATES = 20
 # The most workflows listed to suggest the right case of a name that was not found (only when '~' did not find it).
 CASE_SCAN_MAX = 5000
+# The catalog of runs across workflows, and the most entries read from it per query (filtered and sorted here).
+TOKEN_CATALOG = '/catalog/System/WorkflowToken'
+CATALOG_SCAN_MAX = 5000
 
 
 def _q(value):
@@ -447,6 +450,47 @@ class VroApi(object):
         result = [r for r in runs.values() if run_matches(r, states, started_by, name, started_after, started_before)]
         result.sort(key=lambda r: r.started_at() or 0.0, reverse=True)
         return result[:max_results] if max_results else result
+
+    def list_all_executions(self, states=None, started_by=None, started_after=None, started_before=None, name=None,
+                            max_results=None, scan_max=None, page_size=500):
+        """Runs of every workflow the user may read, from the catalog (``GET /catalog/System/WorkflowToken``), newest
+        first: ``(runs, truncated)``.
+
+        Only ``state`` goes to the server (``conditions=state=X``, one query per state; a 400 drops it): no public
+        source gives the catalog's attribute names for the user, name or dates, nor its order. Every filter is applied
+        here, the list sorted here, and at most ``scan_max`` (:data:`CATALOG_SCAN_MAX`) entries are read per query;
+        ``truncated`` is True when that bound cut a query short (older runs may be missing). Each run's ``href`` is its
+        executions URL (``.../workflows/{wid}/executions/{id}/``), which vro_execution_info accepts as execution_url.
+        """
+        if isinstance(states, str):
+            states = [states]
+        scan_max = scan_max or CATALOG_SCAN_MAX
+        queries = [['state=%s' % s] for s in states] if states else [[]]
+        runs, truncated = {}, False
+        for query in queries:
+            try:
+                links = list(self._tokens(query, page_size, scan_max))
+            except ApiError as error:
+                if error.status != 400 or not query:
+                    raise
+                query = []  # the catalog refused the condition: one plain (bounded) read for every state, filtered here
+                links = list(self._tokens(query, page_size, scan_max))
+            truncated = truncated or len(links) >= scan_max
+            for link in links:
+                run = Execution.from_token(link)
+                if run.id and run.workflow_id:
+                    run.href = self.client.url_for(self.executions_path(run.workflow_id, run.id)) + '/'
+                runs[run.id] = run
+            if not query:
+                break
+        result = [r for r in runs.values() if run_matches(r, states, started_by, name, started_after, started_before)]
+        result.sort(key=lambda r: r.started_at() or 0.0, reverse=True)
+        return (result[:max_results] if max_results else result), truncated
+
+    def _tokens(self, query, page_size, scan_max):
+        params = {'conditions': query} if query else None
+        return self.client.paginate(TOKEN_CATALOG, paged, params=params, page_size=min(page_size, scan_max),
+                                    max_items=scan_max)
 
     # Set once a server rejected or ignored the date conditions or sortOrders of the executions list.
     plain_listing = False
