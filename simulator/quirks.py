@@ -38,6 +38,8 @@ KNOWN = {
                             "/oauth/tenant/{tenant}/token)", None, None),
     "vro-7-cancel-state": ("vRO 7.6: DELETE .../executions/{id}/state cancels a run (as VMware's REST client SDK does) "
                            "and DELETE .../executions/{id}/ (rel: remove) deletes its record, as on 8.x", None, None),
+    "vro-catalog-conditions-ignored": ("vRO: GET /catalog/System/WorkflowToken ignores its conditions (every run comes "
+                                       "back)", None, None),
     "vro-about-no-version": ("vRO: GET /about has no 'version' (only build-number, build-date and api-version)", None, None),
 }
 

@@ -363,6 +363,12 @@ def task_executions(tid):
     return jsonify(vro_runs.list_runs(server, ids=list(task.get("runs") or []), up_href=href, self_href=href + "executions/"))
 
 
+@BLUEPRINT.get("/vco/api/catalog/System/WorkflowToken/")
+def catalog_workflow_tokens():
+    server = _server()
+    return jsonify(vro_runs.list_tokens(server, g.vro_user))
+
+
 @BLUEPRINT.route("/vco/api/<path:rest>", methods=ROUTE_METHODS)
 def unknown(rest):
     # Routes the simulator does not implement answer in vRO's error shape, not with Flask's HTML page.

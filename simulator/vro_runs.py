@@ -391,3 +391,47 @@ def logs_body(server, run, system):
                 item["time-stamp-val"] = int(entry["t"] * 1000)
             entries.append(item)
     return {"logs": entries}
+
+
+# -- the catalog: every run as a System/WorkflowToken object ---------------------------------------------------
+
+TOKEN_CONDITIONS = {"state": "states", "name": "name", "startedBy": "owner", "workflowId": "parent"}
+
+
+def _token_link(server, run):
+    attributes = [("id", run["id"]), ("name", run["workflow_name"]), ("state", run["state"]),
+                  ("workflowId", run["workflow_id"]), ("startDate", server.fmt_attr_time(run["start"])),
+                  ("endDate", server.fmt_attr_time(run.get("end"))), ("startedBy", run["started_by"]),
+                  ("businessState", run.get("business_state") or "")]
+    return {"href": "%s%s/catalog/System/WorkflowToken/%s/" % (host_url(), BASE, run["id"]), "rel": "down",
+            "type": "System:WorkflowToken", "attributes": [{"name": n, "value": v} for n, v in attributes]}
+
+
+def list_tokens(server, user):
+    """``GET /catalog/System/WorkflowToken``: the runs of every workflow ``user`` may read, as inventory-items, newest
+    first; ``conditions`` on ``state``, ``name``, ``startedBy`` and ``workflowId`` (``=``; ``name~`` too), ignored
+    under the quirk ``vro-catalog-conditions-ignored``; ``maxResult``, ``startIndex``, ``queryCount``."""
+    advance(server)
+    kwargs = {}
+    if not server.ctx.quirk("vro-catalog-conditions-ignored"):
+        for key, op, value in parse_conditions(request.args.getlist("conditions")):
+            if key == "name" and op == "~":
+                kwargs["name_contains"] = value
+            elif key in TOKEN_CONDITIONS and op == "=":
+                kwargs[TOKEN_CONDITIONS[key]] = [value] if key == "state" else value
+            else:
+                raise VroError(400, "Unsupported condition '%s%s' for System:WorkflowToken (supported: state=, name=, "
+                                    "name~, startedBy=, workflowId=)" % (key, op))
+    start = int_arg("startIndex", 0)
+    limit = int_arg("maxResult", 2147483647)
+    if server.is_admin(user):
+        docs, total = server.store.query(RUN_KIND, limit=limit, offset=start, **kwargs)
+    else:
+        # Runs of workflows the user may not read are left out, as vRO leaves out objects without read rights.
+        docs = [d for d in server.store.query(RUN_KIND, **kwargs)[0]
+                if server.can_read(user, server.workflows.get(d["workflow_id"]) or {"category": ""})]
+        total, docs = len(docs), docs[start:start + limit]
+    body = {"link": [_token_link(server, d) for d in docs], "total": total}
+    if request.args.get("queryCount", "").lower() == "true":
+        body["startIndex"], body["count"] = start, len(docs)
+    return body

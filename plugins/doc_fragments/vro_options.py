@@ -14,7 +14,8 @@ class ModuleDocFragment:
     """
 
     # vro_workflow_run, vro_workflow_info, vro_execution_info, vro_execution_cancel, vro_interaction, vro_task,
-    # vro_task_info: the argument specs hold workflow_id, workflow_name and category, all type str without a default.
+    # vro_task_info, vro_workflow_schema: the argument specs hold workflow_id, workflow_name and category, all type str
+    # without a default.
     WORKFLOW_SELECTOR = r'''
 options:
   workflow_id:

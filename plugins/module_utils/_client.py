@@ -310,10 +310,15 @@ class Client:
 
     def __init__(self, base_url, auth=None, validate_certs=True, ca_path=None, timeout=30, retries=3,
                  use_proxy=True, backoff_base=0.5, backoff_max=8.0, warn=None, api_path='', name='the server',
-                 parse_error=server_words, user_agent=None, sleep=time.sleep, connect_timeout=DEFAULT_CONNECT_TIMEOUT):
+                 parse_error=server_words, user_agent=None, sleep=time.sleep, connect_timeout=DEFAULT_CONNECT_TIMEOUT,
+                 probe_path=None):
         # What the product's API layer passes in (its CONNECTION): where its API lives, its name, its error bodies.
         self.name = name
         self.parse_error = parse_error
+        # A path every server of the product answers (vRO /about): probed once, without credentials, after a 404 that
+        # came before any success, when check_base is set (OrchestratorModule sets it; see wrong_base).
+        self.probe_path = probe_path
+        self.check_base = False
         self.root, self.api_base = split_url(base_url, api_path)
         self.auth = auth
         self.timeout = float(timeout) if timeout else None
@@ -516,6 +521,8 @@ class Client:
                                url=url, attempts=attempts, details={'sent': False}) from None
 
             status = response.status_code
+            if status < 300 and not at_root:
+                self.base_confirmed = True
             if 300 <= status < 400 and not (expected and status in expected):
                 raise self.redirect_error(response, attempts)
             if status == 401 and self.auth is not None and not auth_request and not refreshed:
@@ -530,10 +537,38 @@ class Client:
             if (expected and status not in expected) or (not expected and status >= 400):
                 error = self.error_from_response(response, attempts)
                 error.lost_before = lost
+                if status == 404:
+                    error = self.wrong_base(error) or error
                 if status == 401 and getattr(self.auth, 'refused_hint', None) and not auth_request:
                     error.hint = self.auth.refused_hint  # what to do when a reused token is refused (expired)
                 raise error
             return response
+
+    # True once the API base answered a request with a success: a 404 after that is about the object asked for.
+    base_confirmed = False
+    base_probed = False
+    base_wrong = False
+
+    def wrong_base(self, error):
+        """After a 404 before the API base ever answered: ``GET probe_path`` once, without credentials; when that is a
+        404 too, the ApiError (kind ``config``, no status, so never read as "absent") saying that the path of url
+        looks wrong and what url should look like; else None (the 404 is about the object asked for)."""
+        if self.base_confirmed or not (self.check_base and self.probe_path):
+            return None
+        if not self.base_probed:
+            self.base_probed = True  # before the probe, whose own 404 comes back here
+            try:
+                self.request('GET', self.probe_path, auth_request=True, retries=0)
+            except ApiError as probe:
+                self.base_wrong = probe.status == 404
+        if not self.base_wrong:
+            return None
+        api_path = self.api_base[len(self.root):]
+        return ApiError('the %s API is not under %s (HTTP 404 here and at %s): the path in url looks wrong; set url to %s, '
+                        'without a path (the collection adds %s; a url ending in %s works too)' % (
+                            self.name, safe_url(self.api_base), self.probe_path, safe_url(self.origin_url), api_path,
+                            api_path), kind='config', method=error.method, url=error.url, server_message=error.server_message,
+                        details={'status': 404, 'probe': safe_url(self.api_base + self.probe_path)})
 
     def _read_within(self, response, started, seconds):
         """Read the body of a streamed ``response`` before ``started + seconds`` (connect and answer together).

@@ -395,6 +395,7 @@ class OrchestratorModule(AnsibleModule):
                                       ca_path=p.get('ca_path'), timeout=p['timeout'], retries=p['retries'],
                                       use_proxy=p['use_proxy'], warn=self.warn, connect_timeout=p.get('connect_timeout'),
                                       user_agent='cloudops.orchestrator/%s' % self._name, **self.connection())
+                self._client.check_base = True  # a 404 before any success probes whether the path in url is wrong
             except ApiError as error:
                 self.fail_from(error)
         return self._client

@@ -13,13 +13,22 @@ description:
   - Reads one workflow run, by O(workflow_id) or O(workflow_name) plus O(execution_id), or by its URL
     (O(execution_url), the C(Location) or C(href) of a run). Inputs and outputs come back decoded into plain
     values, SecureString values masked.
-  - Exactly one of O(workflow_id), O(workflow_name) and O(execution_url) is required.
+  - At most one of O(workflow_id), O(workflow_name) and O(execution_url) may be given; O(execution_id) needs
+    O(workflow_id) or O(workflow_name).
   - Without an execution, lists the workflow's runs, newest first, filtered by O(state), O(started_by),
     O(started_after), O(started_before) and O(name). Filters are applied by the server (C(conditions)) where
     it can (a value holding C(,), C(&), C(=) or C(~) is matched here only, since vRO splits conditions at
     commas), and always checked again here; pages (C(maxResult)/C(startIndex)) are read only until
     O(max_results) runs are found. A server that rejects or ignores the date conditions or C(sortOrders) is
     read in full (bounded) and filtered and sorted here.
+  - B(Without any workflow) (none of O(workflow_id), O(workflow_name), O(execution_url)), lists the runs of every
+    workflow the user may read, from vRO's catalog (C(GET /catalog/System/WorkflowToken)), with the same filters,
+    newest first. Only O(state) is sent to the server there (C(conditions=state=X), one query per state), since no
+    public source gives the catalog's names for the user, the run name or the dates; B(O(started_by), O(name),
+    O(started_after) and O(started_before) are applied here, not on the server), and the order is made here. At most
+    5000 catalog entries are read per query (pages of 500); when that bound is reached, older runs may be missing and
+    a warning says so; narrow the list with O(state) or give a workflow. Each run's C(href) in RV(executions) is its
+    run URL, usable as O(execution_url).
   - With O(wait_for), waits until the run reaches one of the given states and returns at once if it already
     has. A run started with O(cloudops.orchestrator.vro_workflow_run#module:wait=false) can so be picked up
     later, also inside C(async)/C(poll).
@@ -49,25 +58,26 @@ options:
     type: str
   state:
     description:
-      - List filter, on the server; several states are one query each.
+      - List filter, on the server; several states are one query each (also across workflows, see above).
     type: list
     elements: str
     choices: [initializing, running, waiting, waiting-signal, suspended, completed, failed, canceled]
   started_by:
     description:
-      - List filter, on the server, the user who started the run.
+      - List filter, on the server, the user who started the run (across workflows, applied here).
     type: str
   started_after:
     description:
-      - List filter, on the server, runs started at or after this time, ISO 8601 (C(2026-01-31T10:00:00Z)).
+      - List filter, on the server, runs started at or after this time, ISO 8601 (C(2026-01-31T10:00:00Z)) (across
+        workflows, applied here).
     type: str
   started_before:
     description:
-      - List filter, on the server, runs started at or before this time, ISO 8601.
+      - List filter, on the server, runs started at or before this time, ISO 8601 (across workflows, applied here).
     type: str
   name:
     description:
-      - List filter, on the server, text the run's name contains.
+      - List filter, on the server, text the run's name contains (across workflows, applied here).
     type: str
   max_results:
     description:
@@ -162,6 +172,13 @@ EXAMPLES = r'''
     workflow_id: 1f3c2a9e-0000-4000-8000-000000000001
     state: [running, waiting]
     started_by: svc-ansible
+
+- name: Every failed run since yesterday, whatever the workflow (the catalog; the date is filtered here)
+  cloudops.orchestrator.vro_execution_info:
+    state: [failed]
+    started_after: "{{ lookup('ansible.builtin.pipe', 'date -u -d yesterday +%Y-%m-%dT%H:%M:%SZ') }}"
+    max_results: 50
+  register: failed_everywhere
 '''
 
 RETURN = r'''
@@ -174,7 +191,7 @@ execution_id:
   returned: for one run
   type: str
 workflow_id:
-  description: The workflow's id.
+  description: The workflow's id; null for a list across every workflow (each run then has its own C(workflow_id)).
   returned: always
   type: str
 workflow_name:
@@ -350,7 +367,8 @@ def main():
             wait_for=dict(type='list', elements='str', choices=list(STATES)),
             on_user_interaction=dict(type='str', choices=['fail', 'return', 'keep_waiting'], default='fail'),
         ),
-        selector=workflow_selector(required=True, alternatives=('execution_url',), category_needs_name=True),
+        # No selector at all lists the runs of every workflow (the catalog); execution_id alone is refused by the runner.
+        selector=workflow_selector(alternatives=('execution_url',), category_needs_name=True),
         mutually_exclusive=[('execution_id', 'execution_url')],
         supports_check_mode=True,
         minimums={'max_results': 1},

@@ -22,6 +22,10 @@ description:
   - vRO supports at most 50 scheduled tasks. Creating one more fails with the count and the tasks that will not
     run again (finished, canceled, error), which are the first to delete; not with a bare HTTP 400.
   - O(inputs) are typed exactly as in M(cloudops.orchestrator.vro_workflow_run), by the workflow's declared inputs.
+  - B(Without O(recurrence)) (or without O(recurrence.start)), a new task starts now on the server's clock, so the
+    workflow runs once, at once; RV(runs_at_once) and RV(msg) say so. Give O(recurrence.start) to schedule it.
+  - A V(one-time) task whose O(recurrence.start) is already past is created, but vRO never runs it (in
+    V(normal) O(start_mode)), so the module warns, in check mode too. O(start_mode=start-in-the-past) runs it at once.
 author:
   - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
@@ -225,6 +229,14 @@ differences:
   returned: with O(state=present)
   type: list
   elements: str
+runs_at_once:
+  description:
+    - True when the new task runs at once rather than at a later start - created without O(recurrence.start) (it
+      starts now), or with O(start_mode=start-in-the-past) and a start already past; false when it waits for its start
+      (or, one-time with a past start in V(normal) mode, never runs, as the warning says).
+  returned: when a task is created (or would be, in check mode)
+  type: bool
+  sample: true
 recreated:
   description: True when the task was deleted and created again for a new workflow.
   returned: when it was

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 DOCUMENTATION = r'''
 module: vro_workflow_info
-short_description: Read a vRealize / Aria Orchestrator workflow's interface, schema image and user interactions
+short_description: Read a vRealize / Aria Orchestrator workflow's interface and user interactions
 version_added: 0.1.0
 description:
   - Reads one workflow, by id or by name, with its name, id, version, description, category, and its input and
@@ -16,8 +16,9 @@ description:
     with a placeholder of the right shape for every declared input, so the shape of an SDK object or a composite
     type need not be guessed.
   - With O(interactions), adds the workflow's pending user interactions (C(GET /workflows/{id}/interactions)).
-  - With O(schema_dest), writes the workflow's schema image (PNG, C(GET /workflows/{id}/schema)) to a file, like a
-    file-writing module does, honouring O(mode), O(owner) and O(group).
+  - Reads only, and never reports RV(changed). To save the workflow's schema image (PNG) to a file, use
+    M(cloudops.orchestrator.vro_workflow_schema) (the former C(schema_dest) option and the file options of this
+    module were removed, since an C(_info) module changes nothing, on the server or on the controller).
   - Without O(workflow_id) and O(workflow_name), lists the workflows matching O(name_contains) and/or
     O(category), paged on the server; O(category) is then a list filter.
 author:
@@ -26,16 +27,8 @@ extends_documentation_fragment:
   - cloudops.orchestrator.connection.vro
   - cloudops.orchestrator.vro_options.workflow_selector
   - cloudops.orchestrator.attributes
+  - cloudops.orchestrator.attributes.info_module
   - cloudops.orchestrator.attributes.vro_group
-  - ansible.builtin.files
-attributes:
-  check_mode:
-    support: full
-    details:
-      - Everything is read as usual. With O(schema_dest), the image is downloaded and compared but not written;
-        RV(changed) says whether the file would change.
-  diff_mode:
-    support: none
 options:
   name_contains:
     description:
@@ -52,14 +45,6 @@ options:
       - Also return the workflow's pending user interactions in RV(interactions).
     type: bool
     default: false
-  schema_dest:
-    description:
-      - Write the workflow's schema image (PNG) to this path on the host the module runs on.
-      - When the path is an existing directory, the file is C(<workflow id>.png) inside it.
-      - The file is written atomically and only when its content differs; RV(changed) is true only then (or when
-        O(mode), O(owner) or O(group) change).
-      - The parent directory must exist.
-    type: path
 notes:
   - "RV(example_inputs) uses C('') for text types, C(0) for numbers, C(false) for booleans, midnight UTC of today
     for dates, one element for arrays, C({key: value}) for Properties, every field for composite types,
@@ -67,6 +52,7 @@ notes:
     Inputs of types that cannot be given as plain YAML are null there and listed in RV(raw_only_inputs)."
 seealso:
   - module: cloudops.orchestrator.vro_workflow_run
+  - module: cloudops.orchestrator.vro_workflow_schema
   - module: cloudops.orchestrator.vro_interaction
 '''
 
@@ -88,12 +74,6 @@ EXAMPLES = r'''
   cloudops.orchestrator.vro_workflow_run:
     workflow_id: "{{ wf.workflow.id }}"
     inputs: "{{ wf.example_inputs | combine({'str': 'hello', 'num': 20}) }}"
-
-- name: Save the schema image next to the playbook, readable by the team
-  cloudops.orchestrator.vro_workflow_info:
-    workflow_id: 5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0004
-    schema_dest: "{{ playbook_dir }}/approval-schema.png"
-    mode: "0644"
 
 - name: List the workflows of the Library category whose name contains "echo"
   cloudops.orchestrator.vro_workflow_info:
@@ -121,9 +101,10 @@ EXAMPLES = r'''
 
 RETURN = r'''
 changed:
-  description: True only when O(schema_dest) was written (or would be, in check mode) or its attributes changed.
+  description: Always false, this module reads only.
   returned: always
   type: bool
+  sample: false
 workflow:
   description: The workflow read by O(workflow_id) or O(workflow_name).
   returned: when a workflow was named
@@ -201,23 +182,6 @@ interactions:
     raw:
       description: Every attribute of the list entry, as the server sent it (camelCase, e.g. C(executionId)).
       type: dict
-schema:
-  description: What was written for O(schema_dest).
-  returned: when O(schema_dest) is set
-  type: dict
-  contains:
-    dest:
-      description: The file path.
-      type: str
-    size:
-      description: The image size in bytes.
-      type: int
-    sha256:
-      description: The SHA-256 of the image.
-      type: str
-    content_changed:
-      description: Whether the file content differed (and was written, outside check mode).
-      type: bool
 # shared:error (written by tools/shared_returns.py; edit it there)
 error:
   description:
@@ -289,10 +253,8 @@ def main():
             name_contains=dict(type='str'),
             max_results=dict(type='int', default=1000),
             interactions=dict(type='bool', default=False),
-            schema_dest=dict(type='path'),
         ),
         selector=workflow_selector(),
-        add_file_common_args=True,
         supports_check_mode=True,
     )
     module.run(workflow_info.run)

@@ -83,7 +83,7 @@ def test_no_module_documents_again_an_option_of_a_fragment_it_extends(path):
 def test_the_workflow_selector_is_one_fragment_used_by_every_module_with_a_workflow():
     users = [p.stem for p in MODULES if 'cloudops.orchestrator.vro_options.workflow_selector' in (docs(p)[0].get('extends_documentation_fragment') or [])]
     assert users == ['vro_execution_cancel', 'vro_execution_info', 'vro_interaction', 'vro_task', 'vro_task_info',
-                     'vro_workflow_info', 'vro_workflow_run']
+                     'vro_workflow_info', 'vro_workflow_run', 'vro_workflow_schema']
     secret = [p.stem for p in MODULES if 'cloudops.orchestrator.vro_options.secret_inputs' in (docs(p)[0].get('extends_documentation_fragment') or [])]
     assert secret == ['vro_interaction', 'vro_task', 'vro_workflow_run']
     for path in MODULES:

@@ -8,6 +8,7 @@ state was sent.
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import stat
 import time
@@ -104,12 +105,18 @@ def test_schema_image_example_inputs_and_search(fresh_simulator, tmp_path):
     dest = tmp_path / 'echo-schema.png'
     res = run_playbook(WORKFLOW_INFO, extra_vars={'schema_dest': str(dest)}, env=sim.env('vro'))
 
-    first, second = res.result('Read the workflow and write its schema image'), res.result('Read it again')
+    first, second = res.result('Write its schema image'), res.result('Write it again')
     assert first['changed'] is True and second['changed'] is False
+    assert first['content_changed'] is True and second['content_changed'] is False
     content = dest.read_bytes()
     assert content.startswith(PNG_SIGNATURE) and content[12:16] == b'IHDR' and content.endswith(b'IEND\xaeB`\x82')
-    assert first['schema']['size'] == len(content)
+    assert first['size'] == len(content) and first['dest'] == str(dest)
+    assert first['workflow'] == {'id': ECHO_ID, 'name': 'Echo typed inputs', 'category': 'Library'}
     assert stat.S_IMODE(os.stat(str(dest)).st_mode) == 0o640
+    # vro_workflow_info reads only: never changed, no schema.
+    info = res.result('Read the workflow')
+    assert info['changed'] is False and 'schema' not in info
+    first = info
 
     workflow = first['workflow']
     assert (workflow['id'], workflow['name'], workflow['category'], workflow['version']) == (
@@ -138,13 +145,13 @@ def test_schema_image_example_inputs_and_search(fresh_simulator, tmp_path):
     execution_id = start_waiting_approval(sim)
     new_dest = tmp_path / 'not-written.png'
     chk = check_replay(sim, WORKFLOW_INFO, {'schema_dest': str(new_dest)})
-    assert chk.result('Read the workflow and write its schema image')['changed'] is True
+    assert chk.result('Write its schema image')['changed'] is True and chk.result('Read the workflow')['changed'] is False
     assert not new_dest.exists()
     interactions = chk.result('Read the approval workflow with its pending interactions')['interactions']
     assert [(i['execution_id'], i['name'], i['state']) for i in interactions] == [(execution_id, 'Approve request', 'waiting')]
     # Check mode against the existing file: no change predicted.
     chk = check_replay(sim, WORKFLOW_INFO, {'schema_dest': str(dest)})
-    assert chk.result('Read the workflow and write its schema image')['changed'] is False
+    assert chk.result('Write its schema image')['changed'] is False
     assert dest.read_bytes() == content
 
 
@@ -356,3 +363,22 @@ def test_one_time_task_fires_and_its_run_is_visible(fresh_simulator):
     assert chk.result('Read the tasks')['tasks'][0]['executions'][0]['execution_id'] == execution['execution_id']
     listed = check_replay(sim, TASK_INFO).result('Read the tasks')
     assert listed['task_count'] == 1 and listed['task_limit'] == 50
+
+
+def test_workflow_info_reads_only_and_the_schema_module_writes_into_a_directory(simulator, tmp_path):
+    """Issue 14 item 10: vro_workflow_info has no schema_dest (nor file options) any more; vro_workflow_schema writes."""
+    out = tmp_path / 'schemas'
+    out.mkdir()
+    path = tmp_path / 'schema.yml'
+    path.write_text(json.dumps([{'name': 'schema', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
+        {'name': 'old option', 'ignore_errors': True,
+         'cloudops.orchestrator.vro_workflow_info': {'workflow_id': ECHO_ID, 'schema_dest': str(out / 'old.png')}},
+        {'name': 'into a directory', 'cloudops.orchestrator.vro_workflow_schema': {'workflow_id': ECHO_ID, 'dest': str(out)}},
+    ]}]), encoding='utf-8')
+    res = run_playbook(path, env=simulator.env('vro'))
+    assert [r['status'] for r in res.results if r['task'] == 'old option'] == ['ignored']
+    assert 'Unsupported parameters' in res.result('old option')['msg'] and 'schema_dest' in res.result('old option')['msg']
+    written = res.result('into a directory')
+    assert written['dest'] == str(out / ('%s.png' % ECHO_ID)) and written['changed'] is True
+    assert sorted(p.name for p in out.iterdir()) == ['%s.png' % ECHO_ID]
+    assert (out / ('%s.png' % ECHO_ID)).read_bytes().startswith(PNG_SIGNATURE)

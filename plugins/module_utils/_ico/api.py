@@ -26,7 +26,7 @@ def error_body(body):
     return server_words(body, ('message', 'error_message', 'errorMessage', 'detail', 'details'))
 
 
-CONNECTION = dict(api_path='/orchestrator/v2', name='IBM Cloud Orchestrator', parse_error=error_body)
+CONNECTION = dict(api_path='/orchestrator/v2', name='IBM Cloud Orchestrator', parse_error=error_body, probe_path='/tasks')
 
 
 def paged(client, path, params, page_size, items=None):

@@ -21,7 +21,7 @@ def error_body(body):
                         cause_keys=('causes', 'nestedErrors'))
 
 
-CONNECTION = dict(api_path='/v1', name='SDDC Manager', parse_error=error_body)
+CONNECTION = dict(api_path='/v1', name='SDDC Manager', parse_error=error_body, probe_path='/tasks')
 
 
 def paged(client, path, params, page_size):

@@ -38,6 +38,11 @@ ADOPTION_MARGIN = 5.0
 LOG_LINES_MAX = 500
 # The most recent runs read when looking for the one a lost POST created.
 ADOPTION_CANDIDATES = 20
+# The most workflows listed to suggest the right case of a name that was not found (only when '~' did not find it).
+CASE_SCAN_MAX = 5000
+# The catalog of runs across workflows, and the most entries read from it per query (filtered and sorted here).
+TOKEN_CATALOG = '/catalog/System/WorkflowToken'
+CATALOG_SCAN_MAX = 5000
 
 
 def _q(value):
@@ -235,6 +240,8 @@ class VroApi(object):
                 elsewhere = self.find_workflows(name)
                 if elsewhere:
                     others = '; it exists in: %s' % ', '.join(w.describe() for w in elsewhere)
+            if not others:
+                others = self.case_hint(name)
             raise OperationError("no workflow named '%s'%s is visible to this user%s" % (name, where, others))
         if len(candidates) > 1:
             raise OperationError(
@@ -242,6 +249,29 @@ class VroApi(object):
                     name, len(candidates), ', '.join(w.describe() for w in candidates)),
                 candidates=[w.to_result() for w in candidates])
         return candidates[0]
+
+    def other_case(self, name, scan_max=None):
+        """Workflows whose name equals ``name`` except for case (never picked: vRO names are case-sensitive).
+
+        Asked with ``name~`` first (the simulator's and, by default, the servers' "contains" ignores case); a server
+        whose ``~`` is case-sensitive finds nothing that way, so a plain listing of at most ``scan_max`` workflows
+        (:data:`CASE_SCAN_MAX`) is read then. Only on the failure path of a lookup.
+        """
+        wanted = name.lower()
+        found = [w for w in self.find_workflows(name_contains=name) if (w.name or '').lower() == wanted]
+        if found:
+            return found
+        scan_max = scan_max or CASE_SCAN_MAX
+        links = self.client.paginate('/workflows', paged, page_size=min(500, scan_max), max_items=scan_max)
+        return [w for w in (Workflow.from_link(link) for link in links) if (w.name or '').lower() == wanted]
+
+    def case_hint(self, name):
+        """``'; names are case-sensitive: did you mean ...'`` when workflows differ from ``name`` only by case, else ''."""
+        others = self.other_case(name)
+        if not others:
+            return ''
+        return '; names are case-sensitive: did you mean %s? set workflow_name to that exact name' % ', '.join(
+            "'%s' (%s)" % (w.name, w.describe()) for w in others)
 
     def resolve_workflow(self, workflow_id=None, name=None, category=None):
         """The definition of the workflow given by id, or by name (and category).
@@ -435,6 +465,47 @@ class VroApi(object):
         result.sort(key=lambda r: r.started_at() or 0.0, reverse=True)
         return result[:max_results] if max_results else result
 
+    def list_all_executions(self, states=None, started_by=None, started_after=None, started_before=None, name=None,
+                            max_results=None, scan_max=None, page_size=500):
+        """Runs of every workflow the user may read, from the catalog (``GET /catalog/System/WorkflowToken``), newest
+        first: ``(runs, truncated)``.
+
+        Only ``state`` goes to the server (``conditions=state=X``, one query per state; a 400 drops it): no public
+        source gives the catalog's attribute names for the user, name or dates, nor its order. Every filter is applied
+        here, the list sorted here, and at most ``scan_max`` (:data:`CATALOG_SCAN_MAX`) entries are read per query;
+        ``truncated`` is True when that bound cut a query short (older runs may be missing). Each run's ``href`` is its
+        executions URL (``.../workflows/{wid}/executions/{id}/``), which vro_execution_info accepts as execution_url.
+        """
+        if isinstance(states, str):
+            states = [states]
+        scan_max = scan_max or CATALOG_SCAN_MAX
+        queries = [['state=%s' % s] for s in states] if states else [[]]
+        runs, truncated = {}, False
+        for query in queries:
+            try:
+                links = list(self._tokens(query, page_size, scan_max))
+            except ApiError as error:
+                if error.status != 400 or not query:
+                    raise
+                query = []  # the catalog refused the condition: one plain (bounded) read for every state, filtered here
+                links = list(self._tokens(query, page_size, scan_max))
+            truncated = truncated or len(links) >= scan_max
+            for link in links:
+                run = Execution.from_token(link)
+                if run.id and run.workflow_id:
+                    run.href = self.client.url_for(self.executions_path(run.workflow_id, run.id)) + '/'
+                runs[run.id] = run
+            if not query:
+                break
+        result = [r for r in runs.values() if run_matches(r, states, started_by, name, started_after, started_before)]
+        result.sort(key=lambda r: r.started_at() or 0.0, reverse=True)
+        return (result[:max_results] if max_results else result), truncated
+
+    def _tokens(self, query, page_size, scan_max):
+        params = {'conditions': query} if query else None
+        return self.client.paginate(TOKEN_CATALOG, paged, params=params, page_size=min(page_size, scan_max),
+                                    max_items=scan_max)
+
     # Set once a server rejected or ignored the date conditions or sortOrders of the executions list.
     plain_listing = False
 
@@ -568,7 +639,7 @@ def error_body(body):
     return server_words(body, ('message', 'errorMessage', 'detail', 'details'))
 
 
-CONNECTION = dict(api_path='/vco/api', name='vRO', parse_error=error_body)
+CONNECTION = dict(api_path='/vco/api', name='vRO', parse_error=error_body, probe_path='/about')
 
 
 def paged(client, path, params, page_size):

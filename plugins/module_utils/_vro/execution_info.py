@@ -10,7 +10,7 @@ Kept apart from ``workflow_run.py`` so that the info module compiles only what i
 from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, WaitTimeout
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi, run_target
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import CATALOG_SCAN_MAX, VroApi, run_target
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import TERMINAL_STATES
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import parse_date
 
@@ -104,7 +104,7 @@ class _Named(object):
 def execution_info(api, workflow_id=None, workflow_name=None, category=None, execution_id=None, execution_url=None,
                    state=None, started_by=None, started_after=None, started_before=None, name=None, max_results=20,
                    details=False, fetch_logs=False, fetch_syslogs=False, wait_for=None, wait=True, wait_timeout=600.0,
-                   waiter=None, on_user_interaction='fail', check_mode=False):
+                   waiter=None, on_user_interaction='fail', check_mode=False, warn=None):
     """One run (optionally waiting for ``wait_for`` states; ``waiter()`` gives a configured Waiter) or a filtered
     list, newest first.
 
@@ -112,7 +112,17 @@ def execution_info(api, workflow_id=None, workflow_name=None, category=None, exe
     vro_workflow_run does: ``fail`` at once naming the interaction, ``return`` it, or ``keep_waiting``.
 
     In check mode, the placeholder run vro_workflow_run returns for a run it would start (``CHECK_MODE_EXECUTION_ID``)
-    is answered from the workflow's definition, without waiting."""
+    is answered from the workflow's definition, without waiting.
+
+    Without any workflow (nor ``execution_url``), lists the runs of every workflow from the catalog
+    (:func:`all_runs`)."""
+    if not (workflow_id or workflow_name or execution_url):
+        if execution_id:
+            raise ValueError('execution_id needs its workflow: give workflow_id or workflow_name too, or use execution_url')
+        if wait_for:
+            raise ValueError('wait_for needs one run: give execution_id or execution_url')
+        return all_runs(api, state, started_by, started_after, started_before, name, max_results, details, fetch_logs,
+                        fetch_syslogs, warn)
     wid, wname, eid = run_target(api, workflow_id, workflow_name, category, execution_id, execution_url)
     if check_mode and eid == CHECK_MODE_EXECUTION_ID:
         href = execution_url or api.client.url_for(api.executions_path(wid, eid)) + '/'
@@ -189,6 +199,30 @@ def execution_info(api, workflow_id=None, workflow_name=None, category=None, exe
     return result
 
 
+def all_runs(api, state=None, started_by=None, started_after=None, started_before=None, name=None, max_results=20,
+             details=False, fetch_logs=False, fetch_syslogs=False, warn=None):
+    """The runs of every workflow (``VroApi.list_all_executions``), newest first, as the list result; ``warn`` says
+    when the bounded read of the catalog may have left older runs out."""
+    runs, truncated = api.list_all_executions(states=state, started_by=started_by,
+                                              started_after=_parse_when('started_after', started_after),
+                                              started_before=_parse_when('started_before', started_before),
+                                              name=name, max_results=max_results)
+    if truncated and warn:
+        warn('the run catalog holds more runs than the %d read per query (it is filtered and sorted here, not on the '
+             'server): older runs may be missing; narrow the list with state, or give workflow_id' % CATALOG_SCAN_MAX)
+    executions = []
+    for run in runs:
+        if details and run.workflow_id:
+            run = api.execution(run.workflow_id, run.id)
+        item = run.to_result()
+        if fetch_logs and run.workflow_id:
+            item['logs'] = api.logs(run.workflow_id, run.id)
+        if fetch_syslogs and run.workflow_id:
+            item['syslogs'] = api.syslogs(run.workflow_id, run.id)
+        executions.append(item)
+    return {'changed': False, 'workflow_id': None, 'executions': executions, 'count': len(executions)}
+
+
 def run(module):
     """The vro_execution_info operation (see the module docs): reads the options once."""
     p = module.params
@@ -196,4 +230,4 @@ def run(module):
                           p.get('execution_id'), p.get('execution_url'), p['state'], p['started_by'], p['started_after'],
                           p['started_before'], p['name'], p['max_results'], p['details'], p['fetch_logs'],
                           p['fetch_syslogs'], p['wait_for'], p['wait'], p['wait_timeout'], module.waiter,
-                          p['on_user_interaction'], module.check_mode)
+                          p['on_user_interaction'], module.check_mode, module.warn)

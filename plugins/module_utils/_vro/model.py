@@ -215,6 +215,19 @@ class Execution(object):
                 'content-exception': attrs.get('contentException')}
         return cls(data, workflow_id, summary=True)
 
+    @classmethod
+    def from_token(cls, link):
+        """A summary from a ``System:WorkflowToken`` catalog entry: its workflow from the ``workflowId`` attribute, its
+        state from ``state`` or ``globalState`` (the Web Services name); ``href`` is the catalog's, not the run's."""
+        attrs = vro_attributes(link)
+        data = {'id': attrs.get('id'), 'name': attrs.get('name') or attrs.get('title'),
+                'state': attrs.get('state') or attrs.get('globalState'), 'start-date': attrs.get('startDate'),
+                'end-date': attrs.get('endDate'), 'started-by': attrs.get('startedBy'),
+                'business-state': attrs.get('businessState'), 'content-exception': attrs.get('contentException')}
+        if not data['id'] and isinstance(link.get('href'), str):
+            data['id'] = link['href'].rstrip('/').rsplit('/', 1)[-1] or None
+        return cls(data, attrs.get('workflowId') or attrs.get('workflow-id') or None, summary=True)
+
     @property
     def terminal(self):
         return self.state in TERMINAL_STATES

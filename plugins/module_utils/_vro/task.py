@@ -15,7 +15,7 @@ import datetime
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs import inputs_with_secrets
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, parse_date
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import secure_values
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters
@@ -82,10 +82,37 @@ class TaskRun(object):
         return DesiredTask(self.name, definition.id, definition.name, recurrence, start_mode, description, parameters)
 
     def present(self, current, desired, tasks):
-        after = desired_view(current, desired, now=format_date(datetime.datetime.fromtimestamp(
-            self.api.server_now(), datetime.timezone.utc)))
+        now = self.api.server_now()
+        after = desired_view(current, desired, now=format_date(datetime.datetime.fromtimestamp(now, datetime.timezone.utc)))
         if current is None:
-            return self.create(desired, after, tasks)
+            result = self.create(desired, after, tasks)
+            self.timing(desired, after, now, result, created=True)
+            return result
+        result = self.changed(current, desired, after, tasks)
+        if result.get('recreated') or any(d.startswith(('recurrence', 'start_mode')) for d in result['differences']):
+            self.timing(desired, after, now, result, created=False)
+        return result
+
+    def timing(self, desired, after, now, result, created):
+        """Say when a created or changed task runs. Created without a start (no ``recurrence``, or one without
+        ``start``): it runs at once (``runs_at_once`` and the message say so). A one-time task whose start the user
+        set in the past, in ``normal`` mode: vRO keeps it but never runs it, so a warning says what to do."""
+        recurrence = after['recurrence']
+        given = desired.recurrence['start'] if desired.recurrence is not None else None
+        start = parse_date(recurrence['start'])
+        past = given is not None and start is not None and start.timestamp() < now
+        at_once = created and given is None or past and after['start_mode'] == 'start-in-the-past'
+        if created:
+            result['runs_at_once'] = bool(at_once)
+            if given is None:
+                result['msg'] += '; it has no recurrence start, so it runs once, now (set recurrence.start to schedule it)'
+        if past and recurrence['cycle'] == 'one-time' and after['start_mode'] != 'start-in-the-past':
+            self.warn("scheduled task '%s' is one-time and its start %s is already past (server time %s): vRO %s it but "
+                      'never runs it; set recurrence.start in the future, or start_mode: start-in-the-past to run it once '
+                      'now' % (desired.name, recurrence['start'], format_date(datetime.datetime.fromtimestamp(
+                          now, datetime.timezone.utc)), 'would keep' if self.check_mode else 'keeps'))
+
+    def changed(self, current, desired, after, tasks):
         differences = task_differences(current, desired)
         result = {'changed': bool(differences), 'differences': differences, 'task': current.to_result(),
                   'diff': {'before': task_view(current), 'after': after}}

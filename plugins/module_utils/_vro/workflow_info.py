@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) cloudops.orchestrator contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A vRO workflow's interface: search, example inputs, the schema image; the vro_workflow_info run. Internal use only.
+"""A vRO workflow's interface: search, example inputs; the vro_workflow_info run (reads only). Internal use only.
 
 ``example_inputs`` builds, from a definition's declared input parameters, a plain mapping that the encoder
 of ``encode.py`` accepts as it is: one placeholder of the right shape per declared type.
@@ -10,11 +10,7 @@ of ``encode.py`` accepts as it is: one placeholder of the right shape per declar
 from __future__ import annotations
 
 import datetime
-import hashlib
-import os
-import tempfile
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import parse_type
@@ -87,58 +83,15 @@ def workflow_summary(workflow):
             'description': attrs.get('description'), 'version': attrs.get('version')}
 
 
-# -- schema image ----------------------------------------------------------------------------------------------
-
-
-def _read(path):
-    try:
-        with open(path, 'rb') as handle:
-            return handle.read()
-    except (IOError, OSError):
-        return None
-
-
-def write_file(module, dest, content, file_args):
-    """Write ``content`` to ``dest`` atomically when it differs, then apply ``file_args`` (mode/owner/group).
-
-    Returns ``(changed, content_changed)``. In check mode nothing is written and both say what would change.
-    """
-    content_changed = _read(dest) != content
-    if content_changed and not module.check_mode:
-        directory = os.path.dirname(os.path.abspath(dest))
-        if not os.path.isdir(directory):
-            raise OperationError("cannot write the schema to '%s': directory '%s' does not exist" % (dest, directory))
-        handle, tmp = tempfile.mkstemp(prefix='.vro-schema-', suffix='.png', dir=directory)
-        try:
-            with os.fdopen(handle, 'wb') as out:
-                out.write(content)
-            module.atomic_move(tmp, dest)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    if module.check_mode and content_changed and not os.path.exists(dest):
-        # Nothing to compare attributes with: the new file would get them.
-        return True, True
-    changed = module.set_fs_attributes_if_different(file_args, content_changed)
-    return bool(changed), content_changed
-
-
-def schema_destination(dest, definition):
-    """``dest`` itself, or ``dest/<workflow id>.png`` when ``dest`` is an existing directory."""
-    if os.path.isdir(dest):
-        return os.path.join(dest, '%s.png' % definition.id)
-    return dest
-
-
 # -- vro_workflow_info ---------------------------------------------------------------------------------------
 
 def workflow_info(api, workflow_id=None, workflow_name=None, category=None, name_contains=None, max_results=None,
-                  interactions=False, schema_dest=None, write=None):
-    """The vro_workflow_info result: one definition (by id or name) or a search. ``write(dest, content)`` stores the
-    schema image and returns ``(changed, content_changed)``."""
+                  interactions=False):
+    """The vro_workflow_info result: one definition (by id or name) or a search. Reads only: never ``changed``
+    (the schema image is written by vro_workflow_schema, ``workflow_schema.py``)."""
     if not (workflow_id or workflow_name):
-        if schema_dest or interactions:
-            raise ValueError('schema_dest and interactions need one workflow: give workflow_id or workflow_name')
+        if interactions:
+            raise ValueError('interactions needs one workflow: give workflow_id or workflow_name')
         found = api.find_workflows(category=category, name_contains=name_contains, max_results=max_results)
         return {'changed': False, 'workflows': [workflow_summary(w) for w in found]}
     if name_contains:
@@ -157,22 +110,11 @@ def workflow_info(api, workflow_id=None, workflow_name=None, category=None, name
         result['raw_only_inputs'] = raw_only
     if interactions:
         result['interactions'] = [i.to_result() for i in api.workflow_interactions(definition.id)]
-    if schema_dest:
-        content = api.schema(definition.id)
-        dest = schema_destination(schema_dest, definition)
-        changed, content_changed = write(dest, content)
-        result['changed'] = changed
-        result['schema'] = {'dest': dest, 'size': len(content), 'sha256': hashlib.sha256(content).hexdigest(),
-                            'content_changed': content_changed}
     return result
 
 
 def run(module):
     """The vro_workflow_info operation (see the module docs): reads the options once."""
     p = module.params
-
-    def write(dest, content):
-        return write_file(module, dest, content, module.load_file_common_arguments(p, path=dest))
-
     return workflow_info(VroApi(module.client()), p['workflow_id'], p['workflow_name'], p['category'], p['name_contains'],
-                         p['max_results'], p['interactions'], p['schema_dest'], write)
+                         p['max_results'], p['interactions'])

@@ -575,3 +575,53 @@ def test_a_wrong_shape_answer_is_one_line_naming_the_url_and_what_was_expected(p
     assert message.startswith('GET %s%s' % (server.url, route.split(' ', 1)[1])), message
     assert words in message, message
     assert '\n' not in message
+
+
+def _base_checked(server, product='vro', **kwargs):
+    client = make(server, product, **kwargs)
+    client.check_base = True
+    return client
+
+
+def test_a_first_404_probes_once_without_credentials_and_names_a_wrong_base_path():
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth import BasicAuth
+    html = '<!doctype html><html><title>404 Not Found</title></html>'
+    routes = {'GET /vco-wrong/vco/api/workflows/w1': [respond(404, html, content_type='text/html')],
+              'GET /vco-wrong/vco/api/about': [respond(404, html, content_type='text/html')]}
+    with ReplayServer(routes) as server:
+        client = Client(server.url + '/vco-wrong', auth=BasicAuth('ann', 'Secret-pass-1'), **CONNECTIONS['vro'])
+        client.check_base = True
+        for attempt in range(2):
+            with pytest.raises(ApiError) as info:
+                client.get('/workflows/w1')
+            assert info.value.kind == 'config' and info.value.status is None, attempt
+        probes = [r for r in server.requests if r.path.endswith('/about')]
+        assert len(probes) == 1, 'probed once per client'
+        assert 'Authorization' not in probes[0].headers
+    message = str(info.value)
+    assert ('the vRO API is not under %s/vco-wrong/vco/api (HTTP 404 here and at /about): the path in url looks wrong; set url '
+            'to %s, without a path (the collection adds /vco/api; a url ending in /vco/api works too)' % (server.url, server.url)
+            ) in message
+    assert info.value.details == {'status': 404, 'probe': server.url + '/vco-wrong/vco/api/about'}
+
+
+def test_a_404_on_the_right_base_path_stays_a_404():
+    routes = {'GET /vco/api/workflows/w1': [respond(404, {'message': 'Workflow w1 not found'})],
+              'GET /vco/api/workflows/w2': [respond(200, {'id': 'w2'}), respond(404, {'message': 'gone'})],
+              'GET /vco/api/about': [respond(401, {'message': 'log in'})]}
+    with ReplayServer(routes) as server:
+        with pytest.raises(ApiError) as info:
+            _base_checked(server).get('/workflows/w1')
+        assert info.value.status == 404 and 'Workflow w1 not found' in str(info.value)
+        assert len([r for r in server.requests if r.path.endswith('/about')]) == 1
+        # After a success, a 404 is about the object: no probe.
+        client = _base_checked(server)
+        client.get('/workflows/w2')
+        with pytest.raises(ApiError) as info:
+            client.get('/workflows/w2')
+        assert info.value.status == 404
+        assert len([r for r in server.requests if r.path.endswith('/about')]) == 1
+        # Without check_base (a bare client), never a probe.
+        with pytest.raises(ApiError):
+            make(server).get('/workflows/w1')
+        assert len([r for r in server.requests if r.path.endswith('/about')]) == 1

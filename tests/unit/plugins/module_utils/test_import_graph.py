@@ -20,7 +20,7 @@ PLUGINS = os.path.normpath(os.path.join(HERE, '..', '..', '..', '..', 'plugins')
 UTILS = os.path.join(PLUGINS, 'module_utils')
 MODULES = os.path.join(PLUGINS, 'modules')
 READ_ONLY = ('vro_execution_info', 'vcf_task_info', 'orch_task_info', 'vro_task_info',
-             'vro_workflow_info')
+             'vro_workflow_info', 'vro_workflow_schema')
 
 
 def _name(path):

@@ -1,0 +1,43 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Runs across workflows from the catalog (issue 14 item 12): the other readings of the catalog, over a real socket."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
+
+TOKENS = '/vco/api/catalog/System/WorkflowToken'
+
+
+def token(tid, wid, state, start, user='ann'):
+    attrs = {'id': tid, 'title': 'Run ' + tid, 'workflowId': wid, 'globalState': state, 'startDate': start, 'startedBy': user}
+    return {'href': 'https://h/vco/api/catalog/System/WorkflowToken/%s/' % tid, 'rel': 'down',
+            'attributes': [{'name': k, 'value': v} for k, v in attrs.items()]}
+
+
+def test_a_refused_state_condition_falls_back_to_one_plain_read_filtered_and_sorted_here():
+    body = {'link': [token('t1', 'w1', 'failed', '2026-01-01T10:00:00Z'), token('t2', 'w2', 'completed', '2026-01-02T10:00:00Z'),
+                     token('t3', 'w2', 'failed', '2026-01-03T10:00:00Z', user='bob')], 'total': 3}
+    routes = {'GET ' + TOKENS: [respond(400, {'message': "Unsupported condition 'state'"}), respond(200, body)]}
+    with ReplayServer(routes) as server:
+        api = VroApi(Client(server.url, **CONNECTIONS['vro']))
+        runs, truncated = api.list_all_executions(states=['failed', 'canceled'])
+        queries = [parse_qs(urlsplit(r.path).query) for r in server.requests]
+    assert [r.id for r in runs] == ['t3', 't1'] and truncated is False
+    assert [(r.workflow_id, r.state, r.name) for r in runs] == [('w2', 'failed', 'Run t3'), ('w1', 'failed', 'Run t1')]
+    assert runs[0].href == server.url + '/vco/api/workflows/w2/executions/t3/'
+    # One refused query with the condition, then one plain read: not one per state.
+    assert [q.get('conditions') for q in queries] == [['state=failed'], None]
+
+
+def test_the_bounded_read_says_when_it_was_cut_short():
+    body = {'link': [token('t%d' % i, 'w1', 'failed', '2026-01-01T10:00:0%dZ' % i) for i in range(3)], 'total': 9}
+    with ReplayServer({'GET ' + TOKENS: [respond(200, body)]}) as server:
+        api = VroApi(Client(server.url, **CONNECTIONS['vro']))
+        runs, truncated = api.list_all_executions(started_by='ann', scan_max=3, max_results=2)
+    assert truncated is True and [r.id for r in runs] == ['t2', 't1']
