@@ -47,7 +47,7 @@ help:
 	@echo "  sanity           ansible-test sanity --venv (build tree copy)"
 	@echo "  units            ansible-test units --venv (tests/unit)"
 	@echo "  integration      pytest bench, tests/simulator, tests/integration (simulator + real playbooks)"
-	@echo "  integration-quirks  tests/integration again, every simulator playing every quirk (not in make test yet: 6 known failures, issue 13)"
+	@echo "  integration-quirks  tests/integration again, every simulator playing every quirk (issue 13)"
 	@echo "  lint             ansible-lint --profile production roles/ playbooks/"
 	@echo "  docs-lint        antsibull-docs lint-collection-docs --plugin-docs"
 	@echo "  changelog-lint   antsibull-changelog lint"
@@ -103,7 +103,7 @@ seed-ansible-test: $(STAMP)
 # ---------------------------------------------------------------------------------------------------------------
 # quality gates (make test runs them in this order and stops at the first failure)
 
-test: summary-reset venv sanity units integration lint docs-lint changelog-lint build summary
+test: summary-reset venv sanity units integration integration-quirks lint docs-lint changelog-lint build summary
 
 ci: test
 
@@ -146,7 +146,7 @@ integration: $(STAMP) eda playtree
 # The integration suite once more with every simulator playing every quirk (simulator/README.md, "Quirks"): the
 # modules must work under both readings of each open behaviour. Tests marked default_reading are skipped.
 # test_secrets.py and test_awx_runner.py run once, in `integration`.
-integration-quirks: $(STAMP) playtree
+integration-quirks: $(STAMP) eda playtree
 	@export CLOUDOPS_SIM_QUIRKS=all CLOUDOPS_TRANSCRIPT_DIR=$(ROOT)/build/transcripts-quirks; rm -rf $$CLOUDOPS_TRANSCRIPT_DIR; \
 	ignore=""; for f in $(INTEGRATION_LAST); do ignore="$$ignore --ignore=tests/integration/$$f"; done; \
 	$(STEP) integration-quirks pytest -- $(PY) -m pytest tests/integration $$ignore $(PYTEST_XDIST) $(PYTEST_ARGS)
