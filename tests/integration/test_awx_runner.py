@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from _harness import PYTHON, REPO_ROOT, ensure_playbook_collection, run_playbook, venv_bin
+from test_vro_fidelity import api_token as tenant_api_token
 
 ansible_runner = pytest.importorskip('ansible_runner')
 sandbox = pytest.importorskip('jinja2.sandbox')
@@ -149,16 +150,6 @@ def test_injectors_follow_the_module_environment_contract(tmp_path):
         assert env['%s_VALIDATE_CERTS' % product.upper()] == 'false'
 
 
-def tenant_api_token(sim):
-    """An API token for the OAuth tenant login: the simulator takes a CSP login's refresh token as one."""
-    import requests  # pylint: disable=import-outside-toplevel
-    name, entry = sim.user('vro')
-    login = requests.post(sim.url + '/csp/gateway/am/api/login', params={'access_token': ''}, verify=sim.ca_path,
-                          json={'username': name, 'password': entry['password']}, timeout=30)
-    assert login.status_code == 200, login.text
-    return login.json()['refresh_token']
-
-
 LOGIN_THEN_REUSE = [{'name': 'tenant credential', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
     {'name': 'Log in', 'cloudops.orchestrator.vro_login': {}, 'register': 'vro_session'},
     {'name': 'Reuse', 'module_defaults': {'group/cloudops.orchestrator.vro': {
@@ -173,7 +164,7 @@ def test_a_tenant_credential_logs_in_once_and_vro_login_token_is_reused(fresh_si
     needs; the later tasks send vro_login's token (auth: token in module_defaults) although the credential still
     injects VRO_AUTH_TENANT and the API token."""
     sim = fresh_simulator
-    api_token = tenant_api_token(sim)
+    api_token = tenant_api_token(sim)  # a CSP login's refresh token
     with open(sim.ca_path, encoding='utf-8') as handle:
         ca_pem = handle.read()
     env = inject('vro', {'url': sim.url, 'token': api_token, 'auth_tenant': 'vsphere.local', 'ca_cert': ca_pem},
