@@ -34,11 +34,11 @@ def start_run(server, workflow, values, user, task_id=None, start=None):
     events = [
         {"at": now, "state": "initializing", "item": "", "syslog": [("info", "Workflow '%s' is initializing" % workflow["name"])]},
         {"at": now + min(0.1, duration / 2.0), "state": "running", "item": "item1",
-         "logs": [l for l in scripted.get("logs", []) if l[0] != "error"],
+         "logs": [entry for entry in scripted.get("logs", []) if entry[0] != "error"],
          "syslog": [("info", "Workflow '%s' is running" % workflow["name"])]},
     ]
     final = {"at": now + duration, "state": result, "item": "item1" if result == "waiting" else "",
-             "logs": [l for l in scripted.get("logs", []) if l[0] == "error"]}
+             "logs": [entry for entry in scripted.get("logs", []) if entry[0] == "error"]}
     if result == "waiting":
         final["interaction"] = scripted.get("interaction")
         final["syslog"] = [("info", "Workflow '%s' is waiting for a user interaction" % workflow["name"])]

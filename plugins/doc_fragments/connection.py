@@ -60,7 +60,9 @@ options:
         C(/oauth/tenant/<auth_tenant>/token) (or C(/tm/oauth/tenant/<auth_tenant>/token), tried when the first
         path is not found) for the bearer token; O(username) and O(password) are not used.
       - Implies O(auth=vra); any other O(auth) fails the task.
-      - When unset, the E(VRO_AUTH_TENANT) environment variable is used.
+      - When unset, the E(VRO_AUTH_TENANT) environment variable is used. A tenant from that variable (an AWX
+        credential, for example) is not used by a task with O(auth=token), which sends O(token) as it is (the token
+        of M(cloudops.orchestrator.vro_login) reused through C(module_defaults)).
       - An API token refused with HTTP 400, 401 or 403 fails the task as an authentication error; it is not retried.
     type: str
   validate_certs:

@@ -360,6 +360,10 @@ class OrchestratorModule(AnsibleModule):
         """``vra_tenant`` when auth_tenant is set (the OAuth tenant login exchanges the API token in token); fails the
         task when auth names another scheme or there is no token."""
         p = self.params
+        if scheme == 'token' and p.get('auth') == 'token' and os.environ.get(self.env_name('auth_tenant')) == p['auth_tenant']:
+            # The tenant only comes from the environment (an AWX credential), auth token from the task (vro_login's
+            # token in module_defaults): the task's choice wins over the fallback and the token is sent as it is.
+            return scheme
         if p.get('auth') and scheme != 'vra':
             self.fail_json(msg='auth_tenant selects the vRA OAuth tenant login, but auth is %s: set auth to vra, '
                                'or unset auth_tenant (and VRO_AUTH_TENANT)' % scheme)

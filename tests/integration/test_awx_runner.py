@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from _harness import PYTHON, REPO_ROOT, ensure_playbook_collection, venv_bin
+from _harness import PYTHON, REPO_ROOT, ensure_playbook_collection, run_playbook, venv_bin
+from test_vro_fidelity import api_token as tenant_api_token
 
 ansible_runner = pytest.importorskip('ansible_runner')
 sandbox = pytest.importorskip('jinja2.sandbox')
@@ -129,8 +130,8 @@ def test_retry_failed_vcf_tasks_as_an_awx_job(fresh_simulator, tmp_path):
 def test_injectors_follow_the_module_environment_contract(tmp_path):
     """Every injected variable is a fallback a module reads, and certificate checks stay on by default."""
     expected = {
-        'vro': {'VRO_URL', 'VRO_USERNAME', 'VRO_PASSWORD', 'VRO_TOKEN', 'VRO_AUTH', 'VRO_AUTH_DOMAIN', 'VRO_CA_PATH',
-                'VRO_VALIDATE_CERTS'},
+        'vro': {'VRO_URL', 'VRO_USERNAME', 'VRO_PASSWORD', 'VRO_TOKEN', 'VRO_AUTH', 'VRO_AUTH_DOMAIN', 'VRO_AUTH_TENANT',
+                'VRO_CA_PATH', 'VRO_VALIDATE_CERTS'},
         'vcf': {'VCF_URL', 'VCF_USERNAME', 'VCF_PASSWORD', 'VCF_TOKEN', 'VCF_CA_PATH', 'VCF_VALIDATE_CERTS'},
         'ico': {'ICO_URL', 'ICO_USERNAME', 'ICO_PASSWORD', 'ICO_DOMAIN', 'ICO_PROJECT', 'ICO_CA_PATH',
                 'ICO_VALIDATE_CERTS'},
@@ -147,3 +148,34 @@ def test_injectors_follow_the_module_environment_contract(tmp_path):
         assert env['%s_CA_PATH' % product.upper()] == ''  # unset: the module uses the system CA store
         env = inject(product, dict(minimal, skip_tls_verify=True), tmp_path)
         assert env['%s_VALIDATE_CERTS' % product.upper()] == 'false'
+
+
+LOGIN_THEN_REUSE = [{'name': 'tenant credential', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
+    {'name': 'Log in', 'cloudops.orchestrator.vro_login': {}, 'register': 'vro_session'},
+    {'name': 'Reuse', 'module_defaults': {'group/cloudops.orchestrator.vro': {
+        'auth': 'token', 'token': '{{ vro_session.token }}'}},
+     'block': [{'name': 'Read', 'cloudops.orchestrator.vro_workflow_info': {
+         'workflow_id': '3a0ab069-cf2f-47e0-96f5-4a8920a5dc51'}}]},
+]}]
+
+
+def test_a_tenant_credential_logs_in_once_and_vro_login_token_is_reused(fresh_simulator, tmp_path):
+    """A vRO credential with an OAuth tenant and its API token (no username, no password) carries what vro_login
+    needs; the later tasks send vro_login's token (auth: token in module_defaults) although the credential still
+    injects VRO_AUTH_TENANT and the API token."""
+    sim = fresh_simulator
+    api_token = tenant_api_token(sim)  # a CSP login's refresh token
+    with open(sim.ca_path, encoding='utf-8') as handle:
+        ca_pem = handle.read()
+    env = inject('vro', {'url': sim.url, 'token': api_token, 'auth_tenant': 'vsphere.local', 'ca_cert': ca_pem},
+                 tmp_path)
+    assert env['VRO_AUTH_TENANT'] == 'vsphere.local' and env['VRO_TOKEN'] == api_token and env['VRO_USERNAME'] == ''
+    play = tmp_path / 'play.yml'
+    play.write_text(json.dumps(LOGIN_THEN_REUSE), encoding='utf-8')
+    res = run_playbook(play, env={k: v for k, v in env.items() if v != ''})
+    assert res.result('Read')['workflow']['id'] == '3a0ab069-cf2f-47e0-96f5-4a8920a5dc51'
+    routes = {key.rstrip('/'): n for key, n in sim.counters().get('routes', {}).items()}
+    tenant_logins = routes.get('POST /oauth/tenant/<tenant>/token', 0) + routes.get('POST /tm/oauth/tenant/<tenant>/token', 0)
+    assert tenant_logins == (2 if 'vra-oauth-tenant-tm' in sim.quirks else 1)  # /tm/ only after the plain path's 404
+    assert routes.get('POST /csp/gateway/am/api/login') == 1  # the one of tenant_api_token()
+    assert api_token not in res.stdout + res.stderr

@@ -129,6 +129,17 @@ def test_vro_tenant_from_the_environment(monkeypatch):
     assert isinstance(auth, _auth_vra.VraTenantAuth) and auth.tenant == 'org-env'
 
 
+def test_vro_task_auth_token_wins_over_a_tenant_from_the_environment(monkeypatch, capsys):
+    # An AWX credential injects VRO_AUTH_TENANT; vro_login's token is reused with auth: token in module_defaults.
+    monkeypatch.setenv('VRO_AUTH_TENANT', 'org-env')
+    auth = build({'url': 'https://vro', 'auth': 'token', 'token': 'bearer'}).build_auth()
+    assert auth.__class__ is _auth.BearerAuth
+    # Both set in the task: still a contradiction, refused.
+    result = exit_result(capsys, lambda: build({'url': 'https://vro', 'auth': 'token', 'token': 'api',
+                                                'auth_tenant': 'org-a'}).build_auth())
+    assert 'but auth is token: set auth to vra' in result['msg']
+
+
 def test_vcf_and_ico_auth_choice():
     assert isinstance(build({'url': 'https://sddc', 'username': 'u', 'password': 'p'}, product='vcf').build_auth(),
                       _auth_vcf.VcfTokenAuth)
