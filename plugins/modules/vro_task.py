@@ -329,7 +329,7 @@ error:
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import SECRET_INPUTS_SPEC, OrchestratorModule, workflow_selector
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import task
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import CYCLES, START_MODES
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_model import CYCLES, START_MODES
 
 
 def main():

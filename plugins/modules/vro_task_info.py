@@ -214,7 +214,7 @@ error:
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule, workflow_selector
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import task_info
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import TASK_STATES
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_model import TASK_STATES
 
 
 def main():

@@ -4,8 +4,8 @@
 """What vro_task does: find a scheduled task by name, then create, update, recreate, delete or leave it.
 
 Internal use only. ``run(module)`` reads the options once; :class:`TaskRun` works over a ``VroApi`` with explicit
-arguments. The WsTask nouns (views, differences, bodies, the 50-task limit) are in ``model.py``, the ``/tasks``
-calls in ``api.py`` (``VroApi.tasks``).
+arguments. The WsTask nouns (views, differences, bodies, the 50-task limit) are in ``task_model.py``, the ``/tasks``
+calls in ``task_api.py`` (``ScheduledTasks``).
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import secure_values
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import (
-    TASK_LIMIT, DesiredTask, desired_view, limit_error, mentions_limit, same_user, task_body, task_differences, task_view,
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import same_user
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_api import ScheduledTasks
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_model import (
+    TASK_LIMIT, DesiredTask, desired_view, limit_error, mentions_limit, task_body, task_differences, task_view,
 )
 
 
@@ -34,7 +36,7 @@ class TaskRun(object):
         ``add_secret`` (callables) report warnings and mask SecureString values."""
         self.api = api
         self.client = api.client
-        self.service = api.tasks
+        self.service = ScheduledTasks(api.client)
         self.name = name
         self.user = user
         self.check_mode = check_mode

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import TASK_LIMIT
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_api import ScheduledTasks
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_model import TASK_LIMIT
 
 
 def _wanted(task, name, name_contains, states, workflow_id, listed):
@@ -30,7 +31,7 @@ def task_info(api, task_id=None, name=None, name_contains=None, states=None, wor
               category=None, executions=None, max_executions=20):
     """The vro_task_info result: one task by ``task_id``, or every task that passes the filters, with their runs
     when ``executions`` says so (None: for ``task_id``, and for ``name`` when it matches one task)."""
-    service = api.tasks
+    service = ScheduledTasks(api.client)
     states = [s.lower() for s in states or []]
     if workflow_name and not workflow_id:
         workflow_id = api.lookup_workflow(workflow_name, category).id

@@ -4,7 +4,7 @@
 
 Rules (docs/architecture.md): imports go one way (module -> runner -> api/model -> _client/_errors/_time); nothing
 below the module layer imports Ansible; no private name is imported across files; no cycles; a read-only module
-never compiles the vRO encoder.
+never compiles the vRO encoder; only the task modules ship the scheduled-task code.
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ def test_no_private_name_is_imported_across_files():
 
 
 def test_function_level_imports_only_go_down():
-    allowed = {'_module': ('_auth_vra', '_auth_vcf', '_auth_ico', '_vro.api', '_vcf.api', '_ico.api')}
+    allowed = {'_module': ('_auth_vra', '_auth_vcf', '_auth_ico')}  # the product's api: by name (connection()), never an import
     for name, path in UTILS_FILES.items():
         top = set(t for t, n in _imports(path, top_only=True))
         lazy = [t for t, n in _imports(path) if t in UTILS_FILES and t not in top]
@@ -128,12 +128,11 @@ def test_no_cycles():
 
 def test_api_and_model_never_import_a_runner():
     for package in ('_vro', '_vcf', '_ico'):
-        lower = [n for n in UTILS_FILES if n in ('%s.api' % package, '%s.model' % package, '%s.decode' % package,
-                                                 '%s.encode' % package)]
+        layer = ('api', 'model', 'decode', 'encode', 'task_api', 'task_model')
+        lower = [n for n in UTILS_FILES if n in ['%s.%s' % (package, x) for x in layer]]
         for name in lower:
             for target in GRAPH[name]:
-                assert not (target.startswith(package + '.') and target.split('.')[-1] not in
-                            ('api', 'model', 'decode', 'encode')), (name, target)
+                assert not (target.startswith(package + '.') and target.split('.')[-1] not in layer), (name, target)
 
 
 @pytest.mark.parametrize('module', MODULE_NAMES)
@@ -165,3 +164,40 @@ def test_a_module_payload_holds_no_other_product(module):
     assert not sorted(u for u in module_payload(module) if u.split('.')[0] in others), module
     # ... and its own product's API layer, which OrchestratorModule.connection() imports by name at run time.
     assert '%s.api' % product in module_payload(module), module
+
+
+# What only some modules run, by the names that define it: the vRO Task service and its nouns (vro_task, vro_task_info)
+# and the encoder of inputs (the modules that write). A definition of one of these names in another module's payload is
+# code that the controller parses and zips, and the module compiles, on every run for nothing.
+TASK_ONLY = ('ScheduledTasks', 'ScheduledTask', 'DesiredTask', 'task_differences', 'task_body', 'limit_error')
+TASK_MODULES = ('vro_task', 'vro_task_info')
+ENCODE_ONLY = ('encode_parameters', 'encode_value')
+WRITE_MODULES = ('vro_workflow_run', 'vro_interaction', 'vro_task')
+
+
+def payload_definitions(module):
+    """``{name: file}`` of the top-level classes and functions defined by the module_utils files the module ships."""
+    found = {}
+    for name in module_payload(module):
+        tree = ast.parse(open(UTILS_FILES[name]).read())
+        for node in tree.body:
+            if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
+                found[node.name] = name
+    return found
+
+
+@pytest.mark.parametrize('module', [m for m in MODULE_NAMES if m.startswith('vro_')])
+def test_only_the_task_modules_ship_the_scheduled_task_code(module):
+    defined = payload_definitions(module)
+    shipped = sorted('%s (%s)' % (n, defined[n]) for n in TASK_ONLY if n in defined)
+    if module in TASK_MODULES:
+        assert 'ScheduledTasks' in defined and 'ScheduledTask' in defined, (module, shipped)  # the scan sees it where it is
+    else:
+        assert not shipped, (module, shipped)
+
+
+@pytest.mark.parametrize('module', [m for m in MODULE_NAMES if m.startswith('vro_')])
+def test_only_the_writing_modules_ship_the_encoder(module):
+    defined = payload_definitions(module)
+    shipped = sorted('%s (%s)' % (n, defined[n]) for n in ENCODE_ONLY if n in defined)
+    assert bool(shipped) == (module in WRITE_MODULES), (module, shipped)

@@ -26,7 +26,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api imp
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import Execution
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import run as execution_info
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.workflow_run import run as run_workflow
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import ScheduledTasks as VroTasks
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_api import ScheduledTasks as VroTasks
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import decode_parameters
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.fake_module import FakeVroModule
 

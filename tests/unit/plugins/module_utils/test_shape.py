@@ -11,7 +11,8 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import with_iso_times
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._shape import iso_z, no_empty, snake_case, snake_keys
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import Task, info_entry
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import Execution, ScheduledTask, UserInteraction
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import Execution, UserInteraction
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_model import ScheduledTask
 
 
 @pytest.mark.parametrize('name, expected', [

@@ -13,8 +13,8 @@ import pytest
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import check_shape
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import ScheduledTasks as TaskService
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import (
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_api import ScheduledTasks as TaskService
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_model import (
     TASK_LIMIT, DesiredTask, ScheduledTask, canonical_date, desired_view, limit_error, task_body, task_differences,
     task_view)
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters
