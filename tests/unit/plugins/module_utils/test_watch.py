@@ -104,6 +104,54 @@ def test_vcf_first_start_takes_what_is_failed_as_there_then_emits_each_new_failu
     assert service.calls[-1] == ('completedAfter', NOW + 2000 - OVERLAP_MS)
 
 
+def test_vcf_first_start_with_nothing_recent_never_emits_what_failed_before_it_through_the_overlap():
+    # Nothing completed in the last hour at the first start: the cursor is the window's start (now - 1 h), and the
+    # next poll's overlap used to ask from now - 65 min, emitting a failure 62 minutes old as new.
+    service, clock = FakeTasks(), Clock()
+    service.put('old', 'Failed', completed=NOW - BASELINE_MS - 2 * 60000)
+    watcher = VcfTaskWatch(service, clock=clock)
+    assert drain(watcher) == []
+    clock.ms += 30000
+    assert drain(watcher) == []
+    # The overlap never reaches behind the first start's window, also after a restart.
+    assert [c for c in service.calls if c[0] == 'completedAfter'] == [('completedAfter', NOW - BASELINE_MS)] * 2
+    again = VcfTaskWatch(service, clock=clock)
+    again.load(json.loads(json.dumps(watcher.dump())))
+    service.put('new', 'Failed', completed=NOW + 40000)
+    clock.ms += 30000
+    assert [e['vcf_task']['id'] for e in drain(again)] == ['new']
+    assert service.calls[-1] == ('completedAfter', NOW - BASELINE_MS)
+    assert [e['vcf_task']['id'] for e in drain(again)] == []
+    assert service.calls[-1] == ('completedAfter', NOW + 40000 - OVERLAP_MS)
+
+
+def test_vcf_what_failed_before_the_first_start_is_not_emitted_when_a_listing_by_status_shows_it_again():
+    # Listed by status (completedAfter refused): a failure from before the first start that a page left out at one
+    # poll and lists again later (the page is the newest 100, and newer failures get deleted) is not new.
+    service, clock = FakeTasks(refuse_completed_after=True), Clock()
+    service.put('older', 'Failed', completed=NOW - 3 * BASELINE_MS)
+    service.put('recent', 'Failed', completed=NOW - 60000)
+    watcher = VcfTaskWatch(service, clock=clock)
+    assert drain(watcher) == []
+    hidden = {'older': service.tasks.pop('older'), 'recent': service.tasks.pop('recent')}
+    for step in range(3):  # well past the overlap: the changes no later poll should return are pruned
+        clock.ms += 10 * 60000
+        service.put('n%d' % step, 'Failed', completed=clock.ms)
+        assert [e['vcf_task']['id'] for e in drain(watcher)] == ['n%d' % step]
+    service.tasks.update(hidden)
+    clock.ms += 60000
+    assert drain(watcher) == []
+
+
+def test_vcf_emit_existing_has_no_floor():
+    service, clock = FakeTasks(), Clock()
+    service.put('old', 'Failed', completed=NOW - BASELINE_MS - 2 * 60000)
+    watcher = VcfTaskWatch(service, emit_existing=True, clock=clock)
+    assert [e['vcf_task']['id'] for e in drain(watcher)] == ['old']
+    assert watcher.dump()['floor'] is None
+    assert drain(watcher) == []
+
+
 def test_vcf_a_task_that_fails_again_after_a_retry_is_a_new_change_with_its_previous_status():
     service, clock = FakeTasks(), Clock()
     watcher = VcfTaskWatch(service, clock=clock)
