@@ -20,7 +20,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import Task, TaskStatus
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.watch import BASELINE_MS, OVERLAP_MS, VcfTaskWatch
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import Execution, Workflow
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.watch import VroExecutionWatch
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.watch import PAGE, SKEW_MS, VroExecutionWatch
 
 NOW = 1767261600000  # 2026-01-01T10:00:00Z
 
@@ -249,9 +249,11 @@ class FakeVro:
         self.runs = {}
         self.lookups = []
 
-    def add(self, wid, rid, state, start):
+    def add(self, wid, rid, state, start, end=None):
         self.runs[(wid, rid)] = {'id': rid, 'state': state, 'start-date': iso_from_ms(start), 'name': 'wf %s' % wid,
                                  'content-exception': 'boom' if state == 'failed' else None}
+        if end is not None:
+            self.runs[(wid, rid)]['end-date'] = iso_from_ms(end)
 
     def list_executions(self, workflow_id, states=None, max_results=None):
         found = [Execution(dict(raw), workflow_id, summary=True) for (wid, rid), raw in self.runs.items()
@@ -278,6 +280,25 @@ def test_vro_first_start_baseline_then_each_failed_run_once_with_its_error():
     assert [(e['vro_execution']['execution_id'], e['state'], e['error']) for e in events] == [('r1', 'failed', 'boom')]
     assert events[0]['vro_execution']['workflow_id'] == 'w1'
     assert drain(watcher) == []
+
+
+def test_vro_a_run_failed_before_the_first_start_beyond_the_first_page_is_never_emitted():
+    # 101 failed runs at the first start: the page holds the newest 100. Newer runs deleted later bring the oldest
+    # into the page: it was failed before the source started, so it is not new.
+    api, clock = FakeVro(), Clock()
+    for number in range(PAGE + 1):
+        api.add('w1', 'r%03d' % number, 'failed', NOW - 3600000 + number * 1000, end=NOW - 3000000 + number * 1000)
+    watcher = VroExecutionWatch(api, workflow_ids=['w1'], clock=clock)
+    assert drain(watcher) == []
+    assert watcher.dump()['floors'] == {'w1|failed': NOW - SKEW_MS}
+    again = VroExecutionWatch(api, workflow_ids=['w1'], clock=clock)
+    again.load(json.loads(json.dumps(watcher.dump())))
+    del api.runs[('w1', 'r100')]
+    clock.ms += 60000
+    api.add('w1', 'new', 'failed', NOW + 10000, end=NOW + 20000)
+    del api.runs[('w1', 'r099')]
+    assert [e['vro_execution']['execution_id'] for e in drain(again)] == ['new']
+    assert drain(again) == []
 
 
 def test_vro_restart_and_waiting_again_and_names_looked_up_once_per_start():
