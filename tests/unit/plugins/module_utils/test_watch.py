@@ -369,6 +369,25 @@ def test_ico_each_status_change_once_with_previous_status_and_across_a_restart()
     assert drain(again) == []
 
 
+def test_ico_a_project_watched_later_starts_with_its_own_baseline():
+    tasks = [{'id': '1', 'status': 'FAILED', 'project': 'finance'}, {'id': '2', 'status': 'FAILED', 'project': 'admin'}]
+    watcher = IcoTaskWatch([FakeEngine(tasks)], projects=['finance'])
+    assert drain(watcher) == []
+    # The same state_file, one more project: its task was failed before it was watched.
+    wider = IcoTaskWatch([FakeEngine(tasks)], projects=['finance', 'admin'])
+    wider.load(json.loads(json.dumps(watcher.dump())))
+    assert drain(wider) == []
+    tasks[1]['status'] = 'RUNNING'
+    tasks.append({'id': '3', 'status': 'FAILED', 'project': 'admin'})
+    assert [(e['ico_task']['id'], e['previous_status']) for e in drain(wider)] == [('2', 'FAILED'), ('3', None)]
+    # Every project (no filter) after a filter: the same.
+    tasks.append({'id': '4', 'status': 'FAILED', 'project': 'hr'})
+    every = IcoTaskWatch([FakeEngine(tasks)])
+    every.load(json.loads(json.dumps(wider.dump())))
+    assert drain(every) == []
+    assert every.dump()['projects'] == ['*']
+
+
 def test_ico_statuses_filter_and_emit_existing():
     tasks = [{'id': '1', 'status': 'failed'}, {'id': '2', 'status': 'COMPLETED'}]
     watcher = IcoTaskWatch([FakeEngine(tasks)], statuses=['FAILED'], emit_existing=True)
