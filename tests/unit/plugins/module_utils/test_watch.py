@@ -14,6 +14,8 @@ import stat
 import pytest
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils import _watch
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth import BearerAuth
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vra import VraTenantAuth
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, InputError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.watch import IcoTaskWatch
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms
@@ -433,6 +435,26 @@ def test_connection_arguments_fall_back_to_the_modules_environment_variables():
     with pytest.raises(_watch.SourceError, match='credentials'):
         _watch.build_auth('vcf', {'url': 'https://x'})
     assert _watch.build_auth('ico', {'username': 'u', 'password': 'p', 'project': 'finance'}).project == 'finance'
+
+
+def test_auth_tenant_selects_the_vra_tenant_login_as_the_modules_do():
+    env = {'VRO_URL': 'https://vra.example.com', 'VRO_TOKEN': 'api-token-1', 'VRO_AUTH_TENANT': 'acme'}
+    auth = _watch.build_auth('vro', _watch.connection('vro', {}, env))
+    # The API token is exchanged at the tenant's OAuth endpoint, not sent as a bearer token.
+    assert isinstance(auth, VraTenantAuth) and (auth.tenant, auth.api_token) == ('acme', 'api-token-1')
+    assert auth.secrets == ['api-token-1']
+    auth = _watch.build_auth('vro', _watch.connection('vro', {'auth': 'vra', 'auth_tenant': 'other', 'token': 't2'}, env))
+    assert isinstance(auth, VraTenantAuth) and (auth.tenant, auth.api_token) == ('other', 't2')
+    # A tenant from the environment only (an AWX credential) and auth token in the arguments: the token as it is.
+    auth = _watch.build_auth('vro', _watch.connection('vro', {'auth': 'token'}, env))
+    assert isinstance(auth, BearerAuth) and not isinstance(auth, VraTenantAuth)
+    with pytest.raises(_watch.SourceError, match='but auth is token'):
+        _watch.build_auth('vro', _watch.connection('vro', {'auth': 'token', 'auth_tenant': 'acme'}, env))
+    with pytest.raises(_watch.SourceError, match='but auth is basic'):
+        _watch.build_auth('vro', _watch.connection('vro', {'auth': 'basic'}, env))
+    with pytest.raises(_watch.SourceError, match='API token of tenant acme'):
+        _watch.build_auth('vro', _watch.connection('vro', {'username': 'u', 'password': 'p'},
+                                                   dict(env, VRO_TOKEN='')))
 
 
 class Records(logging.Handler):
