@@ -24,7 +24,27 @@ def login_refused(error, message, hint):
                     url=error.url, server_message=error.server_message, attempts=error.attempts, hint=hint)
 
 
-class VraLoginAuth(Auth):
+class ObtainedBearer(Auth):
+    """A bearer token that ``_obtain(client)`` gets from a login (lazily, at the first request) and again when the
+    server refuses it; subclasses set ``self.token`` in ``_obtain``."""
+
+    token = None
+
+    def _obtain(self, client):
+        raise NotImplementedError
+
+    def apply(self, client, headers):
+        if not self.token:
+            self._obtain(client)
+        headers['Authorization'] = 'Bearer %s' % self.token
+
+    def refresh(self, client):
+        self.token = None
+        self._obtain(client)
+        return True
+
+
+class VraLoginAuth(ObtainedBearer):
     """vRA / Aria Automation login for vRO 8.x.
 
     ``POST /csp/gateway/am/api/login?access_token`` turns a user name and password into a refresh token;
@@ -111,18 +131,8 @@ class VraLoginAuth(Auth):
             self._login(client)
             self._exchange(client)
 
-    def apply(self, client, headers):
-        if not self.token:
-            self._obtain(client)
-        headers['Authorization'] = 'Bearer %s' % self.token
 
-    def refresh(self, client):
-        self.token = None
-        self._obtain(client)
-        return True
-
-
-class VraTenantAuth(Auth):
+class VraTenantAuth(ObtainedBearer):
     """The OAuth tenant login of VCF Automation 9 / Aria Automation (the successor of the CSP login).
 
     ``POST /oauth/tenant/{tenant}/token`` with the form ``grant_type=refresh_token&refresh_token=<API token>``
@@ -177,13 +187,3 @@ class VraTenantAuth(Auth):
             # Rotation: the API token just used is spent; the next exchange uses the new one.
             self.api_token = answer['refresh_token']
             self.secrets.append(self.api_token)
-
-    def apply(self, client, headers):
-        if not self.token:
-            self._obtain(client)
-        headers['Authorization'] = 'Bearer %s' % self.token
-
-    def refresh(self, client):
-        self.token = None
-        self._obtain(client)
-        return True

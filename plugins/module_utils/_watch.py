@@ -28,7 +28,7 @@ import tempfile
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth import BasicAuth, BearerAuth
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_ico import IcoAuth
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vcf import VcfTokenAuth
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vra import VraLoginAuth
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vra import VraLoginAuth, VraTenantAuth
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client, redact
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, safe_url
 
@@ -36,7 +36,8 @@ ENV_PREFIX = {'vro': 'VRO', 'vcf': 'VCF', 'ico': 'ICO'}
 PRODUCT_NAMES = {'vro': 'vRO', 'vcf': 'SDDC Manager', 'ico': 'IBM Cloud Orchestrator'}
 # The connection arguments of a source per product, each with its environment fallback (<PREFIX>_<NAME>).
 CONNECTION_ARGS = {
-    'vro': ('url', 'username', 'password', 'token', 'auth', 'auth_domain', 'validate_certs', 'ca_path', 'timeout'),
+    'vro': ('url', 'username', 'password', 'token', 'auth', 'auth_domain', 'auth_tenant', 'validate_certs', 'ca_path',
+            'timeout'),
     'vcf': ('url', 'username', 'password', 'token', 'validate_certs', 'ca_path', 'timeout'),
     'ico': ('url', 'username', 'password', 'domain', 'project', 'validate_certs', 'ca_path', 'timeout'),
 }
@@ -92,13 +93,18 @@ def connection(product, args, environ=None):
     """The connection options of a source: each argument, else its environment variable (``VCF_URL``...)."""
     environ = os.environ if environ is None else environ
     options = {}
+    from_environment = []
     for name in CONNECTION_ARGS[product]:
         value = args.get(name)
         if value in (None, ''):
             value = environ.get('%s_%s' % (ENV_PREFIX[product], name.upper()))
+            if value not in (None, ''):
+                from_environment.append(name)
         if value in (None, ''):
             continue
         options[name] = value
+    # Which options came from the environment only (an AWX credential): see tenant_scheme.
+    options['from_environment'] = tuple(from_environment)
     if not options.get('url'):
         raise SourceError('no %s URL: set the url argument or the %s_URL environment variable' % (
             PRODUCT_NAMES[product], ENV_PREFIX[product]))
@@ -119,6 +125,8 @@ def build_auth(product, options):
     user, password, token = options.get('username'), options.get('password'), options.get('token')
     if product == 'vro':
         scheme = options.get('auth') or ('token' if token and not user else 'basic')
+        if options.get('auth_tenant') and tenant_scheme(options, scheme) == 'vra_tenant':
+            return VraTenantAuth(options['auth_tenant'], token)
         if scheme == 'token':
             if not token:
                 raise SourceError('auth is token but no token is set: set token or %s_TOKEN' % prefix)
@@ -140,6 +148,25 @@ def build_auth(product, options):
     if product == 'ico':
         return IcoAuth(user, password, options.get('domain'), options.get('project'))
     return BasicAuth(user, password)
+
+
+def tenant_scheme(options, scheme):
+    """``vra_tenant`` when auth_tenant is set (the OAuth tenant login exchanges the API token in token), as the modules
+    choose it (``_module.OrchestratorModule.tenant_scheme``); a SourceError when auth names another scheme or there is
+    no token."""
+    tenant = options['auth_tenant']
+    if scheme == 'token' and options.get('auth') == 'token' and 'auth_tenant' in options.get('from_environment', ()):
+        # The tenant only comes from the environment (an AWX credential), auth token from the source's arguments:
+        # the arguments win over the fallback and the token is sent as it is.
+        return scheme
+    if options.get('auth') and scheme != 'vra':
+        raise SourceError('auth_tenant selects the vRA OAuth tenant login, but auth is %s: set auth to vra, or unset '
+                          'auth_tenant (and VRO_AUTH_TENANT)' % scheme)
+    if not options.get('token'):
+        raise SourceError('auth_tenant selects the vRA OAuth tenant login, which exchanges an API token: set token (or '
+                          'VRO_TOKEN) to an API token of tenant %s, or unset auth_tenant to log in with username and '
+                          'password' % tenant)
+    return 'vra_tenant'
 
 
 def build_client(product, options, api_connection, log=None, project=None):

@@ -238,3 +238,67 @@ def test_ico_source_emits_each_status_change_once_across_a_restart(fresh_simulat
     assert 'EDA-ICO-EVENT 1006' not in after_restart
     assert after_restart.count('EDA-ICO-EVENT 1007') == 1
     assert 'EDA-ICO-EVENT 1005' not in after_restart and 'EDA-ICO-EVENT 1008' not in after_restart
+
+
+def load_source(name):
+    """An event source module, loaded from the tree ansible-rulebook would load it from (no ansible-rulebook needed)."""
+    import importlib.util  # pylint: disable=import-outside-toplevel
+    path = PLAYBOOK_COLLECTIONS / 'ansible_collections' / 'cloudops' / 'orchestrator' / 'extensions' / 'eda' / 'plugins' / \
+        'event_source' / ('%s.py' % name)
+    spec = importlib.util.spec_from_file_location('eda_source_%s' % name, str(path))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_vro_source_logs_in_once_with_the_tenant_api_token(fresh_simulator, workdir, monkeypatch, caplog):
+    """auth_tenant (from VRO_AUTH_TENANT, as the AWX credential injects it): the source exchanges the API token at the
+    OAuth tenant login once, and polls with the access token; the API token is never sent as a bearer token."""
+    import asyncio  # pylint: disable=import-outside-toplevel
+    from test_vro_fidelity import CSP_LOGIN, api_token, route_count  # pylint: disable=import-outside-toplevel
+    sim = fresh_simulator
+    token = api_token(sim)
+    tm = 'vra-oauth-tenant-tm' in sim.quirks
+    for key, value in dict(sim.env('vro'), VRO_AUTH_TENANT='vsphere.local', VRO_TOKEN=token,
+                           VRO_PASSWORD='not-used-here').items():
+        monkeypatch.setenv(key, value)
+    workflows = sim.admin('GET', 'vro/workflows')
+    workflow = next(w for w in (workflows.get('workflows') if isinstance(workflows, dict) else workflows)
+                    if w.get('name') == 'Always fail')
+    state_file = os.path.join(workdir, 'vro-tenant.json')
+    source = load_source('vro_executions')
+    listings = '/vco/api/workflows/%s/executions' % workflow['id']
+
+    async def scenario():
+        queue = asyncio.Queue()
+        running = asyncio.create_task(source.main(queue, {'workflow_names': ['Always fail'], 'interval': 0.2,
+                                                          'state_file': state_file}))
+        try:
+            end = time.monotonic() + DEADLINE
+            while not os.path.exists(state_file):
+                assert not running.done(), running.result()
+                assert time.monotonic() < end, 'no first poll within %ss' % DEADLINE
+                await asyncio.sleep(0.2)
+            run = await asyncio.to_thread(start_run, sim, workflow['id'])
+            event = await asyncio.wait_for(queue.get(), DEADLINE)
+            polls = reads_of(sim, listings)
+            while reads_of(sim, listings) < polls + 3:
+                assert time.monotonic() < end, 'no three more polls within %ss' % DEADLINE
+                await asyncio.sleep(0.2)
+            return run, event, queue.qsize()
+        finally:
+            running.cancel()
+            try:
+                await running
+            except asyncio.CancelledError:
+                pass
+
+    with caplog.at_level('DEBUG'):
+        run, event, more = asyncio.run(scenario())
+    assert (event['vro_execution']['execution_id'], event['state'], event['workflow_name']) == (run, 'failed', 'Always fail')
+    assert more == 0
+    # One tenant login for all the polls (the /tm path only after the plain one's 404 under the quirk).
+    assert route_count(sim, 'POST /oauth/tenant/<tenant>/token') == 1
+    assert route_count(sim, 'POST /tm/oauth/tenant/<tenant>/token') == (1 if tm else 0)
+    assert route_count(sim, CSP_LOGIN) == 1 and route_count(sim, 'POST /iaas/api/login') == 0  # the one of api_token()
+    assert token not in caplog.text

@@ -5,7 +5,8 @@
 projects (only changes to ``statuses`` when given), each once, also across restarts (see ``_watch``).
 
 ICO's task list takes no filters (IBM documents none): each poll is one ``GET /tasks`` per project, compared with the
-statuses of the last poll.
+statuses of the last poll. The state keeps the projects it covers: a project watched later (projects widened with the
+same state_file) starts with its own baseline, as at the first start.
 
 Internal use only: this file may change without notice between releases.
 """
@@ -26,14 +27,24 @@ class IcoTaskWatch:
         self.log = log
         self.started = False
         self.status = {}
+        self.covered = self.scope()
+
+    def scope(self):
+        """The projects the state covers: the watched ones, or ``['*']`` for every task the engines list."""
+        return sorted(self.projects) or ['*']
 
     def load(self, state):
         if state:
             self.started = bool(state.get('started'))
             self.status = dict(state.get('status') or {})
+            self.covered = list(state.get('projects') or self.scope())
 
     def dump(self):
-        return {'started': self.started, 'status': self.status}
+        return {'started': self.started, 'status': self.status, 'projects': self.covered}
+
+    def fresh(self, task):
+        """Whether the task is in a project the state did not cover (watched since): taken as there, not emitted."""
+        return '*' not in self.covered and task.get('project') not in self.covered
 
     def observe(self):
         """``{id: task}`` of every task the engines list, in the watched projects."""
@@ -57,12 +68,15 @@ class IcoTaskWatch:
             previous = self.status.get(task_id)
             if previous == status or not emit or (self.statuses and status not in self.statuses):
                 continue
+            if previous is None and not self.emit_existing and self.fresh(tasks[task_id]):
+                continue
             event = {'ico_task': with_iso_times(tasks[task_id]), 'status': status, 'previous_status': previous}
             pending.append((event, self._committer(task_id, status)))
 
         def observed():
             self.status = dict((task_id, TaskStatus.normalise(task.get('status'))) for task_id, task in tasks.items())
             self.started = True
+            self.covered = self.scope()
         return pending, observed
 
     def _committer(self, task_id, status):

@@ -24,7 +24,9 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model i
 COMPLETED_AFTER_COVERS = frozenset((TaskStatus.FAILED, TaskStatus.SUCCESSFUL))
 # Each poll asks again for this much before the newest completion seen: a task committed late is not missed.
 OVERLAP_MS = 5 * 60 * 1000
-# At the first start, what completed this long before now is read once and taken as already there.
+# At the first start, what completed this long before now is read once and taken as already there. The start of that
+# window is kept as the floor: no later poll asks for less (the overlap never reaches behind it), and a change that
+# completed before it is never emitted unless emit_existing (it was already there when the source first started).
 BASELINE_MS = 60 * 60 * 1000
 # Tasks read per status listing (one page) and, with emit_existing, at the first start.
 PAGE = 100
@@ -61,6 +63,7 @@ class VcfTaskWatch:
         self.log = log
         self.started = False
         self.cursor = None
+        self.floor = None
         self.seen = {}
         self.last = {}
         self.refused = False
@@ -72,12 +75,13 @@ class VcfTaskWatch:
             return
         self.started = bool(state.get('started'))
         self.cursor = state.get('cursor')
+        self.floor = state.get('floor')
         self.seen = dict(state.get('seen') or {})
         self.last = dict(state.get('last') or {})
         self.refused = bool(state.get('completed_after_refused'))
 
     def dump(self):
-        return {'started': self.started, 'cursor': self.cursor, 'seen': self.seen, 'last': self.last,
+        return {'started': self.started, 'cursor': self.cursor, 'floor': self.floor, 'seen': self.seen, 'last': self.last,
                 'completed_after_refused': self.refused}
 
     # -- polling -------------------------------------------------------------------------------------------
@@ -128,15 +132,19 @@ class VcfTaskWatch:
         first = not self.started
         if first:
             after = now - BASELINE_MS
+            floor = None if self.emit_existing else after
         else:
             after = (self.cursor if self.cursor is not None else now - BASELINE_MS) - OVERLAP_MS
+            floor = self.floor
+            if floor is not None:
+                after = max(after, floor)
         raws = self.observe(after, existing=first and self.emit_existing)
         emit = self.emit_existing or not first
         pending = []
         for raw in raws:
             key = change_key(raw)
             task = as_task(raw)
-            if emit and task.status in self.statuses and key not in self.seen:
+            if emit and task.status in self.statuses and key not in self.seen and not self._before(raw, floor):
                 event = {'vcf_task': info_entry(task), 'status': task.status, 'previous_status': self.last.get(task.id)}
                 pending.append((event, self._committer(key, raw)))
 
@@ -145,9 +153,16 @@ class VcfTaskWatch:
                 self._record(change_key(raw), raw)
             newest = max([completion_ms(raw) or 0 for raw in raws] + [self.cursor or 0])
             self.cursor = newest or (after if first else self.cursor)
+            self.floor = floor
             self.started = True
             self._prune(set(change_key(raw) for raw in raws))
         return pending, observed
+
+    @staticmethod
+    def _before(raw, floor):
+        """Whether the task completed at or before the first start's floor (already there when the source started)."""
+        completed = completion_ms(raw)
+        return floor is not None and completed is not None and completed <= floor
 
     def _committer(self, key, raw):
         return lambda: self._record(key, raw)
@@ -164,4 +179,10 @@ class VcfTaskWatch:
         """Forget the changes that no later poll can return again (completed before the overlap window)."""
         horizon = (self.cursor or 0) - 2 * OVERLAP_MS
         self.seen = dict((key, ms) for key, ms in self.seen.items()
-                         if key in observed or (ms is not None and ms >= horizon))
+                         if key in observed or (ms is not None and (ms >= horizon or self._first_window(ms))))
+
+    def _first_window(self, ms):
+        """Whether a change completed in the first start's window (after the floor, before the first poll): it was
+        there at the first start, and is kept (that hour bounds them) so that a listing by status that drops it and
+        lists it again later does not emit it."""
+        return self.floor is not None and self.floor < ms <= self.floor + BASELINE_MS

@@ -39,7 +39,9 @@ options:
     description: Password of O(username). Falls back to E(VRO_PASSWORD).
     type: str
   token:
-    description: Bearer token (O(auth=token)) or a vRA API/refresh token (O(auth=vra)). Falls back to E(VRO_TOKEN).
+    description:
+      - Bearer token (O(auth=token)), a vRA API/refresh token (O(auth=vra)), or an API token of the tenant
+        O(auth_tenant). Falls back to E(VRO_TOKEN).
     type: str
   auth:
     description: C(basic), C(vra) (vRA/Aria login) or C(token). Falls back to E(VRO_AUTH).
@@ -47,6 +49,16 @@ options:
     choices: [basic, vra, token]
   auth_domain:
     description: Domain sent to the vRA login. Falls back to E(VRO_AUTH_DOMAIN).
+    type: str
+  auth_tenant:
+    description:
+      - The tenant (organization) of a VCF Automation 9 / Aria Automation OAuth tenant login. O(token) must then hold
+        an API token created in that tenant. It is exchanged at C(/oauth/tenant/<auth_tenant>/token) (or
+        C(/tm/oauth/tenant/<auth_tenant>/token) when the first path is not found) for the bearer token, again when
+        that expires. O(username) and O(password) are not used.
+      - Implies O(auth=vra); any other O(auth) stops the source at its start.
+      - Falls back to E(VRO_AUTH_TENANT). A tenant from that variable only (an AWX credential) is not used with
+        O(auth=token), which sends O(token) as it is.
     type: str
   validate_certs:
     description: Check the server certificate. Falls back to E(VRO_VALIDATE_CERTS).
@@ -84,7 +96,8 @@ options:
     description:
       - Where the source keeps what it emitted (JSON, mode 0600, written atomically).
       - The default is C($XDG_CACHE_HOME/cloudops.orchestrator/eda/vro_executions-<hash>.json) (C(~/.cache) without
-        E(XDG_CACHE_HOME)). The hash is taken over the URL, the user and the workflows.
+        E(XDG_CACHE_HOME)). The hash is taken over the URL, the user (and O(auth_tenant) when set) and the
+        workflows.
     type: path
 """
 
@@ -140,6 +153,8 @@ async def main(queue, args):
                                 emit_existing, log=log)
     identity = {'url': options['url'], 'user': options.get('username'), 'workflow_ids': sorted(ids),
                 'workflow_names': sorted(names)}
+    if options.get('auth_tenant'):
+        identity['auth_tenant'] = options['auth_tenant']  # only when set: the other sources keep their file
     store = _watch.StateFile(args.get('state_file') or _watch.default_state_path('vro_executions', identity))
     try:
         await _watch.run_source(queue, watcher, store, interval, NAME, log, secrets=lambda: client.secrets)

@@ -14,13 +14,15 @@ import stat
 import pytest
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils import _watch
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth import BearerAuth
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vra import VraTenantAuth
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, InputError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.watch import IcoTaskWatch
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import Task, TaskStatus
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.watch import BASELINE_MS, OVERLAP_MS, VcfTaskWatch
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import Execution, Workflow
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.watch import VroExecutionWatch
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.watch import PAGE, SKEW_MS, VroExecutionWatch
 
 NOW = 1767261600000  # 2026-01-01T10:00:00Z
 
@@ -102,6 +104,54 @@ def test_vcf_first_start_takes_what_is_failed_as_there_then_emits_each_new_failu
     assert service.calls[-1] == ('completedAfter', NOW - 60000 - OVERLAP_MS)
     assert drain(watcher) == []
     assert service.calls[-1] == ('completedAfter', NOW + 2000 - OVERLAP_MS)
+
+
+def test_vcf_first_start_with_nothing_recent_never_emits_what_failed_before_it_through_the_overlap():
+    # Nothing completed in the last hour at the first start: the cursor is the window's start (now - 1 h), and the
+    # next poll's overlap used to ask from now - 65 min, emitting a failure 62 minutes old as new.
+    service, clock = FakeTasks(), Clock()
+    service.put('old', 'Failed', completed=NOW - BASELINE_MS - 2 * 60000)
+    watcher = VcfTaskWatch(service, clock=clock)
+    assert drain(watcher) == []
+    clock.ms += 30000
+    assert drain(watcher) == []
+    # The overlap never reaches behind the first start's window, also after a restart.
+    assert [c for c in service.calls if c[0] == 'completedAfter'] == [('completedAfter', NOW - BASELINE_MS)] * 2
+    again = VcfTaskWatch(service, clock=clock)
+    again.load(json.loads(json.dumps(watcher.dump())))
+    service.put('new', 'Failed', completed=NOW + 40000)
+    clock.ms += 30000
+    assert [e['vcf_task']['id'] for e in drain(again)] == ['new']
+    assert service.calls[-1] == ('completedAfter', NOW - BASELINE_MS)
+    assert [e['vcf_task']['id'] for e in drain(again)] == []
+    assert service.calls[-1] == ('completedAfter', NOW + 40000 - OVERLAP_MS)
+
+
+def test_vcf_what_failed_before_the_first_start_is_not_emitted_when_a_listing_by_status_shows_it_again():
+    # Listed by status (completedAfter refused): a failure from before the first start that a page left out at one
+    # poll and lists again later (the page is the newest 100, and newer failures get deleted) is not new.
+    service, clock = FakeTasks(refuse_completed_after=True), Clock()
+    service.put('older', 'Failed', completed=NOW - 3 * BASELINE_MS)
+    service.put('recent', 'Failed', completed=NOW - 60000)
+    watcher = VcfTaskWatch(service, clock=clock)
+    assert drain(watcher) == []
+    hidden = {'older': service.tasks.pop('older'), 'recent': service.tasks.pop('recent')}
+    for step in range(3):  # well past the overlap: the changes no later poll should return are pruned
+        clock.ms += 10 * 60000
+        service.put('n%d' % step, 'Failed', completed=clock.ms)
+        assert [e['vcf_task']['id'] for e in drain(watcher)] == ['n%d' % step]
+    service.tasks.update(hidden)
+    clock.ms += 60000
+    assert drain(watcher) == []
+
+
+def test_vcf_emit_existing_has_no_floor():
+    service, clock = FakeTasks(), Clock()
+    service.put('old', 'Failed', completed=NOW - BASELINE_MS - 2 * 60000)
+    watcher = VcfTaskWatch(service, emit_existing=True, clock=clock)
+    assert [e['vcf_task']['id'] for e in drain(watcher)] == ['old']
+    assert watcher.dump()['floor'] is None
+    assert drain(watcher) == []
 
 
 def test_vcf_a_task_that_fails_again_after_a_retry_is_a_new_change_with_its_previous_status():
@@ -201,9 +251,11 @@ class FakeVro:
         self.runs = {}
         self.lookups = []
 
-    def add(self, wid, rid, state, start):
+    def add(self, wid, rid, state, start, end=None):
         self.runs[(wid, rid)] = {'id': rid, 'state': state, 'start-date': iso_from_ms(start), 'name': 'wf %s' % wid,
                                  'content-exception': 'boom' if state == 'failed' else None}
+        if end is not None:
+            self.runs[(wid, rid)]['end-date'] = iso_from_ms(end)
 
     def list_executions(self, workflow_id, states=None, max_results=None):
         found = [Execution(dict(raw), workflow_id, summary=True) for (wid, rid), raw in self.runs.items()
@@ -230,6 +282,25 @@ def test_vro_first_start_baseline_then_each_failed_run_once_with_its_error():
     assert [(e['vro_execution']['execution_id'], e['state'], e['error']) for e in events] == [('r1', 'failed', 'boom')]
     assert events[0]['vro_execution']['workflow_id'] == 'w1'
     assert drain(watcher) == []
+
+
+def test_vro_a_run_failed_before_the_first_start_beyond_the_first_page_is_never_emitted():
+    # 101 failed runs at the first start: the page holds the newest 100. Newer runs deleted later bring the oldest
+    # into the page: it was failed before the source started, so it is not new.
+    api, clock = FakeVro(), Clock()
+    for number in range(PAGE + 1):
+        api.add('w1', 'r%03d' % number, 'failed', NOW - 3600000 + number * 1000, end=NOW - 3000000 + number * 1000)
+    watcher = VroExecutionWatch(api, workflow_ids=['w1'], clock=clock)
+    assert drain(watcher) == []
+    assert watcher.dump()['floors'] == {'w1|failed': NOW - SKEW_MS}
+    again = VroExecutionWatch(api, workflow_ids=['w1'], clock=clock)
+    again.load(json.loads(json.dumps(watcher.dump())))
+    del api.runs[('w1', 'r100')]
+    clock.ms += 60000
+    api.add('w1', 'new', 'failed', NOW + 10000, end=NOW + 20000)
+    del api.runs[('w1', 'r099')]
+    assert [e['vro_execution']['execution_id'] for e in drain(again)] == ['new']
+    assert drain(again) == []
 
 
 def test_vro_restart_and_waiting_again_and_names_looked_up_once_per_start():
@@ -300,6 +371,25 @@ def test_ico_each_status_change_once_with_previous_status_and_across_a_restart()
     assert drain(again) == []
 
 
+def test_ico_a_project_watched_later_starts_with_its_own_baseline():
+    tasks = [{'id': '1', 'status': 'FAILED', 'project': 'finance'}, {'id': '2', 'status': 'FAILED', 'project': 'admin'}]
+    watcher = IcoTaskWatch([FakeEngine(tasks)], projects=['finance'])
+    assert drain(watcher) == []
+    # The same state_file, one more project: its task was failed before it was watched.
+    wider = IcoTaskWatch([FakeEngine(tasks)], projects=['finance', 'admin'])
+    wider.load(json.loads(json.dumps(watcher.dump())))
+    assert drain(wider) == []
+    tasks[1]['status'] = 'RUNNING'
+    tasks.append({'id': '3', 'status': 'FAILED', 'project': 'admin'})
+    assert [(e['ico_task']['id'], e['previous_status']) for e in drain(wider)] == [('2', 'FAILED'), ('3', None)]
+    # Every project (no filter) after a filter: the same.
+    tasks.append({'id': '4', 'status': 'FAILED', 'project': 'hr'})
+    every = IcoTaskWatch([FakeEngine(tasks)])
+    every.load(json.loads(json.dumps(wider.dump())))
+    assert drain(every) == []
+    assert every.dump()['projects'] == ['*']
+
+
 def test_ico_statuses_filter_and_emit_existing():
     tasks = [{'id': '1', 'status': 'failed'}, {'id': '2', 'status': 'COMPLETED'}]
     watcher = IcoTaskWatch([FakeEngine(tasks)], statuses=['FAILED'], emit_existing=True)
@@ -345,6 +435,26 @@ def test_connection_arguments_fall_back_to_the_modules_environment_variables():
     with pytest.raises(_watch.SourceError, match='credentials'):
         _watch.build_auth('vcf', {'url': 'https://x'})
     assert _watch.build_auth('ico', {'username': 'u', 'password': 'p', 'project': 'finance'}).project == 'finance'
+
+
+def test_auth_tenant_selects_the_vra_tenant_login_as_the_modules_do():
+    env = {'VRO_URL': 'https://vra.example.com', 'VRO_TOKEN': 'api-token-1', 'VRO_AUTH_TENANT': 'acme'}
+    auth = _watch.build_auth('vro', _watch.connection('vro', {}, env))
+    # The API token is exchanged at the tenant's OAuth endpoint, not sent as a bearer token.
+    assert isinstance(auth, VraTenantAuth) and (auth.tenant, auth.api_token) == ('acme', 'api-token-1')
+    assert auth.secrets == ['api-token-1']
+    auth = _watch.build_auth('vro', _watch.connection('vro', {'auth': 'vra', 'auth_tenant': 'other', 'token': 't2'}, env))
+    assert isinstance(auth, VraTenantAuth) and (auth.tenant, auth.api_token) == ('other', 't2')
+    # A tenant from the environment only (an AWX credential) and auth token in the arguments: the token as it is.
+    auth = _watch.build_auth('vro', _watch.connection('vro', {'auth': 'token'}, env))
+    assert isinstance(auth, BearerAuth) and not isinstance(auth, VraTenantAuth)
+    with pytest.raises(_watch.SourceError, match='but auth is token'):
+        _watch.build_auth('vro', _watch.connection('vro', {'auth': 'token', 'auth_tenant': 'acme'}, env))
+    with pytest.raises(_watch.SourceError, match='but auth is basic'):
+        _watch.build_auth('vro', _watch.connection('vro', {'auth': 'basic'}, env))
+    with pytest.raises(_watch.SourceError, match='API token of tenant acme'):
+        _watch.build_auth('vro', _watch.connection('vro', {'username': 'u', 'password': 'p'},
+                                                   dict(env, VRO_TOKEN='')))
 
 
 class Records(logging.Handler):
