@@ -140,7 +140,8 @@ error:
       type: str
     details:
       description:
-        - More from the server's body (C(errorCode), C(remediationMessage), C(referenceToken), C(causes)).
+        - More from the server's body, its keys in snake_case (C(error_code), C(remediation_message),
+          C(reference_token), C(causes)).
         - When the answer to a request that changes something was lost, C(sent=true) and what is known of its
           effect (C(status), C(location), C(id)).
       returned: when known
