@@ -93,6 +93,27 @@ def test_two_identical_candidates_fail_listing_both(fresh_simulator):
         assert one in msg, msg
 
 
+@pytest.mark.parametrize('concurrency', [1, 2])
+def test_batch_lost_start_never_adopts_the_run_of_another_entry(fresh_simulator, concurrency):
+    # Review of issue 16: two identical entries; the first POST answers, the second is dropped before the server acts.
+    # The run of the first entry is no run of the second: the second must fail as "may or may not", not adopt it
+    # (it did: successful starts were not claimed, so the lost start found its sibling's run, identical inputs).
+    sim = fresh_simulator
+    # probability 0.5 with seed 10 draws "no" then "yes": the first POST to arrive passes, the second is reset.
+    sim.faults({'route': START, 'method': 'POST', 'kind': 'reset_before', 'count': 1, 'probability': 0.5, 'seed': 10})
+    res = run_playbook(RUN, env=sim.env('vro'), expect_failure=True,
+                       extra_vars={'workflow_id': ECHO_ID, 'runs': [INPUTS, INPUTS], 'concurrency': concurrency,
+                                   'timeout': 1})
+    result = failure(res)
+    msg = one_line(result['msg'])
+    made = [r['id'] for r in runs_of(sim, ECHO_ID)]
+    assert fired(sim) == [1] and sent(sim, 'POST', '/executions') == 2 and len(made) == 1
+    assert '1 of 2 runs could not be started' in msg and LOST in msg, msg
+    ids = [e['execution_id'] for e in result['executions']]
+    assert sorted(i for i in ids if i) == made, result['executions']
+    assert not any(e['adopted'] for e in result['executions'])
+
+
 def test_no_effect_within_the_window_fails_in_one_line_without_resending(fresh_simulator):
     sim = fresh_simulator
     # The connection drops once the POST was read, and nothing is created: the module cannot tell this from a

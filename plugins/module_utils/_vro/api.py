@@ -600,6 +600,11 @@ class VroApi(object):
             return self.start(workflow_id, parameters), False
         except AnswerLost as error:
             lost = error
+        return self.adopt_lost(workflow_id, parameters, lost, posted_at, user=user, warn=warn, claimed=claimed), True
+
+    def adopt_lost(self, workflow_id, parameters, lost, posted_at, user=None, warn=None, claimed=None):
+        """The run a start whose answer was lost (``lost``, an AnswerLost; POST sent at ``posted_at``, server clock)
+        made, as :meth:`start_once` adopts it (added to ``claimed``); OperationError when none or several."""
 
         def find():
             if lost.created_id:
@@ -627,7 +632,7 @@ class VroApi(object):
                     warn=warn, fail=OperationError, ids_key='execution_ids', sleep=self.client.sleep)
         if claimed is not None:
             claimed.add(run.id)
-        return run, True
+        return run
 
 
 # -- connection: what the shared client needs to know about vRO -------------------------------------------------

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, WaitTimeout
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs import inputs_with_secrets
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import ADOPTION_MARGIN, VroApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import (
@@ -156,16 +156,34 @@ def _start_all(opts, api, workflow, slots, claimed):
     user = opts.user
     todo = [s for s in slots if s.execution is None]
 
+    lost = {}
+
     def start(slot):
+        posted_at = api.server_now()
         try:
-            slot.execution, slot.adopted = api.start_once(workflow.id, slot.params, user=user, warn=opts.warn,
-                                                          claimed=claimed)
+            slot.execution = api.start(workflow.id, slot.params)
             slot.started = True
             slot.state = slot.execution.state
+        except AnswerLost as error:
+            lost[slot.index] = (error, posted_at)  # never sent again: adopted below, once every start has answered
         except (ApiError, OperationError) as error:
             slot.error = error
 
     _each(opts, todo, start, api.client)
+    # The runs the other starts of this batch made are known before a lost start looks for its own, so that it never
+    # adopts one of them (identical inputs); one at a time, each adopted run claimed before the next looks.
+    claimed.update(s.execution.id for s in todo if s.execution is not None)
+    for slot in todo:
+        if slot.index not in lost:
+            continue
+        error, posted_at = lost[slot.index]
+        try:
+            slot.execution = api.adopt_lost(workflow.id, slot.params, error, posted_at, user=user, warn=opts.warn,
+                                            claimed=claimed)
+            slot.adopted = slot.started = True
+            slot.state = slot.execution.state
+        except (ApiError, OperationError) as failure:
+            slot.error = failure
 
 
 def _each(opts, items, fn, client):
