@@ -273,9 +273,9 @@ syslogs:
   elements: dict
 executions:
   description:
-    - The runs of a list, newest first, each with RV(execution_id), RV(workflow_id), RV(name), RV(state),
-      RV(href), RV(start_date), RV(end_date), RV(duration_seconds), RV(started_by) and, with O(details),
-      RV(inputs), RV(outputs) and RV(outputs_raw).
+    - The runs of a list, newest first, each with RV(execution_id), RV(workflow_id), RV(workflow_name), RV(name),
+      RV(state), RV(href), RV(start_date), RV(end_date), RV(duration_seconds), RV(started_by), RV(business_state),
+      RV(content_exception), RV(current_item) and, with O(details), RV(inputs), RV(outputs) and RV(outputs_raw).
   returned: for a list
   type: list
   elements: dict

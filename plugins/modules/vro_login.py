@@ -85,10 +85,10 @@ token_type:
   type: str
   sample: Bearer
 expires:
-  description: When the token expires (ISO 8601, UTC), read from the token; null when the token does not say.
+  description: When the token expires (ISO 8601 UTC with milliseconds and Z), read from the token; null when the token does not say.
   returned: success
   type: str
-  sample: '2026-05-01T20:00:00+00:00'
+  sample: '2026-05-01T20:00:00.000Z'
 # shared:error (written by tools/shared_returns.py; edit it there)
 error:
   description:

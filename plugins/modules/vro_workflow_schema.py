@@ -89,6 +89,37 @@ workflow:
   returned: success
   type: dict
   sample: {"id": "5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0004", "name": "Request approval", "category": "Library"}
+state:
+  description: The state of RV(dest) after the task, added by Ansible as for any module returning a path
+    (C(absent) in check mode for a file not written yet).
+  returned: success
+  type: str
+  sample: file
+mode:
+  description: The permissions of RV(dest), in octal.
+  returned: success, when the file exists
+  type: str
+  sample: "0644"
+owner:
+  description: The owner of RV(dest).
+  returned: success, when the file exists
+  type: str
+  sample: root
+group:
+  description: The group of RV(dest).
+  returned: success, when the file exists
+  type: str
+  sample: root
+uid:
+  description: The owner's user id.
+  returned: success, when the file exists
+  type: int
+  sample: 0
+gid:
+  description: The group's id.
+  returned: success, when the file exists
+  type: int
+  sample: 0
 # shared:error (written by tools/shared_returns.py; edit it there)
 error:
   description:

@@ -19,12 +19,14 @@ import yaml
 from _harness import REPO_ROOT, run_playbook
 
 CATALOGUE = {'AWSNEW', 'Echo typed inputs', 'Sleep', 'Always fail', 'Request approval'}
-VAULT = {'vault_vro_password': 'unused', 'vault_secret': 'Ex4mple-s3cret'}
+VAULT = {'vault_vro_password': 'unused', 'vro_password': 'unused', 'vault_secret': 'Ex4mple-s3cret'}
 ID_KEYS = ('workflow_id', 'execution_id', 'execution_url', 'task_id', 'id')
 JINJA_ROOT = re.compile(r'{{\s*([A-Za-z_][A-Za-z0-9_]*)')
 BARE_ROOT = re.compile(r'\s*([A-Za-z_][A-Za-z0-9_]*)')
 # Names a template may read without a registering task (filters, lookups and magic variables).
-KNOWN = {'lookup', 'query', 'ansible_check_mode', 'item', 'omit'} | set(VAULT)
+KNOWN = {'lookup', 'query', 'ansible_check_mode', 'item', 'omit', 'playbook_dir'} | set(VAULT)
+# Connection options an example names in a task; dropped like module_defaults (the environment gives the simulator's).
+CONNECTION_KEYS = ('url', 'username', 'password', 'auth', 'token', 'validate_certs', 'ca_path')
 CHANGING = ('POST', 'PUT', 'PATCH', 'DELETE')
 LOGIN_ROUTES = ('POST /csp/gateway/am/api/login', 'POST /iaas/api/login')
 
@@ -90,19 +92,37 @@ def keep_task(task, registered):
     return bool(reads & registered)
 
 
+def for_simulator(task):
+    """``task`` without the connection it names (module_defaults, or the connection options in its arguments): the
+    environment gives the simulator's."""
+    task = dict(task)
+    task.pop('module_defaults', None)
+    name = next((k for k in task if k.startswith('cloudops.orchestrator.')), None)
+    if name and isinstance(task[name], dict):
+        task[name] = dict((k, v) for k, v in task[name].items() if k not in CONNECTION_KEYS)
+    return task
+
+
+def kept_tasks(tasks, registered):
+    kept = []
+    for task in tasks:
+        if 'block' in task:
+            block = dict(for_simulator(task), block=kept_tasks(task['block'], registered))
+            if block['block']:
+                kept.append(block)
+        elif keep_task(task, registered):
+            kept.append(for_simulator(task))
+            if 'register' in task:
+                registered.add(task['register'])
+    return kept
+
+
 def simulator_play(play):
     play = dict(play)
     play.pop('module_defaults', None)
     play['hosts'] = 'localhost'
     play['gather_facts'] = False
-    registered = set()
-    tasks = []
-    for task in play.get('tasks', []):
-        if keep_task(task, registered):
-            tasks.append(task)
-            if 'register' in task:
-                registered.add(task['register'])
-    play['tasks'] = tasks
+    play['tasks'] = kept_tasks(play.get('tasks', []), set())
     return play
 
 
@@ -135,7 +155,10 @@ def test_the_extraction_finds_the_documented_playbooks():
     for name in ('Provision a VM with the AWSNEW workflow', 'Show what the workflow returned',
                  'Start a second run without waiting', 'Do other work here, then wait for that run to complete',
                  'Use the decoded output', 'Run AWSNEW', "One input of every type (the simulator's Echo typed inputs workflow)",
-                 'Preview the request without starting anything', 'A run that asks for approval - return while it waits'):
+                 'Preview the request without starting anything', 'A run that asks for approval - return while it waits',
+                 # The examples that name their connection in the task (url, username, password) run too.
+                 'Save the schema image next to the playbook, readable by the team',
+                 'Approve it and wait until the run has completed'):
         assert name in tasks, name
     assert 'A password passed as a secret input (never logged, masked in every result)' not in tasks
 
@@ -155,10 +178,16 @@ def test_every_documented_playbook_runs(fresh_simulator, tmp_path, check):
     started = res.result('Start a second run without waiting')
     assert picked['execution_id'] == started['execution_id']
     assert set(res.result('Use the decoded output')['msg'].split()) >= {'instance', 'after', 's'}
+    answered = res.result('Approve it and wait until the run has completed')
+    schema = res.result('Save the schema image next to the playbook, readable by the team')
+    assert schema['dest'] == str(tmp_path / 'approval-schema.png') and schema['changed'] is True
     aws = res.result('Provision a VM with the AWSNEW workflow')
     assert list(aws['outputs']) == ['instanceId']
     if check:
         assert aws['state'] is None and aws['execution_id'] == 'check-mode-not-started'
+        # The run was not started: vro_interaction takes its placeholder, as vro_execution_info does.
+        assert answered['changed'] is True and answered['state'] == 'waiting' and 'would be answered' in answered['msg']
+        assert not (tmp_path / 'approval-schema.png').exists()
         assert picked['state'] is None and picked['outputs'] == {'instanceId': ''}
         routes = sim.counters().get('routes', {})
         assert {r: n for r, n in routes.items() if r.split(' ', 1)[0] in CHANGING and n
@@ -166,4 +195,6 @@ def test_every_documented_playbook_runs(fresh_simulator, tmp_path, check):
     else:
         assert aws['state'] == 'completed' and aws['outputs']['instanceId'].startswith('i-')
         assert picked['state'] == 'completed'
+        assert answered['state'] == 'completed' and answered['outputs'] == {'approved': True, 'comment': 'go ahead'}
+        assert (tmp_path / 'approval-schema.png').stat().st_size == schema['size'] and schema['mode'] == '0644'
         assert res.result("One input of every type (the simulator's Echo typed inputs workflow)")['outputs']['out_num'] == 3

@@ -17,6 +17,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import mask_parameters, secure_values
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import CHECK_MODE_EXECUTION_ID
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import TERMINAL_STATES
 
 # Where a run rests after an answer when the user names no state: the end, or its next question.
@@ -79,6 +80,8 @@ class InteractionRun(object):
                  wait=True, wait_for=None, poll_interval=0.25):
         """Answer (with ``answers()``, the plain answers, read only when there is a question, and ``raw_inputs``)
         or dismiss (``absent``) the run's pending interaction, then wait (``wait``, ``wait_for``) for its next state."""
+        if self.check_mode and self.execution_id == CHECK_MODE_EXECUTION_ID:
+            return self.placeholder(workflow_id, workflow_name, category, absent)
         self.workflow_id = self.resolve_workflow_id(workflow_id, workflow_name, category)
         result = {'changed': False, 'workflow_id': self.workflow_id, 'execution_id': self.execution_id}
         if self.workflow_id is None:
@@ -105,6 +108,17 @@ class InteractionRun(object):
         if absent:
             return self.dismiss(interaction, result, wait, wait_for, poll_interval)
         return self.answer(interaction, result, answers(), raw_inputs, wait, wait_for, poll_interval)
+
+    def placeholder(self, workflow_id, workflow_name, category, absent):
+        """Check mode, for the placeholder run vro_workflow_run returns for a run it would start: nothing to read on
+        the server; the interaction that run would ask would be answered (or dismissed), as vro_execution_info and
+        vro_execution_cancel take the same placeholder."""
+        if workflow_id or workflow_name:
+            self.workflow_id = self.resolve_workflow_id(workflow_id, workflow_name, category)
+        return {'changed': True, 'workflow_id': self.workflow_id, 'execution_id': self.execution_id, 'state': 'waiting',
+                'msg': 'check mode: run %s is the run vro_workflow_run would start, so there is nothing to read yet; '
+                       'its user interaction would be %s once it waits' % (self.execution_id,
+                                                                           'dismissed' if absent else 'answered')}
 
     def answer(self, interaction, result, inputs, raw_inputs, wait, wait_for, poll_interval):
         parameters = self.encode(interaction, inputs, raw_inputs)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth import jwt_claims
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms, number_ms
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, moment_from_ms, number_ms
 # The client of this run is built with the product's CONNECTION, which OrchestratorModule.connection() imports by name:
 # a runner must name its product's API layer so that ansible-core ships it (test_import_graph checks every module).
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import CONNECTION  # noqa: F401 pylint: disable=unused-import
@@ -31,7 +31,9 @@ def login(client, auth):
                                  error=error.to_result()) from None
         raise
     expires = number_ms(jwt_claims(auth.token).get('exp'))
-    return dict(changed=False, token=auth.token, token_type='Bearer', expires=iso_from_ms(expires) if expires else None)
+    moment = moment_from_ms(expires) if expires else None
+    # The collection's one time style (ISO 8601 UTC with milliseconds and Z), as every other returned time.
+    return dict(changed=False, token=auth.token, token_type='Bearer', expires=format_date(moment) if moment else None)
 
 
 def run(module):
