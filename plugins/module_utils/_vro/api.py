@@ -260,16 +260,16 @@ class VroApi(object):
     def other_case(self, name, scan_max=None):
         """Workflows whose name equals ``name`` except for case (never picked: vRO names are case-sensitive).
 
-        Asked with ``name~`` first (the simulator's and, by default, the servers' "contains" ignores case); a server
-        whose ``~`` is case-sensitive finds nothing that way, so a plain listing of at most ``scan_max`` workflows
-        (:data:`CASE_SCAN_MAX`) is read then. Only on the failure path of a lookup.
+        One listing of at most ``scan_max`` workflows (:data:`CASE_SCAN_MAX`), compared here without case. It carries
+        a ``name~`` condition only when ``name`` has a fragment with no cased letter (:func:`caseless_fragment`): servers
+        differ on whether ``~`` ignores case, and such a fragment narrows the listing the same way on both. Only on the
+        failure path of a lookup.
         """
         wanted = name.lower()
-        found = [w for w in self.find_workflows(name_contains=name) if (w.name or '').lower() == wanted]
-        if found:
-            return found
         scan_max = scan_max or CASE_SCAN_MAX
-        links = self.client.paginate('/workflows', paged, page_size=min(500, scan_max), max_items=scan_max)
+        text = caseless_fragment(name)
+        params = {'conditions': ['name~%s' % text]} if text else None
+        links = self.client.paginate('/workflows', paged, params=params, page_size=min(500, scan_max), max_items=scan_max)
         return [w for w in (Workflow.from_link(link) for link in links) if (w.name or '').lower() == wanted]
 
     def case_hint(self, name):
