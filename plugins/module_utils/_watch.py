@@ -23,7 +23,9 @@ import logging
 import math
 import os
 import random
+import sys
 import tempfile
+import traceback
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth import BasicAuth, BearerAuth
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_ico import IcoAuth
@@ -178,11 +180,52 @@ def build_client(product, options, api_connection, log=None, project=None):
         log.warning('validate_certs is false: the server certificate of %s is not checked, which is insecure; prefer '
                     'ca_path', safe_url(options['url']))
     try:
-        return Client(options['url'], auth=build_auth(product, options), validate_certs=options['validate_certs'],
+        auth = build_auth(product, options)
+        # The client's warnings (retries) at debug level, without the secrets the auth knows at that time.
+        quiet = RedactingLog(log, lambda: getattr(auth, 'secrets', ()))
+        return Client(options['url'], auth=auth, validate_certs=options['validate_certs'],
                       ca_path=options.get('ca_path'), timeout=options['timeout'], retries=REQUEST_RETRIES,
-                      warn=lambda msg: log.debug('%s', msg), user_agent='cloudops.orchestrator/eda', **api_connection)
+                      warn=lambda msg: quiet.debug('%s', msg), user_agent='cloudops.orchestrator/eda', **api_connection)
     except ApiError as error:
         raise SourceError(str(error)) from None
+
+
+class RedactingLog:
+    """A logger whose every line (traceback included) has the secrets of ``secrets()`` and anything shaped like a JWT
+    replaced, as the outage lines have: what the event sources log through."""
+
+    def __init__(self, log, secrets=lambda: ()):
+        self.logger = log
+        self.secrets = secrets
+
+    def isEnabledFor(self, level):  # noqa: N802 (the logging.Logger name)
+        return self.logger.isEnabledFor(level)
+
+    def log(self, level, msg, *args, exc_info=False):
+        if not self.logger.isEnabledFor(level):
+            return
+        text = str(msg) % args if args else str(msg)
+        if exc_info:
+            # The traceback as text, redacted like the rest (exc_info=True would let logging print it as it is).
+            if isinstance(exc_info, BaseException):
+                exc_info = (type(exc_info), exc_info, exc_info.__traceback__)
+            elif not isinstance(exc_info, tuple):
+                exc_info = sys.exc_info()
+            if exc_info[0] is not None:
+                text = '%s\n%s' % (text, ''.join(traceback.format_exception(*exc_info)).rstrip())
+        self.logger.log(level, '%s', redact(text, [str(s) for s in (self.secrets() or ()) if s]))
+
+    def debug(self, msg, *args, **kwargs):
+        self.log(logging.DEBUG, msg, *args, **kwargs)
+
+    def info(self, msg, *args, **kwargs):
+        self.log(logging.INFO, msg, *args, **kwargs)
+
+    def warning(self, msg, *args, **kwargs):
+        self.log(logging.WARNING, msg, *args, **kwargs)
+
+    def error(self, msg, *args, **kwargs):
+        self.log(logging.ERROR, msg, *args, **kwargs)
 
 
 # -- the state file ------------------------------------------------------------------------------------------
@@ -305,6 +348,10 @@ async def put_then(queue, event, commit, store, watcher):
 
 async def run_source(queue, watcher, store, interval, name, log, secrets=lambda: (), polls=None):
     """Poll for ever (``polls``: that many times, for tests): every event once, state saved after each."""
+    log = RedactingLog(log, secrets)
+    if getattr(watcher, 'log', None) is not None:
+        # What the watcher logs (a refused filter, with the server's answer) goes through the same redaction.
+        watcher.log = RedactingLog(watcher.log, secrets)
     outage = Outage(name, interval, log, secrets=secrets)
     watcher.load(store.load())
     done = 0
@@ -318,7 +365,7 @@ async def run_source(queue, watcher, store, interval, name, log, secrets=lambda:
             delay = outage.failed(error)
         except Exception as error:  # pylint: disable=broad-except
             # An answer this code did not foresee: one line per outage as for the others, the traceback at debug level.
-            log.debug('%s: unexpected error while polling', name, exc_info=True)
+            log.debug('%s: unexpected error while polling: %s', name, one_line(error), exc_info=True)
             delay = outage.failed(error)
         else:
             outage.recovered()

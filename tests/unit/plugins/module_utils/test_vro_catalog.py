@@ -41,3 +41,19 @@ def test_the_bounded_read_says_when_it_was_cut_short():
         api = VroApi(Client(server.url, **CONNECTIONS['vro']))
         runs, truncated = api.list_all_executions(started_by='ann', scan_max=3, max_results=2)
     assert truncated is True and [r.id for r in runs] == ['t2', 't1']
+
+
+def test_an_entry_whose_id_cannot_be_a_path_segment_is_left_out_with_one_warning():
+    body = {'link': [token('t1', 'w1', 'failed', '2026-01-01T10:00:00Z'), token('..', 'w1', 'failed', '2026-01-02T10:00:00Z'),
+                     token('a/b', 'w2', 'failed', '2026-01-03T10:00:00Z'), token('t4', '..', 'failed', '2026-01-04T10:00:00Z'),
+                     token('t5', 'w2', 'failed', '2026-01-05T10:00:00Z')], 'total': 5}
+    warnings = []
+    with ReplayServer({'GET ' + TOKENS: [respond(200, body)]}) as server:
+        api = VroApi(Client(server.url, **CONNECTIONS['vro']))
+        runs, truncated = api.list_all_executions(warn=warnings.append)
+        paths = [urlsplit(r.path).path for r in server.requests]
+    assert [r.id for r in runs] == ['t5', 't1'] and truncated is False
+    assert [r.href for r in runs] == [server.url + '/vco/api/workflows/w2/executions/t5/',
+                                      server.url + '/vco/api/workflows/w1/executions/t1/']
+    assert len(warnings) == 1 and 'listed 3 entries' in warnings[0] and 'left out' in warnings[0] and '\n' not in warnings[0]
+    assert paths == [TOKENS]  # the catalog only: nothing built from the entries left out

@@ -545,3 +545,72 @@ def test_run_source_stops_on_a_source_error(tmp_path):
     watcher = Flaky([_watch.SourceError('state_file is broken')])
     with pytest.raises(_watch.SourceError):
         asyncio.run(_watch.run_source(Queue(), watcher, _watch.StateFile(str(tmp_path / 's.json')), 1.0, 'src', log, polls=1))
+
+
+class Formatted(logging.Handler):
+    """Every record as a handler prints it: message, then its traceback when it has one."""
+
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.setFormatter(logging.Formatter('%(levelname)s %(message)s'))
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append(self.format(record))
+
+
+def _debug_logger():
+    log = logging.getLogger('test_watch.debug.%d' % id(object()))
+    log.setLevel(logging.DEBUG)
+    handler = Formatted()
+    log.addHandler(handler)
+    log.propagate = False
+    return log, handler
+
+
+def test_client_warnings_of_a_source_are_logged_without_its_secrets():
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import CONNECTION
+    log, records = _debug_logger()
+    options = _watch.connection('vro', {'url': 'https://vro.example.com', 'username': 'admin',
+                                        'password': 'Pa55-w0rd-x'}, {})
+    client = _watch.build_client('vro', options, CONNECTION, log)
+    try:
+        client.warn('GET https://vro.example.com/vco/api/workflows?p=Pa55-w0rd-x: read timed out; sending it once more')
+        client.auth.secrets.append('tok-3nd-later')  # a secret the auth learns after the client was built
+        client.warn('retrying after a 503 that echoed tok-3nd-later')
+    finally:
+        client.close()
+    assert len(records.lines) == 2 and all(line.startswith('DEBUG ') for line in records.lines)
+    assert 'read timed out' in records.lines[0] and '********' in records.lines[0]
+    assert not any('Pa55-w0rd-x' in line or 'tok-3nd-later' in line for line in records.lines)
+
+
+class Leaky(Flaky):
+    """A watcher that logs the server's answer and whose poll fails with an error nobody foresaw, both with secrets."""
+
+    def __init__(self, results, log):
+        super().__init__(results)
+        self.log = log
+
+    def poll(self):
+        self.log.warning('refused a filter (%s)', 'answer echoing tok-s3cret-9')
+        return super().poll()
+
+
+def test_run_source_logs_unexpected_errors_and_watcher_lines_without_secrets(tmp_path, monkeypatch):
+    async def sleep(seconds):
+        return None
+    monkeypatch.setattr(_watch.asyncio, 'sleep', sleep)
+    log, records = _debug_logger()
+    jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl'
+    watcher = Leaky([KeyError('tok-s3cret-9 and %s' % jwt), []], log)
+    store = _watch.StateFile(str(tmp_path / 'state.json'))
+    asyncio.run(_watch.run_source(Queue(), watcher, store, 1.0, 'src', log, secrets=lambda: ['tok-s3cret-9'], polls=2))
+    text = '\n'.join(records.lines)
+    assert 'tok-s3cret-9' not in text and jwt not in text and 'eyJ' not in text
+    debug = [line for line in records.lines if line.startswith('DEBUG ')]
+    # The unexpected error: its redacted one-line message, then its redacted traceback.
+    assert len(debug) == 1 and 'unexpected error while polling' in debug[0]
+    assert 'Traceback (most recent call last)' in debug[0] and 'KeyError' in debug[0] and '********' in debug[0]
+    assert sum('refused a filter (answer echoing ********)' in line for line in records.lines) == 2
+    assert sum('polling goes on with a backoff' in line for line in records.lines) == 1
