@@ -346,6 +346,19 @@ async def put_then(queue, event, commit, store, watcher):
     store.save(watcher.dump())
 
 
+async def serve(queue, args, source, watcher, clients, identity, log):
+    """The end of every source's ``main``: the state file (``state_file``, or the default for ``identity``), the poll
+    loop every ``interval`` seconds with the clients' secrets redacted, and the clients closed when it stops."""
+    try:
+        interval = to_number(args.get('interval', 30), 'interval')
+        store = StateFile(args.get('state_file') or default_state_path(source, identity))
+        await run_source(queue, watcher, store, interval, 'cloudops.orchestrator.' + source, log,
+                         secrets=lambda: [s for client in clients for s in client.secrets])
+    finally:
+        for client in clients:
+            client.close()
+
+
 async def run_source(queue, watcher, store, interval, name, log, secrets=lambda: (), polls=None):
     """Poll for ever (``polls``: that many times, for tests): every event once, state saved after each."""
     log = RedactingLog(log, secrets)

@@ -120,7 +120,6 @@ async def main(queue, args):
     """Poll the ICO task engine and put one event per task status change."""
     log = logging.getLogger(NAME)
     options = _watch.connection('ico', args)
-    interval = _watch.to_number(args.get('interval', 30), 'interval')
     emit_existing = _watch.to_bool(args.get('emit_existing', False), 'emit_existing')
     projects = _watch.string_list(args.get('projects'), 'projects')
     clients = [_watch.build_client('ico', options, CONNECTION, log, project=project)
@@ -130,10 +129,4 @@ async def main(queue, args):
     watcher = IcoTaskWatch(engines, statuses, projects, emit_existing, log=log)
     identity = {'url': options['url'], 'user': options.get('username'), 'projects': sorted(projects),
                 'project': options.get('project'), 'statuses': sorted(watcher.statuses)}
-    store = _watch.StateFile(args.get('state_file') or _watch.default_state_path('ico_tasks', identity))
-    try:
-        await _watch.run_source(queue, watcher, store, interval, NAME, log,
-                                secrets=lambda: [s for client in clients for s in client.secrets])
-    finally:
-        for client in clients:
-            client.close()
+    await _watch.serve(queue, args, 'ico_tasks', watcher, clients, identity, log)

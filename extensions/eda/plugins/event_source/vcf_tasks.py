@@ -111,14 +111,9 @@ async def main(queue, args):
     """Poll SDDC Manager and put one event per task that reaches a watched status."""
     log = logging.getLogger(NAME)
     options = _watch.connection('vcf', args)
-    interval = _watch.to_number(args.get('interval', 30), 'interval')
     emit_existing = _watch.to_bool(args.get('emit_existing', False), 'emit_existing')
     client = _watch.build_client('vcf', options, CONNECTION, log)
     watcher = VcfTaskWatch(TaskService(client), _watch.string_list(args.get('statuses'), 'statuses'), emit_existing,
                            log=log)
     identity = {'url': options['url'], 'user': options.get('username'), 'statuses': sorted(watcher.statuses)}
-    store = _watch.StateFile(args.get('state_file') or _watch.default_state_path('vcf_tasks', identity))
-    try:
-        await _watch.run_source(queue, watcher, store, interval, NAME, log, secrets=lambda: client.secrets)
-    finally:
-        client.close()
+    await _watch.serve(queue, args, 'vcf_tasks', watcher, [client], identity, log)

@@ -144,7 +144,6 @@ async def main(queue, args):
     """Poll vRO and put one event per run of the watched workflows that reaches a watched state."""
     log = logging.getLogger(NAME)
     options = _watch.connection('vro', args)
-    interval = _watch.to_number(args.get('interval', 30), 'interval')
     emit_existing = _watch.to_bool(args.get('emit_existing', False), 'emit_existing')
     ids = _watch.string_list(args.get('workflow_ids'), 'workflow_ids')
     names = _watch.string_list(args.get('workflow_names'), 'workflow_names')
@@ -155,8 +154,4 @@ async def main(queue, args):
                 'workflow_names': sorted(names)}
     if options.get('auth_tenant'):
         identity['auth_tenant'] = options['auth_tenant']  # only when set: the other sources keep their file
-    store = _watch.StateFile(args.get('state_file') or _watch.default_state_path('vro_executions', identity))
-    try:
-        await _watch.run_source(queue, watcher, store, interval, NAME, log, secrets=lambda: client.secrets)
-    finally:
-        client.close()
+    await _watch.serve(queue, args, 'vro_executions', watcher, [client], identity, log)
