@@ -181,8 +181,9 @@ def page_section(result):
         'otherwise; in each scenario the contenders run interleaved, their order rotating every round (%d rounds for' % c['reps_floor'],
         'scenario 1, %d for the batch and login scenarios, %d of the 60 s wait). Scenario 2 ran Sleep for %s s, drawn (seed %s)'
         % (c['reps'], c['reps_long'], durations_text(c.get('wait_durations') or []), c.get('seed')),
-        'over %g-%g s and %g-%g s; its overhead is the playbook\'s wall less the run and less the uri GET playbook of the same round.'
+        'over %g-%g s (the runs of every 1-30 s mean) and %g-%g s (more runs for the under-3 s lag only); its overhead is the'
         % tuple(list(c.get('wait_range') or (1, 30)) + list(c.get('short_range') or (1, 3))),
+        'playbook\'s wall less the run and less the uri GET playbook of the same round.',
         '',
         'Machine: %s, %s cores, %s GiB RAM, %s; Python %s, ansible-core %s; load average %s at the start, %s at the end'
         % (m.get('cpu_model'), m.get('cores'), m.get('memory_gib'), m.get('os'), v['python'], v['ansible_core'],

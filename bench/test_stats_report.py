@@ -165,7 +165,8 @@ def test_plan_full_and_quick_stay_within_their_time_budget():
     assert list(full.estimate(['floor', 'batch'])) == ['floor', 'batch']
     # the wait scenario: durations across 1-30 s plus a few under 3 s, all of them drawn
     waits = full.wait_durations()
-    assert len(waits) == full.draws + full.short_draws == 16
+    assert len(waits) == full.draws + full.short_draws == 26
+    assert waits == full.spread_durations() + full.short_durations() and len(full.spread_durations()) == full.draws
     assert len([d for d in waits if d < 3.0]) >= full.short_draws
     assert max(waits) > 25 and min(waits) < 2
     # more draws cost more time; the estimate line says when a plan is over budget
