@@ -430,7 +430,7 @@ class VroApi(object):
         return None
 
     def list_executions(self, workflow_id, states=None, started_by=None, started_after=None, started_before=None,
-                        name=None, max_results=None, page_size=500):
+                        name=None, max_results=None, page_size=500, start_index=0):
         """Runs of a workflow as summaries, newest first, filtered on the server where it can be, always here.
 
         ``states`` (one or several), ``started_by``, ``name`` (contains) and the dates (epoch seconds, on the
@@ -440,9 +440,14 @@ class VroApi(object):
         ``sortOrders`` on this list: a server that rejects them (400) or ignores them (a run outside the dates,
         or out of order, comes back) switches this object to plain listing (:attr:`plain_listing`) for the rest
         of the task: every page is read (bounded) and filtered and sorted here.
+
+        ``start_index``: skip that many of the newest runs (the next page of a listing). It goes to the server
+        (``startIndex``) only for one query the server filters and sorts; otherwise the runs are read from the first and
+        skipped here.
         """
         if isinstance(states, str):
             states = [states]
+        start_index = max(0, int(start_index or 0))
         conditions, exact = [], True
         # A value holding , & = or ~ cannot be a condition (see safe_fragment): it is checked here only (run_matches).
         if started_by:
@@ -462,14 +467,20 @@ class VroApi(object):
         if started_before is not None:
             dates.append('startDate<=%s' % _condition_date(started_before))
         queries = [conditions + ['state=%s' % s] for s in states] if states else [conditions]
+        # The offset the server applies: one exact query only (merged or filtered here, the positions are ours).
+        offset = start_index if exact and len(queries) == 1 and not self.plain_listing else 0
+        wanted = max_results + start_index - offset if max_results else None
         runs = {}
         for query in queries:
-            for run in self._list_query(workflow_id, query, dates, exact, max_results, page_size,
-                                        started_after, started_before):
+            for run in self._list_query(workflow_id, query, dates, exact, wanted, page_size,
+                                        started_after, started_before, offset):
                 runs[run.id] = run
+        if self.plain_listing:
+            offset = 0  # plain listing (maybe since this call): every run was read
         # Servers that ignore a condition must not widen the answer: filter again here.
         result = [r for r in runs.values() if run_matches(r, states, started_by, name, started_after, started_before)]
         result.sort(key=lambda r: r.started_at() or 0.0, reverse=True)
+        result = result[start_index - offset:]
         return result[:max_results] if max_results else result
 
     def list_all_executions(self, states=None, started_by=None, started_after=None, started_before=None, name=None,
@@ -525,10 +536,14 @@ class VroApi(object):
     # Set once a server rejected or ignored the date conditions or sortOrders of the executions list.
     plain_listing = False
 
-    def _list_query(self, workflow_id, query, dates, exact, max_results, page_size, started_after, started_before):
-        """The runs of one executions query: with the dates and ``sortOrders`` unless :attr:`plain_listing`."""
+    def _list_query(self, workflow_id, query, dates, exact, max_results, page_size, started_after, started_before,
+                    start_index=0):
+        """The runs of one executions query: with the dates and ``sortOrders`` (from ``start_index``) unless
+        :attr:`plain_listing` (every run, from the first)."""
         if not self.plain_listing:
             params = {'sortOrders': '-startDate', 'conditions': query + dates}
+            if start_index:
+                params['startIndex'] = start_index
             # Two runs at least, so that the order of what came back can be checked.
             size = max(2, min(page_size, max_results or page_size))
             try:

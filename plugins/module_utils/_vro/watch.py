@@ -9,6 +9,12 @@ Each poll lists, per workflow and state, the newest runs in that state with the 
 ``sortOrders=-startDate``): one page in the steady state. A run is new when it was not in that list at the last poll;
 a run that leaves ``waiting`` and comes back to it (a second interaction) is emitted again.
 
+When a full page holds only new runs (more than ``PAGE`` runs reached the state since the last poll), the next page is
+read (``startIndex``), until a page holds a run of the last listing or one that ended before the floor, the last page,
+or ``MAX_PAGES`` pages: then one warning says that older runs may have been missed. What is remembered is every run
+read (all pages), so that a page that goes past the newest runs of the last poll still finds them: the next poll stops
+on a page that reaches the runs of this one, and every run of that page it did not read before is new.
+
 A workflow and state seen for the first time start with a baseline (what is listed then is not emitted unless
 emit_existing) and a floor, the time of that baseline less ``SKEW_MS``: a run that ended before it (failed, completed or
 canceled) was already in that state, and is never emitted, also when it shows up in the page later (newer runs deleted).
@@ -23,8 +29,10 @@ import time
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import STATES, Workflow, epoch, state_value
 
-# Runs read per workflow and state in one poll (one page).
+# Runs read per workflow and state in one page; a poll reads more pages only while they hold only new runs.
 PAGE = 100
+# The most pages read per workflow and state in one poll (PAGE * MAX_PAGES runs); past it a warning is logged.
+MAX_PAGES = 10
 # The floor of a baseline is this much before the local clock at that time (the server's clock may be behind).
 SKEW_MS = 5 * 60 * 1000
 
@@ -87,10 +95,9 @@ class VroExecutionWatch:
         for workflow in self.resolve():
             for state in self.states:
                 key = '%s|%s' % (workflow.id, state)
-                runs = self.api.list_executions(workflow.id, states=[state], max_results=PAGE)
-                runs = [run for run in runs if run.id and run.state == state]
-                listed[key] = [run.id for run in runs]
                 baseline = key not in self.seen
+                runs = self._listing(workflow, state, key, baseline)
+                listed[key] = [run.id for run in runs]
                 if baseline and not self.emit_existing:
                     floors[key] = now - SKEW_MS
                     continue
@@ -103,6 +110,32 @@ class VroExecutionWatch:
             self.seen.update(listed)
             self.floors.update(floors)
         return pending, observed
+
+    def _listing(self, workflow, state, key, baseline):
+        """The runs of ``workflow`` in ``state``, newest first: the first page, and the next ones while each full page
+        holds only new runs (none of the last listing, none ended before the floor), up to ``MAX_PAGES`` pages. A
+        baseline reads one page."""
+        known, floor = set(self.seen.get(key) or []), self.floors.get(key)
+        runs, ids = [], set()
+        for number in range(MAX_PAGES):
+            paging = {'start_index': number * PAGE} if number else {}
+            page = self.api.list_executions(workflow.id, states=[state], max_results=PAGE, **paging)
+            # A run that moved to the next page (a newer one came in between two reads) is read once.
+            fresh = [run for run in page if run.id and run.state == state and run.id not in ids]
+            ids.update(run.id for run in fresh)
+            runs.extend(fresh)
+            if baseline or len(page) < PAGE or any(run.id in known or self._before(run, floor) for run in fresh):
+                return runs
+        if self.log is not None:
+            self.log.warning('vro_executions: more than %d runs of workflow %s reached %s since the last poll: the '
+                             'newest %d are emitted, older ones may have been missed; set a shorter interval so that '
+                             'a poll finds fewer new runs', PAGE * MAX_PAGES, self._label(workflow), state,
+                             PAGE * MAX_PAGES)
+        return runs
+
+    @staticmethod
+    def _label(workflow):
+        return "'%s' (%s)" % (workflow.name, workflow.id) if workflow.name else workflow.id
 
     @staticmethod
     def _before(run, floor):

@@ -25,6 +25,8 @@ description:
     is true.
   - Polling uses the run filters (C(conditions) on the state, C(sortOrders=-startDate)). That is one page per
     workflow and state in the steady state.
+  - When a page of 100 runs holds only new runs, the next page is read, up to 10 pages (1000 runs per workflow and
+    state per poll); past that a warning says that older runs may have been missed.
   - A failed poll (server down, HTML, wrong shape, 429, 401) is logged once per outage and retried with a backoff.
     The source never stops for it.
 options:

@@ -71,3 +71,22 @@ def test_an_ignored_date_condition_is_noticed_and_the_list_read_in_full():
         api = api_for(server)
         runs = api.list_executions(WID, max_results=1)
     assert [r.id for r in runs] == ['c'] and api.plain_listing
+
+
+def test_start_index_goes_to_the_server_for_one_sorted_query_and_is_applied_here_after_plain_listing():
+    newest_first = runs_page(('c', '2026-01-03T00:00:00.000Z'), ('b', '2026-01-02T00:00:00.000Z'))
+    with ReplayServer({LIST: [respond(200, newest_first)]}) as server:
+        api = api_for(server)
+        runs = api.list_executions(WID, states=['completed'], max_results=2, start_index=2)
+        query = server.requests[0].path
+    assert [r.id for r in runs] == ['c', 'b'] and not api.plain_listing
+    assert 'startIndex=2' in query and 'maxResult=2' in query and 'sortOrders' in query
+    # The server ignores the order (oldest first): every run is read from the first, sorted, and the first 2 skipped.
+    oldest_first = runs_page(('a', '2026-01-01T00:00:00.000Z'), ('b', '2026-01-02T00:00:00.000Z'),
+                             ('c', '2026-01-03T00:00:00.000Z'))
+    with ReplayServer({LIST: [respond(200, oldest_first)]}) as server:
+        api = api_for(server)
+        runs = api.list_executions(WID, states=['completed'], max_results=2, start_index=2)
+        queries = [r.path for r in server.requests]
+    assert [r.id for r in runs] == ['a'] and api.plain_listing
+    assert 'startIndex=2' in queries[0] and not any('startIndex=2' in q for q in queries[1:])

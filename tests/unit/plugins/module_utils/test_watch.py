@@ -22,7 +22,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import Task, TaskStatus
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.watch import BASELINE_MS, OVERLAP_MS, VcfTaskWatch
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import Execution, Workflow
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.watch import PAGE, SKEW_MS, VroExecutionWatch
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.watch import MAX_PAGES, PAGE, SKEW_MS, VroExecutionWatch
 
 NOW = 1767261600000  # 2026-01-01T10:00:00Z
 
@@ -250,6 +250,7 @@ class FakeVro:
     def __init__(self):
         self.runs = {}
         self.lookups = []
+        self.pages = []  # (workflow_id, state, start_index) of each listing
 
     def add(self, wid, rid, state, start, end=None):
         self.runs[(wid, rid)] = {'id': rid, 'state': state, 'start-date': iso_from_ms(start), 'name': 'wf %s' % wid,
@@ -257,11 +258,12 @@ class FakeVro:
         if end is not None:
             self.runs[(wid, rid)]['end-date'] = iso_from_ms(end)
 
-    def list_executions(self, workflow_id, states=None, max_results=None):
+    def list_executions(self, workflow_id, states=None, max_results=None, start_index=0):
+        self.pages.append((workflow_id, tuple(states), start_index))
         found = [Execution(dict(raw), workflow_id, summary=True) for (wid, rid), raw in self.runs.items()
                  if wid == workflow_id and raw['state'] in states]
         found.sort(key=lambda r: r.started_at(), reverse=True)
-        return found[:max_results]
+        return found[start_index:start_index + max_results]
 
     def execution(self, workflow_id, execution_id):
         return Execution(dict(self.runs[(workflow_id, execution_id)]), workflow_id)
@@ -331,6 +333,124 @@ def test_vro_emit_existing_and_a_workflow_added_later_starts_with_its_own_baseli
     wider = VroExecutionWatch(api, workflow_ids=['w1', 'w2'])
     wider.load(watcher.dump())
     assert drain(wider) == []  # w2 is new to the state: its failed run was there before it was watched
+
+
+class Warnings:
+    def __init__(self):
+        self.lines = []
+
+    def warning(self, msg, *args):
+        self.lines.append(msg % args)
+
+
+def storm(api, wid, count, first, state='failed', prefix='s'):
+    """``count`` runs of ``wid`` that reached ``state``, started (and ended) a second apart from ``first`` ms on."""
+    ids = ['%s%04d' % (prefix, number) for number in range(count)]
+    for number, rid in enumerate(ids):
+        api.add(wid, rid, state, first + number * 1000, end=first + number * 1000 + 500 if state == 'failed' else None)
+    return ids
+
+
+def test_vro_a_storm_of_250_failed_runs_between_two_polls_is_emitted_oldest_first_each_once_also_after_a_restart():
+    api, clock, log = FakeVro(), Clock(), Warnings()
+    storm(api, 'w1', 30, NOW - 600000, prefix='old')
+    watcher = VroExecutionWatch(api, workflow_ids=['w1'], clock=clock, log=log)
+    assert drain(watcher) == []  # baseline: one page
+    assert api.pages == [('w1', ('failed',), 0)]
+    clock.ms += 600000
+    ids = storm(api, 'w1', 250, NOW + 1000)
+    del api.pages[:]
+    events = drain(watcher)
+    assert [e['vro_execution']['execution_id'] for e in events] == ids
+    # Three pages: the third holds the last 50 new runs and 50 of the last listing.
+    assert api.pages == [('w1', ('failed',), 0), ('w1', ('failed',), PAGE), ('w1', ('failed',), 2 * PAGE)]
+    assert log.lines == []
+    del api.pages[:]
+    assert drain(watcher) == []
+    assert api.pages == [('w1', ('failed',), 0)]  # the steady state: one page
+    again = VroExecutionWatch(api, workflow_ids=['w1'], clock=clock, log=log)
+    again.load(json.loads(json.dumps(watcher.dump())))
+    assert drain(again) == []
+    assert len(again.dump()['seen']['w1|failed']) == PAGE  # what is kept shrinks back to one page
+
+
+def test_vro_a_stop_in_the_middle_of_a_storm_emits_the_rest_after_the_restart_each_once():
+    api, clock = FakeVro(), Clock()
+    storm(api, 'w1', 120, NOW - 600000, prefix='old')
+    watcher = VroExecutionWatch(api, workflow_ids=['w1'], clock=clock)
+    drain(watcher)
+    clock.ms += 600000
+    ids = storm(api, 'w1', 250, NOW + 1000)
+    pending, observed = watcher.poll()
+    for event, commit in pending[:130]:  # run_source saves the state after each commit: stopped after 130
+        commit()
+    saved = json.loads(json.dumps(watcher.dump()))
+    again = VroExecutionWatch(api, workflow_ids=['w1'], clock=clock)
+    again.load(saved)
+    assert [e['vro_execution']['execution_id'] for e in drain(again)] == ids[130:]
+    assert drain(again) == []
+
+
+def test_vro_runs_read_on_a_deeper_page_stay_known_when_the_newer_ones_leave_waiting():
+    # 250 runs reach waiting: the third page holds the last 50 of them and the 50 runs waiting since before. All 250
+    # answered: the 50 are on the first page now, and are not new (remembering only the first page and what was
+    # emitted would emit them again).
+    api, clock = FakeVro(), Clock()
+    older = storm(api, 'w1', 50, NOW - 600000, state='waiting', prefix='old')
+    watcher = VroExecutionWatch(api, workflow_ids=['w1'], states=['waiting'], clock=clock)
+    drain(watcher)
+    ids = storm(api, 'w1', 250, NOW + 1000, state='waiting')
+    assert [e['vro_execution']['execution_id'] for e in drain(watcher)] == ids
+    for rid in ids:
+        api.runs[('w1', rid)]['state'] = 'running'
+    again = VroExecutionWatch(api, workflow_ids=['w1'], states=['waiting'], clock=clock)
+    again.load(json.loads(json.dumps(watcher.dump())))
+    assert drain(again) == []
+    assert sorted(again.dump()['seen']['w1|waiting']) == older
+
+
+def test_vro_more_new_runs_than_the_bound_emits_the_newest_with_one_warning_and_goes_on():
+    api, clock, log = FakeVro(), Clock(), Warnings()
+    watcher = VroExecutionWatch(api, workflow_ids=['w1'], clock=clock, log=log)
+    drain(watcher)
+    ids = storm(api, 'w1', PAGE * MAX_PAGES + 20, NOW + 1000)
+    events = drain(watcher)
+    assert [e['vro_execution']['execution_id'] for e in events] == ids[20:]
+    assert len(api.pages) == 1 + MAX_PAGES
+    assert len(log.lines) == 1
+    assert 'w1' in log.lines[0] and 'failed' in log.lines[0] and 'missed' in log.lines[0] and 'interval' in log.lines[0]
+    assert '\n' not in log.lines[0]
+    assert drain(watcher) == []
+    assert len(log.lines) == 1
+
+
+def test_vro_first_start_reads_one_page_and_emits_nothing_unless_emit_existing():
+    api, clock = FakeVro(), Clock()
+    ids = storm(api, 'w1', 250, NOW - 600000)
+    watcher = VroExecutionWatch(api, workflow_ids=['w1'], clock=clock)
+    assert drain(watcher) == []
+    assert api.pages == [('w1', ('failed',), 0)]
+    del api.pages[:]
+    existing = VroExecutionWatch(api, workflow_ids=['w1'], clock=clock, emit_existing=True)
+    assert [e['vro_execution']['execution_id'] for e in drain(existing)] == ids[-PAGE:]
+    assert api.pages == [('w1', ('failed',), 0)]
+    assert drain(existing) == []
+
+
+def test_vro_paging_stops_at_a_run_that_ended_before_the_floor():
+    # 150 runs failed before the first start (its page held the newest 100), those 100 deleted, then 100 new: the
+    # second page holds runs from before the floor: not emitted, and no third page.
+    api, clock = FakeVro(), Clock()
+    older = storm(api, 'w1', 250, NOW - 3600000, prefix='old')
+    watcher = VroExecutionWatch(api, workflow_ids=['w1'], clock=clock)
+    drain(watcher)
+    for rid in older[-PAGE:]:
+        del api.runs[('w1', rid)]
+    clock.ms += 600000
+    ids = storm(api, 'w1', PAGE, NOW + 1000)
+    del api.pages[:]
+    assert [e['vro_execution']['execution_id'] for e in drain(watcher)] == ids
+    assert [page[2] for page in api.pages] == [0, PAGE]
 
 
 def test_vro_arguments_are_checked():
