@@ -10,7 +10,8 @@ rule of the collection: such a request is never sent again by the module. :func:
 a bounded **adoption window** (:func:`adoption_window`: the request ``timeout`` plus :data:`ADOPTION_MARGIN`
 seconds, counted from the moment the answer was lost, and never past a deadline the caller gives), adopts the
 one object that appears, fails listing them when several match, and fails in one line saying the request may or
-may not have been applied when nothing appears in time.
+may not have been applied when nothing appears in time. :func:`adopt_each` does the same for several requests
+jointly (the lost starts of one batch): one look serves all of them, for one window in all.
 """
 
 from __future__ import annotations
