@@ -226,6 +226,11 @@ def test_batch_lost_starts_are_adopted_jointly_with_one_listing(fresh_simulator)
     warnings = result.get('warnings', [])
     for entry in executions[:2]:
         assert any('adopted run %s' % entry['execution_id'] in w for w in warnings), warnings
-    routes = sim.counters().get('routes', {})
-    listings = sum(n for key, n in routes.items() if key.rstrip('/') == 'GET /vco/api/workflows/<wid>/executions')
-    assert listings == 1, routes
+    # One look, one listing. A server that rejects or ignores the date conditions (quirks) costs the task's first
+    # listing one more request: the dated one, then the plain one that every later listing of the task uses.
+    listed = [r['path'] for r in sim.admin('GET', 'requests?limit=5000')['requests']
+              if r['method'] == 'GET' and r['path'].split('?', 1)[0].rstrip('/') == START]
+    dated = ['startDate' in path for path in listed]
+    assert dated in ([True], [True, False]), listed
+    if dated == [True, False]:
+        assert sim.quirks & {'vro-date-conditions-rejected', 'vro-date-conditions-ignored'}, listed
