@@ -90,7 +90,7 @@ def adopt_each(losts, look, window, noun, look_at, rerun, ident=str, describe=No
     """
     describe = describe or ident
     look_ats = list(look_at) if isinstance(look_at, (list, tuple)) else [look_at] * len(losts)
-    outcomes = [None] * len(losts)
+    outcomes = [(None, None)] * len(losts)
     pending = list(range(len(losts)))
     start = clock()
     end = start + max(0.0, window)

@@ -681,7 +681,7 @@ class VroApi(object):
             warn=warn, fail=OperationError, ids_key='execution_ids', sleep=self.client.sleep,
             clock=getattr(self.client, 'clock', time.monotonic), on_adopt=lambda index, run: claimed.add(run.id),
             errors=(ApiError,))
-        result = [None] * len(starts)
+        result = [(None, None)] * len(starts)
         for position, index in enumerate(order):
             result[index] = outcomes[position]
         return result
