@@ -10,7 +10,8 @@ rule of the collection: such a request is never sent again by the module. :func:
 a bounded **adoption window** (:func:`adoption_window`: the request ``timeout`` plus :data:`ADOPTION_MARGIN`
 seconds, counted from the moment the answer was lost, and never past a deadline the caller gives), adopts the
 one object that appears, fails listing them when several match, and fails in one line saying the request may or
-may not have been applied when nothing appears in time.
+may not have been applied when nothing appears in time. :func:`adopt_each` does the same for several requests
+jointly (the lost starts of one batch): one look serves all of them, for one window in all.
 """
 
 from __future__ import annotations
@@ -60,8 +61,37 @@ def adopt(lost, find, window, noun, look_at, rerun, ident=str, describe=None, wa
     ``describe`` a short description (default: the id). For a request that changes an existing object (a retry,
     an answer), ``missing`` replaces "no <noun> it would have made appeared" and ``adopted`` (a format taking the
     description) replaces "adopted <noun> <description>, which it made".
+    One request is the special case of :func:`adopt_each` with one entry.
+    """
+    found, failure = adopt_each([lost], lambda pending: lambda index: find(), window, noun, look_at, rerun, ident=ident,
+                                describe=describe, warn=warn, fail=fail, ids_key=ids_key, deadline=deadline,
+                                interval=interval, clock=clock, sleep=sleep, missing=missing, adopted=adopted)[0]
+    if failure is not None:
+        raise failure
+    return found
+
+
+def adopt_each(losts, look, window, noun, look_at, rerun, ident=str, describe=None, warn=None, fail=AdoptionFailed,
+               ids_key='candidates', deadline=None, interval=ADOPTION_INTERVAL, clock=time.monotonic, sleep=time.sleep,
+               missing=None, adopted=None, on_adopt=None, errors=()):
+    """:func:`adopt` for several requests whose answers were lost, jointly: one look serves all, one window for all.
+
+    ``losts`` are the AnswerLost errors, in the order each look decides them. ``look(pending)`` is called at once,
+    then every ``interval`` seconds, with the indexes of ``losts`` still undecided; it reads what this look needs
+    (one listing for all of them) and returns ``find(index)``, the candidates of one request from that read,
+    called in order for each pending index. A request is decided as :func:`adopt` decides it: exactly one
+    candidate is adopted (warning through ``warn``, then ``on_adopt(index, candidate)``, so that the next
+    ``find`` of the same look can leave it out), several fail at once listing them, none once the window (counted
+    from the first look, capped by ``deadline``) has passed fail saying the request may or may not have been
+    applied. The looks stop when every request is decided or the window ends: never one window per request.
+    ``look_at`` is one string, or a list with one per request. An exception of a type in ``errors`` raised by
+    ``find(index)`` fails that request; raised by ``look``, every pending one. Returns, per request,
+    ``(adopted, None)`` or ``(None, failure)``; nothing is raised for a request that could not be adopted.
     """
     describe = describe or ident
+    look_ats = list(look_at) if isinstance(look_at, (list, tuple)) else [look_at] * len(losts)
+    outcomes = [(None, None)] * len(losts)
+    pending = list(range(len(losts)))
     start = clock()
     end = start + max(0.0, window)
     if deadline is not None:
@@ -69,24 +99,48 @@ def adopt(lost, find, window, noun, look_at, rerun, ident=str, describe=None, wa
     # Bounded in looks as well as in time: with a sleep that does not sleep (tests), the window still ends.
     max_looks = int(math.ceil(max(0.0, end - start) / interval)) + 1 if interval > 0 else 1
     looks = 0
-    while True:
-        found = list(find() or [])
+    while pending:
         looks += 1
-        if len(found) == 1:
-            if warn:
-                done = (adopted or 'adopted ' + noun + ' %s, which it made') % describe(found[0])
-                warn('the answer to %s was lost (%s); %s, instead of sending it again' % (_request(lost), lost.message, done))
-            return found[0]
-        if found:
-            raise fail('the answer to %s was lost (%s) and %d %ss that it may have made appeared since it was sent: '
-                       '%s; not adopting any and not sending it again: look at %s' % (
-                           _request(lost), lost.message, len(found), noun, ', '.join(describe(c) for c in found), look_at),
-                       error=lost.to_result(), **{ids_key: [ident(c) for c in found]})
+        try:
+            find = look(list(pending))
+        except errors as error:
+            for index in pending:
+                outcomes[index] = (None, error)
+            return outcomes
+        for index in list(pending):
+            lost = losts[index]
+            try:
+                found = list(find(index) or [])
+            except errors as error:
+                found, outcomes[index] = None, (None, error)
+            if found is None:
+                pass
+            elif len(found) == 1:
+                if warn:
+                    done = (adopted or 'adopted ' + noun + ' %s, which it made') % describe(found[0])
+                    warn('the answer to %s was lost (%s); %s, instead of sending it again' % (_request(lost), lost.message, done))
+                outcomes[index] = (found[0], None)
+                if on_adopt:
+                    on_adopt(index, found[0])
+            elif found:
+                outcomes[index] = (None, fail(
+                    'the answer to %s was lost (%s) and %d %ss that it may have made appeared since it was sent: '
+                    '%s; not adopting any and not sending it again: look at %s' % (
+                        _request(lost), lost.message, len(found), noun, ', '.join(describe(c) for c in found),
+                        look_ats[index]),
+                    error=lost.to_result(), **{ids_key: [ident(c) for c in found]}))
+            else:
+                continue
+            pending.remove(index)
         now = clock()
-        if now >= end or looks >= max_looks:
+        if not pending or now >= end or looks >= max_looks:
             break
         sleep(min(interval, end - now))
-    raise fail('%s may or may not have been applied: its answer was lost (%s) and %s within %.0fs (%d looks); '
-               'look at %s; %s' % (_request(lost), lost.message, missing or 'no %s it would have made appeared' % noun,
-                                   max(0.0, end - start), looks, look_at, rerun),
-               error=lost.to_result(), adoption_window=window, **{ids_key: []})
+    for index in pending:
+        lost = losts[index]
+        outcomes[index] = (None, fail(
+            '%s may or may not have been applied: its answer was lost (%s) and %s within %.0fs (%d looks); '
+            'look at %s; %s' % (_request(lost), lost.message, missing or 'no %s it would have made appeared' % noun,
+                                max(0.0, end - start), looks, look_ats[index], rerun),
+            error=lost.to_result(), adoption_window=window, **{ids_key: []}))
+    return outcomes

@@ -17,7 +17,7 @@ import email.utils
 import re
 import time
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt_each, adoption_window
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import (
     OBJECT, absent_on, path_segment, server_words,
 )
@@ -603,21 +603,6 @@ class VroApi(object):
 
     # -- safe start --------------------------------------------------------------------------------------
 
-    def matching_runs(self, workflow_id, parameters, candidates, limit=None):
-        """The runs among ``candidates`` (summaries) whose inputs equal ``parameters`` after encoding.
-
-        Reads each candidate in full (``GET``); stops after ``limit`` matches. See
-        ``_vro_types.same_inputs`` for how SecureString inputs are compared.
-        """
-        matches = []
-        for candidate in candidates:
-            run = self.execution(workflow_id, candidate.id)
-            if same_inputs(parameters, run.input_parameters):
-                matches.append(run)
-                if limit and len(matches) >= limit:
-                    break
-        return matches
-
     def start_once(self, workflow_id, parameters, user=None, warn=None, claimed=None):
         """Start a run, never twice: returns ``(execution, adopted)``.
 
@@ -638,34 +623,83 @@ class VroApi(object):
     def adopt_lost(self, workflow_id, parameters, lost, posted_at, user=None, warn=None, claimed=None):
         """The run a start whose answer was lost (``lost``, an AnswerLost; POST sent at ``posted_at``, server clock)
         made, as :meth:`start_once` adopts it (added to ``claimed``); OperationError when none or several."""
-
-        def find():
-            if lost.created_id:
-                # The server named the run before its answer was cut short: that one is ours.
-                run = absent_on((404,), self.execution, workflow_id, lost.created_id)
-                return [run] if run is not None else []
-            # Only runs started since just before the POST (server clock), by this user, with these inputs. The user
-            # is compared here, not in the query: servers may record 'bob' as 'bob@corp.local'. SecureString inputs
-            # come back masked, so they cannot be compared (see same_inputs): the other inputs, the user and the
-            # start date must then tell the run apart, and several matches are refused rather than guessed.
-            recent = self.list_executions(workflow_id, max_results=ADOPTION_CANDIDATES,
-                                          started_after=posted_at - ADOPTION_MARGIN)
-            recent = [r for r in recent if (not claimed or r.id not in claimed)
-                      and (not user or not r.started_by or same_user(r.started_by, user))]
-            matches = self.matching_runs(workflow_id, parameters, recent)
-            # Oldest first, so that a listing is the same whatever order the server's list had.
-            matches.sort(key=lambda r: (r.started_at() or 0, r.id))
-            return matches
-
-        run = adopt(lost, find, adoption_window(self.client.timeout), 'run',
-                    look_at='the runs of workflow %s started since %s (vro_execution_info with workflow_id)' % (
-                        workflow_id, time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(posted_at - ADOPTION_MARGIN))),
-                    rerun='re-running the task with reuse: running is safe: it adopts the run if the start was applied',
-                    ident=lambda r: r.id, describe=lambda r: '%s (%s, %s)' % (r.id, r.state, r.start_date),
-                    warn=warn, fail=OperationError, ids_key='execution_ids', sleep=self.client.sleep)
-        if claimed is not None:
-            claimed.add(run.id)
+        run, failure = self.adopt_lost_all(workflow_id, [(parameters, lost, posted_at)], user=user, warn=warn,
+                                           claimed=claimed)[0]
+        if failure is not None:
+            raise failure
         return run
+
+    def adopt_lost_all(self, workflow_id, starts, user=None, warn=None, claimed=None):
+        """The runs several starts of one batch whose answers were lost made, looked for jointly: per start
+        ``(run, None)`` or ``(None, failure)`` (OperationError, or the ApiError of a read). Never resends.
+
+        ``starts``: ``(parameters, lost, posted_at)`` each (``posted_at``: when its POST was sent, server clock), in
+        the order each look decides them. A start whose answer named its run (``lost.created_id``) reads that run,
+        before the others; the others share one listing of the workflow's runs per look (``_adopt.adopt_each``),
+        every second for one adoption window in all. Each start's candidates are as for one start: runs started
+        since just before its POST, by ``user``, with its inputs, none claimed (``claimed``: runs of other starts of
+        the batch, and every run adopted here, added as it is adopted, so that no run is adopted twice) and none named
+        by another start's answer; exactly one is adopted, several fail listing them, none in time fails saying the
+        start may or may not have happened.
+        """
+        claimed = claimed if claimed is not None else set()
+        named = set(lost.created_id for parameters, lost, posted_at in starts if lost.created_id)
+        # Runs named by an answer first (a read each), then the searches in the batch's order.
+        order = sorted(range(len(starts)), key=lambda index: 0 if starts[index][1].created_id else 1)
+        ordered = [starts[index] for index in order]
+        searching = [posted_at for parameters, lost, posted_at in ordered if not lost.created_id]
+        full = {}
+
+        def read(run_id):
+            # The inputs of a run never change: each run is read in full once per adoption, not once per start.
+            if run_id not in full:
+                full[run_id] = self.execution(workflow_id, run_id)
+            return full[run_id]
+
+        def look(pending):
+            recent = []
+            if any(not ordered[index][1].created_id for index in pending):
+                # One listing for every pending search: from just before the earliest POST, and deep enough for the
+                # runs of this batch on top of the candidates one start would read.
+                earliest = min(ordered[index][2] for index in pending if not ordered[index][1].created_id)
+                recent = self.list_executions(workflow_id, max_results=ADOPTION_CANDIDATES + len(searching) - 1 + len(claimed),
+                                              started_after=earliest - ADOPTION_MARGIN)
+
+            def find(index):
+                parameters, lost, posted_at = ordered[index]
+                if lost.created_id:
+                    # The server named the run before its answer was cut short: that one is ours.
+                    run = absent_on((404,), self.execution, workflow_id, lost.created_id)
+                    return [run] if run is not None else []
+                # Only runs started since just before the POST (server clock), by this user, with these inputs. The
+                # user is compared here, not in the query: servers may record 'bob' as 'bob@corp.local'. SecureString
+                # inputs come back masked, so they cannot be compared (see same_inputs): the other inputs, the user and
+                # the start date must then tell the run apart, and several matches are refused rather than guessed.
+                mine = [r for r in recent if r.id not in claimed and r.id not in named
+                        and run_matches(r, None, None, None, posted_at - ADOPTION_MARGIN, None)
+                        and (not user or not r.started_by or same_user(r.started_by, user))]
+                matches = [run for run in (read(r.id) for r in mine) if same_inputs(parameters, run.input_parameters)]
+                # Oldest first, so that a listing is the same whatever order the server's list had.
+                matches.sort(key=lambda r: (r.started_at() or 0, r.id))
+                return matches
+
+            return find
+
+        look_at = ['the runs of workflow %s started since %s (vro_execution_info with workflow_id)' % (
+            workflow_id, time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(posted_at - ADOPTION_MARGIN)))
+            for parameters, lost, posted_at in ordered]
+        outcomes = adopt_each(
+            [lost for parameters, lost, posted_at in ordered], look, adoption_window(self.client.timeout), 'run',
+            look_at=look_at,
+            rerun='re-running the task with reuse: running is safe: it adopts the run if the start was applied',
+            ident=lambda r: r.id, describe=lambda r: '%s (%s, %s)' % (r.id, r.state, r.start_date),
+            warn=warn, fail=OperationError, ids_key='execution_ids', sleep=self.client.sleep,
+            clock=getattr(self.client, 'clock', time.monotonic), on_adopt=lambda index, run: claimed.add(run.id),
+            errors=(ApiError,))
+        result = [(None, None)] * len(starts)
+        for position, index in enumerate(order):
+            result[index] = outcomes[position]
+        return result
 
 
 # -- connection: what the shared client needs to know about vRO -------------------------------------------------

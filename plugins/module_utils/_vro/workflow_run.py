@@ -170,20 +170,22 @@ def _start_all(opts, api, workflow, slots, claimed):
             slot.error = error
 
     _each(opts, todo, start, api.client)
-    # The runs the other starts of this batch made are known before a lost start looks for its own, so that it never
-    # adopts one of them (identical inputs); one at a time, each adopted run claimed before the next looks.
+    # The runs the other starts of this batch made are known before the lost starts look for their own, so that none
+    # adopts one of them (identical inputs). The lost starts are looked for jointly (one listing per look for all, one
+    # window in all), each adopted run claimed before the next start of the same look is decided.
     claimed.update(s.execution.id for s in todo if s.execution is not None)
-    for slot in todo:
-        if slot.index not in lost:
-            continue
-        error, posted_at = lost[slot.index]
-        try:
-            slot.execution = api.adopt_lost(workflow.id, slot.params, error, posted_at, user=user, warn=opts.warn,
-                                            claimed=claimed)
-            slot.adopted = slot.started = True
-            slot.state = slot.execution.state
-        except (ApiError, OperationError) as failure:
+    waiting = [slot for slot in todo if slot.index in lost]
+    if not waiting:
+        return
+    outcomes = api.adopt_lost_all(workflow.id, [(slot.params,) + lost[slot.index] for slot in waiting], user=user,
+                                  warn=opts.warn, claimed=claimed)
+    for slot, (run, failure) in zip(waiting, outcomes):
+        if failure is not None:
             slot.error = failure
+            continue
+        slot.execution = run
+        slot.adopted = slot.started = True
+        slot.state = run.state
 
 
 def _each(opts, items, fn, client):

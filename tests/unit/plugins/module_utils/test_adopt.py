@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import ADOPTION_MARGIN, adopt, adoption_window
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import ADOPTION_MARGIN, adopt, adopt_each, adoption_window
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AdoptionFailed, answer_lost
 
 
@@ -118,3 +118,72 @@ def test_the_callers_error_type_is_raised():
             self.result = result
     with pytest.raises(Mine):
         run(lambda: [], window=0.0, fail=Mine)
+
+
+# ------------------------------------------------------------------ adopt_each: several requests, jointly
+
+def losts(count):
+    return [answer_lost('no answer within 1.0s (read timeout)', 'timeout', 'POST', 'https://vro/vco/api/x/%d' % i, 1)
+            for i in range(count)]
+
+
+def test_adopt_each_decides_in_order_with_one_look_for_all_and_one_window():
+    fake = FakeTime()
+    looks = []
+    taken = []
+    # every request may have made 'shared'; request 1 also 'own1' from the third look on; request 2 nothing
+    visible = {0: ['shared'], 1: ['shared'], 2: ['shared']}
+
+    def look(pending):
+        looks.append(list(pending))
+        if len(looks) == 3:
+            visible[1] = ['shared', 'own1']
+        return lambda index: [c for c in visible[index] if c not in taken]
+
+    outcomes = adopt_each(losts(3), look, 5.0, 'run', ['list %d' % i for i in range(3)], 'safe', clock=fake.clock,
+                          sleep=fake.sleep, on_adopt=lambda index, found: taken.append(found))
+    assert outcomes[0] == ('shared', None)
+    assert outcomes[1] == ('own1', None)
+    assert outcomes[2][0] is None and 'may or may not have been applied' in str(outcomes[2][1])
+    assert 'look at list 2' in str(outcomes[2][1]) and '(6 looks)' in str(outcomes[2][1])
+    # one look per second for one window in all, each with the requests still pending
+    assert looks == [[0, 1, 2], [1, 2], [1, 2], [2], [2], [2]] and sum(fake.sleeps) == 5.0
+
+
+def test_adopt_each_stops_looking_once_every_request_is_decided():
+    fake = FakeTime()
+    calls = []
+
+    def look(pending):
+        calls.append(1)
+        return lambda index: ['a', 'b'] if index == 0 else ['c']
+
+    outcomes = adopt_each(losts(2), look, 30.0, 'run', 'the runs', 'safe', clock=fake.clock, sleep=fake.sleep)
+    assert len(calls) == 1 and fake.sleeps == []
+    assert outcomes[0][0] is None and '2 runs that it may have made appeared' in str(outcomes[0][1])
+    assert outcomes[0][1].result['candidates'] == ['a', 'b'] and outcomes[1] == ('c', None)
+
+
+def test_adopt_each_gives_a_failed_look_to_every_pending_request_and_a_failed_find_to_its_own():
+    fake = FakeTime()
+
+    class Broken(Exception):
+        pass
+
+    def bad_find(index):
+        if index == 0:
+            raise Broken('read failed')
+        return []
+
+    outcomes = adopt_each(losts(2), lambda pending: bad_find, 0.0, 'run', 'the runs', 'safe', clock=fake.clock,
+                          sleep=fake.sleep, errors=(Broken,))
+    assert str(outcomes[0][1]) == 'read failed' and 'may or may not' in str(outcomes[1][1])
+
+    def bad_look(pending):
+        raise Broken('list failed')
+    outcomes = adopt_each(losts(2), bad_look, 5.0, 'run', 'the runs', 'safe', clock=fake.clock, sleep=fake.sleep,
+                          errors=(Broken,))
+    assert [str(failure) for found, failure in outcomes] == ['list failed'] * 2
+    # other exceptions are not caught
+    with pytest.raises(Broken):
+        adopt_each(losts(1), bad_look, 5.0, 'run', 'the runs', 'safe', clock=fake.clock, sleep=fake.sleep)
