@@ -23,7 +23,6 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model i
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.watch import BASELINE_MS, OVERLAP_MS, VcfTaskWatch
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import Execution, Workflow
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.watch import PAGE, SKEW_MS, VroExecutionWatch
-from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
 
 NOW = 1767261600000  # 2026-01-01T10:00:00Z
 
@@ -462,6 +461,7 @@ def test_a_vro_source_reuses_a_token_and_logs_in_again_once_when_it_is_refused_a
     # auth token with vro_login's token (from VRO_TOKEN) next to username and password: used until the server refuses it
     # (expired), then one vRA login gives the bearer that the request is sent again with, and the polls after it.
     from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import CONNECTION
+    from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
     routes = {
         'POST /csp/gateway/am/api/login': [respond(200, {'refresh_token': 'rt-abc'})],
         'POST /iaas/api/login': [respond(200, {'token': 'bearer-new-2'})],
