@@ -18,6 +18,8 @@ from __future__ import annotations
 import base64
 import json
 
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ConfigError
+
 
 class Auth:
     """No authentication."""
@@ -72,3 +74,20 @@ def jwt_claims(token):
         return claims if isinstance(claims, dict) else {}
     except (IndexError, ValueError, UnicodeDecodeError, AttributeError):
         return {}
+
+
+def missing_credentials(options, prefix=None):
+    """What a log-in still needs, named: 'password (or VRO_PASSWORD)' when only the password is missing, etc."""
+    missing = [name for name, present in (('username', bool(options.get('username'))),
+                                          ('password', options.get('password') not in (None, ''))) if not present]
+    missing = missing or ['username', 'password']
+    text = ' and '.join(missing)
+    if prefix:
+        text += ' (or %s)' % ' and '.join('%s_%s' % (prefix, name.upper()) for name in missing)
+    return text
+
+
+def require_login(options, product_name, prefix):
+    """Raise :class:`ConfigError` unless ``options`` hold a user name and a password (an empty one counts)."""
+    if not (options.get('username') and options.get('password') is not None):
+        raise ConfigError('no %s credentials: set %s' % (product_name, missing_credentials(options, prefix)))

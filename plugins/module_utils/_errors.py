@@ -154,6 +154,11 @@ class InputError(ValueError):
     """Invalid user input found below the module layer (a ValueError, so that callers catching that still do)."""
 
 
+class ConfigError(ValueError):
+    """Connection options that cannot work together (no credentials, contradicting auth settings), found before
+    anything is sent; the message is the one line the user sees (a module fails with it, an event source stops)."""
+
+
 class WaitTimeout(Exception):
     """The deadline passed; ``last`` is the last observation (None if every poll failed)."""
 

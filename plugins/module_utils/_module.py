@@ -19,11 +19,10 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import (
     Client, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, path_segment, redact,
 )
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, WaitTimeout, safe_url
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, ConfigError, OperationError, WaitTimeout, safe_url
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs import SHORT_SECRET_WARNING
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import MIN_SECRET_LEN
-from ansible_collections.cloudops.orchestrator.plugins.module_utils import _auth
 
 # The package of this file, for the product API layers imported by name (see OrchestratorModule.connection).
 UTILS_PACKAGE = __name__.rpartition('.')[0]
@@ -84,10 +83,6 @@ LATE_SECRET_OPTIONS = {'inputs': (), 'runs': (), 'raw_inputs': ('name', 'type', 
 SECRET_INPUTS_SPEC = dict(type='dict', no_log=True)
 MASK = '********'
 
-# What to do when a bearer token (auth: token) is refused, typically once it has expired.
-TOKEN_REFUSED_HINT = ('the token may have expired: get a new one with cloudops.orchestrator.vro_login, or set username '
-                      'and password as well so that the module logs in again when the token is refused')
-
 _CONVERT = {'bool': boolean, 'float': float, 'int': int, 'str': str, 'path': lambda v: os.path.expanduser(os.path.expandvars(v))}
 
 
@@ -96,17 +91,6 @@ def _finite(value):
         return math.isfinite(float(value))
     except (TypeError, ValueError, OverflowError):
         return True  # not a number at all: ansible-core reports it itself
-
-
-def missing_credentials(params, prefix=None):
-    """What a log-in still needs, named: 'password (or VRO_PASSWORD)' when only the password is missing, etc."""
-    missing = [name for name, present in (('username', bool(params.get('username'))),
-                                          ('password', params.get('password') not in (None, ''))) if not present]
-    missing = missing or ['username', 'password']
-    text = ' and '.join(missing)
-    if prefix:
-        text += ' (or %s)' % ' and '.join('%s_%s' % (prefix, name.upper()) for name in missing)
-    return text
 
 
 def check_bounds(params, bounds):
@@ -321,57 +305,20 @@ class OrchestratorModule(AnsibleModule):
     # -- client ------------------------------------------------------------------------------------------
 
     def build_auth(self):
-        p = self.params
-        prefix = ENV_PREFIX[self.product]
-        if self.product == 'vro':
-            scheme = p.get('auth') or ('token' if p.get('token') and not p.get('username') else 'basic')
-            if p.get('auth_tenant'):
-                scheme = self.tenant_scheme(scheme)
-            if scheme == 'token':
-                if not p.get('token'):
-                    self.fail_json(msg='auth is token but no token is set: set token or %s_TOKEN' % prefix)
-                if p.get('username') and p.get('password'):
-                    # A token from vro_login, reused until it is refused (expired): then log in again, once.
-                    from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vra import VraLoginAuth  # pylint: disable=import-outside-toplevel
-                    return VraLoginAuth(p['username'], p['password'], p.get('auth_domain'), access_token=p['token'])
-                return _auth.BearerAuth(p['token'], refused_hint=TOKEN_REFUSED_HINT)
-            if scheme == 'vra_tenant':
-                from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vra import VraTenantAuth  # pylint: disable=import-outside-toplevel
-                return VraTenantAuth(p['auth_tenant'], p['token'])
-            if scheme == 'vra':
-                if not (p.get('token') or (p.get('username') and p.get('password'))):
-                    self.fail_json(msg='auth is vra: set %s (or a vRA API/refresh token in token)' % missing_credentials(p))
-                # Lazy: only the scheme in use is compiled (AnsiballZ runs module_utils from source).
-                from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vra import VraLoginAuth  # pylint: disable=import-outside-toplevel
-                return VraLoginAuth(p.get('username'), p.get('password'), p.get('auth_domain'), p.get('token'))
-        elif self.product == 'vcf':
-            if p.get('token') or (p.get('username') and p.get('password')):
-                from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vcf import VcfTokenAuth  # pylint: disable=import-outside-toplevel
-                return VcfTokenAuth(p.get('username'), p.get('password'), access_token=p.get('token'))
-            self.fail_json(msg='no SDDC Manager credentials: set %s, or an access token in token' % missing_credentials(p, prefix))
-        if not (p.get('username') and p.get('password') is not None):
-            self.fail_json(msg='no %s credentials: set %s' % (PRODUCT_NAMES[self.product], missing_credentials(p, prefix)))
-        if self.product == 'ico':
-            from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_ico import IcoAuth  # pylint: disable=import-outside-toplevel
-            return IcoAuth(p['username'], p['password'], p.get('domain'), p.get('project'))
-        return _auth.BasicAuth(p['username'], p['password'])
+        """The product's auth scheme for these options (``_<product>/auth.py`` ``choose_auth``, the one choice that the
+        event sources make too); options that cannot work fail the task with its one-line message.
 
-    def tenant_scheme(self, scheme):
-        """``vra_tenant`` when auth_tenant is set (the OAuth tenant login exchanges the API token in token); fails the
-        task when auth names another scheme or there is no token."""
-        p = self.params
-        if scheme == 'token' and p.get('auth') == 'token' and os.environ.get(self.env_name('auth_tenant')) == p['auth_tenant']:
-            # The tenant only comes from the environment (an AWX credential), auth token from the task (vro_login's
-            # token in module_defaults): the task's choice wins over the fallback and the token is sent as it is.
-            return scheme
-        if p.get('auth') and scheme != 'vra':
-            self.fail_json(msg='auth_tenant selects the vRA OAuth tenant login, but auth is %s: set auth to vra, '
-                               'or unset auth_tenant (and VRO_AUTH_TENANT)' % scheme)
-        if not p.get('token'):
-            self.fail_json(msg='auth_tenant selects the vRA OAuth tenant login, which exchanges an API token: set token '
-                               '(or VRO_TOKEN) to an API token of tenant %s, or unset auth_tenant to log in with '
-                               'username and password' % p['auth_tenant'])
-        return 'vra_tenant'
+        Imported by name, as :meth:`connection` imports the API layer: naming the three products' choices here would
+        ship every product's auth scheme with every module. The product's ``api.py`` names its own.
+        """
+        chooser = importlib.import_module('%s._%s.auth' % (UTILS_PACKAGE, self.product))
+        # What the environment holds for the connection options: a tenant equal to VRO_AUTH_TENANT counts as the
+        # environment's (an AWX credential), which auth: token in the task overrides (see _vro/auth.tenant_scheme).
+        environment = dict((name, os.environ.get(self.env_name(name))) for name in CONNECTION_SPECS[self.product])
+        try:
+            return chooser.choose_auth(self.params, environment)
+        except ConfigError as error:
+            self.fail_json(msg=str(error))
 
     def connection(self):
         """The product's CONNECTION (API path, name, error-body parser) for the client, from its API layer.

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import importlib
 import json
 import logging
 import math
@@ -27,13 +28,11 @@ import sys
 import tempfile
 import traceback
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth import BasicAuth, BearerAuth
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_ico import IcoAuth
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vcf import VcfTokenAuth
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vra import VraLoginAuth, VraTenantAuth
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client, redact
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, safe_url
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, ConfigError, OperationError, safe_url
 
+# The package of this file, for the products' auth choice imported by name (see build_auth).
+UTILS_PACKAGE = __name__.rpartition('.')[0]
 ENV_PREFIX = {'vro': 'VRO', 'vcf': 'VCF', 'ico': 'ICO'}
 PRODUCT_NAMES = {'vro': 'vRO', 'vcf': 'SDDC Manager', 'ico': 'IBM Cloud Orchestrator'}
 # The connection arguments of a source per product, each with its environment fallback (<PREFIX>_<NAME>).
@@ -105,7 +104,7 @@ def connection(product, args, environ=None):
         if value in (None, ''):
             continue
         options[name] = value
-    # Which options came from the environment only (an AWX credential): see tenant_scheme.
+    # Which options came from the environment only (an AWX credential): see build_auth.
     options['from_environment'] = tuple(from_environment)
     if not options.get('url'):
         raise SourceError('no %s URL: set the url argument or the %s_URL environment variable' % (
@@ -122,53 +121,15 @@ def connection(product, args, environ=None):
 
 
 def build_auth(product, options):
-    """The auth scheme the modules would choose for these options (see ``_module.OrchestratorModule.build_auth``)."""
-    prefix = ENV_PREFIX[product]
-    user, password, token = options.get('username'), options.get('password'), options.get('token')
-    if product == 'vro':
-        scheme = options.get('auth') or ('token' if token and not user else 'basic')
-        if options.get('auth_tenant') and tenant_scheme(options, scheme) == 'vra_tenant':
-            return VraTenantAuth(options['auth_tenant'], token)
-        if scheme == 'token':
-            if not token:
-                raise SourceError('auth is token but no token is set: set token or %s_TOKEN' % prefix)
-            return BearerAuth(token)
-        if scheme == 'vra':
-            if not (token or (user and password)):
-                raise SourceError('auth is vra: set username and password (or a vRA API/refresh token in token)')
-            return VraLoginAuth(user, password, options.get('auth_domain'), token)
-        if scheme != 'basic':
-            raise SourceError("auth must be basic, vra or token, got %r" % scheme)
-    elif product == 'vcf':
-        if token or (user and password):
-            return VcfTokenAuth(user, password, access_token=token)
-        raise SourceError('no SDDC Manager credentials: set username and password (or %s_USERNAME and %s_PASSWORD), '
-                          'or an access token in token' % (prefix, prefix))
-    if not (user and password is not None):
-        raise SourceError('no %s credentials: set username and password (or %s_USERNAME and %s_PASSWORD)' % (
-            PRODUCT_NAMES[product], prefix, prefix))
-    if product == 'ico':
-        return IcoAuth(user, password, options.get('domain'), options.get('project'))
-    return BasicAuth(user, password)
-
-
-def tenant_scheme(options, scheme):
-    """``vra_tenant`` when auth_tenant is set (the OAuth tenant login exchanges the API token in token), as the modules
-    choose it (``_module.OrchestratorModule.tenant_scheme``); a SourceError when auth names another scheme or there is
-    no token."""
-    tenant = options['auth_tenant']
-    if scheme == 'token' and options.get('auth') == 'token' and 'auth_tenant' in options.get('from_environment', ()):
-        # The tenant only comes from the environment (an AWX credential), auth token from the source's arguments:
-        # the arguments win over the fallback and the token is sent as it is.
-        return scheme
-    if options.get('auth') and scheme != 'vra':
-        raise SourceError('auth_tenant selects the vRA OAuth tenant login, but auth is %s: set auth to vra, or unset '
-                          'auth_tenant (and VRO_AUTH_TENANT)' % scheme)
-    if not options.get('token'):
-        raise SourceError('auth_tenant selects the vRA OAuth tenant login, which exchanges an API token: set token (or '
-                          'VRO_TOKEN) to an API token of tenant %s, or unset auth_tenant to log in with username and '
-                          'password' % tenant)
-    return 'vra_tenant'
+    """The auth scheme of a source: the modules' own choice (``_<product>/auth.py`` ``choose_auth``, imported by name as
+    ``OrchestratorModule.build_auth`` does), with a tenant that only the environment gave (``from_environment``) as the
+    environment's; a configuration that cannot work is a :class:`SourceError`."""
+    chooser = importlib.import_module('%s._%s.auth' % (UTILS_PACKAGE, product))
+    environment = dict((name, options[name]) for name in options.get('from_environment', ()) if name in options)
+    try:
+        return chooser.choose_auth(options, environment)
+    except ConfigError as error:
+        raise SourceError(str(error)) from None
 
 
 def build_client(product, options, api_connection, log=None, project=None):

@@ -18,6 +18,9 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt impor
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, absent_on, path_segment, server_words
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, may_have_been_applied, safe_url
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms
+# The connection's auth choice, which OrchestratorModule.build_auth and _watch.build_auth import by name: named here
+# so that ansible-core ships it (and the product's auth scheme) with every module of this product, and no other.
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.auth import choose_auth  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import same_value, unwrap_item
 
 

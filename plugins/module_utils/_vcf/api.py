@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, absent_on, check_shape, path_segment, server_words
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
+# The connection's auth choice, which OrchestratorModule.build_auth and _watch.build_auth import by name: named here
+# so that ansible-core ships it (and the product's auth scheme) with every module of this product, and no other.
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.auth import choose_auth  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import TASK_FIELDS, CredentialsTask, Task, task_problem
 
 

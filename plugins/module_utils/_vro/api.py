@@ -24,6 +24,9 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._client impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import (
     AnswerLost, ApiError, OperationError,
 )
+# The connection's auth choice, which OrchestratorModule.build_auth and _watch.build_auth import by name: named here
+# so that ansible-core ships it (and the product's auth scheme) with every module of this product, and no other.
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.auth import choose_auth  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import parameters_problem, same_inputs
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import (
     EXECUTION_FIELDS, INTERACTION_FIELDS, INTERACTION_LIST_FIELDS, MAYBE_OBJECT, PNG_SIGNATURE, RUN_FIELDS, Execution,

@@ -44,6 +44,9 @@ options:
     description:
       - Bearer token (O(auth=token)), a vRA API/refresh token (O(auth=vra)), or an API token of the tenant
         O(auth_tenant). Falls back to E(VRO_TOKEN).
+      - With O(auth=token) and O(username) and O(password) set as well (the token of a C(vro_login) task), the token
+        is used until the server refuses it (once it has expired); then the source logs in with the vRA login once
+        and goes on with the new token, as the modules do.
     type: str
   auth:
     description: C(basic), C(vra) (vRA/Aria login) or C(token). Falls back to E(VRO_AUTH).

@@ -4,7 +4,8 @@
 
 Rules (docs/architecture.md): imports go one way (module -> runner -> api/model -> _client/_errors/_time); nothing
 below the module layer imports Ansible; no private name is imported across files; no cycles; a read-only module
-never compiles the vRO encoder; only the task modules ship the scheduled-task code.
+never compiles the vRO encoder; only the task modules ship the scheduled-task code; each module ships its own
+product's auth scheme only.
 """
 
 from __future__ import annotations
@@ -113,7 +114,9 @@ def test_no_private_name_is_imported_across_files():
 
 
 def test_function_level_imports_only_go_down():
-    allowed = {'_module': ('_auth_vra', '_auth_vcf', '_auth_ico')}  # the product's api: by name (connection()), never an import
+    # _module and _watch name no product: the product's api (connection()) and auth choice (build_auth) by name, never an
+    # import; the vRO choice compiles the vRA login only when it is the scheme in use.
+    allowed = {'_vro.auth': ('_auth_vra',)}
     for name, path in UTILS_FILES.items():
         top = set(t for t, n in _imports(path, top_only=True))
         lazy = [t for t, n in _imports(path) if t in UTILS_FILES and t not in top]
@@ -128,7 +131,7 @@ def test_no_cycles():
 
 def test_api_and_model_never_import_a_runner():
     for package in ('_vro', '_vcf', '_ico'):
-        layer = ('api', 'model', 'decode', 'encode', 'task_api', 'task_model')
+        layer = ('api', 'model', 'decode', 'encode', 'task_api', 'task_model', 'auth')
         lower = [n for n in UTILS_FILES if n in ['%s.%s' % (package, x) for x in layer]]
         for name in lower:
             for target in GRAPH[name]:
@@ -164,6 +167,20 @@ def test_a_module_payload_holds_no_other_product(module):
     assert not sorted(u for u in module_payload(module) if u.split('.')[0] in others), module
     # ... and its own product's API layer, which OrchestratorModule.connection() imports by name at run time.
     assert '%s.api' % product in module_payload(module), module
+
+
+# The auth scheme files each product's modules ship: their own product's (and the shared _auth), never another's.
+AUTH_FILES = {'_vro': ('_auth', '_auth_vra'), '_vcf': ('_auth', '_auth_vcf'), '_ico': ('_auth', '_auth_ico')}
+
+
+@pytest.mark.parametrize('module', MODULE_NAMES)
+def test_a_module_payload_holds_its_own_auth_scheme_only(module):
+    # OrchestratorModule.build_auth imports the product's auth choice by name; the product's api.py names it, so that it
+    # ships with the module, with the scheme files it imports (the vRA login lazily: shipped, compiled only when used).
+    product = {'vro': '_vro', 'vcf': '_vcf', 'orch': '_ico'}[module.split('_')[0]]
+    shipped = module_payload(module)
+    assert '%s.auth' % product in shipped, module
+    assert sorted(u for u in shipped if u.startswith('_auth')) == sorted(AUTH_FILES[product]), module
 
 
 # What only some modules run, by the names that define it: the vRO Task service and its nouns (vro_task, vro_task_info)

@@ -577,6 +577,46 @@ def test_auth_tenant_selects_the_vra_tenant_login_as_the_modules_do():
                                                    dict(env, VRO_TOKEN='')))
 
 
+def test_a_vro_source_reuses_a_token_and_logs_in_again_once_when_it_is_refused_as_the_modules_do():
+    # auth token with vro_login's token (from VRO_TOKEN) next to username and password: used until the server refuses it
+    # (expired), then one vRA login gives the bearer that the request is sent again with, and the polls after it.
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import CONNECTION
+    from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
+    routes = {
+        'POST /csp/gateway/am/api/login': [respond(200, {'refresh_token': 'rt-abc'})],
+        'POST /iaas/api/login': [respond(200, {'token': 'bearer-new-2'})],
+        'GET /vco/api/workflows': [respond(401, {'message': 'expired'}), respond(200, {'link': [], 'total': 0}),
+                                   respond(200, {'link': [], 'total': 0})],
+    }
+    with ReplayServer(routes) as server:
+        options = _watch.connection('vro', {'url': server.url, 'auth': 'token', 'username': 'admin', 'password': 'Pa55-w0rd-x'},
+                                    {'VRO_TOKEN': 'tok-from-login-1'})
+        client = _watch.build_client('vro', options, CONNECTION)
+        try:
+            assert client.get('/workflows') == {'link': [], 'total': 0}
+            client.get('/workflows')
+        finally:
+            client.close()
+        assert [r.headers['Authorization'] for r in server.calls('GET')] == [
+            'Bearer tok-from-login-1', 'Bearer bearer-new-2', 'Bearer bearer-new-2']
+        assert len(server.calls('POST', '/csp/gateway/am/api/login')) == 1
+        assert [r.json() for r in server.calls('POST', '/iaas/api/login')] == [{'refreshToken': 'rt-abc'}]
+    # A token alone is sent as it is, with the modules' hint for when it is refused.
+    auth = _watch.build_auth('vro', _watch.connection('vro', {'url': 'https://vro', 'token': 'tok-from-login-1'}, {}))
+    assert isinstance(auth, BearerAuth) and 'vro_login' in auth.refused_hint
+
+
+def test_a_source_names_what_credentials_are_missing_as_the_modules_do():
+    with pytest.raises(_watch.SourceError) as caught:
+        _watch.build_auth('vcf', _watch.connection('vcf', {'url': 'https://sddc', 'username': 'admin'}, {}))
+    assert str(caught.value) == 'no SDDC Manager credentials: set password (or VCF_PASSWORD), or an access token in token'
+    with pytest.raises(_watch.SourceError) as caught:
+        _watch.build_auth('vro', _watch.connection('vro', {'url': 'https://vro', 'auth': 'vra', 'username': 'u'}, {}))
+    assert str(caught.value) == 'auth is vra: set password (or a vRA API/refresh token in token)'
+    with pytest.raises(_watch.SourceError, match=r"^auth must be basic, vra or token, got 'bearer'$"):
+        _watch.build_auth('vro', _watch.connection('vro', {'url': 'https://vro', 'auth': 'bearer', 'token': 't'}, {}))
+
+
 class Records(logging.Handler):
     def __init__(self):
         super().__init__()
