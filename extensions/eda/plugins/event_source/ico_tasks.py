@@ -13,7 +13,8 @@ DOCUMENTATION = r"""
 ---
 short_description: One event per IBM Cloud Orchestrator task status change in the watched projects.
 description:
-  - An ansible-rulebook event source that polls the ICO 2.5 task engine (C(/orchestrator/v2/tasks)). It puts one
+  - >-
+    An ansible-rulebook event source that polls the ICO 2.5 task engine (C(/orchestrator/v2/tasks)). It puts one
     event per task status change as C({"ico_task": {...}, "status": "FAILED", "previous_status": "RUNNING"}).
   - C(ico_task) is the task as M(cloudops.orchestrator.orch_task_info) returns it. A task that appears after the
     first start has C(previous_status) null. With O(statuses), only changes to those statuses are emitted.

@@ -13,7 +13,8 @@ DOCUMENTATION = r"""
 ---
 short_description: One event per SDDC Manager task that reaches a watched status (failed by default).
 description:
-  - An ansible-rulebook event source that polls SDDC Manager (C(/v1/tasks)) and puts one event per task that reaches
+  - >-
+    An ansible-rulebook event source that polls SDDC Manager (C(/v1/tasks)) and puts one event per task that reaches
     one of O(statuses), as C({"vcf_task": {...}, "status": "FAILED", "previous_status": ...}). C(vcf_task) is the task as
     M(cloudops.orchestrator.vcf_task_info) returns it; C(previous_status) is the status the source saw last for that task
     (null for a task it had not seen).

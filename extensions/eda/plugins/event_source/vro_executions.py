@@ -13,7 +13,8 @@ DOCUMENTATION = r"""
 ---
 short_description: One event per run of the watched vRO workflows that reaches a watched state (failed by default).
 description:
-  - An ansible-rulebook event source that polls vRO and puts one event per run of the watched workflows that reaches
+  - >-
+    An ansible-rulebook event source that polls vRO and puts one event per run of the watched workflows that reaches
     one of O(states). The event is C({"vro_execution": {...}, "state": "failed", "workflow_id": ..., "workflow_name": ...,
     "error": ...}).
   - C(vro_execution) is the run as M(cloudops.orchestrator.vro_execution_info) returns it (id, workflow, state,
