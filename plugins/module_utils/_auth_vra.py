@@ -48,11 +48,18 @@ class VraLoginAuth(ObtainedBearer):
     """vRA / Aria Automation login for vRO 8.x.
 
     ``POST /csp/gateway/am/api/login?access_token`` turns a user name and password into a refresh token;
-    ``POST /iaas/api/login`` turns a refresh token (or a console API token) into a bearer token.
+    ``POST /iaas/api/login`` turns a refresh token (or a console API token) into a bearer token. A vRO 8 appliance
+    without Aria Automation has no ``/iaas/api/login`` (404, nothing acted upon): there the refresh token is exchanged
+    at the CSP gateway, ``POST /csp/gateway/am/api/auth/api-tokens/authorize`` with the form
+    ``refresh_token=<token>`` answering ``{"access_token", ...}``, as VMware's own vRO client does
+    (vmware/build-tools-for-vmware-aria, ``typescript/codify/src/client/vro.ts``); the exchange that answered is kept.
     """
 
     LOGIN_PATH = '/csp/gateway/am/api/login?access_token'
     EXCHANGE_PATH = '/iaas/api/login'
+    AUTHORIZE_PATH = '/csp/gateway/am/api/auth/api-tokens/authorize'
+    # Set once /iaas/api/login answered 404: the refresh token goes to AUTHORIZE_PATH from then on.
+    csp_exchange = False
 
     def __init__(self, username=None, password=None, domain=None, refresh_token=None, access_token=None):
         """``access_token``: a bearer token obtained earlier (vro_login), used until the server refuses it; then the
@@ -104,18 +111,44 @@ class VraLoginAuth(ObtainedBearer):
         return [base]
 
     def _exchange(self, client):
+        if self.csp_exchange:
+            return self._authorize(client)
         try:
             answer = client.call('POST', self.EXCHANGE_PATH, json={'refreshToken': self.refresh_token},
                                  at_root=True, auth_request=True, idempotent=True, expected=(200, 201)) or {}
         except ApiError as error:
+            if error.status == 404:
+                # No Aria Automation in front of this vRO 8: exchange at the CSP gateway from now on.
+                self.csp_exchange = True
+                return self._authorize(client)
             if error.status not in LOGIN_REFUSED:
                 raise
             raise login_refused(error, 'the vRA token exchange (POST /iaas/api/login) refused the refresh token',
                                 'set username and password, or a fresh token') from None
+        if not isinstance(answer, dict):
+            answer = {}
         token = answer.get('token') or answer.get('access_token')
         if not token:
             raise ApiError('the vRA token exchange answered without a token', kind='auth',
                            method='POST', url=client.url_for(self.EXCHANGE_PATH, at_root=True))
+        self.token = token
+        self.secrets.append(token)
+
+    def _authorize(self, client):
+        """The refresh token for an access token at the CSP gateway (a vRO 8 without ``/iaas/api/login``)."""
+        try:
+            answer = client.call('POST', self.AUTHORIZE_PATH, data={'refresh_token': self.refresh_token},
+                                 headers={'Accept': 'application/json'}, at_root=True, auth_request=True,
+                                 idempotent=True, expected=(200, 201)) or {}
+        except ApiError as error:
+            if error.status not in LOGIN_REFUSED:
+                raise
+            raise login_refused(error, 'the CSP token exchange (POST %s) refused the refresh token' % self.AUTHORIZE_PATH,
+                                'set username and password, or a fresh token') from None
+        token = answer.get('access_token') if isinstance(answer, dict) else None
+        if not token:
+            raise ApiError('the CSP token exchange answered without an access_token', kind='auth',
+                           method='POST', url=client.url_for(self.AUTHORIZE_PATH, at_root=True))
         self.token = token
         self.secrets.append(token)
 

@@ -47,6 +47,10 @@ ACTIVE_STATES = tuple(s for s in STATES if s not in TERMINAL_STATES)
 REUSABLE_ACTIVE_STATES = ('initializing', 'running', 'waiting', 'waiting-signal')
 
 
+# What a run without a current item names as its current item (a captured 7.x run; vaquero-io/vcoworkflows).
+NO_CURRENT_ITEM = '__item-undefined__'
+
+
 _EXECUTION_URL = re.compile(r'/workflows/([^/?#]+)/executions/([^/?#]+)')
 
 
@@ -199,7 +203,10 @@ class Execution(object):
         self.started_by = _pick(data, 'started-by', 'startedBy', 'started_by')
         self.business_state = _pick(data, 'business-state', 'businessState')
         self.content_exception = _pick(data, 'content-exception', 'contentException')
-        self.current_item = _pick(data, 'current-item-display-name', 'currentItemDisplayName')
+        # '__item-undefined__' is how a real run says it has no current item (captured 7.x payloads).
+        self.current_item = _pick(data, 'current-item-display-name', 'currentItemDisplayName', 'current-item-for-display')
+        if self.current_item == NO_CURRENT_ITEM:
+            self.current_item = None
         self.input_parameters = parameter_list(data, 'input')
         self.output_parameters = parameter_list(data, 'output')
 
