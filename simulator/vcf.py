@@ -459,7 +459,8 @@ def authenticate(ctx):
         return None, _error(401, 'INVALID_TOKEN', 'The access token is invalid', 'Create a new token pair with POST /v1/tokens.')
     now = ctx.now()
     if now >= float(claims.get('exp', 0)) or float(claims.get('sim_issued', claims.get('iat', 0))) <= ctx.tokens_valid_after():
-        return None, _error(401, 'TOKEN_EXPIRED', 'The access token has expired',
+        # Quirk: answered with 403, as terraform-provider-vcf says SDDC Manager may (README, open readings).
+        return None, _error(403 if ctx.quirk('vcf-expired-token-403') else 401, 'TOKEN_EXPIRED', 'The access token has expired',
                             'Refresh it with PATCH /v1/tokens/access-token/refresh or create a new token pair.')
     user = _users(ctx).get(claims.get('sub'))
     if user is None:

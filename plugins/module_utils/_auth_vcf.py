@@ -114,3 +114,9 @@ class VcfTokenAuth(Auth):
     def refresh(self, client):
         self._refresh_access(client)
         return True
+
+    def renews_on_403(self):
+        """True when a 403 is worth one refresh: SDDC Manager may answer an expired access token with 403 as well as
+        401 (terraform-provider-vcf logs in again every 20 minutes for that reason), and this scheme can renew it. A
+        403 refuses the request (nothing was done), so it is sent once more; a second 403 is the role's refusal."""
+        return bool(self.refresh_id or (self.username and self.password))

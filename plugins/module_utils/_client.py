@@ -530,6 +530,13 @@ class Client:
                 if self.auth.refresh(self):
                     attempts -= 1
                     continue
+            # A scheme whose server may answer an expired token with 403 (SDDC Manager) says so: refreshed once too.
+            if (status == 403 and getattr(self.auth, 'renews_on_403', None) and not auth_request and not refreshed
+                    and self.auth.renews_on_403()):
+                refreshed = True
+                if self.auth.refresh(self):
+                    attempts -= 1
+                    continue
             if status in RETRY_STATUSES and (idempotent or status == 429) and attempts <= budget:
                 self._backoff(attempts, parse_retry_after(response.headers.get('Retry-After')),
                               self.error_from_response(response, attempts))

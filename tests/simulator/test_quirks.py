@@ -125,6 +125,18 @@ def test_vcf_status_exact_matches_only_the_spelling_sent(http):
     assert [t['id'] for t in http.tasks(taskStatus='In Progress')['elements']] == [vcf_catalog.IN_PROGRESS_ID]
 
 
+def test_vcf_expired_token_403_answers_an_expired_token_with_403(http):
+    assert http.vcf('GET', '/tasks/' + vcf_catalog.SEED_COMMISSION_ID).status_code == 200
+    http.admin('POST', 'tokens/expire')
+    assert http.vcf('GET', '/tasks/' + vcf_catalog.SEED_COMMISSION_ID).status_code == 401
+    http.quirks('vcf-expired-token-403')
+    expired = http.vcf('GET', '/tasks/' + vcf_catalog.SEED_COMMISSION_ID)
+    assert expired.status_code == 403 and expired.json()['errorCode'] == 'TOKEN_EXPIRED'
+    # A forged token is still a 401: only expiry changes.
+    http.token = http.token[:-4] + 'AAAA'
+    assert http.vcf('GET', '/tasks/' + vcf_catalog.SEED_COMMISSION_ID).status_code == 401
+
+
 def test_vcf_paging_one_based_counts_pages_from_one(http):
     total = http.tasks(pageSize=100)['pageMetadata']['totalElements']
     http.quirks('vcf-paging-one-based')

@@ -100,6 +100,17 @@ def _explain(error, what, task_id=None, user=None, project=None, roles='the admi
     return error
 
 
+def _count(value):
+    """A paging number of a collection answer (``start``, ``total``, ``limit``) when it is one (>= 0), else None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _task_id(entry):
+    """The id of a list entry (wrapped as ``{"item": {...}}`` or not) as text; None when it has none."""
+    task = unwrap_item(entry)
+    return str(task['id']) if isinstance(task, dict) and task.get('id') is not None else None
+
+
 class TaskEngine:
     """``/orchestrator/v2/tasks`` through the shared :class:`Client`."""
 
@@ -137,14 +148,34 @@ class TaskEngine:
             raise _explain(error, 'listing tasks', user=self.user, project=self.project,
                            roles='a valid account in the project') from None
         if isinstance(body, dict):
-            body = next((body[key] for key in ('tasks', 'items', 'elements', 'members') if isinstance(body.get(key), list)), [])
+            body = self._rest_of_pages(body, expand)
         return [unwrap_item(entry) for entry in body or []]
+
+    def _rest_of_pages(self, page, expand):
+        """The entries of a list answered as a page of the other ``/orchestrator/v2`` collections (``{href, start,
+        limit, total, first, previous, next, last}`` with the list under ``tasks``, ``items``, ``elements`` or
+        ``members``): those of this page, then of the pages ``next`` or ``total`` say follow (``_start``/``_limit``),
+        each task once."""
+        key = next((name for name in ('tasks', 'items', 'elements', 'members') if isinstance(page.get(name), list)), None)
+        entries = list(page[key]) if key else []
+        start, total, limit = (_count(page.get(name)) for name in ('start', 'total', 'limit'))
+        start = start or 0
+        if not entries or not (page.get('next') or (total is not None and start + len(entries) < total)):
+            return entries
+        seen = set(_task_id(entry) for entry in entries)
+        params = dict(self._params(expand) or {}, _start=start + len(entries))
+        for entry in self.client.paginate('/tasks', paged, params=params, page_size=limit or len(entries), items=key):
+            if _task_id(entry) is None or _task_id(entry) not in seen:
+                seen.add(_task_id(entry))
+                entries.append(entry)
+        return entries
 
     def get(self, task_id, expand=False, missing_ok=False):
         """The task, or None when ``missing_ok`` and the server says 404."""
         try:
-            return absent_on((404,) if missing_ok else (), self.client.get, '/tasks/%s' % path_segment(task_id),
-                             params=self._params(expand), shape=OBJECT)
+            # Unwrapped like the collection's entries, which some ICO answers wrap as {"item": {...}}.
+            return unwrap_item(absent_on((404,) if missing_ok else (), self.client.get, '/tasks/%s' % path_segment(task_id),
+                                         params=self._params(expand), shape=OBJECT))
         except ApiError as error:
             raise _explain(error, 'reading task %s' % task_id, task_id, self.user, self.project,
                            roles='the admin role or membership of the task\'s project') from None
@@ -164,7 +195,7 @@ class TaskEngine:
             raise _explain(error, 'creating a task', user=self.user, project=self.project, writes=True) from None
         else:
             location = response.headers.get('Location')
-            created = self.client.decode(response)
+            created = unwrap_item(self.client.decode(response))
             try:
                 self.client.check(response, created, (dict, type(None)), CREATED_FIELDS)
             except ApiError as error:
@@ -200,7 +231,7 @@ class TaskEngine:
         only when that task has the fields just sent; otherwise the failure says the task was created.
         """
         try:
-            return self.client.get(self.client.resolve(location, request_url), shape=OBJECT)
+            return unwrap_item(self.client.get(self.client.resolve(location, request_url), shape=OBJECT))
         except ApiError as error:
             if error.kind != 'origin':
                 raise OperationError('created a task at %s, but reading it back failed: %s; look for it with '
@@ -229,6 +260,7 @@ class TaskEngine:
         except ApiError as error:
             raise _explain(error, 'updating task %s' % task_id, task_id, self.user, self.project,
                            roles='the admin role or membership of the task\'s project', writes=True) from None
+        updated = unwrap_item(updated)
         return updated if isinstance(updated, dict) else None
 
     def delete(self, task_id):
