@@ -78,3 +78,18 @@ def test_an_expired_token_is_exchanged_again_at_the_authorize_call_only(standalo
     # One login; the 404 is not asked again: the second exchange goes straight to the authorize call.
     assert routes(sim) == {CSP_LOGIN: 1, IAAS_LOGIN: 1, AUTHORIZE: 2}
     assert_no_secret(sim, res, env)
+
+
+def test_a_garbled_authorize_answer_fails_without_quoting_it(standalone, tmp_path):
+    sim = standalone
+    env = dict(sim.env('vro'), VRO_AUTH='vra')
+    sim.faults({'route': '/csp/gateway/am/api/auth/api-tokens/authorize', 'method': 'POST', 'kind': 'bad_json', 'count': 1})
+    res = run_playbook(play(tmp_path, 1), env=env, verbosity=3, expect_failure=True)
+    assert sim.admin('GET', 'faults')['faults'][0]['fired'] == 1
+    failed = res.failed_results()
+    assert [f['task'] for f in failed] == ['read 0']
+    msg = failed[0]['result']['msg']
+    assert 'not valid JSON' in msg and '\n' not in msg, msg
+    # The answer came (garbled): the exchange is not sent again.
+    assert routes(sim) == {CSP_LOGIN: 1, IAAS_LOGIN: 1, AUTHORIZE: 1}
+    assert_no_secret(sim, res, env)
