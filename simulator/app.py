@@ -27,6 +27,14 @@ PRODUCTS = (vro, vcf, ico)
 API_MODULES = (("vro", vro), ("vro", vra), ("vcf", vcf), ("ico", ico))
 
 _SLASHES = re.compile(r"/{2,}")
+# Query parameters whose value is a secret: the request log keeps the name and masks the value (the CSP authorize
+# call takes refresh_token in the query too, as the vRA 8.0 reference documents).
+_SECRET_QUERY = re.compile(r"(^|&)((?:refresh_token|api_token|access_token|password)=)[^&]+")
+
+
+def logged_query(query):
+    """``query`` (a raw query string) as the request log keeps it: every secret parameter's value is ``***``."""
+    return _SECRET_QUERY.sub(r"\1\2***", query)
 
 
 def create_app(ctx):
@@ -149,7 +157,7 @@ def _install_hooks(app, ctx):
             reset = environ.get("sim.reset")
             ctx.request_log.record("%s %s" % (request.method, rule), {
                 "method": request.method,
-                "path": path + ("?" + query if query else ""),
+                "path": path + ("?" + logged_query(query) if query else ""),
                 "status": 0 if reset else response.status_code,
                 "time": ctx.now(),
                 "duration_ms": round((time.perf_counter() - g.get("sim_start", time.perf_counter())) * 1000.0, 3),

@@ -38,6 +38,9 @@ KNOWN = {
                               None, None),
     "vra-oauth-tenant-tm": ("vRA: the OAuth tenant login is served at /tm/oauth/tenant/{tenant}/token only (404 at "
                             "/oauth/tenant/{tenant}/token)", None, None),
+    "vro-8-standalone-csp-login": ("vRA: POST /iaas/api/login answers 404 (a vRO 8 appliance without Aria Automation): "
+                                   "the refresh token is exchanged at /csp/gateway/am/api/auth/api-tokens/authorize "
+                                   "only", None, None),
     "vro-7-cancel-state": ("vRO 7.6: DELETE .../executions/{id}/state cancels a run (as VMware's REST client SDK does) "
                            "and DELETE .../executions/{id}/ (rel: remove) deletes its record, as on 8.x", None, None),
     "vro-catalog-conditions-ignored": ("vRO: GET /catalog/System/WorkflowToken ignores its conditions (every run comes "

@@ -2,7 +2,11 @@
 
 - ``POST /csp/gateway/am/api/login?access_token`` ``{"username","password","domain"?}`` -> ``{"refresh_token", "access_token", ...}``;
   refused credentials (or ``user@domain`` without ``domain``) -> 400
-- ``POST /iaas/api/login`` ``{"refreshToken"}`` -> ``{"tokenType": "Bearer", "token": "..."}``
+- ``POST /iaas/api/login`` ``{"refreshToken"}`` -> ``{"tokenType": "Bearer", "token": "..."}`` (404 under the quirk
+  ``vro-8-standalone-csp-login``: a vRO 8 appliance without Aria Automation)
+- ``POST /csp/gateway/am/api/auth/api-tokens/authorize`` with ``refresh_token`` (a form, as VMware's own vRO client
+  sends it; a JSON body or the query also work) -> ``{"scope", "access_token", "refresh_token", "id_token",
+  "token_type", "expires_in"}``; a missing, unknown or expired refresh token -> 400 in the CSP error shape
 - ``POST /oauth/tenant/{tenant}/token`` (``/tm/oauth/tenant/{tenant}/token`` instead under the quirk
   ``vra-oauth-tenant-tm``), form ``grant_type=refresh_token&refresh_token=<API token>`` ->
   ``{"access_token", "token_type": "Bearer", "expires_in"}``; errors as RFC 6749 section 5.2 (400 with ``error``,
@@ -29,6 +33,8 @@ from simulator.routing import context
 USERS = {}  # vRA login uses the vRO users
 
 TOKEN_KIND = "vra_token"
+# A vRO 8 appliance without Aria Automation in front: no /iaas/api/login (the CSP authorize call is the exchange).
+STANDALONE_QUIRK = "vro-8-standalone-csp-login"
 _SECRET_KIND = "vra_secret"
 
 
@@ -105,8 +111,11 @@ def csp_login():
 
 
 def iaas_login():
-    """``POST /iaas/api/login``: a refresh token for an access token."""
+    """``POST /iaas/api/login``: a refresh token for an access token (404 on a standalone vRO 8, quirk
+    ``vro-8-standalone-csp-login``)."""
     ctx = context()
+    if ctx.quirk(STANDALONE_QUIRK):
+        return _error(404, "Not found: %s" % request.path)
     data = request.get_json(force=True, silent=True)  # clients that omit Content-Type still send JSON
     if not isinstance(data, dict) or not isinstance(data.get("refreshToken"), str) or not data["refreshToken"]:
         return _error(400, "refreshToken is required")
@@ -117,6 +126,44 @@ def iaas_login():
     ctx.set_request_user(user)
     token = issue(ctx, user, "access", float(ctx.get_setting("vra_token_lifetime", 28800)))
     return jsonify({"tokenType": "Bearer", "token": token})
+
+
+def _csp_error(status, error_code, message):
+    """An error in the shape of the CSP reference's error body."""
+    response = jsonify({"cspErrorCode": error_code, "errorCode": error_code, "message": message, "moduleCode": 0,
+                        "requestId": uuid.uuid4().hex, "statusCode": status})
+    response.status_code = status
+    return response
+
+
+def _authorize_refresh_token():
+    """The ``refresh_token`` of an authorize call: the form (VMware's vRO client), a JSON body (the vRA 8 identity
+    reference) or the query (the vRA 8.0 reference; the request log masks it)."""
+    if request.mimetype == "application/x-www-form-urlencoded" and request.form.get("refresh_token"):
+        return request.form["refresh_token"]
+    data = request.get_json(force=True, silent=True) if request.mimetype == "application/json" else None
+    if isinstance(data, dict) and isinstance(data.get("refresh_token"), str) and data["refresh_token"]:
+        return data["refresh_token"]
+    return request.args.get("refresh_token") or None
+
+
+def csp_authorize():
+    """``POST /csp/gateway/am/api/auth/api-tokens/authorize``: a refresh token for an access token (the exchange of a
+    vRO 8 without ``/iaas/api/login``); served with or without the quirk."""
+    ctx = context()
+    token = _authorize_refresh_token()
+    if token is None:
+        return _csp_error(400, "invalid_request", "refresh_token is required")
+    login_latency(ctx)
+    user = check(ctx, token, kind="refresh")
+    if user is None:
+        return _csp_error(400, "invalid_grant", "Invalid or expired refresh token")
+    ctx.set_request_user(user)
+    lifetime = float(ctx.get_setting("vra_token_lifetime", 28800))
+    access = issue(ctx, user, "access", lifetime)
+    # The answer carries the refresh token it was given (not a new one) and the access token as the ID token.
+    return jsonify({"scope": "openid", "access_token": access, "refresh_token": token, "id_token": access,
+                    "token_type": "bearer", "expires_in": int(lifetime)})
 
 
 def _oauth_error(status, error, description):

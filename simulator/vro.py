@@ -38,7 +38,7 @@ ABOUT = {
 BLUEPRINT = Blueprint("vro", __name__)
 ADMIN = Blueprint("sim_vro", __name__, url_prefix="/_sim/vro")
 # Views answered without authentication, and views served on 8.x only (a 404 on 7.x, before any authentication).
-_LOGIN = ("vro.csp_login", "vro.iaas_login", "vro.tenant_token")
+_LOGIN = ("vro.csp_login", "vro.iaas_login", "vro.tenant_token", "vro.csp_authorize")
 _PUBLIC = ("vro.about", "vro.versions", "vro.healthstatus", "vro.liveness")
 _V8_ONLY = ("vro.versions", "vro.liveness", "vro.interactions")
 
@@ -82,6 +82,7 @@ BLUEPRINT.register_error_handler(VroError, _vro_error)
 ADMIN.register_error_handler(VroError, _vro_error)
 BLUEPRINT.add_url_rule("/csp/gateway/am/api/login", view_func=vra.csp_login, methods=["POST"])
 BLUEPRINT.add_url_rule("/iaas/api/login", view_func=vra.iaas_login, methods=["POST"])
+BLUEPRINT.add_url_rule("/csp/gateway/am/api/auth/api-tokens/authorize", view_func=vra.csp_authorize, methods=["POST"])
 BLUEPRINT.add_url_rule("/oauth/tenant/<tenant>/token", view_func=vra.tenant_token, methods=["POST"])
 BLUEPRINT.add_url_rule("/tm/oauth/tenant/<tenant>/token", view_func=vra.tenant_token, methods=["POST"])
 

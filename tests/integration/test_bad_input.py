@@ -18,7 +18,7 @@ from _harness import run_playbook
 CASES_FILE = Path(__file__).resolve().parent / 'bad_input_cases.yml'
 TRACEBACK_MARKERS = ('Traceback (most recent call last)', 'MODULE FAILURE', 'module_stderr', 'module_stdout')
 CHANGING = ('POST', 'PUT', 'PATCH', 'DELETE')
-LOGIN_PATHS = ('/v1/tokens', '/csp/gateway/am/api/login', '/iaas/api/login')
+LOGIN_PATHS = ('/v1/tokens', '/csp/gateway/am/api/login', '/iaas/api/login', '/csp/gateway/am/api/auth/api-tokens/authorize')
 
 
 def load_cases():

@@ -28,7 +28,7 @@ KNOWN = {'lookup', 'query', 'ansible_check_mode', 'item', 'omit', 'playbook_dir'
 # Connection options an example names in a task; dropped like module_defaults (the environment gives the simulator's).
 CONNECTION_KEYS = ('url', 'username', 'password', 'auth', 'token', 'validate_certs', 'ca_path')
 CHANGING = ('POST', 'PUT', 'PATCH', 'DELETE')
-LOGIN_ROUTES = ('POST /csp/gateway/am/api/login', 'POST /iaas/api/login')
+LOGIN_ROUTES = ('POST /csp/gateway/am/api/login', 'POST /iaas/api/login', 'POST /csp/gateway/am/api/auth/api-tokens/authorize')
 
 
 def readme_blocks():

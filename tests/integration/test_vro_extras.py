@@ -30,7 +30,7 @@ TASK_INFO = 'playbooks/vro_extras/task_info.yml'
 MANAGE = 'Manage the task'
 ANSWER = 'Answer the request'
 # Logging in changes nothing on the server's workflows, runs or tasks.
-LOGIN_PATHS = ('/csp/gateway/am/api/login', '/iaas/api/login')
+LOGIN_PATHS = ('/csp/gateway/am/api/login', '/iaas/api/login', '/csp/gateway/am/api/auth/api-tokens/authorize')
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from _harness import run_playbook
 PLAYBOOK = 'playbooks/vro_login/reuse.yml'
 LOGIN = ('POST', '/csp/gateway/am/api/login')
 EXCHANGE = ('POST', '/iaas/api/login')
+# The exchange on a vRO 8 without /iaas/api/login (quirk vro-8-standalone-csp-login; that path answers 404 once).
+AUTHORIZE = ('POST', '/csp/gateway/am/api/auth/api-tokens/authorize')
 JWT = re.compile(r'eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}')
 
 
@@ -28,6 +30,10 @@ def requests(sim):
             for r in sim.admin('GET', 'requests')['requests']]
 
 
+def exchange(sim):
+    return AUTHORIZE if 'vro-8-standalone-csp-login' in sim.quirks else EXCHANGE
+
+
 def count(sim, route):
     return sum(1 for method, path, status, user in requests(sim) if (method, path) == route)
 
@@ -42,8 +48,14 @@ def assert_hidden(res):
 def test_one_login_for_many_tasks(fresh_simulator):
     sim = fresh_simulator
     res = run_playbook(PLAYBOOK, env=login_env(sim), verbosity=3)
-    assert count(sim, LOGIN) == 1 and count(sim, EXCHANGE) == 1
+    assert count(sim, LOGIN) == 1 and count(sim, exchange(sim)) == 1
+    # Without /iaas/api/login (quirk), its 404 before the API answered makes the client probe GET /about once,
+    # without credentials (the wrong-url check of _client.wrong_base): the one request without a user.
+    probe = ('GET', '/vco/api/about', 200, None)
     vro = [r for r in requests(sim) if r[1].startswith('/vco/api')]
+    if exchange(sim) == AUTHORIZE:
+        assert vro.count(probe) == 1, vro
+        vro.remove(probe)
     assert len(vro) >= 7 and all(r[2] < 400 and r[3] == sim.user('vro')[0] for r in vro), vro
     assert res.result('Read one')['state'] == 'completed'
     assert_hidden(res)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -144,3 +145,65 @@ def test_vro_7_cancel_state_quirk(vro):
     path = vro.start(AWSNEW, params).headers['Location'].rstrip('/')
     assert vro.delete(path + '/state/').status_code == 204 and vro.get(path + '/').json()['state'] == 'canceled'
     assert vro.delete(path + '/').status_code == 204 and vro.get(path + '/').status_code == 404
+
+
+AUTHORIZE = '/csp/gateway/am/api/auth/api-tokens/authorize'
+
+
+def _v8_token(vro):
+    """A CSP refresh token from a vRO 8 (an earlier test may leave the setting vro_version at 7.6)."""
+    vro.admin('PUT', 'settings', json={'vro_version': '8.18'})
+    return _api_token(vro)
+
+
+def test_csp_authorize_exchanges_a_refresh_token(vro):
+    # Served with or without the quirk: the form VMware's vRO client sends, answered as its AccessTokenResponse.
+    token = _v8_token(vro)
+    answer = vro.http.post(vro.url + AUTHORIZE, data={'refresh_token': token}, auth=None, timeout=30)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert set(body) == {'scope', 'access_token', 'refresh_token', 'id_token', 'token_type', 'expires_in'}
+    assert body['refresh_token'] == token and body['expires_in'] > 0 and body['access_token'] != token
+    bearer = {'Authorization': 'Bearer ' + body['access_token']}
+    assert vro.http.get(vro.url + '/vco/api/workflows/' + AWSNEW, auth=None, headers=bearer, timeout=30).status_code == 200
+    # The JSON body and the query (the vRA 8 identity references' readings) work too.
+    assert vro.http.post(vro.url + AUTHORIZE, json={'refresh_token': token}, auth=None, timeout=30).status_code == 200
+    assert vro.http.post(vro.url + AUTHORIZE, params={'refresh_token': token}, auth=None, timeout=30).status_code == 200
+    # A missing, unknown or access token: 400 in the CSP error shape.
+    refused = [vro.http.post(vro.url + AUTHORIZE, data={}, auth=None, timeout=30),
+               vro.http.post(vro.url + AUTHORIZE, data={'refresh_token': 'forged'}, auth=None, timeout=30),
+               vro.http.post(vro.url + AUTHORIZE, data={'refresh_token': body['access_token']}, auth=None, timeout=30)]
+    assert [r.status_code for r in refused] == [400, 400, 400]
+    assert all({'cspErrorCode', 'message', 'statusCode'} <= set(r.json()) for r in refused)
+    assert 'forged' not in refused[1].text
+    # An expired refresh token is refused as well.
+    vro.admin('POST', 'tokens/expire')
+    assert vro.http.post(vro.url + AUTHORIZE, data={'refresh_token': token}, auth=None, timeout=30).status_code == 400
+
+
+def test_csp_authorize_never_logs_the_token(vro):
+    token = _v8_token(vro)
+    assert vro.http.post(vro.url + AUTHORIZE, params={'refresh_token': token}, auth=None, timeout=30).status_code == 200
+    logged = vro.admin('GET', 'requests')
+    assert token not in json.dumps(logged)
+    paths = [r['path'] for r in logged['requests'] if r['path'].startswith(AUTHORIZE)]
+    assert paths == [AUTHORIZE + '?refresh_token=***']
+
+
+def test_vro_8_standalone_quirk_removes_the_iaas_login(vro):
+    token = _v8_token(vro)
+    assert vro.http.post(vro.url + '/iaas/api/login', json={'refreshToken': token}, auth=None, timeout=30).status_code == 200
+    quirks(vro, 'vro-8-standalone-csp-login')
+    missing = vro.http.post(vro.url + '/iaas/api/login', json={'refreshToken': token}, auth=None, timeout=30)
+    assert missing.status_code == 404
+    answer = vro.http.post(vro.url + AUTHORIZE, data={'refresh_token': token}, auth=None, timeout=30)
+    assert answer.status_code == 200 and answer.json()['access_token']
+
+
+def test_csp_authorize_is_not_served_on_vro_7(vro):
+    token = _v8_token(vro)
+    vro.admin('PUT', 'settings', json={'vro_version': '7.6'})
+    try:
+        assert vro.http.post(vro.url + AUTHORIZE, data={'refresh_token': token}, auth=None, timeout=30).status_code == 404
+    finally:
+        vro.admin('PUT', 'settings', json={'vro_version': '8.18'})
