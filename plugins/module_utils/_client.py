@@ -544,7 +544,8 @@ class Client:
             if (expected and status not in expected) or (not expected and status >= 400):
                 error = self.error_from_response(response, attempts)
                 error.lost_before = lost
-                if status == 404:
+                if status == 404 and not at_root:
+                    # A 404 at the server's root (a login route a product may not serve) says nothing of url's path.
                     error = self.wrong_base(error) or error
                 if status == 401 and getattr(self.auth, 'refused_hint', None) and not auth_request:
                     error.hint = self.auth.refused_hint  # what to do when a reused token is refused (expired)

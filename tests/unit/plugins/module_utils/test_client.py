@@ -605,6 +605,19 @@ def test_a_first_404_probes_once_without_credentials_and_names_a_wrong_base_path
     assert info.value.details == {'status': 404, 'probe': server.url + '/vco-wrong/vco/api/about'}
 
 
+def test_a_404_at_the_servers_root_never_probes_the_api_base():
+    # A login route the product may not serve (a vRO 8 without /iaas/api/login) answers 404 at the root: that says
+    # nothing about the path in url, so no probe of the API base (one request less per login).
+    routes = {'POST /iaas/api/login': [respond(404, {'message': 'Not Found'})],
+              'GET /vco/api/about': [respond(404, {'message': 'Not Found'})]}
+    with ReplayServer(routes) as server:
+        with pytest.raises(ApiError) as info:
+            _base_checked(server).request('POST', '/iaas/api/login', json={'refreshToken': 'x'}, at_root=True,
+                                          auth_request=True, idempotent=True, expected=(200,))
+        assert info.value.status == 404 and info.value.kind != 'config'
+        assert [r.path for r in server.requests] == ['/iaas/api/login']
+
+
 def test_a_404_on_the_right_base_path_stays_a_404():
     routes = {'GET /vco/api/workflows/w1': [respond(404, {'message': 'Workflow w1 not found'})],
               'GET /vco/api/workflows/w2': [respond(200, {'id': 'w2'}), respond(404, {'message': 'gone'})],
