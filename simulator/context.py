@@ -76,6 +76,9 @@ class SimContext:
         # Settings chosen on the command line that a reset of the settings restores (the runner fills it).
         self.startup_settings = {}
         self._load_settings()
+        # The flavour at start-up (the data dir's, or --vro-version: see runner.py): what a reset of the settings
+        # restores, whatever a test set at run time.
+        self.startup_vro_version = self.settings.get("vro_version", DEFAULT_SETTINGS["vro_version"])
 
     # -- time and settings --------------------------------------------------------------------------
     def now(self):
@@ -100,10 +103,9 @@ class SimContext:
 
     def reset_settings(self):
         """Back to the defaults (keeping the flavour chosen on the command line)."""
-        version = self.settings.get("vro_version", DEFAULT_SETTINGS["vro_version"])
         self.store.delete_where(_SETTING_KIND)
         self.settings = dict(DEFAULT_SETTINGS)
-        self.set_setting("vro_version", version)
+        self.set_setting("vro_version", self.startup_vro_version)
         # The quirks given on the command line (``--quirk``) come back too.
         for name, value in self.startup_settings.items():
             self.set_setting(name, value)

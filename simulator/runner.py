@@ -42,6 +42,7 @@ class Simulator:
         self.ctx.admin_token = self.admin_token
         if vro_version:
             self.ctx.set_setting("vro_version", str(vro_version))
+            self.ctx.startup_vro_version = str(vro_version)
         if quirks:
             # --quirk NAME[=VALUE] / all (simulator/quirks.py); a data dir's stored quirks stay when none is given.
             names, values = quirks_mod.parse(quirks)

@@ -93,6 +93,16 @@ def test_settings_api_sets_lists_and_refuses_unknown_quirks(http):
     assert http.admin('GET', 'settings')['quirks'] == []
 
 
+def test_a_settings_reset_restores_the_start_up_vro_version(http):
+    # A test that switches the flavour at run time must not leave it for the next one (the session simulator is shared).
+    start = http.admin('GET', 'settings')['vro_version']
+    other = '7.6' if start.startswith('8') else '8.18'
+    http.admin('PUT', 'settings', json={'vro_version': other})
+    assert http.admin('GET', 'settings')['vro_version'] == other
+    http.admin('POST', 'reset', json={'settings': True})
+    assert http.admin('GET', 'settings')['vro_version'] == start
+
+
 def test_command_line_quirks_are_in_the_first_line_and_survive_a_settings_reset(tmp_path):
     command = [sys.executable, '-m', 'simulator', '--no-tls', '--data-dir', str(tmp_path / 'd'),
                '--quirk', 'vcf-status-exact', '--quirk', 'vcf-retry-lag=3']
