@@ -16,7 +16,7 @@ def simulator(fresh_simulator, simulator_factory, quirk):
     return simulator_factory('--quirk', quirk) if quirk else fresh_simulator
 
 
-@pytest.mark.parametrize('quirk', [None, 'ico-item-wrapped', 'ico-put-replaces', 'all'])
+@pytest.mark.parametrize('quirk', [None, 'ico-item-wrapped', 'ico-put-replaces', 'ico-tasks-paged', 'all'])
 def test_lists_are_read_and_a_partial_update_keeps_the_rest_of_the_task(fresh_simulator, simulator_factory, quirk):
     sim = simulator(fresh_simulator, simulator_factory, quirk)
     res = run_playbook('playbooks/ico/quirks.yml', env=sim.env('ico'))
