@@ -250,8 +250,8 @@ def test_ico_tasks_paged_answers_pages_of_the_other_collections(http):
 
 
 def test_ico_admin_route_creates_tasks_as_given(http):
-    made = http.admin('POST', 'ico/tasks', expect=201, json={'tasks': [{'id': '7001', 'project': 'engineering', 'user': 'bob',
-                                                                         'status': 'FAILED'}]})
+    entry = {'id': '7001', 'project': 'engineering', 'user': 'bob', 'status': 'FAILED'}
+    made = http.admin('POST', 'ico/tasks', expect=201, json={'tasks': [entry]})
     assert made == {'ids': ['7001'], 'count': 1}
     task = _ico_ok(http, '/tasks/7001', user='bob')
     assert (task['project'], task['user'], task['status']) == ('engineering', 'bob', 'FAILED')
