@@ -163,6 +163,7 @@ def _install_hooks(app, ctx):
                 "duration_ms": round((time.perf_counter() - g.get("sim_start", time.perf_counter())) * 1000.0, 3),
                 "user": g.get("sim_user"),
                 "fault": g.get("sim_fault"),
+                "host": request.host,
             })
         if after == "slow_answer":
             # The work is done (a run created, a task retried) and counted; only the answer is late.

@@ -41,6 +41,8 @@ _LOCALIZED = {'QUEUED': 'Queued', 'RUNNING': 'Running', 'COMPLETED': 'Completed'
 _BUNDLE = 'com.ibm.orchestrator.messages.orchestratormessages'
 _DEFAULT_TOPIC = 'com/ibm/orchestrator/serviceinstance/plan/ibm_bpm_process'
 # Fields a PUT may change; everything else (id, user, project, created ...) belongs to the server.
+# Quirk ico-tasks-paged: the page size of GET /tasks without _limit (IBM publishes none; small, so that lists page).
+TASKS_PAGE = 10
 _UPDATABLE = ('status', 'parm', 'eventTopic', 'delayInSeconds', 'serviceInstanceId', 'description', 'error',
               'description_message', 'error_message')
 
@@ -251,16 +253,21 @@ def _not_found(task_id):
 def get_tasks():
     ctx = context()
     caller = g.ico_caller
-    start, limit = _paging()
+    paged = ctx.quirk('ico-tasks-paged')
+    start, limit = _paging(default_limit=TASKS_PAGE if paged else None)
     if start is None:
         return _error(400, 'CTJCO0400E: _start and _limit must be integers >= 0.')
-    docs, _total = ctx.store.query(KIND, owner=None if caller.admin else caller.project, descending=False,
-                                   limit=limit, offset=start)
+    docs, total = ctx.store.query(KIND, owner=None if caller.admin else caller.project, descending=False,
+                                  limit=limit, offset=start)
     expand = _expand_of()
     views = [_view(ctx, d, expand) for d in docs]
     if ctx.quirk('ico-item-wrapped'):
         # Quirk ico-item-wrapped: each entry wrapped as {"item": {...}}, as one real client script reads them.
         views = [{'item': view} for view in views]
+    if paged:
+        # Quirk ico-tasks-paged: the page object of the other /orchestrator/v2 collections, links on our own origin.
+        href = '%s%s/tasks' % (ctx.base_url or request.host_url.rstrip('/'), BASE)
+        return json_response(_collection(href, views, start, limit, total))
     return json_response(views)
 
 
@@ -490,6 +497,34 @@ def force_status(task_id):
                 doc['sim']['custom_' + key] = True
         _put(ctx, doc)
     return json_response(_view(ctx, doc))
+
+
+@ADMIN.route('/tasks', methods=['POST'])
+def create_tasks():
+    """``{"tasks": [entries]}`` (``ico_tasks:`` catalogue entries) or ``{"count": N, ...one entry}``: stores the tasks
+    as they are (any project or user, no admin check, no FQDN check) -> 201 ``{"ids": [...], "count": N}``."""
+    ctx = context()
+    spec = request.get_json(silent=True)
+    if not isinstance(spec, dict):
+        return json_response({'error': 'send {"tasks": [entries]} or {"count": N, ...fields of each task}'}, 400)
+    entries = spec.get('tasks')
+    if entries is None:
+        count = spec.get('count', 1)
+        if not isinstance(count, int) or isinstance(count, bool) or not 0 < count <= 10000:
+            return json_response({'error': 'count must be an integer between 1 and 10000'}, 400)
+        entries = [{k: v for k, v in spec.items() if k not in ('count', 'id')} for ignored in range(count)]
+    if not isinstance(entries, list):
+        return json_response({'error': 'tasks must be a list'}, 400)
+    now_ms = int(ctx.now() * 1000)
+    try:
+        docs = [record_from_entry(e, now_ms, default_id=None if isinstance(e, dict) and e.get('id') else
+                                  str(2000 + ctx.store.next_id(KIND))) for e in entries]
+    except ValueError as exc:
+        return json_response({'error': str(exc)}, 400)
+    with ctx.store.transaction():
+        for doc in docs:
+            _put(ctx, doc)
+    return json_response({'ids': [d['task']['id'] for d in docs], 'count': len(docs)}, 201)
 
 
 # -- catalogue -------------------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ KNOWN = {
     "vcf-expired-token-403": ("VCF: an expired access token is answered with 403 (errorCode TOKEN_EXPIRED) instead of "
                               "401", None, None),
     "ico-item-wrapped": ('ICO: GET /tasks wraps each entry as {"item": {...}}', None, None),
+    "ico-tasks-paged": ("ICO: GET /tasks answers a page {href, start, limit, total, first, previous, next, last, items} "
+                        "(_start/_limit, 10 tasks a page by default) instead of the whole array", None, None),
     "ico-put-replaces": ("ICO: PUT /tasks/{id} replaces the task's definition (parm, eventTopic, delayInSeconds, "
                          "serviceInstanceId): a field left out is reset", None, None),
     "ico-fqdn-required": ("ICO: POST and PUT are refused (403) when the request's host is an IP address or a short "

@@ -487,3 +487,19 @@ def run_playbook(path, extra_vars=None, check=False, env=None, verbosity=0, expe
     if not records:
         warnings.warn('playbook %s recorded no results; is the record_results callback loading?\n%s' % (playbook, result.stderr))
     return result
+
+
+def ico_task_list(sim, user=None):
+    """Every ICO task ``user`` sees, read straight from the simulator: a plain array, or (quirk ico-tasks-paged) page
+    after page with ``_start``; ``{"item": {...}}`` entries (quirk ico-item-wrapped) unwrapped."""
+    requests = _requests()
+    name, entry = sim.user('ico', user)
+    tasks, start = [], 0
+    while True:
+        body = requests.get(sim.url + '/orchestrator/v2/tasks', params={'_start': start} if start else None,
+                            auth=(name, entry['password']), verify=sim.ca_path, timeout=30).json()
+        page = body['items'] if isinstance(body, dict) else body
+        tasks.extend(t['item'] if isinstance(t.get('item'), dict) else t for t in page)
+        if not isinstance(body, dict) or not page or not body.get('next'):
+            return tasks
+        start += len(page)

@@ -24,7 +24,7 @@ import time
 
 import pytest
 
-from _harness import run_playbook
+from _harness import ico_task_list, run_playbook
 
 ECHO = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001'
 SLEEP = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0002'
@@ -360,13 +360,8 @@ def _until(predicate, what, timeout=90):
 
 
 def _ico_tasks(sim, topic):
-    import requests  # pylint: disable=import-outside-toplevel
-    name, entry = sim.user('ico')
-    tasks = requests.get(sim.url + '/orchestrator/v2/tasks', auth=(name, entry['password']), verify=sim.ca_path,
-                         timeout=30).json()
-    # A server playing the ico-item-wrapped quirk wraps each entry as {"item": {...}}.
-    tasks = [t['item'] if isinstance(t.get('item'), dict) else t for t in tasks]
-    return [t for t in tasks if t.get('eventTopic') == topic]
+    # Read under every quirk: wrapped entries (ico-item-wrapped) and pages (ico-tasks-paged).
+    return [t for t in ico_task_list(sim) if t.get('eventTopic') == topic]
 
 
 def test_restart_in_the_middle_of_waits(simulator_factory):

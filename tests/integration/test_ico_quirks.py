@@ -4,9 +4,11 @@ test runs against the default simulator and against one started with the quirk t
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
-from _harness import run_playbook
+from _harness import ico_task_list, run_playbook
 
 
 def simulator(fresh_simulator, simulator_factory, quirk):
@@ -14,7 +16,7 @@ def simulator(fresh_simulator, simulator_factory, quirk):
     return simulator_factory('--quirk', quirk) if quirk else fresh_simulator
 
 
-@pytest.mark.parametrize('quirk', [None, 'ico-item-wrapped', 'ico-put-replaces', 'all'])
+@pytest.mark.parametrize('quirk', [None, 'ico-item-wrapped', 'ico-put-replaces', 'ico-tasks-paged', 'all'])
 def test_lists_are_read_and_a_partial_update_keeps_the_rest_of_the_task(fresh_simulator, simulator_factory, quirk):
     sim = simulator(fresh_simulator, simulator_factory, quirk)
     res = run_playbook('playbooks/ico/quirks.yml', env=sim.env('ico'))
@@ -39,3 +41,24 @@ def test_a_create_refused_for_lack_of_the_fqdn_says_so(fresh_simulator, simulato
     # The simulator serves on 127.0.0.1: the message says to use the server's FQDN in url.
     assert 'FQDN' in result['msg'] and '127.0.0.1' in result['msg']
     assert result['error']['status'] == 403
+
+
+@pytest.mark.parametrize('quirks', [('ico-tasks-paged',), ('ico-tasks-paged', 'ico-item-wrapped')])
+def test_a_list_answered_in_pages_is_read_whole_on_the_configured_origin(simulator_factory, quirks):
+    sim = simulator_factory(*[arg for name in quirks for arg in ('--quirk', name)])
+    created = sim.admin('POST', 'ico/tasks', json={'count': 17, 'parm': {'job': 'paged'}})['ids']
+    expected = [t['id'] for t in ico_task_list(sim)]
+    assert set(created) <= set(expected) and len(expected) > 20  # three pages of 10
+    # The module is pointed at localhost; the server's next/last links name 127.0.0.1 (its own base URL).
+    origin = sim.url.replace('127.0.0.1', 'localhost')
+    assert origin != sim.url
+    sim.admin('DELETE', 'counters')
+    res = run_playbook('playbooks/ico/list.yml', env=dict(sim.env('ico'), ICO_URL=origin))
+    listed = res.result('List every task')
+    assert [t['id'] for t in listed['tasks']] == expected and listed['seen'] == len(expected)
+    reads = [r for r in sim.admin('GET', 'requests?limit=5000')['requests'] if r['path'].startswith('/orchestrator/v2/tasks')]
+    assert {r['host'] for r in reads} == {urlsplit(origin).netloc}
+    # One GET per page of 10, each following with _start/_limit (the first one plain), none by the links.
+    queries = [parse_qs(urlsplit(r['path']).query) for r in reads]
+    assert [q.get('_start', ['0'])[0] for q in queries] == [str(n) for n in range(0, len(expected), 10)]
+    assert all(q['_limit'] == ['10'] for q in queries[1:])

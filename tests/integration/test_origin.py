@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from _harness import run_playbook
+from _harness import ico_task_list, run_playbook
 
 ECHO = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001'
 RETRY_SUCCEEDS = '7a5e0001-5e1f-4c0d-9a11-000000000001'
@@ -65,12 +65,8 @@ def total_requests(sim):
 
 
 def ico_tasks(sim, topic=TOPIC):
-    import requests  # pylint: disable=import-outside-toplevel
-    name, entry = sim.user('ico')
-    tasks = requests.get(sim.url + ICO_TASKS, auth=(name, entry['password']), verify=sim.ca_path, timeout=30).json()
-    # A server playing the ico-item-wrapped quirk wraps each entry as {"item": {...}}.
-    tasks = [t['item'] if isinstance(t.get('item'), dict) else t for t in tasks]
-    return [t for t in tasks if t.get('eventTopic') == topic]
+    # Read under every quirk: wrapped entries (ico-item-wrapped) and pages (ico-tasks-paged).
+    return [t for t in ico_task_list(sim) if t.get('eventTopic') == topic]
 
 
 class Recorder:

@@ -213,3 +213,57 @@ def test_vcf_credentials_update_retry_needs_the_new_passwords(http):
     rotate = http.vcf('PATCH', '/credentials/tasks/' + vcf_catalog.CREDENTIALS_FAILED_ID,
                       json={'operationType': 'ROTATE', 'elements': [dict(element, credentials=[{'username': 'root'}])]})
     assert rotate.status_code == 202
+
+
+# -- ICO -------------------------------------------------------------------------------------------------
+def _ico_ok(http, path, user='admin', **kwargs):
+    response = http.ico('GET', path, user=user, **kwargs)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_ico_tasks_paged_answers_pages_of_the_other_collections(http):
+    every = [t['id'] for t in _ico_ok(http, '/tasks')]
+    made = http.admin('POST', 'ico/tasks', expect=201, json={'count': 14, 'parm': {'job': 'paged'}})
+    assert made['count'] == 14 and len(set(made['ids'])) == 14
+    every += made['ids']
+    assert [t['id'] for t in _ico_ok(http, '/tasks')] == every  # default: one plain array
+    finance = [t['id'] for t in _ico_ok(http, '/tasks', user='alice')]
+    http.quirks('ico-tasks-paged')
+    first = _ico_ok(http, '/tasks')
+    assert isinstance(first, dict) and set(first) == {'href', 'start', 'limit', 'total', 'first', 'previous', 'next', 'last',
+                                                      'items'}
+    assert (first['start'], first['limit'], first['total'], first['previous']) == (0, 10, len(every), None)
+    assert [t['id'] for t in first['items']] == every[:10]
+    base = http.sim.url + '/orchestrator/v2/tasks'
+    assert first['next'] == base + '?_start=10&_limit=10' and first['first'] == base + '?_start=0&_limit=10'
+    assert first['last'] == base + '?_start=%d&_limit=10' % ((len(every) - 1) // 10 * 10)
+    # Following next page by page reads every task exactly once.
+    ids, url = [t['id'] for t in first['items']], first['next']
+    while url:
+        assert url.startswith(base + '?')
+        page = _ico_ok(http, '/tasks?' + url.split('?', 1)[1])
+        ids.extend(t['id'] for t in page['items'])
+        url = page['next']
+    assert ids == every
+    # _start/_limit are honoured; the last page has no next.
+    page = _ico_ok(http, '/tasks', params={'_start': 20, '_limit': 5})
+    assert [t['id'] for t in page['items']] == every[20:25] and page['previous'] == base + '?_start=15&_limit=5'
+    assert page['next'] is None and page['total'] == len(every)
+    assert http.ico('GET', '/tasks', params={'_start': -1}).status_code == 400
+    # Scoping and the other quirks still apply: a member sees only the project's tasks, wrapped under ico-item-wrapped.
+    alice = _ico_ok(http, '/tasks', user='alice')
+    assert alice['total'] == len(finance) and [t['id'] for t in alice['items']] == finance
+    http.quirks('ico-tasks-paged', 'ico-item-wrapped')
+    wrapped = _ico_ok(http, '/tasks', params={'_limit': 3})
+    assert [t['item']['id'] for t in wrapped['items']] == every[:3]
+
+
+def test_ico_admin_route_creates_tasks_as_given(http):
+    entry = {'id': '7001', 'project': 'engineering', 'user': 'bob', 'status': 'FAILED'}
+    made = http.admin('POST', 'ico/tasks', expect=201, json={'tasks': [entry]})
+    assert made == {'ids': ['7001'], 'count': 1}
+    task = _ico_ok(http, '/tasks/7001', user='bob')
+    assert (task['project'], task['user'], task['status']) == ('engineering', 'bob', 'FAILED')
+    for bad in ({'count': 0}, {'tasks': 'x'}, {'tasks': [{'delayInSeconds': -1}]}):
+        http.admin('POST', 'ico/tasks', expect=400, json=bad)
