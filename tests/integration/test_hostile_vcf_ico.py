@@ -89,3 +89,28 @@ def test_a_trickling_list_is_bounded_by_timeout(fresh_simulator, tmp_path, modul
     res = run_playbook(play(tmp_path, module, dict(args, timeout=3, retries=1)), env=sim.env(product), timeout=120)
     result = failed_once(res)
     assert 'no answer within 3.0s' in result['msg'] and 'after 2 attempts' in result['msg'], result['msg']
+
+
+# -- the writes: an error page or a 503 answer to a create/retry is never followed by a second one ----------------
+
+@pytest.mark.parametrize('kind', ['html', 'status'])
+def test_an_error_answer_to_an_ico_create_is_not_posted_again(fresh_simulator, tmp_path, kind):
+    sim = fresh_simulator
+    sim.faults({'route': '/orchestrator/v2/tasks', 'method': 'POST', 'kind': kind, 'status': 503})
+    res = run_playbook(play(tmp_path, 'orch_task', {'task': {'eventTopic': 'hostile/%s' % kind, 'parm': {'k': 'v'}}}),
+                       env=sim.env('ico'))
+    result = failed_once(res)
+    assert 'HTTP 503' in result['msg'] and sim.url in result['msg'], result['msg']
+    assert count(sim, 'POST', '/orchestrator/v2/tasks') == 1
+    assert [t for t in ico_task_list(sim) if t.get('eventTopic') == 'hostile/%s' % kind] == []
+
+
+@pytest.mark.parametrize('kind', ['html', 'status'])
+def test_an_error_answer_to_a_vcf_retry_is_not_sent_again(fresh_simulator, tmp_path, kind):
+    sim = fresh_simulator
+    sim.faults({'route': '/v1/tasks/%s' % RETRY_SUCCEEDS, 'method': 'PATCH', 'kind': kind, 'status': 502})
+    res = run_playbook(play(tmp_path, 'vcf_task_retry', {'task_id': RETRY_SUCCEEDS}), env=sim.env('vcf'))
+    result = failed_once(res)
+    assert 'HTTP 502' in result['msg'] and RETRY_SUCCEEDS in result['msg'], result['msg']
+    assert count(sim, 'PATCH', '/v1/tasks') == 1
+    assert sim.admin('GET', 'vcf/tasks/%s/attempts' % RETRY_SUCCEEDS)['retry_requests'] == 0
