@@ -15,7 +15,7 @@ import time
 from urllib.parse import urlsplit
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, absent_on, path_segment, server_words
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import LIST, OBJECT, absent_on, check_shape, json_name, path_segment, server_words
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, may_have_been_applied, safe_url
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms
 # The connection's auth choice, which OrchestratorModule.build_auth and _watch.build_auth import by name: named here
@@ -105,6 +105,18 @@ def _count(value):
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
+# The keys under which a page of an /orchestrator/v2 collection holds its entries.
+PAGE_KEYS = ('tasks', 'items', 'elements', 'members')
+
+
+def _entries_problem(tasks):
+    """A task list entry that is not an object (a broken server or proxy): None when every one is."""
+    for index, task in enumerate(tasks):
+        if not isinstance(task, dict):
+            return 'a list whose [%d] is %s' % (index, json_name(task)), 'a list of task objects'
+    return None
+
+
 def _task_id(entry):
     """The id of a list entry (wrapped as ``{"item": {...}}`` or not) as text; None when it has none."""
     task = unwrap_item(entry)
@@ -149,16 +161,29 @@ class TaskEngine:
                            roles='a valid account in the project') from None
         if isinstance(body, dict):
             body = self._rest_of_pages(body, expand)
-        return [unwrap_item(entry) for entry in body or []]
+        # Entries that are not tasks are a wrong answer, not tasks to leave out: a list is never silently shorter.
+        tasks = [unwrap_item(entry) for entry in body or []]
+        if _entries_problem(tasks):
+            check_shape(tasks, LIST, method='GET', status=200, url=self.client.url_for('/tasks'), inner=_entries_problem)
+        return tasks
 
     def _rest_of_pages(self, page, expand):
         """The entries of a list answered as a page of the other ``/orchestrator/v2`` collections (``{href, start,
         limit, total, first, previous, next, last}`` with the list under ``tasks``, ``items``, ``elements`` or
         ``members``): those of this page, then of the pages ``next`` or ``total`` say follow (``_start``/``_limit``),
         each task once."""
-        key = next((name for name in ('tasks', 'items', 'elements', 'members') if isinstance(page.get(name), list)), None)
+        key = next((name for name in PAGE_KEYS if isinstance(page.get(name), list)), None)
         entries = list(page[key]) if key else []
         start, total, limit = (_count(page.get(name)) for name in ('start', 'total', 'limit'))
+        if key is None:
+            # A page whose entries are not a list, or that counts tasks it does not hold, is a wrong answer: an empty
+            # list would hide the tasks it counts.
+            url = self.client.url_for('/tasks')
+            check_shape(page, OBJECT, dict((name, list) for name in PAGE_KEYS), method='GET', url=url, status=200)
+            if total:
+                check_shape(page, OBJECT, method='GET', url=url, status=200,
+                            inner=lambda body: ('an object with total %d and no list of tasks' % total,
+                                                'an object with its tasks under %s' % ', '.join(PAGE_KEYS)))
         start = start or 0
         if not entries or not (page.get('next') or (total is not None and start + len(entries) < total)):
             return entries

@@ -15,6 +15,10 @@ from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import TaskStatus, with_iso_times
 
+# Statuses remembered at most (a task missing from a listing is remembered too, the oldest forgotten first): a list
+# that leaves tasks out for a poll (an empty answer of a server in trouble) does not make them new when they come back.
+LAST_MAX = 5000
+
 
 class IcoTaskWatch:
     """Change detection for ``ico_tasks`` over one :class:`TaskEngine` per project (or one without a project)."""
@@ -74,7 +78,10 @@ class IcoTaskWatch:
             pending.append((event, self._committer(task_id, status)))
 
         def observed():
-            self.status = dict((task_id, TaskStatus.normalise(task.get('status'))) for task_id, task in tasks.items())
+            # Every task listed now, after those remembered that this listing left out (oldest first, bounded).
+            now = dict((task_id, TaskStatus.normalise(task.get('status'))) for task_id, task in tasks.items())
+            kept = [(task_id, status) for task_id, status in self.status.items() if task_id not in now]
+            self.status = dict(kept[max(0, len(kept) + len(now) - LAST_MAX):] + list(now.items()))
             self.started = True
             self.covered = self.scope()
         return pending, observed
