@@ -46,7 +46,13 @@ def paged(client, path, params, page_size):
                 # Without pageMetadata, page 1 may be the first page again on a server counting from 1: try 2 once.
                 guessed, number = False, 2
                 continue
-            # The server ignores pageNumber and sent the same page again: it had no more.
+            # The server ignores pageNumber and sent the same page again: it had no more, unless that page was full
+            # (it may honour pageSize): then the list may be cut short, which is said rather than kept silent.
+            warn = getattr(client, 'warn', None)
+            if warn and len(elements) == page_size:
+                warn('SDDC Manager answered %s with the same %d entries for page %s as for the page before (it ignores '
+                     'pageNumber): the list may stop there; narrow it (status, type, a time range) so that it fits one page'
+                     % (path, len(elements), number))
             return
         previous = elements
         # A repeated page is the end (above); a page count past the bound is a server that never ends.

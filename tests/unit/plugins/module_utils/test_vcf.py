@@ -740,3 +740,28 @@ def test_listing_is_complete_whatever_the_page_base_or_when_paging_is_ignored(ba
     server = PagedServer(base, meta, ignore)
     ids = [raw['id'] for raw in vcf_api.paged(server, '/tasks', {}, 100)]
     assert ids == server.ids
+
+
+class FirstPageServer(PagedServer):
+    """Ignores pageNumber but honours pageSize, without pageMetadata: the first page every time."""
+
+    def __init__(self):
+        super().__init__(0, meta=False)
+        self.warnings = []
+        self.warn = self.warnings.append
+
+    def get(self, path, params=None, **kw):
+        self.calls.append(dict(params))
+        return {'elements': [{'id': i} for i in self.ids[:params['pageSize']]]}
+
+
+def test_a_full_page_sent_again_is_said_not_kept_silent():
+    server = FirstPageServer()
+    ids = [raw['id'] for raw in vcf_api.paged(server, '/tasks', {}, 100)]
+    assert ids == server.ids[:100]
+    assert len(server.warnings) == 1 and 'ignores pageNumber' in server.warnings[0] and '\n' not in server.warnings[0]
+    # A server that sends everything in one (repeated) page loses nothing and warns of nothing.
+    whole = PagedServer(0, meta=False, ignore=True)
+    whole.warnings = []
+    whole.warn = whole.warnings.append
+    assert [raw['id'] for raw in vcf_api.paged(whole, '/tasks', {}, 100)] == whole.ids and whole.warnings == []
