@@ -393,10 +393,18 @@ class VroApi(object):
                             json={'parameters': parameters}, expected=(200, 202, 204))
 
     def dismiss_interaction(self, workflow_id, execution_id):
-        """``DELETE .../interaction``; False when there was nothing to delete (404)."""
-        done = absent_on((404,), self.client.request, 'DELETE', self.executions_path(workflow_id, execution_id, '/interaction'),
-                         expected=(200, 202, 204))
-        return done is not None
+        """``DELETE .../interaction``; False when there was nothing to delete (404).
+
+        A 404 to a resend whose first DELETE lost its answer is True: the interaction is gone because of that first DELETE.
+        """
+        try:
+            self.client.request('DELETE', self.executions_path(workflow_id, execution_id, '/interaction'),
+                                expected=(200, 202, 204))
+        except ApiError as error:
+            if error.status == 404:
+                return isinstance(error.lost_before, AnswerLost)
+            raise
+        return True
 
     def workflow_interactions(self, workflow_id):
         """``GET /workflows/{id}/interactions``: the workflow's user interactions (list entries, or full bodies)."""
