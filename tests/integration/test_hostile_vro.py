@@ -252,3 +252,33 @@ def test_start_redirected_elsewhere_is_neither_followed_nor_resent(fresh_simulat
     assert status == 'ignored' and result['error']['kind'] == 'redirect', result
     assert other.url in msg, msg
     assert sent(sim, 'POST', '/executions') == 1 and runs_of(sim, ECHO) == []
+
+
+# -- a non-idempotent request refused with 503 ----------------------------------------------------------------
+
+def test_a_start_refused_with_503_is_sent_once(fresh_simulator):
+    # Only 429 and 401 say that nothing was acted upon: a POST answered 503 is not sent again.
+    sim = fresh_simulator
+    sim.faults({'route': START, 'method': 'POST', 'kind': 'status', 'status': 503})
+    res = play(sim, [{'name': UNDER_TEST, 'module': 'vro_workflow_run',
+                      'args': {'workflow_id': ECHO, 'runs': [{'str': 'refused', 'num': 1}, {'str': 'refused', 'num': 2}],
+                               'concurrency': 1}}], env=sim.env('vro'))
+    status, result = outcome(res, UNDER_TEST)
+    msg = clean(result)
+    assert status == 'ignored' and 'HTTP 503' in msg, msg
+    assert sent(sim, 'POST', '/executions') == 2 and fired(sim) == [2]
+
+
+@pytest.mark.parametrize('update', [False, True], ids=['create', 'update'])
+def test_a_task_create_or_update_refused_with_503_is_sent_once(fresh_simulator, update):
+    sim = fresh_simulator
+    route = '/vco/api/tasks'
+    if update:
+        _task(sim, 'hostile refused', NIGHTLY)
+        route += '/*'
+    sim.faults({'route': route, 'method': 'POST', 'kind': 'status', 'status': 503})
+    res = _task(sim, 'hostile refused', dict(NIGHTLY, start='2030-01-01T04:00:00Z'), expect_failure=True)
+    msg = clean(res.failed_results()[0]['result'])
+    assert 'HTTP 503' in msg, msg
+    assert fired(sim) == [1]
+    assert (_updates_sent(sim) if update else sent(sim, 'POST', '/vco/api/tasks')) == 1
