@@ -282,3 +282,27 @@ def test_a_task_create_or_update_refused_with_503_is_sent_once(fresh_simulator, 
     assert 'HTTP 503' in msg, msg
     assert fired(sim) == [1]
     assert (_updates_sent(sim) if update else sent(sim, 'POST', '/vco/api/tasks')) == 1
+
+
+# -- a schema image cut short ---------------------------------------------------------------------------------
+
+def test_a_schema_image_cut_in_half_keeps_the_file_already_written(fresh_simulator):
+    # bad_json on the schema cuts the PNG in half under a correct Content-Length: it still starts like a PNG, and
+    # must not replace the good image written before.
+    sim = fresh_simulator
+    with short_tmpdir() as tmp:
+        dest = os.path.join(tmp, 'echo.png')
+        task = {'name': UNDER_TEST, 'module': 'vro_workflow_schema', 'args': {'workflow_id': ECHO, 'dest': dest}}
+        status, first = outcome(play(sim, [task], env=sim.env('vro')), UNDER_TEST)
+        assert status == 'ok' and first['changed'] is True, first
+        with open(dest, 'rb') as handle:
+            good = handle.read()
+        sim.faults({'route': '/vco/api/workflows/%s/schema' % ECHO, 'method': 'GET', 'kind': 'bad_json'})
+        status, result = outcome(play(sim, [task], env=sim.env('vro')), UNDER_TEST)
+        with open(dest, 'rb') as handle:
+            kept = handle.read()
+    assert fired(sim) and fired(sim)[0] >= 1
+    assert status == 'ignored', result
+    msg = clean(result)
+    assert 'not a complete PNG' in msg and ECHO in msg, msg
+    assert kept == good
