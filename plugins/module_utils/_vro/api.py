@@ -114,6 +114,11 @@ def by_time(entries):
     return [e for t, e in sorted(zip(times, entries), key=lambda pair: pair[0])]
 
 
+# The last chunk of every PNG (PNG specification, 11.2.5 IEND: empty, so length 0, type and a fixed CRC): an image
+# without it at the end was cut short.
+PNG_END = b'\x00\x00\x00\x00IEND\xaeB`\x82'
+
+
 def _condition_date(seconds):
     """A date in the form used by list conditions (vRO compares them as epoch milliseconds)."""
     return str(int(seconds * 1000))
@@ -231,6 +236,10 @@ class VroApi(object):
             raise OperationError("the schema of workflow '%s' is not a PNG image (Content-Type %s, %d bytes starting %r); "
                                  'check that url points at vRO' % (
                                      workflow_id, response.headers.get('Content-Type'), len(content), content[:16]))
+        if not content.endswith(PNG_END):
+            raise OperationError("the schema of workflow '%s' is not a complete PNG image (%d bytes, without the IEND "
+                                 'chunk that ends every PNG: the answer was cut short); nothing was written: run the task '
+                                 'again' % (workflow_id, len(content)))
         return content
 
     def definition(self, workflow_id):
@@ -393,10 +402,18 @@ class VroApi(object):
                             json={'parameters': parameters}, expected=(200, 202, 204))
 
     def dismiss_interaction(self, workflow_id, execution_id):
-        """``DELETE .../interaction``; False when there was nothing to delete (404)."""
-        done = absent_on((404,), self.client.request, 'DELETE', self.executions_path(workflow_id, execution_id, '/interaction'),
-                         expected=(200, 202, 204))
-        return done is not None
+        """``DELETE .../interaction``; False when there was nothing to delete (404).
+
+        A 404 to a resend whose first DELETE lost its answer is True: the interaction is gone because of that first DELETE.
+        """
+        try:
+            self.client.request('DELETE', self.executions_path(workflow_id, execution_id, '/interaction'),
+                                expected=(200, 202, 204))
+        except ApiError as error:
+            if error.status == 404:
+                return isinstance(error.lost_before, AnswerLost)
+            raise
+        return True
 
     def workflow_interactions(self, workflow_id):
         """``GET /workflows/{id}/interactions``: the workflow's user interactions (list entries, or full bodies)."""

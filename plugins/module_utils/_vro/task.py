@@ -130,10 +130,29 @@ class TaskRun(object):
         parameters = desired.parameters
         body = task_body(after, parameters, task_id=current.id)
         body['workflow'] = {'id': current.workflow_id}
-        updated = self.service.update(current.id, body)
+        try:
+            updated = self.service.update(current.id, body)
+        except AnswerLost as lost:
+            updated = self._adopt_update(lost, current, desired)
         if updated is not None:
             result['task'] = updated.to_result()
         return result
+
+    def _adopt_update(self, lost, current, desired):
+        """An update (``POST /tasks/{id}``) whose answer was lost is never sent again: the task is read back
+        (``_adopt.adopt``) until it shows the change (nothing left to update); none in the adoption window is a one-line
+        failure saying the update may or may not have been applied."""
+        label = "scheduled task '%s' (%s)" % (current.name, current.id)
+
+        def find():
+            task = self.service.get(current.id)
+            return [task] if task is not None and not task_differences(task, desired) else []
+
+        return adopt(lost, find, adoption_window(self.client.timeout), 'update', ident=lambda t: t.id,
+                     describe=lambda t: label, missing='%s does not show the change' % label,
+                     adopted='adopted the update: %s shows the change', look_at='%s (vro_task_info with task_id)' % label,
+                     rerun='re-running the task is safe: it compares the task with what is asked and updates only what differs',
+                     warn=self.warn, fail=OperationError, ids_key='task_ids', sleep=self.client.sleep)
 
     def _create(self, desired, after, tasks):
         """POST the new task; a full service raises the limit error; a lost answer adopts the task it made.
