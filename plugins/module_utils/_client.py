@@ -428,7 +428,8 @@ class Client:
         """Send one request with retries; return the ``requests.Response`` or raise :class:`ApiError`.
 
         ``idempotent`` defaults from the method. A non-idempotent request is resent only when the connection
-        failed before anything was sent, or when the server refused it with 429 or 401 (nothing was acted upon).
+        failed before anything was sent, or when the server refused it with 429 or 401 (nothing was acted upon). A
+        gateway's 502/504 to it raises :class:`AnswerLost` (see :meth:`gateway_lost`).
         """
         method = method.upper()
         url = self.url_for(path, at_root)
