@@ -102,7 +102,7 @@ def _install_hooks(app, ctx):
         if fault.kind == "reset_before":
             request.environ["sim.reset"] = True
             return Response(b"", status=200)
-        if fault.kind in faults_mod.ANSWERING_KINDS:
+        if fault.kind in faults_mod.ANSWERING_KINDS and not faults_mod.acts_first(fault):
             status, headers, body = faults_mod.answer(fault, path)
             return Response(body, status=status, headers=headers)
         if fault.kind == "body" and not fault.act:
@@ -141,6 +141,10 @@ def _install_hooks(app, ctx):
             response.headers["Content-Type"] = "application/json"
         elif after == "ignore_paging" and response.status_code == 200:
             response.set_data(faults_mod.drop_totals(response.get_data()))
+        elif after in faults_mod.ACTING_GATEWAY_KINDS:
+            # A gateway that forwarded the request (it was handled) and answered 502/504 instead of the server's answer.
+            status, headers, body = faults_mod.answer(g.sim_fault_spec, request.path)
+            response = Response(body, status=status, headers=headers)
         elif after == "body":
             # The request was handled (its headers, such as Location, are kept); only the body is wrong.
             fault = g.sim_fault_body

@@ -27,6 +27,8 @@ PAGING_TOTALS = ("total", "pageMetadata", "next", "last")
 # Kinds that answer instead of the API (nothing is acted upon).
 ANSWERING_KINDS = ("status", "throttle", "reset_before", "html", "token_expired", "redirect")
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+# Kinds that, with ``act``, let the API handle the request first and then answer in its place (a gateway's 502/504).
+ACTING_GATEWAY_KINDS = ("status", "html")
 DEFAULT_LOCATIONS = {"redirect": "https://sso.example/login", "rewrite_location": "http://other-host.invalid{path}"}
 
 
@@ -272,6 +274,12 @@ def answer(fault, path):
         body = error_body(path, fault.status, "Simulated server error %d" % fault.status)
         return fault.status, {"Content-Type": "application/json"}, json.dumps(body).encode()
     return 200, {}, b""
+
+
+def acts_first(fault):
+    """True for a ``status``/``html`` fault with ``act``: the API handles the request, then the fault answers instead
+    (RFC 9110 15.6.3/15.6.5: a gateway whose upstream acted but sent no valid or timely answer)."""
+    return fault.act and fault.kind in ACTING_GATEWAY_KINDS
 
 
 def rewrite_location(fault, response):

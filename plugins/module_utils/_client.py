@@ -42,6 +42,9 @@ else:
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, answer_lost, safe_url
 
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
+# A proxy or load balancer's answer that its upstream gave no valid or timely answer (RFC 9110 15.6.3, 15.6.5): the
+# request may have been forwarded and acted upon, so a non-idempotent one is "may have been applied" (AnswerLost).
+GATEWAY_STATUSES = {502: 'Bad Gateway', 504: 'Gateway Timeout'}
 IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'))
 RETRY_AFTER_MAX = 120.0
 # Paging stops with an error after this many items' worth of pages (ceil(PAGING_MAX_ITEMS / page size) pages), so
@@ -425,7 +428,8 @@ class Client:
         """Send one request with retries; return the ``requests.Response`` or raise :class:`ApiError`.
 
         ``idempotent`` defaults from the method. A non-idempotent request is resent only when the connection
-        failed before anything was sent, or when the server refused it with 429 or 401 (nothing was acted upon).
+        failed before anything was sent, or when the server refused it with 429 or 401 (nothing was acted upon). A
+        gateway's 502/504 to it raises :class:`AnswerLost` (see :meth:`gateway_lost`).
         """
         method = method.upper()
         url = self.url_for(path, at_root)
@@ -537,6 +541,12 @@ class Client:
                 if self.auth.refresh(self):
                     attempts -= 1
                     continue
+            if status in GATEWAY_STATUSES and not auth_request and not (expected and status in expected):
+                error = self.gateway_lost(response, attempts)
+                if not idempotent:
+                    error.lost_before = lost
+                    raise error
+                lost = error  # an idempotent resend that finds the work done (a DELETE's 404) says so (lost_before)
             if status in RETRY_STATUSES and (idempotent or status == 429) and attempts <= budget:
                 self._backoff(attempts, parse_retry_after(response.headers.get('Retry-After')),
                               self.error_from_response(response, attempts))
@@ -551,6 +561,16 @@ class Client:
                     error.hint = self.auth.refused_hint  # what to do when a reused token is refused (expired)
                 raise error
             return response
+
+    def gateway_lost(self, response, attempts):
+        """The :class:`AnswerLost` of a 502/504 answer: a gateway's, after which the request may have been applied."""
+        status = response.status_code
+        plain = self.error_from_response(response, attempts)
+        error = answer_lost('a gateway answered HTTP %d %s: the request may have reached the server and been acted upon' % (
+            status, GATEWAY_STATUSES[status]), 'http', plain.method, response.url, attempts, response,
+            hint='check on the server whether it was applied before sending it again')
+        error.server_message = plain.server_message
+        return error
 
     # True once the API base answered a request with a success: a 404 after that is about the object asked for.
     base_confirmed = False

@@ -61,7 +61,11 @@ class ApiError(Exception):
         if self.method and self.url:
             where = '%s %s' % (self.method, self.url)
             parts.append('%s failed' % where if self.status is None else '%s returned HTTP %s' % (where, self.status))
-        parts.append(self.message)
+        message = self.message
+        echo = 'the server answered HTTP %s' % self.status
+        if self.status is not None and self.method and self.url and (message == echo or message.startswith(echo + ';')):
+            message = message[len(echo):].lstrip('; ')  # "returned HTTP 503" already says it
+        parts.append(message)
         if self.server_message and self.server_message not in self.message:
             parts.append('server said: %s' % self.server_message)
         for key in ('remediationMessage', 'referenceToken'):
@@ -100,8 +104,9 @@ class AnswerLost(ApiError):
     """A request that may have reached the server, and been acted upon, but whose answer was lost.
 
     The one place that decides "may have been applied": a read timeout, a connection reset or abort after
-    sending, an answer cut short. ``kind`` (``timeout`` or ``connection``) and ``details['sent']`` (always true)
-    are as for any ApiError. When the server's status line and headers arrived before the body was cut,
+    sending, an answer cut short, a gateway's 502/504 to a non-idempotent request. ``kind`` (``timeout``,
+    ``connection``, or ``http`` for a gateway's answer, whose status is in ``details``) and ``details['sent']``
+    (always true) are as for any ApiError. When the server's status line and headers arrived before the body was cut,
     ``details`` keeps ``status``, ``location`` and the ``id`` (last path segment of ``location``), so that
     recovery can look there first. A create/start/retry/answer that raised this is never sent again:
     see ``_adopt``.

@@ -455,3 +455,18 @@ def test_body_fault_from_the_command_line_form():
     assert fault.body == [1] and fault.act is True
     assert faults.Fault(faults.parse_spec("kind=body,body=oops")).body == "oops"
     assert faults.Fault({"kind": "body"}).body is None and faults.Fault({"kind": "body"}).act is False
+
+
+@pytest.mark.parametrize("kind, status", [("status", 504), ("status", 502), ("html", 502)])
+def test_gateway_fault_with_act_starts_the_run_then_answers_in_its_place(vro, kind, status):
+    # RFC 9110 15.6.3/15.6.5: a gateway forwarded the start, the run was created, and the gateway answered 502/504.
+    vro.admin("POST", "faults", json={"route": RUN_PATH, "method": "POST", "kind": kind, "status": status, "act": True,
+                                      "count": 1})
+    answer = vro.http.post(vro.url + RUN_PATH, json={"parameters": NAME}, timeout=10)
+    assert answer.status_code == status and "Location" not in answer.headers
+    assert _runs(vro) == 1
+    log = vro.admin("GET", "requests", params={"limit": 1})["requests"]
+    assert [(e["fault"], e["status"]) for e in log] == [(kind, status)]
+    vro.admin("POST", "faults", json={"route": RUN_PATH, "method": "POST", "kind": kind, "status": status, "count": 1})
+    assert vro.http.post(vro.url + RUN_PATH, json={"parameters": NAME}, timeout=10).status_code == status
+    assert _runs(vro) == 1  # without act nothing is acted upon

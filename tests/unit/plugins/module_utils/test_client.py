@@ -13,7 +13,7 @@ import socket
 import pytest
 
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS, PAGERS
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, safe_url
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, may_have_been_applied, safe_url
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client, parse_retry_after, split_url
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import (
     ReplayServer, hang, reset, respond,
@@ -118,6 +118,70 @@ def test_post_is_not_retried_on_503():
             client.post('/tasks', json={})
         assert len(server.calls('POST')) == 1
     assert info.value.server_message == 'down'
+
+
+@pytest.mark.parametrize('status, phrase', [(502, 'Bad Gateway'), (504, 'Gateway Timeout')])
+def test_post_answered_by_a_gateway_may_have_been_applied(status, phrase):
+    # RFC 9110 15.6.3/15.6.5: a proxy answered; the server behind it may have acted on the POST.
+    answer = respond(status, HTML_502, content_type='text/html', headers={'Location': '/vco/api/workflows/w1/executions/e9/'})
+    with ReplayServer({'POST /vco/api/workflows/w1/executions': [answer]}) as server:
+        client = make(server, retries=3)
+        with pytest.raises(AnswerLost) as info:
+            client.post('/workflows/w1/executions', json={'parameters': []})
+        assert len(server.calls('POST')) == 1
+    error = info.value
+    assert may_have_been_applied(error) and error.details['sent'] is True
+    assert error.details['status'] == status and error.created_id == 'e9'
+    assert error.kind == 'http' and error.attempts == 1 and client.sleep == []
+    text = str(error)
+    assert 'HTTP %d %s' % (status, phrase) in text and 'may have reached the server' in text and '\n' not in text
+    assert '/vco/api/workflows/w1/executions' in text
+
+
+def test_non_idempotent_patch_answered_504_is_not_resent():
+    with ReplayServer({'PATCH /v1/tasks/t1': [respond(504, {'message': 'upstream timed out'})]}) as server:
+        client = make(server, product='vcf', retries=3)
+        with pytest.raises(AnswerLost) as info:
+            client.patch('/tasks/t1', idempotent=False)
+        assert len(server.calls('PATCH')) == 1
+    assert info.value.details['status'] == 504 and info.value.server_message == 'upstream timed out'
+
+
+def test_get_answered_502_is_retried_as_before():
+    routes = {'GET /vco/api/about': [respond(502, HTML_502, content_type='text/html'), respond(200, {'version': '8.18.1'})]}
+    with ReplayServer(routes) as server:
+        client = make(server, retries=3)
+        assert client.get('/about') == {'version': '8.18.1'}
+        assert len(server.calls('GET', '/vco/api/about')) == 2
+
+
+def test_login_answered_502_is_a_plain_error():
+    with ReplayServer({'POST /v1/tokens': [respond(502, HTML_502, content_type='text/html')]}) as server:
+        client = make(server, product='vcf', retries=3)
+        with pytest.raises(ApiError) as info:
+            client.post('/tokens', json={}, auth_request=True)
+        assert len(server.calls('POST')) == 1
+    assert not may_have_been_applied(info.value) and info.value.status == 502
+
+
+def test_delete_resent_after_a_504_knows_the_first_may_have_done_it():
+    routes = {'DELETE /vco/api/tasks/t1': [respond(504, 'gateway timeout', content_type='text/plain'),
+                                           respond(404, {'message': 'not found'})]}
+    with ReplayServer(routes) as server:
+        client = make(server, retries=2)
+        with pytest.raises(ApiError) as info:
+            client.delete('/tasks/t1')
+        assert len(server.calls('DELETE')) == 2
+    assert info.value.status == 404 and may_have_been_applied(info.value.lost_before)
+
+
+def test_a_503_says_its_status_once():
+    with ReplayServer({'POST /orchestrator/v2/tasks': [respond(503, {'error_message': 'down'})]}) as server:
+        client = make(server, product='ico', retries=0)
+        with pytest.raises(ApiError) as info:
+            client.post('/tasks', json={})
+    text = str(info.value)
+    assert text.count('503') == 1 and 'returned HTTP 503' in text and 'server said: down' in text, text
 
 
 def test_vcf_error_body_gives_message_remediation_and_reference():
