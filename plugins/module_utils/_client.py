@@ -567,7 +567,7 @@ class Client:
         status = response.status_code
         plain = self.error_from_response(response, attempts)
         error = answer_lost('a gateway answered HTTP %d %s: the request may have reached the server and been acted upon' % (
-            status, GATEWAY_STATUSES[status]), 'http', plain.method, response.url, attempts, response,
+            status, GATEWAY_STATUSES[status]), 'http', plain.method, plain.url, attempts, response,
             hint='check on the server whether it was applied before sending it again')
         error.server_message = plain.server_message
         return error
