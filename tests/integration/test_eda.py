@@ -8,6 +8,7 @@ Outcomes are polled for with a generous deadline; nothing asserts a duration.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -251,10 +252,41 @@ def load_source(name):
     return module
 
 
+class RunningSource:
+    """``async with RunningSource(source, args) as running:`` runs an event source's ``main`` in this event loop (no
+    ansible-rulebook), its events in ``running.queue``; ``await running.until(what, check)`` waits, within DEADLINE,
+    for ``check()`` (called in a thread) while failing at once if the source stopped; on exit the source is cancelled."""
+
+    def __init__(self, source, args):
+        self.source, self.args = source, args
+        self.queue = self.task = self.end = None
+
+    async def __aenter__(self):
+        self.queue = asyncio.Queue()
+        self.task = asyncio.create_task(self.source.main(self.queue, self.args))
+        self.end = time.monotonic() + DEADLINE
+        return self
+
+    async def until(self, what, check):
+        while not await asyncio.to_thread(check):
+            self.assert_running()
+            assert time.monotonic() < self.end, '%s did not happen within %ss' % (what, DEADLINE)
+            await asyncio.sleep(0.2)
+
+    def assert_running(self):
+        assert not self.task.done(), self.task.result()
+
+    async def __aexit__(self, *exc):
+        self.task.cancel()
+        try:
+            await self.task
+        except asyncio.CancelledError:
+            pass
+
+
 def test_vro_source_logs_in_once_with_the_tenant_api_token(fresh_simulator, workdir, monkeypatch, caplog):
     """auth_tenant (from VRO_AUTH_TENANT, as the AWX credential injects it): the source exchanges the API token at the
     OAuth tenant login once, and polls with the access token; the API token is never sent as a bearer token."""
-    import asyncio  # pylint: disable=import-outside-toplevel
     from test_vro_fidelity import CSP_LOGIN, api_token, route_count  # pylint: disable=import-outside-toplevel
     sim = fresh_simulator
     token = api_token(sim)
@@ -270,28 +302,14 @@ def test_vro_source_logs_in_once_with_the_tenant_api_token(fresh_simulator, work
     listings = '/vco/api/workflows/%s/executions' % workflow['id']
 
     async def scenario():
-        queue = asyncio.Queue()
-        running = asyncio.create_task(source.main(queue, {'workflow_names': ['Always fail'], 'interval': 0.2,
-                                                          'state_file': state_file}))
-        try:
-            end = time.monotonic() + DEADLINE
-            while not os.path.exists(state_file):
-                assert not running.done(), running.result()
-                assert time.monotonic() < end, 'no first poll within %ss' % DEADLINE
-                await asyncio.sleep(0.2)
+        async with RunningSource(source, {'workflow_names': ['Always fail'], 'interval': 0.2,
+                                          'state_file': state_file}) as running:
+            await running.until('the first poll', lambda: os.path.exists(state_file))
             run = await asyncio.to_thread(start_run, sim, workflow['id'])
-            event = await asyncio.wait_for(queue.get(), DEADLINE)
-            polls = reads_of(sim, listings)
-            while reads_of(sim, listings) < polls + 3:
-                assert time.monotonic() < end, 'no three more polls within %ss' % DEADLINE
-                await asyncio.sleep(0.2)
-            return run, event, queue.qsize()
-        finally:
-            running.cancel()
-            try:
-                await running
-            except asyncio.CancelledError:
-                pass
+            event = await asyncio.wait_for(running.queue.get(), DEADLINE)
+            polls = await asyncio.to_thread(reads_of, sim, listings)
+            await running.until('three more polls', lambda: reads_of(sim, listings) >= polls + 3)
+            return run, event, running.queue.qsize()
 
     with caplog.at_level('DEBUG'):
         run, event, more = asyncio.run(scenario())

@@ -13,11 +13,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import time
 
 import pytest
 
-from test_eda import DEADLINE, load_source, new_failed_task, reads_of, start_run, workdir  # noqa: F401  pylint: disable=unused-import
+from test_eda import DEADLINE, RunningSource, load_source, new_failed_task, reads_of, start_run, workdir  # noqa: F401  pylint: disable=unused-import
 
 OUTAGE = 'polling goes on with a backoff'
 RECOVERED = 'polling works again'
@@ -92,34 +91,18 @@ def test_a_source_survives_an_outage_logs_it_once_without_secrets_and_emits_its_
     source = load_source(name)
 
     async def scenario():
-        queue = asyncio.Queue()
-        running = asyncio.create_task(source.main(queue, dict(args, interval=0.2, state_file=state_file, timeout=5)))
-        try:
-            end = time.monotonic() + DEADLINE
-
-            async def until(what, check):
-                while not await asyncio.to_thread(check):
-                    assert not running.done(), running.result()
-                    assert time.monotonic() < end, '%s did not happen within %ss' % (what, DEADLINE)
-                    await asyncio.sleep(0.2)
-
-            await until('the first poll', lambda: os.path.exists(state_file))
+        async with RunningSource(source, dict(args, interval=0.2, state_file=state_file, timeout=5)) as running:
+            await running.until('the first poll', lambda: os.path.exists(state_file))
             await asyncio.to_thread(sim.faults, spec)
-            await until('the fault', lambda: fired(sim) >= 1)
+            await running.until('the fault', lambda: fired(sim) >= 1)
             # The change happens in the middle of the outage.
             changed = await asyncio.to_thread(change)
-            await until('the end of the outage', lambda: fired(sim) >= spec['count'])
-            event = await asyncio.wait_for(queue.get(), DEADLINE)
+            await running.until('the end of the outage', lambda: fired(sim) >= spec['count'])
+            event = await asyncio.wait_for(running.queue.get(), DEADLINE)
             polls = await asyncio.to_thread(reads_of, sim, route)
-            await until('three more polls', lambda: reads_of(sim, route) >= polls + 3)
-            assert not running.done(), running.result()
-            return changed, event, queue.qsize()
-        finally:
-            running.cancel()
-            try:
-                await running
-            except asyncio.CancelledError:
-                pass
+            await running.until('three more polls', lambda: reads_of(sim, route) >= polls + 3)
+            running.assert_running()
+            return changed, event, running.queue.qsize()
 
     with caplog.at_level(logging.DEBUG):
         changed, event, more = asyncio.run(scenario())
@@ -149,33 +132,16 @@ def test_a_poll_that_lists_nothing_then_everything_again_emits_only_the_change(f
     source = load_source(name)
 
     async def scenario():
-        queue = asyncio.Queue()
-        running = asyncio.create_task(source.main(queue, dict(args, interval=0.2, state_file=state_file,
-                                                              emit_existing=False)))
-        try:
-            end = time.monotonic() + DEADLINE
-
-            async def until(what, check):
-                while not await asyncio.to_thread(check):
-                    assert not running.done(), running.result()
-                    assert time.monotonic() < end, '%s did not happen within %ss' % (what, DEADLINE)
-                    await asyncio.sleep(0.2)
-
-            await until('the first poll', lambda: os.path.exists(state_file))
+        async with RunningSource(source, dict(args, interval=0.2, state_file=state_file, emit_existing=False)) as running:
+            await running.until('the first poll', lambda: os.path.exists(state_file))
             await asyncio.to_thread(sim.faults, {'route': route, 'method': 'GET', 'kind': 'body', 'body': EMPTY[product],
                                                  'count': 2})
-            await until('the empty answers', lambda: fired(sim) >= 2)
+            await running.until('the empty answers', lambda: fired(sim) >= 2)
             changed = await asyncio.to_thread(change)
-            event = await asyncio.wait_for(queue.get(), DEADLINE)
+            event = await asyncio.wait_for(running.queue.get(), DEADLINE)
             polls = await asyncio.to_thread(reads_of, sim, route)
-            await until('three more polls', lambda: reads_of(sim, route) >= polls + 3)
-            return changed, event, [queue.get_nowait() for ignored in range(queue.qsize())]
-        finally:
-            running.cancel()
-            try:
-                await running
-            except asyncio.CancelledError:
-                pass
+            await running.until('three more polls', lambda: reads_of(sim, route) >= polls + 3)
+            return changed, event, [running.queue.get_nowait() for ignored in range(running.queue.qsize())]
 
     changed, event, more = asyncio.run(scenario())
     assert ident(event) == str(changed)

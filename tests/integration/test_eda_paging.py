@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
 
-from test_eda import DEADLINE, load_source, reads_of, workdir  # noqa: F401  pylint: disable=unused-import
+from test_eda import DEADLINE, RunningSource, load_source, reads_of, workdir  # noqa: F401  pylint: disable=unused-import
 
 STORM = 250
 
@@ -28,33 +27,18 @@ def test_vro_source_emits_a_storm_of_failed_runs_beyond_one_page_each_once(fresh
     source = load_source('vro_executions')
 
     async def scenario():
-        queue = asyncio.Queue()
-        running = asyncio.create_task(source.main(queue, {'workflow_ids': [workflow['id']], 'interval': 0.2,
-                                                          'state_file': state_file}))
-        try:
-            end = time.monotonic() + DEADLINE
-            while not os.path.exists(state_file):
-                assert not running.done(), running.result()
-                assert time.monotonic() < end, 'no first poll within %ss' % DEADLINE
-                await asyncio.sleep(0.2)
+        async with RunningSource(source, {'workflow_ids': [workflow['id']], 'interval': 0.2,
+                                          'state_file': state_file}) as running:
+            await running.until('the first poll', lambda: os.path.exists(state_file))
             # 250 runs that failed in the last 250 seconds, one a second (after the baseline's floor).
             await asyncio.to_thread(sim.admin, 'POST', 'vro/workflows/%s/runs' % workflow['id'],
                                     {'count': STORM, 'state': 'failed', 'spacing': 1.0})
             events = []
             while len(events) < STORM:
-                events.append(await asyncio.wait_for(queue.get(), DEADLINE))
+                events.append(await asyncio.wait_for(running.queue.get(), DEADLINE))
             polls = await asyncio.to_thread(reads_of, sim, listings)
-            while await asyncio.to_thread(reads_of, sim, listings) < polls + 3:
-                assert not running.done(), running.result()
-                assert time.monotonic() < end, 'no three more polls within %ss' % DEADLINE
-                await asyncio.sleep(0.2)
-            return events, queue.qsize()
-        finally:
-            running.cancel()
-            try:
-                await running
-            except asyncio.CancelledError:
-                pass
+            await running.until('three more polls', lambda: reads_of(sim, listings) >= polls + 3)
+            return events, running.queue.qsize()
 
     events, more = asyncio.run(scenario())
     assert more == 0

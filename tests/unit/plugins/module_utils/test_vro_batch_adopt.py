@@ -21,6 +21,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import Execution
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.test_adopt import FakeTime
 
 WID = 'wf-1'
 DECLARED = [{'name': 'name', 'type': 'string'}]
@@ -31,20 +32,12 @@ TIMEOUT = 30.0
 WINDOW_LOOKS = int(TIMEOUT + ADOPTION_MARGIN) + 1
 
 
-class FakeClient(object):
+class FakeClient(FakeTime):
     """What VroApi's adoption uses of the client: the timeout, and a clock that moves only when slept on."""
 
     def __init__(self):
+        super().__init__()
         self.timeout = TIMEOUT
-        self.now = 100.0
-        self.sleeps = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
 
     def allow_parallel(self, workers):
         pass
