@@ -61,6 +61,16 @@ class FakeApi(VroApi):
         self.reads = []
         self.fail_listing = None
 
+    def plan_in_turn(self, name, plans):
+        """The POSTs for ``name`` follow ``plans`` one after the other (identical inputs, different outcomes)."""
+        turns = iter(plans)
+        start = self.start
+
+        def start_next(workflow_id, parameters):
+            self.plans[name] = next(turns)
+            return start(workflow_id, parameters)
+        self.start = start_next
+
     def server_now(self):
         return SERVER_EPOCH + self.client.now
 
@@ -216,13 +226,7 @@ def test_identical_inputs_with_several_runs_at_once_fail_each_listing_them():
 
 def test_a_run_another_start_of_the_batch_made_is_never_adopted():
     api = FakeApi({'same': 'ok'})
-    plans = iter(['ok', 'none'])
-    original = api.start
-
-    def start(workflow_id, parameters):
-        api.plans['same'] = next(plans)
-        return original(workflow_id, parameters)
-    api.start = start
+    api.plan_in_turn('same', ['ok', 'none'])
     slots, warnings = start_batch(api, ['same', 'same'])
     assert slots[0].execution.id == 'run-1' and not slots[0].adopted
     assert slots[1].execution is None and LOST in str(slots[1].error) and warnings == []
@@ -241,13 +245,7 @@ def test_a_run_named_by_a_cut_answer_is_read_first_and_never_adopted_by_another_
     # 'x' lost its answer with nothing made; 'y' (identical inputs, later in the batch) was made and its cut answer
     # named its run. One start at a time, 'x' adopted the run of 'y' (the only candidate), then 'y' took it too.
     api = FakeApi({'same': 'none'})
-    plans = iter(['none', 'named'])
-    original = api.start
-
-    def start(workflow_id, parameters):
-        api.plans['same'] = next(plans)
-        return original(workflow_id, parameters)
-    api.start = start
+    api.plan_in_turn('same', ['none', 'named'])
     slots, warnings = start_batch(api, ['same', 'same'])
     assert slots[1].execution.id == 'run-1' and slots[1].adopted
     assert slots[0].execution is None and LOST in str(slots[0].error)
