@@ -244,7 +244,6 @@ def test_vcf_sdk_python_refresh_and_retry(fresh_sim):
     as a JSON string; Tasks.retry_task(id) a PATCH without a body; the filter refreshes after a 401."""
     http, url = _session(fresh_sim), fresh_sim.url
     login = _vcf_login(fresh_sim, http, **{"Content-Type": "application/json", "Accept": "application/json"})
-    refresh = login.json()["refreshToken"]["id"]
     requests.post(url + "/_sim/tokens/expire", verify=fresh_sim.ca_path, timeout=30, headers=admin_headers(fresh_sim))
     expired = http.get(url + "/v1/tasks/" + RETRY_SUCCEEDS, headers={"Authorization": "Bearer " + login.json()["accessToken"]})
     assert expired.status_code == 401
@@ -254,8 +253,8 @@ def test_vcf_sdk_python_refresh_and_retry(fresh_sim):
     refreshed = http.patch(url + "/v1/tokens/access-token/refresh", data=json.dumps(refresh),
                            headers={"Content-Type": "application/json", "Accept": "application/json"})
     assert refreshed.status_code == 200
-    retried = http.patch(url + "/v1/tasks/" + RETRY_SUCCEEDS, headers={"Authorization": "Bearer " + refreshed.json(),
-                                                                     "Accept": "application/json"})
+    headers = {"Authorization": "Bearer " + refreshed.json(), "Accept": "application/json"}
+    retried = http.patch(url + "/v1/tasks/" + RETRY_SUCCEEDS, headers=headers)
     assert retried.status_code == 200
 
 
