@@ -15,6 +15,7 @@ import json
 import ssl
 import urllib.parse
 
+import pytest
 import requests
 
 from conftest import admin_headers
@@ -284,3 +285,18 @@ def test_ico_json_charset_content_type(fresh_sim):
     created = http.post(url + "/orchestrator/v2/tasks", data=json.dumps({"parm": {"job": "nightly"}}), headers=headers)
     assert created.status_code == 201, created.text
     assert created.json()["parm"] == {"job": "nightly"}
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_scheduled_task_inputs_written_as_text(fresh_sim, strict):
+    """POST /tasks checks its input-parameters as a run's: text numbers taken unless vro-values-strict."""
+    if strict:
+        _set_quirks(fresh_sim, ["vro-values-strict"])
+    http, headers, url = _session(fresh_sim), _powervro_headers(fresh_sim), fresh_sim.url
+    body = {"name": "text inputs", "workflow": {"id": ECHO}, "recurrence-cycle": "one-time",
+            "recurrence-start-date": "2099-01-01T00:00:00.000Z",
+            "input-parameters": [{"value": {"number": {"value": "20"}}, "type": "number", "name": "num", "scope": "local"}]}
+    answer = http.post(url + "/vco/api/tasks", data=json.dumps(body), headers=headers)
+    assert answer.status_code == (400 if strict else 202), answer.text
+    listed = http.get(url + "/vco/api/tasks", headers=headers).json()
+    assert listed["relations"]["total"] == (0 if strict else 1)
