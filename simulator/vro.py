@@ -106,6 +106,10 @@ def authenticate(server):
         if entry is None and name and "@" in name:
             name = name.split("@", 1)[0]
             entry = users.get(name)
+        elif entry is None and name and "\\" in name:
+            # DOMAIN\user, as Windows clients send a directory account (JulianWe/vRealizeAutomation, vRO 8.2).
+            name = name.split("\\", 1)[1]
+            entry = users.get(name)
         if entry is not None and same_secret(entry["password"], password or ""):
             if len(server.basic_cache) < 1000:
                 server.basic_cache[header] = name
@@ -222,7 +226,7 @@ def start_execution(wid):
     body = body or {}
     params = body.get("parameters", body.get("parameter"))
     try:
-        values = vro_values.check_parameters(workflow_["inputs"], params)
+        values = vro_values.check_parameters(workflow_["inputs"], params, strict=server.ctx.quirk("vro-values-strict"))
     except vro_values.ValueError_ as exc:
         raise VroError(400, str(exc)) from None
     server.require_execute(who, workflow_)
@@ -304,7 +308,8 @@ def answer_interaction(wid, eid):
     if not isinstance(body, dict):
         raise VroError(400, "The request body must be an execution-context JSON object with the answers as parameters")
     try:
-        values = vro_values.check_parameters(run["interaction"]["inputs"], body.get("parameters", body.get("parameter")) or [])
+        values = vro_values.check_parameters(run["interaction"]["inputs"], body.get("parameters", body.get("parameter")) or [],
+                                             strict=server.ctx.quirk("vro-values-strict"))
     except vro_values.ValueError_ as exc:
         raise VroError(400, str(exc)) from None
     server.require_execute(who, server.workflows[wid])

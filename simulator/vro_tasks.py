@@ -193,7 +193,7 @@ def _task_fields(server, data, task, user):
     params = data.get("input-parameters", data.get("parameters"))
     if params is not None or creating:
         try:
-            task["inputs"] = vro_values.check_parameters(workflow["inputs"], params or [])
+            task["inputs"] = vro_values.check_parameters(workflow["inputs"], params or [], strict=server.ctx.quirk("vro-values-strict"))
         except vro_values.ValueError_ as exc:
             raise VroError(400, str(exc)) from None
     now = server.ctx.now()

@@ -103,10 +103,21 @@ def iso(dt):
     return dt.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (dt.microsecond // 1000)
 
 
-def _inner(value, kind, where):
+# Declared kinds that also take a plain 'string' value (public clients send a SecureString input as
+# {"string": {...}}: the vmware_vro_workflow Ansible module's documented example, "Tested on vRO 7.2").
+STRING_LIKE = ("secure-string", "encrypted-string")
+_NUMERIC_TEXT = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
+
+
+def _inner(value, kind, where, strict=True):
     if not isinstance(value, dict) or len(value) != 1:
         raise ValueError_("%s: a value is an object with exactly one key naming its kind" % where)
     got = next(iter(value))
+    if not strict and kind in STRING_LIKE and got == "string":
+        inner = value[got]
+        if not isinstance(inner, dict):
+            raise ValueError_("%s: the '%s' value must be an object" % (where, got))
+        return kind, inner
     if kind is not None and got != kind:
         raise ValueError_("%s: expected a '%s' value, got '%s'" % (where, kind, got))
     if got not in KINDS:
@@ -117,10 +128,27 @@ def _inner(value, kind, where):
     return got, inner
 
 
-def normalise(type_name, value, where="value"):
-    """Check ``value`` (wire form) against ``type_name``; return the normalised wire value or raise ValueError_."""
+def _coerced(got, scalar):
+    """A number or boolean sent as text (``"20"``, ``"true"``), as Jackson reads it into the value's field;
+    ``scalar`` unchanged when it is not such text."""
+    if not isinstance(scalar, str):
+        return scalar
+    if got == "number" and _NUMERIC_TEXT.match(scalar):
+        return float(scalar)
+    if got == "boolean" and scalar.strip().lower() in ("true", "false"):
+        return scalar.strip().lower() == "true"
+    return scalar
+
+
+def normalise(type_name, value, where="value", strict=True):
+    """Check ``value`` (wire form) against ``type_name``; return the normalised wire value or raise ValueError_.
+
+    ``strict=False`` (the default reading of the server, see ``check_parameters``) also takes numbers and booleans
+    written as text and a ``string`` value for a SecureString or EncryptedString input."""
     kind = kind_of(type_name)
-    got, inner = _inner(value, kind, where)
+    got, inner = _inner(value, kind, where, strict)
+    if not strict and got in ("number", "boolean") and "value" in inner:
+        inner = dict(inner, value=_coerced(got, inner["value"]))
     if got in ("string", "secure-string", "encrypted-string", "regex"):
         text = inner.get("value")
         if text is not None and not isinstance(text, str):
@@ -153,7 +181,7 @@ def normalise(type_name, value, where="value"):
         if not isinstance(elements, list):
             raise ValueError_("%s: array elements must be a list" % where)
         sub = element_type(type_name) if kind == "array" else "Any"
-        return {"array": {"elements": [normalise(sub, e, "%s[%d]" % (where, i)) for i, e in enumerate(elements)]}}
+        return {"array": {"elements": [normalise(sub, e, "%s[%d]" % (where, i), strict) for i, e in enumerate(elements)]}}
     if got == "properties":
         items = inner.get("property", inner.get("properties", []))
         if not isinstance(items, list):
@@ -164,7 +192,7 @@ def normalise(type_name, value, where="value"):
                 raise ValueError_("%s: each property needs a string key" % where)
             entry = {"key": item["key"]}
             if item.get("value") is not None:
-                entry["value"] = normalise("Any", item["value"], "%s.%s" % (where, item["key"]))
+                entry["value"] = normalise("Any", item["value"], "%s.%s" % (where, item["key"]), strict)
             out.append(entry)
         return {"properties": {"property": out}}
     if got == "composite":
@@ -180,7 +208,7 @@ def normalise(type_name, value, where="value"):
                 raise ValueError_("%s: composite type has no field '%s' (fields: %s)" % (where, item["id"], ", ".join(fields)))
             entry = {"id": item["id"]}
             if item.get("value") is not None:
-                entry["value"] = normalise(fields.get(item["id"], "Any"), item["value"], "%s.%s" % (where, item["id"]))
+                entry["value"] = normalise(fields.get(item["id"], "Any"), item["value"], "%s.%s" % (where, item["id"]), strict)
             out.append(entry)
         return {"composite": {"type": inner.get("type") or type_name, "property": out}}
     if got == "sdk-object":
@@ -210,12 +238,14 @@ def normalise(type_name, value, where="value"):
     raise ValueError_("%s: unsupported value kind '%s'" % (where, got))
 
 
-def check_parameters(declared, params):
+def check_parameters(declared, params, strict=False):
     """Validate an execution-context's parameters against the declared inputs.
 
     ``declared`` is ``[{name, type, ...}]``; ``params`` the list from the body. Returns ``{name: normalised
     wire value or None}`` for declared inputs only: real vRO ignores names the workflow does not declare (so
-    ``Name`` does not set ``name``). Raises ValueError_ with vRO-like messages.
+    ``Name`` does not set ``name``). Raises ValueError_ with vRO-like messages. Numbers and booleans written as
+    text and a ``string`` value for a SecureString/EncryptedString input are taken unless ``strict`` (the quirk
+    ``vro-values-strict``).
     """
     if params is None:
         return {}
@@ -235,7 +265,7 @@ def check_parameters(declared, params):
         if sent_type is not None and not isinstance(sent_type, str):
             raise ValueError_("parameter '%s': type must be a string" % name)
         value = param.get("value")
-        values[name] = None if value is None else normalise(types[name], value, "parameter '%s'" % name)
+        values[name] = None if value is None else normalise(types[name], value, "parameter '%s'" % name, strict)
     return values
 
 

@@ -12,6 +12,9 @@ def _workflow_link(server, workflow):
         ("id", workflow["id"]), ("name", workflow["name"]), ("description", workflow["description"]),
         ("categoryName", workflow["category"]), ("categoryId", workflow["category_id"]), ("type", "Workflow"),
         ("version", workflow["version"]), ("canExecute", "true"), ("canEdit", "true"),
+        # Read by PowervRO's Get-vROWorkflow (jakkulabs/PowervRO) from the list of a real server.
+        ("itemHref", server.workflow_href(workflow["id"])),
+        ("categoryHref", "%s%s/catalog/System/WorkflowCategory/%s/" % (host_url(), BASE, workflow["category_id"])),
     ]
     return {"href": server.workflow_href(workflow["id"]), "rel": "down",
             "attributes": [{"name": n, "value": v} for n, v in attributes]}

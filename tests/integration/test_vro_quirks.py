@@ -209,3 +209,17 @@ def test_cancel_on_7_6_without_a_version_asks_for_api_version(simulator_factory,
     assert result['state'] == 'canceled' and result['api_version'] == '7' and result['cancel_call'].endswith('/{id}/)')
     # .../state first (refused on this 7.1-guide server, also while the version was unknown), then the run's DELETE.
     assert route_count(sim, EXECUTION_DELETE_ROUTE) == 1 and route_count(sim, CANCEL_8X_ROUTE) == (2 if quirk else 1)
+
+
+@pytest.mark.parametrize('quirk', [None, 'vro-values-strict'])
+def test_every_parameter_type_is_sent_in_its_declared_kind(fresh_simulator, simulator_factory, quirk):
+    """The modules send each input in the kind of its declared type (a number as a number, a SecureString as a
+    secure-string), so a server that refuses numbers written as text or a 'string' value for a SecureString input
+    (quirk vro-values-strict) runs them alike."""
+    sim = simulator(fresh_simulator, simulator_factory, quirk)
+    res = run_playbook('playbooks/vro_core/echo.yml', env=sim.env('vro'), extra_vars={'echo_secret': 'Quirk-Secret-77'})
+    for task in ('Every type in its canonical form', 'Every type in its alternative forms'):
+        result = res.result(task)
+        assert result['changed'] is True and result['state'] == 'completed', result
+    assert res.result('Every type in its canonical form')['outputs']['out_num'] == 20
+    assert route_count(sim, START_ROUTE) == 2

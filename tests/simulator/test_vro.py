@@ -165,7 +165,7 @@ def test_echo_typed_inputs_round_trip(vro):
 @pytest.mark.parametrize("body, fragment", [
     (b'{"parameters": [', "Malformed JSON"),
     ({"parameters": [param("num", "number", "string", {"value": "20"})]}, "expected a 'number'"),
-    ({"parameters": [param("num", "number", "number", {"value": "20"})]}, "numeric"),
+    ({"parameters": [param("num", "number", "number", {"value": "twenty"})]}, "numeric"),
     ({"parameters": [param("1bad", "string", "string", {"value": "x"})]}, "Invalid parameter name"),
     ({"parameters": [param("tags", "Array/string", "array", {"elements": [{"number": {"value": 1}}]})]}, "expected a 'string'"),
     ({"parameters": [param("vm", "VC:VirtualMachine", "sdk-object", {"type": "VC:Datastore", "id": "x"})]}, "VC:VirtualMachine"),
