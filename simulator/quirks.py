@@ -38,6 +38,8 @@ KNOWN = {
                                     "oldest first (with vro-date-conditions-rejected, the 400 wins)", None, None),
     "vro-logs-newest-first": ("vRO: /logs and /syslogs list the newest line first (maxResult still keeps the newest)",
                               None, None),
+    "vro-8x-logs-wrapped": ('vRO 8.x: /logs and /syslogs wrap each line as {"entry": {...}} and name its user only '
+                            '"userName" (no "user")', None, None),
     "vra-oauth-tenant-tm": ("vRA: the OAuth tenant login is served at /tm/oauth/tenant/{tenant}/token only (404 at "
                             "/oauth/tenant/{tenant}/token)", None, None),
     "vro-8-standalone-csp-login": ("vRA: POST /iaas/api/login answers 404 (a vRO 8 appliance without Aria Automation): "

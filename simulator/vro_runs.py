@@ -389,6 +389,10 @@ def logs_body(server, run, system):
             if system:
                 item["origin"] = entry["origin"]
                 item["time-stamp-val"] = int(entry["t"] * 1000)
+            if server.ctx.quirk("vro-8x-logs-wrapped"):
+                # As captured from an 8.x server: each line under "entry", the user only as userName (8.18 spec).
+                del item["user"]
+                item = {"entry": item}
             entries.append(item)
     return {"logs": entries}
 

@@ -163,6 +163,28 @@ def test_a_failure_message_shows_the_last_error_lines_whatever_the_logs_order(
     assert reads and all('maxResult=' in path for path in reads)
 
 
+@pytest.mark.parametrize('quirk', [None, 'vro-8x-logs-wrapped'])
+def test_log_lines_keep_their_user_and_time_whatever_their_8x_shape(fresh_simulator, simulator_factory, tmp_path, quirk):
+    # Captured 8.x logs wrap each line under "entry" and name the user only "userName" (simulator/README.md).
+    catalog = tmp_path / 'catalog.yml'
+    catalog.write_text(yaml.safe_dump({'workflows': [
+        {'name': 'Fail with logs', 'category': 'Ops', 'behaviour': {
+            'duration': 0.1, 'result': 'failed', 'error': 'step 3 failed', 'logs': ['step 1 done', 'step 2 done']}},
+    ]}), encoding='utf-8')
+    sim = simulator(fresh_simulator, simulator_factory, quirk, '--catalog', str(catalog))
+    res = run_playbook(playbook(tmp_path, [
+        {'name': 'fail', 'cloudops.orchestrator.vro_workflow_run': {'workflow_name': 'Fail with logs', 'poll_interval': 0.1},
+         'ignore_errors': True}]), env=sim.env('vro'))
+    result = res.record('fail')['result']
+    lines = result['logs']
+    texts = [line['short_description'] for line in lines]
+    assert texts.index('step 1 done') < texts.index('step 2 done')
+    assert all(line['user'] == sim.env('vro')['VRO_USERNAME'] for line in lines if line['short_description'].startswith('step'))
+    stamps = [line['time_stamp'] for line in lines]
+    assert all(stamp.endswith('Z') for stamp in stamps) and stamps == sorted(stamps)
+    assert 'step 3 failed' in result['msg']
+
+
 CANCEL_8X_ROUTE = 'DELETE /vco/api/workflows/<wid>/executions/<eid>/state'
 EXECUTION_DELETE_ROUTE = 'DELETE /vco/api/workflows/<wid>/executions/<eid>'
 

@@ -94,6 +94,20 @@ def test_logs_newest_first(vro):
     assert newest_two == oldest_first[::-1][:2]
 
 
+def test_8x_logs_wrapped(vro):
+    location = vro.post('/workflows/%s/executions' % vro_catalog.FAIL_ID, json={'parameters': []}).headers['Location']
+    assert vro.wait(location) == 'failed'
+    plain = vro.get(location + 'syslogs/').json()['logs']
+    assert plain and all('entry' not in e and e['user'] == e['userName'] for e in plain)
+    quirks(vro, 'vro-8x-logs-wrapped')
+    for kind in ('syslogs/', 'logs/'):
+        wrapped = vro.get(location + kind).json()['logs']
+        assert wrapped and all(list(e) == ['entry'] and 'user' not in e['entry'] and e['entry']['userName'] for e in wrapped)
+    lines = [e['entry'] for e in vro.get(location + 'syslogs/').json()['logs']]
+    assert [e['short-description'] for e in lines] == [e['short-description'] for e in plain]
+    assert all(isinstance(e['time-stamp-val'], int) and e['origin'] for e in lines)
+
+
 def test_about_without_version(vro):
     assert vro.get('/about').json()['version'].startswith('8.18')
     quirks(vro, 'vro-about-no-version')

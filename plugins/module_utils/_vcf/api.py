@@ -9,7 +9,7 @@ Internal use only: this file may change without notice between releases.
 
 from __future__ import annotations
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, absent_on, check_shape, path_segment, server_words
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import EXCERPT_LEN, OBJECT, absent_on, check_shape, path_segment, server_words
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
 # The connection's auth choice, which OrchestratorModule.build_auth and _watch.build_auth import by name: named here
 # so that ansible-core ships it (and the product's auth scheme) with every module of this product, and no other.
@@ -18,10 +18,15 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model i
 
 
 def error_body(body):
-    """SDDC Manager's Error: ``message``, plus errorCode, remediationMessage, referenceToken and every cause."""
-    return server_words(body, ('message', 'detail', 'details'),
-                        detail_keys=('errorCode', 'remediationMessage', 'referenceToken', 'errorType'),
-                        cause_keys=('causes', 'nestedErrors'))
+    """SDDC Manager's Error: ``message``, plus errorCode, remediationMessage, referenceToken and every cause (``causes``
+    of Error, ``cause`` of the 9.0 spec's ErrorResponse, ``nestedErrors``). Without a ``message`` of its own, a
+    composite error's words are those of its causes."""
+    message, details = server_words(body, ('message', 'detail', 'details'),
+                                    detail_keys=('errorCode', 'remediationMessage', 'referenceToken', 'errorType'),
+                                    cause_keys=('causes', 'cause', 'nestedErrors'))
+    if message is None and details.get('causes'):
+        message = '; '.join(details['causes'])[:EXCERPT_LEN]
+    return message, details
 
 
 CONNECTION = dict(api_path='/v1', name='SDDC Manager', parse_error=error_body, probe_path='/tasks')

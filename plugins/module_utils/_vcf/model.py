@@ -315,10 +315,27 @@ def task_error(err, task_id=None, subtask=None):
     }
     if subtask:
         entry['subtask'] = subtask
-    causes = [c.get('message') for c in err.get('causes') or [] if isinstance(c, dict) and c.get('message')]
+    causes = _cause_messages(err)
     if causes:
         entry['causes'] = causes
     return entry
+
+
+def _cause_messages(err, depth=0):
+    """The messages under an Error's ``causes`` (ErrorResponse: ``cause``) and, depth first, its ``nestedErrors``
+    (a composite error: the 9.0 spec's Error), each once, in order."""
+    found = []
+    for key in ('causes', 'cause', 'nestedErrors'):
+        for inner in err.get(key) if isinstance(err.get(key), list) else []:
+            if not isinstance(inner, dict):
+                continue
+            words = [inner.get('message')] if isinstance(inner.get('message'), str) and inner['message'].strip() else []
+            if key == 'nestedErrors' and depth < 8:
+                words += _cause_messages(inner, depth + 1)
+            for word in words:
+                if word not in found:
+                    found.append(word)
+    return found
 
 
 def describe_failure(task):
@@ -330,7 +347,7 @@ def describe_failure(task):
     if failed:
         parts.append('failed sub-tasks: %s' % ', '.join(failed))
     for err in task.errors():
-        text = err['message'] or err['error_code'] or 'error'
+        text = err['message'] or '; '.join(err.get('causes') or []) or err['error_code'] or 'error'
         if err.get('subtask'):
             text = '%s: %s' % (err['subtask'], text)
         if err['remediation_message']:

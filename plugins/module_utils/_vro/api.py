@@ -19,7 +19,7 @@ import time
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt_each, adoption_window
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import (
-    OBJECT, absent_on, path_segment, server_words,
+    EXCERPT_LEN, OBJECT, absent_on, path_segment, server_words,
 )
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import (
     AnswerLost, ApiError, OperationError,
@@ -725,8 +725,15 @@ class VroApi(object):
 # -- connection: what the shared client needs to know about vRO -------------------------------------------------
 
 def error_body(body):
-    """vRO's words in an error body: ``{"status", "message"}`` (8.x Spring: ``errorMessage``) or plain text."""
-    return server_words(body, ('message', 'errorMessage', 'detail', 'details'))
+    """vRO's words in an error body: ``{"status", "message"}`` (8.x Spring: ``errorMessage``) or plain text; vRA's
+    ServiceErrorResponse (``message``, ``details`` as a list of strings, ``stackTrace``...) in front of an embedded vRO
+    may leave ``message`` empty: then the ``details`` lines are the words (never the stack trace)."""
+    message, details = server_words(body, ('message', 'errorMessage', 'detail', 'details'))
+    lines = body.get('details') if isinstance(body, dict) else None
+    if message is None and isinstance(lines, list):
+        words = [line.strip() for line in lines if isinstance(line, str) and line.strip()]
+        message = '; '.join(words)[:EXCERPT_LEN] or None
+    return message, details
 
 
 CONNECTION = dict(api_path='/vco/api', name='vRO', parse_error=error_body, probe_path='/about')

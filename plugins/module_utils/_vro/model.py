@@ -295,6 +295,16 @@ def state_value(raw):
     return 'waiting-signal' if state == 'state-waiting-on-signal' else state
 
 
+def _log_time(entry):
+    """An entry's time: ``time-stamp`` (ISO on 8.x, epoch ms on 7.x), else the epoch ms of 8.x's ``time-stamp-val``
+    (WsSysLog), which public clients read instead; the number also stands in for a ``time-stamp`` that cannot be read."""
+    stamp = decode_date(_pick(entry, 'time-stamp', 'timeStamp', 'time_stamp'))
+    number = _pick(entry, 'time-stamp-val', 'timeStampVal')
+    if number is not None and (stamp is None or parse_date(stamp) is None):
+        return decode_date(number)
+    return stamp
+
+
 def normalize_log(entry):
     """A log entry as plain fields; old servers wrap each one as ``{"entry": {...}}``."""
     if isinstance(entry, dict) and isinstance(entry.get('entry'), dict):
@@ -302,8 +312,9 @@ def normalize_log(entry):
     entry = entry or {}
     return {
         'severity': (_pick(entry, 'severity') or '').lower() or None,
-        'time_stamp': decode_date(_pick(entry, 'time-stamp', 'timeStamp', 'time_stamp')),
-        'user': entry.get('user'),
+        'time_stamp': _log_time(entry),
+        # 8.x JSON names the user userName (WsLog, WsSysLog in the 8.18 spec); 7.x and the XML attribute: user.
+        'user': _pick(entry, 'user', 'userName'),
         'short_description': _pick(entry, 'short-description', 'shortDescription'),
         'long_description': _pick(entry, 'long-description', 'longDescription'),
     }
