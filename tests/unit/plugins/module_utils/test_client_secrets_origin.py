@@ -205,3 +205,27 @@ def test_an_ipv6_server_url_matches_an_ipv6_configured_url():
     assert c.url_for('https://[::1]:8443/v1/tasks/7') == 'https://[::1]:8443/v1/tasks/7'
     with pytest.raises(ApiError):
         c.url_for('https://[::2]:8443/v1/tasks/7')
+
+
+# -- a foreign Location of a vRO create: only its last segment is used, at home ------------------------------------
+
+def test_vro_start_and_task_create_with_a_foreign_location_send_nothing_there():
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_api import ScheduledTasks
+    task = {'id': 't-1', 'name': 'nightly', 'state': 'pending', 'workflow': {'id': 'w1'}}
+    with ReplayServer({'GET /vco/api/tasks/t-1': [respond(200, {'stolen': True})],
+                       'GET /vco/api/workflows/w1/executions/e-1': [respond(200, {'stolen': True})]}) as other:
+        routes = {
+            'POST /vco/api/workflows/w1/executions': [respond(202, '', headers={
+                'Location': 'http://intruder:pw@%s/vco/api/workflows/w1/executions/e-1/' % other.url.split('://')[1]})],
+            'POST /vco/api/tasks': [respond(202, '', headers={'Location': other.url + '/vco/api/tasks/t-1/'})],
+            'GET /vco/api/tasks/t-1': [respond(200, task)],
+        }
+        with ReplayServer(routes) as server:
+            c = client(server.url, 'vro', auth=BasicAuth('admin', 'Configured-pw1'))
+            run = VroApi(c).start('w1', [])
+            created = ScheduledTasks(c).create({'name': 'nightly'})
+            assert [(r.method, r.path) for r in server.requests] == [
+                ('POST', '/vco/api/workflows/w1/executions'), ('POST', '/vco/api/tasks'), ('GET', '/vco/api/tasks/t-1')]
+        assert other.requests == []
+    assert run.id == 'e-1' and created.id == 't-1'
