@@ -24,12 +24,12 @@ import socket
 import time
 import traceback
 from http.client import BadStatusLine
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import quote, quote_plus, unquote, urljoin, urlsplit
 
 try:
     import requests
     from requests.adapters import HTTPAdapter
-    from requests.utils import get_environ_proxies
+    from requests.utils import get_environ_proxies, select_proxy
     from urllib3.exceptions import ConnectTimeoutError, DecodeError, NewConnectionError, ProtocolError, ReadTimeoutError
     from urllib3.util import Timeout as Urllib3Timeout
 except ImportError:  # pragma: no cover - reported through missing_required_lib
@@ -95,13 +95,23 @@ def url_origin(url):
     return scheme, (parts.hostname or '').lower(), port if port is not None else DEFAULT_PORTS.get(scheme)
 
 
+def secret_forms(secret):
+    """``secret`` as it may appear in an answer's text: as is, escaped in a JSON string (``\\"``, ``\\u00e9``), and
+    percent-encoded as in a URL or a form body; longest first, so that no form is left half replaced."""
+    forms = {secret, _json.dumps(secret)[1:-1], _json.dumps(secret, ensure_ascii=False)[1:-1], quote(secret, safe=''),
+             quote_plus(secret)}
+    return sorted(forms, key=len, reverse=True)
+
+
 def redact(text, secrets):
-    """Replace every known secret in ``text``, and anything shaped like a JWT, by ``********``."""
+    """Replace every known secret in ``text`` (in each of its :func:`secret_forms`), and anything shaped like a JWT,
+    by ``********``."""
     if not text:
         return text
     for secret in secrets or ():
         if secret and len(secret) >= MIN_SECRET_LEN:
-            text = text.replace(secret, '********')
+            for form in secret_forms(secret):
+                text = text.replace(form, '********')
     return _JWT.sub('********', text)
 
 
@@ -112,10 +122,22 @@ def split_url(url, api_path=''):
                        kind='config')
     if not url.lower().startswith(('https://', 'http://')):
         raise ApiError("url %r must start with https:// or http://" % (safe_url(url),), kind='config')
+    if '@' in urlsplit(url).netloc:
+        # requests would send them as Basic credentials, in place of the configured ones (a token's Authorization).
+        raise ApiError("url %s holds a user name or password (user:password@host): remove them from url and set username "
+                       "and password (or token) instead" % (safe_url(url),), kind='config')
     root = url.rstrip('/')
     if api_path and root.endswith(api_path):
         root = root[:-len(api_path)]
     return root, root + api_path
+
+
+def url_password(url):
+    """The password in the user info of ``url`` (``https://user:password@host``), or None, to be masked everywhere."""
+    try:
+        return urlsplit(str(url or '')).password
+    except ValueError:
+        return None
 
 
 def absent_on(statuses, call, *args, **kwargs):
@@ -406,6 +428,18 @@ class Client:
         absolute = urljoin(base or self.api_base + '/', str(reference).strip())
         return self.origin_url + self.same_origin_path(absolute)
 
+    def proxies_for(self, url):
+        """The environment's proxies for ``url`` (``{}`` without ``use_proxy``); ApiError (kind ``config``, nothing sent)
+        when the proxy it would use has no host: requests fails on one with a TypeError."""
+        if not self.use_proxy:
+            return {}
+        proxies = get_environ_proxies(url)
+        proxy = select_proxy(url, proxies)
+        if proxy and not urlsplit(proxy if '://' in proxy else 'http://' + proxy).hostname:
+            raise ApiError('the proxy %s that the environment sets for %s has no host: correct https_proxy / http_proxy, or '
+                           'set use_proxy to false' % (safe_url(proxy), safe_url(url)), kind='config', details={'sent': False})
+        return proxies
+
     def close(self):
         self.session.close()
 
@@ -455,7 +489,7 @@ class Client:
                 response = self.session.request(
                     method, url, params=params, json=json, data=data, headers=req_headers,
                     timeout=self.timeouts(timeout or self.timeout), verify=self.verify, allow_redirects=False,
-                    proxies=get_environ_proxies(url) if self.use_proxy else {},
+                    proxies=self.proxies_for(url),
                     hooks={'response': _keep_answer(answered)}, stream=True)
                 self._read_within(response, started, timeout or self.timeout)
             except requests.exceptions.SSLError as exc:

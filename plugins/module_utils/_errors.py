@@ -19,11 +19,13 @@ from urllib.parse import unquote
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._shape import snake_keys
 
 _SECRET_QUERY = re.compile(r'([?&][^=&#]*(?:token|password|secret|key)[^=&#]*=)[^&#]*', re.IGNORECASE)
-_USERINFO = re.compile(r'^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@')
+# The user info of every URL in a text (a library's message may quote a proxy URL in the middle of a sentence); up to
+# the last '@' of the authority, since a password may hold an unescaped '@'.
+_USERINFO = re.compile(r'\b([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#\s\'"]*@')
 
 
 def safe_url(url):
-    """Return ``url`` without user info or secret-looking query values, for messages."""
+    """Return ``url`` (or a text quoting URLs) without user info or secret-looking query values, for messages."""
     if not url:
         return url
     url = _USERINFO.sub(r'\1', str(url))

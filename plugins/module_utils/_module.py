@@ -23,6 +23,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs import SHORT_SECRET_WARNING
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import MIN_SECRET_LEN
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import url_password
 
 # The package of this file, for the product API layers imported by name (see OrchestratorModule.connection).
 UTILS_PACKAGE = __name__.rpartition('.')[0]
@@ -221,6 +222,7 @@ class OrchestratorModule(AnsibleModule):
         if not self.params.get('url'):
             self.fail_json(msg='no %s URL: set the url option or the %s environment variable' % (
                 PRODUCT_NAMES[self.product], self.env_name('url')))
+        self.add_secret(url_password(self.params['url']))
         self._check_bounds(CONNECTION_BOUNDS)
         ca_path = self.params.get('ca_path')
         if ca_path and not os.path.exists(ca_path):
@@ -281,6 +283,8 @@ class OrchestratorModule(AnsibleModule):
         for name, clear in LATE_SECRET_OPTIONS.items():
             if name in spec and name in params:
                 params[name] = mask_late_secrets(params[name], clear)
+        if isinstance(params.get('url'), str):
+            params['url'] = safe_url(params['url'])  # a password in url (refused by the client) is logged by no one
         return params
 
     def _log_invocation(self):

@@ -250,3 +250,40 @@ def test_ids_that_leave_their_segment_are_refused_before_anything_is_sent(fresh_
         assert 'refusing' in msg and expect in msg and '\n' not in msg, (module, msg)
     assert 'Traceback' not in res.stdout
     assert total_requests(sim) == before, sim.admin('GET', 'requests')['requests'][-5:]
+
+
+# -- credentials in the configured url ------------------------------------------------------------------------------
+
+URL_PASSWORD = 'UrlPw-4e2b-never-shown'
+
+
+@pytest.mark.parametrize('source', ['option', 'environment'])
+def test_credentials_in_url_are_refused_and_never_shown_at_vvv(fresh_simulator, source):
+    """``url: https://user:password@host``: nothing is sent (requests would send them as Basic credentials in place
+    of the configured ones), the message says what to set instead, and the password is in no output, result, invocation
+    (ansible-core before 2.21 returns one; ANSIBLE_INJECT_INVOCATION asks 2.21 for it) nor module log, at -vvv."""
+    sim = fresh_simulator
+    url = sim.url.replace('://', '://svc-user:%s@' % URL_PASSWORD)
+    env = dict(sim.env('ico'), ANSIBLE_INJECT_INVOCATION='true')
+    args = {}
+    if source == 'option':
+        args['url'] = url
+    else:
+        env['ICO_URL'] = url
+    before = total_requests(sim)
+    body = [{'name': 'read', 'cloudops.orchestrator.orch_task_info': args, 'ignore_errors': True}]
+    with short_tmpdir() as tmp:
+        path = os.path.join(tmp, 'userinfo.yml')
+        with open(path, 'w', encoding='utf-8') as handle:
+            json.dump([{'name': 'Origin', 'hosts': 'localhost', 'gather_facts': False, 'tasks': body}], handle)
+        res = run_playbook(path, env=env, verbosity=3)
+    status, result = outcome(res, 'read')
+    assert status == 'ignored', result
+    msg = result['msg']
+    assert 'user name or password' in msg and 'set username and password' in msg and '\n' not in msg, msg
+    assert 'svc-user' not in msg
+    assert total_requests(sim) == before
+    if source == 'option':
+        assert result['invocation']['module_args']['url'] == sim.url, result.get('invocation')
+    everything = res.stdout + res.stderr + json.dumps(res.results) + res.module_log
+    assert URL_PASSWORD not in everything

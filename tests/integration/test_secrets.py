@@ -112,9 +112,11 @@ def test_secrets_playbook_at_vvv(fresh_simulator):
         assert res.record(task)['status'] == 'ignored'
         assert '401' in res.result(task)['msg']
 
-    # Credentials in the URL are stripped from the message (the request itself works: requests sends them as Basic).
+    # Credentials in the URL are refused before anything is sent (requests would send them as Basic credentials in
+    # place of the configured ones), and neither they nor the user name are in the result.
     url_result = res.result('Credentials in the URL')
     assert 'svc-user' not in repr(url_result) and URL_PASSWORD not in repr(url_result)
+    assert res.record('Credentials in the URL')['status'] == 'ignored' and 'user name or password' in url_result['msg']
 
     # validate_certs false warns; a self-signed server without ca_path fails pointing at ca_path; ca_path fixes it.
     warnings = ' '.join(res.result('Certificate checks off').get('warnings', []))

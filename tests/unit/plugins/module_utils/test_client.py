@@ -251,7 +251,10 @@ def test_tls_failure_on_a_plain_http_port_names_the_scheme_not_ca_path():
 
 def test_credentials_never_appear_in_error_urls():
     url = 'http://admin:s3cr3t-Pw@127.0.0.1:%d/vco/api' % closed_port()
-    client = Client(url, retries=0, sleep=Sleeps())
+    with pytest.raises(ApiError) as info:
+        Client(url, retries=0, sleep=Sleeps())  # credentials in url are refused (test_client_secrets_origin.py)
+    assert 's3cr3t-Pw' not in str(info.value) and info.value.kind == 'config'
+    client = Client(url.replace('admin:s3cr3t-Pw@', ''), retries=0, sleep=Sleeps())
     with pytest.raises(ApiError) as info:
         client.get('/about?access_token=abc123&x=1')
     assert 's3cr3t-Pw' not in str(info.value)
