@@ -20,9 +20,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._client impo
     Client, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, path_segment, redact,
 )
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, ConfigError, OperationError, WaitTimeout, safe_url
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs import SHORT_SECRET_WARNING
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import MIN_SECRET_LEN
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import MIN_SECRET_LEN, SHORT_SECRET_WARNING
 
 # The package of this file, for the product API layers imported by name (see OrchestratorModule.connection).
 UTILS_PACKAGE = __name__.rpartition('.')[0]
@@ -353,6 +351,8 @@ class OrchestratorModule(AnsibleModule):
 
     def waiter(self, timeout=None):
         """A waiter configured from the wait options."""
+        # Imported here: a module that never waits does not compile the poll loop (docs/architecture.md, rule 4).
+        from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter  # pylint: disable=import-outside-toplevel
         p = self.params
         return Waiter(timeout=p['wait_timeout'] if timeout is None else timeout, interval=p['poll_interval'],
                       interval_max=p['poll_interval_max'], client=self._client)
