@@ -459,6 +459,7 @@ class VroApi(object):
         return [Execution.from_link(link, workflow_id) for link in self.client.paginate(
             self.executions_path(workflow_id), paged, params=params, page_size=page_size)]
 
+
 # -- connection: what the shared client needs to know about vRO -------------------------------------------------
 
 def error_body(body):

@@ -17,7 +17,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.interaction_api import InteractionApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import mask_parameters, secure_values
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import CHECK_MODE_EXECUTION_ID
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_shared import CHECK_MODE_EXECUTION_ID
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import TERMINAL_STATES
 
 # Where a run rests after an answer when the user names no state: the end, or its next question.

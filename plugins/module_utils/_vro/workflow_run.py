@@ -16,7 +16,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_api
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import (
     decode_parameters, mask_parameters, same_inputs, secure_values)
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import EncodeError, encode_parameters
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import (
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_shared import (
     CHECK_MODE_EXECUTION_ID, interaction_hint, placeholder_run)
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import (
     REUSABLE_ACTIVE_STATES, TERMINAL_STATES, Execution)
