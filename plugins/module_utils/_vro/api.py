@@ -4,9 +4,9 @@
 """The vRO API layer: every vRO endpoint, here or in the ``*_api.py`` files next to it. Internal use only.
 
 :class:`VroApi` over one ``_client.Client``: workflows (lookup and search, definitions, the schema image), runs
-(read, state, logs, list, the catalog of runs), the user interaction a run waits on. Apart, so that only the modules
+(read, state, logs, list, the catalog of runs), the user interaction a run waits on and a workflow's interactions. Apart, so that only the modules
 that use them ship and compile them (docs/architecture.md, rule 4): ``run_api.RunApi`` (start, the safe start and its
-adoption, cancel by version), ``interaction_api.InteractionApi`` (answer, dismiss, list interactions), and the Task
+adoption, cancel by version), ``interaction_api.InteractionApi`` (answer and dismiss interactions), and the Task
 service (``/tasks``), ``task_api.ScheduledTasks``. The nouns they return live in ``model.py``;
 a 404 that means "absent" goes through ``_client.absent_on``. Failures that are not HTTP errors (an ambiguous
 workflow name, a run that cannot be adopted) raise :class:`OperationError`; nothing here knows about Ansible.
@@ -27,9 +27,9 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.auth import choose_auth  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import parameters_problem
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import (
-    EXECUTION_FIELDS, INTERACTION_FIELDS, MAYBE_OBJECT, PNG_SIGNATURE, RUN_FIELDS, Execution, UserInteraction, Workflow,
-    WorkflowDefinition, category_matches, epoch, logs_problem, normalize_log, parse_execution_url, run_matches,
-    state_value, vro_links,
+    EXECUTION_FIELDS, INTERACTION_FIELDS, INTERACTION_LIST_FIELDS, MAYBE_OBJECT, PNG_SIGNATURE, RUN_FIELDS, Execution,
+    UserInteraction, Workflow, WorkflowDefinition, category_matches, epoch, interactions_problem, logs_problem,
+    normalize_log, parse_execution_url, run_matches, state_value, vro_links,
 )
 
 
@@ -325,6 +325,18 @@ class VroApi(object):
         data = absent_on((404,), self.client.get, self.executions_path(workflow_id, execution_id, '/interaction'),
                          shape=MAYBE_OBJECT, fields=INTERACTION_FIELDS, inner=parameters_problem)
         return UserInteraction(data) if isinstance(data, dict) else None
+
+    def workflow_interactions(self, workflow_id):
+        """``GET /workflows/{id}/interactions``: the workflow's user interactions (list entries, or full bodies)."""
+        body = self.client.get('/workflows/%s/interactions' % _q(workflow_id), shape=(dict, list, type(None)),
+                               fields=INTERACTION_LIST_FIELDS, inner=interactions_problem) or {}
+        if isinstance(body, list):
+            return [UserInteraction(item) for item in body]
+        links = vro_links(body)[0]
+        if links:
+            return [UserInteraction.from_link(link) for link in links]
+        items = body.get('interactions') or body.get('user-interactions') or body.get('items') or []
+        return [UserInteraction(item) for item in items if isinstance(item, dict)]
 
     def list_executions(self, workflow_id, states=None, started_by=None, started_after=None, started_before=None,
                         name=None, max_results=None, page_size=500, start_index=0):

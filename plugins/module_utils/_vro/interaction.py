@@ -15,7 +15,8 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt impor
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs import inputs_with_secrets
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.interaction_api import InteractionApi
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import mask_parameters, secure_values
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import mask_parameters
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.inputs import secure_values
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_shared import CHECK_MODE_EXECUTION_ID
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import TERMINAL_STATES

@@ -2,30 +2,23 @@
 # Copyright: cloudops.orchestrator contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The vRO user-interaction calls beyond reading the one a run waits on: :class:`InteractionApi`, a
-:class:`api.VroApi` that also answers and dismisses interactions and lists a workflow's. Internal use only.
+:class:`api.VroApi` that also answers and dismisses interactions and finds the workflow of a waiting run. Internal use
+only.
 
-Apart from ``api.py`` so that only vro_interaction and vro_workflow_info ship and compile it (docs/architecture.md,
-rule 4). Reading the interaction a run waits on (``VroApi.pending_interaction``) stays in ``api.py``: the read and
-run modules name it when a run waits.
+Apart from ``api.py`` so that only vro_interaction ships and compiles it (docs/architecture.md, rule 4). The reads
+(the interaction a run waits on, a workflow's interactions) stay in ``api.py``: the read, run and workflow info modules
+use them.
 """
 
 from __future__ import annotations
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import (
-    INTERACTION_LIST_FIELDS, MAYBE_OBJECT, UserInteraction, interactions_problem, vro_attributes, vro_links,
-)
-
-
-def _q(value):
-    """One id as a URL path segment (quoted; refused when it could leave its segment)."""
-    return path_segment(value)
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import MAYBE_OBJECT, vro_attributes, vro_links
 
 
 class InteractionApi(VroApi):
-    """The vRO REST API over one client, with the calls that answer, dismiss and list user interactions."""
+    """The vRO REST API over one client, with the calls that answer and dismiss user interactions."""
 
     def answer_interaction(self, workflow_id, execution_id, parameters):
         """``POST .../interaction`` with an execution-context holding the answers (204 expected)."""
@@ -45,18 +38,6 @@ class InteractionApi(VroApi):
                 return isinstance(error.lost_before, AnswerLost)
             raise
         return True
-
-    def workflow_interactions(self, workflow_id):
-        """``GET /workflows/{id}/interactions``: the workflow's user interactions (list entries, or full bodies)."""
-        body = self.client.get('/workflows/%s/interactions' % _q(workflow_id), shape=(dict, list, type(None)),
-                               fields=INTERACTION_LIST_FIELDS, inner=interactions_problem) or {}
-        if isinstance(body, list):
-            return [UserInteraction(item) for item in body]
-        links = vro_links(body)[0]
-        if links:
-            return [UserInteraction.from_link(link) for link in links]
-        items = body.get('interactions') or body.get('user-interactions') or body.get('items') or []
-        return [UserInteraction(item) for item in items if isinstance(item, dict)]
 
     def workflow_of_pending_run(self, execution_id):
         """The workflow id of a run that waits on an interaction, from ``GET /interactions`` (8.x); None when not listed.

@@ -17,7 +17,8 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt impor
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import absent_on, path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import parameters_problem, same_inputs
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import parameters_problem
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.inputs import same_inputs
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import (
     EXECUTION_FIELDS, MAYBE_OBJECT, Execution, parse_execution_url, parse_version, run_matches, same_user,
 )

@@ -13,8 +13,8 @@ from __future__ import annotations
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs import inputs_with_secrets
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_api import ADOPTION_MARGIN, RunApi
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import (
-    decode_parameters, mask_parameters, same_inputs, secure_values)
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import decode_parameters, mask_parameters
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.inputs import same_inputs, secure_values
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import EncodeError, encode_parameters
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_shared import (
     CHECK_MODE_EXECUTION_ID, interaction_hint, placeholder_run)
