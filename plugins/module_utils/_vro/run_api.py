@@ -71,6 +71,8 @@ class RunApi(VroApi):
                                  % (self.about(),))
         return version[0]
 
+    # -- runs: start, cancel ---------------------------------------------------------------------------
+
     def start(self, workflow_id, parameters):
         """``POST .../executions``; returns the new Execution (id from ``Location``, else from the body).
 
@@ -142,6 +144,8 @@ class RunApi(VroApi):
         if major is not None and major < 8:
             call += ' (vRO 7.x refusing it with HTTP 405: DELETE %s)' % self.cancel_path(workflow_id, '{id}', major, guide=True)
         return call
+
+    # -- safe start --------------------------------------------------------------------------------------
 
     def start_once(self, workflow_id, parameters, user=None, warn=None, claimed=None):
         """Start a run, never twice: returns ``(execution, adopted)``.
