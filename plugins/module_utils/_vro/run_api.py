@@ -5,15 +5,14 @@
 start and the adoption of a start whose answer was lost) and cancels them (by version). Internal use only.
 
 Apart from ``api.py`` so that only the modules that start or cancel runs (vro_workflow_run, vro_execution_cancel)
-ship and compile it, and the adoption (``_adopt``) with it: AnsiballZ ships and compiles every module_utils file an
-import names (docs/architecture.md, rule 4).
+ship and compile it, and ship the adoption (``_adopt``, compiled only when a start lost its answer): AnsiballZ ships
+and compiles every module_utils file an import names (docs/architecture.md, rule 4).
 """
 
 from __future__ import annotations
 
 import time
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt_each, adoption_window
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import absent_on, path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
@@ -232,6 +231,8 @@ class RunApi(VroApi):
         look_at = ['the runs of workflow %s started since %s (vro_execution_info with workflow_id)' % (
             workflow_id, time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(posted_at - ADOPTION_MARGIN)))
             for parameters, lost, posted_at in ordered]
+        # Imported here: only a start whose answer was lost compiles the adoption (docs/architecture.md, rule 4).
+        from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt_each, adoption_window  # pylint: disable=import-outside-toplevel
         outcomes = adopt_each(
             [lost for parameters, lost, posted_at in ordered], look, adoption_window(self.client.timeout), 'run',
             look_at=look_at,
