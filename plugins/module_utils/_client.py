@@ -61,6 +61,8 @@ REDIRECT_HINT = 'the URL may point at a login page or a load balancer; set url t
 _JWT = re.compile(r'eyJ[\w-]{6,}(?:\.[\w-]*){0,2}')
 # Secrets shorter than this are not masked: replacing every 'e' of a result would mangle it and reveal the secret.
 MIN_SECRET_LEN = 3
+SHORT_SECRET_WARNING = ('a secret value shorter than %d characters is not masked in the results (masking it would '
+                        'replace every occurrence of those characters): use a longer secret' % MIN_SECRET_LEN)
 # Seconds to open a connection (TCP and TLS handshake), within ``timeout``: a firewall that drops packets or a
 # wrong host shows within seconds, not after the whole ``timeout``.
 DEFAULT_CONNECT_TIMEOUT = 5.0

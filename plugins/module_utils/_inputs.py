@@ -11,11 +11,8 @@ No Ansible import: the module is used through what it exposes (``params``, ``arg
 
 from __future__ import annotations
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import MIN_SECRET_LEN
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import MIN_SECRET_LEN, SHORT_SECRET_WARNING
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import InputError
-
-SHORT_SECRET_WARNING = ('a secret value shorter than %d characters is not masked in the results (masking it would '
-                        'replace every occurrence of those characters): use a longer secret' % MIN_SECRET_LEN)
 
 
 def _leaves(value):

@@ -17,13 +17,9 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import (
-    Client, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, path_segment, redact,
+    Client, HAS_REQUESTS, MIN_SECRET_LEN, REQUESTS_IMPORT_ERROR, SHORT_SECRET_WARNING, path_segment, redact, url_password,
 )
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, ConfigError, OperationError, WaitTimeout, safe_url
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs import SHORT_SECRET_WARNING
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import MIN_SECRET_LEN
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import url_password
 
 # The package of this file, for the product API layers imported by name (see OrchestratorModule.connection).
 UTILS_PACKAGE = __name__.rpartition('.')[0]
@@ -357,6 +353,8 @@ class OrchestratorModule(AnsibleModule):
 
     def waiter(self, timeout=None):
         """A waiter configured from the wait options."""
+        # Imported here: a module that never waits does not compile the poll loop (docs/architecture.md, rule 4).
+        from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter  # pylint: disable=import-outside-toplevel
         p = self.params
         return Waiter(timeout=p['wait_timeout'] if timeout is None else timeout, interval=p['poll_interval'],
                       interval_max=p['poll_interval_max'], client=self._client)

@@ -1,12 +1,13 @@
 # -*- coding: utf-8 -*-
 # Copyright: cloudops.orchestrator contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The vRO API layer: every vRO endpoint, and only here. Internal use only.
+"""The vRO API layer: every vRO endpoint, here or in the ``*_api.py`` files next to it. Internal use only.
 
 :class:`VroApi` over one ``_client.Client``: workflows (lookup and search, definitions, the schema image), runs
-(start, read, state, logs, list, cancel by version, the safe start), user interactions (read, answer, dismiss). The
-Task service (``/tasks``) is ``task_api.ScheduledTasks``, apart so that only the task modules ship it. The nouns it
-returns live in ``model.py``;
+(read, state, logs, list, the catalog of runs), the user interaction a run waits on and a workflow's interactions. Apart, so that only the modules
+that use them ship and compile them (docs/architecture.md, rule 4): ``run_api.RunApi`` (start, the safe start and its
+adoption, cancel by version), ``interaction_api.InteractionApi`` (answer and dismiss interactions), and the Task
+service (``/tasks``), ``task_api.ScheduledTasks``. The nouns they return live in ``model.py``;
 a 404 that means "absent" goes through ``_client.absent_on``. Failures that are not HTTP errors (an ambiguous
 workflow name, a run that cannot be adopted) raise :class:`OperationError`; nothing here knows about Ansible.
 """
@@ -17,30 +18,23 @@ import email.utils
 import re
 import time
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt_each, adoption_window
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import (
     EXCERPT_LEN, OBJECT, absent_on, path_segment, server_words,
 )
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import (
-    AnswerLost, ApiError, OperationError,
-)
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError
 # The connection's auth choice, which OrchestratorModule.build_auth and _watch.build_auth import by name: named here
 # so that ansible-core ships it (and the product's auth scheme) with every module of this product, and no other.
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.auth import choose_auth  # noqa: F401 pylint: disable=unused-import
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import parameters_problem, same_inputs
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import parameters_problem
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import (
     EXECUTION_FIELDS, INTERACTION_FIELDS, INTERACTION_LIST_FIELDS, MAYBE_OBJECT, PNG_SIGNATURE, RUN_FIELDS, Execution,
     UserInteraction, Workflow, WorkflowDefinition, category_matches, epoch, interactions_problem, logs_problem,
-    normalize_log, parse_execution_url, parse_version, run_matches, same_user, state_value, vro_attributes, vro_links,
+    normalize_log, parse_execution_url, run_matches, state_value, vro_links,
 )
 
 
-# How far before the lost POST a run may have been created and still be ours (server clock, seconds).
-ADOPTION_MARGIN = 5.0
 # The most log lines read from a run (``maxResult``): a failure message and a result need the last ones, not all.
 LOG_LINES_MAX = 500
-# The most recent runs read when looking for the one a lost POST created.
-ADOPTION_CANDIDATES = 20
 # The most workflows listed to suggest the right case of a name that was not found (only when '~' did not find it).
 CASE_SCAN_MAX = 5000
 # The catalog of runs across workflows, and the most entries read from it per query (filtered and sorted here).
@@ -134,37 +128,6 @@ class VroApi(object):
         self.clock_offset = None
 
     # -- server ------------------------------------------------------------------------------------------
-
-    def about(self):
-        """``GET /about`` (cached): version, build, api-version."""
-        if self._about is None:
-            self._about = self.client.get('/about', shape=MAYBE_OBJECT) or {}
-        return self._about
-
-    def version(self):
-        """The server's ``(major, minor)`` from the product ``version`` of ``/about``, or None when it does not say.
-
-        ``api-version`` is the REST API's own number ("2.0" on 7.6, "6.0.0" on 8.18), not the product's: it is never
-        read as one (a 2 would pick the 7.x cancel, which deletes the run's record on 8.x).
-        """
-        parsed = parse_version(self.about().get('version'))
-        return parsed if parsed and parsed[0] >= 5 else None
-
-    def major_version(self, api_version=None, unknown_ok=False):
-        """7 or 8 (or later): from ``api_version`` when given (``7``, ``7.6``, ``8.18``), else from ``GET /about``;
-        None when ``/about`` does not tell and ``unknown_ok``, else OperationError asking for ``api_version``."""
-        if api_version not in (None, '', 'auto'):
-            parsed = parse_version(api_version)
-            if not parsed:
-                raise ValueError("api_version '%s' is not a version such as 7.6 or 8.18" % api_version)
-            return parsed[0]
-        version = self.version()
-        if not version:
-            if unknown_ok:
-                return None
-            raise OperationError('GET /about did not tell the vRO version (answer: %r); set api_version to 7 or 8'
-                                 % (self.about(),))
-        return version[0]
 
     def _learn_clock(self, response):
         date = response.headers.get('Date') if response is not None else None
@@ -321,39 +284,6 @@ class VroApi(object):
             path += '/%s' % _q(execution_id)
         return path + suffix
 
-    def start(self, workflow_id, parameters):
-        """``POST .../executions``; returns the new Execution (id from ``Location``, else from the body).
-
-        A lost answer raises ApiError with ``details['sent']``; see :meth:`start_once` for the safe start.
-        """
-        response = self.client.request('POST', self.executions_path(workflow_id), json={'parameters': parameters},
-                                       expected=(200, 201, 202))
-        self._learn_clock(response)
-        location = response.headers.get('Location')
-        execution_id = None
-        if location:
-            try:
-                execution_id = parse_execution_url(location)[1]
-            except ValueError:
-                execution_id = None
-        try:
-            body = self.client.decode(response) if response.content else None
-            self.client.check(response, body, MAYBE_OBJECT, EXECUTION_FIELDS, parameters_problem)
-        except ApiError as error:
-            # The run exists once the server accepted it: a garbled body must not hide the run Location names.
-            if not execution_id:
-                error.message += '; the run was started, but the answer does not name it: find it with vro_execution_info'
-                raise
-            body = None
-        data = dict(body) if isinstance(body, dict) else {}
-        if execution_id:
-            data['id'] = execution_id
-        if not data.get('id'):
-            raise ApiError('the server accepted the run but named no execution (no Location header, no id in the body)',
-                           kind='json', method='POST', url=self.client.url_for(self.executions_path(workflow_id)))
-        data.setdefault('href', location or self.client.url_for(self.executions_path(workflow_id, data['id'], '/')))
-        return Execution(data, workflow_id, summary=not data.get('state'))
-
     def execution(self, workflow_id, execution_id):
         """``GET .../executions/{id}``: the full run."""
         data = self.client.get(self.executions_path(workflow_id, execution_id), shape=OBJECT, fields=EXECUTION_FIELDS,
@@ -396,25 +326,6 @@ class VroApi(object):
                          shape=MAYBE_OBJECT, fields=INTERACTION_FIELDS, inner=parameters_problem)
         return UserInteraction(data) if isinstance(data, dict) else None
 
-    def answer_interaction(self, workflow_id, execution_id, parameters):
-        """``POST .../interaction`` with an execution-context holding the answers (204 expected)."""
-        self.client.request('POST', self.executions_path(workflow_id, execution_id, '/interaction'),
-                            json={'parameters': parameters}, expected=(200, 202, 204))
-
-    def dismiss_interaction(self, workflow_id, execution_id):
-        """``DELETE .../interaction``; False when there was nothing to delete (404).
-
-        A 404 to a resend whose first DELETE lost its answer is True: the interaction is gone because of that first DELETE.
-        """
-        try:
-            self.client.request('DELETE', self.executions_path(workflow_id, execution_id, '/interaction'),
-                                expected=(200, 202, 204))
-        except ApiError as error:
-            if error.status == 404:
-                return isinstance(error.lost_before, AnswerLost)
-            raise
-        return True
-
     def workflow_interactions(self, workflow_id):
         """``GET /workflows/{id}/interactions``: the workflow's user interactions (list entries, or full bodies)."""
         body = self.client.get('/workflows/%s/interactions' % _q(workflow_id), shape=(dict, list, type(None)),
@@ -426,28 +337,6 @@ class VroApi(object):
             return [UserInteraction.from_link(link) for link in links]
         items = body.get('interactions') or body.get('user-interactions') or body.get('items') or []
         return [UserInteraction(item) for item in items if isinstance(item, dict)]
-
-    def workflow_of_pending_run(self, execution_id):
-        """The workflow id of a run that waits on an interaction, from ``GET /interactions`` (8.x); None when not listed.
-
-        7.x has no ``/interactions``: its 404 means the workflow must be given.
-        """
-        try:
-            body = self.client.get('/interactions', shape=MAYBE_OBJECT) or {}
-        except ApiError as error:
-            if error.status in (404, 405):
-                raise OperationError('this vRO server has no GET /interactions (vRO 7.x): give workflow_id or workflow_name '
-                                     'with execution_id', error=error.to_result())
-            raise
-        for link in vro_links(body)[0]:
-            attrs = vro_attributes(link)
-            if attrs.get('executionId') == execution_id or attrs.get('workflowExecutionId') == execution_id:
-                if attrs.get('workflowId'):
-                    return attrs['workflowId']
-                href = link.get('href') or ''
-                if '/workflows/' in href:
-                    return href.split('/workflows/', 1)[1].split('/', 1)[0]
-        return None
 
     def list_executions(self, workflow_id, states=None, started_by=None, started_after=None, started_before=None,
                         name=None, max_results=None, page_size=500, start_index=0):
@@ -581,145 +470,6 @@ class VroApi(object):
         params = {'conditions': query} if query else None
         return [Execution.from_link(link, workflow_id) for link in self.client.paginate(
             self.executions_path(workflow_id), paged, params=params, page_size=page_size)]
-
-    def cancel(self, workflow_id, execution_id, api_version=None):
-        """Cancel one run; returns a description of the call made.
-
-        ``DELETE .../executions/{id}/state`` first, on every version: it cancels on 8.x and, per VMware's REST client
-        SDK, on 7.x. Only a 7.x server (version known) refusing it with 405 gets the 7.1 guide's
-        ``DELETE .../executions/{id}/``, which cancels there; a 7.x server where ``/state`` cancels is never sent that
-        call (its captured payloads label it ``rel: remove``, and it may delete the run's record). Never
-        ``DELETE .../executions/{id}`` on 8.x or on an unknown version, which deletes the run's record.
-        """
-        major = self.major_version(api_version, unknown_ok=True)
-        path = self.cancel_path(workflow_id, execution_id, major)
-        try:
-            self.client.request('DELETE', path, expected=(200, 202, 204))
-        except ApiError as error:
-            if error.status != 405 or (major is not None and major >= 8):
-                raise
-            if major is None:
-                # Not the 8.x call, and the version is unknown: the 7.x call is never chosen from a guess.
-                raise OperationError('GET /about does not tell the vRO version, and the server refused the 8.x cancel '
-                                     '(DELETE %s: HTTP 405); set api_version (7 for vRO 7.x) and run again' % path,
-                                     error=error.to_result()) from None
-            # 405: nothing was acted upon, and this 7.x server cancels as the 7.1 guide says.
-            path = self.cancel_path(workflow_id, execution_id, major, guide=True)
-            self.client.request('DELETE', path, expected=(200, 202, 204))
-        return 'DELETE %s' % path
-
-    def cancel_path(self, workflow_id, execution_id, major, guide=False):
-        """The path of the cancel call (``execution_id`` may be a ``{id}`` placeholder): ``.../state`` on every version,
-        or with ``guide`` (vRO 7.x only, after a 405 on ``.../state``) the 7.1 guide's ``.../executions/{id}/``."""
-        path = self.executions_path(workflow_id) + '/' + (execution_id if execution_id == '{id}' else _q(execution_id))
-        return path + ('/' if guide and major is not None and major < 8 else '/state')
-
-    def cancel_call(self, workflow_id, major):
-        """What :meth:`cancel` sends, in words, for a result (``{id}`` for the run)."""
-        call = 'DELETE %s' % self.cancel_path(workflow_id, '{id}', major)
-        if major is not None and major < 8:
-            call += ' (vRO 7.x refusing it with HTTP 405: DELETE %s)' % self.cancel_path(workflow_id, '{id}', major, guide=True)
-        return call
-
-    # -- safe start --------------------------------------------------------------------------------------
-
-    def start_once(self, workflow_id, parameters, user=None, warn=None, claimed=None):
-        """Start a run, never twice: returns ``(execution, adopted)``.
-
-        A POST whose answer was lost (``AnswerLost``) is never sent again: ``_adopt.adopt`` looks, for the adoption
-        window, for the run it made: the run the server named (``Location``) before the answer was cut short, else
-        runs of this workflow that ``user`` (when known) started since just before the POST, with identical inputs.
-        Exactly one is adopted (with a warning through ``warn``); several raise OperationError listing them; none
-        in time raises OperationError saying the start may or may not have happened. ``claimed`` (a set) holds
-        run ids already taken by other starts of the same batch.
-        """
-        posted_at = self.server_now()
-        try:
-            return self.start(workflow_id, parameters), False
-        except AnswerLost as error:
-            lost = error
-        return self.adopt_lost(workflow_id, parameters, lost, posted_at, user=user, warn=warn, claimed=claimed), True
-
-    def adopt_lost(self, workflow_id, parameters, lost, posted_at, user=None, warn=None, claimed=None):
-        """The run a start whose answer was lost (``lost``, an AnswerLost; POST sent at ``posted_at``, server clock)
-        made, as :meth:`start_once` adopts it (added to ``claimed``); OperationError when none or several."""
-        run, failure = self.adopt_lost_all(workflow_id, [(parameters, lost, posted_at)], user=user, warn=warn,
-                                           claimed=claimed)[0]
-        if failure is not None:
-            raise failure
-        return run
-
-    def adopt_lost_all(self, workflow_id, starts, user=None, warn=None, claimed=None):
-        """The runs several starts of one batch whose answers were lost made, looked for jointly: per start
-        ``(run, None)`` or ``(None, failure)`` (OperationError, or the ApiError of a read). Never resends.
-
-        ``starts``: ``(parameters, lost, posted_at)`` each (``posted_at``: when its POST was sent, server clock), in
-        the order each look decides them. A start whose answer named its run (``lost.created_id``) reads that run,
-        before the others; the others share one listing of the workflow's runs per look (``_adopt.adopt_each``),
-        every second for one adoption window in all. Each start's candidates are as for one start: runs started
-        since just before its POST, by ``user``, with its inputs, none claimed (``claimed``: runs of other starts of
-        the batch, and every run adopted here, added as it is adopted, so that no run is adopted twice) and none named
-        by another start's answer; exactly one is adopted, several fail listing them, none in time fails saying the
-        start may or may not have happened.
-        """
-        claimed = claimed if claimed is not None else set()
-        named = set(lost.created_id for parameters, lost, posted_at in starts if lost.created_id)
-        # Runs named by an answer first (a read each), then the searches in the batch's order.
-        order = sorted(range(len(starts)), key=lambda index: 0 if starts[index][1].created_id else 1)
-        ordered = [starts[index] for index in order]
-        searching = [posted_at for parameters, lost, posted_at in ordered if not lost.created_id]
-        full = {}
-
-        def read(run_id):
-            # The inputs of a run never change: each run is read in full once per adoption, not once per start.
-            if run_id not in full:
-                full[run_id] = self.execution(workflow_id, run_id)
-            return full[run_id]
-
-        def look(pending):
-            recent = []
-            if any(not ordered[index][1].created_id for index in pending):
-                # One listing for every pending search: from just before the earliest POST, and deep enough for the
-                # runs of this batch on top of the candidates one start would read.
-                earliest = min(ordered[index][2] for index in pending if not ordered[index][1].created_id)
-                recent = self.list_executions(workflow_id, max_results=ADOPTION_CANDIDATES + len(searching) - 1 + len(claimed),
-                                              started_after=earliest - ADOPTION_MARGIN)
-
-            def find(index):
-                parameters, lost, posted_at = ordered[index]
-                if lost.created_id:
-                    # The server named the run before its answer was cut short: that one is ours.
-                    run = absent_on((404,), self.execution, workflow_id, lost.created_id)
-                    return [run] if run is not None else []
-                # Only runs started since just before the POST (server clock), by this user, with these inputs. The
-                # user is compared here, not in the query: servers may record 'bob' as 'bob@corp.local'. SecureString
-                # inputs come back masked, so they cannot be compared (see same_inputs): the other inputs, the user and
-                # the start date must then tell the run apart, and several matches are refused rather than guessed.
-                mine = [r for r in recent if r.id not in claimed and r.id not in named
-                        and run_matches(r, None, None, None, posted_at - ADOPTION_MARGIN, None)
-                        and (not user or not r.started_by or same_user(r.started_by, user))]
-                matches = [run for run in (read(r.id) for r in mine) if same_inputs(parameters, run.input_parameters)]
-                # Oldest first, so that a listing is the same whatever order the server's list had.
-                matches.sort(key=lambda r: (r.started_at() or 0, r.id))
-                return matches
-
-            return find
-
-        look_at = ['the runs of workflow %s started since %s (vro_execution_info with workflow_id)' % (
-            workflow_id, time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(posted_at - ADOPTION_MARGIN)))
-            for parameters, lost, posted_at in ordered]
-        outcomes = adopt_each(
-            [lost for parameters, lost, posted_at in ordered], look, adoption_window(self.client.timeout), 'run',
-            look_at=look_at,
-            rerun='re-running the task with reuse: running is safe: it adopts the run if the start was applied',
-            ident=lambda r: r.id, describe=lambda r: '%s (%s, %s)' % (r.id, r.state, r.start_date),
-            warn=warn, fail=OperationError, ids_key='execution_ids', sleep=self.client.sleep,
-            clock=getattr(self.client, 'clock', time.monotonic), on_adopt=lambda index, run: claimed.add(run.id),
-            errors=(ApiError,))
-        result = [(None, None)] * len(starts)
-        for position, index in enumerate(order):
-            result[index] = outcomes[position]
-        return result
 
 
 # -- connection: what the shared client needs to know about vRO -------------------------------------------------

@@ -40,7 +40,7 @@ import math
 import re
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, parse_date
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import VroType, parse_type
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.inputs import VroType, parse_type
 
 
 # Wire value kinds of the vRO "Value" union, by our internal kind name.

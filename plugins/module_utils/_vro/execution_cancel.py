@@ -9,9 +9,10 @@ Internal use only: this file may change without notice between releases.
 from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, WaitTimeout
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi, run_target
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import CHECK_MODE_EXECUTION_ID, read_run
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import run_target
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_shared import CHECK_MODE_EXECUTION_ID, read_run
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import ACTIVE_STATES, TERMINAL_STATES
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_api import RunApi
 
 
 def cancel_executions(api, workflow_id=None, workflow_name=None, category=None, execution_id=None, execution_url=None,
@@ -85,6 +86,6 @@ def run(module):
         raise ValueError('all_running cancels every run of the workflow: give it without execution_id and execution_url')
     if not p['all_running'] and not one:
         raise ValueError('give execution_id (with workflow_id or workflow_name), execution_url, or all_running: true')
-    return cancel_executions(VroApi(module.client()), p.get('workflow_id'), p.get('workflow_name'), p.get('category'),
+    return cancel_executions(RunApi(module.client()), p.get('workflow_id'), p.get('workflow_name'), p.get('category'),
                              p.get('execution_id'), p.get('execution_url'), p['api_version'], p['wait'], p['wait_timeout'],
                              module.check_mode, module.waiter)

@@ -3,10 +3,10 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What vro_interaction does: answer or dismiss the pending user interaction of a waiting run. Internal use only.
 
-A run in state ``waiting`` has one pending interaction at ``.../executions/{id}/interaction`` (``VroApi``'s
+A run in state ``waiting`` has one pending interaction at ``.../executions/{id}/interaction`` (``InteractionApi``'s
 interaction calls; the :class:`UserInteraction` noun is in ``model.py``). Answers are typed by the interaction's
 own ``input-parameters`` with the encoder. ``run(module)`` reads the options once; :class:`InteractionRun` works
-over a ``VroApi`` with explicit arguments.
+over an ``InteractionApi`` with explicit arguments.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from __future__ import annotations
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs import inputs_with_secrets
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import mask_parameters, secure_values
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.interaction_api import InteractionApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import mask_parameters
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.inputs import secure_values
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import CHECK_MODE_EXECUTION_ID
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_shared import CHECK_MODE_EXECUTION_ID
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import TERMINAL_STATES
 
 # Where a run rests after an answer when the user names no state: the end, or its next question.
@@ -230,7 +231,7 @@ class InteractionRun(object):
 def run(module):
     """The vro_interaction operation (see the module docs): reads the options once."""
     p = module.params
-    answer = InteractionRun(VroApi(module.client()), p['execution_id'], check_mode=module.check_mode, warn=module.warn,
+    answer = InteractionRun(InteractionApi(module.client()), p['execution_id'], check_mode=module.check_mode, warn=module.warn,
                             add_secret=module.add_secret, waiter=module.waiter)
     return answer(p['workflow_id'], p['workflow_name'], p['category'], absent=p['state'] == 'absent',
                   answers=lambda: inputs_with_secrets(module, p['inputs'] or {}), raw_inputs=p['raw_inputs'],

@@ -17,7 +17,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs import inputs_with_secrets
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, parse_date
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import secure_values
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.inputs import secure_values
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import same_user
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_api import ScheduledTasks

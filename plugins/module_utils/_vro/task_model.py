@@ -17,8 +17,9 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._shape import no_empty
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, parse_date
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import (
-    decode_date, decode_parameters, parameter_list, parameters_problem, same_inputs,
+    decode_date, decode_parameters, parameter_list, parameters_problem,
 )
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.inputs import same_inputs
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import DATA_KEYS, MAYBE_OBJECT, vro_attributes
 
 

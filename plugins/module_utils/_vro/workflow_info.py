@@ -13,7 +13,7 @@ import datetime
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import parse_type
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.inputs import parse_type
 
 
 # -- example inputs ------------------------------------------------------------------------------------------

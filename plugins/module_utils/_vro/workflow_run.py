@@ -4,7 +4,7 @@
 """What vro_workflow_run does. Internal use only.
 
 ``run(module)`` reads the options once into :class:`RunOptions` and calls :func:`start_runs`, which works over a
-``VroApi`` and returns the module result (or raises OperationError / ApiError / WaitTimeout / ValueError, which
+``RunApi`` and returns the module result (or raises OperationError / ApiError / WaitTimeout / ValueError, which
 ``OrchestratorModule.run`` turns into a failure). Nothing below ``run`` sees the module.
 """
 
@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs import inputs_with_secrets
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import ADOPTION_MARGIN, VroApi
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import (
-    decode_parameters, mask_parameters, same_inputs, secure_values)
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_api import ADOPTION_MARGIN, RunApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import decode_parameters, mask_parameters
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.inputs import same_inputs, secure_values
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import EncodeError, encode_parameters
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import (
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_shared import (
     CHECK_MODE_EXECUTION_ID, interaction_hint, placeholder_run)
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import (
     REUSABLE_ACTIVE_STATES, TERMINAL_STATES, Execution)
@@ -367,7 +367,7 @@ def run(module):
     if batch and len(p['runs']) > MAX_RUNS:
         raise ValueError('runs has %d entries; one task starts at most %d runs: split the list over several tasks' % (
             len(p['runs']), MAX_RUNS))
-    api = VroApi(module.client())
+    api = RunApi(module.client())
     input_sets = [inputs_with_secrets(module, inputs, 'runs[%d]' % index if batch else 'inputs')
                   for index, inputs in enumerate(p['runs'] if batch else [p['inputs'] or {}])]
     opts = RunOptions(p['workflow_id'], p['workflow_name'], p['category'], p['raw_inputs'], batch, p['reuse'],

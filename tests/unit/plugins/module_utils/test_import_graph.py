@@ -116,7 +116,7 @@ def test_no_private_name_is_imported_across_files():
 def test_function_level_imports_only_go_down():
     # _module and _watch name no product: the product's api (connection()) and auth choice (build_auth) by name, never an
     # import; the vRO choice compiles the vRA login only when it is the scheme in use.
-    allowed = {'_vro.auth': ('_auth_vra',)}
+    allowed = {'_vro.auth': ('_auth_vra',), '_module': ('_waiter',), '_vro.run_api': ('_adopt',)}
     for name, path in UTILS_FILES.items():
         top = set(t for t, n in _imports(path, top_only=True))
         lazy = [t for t, n in _imports(path) if t in UTILS_FILES and t not in top]
@@ -131,7 +131,7 @@ def test_no_cycles():
 
 def test_api_and_model_never_import_a_runner():
     for package in ('_vro', '_vcf', '_ico'):
-        layer = ('api', 'model', 'decode', 'encode', 'task_api', 'task_model', 'auth')
+        layer = ('api', 'model', 'decode', 'encode', 'task_api', 'task_model', 'auth', 'run_api', 'interaction_api', 'inputs')
         lower = [n for n in UTILS_FILES if n in ['%s.%s' % (package, x) for x in layer]]
         for name in lower:
             for target in GRAPH[name]:
@@ -218,3 +218,69 @@ def test_only_the_writing_modules_ship_the_encoder(module):
     defined = payload_definitions(module)
     shipped = sorted('%s (%s)' % (n, defined[n]) for n in ENCODE_ONLY if n in defined)
     assert bool(shipped) == (module in WRITE_MODULES), (module, shipped)
+
+
+def payload_names(module):
+    """``{name: file}`` of the top-level classes and functions, and the methods of the classes, defined by the
+    module_utils files the module ships (a method by its own name: ``start_once``)."""
+    found = {}
+    for name in module_payload(module):
+        tree = ast.parse(open(UTILS_FILES[name]).read())
+        for node in tree.body:
+            if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
+                found[node.name] = name
+            if isinstance(node, ast.ClassDef):
+                for item in node.body:
+                    if isinstance(item, ast.FunctionDef):
+                        found.setdefault(item.name, '%s.%s' % (name, node.name))
+    return found
+
+
+# Code that only some vRO modules can run, by the names that define it, and the modules that ship it (issue 16: every
+# file shipped is parsed and zipped by the controller, and compiled twice by the module, on every run). The read
+# module (vro_execution_info) and the other read-only modules ship none of it.
+ONLY_IN = {
+    # starting a run, and the adoption of a start whose answer was lost (_vro/run_api.py, _adopt.py)
+    'start_once': ('vro_workflow_run', 'vro_execution_cancel'),
+    'adopt_lost_all': ('vro_workflow_run', 'vro_execution_cancel'),
+    'adopt_each': ('vro_workflow_run', 'vro_execution_cancel', 'vro_interaction', 'vro_task'),
+    # cancelling a run, by version (_vro/run_api.py)
+    'cancel_path': ('vro_workflow_run', 'vro_execution_cancel'),
+    'major_version': ('vro_workflow_run', 'vro_execution_cancel'),
+    # answering, dismissing and listing user interactions (_vro/interaction_api.py)
+    'answer_interaction': ('vro_interaction',),
+    'dismiss_interaction': ('vro_interaction',),
+    'workflow_of_pending_run': ('vro_interaction',),
+    # comparing the inputs of runs (reuse, adoption, task diffing) and the declared types (_vro/inputs.py)
+    'same_inputs': ('vro_workflow_run', 'vro_execution_cancel', 'vro_interaction', 'vro_task', 'vro_task_info',
+                    'vro_workflow_info'),
+    # the secret inputs of a run (_inputs.py): only the modules that take inputs
+    'inputs_with_secrets': ('vro_workflow_run', 'vro_interaction', 'vro_task'),
+    # the read runner: only the read module (the runners that start, cancel or answer share _vro/run_shared.py)
+    'all_runs': ('vro_execution_info',),
+}
+
+
+@pytest.mark.parametrize('module', [m for m in MODULE_NAMES if m.startswith('vro_')])
+def test_code_only_some_modules_run_is_shipped_by_those_only(module):
+    defined = payload_names(module)
+    wrong = sorted('%s (%s)' % (name, defined.get(name)) for name, users in ONLY_IN.items()
+                   if (name in defined) != (module in users))
+    assert not wrong, (module, wrong)
+
+
+@pytest.mark.parametrize('module', [m for m in READ_ONLY if m.startswith('vro_')])
+def test_a_read_only_module_ships_no_start_adoption_cancel_or_answer_code(module):
+    defined = payload_names(module)
+    shipped = sorted(n for n in ('start', 'start_once', 'adopt_lost', 'adopt_lost_all', 'adopt', 'adopt_each', 'cancel',
+                                 'cancel_call', 'answer_interaction', 'dismiss_interaction') if n in defined)
+    assert not shipped, (module, shipped)
+    assert '_adopt' not in module_payload(module), module
+
+
+@pytest.mark.parametrize('module', MODULE_NAMES)
+def test_only_a_module_that_waits_compiles_the_poll_loop(module):
+    # OrchestratorModule.waiter() imports _waiter when it builds a waiter: shipped with every module, compiled only by a
+    # run that waits (a read without wait_for, an info module, never).
+    assert '_waiter' in module_payload(module), module
+    assert '_waiter' not in module_uses(module), module

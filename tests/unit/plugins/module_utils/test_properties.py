@@ -29,7 +29,8 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._module impo
     OrchestratorModule,
 )
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import EncodeError, encode_parameters, encode_value
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import comparable_inputs, decode_value, mask_parameters
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import decode_value, mask_parameters
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.inputs import comparable_inputs
 
 # Derandomized: the same examples on every run, so CI is reproducible; a failure found once gets its own unit test.
 SETTINGS = settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])

@@ -22,7 +22,8 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api imp
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import TaskFilter, with_iso_times, wait_done
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import Action, Task, TaskStatus, decide_retry
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import TaskService
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.interaction_api import InteractionApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_api import RunApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import Execution
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import run as execution_info
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.workflow_run import run as run_workflow
@@ -32,6 +33,11 @@ from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.f
 
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
 
+
+class AllVroApi(RunApi, InteractionApi):
+    """Every vRO call: api.VroApi and the *_api.py files next to it (each module ships only those it uses)."""
+
+
 API = '/vco/api'
 WID = '3a0ab069-cf2f-47e0-96f5-4a8920a5dc51'
 EID = '8a70f6b5-1f4e-4a3c-9b7e-2f0c3d4e5f60'
@@ -40,7 +46,7 @@ RUN = '%s/workflows/%s/executions/%s' % (API, WID, EID)
 
 def vro(server, **kw):
     kw.setdefault('retries', 0)
-    return VroApi(Client(server.url, **CONNECTIONS['vro'], sleep=lambda s: None, **kw))
+    return AllVroApi(Client(server.url, **CONNECTIONS['vro'], sleep=lambda s: None, **kw))
 
 
 def b64(text):
@@ -611,7 +617,7 @@ def test_pending_interaction_in_either_spelling(lists):
             'assignees': {'assignee': ['admins@corp.local']},
             lists: [{'name': 'approved', 'type': 'boolean'}, {'name': 'comment', 'type': 'string'}]}
     with ReplayServer({'GET %s/interaction' % RUN: [respond(200, body)]}) as server:
-        interaction = VroApi(Client(server.url, **CONNECTIONS['vro'], retries=0, sleep=lambda s: None)).pending_interaction(WID, EID)
+        interaction = AllVroApi(Client(server.url, **CONNECTIONS['vro'], retries=0, sleep=lambda s: None)).pending_interaction(WID, EID)
     assert interaction.pending and interaction.state == 'waiting'
     assert [p['name'] for p in interaction.input_parameters] == ['approved', 'comment']
     assert interaction.assignees == ['admins@corp.local']

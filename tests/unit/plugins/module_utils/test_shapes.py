@@ -18,9 +18,15 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import TaskService as VcfTasks
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.interaction_api import InteractionApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_api import RunApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_api import ScheduledTasks as VroTasks
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
+
+
+class AllVroApi(RunApi, InteractionApi):
+    """Every vRO call: api.VroApi and the *_api.py files next to it (each module ships only those it uses)."""
+
 
 WF = '/vco/api/workflows/w'
 RUN = WF + '/executions/e'
@@ -31,16 +37,16 @@ def param(value, name='p', type_name='string'):
 
 
 def _definition(client):
-    return VroApi(client).definition('w').input_types()
+    return AllVroApi(client).definition('w').input_types()
 
 
 def _execution(client):
-    run = VroApi(client).execution('w', 'e')
+    run = AllVroApi(client).execution('w', 'e')
     return run.to_result()
 
 
 def _logs(client):
-    return VroApi(client).logs('w', 'e')
+    return AllVroApi(client).logs('w', 'e')
 
 
 # (id, route, body, headers, call, words)
@@ -70,7 +76,7 @@ CASES = [
      _execution, 'output-parameters[0].value.mime-attachment is a JSON list where an object was expected'),
     ('run-id', 'GET ' + RUN, {'id': 5}, None, _execution, 'the answer is an object whose id is a JSON number'),
     ('run-href', 'GET ' + RUN, {'href': ['x']}, None, _execution, 'the answer is an object whose href is a JSON list'),
-    ('about', 'GET /vco/api/about', ['8.18'], None, lambda c: VroApi(c).version(), 'the answer is a JSON list'),
+    ('about', 'GET /vco/api/about', ['8.18'], None, lambda c: AllVroApi(c).version(), 'the answer is a JSON list'),
     # -- vRO logs
     ('logs-string', 'GET ' + RUN + '/logs', 'oops', None, _logs, 'the answer is a JSON string where'),
     ('logs-field', 'GET ' + RUN + '/logs', {'logs': 'oops'}, None, _logs,
@@ -81,19 +87,19 @@ CASES = [
      'a list whose item[0].severity is a JSON number where a string was expected'),
     # -- vRO interactions and their presentations
     ('run-interaction', 'GET ' + RUN + '/interaction', {'input-parameters': ['oops']}, None,
-     lambda c: VroApi(c).pending_interaction('w', 'e'), 'input-parameters[0] is a JSON string where a parameter'),
+     lambda c: AllVroApi(c).pending_interaction('w', 'e'), 'input-parameters[0] is a JSON string where a parameter'),
     ('pending-interaction', 'GET ' + RUN + '/interaction', {'state': ['waiting']}, None,
-     lambda c: VroApi(c).pending_interaction('w', 'e'), 'the answer is an object whose state is a JSON list'),
+     lambda c: AllVroApi(c).pending_interaction('w', 'e'), 'the answer is an object whose state is a JSON list'),
     ('interactions-items', 'GET ' + WF + '/interactions', {'items': ['oops']}, None,
-     lambda c: VroApi(c).workflow_interactions('w'), 'an object whose items[0] is a JSON string where an object'),
+     lambda c: AllVroApi(c).workflow_interactions('w'), 'an object whose items[0] is a JSON string where an object'),
     ('interactions-presentation', 'GET ' + WF + '/interactions', [{'name': 'Approve', 'input-parameters': 'oops'}],
-     None, lambda c: VroApi(c).workflow_interactions('w'), 'a list whose item[0] is an object whose input-parameters is a JSON string'),
+     None, lambda c: AllVroApi(c).workflow_interactions('w'), 'a list whose item[0] is an object whose input-parameters is a JSON string'),
     ('interactions-parameter', 'GET ' + WF + '/interactions', [{'name': 'Approve', 'input-parameters': [{'name': 1}]}],
-     None, lambda c: VroApi(c).workflow_interactions('w'), 'a list whose item[0].input-parameters[0].name is a JSON number'),
-    ('pending-runs', 'GET /vco/api/interactions', ['oops'], None, lambda c: VroApi(c).workflow_of_pending_run('e'),
+     None, lambda c: AllVroApi(c).workflow_interactions('w'), 'a list whose item[0].input-parameters[0].name is a JSON number'),
+    ('pending-runs', 'GET /vco/api/interactions', ['oops'], None, lambda c: AllVroApi(c).workflow_of_pending_run('e'),
      'the answer is a JSON list'),
     # -- vRO runs: a start whose answer names no run, but the run was started
-    ('start-unnamed', 'POST ' + WF + '/executions', ['oops'], None, lambda c: VroApi(c).start('w', []),
+    ('start-unnamed', 'POST ' + WF + '/executions', ['oops'], None, lambda c: AllVroApi(c).start('w', []),
      'the answer is a JSON list where an object'),
     # -- vRO scheduled tasks
     ('tasks-list', 'GET /vco/api/tasks', [5], None, lambda c: VroTasks(c).list(),
@@ -152,7 +158,7 @@ def test_a_wrong_shape_start_answer_with_a_location_still_names_the_run():
     # The run exists and Location names it: the body of the wrong shape is not used, and nothing fails.
     location = {'Location': '/vco/api/workflows/w/executions/e-1/'}
     with ReplayServer({'POST ' + WF + '/executions': [respond(202, {'input-parameters': 'oops'}, headers=location)]}) as server:
-        run = VroApi(Client(server.url, **CONNECTIONS['vro'], retries=0)).start('w', [])
+        run = AllVroApi(Client(server.url, **CONNECTIONS['vro'], retries=0)).start('w', [])
     assert run.id == 'e-1' and run.to_result()['execution_id'] == 'e-1'
 
 

@@ -14,12 +14,19 @@ import pytest
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi, caseless_fragment
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import caseless_fragment
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.interaction_api import InteractionApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_api import RunApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import Execution, normalize_log, parse_execution_url, parse_version, same_user
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date
 
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, hang, reset, respond, truncated
+
+
+class AllVroApi(RunApi, InteractionApi):
+    """Every vRO call: api.VroApi and the *_api.py files next to it (each module ships only those it uses)."""
+
 
 FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures')
 API = '/vco/api'
@@ -35,7 +42,7 @@ def load(name):
 
 def api_for(server, **kw):
     kw.setdefault('retries', 0)
-    return VroApi(Client(server.url, **CONNECTIONS['vro'], sleep=lambda s: None, **kw))
+    return AllVroApi(Client(server.url, **CONNECTIONS['vro'], sleep=lambda s: None, **kw))
 
 
 def now_iso():
@@ -331,7 +338,7 @@ class _Dated(object):
 def test_server_clock_within_the_date_header_resolution_is_taken_as_local():
     """A Date header is truncated to the second: a local clock inside that second is not skewed (was up to -1 s)."""
     import time  # pylint: disable=import-outside-toplevel
-    api = VroApi(Client('https://vro.example', **CONNECTIONS['vro']))
+    api = AllVroApi(Client('https://vro.example', **CONNECTIONS['vro']))
     api._learn_clock(_Dated(int(time.time())))
     assert api.clock_offset == 0.0
     assert abs(api.server_now() - time.time()) < 0.5

@@ -18,7 +18,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt impor
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import workflow_run
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_api import RunApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import Execution
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.test_adopt import FakeTime
@@ -33,7 +33,7 @@ WINDOW_LOOKS = int(TIMEOUT + ADOPTION_MARGIN) + 1
 
 
 class FakeClient(FakeTime):
-    """What VroApi's adoption uses of the client: the timeout, and a clock that moves only when slept on."""
+    """What RunApi's adoption uses of the client: the timeout, and a clock that moves only when slept on."""
 
     def __init__(self):
         super().__init__()
@@ -43,7 +43,7 @@ class FakeClient(FakeTime):
         pass
 
 
-class FakeApi(VroApi):
+class FakeApi(RunApi):
     """A vRO server played in memory: each POST follows the plan for its ``name`` input.
 
     Plans: ``ok`` (answered), ``lost`` (run made, answer lost; the run shows in lists from ``appear`` seconds after

@@ -6,13 +6,19 @@ from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.interaction_api import InteractionApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_api import RunApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_cancel import cancel_executions
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import execution_info
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_info import task_info
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.workflow_info import workflow_info
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.workflow_run import RunOptions, start_runs
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
+
+
+class AllVroApi(RunApi, InteractionApi):
+    """Every vRO call: api.VroApi and the *_api.py files next to it (each module ships only those it uses)."""
+
 
 API = '/vco/api'
 WID = 'w-1'
@@ -21,7 +27,7 @@ RUN = {'id': 'e-1', 'state': 'completed', 'start-date': '2026-01-01T10:00:00Z', 
 
 
 def api_for(server):
-    return VroApi(Client(server.url, retries=0, sleep=lambda s: None, **CONNECTIONS['vro']))
+    return AllVroApi(Client(server.url, retries=0, sleep=lambda s: None, **CONNECTIONS['vro']))
 
 
 def link(**attrs):

@@ -12,10 +12,11 @@ import os
 import pytest
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import (
-    SECRET_MASK, comparable_inputs, decode_date, decode_parameters, decode_value, mask_parameters, parameter_list, same_inputs,
+    SECRET_MASK, decode_date, decode_parameters, decode_value, mask_parameters, parameter_list,
 )
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.inputs import comparable_inputs, same_inputs
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import EncodeError, encode_parameters, encode_value
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import parse_type
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.inputs import parse_type
 
 FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures')
 

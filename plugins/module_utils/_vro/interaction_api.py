@@ -1,0 +1,62 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudops.orchestrator contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The vRO user-interaction calls beyond reading the one a run waits on: :class:`InteractionApi`, a
+:class:`api.VroApi` that also answers and dismisses interactions and finds the workflow of a waiting run. Internal use
+only.
+
+Apart from ``api.py`` so that only vro_interaction ships and compiles it (docs/architecture.md, rule 4). The reads
+(the interaction a run waits on, a workflow's interactions) stay in ``api.py``: the read, run and workflow info modules
+use them.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import MAYBE_OBJECT, vro_attributes, vro_links
+
+
+class InteractionApi(VroApi):
+    """The vRO REST API over one client, with the calls that answer and dismiss user interactions."""
+
+    def answer_interaction(self, workflow_id, execution_id, parameters):
+        """``POST .../interaction`` with an execution-context holding the answers (204 expected)."""
+        self.client.request('POST', self.executions_path(workflow_id, execution_id, '/interaction'),
+                            json={'parameters': parameters}, expected=(200, 202, 204))
+
+    def dismiss_interaction(self, workflow_id, execution_id):
+        """``DELETE .../interaction``; False when there was nothing to delete (404).
+
+        A 404 to a resend whose first DELETE lost its answer is True: the interaction is gone because of that first DELETE.
+        """
+        try:
+            self.client.request('DELETE', self.executions_path(workflow_id, execution_id, '/interaction'),
+                                expected=(200, 202, 204))
+        except ApiError as error:
+            if error.status == 404:
+                return isinstance(error.lost_before, AnswerLost)
+            raise
+        return True
+
+    def workflow_of_pending_run(self, execution_id):
+        """The workflow id of a run that waits on an interaction, from ``GET /interactions`` (8.x); None when not listed.
+
+        7.x has no ``/interactions``: its 404 means the workflow must be given.
+        """
+        try:
+            body = self.client.get('/interactions', shape=MAYBE_OBJECT) or {}
+        except ApiError as error:
+            if error.status in (404, 405):
+                raise OperationError('this vRO server has no GET /interactions (vRO 7.x): give workflow_id or workflow_name '
+                                     'with execution_id', error=error.to_result())
+            raise
+        for link in vro_links(body)[0]:
+            attrs = vro_attributes(link)
+            if attrs.get('executionId') == execution_id or attrs.get('workflowExecutionId') == execution_id:
+                if attrs.get('workflowId'):
+                    return attrs['workflowId']
+                href = link.get('href') or ''
+                if '/workflows/' in href:
+                    return href.split('/workflows/', 1)[1].split('/', 1)[0]
+        return None
