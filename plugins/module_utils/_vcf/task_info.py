@@ -50,9 +50,9 @@ def task_info(service, ids, selector, status=None, order=None, order_by=None, ma
                 waiter().wait(lambda: service.refresh(task),
                               lambda t: t.status in wait_for or t.status in TaskStatus.TERMINAL)
             except WaitTimeout as error:
-                raise OperationError('%s is still %s after waiting for %s: %s' % (
-                    task.label, task.status_raw, ', '.join(wait_for), error), tasks=[info_entry(task)],
-                    polls=error.polls) from None
+                message = '%s is still %s after waiting for %s: %s; the task goes on: raise wait_timeout, or run this task ' \
+                          'again to wait more' % (task.label, task.status_raw, ', '.join(wait_for), error)
+                raise OperationError(message, tasks=[info_entry(task)], polls=error.polls) from None
         if task.status not in wait_for:
             message = '%s reached %s, not one of %s' % (task.label, task.status_raw, ', '.join(wait_for))
             if task.status in TaskStatus.FAILED_ALL:

@@ -373,9 +373,10 @@ def retry(service, ids, selector, max_results=None, wait=True, max_attempts=1, w
         try:
             run.wait_all(pending)
         except WaitTimeout as error:
-            raise OperationError('%s; still running: %s' % (error, ', '.join(
-                t.label + ' (' + str(t.status_raw) + ')' for t in run.tasks if t.status not in TaskStatus.TERMINAL)),
-                polls=error.polls, **run.result()) from None
+            running = ', '.join(t.label + ' (' + str(t.status_raw) + ')' for t in run.tasks if t.status not in TaskStatus.TERMINAL)
+            message = ('%s; still running: %s; the retry was sent and goes on: wait for it with '
+                       'cloudops.orchestrator.vcf_task_info (task_id, wait_for), or raise wait_timeout' % (error, running))
+            raise OperationError(message, polls=error.polls, **run.result()) from None
     result = run.result()
     if matched is not None:
         result['matched'] = matched

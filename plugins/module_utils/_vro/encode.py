@@ -140,7 +140,7 @@ def _number(path, vtype, value):
         if re.match(r'^[+-]?\d+$', text):
             return int(text)
         return float(text)
-    _fail(path, vtype, value, 'expected a number' if isinstance(value, str) else None)
+    _fail(path, vtype, value, "'%s' is not a number: give one such as 20 or 2.5" % value[:40] if isinstance(value, str) else None)
     return None  # unreachable
 
 
