@@ -1,0 +1,130 @@
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The first hour of a new user: the mistakes made while learning the collection get one line that says what
+happened and what to do next, and keeps the ids (session 18, part "the first hour of a new user")."""
+
+from __future__ import annotations
+
+import json
+
+from _harness import run_playbook
+
+AWSNEW_ID = '3a0ab069-cf2f-47e0-96f5-4a8920a5dc51'
+ECHO_ID = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001'
+SLEEP_ID = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0002'
+VCF_IN_PROGRESS = '7a5e0003-5e1f-4c0d-9a11-000000000003'
+VCF_RETRY_SUCCEEDS = '7a5e0001-5e1f-4c0d-9a11-000000000001'
+ICO_TOPIC = 'com/ibm/orchestrator/serviceinstance/plan/ibm_bpm_process'
+
+
+def _playbook(tmp_path, name, tasks):
+    path = tmp_path / ('%s.yml' % name)
+    path.write_text(json.dumps([{'name': name, 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
+        dict(task, ignore_errors=True) for task in tasks]}]), encoding='utf-8')
+    return path
+
+
+def _failed(res, task):
+    assert [r['status'] for r in res.results if r['task'] == task] == ['ignored'], task
+    return res.result(task)
+
+
+def test_a_misspelt_workflow_name_suggests_the_close_names(fresh_simulator, tmp_path):
+    sim = fresh_simulator
+    path = _playbook(tmp_path, 'typo', [
+        {'name': 'run typo', 'cloudops.orchestrator.vro_workflow_run': {'workflow_name': 'AWSNWE', 'inputs': {'name': 'x'}}},
+        {'name': 'info typo', 'cloudops.orchestrator.vro_workflow_info': {'workflow_name': 'Echo typed input'}},
+        {'name': 'nothing close', 'cloudops.orchestrator.vro_workflow_run': {'workflow_name': 'Provision database'}},
+    ])
+    res = run_playbook(path, env=sim.env('vro'))
+    result = _failed(res, 'run typo')
+    assert result['msg'] == ("no workflow named 'AWSNWE' is visible to this user; did you mean 'AWSNEW' (%s (category "
+                             "'Cloud'))? set workflow_name to that exact name" % AWSNEW_ID), result['msg']
+    assert not result.get('changed')
+    result = _failed(res, 'info typo')
+    assert result['msg'] == ("no workflow named 'Echo typed input' is visible to this user; did you mean 'Echo typed inputs' "
+                             "(%s (category 'Library'))? set workflow_name to that exact name" % ECHO_ID), result['msg']
+    result = _failed(res, 'nothing close')
+    assert result['msg'] == ("no workflow named 'Provision database' is visible to this user; check the spelling and that "
+                             "this user may read it, or list the workflows it sees with "
+                             "cloudops.orchestrator.vro_workflow_info and name_contains"), result['msg']
+    routes = sim.counters().get('routes', {})
+    assert not [route for route, n in routes.items() if n and route.split(' ', 1)[0] in ('POST', 'PUT', 'PATCH', 'DELETE')
+                and 'login' not in route], routes
+
+
+def test_a_number_given_as_text_that_is_no_number_is_quoted(simulator, tmp_path):
+    path = _playbook(tmp_path, 'notanumber', [
+        {'name': 'not a number', 'cloudops.orchestrator.vro_workflow_run': {
+            'workflow_id': ECHO_ID, 'inputs': {'num': 'twenty', 'str': 'x'}}},
+        {'name': 'text number', 'cloudops.orchestrator.vro_workflow_run': {
+            'workflow_id': ECHO_ID, 'inputs': {'num': '20'}}},
+    ])
+    res = run_playbook(path, env=simulator.env('vro'))
+    result = _failed(res, 'not a number')
+    assert result['msg'].endswith("input 'num' is declared as number but the value is a string: 'twenty' is not a number: "
+                                  "give one such as 20 or 2.5"), result['msg']
+    assert res.result('text number')['outputs']['out_num'] == 20
+
+
+def test_a_vro_wait_that_times_out_says_the_run_goes_on(simulator, tmp_path):
+    path = _playbook(tmp_path, 'vro_wait', [
+        {'name': 'start', 'cloudops.orchestrator.vro_workflow_run': {
+            'workflow_id': SLEEP_ID, 'inputs': {'seconds': 120}, 'wait': False}, 'register': 'started'},
+        {'name': 'wait short', 'cloudops.orchestrator.vro_execution_info': {
+            'execution_url': '{{ started.href }}', 'wait_for': ['completed'], 'wait_timeout': 1}},
+        {'name': 'cancel', 'cloudops.orchestrator.vro_execution_cancel': {'execution_url': '{{ started.href }}'}},
+    ])
+    res = run_playbook(path, env=simulator.env('vro'))
+    eid = res.result('start')['execution_id']
+    result = _failed(res, 'wait short')
+    msg = result['msg']
+    assert msg.startswith('run %s did not reach completed within wait_timeout 1.0s; last state: running (' % eid), msg
+    assert msg.endswith('); the run goes on: raise wait_timeout, or run this task again to wait more'), msg
+    assert result['execution_id'] == eid and result['timed_out'] is True
+    assert res.result('cancel')['state'] == 'canceled'
+
+
+def test_a_vcf_wait_that_times_out_says_the_task_goes_on(fresh_simulator, tmp_path):
+    sim = fresh_simulator
+    sim.admin('POST', 'vcf/tasks/%s/outcome' % VCF_RETRY_SUCCEEDS, json={'retry_seconds': 3600})
+    path = _playbook(tmp_path, 'vcf_wait', [
+        {'name': 'wait short', 'cloudops.orchestrator.vcf_task_info': {
+            'task_id': VCF_IN_PROGRESS, 'wait_for': ['SUCCESSFUL'], 'wait_timeout': 1}},
+        {'name': 'retry short', 'cloudops.orchestrator.vcf_task_retry': {'task_id': VCF_RETRY_SUCCEEDS, 'wait_timeout': 1}},
+    ])
+    res = run_playbook(path, env=sim.env('vcf'))
+    result = _failed(res, 'wait short')
+    msg = result['msg']
+    assert msg.startswith("task %s 'Upgrade vCenter sfo-w01-vc01.rainpole.io' is still In Progress after waiting for "
+                          "SUCCESSFUL: " % VCF_IN_PROGRESS), msg
+    assert msg.endswith('; the task goes on: raise wait_timeout, or run this task again to wait more'), msg
+    assert result['tasks'][0]['id'] == VCF_IN_PROGRESS
+    result = _failed(res, 'retry short')
+    msg = result['msg']
+    assert "; still running: task %s 'Add cluster sfo-m01-cl02 to domain sfo-m01' (In Progress); " % VCF_RETRY_SUCCEEDS in msg, msg
+    assert msg.endswith('; the retry was sent and goes on: wait for it with cloudops.orchestrator.vcf_task_info (task_id, '
+                        'wait_for), or raise wait_timeout'), msg
+    assert result['changed'] is True and result['retried'] == [VCF_RETRY_SUCCEEDS]
+    assert sim.admin('GET', 'vcf/tasks/%s/attempts' % VCF_RETRY_SUCCEEDS)['retry_requests'] == 1
+
+
+def test_an_ico_wait_that_times_out_says_the_task_goes_on(fresh_simulator, tmp_path):
+    sim = fresh_simulator
+    sim.admin('PUT', 'settings', json={'ico_status_step_seconds': 3600})
+    path = _playbook(tmp_path, 'ico_wait', [
+        {'name': 'create short', 'cloudops.orchestrator.orch_task': {
+            'task': {'eventTopic': ICO_TOPIC, 'parm': {'processName': 'first hour'}},
+            'wait_for_status': ['COMPLETED'], 'wait_timeout': 1}},
+    ])
+    try:
+        res = run_playbook(path, env=sim.env('ico'))
+    finally:
+        sim.admin('POST', 'reset', json={'settings': True})
+    result = _failed(res, 'create short')
+    task_id = result['task']['id']
+    msg = result['msg']
+    assert msg.startswith('task %s is still %s after waiting for COMPLETED: ' % (task_id, result['task']['status'])), msg
+    assert result['task']['status'] in ('QUEUED', 'RUNNING')
+    assert msg.endswith('; the task goes on: follow it with cloudops.orchestrator.orch_task (id: %s, wait_for_status), or '
+                        'raise wait_timeout' % task_id), msg
+    assert result['changed'] is True
