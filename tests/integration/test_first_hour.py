@@ -128,3 +128,36 @@ def test_an_ico_wait_that_times_out_says_the_task_goes_on(fresh_simulator, tmp_p
     assert msg.endswith('; the task goes on: follow it with cloudops.orchestrator.orch_task (id: %s, wait_for_status), or '
                         'raise wait_timeout' % task_id), msg
     assert result['changed'] is True
+
+
+def test_an_interaction_is_answered_by_the_run_url_as_runs_are_read_and_cancelled(fresh_simulator, tmp_path):
+    """vro_execution_info and vro_execution_cancel take a run's href as execution_url; vro_interaction takes it too."""
+    sim = fresh_simulator
+    path = _playbook(tmp_path, 'answer_by_url', [
+        {'name': 'start', 'cloudops.orchestrator.vro_workflow_run': {
+            'workflow_name': 'Request approval', 'inputs': {'request': 'a VM'}, 'on_user_interaction': 'return'},
+         'register': 'run'},
+        {'name': 'both', 'cloudops.orchestrator.vro_interaction': {
+            'execution_url': '{{ run.href }}', 'execution_id': '{{ run.execution_id }}', 'inputs': {'approved': True}}},
+        {'name': 'neither', 'cloudops.orchestrator.vro_interaction': {'inputs': {'approved': True}}},
+        {'name': 'not a run url', 'cloudops.orchestrator.vro_interaction': {
+            'execution_url': '{{ run.href | replace("/executions/", "/runs/") }}', 'inputs': {'approved': True}}},
+        {'name': 'check', 'cloudops.orchestrator.vro_interaction': {
+            'execution_url': '{{ run.href }}', 'inputs': {'approved': True, 'comment': 'ok'}}, 'check_mode': True},
+        {'name': 'answer', 'cloudops.orchestrator.vro_interaction': {
+            'execution_url': '{{ run.href }}', 'inputs': {'approved': True, 'comment': 'ok'}, 'wait_for': ['completed']}},
+    ])
+    res = run_playbook(path, env=sim.env('vro'))
+    run = res.result('start')
+    assert run['state'] == 'waiting'
+    assert _failed(res, 'both')['msg'] == 'parameters are mutually exclusive: execution_id|execution_url'
+    assert _failed(res, 'neither')['msg'] == 'one of the following is required: execution_id, execution_url'
+    assert "is not the URL of a workflow run: expected .../workflows/<id>/executions/<id>/" in _failed(res, 'not a run url')['msg']
+    check = res.result('check')
+    assert check['changed'] is True and check['execution_id'] == run['execution_id']
+    answered = res.result('answer')
+    assert answered['changed'] is True and answered['state'] == 'completed'
+    assert answered['execution_id'] == run['execution_id'] and answered['workflow_id'] == run['workflow_id']
+    assert answered['outputs'] == {'approved': True, 'comment': 'ok'}
+    routes = sim.counters().get('routes', {})
+    assert sum(n for route, n in routes.items() if route.startswith('POST ') and route.rstrip('/').endswith('/interaction')) == 1

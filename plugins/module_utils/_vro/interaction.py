@@ -18,7 +18,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api imp
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import mask_parameters, secure_values
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import CHECK_MODE_EXECUTION_ID
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import TERMINAL_STATES
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import TERMINAL_STATES, parse_execution_url
 
 # Where a run rests after an answer when the user names no state: the end, or its next question.
 NEXT_STATES = frozenset(TERMINAL_STATES | {'waiting', 'waiting-signal', 'suspended'})
@@ -230,8 +230,12 @@ class InteractionRun(object):
 def run(module):
     """The vro_interaction operation (see the module docs): reads the options once."""
     p = module.params
-    answer = InteractionRun(VroApi(module.client()), p['execution_id'], check_mode=module.check_mode, warn=module.warn,
+    workflow_id, execution_id = p['workflow_id'], p['execution_id']
+    if p['execution_url']:
+        # Only the ids are read from the URL: every request goes to the configured url.
+        workflow_id, execution_id = parse_execution_url(p['execution_url'])
+    answer = InteractionRun(VroApi(module.client()), execution_id, check_mode=module.check_mode, warn=module.warn,
                             add_secret=module.add_secret, waiter=module.waiter)
-    return answer(p['workflow_id'], p['workflow_name'], p['category'], absent=p['state'] == 'absent',
+    return answer(workflow_id, p['workflow_name'], p['category'], absent=p['state'] == 'absent',
                   answers=lambda: inputs_with_secrets(module, p['inputs'] or {}), raw_inputs=p['raw_inputs'],
                   wait=p['wait'], wait_for=p['wait_for'], poll_interval=p['poll_interval'])
