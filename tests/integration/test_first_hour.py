@@ -161,3 +161,19 @@ def test_an_interaction_is_answered_by_the_run_url_as_runs_are_read_and_cancelle
     assert answered['outputs'] == {'approved': True, 'comment': 'ok'}
     routes = sim.counters().get('routes', {})
     assert sum(n for route, n in routes.items() if route.startswith('POST ') and route.rstrip('/').endswith('/interaction')) == 1
+
+
+def test_a_vcf_status_given_as_a_list_is_refused_saying_it_takes_one(fresh_simulator, tmp_path):
+    """vro_execution_info's state is a list; vcf_task_info's status is one status: a list gets a line saying so."""
+    sim = fresh_simulator
+    path = _playbook(tmp_path, 'status_list', [
+        {'name': 'one in a list', 'cloudops.orchestrator.vcf_task_info': {'status': ['failed']}},
+        {'name': 'two in a list', 'cloudops.orchestrator.vcf_task_info': {'status': ['In Progress', 'FAILED']}},
+    ])
+    res = run_playbook(path, env=sim.env('vcf'))
+    assert _failed(res, 'one in a list')['msg'] == ("status takes one status, not a list (['failed']); nothing was sent: "
+                                                    "give one, such as status: FAILED (a loop for several)")
+    assert _failed(res, 'two in a list')['msg'] == ("status takes one status, not a list (['In Progress', 'FAILED']); nothing "
+                                                    "was sent: give one, such as status: IN_PROGRESS (a loop for several)")
+    routes = sim.counters().get('routes', {})
+    assert not [route for route, n in routes.items() if n and route.startswith('GET /v1/tasks')], routes
