@@ -5,6 +5,7 @@ happened and what to do next, and keeps the ids (session 18, part "the first hou
 from __future__ import annotations
 
 import json
+import re
 
 from _harness import run_playbook
 
@@ -177,3 +178,20 @@ def test_a_vcf_status_given_as_a_list_is_refused_saying_it_takes_one(fresh_simul
                                                     "was sent: give one, such as status: IN_PROGRESS (a loop for several)")
     routes = sim.counters().get('routes', {})
     assert not [route for route, n in routes.items() if n and route.startswith('GET /v1/tasks')], routes
+
+
+def test_the_remediation_window_is_reported_as_a_date_not_epoch_milliseconds(fresh_simulator, tmp_path):
+    """vcf_task_remediation's default window (window_hours back from now) reads as ISO 8601 in its summary."""
+    sim = fresh_simulator
+    path = tmp_path / 'remediation.yml'
+    path.write_text(json.dumps([{'name': 'remediation', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
+        {'name': 'apply', 'ansible.builtin.include_role': {'name': 'cloudops.orchestrator.vcf_task_remediation'}},
+        {'name': 'keep', 'ansible.builtin.set_fact': {'kept': '{{ vcf_task_remediation_result }}'}},
+    ]}]), encoding='utf-8')
+    res = run_playbook(path, env=sim.env('vcf'))
+    kept = res.result('keep')['ansible_facts']['kept']
+    start = kept['window_start']
+    assert re.match(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$', start), start
+    assert kept['found'] in (0, '0')
+    assert res.result('cloudops.orchestrator.vcf_task_remediation : Summary')['msg'] == [
+        'No failed task completed after %s.' % start]
