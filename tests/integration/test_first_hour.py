@@ -57,6 +57,9 @@ def test_a_number_given_as_text_that_is_no_number_is_quoted(simulator, tmp_path)
     path = _playbook(tmp_path, 'notanumber', [
         {'name': 'not a number', 'cloudops.orchestrator.vro_workflow_run': {
             'workflow_id': ECHO_ID, 'inputs': {'num': 'twenty', 'str': 'x'}}},
+        {'name': 'list for a number', 'cloudops.orchestrator.vro_workflow_run': {'workflow_id': ECHO_ID, 'inputs': {'num': [1]}}},
+        {'name': 'number for a boolean', 'cloudops.orchestrator.vro_workflow_run': {'workflow_id': ECHO_ID, 'inputs': {'flag': 2}}},
+        {'name': 'list for a string', 'cloudops.orchestrator.vro_workflow_run': {'workflow_id': ECHO_ID, 'inputs': {'str': ['a']}}},
         {'name': 'text number', 'cloudops.orchestrator.vro_workflow_run': {
             'workflow_id': ECHO_ID, 'inputs': {'num': '20'}}},
     ])
@@ -64,6 +67,12 @@ def test_a_number_given_as_text_that_is_no_number_is_quoted(simulator, tmp_path)
     result = _failed(res, 'not a number')
     assert result['msg'].endswith("input 'num' is declared as number but the value is a string: 'twenty' is not a number: "
                                   "give one such as 20 or 2.5"), result['msg']
+    assert _failed(res, 'list for a number')['msg'] == (
+        "workflow 'Echo typed inputs': input 'num' is declared as number but the value is a list: give a number such as 20 or 2.5")
+    assert _failed(res, 'number for a boolean')['msg'] == (
+        "workflow 'Echo typed inputs': input 'flag' is declared as boolean but the value is an integer: give true or false")
+    assert _failed(res, 'list for a string')['msg'] == (
+        "workflow 'Echo typed inputs': input 'str' is declared as string but the value is a list: give text")
     assert res.result('text number')['outputs']['out_num'] == 20
 
 
