@@ -111,7 +111,8 @@ def test_a_vcf_wait_that_times_out_says_the_task_goes_on(fresh_simulator, tmp_pa
     assert result['tasks'][0]['id'] == VCF_IN_PROGRESS
     result = _failed(res, 'retry short')
     msg = result['msg']
-    assert "; still running: task %s 'Add cluster sfo-m01-cl02 to domain sfo-m01' (In Progress); " % VCF_RETRY_SUCCEEDS in msg, msg
+    # In Progress, or still Failed under the quirk vcf-retry-lag (SDDC Manager shows the retry late): named either way.
+    assert "; still waited on: task %s 'Add cluster sfo-m01-cl02 to domain sfo-m01' (" % VCF_RETRY_SUCCEEDS in msg, msg
     assert msg.endswith('; the retry was sent and goes on: wait for it with cloudops.orchestrator.vcf_task_info (task_id, '
                         'wait_for), or raise wait_timeout'), msg
     assert result['changed'] is True and result['retried'] == [VCF_RETRY_SUCCEEDS]
