@@ -153,6 +153,8 @@ def test_an_interaction_is_answered_by_the_run_url_as_runs_are_read_and_cancelle
         {'name': 'neither', 'cloudops.orchestrator.vro_interaction': {'inputs': {'approved': True}}},
         {'name': 'not a run url', 'cloudops.orchestrator.vro_interaction': {
             'execution_url': '{{ run.href | replace("/executions/", "/runs/") }}', 'inputs': {'approved': True}}},
+        {'name': 'by id alone, a run that is not waiting', 'cloudops.orchestrator.vro_interaction': {
+            'execution_id': '00000000-0000-4000-8000-00000000e404', 'inputs': {'approved': True}}},
         {'name': 'check', 'cloudops.orchestrator.vro_interaction': {
             'execution_url': '{{ run.href }}', 'inputs': {'approved': True, 'comment': 'ok'}}, 'check_mode': True},
         {'name': 'answer', 'cloudops.orchestrator.vro_interaction': {
@@ -164,6 +166,10 @@ def test_an_interaction_is_answered_by_the_run_url_as_runs_are_read_and_cancelle
     assert _failed(res, 'both')['msg'] == 'parameters are mutually exclusive: execution_id|execution_url'
     assert _failed(res, 'neither')['msg'] == 'one of the following is required: execution_id, execution_url'
     assert "is not the URL of a workflow run: expected .../workflows/<id>/executions/<id>/" in _failed(res, 'not a run url')['msg']
+    alone = res.result('by id alone, a run that is not waiting')
+    assert alone['changed'] is False and alone['msg'] == (
+        "run 00000000-0000-4000-8000-00000000e404 has no pending user interaction (GET /interactions does not list it): "
+        "nothing to answer; give workflow_id or workflow_name, or the run's href as execution_url, to read the run itself")
     check = res.result('check')
     assert check['changed'] is True and check['execution_id'] == run['execution_id']
     answered = res.result('answer')

@@ -86,8 +86,8 @@ class InteractionRun(object):
         result = {'changed': False, 'workflow_id': self.workflow_id, 'execution_id': self.execution_id}
         if self.workflow_id is None:
             result['msg'] = ('run %s has no pending user interaction (GET /interactions does not list it): nothing to '
-                             '%s; give workflow_id or workflow_name to read the run itself' % (
-                                 self.execution_id, 'dismiss' if absent else 'answer'))
+                             "%s; give workflow_id or workflow_name, or the run's href as execution_url, to read the run "
+                             'itself' % (self.execution_id, 'dismiss' if absent else 'answer'))
             return result
         before = self.run_state()
         result['previous_state'] = before
