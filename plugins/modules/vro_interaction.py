@@ -20,9 +20,11 @@ description:
   - After answering, waits (O(wait), O(wait_for)) until the run reaches its next state, and returns it with its
     decoded outputs.
   - With O(state=absent), deletes (dismisses) the pending interaction, idempotently. vRO then cancels the run.
-  - The run's workflow is given by O(workflow_id) or O(workflow_name), or left out. Without either, it is found in
-    the list of pending interactions (C(GET /interactions), vRO 8.x only); a run not listed there has nothing to
-    answer (RV(changed=false)).
+  - The run is given by O(execution_url) (the RV(cloudops.orchestrator.vro_workflow_run#module:href) of a run, which
+    names its workflow too), or by O(execution_id); exactly one of them is required.
+  - With O(execution_id), the run's workflow is given by O(workflow_id) or O(workflow_name), or left out. Without
+    either, it is found in the list of pending interactions (C(GET /interactions), vRO 8.x only); a run not listed
+    there has nothing to answer (RV(changed=false)).
 author:
   - cloudops.orchestrator contributors (@cloudops)
 extends_documentation_fragment:
@@ -45,7 +47,12 @@ options:
     description:
       - The id of the run, for example RV(cloudops.orchestrator.vro_workflow_run#module:execution_id).
     type: str
-    required: true
+  execution_url:
+    description:
+      - The URL of the run (the C(href) of a run, for example
+        RV(cloudops.orchestrator.vro_workflow_run#module:href)); the workflow and the run are read from it.
+      - Excludes O(execution_id), O(workflow_id) and O(workflow_name).
+    type: str
   state:
     description:
       - V(present) answers the pending interaction with O(inputs).
@@ -126,10 +133,9 @@ EXAMPLES = r'''
       comment: not this quarter
     wait_for: [failed]
 
-- name: Dismiss a pending interaction (vRO cancels the run)
+- name: Dismiss a pending interaction (vRO cancels the run), the run given by its URL
   cloudops.orchestrator.vro_interaction:
-    workflow_id: "{{ run.workflow_id }}"
-    execution_id: "{{ run.execution_id }}"
+    execution_url: "{{ run.href }}"
     state: absent
 
 - name: Answer without waiting for what happens next, the workflow found from the run (vRO 8.x)
@@ -284,7 +290,8 @@ def main():
         product='vro',
         wait=True,
         argument_spec=dict(
-            execution_id=dict(type='str', required=True),
+            execution_id=dict(type='str'),
+            execution_url=dict(type='str'),
             state=dict(type='str', default='present', choices=['present', 'absent']),
             inputs=dict(type='dict'),
             raw_inputs=dict(type='list', elements='dict'),
@@ -292,7 +299,9 @@ def main():
             wait_for=dict(type='list', elements='str',
                           choices=['running', 'waiting', 'waiting-signal', 'suspended', 'completed', 'failed', 'canceled']),
         ),
-        selector=workflow_selector(),
+        selector=workflow_selector(alternatives=('execution_url',)),
+        mutually_exclusive=[('execution_id', 'execution_url')],
+        required_one_of=[('execution_id', 'execution_url')],
         supports_check_mode=True,
     )
     module.run(interaction.run)

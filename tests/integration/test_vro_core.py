@@ -151,7 +151,7 @@ def test_inputs_are_validated_before_anything_is_sent(fresh_simulator):
         "workflow 'AWSNEW' has no input 'Name'; did you mean 'name'? vRO input names are case sensitive")
     assert failed(res, 'Misspelt input name')['msg'] == "workflow 'Echo typed inputs' has no input 'nmu'; did you mean 'num'?"
     assert failed(res, 'Value of the wrong kind')['msg'] == (
-        "workflow 'Echo typed inputs': input 'num' is declared as number but the value is a boolean")
+        "workflow 'Echo typed inputs': input 'num' is declared as number but the value is a boolean: give a number such as 20 or 2.5")
     nested = failed(res, 'Nested value of the wrong kind')['msg']
     assert "input 'endpoint.port' is declared as number but the value is a string" in nested
     batch = failed(res, 'Bad batch entry')['msg']

@@ -26,8 +26,9 @@ def _wait_for_status(waiter, engine, task_id, statuses, result):
         if error.last is not None:
             result['task'] = with_iso_times(error.last)
         status = (error.last or {}).get('status')
-        raise OperationError('task %s is still %s after waiting for %s: %s' % (
-            task_id, status, ', '.join(wanted), error), polls=error.polls, **result) from None
+        raise OperationError('task %s is still %s after waiting for %s: %s; the task goes on: follow it with '
+                             'cloudops.orchestrator.orch_task (id: %s, wait_for_status), or raise wait_timeout' % (
+                                 task_id, status, ', '.join(wanted), error, task_id), polls=error.polls, **result) from None
     result['task'] = with_iso_times(task)
     status = TaskStatus.normalise(task.get('status'))
     if status not in wanted:

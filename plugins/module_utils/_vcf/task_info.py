@@ -23,6 +23,15 @@ def run(module):
                      waiter=None if module.check_mode else module.waiter)
 
 
+def _listed(text):
+    """The strings of ``text`` when it is the text of a list of strings (``"['failed', 'In Progress']"``), else None."""
+    text = text.strip()
+    if not (text.startswith('[') and text.endswith(']')):
+        return None
+    items = [item.strip().strip('\'"').strip() for item in text[1:-1].split(',')]
+    return [item for item in items if item]
+
+
 def task_info(service, ids, selector, status=None, order=None, order_by=None, max_results=None, wait_for=None,
               waiter=None):
     """The tasks ``ids``, or the list ``selector``/``status`` select; with ``wait_for``, follow the one task with
@@ -30,6 +39,11 @@ def task_info(service, ids, selector, status=None, order=None, order_by=None, ma
     # Unknown names are refused before anything is sent (a typo would list nothing, or wait until wait_timeout).
     wait_for = TaskStatus.checked(wait_for, 'wait_for')
     if status not in (None, ''):
+        listed = _listed(status)
+        if listed is not None:
+            # Ansible turns a list given to this str option into its text, "['failed']".
+            raise InputError('status takes one status, not a list (%s); nothing was sent: give one, such as status: %s '
+                             '(a loop for several)' % (status, TaskStatus.normalise(listed[0]) if listed else 'FAILED'))
         TaskStatus.checked(status, 'status')
     if wait_for and len(ids) != 1:
         raise InputError('wait_for follows exactly one task: set task_id (or one entry in task_ids)')
@@ -50,9 +64,9 @@ def task_info(service, ids, selector, status=None, order=None, order_by=None, ma
                 waiter().wait(lambda: service.refresh(task),
                               lambda t: t.status in wait_for or t.status in TaskStatus.TERMINAL)
             except WaitTimeout as error:
-                raise OperationError('%s is still %s after waiting for %s: %s' % (
-                    task.label, task.status_raw, ', '.join(wait_for), error), tasks=[info_entry(task)],
-                    polls=error.polls) from None
+                message = '%s is still %s after waiting for %s: %s; the task goes on: raise wait_timeout, or run this task ' \
+                          'again to wait more' % (task.label, task.status_raw, ', '.join(wait_for), error)
+                raise OperationError(message, tasks=[info_entry(task)], polls=error.polls) from None
         if task.status not in wait_for:
             message = '%s reached %s, not one of %s' % (task.label, task.status_raw, ', '.join(wait_for))
             if task.status in TaskStatus.FAILED_ALL:

@@ -72,6 +72,8 @@ class RetryRun:
         self.warn = warn or (lambda msg: None)
         self.tasks = []
         self.failures = []
+        # The tasks still waited on when wait_timeout ran out (see wait_all).
+        self.unsettled = []
         self.changed = False
         self.retried = []
         # The monotonic end of wait_timeout once waiting has begun: the adoption of a lost re-retry stops there.
@@ -187,8 +189,13 @@ class RetryRun:
             first_delay = getattr(waiter, 'interval', 0.0) or 0.0
             # Ids seen terminal by a poll of this round (before the first poll, a retried task still reads FAILED).
             settled = set()
-            waiter.wait(lambda: self.poll(pending, settled), lambda tasks: all(t.id in settled for t in tasks),
-                        first_delay=first_delay)
+            try:
+                waiter.wait(lambda: self.poll(pending, settled), lambda tasks: all(t.id in settled for t in tasks),
+                            first_delay=first_delay)
+            except WaitTimeout:
+                # The ones still waited on (a task just retried may still read its old FAILED: not yet started).
+                self.unsettled = [t for t in pending if t.id not in settled]
+                raise
             again = []
             for task in pending:
                 if task.status in TaskStatus.SUCCEEDED:
@@ -373,9 +380,11 @@ def retry(service, ids, selector, max_results=None, wait=True, max_attempts=1, w
         try:
             run.wait_all(pending)
         except WaitTimeout as error:
-            raise OperationError('%s; still running: %s' % (error, ', '.join(
-                t.label + ' (' + str(t.status_raw) + ')' for t in run.tasks if t.status not in TaskStatus.TERMINAL)),
-                polls=error.polls, **run.result()) from None
+            waited = run.unsettled or [t for t in run.tasks if t.status not in TaskStatus.TERMINAL]
+            running = ', '.join(t.label + ' (' + str(t.status_raw) + ')' for t in waited)
+            message = ('%s; still waited on: %s; the retry was sent and goes on: wait for it with '
+                       'cloudops.orchestrator.vcf_task_info (task_id, wait_for), or raise wait_timeout' % (error, running))
+            raise OperationError(message, polls=error.polls, **run.result()) from None
     result = run.result()
     if matched is not None:
         result['matched'] = matched

@@ -14,6 +14,7 @@ workflow name, a run that cannot be adopted) raise :class:`OperationError`; noth
 
 from __future__ import annotations
 
+import difflib
 import email.utils
 import re
 import time
@@ -241,19 +242,35 @@ class VroApi(object):
         failure path of a lookup.
         """
         wanted = name.lower()
+        return [w for w in self._hint_listing(name, scan_max) if (w.name or '').lower() == wanted]
+
+    def _hint_listing(self, name, scan_max=None):
+        """The bounded listing :meth:`other_case` and :meth:`case_hint` compare ``name`` with (see other_case)."""
         scan_max = scan_max or CASE_SCAN_MAX
         text = caseless_fragment(name)
         params = {'conditions': ['name~%s' % text]} if text else None
         links = self.client.paginate('/workflows', paged, params=params, page_size=min(500, scan_max), max_items=scan_max)
-        return [w for w in (Workflow.from_link(link) for link in links) if (w.name or '').lower() == wanted]
+        return [Workflow.from_link(link) for link in links]
 
     def case_hint(self, name):
-        """``'; names are case-sensitive: did you mean ...'`` when workflows differ from ``name`` only by case, else ''."""
-        others = self.other_case(name)
-        if not others:
-            return ''
-        return '; names are case-sensitive: did you mean %s? set workflow_name to that exact name' % ', '.join(
-            "'%s' (%s)" % (w.name, w.describe()) for w in others)
+        """What to do about a workflow name that was not found, from one bounded listing: ``'; names are
+        case-sensitive: did you mean ...'`` when workflows differ from ``name`` only by case, else the names close to
+        it (a typo), else how to list the workflows this user may read."""
+        listed = self._hint_listing(name)
+        wanted = name.lower()
+        others = [w for w in listed if (w.name or '').lower() == wanted]
+        if others:
+            return '; names are case-sensitive: did you mean %s? set workflow_name to that exact name' % ', '.join(
+                "'%s' (%s)" % (w.name, w.describe()) for w in others)
+        by_name = {}
+        for workflow in listed:
+            by_name.setdefault((workflow.name or '').lower(), []).append(workflow)
+        close = difflib.get_close_matches(wanted, [key for key in by_name if key], n=3, cutoff=0.75)
+        if close:
+            return '; did you mean %s? set workflow_name to that exact name' % ', '.join(
+                "'%s' (%s)" % (w.name, w.describe()) for key in close for w in by_name[key])
+        return ('; check the spelling and that this user may read it, or list the workflows it sees with '
+                'cloudops.orchestrator.vro_workflow_info and name_contains')
 
     def resolve_workflow(self, workflow_id=None, name=None, category=None):
         """The definition of the workflow given by id, or by name (and category).

@@ -122,13 +122,13 @@ def _text(path, vtype, value):
     if isinstance(value, str):
         return value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        _fail(path, vtype, value, 'quote the value to send it as text' if isinstance(value, bool) else None)
+        _fail(path, vtype, value, 'quote the value to send it as text' if isinstance(value, bool) else 'give text')
     return str(value)
 
 
 def _number(path, vtype, value):
     if isinstance(value, bool):
-        _fail(path, vtype, value)
+        _fail(path, vtype, value, 'give a number such as 20 or 2.5')
     if isinstance(value, int):
         return value
     if isinstance(value, float):
@@ -140,7 +140,8 @@ def _number(path, vtype, value):
         if re.match(r'^[+-]?\d+$', text):
             return int(text)
         return float(text)
-    _fail(path, vtype, value, 'expected a number' if isinstance(value, str) else None)
+    _fail(path, vtype, value, "'%s' is not a number: give one such as 20 or 2.5" % value[:40] if isinstance(value, str)
+          else 'give a number such as 20 or 2.5')
     return None  # unreachable
 
 
@@ -154,7 +155,7 @@ def _boolean(path, vtype, value):
         if low in _FALSE_STRINGS:
             return False
         _fail(path, vtype, value, 'expected true/false, yes/no or on/off')
-    _fail(path, vtype, value)
+    _fail(path, vtype, value, 'give true or false')
     return None  # unreachable
 
 

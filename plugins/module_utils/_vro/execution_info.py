@@ -101,9 +101,10 @@ def execution_info(api, workflow_id=None, workflow_name=None, category=None, exe
                 # The state was read just now: the next look waits one interval.
                 state = waiter.wait(lambda: api.state(wid, eid), settled, first_delay=waiter.interval)
             except WaitTimeout as timeout:
-                raise OperationError("run %s did not reach %s within wait_timeout %ss; last state: %s (%s)" % (
-                    eid, ' or '.join(wait_for), wait_timeout, timeout.last, timeout),
-                    execution_id=eid, workflow_id=wid, state=timeout.last, timed_out=True)
+                message = ("run %s did not reach %s within wait_timeout %ss; last state: %s (%s); the run goes on: "
+                           "raise wait_timeout, or run this task again to wait more" % (
+                               eid, ' or '.join(wait_for), wait_timeout, timeout.last, timeout))
+                raise OperationError(message, execution_id=eid, workflow_id=wid, state=timeout.last, timed_out=True)
         if state == 'waiting' and state not in wanted:
             name, hint = interaction_hint(api, wid, eid)
             interaction = {'name': name}

@@ -19,7 +19,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.inputs import secure_values
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_shared import CHECK_MODE_EXECUTION_ID
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import TERMINAL_STATES
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import TERMINAL_STATES, parse_execution_url
 
 # Where a run rests after an answer when the user names no state: the end, or its next question.
 NEXT_STATES = frozenset(TERMINAL_STATES | {'waiting', 'waiting-signal', 'suspended'})
@@ -87,8 +87,8 @@ class InteractionRun(object):
         result = {'changed': False, 'workflow_id': self.workflow_id, 'execution_id': self.execution_id}
         if self.workflow_id is None:
             result['msg'] = ('run %s has no pending user interaction (GET /interactions does not list it): nothing to '
-                             '%s; give workflow_id or workflow_name to read the run itself' % (
-                                 self.execution_id, 'dismiss' if absent else 'answer'))
+                             "%s; give workflow_id or workflow_name, or the run's href as execution_url, to read the run "
+                             'itself' % (self.execution_id, 'dismiss' if absent else 'answer'))
             return result
         before = self.run_state()
         result['previous_state'] = before
@@ -231,8 +231,12 @@ class InteractionRun(object):
 def run(module):
     """The vro_interaction operation (see the module docs): reads the options once."""
     p = module.params
-    answer = InteractionRun(InteractionApi(module.client()), p['execution_id'], check_mode=module.check_mode, warn=module.warn,
+    workflow_id, execution_id = p['workflow_id'], p['execution_id']
+    if p['execution_url']:
+        # Only the ids are read from the URL: every request goes to the configured url.
+        workflow_id, execution_id = parse_execution_url(p['execution_url'])
+    answer = InteractionRun(InteractionApi(module.client()), execution_id, check_mode=module.check_mode, warn=module.warn,
                             add_secret=module.add_secret, waiter=module.waiter)
-    return answer(p['workflow_id'], p['workflow_name'], p['category'], absent=p['state'] == 'absent',
+    return answer(workflow_id, p['workflow_name'], p['category'], absent=p['state'] == 'absent',
                   answers=lambda: inputs_with_secrets(module, p['inputs'] or {}), raw_inputs=p['raw_inputs'],
                   wait=p['wait'], wait_for=p['wait_for'], poll_interval=p['poll_interval'])

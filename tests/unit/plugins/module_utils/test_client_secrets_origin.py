@@ -210,7 +210,7 @@ def test_an_ipv6_server_url_matches_an_ipv6_configured_url():
 # -- a foreign Location of a vRO create: only its last segment is used, at home ------------------------------------
 
 def test_vro_start_and_task_create_with_a_foreign_location_send_nothing_there():
-    from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_api import RunApi
     from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_api import ScheduledTasks
     task = {'id': 't-1', 'name': 'nightly', 'state': 'pending', 'workflow': {'id': 'w1'}}
     with ReplayServer({'GET /vco/api/tasks/t-1': [respond(200, {'stolen': True})],
@@ -223,7 +223,7 @@ def test_vro_start_and_task_create_with_a_foreign_location_send_nothing_there():
         }
         with ReplayServer(routes) as server:
             c = client(server.url, 'vro', auth=BasicAuth('admin', 'Configured-pw1'))
-            run = VroApi(c).start('w1', [])
+            run = RunApi(c).start('w1', [])
             created = ScheduledTasks(c).create({'name': 'nightly'})
             assert [(r.method, r.path) for r in server.requests] == [
                 ('POST', '/vco/api/workflows/w1/executions'), ('POST', '/vco/api/tasks'), ('GET', '/vco/api/tasks/t-1')]
