@@ -234,3 +234,27 @@ def test_batch_lost_starts_are_adopted_jointly_with_one_listing(fresh_simulator)
     assert dated in ([True], [True, False]), listed
     if dated == [True, False]:
         assert sim.quirks & {'vro-date-conditions-rejected', 'vro-date-conditions-ignored'}, listed
+
+
+@pytest.mark.parametrize('kind', ['reset_after', 'gateway_504'])
+def test_vcf_retry_lost_and_failed_again_at_once_is_adopted_not_resent(fresh_simulator, kind):
+    # Part 18: the PATCH retries the task, its answer is lost, and the retry fails again before the first look. The
+    # status reads FAILED as before, but completionTimestamp is the new failure's: that is the retry, adopted, and
+    # its failure is reported; no second PATCH, and no "may or may not" failure after a whole window.
+    sim = fresh_simulator
+    sim.admin('POST', 'vcf/tasks/%s/outcome' % RETRY_SUCCEEDS, json={'retry_seconds': 0, 'outcomes': ['failed']})
+    before = sim.admin('GET', 'vcf/tasks/%s/attempts' % RETRY_SUCCEEDS)
+    assert before['attempts'] == 0
+    fault = {'route': '/v1/tasks/%s' % RETRY_SUCCEEDS, 'method': 'PATCH', 'count': 1}
+    fault.update({'kind': 'reset_after'} if kind == 'reset_after' else {'kind': 'status', 'status': 504, 'act': True})
+    sim.faults(fault)
+    res = run_playbook(RETRY, env=sim.env('vcf'), expect_failure=True, extra_vars={'task_id': RETRY_SUCCEEDS, 'timeout': 1})
+    result = failure(res)
+    msg = one_line(result['msg'])
+    assert fired(sim) == [1]
+    after = sim.admin('GET', 'vcf/tasks/%s/attempts' % RETRY_SUCCEEDS)
+    assert after['attempts'] == 1 and after['retry_requests'] == 1 and sent(sim, 'PATCH', '/v1/tasks') == 1
+    assert LOST not in msg and RETRY_SUCCEEDS in msg, msg
+    task = result['tasks'][0]
+    assert task['status'] == 'FAILED' and task['attempts'] == 1 and task['retried'] is True
+    assert any('the retry was applied' in w for w in result.get('warnings', [])), result.get('warnings')
