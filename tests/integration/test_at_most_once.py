@@ -10,6 +10,7 @@ reached it, and what the module adopted or reported.
 from __future__ import annotations
 
 import pytest
+import requests
 
 from _harness import run_playbook
 
@@ -258,3 +259,78 @@ def test_vcf_retry_lost_and_failed_again_at_once_is_adopted_not_resent(fresh_sim
     task = result['tasks'][0]
     assert task['status'] == 'FAILED' and task['attempts'] == 1 and task['retried'] is True
     assert any('the retry was applied' in w for w in result.get('warnings', [])), result.get('warnings')
+
+
+SLEEP_ID = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0002'
+
+
+def vro_api(sim, method, path, **kwargs):
+    """The simulator's vRO API, straight (independent of the collection)."""
+    name, entry = sim.user('vro')
+    response = requests.request(method, sim.url + '/vco/api' + path, auth=(name, entry['password']), timeout=30,
+                                headers={'Accept': 'application/json'}, verify=sim.ca_path, **kwargs)
+    assert response.status_code < 400, response.text
+    return response
+
+
+def scheduled_tasks(sim):
+    """``{id: name}`` of every scheduled task on the simulator."""
+    links = vro_api(sim, 'GET', '/tasks/').json()['relations']['link']
+    named = {}
+    for link in links:
+        attrs = {a['name']: a['value'] for a in link['attributes']}
+        named[attrs['id']] = attrs['name']
+    return named
+
+
+def full_task_service(sim, name):
+    """49 filler tasks plus ``name`` (workflow Sleep): the Task service is at its 50-task limit."""
+    for i in range(49):
+        vro_api(sim, 'POST', '/tasks/', json={'name': 'filler %02d' % i, 'workflow': {'id': SLEEP_ID},
+                                              'recurrence-cycle': 'one-time',
+                                              'recurrence-start-date': '2031-01-01T00:00:00Z'})
+    vro_api(sim, 'POST', '/tasks/', json={'name': name, 'workflow': {'id': SLEEP_ID}, 'recurrence-cycle': 'one-time',
+                                          'recurrence-start-date': '2031-01-01T00:00:00Z'})
+    before = scheduled_tasks(sim)
+    assert len(before) == 50
+    sim.admin('DELETE', 'counters')
+    return [i for i, n in before.items() if n == name][0]
+
+
+@pytest.mark.parametrize('kind', ['reset_after', 'gateway_504'])
+def test_recreate_at_the_task_limit_whose_create_answer_was_lost_adopts_the_new_task(fresh_simulator, kind):
+    # Part 18: a new workflow at the 50-task limit deletes the old task first, then creates the new one; the create's
+    # answer is lost after the server made it. The new task is adopted (never a second POST), the old one is gone.
+    sim = fresh_simulator
+    old = full_task_service(sim, 'once recreated')
+    fault = {'route': '/vco/api/tasks', 'method': 'POST', 'count': 1}
+    fault.update({'kind': 'reset_after'} if kind == 'reset_after' else {'kind': 'status', 'status': 504, 'act': True})
+    sim.faults(fault)
+    args = {'task_name': 'once recreated', 'workflow_id': ECHO_ID, 'inputs': INPUTS,
+            'recurrence': {'cycle': 'every-days', 'start': '2030-01-01T02:00:00Z'}, 'timeout': 1}
+    result = run_playbook(TASK, env=sim.env('vro'), extra_vars=args).result(UNDER_TEST)
+    assert fired(sim) == [1]
+    after = scheduled_tasks(sim)
+    [new] = [i for i, n in after.items() if n == 'once recreated']
+    assert len(after) == 50 and old not in after and new != old
+    assert sent(sim, 'POST', '/vco/api/tasks') == 1 and sent(sim, 'DELETE', '/vco/api/tasks') == 1
+    assert result['changed'] is True and result['recreated'] is True and result['previous_task_id'] == old
+    assert result['task']['id'] == new and result['task']['workflow_id'] == ECHO_ID
+    assert any('adopted scheduled task %s' % new in w for w in result.get('warnings', [])), result.get('warnings')
+
+
+def test_recreate_at_the_task_limit_whose_create_never_applied_names_the_deleted_task(fresh_simulator):
+    sim = fresh_simulator
+    old = full_task_service(sim, 'once recreated')
+    sim.faults({'route': '/vco/api/tasks', 'method': 'POST', 'count': 1, 'kind': 'reset_before'})
+    args = {'task_name': 'once recreated', 'workflow_id': ECHO_ID, 'inputs': INPUTS,
+            'recurrence': {'cycle': 'every-days', 'start': '2030-01-01T02:00:00Z'}, 'timeout': 1}
+    result = failure(run_playbook(TASK, env=sim.env('vro'), expect_failure=True, extra_vars=args))
+    msg = one_line(result['msg'])
+    assert fired(sim) == [1] and sent(sim, 'POST', '/vco/api/tasks') == 1
+    assert LOST in msg and old in msg and 'deleted_task' in msg, msg
+    assert result['deleted_task']['id'] == old and result['task_ids'] == []
+    assert 'once recreated' not in scheduled_tasks(sim).values()
+    # The re-run the message calls safe creates it once.
+    again = run_playbook(TASK, env=sim.env('vro'), extra_vars=dict(args, timeout=10)).result(UNDER_TEST)
+    assert again['changed'] is True and list(scheduled_tasks(sim).values()).count('once recreated') == 1
