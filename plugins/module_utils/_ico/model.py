@@ -153,6 +153,27 @@ def updated_ms(task):
     return None
 
 
+def created_ms(task):
+    """When a task was created, in epoch ms: ``created`` (epoch ms, as a number or a digit string; or an ISO text),
+    else ``created_iso``; None if neither is a time."""
+    for candidate in (task.get('created'), task.get('created_iso')):
+        if candidate is None or isinstance(candidate, bool):
+            continue
+        if isinstance(candidate, (int, float)) or (isinstance(candidate, str) and candidate.strip().isdigit()):
+            # ICO's ``created`` is epoch milliseconds, however small (no seconds-or-milliseconds guess here).
+            number = float(candidate)
+            if number == number and abs(number) != float('inf'):
+                return int(number)
+            continue
+        try:
+            when = to_epoch_ms(candidate)
+        except (TypeError, ValueError):
+            continue
+        if when is not None:
+            return when
+    return None
+
+
 class TaskFilter:
     """The client-side filters of ``orch_task_info`` (the API has none on the server)."""
 
