@@ -9,6 +9,8 @@ reached it, and what the module adopted or reported.
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import requests
 
@@ -334,3 +336,58 @@ def test_recreate_at_the_task_limit_whose_create_never_applied_names_the_deleted
     # The re-run the message calls safe creates it once.
     again = run_playbook(TASK, env=sim.env('vro'), extra_vars=dict(args, timeout=10)).result(UNDER_TEST)
     assert again['changed'] is True and list(scheduled_tasks(sim).values()).count('once recreated') == 1
+
+
+ECHO_PARAMETERS = [{'name': 'str', 'type': 'string', 'value': {'string': {'value': INPUTS['str']}}},
+                   {'name': 'num', 'type': 'number', 'value': {'number': {'value': INPUTS['num']}}}]
+
+
+def run_while_its_start_is_held(sim, extra_vars):
+    """Run RUN in a thread; once the simulator holds its start POST (a 3 s latency fault fired), start an identical
+    run straight through the API as the same user (another process); return the playbook's result."""
+    outcome = {}
+    worker = threading.Thread(target=lambda: outcome.setdefault('res', run_playbook(
+        RUN, env=sim.env('vro'), expect_failure=extra_vars.pop('expect_failure', False), extra_vars=extra_vars)))
+    worker.start()
+    try:
+        # Not a timing assertion: this only waits for the module's POST to reach the simulator.
+        for look in range(600):
+            if fired(sim)[0] == 1:
+                break
+            worker.join(0.1)
+        assert fired(sim)[0] == 1, 'the module never sent its start'
+        vro_api(sim, 'POST', '/workflows/%s/executions' % ECHO_ID, json={'parameters': ECHO_PARAMETERS})
+    finally:
+        worker.join(120)
+    return outcome['res']
+
+
+def test_a_lost_start_never_takes_another_process_run_silently(fresh_simulator):
+    # Part 18, case 3: two processes, same workflow, same user, same inputs, same moment; ours is dropped before the
+    # server acts (reset_before), the other one's run starts. vRO keeps no client token: the two cannot be told
+    # apart, so the one run is adopted, and the warning says it may be the other process's (docs: "At most one
+    # start"). Never a second POST.
+    sim = fresh_simulator
+    sim.faults({'route': START, 'method': 'POST', 'kind': 'latency', 'latency': 3, 'count': 1})
+    sim.faults({'route': START, 'method': 'POST', 'kind': 'reset_before', 'count': 1})
+    res = run_while_its_start_is_held(sim, {'workflow_id': ECHO_ID, 'inputs': dict(INPUTS), 'timeout': 5})
+    run = res.result(UNDER_TEST)
+    [other] = [r['id'] for r in runs_of(sim, ECHO_ID)]
+    assert fired(sim) == [1, 1] and sent(sim, 'POST', '/executions') == 2  # ours (dropped) and the other's
+    assert run['adopted'] is True and run['execution_id'] == other
+    warning = [w for w in run.get('warnings', []) if 'adopted run %s' % other in w]
+    assert warning and 'unless another process started this workflow as the same user with the same inputs' in warning[0]
+
+
+def test_a_lost_start_that_was_applied_beside_another_process_run_fails_listing_both(fresh_simulator):
+    # The same moment, but ours was applied too (reset_after): two identical runs, neither is adopted.
+    sim = fresh_simulator
+    sim.faults({'route': START, 'method': 'POST', 'kind': 'latency', 'latency': 3, 'count': 1})
+    sim.faults({'route': START, 'method': 'POST', 'kind': 'reset_after', 'count': 1})
+    res = run_while_its_start_is_held(sim, {'workflow_id': ECHO_ID, 'inputs': dict(INPUTS), 'timeout': 5,
+                                            'expect_failure': True})
+    result = failure(res)
+    msg = one_line(result['msg'])
+    made = [r['id'] for r in runs_of(sim, ECHO_ID)]
+    assert fired(sim) == [1, 1] and sent(sim, 'POST', '/executions') == 2 and len(made) == 2
+    assert 'not adopting any and not sending it again' in msg and sorted(result['execution_ids']) == sorted(made)

@@ -247,6 +247,10 @@ class TaskEngine:
                      rerun='re-running orch_task without id creates another task, so look first and give the id of '
                            'the one that exists',
                      ident=lambda t: str(t.get('id')), describe=lambda t: '%s (%s)' % (t.get('id'), t.get('status')),
+                     adopted=lambda t: 'adopted task %s (%s), %s' % (t.get('id'), t.get('status'), (
+                         'which its answer named' if lost.created_id else
+                         'the one task created since by this user with these fields: the task it made, unless another '
+                         'process created the same task as the same user at the same moment')),
                      warn=warn, fail=OperationError, ids_key='task_ids', sleep=self.client.sleep)
 
     def read_created(self, location, request_url, fields):
