@@ -395,3 +395,23 @@ def test_a_lost_start_that_was_applied_beside_another_process_run_fails_listing_
     made = [r['id'] for r in runs_of(sim, ECHO_ID)]
     assert fired(sim) == [1, 1] and sent(sim, 'POST', '/executions') == 2 and len(made) == 2
     assert 'not adopting any and not sending it again' in msg and sorted(result['execution_ids']) == sorted(made)
+
+
+@pytest.mark.parametrize('finished', ['noop', 'error'])
+def test_cancel_on_timeout_whose_answer_was_lost_reports_the_run_canceled(fresh_simulator, finished):
+    # Part 18, case 4: the cancel DELETE of cancel_on_timeout cancels the run and loses its answer; its resend finds
+    # the run canceled (a no-op, or with the setting vro_cancel_finished=error a 400). The run is canceled: the result
+    # says so, not "it goes on running".
+    sim = fresh_simulator
+    sim.admin('PUT', 'settings', json={'vro_cancel_finished': finished})
+    sim.faults({'route': '/vco/api/workflows/*/executions/*/state', 'method': 'DELETE', 'kind': 'reset_after',
+                'count': 1})
+    res = run_playbook('playbooks/once/cancel_on_timeout.yml', env=sim.env('vro'), expect_failure=True,
+                       extra_vars={'timeout': 5})
+    result = failure(res)
+    msg = one_line(result['msg'])
+    [run] = runs_of(sim, SLEEP_ID)
+    assert fired(sim) == [1] and run['state'] == 'canceled' and sent(sim, 'DELETE', '/state') == 2
+    assert result['timed_out'] is True and result['canceled'] == [run['id']]
+    assert 'canceled %s' % run['id'] in msg and 'goes on running' not in msg, msg
+    assert not any('could not cancel' in w for w in result.get('warnings', [])), result.get('warnings')
