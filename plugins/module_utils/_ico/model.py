@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import fnmatch
+import math
 import re
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._shape import iso_z, shaped_entry
@@ -162,7 +163,7 @@ def created_ms(task):
         if isinstance(candidate, (int, float)) or (isinstance(candidate, str) and candidate.strip().isdigit()):
             # ICO's ``created`` is epoch milliseconds, however small (no seconds-or-milliseconds guess here).
             number = float(candidate)
-            if number == number and abs(number) != float('inf'):
+            if math.isfinite(number):
                 return int(number)
             continue
         try:

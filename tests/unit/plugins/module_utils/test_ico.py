@@ -8,7 +8,8 @@ import pytest
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, answer_lost
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import TaskFilter, diff_task, same_value, task_fields, wait_done, with_iso_times
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import (
+    TaskFilter, created_ms, diff_task, same_value, task_fields, wait_done, with_iso_times)
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import to_epoch_ms
 
 # A task as the engine returns it (shape of IBM's documented Task Response).
@@ -231,3 +232,9 @@ def test_lost_create_answer_with_no_match_looks_for_the_window_and_never_resends
         engine.create({'eventTopic': 'x/y', 'parm': {}})
     assert client.posts == 1 and 'may or may not have been applied' in str(info.value)
     assert len(client.sleeps) == 11  # adoption window: timeout 1 s + 10 s, one look a second
+
+
+@pytest.mark.parametrize('created', [float('nan'), float('inf'), 'NaN', [1], {'ms': 1}])
+def test_created_ms_is_none_for_what_is_no_time(created):
+    assert created_ms({'created': created}) is None
+    assert created_ms({'created': created, 'created_iso': '1970-01-01T00:01:40Z'}) == 100000
