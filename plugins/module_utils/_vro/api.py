@@ -711,7 +711,8 @@ class VroApi(object):
         outcomes = adopt_each(
             [lost for parameters, lost, posted_at in ordered], look, adoption_window(self.client.timeout), 'run',
             look_at=look_at,
-            rerun='re-running the task with reuse: running is safe: it adopts the run if the start was applied',
+            rerun=('re-running the task with reuse: running adopts the run if the start was applied and it is still '
+                   'going; once it has ended only reuse: completed finds it, and without reuse another run starts'),
             ident=lambda r: r.id, describe=lambda r: '%s (%s, %s)' % (r.id, r.state, r.start_date),
             adopted=lambda r: 'adopted run %s (%s, %s), %s' % (r.id, r.state, r.start_date, (
                 'which its answer named' if r.id in named else
