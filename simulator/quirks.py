@@ -15,6 +15,8 @@ SETTING = "quirks"
 KNOWN = {
     "vcf-retry-lag": ("VCF: a retried task keeps its pre-retry failed state (status, errors, completionTimestamp) for "
                       "vcf_retry_lag_seconds after the PATCH, then runs", "vcf_retry_lag_seconds", 2.0),
+    "vcf-refail-keeps-stamp": ("VCF: a retried task that fails again keeps the completionTimestamp of its previous "
+                               "failure (its errors are the same too)", None, None),
     "vcf-status-exact": ("VCF: GET /v1/tasks matches taskStatus exactly as spelled (Failed is not FAILED)", None, None),
     "vcf-paging-one-based": ("VCF: pageNumber counts from 1 (0 or none is the first page; pageMetadata says 1)", None, None),
     "vcf-paging-ignored": ("VCF: GET /v1/tasks ignores pageNumber and pageSize and answers every match at once", None, None),

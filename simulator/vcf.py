@@ -243,7 +243,11 @@ def _settle(ctx, doc):
         started = True
     if sim.get('due') is None or normalise_status(doc['task']['status']) != 'IN_PROGRESS' or ctx.now() < sim['due']:
         return started
-    _finish(doc, sim['due_outcome'] or 'successful', sim['due'])
+    outcome = sim['due_outcome'] or 'successful'
+    _finish(doc, outcome, sim['due'])
+    if outcome != 'successful' and sim.get('failed_stamp') and ctx.quirk('vcf-refail-keeps-stamp'):
+        # Quirk vcf-refail-keeps-stamp: a failure again reads exactly as the failure before the retry.
+        doc['task']['completionTimestamp'] = sim['failed_stamp']
     return True
 
 
@@ -712,6 +716,7 @@ def _retry(ctx, task_id, credentials_api):
             return _error(409, 'TASK_NOT_RETRYABLE', 'Task can not be retried. The task %s is not retryable.' % task_id,
                           'Start a new operation instead of retrying this task.', [task_id])
         sim['attempts'] = sim.get('attempts', 0) + 1
+        sim['failed_stamp'] = doc['task'].get('completionTimestamp')
         outcome = sim['outcomes'].pop(0) if sim['outcomes'] else 'successful'
         if ctx.quirk('vcf-retry-lag'):
             # The task keeps its failed state (status, errors, completionTimestamp) until the lag is over.

@@ -60,7 +60,7 @@ def adopt(lost, find, window, noun, look_at, rerun, ident=str, describe=None, wa
     ``noun`` names what the request makes (``run``, ``scheduled task`` ...); ``ident`` gives a candidate's id,
     ``describe`` a short description (default: the id). For a request that changes an existing object (a retry,
     an answer), ``missing`` replaces "no <noun> it would have made appeared" and ``adopted`` (a format taking the
-    description) replaces "adopted <noun> <description>, which it made".
+    description, or a callable taking the candidate) replaces "adopted <noun> <description>, which it made".
     One request is the special case of :func:`adopt_each` with one entry.
     """
     found, failure = adopt_each([lost], lambda pending: lambda index: find(), window, noun, look_at, rerun, ident=ident,
@@ -117,7 +117,10 @@ def adopt_each(losts, look, window, noun, look_at, rerun, ident=str, describe=No
                 pass
             elif len(found) == 1:
                 if warn:
-                    done = (adopted or 'adopted ' + noun + ' %s, which it made') % describe(found[0])
+                    if callable(adopted):
+                        done = adopted(found[0])
+                    else:
+                        done = (adopted or 'adopted ' + noun + ' %s, which it made') % describe(found[0])
                     warn('the answer to %s was lost (%s); %s, instead of sending it again' % (_request(lost), lost.message, done))
                 outcomes[index] = (found[0], None)
                 if on_adopt:

@@ -21,7 +21,8 @@ description:
     For the adoption window (O(timeout) plus 10 seconds) the module looks for the run the server named, else a run
     of this workflow that the same user started since just before the request, with identical inputs. Exactly one
     is adopted (with a warning); if there are several, the module fails and lists them; if none appears, it fails
-    saying the start may or may not have happened (re-running with O(reuse=running) is then safe). With O(runs),
+    saying the start may or may not have happened (re-running with O(reuse=running) then adopts the run if it was
+    started and is still going; once it has ended only O(reuse=completed) finds it). With O(runs),
     the starts whose answers were lost are looked for together, once every start has answered; one listing of the
     workflow's runs per look serves them all, for one adoption window in all, and a run is adopted by one start at
     most, never one that another entry started.

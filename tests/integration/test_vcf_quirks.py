@@ -91,3 +91,28 @@ def test_a_credentials_update_retry_needs_the_new_passwords_and_keeps_them_secre
     assert res.result(TASK)['tasks'][0]['status'] == 'SUCCESSFUL'
     assert patches_sent(sim) == {'PATCH /v1/credentials/tasks/<task_id>': 1}
     assert NEW_PASSWORD not in res.stdout and NEW_PASSWORD not in str(res.results)
+
+
+@pytest.mark.parametrize('quirk', [None, 'vcf-refail-keeps-stamp'])
+def test_a_lost_retry_answer_whose_retry_failed_again_at_once_is_never_resent(
+        request, fresh_simulator, simulator_factory, quirk):
+    # Part 18: the PATCH is applied and its answer lost; the retry fails again at once. By default the new failure has
+    # a new completionTimestamp: the retry is adopted and its failure reported. Under the quirk it reads exactly as
+    # before the PATCH: the module cannot tell, and fails saying the retry may or may not have happened. One PATCH.
+    sim = simulator(request, fresh_simulator, simulator_factory, quirk)
+    sim.admin('POST', 'vcf/tasks/%s/outcome' % RETRY_SUCCEEDS, json={'retry_seconds': 0, 'outcomes': ['failed']})
+    sim.faults({'route': '/v1/tasks/%s' % RETRY_SUCCEEDS, 'method': 'PATCH', 'kind': 'reset_after', 'count': 1})
+    res = run_playbook('playbooks/once/retry.yml', extra_vars={'task_id': RETRY_SUCCEEDS, 'timeout': 1},
+                       env=sim.env('vcf'), expect_failure=True)
+    [failed] = res.failed_results()
+    msg = failed['result']['msg']
+    assert patches_sent(sim) == {'PATCH /v1/tasks/<task_id>': 1}
+    assert sim.admin('GET', 'vcf/tasks/%s/attempts' % RETRY_SUCCEEDS)['attempts'] == 1
+    warnings = failed['result'].get('warnings', [])
+    # The quirk is on by this parameter, or by CLOUDOPS_SIM_QUIRKS for every simulator of the suite.
+    if 'vcf-refail-keeps-stamp' in sim.quirks:
+        assert 'may or may not have been applied' in msg and 'whether this retry ran' in msg, msg
+        assert not any('the retry was applied' in w for w in warnings), warnings
+    else:
+        assert 'may or may not' not in msg and failed['result']['tasks'][0]['status'] == 'FAILED', msg
+        assert any('the retry was applied' in w for w in warnings), warnings

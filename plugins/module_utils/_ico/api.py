@@ -21,7 +21,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import
 # The connection's auth choice, which OrchestratorModule.build_auth and _watch.build_auth import by name: named here
 # so that ansible-core ships it (and the product's auth scheme) with every module of this product, and no other.
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.auth import choose_auth  # noqa: F401 pylint: disable=unused-import
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import same_value, unwrap_item
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import created_ms, same_value, unwrap_item
 
 
 def error_body(body):
@@ -141,8 +141,9 @@ class TaskEngine:
         for task in self.list():
             if not isinstance(task, dict) or (self.user and task.get('user') not in (None, self.user)):
                 continue
-            created = task.get('created')
-            if not isinstance(created, (int, float)) or created < started_ms - self.SKEW_MS:
+            # ``created`` as epoch ms, or as text (a digit string, an ISO time), else ``created_iso``.
+            created = created_ms(task)
+            if created is None or created < started_ms - self.SKEW_MS:
                 continue
             if all(name in task and same_value(task[name], value) for name, value in fields.items()
                    if name not in ('status', 'project')):
@@ -246,6 +247,10 @@ class TaskEngine:
                      rerun='re-running orch_task without id creates another task, so look first and give the id of '
                            'the one that exists',
                      ident=lambda t: str(t.get('id')), describe=lambda t: '%s (%s)' % (t.get('id'), t.get('status')),
+                     adopted=lambda t: 'adopted task %s (%s), %s' % (t.get('id'), t.get('status'), (
+                         'which its answer named' if lost.created_id else
+                         'the one task created since by this user with these fields: the task it made, unless another '
+                         'process created the same task as the same user at the same moment')),
                      warn=warn, fail=OperationError, ids_key='task_ids', sleep=self.client.sleep)
 
     def read_created(self, location, request_url, fields):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import fnmatch
+import math
 import re
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._shape import iso_z, shaped_entry
@@ -150,6 +151,27 @@ def updated_ms(task):
                 return to_epoch_ms(candidate)
             except ValueError:
                 continue
+    return None
+
+
+def created_ms(task):
+    """When a task was created, in epoch ms: ``created`` (epoch ms, as a number or a digit string; or an ISO text),
+    else ``created_iso``; None if neither is a time."""
+    for candidate in (task.get('created'), task.get('created_iso')):
+        if candidate is None or isinstance(candidate, bool):
+            continue
+        if isinstance(candidate, (int, float)) or (isinstance(candidate, str) and candidate.strip().isdigit()):
+            # ICO's ``created`` is epoch milliseconds, however small (no seconds-or-milliseconds guess here).
+            number = float(candidate)
+            if math.isfinite(number):
+                return int(number)
+            continue
+        try:
+            when = to_epoch_ms(candidate)
+        except (TypeError, ValueError):
+            continue
+        if when is not None:
+            return when
     return None
 
 

@@ -95,7 +95,7 @@ class RetryRun:
         try:
             self.service.retry(task, update_elements=self.update_elements)
         except AnswerLost as error:
-            return self._after_lost_answer(task, error)
+            return self._after_lost_answer(task, error, signature)
         except ApiError as error:
             if not task.credentials and is_credentials_refusal(error):
                 # The server told us this is a credentials task: switch APIs and try there.
@@ -119,19 +119,27 @@ class RetryRun:
     def _swap(self, old, new):
         self.tasks[self.tasks.index(old)] = new
 
-    def _after_lost_answer(self, task, lost):
-        """The retry PATCH may have been applied: read the task (``_adopt.adopt``) until it has moved on; never resend."""
+    def _after_lost_answer(self, task, lost, signature=None):
+        """The retry PATCH may have been applied: read the task (``_adopt.adopt``) until it has moved on; never resend.
+
+        The task has moved on when it no longer reads FAILED, or when it reads a failure other than the one it had
+        before the PATCH (``signature``, see :func:`failure_signature`): a retry that failed again before the first
+        look still shows, by its new ``completionTimestamp`` (or errors), that it ran.
+        """
         def find():
             self.service.refresh(task)
-            return [task] if task.status not in TaskStatus.RETRYABLE else []
+            if task.status not in TaskStatus.RETRYABLE:
+                return [task]
+            return [task] if signature is not None and failure_signature(task) != signature else []
 
         client = self.service.client
         adopt(lost, find, adoption_window(getattr(client, 'timeout', None)), 'retry', ident=lambda t: t.id,
               describe=lambda t: '%s (now %s)' % (t.label, t.status_raw),
-              missing='%s is still %s' % (task.label, task.status_raw or 'FAILED'),
+              missing='%s is still %s with the failure it had before the retry' % (task.label, task.status or 'FAILED'),
               adopted='the retry was applied: %s',
               look_at='%s (vcf_task_info with task_id)' % task.label,
-              rerun='re-running the task is safe: it retries only a task that is still FAILED',
+              rerun=('re-running the task retries it again if it still reads FAILED, so first check in SDDC Manager '
+                     'whether this retry ran'),
               warn=self.warn, fail=OperationError, ids_key='task_ids', deadline=self._deadline,
               clock=self.clock, sleep=getattr(client, 'sleep', time.sleep))
         task.attempts += 1

@@ -236,8 +236,13 @@ class RunApi(VroApi):
         outcomes = adopt_each(
             [lost for parameters, lost, posted_at in ordered], look, adoption_window(self.client.timeout), 'run',
             look_at=look_at,
-            rerun='re-running the task with reuse: running is safe: it adopts the run if the start was applied',
+            rerun=('re-running the task with reuse: running adopts the run if the start was applied and it is still '
+                   'going; once it has ended only reuse: completed finds it, and without reuse another run starts'),
             ident=lambda r: r.id, describe=lambda r: '%s (%s, %s)' % (r.id, r.state, r.start_date),
+            adopted=lambda r: 'adopted run %s (%s, %s), %s' % (r.id, r.state, r.start_date, (
+                'which its answer named' if r.id in named else
+                'the one run started since by this user with these inputs: the run it made, unless another process '
+                'started this workflow as the same user with the same inputs at the same moment')),
             warn=warn, fail=OperationError, ids_key='execution_ids', sleep=self.client.sleep,
             clock=getattr(self.client, 'clock', time.monotonic), on_adopt=lambda index, run: claimed.add(run.id),
             errors=(ApiError,))

@@ -257,6 +257,9 @@ def _on_timeout(opts, api, workflow, slots, timeout):
                 api.cancel(workflow.id, slot.execution.id)
                 canceled.append(slot)
             except ApiError as error:
+                if _canceled_anyway(api, workflow, slot, error):
+                    canceled.append(slot)
+                    continue
                 opts.warn('could not cancel run %s after the timeout: %s' % (slot.execution.id, error))
     parts = []
     for slot in late:
@@ -275,6 +278,17 @@ def _on_timeout(opts, api, workflow, slots, timeout):
     else:
         result.update(_slot_result(workflow, late[0]))
     raise OperationError(message, **result)
+
+
+def _canceled_anyway(api, workflow, slot, error):
+    """True when a refused cancel (400/404/409) finds the run canceled: a first DELETE whose answer was lost canceled
+    it, and its resend was refused as the run was already canceled (as ``vro_execution_cancel`` reads it)."""
+    if error.status not in (400, 404, 409):
+        return False
+    try:
+        return api.state(workflow.id, slot.execution.id) == 'canceled'
+    except ApiError:
+        return False
 
 
 def _slot_result(workflow, slot, check_request=None, check_href=None, reveal=False):

@@ -8,7 +8,8 @@ import pytest
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, answer_lost
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import TaskFilter, diff_task, same_value, task_fields, wait_done, with_iso_times
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import (
+    TaskFilter, created_ms, diff_task, same_value, task_fields, wait_done, with_iso_times)
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import to_epoch_ms
 
 # A task as the engine returns it (shape of IBM's documented Task Response).
@@ -186,6 +187,34 @@ def test_lost_create_answer_finds_the_created_task_instead_of_posting_again():
     assert client.posts == 1
 
 
+@pytest.mark.parametrize('created', ['100000', '1970-01-01T00:01:40Z', '1970-01-01T01:01:40.000+0100', None])
+def test_lost_create_answer_finds_the_task_whose_created_is_text(created):
+    # Part 18: ``created`` as a digit string or an ISO text (or missing, with only ``created_iso``) is still a time:
+    # the task this POST made is adopted (it was skipped, and the create failed as "may or may not" after the window).
+    fields = {'eventTopic': 'x/y', 'parm': {'a': 1}}
+    old = dict(RECORDED, id='1', user='admin', eventTopic='x/y', parm={'a': 1})
+    new = dict(RECORDED, id='2', user='admin', eventTopic='x/y', parm={'a': 1})
+    if created is None:
+        old['created_iso'], new['created_iso'] = '1970-01-01T00:00:01+0000', '1970-01-01T00:01:40+0000'
+        del old['created'], new['created']
+    else:
+        old['created'], new['created'] = '1000' if created.isdigit() else '1970-01-01T00:00:01Z', created
+    client = LostPost([old, new])
+    engine = TaskEngine(client, user='admin', project='admin', clock=lambda: 99.0)
+    assert engine.create(fields)['id'] == '2'
+    assert client.posts == 1 and client.sleeps == []
+
+
+def test_lost_create_answer_skips_a_task_whose_created_is_no_time():
+    listing = [dict(RECORDED, id='7', user='admin', created='soon', created_iso=None, eventTopic='x/y', parm={}),
+               dict(RECORDED, id='8', user='admin', created=True, created_iso=None, eventTopic='x/y', parm={})]
+    client = LostPost(listing)
+    engine = TaskEngine(client, user='admin', project='admin', clock=lambda: 99.0)
+    with pytest.raises(OperationError) as info:
+        engine.create({'eventTopic': 'x/y', 'parm': {}})
+    assert client.posts == 1 and 'may or may not have been applied' in str(info.value)
+
+
 def test_lost_create_answer_without_a_single_match_fails_without_resending():
     listing = [dict(RECORDED, id=str(i), user='admin', created=100000, eventTopic='x/y', parm={}) for i in (5, 6)]
     client = LostPost(listing)
@@ -203,3 +232,9 @@ def test_lost_create_answer_with_no_match_looks_for_the_window_and_never_resends
         engine.create({'eventTopic': 'x/y', 'parm': {}})
     assert client.posts == 1 and 'may or may not have been applied' in str(info.value)
     assert len(client.sleeps) == 11  # adoption window: timeout 1 s + 10 s, one look a second
+
+
+@pytest.mark.parametrize('created', [float('nan'), float('inf'), 'NaN', [1], {'ms': 1}])
+def test_created_ms_is_none_for_what_is_no_time(created):
+    assert created_ms({'created': created}) is None
+    assert created_ms({'created': created, 'created_iso': '1970-01-01T00:01:40Z'}) == 100000

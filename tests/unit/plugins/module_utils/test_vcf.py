@@ -765,3 +765,33 @@ def test_a_full_page_sent_again_is_said_not_kept_silent():
     whole.warnings = []
     whole.warn = whole.warnings.append
     assert [raw['id'] for raw in vcf_api.paged(whole, '/tasks', {}, 100)] == whole.ids and whole.warnings == []
+
+
+def test_lost_answer_then_a_new_failure_at_once_is_the_retry_adopted_not_resent():
+    # Part 18: the PATCH was applied, the retry failed again before the first look. The status reads Failed as
+    # before; the new completionTimestamp shows the retry ran: adopted at the first look, never sent again.
+    lost = answer_lost('connection reset', 'connection', 'PATCH', '/tasks/t-1')
+    old = task('Failed', completionTimestamp='2026-03-02T09:20:00.000Z')
+    client = RecordedClient({'t-1': [old, task('Failed', completionTimestamp='2026-03-02T10:00:01.000Z')]},
+                            patch_errors={'/tasks/t-1': [lost]})
+    warnings = []
+    run = make_run(client, warn=warnings.append)
+    run.add(TaskService(client).get('t-1'))
+    run.wait_all(run.start())
+    assert len(patches(client)) == 1 and client.sleeps.count(1.0) == 0
+    assert run.result()['tasks'][0]['attempts'] == 1
+    assert any('the retry was applied' in w for w in warnings), warnings
+    assert len(run.failures) == 1 and 'may or may not' not in run.failures[0]
+
+
+def test_lost_answer_with_the_same_failure_after_the_window_does_not_call_a_rerun_safe():
+    lost = answer_lost('connection reset', 'connection', 'PATCH', '/tasks/t-1')
+    client = RecordedClient({'t-1': [task('Failed', completionTimestamp='2026-03-02T09:20:00.000Z')]},
+                            patch_errors={'/tasks/t-1': [lost]})
+    run = make_run(client)
+    run.add(TaskService(client).get('t-1'))
+    with pytest.raises(OperationError) as info:
+        run.start()
+    message = str(info.value)
+    assert len(patches(client)) == 1 and 'may or may not have been applied' in message
+    assert 'is safe' not in message and 'whether this retry ran' in message

@@ -234,6 +234,8 @@ def test_lost_answer_with_no_identical_run_looks_for_the_window_then_fails_witho
     assert looks == 13
     message = str(exc.value)
     assert '\n' not in message and 'may or may not have been applied' in message and 'reuse: running' in message
+    # Part 18: reuse: running never finds a run that has already ended, so it is not called safe on its own.
+    assert 'is safe' not in message and 'reuse: completed' in message
 
 
 def test_lost_answer_adopts_a_run_that_appears_later_in_the_window():
