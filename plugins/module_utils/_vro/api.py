@@ -14,7 +14,6 @@ workflow name, a run that cannot be adopted) raise :class:`OperationError`; noth
 
 from __future__ import annotations
 
-import difflib
 import email.utils
 import re
 import time
@@ -265,6 +264,8 @@ class VroApi(object):
         by_name = {}
         for workflow in listed:
             by_name.setdefault((workflow.name or '').lower(), []).append(workflow)
+        # Imported here: only a name that was not found needs it (every read compiles this file).
+        import difflib  # pylint: disable=import-outside-toplevel
         close = difflib.get_close_matches(wanted, [key for key in by_name if key], n=3, cutoff=0.75)
         if close:
             return '; did you mean %s? set workflow_name to that exact name' % ', '.join(
