@@ -489,6 +489,18 @@ def run_playbook(path, extra_vars=None, check=False, env=None, verbosity=0, expe
     return result
 
 
+def write_playbook(tmp_path, name, tasks, ignore_errors=False, play_vars=None):
+    """``tmp_path/<name>.yml``: one play of ``tasks`` on localhost without facts (each task with ``ignore_errors``
+    when asked, so that one play checks several failures), with ``play_vars``; returns its path."""
+    play = {'name': name, 'hosts': 'localhost', 'gather_facts': False,
+            'tasks': [dict(task, ignore_errors=True) for task in tasks] if ignore_errors else tasks}
+    if play_vars:
+        play['vars'] = play_vars
+    path = tmp_path / ('%s.yml' % name)
+    path.write_text(json.dumps([play]), encoding='utf-8')
+    return path
+
+
 def ico_task_list(sim, user=None):
     """Every ICO task ``user`` sees, read straight from the simulator: a plain array, or (quirk ico-tasks-paged) page
     after page with ``_start``; ``{"item": {...}}`` entries (quirk ico-item-wrapped) unwrapped."""

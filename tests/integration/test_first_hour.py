@@ -4,10 +4,9 @@ happened and what to do next, and keeps the ids (session 18, part "the first hou
 
 from __future__ import annotations
 
-import json
 import re
 
-from _harness import run_playbook
+from _harness import run_playbook, write_playbook
 
 AWSNEW_ID = '3a0ab069-cf2f-47e0-96f5-4a8920a5dc51'
 ECHO_ID = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001'
@@ -18,10 +17,7 @@ ICO_TOPIC = 'com/ibm/orchestrator/serviceinstance/plan/ibm_bpm_process'
 
 
 def _playbook(tmp_path, name, tasks):
-    path = tmp_path / ('%s.yml' % name)
-    path.write_text(json.dumps([{'name': name, 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
-        dict(task, ignore_errors=True) for task in tasks]}]), encoding='utf-8')
-    return path
+    return write_playbook(tmp_path, name, tasks, ignore_errors=True)
 
 
 def _failed(res, task):
@@ -199,11 +195,10 @@ def test_a_vcf_status_given_as_a_list_is_refused_saying_it_takes_one(fresh_simul
 def test_the_remediation_window_is_reported_as_a_date_not_epoch_milliseconds(fresh_simulator, tmp_path):
     """vcf_task_remediation's default window (window_hours back from now) reads as ISO 8601 in its summary."""
     sim = fresh_simulator
-    path = tmp_path / 'remediation.yml'
-    path.write_text(json.dumps([{'name': 'remediation', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
+    path = write_playbook(tmp_path, 'remediation', [
         {'name': 'apply', 'ansible.builtin.include_role': {'name': 'cloudops.orchestrator.vcf_task_remediation'}},
         {'name': 'keep', 'ansible.builtin.set_fact': {'kept': '{{ vcf_task_remediation_result }}'}},
-    ]}]), encoding='utf-8')
+    ])
     res = run_playbook(path, env=sim.env('vcf'))
     kept = res.result('keep')['ansible_facts']['kept']
     start = kept['window_start']

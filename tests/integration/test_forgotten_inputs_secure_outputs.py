@@ -8,7 +8,7 @@ import json
 
 import yaml
 
-from _harness import run_playbook
+from _harness import run_playbook, write_playbook
 from test_secrets import SECURE_VALUE
 
 ECHO = 'Echo typed inputs'
@@ -18,12 +18,7 @@ EXECUTION_STARTS = 'POST /vco/api/workflows/<wid>/executions'
 
 
 def _playbook(tmp_path, name, tasks, play_vars=None):
-    path = tmp_path / ('%s.yml' % name)
-    play = {'name': name, 'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}
-    if play_vars:
-        play['vars'] = play_vars
-    path.write_text(json.dumps([play]), encoding='utf-8')
-    return path
+    return write_playbook(tmp_path, name, tasks, play_vars=play_vars)
 
 
 def _starts(sim):

@@ -4,19 +4,14 @@
 
 from __future__ import annotations
 
-import json
-
-from _harness import run_playbook
+from _harness import run_playbook, write_playbook
 
 ECHO_ID = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001'
 NO_RUN = '00000000-0000-4000-8000-00000000e404'
 
 
 def _playbook(tmp_path, name, tasks):
-    path = tmp_path / ('%s.yml' % name)
-    path.write_text(json.dumps([{'name': name, 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
-        dict(task, ignore_errors=True) for task in tasks]}]), encoding='utf-8')
-    return path
+    return write_playbook(tmp_path, name, tasks, ignore_errors=True)
 
 
 def test_missing_run_is_one_friendly_line(simulator, tmp_path):

@@ -269,3 +269,11 @@ def vro(fresh_sim, vro_spec):  # pylint: disable=redefined-outer-name
 @pytest.fixture
 def vro_reader(fresh_sim, vro_spec):  # pylint: disable=redefined-outer-name
     yield from _checked_client(fresh_sim, READER, vro_spec)
+
+
+def sim_session(sim):
+    """A requests session for ``sim``: its CA, and nothing from the environment (proxies, netrc)."""
+    session = requests.Session()
+    session.trust_env = False
+    session.verify = sim.ca_path
+    return session

@@ -18,19 +18,12 @@ import urllib.parse
 import pytest
 import requests
 
-from conftest import admin_headers
+from conftest import admin_headers, sim_session
 
 AWSNEW = "3a0ab069-cf2f-47e0-96f5-4a8920a5dc51"
 ECHO = "5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001"
 RETRY_SUCCEEDS = "7a5e0001-5e1f-4c0d-9a11-000000000001"
 RETRY_FAILS_ONCE = "7a5e0002-5e1f-4c0d-9a11-000000000002"
-
-
-def _session(sim):
-    session = requests.Session()
-    session.trust_env = False
-    session.verify = sim.ca_path
-    return session
 
 
 def _basic(user, password):
@@ -59,7 +52,7 @@ def _powervro_headers(sim):
 def test_powervro_connect_find_run_and_poll(fresh_sim):
     """PowervRO: Get-vROVersion, Get-vROWorkflow -Name, Invoke-vROWorkflow -ParameterType, Get-vROWorkflowExecution,
     Get-vROWorkflowExecutionState."""
-    http, headers, url = _session(fresh_sim), _powervro_headers(fresh_sim), fresh_sim.url
+    http, headers, url = sim_session(fresh_sim), _powervro_headers(fresh_sim), fresh_sim.url
     about = http.get(url + "/vco/api/about", headers=headers).json()
     assert about["version"].startswith("8.") and about["build-number"] and about["api-version"]
 
@@ -107,7 +100,7 @@ def _typed_as_text():
 
 
 def test_values_written_as_text_are_taken_by_default(fresh_sim):
-    http, headers, url = _session(fresh_sim), _powervro_headers(fresh_sim), fresh_sim.url
+    http, headers, url = sim_session(fresh_sim), _powervro_headers(fresh_sim), fresh_sim.url
     started = http.post(url + "/vco/api/workflows/%s/executions/" % ECHO, data=json.dumps(_typed_as_text()), headers=headers)
     assert started.status_code == 202, started.text
     run = http.get(started.headers["Location"], headers=headers).json()
@@ -123,7 +116,7 @@ def test_values_written_as_text_are_taken_by_default(fresh_sim):
 
 def test_values_written_as_text_are_refused_under_quirk(fresh_sim):
     _set_quirks(fresh_sim, ["vro-values-strict"])
-    http, headers, url = _session(fresh_sim), _powervro_headers(fresh_sim), fresh_sim.url
+    http, headers, url = sim_session(fresh_sim), _powervro_headers(fresh_sim), fresh_sim.url
     for param in _typed_as_text()["parameters"]:
         refused = http.post(url + "/vco/api/workflows/%s/executions/" % ECHO, data=json.dumps({"parameters": [param]}),
                             headers=headers)
@@ -139,7 +132,7 @@ def test_ansible_vmware_vro_workflow_module(fresh_sim):
     """The community vmware_vro_workflow module (Tony Skidmore, after Tom Hite's ansible-module-chaperone): Basic on
     every call, 'workflows?conditions=name=<name>' reading 'total' and the link's id, POST '{}' when there are no
     inputs, the execution id as Location's path split('/')[-2], polling .../state for 'value'."""
-    http, url = _session(fresh_sim), fresh_sim.url
+    http, url = sim_session(fresh_sim), fresh_sim.url
     headers = {"Content-Type": "application/json", "Accept": "application/json",
                "Authorization": _basic("vcoadmin", fresh_sim.users["vro"]["vcoadmin"]["password"])}
     found = http.get(url + "/vco/api/workflows?conditions=name=AWSNEW", headers=headers).json()
@@ -159,7 +152,7 @@ def test_ansible_vmware_vro_workflow_module(fresh_sim):
 def test_domain_backslash_user_basic_auth(fresh_sim):
     """JulianWe/vRealizeAutomation Execute-vRoWorkflow.ps1 (vRO 8.2, an Active Directory user 'vdi\\julian'):
     Basic with DOMAIN\\user, GET /vco/api/workflows/{id}/ without Accept, reading 'input-parameters'."""
-    http, url = _session(fresh_sim), fresh_sim.url
+    http, url = sim_session(fresh_sim), fresh_sim.url
     password = fresh_sim.users["vro"]["vcoadmin"]["password"]
     answer = http.get(url + "/vco/api/workflows/%s/" % AWSNEW, headers={"Authorization": _basic("vsphere.local\\vcoadmin", password)})
     assert answer.status_code == 200
@@ -184,7 +177,7 @@ def _jwt_claims(token):
 
 def test_powervcf_token_tasks_refresh_and_retry(fresh_sim):
     """PowerVCF (Request-VCFToken, createHeader, checkVCFToken, Get-VCFTask, Restart-VCFTask)."""
-    http, url = _session(fresh_sim), fresh_sim.url
+    http, url = sim_session(fresh_sim), fresh_sim.url
     # Request-VCFToken: the body built as text, only Content-Type (no Accept); reads accessToken and refreshToken.id
     login = _vcf_login(fresh_sim, http, **{"Content-Type": "application/json"})
     assert login.status_code in (200, 201)
@@ -214,7 +207,7 @@ def test_terraform_provider_vcf_headers(fresh_sim):
     (two Content-Type lines on a POST, one on a GET), and sends the previous access token along with a new
     POST /v1/tokens when it logs in again every 20 minutes; TaskTracker compares status as 'In Progress',
     'IN_PROGRESS', 'Pending', 'Failed', 'Cancelled' and reads completionTimestamp of a finished task."""
-    http, url = _session(fresh_sim), fresh_sim.url
+    http, url = sim_session(fresh_sim), fresh_sim.url
     login = _vcf_login(fresh_sim, http, **{"Content-Type": "application/json"})
     access = login.json()["accessToken"]
     requests.post(url + "/_sim/tokens/expire", verify=fresh_sim.ca_path, timeout=30, headers=admin_headers(fresh_sim))
@@ -243,7 +236,7 @@ def test_terraform_provider_vcf_headers(fresh_sim):
 def test_vcf_sdk_python_refresh_and_retry(fresh_sim):
     """vmware/vcf-sdk-python samples (vAPI REST bindings): Refresh.refresh_access_token(refresh_token) sends the id
     as a JSON string; Tasks.retry_task(id) a PATCH without a body; the filter refreshes after a 401."""
-    http, url = _session(fresh_sim), fresh_sim.url
+    http, url = sim_session(fresh_sim), fresh_sim.url
     login = _vcf_login(fresh_sim, http, **{"Content-Type": "application/json", "Accept": "application/json"})
     requests.post(url + "/_sim/tokens/expire", verify=fresh_sim.ca_path, timeout=30, headers=admin_headers(fresh_sim))
     expired = http.get(url + "/v1/tasks/" + RETRY_SUCCEEDS, headers={"Authorization": "Bearer " + login.json()["accessToken"]})
@@ -263,7 +256,7 @@ def test_vcf_sdk_python_refresh_and_retry(fresh_sim):
 def test_ico_requests_as_ibm_documents_them(fresh_sim):
     """IBM ICO 2.5.0.2 'Task engine REST API V2': every call 'Accepts */*' with 'Content-Type application/JSON'
     (spelt so), Basic plus domainName/projectName headers; POST 201, GET 200, PUT 200, DELETE 204."""
-    http, url = _session(fresh_sim), fresh_sim.url
+    http, url = sim_session(fresh_sim), fresh_sim.url
     headers = {"Accept": "*/*", "Content-Type": "application/JSON", "domainName": "Default", "projectName": "admin",
                "Authorization": _basic("admin", fresh_sim.users["ico"]["admin"]["password"])}
     created = http.post(url + "/orchestrator/v2/tasks", data=json.dumps({"parm": {"job": "nightly"}}), headers=headers)
@@ -279,7 +272,7 @@ def test_ico_requests_as_ibm_documents_them(fresh_sim):
 
 def test_ico_json_charset_content_type(fresh_sim):
     """A JSON body with a charset parameter in its Content-Type (what .NET and Java clients send) is read."""
-    http, url = _session(fresh_sim), fresh_sim.url
+    http, url = sim_session(fresh_sim), fresh_sim.url
     headers = {"Authorization": _basic("admin", fresh_sim.users["ico"]["admin"]["password"]),
                "Content-Type": "application/json; charset=UTF-8"}
     created = http.post(url + "/orchestrator/v2/tasks", data=json.dumps({"parm": {"job": "nightly"}}), headers=headers)
@@ -292,7 +285,7 @@ def test_scheduled_task_inputs_written_as_text(fresh_sim, strict):
     """POST /tasks checks its input-parameters as a run's: text numbers taken unless vro-values-strict."""
     if strict:
         _set_quirks(fresh_sim, ["vro-values-strict"])
-    http, headers, url = _session(fresh_sim), _powervro_headers(fresh_sim), fresh_sim.url
+    http, headers, url = sim_session(fresh_sim), _powervro_headers(fresh_sim), fresh_sim.url
     body = {"name": "text inputs", "workflow": {"id": ECHO}, "recurrence-cycle": "one-time",
             "recurrence-start-date": "2099-01-01T00:00:00.000Z",
             "input-parameters": [{"value": {"number": {"value": "20"}}, "type": "number", "name": "num", "scope": "local"}]}

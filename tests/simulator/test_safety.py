@@ -11,22 +11,15 @@ import stat
 
 import requests
 
-from conftest import admin_headers  # pylint: disable=import-error
+from conftest import admin_headers, sim_session  # pylint: disable=import-error
 from simulator import __main__ as sim_main
 from simulator import tls as tls_mod
 
 NON_ASCII = "pässwörd-€"
 
 
-def _session(sim):
-    web = requests.Session()
-    web.trust_env = False
-    web.verify = sim.ca_path
-    return web
-
-
 def test_admin_api_needs_the_token(fresh_sim):
-    web = _session(fresh_sim)
+    web = sim_session(fresh_sim)
     for headers in ({}, {"X-Sim-Admin-Token": "wrong"}, {"X-Sim-Admin-Token": NON_ASCII.encode("utf-8")}):
         for method, path in (("GET", "/_sim/users"), ("POST", "/_sim/reset"), ("POST", "/_sim/faults"), ("GET", "/_sim/")):
             answer = web.request(method, fresh_sim.url + path, headers=headers, json={}, timeout=30)
@@ -57,7 +50,7 @@ def _basic(user, password):
 
 
 def test_non_ascii_password_is_401_on_every_login_route(fresh_sim):
-    web = _session(fresh_sim)
+    web = sim_session(fresh_sim)
     url = fresh_sim.url
     answers = {
         "vRO basic": web.get(url + "/vco/api/workflows", headers={"Authorization": _basic("vcoadmin", NON_ASCII)}, timeout=30),

@@ -22,7 +22,6 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api imp
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
 
 PRODUCTS = [('vro', '/vco/api'), ('vcf', '/v1'), ('ico', '/orchestrator/v2')]
-PROXY_VARIABLES = ('http_proxy', 'https_proxy', 'all_proxy', 'no_proxy')
 
 
 def client(url, product='vro', **kwargs):
@@ -174,14 +173,6 @@ def test_netrc_is_not_used_for_a_request_without_credentials(netrc_for_loopback)
     with ReplayServer({'POST /v1/tokens': [respond(200, {'accessToken': 'a'})]}) as server:
         client(server.url, 'vcf').post('/tokens', json={'username': 'u', 'password': 'p'})
         assert 'Authorization' not in server.requests[0].headers
-
-
-@pytest.fixture
-def no_proxy_environment(monkeypatch):
-    for name in list(os.environ):
-        if name.lower() in PROXY_VARIABLES:
-            monkeypatch.delenv(name)
-    return monkeypatch
 
 
 def test_proxies_come_from_the_environment_only_with_use_proxy(no_proxy_environment):

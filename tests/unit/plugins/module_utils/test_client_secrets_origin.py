@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 
 import pytest
 
@@ -32,7 +31,6 @@ from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.r
 PRODUCTS = [('vro', '/vco/api/about'), ('vcf', '/v1/tasks'), ('ico', '/orchestrator/v2/tasks')]
 URL_PASSWORD = 'UrlPw-7c1d'
 PROXY_PASSWORD = 'ProxyPw-93a1'
-PROXY_VARIABLES = ('http_proxy', 'https_proxy', 'all_proxy', 'no_proxy')
 
 
 def client(url, product='vro', **kwargs):
@@ -128,19 +126,11 @@ def test_redact_keeps_text_without_secrets_and_masks_each_form():
 
 # -- proxies from the environment ----------------------------------------------------------------------------------
 
-@pytest.fixture
-def proxy_environment(monkeypatch):
-    for name in list(os.environ):
-        if name.lower() in PROXY_VARIABLES:
-            monkeypatch.delenv(name)
-    return monkeypatch
-
-
 @pytest.mark.parametrize('url', ['https://server.example', 'http://server.example'])
-def test_a_proxy_url_that_cannot_be_parsed_does_not_show_its_password(proxy_environment, url):
+def test_a_proxy_url_that_cannot_be_parsed_does_not_show_its_password(no_proxy_environment, url):
     proxy = 'http://puser:%s@127.0.0.1:99999' % PROXY_PASSWORD   # a port out of range: urllib3 quotes the whole URL
-    proxy_environment.setenv('HTTPS_PROXY', proxy)
-    proxy_environment.setenv('HTTP_PROXY', proxy)
+    no_proxy_environment.setenv('HTTPS_PROXY', proxy)
+    no_proxy_environment.setenv('HTTP_PROXY', proxy)
     with pytest.raises(ApiError) as info:
         client(url, 'vcf', auth=BasicAuth('admin', 'pw12345'), retries=0).get('/tasks')
     shown = everything(info.value)
@@ -148,9 +138,9 @@ def test_a_proxy_url_that_cannot_be_parsed_does_not_show_its_password(proxy_envi
 
 
 @pytest.mark.parametrize('url', ['https://server.example', 'http://server.example'])
-def test_a_proxy_without_a_host_is_a_configuration_error(proxy_environment, url):
-    proxy_environment.setenv('HTTPS_PROXY', 'http://puser:%s@' % PROXY_PASSWORD)
-    proxy_environment.setenv('HTTP_PROXY', 'http://puser:%s@' % PROXY_PASSWORD)
+def test_a_proxy_without_a_host_is_a_configuration_error(no_proxy_environment, url):
+    no_proxy_environment.setenv('HTTPS_PROXY', 'http://puser:%s@' % PROXY_PASSWORD)
+    no_proxy_environment.setenv('HTTP_PROXY', 'http://puser:%s@' % PROXY_PASSWORD)
     with pytest.raises(ApiError) as info:
         client(url, 'vcf', auth=BasicAuth('admin', 'pw12345'), retries=0).get('/tasks')
     error = info.value

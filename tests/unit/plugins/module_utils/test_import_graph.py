@@ -194,13 +194,7 @@ WRITE_MODULES = ('vro_workflow_run', 'vro_interaction', 'vro_task')
 
 def payload_definitions(module):
     """``{name: file}`` of the top-level classes and functions defined by the module_utils files the module ships."""
-    found = {}
-    for name in module_payload(module):
-        tree = ast.parse(open(UTILS_FILES[name]).read())
-        for node in tree.body:
-            if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
-                found[node.name] = name
-    return found
+    return payload_names(module, methods=False)
 
 
 @pytest.mark.parametrize('module', [m for m in MODULE_NAMES if m.startswith('vro_')])
@@ -220,16 +214,16 @@ def test_only_the_writing_modules_ship_the_encoder(module):
     assert bool(shipped) == (module in WRITE_MODULES), (module, shipped)
 
 
-def payload_names(module):
-    """``{name: file}`` of the top-level classes and functions, and the methods of the classes, defined by the
-    module_utils files the module ships (a method by its own name: ``start_once``)."""
+def payload_names(module, methods=True):
+    """``{name: file}`` of the top-level classes and functions, and (``methods``) the methods of the classes, defined by
+    the module_utils files the module ships (a method by its own name: ``start_once``)."""
     found = {}
     for name in module_payload(module):
         tree = ast.parse(open(UTILS_FILES[name]).read())
         for node in tree.body:
             if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
                 found[node.name] = name
-            if isinstance(node, ast.ClassDef):
+            if methods and isinstance(node, ast.ClassDef):
                 for item in node.body:
                     if isinstance(item, ast.FunctionDef):
                         found.setdefault(item.name, '%s.%s' % (name, node.name))
