@@ -135,6 +135,10 @@ def _wait_figures(ctx, key, side, play, seconds, base=None):
     polls = _polls(play, execution_id)
     lag = detection_lag(polls, end)
     figs.add('%s.%s.lag' % (key, side), lag)
+    if base is not None and lag is not None:
+        # What the wait costs beyond its run, the uri GET playbook and its own detection lag: start-up, the start and
+        # the requests' time. The lag is the price of the request budget; this part is the code's.
+        figs.add('%s.%s.fixed_overhead' % (key, side), overhead(play.process_wall, seconds + lag, base.process_wall))
     if lag is not None and seconds:
         figs.add('%s.%s.lag_fraction' % (key, side), lag / seconds, 'x')
     if seconds < 3:

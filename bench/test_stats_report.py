@@ -457,3 +457,35 @@ def test_the_gap_target_follows_the_modules_default_poll_interval_max():
     assert stats.POLL_INTERVAL_MAX == float(default.group(1))
     rows = [row for row in stats.targets(stats.Figures()) if 'longest gap' in row['target']]
     assert [row['limit'] for row in rows] == [stats.POLL_INTERVAL_MAX + stats.GAP_SLACK]
+
+
+def test_wait_figures_split_the_overhead_into_lag_and_the_rest():
+    """The overhead of a wait less its detection lag: what start-up and requests cost, apart from the poll schedule."""
+    run_id = 'a' * 8 + '-1111-2222-3333-' + 'b' * 12
+
+    class FakeSim:  # pylint: disable=too-few-public-methods
+        def execution(self, workflow_id, execution_id):
+            assert (workflow_id, execution_id) == (sim.SLEEP_ID, run_id)
+            return {'end-date': '2026-01-01T00:00:12.000Z'}
+
+    path = '/vco/api/workflows/%s/executions/%s/' % (sim.SLEEP_ID, run_id)
+    end = sim.parse_time('2026-01-01T00:00:12.000Z')
+    log = [{'method': 'POST', 'time': end - 10.0, 'path': '/vco/api/workflows/%s/executions' % sim.SLEEP_ID}] + [
+        {'method': 'GET', 'time': end + delta, 'path': path} for delta in (-5.0, -1.0, 0.75)]
+    records = [{'task': 'bench: run', 'start': end - 10.5, 'end': end + 1.0, 'status': 'ok'}]
+    play = runner.Play('001-ours', 0, records, {}, log, [], '', sim=FakeSim(), process_wall=12.5)
+    base = runner.Play('002-base', 0, [{'task': 'bench: get', 'start': 0.0, 'end': 0.25, 'status': 'ok'}], {}, [], [], '',
+                       process_wall=1.0)
+
+    class Ctx:  # pylint: disable=too-few-public-methods
+        figures = stats.Figures()
+
+    assert scenarios._wait_figures(Ctx, 'wait', 'ours', play, 10.0, base) is None  # pylint: disable=protected-access
+    figs = Ctx.figures
+    assert figs.values['wait.ours.overhead'] == [pytest.approx(1.5)]  # 12.5 - 10 - 1
+    assert figs.values['wait.ours.lag'] == [pytest.approx(0.75)]
+    assert figs.values['wait.ours.fixed_overhead'] == [pytest.approx(0.75)]  # 1.5 less the lag
+    # without a base playbook there is no overhead beyond it, so no split either
+    alone = Ctx.figures = stats.Figures()
+    scenarios._wait_figures(Ctx, 'long', 'ours', play, 10.0)  # pylint: disable=protected-access
+    assert 'long.ours.fixed_overhead' not in alone.values and alone.values['long.ours.lag'] == [pytest.approx(0.75)]
