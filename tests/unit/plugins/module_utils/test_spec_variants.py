@@ -19,13 +19,18 @@ import pytest
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, ApiError, check_shape
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter, poll_schedule
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import TaskStatus as IcoStatus
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.task import manage_task
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import wait_done, with_iso_times
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import error_body as vcf_error_body
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.task_info import task_info
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.task_retry import retry as vcf_retry
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import (
     TASK_FIELDS, Action, CredentialsTask, Task, TaskStatus, decide_retry, describe_failure, info_entry, task_problem,
 )
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import decode_parameters, parameters_problem
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import execution_info
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import (
     EXECUTION_FIELDS, INTERACTION_FIELDS, TERMINAL_STATES, Execution, UserInteraction, WorkflowDefinition, logs_problem,
     normalize_log, state_value, vro_attributes, vro_links,
@@ -387,3 +392,157 @@ def test_ico_task_variants():
         assert done == (status in IcoStatus.KNOWN_TERMINAL | {'COMPLETED'}), label
         if status not in IcoStatus.KNOWN_TERMINAL:
             assert not done, label
+
+
+# -- the waiters: a status the spec allows but the collection does not know never reads as success ----------------
+
+
+class Clock:
+    """A monotonic clock that only the waiter's sleeps move (no real time passes in these tests)."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+WAIT_TIMEOUT = 30.0
+
+
+def test_waiter_polls_are_bounded():
+    # the bound the waiter tests below hold the polls to: the schedule up to wait_timeout, and no more
+    assert len(poll_schedule(1.0, 5.0, WAIT_TIMEOUT)) == POLLS_MAX - 1
+
+
+def make_waiter(clock, timeout=WAIT_TIMEOUT):
+    return Waiter(timeout=timeout, interval=1.0, interval_max=5.0, clock=clock, sleep=clock.sleep)
+
+
+POLLS_MAX = len(poll_schedule(1.0, 5.0, WAIT_TIMEOUT)) + 1
+
+
+class VcfService:
+    """``TaskService``'s reads over one task whose every read answers ``raw`` (the retry is recorded)."""
+
+    client = None
+
+    def __init__(self, raw, after_retry=None):
+        self.raw = raw
+        self.after_retry = after_retry
+        self.reads = 0
+        self.retries = 0
+
+    def get(self, task_id):
+        self.reads += 1
+        return Task(copy.deepcopy(self.raw), task_id)
+
+    def refresh(self, task):
+        self.reads += 1
+        return task.update(copy.deepcopy(self.raw))
+
+    def retry(self, task, update_elements=None):
+        self.retries += 1
+        self.raw = self.after_retry
+
+    def as_credentials(self, task):
+        return task
+
+
+UNKNOWN_VCF = ['NEW_IN_9_1', 'Aborted', 'WAITING_FOR_INPUT', 'Paused by user']
+
+
+@pytest.mark.parametrize('status', UNKNOWN_VCF + [None])
+def test_vcf_task_info_wait_for_an_unknown_status_times_out(status):
+    clock = Clock()
+    service = VcfService(dict(VCF_TASK, status=status))
+    with pytest.raises(OperationError) as failure:
+        task_info(service, [VCF_TASK['id']], {}, wait_for=['SUCCESSFUL'], waiter=lambda: make_waiter(clock))
+    message = one_line(str(failure.value))
+    assert 'after waiting for SUCCESSFUL' in message and 'raise wait_timeout' in message
+    # one read before the wait, then the polls of the schedule
+    assert clock.now <= WAIT_TIMEOUT and service.reads <= POLLS_MAX + 1
+    if status is None:
+        assert 'still None' not in message and 'still without a status' in message
+
+
+@pytest.mark.parametrize('status', ['FAILED', 'Failed', 'CANCELLED', 'Cancelled', 'TIMED_OUT', 'SKIPPED'])
+def test_vcf_task_info_wait_for_success_stops_on_every_other_final_status(status):
+    clock = Clock()
+    service = VcfService(dict(VCF_TASK, status=status))
+    with pytest.raises(OperationError) as failure:
+        task_info(service, [VCF_TASK['id']], {}, wait_for=['SUCCESSFUL'], waiter=lambda: make_waiter(clock))
+    assert 'reached %s, not one of SUCCESSFUL' % status in one_line(str(failure.value))
+    assert service.reads <= 2
+
+
+@pytest.mark.parametrize('status', UNKNOWN_VCF + [None])
+def test_vcf_retry_then_an_unknown_status_is_not_success(status):
+    clock = Clock()
+    service = VcfService(dict(VCF_TASK, status='FAILED'), after_retry=dict(VCF_TASK, status=status))
+    with pytest.raises(OperationError) as failure:
+        vcf_retry(service, [VCF_TASK['id']], None, wait=True, wait_timeout=WAIT_TIMEOUT,
+                  waiter_factory=lambda remaining: make_waiter(clock, remaining))
+    message = one_line(str(failure.value))
+    assert 'still waited on' in message and service.retries == 1
+    assert clock.now <= WAIT_TIMEOUT and service.reads <= POLLS_MAX + 1
+    assert '(None)' not in message
+
+
+class VroApi:
+    """The reads ``execution_info`` makes of one run whose state is ``state``."""
+
+    def __init__(self, state):
+        self.state_now = state
+        self.reads = 0
+
+    def state(self, workflow_id, execution_id):
+        self.reads += 1
+        return state_value({'value': self.state_now})
+
+    def execution(self, workflow_id, execution_id):
+        return Execution(dict(vro_execution_base(), state=self.state_now), workflow_id)
+
+
+@pytest.mark.parametrize('state', ['retrying', 'paused', 'WAITING_ON_EVENT', None])
+def test_vro_wait_for_an_unknown_state_times_out(state):
+    clock = Clock()
+    api = VroApi(state)
+    with pytest.raises(OperationError) as failure:
+        execution_info(api, workflow_id='wf-1', execution_id='ex-1', wait_for=['completed'], wait_timeout=WAIT_TIMEOUT,
+                       waiter=lambda: make_waiter(clock))
+    message = one_line(str(failure.value))
+    assert 'did not reach completed within wait_timeout' in message
+    assert clock.now <= WAIT_TIMEOUT and api.reads <= POLLS_MAX
+    assert failure.value.result.get('timed_out') is True
+    if state is None:
+        assert 'last state: None' not in message and 'last state: none given' in message
+
+
+class IcoEngine:
+    def __init__(self, raw):
+        self.raw = raw
+        self.reads = 0
+
+    def get(self, task_id, missing_ok=False):
+        self.reads += 1
+        return copy.deepcopy(self.raw)
+
+
+@pytest.mark.parametrize('status', ['NEW_STATUS', 'Pending approval', None, 'absent'])
+def test_ico_wait_for_an_unknown_status_times_out(status):
+    raw = dict(ICO_TASK, status=status)
+    if status == 'absent':
+        del raw['status']
+    clock = Clock()
+    engine = IcoEngine(raw)
+    with pytest.raises(OperationError) as failure:
+        manage_task(engine, '1003', None, 'present', ['COMPLETED'], waiter=lambda: make_waiter(clock))
+    message = one_line(str(failure.value))
+    assert 'after waiting for COMPLETED' in message
+    assert clock.now <= WAIT_TIMEOUT and engine.reads <= POLLS_MAX + 1
+    if status in (None, 'absent'):
+        assert 'still None' not in message and 'still without a status' in message
