@@ -17,13 +17,14 @@ import pathlib
 
 import pytest
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, ApiError, check_shape
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, PageGuard, check_shape
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter, poll_schedule
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import TaskStatus as IcoStatus
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.task import manage_task
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import wait_done, with_iso_times
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import error_body as vcf_error_body
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import paged as vcf_pages
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.task_info import task_info
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.task_retry import retry as vcf_retry
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import (
@@ -546,3 +547,38 @@ def test_ico_wait_for_an_unknown_status_times_out(status):
     assert clock.now <= WAIT_TIMEOUT and engine.reads <= POLLS_MAX + 1
     if status in (None, 'absent'):
         assert 'still None' not in message and 'still without a status' in message
+
+
+class PageClient:
+    """A client whose ``/v1/tasks`` answers ``page`` for the first page and the same page without elements after."""
+
+    def __init__(self, page):
+        self.page = page
+        self.gets = []
+
+    def url_for(self, path):
+        return 'https://sddc.example.com/v1' + path
+
+    def page_guard(self, path, page_size, parameter):
+        return PageGuard(self, path, page_size, parameter)
+
+    def get(self, path, params=None, shape=None, fields=None):
+        self.gets.append(dict(params or {}))
+        if len(self.gets) > 5:
+            raise AssertionError('the pager does not stop: %r' % self.gets)
+        if len(self.gets) == 1:
+            return check_shape(copy.deepcopy(self.page), (dict, type(None)), fields)
+        return dict(copy.deepcopy(self.page), elements=[])
+
+
+def test_vcf_page_of_task_variants(vcf_spec):
+    base = {'elements': [VCF_TASK, dict(VCF_TASK, id='t-2', status='In Progress')],
+            'pageMetadata': {'pageNumber': 0, 'pageSize': 100, 'totalElements': 2, 'totalPages': 1}}
+    count = 0
+    for label, raw in variants(vcf_spec, base, vcf_spec.schema('PageOfTask')):
+        count += 1
+        client = PageClient(raw)
+        found = list(vcf_pages(client, '/tasks', {}, 100))
+        assert found == (raw.get('elements') or []), label
+        assert len(client.gets) <= 3, label
+    assert count > 300
