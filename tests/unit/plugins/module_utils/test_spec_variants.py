@@ -30,7 +30,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.task_re
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import (
     TASK_FIELDS, Action, CredentialsTask, Task, TaskStatus, decide_retry, describe_failure, info_entry, task_problem,
 )
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import decode_parameters, parameters_problem
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import decode_parameters, mask_parameters, parameters_problem
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import execution_info
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import (
     EXECUTION_FIELDS, INTERACTION_FIELDS, TERMINAL_STATES, Execution, UserInteraction, WorkflowDefinition, logs_problem,
@@ -235,6 +235,16 @@ def test_vro_execution_in_the_spec_spelling_reads_as_the_wire_spelling():
     assert wire['inputs']['disk'] == {'label': 'data', 'sizeGb': 40}
     # the secret is masked wherever it sits: decoded outputs and the server's own parameters (outputs_raw)
     assert 'Out-Secret9' not in json.dumps(spelled) and 's3cr3t' not in json.dumps(spelled)
+
+
+def test_vro_outputs_raw_masks_a_secret_in_a_composite_of_the_spec_spelling():
+    outputs = spec_spelled(vro_execution_base())['outputParameters']
+    assert 'Out-Secret9' in json.dumps(outputs)
+    masked = mask_parameters(outputs)
+    assert 'Out-Secret9' not in json.dumps(masked)
+    account = next(p for p in masked if p['name'] == 'account')['value']['composite']['CompositeObjectValue']
+    assert account[1] == {'composite-value': {'id': 'password', 'value': {'secure-string': {'value': '********'}}}}
+    assert account[0] == {'composite-value': {'id': 'user', 'value': {'string': {'value': 'svc'}}}}
 
 
 @pytest.mark.parametrize('spelling', ['wire', 'spec'])
