@@ -152,15 +152,13 @@ def variants(spec, base, schema, kinds=None, lenient_nulls=True, path=()):
                 for form in DATE_FORMS:
                     yield '%s = %s' % (_name(where), form), _set(base, where, form)
             if isinstance(node[key], (dict, list)):
-                for found in variants(spec, base, inner, kinds, lenient_nulls, where):
-                    yield found
+                yield from variants(spec, base, inner, kinds, lenient_nulls, where)
     elif isinstance(node, list):
         if node:
             yield 'empty %s' % _name(path), _set(base, path, []) if path else []
         items = spec.resolve(schema.get('items') or {})
         for index in range(len(node)):
-            for found in variants(spec, base, items, kinds, lenient_nulls, path + (index,)):
-                yield found
+            yield from variants(spec, base, items, kinds, lenient_nulls, path + (index,))
 
 
 def count(spec, base, schema, kinds=None):
