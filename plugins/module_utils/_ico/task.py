@@ -25,7 +25,8 @@ def _wait_for_status(waiter, engine, task_id, statuses, result):
     except WaitTimeout as error:
         if error.last is not None:
             result['task'] = with_iso_times(error.last)
-        status = (error.last or {}).get('status')
+        # An answer without a status is said so, never as "None".
+        status = (error.last or {}).get('status') or 'without a status'
         raise OperationError('task %s is still %s after waiting for %s: %s; the task goes on: follow it with '
                              'cloudops.orchestrator.orch_task (id: %s, wait_for_status), or raise wait_timeout' % (
                                  task_id, status, ', '.join(wanted), error, task_id), polls=error.polls, **result) from None

@@ -118,6 +118,10 @@ def decide_retry(task):
     if status == TaskStatus.INCONSISTENT:
         return Action.FAIL, ('%s is INCONSISTENT; it cannot be retried, remediate the credentials instead '
                              '(operationType REMEDIATE)' % label)
+    if task.status_raw in (None, ''):
+        # A task answer without its status: nothing is known of it, so nothing is retried (never a made-up status).
+        return Action.FAIL, ('%s has no status in SDDC Manager\'s answer; only FAILED tasks can be retried: look at the '
+                             'task in SDDC Manager (or vcf_task_info) and run again' % label)
     return Action.FAIL, ('%s has status %r, which is not one this module knows how to retry; only FAILED tasks '
                          'can be retried' % (label, task.status_raw))
 
@@ -340,7 +344,7 @@ def _cause_messages(err, depth=0):
 
 def describe_failure(task):
     """One line on why a task failed: its failed sub-tasks and each error with remediation and token."""
-    parts = ['%s ended %s' % (task.label, task.status_raw)]
+    parts = ['%s ended %s' % (task.label, task.status_raw if task.status_raw not in (None, '') else 'without a status')]
     if task.attempts:
         parts[0] += ' after %d retr%s' % (task.attempts, 'y' if task.attempts == 1 else 'ies')
     failed = task.subtask_summary()['failed']

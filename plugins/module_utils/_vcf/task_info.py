@@ -65,7 +65,7 @@ def task_info(service, ids, selector, status=None, order=None, order_by=None, ma
                               lambda t: t.status in wait_for or t.status in TaskStatus.TERMINAL)
             except WaitTimeout as error:
                 message = '%s is still %s after waiting for %s: %s; the task goes on: raise wait_timeout, or run this task ' \
-                          'again to wait more' % (task.label, task.status_raw, ', '.join(wait_for), error)
+                          'again to wait more' % (task.label, task.status_raw or 'without a status', ', '.join(wait_for), error)
                 raise OperationError(message, tasks=[info_entry(task)], polls=error.polls) from None
         if task.status not in wait_for:
             message = '%s reached %s, not one of %s' % (task.label, task.status_raw, ', '.join(wait_for))

@@ -389,7 +389,7 @@ def retry(service, ids, selector, max_results=None, wait=True, max_attempts=1, w
             run.wait_all(pending)
         except WaitTimeout as error:
             waited = run.unsettled or [t for t in run.tasks if t.status not in TaskStatus.TERMINAL]
-            running = ', '.join(t.label + ' (' + str(t.status_raw) + ')' for t in waited)
+            running = ', '.join(t.label + ' (' + str(t.status_raw or 'no status') + ')' for t in waited)
             message = ('%s; still waited on: %s; the retry was sent and goes on: wait for it with '
                        'cloudops.orchestrator.vcf_task_info (task_id, wait_for), or raise wait_timeout' % (error, running))
             raise OperationError(message, polls=error.polls, **run.result()) from None

@@ -110,13 +110,20 @@ def decode_value(value, mask_secrets=True):
         entries = _first(body, 'property', 'properties') if isinstance(body, dict) else body
         return dict((entry.get('key'), decode_value(entry.get('value'), mask_secrets)) for entry in (entries or []))
     if kind == 'composite':
-        entries = _first(body, 'property', 'properties', 'CompositeObjectValue') or []
+        entries = [composite_entry(entry) for entry in _first(body, 'property', 'properties', 'CompositeObjectValue') or []]
         return dict((entry.get('id'), decode_value(entry.get('value'), mask_secrets)) for entry in entries)
     if kind == 'sdk-object':
         return {'type': body.get('type'), 'id': body.get('id')}
     if kind == 'mime-attachment':
         return _decode_mime(body)
     return value
+
+
+def composite_entry(entry):
+    """A composite's field ``{id, value}``: the 8.18 spec wraps each one as ``{"composite-value": {id, value}}``."""
+    if isinstance(entry, dict) and isinstance(entry.get('composite-value'), dict) and 'id' not in entry:
+        return entry['composite-value']
+    return entry
 
 
 def parameter_list(container, key='input'):
@@ -154,6 +161,8 @@ def _entries_problem(entries, path, key):
         return _problem(path, entries, 'a list of entries')
     for index, entry in enumerate(entries):
         where = '%s[%d]' % (path, index)
+        if key == 'id' and composite_entry(entry) is not entry:
+            entry, where = composite_entry(entry), where + '.composite-value'
         if not isinstance(entry, dict):
             return _problem(where, entry, 'an entry (an object with %s and value)' % key)
         if not isinstance(entry.get(key), _SCALAR):
@@ -248,14 +257,28 @@ def _mask_value(value):
         if kind == 'secure-string' and isinstance(body, dict):
             body = dict(body, value=SECRET_MASK)
         elif kind == 'array' and isinstance(body, dict):
-            body = dict(body, elements=[_mask_value(v) for v in body.get('elements') or []])
+            body = dict(body)
+            # Every list the decoder reads (decode_value): a secret under a spelling it reads is masked too.
+            for list_key in ('elements', 'element'):
+                if isinstance(body.get(list_key), list):
+                    body[list_key] = [_mask_value(v) for v in body[list_key]]
         elif kind in ('properties', 'composite') and isinstance(body, dict):
             body = dict(body)
-            for list_key in ('property', 'properties'):
+            for list_key in ('property', 'properties', 'CompositeObjectValue'):
                 if isinstance(body.get(list_key), list):
-                    body[list_key] = [dict(e, value=_mask_value(e.get('value'))) for e in body[list_key]]
+                    body[list_key] = [_mask_entry(e) for e in body[list_key]]
         out[kind] = body
     return out
+
+
+def _mask_entry(entry):
+    """A Properties or composite entry with its value masked (a spec-wrapped ``composite-value`` one too)."""
+    if not isinstance(entry, dict):
+        return entry
+    inner = composite_entry(entry)
+    if inner is not entry:
+        return dict(entry, **{'composite-value': _mask_entry(inner)})
+    return dict(entry, value=_mask_value(entry.get('value')))
 
 
 def mask_parameters(params):

@@ -103,7 +103,7 @@ def execution_info(api, workflow_id=None, workflow_name=None, category=None, exe
             except WaitTimeout as timeout:
                 message = ("run %s did not reach %s within wait_timeout %ss; last state: %s (%s); the run goes on: "
                            "raise wait_timeout, or run this task again to wait more" % (
-                               eid, ' or '.join(wait_for), wait_timeout, timeout.last, timeout))
+                               eid, ' or '.join(wait_for), wait_timeout, timeout.last or 'none given', timeout))
                 raise OperationError(message, execution_id=eid, workflow_id=wid, state=timeout.last, timed_out=True)
         if state == 'waiting' and state not in wanted:
             name, hint = interaction_hint(api, wid, eid)
