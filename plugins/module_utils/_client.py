@@ -46,6 +46,11 @@ RETRY_STATUSES = frozenset((429, 502, 503, 504))
 # request may have been forwarded and acted upon, so a non-idempotent one is "may have been applied" (AnswerLost).
 GATEWAY_STATUSES = {502: 'Bad Gateway', 504: 'Gateway Timeout'}
 IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'))
+# 5xx answers in which the server itself says it did not handle the request (RFC 9110 15.6.2 501, 15.6.4 503, 15.6.6
+# 505). Any other 5xx that is not a gateway's (500, 507, ...) is the application failing while it handled the request:
+# what it did before failing may stay done, so a non-idempotent request is "may have been applied" (AnswerLost).
+NOT_HANDLED_5XX = frozenset((501, 503, 505))
+WRITE_5XX_HINT = 'the server failed while handling the change and may have applied it: read the object back before re-running'
 RETRY_AFTER_MAX = 120.0
 # Paging stops with an error after this many items' worth of pages (ceil(PAGING_MAX_ITEMS / page size) pages), so
 # that a server which never says "last page" cannot keep a task reading forever.
@@ -583,6 +588,11 @@ class Client:
                     error.lost_before = lost
                     raise error
                 lost = error  # an idempotent resend that finds the work done (a DELETE's 404) says so (lost_before)
+            if (not idempotent and status >= 500 and status not in GATEWAY_STATUSES and status not in NOT_HANDLED_5XX
+                    and not auth_request and not (expected and status in expected)):
+                error = self.server_error_lost(response, attempts)
+                error.lost_before = lost
+                raise error
             if status in RETRY_STATUSES and (idempotent or status == 429) and attempts <= budget:
                 self._backoff(attempts, parse_retry_after(response.headers.get('Retry-After')),
                               self.error_from_response(response, attempts))
@@ -595,6 +605,9 @@ class Client:
                     error = self.wrong_base(error) or error
                 if status == 401 and getattr(self.auth, 'refused_hint', None) and not auth_request:
                     error.hint = self.auth.refused_hint  # what to do when a reused token is refused (expired)
+                if (status >= 500 and status not in NOT_HANDLED_5XX and method not in ('GET', 'HEAD', 'OPTIONS')
+                        and not auth_request and not error.hint):
+                    error.hint = WRITE_5XX_HINT  # an idempotent change (PUT, DELETE) the server failed while handling
                 raise error
             return response
 
@@ -606,6 +619,20 @@ class Client:
             status, GATEWAY_STATUSES[status]), 'http', plain.method, plain.url, attempts, response,
             hint='check on the server whether it was applied before sending it again')
         error.server_message = plain.server_message
+        return error
+
+    def server_error_lost(self, response, attempts):
+        """The :class:`AnswerLost` of a 500 (any 5xx but a gateway's and 501/503/505) to a non-idempotent request: the
+        server failed while handling it, and what it did before failing may stay done. ``details['answered']``: the
+        server had finished with the request, so one look for its effect is enough (see ``_adopt``)."""
+        plain = self.error_from_response(response, attempts)
+        error = answer_lost('the server failed while handling it (HTTP %d): it may have acted upon the request before failing'
+                            % response.status_code, 'http', plain.method, plain.url, attempts, response,
+                            hint='check on the server whether it was applied before sending it again')
+        error.details = dict(plain.details, **error.details)
+        error.details['answered'] = True
+        error.server_message = plain.server_message
+        error.body_excerpt = plain.body_excerpt
         return error
 
     # True once the API base answered a request with a success: a 404 after that is about the object asked for.
