@@ -626,8 +626,9 @@ class Client:
         server failed while handling it, and what it did before failing may stay done. ``details['answered']``: the
         server had finished with the request, so one look for its effect is enough (see ``_adopt``)."""
         plain = self.error_from_response(response, attempts)
-        error = answer_lost('the server failed while handling it (HTTP %d): it may have acted upon the request before failing'
-                            % response.status_code, 'http', plain.method, plain.url, attempts, response,
+        said = ' saying %r' % plain.server_message if plain.server_message else ''
+        error = answer_lost('the server failed while handling it (HTTP %d%s): it may have acted upon the request before '
+                            'failing' % (response.status_code, said), 'http', plain.method, plain.url, attempts, response,
                             hint='check on the server whether it was applied before sending it again')
         error.details = dict(plain.details, **error.details)
         error.details['answered'] = True
