@@ -330,6 +330,17 @@ def plain_http_on_tls(exc):
     return any(_PLAIN_HTTP_ON_TLS.search(str(item)) for item in _chain(exc))
 
 
+# nginx's page for plain HTTP on a TLS port (ngx_http_special_response.c, ngx_http_error_497_page), answered 400.
+_PLAIN_HTTP_PAGE = re.compile(r'plain HTTP request was sent to HTTPS port', re.IGNORECASE)
+
+
+def tls_alert_as_status_line(exc):
+    """True when a plain-HTTP request got a TLS alert record (content type 21, version 3.x) where a status line was
+    expected: the port speaks TLS (an http:// URL on an HTTPS port). A plain reset says nothing of the kind."""
+    return any(isinstance(item, BadStatusLine) and str(getattr(item, 'line', '')).startswith('\x15\x03')
+               for item in _chain(exc))
+
+
 def _keep_answer(answered):
     """A requests ``response`` hook that records the answer as soon as its status line and headers are read."""
     def hook(response, *args, **kwargs):  # pylint: disable=unused-argument
@@ -533,6 +544,8 @@ class Client:
                     continue
                 raise error from None
             except requests.exceptions.ConnectionError as exc:
+                if self.origin[0] == 'http' and not answered and tls_alert_as_status_line(exc):
+                    raise self.https_port_error(method, url, attempts, 'a TLS alert') from None
                 sent = bool(answered) or not _not_sent(exc)
                 cause = failure_cause(exc)
                 if sent:
@@ -570,6 +583,8 @@ class Client:
                 self.base_confirmed = True
             if 300 <= status < 400 and not (expected and status in expected):
                 raise self.redirect_error(response, attempts)
+            if status == 400 and self.origin[0] == 'http' and _PLAIN_HTTP_PAGE.search(response.text or ''):
+                raise self.https_port_error(method, url, attempts, "HTTP 400 'The plain HTTP request was sent to HTTPS port'")
             if status == 401 and self.auth is not None and not auth_request and not refreshed:
                 refreshed = True
                 if self.auth.refresh(self):
@@ -620,6 +635,15 @@ class Client:
             hint='check on the server whether it was applied before sending it again')
         error.server_message = plain.server_message
         return error
+
+    def https_port_error(self, method, url, attempts, answer):
+        """The one-line failure of an http:// url whose port speaks HTTPS (it answered ``answer``): never retried, and
+        nothing was acted upon (a TLS port reads no HTTP request)."""
+        ignored, host, port = self.origin
+        host = '[%s]' % host if ':' in host else host
+        return ApiError('url is http:// but %s port %s serves HTTPS (it answered %s): use https://%s:%s (same host and port)'
+                        % (host, port, answer, host, port), kind='config', method=method, url=url, attempts=attempts,
+                        details={'sent': False})
 
     def server_error_lost(self, response, attempts):
         """The :class:`AnswerLost` of a 500 (any 5xx but a gateway's and 501/503/505) to a non-idempotent request: the
