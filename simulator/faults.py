@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import fnmatch
+import http
 import json
 import random
 import threading
@@ -246,11 +247,20 @@ def error_body(path, status, message, error_code=None):
     return {"status": status, "message": message}
 
 
+# nginx's own titles where they differ from the RFC reason phrase (src/http/ngx_http_special_response.c).
+NGINX_TITLES = {503: "Service Temporarily Unavailable", 504: "Gateway Time-out"}
+
+
 def html_page(status):
-    """The kind of HTML page a reverse proxy answers when the upstream fails."""
+    """The kind of HTML page a reverse proxy (nginx) answers when the upstream fails, titled by ``status``."""
+    try:
+        phrase = NGINX_TITLES.get(status) or http.HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    title = "%d %s" % (status, phrase)
     return (
-        "<html>\r\n<head><title>%d Bad Gateway</title></head>\r\n<body>\r\n<center><h1>%d Bad Gateway</h1></center>\r\n"
-        "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n" % (status, status)
+        "<html>\r\n<head><title>%s</title></head>\r\n<body>\r\n<center><h1>%s</h1></center>\r\n"
+        "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n" % (title, title)
     )
 
 

@@ -10,7 +10,8 @@ rule of the collection: such a request is never sent again by the module. :func:
 a bounded **adoption window** (:func:`adoption_window`: the request ``timeout`` plus :data:`ADOPTION_MARGIN`
 seconds, counted from the moment the answer was lost, and never past a deadline the caller gives), adopts the
 one object that appears, fails listing them when several match, and fails in one line saying the request may or
-may not have been applied when nothing appears in time. :func:`adopt_each` does the same for several requests
+may not have been applied when nothing appears in time (after a server's own 500, ``details['answered']``, the
+window is the margin alone: the request timeout played no part). :func:`adopt_each` does the same for several requests
 jointly (the lost starts of one batch): one look serves all of them, for one window in all.
 """
 
@@ -93,6 +94,10 @@ def adopt_each(losts, look, window, noun, look_at, rerun, ident=str, describe=No
     outcomes = [(None, None)] * len(losts)
     pending = list(range(len(losts)))
     start = clock()
+    if losts and all((getattr(lost, 'details', None) or {}).get('answered') for lost in losts):
+        # The server answered (a 500): no commit after a client timeout to wait for, only an effect the server shows a
+        # moment later (a VCF retry may read FAILED for seconds after its PATCH): the margin alone.
+        window = min(window, ADOPTION_MARGIN)
     end = start + max(0.0, window)
     if deadline is not None:
         end = min(end, deadline)

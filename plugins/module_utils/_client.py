@@ -46,6 +46,11 @@ RETRY_STATUSES = frozenset((429, 502, 503, 504))
 # request may have been forwarded and acted upon, so a non-idempotent one is "may have been applied" (AnswerLost).
 GATEWAY_STATUSES = {502: 'Bad Gateway', 504: 'Gateway Timeout'}
 IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'))
+# 5xx answers in which the server itself says it did not handle the request (RFC 9110 15.6.2 501, 15.6.4 503, 15.6.6
+# 505). Any other 5xx that is not a gateway's (500, 507, ...) is the application failing while it handled the request:
+# what it did before failing may stay done, so a non-idempotent request is "may have been applied" (AnswerLost).
+NOT_HANDLED_5XX = frozenset((501, 503, 505))
+WRITE_5XX_HINT = 'the server failed while handling the change and may have applied it: read the object back before re-running'
 RETRY_AFTER_MAX = 120.0
 # Paging stops with an error after this many items' worth of pages (ceil(PAGING_MAX_ITEMS / page size) pages), so
 # that a server which never says "last page" cannot keep a task reading forever.
@@ -325,6 +330,17 @@ def plain_http_on_tls(exc):
     return any(_PLAIN_HTTP_ON_TLS.search(str(item)) for item in _chain(exc))
 
 
+# nginx's page for plain HTTP on a TLS port (ngx_http_special_response.c, ngx_http_error_497_page), answered 400.
+_PLAIN_HTTP_PAGE = re.compile(r'plain HTTP request was sent to HTTPS port', re.IGNORECASE)
+
+
+def tls_alert_as_status_line(exc):
+    """True when a plain-HTTP request got a TLS alert record (content type 21, version 3.x) where a status line was
+    expected: the port speaks TLS (an http:// URL on an HTTPS port). A plain reset says nothing of the kind."""
+    return any(isinstance(item, BadStatusLine) and str(getattr(item, 'line', '')).startswith('\x15\x03')
+               for item in _chain(exc))
+
+
 def _keep_answer(answered):
     """A requests ``response`` hook that records the answer as soon as its status line and headers are read."""
     def hook(response, *args, **kwargs):  # pylint: disable=unused-argument
@@ -528,6 +544,8 @@ class Client:
                     continue
                 raise error from None
             except requests.exceptions.ConnectionError as exc:
+                if self.origin[0] == 'http' and not answered and tls_alert_as_status_line(exc):
+                    raise self.https_port_error(method, url, attempts, 'a TLS alert') from None
                 sent = bool(answered) or not _not_sent(exc)
                 cause = failure_cause(exc)
                 if sent:
@@ -565,6 +583,8 @@ class Client:
                 self.base_confirmed = True
             if 300 <= status < 400 and not (expected and status in expected):
                 raise self.redirect_error(response, attempts)
+            if status == 400 and self.origin[0] == 'http' and _PLAIN_HTTP_PAGE.search(response.text or ''):
+                raise self.https_port_error(method, url, attempts, "HTTP 400 'The plain HTTP request was sent to HTTPS port'")
             if status == 401 and self.auth is not None and not auth_request and not refreshed:
                 refreshed = True
                 if self.auth.refresh(self):
@@ -583,6 +603,11 @@ class Client:
                     error.lost_before = lost
                     raise error
                 lost = error  # an idempotent resend that finds the work done (a DELETE's 404) says so (lost_before)
+            if (not idempotent and status >= 500 and status not in GATEWAY_STATUSES and status not in NOT_HANDLED_5XX
+                    and not auth_request and not (expected and status in expected)):
+                error = self.server_error_lost(response, attempts)
+                error.lost_before = lost
+                raise error
             if status in RETRY_STATUSES and (idempotent or status == 429) and attempts <= budget:
                 self._backoff(attempts, parse_retry_after(response.headers.get('Retry-After')),
                               self.error_from_response(response, attempts))
@@ -595,6 +620,9 @@ class Client:
                     error = self.wrong_base(error) or error
                 if status == 401 and getattr(self.auth, 'refused_hint', None) and not auth_request:
                     error.hint = self.auth.refused_hint  # what to do when a reused token is refused (expired)
+                if (status >= 500 and status not in NOT_HANDLED_5XX and method not in ('GET', 'HEAD', 'OPTIONS')
+                        and not auth_request and not error.hint):
+                    error.hint = WRITE_5XX_HINT  # an idempotent change (PUT, DELETE) the server failed while handling
                 raise error
             return response
 
@@ -606,6 +634,30 @@ class Client:
             status, GATEWAY_STATUSES[status]), 'http', plain.method, plain.url, attempts, response,
             hint='check on the server whether it was applied before sending it again')
         error.server_message = plain.server_message
+        return error
+
+    def https_port_error(self, method, url, attempts, answer):
+        """The one-line failure of an http:// url whose port speaks HTTPS (it answered ``answer``): never retried, and
+        nothing was acted upon (a TLS port reads no HTTP request)."""
+        ignored, host, port = self.origin
+        host = '[%s]' % host if ':' in host else host
+        return ApiError('url is http:// but %s port %s serves HTTPS (it answered %s): use https://%s:%s (same host and port)'
+                        % (host, port, answer, host, port), kind='config', method=method, url=url, attempts=attempts,
+                        details={'sent': False})
+
+    def server_error_lost(self, response, attempts):
+        """The :class:`AnswerLost` of a 500 (any 5xx but a gateway's and 501/503/505) to a non-idempotent request: the
+        server failed while handling it, and what it did before failing may stay done. ``details['answered']``: the
+        server had finished with the request, so one look for its effect is enough (see ``_adopt``)."""
+        plain = self.error_from_response(response, attempts)
+        said = ' saying %r' % plain.server_message if plain.server_message else ''
+        error = answer_lost('the server failed while handling it (HTTP %d%s): it may have acted upon the request before '
+                            'failing' % (response.status_code, said), 'http', plain.method, plain.url, attempts, response,
+                            hint='check on the server whether it was applied before sending it again')
+        error.details = dict(plain.details, **error.details)
+        error.details['answered'] = True
+        error.server_message = plain.server_message
+        error.body_excerpt = plain.body_excerpt
         return error
 
     # True once the API base answered a request with a success: a 404 after that is about the object asked for.

@@ -83,15 +83,17 @@ def _explain(error, what, task_id=None, user=None, project=None, roles='the admi
     who = "user %r" % user if user else 'this user'
     if project:
         who += " (project %r)" % project
-    if status in (401, 403):
+    if status == 401:
+        # ICO answers 401 both for wrong credentials and for a missing role: the likely cause first, the role second.
+        error.message = '%s was refused for %s: check username, password, domain and project' % (what, who)
+        if host:
+            error.message += ', and the server\'s FQDN in url (%s is not one)' % host
+        error.hint = 'if they are right, the user needs %s (ICO answers 401 both for wrong credentials and a missing role)' % roles
+    elif status == 403:
         error.message = '%s was refused for %s: it needs %s' % (what, who, roles)
         if host:
             error.message += ', or the server\'s FQDN in url (%s is not one)' % host
-        if status == 401:
-            error.hint = ('ICO answers 401 both for wrong credentials and for a missing role: check username, '
-                          'password, domain and project, and that the user has %s' % roles)
-        else:
-            error.hint = 'ask an ICO administrator for %s, or use such an account' % roles
+        error.hint = 'ask an ICO administrator for %s, or use such an account' % roles
     elif status == 404 and task_id is not None:
         error.message = ("task %r not found (non-admin users only see the tasks of their own project %r)"
                          % (str(task_id), project) if project else 'task %r not found' % str(task_id))

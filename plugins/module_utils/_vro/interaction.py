@@ -156,8 +156,9 @@ class InteractionRun(object):
         adopt(lost, lambda: [] if self._still_pending(interaction) else [interaction],
               adoption_window(self.client.timeout), 'answer', ident=lambda i: i.id,
               describe=lambda i: label, missing='%s is still pending' % label, adopted='%s is answered',
-              look_at='%s (vro_execution_info, or the vRO client)' % label,
-              rerun='re-running the task is safe: it answers only an interaction that is still pending',
+              look_at=('the state and logs of run %s (vro_execution_info with execution_id and fetch_logs: true): the run may '
+                       'have taken the answer and asked the same question again' % self.execution_id),
+              rerun='re-running the task answers whatever interaction is pending then, so check first whether this answer was taken',
               warn=self.warn, fail=OperationError, ids_key='interaction_ids', sleep=self.client.sleep)
 
     def _recover(self, error, interaction):
