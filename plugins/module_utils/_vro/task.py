@@ -128,7 +128,7 @@ class TaskRun(object):
             result['msg'] = 'would have ' + result['msg']
             return result
         parameters = desired.parameters
-        body = task_body(after, parameters, task_id=current.id)
+        body = task_body(after, parameters, task_id=current.id, current=current)
         body['workflow'] = {'id': current.workflow_id}
         try:
             updated = self.service.update(current.id, body)

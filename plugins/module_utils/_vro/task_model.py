@@ -253,8 +253,13 @@ def _same_instant(a, b):
     return pa == pb
 
 
-def task_body(view, parameters=None, task_id=None):
-    """A WsTask body from a view (see :func:`desired_view`); ``parameters`` are the encoded inputs (None: left out)."""
+def task_body(view, parameters=None, task_id=None, current=None):
+    """A WsTask body from a view (see :func:`desired_view`); ``parameters`` are the encoded inputs (None: left out).
+
+    An update (``task_id``) sends ``recurrence-end-date`` and ``recurrence-pattern`` as null only to remove a value the
+    ``current`` task (a ScheduledTask; None: not known, so always) has: the 8.18 spec does not allow null there (a
+    strict server refuses it), and a server that merges the body keeps a field left out. Otherwise they are sent
+    with a value, or left out."""
     recurrence = view['recurrence']
     body = {
         'name': view['name'],
@@ -265,10 +270,12 @@ def task_body(view, parameters=None, task_id=None):
     }
     if task_id:
         body['id'] = task_id
-    # An update sends the end date and pattern even when empty, so that removing them takes effect.
-    if recurrence.get('end') or task_id:
+    # An update sends an empty end date or pattern (null) only to remove one the task has, so that this takes effect.
+    removing = dict((key, bool(task_id) and (current is None or bool(getattr(current, attr))))
+                    for key, attr in (('end', 'end'), ('pattern', 'pattern')))
+    if recurrence.get('end') or removing['end']:
         body['recurrence-end-date'] = recurrence.get('end')
-    if recurrence.get('pattern') or task_id:
+    if recurrence.get('pattern') or removing['pattern']:
         body['recurrence-pattern'] = recurrence.get('pattern')
     if view.get('description'):
         body['description'] = view['description']
