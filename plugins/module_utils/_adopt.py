@@ -46,6 +46,18 @@ def _request(lost):
     return '%s %s' % (method, url) if method and url else 'the request'
 
 
+def _answered(lost):
+    """True when the server answered ``lost`` with its own failure (a 500: ``details['answered']``), not lost it."""
+    return bool((getattr(lost, 'details', None) or {}).get('answered'))
+
+
+def _what_came(lost):
+    """How the answer to ``lost`` went wrong, to begin a sentence: lost, or a server error (which is not lost)."""
+    if _answered(lost):
+        return '%s was answered with a server error (%s)' % (_request(lost), lost.message)
+    return 'the answer to %s was lost (%s)' % (_request(lost), lost.message)
+
+
 def adopt(lost, find, window, noun, look_at, rerun, ident=str, describe=None, warn=None, fail=AdoptionFailed,
           ids_key='candidates', deadline=None, interval=ADOPTION_INTERVAL, clock=time.monotonic, sleep=time.sleep,
           missing=None, adopted=None):
@@ -94,7 +106,7 @@ def adopt_each(losts, look, window, noun, look_at, rerun, ident=str, describe=No
     outcomes = [(None, None)] * len(losts)
     pending = list(range(len(losts)))
     start = clock()
-    if losts and all((getattr(lost, 'details', None) or {}).get('answered') for lost in losts):
+    if losts and all(_answered(lost) for lost in losts):
         # The server answered (a 500): no commit after a client timeout to wait for, only an effect the server shows a
         # moment later (a VCF retry may read FAILED for seconds after its PATCH): the margin alone.
         window = min(window, ADOPTION_MARGIN)
@@ -126,15 +138,15 @@ def adopt_each(losts, look, window, noun, look_at, rerun, ident=str, describe=No
                         done = adopted(found[0])
                     else:
                         done = (adopted or 'adopted ' + noun + ' %s, which it made') % describe(found[0])
-                    warn('the answer to %s was lost (%s); %s, instead of sending it again' % (_request(lost), lost.message, done))
+                    warn('%s; %s, instead of sending it again' % (_what_came(lost), done))
                 outcomes[index] = (found[0], None)
                 if on_adopt:
                     on_adopt(index, found[0])
             elif found:
                 outcomes[index] = (None, fail(
-                    'the answer to %s was lost (%s) and %d %ss that it may have made appeared since it was sent: '
+                    '%s and %d %ss that it may have made appeared since it was sent: '
                     '%s; not adopting any and not sending it again: look at %s' % (
-                        _request(lost), lost.message, len(found), noun, ', '.join(describe(c) for c in found),
+                        _what_came(lost), len(found), noun, ', '.join(describe(c) for c in found),
                         look_ats[index]),
                     error=lost.to_result(), **{ids_key: [ident(c) for c in found]}))
             else:
@@ -147,8 +159,9 @@ def adopt_each(losts, look, window, noun, look_at, rerun, ident=str, describe=No
     for index in pending:
         lost = losts[index]
         outcomes[index] = (None, fail(
-            '%s may or may not have been applied: its answer was lost (%s) and %s within %.0fs (%d looks); '
-            'look at %s; %s' % (_request(lost), lost.message, missing or 'no %s it would have made appeared' % noun,
+            '%s may or may not have been applied: its answer %s (%s) and %s within %.0fs (%d looks); '
+            'look at %s; %s' % (_request(lost), 'was a server error' if _answered(lost) else 'was lost', lost.message,
+                                missing or 'no %s it would have made appeared' % noun,
                                 max(0.0, end - start), looks, look_ats[index], rerun),
             error=lost.to_result(), adoption_window=window, **{ids_key: []}))
     return outcomes

@@ -92,3 +92,25 @@ def test_adoption_after_a_servers_own_500_looks_for_the_margin_only():
     assert looks == [float(n) for n in range(int(ADOPTION_MARGIN) + 1)]
     assert info.value.result['adoption_window'] == ADOPTION_MARGIN
     assert 'may or may not have been applied' in str(info.value) and 'within 10s (11 looks)' in str(info.value)
+    # the server answered: its answer was an error, not lost
+    assert 'its answer was a server error (the server failed' in str(info.value) and 'lost' not in str(info.value)
+
+
+def test_an_adoption_after_a_500_says_the_server_failed_not_that_the_answer_was_lost():
+    lost = AnswerLost('the server failed while handling it (HTTP 500)', kind='http', method='POST', url='https://x/y',
+                      details={'sent': True, 'status': 500, 'answered': True})
+    warnings = []
+    assert adopt(lost, lambda: ['e7'], 40.0, 'run', look_at='the runs', rerun='re-running starts another',
+                 warn=warnings.append, clock=lambda: 0.0, sleep=lambda seconds: None) == 'e7'
+    assert warnings == ['POST https://x/y was answered with a server error (the server failed while handling it (HTTP 500)); '
+                        'adopted run e7, which it made, instead of sending it again']
+    with pytest.raises(AdoptionFailed) as info:
+        adopt(lost, lambda: ['e7', 'e8'], 40.0, 'run', look_at='the runs', rerun='re-running starts another',
+              clock=lambda: 0.0, sleep=lambda seconds: None)
+    assert str(info.value).startswith('POST https://x/y was answered with a server error (') and 'lost' not in str(info.value)
+    # a lost answer keeps its words
+    gone = AnswerLost('read timed out', kind='timeout', method='POST', url='https://x/y', details={'sent': True})
+    warnings = []
+    adopt(gone, lambda: ['e7'], 40.0, 'run', look_at='the runs', rerun='re-running starts another', warn=warnings.append,
+          clock=lambda: 0.0, sleep=lambda seconds: None)
+    assert warnings == ['the answer to POST https://x/y was lost (read timed out); adopted run e7, which it made, instead of sending it again']
