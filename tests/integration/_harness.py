@@ -49,6 +49,7 @@ test_secrets.py scans at the end of the session together with ansible-runner art
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import select
@@ -515,3 +516,23 @@ def ico_task_list(sim, user=None):
         if not isinstance(body, dict) or not page or not body.get('next'):
             return tasks
         start += len(page)
+
+
+class LocalHttpServer(object):
+    """A plain-HTTP server on a free local port serving ``handler`` (a ``BaseHTTPRequestHandler`` class) from a thread,
+    for the cases the simulator cannot play; a context manager. ``port`` and ``url`` name it."""
+
+    def __init__(self, handler):
+        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.url = 'http://127.0.0.1:%d' % self.port
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()

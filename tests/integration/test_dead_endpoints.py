@@ -14,7 +14,7 @@ import json
 import socket
 import threading
 
-from _harness import run_playbook
+from _harness import LocalHttpServer, run_playbook
 
 ECHO = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001'
 TRACEBACK_MARKERS = ('Traceback (most recent call last)', 'MODULE FAILURE', 'module_stderr', 'Module failed: ')
@@ -78,7 +78,7 @@ class SilentPort(object):
         self.sock.close()
 
 
-class PlainHttp(object):
+class PlainHttp(LocalHttpServer):
     """A plain-HTTP server that counts the requests it reads (it answers none of interest)."""
 
     def __init__(self):
@@ -95,18 +95,7 @@ class PlainHttp(object):
                 self.send_header('Content-Length', '0')
                 self.end_headers()
 
-        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
 
 
 def test_a_port_that_accepts_and_never_answers_is_asked_twice_then_named(tmp_path):

@@ -10,9 +10,8 @@ connection instead, so a small in-test server plays nginx's answer.
 from __future__ import annotations
 
 import http.server
-import threading
 
-from _harness import run_playbook
+from _harness import LocalHttpServer, run_playbook
 from test_dead_endpoints import FAKE_ENV, failed_once, play
 
 ECHO = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001'
@@ -23,7 +22,7 @@ NGINX_497 = ('<html>\r\n<head><title>400 The plain HTTP request was sent to HTTP
              '</body>\r\n</html>\r\n').encode()
 
 
-class NginxTlsPort(object):
+class NginxTlsPort(LocalHttpServer):
     """Answers every plain-HTTP request as nginx does on its TLS port; ``requests`` counts them."""
 
     def __init__(self):
@@ -51,18 +50,7 @@ class NginxTlsPort(object):
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _any  # noqa: N815 - the stdlib's names
 
-        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
 
 
 def test_http_on_an_nginx_https_port_fails_at_once_saying_use_https(tmp_path):

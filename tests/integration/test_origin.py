@@ -15,14 +15,13 @@ import json
 import os
 import shutil
 import tempfile
-import threading
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
 import pytest
 
-from _harness import ico_task_list, run_playbook
+from _harness import LocalHttpServer, ico_task_list, run_playbook
 
 ECHO = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001'
 RETRY_SUCCEEDS = '7a5e0001-5e1f-4c0d-9a11-000000000001'
@@ -69,7 +68,7 @@ def ico_tasks(sim, topic=TOPIC):
     return [t for t in ico_task_list(sim) if t.get('eventTopic') == topic]
 
 
-class Recorder:
+class Recorder(LocalHttpServer):
     """A tiny HTTP server playing "other-host": it records every request it receives and answers 200 {}."""
 
     def __init__(self):
@@ -90,17 +89,7 @@ class Recorder:
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _any
 
-        self.httpd = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        self.url = 'http://127.0.0.1:%d' % self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler)
 
 
 # -- a 3xx is a failure -------------------------------------------------------------------------------------
