@@ -54,6 +54,13 @@ KNOWN = {
     "vro-values-strict": ("vRO: a number or boolean value written as text (\"20\", \"true\") and a 'string' value for a "
                           "SecureString/EncryptedString input are refused (400)", None, None),
     "vro-about-no-version": ("vRO: GET /about has no 'version' (only build-number, build-date and api-version)", None, None),
+    "vro-task-update-replaces": ("vRO: POST /tasks/{id} replaces the task with the body: a field left out is reset "
+                                 "(description, end date, pattern, input parameters, cycle, start mode; the start date "
+                                 "is required)", None, None),
+    "vro-task-null-refused": ("vRO: a null field in a task body (POST /tasks, POST /tasks/{id}) is refused (400), as a "
+                              "server strict to the 8.18 spec would", None, None),
+    "vro-task-null-kept": ("vRO: a null field in a task update is read as not given, so the task keeps its value (with "
+                           "vro-task-null-refused, the 400 wins)", None, None),
 }
 
 # Quirks that 'all' leaves out, each for the reason in its description.

@@ -39,6 +39,7 @@ def create_task(server, data, user):
     task = {"owner": user, "state": "pending", "runs": [], "created": server.ctx.now(), "description": "", "end": None,
             "pattern": None}
     with server.store.transaction():
+        _refuse_nulls(server, data)
         _task_fields(server, data, task, user)
         if server.store.count(TASK_KIND) >= TASK_LIMIT:
             raise VroError(400, "Cannot create task '%s': Orchestrator supports at most %d scheduled tasks; delete a task first"
@@ -56,10 +57,42 @@ def update_task(server, tid, data, user):
         task = task_for(server, tid)
         if not server.is_admin(user) and task["owner"] != user:
             raise VroError(403, "User '%s' may not change task '%s'" % (user, task["name"]))
-        _task_fields(server, data, task, user)
+        _task_fields(server, _update_reading(server, data), task, user)
         task["state"] = "pending" if task["next"] is not None else "finished"
         _save_task(server, task)
     return task
+
+
+# What a task update resets under quirk vro-task-update-replaces (the body is the whole task).
+REPLACED_DEFAULTS = {"description": "", "recurrence-end-date": None, "recurrence-pattern": None,
+                     "recurrence-cycle": "one-time", "start-mode": "normal", "input-parameters": []}
+
+
+def _refuse_nulls(server, data):
+    """Quirk vro-task-null-refused: a null field is a 400 (WsTask in the 8.18 spec allows null nowhere)."""
+    if server.ctx.quirk("vro-task-null-refused") and isinstance(data, dict):
+        nulls = sorted(key for key, value in data.items() if value is None)
+        if nulls:
+            raise VroError(400, "Invalid task: null is not a valid value for %s" % ", ".join("'%s'" % k for k in nulls))
+
+
+def _update_reading(server, data):
+    """The body of ``POST /tasks/{id}`` as this server reads it. Default: merged into the task (a field left out is
+    kept; null removes an end date or pattern). Quirks: vro-task-null-refused (null is a 400), vro-task-null-kept (null
+    is read as not given), vro-task-update-replaces (the body is the whole task: a field left out is reset)."""
+    if not isinstance(data, dict):
+        return data
+    _refuse_nulls(server, data)
+    if server.ctx.quirk("vro-task-null-kept"):
+        data = {key: value for key, value in data.items() if value is not None}
+    if server.ctx.quirk("vro-task-update-replaces"):
+        if data.get("recurrence-start-date") in (None, ""):
+            raise VroError(400, "'recurrence-start-date' is required")
+        reset = dict(REPLACED_DEFAULTS)
+        if "parameters" in data:
+            reset.pop("input-parameters")  # the other name of the inputs (read by _task_fields)
+        data = dict(reset, **data)
+    return data
 
 
 def delete_task(server, tid, user):

@@ -110,6 +110,13 @@ options:
 notes:
   - Tasks are found with C(GET /tasks) and read with C(GET /tasks/{id}); the service holds at most 50 tasks.
   - Dates are compared as instants, so C(2026-03-01T03:00:00+01:00) equals C(2026-03-01T02:00:00Z).
+  - The vRO API does not say whether an update replaces the task with its body or merges the body into it, so an
+    update sends the whole task, the current inputs too when O(inputs) is left out (not when the task has
+    SecureString or EncryptedString inputs, whose values vRO need not return).
+  - Removing an end date or pattern sends them as null; a server that refuses null (HTTP 400, nothing applied) gets
+    the update again without them. A server that still keeps them (the 7.x guide says an update only adds or changes
+    scheduling properties) gets the task deleted and created again without them, with a new id; RV(msg),
+    RV(recreated) and a warning say so, and its past runs stay listed under the old id.
 seealso:
   - module: cloudops.orchestrator.vro_task_info
   - module: cloudops.orchestrator.vro_workflow_run
@@ -238,7 +245,8 @@ runs_at_once:
   type: bool
   sample: true
 recreated:
-  description: True when the task was deleted and created again for a new workflow.
+  description: True when the task was deleted and created again, for a new workflow or to remove an end date or
+    pattern that the server keeps on update.
   returned: when it was
   type: bool
 previous_task_id:

@@ -221,3 +221,74 @@ def test_csp_authorize_is_not_served_on_vro_7(vro):
         assert vro.http.post(vro.url + AUTHORIZE, data={'refresh_token': token}, auth=None, timeout=30).status_code == 404
     finally:
         vro.admin('PUT', 'settings', json={'vro_version': '8.18'})
+
+
+# -- scheduled task updates: merge or replace, null removes, is refused or is ignored ---------------------------------
+
+def _new_task(vro):
+    """A task with every optional field set: description, end date, pattern, an input."""
+    response = vro.post("/tasks", json={
+        "name": "full", "workflow": {"id": AWSNEW}, "description": "kept?", "recurrence-cycle": "every-days",
+        "recurrence-start-date": "2031-01-01T02:00:00.000Z", "recurrence-end-date": "2031-06-01T02:00:00.000Z",
+        "recurrence-pattern": "02:00:00", "start-mode": "start-in-the-past",
+        "input-parameters": [{"name": "name", "type": "string", "scope": "local", "value": {"string": {"value": "web01"}}}]})
+    assert response.status_code == 202, response.text
+    return response.json()["id"]
+
+
+SET_FIELDS = ("description", "recurrence-end-date", "recurrence-pattern", "recurrence-cycle", "start-mode", "input-parameters")
+
+
+def _values(task):
+    """The optional fields of a task read back (None when the server no longer shows one)."""
+    shown = {key: task.get(key) or None for key in SET_FIELDS}
+    shown["input-parameters"] = [p.get("value") for p in task.get("input-parameters", [])]
+    return shown
+
+
+def test_task_update_merges_by_default_and_replaces_under_the_quirk(vro):
+    tid = _new_task(vro)
+    before = _values(vro.get("/tasks/%s" % tid).json())
+    assert before["recurrence-end-date"] and before["recurrence-pattern"] == "02:00:00"
+    assert before["input-parameters"] == [{"string": {"value": "web01"}}]
+    partial = {"recurrence-start-date": "2031-01-02T02:00:00.000Z"}
+    merged = vro.post("/tasks/%s" % tid, json=partial)
+    assert merged.status_code == 200, merged.text
+    assert _values(merged.json()) == before  # a field left out is kept
+    quirks(vro, "vro-task-update-replaces")
+    assert vro.post("/tasks/%s" % tid, json={"description": "no start"}).status_code == 400
+    replaced = vro.post("/tasks/%s" % tid, json=partial)
+    assert replaced.status_code == 200, replaced.text
+    # A field left out is reset: no description, end date, pattern or input value; one-time, normal start.
+    assert _values(replaced.json()) == {"description": None, "recurrence-end-date": None, "recurrence-pattern": None,
+                                        "recurrence-cycle": "one-time", "start-mode": "normal",
+                                        "input-parameters": [None]}
+    assert replaced.json()["name"] == "full"
+
+
+def test_task_null_removes_by_default_is_refused_or_kept_under_the_quirks(vro):
+    nulls = {"recurrence-end-date": None, "recurrence-pattern": None}
+    tid = _new_task(vro)
+    removed = vro.post("/tasks/%s" % tid, json=nulls).json()
+    assert "recurrence-end-date" not in removed and "recurrence-pattern" not in removed
+
+    quirks(vro, "vro-task-null-refused")
+    tid = _new_task(vro)
+    refused = vro.post("/tasks/%s" % tid, json=dict(nulls, description="changed"))
+    assert refused.status_code == 400 and "recurrence-end-date" in refused.json()["message"]
+    after = vro.get("/tasks/%s" % tid).json()
+    assert after["description"] == "kept?" and after["recurrence-pattern"] == "02:00:00"  # nothing applied
+    made = vro.post("/tasks", json={"name": "n", "workflow": {"id": AWSNEW}, "recurrence-start-date": "2031-01-01T00:00:00Z",
+                                    "recurrence-end-date": None})
+    assert made.status_code == 400
+
+    quirks(vro, "vro-task-null-kept")
+    kept = vro.post("/tasks/%s" % tid, json=dict(nulls, description="changed"))
+    assert kept.status_code == 200, kept.text
+    assert kept.json()["description"] == "changed" and kept.json()["recurrence-pattern"] == "02:00:00"
+    assert kept.json()["recurrence-end-date"]
+
+    # Replace with null kept: a field given as null is not given, so it is reset like one left out.
+    quirks(vro, "vro-task-null-kept", "vro-task-update-replaces")
+    reset = vro.post("/tasks/%s" % tid, json=dict(nulls, **{"recurrence-start-date": "2031-01-01T02:00:00.000Z"})).json()
+    assert "recurrence-end-date" not in reset and "recurrence-pattern" not in reset

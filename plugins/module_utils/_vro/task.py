@@ -22,7 +22,8 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import same_user
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_api import ScheduledTasks
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_model import (
-    TASK_LIMIT, DesiredTask, desired_view, limit_error, mentions_limit, task_body, task_differences, task_view,
+    TASK_LIMIT, DesiredTask, desired_view, kept_parameters, limit_error, mentions_limit, removed_but_kept, task_body,
+    task_differences, task_view,
 )
 
 
@@ -127,26 +128,50 @@ class TaskRun(object):
         if self.check_mode:
             result['msg'] = 'would have ' + result['msg']
             return result
-        parameters = desired.parameters
+        # The spec does not say whether an update merges its body into the task or replaces the task with it: the
+        # body holds the whole task, the current inputs too when the user leaves them unmanaged.
+        parameters = desired.parameters if desired.parameters is not None else kept_parameters(current)
         body = task_body(after, parameters, task_id=current.id, current=current)
         body['workflow'] = {'id': current.workflow_id}
+        nulls = [key for key in ('recurrence-end-date', 'recurrence-pattern') if key in body and body[key] is None]
         try:
             updated = self.service.update(current.id, body)
         except AnswerLost as lost:
             updated = self._adopt_update(lost, current, desired)
+        except ApiError as error:
+            if error.status != 400 or not nulls:
+                raise
+            # A 400 applied nothing. A server strict to the 8.18 spec refuses null (WsTask allows none): the update
+            # is sent without those fields, which removes them on a server that replaces the task with the body.
+            for key in nulls:
+                del body[key]
+            try:
+                updated = self.service.update(current.id, body)
+            except AnswerLost as lost:
+                updated = self._adopt_update(lost, current, desired, merged=True)
+        if updated is not None and removed_but_kept(updated, desired):
+            # This server keeps an end date or pattern that an update leaves out or sets to null (the 7.x guide: an
+            # update only adds or changes scheduling properties; replacing them takes a new task).
+            return self.recreate(current, desired, after, tasks, result, kept=updated, parameters=parameters)
         if updated is not None:
             result['task'] = updated.to_result()
         return result
 
-    def _adopt_update(self, lost, current, desired):
+    def _adopt_update(self, lost, current, desired, merged=False):
         """An update (``POST /tasks/{id}``) whose answer was lost is never sent again: the task is read back
         (``_adopt.adopt``) until it shows the change (nothing left to update); none in the adoption window is a one-line
-        failure saying the update may or may not have been applied."""
+        failure saying the update may or may not have been applied. ``merged``: the update left out the end date or
+        pattern it removes, so a task showing every other change, still with those, shows it too (the caller then
+        recreates the task, which gives the asked state whether or not the update was applied)."""
         label = "scheduled task '%s' (%s)" % (current.name, current.id)
+
+        def shows(task):
+            left = task_differences(task, desired)
+            return not left or merged and set(left) <= set(removed_but_kept(task, desired))
 
         def find():
             task = self.service.get(current.id)
-            return [task] if task is not None and not task_differences(task, desired) else []
+            return [task] if task is not None and shows(task) else []
 
         return adopt(lost, find, adoption_window(self.client.timeout), 'update', ident=lambda t: t.id,
                      describe=lambda t: label, missing='%s does not show the change' % label,
@@ -154,14 +179,15 @@ class TaskRun(object):
                      rerun='re-running the task is safe: it compares the task with what is asked and updates only what differs',
                      warn=self.warn, fail=OperationError, ids_key='task_ids', sleep=self.client.sleep)
 
-    def _create(self, desired, after, tasks):
+    def _create(self, desired, after, tasks, parameters=None):
         """POST the new task; a full service raises the limit error; a lost answer adopts the task it made.
 
         A POST whose answer was lost is never sent again (``_adopt.adopt``): the task the server named before the
         answer was cut short, else the one new task with this name, workflow, settings and inputs, owned by this
         user, is adopted; several are listed; none within the adoption window is a one-line failure.
         """
-        parameters = desired.parameters if desired.parameters is not None else []
+        if parameters is None:
+            parameters = desired.parameters if desired.parameters is not None else []
         body = task_body(after, parameters)
         known = set(t.id for t in tasks)
         try:
@@ -203,17 +229,31 @@ class TaskRun(object):
         result['task'] = created.to_result() if created is not None else None
         return result
 
-    def recreate(self, current, desired, after, tasks, result):
+    def recreate(self, current, desired, after, tasks, result, kept=None, parameters=None):
         """A new workflow needs a new task (the API refuses to change it): create the new one, then delete the old.
 
-        With the service full, the old task is deleted first to make room.
+        ``kept``: the task as updated, still with an end date or pattern the server would not remove; the task is
+        created again as asked (``parameters``: the inputs it keeps) and the old one deleted. With the service full,
+        the old task is deleted first to make room.
         """
-        reason = ("the workflow of scheduled task '%s' changes from %s to %s, which vRO cannot update: the task is "
-                  'deleted and created again' % (current.name, current.workflow_id, desired.workflow_id))
+        if kept is not None:
+            reason = ("the server kept the %s of scheduled task '%s' (%s) that the update removes: the task is deleted "
+                      'and created again without it (a new id; its past runs stay with the old one)' % (
+                          ' and '.join(f.split('.')[1].replace('end', 'end date') for f in removed_but_kept(kept, desired)),
+                          current.name, current.id))
+        else:
+            reason = ("the workflow of scheduled task '%s' changes from %s to %s, which vRO cannot update: the task is "
+                      'deleted and created again' % (current.name, current.workflow_id, desired.workflow_id))
+        if kept is not None and parameters is None:
+            raise OperationError("updated scheduled task '%s' (%s), but the server kept the end date or pattern the update "
+                                 'removes, and creating the task again without them would lose its SecureString inputs, '
+                                 'which the server does not show: give inputs (with secret_inputs) and run again, or '
+                                 'delete the task (state: absent) and create it again' % (current.name, current.id),
+                                 changed=True, task=kept.to_result())
         result['recreated'] = True
         result['msg'] = "recreated scheduled task '%s': %s" % (current.name, reason)
         self.warn(reason)
-        if desired.parameters is None:
+        if desired.parameters is None and kept is None:
             # The old inputs belong to the old workflow: they do not carry over.
             after['inputs'] = {}
             result['diff']['after'] = after
@@ -223,15 +263,15 @@ class TaskRun(object):
         if len(tasks) >= TASK_LIMIT:
             self.service.delete(current.id)
             try:
-                created = self._create(desired, after, [t for t in tasks if t.id != current.id])
+                created = self._create(desired, after, [t for t in tasks if t.id != current.id], parameters)
             except (ApiError, OperationError) as error:
                 # The old task is gone already: hand back everything needed to restore it.
-                raise OperationError("scheduled task '%s' (%s) was deleted to make room for its new workflow, but "
+                raise OperationError("scheduled task '%s' (%s) was deleted to make room for the task that replaces it, but "
                                      'creating the new task failed: %s; the deleted task is in deleted_task' % (
                                          current.name, current.id, error), deleted_task=current.to_result(),
                                      **(error.result if isinstance(error, OperationError) else {'error': error.to_result()}))
         else:
-            created = self._create(desired, after, tasks)
+            created = self._create(desired, after, tasks, parameters)
             self.service.delete(current.id)
         result['task'] = created.to_result() if created is not None else None
         result['previous_task_id'] = current.id

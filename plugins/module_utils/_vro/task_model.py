@@ -286,6 +286,38 @@ def task_body(view, parameters=None, task_id=None, current=None):
     return body
 
 
+# Secret input types: a server need not echo their values (or may mask them), so they are never sent back.
+_SECRET_TYPES = ('securestring', 'encryptedstring')
+_SECRET_KINDS = ('secure-string', 'encrypted-string')
+
+
+def kept_parameters(task):
+    """The input parameters of ``task`` (a full ScheduledTask) to send back in an update that does not change them,
+    or None when they cannot be: a server that replaces the task with the update's body resets inputs left out, and
+    one that merges keeps them either way. Each as ``name``, ``type``, ``scope``, ``value`` (the WsParameter fields).
+    None when the task has a SecureString or EncryptedString input: its value as read back need not be the real one,
+    and sending it would overwrite the secret."""
+    kept = []
+    for param in task.input_parameters:
+        if not isinstance(param, dict):
+            return None
+        value = param.get('value')
+        if str(param.get('type', '')).lower() in _SECRET_TYPES or (
+                isinstance(value, dict) and any(kind in value for kind in _SECRET_KINDS)):
+            return None
+        kept.append(dict((key, param[key]) for key in ('name', 'type', 'scope', 'value') if param.get(key) is not None))
+    return kept
+
+
+def removed_but_kept(task, desired):
+    """The recurrence fields (``recurrence.end``, ``recurrence.pattern``) that ``desired`` removes but ``task`` still
+    has: what a server that keeps a field left out of an update, or set to null in it, did not remove."""
+    if desired.recurrence is None:
+        return []
+    return [field for field in task_differences(task, desired)
+            if field in ('recurrence.end', 'recurrence.pattern') and desired.recurrence[field.split('.')[1]] is None]
+
+
 def limit_error(name, tasks, server_error=None):
     """The OperationError for a full Task service: the count, the server's words, and how to free room."""
     spent = [t for t in tasks if t.state in SPENT_STATES]

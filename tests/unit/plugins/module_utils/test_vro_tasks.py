@@ -15,8 +15,8 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import check_shape
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_api import ScheduledTasks as TaskService
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_model import (
-    TASK_LIMIT, DesiredTask, ScheduledTask, canonical_date, desired_view, limit_error, task_body, task_differences,
-    task_view)
+    TASK_LIMIT, DesiredTask, ScheduledTask, canonical_date, desired_view, kept_parameters, limit_error, removed_but_kept,
+    task_body, task_differences, task_view)
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters
 
 WORKFLOW = 'a0ab069-cf2f-47e0-96f5-4a8920a5dc51'
@@ -213,6 +213,30 @@ def test_update_body_clears_end_and_pattern_and_leaves_unmanaged_inputs_out():
     assert body['recurrence-end-date'] is None and body['recurrence-pattern'] is None
     assert body['recurrence-start-date'] == '2030-01-01T10:00:00.000Z'
     assert 'input-parameters' not in body
+
+
+def test_kept_parameters_send_the_current_inputs_back_but_never_a_secret():
+    plain = current(**{'input-parameters': TASK_8X['input-parameters'][:3] + [
+        {'name': 'tags', 'type': 'Array/string', 'scope': 'local', 'description': 'd', 'updated': False}]})
+    kept = kept_parameters(plain)
+    assert [p['name'] for p in kept] == ['name', 'count', 'when', 'tags']
+    assert kept[0] == {'name': 'name', 'type': 'string', 'scope': 'local', 'value': {'string': {'value': 'web01'}}}
+    assert kept[3] == {'name': 'tags', 'type': 'Array/string', 'scope': 'local'}  # WsParameter fields only
+    assert kept_parameters(current(**{'input-parameters': []})) == []
+    # A SecureString input (shown or not, masked or not): its value read back need not be the real one.
+    assert kept_parameters(current()) is None
+    hidden_kind = {'name': 'token', 'type': 'string', 'scope': 'local', 'value': {'encrypted-string': {'value': '****'}}}
+    assert kept_parameters(current(**{'input-parameters': [hidden_kind]})) is None
+
+
+def test_removed_but_kept_names_only_the_removals_the_server_did_not_apply():
+    have = current(**{'recurrence-end-date': '2031-01-01T00:00:00.000+00:00', 'recurrence-pattern': '02:00:00'})
+    assert removed_but_kept(have, desired(recurrence={'cycle': 'every-days'})) == ['recurrence.end', 'recurrence.pattern']
+    # Another end (a change, not a removal), a recurrence left unmanaged, nothing left to remove.
+    assert removed_but_kept(have, desired(recurrence={'cycle': 'every-days', 'end': '2032-01-01T00:00:00Z',
+                                                      'pattern': '02:00:00'})) == []
+    assert removed_but_kept(have, desired(description='x')) == []
+    assert removed_but_kept(current(), desired(recurrence={'cycle': 'every-days'})) == []
 
 
 # -- the 50-task limit ---------------------------------------------------------------------------------------------
