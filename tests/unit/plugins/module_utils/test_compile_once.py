@@ -9,6 +9,7 @@ it imports every file of ours, with the hook imported first or not. Counts and m
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 import os
@@ -204,3 +205,16 @@ def test_installed_only_when_loaded_by_a_zipimporter(payload):
     assert _compile_once.install(zipimport.zipimporter(payload), meta_path) is True
     assert _compile_once.install(zipimport.zipimporter(payload), meta_path) is True
     assert len(meta_path) == 1 and isinstance(meta_path[0], _compile_once.CompileOnceFinder)
+
+
+MODULES = os.path.normpath(os.path.join(UTILS, '..', 'modules'))
+
+
+@pytest.mark.parametrize('module', sorted(n for n in os.listdir(MODULES) if n.endswith('.py') and not n.startswith('_')))
+def test_every_module_imports_the_hook_before_any_other_file_of_ours(module):
+    with open(os.path.join(MODULES, module), encoding='utf-8') as f:
+        tree = ast.parse(f.read())
+    ours = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))
+            and (getattr(node, 'module', None) or node.names[0].name).startswith(PACKAGE)]
+    first = ours[0]
+    assert isinstance(first, ast.ImportFrom) and first.module == PACKAGE and [a.name for a in first.names] == ['_compile_once'], module
