@@ -17,8 +17,9 @@ relative archive path, another path hook, any error) returns None and the normal
 controller, unit tests, ansible-test's import test, an installed collection, an exploded payload) our files are
 not loaded by a zipimporter and nothing is installed.
 
-Remove it (and the first import of every module) when no supported Python's ``zipimporter.find_spec`` reaches
-``get_filename`` (Lib/zipimport.py). ``tests/unit/plugins/module_utils/test_compile_once.py`` shows the double
+CPython issue gh-141276 (its duplicated SyntaxWarnings; open for 3.13 to 3.15, a fix proposed in gh-153799). Remove
+this file (and the first import of every module) when no supported Python's ``zipimporter.get_filename`` compiles
+(Lib/zipimport.py). ``tests/unit/plugins/module_utils/test_compile_once.py`` shows the double
 compile on the Python that runs it.
 """
 
