@@ -53,7 +53,8 @@ def zip_spec(fullname, path):
     if len(path) != 1:
         return None
     importer = _path_importer(path[0])
-    if type(importer) is not zipimport.zipimporter or not os.path.isabs(importer.archive):
+    # zipimport's own class, not a subclass (which may load differently)
+    if type(importer) is not zipimport.zipimporter or not os.path.isabs(importer.archive):  # pylint: disable=unidiomatic-typecheck
         return None
     is_package = importer.is_package(fullname)  # ZipImportError when not in this zip
     inner = importer.prefix + fullname.rpartition('.')[2] + (os.sep + '__init__' if is_package else '')
@@ -90,7 +91,7 @@ def install(loader, meta_path=None):
     """Put the finder first in ``meta_path`` (``sys.meta_path``) once, when ``loader`` (this file's) is a zipimporter;
     return whether it is there."""
     meta_path = sys.meta_path if meta_path is None else meta_path
-    if type(loader) is not zipimport.zipimporter:
+    if type(loader) is not zipimport.zipimporter:  # pylint: disable=unidiomatic-typecheck  # as in zip_spec
         return False
     if not any(isinstance(finder, CompileOnceFinder) for finder in meta_path):
         meta_path.insert(0, CompileOnceFinder(PACKAGE))
