@@ -429,6 +429,7 @@ error:
 # end shared:error
 '''
 
+from ansible_collections.cloudops.orchestrator.plugins.module_utils import _compile_once  # noqa: F401 pylint: disable=unused-import  # first: see its docstring
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf import task_retry
 

@@ -343,6 +343,7 @@ error:
 # end shared:error
 '''
 
+from ansible_collections.cloudops.orchestrator.plugins.module_utils import _compile_once  # noqa: F401 pylint: disable=unused-import  # first: see its docstring
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule, workflow_selector
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import STATES
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import execution_info

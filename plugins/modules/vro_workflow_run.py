@@ -514,6 +514,7 @@ error:
 # end shared:error
 '''
 
+from ansible_collections.cloudops.orchestrator.plugins.module_utils import _compile_once  # noqa: F401 pylint: disable=unused-import  # first: see its docstring
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import SECRET_INPUTS_SPEC, OrchestratorModule, workflow_selector
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import workflow_run
 

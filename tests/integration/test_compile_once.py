@@ -1,0 +1,65 @@
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""_compile_once in real AnsiballZ runs: each module_utils file of ours is compiled once by the module process.
+
+A ``sitecustomize.py`` (first on ``PYTHONPATH``, which ansible-playbook passes to the module's interpreter) counts
+``compile`` calls per file of the payload zip with an audit hook and appends them, at exit, to a file. Counts only.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from _harness import run_playbook, write_playbook
+
+SITECUSTOMIZE = '''
+import atexit, collections, json, os, sys
+_counts = collections.Counter()
+
+
+def _audit(event, args):
+    if event == 'compile' and isinstance(args[1], str) and '.zip/' in args[1]:
+        _counts[args[1].split('.zip/', 1)[1]] += 1
+
+
+def _write():
+    if _counts:
+        with open(os.environ['CLOUDOPS_COMPILE_COUNTS'], 'a') as handle:
+            handle.write(json.dumps(_counts) + '\\n')
+
+
+sys.addaudithook(_audit)
+atexit.register(_write)
+'''
+UTILS = 'ansible_collections/cloudops/orchestrator/plugins/module_utils/'
+# Imported before the hook is in place: compiled twice, as every file was before it.
+BEFORE = {UTILS + '_compile_once.py', UTILS + '__init__.py'}
+
+
+def test_a_read_and_a_run_compile_each_file_of_ours_once(simulator, tmp_path):
+    work = Path(tempfile.mkdtemp(prefix='co-'))
+    try:
+        (work / 'sitecustomize.py').write_text(SITECUSTOMIZE, encoding='utf-8')
+        counts_file = work / 'counts.jsonl'
+        path = write_playbook(tmp_path, 'compile_once', [
+            {'name': 'info', 'cloudops.orchestrator.vro_workflow_info': {'workflow_name': 'Sleep'}},
+            {'name': 'run', 'cloudops.orchestrator.vro_workflow_run': {'workflow_name': 'Sleep', 'inputs': {'seconds': 0},
+                                                                       'wait': True}},
+        ])
+        env = dict(simulator.env('vro'), PYTHONPATH=str(work), CLOUDOPS_COMPILE_COUNTS=str(counts_file))
+        res = run_playbook(path, env=env)
+        assert res.result('info')['workflows'][0]['name'] == 'Sleep'
+        assert res.result('run')['state'] == 'completed'
+        lines = [json.loads(line) for line in counts_file.read_text(encoding='utf-8').splitlines()]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    assert len(lines) == 2, lines  # one module process per task
+    for counts in lines:
+        ours = {name: n for name, n in counts.items() if name.startswith(UTILS) and name not in BEFORE}
+        assert len(ours) > 10, counts
+        assert set(ours.values()) == {1}, ours
+        assert all(counts[name] == 2 for name in BEFORE), counts
+        assert counts['ansible/module_utils/basic.py'] == 2  # ansible's own, loaded before any of ours: untouched
+    assert UTILS + '_vro/workflow_info.py' in lines[0] and UTILS + '_vro/workflow_run.py' in lines[1]
