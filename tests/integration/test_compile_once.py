@@ -60,6 +60,8 @@ def test_a_read_and_a_run_compile_each_file_of_ours_once(simulator, tmp_path):
         ours = {name: n for name, n in counts.items() if name.startswith(UTILS) and name not in BEFORE}
         assert len(ours) > 10, counts
         assert set(ours.values()) == {1}, ours
-        assert all(counts[name] == 2 for name in BEFORE), counts
-        assert counts['ansible/module_utils/basic.py'] == 2  # ansible's own, loaded before any of ours: untouched
+        # ansible's own basic.py, loaded before any of ours, is untouched: compiled as zipimport compiles (twice on the
+        # Pythons the hook is for), and so are the files imported before the hook is in place
+        by_zipimport = counts['ansible/module_utils/basic.py']
+        assert by_zipimport in (1, 2) and all(counts[name] == by_zipimport for name in BEFORE), counts
     assert UTILS + '_vro/workflow_info.py' in lines[0] and UTILS + '_vro/workflow_run.py' in lines[1]

@@ -13,6 +13,7 @@ import ast
 import importlib.util
 import json
 import os
+import platform
 import subprocess
 import sys
 import zipfile
@@ -119,10 +120,13 @@ def _ours(counts):
 
 
 def test_zipimport_compiles_each_source_twice_without_the_hook(without_hook):
-    # The CPython behaviour the hook works around (3.11 to 3.13). Should this fail on a newer Python, zipimport
-    # compiles once there: the hook is not needed on it (see _compile_once's docstring).
+    # The CPython behaviour the hook works around (3.11 to 3.13). On a Python whose zipimport compiles once the test
+    # skips saying so: the hook is not needed there (see _compile_once's docstring).
     ours = _ours(without_hook['counts'])
     assert len(ours) == len(NAMES) > 20
+    if set(ours.values()) == {1}:
+        pytest.skip('this Python (%s) compiles a zipped source module once (gh-141276 fixed): _compile_once is not needed '
+                    'on it; remove it once no supported Python needs it' % platform.python_version())
     assert set(ours.values()) == {2}, ours
     assert 'CompileOnceFinder' not in without_hook['meta_path']
 
@@ -130,7 +134,7 @@ def test_zipimport_compiles_each_source_twice_without_the_hook(without_hook):
 def test_with_the_hook_first_every_other_file_of_ours_compiles_once(with_hook):
     ours = _ours(with_hook['counts'])
     hook_file = PARENTS[-1] + '/_compile_once.py'
-    assert ours.pop(hook_file) == 2  # imported before it is in place
+    assert ours.pop(hook_file) in (1, 2)  # imported before it is in place: as often as zipimport compiles
     assert len(ours) == len(NAMES)
     assert set(ours.values()) == {1}, ours
     assert with_hook['meta_path'][0] == 'CompileOnceFinder'
@@ -145,9 +149,11 @@ def test_the_hook_changes_no_module_attribute(with_hook, without_hook, payload):
     assert vro['path'] == vro['search'] == [payload + '/' + PARENTS[-1] + '/_vro']
 
 
-def test_a_name_outside_our_package_is_left_to_the_normal_import(payload):
+def test_a_name_outside_our_package_is_left_to_the_normal_import(payload, without_hook):
     seen = run_child(payload, first=True, names=['ansible_collections.cloudops.orchestrator.plugins'])
-    assert seen['counts']['ansible_collections/cloudops/orchestrator/plugins/__init__.py'] == 2
+    plugins = 'ansible_collections/cloudops/orchestrator/plugins/__init__.py'
+    # compiled as often as zipimport alone compiles it (twice on the Pythons the hook is for)
+    assert seen['counts'][plugins] == without_hook['counts'][plugins] in (1, 2)
 
 
 def _importer(payload, monkeypatch):
