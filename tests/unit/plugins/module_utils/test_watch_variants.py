@@ -1,0 +1,339 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The event sources' watches (``_vcf/watch``, ``_vro/watch``, ``_ico/watch``) fed every spec-valid variant of the
+items they list (``spec_variants.py``), through the real API layer (``TaskService``, ``VroApi``, ``TaskEngine``) over a
+fake client that answers pages from a small in-memory server: no crash, each change emitted once across polls, the
+other items of the page still emitted, no secret in any event, the cursor never past an item not yet seen.
+
+The spec-driven tests skip when ``../shared`` is absent; the ICO variants are written by hand (no spec).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+
+import pytest
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils import _watch
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client, check_shape
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import TaskStatus as IcoStatus
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.watch import IcoTaskWatch
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms, to_epoch_ms
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import TaskService
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import TaskStatus
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.watch import OVERLAP_MS, VcfTaskWatch
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.watch import VroExecutionWatch
+
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.spec_variants import Spec, variants
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.test_spec_variants import (
+    ICO_TASK, NO_VCF, NO_VRO, VCF_CREDENTIALS_TASK, VCF_SPEC_PATH, VCF_TASK, VRO_KINDS, VRO_SPEC_PATH, ico_variants,
+    vro_execution_base,
+)
+
+# The variants' dates are 2026-01-31T10:00:00Z in five forms; the source starts half an hour before.
+START = to_epoch_ms('2026-01-31T09:30:00Z')
+SECRETS = ('new-Secret2', 'old-Secret1', 's3cr3t', 'Out-Secret9')
+
+
+@pytest.fixture(scope='module')
+def vcf_spec():
+    if VCF_SPEC_PATH is None:
+        pytest.skip(NO_VCF)
+    return Spec(VCF_SPEC_PATH)
+
+
+@pytest.fixture(scope='module')
+def vro_spec():
+    if VRO_SPEC_PATH is None:
+        pytest.skip(NO_VRO)
+    return Spec(VRO_SPEC_PATH)
+
+
+class Clock:
+    def __init__(self, ms=START):
+        self.ms = ms
+
+    def __call__(self):
+        return self.ms / 1000.0
+
+
+class Lines(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append(record.getMessage())
+
+
+def logger():
+    log = logging.getLogger('test_watch_variants.%d' % id(object()))
+    log.setLevel(logging.DEBUG)
+    handler = Lines()
+    log.addHandler(handler)
+    log.propagate = False
+    return log, handler
+
+
+class FakeClient:
+    """What the API layer reads through the shared client (``get`` with its shape check, ``paginate``, ``page_guard``,
+    ``url_for``) over ``answer(path, params)``: a body, or an exception to raise. Requests are recorded."""
+
+    paginate = Client.paginate
+    page_guard = Client.page_guard
+
+    def __init__(self, base, answer):
+        self.base = base
+        self.answer = answer
+        self.gets = []
+        self.secrets = []
+
+    def url_for(self, path, at_root=False):
+        return self.base + path
+
+    def get(self, path, params=None, shape=None, fields=None, inner=None, **ignored):
+        self.gets.append((path, dict(params or {})))
+        body = self.answer(path, dict(params or {}))
+        if isinstance(body, Exception):
+            raise body
+        body = copy.deepcopy(body)
+        if shape is not None:
+            check_shape(body, shape, fields, method='GET', url=self.url_for(path), status=200, inner=inner)
+        return body
+
+
+def drain(watcher):
+    """One poll as run_source does it: every event committed, then the rest observed."""
+    pending, observed = watcher.poll()
+    events = []
+    for event, commit in pending:
+        events.append(event)
+        commit()
+    observed()
+    return events
+
+
+def no_secret(label, events, lines=()):
+    text = json.dumps(events, default=str) + '\n'.join(lines)
+    for secret in SECRETS:
+        assert secret not in text, (label, secret)
+
+
+# -- VCF ---------------------------------------------------------------------------------------------------
+
+
+class VcfServer:
+    """``/v1/tasks`` of SDDC Manager: ``completedAfter`` and ``taskStatus`` filters, newest first, ``pageNumber`` from
+    0 with ``pageMetadata``."""
+
+    def __init__(self):
+        self.tasks = []  # raw, newest first
+
+    def answer(self, path, params):
+        if path != '/tasks':
+            raise AssertionError(path)
+        found = self.tasks
+        if 'completedAfter' in params:
+            after = int(params['completedAfter'])
+            found = [t for t in found if TaskStatus.normalise(t.get('status')) in ('FAILED', 'SUCCESSFUL')
+                     and (self._ms(t) is None or self._ms(t) > after)]
+        if 'taskStatus' in params:
+            found = [t for t in found if t.get('status') == params['taskStatus']]
+        size, number = int(params.get('pageSize', 100)), int(params.get('pageNumber', 0))
+        page = found[number * size:(number + 1) * size]
+        return {'elements': page, 'pageMetadata': {'pageNumber': number, 'pageSize': size, 'totalElements': len(found),
+                                                   'totalPages': -(-len(found) // size)}}
+
+    @staticmethod
+    def _ms(raw):
+        try:
+            return to_epoch_ms(raw.get('completionTimestamp'))
+        except ValueError:
+            return None
+
+
+def vcf_rebased(raw):
+    """``raw`` with its dates on the day of the variants (2026-01-31, completed at 10:00:00.456Z)."""
+    text = json.dumps(raw).replace('2024-03-01T10:', '2026-01-31T09:')
+    out = json.loads(text)
+    out['completionTimestamp'] = '2026-01-31T10:00:00.456Z'
+    return out
+
+
+def vcf_watch(server, clock, log, statuses=None):
+    client = FakeClient('https://sddc.example.com/v1', server.answer)
+    return VcfTaskWatch(TaskService(client), statuses=statuses, clock=clock, log=log), client
+
+
+def run_vcf_variant(label, raw, statuses=None):
+    """A source started on an empty server; then the variant (id ``v``) and a plain failed task (``good``) in one page;
+    then three more polls. Returns the events of each poll and the log lines."""
+    server, clock = VcfServer(), Clock()
+    log, lines = logger()
+    watcher, ignored = vcf_watch(server, clock, log, statuses)
+    assert drain(watcher) == []
+    good = dict(vcf_rebased(VCF_TASK), id='good', status='FAILED', completionTimestamp='2026-01-31T10:00:00.100Z')
+    server.tasks = [dict(raw, id='v') if 'id' in raw else raw, good]
+    polls = []
+    for ignored in range(4):
+        clock.ms += 30000
+        polls.append(drain(watcher))
+        saved = json.loads(json.dumps(watcher.dump()))
+        watcher, ignored = vcf_watch(server, clock, log, statuses)  # a restart between polls
+        watcher.load(saved)
+    return polls, lines.lines
+
+
+def check_vcf(label, raw, polls, lines, watched=('FAILED',)):
+    ids = [e['vcf_task']['id'] for poll in polls for e in poll]
+    assert ids.count('good') == 1 and 'good' in [e['vcf_task']['id'] for e in polls[0]], (label, ids)
+    expected = 1 if raw.get('id') is not None and TaskStatus.normalise(raw.get('status')) in watched else 0
+    assert ids.count('v') == expected, (label, ids)
+    no_secret(label, polls, lines)
+
+
+def test_vcf_task_variants_each_emitted_once_next_to_a_plain_failure(vcf_spec):
+    count = 0
+    base = vcf_rebased(VCF_TASK)
+    for label, raw in variants(vcf_spec, base, vcf_spec.schema('Task')):
+        count += 1
+        polls, lines = run_vcf_variant(label, raw)
+        check_vcf(label, raw, polls, lines)
+    assert count > 150
+
+
+def test_vcf_credentials_task_variants_each_emitted_once_without_its_passwords(vcf_spec):
+    count = 0
+    base = vcf_rebased(VCF_CREDENTIALS_TASK)
+    for label, raw in variants(vcf_spec, base, vcf_spec.schema('CredentialsTask')):
+        count += 1
+        polls, lines = run_vcf_variant(label, raw)
+        check_vcf(label, raw, polls, lines)
+    assert count > 40
+
+
+# -- vRO ---------------------------------------------------------------------------------------------------
+
+WID = '1f3c2a9e-0000-4000-8000-000000000001'
+
+
+class VroServer:
+    """The executions of one workflow: the list (``conditions`` state=, ``sortOrders=-startDate``, ``maxResult``,
+    ``startIndex``) as links with attributes, and each run in full."""
+
+    def __init__(self):
+        self.runs = []  # full runs, newest first
+        self.links = {}  # id: the list entry's attributes, when they differ from the run's
+
+    def answer(self, path, params):
+        base = '/workflows/%s/executions' % WID
+        if path.startswith(base + '/'):
+            rid = path[len(base) + 1:].rstrip('/')
+            for run in self.runs:
+                if run.get('id') == rid:
+                    return run
+            return ApiError('not found', kind='http', status=404)
+        assert path == base, path
+        conditions = params.get('conditions') or []
+        conditions = [conditions] if isinstance(conditions, str) else conditions
+        wanted = [c.split('=', 1)[1] for c in conditions if c.startswith('state=')]
+        links = []
+        for run in self.runs:
+            attrs = dict((k, run.get(w)) for k, w in (('id', 'id'), ('name', 'name'), ('state', 'state'),
+                                                      ('startDate', 'start-date'), ('endDate', 'end-date')))
+            attrs.update(self.links.get(run.get('id'), {}))
+            if wanted and attrs.get('state') not in wanted:
+                continue
+            links.append({'rel': 'down', 'href': 'https://vro.example.com/vco/api%s/%s/' % (base, attrs.get('id')),
+                          'attributes': [{'name': k, 'value': v} for k, v in attrs.items() if v is not None]})
+        start, size = int(params.get('startIndex', 0)), int(params.get('maxResult', 100))
+        return {'relations': {'link': links[start:start + size], 'total': len(links)}}
+
+
+def vro_watch(server, clock, log, states=None):
+    client = FakeClient('https://vro.example.com/vco/api', server.answer)
+    return VroExecutionWatch(VroApi(client), workflow_ids=[WID], states=states, clock=clock, log=log), client
+
+
+def vro_good():
+    good = dict(vro_execution_base(), id='good', state='failed', **{'content-exception': 'boom'})
+    good['start-date'], good['end-date'] = '2026-01-31T09:59:00.000+00:00', '2026-01-31T09:59:01.000+00:00'
+    return good
+
+
+def run_vro_variant(raw, listed_state='failed'):
+    """A source started on an empty server; then the variant (listed as failed, id ``v``) and a plain failed run
+    (``good``, older); then three more polls, with a restart between polls."""
+    server, clock = VroServer(), Clock()
+    log, lines = logger()
+    watcher, ignored = vro_watch(server, clock, log)
+    assert drain(watcher) == []
+    variant = dict(raw, id='v')
+    server.runs = [variant, vro_good()]
+    server.links['v'] = {'state': listed_state, 'startDate': '2026-01-31T10:00:00.120+00:00'}
+    polls = []
+    for ignored in range(4):
+        clock.ms += 30000
+        polls.append(drain(watcher))
+        saved = json.loads(json.dumps(watcher.dump()))
+        watcher, ignored = vro_watch(server, clock, log)
+        watcher.load(saved)
+    return polls, lines.lines
+
+
+def test_vro_execution_variants_each_emitted_once_next_to_a_plain_failure(vro_spec):
+    count = 0
+    for label, raw in variants(vro_spec, vro_execution_base(), vro_spec.schema('WsWorkflowExecution'), VRO_KINDS):
+        count += 1
+        polls, lines = run_vro_variant(raw)
+        ids = [e['vro_execution']['execution_id'] for poll in polls for e in poll]
+        assert ids.count('good') == 1 and ids.count('v') == 1, (label, ids, lines)
+        assert [e['vro_execution']['execution_id'] for e in polls[0]] == ['good', 'v'], (label, polls[0])
+        assert all(e['state'] == 'failed' for poll in polls for e in poll), label
+        no_secret(label, polls, lines)
+    assert count > 250
+
+
+# -- ICO ---------------------------------------------------------------------------------------------------
+
+
+class IcoServer:
+    def __init__(self):
+        self.tasks = []
+
+    def answer(self, path, params):
+        assert path == '/tasks', path
+        return self.tasks
+
+
+def ico_watch(server, log, statuses=None):
+    client = FakeClient('https://ico.example.com/orchestrator/v2', server.answer)
+    return IcoTaskWatch([TaskEngine(client)], statuses=statuses, log=log), client
+
+
+def test_ico_task_variants_each_emitted_once_next_to_a_plain_change():
+    count = 0
+    for label, raw in ico_variants():
+        count += 1
+        server = IcoServer()
+        log, lines = logger()
+        server.tasks = [dict(ICO_TASK, id='good', status='RUNNING'), dict(ICO_TASK, id='v', status='QUEUED')]
+        watcher, ignored = ico_watch(server, log)
+        assert drain(watcher) == []
+        server.tasks = [dict(ICO_TASK, id='good', status='FAILED'), dict(raw, id='v')]
+        polls = []
+        for ignored in range(4):
+            polls.append(drain(watcher))
+            saved = json.loads(json.dumps(watcher.dump()))
+            watcher, ignored = ico_watch(server, log)
+            watcher.load(saved)
+        ids = [e['ico_task']['id'] for poll in polls for e in poll]
+        changed = IcoStatus.normalise(raw.get('status')) != 'QUEUED'
+        assert ids.count('good') == 1 and ids.count('v') == int(changed), (label, ids)
+        no_secret(label, polls, lines.lines)
+    assert count > 30
