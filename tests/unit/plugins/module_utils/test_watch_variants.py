@@ -337,3 +337,150 @@ def test_ico_task_variants_each_emitted_once_next_to_a_plain_change():
         assert ids.count('good') == 1 and ids.count('v') == int(changed), (label, ids)
         no_secret(label, polls, lines.lines)
     assert count > 30
+
+
+# -- across polls: timestamps in another form, ids repeated across pages, statuses that move back, shifting pages --
+
+
+def vcf_task(task_id, status, completed=None, **fields):
+    raw = dict(id=task_id, name='task %s' % task_id, status=status, **fields)
+    if completed is not None:
+        raw['completionTimestamp'] = completed
+    return raw
+
+
+@pytest.mark.parametrize('refused', [False, True])
+def test_vcf_the_same_failure_with_its_time_in_another_form_is_not_emitted_again(refused):
+    # One listing writes the completion as ...Z, a later one (another node behind the load balancer, an upgrade, the
+    # listing by status) as +00:00 or with a fraction: the same instant, the same failure.
+    server, clock = VcfServer(), Clock()
+    log, lines = logger()
+    watcher, client = vcf_watch(server, clock, log)
+    if refused:
+        watcher.refused = True
+    drain(watcher)
+    forms = ['2026-01-31T10:00:00Z', '2026-01-31T10:00:00.000+00:00', '2026-01-31T11:00:00+0100', '2026-01-31T10:00:00.000Z']
+    emitted = []
+    for form in forms:
+        server.tasks = [vcf_task('t1', 'FAILED', form)]
+        clock.ms += 30000
+        emitted.extend(e['vcf_task']['id'] for e in drain(watcher))
+        saved = json.loads(json.dumps(watcher.dump()))
+        watcher, client = vcf_watch(server, clock, log)
+        watcher.load(saved)
+    assert emitted == ['t1']
+
+
+def test_vcf_failed_then_in_progress_then_failed_again_is_two_events_and_the_same_failure_seen_again_none():
+    server, clock = VcfServer(), Clock()
+    log, lines = logger()
+    watcher, client = vcf_watch(server, clock, log, statuses=['FAILED', 'IN_PROGRESS'])
+    drain(watcher)
+    seen = []
+    steps = [vcf_task('t1', 'FAILED', '2026-01-31T10:00:00Z'), vcf_task('t1', 'FAILED', '2026-01-31T10:00:00Z'),
+             vcf_task('t1', 'IN_PROGRESS'), vcf_task('t1', 'IN_PROGRESS'),
+             vcf_task('t1', 'FAILED', '2026-01-31T10:09:00Z'), vcf_task('t1', 'FAILED', '2026-01-31T10:09:00Z')]
+    for raw in steps:
+        server.tasks = [raw]
+        clock.ms += 60000
+        seen.append([(e['status'], e['previous_status']) for e in drain(watcher)])
+    assert seen == [[('FAILED', None)], [], [('IN_PROGRESS', 'FAILED')], [], [('FAILED', 'IN_PROGRESS')], []]
+
+
+def test_vcf_a_failed_retry_without_completion_times_is_a_new_failure_when_the_retry_was_seen():
+    # A server that writes no completionTimestamp (optional in the spec), listed by status: the second failure of a
+    # retried task is told apart from the first by the status seen in between.
+    server, clock = VcfServer(), Clock()
+    log, lines = logger()
+    watcher, client = vcf_watch(server, clock, log)
+    watcher.refused = True
+    drain(watcher)
+    seen = []
+    for status in ('FAILED', 'FAILED', 'IN_PROGRESS', 'FAILED', 'FAILED'):
+        server.tasks = [vcf_task('t1', status)]
+        clock.ms += 60000
+        seen.append([e['previous_status'] for e in drain(watcher)])
+    assert seen == [[None], [], [], ['FAILED'], []]
+
+
+def test_vcf_a_task_inserted_at_the_top_while_paging_is_neither_missed_nor_emitted_twice():
+    # 150 failures (two pages); between the reads of page 0 and page 1 a new one lands on top: page 1 starts with
+    # the last task of page 0 again. Every failure once, the new one at the next poll.
+    server, clock = VcfServer(), Clock()
+    log, lines = logger()
+    watcher, client = vcf_watch(server, clock, log)
+    drain(watcher)
+    base = START + 10 * 60000
+    server.tasks = [vcf_task('t%03d' % n, 'FAILED', iso_from_ms(base + n * 1000)) for n in range(150, 0, -1)]
+    answer = server.answer
+
+    def shifting(path, params):
+        if int(params.get('pageNumber', 0)) == 1 and not any(t['id'] == 'late' for t in server.tasks):
+            server.tasks.insert(0, vcf_task('late', 'FAILED', iso_from_ms(base + 151 * 1000)))
+        return answer(path, params)
+    client.answer = shifting
+    clock.ms = base + 200 * 1000
+    first = [e['vcf_task']['id'] for e in drain(watcher)]
+    assert sorted(first) == sorted('t%03d' % n for n in range(1, 151))
+    assert [e['vcf_task']['id'] for e in drain(watcher)] == ['late']
+    assert drain(watcher) == []
+
+
+def test_vcf_the_cursor_never_passes_a_task_not_yet_seen_and_never_goes_back():
+    server, clock = VcfServer(), Clock()
+    log, lines = logger()
+    watcher, client = vcf_watch(server, clock, log)
+    drain(watcher)
+    cursors = [watcher.cursor]
+    emitted = []
+    for step in range(6):
+        clock.ms += 60000
+        # one with a time, one without, one unreadable: the cursor follows the readable ones only
+        server.tasks = [vcf_task('a%d' % step, 'FAILED', iso_from_ms(clock.ms - 1000)), vcf_task('b%d' % step, 'FAILED'),
+                        vcf_task('c%d' % step, 'FAILED', 'yesterday')] + server.tasks
+        emitted.extend(e['vcf_task']['id'] for e in drain(watcher))
+        cursors.append(watcher.cursor)
+    assert cursors == sorted(cursors) and cursors[-1] == clock.ms - 1000
+    asked = [int(params['completedAfter']) for path, params in client.gets if 'completedAfter' in params]
+    assert asked == sorted(asked) and asked[-1] == clock.ms - 60000 - 1000 - OVERLAP_MS
+    assert sorted(emitted) == sorted('%s%d' % (p, n) for p in 'abc' for n in range(6))
+
+
+def test_vro_a_run_listed_twice_across_pages_and_a_run_waiting_again_are_each_one_event():
+    server, clock = VroServer(), Clock()
+    log, lines = logger()
+    watcher, client = vro_watch(server, clock, log, states=['waiting'])
+    drain(watcher)
+
+    def run(rid, state, start):
+        return dict(vro_execution_base(), id=rid, state=state, **{'start-date': iso_from_ms(start), 'end-date': None})
+    server.runs = [run('r%03d' % n, 'waiting', START + n * 1000) for n in range(150, 0, -1)]
+    answer = server.answer
+
+    def shifting(path, params):
+        if int(params.get('startIndex', 0)) == 100 and server.runs[0]['id'] != 'late':
+            server.runs.insert(0, run('late', 'waiting', START + 151 * 1000))
+        return answer(path, params)
+    client.answer = shifting
+    first = [e['vro_execution']['execution_id'] for e in drain(watcher)]
+    assert first == ['r%03d' % n for n in range(1, 151)]
+    assert [e['vro_execution']['execution_id'] for e in drain(watcher)] == ['late']
+    server.runs[1]['state'] = 'running'  # r150 answered
+    assert drain(watcher) == []
+    server.runs[1]['state'] = 'waiting'  # a second interaction
+    assert [(e['vro_execution']['execution_id'], e['state']) for e in drain(watcher)] == [('r150', 'waiting')]
+    assert drain(watcher) == []
+
+
+def test_ico_failed_running_failed_is_two_events_and_an_id_listed_twice_one():
+    server = IcoServer()
+    log, lines = logger()
+    watcher, client = ico_watch(server, log, statuses=['FAILED'])
+    server.tasks = [dict(ICO_TASK, id='1', status='RUNNING')]
+    drain(watcher)
+    seen = []
+    for status in ('FAILED', 'FAILED', 'RUNNING', 'FAILED', 'FAILED'):
+        # the same id twice in one list (a page boundary moved): one task
+        server.tasks = [dict(ICO_TASK, id='1', status=status), dict(ICO_TASK, id=1, status=status)]
+        seen.append([e['previous_status'] for e in drain(watcher)])
+    assert seen == [['RUNNING'], [], [], ['RUNNING'], []]
