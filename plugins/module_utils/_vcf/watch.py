@@ -43,7 +43,16 @@ def completion_ms(raw):
 
 
 def change_key(raw):
-    """What makes one change of a task: its id, status and completion (a retried task that fails again is new)."""
+    """What makes one change of a task: its id, status and completion (a retried task that fails again is new). The
+    completion as epoch ms when it reads as a time: the same instant written in another form (``Z``, ``+00:00``, a
+    fraction; another node or the listing by status) is the same change."""
+    completed = completion_ms(raw)
+    return '%s|%s|%s' % (raw.get('id'), TaskStatus.normalise(raw.get('status')),
+                         raw.get('completionTimestamp') or '' if completed is None else completed)
+
+
+def legacy_key(raw):
+    """The key of a change as states saved before the completion was read as a time (the text as it came)."""
     return '%s|%s|%s' % (raw.get('id'), TaskStatus.normalise(raw.get('status')), raw.get('completionTimestamp') or '')
 
 
@@ -144,7 +153,7 @@ class VcfTaskWatch:
         for raw in raws:
             key = change_key(raw)
             task = as_task(raw)
-            if emit and task.status in self.statuses and key not in self.seen and not self._before(raw, floor):
+            if emit and task.status in self.statuses and not self._known(key, raw) and not self._before(raw, floor):
                 event = {'vcf_task': info_entry(task), 'status': task.status, 'previous_status': self.last.get(task.id)}
                 pending.append((event, self._committer(key, raw)))
 
@@ -157,6 +166,10 @@ class VcfTaskWatch:
             self.started = True
             self._prune(set(change_key(raw) for raw in raws))
         return pending, observed
+
+    def _known(self, key, raw):
+        """Whether the change was emitted or seen already (under its key, or the key a state of an older release has)."""
+        return key in self.seen or legacy_key(raw) in self.seen
 
     @staticmethod
     def _before(raw, floor):

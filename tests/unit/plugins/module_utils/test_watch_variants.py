@@ -484,3 +484,18 @@ def test_ico_failed_running_failed_is_two_events_and_an_id_listed_twice_one():
         server.tasks = [dict(ICO_TASK, id='1', status=status), dict(ICO_TASK, id=1, status=status)]
         seen.append([e['previous_status'] for e in drain(watcher)])
     assert seen == [['RUNNING'], [], [], ['RUNNING'], []]
+
+
+def test_vcf_a_state_saved_before_times_were_compared_as_instants_emits_nothing_again():
+    # The state file of an earlier release keys a change by the completion text as it came.
+    server, clock = VcfServer(), Clock()
+    log, lines = logger()
+    watcher, client = vcf_watch(server, clock, log)
+    completed = to_epoch_ms('2026-01-31T10:00:00.456Z')
+    watcher.load({'started': True, 'cursor': completed, 'floor': START - 3600000, 'last': {'t1': 'FAILED'},
+                  'seen': {'t1|FAILED|2026-01-31T10:00:00.456Z': completed}})
+    server.tasks = [vcf_task('t1', 'FAILED', '2026-01-31T10:00:00.456Z')]
+    clock.ms = completed + 30000
+    assert drain(watcher) == []
+    server.tasks.insert(0, vcf_task('t2', 'FAILED', '2026-01-31T10:00:20Z'))
+    assert [e['vcf_task']['id'] for e in drain(watcher)] == ['t2']
