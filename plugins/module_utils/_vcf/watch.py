@@ -76,6 +76,8 @@ class VcfTaskWatch:
         self.seen = {}
         self.last = {}
         self.refused = False
+        # The tasks skipped as unreadable (logged once each while the source runs).
+        self.skipped = set()
 
     # -- state ---------------------------------------------------------------------------------------------
 
@@ -100,7 +102,7 @@ class VcfTaskWatch:
         if self.refused:
             return None
         try:
-            return self.service.completed_since(max(0, int(after)))
+            return self.service.completed_since(max(0, int(after)), skip=self._skip)
         except ApiError as error:
             if not list_refused(error):
                 raise
@@ -110,10 +112,22 @@ class VcfTaskWatch:
                                  'now on', error)
             return None
 
+    def _skip(self, raw, error):
+        """One task of a listing that cannot be read: left out, with one line naming it (once per task and problem)."""
+        task_id = raw.get('id') if isinstance(raw, dict) else None
+        what = 'task %s' % task_id if task_id is not None else 'a task without an id'
+        problem = str(getattr(error, 'message', None) or error)
+        if (what, problem) in self.skipped:
+            return
+        self.skipped.add((what, problem))
+        if self.log:
+            self.log.warning('vcf_tasks: %s is skipped: %s; the other tasks are still watched', what,
+                             ' '.join(str(error).split()))
+
     def _by_status(self, statuses, limit):
         found = []
         for status in sorted(statuses):
-            found.extend(task.raw for task in self.service.list({'taskStatus': status}, max_results=limit))
+            found.extend(task.raw for task in self.service.list({'taskStatus': status}, max_results=limit, skip=self._skip))
         return found
 
     def observe(self, after, existing=False):

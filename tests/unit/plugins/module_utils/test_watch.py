@@ -58,7 +58,7 @@ class FakeTasks:
         self.tasks[task_id] = raw
         return raw
 
-    def completed_since(self, after_ms, max_items=1000):
+    def completed_since(self, after_ms, max_items=1000, skip=None):
         self.calls.append(('completedAfter', after_ms))
         if self.refuse:
             raise ApiError('the server rejected the request as invalid', kind='http', status=400)
@@ -67,7 +67,7 @@ class FakeTasks:
                  and _ms(raw['completionTimestamp']) > after_ms]
         return found[:max_items]
 
-    def list(self, params=None, max_results=None):
+    def list(self, params=None, max_results=None, skip=None):
         self.calls.append(('taskStatus', params.get('taskStatus')))
         wanted = TaskStatus.normalise(params.get('taskStatus'))
         return [Task(dict(raw)) for raw in self.tasks.values() if TaskStatus.normalise(raw['status']) == wanted][:max_results]
@@ -235,7 +235,7 @@ def test_vcf_a_server_refusing_completedafter_is_listed_by_status_and_still_dedu
 
 def test_vcf_other_errors_are_raised_for_the_outage_log():
     class Down(FakeTasks):
-        def completed_since(self, after_ms, max_items=1000):
+        def completed_since(self, after_ms, max_items=1000, skip=None):
             raise ApiError('connection failed: refused', kind='connection')
     watcher = VcfTaskWatch(Down(), clock=Clock())
     with pytest.raises(ApiError):

@@ -499,3 +499,54 @@ def test_vcf_a_state_saved_before_times_were_compared_as_instants_emits_nothing_
     assert drain(watcher) == []
     server.tasks.insert(0, vcf_task('t2', 'FAILED', '2026-01-31T10:00:20Z'))
     assert [e['vcf_task']['id'] for e in drain(watcher)] == ['t2']
+
+
+# -- one bad item in a page: skipped with one log line that names it, the others emitted ----------------------
+
+
+def test_vcf_one_unreadable_task_in_a_page_is_skipped_with_one_line_naming_it_and_the_others_are_emitted():
+    server, clock = VcfServer(), Clock()
+    log, lines = logger()
+    watcher, client = vcf_watch(server, clock, log)
+    drain(watcher)
+    server.tasks = [vcf_task('t2', 'FAILED', '2026-01-31T10:00:02Z'),
+                    vcf_task('bad-1', 'FAILED', '2026-01-31T10:00:01Z', errors='boom'),
+                    vcf_task('t1', 'FAILED', '2026-01-31T10:00:00Z')]
+    emitted = []
+    for ignored in range(3):
+        clock.ms += 30000
+        emitted.extend(e['vcf_task']['id'] for e in drain(watcher))
+    assert emitted == ['t1', 't2']
+    named = [line for line in lines.lines if 'bad-1' in line]
+    assert len(named) == 1 and 'skipped' in named[0] and '\n' not in named[0], lines.lines
+
+
+def test_vro_a_run_whose_details_cannot_be_read_is_emitted_from_its_summary_with_one_line_naming_it():
+    server, clock = VroServer(), Clock()
+    log, lines = logger()
+    watcher, client = vro_watch(server, clock, log)
+    drain(watcher)
+    bad = dict(vro_good(), id='bad-1', **{'input-parameters': 'not a list'})
+    server.runs = [dict(vro_good(), id='r2', **{'start-date': '2026-01-31T10:00:02Z'}), bad, vro_good()]
+    emitted = []
+    for ignored in range(3):
+        clock.ms += 30000
+        emitted.extend((e['vro_execution']['execution_id'], e['state']) for e in drain(watcher))
+    assert emitted == [('good', 'failed'), ('bad-1', 'failed'), ('r2', 'failed')]
+    named = [line for line in lines.lines if 'bad-1' in line]
+    assert len(named) == 1 and '\n' not in named[0], lines.lines
+
+
+def test_ico_one_entry_that_is_not_a_task_is_skipped_with_one_line_and_the_others_are_emitted():
+    server = IcoServer()
+    log, lines = logger()
+    watcher, client = ico_watch(server, log)
+    server.tasks = [dict(ICO_TASK, id='1', status='RUNNING')]
+    drain(watcher)
+    server.tasks = [dict(ICO_TASK, id='1', status='FAILED'), 'garbage', dict(ICO_TASK, id='2', status='QUEUED')]
+    emitted = []
+    for ignored in range(3):
+        emitted.extend(e['ico_task']['id'] for e in drain(watcher))
+    assert emitted == ['1', '2']
+    named = [line for line in lines.lines if 'skipped' in line]
+    assert len(named) == 1 and '[1]' in named[0] and '\n' not in named[0], lines.lines
