@@ -94,9 +94,17 @@ class VroExecutionWatch:
         try:
             full = self.api.execution(workflow.id, run.id)
         except ApiError as error:
-            if error.status != 404:
+            if error.status == 404:
+                full = run  # deleted since it was listed: the summary says what is known
+            elif error.kind == 'shape':
+                # Details that cannot be read (one run): the summary, rather than failing every poll on that run.
+                if self.log is not None:
+                    self.log.warning('vro_executions: the details of run %s of workflow %s cannot be read (%s); its '
+                                     'event holds what the list says', run.id, self._label(workflow),
+                                     ' '.join(str(error).split()))
+                full = run
+            else:
                 raise
-            full = run  # deleted since it was listed: the summary says what is known
         result = full.to_result(Workflow(workflow.id, workflow.name or full.name))
         return {'vro_execution': result, 'state': state, 'workflow_id': workflow.id,
                 'workflow_name': result.get('workflow_name'), 'error': result.get('content_exception')}
