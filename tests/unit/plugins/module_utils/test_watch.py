@@ -469,7 +469,7 @@ class FakeEngine:
     def __init__(self, tasks):
         self.tasks = tasks
 
-    def list(self):
+    def list(self, skip=None):
         return [dict(t) for t in self.tasks]
 
 
