@@ -550,3 +550,113 @@ def test_ico_one_entry_that_is_not_a_task_is_skipped_with_one_line_and_the_other
     assert emitted == ['1', '2']
     named = [line for line in lines.lines if 'skipped' in line]
     assert len(named) == 1 and '[1]' in named[0] and '\n' not in named[0], lines.lines
+
+
+# -- hostile answers between polls, through the loop ansible-rulebook runs (run_source) ------------------------
+
+
+class Queue:
+    def __init__(self):
+        self.events = []
+
+    async def put(self, event):
+        self.events.append(event)
+
+
+def run_polls(watcher, tmp_path, polls, secrets=lambda: ()):
+    """``polls`` polls of run_source (no real sleeps): the events, the delays asked and the log lines."""
+    import asyncio  # pylint: disable=import-outside-toplevel
+    delays = []
+
+    async def sleep(seconds):
+        delays.append(seconds)
+    log, lines = logger()
+    queue = Queue()
+    original = _watch.asyncio.sleep
+    _watch.asyncio.sleep = sleep
+    try:
+        asyncio.run(_watch.run_source(queue, watcher, _watch.StateFile(str(tmp_path / 'state.json')), 10.0, 'src', log,
+                                      secrets=secrets, polls=polls))
+    finally:
+        _watch.asyncio.sleep = original
+    return queue.events, delays, lines.lines
+
+
+def test_vcf_source_logs_in_again_once_on_a_401_for_an_expired_token_and_goes_on_without_an_outage(tmp_path):
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import CONNECTION  # pylint: disable=import-outside-toplevel
+    from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond  # pylint: disable=import-outside-toplevel
+    now = to_epoch_ms('2026-01-31T10:00:00Z')
+    failed = {'elements': [vcf_task('t1', 'FAILED', iso_from_ms(now + 60000))],
+              'pageMetadata': {'pageNumber': 0, 'pageSize': 100, 'totalElements': 1, 'totalPages': 1}}
+    routes = {
+        'POST /v1/tokens': [respond(200, {'accessToken': 'acc-t0k-1', 'refreshToken': {'id': 'ref-t0k-1'}})],
+        'PATCH /v1/tokens/access-token/refresh': [respond(200, {'accessToken': 'acc-t0k-2'})],
+        'GET /v1/tasks': [respond(200, {'elements': []}), respond(401, {'message': 'token expired'}), respond(200, failed)],
+    }
+    with ReplayServer(routes) as server:
+        options = _watch.connection('vcf', {'url': server.url, 'username': 'admin', 'password': 'Pa55-w0rd-v'}, {})
+        client = _watch.build_client('vcf', options, CONNECTION)
+        try:
+            watcher = VcfTaskWatch(TaskService(client), clock=Clock(now + 120000))
+            events, delays, lines = run_polls(watcher, tmp_path, 3, lambda: client.secrets)
+        finally:
+            client.close()
+        auths = [r.headers['Authorization'] for r in server.calls('GET')]
+        assert auths == ['Bearer acc-t0k-1', 'Bearer acc-t0k-1', 'Bearer acc-t0k-2', 'Bearer acc-t0k-2']
+        assert len(server.calls('POST', '/v1/tokens')) == 1
+    assert [e['vcf_task']['id'] for e in events] == ['t1']
+    assert delays == [10.0, 10.0] and lines == []
+    text = json.dumps(events) + '\n'.join(lines)
+    assert 'Pa55-w0rd-v' not in text and 'acc-t0k' not in text and 'ref-t0k' not in text
+
+
+def test_an_endless_page_chain_is_one_outage_line_and_a_backoff_then_the_source_goes_on(tmp_path, monkeypatch):
+    # ICO pages ({total, next}) whose next never ends, each page new entries: the page bound (smaller here) stops it.
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils import _client  # pylint: disable=import-outside-toplevel
+    monkeypatch.setattr(_client, 'PAGING_MAX_ITEMS', 1000)
+    server = IcoServer()
+    server.tasks = [dict(ICO_TASK, id='1', status='RUNNING')]
+    endless = {'on': False}
+
+    def answer(path, params):
+        if not endless['on']:
+            return server.tasks
+        start = int(params.get('_start', 0))
+        entries = [dict(ICO_TASK, id='e%d' % (start + n), status='FAILED') for n in range(100)]
+        return {'tasks': entries, 'start': start, 'total': 10 ** 9, 'next': 'https://ico.example.com/next'}
+    client = FakeClient('https://ico.example.com/orchestrator/v2', answer)
+    watcher = IcoTaskWatch([TaskEngine(client)])
+    assert run_polls(watcher, tmp_path, 1)[0] == []
+    endless['on'] = True
+    events, delays, lines = run_polls(watcher, tmp_path, 3)
+    assert events == []
+    assert len(lines) == 1 and 'pages' in lines[0] and '\n' not in lines[0], lines
+    assert all(delay > 10.0 for delay in delays)
+    reads = len(client.gets)
+    assert reads <= 3 * (1000 // 100 + 3) + 1  # the first poll, then three bounded polls
+    endless['on'] = False
+    server.tasks = [dict(ICO_TASK, id='1', status='FAILED')]
+    events, delays, lines = run_polls(watcher, tmp_path, 2)
+    assert [(e['ico_task']['id'], e['previous_status']) for e in events] == [('1', 'RUNNING')]
+
+
+@pytest.mark.parametrize('product', ['vcf', 'ico'])
+def test_a_huge_page_of_known_items_emits_only_the_one_change(tmp_path, product):
+    # A server that ignores the page size (and the filters) answers everything in one page: 5000 entries.
+    if product == 'vcf':
+        server, clock = VcfServer(), Clock()
+        old = [vcf_task('o%05d' % n, 'FAILED', iso_from_ms(START - 7200000 - n * 1000)) for n in range(5000)]
+        whole = {'elements': old, 'pageMetadata': {'pageNumber': 0, 'pageSize': 5000, 'totalElements': 5000, 'totalPages': 1}}
+        client = FakeClient('https://sddc.example.com/v1', lambda path, params: whole)
+        watcher = VcfTaskWatch(TaskService(client), clock=clock)
+        assert run_polls(watcher, tmp_path, 1)[0] == []
+        old.insert(0, vcf_task('new', 'FAILED', iso_from_ms(START + 1000)))
+        clock.ms += 30000
+    else:
+        tasks = [dict(ICO_TASK, id=str(n), status='FAILED') for n in range(5000)]
+        client = FakeClient('https://ico.example.com/orchestrator/v2', lambda path, params: tasks)
+        watcher = IcoTaskWatch([TaskEngine(client)])
+        assert run_polls(watcher, tmp_path, 1)[0] == []
+        tasks[1234] = dict(tasks[1234], status='RUNNING')
+    events, delays, lines = run_polls(watcher, tmp_path, 3)
+    assert len(events) == 1 and lines == [] and delays == [10.0, 10.0]
