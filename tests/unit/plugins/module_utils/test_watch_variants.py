@@ -10,25 +10,27 @@ The spec-driven tests skip when ``../shared`` is absent; the ICO variants are wr
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import logging
 
 import pytest
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils import _watch
+from ansible_collections.cloudops.orchestrator.plugins.module_utils import _client, _watch
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client, check_shape
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import TaskStatus as IcoStatus
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.watch import IcoTaskWatch
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms, to_epoch_ms
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import TaskService
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import CONNECTION as VCF_CONNECTION, TaskService
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import TaskStatus
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.watch import OVERLAP_MS, VcfTaskWatch
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.watch import VroExecutionWatch
 
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.spec_variants import Spec, variants
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.test_spec_variants import (
     ICO_TASK, NO_VCF, NO_VRO, VCF_CREDENTIALS_TASK, VCF_SPEC_PATH, VCF_TASK, VRO_KINDS, VRO_SPEC_PATH, ico_variants,
@@ -565,7 +567,6 @@ class Queue:
 
 def run_polls(watcher, tmp_path, polls, secrets=lambda: ()):
     """``polls`` polls of run_source (no real sleeps): the events, the delays asked and the log lines."""
-    import asyncio  # pylint: disable=import-outside-toplevel
     delays = []
 
     async def sleep(seconds):
@@ -583,8 +584,6 @@ def run_polls(watcher, tmp_path, polls, secrets=lambda: ()):
 
 
 def test_vcf_source_logs_in_again_once_on_a_401_for_an_expired_token_and_goes_on_without_an_outage(tmp_path):
-    from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import CONNECTION  # pylint: disable=import-outside-toplevel
-    from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond  # pylint: disable=import-outside-toplevel
     now = to_epoch_ms('2026-01-31T10:00:00Z')
     failed = {'elements': [vcf_task('t1', 'FAILED', iso_from_ms(now + 60000))],
               'pageMetadata': {'pageNumber': 0, 'pageSize': 100, 'totalElements': 1, 'totalPages': 1}}
@@ -595,7 +594,7 @@ def test_vcf_source_logs_in_again_once_on_a_401_for_an_expired_token_and_goes_on
     }
     with ReplayServer(routes) as server:
         options = _watch.connection('vcf', {'url': server.url, 'username': 'admin', 'password': 'Pa55-w0rd-v'}, {})
-        client = _watch.build_client('vcf', options, CONNECTION)
+        client = _watch.build_client('vcf', options, VCF_CONNECTION)
         try:
             watcher = VcfTaskWatch(TaskService(client), clock=Clock(now + 120000))
             events, delays, lines = run_polls(watcher, tmp_path, 3, lambda: client.secrets)
@@ -612,7 +611,6 @@ def test_vcf_source_logs_in_again_once_on_a_401_for_an_expired_token_and_goes_on
 
 def test_an_endless_page_chain_is_one_outage_line_and_a_backoff_then_the_source_goes_on(tmp_path, monkeypatch):
     # ICO pages ({total, next}) whose next never ends, each page new entries: the page bound (smaller here) stops it.
-    from ansible_collections.cloudops.orchestrator.plugins.module_utils import _client  # pylint: disable=import-outside-toplevel
     monkeypatch.setattr(_client, 'PAGING_MAX_ITEMS', 1000)
     server = IcoServer()
     server.tasks = [dict(ICO_TASK, id='1', status='RUNNING')]
