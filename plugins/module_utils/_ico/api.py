@@ -155,8 +155,9 @@ class TaskEngine:
     def _params(self, expand):
         return {'expand': 'serviceInstance'} if expand else None
 
-    def list(self, expand=False):
-        """Every task this user may see (non-admins: their project's; admins: all)."""
+    def list(self, expand=False, skip=None):
+        """Every task this user may see (non-admins: their project's; admins: all). ``skip`` (the event sources): an
+        entry that is not a task is given to ``skip(index, entry)`` and left out instead of failing the listing."""
         try:
             body = self.client.get('/tasks', params=self._params(expand), shape=(list, dict, type(None)))
         except ApiError as error:
@@ -166,6 +167,11 @@ class TaskEngine:
             body = self._rest_of_pages(body, expand)
         # Entries that are not tasks are a wrong answer, not tasks to leave out: a list is never silently shorter.
         tasks = [unwrap_item(entry) for entry in body or []]
+        if skip is not None:
+            for index, task in enumerate(tasks):
+                if not isinstance(task, dict):
+                    skip(index, task)
+            tasks = [task for task in tasks if isinstance(task, dict)]
         if _entries_problem(tasks):
             check_shape(tasks, LIST, method='GET', status=200, url=self.client.url_for('/tasks'), inner=_entries_problem)
         return tasks

@@ -13,6 +13,7 @@ Internal use only: this file may change without notice between releases.
 
 from __future__ import annotations
 
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import json_name
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import TaskStatus, with_iso_times
 
 # Statuses remembered at most (a task missing from a listing is remembered too, the oldest forgotten first): a list
@@ -32,6 +33,8 @@ class IcoTaskWatch:
         self.started = False
         self.status = {}
         self.covered = self.scope()
+        # The entries skipped as not tasks (logged once each while the source runs).
+        self.skipped = set()
 
     def scope(self):
         """The projects the state covers: the watched ones, or ``['*']`` for every task the engines list."""
@@ -54,13 +57,23 @@ class IcoTaskWatch:
         """``{id: task}`` of every task the engines list, in the watched projects."""
         tasks = {}
         for engine in self.engines:
-            for task in engine.list():
+            for task in engine.list(skip=self._skip):
                 if not isinstance(task, dict) or task.get('id') is None:
                     continue
                 if self.projects and task.get('project') not in self.projects:
                     continue
                 tasks.setdefault(str(task['id']), task)
         return tasks
+
+    def _skip(self, index, entry):
+        """An entry of the task list that is not a task: left out, with one line naming it (once per entry)."""
+        what = '[%d] %s' % (index, json_name(entry))
+        if what in self.skipped:
+            return
+        self.skipped.add(what)
+        if self.log is not None:
+            self.log.warning('ico_tasks: the task list entry %s is not a task and is skipped; the other tasks are still '
+                             'watched', what)
 
     def poll(self):
         """``(pending, observed)`` (see ``_watch``)."""

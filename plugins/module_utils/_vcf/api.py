@@ -92,6 +92,19 @@ def checked_element(client, raw, path='/tasks'):
     return check_shape(raw, OBJECT, TASK_FIELDS, method='GET', url=client.url_for(path), status=200, inner=task_problem)
 
 
+def readable_elements(client, raws, skip=None):
+    """The elements of ``raws`` checked as :func:`checked_element`; with ``skip`` (the event sources), one that cannot be
+    read is given to ``skip(raw, error)`` and left out instead of failing the whole listing."""
+    for raw in raws:
+        if skip is None:
+            yield checked_element(client, raw)
+            continue
+        try:
+            yield checked_element(client, raw)
+        except ApiError as error:
+            skip(raw, error)
+
+
 def list_refused(error):
     """True when a server will not list tasks with these filters (the answer says so), rather than failing."""
     return getattr(error, 'status', None) in (400, 403, 404, 405, 501)
@@ -144,7 +157,7 @@ class TaskService:
         path = '/credentials/tasks/%s' if task.credentials else '/tasks/%s'
         return task.update(self.client.get(path % path_segment(task.id), shape=OBJECT, fields=TASK_FIELDS, inner=task_problem))
 
-    def _each_spelling(self, params, max_items, first_only=False):
+    def _each_spelling(self, params, max_items, first_only=False, skip=None):
         """The ``/v1/tasks`` elements for ``params``, one listing per spelling of ``taskStatus`` (see
         :func:`status_spellings`), each task once. A listing whose answer holds another spelling than the one sent
         shows a server that normalises the filter: the other spellings are then not asked. Yields ``(raw, spelled)``
@@ -157,8 +170,9 @@ class TaskService:
             if spelling is not None:
                 params['taskStatus'] = spelling
             normalising = False
-            for raw in self.client.paginate('/tasks', paged, params=params, page_size=self.PAGE_SIZE, max_items=max_items):
-                task_id = str(checked_element(self.client, raw).get('id') or '')
+            pages = self.client.paginate('/tasks', paged, params=params, page_size=self.PAGE_SIZE, max_items=max_items)
+            for raw in readable_elements(self.client, pages, skip):
+                task_id = str(raw.get('id') or '')
                 if spelling is not None and raw.get('status') != spelling:
                     normalising = True
                 if task_id not in ids:
@@ -167,13 +181,14 @@ class TaskService:
             if normalising:
                 return
 
-    def list(self, params=None, max_results=None):
+    def list(self, params=None, max_results=None, skip=None):
         """Every task matching the server-side ``params``, paging with ``pageSize`` 100 up to ``max_results``.
 
         A ``taskStatus`` is asked in each spelling and the answers merged, so that a server matching it exactly
-        gives the same answer as one that normalises it (ordered again by ``orderBy``/``orderDirection`` then)."""
+        gives the same answer as one that normalises it (ordered again by ``orderBy``/``orderDirection`` then).
+        ``skip``: see :func:`readable_elements`."""
         found, merged = [], False
-        for raw, spelled in self._each_spelling(params, max_results):
+        for raw, spelled in self._each_spelling(params, max_results, skip=skip):
             found.append(raw)
             merged = merged or spelled
         if merged:
@@ -219,9 +234,10 @@ class TaskService:
             elements = [e for e in found if isinstance(e, dict)]
         return {'operationType': task.operation_type, 'elements': elements}
 
-    def completed_since(self, after_ms, max_items=1000):
+    def completed_since(self, after_ms, max_items=1000, skip=None):
         """The raw ``/v1/tasks`` elements that completed strictly after ``after_ms`` (``completedAfter``: the spec's
-        SUCCESSFUL and FAILED tasks), newest first, one page when there are fewer than :attr:`PAGE_SIZE`."""
+        SUCCESSFUL and FAILED tasks), newest first, one page when there are fewer than :attr:`PAGE_SIZE`. ``skip``: see
+        :func:`readable_elements`."""
         params = {'completedAfter': int(after_ms)}
-        return [checked_element(self.client, raw) for raw in self.client.paginate(
-            '/tasks', paged, params=params, page_size=self.PAGE_SIZE, max_items=max_items)]
+        return list(readable_elements(self.client, self.client.paginate(
+            '/tasks', paged, params=params, page_size=self.PAGE_SIZE, max_items=max_items), skip))

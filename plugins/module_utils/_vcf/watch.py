@@ -43,7 +43,16 @@ def completion_ms(raw):
 
 
 def change_key(raw):
-    """What makes one change of a task: its id, status and completion (a retried task that fails again is new)."""
+    """What makes one change of a task: its id, status and completion (a retried task that fails again is new). The
+    completion as epoch ms when it reads as a time: the same instant written in another form (``Z``, ``+00:00``, a
+    fraction; another node or the listing by status) is the same change."""
+    completed = completion_ms(raw)
+    return '%s|%s|%s' % (raw.get('id'), TaskStatus.normalise(raw.get('status')),
+                         raw.get('completionTimestamp') or '' if completed is None else completed)
+
+
+def legacy_key(raw):
+    """The key of a change as states saved before the completion was read as a time (the text as it came)."""
     return '%s|%s|%s' % (raw.get('id'), TaskStatus.normalise(raw.get('status')), raw.get('completionTimestamp') or '')
 
 
@@ -67,6 +76,8 @@ class VcfTaskWatch:
         self.seen = {}
         self.last = {}
         self.refused = False
+        # The tasks skipped as unreadable (logged once each while the source runs).
+        self.skipped = set()
 
     # -- state ---------------------------------------------------------------------------------------------
 
@@ -91,7 +102,7 @@ class VcfTaskWatch:
         if self.refused:
             return None
         try:
-            return self.service.completed_since(max(0, int(after)))
+            return self.service.completed_since(max(0, int(after)), skip=self._skip)
         except ApiError as error:
             if not list_refused(error):
                 raise
@@ -101,10 +112,22 @@ class VcfTaskWatch:
                                  'now on', error)
             return None
 
+    def _skip(self, raw, error):
+        """One task of a listing that cannot be read: left out, with one line naming it (once per task and problem)."""
+        task_id = raw.get('id') if isinstance(raw, dict) else None
+        what = 'task %s' % task_id if task_id is not None else 'a task without an id'
+        problem = str(getattr(error, 'message', None) or error)
+        if (what, problem) in self.skipped:
+            return
+        self.skipped.add((what, problem))
+        if self.log:
+            self.log.warning('vcf_tasks: %s is skipped: %s; the other tasks are still watched', what,
+                             ' '.join(str(error).split()))
+
     def _by_status(self, statuses, limit):
         found = []
         for status in sorted(statuses):
-            found.extend(task.raw for task in self.service.list({'taskStatus': status}, max_results=limit))
+            found.extend(task.raw for task in self.service.list({'taskStatus': status}, max_results=limit, skip=self._skip))
         return found
 
     def observe(self, after, existing=False):
@@ -144,7 +167,7 @@ class VcfTaskWatch:
         for raw in raws:
             key = change_key(raw)
             task = as_task(raw)
-            if emit and task.status in self.statuses and key not in self.seen and not self._before(raw, floor):
+            if emit and task.status in self.statuses and not self._known(key, raw) and not self._before(raw, floor):
                 event = {'vcf_task': info_entry(task), 'status': task.status, 'previous_status': self.last.get(task.id)}
                 pending.append((event, self._committer(key, raw)))
 
@@ -157,6 +180,10 @@ class VcfTaskWatch:
             self.started = True
             self._prune(set(change_key(raw) for raw in raws))
         return pending, observed
+
+    def _known(self, key, raw):
+        """Whether the change was emitted or seen already (under its key, or the key a state of an older release has)."""
+        return key in self.seen or legacy_key(raw) in self.seen
 
     @staticmethod
     def _before(raw, floor):

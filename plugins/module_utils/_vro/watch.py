@@ -13,7 +13,9 @@ When a full page holds only new runs (more than ``PAGE`` runs reached the state 
 read (``startIndex``), until a page holds a run of the last listing or one that ended before the floor, the last page,
 or ``MAX_PAGES`` pages: then one warning says that older runs may have been missed. What is remembered is every run
 read (all pages), so that a page that goes past the newest runs of the last poll still finds them: the next poll stops
-on a page that reaches the runs of this one, and every run of that page it did not read before is new.
+on a page that reaches the runs of this one, and every run of that page it did not read before is new. Runs beyond
+the last page read stay remembered (with their start, up to ``KEPT_MAX``) while they started no later than the oldest
+run listed: when newer runs leave the state (answered, deleted) they come back into the first page, and are not new.
 
 A workflow and state seen for the first time start with a baseline (what is listed then is not emitted unless
 emit_existing) and a floor, the time of that baseline less ``SKEW_MS``: a run that ended before it (failed, completed or
@@ -35,6 +37,14 @@ PAGE = 100
 MAX_PAGES = 10
 # The floor of a baseline is this much before the local clock at that time (the server's clock may be behind).
 SKEW_MS = 5 * 60 * 1000
+# Runs remembered per workflow and state at most: those listed, and older ones beyond the last page read (see observed).
+KEPT_MAX = PAGE * MAX_PAGES
+
+
+def start_ms(run):
+    """The start of a run in epoch ms, or None."""
+    started = run.started_at()
+    return int(started * 1000) if started is not None else None
 
 
 class VroExecutionWatch:
@@ -57,14 +67,17 @@ class VroExecutionWatch:
         self.workflows = None
         self.seen = {}
         self.floors = {}
+        # Per workflow and state, the start (epoch ms, or None) of each run remembered in seen.
+        self.starts = {}
 
     def load(self, state):
         if state:
             self.seen = dict((key, list(ids)) for key, ids in (state.get('seen') or {}).items())
             self.floors = dict(state.get('floors') or {})
+            self.starts = dict((key, dict(runs)) for key, runs in (state.get('starts') or {}).items())
 
     def dump(self):
-        return {'seen': self.seen, 'floors': self.floors}
+        return {'seen': self.seen, 'floors': self.floors, 'starts': self.starts}
 
     def resolve(self):
         """The watched workflows (ids, and names looked up once per start; a name must match one workflow)."""
@@ -81,9 +94,17 @@ class VroExecutionWatch:
         try:
             full = self.api.execution(workflow.id, run.id)
         except ApiError as error:
-            if error.status != 404:
+            if error.status == 404:
+                full = run  # deleted since it was listed: the summary says what is known
+            elif error.kind == 'shape':
+                # Details that cannot be read (one run): the summary, rather than failing every poll on that run.
+                if self.log is not None:
+                    self.log.warning('vro_executions: the details of run %s of workflow %s cannot be read (%s); its '
+                                     'event holds what the list says', run.id, self._label(workflow),
+                                     ' '.join(str(error).split()))
+                full = run
+            else:
                 raise
-            full = run  # deleted since it was listed: the summary says what is known
         result = full.to_result(Workflow(workflow.id, workflow.name or full.name))
         return {'vro_execution': result, 'state': state, 'workflow_id': workflow.id,
                 'workflow_name': result.get('workflow_name'), 'error': result.get('content_exception')}
@@ -96,8 +117,8 @@ class VroExecutionWatch:
             for state in self.states:
                 key = '%s|%s' % (workflow.id, state)
                 baseline = key not in self.seen
-                runs = self._listing(workflow, state, key, baseline)
-                listed[key] = [run.id for run in runs]
+                runs, cut = self._listing(workflow, state, key, baseline)
+                listed[key] = (runs, cut)
                 if baseline and not self.emit_existing:
                     floors[key] = now - SKEW_MS
                     continue
@@ -107,9 +128,30 @@ class VroExecutionWatch:
                         pending.append((self.event(workflow, run, state), self._committer(key, run.id)))
 
         def observed():
-            self.seen.update(listed)
+            for key, (runs, cut) in listed.items():
+                self._remember(key, runs, cut)
             self.floors.update(floors)
         return pending, observed
+
+    def _remember(self, key, runs, cut):
+        """Remember the runs listed now; when the listing was cut (its last page was full), also the runs remembered
+        before that started no later than the oldest one listed: they are beyond the pages read, still in the state,
+        and come back into the first page when newer runs leave it (answered, deleted). A remembered run that started
+        later and is not listed left the state: forgotten, so that it is new when it comes back (a second interaction)."""
+        ids = [run.id for run in runs]
+        starts = dict((run.id, start_ms(run)) for run in runs)
+        if cut:
+            listed_starts = [ms for ms in starts.values() if ms is not None]
+            oldest = min(listed_starts) if listed_starts else None
+            before = self.starts.get(key) or {}
+            for run_id in self.seen.get(key) or []:
+                start = before.get(run_id)
+                if run_id not in starts and (oldest is None or start is None or start <= oldest):
+                    ids.append(run_id)
+                    starts[run_id] = start
+        ids = ids[:KEPT_MAX]
+        self.seen[key] = ids
+        self.starts[key] = dict((run_id, starts.get(run_id)) for run_id in ids)
 
     def _listing(self, workflow, state, key, baseline):
         """The runs of ``workflow`` in ``state``, newest first: the first page, and the next ones while each full page
@@ -117,6 +159,7 @@ class VroExecutionWatch:
         baseline reads one page."""
         known, floor = set(self.seen.get(key) or []), self.floors.get(key)
         runs, ids = [], set()
+        # Whether the listing was cut: its last page was full (more runs in that state may follow).
         for number in range(MAX_PAGES):
             paging = {'start_index': number * PAGE} if number else {}
             page = self.api.list_executions(workflow.id, states=[state], max_results=PAGE, **paging)
@@ -125,13 +168,13 @@ class VroExecutionWatch:
             ids.update(run.id for run in fresh)
             runs.extend(fresh)
             if baseline or len(page) < PAGE or any(run.id in known or self._before(run, floor) for run in fresh):
-                return runs
+                return runs, len(page) >= PAGE
         if self.log is not None:
             self.log.warning('vro_executions: more than %d runs of workflow %s reached %s since the last poll: the '
                              'newest %d are emitted, older ones may have been missed; set a shorter interval so that '
                              'a poll finds fewer new runs', PAGE * MAX_PAGES, self._label(workflow), state,
                              PAGE * MAX_PAGES)
-        return runs
+        return runs, True
 
     @staticmethod
     def _label(workflow):
