@@ -212,3 +212,31 @@ def test_recreate_whose_old_task_cannot_be_deleted_fails_naming_both(fresh_simul
     assert sorted(ids) == sorted([new, old] if kind == 'reset_before' else [new]), ids
     assert new != old and old in msg and new in msg and 'may still be there' in msg, msg
     assert result['changed'] is True and result['previous_task_id'] == old and sorted(result['task_ids']) == sorted([new, old])
+
+
+@pytest.mark.parametrize('quirks', [(), ('vro-task-update-replaces',)], ids=['merges', 'replaces'])
+def test_secret_inputs_left_unmanaged_are_kept_or_their_reset_fails_in_one_line(fresh_simulator, simulator_factory,
+                                                                                tmp_path, quirks):
+    # Inputs left out of the options are sent back with an update, but SecureString values cannot be (they are not
+    # shown), so the update leaves the inputs out. A server that merges keeps them; one that replaces the task resets
+    # them, which must not pass as a plain "updated": the run fails in one line naming the inputs to give again.
+    sim = simulator(fresh_simulator, simulator_factory, quirks)
+    old = seed_task(sim, ECHO_ID, SECRET)['id']
+    sim.admin('DELETE', 'counters')
+    res = run(tmp_path, sim, {'workflow_name': 'Echo typed inputs', 'start_mode': 'start-in-the-past',
+                              'recurrence': {'cycle': 'every-days', 'start': START, 'end': END, 'pattern': '02:00:00'}},
+              expect_failure=not merges(sim))
+    assert writes(sim) == {'POST /vco/api/tasks/<tid>': 1}
+    task = the_task(sim)
+    assert task['id'] == old and task['start-mode'] == 'start-in-the-past'
+    values = {p['name']: p.get('value') for p in task['input-parameters']}
+    if merges(sim):
+        first = res.result('first')
+        assert first['changed'] is True and first['differences'] == ['start_mode'], first
+        assert values['str'] == {'string': {'value': 'kept'}} and values['secret'] is not None
+        return
+    assert values['str'] is None and values['secret'] is None  # what the server did
+    result = res.failed_results()[0]['result']
+    msg = one_line(result['msg'])
+    assert 'reset its inputs secret, str' in msg and old in msg and 'secret_inputs' in msg, msg
+    assert result['changed'] is True and result['task']['id'] == old

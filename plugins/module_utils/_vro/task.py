@@ -22,8 +22,8 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import same_user
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_api import ScheduledTasks
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_model import (
-    TASK_LIMIT, DesiredTask, desired_view, kept_parameters, limit_error, mentions_limit, removed_but_kept, task_body,
-    task_differences, task_view,
+    TASK_LIMIT, DesiredTask, desired_view, inputs_reset, kept_parameters, limit_error, mentions_limit, removed_but_kept,
+    task_body, task_differences, task_view,
 )
 
 
@@ -149,6 +149,14 @@ class TaskRun(object):
                 updated = self.service.update(current.id, body)
             except AnswerLost as lost:
                 updated = self._adopt_update(lost, current, desired, merged=True)
+        if updated is not None and parameters is None and inputs_reset(current, updated):
+            # The update left out inputs it could not send back (SecureString values are not shown), and this server
+            # replaced the task with the body: the inputs are gone. Never silent: the user must give them again.
+            raise OperationError("updated scheduled task '%s' (%s), but the server reset its inputs %s (it replaces a task "
+                                 'with the update, and SecureString inputs cannot be sent back as they are not shown): '
+                                 'run again with inputs (secret_inputs for the secret ones) to set them' % (
+                                     current.name, current.id, ', '.join(inputs_reset(current, updated))),
+                                 changed=True, task=updated.to_result())
         if updated is not None and removed_but_kept(updated, desired):
             # This server keeps an end date or pattern that an update leaves out or sets to null (the 7.x guide: an
             # update only adds or changes scheduling properties; replacing them takes a new task).
