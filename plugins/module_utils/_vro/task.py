@@ -22,8 +22,8 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import same_user
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_api import ScheduledTasks
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_model import (
-    TASK_LIMIT, DesiredTask, desired_view, kept_parameters, limit_error, mentions_limit, removed_but_kept, task_body,
-    task_differences, task_view,
+    TASK_LIMIT, DesiredTask, desired_view, inputs_reset, kept_parameters, limit_error, mentions_limit, removed_but_kept,
+    task_body, task_differences, task_view,
 )
 
 
@@ -149,6 +149,14 @@ class TaskRun(object):
                 updated = self.service.update(current.id, body)
             except AnswerLost as lost:
                 updated = self._adopt_update(lost, current, desired, merged=True)
+        if updated is not None and parameters is None and inputs_reset(current, updated):
+            # The update left out inputs it could not send back (SecureString values are not shown), and this server
+            # replaced the task with the body: the inputs are gone. Never silent: the user must give them again.
+            raise OperationError("updated scheduled task '%s' (%s), but the server reset its inputs %s (it replaces a task "
+                                 'with the update, and SecureString inputs cannot be sent back as they are not shown): '
+                                 'run again with inputs (secret_inputs for the secret ones) to set them' % (
+                                     current.name, current.id, ', '.join(inputs_reset(current, updated))),
+                                 changed=True, task=updated.to_result())
         if updated is not None and removed_but_kept(updated, desired):
             # This server keeps an end date or pattern that an update leaves out or sets to null (the 7.x guide: an
             # update only adds or changes scheduling properties; replacing them takes a new task).
@@ -272,10 +280,24 @@ class TaskRun(object):
                                      **(error.result if isinstance(error, OperationError) else {'error': error.to_result()}))
         else:
             created = self._create(desired, after, tasks, parameters)
-            self.service.delete(current.id)
+            self._delete_replaced(current, created)
         result['task'] = created.to_result() if created is not None else None
         result['previous_task_id'] = current.id
         return result
+
+    def _delete_replaced(self, current, created):
+        """Delete the task a recreate replaced. A failure (a lost answer included: the client resends a DELETE, and a 404
+        to the resend counts as done) never passes silently: both tasks may now run the same schedule, so it names them."""
+        try:
+            self.service.delete(current.id)
+        except ApiError as error:
+            new = created.id if created is not None else None
+            raise OperationError("created scheduled task '%s' (%s) to replace task %s, but deleting the old task failed, so it "
+                                 'may still be there and run the same schedule: %s; check task %s (vro_task_info with '
+                                 'task_id) and delete it if it is there (a run of vro_task stops while two tasks have this '
+                                 'name)' % (current.name, new, current.id, error, current.id), changed=True,
+                                 task=created.to_result() if created is not None else None, previous_task_id=current.id,
+                                 task_ids=[i for i in (new, current.id) if i], error=error.to_result()) from None
 
 
 def run(module):

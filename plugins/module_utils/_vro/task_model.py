@@ -309,6 +309,16 @@ def kept_parameters(task):
     return kept
 
 
+def inputs_reset(before, after):
+    """The names of the input parameters that ``before`` (a full ScheduledTask) has a value for and ``after`` has not:
+    what a server that replaces a task with an update's body reset when the update left the inputs out."""
+    def named(task):
+        return dict((p.get('name'), p.get('value')) for p in task.input_parameters if isinstance(p, dict))
+
+    now = named(after)
+    return sorted(name for name, value in named(before).items() if value not in (None, {}) and now.get(name) in (None, {}))
+
+
 def removed_but_kept(task, desired):
     """The recurrence fields (``recurrence.end``, ``recurrence.pattern``) that ``desired`` removes but ``task`` still
     has: what a server that keeps a field left out of an update, or set to null in it, did not remove."""

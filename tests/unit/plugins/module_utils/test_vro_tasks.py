@@ -18,6 +18,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_mo
     TASK_LIMIT, DesiredTask, ScheduledTask, canonical_date, desired_view, kept_parameters, limit_error, removed_but_kept,
     task_body, task_differences, task_view)
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_model import inputs_reset
 
 WORKFLOW = 'a0ab069-cf2f-47e0-96f5-4a8920a5dc51'
 OTHER_WORKFLOW = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0002'
@@ -237,6 +238,18 @@ def test_removed_but_kept_names_only_the_removals_the_server_did_not_apply():
                                                       'pattern': '02:00:00'})) == []
     assert removed_but_kept(have, desired(description='x')) == []
     assert removed_but_kept(current(), desired(recurrence={'cycle': 'every-days'})) == []
+
+
+def test_inputs_reset_names_the_inputs_an_update_took_away():
+    secret = {'name': 'password', 'type': 'SecureString', 'scope': 'local', 'value': {'secure-string': {'value': 'x'}}}
+    before = current(**{'input-parameters': TASK_8X['input-parameters'][:3] + [secret]})
+    # A server that replaced the task with a body without inputs: every value is gone (a declared input stays listed).
+    emptied = current(**{'input-parameters': [{'name': p['name'], 'type': p['type']} for p in before.input_parameters]})
+    assert inputs_reset(before, emptied) == ['count', 'name', 'password', 'when']
+    assert inputs_reset(before, current(**{'input-parameters': []})) == ['count', 'name', 'password', 'when']
+    # Kept (a merge), or never set: nothing to report.
+    assert inputs_reset(before, before) == []
+    assert inputs_reset(current(**{'input-parameters': [{'name': 'tags', 'type': 'Array/string'}]}), emptied) == []
 
 
 # -- the 50-task limit ---------------------------------------------------------------------------------------------
