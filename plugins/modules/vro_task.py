@@ -112,7 +112,9 @@ notes:
   - Dates are compared as instants, so C(2026-03-01T03:00:00+01:00) equals C(2026-03-01T02:00:00Z).
   - The vRO API does not say whether an update replaces the task with its body or merges the body into it, so an
     update sends the whole task, the current inputs too when O(inputs) is left out (not when the task has
-    SecureString or EncryptedString inputs, whose values vRO need not return).
+    SecureString or EncryptedString inputs, whose values vRO need not return). When a server that replaces the task
+    then shows those inputs reset, the task fails naming them (the update was applied); give them again, the secret
+    ones with O(secret_inputs).
   - Removing an end date or pattern sends them as null; a server that refuses null (HTTP 400, nothing applied) gets
     the update again without them. A server that still keeps them (the 7.x guide says an update only adds or changes
     scheduling properties) gets the task deleted and created again without them, with a new id; RV(msg),
