@@ -45,6 +45,11 @@ def completion_ms(raw):
         return None
 
 
+def iso(ms):
+    """A time of a log line: ISO 8601 UTC ending in Z."""
+    return (iso_from_ms(ms) or '').replace('+00:00', 'Z')
+
+
 def ascending(raws):
     """Whether the listing came oldest completion first (what it asked): each completion no earlier than the one before
     (the tasks whose completion does not read as a time do not count)."""
@@ -226,20 +231,20 @@ class VcfTaskWatch:
                 self.cursor = newest or (after if first else self.cursor)
             return floor
         read = [ms for ms in (completion_ms(raw) for raw in listing.raws) if ms is not None]
-        since = iso_from_ms(after)
+        since = iso(after)
         if first and not self.emit_existing:
             # The first start's hour holds more tasks than a poll reads: they were there before the source started.
             floor = self.cursor = now - OVERLAP_MS
             self._warn('vcf_tasks: more than %d tasks completed in the hour before the first start (since %s): they are '
                        'taken as already there, and tasks that complete after %s are watched', len(listing.raws), since,
-                       iso_from_ms(floor))
+                       iso(floor))
             return floor
         if page is None and read and ascending(listing.raws) and read[-1] - 1 > after:
             self.cursor = read[-1]
             self.resume = {'after': read[-1] - 1, 'page': None, 'mark': None}
             self._warn('vcf_tasks: more than %d tasks completed since %s; the %d that completed first (up to %s) were '
                        'read, and the next poll reads on from there (the cursor never passes a task not read)',
-                       len(listing.raws), since, len(listing.raws), iso_from_ms(read[-1]))
+                       len(listing.raws), since, len(listing.raws), iso(read[-1]))
             return floor
         mark = resume.get('mark') if resume and resume.get('page') is not None else (max(read) if read else None)
         self.cursor = self.cursor if self.cursor is not None else after
@@ -247,7 +252,7 @@ class VcfTaskWatch:
         self._warn('vcf_tasks: more than %d tasks completed since %s and SDDC Manager did not list them oldest first (it '
                    'may ignore orderBy=completionTimestamp): %d were read (of %s); the next poll reads on from page %s, '
                    'and the cursor stays at %s until every page was read', len(listing.raws), since, len(listing.raws),
-                   listing.total if listing.total is not None else 'more', listing.next_page, iso_from_ms(self.cursor))
+                   listing.total if listing.total is not None else 'more', listing.next_page, iso(self.cursor))
         return floor
 
     def _warn(self, message, *args):
