@@ -32,9 +32,15 @@ def error_body(body):
 CONNECTION = dict(api_path='/v1', name='SDDC Manager', parse_error=error_body, probe_path='/tasks')
 
 
-def paged(client, path, params, page_size):
-    """SDDC Manager paging (``pageNumber``/``pageSize``): yields the ``elements`` of each page."""
-    number = previous = None
+def paged(client, path, params, page_size, first=None, progress=None, max_pages=None):
+    """SDDC Manager paging (``pageNumber``/``pageSize``): yields the ``elements`` of each page.
+
+    ``first``: the ``pageNumber`` of the first page asked (the server's own numbering, as its pageMetadata gave it;
+    None for the first page); ``max_pages``: at most that many pages are read. ``progress`` (a dict) is told ``pages``
+    (read), ``done`` (True once the last page was read) and ``next`` (the ``pageNumber`` after the last page read)."""
+    progress = {} if progress is None else progress
+    progress.update(pages=0, done=False, next=None)
+    number, previous = first, None
     pages_read = seen = 0
     # True while the next page number is a guess (no pageMetadata.pageNumber seen): a repeat may mean 1-based.
     guessed = False
@@ -58,25 +64,34 @@ def paged(client, path, params, page_size):
                 warn('SDDC Manager answered %s with the same %d entries for page %s as for the page before (it ignores '
                      'pageNumber): the list may stop there; narrow it (status, type, a time range) so that it fits one page'
                      % (path, len(elements), number))
+            progress['done'] = len(elements) < page_size
             return
         previous = elements
         # A repeated page is the end (above); a page count past the bound is a server that never ends.
         guard.check(None, number)
         pages_read += 1
+        progress['pages'] = pages_read
         seen += len(elements)
         yield from elements
         meta = page.get('pageMetadata') or {}
         total_pages, total = meta.get('totalPages'), meta.get('totalElements')
-        if not elements or (total_pages is not None and pages_read >= total_pages) or (
-                total is not None and seen >= total):
+        progress.setdefault('total', total)
+        # Read from a later page (first), the counts of pageMetadata do not say where this page is: a short page ends.
+        if not elements or (first is not None and len(elements) < page_size) or (first is None and (
+                (total_pages is not None and pages_read >= total_pages) or (total is not None and seen >= total))):
+            progress['done'] = True
             return
         # Without pageMetadata (the 4.4 reference's sample answer has none) a short page is the last.
         if not meta and len(elements) < page_size:
+            progress['done'] = True
             return
         # The first page's own number tells whether the server counts pages from 0 or from 1.
         current = meta.get('pageNumber')
         guessed = current is None and number is None
         number = (current if current is not None else (number or 0)) + 1
+        progress['next'] = number
+        if max_pages is not None and pages_read >= max_pages:
+            return
 
 
 def status_spellings(status):
@@ -103,6 +118,19 @@ def readable_elements(client, raws, skip=None):
             yield checked_element(client, raw)
         except ApiError as error:
             skip(raw, error)
+
+
+class CompletedPages:
+    """What :meth:`TaskService.completed_pages` read: ``raws`` in the server's order, ``pages`` read, ``complete`` (the
+    last page was read), ``next_page`` (the ``pageNumber`` that follows, when not complete), ``total``
+    (pageMetadata.totalElements of the first page read, when given)."""
+
+    def __init__(self, raws, progress):
+        self.raws = raws
+        self.pages = progress.get('pages') or 0
+        self.complete = bool(progress.get('done'))
+        self.next_page = None if self.complete else progress.get('next')
+        self.total = progress.get('total')
 
 
 def list_refused(error):
@@ -241,3 +269,14 @@ class TaskService:
         params = {'completedAfter': int(after_ms)}
         return list(readable_elements(self.client, self.client.paginate(
             '/tasks', paged, params=params, page_size=self.PAGE_SIZE, max_items=max_items), skip))
+
+    def completed_pages(self, after_ms, max_pages, page=None, skip=None):
+        """The raw ``/v1/tasks`` elements that completed strictly after ``after_ms``, asked oldest completion first
+        (``orderBy=completionTimestamp``, ``orderDirection=ASC``: the spec's free-text sort parameters, which a server
+        may ignore), at most ``max_pages`` pages from ``page`` (a ``pageNumber``; None: the first page), as a
+        :class:`CompletedPages`. ``skip``: see :func:`readable_elements`."""
+        params = {'completedAfter': int(after_ms), 'orderBy': 'completionTimestamp', 'orderDirection': 'ASC'}
+        progress = {}
+        pages = paged(self.client, '/tasks', params, self.PAGE_SIZE, first=page, progress=progress,
+                      max_pages=max(1, int(max_pages)))
+        return CompletedPages(list(readable_elements(self.client, pages, skip)), progress)

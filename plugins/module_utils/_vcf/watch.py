@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import to_epoch_ms
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms, to_epoch_ms
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import list_refused
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import CredentialsTask, Task, TaskStatus, info_entry
 
@@ -30,6 +30,9 @@ OVERLAP_MS = 5 * 60 * 1000
 BASELINE_MS = 60 * 60 * 1000
 # Tasks read per status listing (one page) and, with emit_existing, at the first start.
 PAGE = 100
+# Pages of the completedAfter listing read in one poll at most (100 tasks each). When more tasks completed since the
+# cursor, the cursor moves only as far as what was read allows and the next poll reads on (see poll).
+PAGES_PER_POLL = 10
 EXISTING_MAX = 1000
 # Last statuses remembered (for previous_status).
 LAST_MAX = 5000
@@ -38,8 +41,20 @@ LAST_MAX = 5000
 def completion_ms(raw):
     try:
         return to_epoch_ms(raw.get('completionTimestamp'))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
+
+
+def iso(ms):
+    """A time of a log line: ISO 8601 UTC ending in Z."""
+    return (iso_from_ms(ms) or '').replace('+00:00', 'Z')
+
+
+def ascending(raws):
+    """Whether the listing came oldest completion first (what it asked): each completion no earlier than the one before
+    (the tasks whose completion does not read as a time do not count)."""
+    times = [ms for ms in (completion_ms(raw) for raw in raws) if ms is not None]
+    return all(a <= b for a, b in zip(times, times[1:]))
 
 
 def change_key(raw):
@@ -76,6 +91,10 @@ class VcfTaskWatch:
         self.seen = {}
         self.last = {}
         self.refused = False
+        # Set while a poll could not read every task completed since the cursor (see poll): where the next poll reads
+        # on, as {'after': ms, 'page': pageNumber or None, 'mark': ms or None}.
+        self.resume = None
+        self.listing = None
         # The tasks skipped as unreadable (logged once each while the source runs).
         self.skipped = set()
 
@@ -90,19 +109,21 @@ class VcfTaskWatch:
         self.seen = dict(state.get('seen') or {})
         self.last = dict(state.get('last') or {})
         self.refused = bool(state.get('completed_after_refused'))
+        self.resume = state.get('resume') if isinstance(state.get('resume'), dict) else None
 
     def dump(self):
         return {'started': self.started, 'cursor': self.cursor, 'floor': self.floor, 'seen': self.seen, 'last': self.last,
-                'completed_after_refused': self.refused}
+                'completed_after_refused': self.refused, 'resume': self.resume}
 
     # -- polling -------------------------------------------------------------------------------------------
 
-    def _completed(self, after):
-        """Tasks completed after ``after`` (ms), or None when the server will not filter on completedAfter."""
+    def _completed(self, after, page=None):
+        """The :class:`CompletedPages` of the tasks completed after ``after`` (ms), or None when the server will not
+        filter on completedAfter."""
         if self.refused:
             return None
         try:
-            return self.service.completed_since(max(0, int(after)), skip=self._skip)
+            return self.service.completed_pages(max(0, int(after)), PAGES_PER_POLL, page=page, skip=self._skip)
         except ApiError as error:
             if not list_refused(error):
                 raise
@@ -130,16 +151,18 @@ class VcfTaskWatch:
             found.extend(task.raw for task in self.service.list({'taskStatus': status}, max_results=limit, skip=self._skip))
         return found
 
-    def observe(self, after, existing=False):
-        """The raw tasks of one poll: completed after ``after``, plus the listings by status it needs."""
+    def observe(self, after, existing=False, page=None):
+        """The raw tasks of one poll: completed after ``after`` (from ``page`` on), plus the listings by status it
+        needs. The :class:`CompletedPages` read is kept in ``self.listing`` (None when none was)."""
         raws = []
         covered = self.statuses & COMPLETED_AFTER_COVERS
-        completed = self._completed(after) if covered else []
-        if completed is None:
-            completed, listed = [], set(self.statuses)
+        self.listing = self._completed(after, page) if covered else None
+        if covered and self.listing is None:
+            listed = set(self.statuses)
         else:
             listed = set(self.statuses - COMPLETED_AFTER_COVERS)
-        raws.extend(completed)
+        if self.listing is not None:
+            raws.extend(self.listing.raws)
         raws.extend(self._by_status(listed, PAGE))
         if existing:
             raws.extend(self._by_status(self.statuses, EXISTING_MAX))
@@ -153,33 +176,88 @@ class VcfTaskWatch:
         """``(pending, observed)`` (see ``_watch``)."""
         now = int(self.clock() * 1000)
         first = not self.started
+        page = None
         if first:
             after = now - BASELINE_MS
             floor = None if self.emit_existing else after
+        elif self.resume:
+            # The last poll could not read every task completed since the cursor: read on from where it stopped (a
+            # page before it too, so that a task that left the list since, a retry, shifts no unread task past it).
+            after, page, floor = int(self.resume['after']), self.resume.get('page'), self.floor
+            page = None if page is None else max(0, int(page) - 1)
         else:
             after = (self.cursor if self.cursor is not None else now - BASELINE_MS) - OVERLAP_MS
             floor = self.floor
             if floor is not None:
                 after = max(after, floor)
-        raws = self.observe(after, existing=first and self.emit_existing)
+        raws = self.observe(after, existing=first and self.emit_existing, page=page)
+        listing = self.listing
         emit = self.emit_existing or not first
         pending = []
         for raw in raws:
             key = change_key(raw)
-            task = as_task(raw)
-            if emit and task.status in self.statuses and not self._known(key, raw) and not self._before(raw, floor):
-                event = {'vcf_task': info_entry(task), 'status': task.status, 'previous_status': self.last.get(task.id)}
-                pending.append((event, self._committer(key, raw)))
+            try:
+                task = as_task(raw)
+                if emit and task.status in self.statuses and not self._known(key, raw) and not self._before(raw, floor):
+                    event = {'vcf_task': info_entry(task), 'status': task.status, 'previous_status': self.last.get(task.id)}
+                    pending.append((event, self._committer(key, raw)))
+            except (ApiError, OSError):
+                raise
+            except Exception as error:  # pylint: disable=broad-except
+                # This code cannot make an event of that one task (an answer it did not foresee): the other tasks are
+                # still emitted rather than every poll failing on it.
+                self._skip(raw, error)
 
         def observed():
             for raw in raws:
                 self._record(change_key(raw), raw)
-            newest = max([completion_ms(raw) or 0 for raw in raws] + [self.cursor or 0])
-            self.cursor = newest or (after if first else self.cursor)
-            self.floor = floor
+            self.floor = self._advance(after, first, page, listing, raws, now, floor)
             self.started = True
             self._prune(set(change_key(raw) for raw in raws))
         return pending, observed
+
+    def _advance(self, after, first, page, listing, raws, now, floor):
+        """Move the cursor after a poll that asked completedAfter ``after`` (from ``page``), never past a task completed
+        after it that was not read; returns the floor. A listing cut by :data:`PAGES_PER_POLL` moves it to the last
+        completion read when the server listed oldest completion first (the next poll reads on from there), else keeps
+        it and the next poll reads on from the next page: the cursor then moves once every page was read, to the newest
+        completion of the poll that read the first page (what completes later lands in pages already read)."""
+        resume, self.resume = self.resume, None
+        if listing is None or listing.complete:
+            if resume and resume.get('page') is not None:
+                self.cursor = max(self.cursor or 0, resume.get('mark') or 0) or self.cursor
+            else:
+                newest = max([completion_ms(raw) or 0 for raw in raws] + [self.cursor or 0])
+                self.cursor = newest or (after if first else self.cursor)
+            return floor
+        read = [ms for ms in (completion_ms(raw) for raw in listing.raws) if ms is not None]
+        since = iso(after)
+        if first and not self.emit_existing:
+            # The first start's hour holds more tasks than a poll reads: they were there before the source started.
+            floor = self.cursor = now - OVERLAP_MS
+            self._warn('vcf_tasks: more than %d tasks completed in the hour before the first start (since %s): they are '
+                       'taken as already there, and tasks that complete after %s are watched', len(listing.raws), since,
+                       iso(floor))
+            return floor
+        if page is None and read and ascending(listing.raws) and read[-1] - 1 > after:
+            self.cursor = read[-1]
+            self.resume = {'after': read[-1] - 1, 'page': None, 'mark': None}
+            self._warn('vcf_tasks: more than %d tasks completed since %s; the %d that completed first (up to %s) were '
+                       'read, and the next poll reads on from there (the cursor never passes a task not read)',
+                       len(listing.raws), since, len(listing.raws), iso(read[-1]))
+            return floor
+        mark = resume.get('mark') if resume and resume.get('page') is not None else (max(read) if read else None)
+        self.cursor = self.cursor if self.cursor is not None else after
+        self.resume = {'after': after, 'page': listing.next_page, 'mark': mark}
+        self._warn('vcf_tasks: more than %d tasks completed since %s and SDDC Manager did not list them oldest first (it '
+                   'may ignore orderBy=completionTimestamp): %d were read (of %s); the next poll reads on from page %s, '
+                   'and the cursor stays at %s until every page was read', len(listing.raws), since, len(listing.raws),
+                   listing.total if listing.total is not None else 'more', listing.next_page, iso(self.cursor))
+        return floor
+
+    def _warn(self, message, *args):
+        if self.log:
+            self.log.warning(message, *args)
 
     def _known(self, key, raw):
         """Whether the change was emitted or seen already (under its key, or the key a state of an older release has)."""

@@ -346,6 +346,7 @@ def walk_vcf():
     call('retry', rotate, update_elements=update)
     call('credentials_retry_spec', cred)
     call('completed_since', 1769853600000)
+    call('completed_pages', 1769853600000, 2)
     walked.add('as_credentials')
     # The runners' own queries: every filter of vcf_task_info, and the retry of the failed tasks a selector matches.
     task_info(service, [], {'name_contains': 'host', 'type': 'HOST_ADDITION', 'resource_id': 'r-1', 'resource_type': 'ESXI',

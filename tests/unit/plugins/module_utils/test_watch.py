@@ -19,6 +19,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth_vra im
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, InputError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.watch import IcoTaskWatch
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import CompletedPages
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import Task, TaskStatus
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.watch import BASELINE_MS, OVERLAP_MS, VcfTaskWatch
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import Execution, Workflow
@@ -66,6 +67,10 @@ class FakeTasks:
                  and TaskStatus.normalise(raw['status']) in ('FAILED', 'SUCCESSFUL')
                  and _ms(raw['completionTimestamp']) > after_ms]
         return found[:max_items]
+
+    def completed_pages(self, after_ms, max_pages, page=None, skip=None):
+        """completed_since as one complete listing (the paging is tested with TaskService over a fake server)."""
+        return CompletedPages(self.completed_since(after_ms, skip=skip), {'done': True, 'pages': 1})
 
     def list(self, params=None, max_results=None, skip=None):
         self.calls.append(('taskStatus', params.get('taskStatus')))
