@@ -652,7 +652,8 @@ class Client:
         server had finished with the request, so the adoption window is the margin alone, not the request timeout plus
         the margin (see ``_adopt.adopt_each``)."""
         plain = self.error_from_response(response, attempts)
-        said = ' saying %r' % plain.server_message if plain.server_message else ''
+        words = ' '.join(str(plain.server_message or '').split())  # one line (a stack trace's lines too)
+        said = " saying '%s'" % words if words else ''
         error = answer_lost('the server failed while handling it (HTTP %d%s): it may have acted upon the request before '
                             'failing' % (response.status_code, said), 'http', plain.method, plain.url, attempts, response,
                             hint='check on the server whether it was applied before sending it again')
