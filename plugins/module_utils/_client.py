@@ -481,7 +481,8 @@ class Client:
 
         ``idempotent`` defaults from the method. A non-idempotent request is resent only when the connection
         failed before anything was sent, or when the server refused it with 429 or 401 (nothing was acted upon). A
-        gateway's 502/504 to it raises :class:`AnswerLost` (see :meth:`gateway_lost`).
+        gateway's 502/504 to it raises :class:`AnswerLost` (see :meth:`gateway_lost`), and so does the server's own 5xx
+        but 501/503/505 (see :meth:`server_error_lost`).
         """
         method = method.upper()
         url = self.url_for(path, at_root)
@@ -648,9 +649,11 @@ class Client:
     def server_error_lost(self, response, attempts):
         """The :class:`AnswerLost` of a 500 (any 5xx but a gateway's and 501/503/505) to a non-idempotent request: the
         server failed while handling it, and what it did before failing may stay done. ``details['answered']``: the
-        server had finished with the request, so one look for its effect is enough (see ``_adopt``)."""
+        server had finished with the request, so the adoption window is the margin alone, not the request timeout plus
+        the margin (see ``_adopt.adopt_each``)."""
         plain = self.error_from_response(response, attempts)
-        said = ' saying %r' % plain.server_message if plain.server_message else ''
+        words = ' '.join(str(plain.server_message or '').split())  # one line (a stack trace's lines too)
+        said = " saying '%s'" % words if words else ''
         error = answer_lost('the server failed while handling it (HTTP %d%s): it may have acted upon the request before '
                             'failing' % (response.status_code, said), 'http', plain.method, plain.url, attempts, response,
                             hint='check on the server whether it was applied before sending it again')

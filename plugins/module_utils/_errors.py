@@ -68,8 +68,9 @@ class ApiError(Exception):
         if self.status is not None and self.method and self.url and (message == echo or message.startswith(echo + ';')):
             message = message[len(echo):].lstrip('; ')  # "returned HTTP 503" already says it
         parts.append(message)
-        if self.server_message and self.server_message not in self.message:
-            parts.append('server said: %s' % self.server_message)
+        said = ' '.join(str(self.server_message or '').split())  # one line: a stack trace's lines too
+        if said and said not in self.message and self.server_message not in self.message:
+            parts.append('server said: %s' % said)
         for key in ('remediationMessage', 'referenceToken'):
             if self.details.get(key):
                 parts.append('%s: %s' % (key, self.details[key]))

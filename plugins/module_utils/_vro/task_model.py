@@ -295,18 +295,25 @@ def kept_parameters(task):
     """The input parameters of ``task`` (a full ScheduledTask) to send back in an update that does not change them,
     or None when they cannot be: a server that replaces the task with the update's body resets inputs left out, and
     one that merges keeps them either way. Each as ``name``, ``type``, ``scope``, ``value`` (the WsParameter fields).
-    None when the task has a SecureString or EncryptedString input: its value as read back need not be the real one,
-    and sending it would overwrite the secret."""
+    None when the task has a SecureString or EncryptedString input, or one holding them (an array, a composite field):
+    its value as read back need not be the real one, and sending it would overwrite the secret."""
     kept = []
     for param in task.input_parameters:
         if not isinstance(param, dict):
             return None
-        value = param.get('value')
-        if str(param.get('type', '')).lower() in _SECRET_TYPES or (
-                isinstance(value, dict) and any(kind in value for kind in _SECRET_KINDS)):
+        if any(kind in str(param.get('type', '')).lower() for kind in _SECRET_TYPES) or _holds_secret(param.get('value')):
             return None
         kept.append(dict((key, param[key]) for key in ('name', 'type', 'scope', 'value') if param.get(key) is not None))
     return kept
+
+
+def _holds_secret(value):
+    """Whether a wire value has a SecureString or EncryptedString at any depth (an array element, a composite field)."""
+    if isinstance(value, dict):
+        return any(kind in value for kind in _SECRET_KINDS) or any(_holds_secret(inner) for inner in value.values())
+    if isinstance(value, list):
+        return any(_holds_secret(inner) for inner in value)
+    return False
 
 
 def inputs_reset(before, after):

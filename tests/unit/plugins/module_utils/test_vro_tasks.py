@@ -230,6 +230,25 @@ def test_kept_parameters_send_the_current_inputs_back_but_never_a_secret():
     assert kept_parameters(current(**{'input-parameters': [hidden_kind]})) is None
 
 
+def test_kept_parameters_never_send_back_a_secret_inside_an_array_or_composite():
+    # Array/SecureString and a composite with a SecureString field: the secrets are inside the value (or declared in
+    # the type only, with no value shown); sending what was read back would overwrite them.
+    array = {'name': 'keys', 'type': 'Array/SecureString', 'scope': 'local',
+             'value': {'array': {'elements': [{'secure-string': {'value': '****'}}]}}}
+    composite = {'name': 'creds', 'type': 'CompositeType(user:string,password:SecureString):Creds', 'scope': 'local',
+                 'value': {'composite': {'type': 'Creds', 'property': [
+                     {'id': 'user', 'value': {'string': {'value': 'bob'}}},
+                     {'id': 'password', 'value': {'secure-string': {'value': '****'}}}]}}}
+    unshown = {'name': 'keys', 'type': 'Array/EncryptedString', 'scope': 'local'}
+    spec_spelled = {'name': 'creds', 'type': 'Creds', 'scope': 'local', 'value': {'composite': {'CompositeObjectValue': [
+        {'composite-value': {'id': 'password', 'value': {'encrypted-string': {'value': '****'}}}}]}}}
+    for param in (array, composite, unshown, spec_spelled):
+        assert kept_parameters(current(**{'input-parameters': TASK_8X['input-parameters'][:1] + [param]})) is None, param
+    plain_array = {'name': 'tags', 'type': 'Array/string', 'scope': 'local',
+                   'value': {'array': {'elements': [{'string': {'value': 'a'}}]}}}
+    assert kept_parameters(current(**{'input-parameters': [plain_array]})) == [plain_array]
+
+
 def test_removed_but_kept_names_only_the_removals_the_server_did_not_apply():
     have = current(**{'recurrence-end-date': '2031-01-01T00:00:00.000+00:00', 'recurrence-pattern': '02:00:00'})
     assert removed_but_kept(have, desired(recurrence={'cycle': 'every-days'})) == ['recurrence.end', 'recurrence.pattern']
