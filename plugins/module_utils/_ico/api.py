@@ -167,7 +167,9 @@ class TaskEngine:
             body = self._rest_of_pages(body, expand)
         # Entries that are not tasks are a wrong answer, not tasks to leave out: a list is never silently shorter.
         tasks = [unwrap_item(entry) for entry in body or []]
-        if skip is not None:
+        # Only beside tasks: a list in which no entry is a task is a wrong answer (an outage for a source), not an
+        # empty project.
+        if skip is not None and any(isinstance(task, dict) for task in tasks):
             for index, task in enumerate(tasks):
                 if not isinstance(task, dict):
                     skip(index, task)

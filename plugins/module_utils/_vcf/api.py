@@ -109,15 +109,25 @@ def checked_element(client, raw, path='/tasks'):
 
 def readable_elements(client, raws, skip=None):
     """The elements of ``raws`` checked as :func:`checked_element`; with ``skip`` (the event sources), one that cannot be
-    read is given to ``skip(raw, error)`` and left out instead of failing the whole listing."""
+    read is given to ``skip(raw, error)`` and left out instead of failing the whole listing, once the listing is read.
+    A listing in which no element can be read is a wrong answer (an outage for a source), not elements to leave out:
+    its first error is raised."""
+    skipped, readable = [], 0
     for raw in raws:
         if skip is None:
             yield checked_element(client, raw)
             continue
         try:
-            yield checked_element(client, raw)
+            element = checked_element(client, raw)
         except ApiError as error:
-            skip(raw, error)
+            skipped.append((raw, error))
+            continue
+        readable += 1
+        yield element
+    if skipped and not readable:
+        raise skipped[0][1]
+    for raw, error in skipped:
+        skip(raw, error)
 
 
 class CompletedPages:

@@ -523,6 +523,19 @@ def test_vcf_one_unreadable_task_in_a_page_is_skipped_with_one_line_naming_it_an
     assert len(named) == 1 and 'skipped' in named[0] and '\n' not in named[0], lines.lines
 
 
+def test_vcf_a_listing_in_which_no_task_can_be_read_is_a_wrong_answer_not_tasks_to_skip():
+    server, clock = VcfServer(), Clock()
+    log, lines = logger()
+    watcher, client = vcf_watch(server, clock, log)
+    drain(watcher)
+    server.tasks = [vcf_task('bad-1', 'FAILED', '2026-01-31T10:00:01Z', errors='boom'),
+                    vcf_task('bad-2', 'FAILED', '2026-01-31T10:00:00Z', errors='boom')]
+    clock.ms += 30000
+    with pytest.raises(ApiError) as info:
+        watcher.poll()
+    assert info.value.kind == 'shape' and not [line for line in lines.lines if 'skipped' in line], lines.lines
+
+
 def test_vro_a_run_whose_details_cannot_be_read_is_emitted_from_its_summary_with_one_line_naming_it():
     server, clock = VroServer(), Clock()
     log, lines = logger()
@@ -552,6 +565,20 @@ def test_ico_one_entry_that_is_not_a_task_is_skipped_with_one_line_and_the_other
     assert emitted == ['1', '2']
     named = [line for line in lines.lines if 'skipped' in line]
     assert len(named) == 1 and '[1]' in named[0] and '\n' not in named[0], lines.lines
+
+
+def test_ico_a_list_without_any_task_is_a_wrong_answer_not_entries_to_skip():
+    # ['not', 'a', 'page'] is no project's task list: the poll fails (an outage, logged once by the source), rather
+    # than every entry being skipped and every task read as gone.
+    server = IcoServer()
+    log, lines = logger()
+    watcher, client = ico_watch(server, log)
+    server.tasks = [dict(ICO_TASK, id='1', status='RUNNING')]
+    drain(watcher)
+    server.tasks = ['not', 'a', 'page']
+    with pytest.raises(ApiError) as info:
+        watcher.poll()
+    assert info.value.kind == 'shape' and not [line for line in lines.lines if 'skipped' in line], lines.lines
 
 
 # -- hostile answers between polls, through the loop ansible-rulebook runs (run_source) ------------------------
