@@ -8,6 +8,8 @@ import os
 
 import pytest
 
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.spec_variants import spec_or_skip
+
 PROXY_VARIABLES = ('http_proxy', 'https_proxy', 'all_proxy', 'no_proxy')
 
 
@@ -18,3 +20,15 @@ def no_proxy_environment(monkeypatch):
         if name.lower() in PROXY_VARIABLES:
             monkeypatch.delenv(name)
     return monkeypatch
+
+
+@pytest.fixture(scope='session')
+def vcf_spec():
+    """The VCF 9.0 OpenAPI document (``../shared/specs``), read once; skips when absent."""
+    return spec_or_skip('vcf')
+
+
+@pytest.fixture(scope='session')
+def vro_spec():
+    """The vRO 8.18.1 OpenAPI document (``../shared/specs``), read once; skips when absent."""
+    return spec_or_skip('vro')

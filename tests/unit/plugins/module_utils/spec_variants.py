@@ -20,6 +20,8 @@ import os
 import pathlib
 import re
 
+import pytest
+
 EXTRA_FIELD = 'xUnknownFieldFromANewerServer'
 
 # Dates in each form the specs and the API notes allow (date-time, any offset, with or without fraction).
@@ -30,6 +32,21 @@ DATE_FORMS = ('2026-01-31T10:00:00Z', '2026-01-31T10:00:00.123Z', '2026-01-31T11
 ALIASES = {'input-parameters': 'inputParameters', 'output-parameters': 'outputParameters', 'user': 'userName'}
 
 _ONE_AMONG = re.compile(r'(?:One among|only one of the (?:two )?values)\s*:\s*(.+)$', re.IGNORECASE)
+
+
+# The official documents the tests read: (what the skip reason calls it, its file under shared/specs).
+SPEC_FILES = {'vcf': ('VCF 9.0', 'vcf-9.0-openapi.json'), 'vro': ('vRO 8.18.1', 'vro-8.18.1-openapi.json')}
+
+
+def spec_or_skip(product):
+    """The :class:`Spec` of ``product`` (a key of :data:`SPEC_FILES`); the test is skipped, saying why, when
+    ``../shared`` is absent."""
+    label, name = SPEC_FILES[product]
+    path = find_spec(name)
+    if path is None:
+        pytest.skip('the %s OpenAPI document (shared/specs/%s) is absent: ../shared is not checked out next to the '
+                    'repository' % (label, name))
+    return Spec(path)
 
 
 def find_spec(name):

@@ -50,12 +50,7 @@ from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.p
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.spec_requests import (
     RequestChecker, Sent, ico_problems,
 )
-from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.spec_variants import Spec, find_spec
 
-VCF_SPEC_PATH = find_spec('vcf-9.0-openapi.json')
-VRO_SPEC_PATH = find_spec('vro-8.18.1-openapi.json')
-NO_VCF = 'the VCF 9.0 OpenAPI document (shared/specs/vcf-9.0-openapi.json) is absent: ../shared is not checked out next to the repository'
-NO_VRO = 'the vRO 8.18.1 OpenAPI document (shared/specs/vro-8.18.1-openapi.json) is absent: ../shared is not checked out next to the repository'
 
 VRO = 'https://vro.test'
 VCF = 'https://sddc.test'
@@ -408,17 +403,13 @@ def walk_ico():
 # -- the checks ------------------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope='module')
-def vro_checker():
-    if VRO_SPEC_PATH is None:
-        pytest.skip(NO_VRO)
-    return RequestChecker(Spec(VRO_SPEC_PATH), '/vco/api')
+def vro_checker(vro_spec):
+    return RequestChecker(vro_spec, '/vco/api')
 
 
 @pytest.fixture(scope='module')
-def vcf_checker():
-    if VCF_SPEC_PATH is None:
-        pytest.skip(NO_VCF)
-    return RequestChecker(Spec(VCF_SPEC_PATH), '')
+def vcf_checker(vcf_spec):
+    return RequestChecker(vcf_spec, '')
 
 
 def distinct(sent):

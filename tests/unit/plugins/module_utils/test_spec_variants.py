@@ -40,29 +40,11 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_mo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_model import ScheduledTask
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_model import task_problem as vro_task_problem
 
-from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.spec_variants import EXTRA_FIELD, Spec, find_spec, spec_spelled, variants
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.spec_variants import EXTRA_FIELD, spec_spelled, variants
 
 HERE = pathlib.Path(__file__).resolve().parent
-VCF_SPEC_PATH = find_spec('vcf-9.0-openapi.json')
-VRO_SPEC_PATH = find_spec('vro-8.18.1-openapi.json')
-NO_VCF = 'the VCF 9.0 OpenAPI document (shared/specs/vcf-9.0-openapi.json) is absent: ../shared is not checked out next to the repository'
-NO_VRO = 'the vRO 8.18.1 OpenAPI document (shared/specs/vro-8.18.1-openapi.json) is absent: ../shared is not checked out next to the repository'
 VRO_KINDS = ('string', 'secure-string', 'encrypted-string', 'regex', 'number', 'boolean', 'date', 'array', 'properties',
              'composite', 'sdk-object', 'mime-attachment', 'attribute-reference')
-
-
-@pytest.fixture(scope='module')
-def vcf_spec():
-    if VCF_SPEC_PATH is None:
-        pytest.skip(NO_VCF)
-    return Spec(VCF_SPEC_PATH)
-
-
-@pytest.fixture(scope='module')
-def vro_spec():
-    if VRO_SPEC_PATH is None:
-        pytest.skip(NO_VRO)
-    return Spec(VRO_SPEC_PATH)
 
 
 def one_line(text):

@@ -31,29 +31,14 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api imp
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.watch import VroExecutionWatch
 
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
-from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.spec_variants import Spec, variants
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.spec_variants import variants
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.test_spec_variants import (
-    ICO_TASK, NO_VCF, NO_VRO, VCF_CREDENTIALS_TASK, VCF_SPEC_PATH, VCF_TASK, VRO_KINDS, VRO_SPEC_PATH, ico_variants,
-    vro_execution_base,
+    ICO_TASK, VCF_CREDENTIALS_TASK, VCF_TASK, VRO_KINDS, ico_variants, vro_execution_base,
 )
 
 # The variants' dates are 2026-01-31T10:00:00Z in five forms; the source starts half an hour before.
 START = to_epoch_ms('2026-01-31T09:30:00Z')
 SECRETS = ('new-Secret2', 'old-Secret1', 's3cr3t', 'Out-Secret9')
-
-
-@pytest.fixture(scope='module')
-def vcf_spec():
-    if VCF_SPEC_PATH is None:
-        pytest.skip(NO_VCF)
-    return Spec(VCF_SPEC_PATH)
-
-
-@pytest.fixture(scope='module')
-def vro_spec():
-    if VRO_SPEC_PATH is None:
-        pytest.skip(NO_VRO)
-    return Spec(VRO_SPEC_PATH)
 
 
 class Clock:
