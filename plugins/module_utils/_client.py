@@ -39,7 +39,7 @@ else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, answer_lost, safe_url
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, answer_lost, one_line, safe_url
 
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 # A proxy or load balancer's answer that its upstream gave no valid or timely answer (RFC 9110 15.6.3, 15.6.5): the
@@ -186,7 +186,7 @@ def looks_like_html(text, content_type=''):
 def html_title(text):
     """The ``<title>`` of an HTML page (e.g. ``HTTP Status 401 - Unauthorized``), whitespace collapsed; None if absent."""
     match = _HTML_TITLE.search(text or '')
-    title = ' '.join(match.group(1).split()) if match else ''
+    title = one_line(match.group(1)) if match else ''
     return title[:EXCERPT_LEN] or None
 
 
@@ -652,7 +652,7 @@ class Client:
         server had finished with the request, so the adoption window is the margin alone, not the request timeout plus
         the margin (see ``_adopt.adopt_each``)."""
         plain = self.error_from_response(response, attempts)
-        words = ' '.join(str(plain.server_message or '').split())  # one line (a stack trace's lines too)
+        words = one_line(plain.server_message or '')
         said = " saying '%s'" % words if words else ''
         error = answer_lost('the server failed while handling it (HTTP %d%s): it may have acted upon the request before '
                             'failing' % (response.status_code, said), 'http', plain.method, plain.url, attempts, response,

@@ -24,6 +24,12 @@ _SECRET_QUERY = re.compile(r'([?&][^=&#]*(?:token|password|secret|key)[^=&#]*=)[
 _USERINFO = re.compile(r'\b([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#\s\'"]*@')
 
 
+def one_line(text):
+    """``str(text)`` on one line: every run of white space, line breaks included (a stack trace's), folded to one
+    space."""
+    return ' '.join(str(text).split())
+
+
 def safe_url(url):
     """Return ``url`` (or a text quoting URLs) without user info or secret-looking query values, for messages."""
     if not url:
@@ -68,7 +74,7 @@ class ApiError(Exception):
         if self.status is not None and self.method and self.url and (message == echo or message.startswith(echo + ';')):
             message = message[len(echo):].lstrip('; ')  # "returned HTTP 503" already says it
         parts.append(message)
-        said = ' '.join(str(self.server_message or '').split())  # one line: a stack trace's lines too
+        said = one_line(self.server_message or '')
         if said and said not in self.message and self.server_message not in self.message:
             parts.append('server said: %s' % said)
         for key in ('remediationMessage', 'referenceToken'):

@@ -29,7 +29,7 @@ import tempfile
 import traceback
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client, redact
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, ConfigError, OperationError, safe_url
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, ConfigError, OperationError, one_line, safe_url
 
 # The package of this file, for the products' auth choice imported by name (see build_auth).
 UTILS_PACKAGE = __name__.rpartition('.')[0]
@@ -282,7 +282,7 @@ class Outage:
             delay = max(delay, min(asked, self.backoff_max))
         if self.failures == 1:
             self.log.warning('%s: %s; polling goes on with a backoff up to %ss, and one line is logged when it works '
-                             'again', self.name, redact(one_line(error), list(self.secrets())), int(self.backoff_max))
+                             'again', self.name, redact(error_line(error), list(self.secrets())), int(self.backoff_max))
         return delay
 
     def recovered(self):
@@ -292,8 +292,9 @@ class Outage:
         self.failures = 0
 
 
-def one_line(error):
-    return ' '.join(str(error).split()) or error.__class__.__name__
+def error_line(error):
+    """``error`` on one line, or its class name when it says nothing."""
+    return one_line(error) or error.__class__.__name__
 
 
 # -- the loop ansible-rulebook runs --------------------------------------------------------------------------
@@ -339,7 +340,7 @@ async def run_source(queue, watcher, store, interval, name, log, secrets=lambda:
             delay = outage.failed(error)
         except Exception as error:  # pylint: disable=broad-except
             # An answer this code did not foresee: one line per outage as for the others, the traceback at debug level.
-            log.debug('%s: unexpected error while polling: %s', name, one_line(error), exc_info=True)
+            log.debug('%s: unexpected error while polling: %s', name, error_line(error), exc_info=True)
             delay = outage.failed(error)
         else:
             outage.recovered()

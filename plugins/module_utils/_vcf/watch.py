@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, one_line
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms, to_epoch_ms
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import list_refused
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import CredentialsTask, Task, TaskStatus, info_entry
@@ -143,7 +143,7 @@ class VcfTaskWatch:
         self.skipped.add((what, problem))
         if self.log:
             self.log.warning('vcf_tasks: %s is skipped: %s; the other tasks are still watched', what,
-                             ' '.join(str(error).split()))
+                             one_line(error))
 
     def _by_status(self, statuses, limit):
         found = []

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import time
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, one_line
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import STATES, Workflow, epoch, state_value
 
 # Runs read per workflow and state in one page; a poll reads more pages only while they hold only new runs.
@@ -101,7 +101,7 @@ class VroExecutionWatch:
                 if self.log is not None:
                     self.log.warning('vro_executions: the details of run %s of workflow %s cannot be read (%s); its '
                                      'event holds what the list says', run.id, self._label(workflow),
-                                     ' '.join(str(error).split()))
+                                     one_line(error))
                 full = run
             else:
                 raise
