@@ -308,3 +308,43 @@ def test_ico_body_without_content_type_is_read_as_json(fresh_sim):
     assert created.json()["parm"] == {"job": "nightly"}
     not_object = http.post(url + "/orchestrator/v2/tasks", data="[1]", headers=_ico(fresh_sim))
     assert not_object.status_code == 400 and "JSON object" in not_object.json()["error_message"]
+
+
+# -- PowerVCF: credentials tasks -------------------------------------------------------------------------------------
+CREDENTIALS_FAILED = "7a5e0007-5e1f-4c0d-9a11-000000000007"
+
+# vmware/powershell-module-for-vmware-cloud-foundation SampleJSON/Credential/rotateCredentialSpec.json, as
+# Restart-VCFCredentialTask sends it: 'Get-Content $json' without -Raw gives the file's lines, which -Body joins with
+# spaces.
+ROTATE_SPEC_LINES = ['{', '  "operationType" : "ROTATE",', '  "elements" : [ {',
+                     '    "resourceName" : "sfo01m01esx02.sfo01.rainpole.local",', '    "resourceType" : "ESXI",',
+                     '    "credentials" : [ {', '      "credentialType" : "SSH",', '      "username" : "root"', '    } ]',
+                     '  } ]', '}']
+
+
+def test_powervcf_credentials_tasks(fresh_sim):
+    """PowerVCF (vmware/powershell-module-for-vmware-cloud-foundation) Get-VCFCredentialTask (GET /v1/credentials/tasks
+    -> .elements, GET /v1/credentials/tasks/{id}, GET .../{id}/resource-credentials), Restart-VCFCredentialTask (PATCH
+    .../{id}, -ContentType application/json, the sample spec's lines joined by spaces) and Stop-VCFCredentialTask
+    (DELETE .../{id} with -ContentType application/json and no body); createHeader sets Accept and the bearer."""
+    http, url = sim_session(fresh_sim), fresh_sim.url
+    user = "administrator@vsphere.local"
+    login = http.post(url + "/v1/tokens", data=json.dumps({"username": user, "password": fresh_sim.users["vcf"][user]["password"]}),
+                      headers={"Content-Type": "application/json"})
+    headers = {"Accept": "application/json", "Authorization": "Bearer " + login.json()["accessToken"]}
+    listed = http.get(url + "/v1/credentials/tasks", headers=headers)
+    assert listed.status_code == 200
+    assert CREDENTIALS_FAILED in [task["id"] for task in listed.json()["elements"]]
+    task = http.get(url + "/v1/credentials/tasks/" + CREDENTIALS_FAILED, headers=headers).json()
+    assert task["status"] == "FAILED" and task["type"] == "ROTATE" and task["subTasks"]
+    resources = http.get(url + "/v1/credentials/tasks/%s/resource-credentials" % CREDENTIALS_FAILED, headers=headers).json()
+    assert resources and all(r["resourceName"] and r["credentials"][0]["username"] for r in resources)
+    assert all("password" not in c for r in resources for c in r["credentials"])
+
+    json_headers = dict(headers, **{"Content-Type": "application/json"})
+    retried = http.patch(url + "/v1/credentials/tasks/" + CREDENTIALS_FAILED, data=" ".join(ROTATE_SPEC_LINES), headers=json_headers)
+    assert retried.status_code == 202, retried.text
+    assert retried.json()["id"] == CREDENTIALS_FAILED
+    stopped = http.delete(url + "/v1/credentials/tasks/" + CREDENTIALS_FAILED, headers=json_headers)
+    assert stopped.status_code == 202, stopped.text
+    assert http.get(url + "/v1/credentials/tasks/" + CREDENTIALS_FAILED, headers=headers).json()["status"] == "USER_CANCELLED"
