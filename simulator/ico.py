@@ -57,6 +57,20 @@ def _error(status, message, headers=None):
     return json_response({'error_message': message}, status, headers)
 
 
+def _json_object(what):
+    """``(body, None)`` for the request's JSON body, or ``(None, answer)``: 415 when the body is declared as another
+    type (IBM's page gives every call ``Content-Type application/JSON``; curl's ``-d`` sends a form), 400 when it is
+    not a JSON object. A body without a Content-Type is read as JSON, as the vRO side of the simulator does."""
+    raw = request.get_data(cache=True)
+    if raw.strip() and request.mimetype and not request.is_json:
+        return None, _error(415, 'CTJCO0415E: The request body was sent as %s; send the task as JSON with '
+                                 'Content-Type: application/json.' % request.mimetype)
+    body = request.get_json(silent=True, force=True)
+    if not isinstance(body, dict):
+        return None, _error(400, 'CTJCO0400E: The request body must be a JSON object %s.' % what)
+    return body, None
+
+
 def _message(key, args=()):
     return {'resourceBundle': _BUNDLE, 'message': None, 'messageKey': key, 'args': [str(a) for a in args]}
 
@@ -297,9 +311,9 @@ def create_task():
         return refused
     if not caller.admin:
         return _error(401, 'CTJCO0405E: User %s is not authorized to create tasks: the admin role is required.' % caller.name)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return _error(400, 'CTJCO0400E: The request body must be a JSON object describing the task.')
+    body, refused = _json_object('describing the task')
+    if refused is not None:
+        return refused
     entry = {k: v for k, v in body.items() if k in _UPDATABLE}
     entry.update({'user': caller.name, 'domain': caller.domain, 'project': body.get('project') or caller.project})
     entry.pop('status', None)
@@ -336,9 +350,9 @@ def update_task(task_id):
         if not _visible(caller, doc):
             return _error(401, 'CTJCO0406E: User %s is not authorized to update task %s: it belongs to another project.'
                           % (caller.name, task_id))
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            return _error(400, 'CTJCO0400E: The request body must be a JSON object with the task fields to change.')
+        body, refused = _json_object('with the task fields to change')
+        if refused is not None:
+            return refused
         try:
             if ctx.quirk('ico-put-replaces'):
                 _replace_definition(doc, body)

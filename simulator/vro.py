@@ -60,14 +60,40 @@ def _server():
 
 
 def _json_body():
-    """The request JSON (400 on malformed JSON, as vRO answers a body it cannot parse)."""
+    """The request JSON (400 on malformed JSON, as vRO answers a body it cannot parse; 415 for an XML body, which
+    this simulator reads only as a run's execution-context)."""
     raw = request.get_data(cache=True)
     if not raw.strip():
         return None
+    if _is_xml(request.mimetype):
+        raise VroError(415, "This simulator reads %s bodies only as an execution-context (starting or answering a run); "
+                       "send this body as JSON with Content-Type: application/json" % request.mimetype)
     try:
         return json.loads(raw)
     except ValueError as exc:
         raise VroError(400, "Malformed JSON request body: %s" % exc) from None
+
+
+def _is_xml(mimetype):
+    return mimetype in ("application/xml", "text/xml") or mimetype.endswith("+xml")
+
+
+def _context_body():
+    """A run's execution-context: JSON, or the XML form (``<execution-context xmlns="http://www.vmware.com/vco">``)
+    that the 8.18 OpenAPI also lists for these calls, read into the JSON form (simple values only)."""
+    if not _is_xml(request.mimetype):
+        return _json_body()
+    try:
+        return vro_values.context_from_xml(request.get_data(cache=True))
+    except vro_values.ValueError_ as exc:
+        raise VroError(400, str(exc)) from None
+
+
+def _accepts_json():
+    """False when the request's Accept names no type that a JSON answer satisfies (only application/xml, say)."""
+    if not request.headers.get("Accept", "").strip():
+        return True
+    return request.accept_mimetypes.best_match(["application/json"]) is not None
 
 
 def _vro_error(exc):
@@ -145,6 +171,33 @@ def _authenticate():
     return None
 
 
+# Views whose answer is not JSON or that answer whatever the Accept header says.
+_ANY_ACCEPT = ("vro.workflow_schema", "vro.unknown")
+
+
+@BLUEPRINT.before_request
+def _negotiate():
+    """A GET whose Accept header admits no JSON (``application/xml`` only, say) is a 406: real servers answer XML
+    there, which this simulator does not write, and a JSON body would break such a client in a harder way."""
+    if request.method not in ("GET", "HEAD") or not request.path.startswith(BASE) or request.endpoint in _ANY_ACCEPT:
+        return None
+    if _accepts_json():
+        return None
+    raise VroError(406, "This simulator answers JSON only, and the Accept header (%s) does not admit application/json; "
+                   "send Accept: application/json" % request.headers.get("Accept"))
+
+
+@BLUEPRINT.after_request
+def _drop_json_for_xml_clients(response):
+    """A write (POST, PUT, DELETE) from a client that accepts no JSON is still carried out; its answer keeps the status
+    and headers (``Location``) and loses the JSON body, as vRO's 202 to a new run may come without a body."""
+    if (request.method not in ("GET", "HEAD") and request.path.startswith(BASE) and 200 <= response.status_code < 300
+            and response.mimetype == "application/json" and not _accepts_json()):
+        response.set_data(b"")
+        del response.headers["Content-Type"]
+    return response
+
+
 # -- service ---------------------------------------------------------------------------------------
 @BLUEPRINT.get("/vco/api/")
 def services():
@@ -220,7 +273,7 @@ def start_execution(wid):
     server = _server()
     who = g.vro_user
     workflow_ = server.workflow(wid, who)
-    body = _json_body()
+    body = _context_body()
     if body is not None and not isinstance(body, dict):
         raise VroError(400, "The request body must be an execution-context JSON object")
     body = body or {}
@@ -304,7 +357,7 @@ def answer_interaction(wid, eid):
     server = _server()
     who = g.vro_user
     run = vro_interactions.waiting_run(server, wid, eid, who)
-    body = _json_body()
+    body = _context_body()
     if not isinstance(body, dict):
         raise VroError(400, "The request body must be an execution-context JSON object with the answers as parameters")
     try:
@@ -373,6 +426,17 @@ def task_executions(tid):
 def catalog_workflow_tokens():
     server = _server()
     return jsonify(vro_runs.list_tokens(server, g.vro_user))
+
+
+@BLUEPRINT.get("/vco/api/server/permissions/")
+def server_permissions():
+    """The server's permissions: jakkulabs/PowervRO ``Connect-vROServer`` reads it to test the credentials. Served on
+    7.x; not in the 8.18 OpenAPI, so a 404 on 8.x unless the quirk ``vro-8-server-permissions``."""
+    ctx = context()
+    if not ctx.vro7 and not ctx.quirk("vro-8-server-permissions"):
+        raise VroError(404, "Not found: %s/server/permissions is not an endpoint of vRO %s" % (BASE, ctx.vro_version))
+    rights = "rxica" if "admin" in ctx.users["vro"][g.vro_user]["roles"] else "r"
+    return jsonify({"permissions": [{"principal": g.vro_user, "rights": rights}]})
 
 
 @BLUEPRINT.route("/vco/api/<path:rest>", methods=ROUTE_METHODS)

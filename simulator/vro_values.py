@@ -12,6 +12,7 @@ import base64
 import binascii
 import datetime
 import re
+from xml.etree import ElementTree
 
 SIMPLE_KINDS = {
     "string": "string",
@@ -267,6 +268,57 @@ def check_parameters(declared, params, strict=False):
         value = param.get("value")
         values[name] = None if value is None else normalise(types[name], value, "parameter '%s'" % name, strict)
     return values
+
+
+# Value kinds an XML execution-context may carry as element text; numbers and booleans are read as such (JAXB does).
+XML_TEXT_KINDS = ("string", "number", "boolean", "secure-string", "encrypted-string", "date", "regex")
+
+
+def _local(tag):
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _xml_text(kind, text):
+    text = (text or "").strip() if kind in ("number", "boolean") else (text or "")
+    if kind == "number":
+        # text that is no number stays text: the checker refuses it as it refuses such JSON text
+        return float(text) if _NUMERIC_TEXT.match(text) else text
+    if kind == "boolean" and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return text
+
+
+def context_from_xml(raw):
+    """The JSON form ``{"parameters": [...]}`` of an XML execution-context: the 8.18 OpenAPI's ``ExecutionContext``
+    (XML name ``execution-context``, namespace ``http://www.vmware.com/vco``, wrapped ``parameters``), each
+    ``<parameter name=".." type=".." scope="..">`` holding one value element such as ``<string>web01</string>`` (the
+    form the vmwvro client writes). Raises ValueError_ for malformed XML, another root, or a value kind that is not
+    plain text (arrays, properties ...: send those as JSON)."""
+    try:
+        root = ElementTree.fromstring(raw)
+    except ElementTree.ParseError as exc:
+        raise ValueError_("Malformed XML request body: %s" % exc) from None
+    if _local(root.tag) != "execution-context":
+        raise ValueError_("The XML request body must be an execution-context (namespace http://www.vmware.com/vco), "
+                          "not <%s>" % _local(root.tag))
+    params = []
+    for wrapper in root:
+        if _local(wrapper.tag) != "parameters":
+            continue
+        for element in wrapper:
+            if _local(element.tag) != "parameter":
+                continue
+            name = element.get("name")
+            values = list(element)
+            if len(values) != 1:
+                raise ValueError_("parameter '%s': an XML parameter holds exactly one value element" % name)
+            kind = _local(values[0].tag)
+            if kind not in XML_TEXT_KINDS:
+                raise ValueError_("parameter '%s': the simulator reads XML values of kind %s only; send a '%s' value "
+                                  "in a JSON execution-context" % (name, ", ".join(XML_TEXT_KINDS), kind))
+            params.append({"name": name, "type": element.get("type"), "scope": element.get("scope", "local"),
+                           "value": {kind: {"value": _xml_text(kind, values[0].text)}}})
+    return {"parameters": params}
 
 
 def render(value, epoch_dates=False):
