@@ -20,6 +20,10 @@ def test_a_playbook_with_durations_in_units(fresh_simulator, tmp_path):
             'poll_interval_max': '1M', 'timeout': '30s', 'connect_timeout': '5 s'}},
         {'name': 'survey text', 'cloudops.orchestrator.vro_workflow_run': {
             'workflow_id': ECHO_ID, 'inputs': {'str': 'survey'}, 'wait_timeout': '90', 'poll_interval': '0.5'}},
+        {'name': 'role', 'ansible.builtin.include_role': {'name': 'cloudops.orchestrator.vro_workflow'}, 'vars': {
+            'vro_workflow_name': 'AWSNEW', 'vro_workflow_inputs': {'name': 'role'}, 'vro_workflow_wait_timeout': '2m',
+            'vro_workflow_result_var': 'role_outputs'}},
+        {'name': 'role outputs', 'ansible.builtin.debug': {'var': 'role_outputs'}},
         {'name': 'check mode', 'check_mode': True, 'cloudops.orchestrator.vro_workflow_run': {
             'workflow_id': ECHO_ID, 'inputs': {'str': 'check'}, 'wait_timeout': '1h30m', 'reuse': 'completed',
             'reuse_max_age': '1d'}},
@@ -38,6 +42,7 @@ def test_a_playbook_with_durations_in_units(fresh_simulator, tmp_path):
     for task in ('units', 'survey text'):
         result = res.result(task)
         assert result['changed'] is True and result['state'] == 'completed', result
+    assert res.result('role outputs')['role_outputs']['instanceId'].startswith('i-')
     checked = res.result('check mode')
     assert checked['changed'] is True and checked['execution_id'] == 'check-mode-not-started', checked
 
@@ -49,8 +54,9 @@ def test_a_playbook_with_durations_in_units(fresh_simulator, tmp_path):
 
     assert res.result('unknown unit')['msg'] == "wait_timeout must be a duration, got '10 minuets': give " + FORMS
     assert res.result('boolean')['msg'] == 'poll_interval must be a duration, got True (a boolean): give ' + FORMS
-    # two runs of Echo started (units, survey text) and one of Sleep: neither check mode nor the refusals sent one.
-    assert sim.counters().get('routes', {}).get('POST /vco/api/workflows/<wid>/executions') == 3
+    # two runs of Echo started (units, survey text), one of AWSNEW (role) and one of Sleep: neither check mode nor
+    # the refusals sent one.
+    assert sim.counters().get('routes', {}).get('POST /vco/api/workflows/<wid>/executions') == 4
 
 
 def test_adhoc_wait_timeout_with_units(simulator):
