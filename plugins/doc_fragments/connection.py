@@ -87,13 +87,16 @@ options:
       - A create, start, retry or answer request whose answer is lost (read timeout, connection dropped after
         sending, answer cut short) is never sent again; the module looks for its effect for O(timeout) plus
         10 seconds (the adoption window) and adopts it, or fails saying the request may or may not have been applied.
-    type: float
+      - A number of seconds (V(30), V("2.5")) or a duration with units ms, s, m, h, d (V(30s), V(2m), V(1m30s)), in the
+        option or in the environment variable.
+    type: raw
   connect_timeout:
     description:
       - The most time opening the connection (TCP and TLS handshake) may take, in seconds, within O(timeout).
         A firewall that drops packets or a wrong host or port shows within these seconds.
       - When unset, the E(VRO_CONNECT_TIMEOUT) environment variable is used, then V(5).
-    type: float
+      - A number of seconds (V(5), V("2.5")) or a duration with units (V(5s), V(1500ms)), like O(timeout).
+    type: raw
   retries:
     description:
       - How many times an idempotent request is retried after a connection error or an HTTP 429, 502, 503
@@ -170,13 +173,16 @@ options:
       - A create, start, retry or answer request whose answer is lost (read timeout, connection dropped after
         sending, answer cut short) is never sent again; the module looks for its effect for O(timeout) plus
         10 seconds (the adoption window) and adopts it, or fails saying the request may or may not have been applied.
-    type: float
+      - A number of seconds (V(30), V("2.5")) or a duration with units ms, s, m, h, d (V(30s), V(2m), V(1m30s)), in the
+        option or in the environment variable.
+    type: raw
   connect_timeout:
     description:
       - The most time opening the connection (TCP and TLS handshake) may take, in seconds, within O(timeout).
         A firewall that drops packets or a wrong host or port shows within these seconds.
       - When unset, the E(VCF_CONNECT_TIMEOUT) environment variable is used, then V(5).
-    type: float
+      - A number of seconds (V(5), V("2.5")) or a duration with units (V(5s), V(1500ms)), like O(timeout).
+    type: raw
   retries:
     description:
       - How many times an idempotent request is retried after a connection error or an HTTP 429, 502, 503
@@ -256,13 +262,16 @@ options:
       - A create, start, retry or answer request whose answer is lost (read timeout, connection dropped after
         sending, answer cut short) is never sent again; the module looks for its effect for O(timeout) plus
         10 seconds (the adoption window) and adopts it, or fails saying the request may or may not have been applied.
-    type: float
+      - A number of seconds (V(30), V("2.5")) or a duration with units ms, s, m, h, d (V(30s), V(2m), V(1m30s)), in the
+        option or in the environment variable.
+    type: raw
   connect_timeout:
     description:
       - The most time opening the connection (TCP and TLS handshake) may take, in seconds, within O(timeout).
         A firewall that drops packets or a wrong host or port shows within these seconds.
       - When unset, the E(ICO_CONNECT_TIMEOUT) environment variable is used, then V(5).
-    type: float
+      - A number of seconds (V(5), V("2.5")) or a duration with units (V(5s), V(1500ms)), like O(timeout).
+    type: raw
   retries:
     description:
       - How many times an idempotent request is retried after a connection error or an HTTP 429, 502, 503

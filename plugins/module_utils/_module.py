@@ -20,6 +20,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._client impo
     Client, HAS_REQUESTS, MIN_SECRET_LEN, REQUESTS_IMPORT_ERROR, SHORT_SECRET_WARNING, path_segment, redact, url_password,
 )
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, ConfigError, OperationError, WaitTimeout, safe_url
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import parse_duration
 
 # The package of this file, for the product API layers imported by name (see OrchestratorModule.connection).
 UTILS_PACKAGE = __name__.rpartition('.')[0]
@@ -33,8 +34,8 @@ _COMMON = dict(
     password=dict(type='str', no_log=True),
     validate_certs=dict(type='bool'),
     ca_path=dict(type='path'),
-    timeout=dict(type='float'),
-    connect_timeout=dict(type='float'),
+    timeout=dict(type='raw'),
+    connect_timeout=dict(type='raw'),
     retries=dict(type='int'),
     use_proxy=dict(type='bool'),
 )
@@ -51,10 +52,16 @@ CONNECTION_DEFAULTS = dict(validate_certs=True, timeout=30.0, retries=3, use_pro
 
 WAIT_SPEC = dict(
     wait=dict(type='bool', default=True),
-    wait_timeout=dict(type='float', default=600.0),
-    poll_interval=dict(type='float', default=0.25),
-    poll_interval_max=dict(type='float', default=15.0),
+    wait_timeout=dict(type='raw', default=600.0),
+    poll_interval=dict(type='raw', default=0.25),
+    poll_interval_max=dict(type='raw', default=15.0),
 )
+
+# Options that are durations: typed raw (ansible-core's float refuses '10m'), then turned into seconds (floats, as
+# ansible-core's float gave them) by _time.parse_duration, the one grammar, before anything else reads them.
+# A module's own duration option is declared dict(type='raw', default=<seconds as a float>) under one of these names.
+DURATION_OPTIONS = ('timeout', 'connect_timeout', 'wait_timeout', 'poll_interval', 'poll_interval_max',
+                    'reuse_max_age', 'retry_grace')
 
 # Bounds that ansible-core's int and float cannot express, next to the option set they belong to, checked by
 # check_bounds: {option: (minimum, inclusive)}; a minimum that is an option name means "at least that option".
@@ -175,6 +182,7 @@ class OrchestratorModule(AnsibleModule):
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         self._client = None
+        self._convert_durations(spec)
         self._apply_environment(spec)
         self._check_ids(spec)
         self._check_finite_floats(spec)
@@ -192,6 +200,15 @@ class OrchestratorModule(AnsibleModule):
             ' and '.join(bad) or 'an integer option', ', '.join(repr(params[k]) for k in bad) or 'an infinite value'),
             invocation={'module_args': {}})
 
+    def _convert_durations(self, spec):
+        """Turn every duration option given (DURATION_OPTIONS typed raw) into seconds, or fail in one line."""
+        for name in DURATION_OPTIONS:
+            if name in spec and spec[name].get('type') == 'raw':
+                try:
+                    self.params[name] = parse_duration(self.params.get(name), name)
+                except ValueError as error:
+                    self.fail_json(msg=str(error))
+
     def env_name(self, option):
         return '%s_%s' % (ENV_PREFIX[self.product], option.upper())
 
@@ -202,6 +219,12 @@ class OrchestratorModule(AnsibleModule):
             raw = os.environ.get(self.env_name(name))
             if raw not in (None, ''):
                 kind = spec[name].get('type', 'str')
+                if name in DURATION_OPTIONS:
+                    try:
+                        raw = parse_duration(raw, name, origin=' (from the environment variable %s)' % self.env_name(name))
+                    except ValueError as error:
+                        self.fail_json(msg=str(error))
+                    kind = 'float'
                 try:
                     value = _CONVERT[kind](raw)
                 except (TypeError, ValueError):

@@ -14,6 +14,7 @@ write either. Text is ISO 8601 (``Z``, ``+HH``, ``+HHMM`` or ``+HH:MM``; a time 
 from __future__ import annotations
 
 import datetime
+import math
 import re
 
 # Below this a number is epoch seconds; from it on, epoch milliseconds.
@@ -108,3 +109,79 @@ def iso_from_ms(ms):
         return None
     moment = moment_from_ms(ms)
     return moment.isoformat() if moment else None
+
+
+# -- durations (wait_timeout, poll_interval, timeout, ...) ------------------------------------------------------
+#
+# The one duration grammar of the options (docs/docsite/rst/durations.rst has the user's version):
+#   * a number of seconds: an int or a float, or text that reads as one ('90', ' 1.5 ', '1e3');
+#   * or text with units: one or more "<number><unit>" parts, case-insensitive, spaces allowed around and
+#     between them, added up: '90s', '10m', '1h30m', '1h 30m', '500ms', '1.5h', '2 minutes', '1d'.
+#     Units: ms (msec, millisecond[s]), s (sec[s], second[s]), m (min[s], minute[s]), h (hr[s], hour[s]),
+#     d (day[s]). Every part needs its unit ('1m30' is refused, not read as 1m30s).
+# Refused, with one line naming the option, the value and these forms: booleans, negatives, nan and infinity,
+# unknown units, empty text and anything else.
+DURATION_FORMS = 'a number of seconds (90, 1.5) or a number with units ms, s, m, h, d (500ms, 90s, 10m, 1h30m)'
+DURATION_UNITS = {
+    'ms': 0.001, 'msec': 0.001, 'msecs': 0.001, 'millisecond': 0.001, 'milliseconds': 0.001,
+    's': 1.0, 'sec': 1.0, 'secs': 1.0, 'second': 1.0, 'seconds': 1.0,
+    'm': 60.0, 'min': 60.0, 'mins': 60.0, 'minute': 60.0, 'minutes': 60.0,
+    'h': 3600.0, 'hr': 3600.0, 'hrs': 3600.0, 'hour': 3600.0, 'hours': 3600.0,
+    'd': 86400.0, 'day': 86400.0, 'days': 86400.0,
+}
+_DURATION_PART = re.compile(r'\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]+)\s*')
+
+
+def parse_duration(value, name, origin=''):
+    """Seconds (a float) of one duration option's value, by the grammar above; None for None.
+
+    Raises ValueError with one line naming ``name``, the value (followed by ``origin``, such as
+    `` (from the environment variable VRO_TIMEOUT)``) and the accepted forms. Plain numbers give exactly what
+    ansible-core's float gave them before; the bounds of each option (greater than 0, ...) are checked elsewhere.
+    """
+    if value is None:
+        return None
+
+    def refuse(what, shown=None):
+        shown = str(repr(value) if shown is None else shown)
+        shown = shown if len(shown) <= 60 else shown[:40] + '...' + shown[-10:]
+        return ValueError('%s must %s, got %s%s: give %s' % (name, what, shown, origin, DURATION_FORMS))
+
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise refuse('be a duration', '%r (%s)' % (value, 'a boolean' if isinstance(value, bool) else type(value).__name__))
+    if isinstance(value, str):
+        shown = repr(value)
+        text = value.strip().lower()
+        if not text:
+            raise refuse('be a duration', '%r (empty)' % value)
+        try:
+            seconds = float(text)
+        except ValueError:
+            seconds = _duration_with_units(text[1:] if text[0] in '+-' else text)
+            if seconds is None:
+                raise refuse('be a duration') from None
+            seconds = -seconds if text[0] == '-' else seconds
+    else:
+        shown = value
+        try:
+            seconds = float(value)
+        except OverflowError:
+            seconds = math.inf if value > 0 else -math.inf
+    if not math.isfinite(seconds):
+        raise refuse('be a finite number of seconds', shown)
+    if seconds < 0:
+        raise refuse('not be negative', shown)
+    return seconds + 0.0  # -0.0 reads 0.0
+
+
+def _duration_with_units(text):
+    """Seconds of lower-case text made of "<number><unit>" parts; None when it is not that."""
+    total = 0.0
+    position = 0
+    while position < len(text):
+        part = _DURATION_PART.match(text, position)
+        if part is None or part.group(2) not in DURATION_UNITS:
+            return None
+        total += float(part.group(1)) * DURATION_UNITS[part.group(2)]
+        position = part.end()
+    return total

@@ -21,7 +21,6 @@ import hashlib
 import importlib
 import json
 import logging
-import math
 import os
 import random
 import sys
@@ -30,6 +29,7 @@ import traceback
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client, redact
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, ConfigError, OperationError, one_line, safe_url
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import DURATION_FORMS, parse_duration
 
 # The package of this file, for the products' auth choice imported by name (see build_auth).
 UTILS_PACKAGE = __name__.rpartition('.')[0]
@@ -70,12 +70,13 @@ def to_bool(value, name):
 
 
 def to_number(value, name, minimum=0.0):
+    """Seconds of a duration argument (``30``, ``'30'``, ``'30s'``, ``'5m'``: _time.parse_duration), above ``minimum``."""
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise SourceError('%s must be a number of seconds, got %r' % (name, value)) from None
-    if not math.isfinite(number) or number <= minimum:
-        raise SourceError('%s must be a finite number greater than %s, got %r' % (name, minimum, value))
+        number = parse_duration(value, name)
+    except ValueError as error:
+        raise SourceError(str(error)) from None
+    if number is None or number <= minimum:
+        raise SourceError('%s must be greater than %s, got %r: give %s' % (name, minimum, value, DURATION_FORMS))
     return number
 
 

@@ -100,7 +100,8 @@ options:
         is sent for a task within this time.
       - When the task still shows no sign of the retry after this time, the module fails saying so, or, with
         O(max_attempts) left, retries it again.
-    type: float
+      - A number of seconds (V(120), V("1.5")) or a duration with units ms, s, m, h, d (V(90s), V(2m), V(1h30m)).
+    type: raw
     default: 120
   skip_not_retryable:
     description:
@@ -450,7 +451,7 @@ def main():
             )),
             max_results=dict(type='int', default=1000),
             max_attempts=dict(type='int', default=1),
-            retry_grace=dict(type='float', default=120),
+            retry_grace=dict(type='raw', default=120.0),
             skip_not_retryable=dict(type='bool', default=False),
             credentials_update=dict(type='list', elements='dict', options=dict(
                 resource_type=dict(type='str', required=True),

@@ -115,8 +115,9 @@ options:
     default: never
   reuse_max_age:
     description:
-      - With O(reuse=completed), how recent (in seconds, by start date) a completed run must be to be reused.
-    type: float
+      - With O(reuse=completed), how recent (by start date) a completed run must be to be reused.
+      - A number of seconds (V(3600), V("1.5")) or a duration with units ms, s, m, h, d (V(90m), V(1h30m), V(2d)).
+    type: raw
     default: 3600
   concurrency:
     description:
@@ -529,7 +530,7 @@ def main():
             secret_inputs=SECRET_INPUTS_SPEC,
             raw_inputs=dict(type='list', elements='dict'),
             reuse=dict(type='str', default='never', choices=['never', 'running', 'completed']),
-            reuse_max_age=dict(type='float', default=3600.0),
+            reuse_max_age=dict(type='raw', default=3600.0),
             concurrency=dict(type='int', default=4),
             cancel_on_timeout=dict(type='bool', default=False),
             on_user_interaction=dict(type='str', default='fail', choices=['fail', 'return', 'keep_waiting']),

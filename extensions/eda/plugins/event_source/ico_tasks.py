@@ -48,12 +48,12 @@ options:
     description: CA bundle (PEM) that signed the server certificate. Falls back to E(ICO_CA_PATH).
     type: path
   timeout:
-    description: Per-request timeout in seconds. Falls back to E(ICO_TIMEOUT).
-    type: float
+    description: Per-request timeout, in seconds (V(30)) or with units ms, s, m, h, d (V(30s), V(2m)). Falls back to E(ICO_TIMEOUT).
+    type: raw
     default: 30
   interval:
-    description: Seconds between polls (backoff after failures goes up to 300 seconds).
-    type: float
+    description: Time between polls, in seconds (V(30)) or with units ms, s, m, h, d (V(30s), V(5m), V(1h)) (backoff after failures goes up to 300 seconds).
+    type: raw
     default: 30
   projects:
     description:
