@@ -1,0 +1,124 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The vRO runners against readings of a real server that the simulator does not play (part 20 audit), over a small
+replay server (real HTTP): what each answer must lead to, and how many requests of each kind were sent.
+
+- A start accepted (202) whose answer names no run (no ``Location``, a ``Location`` that names no run, a body that is
+  not a run): the run exists, so the start is never sent again; the run is looked for and adopted as after a lost
+  answer. Before, the module failed and the run went on unseen.
+- A relative ``Location`` on a start (RFC 9110 section 10.2.2 allows one; API-NOTES: the id is read from it): read
+  against the URL of the POST.
+- A scheduled-task update answered with the body of another task (an id not the one updated): that body is not the
+  task; the task is read back.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+
+import pytest
+
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_api import RunApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.workflow_run import RunOptions, start_runs
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
+
+API = '/vco/api'
+WID = 'w-1'
+EID = 'e-9'
+DEFINITION = {'id': WID, 'name': 'Deploy', 'input-parameters': [{'name': 'host', 'type': 'string'}]}
+HOST = [{'name': 'host', 'type': 'string', 'value': {'string': {'value': 'web01'}}}]
+START = 'POST %s/workflows/%s/executions' % (API, WID)
+LIST = 'GET %s/workflows/%s/executions' % (API, WID)
+RUN_PATH = '%s/workflows/%s/executions/%s' % (API, WID, EID)
+
+
+class Clock:
+    """A monotonic clock that only sleeps move: the waiter's polls cost no real time."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+def run_now(**fields):
+    """The run the start made, started now (server clock: the replay server's Date header)."""
+    now = format_date(datetime.datetime.fromtimestamp(time.time(), datetime.timezone.utc))
+    return dict({'id': EID, 'state': 'completed', 'start-date': now, 'end-date': now, 'input-parameters': HOST,
+                 'output-parameters': []}, **fields)
+
+
+def listed(run):
+    attrs = [{'name': 'id', 'value': run['id']}, {'name': 'state', 'value': run['state']},
+             {'name': 'startDate', 'value': run['start-date']}]
+    return {'link': [{'rel': 'down', 'href': 'https://vro.example.com%s/' % RUN_PATH, 'attributes': attrs}], 'total': 1}
+
+
+def start_once(routes, timeout=30):
+    clock = Clock()
+    warnings = []
+    opts = RunOptions(workflow_id=WID, warn=warnings.append,
+                      waiter=lambda: Waiter(timeout=30, interval=1.0, interval_max=5.0, clock=clock, sleep=clock.sleep))
+    with ReplayServer(routes) as server:
+        api = RunApi(Client(server.url, retries=0, timeout=timeout, sleep=lambda s: None, **CONNECTIONS['vro']))
+        try:
+            result = start_runs(api, [{'host': 'web01'}], opts)
+        except OperationError as error:
+            result = error
+        return result, server, warnings
+
+
+UNNAMED = [
+    pytest.param(respond(202, None), id='empty-no-location'),
+    pytest.param(respond(202, None, {'Location': 'https://vro.example.com/vco/api/workflows/%s/' % WID}),
+                 id='location-names-no-run'),
+    pytest.param(respond(202, '<html><body>Accepted</body></html>', content_type='text/html'), id='html-body'),
+    pytest.param(respond(200, {'state': 'running'}), id='200-body-without-id'),
+]
+
+
+@pytest.mark.parametrize('answer', UNNAMED)
+def test_an_accepted_start_that_names_no_run_is_adopted_not_resent(answer):
+    run = run_now()
+    routes = {'GET %s/workflows/%s' % (API, WID): [respond(200, DEFINITION)], START: [answer],
+              LIST: [respond(200, listed(run))], 'GET %s' % RUN_PATH: [respond(200, run)]}
+    result, server, warnings = start_once(routes)
+    assert isinstance(result, dict), result
+    assert result['execution_id'] == EID and result['adopted'] is True and result['changed'] is True
+    assert result['state'] == 'completed'
+    assert len(server.calls('POST')) == 1
+    assert len(warnings) == 1 and EID in warnings[0] and 'instead of sending it again' in warnings[0], warnings
+
+
+def test_an_accepted_start_that_names_no_run_and_shows_none_fails_saying_it_may_have_happened():
+    routes = {'GET %s/workflows/%s' % (API, WID): [respond(200, DEFINITION)], START: [respond(202, None)],
+              LIST: [respond(200, {'link': [], 'total': 0})]}
+    # A short request timeout: a short adoption window (timeout + margin), fewer looks.
+    result, server, warnings = start_once(routes, timeout=1)
+    assert isinstance(result, OperationError), result
+    message = str(result)
+    assert 'may or may not have been applied' in message and 'named no execution' in message, message
+    assert 'vro_execution_info' in message and '\n' not in message, message
+    assert len(server.calls('POST')) == 1 and warnings == []
+
+
+@pytest.mark.parametrize('location', ['executions/%s' % EID, 'executions/%s/' % EID, './executions/%s' % EID])
+def test_a_relative_location_names_the_run_read_against_the_post(location):
+    run = run_now()
+    routes = {'GET %s/workflows/%s' % (API, WID): [respond(200, DEFINITION)],
+              START: [respond(202, None, {'Location': location})],
+              'GET %s/state' % RUN_PATH: [respond(200, {'value': 'completed'})], 'GET %s' % RUN_PATH: [respond(200, run)]}
+    result, server, warnings = start_once(routes)
+    assert isinstance(result, dict), result
+    assert result['execution_id'] == EID and result['adopted'] is False and result['state'] == 'completed'
+    assert len(server.calls('POST')) == 1 and not server.calls('GET', LIST.split(' ', 1)[1]) and warnings == []
