@@ -25,6 +25,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_api import RunApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_api import ScheduledTasks
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.workflow_run import RunOptions, start_runs
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
 
@@ -122,3 +123,30 @@ def test_a_relative_location_names_the_run_read_against_the_post(location):
     assert isinstance(result, dict), result
     assert result['execution_id'] == EID and result['adopted'] is False and result['state'] == 'completed'
     assert len(server.calls('POST')) == 1 and not server.calls('GET', LIST.split(' ', 1)[1]) and warnings == []
+
+
+# -- scheduled tasks ----------------------------------------------------------------------------------------------
+
+TASK_ID = '8a7480d3-1e4f-4b7e-9b2f-0f0e0d0c0b0a'
+TASK = {'id': TASK_ID, 'name': 'nightly', 'state': 'pending', 'start-mode': 'normal',
+        'workflow': {'id': WID, 'name': 'Deploy'}, 'recurrence-cycle': 'every-days',
+        'recurrence-start-date': '2030-01-01T04:00:00Z'}
+
+
+@pytest.mark.parametrize('answer_id', ['0b0a0c0d-0000-4000-8000-000000000001', TASK_ID.upper()],
+                         ids=['another-task', 'same-id-upper-case'])
+def test_a_task_update_answered_with_another_task_reads_the_task_back(answer_id):
+    other = dict(TASK, id=answer_id, name='someone else', **{'recurrence-start-date': '2031-05-05T05:00:00Z'})
+    path = '%s/tasks/%s' % (API, TASK_ID)
+    routes = {'POST %s' % path: [respond(200, other)], 'GET %s' % path: [respond(200, TASK)]}
+    with ReplayServer(routes) as server:
+        tasks = ScheduledTasks(Client(server.url, retries=0, sleep=lambda s: None, **CONNECTIONS['vro']))
+        updated = tasks.update(TASK_ID, {'name': 'nightly'})
+        reads = len(server.calls('GET', path))
+        posts = len(server.calls('POST', path))
+    assert posts == 1
+    if answer_id.lower() == TASK_ID:
+        # The same task, its id in capitals: the answer is the task.
+        assert reads == 0 and updated.name == 'someone else'
+    else:
+        assert reads == 1 and updated.id == TASK_ID and updated.name == 'nightly'
