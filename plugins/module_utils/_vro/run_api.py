@@ -101,18 +101,26 @@ class RunApi(VroApi):
         except ApiError as error:
             # The run exists once the server accepted it: a garbled body must not hide the run Location names.
             if not execution_id:
-                raise answer_lost('the server accepted the run (HTTP %s) but its answer does not name it: %s' % (
-                    response.status_code, error.message), kind=error.kind, method='POST', url=url) from None
+                raise self._unnamed('%s; the run was started, but the answer does not name it' % error.message,
+                                    error.kind, url, response) from None
             body = None
         data = dict(body) if isinstance(body, dict) else {}
         if execution_id:
             data['id'] = execution_id
         if not data.get('id'):
-            raise answer_lost('the server accepted the run (HTTP %s) but named no execution (%s, no id in the body)' % (
-                response.status_code, "a Location that names no run: '%s'" % safe_url(location) if location
-                else 'no Location header'), kind='json', method='POST', url=url)
+            raise self._unnamed('the server accepted the run but named no execution (%s, no id in the body)' % (
+                "a Location that names no run: '%s'" % safe_url(location) if location else 'no Location header'),
+                'json', url, response)
         data.setdefault('href', location or self.client.url_for(self.executions_path(workflow_id, data['id'], '/')))
         return Execution(data, workflow_id, summary=not data.get('state'))
+
+    @staticmethod
+    def _unnamed(message, kind, url, response):
+        """The AnswerLost of a start the server accepted (``response``) without naming the run: the run exists but only
+        looking for it can find it (adoption), and a resend would start a second one."""
+        error = answer_lost(message, kind=kind, method='POST', url=url)
+        error.status = response.status_code
+        return error
 
     def cancel(self, workflow_id, execution_id, api_version=None):
         """Cancel one run; returns a description of the call made.

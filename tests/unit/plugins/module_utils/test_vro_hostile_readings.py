@@ -10,6 +10,8 @@ replay server (real HTTP): what each answer must lead to, and how many requests 
   against the URL of the POST.
 - A scheduled-task update answered with the body of another task (an id not the one updated): that body is not the
   task; the task is read back.
+- Basic refused with a 401 whose ``WWW-Authenticate`` names Bearer and not Basic (vRO 8 without basic authentication
+  enabled, API-NOTES): the message says to log in through vRA, not to check a password that may well be right.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ import pytest
 
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.auth import choose_auth
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_api import RunApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_api import ScheduledTasks
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.workflow_run import RunOptions, start_runs
@@ -150,3 +153,30 @@ def test_a_task_update_answered_with_another_task_reads_the_task_back(answer_id)
         assert reads == 0 and updated.name == 'someone else'
     else:
         assert reads == 1 and updated.id == TASK_ID and updated.name == 'nightly'
+
+
+# -- Basic refused by a server that takes only bearer tokens ------------------------------------------------------
+
+@pytest.mark.parametrize('challenge, hinted', [
+    ('Bearer error="invalid_token"', True),
+    ('Bearer realm="vro", error="invalid_token", error_description="a, b"', True),
+    ('Basic realm="vRealize Orchestrator"', False),
+    ('Bearer realm="vro", Basic realm="vRealize Orchestrator"', False),
+    (None, False),
+])
+def test_basic_refused_with_a_bearer_only_challenge_says_to_log_in_through_vra(challenge, hinted):
+    # API-NOTES: vRO 8 takes Basic only when basic authentication is enabled on the server; a 401 whose challenge
+    # (RFC 9110 11.6.1) names Bearer and not Basic is not a wrong password, and checking it again helps nothing.
+    headers = {'WWW-Authenticate': challenge} if challenge else {}
+    routes = {'GET %s/about' % API: [respond(401, {'status': 401, 'message': 'Unauthorized'}, headers)]}
+    with ReplayServer(routes) as server:
+        auth = choose_auth({'username': 'svc', 'password': 'pw-Secret-1'})
+        client = Client(server.url, auth=auth, retries=0, sleep=lambda s: None, **CONNECTIONS['vro'])
+        with pytest.raises(ApiError) as caught:
+            client.get('/about')
+        sent = len(server.requests)
+    text = str(caught.value)
+    assert sent == 1 and caught.value.status == 401 and '\n' not in text
+    assert 'pw-Secret-1' not in text and auth.secrets[1] not in text
+    assert ('auth: vra' in text) is hinted, text
+    assert ('auth: vra' in (caught.value.to_result().get('hint') or '')) is hinted
