@@ -30,6 +30,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.auth im
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_api import RunApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_api import ScheduledTasks
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.workflow_run import RunOptions, start_runs
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import execution_info
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
 
 API = '/vco/api'
@@ -180,3 +181,44 @@ def test_basic_refused_with_a_bearer_only_challenge_says_to_log_in_through_vra(c
     assert 'pw-Secret-1' not in text and auth.secrets[1] not in text
     assert ('auth: vra' in text) is hinted, text
     assert ('auth: vra' in (caught.value.to_result().get('hint') or '')) is hinted
+
+
+# -- a SecureString value the run holds in clear, quoted in its exception and logs ---------------------------------
+
+GENERATED = 'Gen-Pw-7731'
+SECURE_OUT = [{'name': 'password', 'type': 'SecureString', 'value': {'secure-string': {'value': GENERATED}}},
+              {'name': 'extra', 'type': 'Properties',
+               'value': {'properties': {'property': [{'key': 'k', 'value': {'secure-string': {'value': 'Deep-Pw-9'}}}]}}}]
+QUOTING = 'could not set password %s (and Deep-Pw-9) on web01' % GENERATED
+LOGS = {'logs': [{'entry': {'severity': 'error', 'time-stamp': '2026-01-01T10:00:01Z',
+                            'short-description': 'setting %s' % GENERATED, 'long-description': QUOTING}}]}
+
+
+def failed_run():
+    return run_now(state='failed', **{'output-parameters': SECURE_OUT, 'content-exception': QUOTING})
+
+
+def test_execution_info_never_shows_a_secure_output_quoted_in_the_exception_or_the_logs():
+    # vRO sends SecureString outputs in clear (return_secure_outputs exists for that): masked in outputs, they must not
+    # come out through the run's content-exception or its log lines either.
+    routes = {'GET %s' % RUN_PATH: [respond(200, failed_run())], 'GET %s/logs' % RUN_PATH: [respond(200, LOGS)]}
+    with ReplayServer(routes) as server:
+        api = RunApi(Client(server.url, retries=0, sleep=lambda s: None, **CONNECTIONS['vro']))
+        result = execution_info(api, workflow_id=WID, execution_id=EID, fetch_logs=True)
+    text = repr(result)
+    assert GENERATED not in text and 'Deep-Pw-9' not in text, text
+    assert result['state'] == 'failed' and result['content_exception'].startswith('could not set password ********')
+    assert result['logs'][0]['short_description'] == 'setting ********' and result['outputs']['password'] == '********'
+
+
+def test_a_failed_run_never_shows_a_secure_output_quoted_in_its_exception_in_the_message():
+    run = failed_run()
+    routes = {'GET %s/workflows/%s' % (API, WID): [respond(200, DEFINITION)],
+              START: [respond(202, None, {'Location': '%s/' % RUN_PATH})],
+              'GET %s/state' % RUN_PATH: [respond(200, {'value': 'failed'})], 'GET %s' % RUN_PATH: [respond(200, run)],
+              'GET %s/logs' % RUN_PATH: [respond(200, LOGS)]}
+    result, server, warnings = start_once(routes)
+    assert isinstance(result, OperationError), result
+    text = str(result) + repr(result.result)
+    assert GENERATED not in text and 'Deep-Pw-9' not in text, text
+    assert 'failed: could not set password ********' in str(result) and len(server.calls('POST')) == 1
