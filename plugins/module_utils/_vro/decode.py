@@ -15,7 +15,7 @@ import base64
 import binascii
 import copy
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import json_name
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import MIN_SECRET_LEN, json_name
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, moment_from_ms, number_ms, parse_date
 
 SECRET_MASK = '********'
@@ -321,9 +321,11 @@ def secret_strings(params):
 
 
 def mask_text(text, secrets):
-    """``text`` with every one of ``secrets`` replaced by ``********`` (the longest first); other values unchanged."""
+    """``text`` with every one of ``secrets`` replaced by ``********`` (the longest first; as the client's ``redact``,
+    none shorter than ``MIN_SECRET_LEN``, which would mangle the text); other values unchanged."""
     if not isinstance(text, str) or not secrets:
         return text
     for secret in sorted(secrets, key=len, reverse=True):
-        text = text.replace(secret, SECRET_MASK)
+        if len(secret) >= MIN_SECRET_LEN:
+            text = text.replace(secret, SECRET_MASK)
     return text
