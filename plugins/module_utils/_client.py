@@ -621,6 +621,9 @@ class Client:
                     error = self.wrong_base(error) or error
                 if status == 401 and getattr(self.auth, 'refused_hint', None) and not auth_request:
                     error.hint = self.auth.refused_hint  # what to do when a reused token is refused (expired)
+                if status == 401 and not error.hint and getattr(self.auth, 'challenge_hint', None) and not auth_request:
+                    # A scheme that reads the server's challenge (RFC 9110 11.6.1: the schemes it takes) says what to do.
+                    error.hint = self.auth.challenge_hint(response.headers.get('WWW-Authenticate'))
                 if (status >= 500 and status not in NOT_HANDLED_5XX and method not in ('GET', 'HEAD', 'OPTIONS')
                         and not auth_request and not error.hint):
                     error.hint = WRITE_5XX_HINT  # an idempotent change (PUT, DELETE) the server failed while handling

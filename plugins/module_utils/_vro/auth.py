@@ -11,6 +11,8 @@ Internal use only: this file may change without notice between releases.
 
 from __future__ import annotations
 
+import re
+
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth import BasicAuth, BearerAuth, missing_credentials, require_login
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ConfigError
 
@@ -20,6 +22,25 @@ SCHEMES = ('basic', 'vra', 'token')
 # What to do when a bearer token (auth: token) is refused, typically once it has expired.
 TOKEN_REFUSED_HINT = ('the token may have expired: get a new one with cloudops.orchestrator.vro_login, or set username '
                       'and password as well so that the module (or event source) logs in again when the token is refused')
+
+
+# What to do when Basic is refused by a server whose challenge names Bearer and not Basic (API-NOTES: vRO 8 takes Basic
+# only when basic authentication is enabled on the server).
+BASIC_REFUSED_HINT = ('this server does not take Basic authentication (its 401 asks for a Bearer token; vRO 8 takes Basic '
+                      'only when it is enabled on the server): set auth: vra to log in through vRA with username and '
+                      'password, or auth: token with a token from cloudops.orchestrator.vro_login')
+
+
+# An auth scheme's name in a WWW-Authenticate value: a token at the start or after a comma, not a parameter (name=).
+_SCHEME = re.compile(r'(?:^|,)\s*([A-Za-z][A-Za-z0-9!#$%&\'*+.^_`|~-]*)(?=\s|,|$)')
+
+
+def basic_challenge_hint(challenge):
+    """What to do after Basic got a 401 whose ``WWW-Authenticate`` is ``challenge`` (the client asks a scheme's
+    ``challenge_hint``): :data:`BASIC_REFUSED_HINT` when it names Bearer and not Basic (this server takes no Basic at
+    all, whatever the password), else None (the client's own words: check the credentials)."""
+    schemes = set(scheme.lower() for scheme in _SCHEME.findall(challenge or ''))
+    return BASIC_REFUSED_HINT if 'bearer' in schemes and 'basic' not in schemes else None
 
 
 def choose_auth(options, environment=None):
@@ -51,7 +72,9 @@ def choose_auth(options, environment=None):
     if scheme not in SCHEMES:
         raise ConfigError('auth must be basic, vra or token, got %r' % (scheme,))
     require_login(options, 'vRO', PREFIX)
-    return BasicAuth(user, password)
+    auth = BasicAuth(user, password)
+    auth.challenge_hint = basic_challenge_hint
+    return auth
 
 
 def tenant_scheme(options, scheme, environment):

@@ -15,7 +15,7 @@ import base64
 import binascii
 import copy
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import json_name
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import MIN_SECRET_LEN, json_name
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, moment_from_ms, number_ms, parse_date
 
 SECRET_MASK = '********'
@@ -292,3 +292,40 @@ def mask_parameters(params):
             param['value'] = _mask_value(param.get('value'))
         masked.append(param)
     return masked
+
+
+def secret_strings(params):
+    """Every plain-text SecureString value in wire parameters: a parameter declared SecureString, or a secure-string
+    value at any depth (an Array, Properties, a composite); the mask itself is not a secret."""
+    found = []
+
+    def walk(value):
+        if isinstance(value, dict):
+            for kind, body in value.items():
+                if kind == 'secure-string' and isinstance(body, dict) and isinstance(body.get('value'), str):
+                    found.append(body['value'])
+                else:
+                    walk(body)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for param in params or []:
+        value = param.get('value') if isinstance(param, dict) else None
+        if isinstance(param, dict) and str(param.get('type', '')).lower() == 'securestring' and isinstance(value, dict):
+            for body in value.values():
+                if isinstance(body, dict) and isinstance(body.get('value'), str):
+                    found.append(body['value'])
+        walk(value)
+    return [secret for secret in dict.fromkeys(found) if secret and secret != SECRET_MASK]
+
+
+def mask_text(text, secrets):
+    """``text`` with every one of ``secrets`` replaced by ``********`` (the longest first; as the client's ``redact``,
+    none shorter than ``MIN_SECRET_LEN``, which would mangle the text); other values unchanged."""
+    if not isinstance(text, str) or not secrets:
+        return text
+    for secret in sorted(secrets, key=len, reverse=True):
+        if len(secret) >= MIN_SECRET_LEN:
+            text = text.replace(secret, SECRET_MASK)
+    return text

@@ -78,9 +78,9 @@ def execution_info(api, workflow_id=None, workflow_name=None, category=None, exe
         for run in runs:
             item = run.to_result(_Named(wid, wname or run.name))
             if fetch_logs:
-                item['logs'] = api.logs(wid, run.id)
+                item['logs'] = run.masked_logs(api.logs(wid, run.id))
             if fetch_syslogs:
-                item['syslogs'] = api.syslogs(wid, run.id)
+                item['syslogs'] = run.masked_logs(api.syslogs(wid, run.id))
             executions.append(item)
         return {'changed': False, 'workflow_id': wid, 'executions': executions, 'count': len(executions)}
 
@@ -126,9 +126,9 @@ def execution_info(api, workflow_id=None, workflow_name=None, category=None, exe
     if interaction is not None:
         result['interaction'] = interaction
     if fetch_logs:
-        result['logs'] = api.logs(wid, eid)
+        result['logs'] = run.masked_logs(api.logs(wid, eid))
     if fetch_syslogs:
-        result['syslogs'] = api.syslogs(wid, eid)
+        result['syslogs'] = run.masked_logs(api.syslogs(wid, eid))
     return result
 
 
@@ -149,9 +149,9 @@ def all_runs(api, state=None, started_by=None, started_after=None, started_befor
             run = api.execution(run.workflow_id, run.id)
         item = run.to_result()
         if fetch_logs and run.workflow_id:
-            item['logs'] = api.logs(run.workflow_id, run.id)
+            item['logs'] = run.masked_logs(api.logs(run.workflow_id, run.id))
         if fetch_syslogs and run.workflow_id:
-            item['syslogs'] = api.syslogs(run.workflow_id, run.id)
+            item['syslogs'] = run.masked_logs(api.syslogs(run.workflow_id, run.id))
         executions.append(item)
     return {'changed': False, 'workflow_id': None, 'executions': executions, 'count': len(executions)}
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import decode_value
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import decode_value, secret_strings
 
 
 def comparable_inputs(params):
@@ -42,27 +42,7 @@ def comparable_inputs(params):
 
 def secure_values(params):
     """Every plain-text secure-string value in wire parameters (for the module's no_log list)."""
-    found = []
-
-    def walk(value):
-        if isinstance(value, dict):
-            for kind, body in value.items():
-                if kind == 'secure-string' and isinstance(body, dict) and isinstance(body.get('value'), str):
-                    found.append(body['value'])
-                else:
-                    walk(body)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    for param in params or []:
-        value = param.get('value') if isinstance(param, dict) else None
-        if str(param.get('type', '')).lower() == 'securestring' and isinstance(value, dict):
-            for body in value.values():
-                if isinstance(body, dict) and isinstance(body.get('value'), str):
-                    found.append(body['value'])
-        walk(value)
-    return list(dict.fromkeys(found))
+    return secret_strings(params)
 
 
 def same_inputs(wanted, recorded):

@@ -19,7 +19,7 @@ except ImportError:  # pragma: no cover - Python 2 is not supported by the colle
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, items_problem, json_name
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._shape import no_empty
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import (
-    decode_date, decode_parameters, mask_parameters, parameter_list, parameters_problem,
+    decode_date, decode_parameters, mask_parameters, mask_text, parameter_list, parameters_problem, secret_strings,
 )
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import parse_date
 
@@ -209,6 +209,9 @@ class Execution(object):
             self.current_item = None
         self.input_parameters = parameter_list(data, 'input')
         self.output_parameters = parameter_list(data, 'output')
+        # SecureString values the server sent in clear (outputs, on vRO 8): masked wherever the run quotes them.
+        self.secrets = secret_strings(self.input_parameters) + secret_strings(self.output_parameters)
+        self.content_exception = mask_text(self.content_exception, self.secrets)
 
     @classmethod
     def from_link(cls, link, workflow_id=None):
@@ -252,6 +255,13 @@ class Execution(object):
 
     def outputs(self):
         return decode_parameters(self.output_parameters, mask_secrets=True)
+
+    def masked_logs(self, logs):
+        """Log entries (:func:`normalize_log`) of this run with its SecureString values masked in their texts."""
+        if not self.secrets:
+            return logs
+        return [dict(entry, **dict((key, mask_text(entry.get(key), self.secrets))
+                                   for key in ('short_description', 'long_description'))) for entry in logs or []]
 
     def to_result(self, workflow=None):
         """The documented result fields of one run."""

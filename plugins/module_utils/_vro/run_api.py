@@ -12,9 +12,12 @@ and compiles every module_utils file an import names (docs/architecture.md, rule
 from __future__ import annotations
 
 import time
+from urllib.parse import urljoin
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import absent_on, path_segment
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import (
+    AnswerLost, ApiError, OperationError, answer_lost, safe_url,
+)
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import parameters_problem
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.inputs import same_inputs
@@ -75,14 +78,19 @@ class RunApi(VroApi):
     def start(self, workflow_id, parameters):
         """``POST .../executions``; returns the new Execution (id from ``Location``, else from the body).
 
-        A lost answer raises ApiError with ``details['sent']``; see :meth:`start_once` for the safe start.
+        A lost answer raises ApiError with ``details['sent']``; see :meth:`start_once` for the safe start. So does an
+        accepted start whose answer names no run (no ``Location`` that names one, no id in the body): the run exists,
+        and only looking for it (adoption) can find it; a resend would start a second one. A relative ``Location``
+        (RFC 9110 allows one) is read against the URL of the POST; only the run id is taken from it, never its host.
         """
+        url = self.client.url_for(self.executions_path(workflow_id))
         response = self.client.request('POST', self.executions_path(workflow_id), json={'parameters': parameters},
                                        expected=(200, 201, 202))
         self._learn_clock(response)
         location = response.headers.get('Location')
         execution_id = None
         if location:
+            location = urljoin(url, location.strip())
             try:
                 execution_id = parse_execution_url(location)[1]
             except ValueError:
@@ -93,17 +101,26 @@ class RunApi(VroApi):
         except ApiError as error:
             # The run exists once the server accepted it: a garbled body must not hide the run Location names.
             if not execution_id:
-                error.message += '; the run was started, but the answer does not name it: find it with vro_execution_info'
-                raise
+                raise self._unnamed('%s; the run was started, but the answer does not name it' % error.message,
+                                    error.kind, url, response) from None
             body = None
         data = dict(body) if isinstance(body, dict) else {}
         if execution_id:
             data['id'] = execution_id
         if not data.get('id'):
-            raise ApiError('the server accepted the run but named no execution (no Location header, no id in the body)',
-                           kind='json', method='POST', url=self.client.url_for(self.executions_path(workflow_id)))
+            raise self._unnamed('the server accepted the run but named no execution (%s, no id in the body)' % (
+                "a Location that names no run: '%s'" % safe_url(location) if location else 'no Location header'),
+                'json', url, response)
         data.setdefault('href', location or self.client.url_for(self.executions_path(workflow_id, data['id'], '/')))
         return Execution(data, workflow_id, summary=not data.get('state'))
+
+    @staticmethod
+    def _unnamed(message, kind, url, response):
+        """The AnswerLost of a start the server accepted (``response``) without naming the run: the run exists but only
+        looking for it can find it (adoption), and a resend would start a second one."""
+        error = answer_lost(message, kind=kind, method='POST', url=url)
+        error.status = response.status_code
+        return error
 
     def cancel(self, workflow_id, execution_id, api_version=None):
         """Cancel one run; returns a description of the call made.

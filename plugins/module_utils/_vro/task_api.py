@@ -81,9 +81,10 @@ class ScheduledTasks(object):
     def update(self, task_id, body):
         """``POST /tasks/{id}``: returns the updated task."""
         data = self.client.post('/tasks/%s' % _q(task_id), json=body, expected=(200, 202, 204))
-        # A body of the wrong shape is not trusted: the task is read back instead.
+        # A body of the wrong shape, or of another task (an id not the one updated), is not trusted: the task is read
+        # back instead.
         if (isinstance(data, dict) and data.get('id') and shape_problem(data, OBJECT, TASK_FIELDS) is None
-                and task_problem(data) is None):
+                and task_problem(data) is None and str(data['id']).lower() == str(task_id).lower()):
             return ScheduledTask(data)
         return self.get(task_id)
 

@@ -353,7 +353,7 @@ def _finish(opts, api, workflow, slots):
         slot.state = slot.execution.state or slot.state
         if opts.fetch_logs or slot.state == 'failed':
             try:
-                slot.logs = api.logs(workflow.id, slot.execution.id)
+                slot.logs = slot.execution.masked_logs(api.logs(workflow.id, slot.execution.id))
             except ApiError as error:
                 opts.warn('could not read the logs of run %s: %s' % (slot.execution.id, error))
                 slot.logs = []
