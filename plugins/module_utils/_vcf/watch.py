@@ -97,8 +97,8 @@ class VcfTaskWatch:
         self.listing = None
         # The tasks skipped as unreadable (logged once each while the source runs).
         self.skipped = set()
-        # The tasks said to be dated after this host's clock (see _not_ahead; once each while the source runs).
-        self.ahead = set()
+        # True once a task dated after this host's clock was said (see _not_ahead; once while the source runs).
+        self.ahead = False
 
     # -- state ---------------------------------------------------------------------------------------------
 
@@ -261,19 +261,19 @@ class VcfTaskWatch:
     def _not_ahead(self, now, raws):
         """Keep the cursor at or before this host's clock: a completion dated after it (a server or node whose clock ran
         ahead, since corrected) would move ``completedAfter`` past every task that completes later with a true date,
-        and their events would be lost. Tasks dated more than :data:`OVERLAP_MS` ahead are said once each."""
+        and their events would be lost. The first task dated more than :data:`OVERLAP_MS` ahead is said, once while
+        the source runs (a server whose clock is ahead dates every task so)."""
         if self.cursor is None or self.cursor <= now:
             return
         self.cursor = now
         for raw in raws:
             completed = completion_ms(raw)
-            task_id = str(raw.get('id'))
-            if completed is None or completed <= now + OVERLAP_MS or task_id in self.ahead:
+            if self.ahead or completed is None or completed <= now + OVERLAP_MS:
                 continue
-            self.ahead.add(task_id)
+            self.ahead = True
             self._warn('vcf_tasks: task %s reads a completion at %s, after this host\'s clock (%s): SDDC Manager\'s clock '
                        'or this host\'s may be wrong (check NTP on both); the cursor stays at this host\'s time, so that '
-                       'tasks completing later are still listed', task_id, iso(completed), iso(now))
+                       'tasks completing later are still listed (said once)', raw.get('id'), iso(completed), iso(now))
 
     def _warn(self, message, *args):
         if self.log:

@@ -44,3 +44,18 @@ def test_a_task_dated_in_the_future_does_not_hide_the_tasks_that_complete_after_
     said = [line for line in handler.lines if 'skewed' in line]
     assert len(said) == 1, handler.lines
     assert iso(NOW + 24 * 60 * MINUTE) in said[0] and 'clock' in said[0]
+
+
+def test_a_server_whose_clock_is_ahead_loses_nothing_and_is_said_once():
+    server = Server()
+    clock = Clock(NOW)
+    log, handler = logger()
+    watcher = VcfTaskWatch(TaskService(FakeClient('https://sddc.example.com/v1', server.answer)), clock=clock, log=log)
+    assert drain(watcher) == []
+    for number in range(4):
+        clock.ms += MINUTE
+        # Every task dated two hours ahead of this host.
+        server.add('ahead%d' % number, 'Failed', created=clock.ms + 120 * MINUTE - 30000, completed=clock.ms + 120 * MINUTE)
+        assert emitted_ids(drain(watcher)) == ['ahead%d' % number]
+    assert drain(watcher) == []
+    assert len([line for line in handler.lines if 'clock' in line]) == 1, handler.lines
