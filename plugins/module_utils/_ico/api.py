@@ -244,7 +244,7 @@ class TaskEngine:
                 return created
             if location:
                 return self.read_created(location, response.url, fields)
-            return self.find_unnamed(response.status_code, fields, started, warn)
+            return self._find_unnamed(response.status_code, fields, started, warn)
 
         def find():
             if lost.created_id:
@@ -263,7 +263,7 @@ class TaskEngine:
                          'process created the same task as the same user at the same moment')),
                      warn=warn, fail=OperationError, ids_key='task_ids', sleep=self.client.sleep)
 
-    def find_unnamed(self, status, fields, started, warn=None):
+    def _find_unnamed(self, status, fields, started, warn=None):
         """The task a create answered with success but without naming it (an empty body, or one without ``id``, and
         no ``Location``): the one task this user created since ``started`` with exactly ``fields``, read once (never
         POSTed again); otherwise the failure says that a task was created and where to look."""
