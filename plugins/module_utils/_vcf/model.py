@@ -450,12 +450,13 @@ def _secret_key(key):
 
 
 def secret_values(value, found=None):
-    """The text values under a secret-named key anywhere in ``value`` (see :func:`masked`)."""
+    """The texts (at least :data:`MIN_SECRET_LEN` long) under a secret-named key anywhere in ``value`` (see :func:`masked`);
+    numbers and flags under such keys (``passwordExpired``) are not words to mask elsewhere."""
     found = set() if found is None else found
     if isinstance(value, dict):
         for key, inner in value.items():
-            if _secret_key(key) and isinstance(inner, (str, int, float)) and not isinstance(inner, bool) and inner != '':
-                found.add(str(inner))
+            if _secret_key(key) and isinstance(inner, str) and len(inner) >= MIN_SECRET_LEN:
+                found.add(inner)
             else:
                 secret_values(inner, found)
     elif isinstance(value, list):
