@@ -57,7 +57,9 @@ class VcfTokenAuth(Auth):
 
     def _set_access(self, token):
         if not isinstance(token, str) or not token:
-            raise ApiError('SDDC Manager answered without an access token', kind='auth')
+            raise ApiError('SDDC Manager answered without an access token', kind='auth',
+                           hint='check that url is the SDDC Manager address (https://<sddc-manager>) and that no proxy or '
+                                'login page answers in its place, then run again')
         self.access_token = token
         self.secrets.append(token)
         claims = jwt_claims(token)
@@ -98,9 +100,16 @@ class VcfTokenAuth(Auth):
             self._login(client)
             return
         token = refreshed_token(response.text)
+        if token is None and self.username and self.password:
+            # A login page or a proxy in front of a refresh token that is gone: start over once with a login (nothing
+            # else would ever renew the token: every later call, every poll of a source, would fail the same way).
+            self.refresh_id = None
+            self._login(client)
+            return
         if token is None:
             raise ApiError('SDDC Manager answered the token refresh with something that is not an access token',
-                           kind='json', status=response.status_code, method='PATCH', url=response.url)
+                           kind='json', status=response.status_code, method='PATCH', url=response.url,
+                           hint='set username and password so that the collection can log in again, or give a new token')
         self.refreshes += 1
         self._set_access(token)
 

@@ -244,7 +244,7 @@ class TaskEngine:
                 return created
             if location:
                 return self.read_created(location, response.url, fields)
-            return created if isinstance(created, dict) else dict(fields)
+            return self._find_unnamed(response.status_code, fields, started, warn)
 
         def find():
             if lost.created_id:
@@ -262,6 +262,28 @@ class TaskEngine:
                          'the one task created since by this user with these fields: the task it made, unless another '
                          'process created the same task as the same user at the same moment')),
                      warn=warn, fail=OperationError, ids_key='task_ids', sleep=self.client.sleep)
+
+    def _find_unnamed(self, status, fields, started, warn=None):
+        """The task a create answered with success but without naming it (an empty body, or one without ``id``, and
+        no ``Location``): the one task this user created since ``started`` with exactly ``fields``, read once (never
+        POSTed again); otherwise the failure says that a task was created and where to look."""
+        look = ('look for it with orch_task_info (tasks created since %s) before running this again, or a second task '
+                'is created' % iso_from_ms(started - self.SKEW_MS))
+        try:
+            found = self.find_created(fields, started)
+        except ApiError as error:
+            raise OperationError('the server created a task (HTTP %s) but its answer named no task, and listing the tasks '
+                                 'to find it failed: %s; %s' % (status, error, look), changed=True,
+                                 error=error.to_result()) from None
+        if len(found) != 1:
+            raise OperationError('the server created a task (HTTP %s) but its answer named no task, and %s of this user\'s '
+                                 'tasks created since have these fields; %s' % (
+                                     status, 'none' if not found else len(found), look), changed=True,
+                                 task_ids=[str(t.get('id')) for t in found])
+        if warn is not None:
+            warn('the server created a task (HTTP %s) but its answer named no task: task %s, the one task this user '
+                 'created since with these fields, is taken as the one it made' % (status, found[0].get('id')))
+        return found[0]
 
     def read_created(self, location, request_url, fields):
         """The task a create answer named in ``Location``, read from the configured server only.

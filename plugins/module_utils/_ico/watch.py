@@ -14,11 +14,15 @@ Internal use only: this file may change without notice between releases.
 from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import json_name
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, one_line
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import TaskStatus, with_iso_times
 
 # Statuses remembered at most (a task missing from a listing is remembered too, the oldest forgotten first): a list
 # that leaves tasks out for a poll (an empty answer of a server in trouble) does not make them new when they come back.
 LAST_MAX = 5000
+# Answers to one project's listing that refuse that project (its user removed from it, the project renamed): with
+# other projects watched, that project is left out of the poll rather than stopping them all.
+PROJECT_REFUSALS = (401, 403, 404)
 
 
 class IcoTaskWatch:
@@ -35,6 +39,8 @@ class IcoTaskWatch:
         self.covered = self.scope()
         # The entries skipped as not tasks (logged once each while the source runs).
         self.skipped = set()
+        # The projects whose listing the last poll left out as refused (logged once each until they list again).
+        self.refused = set()
 
     def scope(self):
         """The projects the state covers: the watched ones, or ``['*']`` for every task the engines list."""
@@ -56,13 +62,32 @@ class IcoTaskWatch:
     def observe(self):
         """``{id: task}`` of every task the engines list, in the watched projects."""
         tasks = {}
+        refused = []
         for engine in self.engines:
-            for task in engine.list(skip=self._skip):
+            try:
+                listed = engine.list(skip=self._skip)
+            except ApiError as error:
+                # One project refused beside others: left out (its statuses are kept); all refused: an outage.
+                if len(self.engines) < 2 or getattr(error, 'status', None) not in PROJECT_REFUSALS:
+                    raise
+                refused.append((engine, error))
+                continue
+            for task in listed:
                 if not isinstance(task, dict) or task.get('id') is None:
                     continue
                 if self.projects and task.get('project') not in self.projects:
                     continue
                 tasks.setdefault(str(task['id']), task)
+        if refused and len(refused) == len(self.engines):
+            raise refused[0][1]
+        now_refused = set()
+        for engine, error in refused:
+            project = getattr(engine, 'project', None)
+            now_refused.add(project)
+            if project not in self.refused and self.log is not None:
+                self.log.warning('ico_tasks: the tasks of project %r cannot be listed (%s); its tasks are not watched '
+                                 'until that works again, the other projects are still watched', project, one_line(error))
+        self.refused = now_refused
         return tasks
 
     def _skip(self, index, entry):
@@ -95,8 +120,9 @@ class IcoTaskWatch:
             now = dict((task_id, TaskStatus.normalise(task.get('status'))) for task_id, task in tasks.items())
             kept = [(task_id, status) for task_id, status in self.status.items() if task_id not in now]
             self.status = dict(kept[max(0, len(kept) + len(now) - LAST_MAX):] + list(now.items()))
+            # A project refused at its first poll has no baseline yet: it is not covered until it lists.
+            self.covered = sorted(set(self.scope()) - (self.refused - set(self.covered if self.started else ())))
             self.started = True
-            self.covered = self.scope()
         return pending, observed
 
     def _committer(self, task_id, status):

@@ -75,6 +75,11 @@ def paged(client, path, params, page_size, first=None, progress=None, max_pages=
         yield from elements
         meta = page.get('pageMetadata') or {}
         total_pages, total = meta.get('totalPages'), meta.get('totalElements')
+        disproved = bool(elements) and (total_pages == 0 or (isinstance(total, int) and total < seen))
+        if disproved:
+            # Counts this very answer disproves (no page, or fewer tasks than it holds): not trusted to end the list;
+            # a short or empty page does.
+            total_pages = total = None
         progress.setdefault('total', total)
         # Read from a later page (first), the counts of pageMetadata do not say where this page is: a short page ends.
         if not elements or (first is not None and len(elements) < page_size) or (first is None and (
@@ -82,7 +87,7 @@ def paged(client, path, params, page_size, first=None, progress=None, max_pages=
             progress['done'] = True
             return
         # Without pageMetadata (the 4.4 reference's sample answer has none) a short page is the last.
-        if not meta and len(elements) < page_size:
+        if (disproved or not meta) and len(elements) < page_size:
             progress['done'] = True
             return
         # The first page's own number tells whether the server counts pages from 0 or from 1.

@@ -13,7 +13,7 @@ import copy
 import difflib
 import re
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, items_problem
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import MIN_SECRET_LEN, OBJECT, items_problem
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import InputError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._shape import iso_z, shaped_entry
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import to_epoch_ms
@@ -219,8 +219,10 @@ class Task:
 
     def errors(self):
         """The task's ``errors`` (and those of its failed sub-tasks), each with message, remediation and token."""
-        found = [task_error(e, self.id) for e in self.raw.get('errors') or [] if isinstance(e, dict)]
-        for sub in self.subtasks():
+        # Read from the masked task: a message may quote a password the task carries (a credentials sub-task's).
+        raw = masked(self.raw)
+        found = [task_error(e, self.id) for e in raw.get('errors') or [] if isinstance(e, dict)]
+        for sub in _walk_subtasks(raw.get('subTasks')):
             for err in sub.get('errors') or []:
                 if isinstance(err, dict):
                     found.append(task_error(err, self.id, sub.get('name')))
@@ -436,19 +438,54 @@ def task_ids(task_id=None, ids_given=None):
     return ids
 
 
-# A credentials sub-task carries oldPassword and newPassword (CredentialsSubTask in the 9.0 spec): never returned.
-_SECRET_KEY = re.compile(r'password|secret', re.IGNORECASE)
+# A credentials sub-task carries oldPassword and newPassword (CredentialsSubTask in the 9.0 spec): never returned. The
+# other secret-named properties of the 9.0 spec (passphrase, clientSecret, apiKey, privateKey, access/refresh/id tokens)
+# are masked too where they turn up (an Error's context); referenceToken, which a user gives support, is not a secret.
+_SECRET_KEY = re.compile(r'password|passphrase|secret|apikey|privatekey|accesstoken|refreshtoken|idtoken', re.IGNORECASE)
 SECRET_MASK = '********'
 
 
-def masked(value):
-    """A deep copy of ``value`` whose values under a password- or secret-named key are ``********`` (when set)."""
+def _secret_key(key):
+    return isinstance(key, str) and bool(_SECRET_KEY.search(key.replace('_', '').replace('-', '')))
+
+
+def secret_values(value, found=None):
+    """The texts (at least :data:`MIN_SECRET_LEN` long) under a secret-named key anywhere in ``value`` (see :func:`masked`);
+    numbers and flags under such keys (``passwordExpired``) are not words to mask elsewhere."""
+    found = set() if found is None else found
     if isinstance(value, dict):
-        return dict((key, SECRET_MASK if isinstance(key, str) and _SECRET_KEY.search(key) and value[key] not in (None, '')
-                     else masked(value[key])) for key in value)
+        for key, inner in value.items():
+            if _secret_key(key) and isinstance(inner, str) and len(inner) >= MIN_SECRET_LEN:
+                found.add(inner)
+            else:
+                secret_values(inner, found)
+    elif isinstance(value, list):
+        for inner in value:
+            secret_values(inner, found)
+    return found
+
+
+def masked(value, secrets=None):
+    """A deep copy of ``value`` whose values under a password- or secret-named key are ``********`` (when set), and
+    whose texts have those values (a host's error message quoting the password it refused) replaced as well."""
+    if secrets is None:
+        secrets = sorted(secret_values(value), key=len, reverse=True)
+    if isinstance(value, dict):
+        return dict((key, SECRET_MASK if _secret_key(key) and value[key] not in (None, '')
+                     else masked(value[key], secrets)) for key in value)
     if isinstance(value, list):
-        return [masked(inner) for inner in value]
+        return [masked(inner, secrets) for inner in value]
+    if isinstance(value, str) and secrets:
+        return redact_values(value, secrets)
     return copy.deepcopy(value)
+
+
+def redact_values(text, secrets):
+    """``text`` with each of ``secrets`` (at least :data:`MIN_SECRET_LEN` long) replaced by ``********``."""
+    for secret in secrets:
+        if len(secret) >= MIN_SECRET_LEN:
+            text = text.replace(secret, SECRET_MASK)
+    return text
 
 
 # In a task: the SDDC Manager Error's ``context`` is a map whose keys the server chose (left as they are); these

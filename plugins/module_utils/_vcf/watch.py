@@ -97,6 +97,8 @@ class VcfTaskWatch:
         self.listing = None
         # The tasks skipped as unreadable (logged once each while the source runs).
         self.skipped = set()
+        # True once a task dated after this host's clock was said (see _not_ahead; once while the source runs).
+        self.ahead = False
 
     # -- state ---------------------------------------------------------------------------------------------
 
@@ -229,6 +231,7 @@ class VcfTaskWatch:
             else:
                 newest = max([completion_ms(raw) or 0 for raw in raws] + [self.cursor or 0])
                 self.cursor = newest or (after if first else self.cursor)
+            self._not_ahead(now, raws)
             return floor
         read = [ms for ms in (completion_ms(raw) for raw in listing.raws) if ms is not None]
         since = iso(after)
@@ -254,6 +257,23 @@ class VcfTaskWatch:
                    'and the cursor stays at %s until every page was read', len(listing.raws), since, len(listing.raws),
                    listing.total if listing.total is not None else 'more', listing.next_page, iso(self.cursor))
         return floor
+
+    def _not_ahead(self, now, raws):
+        """Keep the cursor at or before this host's clock: a completion dated after it (a server or node whose clock ran
+        ahead, since corrected) would move ``completedAfter`` past every task that completes later with a true date,
+        and their events would be lost. The first task dated more than :data:`OVERLAP_MS` ahead is said, once while
+        the source runs (a server whose clock is ahead dates every task so)."""
+        if self.cursor is None or self.cursor <= now:
+            return
+        self.cursor = now
+        for raw in raws:
+            completed = completion_ms(raw)
+            if self.ahead or completed is None or completed <= now + OVERLAP_MS:
+                continue
+            self.ahead = True
+            self._warn('vcf_tasks: task %s reads a completion at %s, after this host\'s clock (%s): SDDC Manager\'s clock '
+                       'or this host\'s may be wrong (check NTP on both); the cursor stays at this host\'s time, so that '
+                       'tasks completing later are still listed (said once)', raw.get('id'), iso(completed), iso(now))
 
     def _warn(self, message, *args):
         if self.log:

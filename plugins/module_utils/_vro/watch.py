@@ -47,6 +47,19 @@ def start_ms(run):
     return int(started * 1000) if started is not None else None
 
 
+def baseline_floor(runs, cut, now):
+    """The floor of a first start's listing (``runs``, newest first; ``cut``: its page was full): a run that ended at
+    or before it was already in that state then. No earlier than the newest end the server itself wrote in that
+    listing: a server whose clock is behind this host's by more than :data:`SKEW_MS` dates the runs that end after the
+    start before ``now - SKEW_MS``, and they would never be emitted. None when the listing holds every run in that
+    state and none (nothing can show up later that was there before)."""
+    ends = [epoch(run.end_date) for run in runs if run.terminal]
+    ends = [int(ended * 1000) for ended in ends if ended is not None]
+    if not runs and not cut:
+        return None
+    return min([now - SKEW_MS] + ([max(ends)] if ends else []))
+
+
 class VroExecutionWatch:
     """Change detection for ``vro_executions`` over a :class:`VroApi`."""
 
@@ -120,7 +133,7 @@ class VroExecutionWatch:
                 runs, cut = self._listing(workflow, state, key, baseline)
                 listed[key] = (runs, cut)
                 if baseline and not self.emit_existing:
-                    floors[key] = now - SKEW_MS
+                    floors[key] = baseline_floor(runs, cut, now)
                     continue
                 known = set(self.seen.get(key) or [])
                 for run in reversed(runs):  # oldest first
