@@ -19,23 +19,13 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.clocks import SleepClock
 
 
 def jwt(exp, iat, sub='administrator@vsphere.local'):
     def part(obj):
         return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip('=')
     return '%s.%s.%s' % (part({'alg': 'HS256', 'typ': 'JWT'}), part({'sub': sub, 'iat': iat, 'exp': exp}), 'c2ln')
-
-
-class Clock:
-    def __init__(self, now=1000.0):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += seconds
 
 
 def test_jwt_claims_reads_exp_and_survives_garbage():
@@ -65,7 +55,7 @@ def test_vcf_401_triggers_exactly_one_refresh():
         'PATCH /v1/tokens/access-token/refresh': [respond(200, json.dumps(second))],
         'GET /v1/tasks/t1': [respond(401, {'message': 'expired'}), respond(200, {'id': 't1'})],
     }
-    clock = Clock()
+    clock = SleepClock(1000.0)
     with ReplayServer(routes) as server:
         auth = VcfTokenAuth('administrator@vsphere.local', 'VMware123!', clock=clock)
         client = Client(server.url, auth=auth, **CONNECTIONS['vcf'])
@@ -86,7 +76,7 @@ def test_vcf_second_401_is_not_refreshed_again():
         'GET /v1/tasks': [respond(401, {'message': 'no'})],
     }
     with ReplayServer(routes) as server:
-        client = Client(server.url, auth=VcfTokenAuth('u', 'p', clock=Clock()), **CONNECTIONS['vcf'])
+        client = Client(server.url, auth=VcfTokenAuth('u', 'p', clock=SleepClock(1000.0)), **CONNECTIONS['vcf'])
         with pytest.raises(ApiError) as info:
             client.get('/tasks')
         assert info.value.status == 401
@@ -95,7 +85,7 @@ def test_vcf_second_401_is_not_refreshed_again():
 
 
 def test_vcf_token_is_refreshed_before_its_exp():
-    clock = Clock(1000.0)
+    clock = SleepClock(1000.0)
     routes = {
         'POST /v1/tokens': [respond(200, {'accessToken': jwt(1100, 1000), 'refreshToken': {'id': 'rt-9'}})],
         'PATCH /v1/tokens/access-token/refresh': [respond(200, json.dumps(jwt(1300, 1100)))],
@@ -119,7 +109,7 @@ def test_vcf_expired_refresh_token_logs_in_again():
         'PATCH /v1/tokens/access-token/refresh': [respond(404, {'message': 'refresh token not found'})],
         'GET /v1/tasks': [respond(200, {'elements': []})],
     }
-    clock = Clock(1000.0)
+    clock = SleepClock(1000.0)
     with ReplayServer(routes) as server:
         client = Client(server.url, auth=VcfTokenAuth('u', 'p', clock=clock), **CONNECTIONS['vcf'])
         client.get('/tasks')
@@ -233,7 +223,7 @@ def waiter(clock, **kwargs):
 
 @pytest.mark.parametrize('duration,max_polls', [(0.5, 2), (2, 8), (10, 19), (60, 28)])
 def test_waiter_poll_counts_stay_low(duration, max_polls):
-    clock = Clock(0.0)
+    clock = SleepClock(0.0)
     w = waiter(clock, timeout=1000)
     seen = w.wait(clock, lambda now: now >= duration, first_delay=0.25)
     assert w.polls <= max_polls
@@ -244,13 +234,13 @@ def test_waiter_poll_counts_stay_low(duration, max_polls):
 def test_waiter_notices_a_two_second_run_quickly():
     lags = []
     for end in (1.8, 1.9, 2.0, 2.1, 2.2):
-        clock = Clock(0.0)
+        clock = SleepClock(0.0)
         lags.append(waiter(clock).wait(clock, lambda now, end=end: now >= end, first_delay=0.25) - end)
     assert sorted(lags)[2] < 0.35
 
 
 def test_waiter_timeout_carries_the_last_observation():
-    clock = Clock(0.0)
+    clock = SleepClock(0.0)
     with pytest.raises(WaitTimeout) as info:
         waiter(clock, timeout=3).wait(lambda: {'state': 'running', 'at': clock.now}, lambda o: False)
     assert info.value.last['state'] == 'running'
@@ -259,7 +249,7 @@ def test_waiter_timeout_carries_the_last_observation():
 
 
 def test_waiter_tolerates_transient_errors():
-    clock = Clock(0.0)
+    clock = SleepClock(0.0)
     answers = [ApiError('busy', status=503), ApiError('reset', kind='connection'), 'completed']
     seen = []
 
@@ -274,7 +264,7 @@ def test_waiter_tolerates_transient_errors():
 
 
 def test_waiter_raises_other_errors_at_once():
-    clock = Clock(0.0)
+    clock = SleepClock(0.0)
 
     def fetch():
         raise ApiError('gone', status=404)
@@ -294,7 +284,7 @@ def test_waiter_rejects_bad_options():
 
 
 def test_waiter_never_sleeps_past_the_deadline():
-    clock = Clock(0.0)
+    clock = SleepClock(0.0)
     with pytest.raises(WaitTimeout):
         waiter(clock, timeout=7.3, interval=1, interval_max=5).wait(lambda: None, lambda o: False)
     assert clock.now == pytest.approx(7.3)

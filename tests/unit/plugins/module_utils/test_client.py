@@ -18,6 +18,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._client impo
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import (
     ReplayServer, hang, reset, respond,
 )
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.clocks import SleepClock
 
 VCF_409 = {
     'errorCode': 'TASK_NOT_RETRYABLE', 'errorType': 'ERROR', 'arguments': [], 'context': {},
@@ -322,27 +323,12 @@ def test_paginate_ico_list_and_collection_shapes():
         assert [t['id'] for t in client.paginate('/tasks', PAGERS['ico'], page_size=2)] == ['a']
 
 
-class Clock:
-    """A monotonic clock that the fake sleep advances."""
-
-    def __init__(self):
-        self.now = 1000.0
-        self.slept = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.slept.append(seconds)
-        self.now += seconds
-
-
 def test_retry_after_past_the_wait_deadline_fails_at_once_in_one_line():
     from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import Waiter
     routes = {'GET /vco/api/workflows/w/executions/e/state': [
         respond(429, {'status': 429, 'message': 'slow down'}, headers={'Retry-After': '5'})]}
     with ReplayServer(routes) as server:
-        clock = Clock()
+        clock = SleepClock(1000.0)
         client = make(server, retries=3, sleep=clock.sleep)
         client.clock = clock
         waiter = Waiter(timeout=1, interval=0.25, interval_max=1, clock=clock, sleep=clock.sleep, client=client)
@@ -363,7 +349,7 @@ def test_retry_after_within_the_wait_deadline_is_honoured():
     routes = {'GET /v1/tasks/t': [respond(429, {'message': 'slow down'}, headers={'Retry-After': '2'}),
                                   respond(200, {'id': 't', 'status': 'SUCCESSFUL'})]}
     with ReplayServer(routes) as server:
-        clock = Clock()
+        clock = SleepClock(1000.0)
         client = make(server, product='vcf', retries=3, sleep=clock.sleep)
         client.clock = clock
         waiter = Waiter(timeout=10, clock=clock, sleep=clock.sleep, client=client)
@@ -374,7 +360,7 @@ def test_retry_after_within_the_wait_deadline_is_honoured():
 
 def test_exponential_backoff_past_the_deadline_is_refused():
     with ReplayServer({'GET /orchestrator/v2/tasks/1': [respond(503, {'error_message': 'down'})]}) as server:
-        clock = Clock()
+        clock = SleepClock(1000.0)
         client = make(server, product='ico', retries=3, sleep=clock.sleep, backoff_base=4, backoff_max=8)
         client.clock = clock
         client.set_deadline(clock() + 1, 'the wait_timeout of 1 s')

@@ -41,6 +41,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_mo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_model import task_problem as vro_task_problem
 
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.spec_variants import EXTRA_FIELD, spec_spelled, variants
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.clocks import SleepClock
 
 HERE = pathlib.Path(__file__).resolve().parent
 VRO_KINDS = ('string', 'secure-string', 'encrypted-string', 'regex', 'number', 'boolean', 'date', 'array', 'properties',
@@ -390,19 +391,6 @@ def test_ico_task_variants():
 # -- the waiters: a status the spec allows but the collection does not know never reads as success ----------------
 
 
-class Clock:
-    """A monotonic clock that only the waiter's sleeps move (no real time passes in these tests)."""
-
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += seconds
-
-
 WAIT_TIMEOUT = 30.0
 
 
@@ -450,7 +438,7 @@ UNKNOWN_VCF = ['NEW_IN_9_1', 'Aborted', 'WAITING_FOR_INPUT', 'Paused by user']
 
 @pytest.mark.parametrize('status', UNKNOWN_VCF + [None])
 def test_vcf_task_info_wait_for_an_unknown_status_times_out(status):
-    clock = Clock()
+    clock = SleepClock()
     service = VcfService(dict(VCF_TASK, status=status))
     with pytest.raises(OperationError) as failure:
         task_info(service, [VCF_TASK['id']], {}, wait_for=['SUCCESSFUL'], waiter=lambda: make_waiter(clock))
@@ -464,7 +452,7 @@ def test_vcf_task_info_wait_for_an_unknown_status_times_out(status):
 
 @pytest.mark.parametrize('status', ['FAILED', 'Failed', 'CANCELLED', 'Cancelled', 'TIMED_OUT', 'SKIPPED'])
 def test_vcf_task_info_wait_for_success_stops_on_every_other_final_status(status):
-    clock = Clock()
+    clock = SleepClock()
     service = VcfService(dict(VCF_TASK, status=status))
     with pytest.raises(OperationError) as failure:
         task_info(service, [VCF_TASK['id']], {}, wait_for=['SUCCESSFUL'], waiter=lambda: make_waiter(clock))
@@ -474,7 +462,7 @@ def test_vcf_task_info_wait_for_success_stops_on_every_other_final_status(status
 
 @pytest.mark.parametrize('status', UNKNOWN_VCF + [None])
 def test_vcf_retry_then_an_unknown_status_is_not_success(status):
-    clock = Clock()
+    clock = SleepClock()
     service = VcfService(dict(VCF_TASK, status='FAILED'), after_retry=dict(VCF_TASK, status=status))
     with pytest.raises(OperationError) as failure:
         vcf_retry(service, [VCF_TASK['id']], None, wait=True, wait_timeout=WAIT_TIMEOUT,
@@ -502,7 +490,7 @@ class VroApi:
 
 @pytest.mark.parametrize('state', ['retrying', 'paused', 'WAITING_ON_EVENT', None])
 def test_vro_wait_for_an_unknown_state_times_out(state):
-    clock = Clock()
+    clock = SleepClock()
     api = VroApi(state)
     with pytest.raises(OperationError) as failure:
         execution_info(api, workflow_id='wf-1', execution_id='ex-1', wait_for=['completed'], wait_timeout=WAIT_TIMEOUT,
@@ -530,7 +518,7 @@ def test_ico_wait_for_an_unknown_status_times_out(status):
     raw = dict(ICO_TASK, status=status)
     if status == 'absent':
         del raw['status']
-    clock = Clock()
+    clock = SleepClock()
     engine = IcoEngine(raw)
     with pytest.raises(OperationError) as failure:
         manage_task(engine, '1003', None, 'present', ['COMPLETED'], waiter=lambda: make_waiter(clock))

@@ -13,7 +13,8 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._client impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
-from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.test_auth_waiter import Clock, jwt
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.clocks import SleepClock
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.test_auth_waiter import jwt
 
 LOGIN_PAGE = '<!DOCTYPE html><html><head><title>Sign in</title></head><body>Sign in to continue</body></html>'
 
@@ -22,7 +23,7 @@ LOGIN_PAGE = '<!DOCTYPE html><html><head><title>Sign in</title></head><body>Sign
                                     respond(200, LOGIN_PAGE, content_type='application/json'),
                                     respond(200, {'status': 'ok'})], ids=['html', 'html-as-json', 'no-token'])
 def test_a_refresh_answered_with_no_token_logs_in_again_once(answer):
-    clock = Clock(1000.0)
+    clock = SleepClock(1000.0)
     second = jwt(5000, 1200)
     routes = {
         'POST /v1/tokens': [respond(200, {'accessToken': jwt(1100, 1000), 'refreshToken': {'id': 'rt-1'}}),
@@ -41,7 +42,7 @@ def test_a_refresh_answered_with_no_token_logs_in_again_once(answer):
 
 
 def test_a_refresh_with_no_token_and_no_password_fails_in_one_line():
-    clock = Clock(1000.0)
+    clock = SleepClock(1000.0)
     routes = {'PATCH /v1/tokens/access-token/refresh': [respond(200, LOGIN_PAGE, content_type='text/html')],
               'GET /v1/tasks': [respond(401, {'message': 'expired'})]}
     with ReplayServer(routes) as server:
@@ -58,7 +59,7 @@ def test_a_refresh_with_no_token_and_no_password_fails_in_one_line():
 def test_a_login_answered_without_an_access_token_says_what_to_check():
     routes = {'POST /v1/tokens': [respond(200, {'refreshToken': {'id': 'rt-1'}})]}
     with ReplayServer(routes) as server:
-        client = Client(server.url, auth=VcfTokenAuth('u', 'p', clock=Clock()), **CONNECTIONS['vcf'])
+        client = Client(server.url, auth=VcfTokenAuth('u', 'p', clock=SleepClock(1000.0)), **CONNECTIONS['vcf'])
         with pytest.raises(ApiError) as info:
             client.get('/tasks')
         text = str(info.value)

@@ -15,7 +15,8 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api imp
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import TaskStatus
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.watch import PAGES_PER_POLL, VcfTaskWatch
 
-from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.test_watch_variants import Clock, FakeClient, drain, logger
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.clocks import MsClock
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.test_watch_variants import FakeClient, drain, logger
 
 START = to_epoch_ms('2026-01-31T09:30:00Z')
 
@@ -74,7 +75,7 @@ def watch(server, clock, log):
 def catch_up(server, count=2500, polls=8):
     """A source started on an empty server, stopped, then ``count`` tasks completed, then restarted: the events of
     each poll, the requests of each, the cursor after each, and the log lines."""
-    clock = Clock()
+    clock = MsClock(START)
     log, handler = logger()
     lines = handler.lines
     watcher, client = watch(server, clock, log)
@@ -147,7 +148,7 @@ def test_a_server_that_ignores_paging_answers_the_backlog_at_once_and_it_is_all_
 
 
 def test_a_first_start_with_more_tasks_in_its_hour_than_a_poll_reads_emits_none_of_them_and_watches_from_then():
-    server, clock = Server(), Clock(START + 3600 * 1000)
+    server, clock = Server(), MsClock(START + 3600 * 1000)
     for number in range(1500):
         server.add('old%d' % number, 'Failed', created=START + number, completed=START + 60000 + number * 1000)
     log, handler = logger()
@@ -164,7 +165,7 @@ def test_a_first_start_with_more_tasks_in_its_hour_than_a_poll_reads_emits_none_
 def test_a_task_the_event_code_cannot_build_is_skipped_with_one_line_naming_it_and_the_others_are_emitted():
     # A number where the spec has a date-time (NaN, as Python's json reads it) makes the event's time conversion raise:
     # before, that failed every poll (no task of the server was emitted again); now that one task is left out, once.
-    server, clock = Server(), Clock()
+    server, clock = Server(), MsClock(START)
     log, handler = logger()
     lines = handler.lines
     watcher, ignored = watch(server, clock, log)

@@ -11,7 +11,8 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api imp
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.watch import VcfTaskWatch
 
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.test_vcf_watch_backlog import Server, iso
-from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.test_watch_variants import Clock, FakeClient, drain, logger
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.test_watch_variants import FakeClient, drain, logger
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.clocks import MsClock
 
 NOW = to_epoch_ms('2026-01-31T10:00:00Z')
 MINUTE = 60 * 1000
@@ -23,7 +24,7 @@ def emitted_ids(events):
 
 def test_a_task_dated_in_the_future_does_not_hide_the_tasks_that_complete_after_it():
     server = Server()
-    clock = Clock(NOW)
+    clock = MsClock(NOW)
     log, handler = logger()
     watcher = VcfTaskWatch(TaskService(FakeClient('https://sddc.example.com/v1', server.answer)), clock=clock, log=log)
     assert drain(watcher) == []  # first start: the baseline
@@ -48,7 +49,7 @@ def test_a_task_dated_in_the_future_does_not_hide_the_tasks_that_complete_after_
 
 def test_a_server_whose_clock_is_ahead_loses_nothing_and_is_said_once():
     server = Server()
-    clock = Clock(NOW)
+    clock = MsClock(NOW)
     log, handler = logger()
     watcher = VcfTaskWatch(TaskService(FakeClient('https://sddc.example.com/v1', server.answer)), clock=clock, log=log)
     assert drain(watcher) == []

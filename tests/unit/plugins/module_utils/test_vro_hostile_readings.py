@@ -32,6 +32,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_ap
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.workflow_run import RunOptions, start_runs
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import execution_info
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.clocks import SleepClock
 
 API = '/vco/api'
 WID = 'w-1'
@@ -41,19 +42,6 @@ HOST = [{'name': 'host', 'type': 'string', 'value': {'string': {'value': 'web01'
 START = 'POST %s/workflows/%s/executions' % (API, WID)
 LIST = 'GET %s/workflows/%s/executions' % (API, WID)
 RUN_PATH = '%s/workflows/%s/executions/%s' % (API, WID, EID)
-
-
-class Clock:
-    """A monotonic clock that only sleeps move: the waiter's polls cost no real time."""
-
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += seconds
 
 
 def run_now(**fields):
@@ -70,7 +58,7 @@ def listed(run):
 
 
 def start_once(routes, timeout=30):
-    clock = Clock()
+    clock = SleepClock()
     warnings = []
     opts = RunOptions(workflow_id=WID, warn=warnings.append,
                       waiter=lambda: Waiter(timeout=30, interval=1.0, interval_max=5.0, clock=clock, sleep=clock.sleep))

@@ -11,7 +11,8 @@ import pytest
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms
 
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.test_watch_variants import (
-    START, Clock, VroServer, drain, logger, vro_watch)
+    START, VroServer, drain, logger, vro_watch)
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.clocks import MsClock
 
 MINUTE = 60 * 1000
 BEHIND = 20 * MINUTE  # the server's clock, behind this host's
@@ -28,7 +29,7 @@ def ids(events):
 
 @pytest.mark.parametrize('existing', [0, 2])
 def test_a_run_failing_after_the_first_start_is_emitted_when_the_servers_clock_is_behind(existing):
-    server, clock = VroServer(), Clock(START)
+    server, clock = VroServer(), MsClock(START)
     server_now = START - BEHIND
     server.runs = [run('old%d' % n, server_now - (n + 1) * MINUTE) for n in range(existing)]
     log, handler = logger()

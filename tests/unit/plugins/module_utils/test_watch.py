@@ -24,6 +24,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model i
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.watch import BASELINE_MS, OVERLAP_MS, VcfTaskWatch
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import Execution, Workflow
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.watch import KEPT_MAX, MAX_PAGES, PAGE, SKEW_MS, VroExecutionWatch
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.clocks import MsClock
 
 NOW = 1767261600000  # 2026-01-01T10:00:00Z
 
@@ -83,16 +84,8 @@ def _ms(iso):
     return to_epoch_ms(iso)
 
 
-class Clock:
-    def __init__(self, ms=NOW):
-        self.ms = ms
-
-    def __call__(self):
-        return self.ms / 1000.0
-
-
 def test_vcf_first_start_takes_what_is_failed_as_there_then_emits_each_new_failure_once():
-    service, clock = FakeTasks(), Clock()
+    service, clock = FakeTasks(), MsClock(NOW)
     service.put('old', 'Failed', completed=NOW - 60000)
     watcher = VcfTaskWatch(service, clock=clock)
     assert drain(watcher) == []
@@ -114,7 +107,7 @@ def test_vcf_first_start_takes_what_is_failed_as_there_then_emits_each_new_failu
 def test_vcf_first_start_with_nothing_recent_never_emits_what_failed_before_it_through_the_overlap():
     # Nothing completed in the last hour at the first start: the cursor is the window's start (now - 1 h), and the
     # next poll's overlap used to ask from now - 65 min, emitting a failure 62 minutes old as new.
-    service, clock = FakeTasks(), Clock()
+    service, clock = FakeTasks(), MsClock(NOW)
     service.put('old', 'Failed', completed=NOW - BASELINE_MS - 2 * 60000)
     watcher = VcfTaskWatch(service, clock=clock)
     assert drain(watcher) == []
@@ -135,7 +128,7 @@ def test_vcf_first_start_with_nothing_recent_never_emits_what_failed_before_it_t
 def test_vcf_what_failed_before_the_first_start_is_not_emitted_when_a_listing_by_status_shows_it_again():
     # Listed by status (completedAfter refused): a failure from before the first start that a page left out at one
     # poll and lists again later (the page is the newest 100, and newer failures get deleted) is not new.
-    service, clock = FakeTasks(refuse_completed_after=True), Clock()
+    service, clock = FakeTasks(refuse_completed_after=True), MsClock(NOW)
     service.put('older', 'Failed', completed=NOW - 3 * BASELINE_MS)
     service.put('recent', 'Failed', completed=NOW - 60000)
     watcher = VcfTaskWatch(service, clock=clock)
@@ -151,7 +144,7 @@ def test_vcf_what_failed_before_the_first_start_is_not_emitted_when_a_listing_by
 
 
 def test_vcf_emit_existing_has_no_floor():
-    service, clock = FakeTasks(), Clock()
+    service, clock = FakeTasks(), MsClock(NOW)
     service.put('old', 'Failed', completed=NOW - BASELINE_MS - 2 * 60000)
     watcher = VcfTaskWatch(service, emit_existing=True, clock=clock)
     assert [e['vcf_task']['id'] for e in drain(watcher)] == ['old']
@@ -160,7 +153,7 @@ def test_vcf_emit_existing_has_no_floor():
 
 
 def test_vcf_a_task_that_fails_again_after_a_retry_is_a_new_change_with_its_previous_status():
-    service, clock = FakeTasks(), Clock()
+    service, clock = FakeTasks(), MsClock(NOW)
     watcher = VcfTaskWatch(service, clock=clock)
     drain(watcher)
     service.put('t1', 'Failed', completed=NOW + 1000)
@@ -171,7 +164,7 @@ def test_vcf_a_task_that_fails_again_after_a_retry_is_a_new_change_with_its_prev
 
 
 def test_vcf_restart_emits_nothing_twice_and_what_failed_while_down_once():
-    service, clock = FakeTasks(), Clock()
+    service, clock = FakeTasks(), MsClock(NOW)
     first = VcfTaskWatch(service, clock=clock)
     drain(first)
     service.put('a', 'Failed', completed=NOW + 1000)
@@ -185,7 +178,7 @@ def test_vcf_restart_emits_nothing_twice_and_what_failed_while_down_once():
 
 
 def test_vcf_an_event_put_but_not_committed_is_emitted_again_after_a_restart():
-    service, clock = FakeTasks(), Clock()
+    service, clock = FakeTasks(), MsClock(NOW)
     watcher = VcfTaskWatch(service, clock=clock)
     drain(watcher)
     saved = watcher.dump()
@@ -199,7 +192,7 @@ def test_vcf_an_event_put_but_not_committed_is_emitted_again_after_a_restart():
 
 
 def test_vcf_emit_existing_emits_what_is_failed_at_the_first_start_once():
-    service, clock = FakeTasks(), Clock()
+    service, clock = FakeTasks(), MsClock(NOW)
     service.put('old', 'Failed', completed=NOW - 3 * BASELINE_MS)
     service.put('recent', 'FAILED', completed=NOW - 1000)
     service.put('ok', 'Successful', completed=NOW - 1000)
@@ -217,7 +210,7 @@ def test_vcf_statuses_any_spelling_and_a_typo_is_refused_before_anything_is_sent
 
 
 def test_vcf_a_status_completedafter_does_not_cover_is_listed_by_status():
-    service, clock = FakeTasks(), Clock()
+    service, clock = FakeTasks(), MsClock(NOW)
     watcher = VcfTaskWatch(service, statuses=['FAILED', 'TIMED_OUT'], clock=clock)
     drain(watcher)
     service.put('slow', 'TIMED_OUT', completed=NOW + 1000)
@@ -226,7 +219,7 @@ def test_vcf_a_status_completedafter_does_not_cover_is_listed_by_status():
 
 
 def test_vcf_a_server_refusing_completedafter_is_listed_by_status_and_still_deduplicated():
-    service, clock = FakeTasks(refuse_completed_after=True), Clock()
+    service, clock = FakeTasks(refuse_completed_after=True), MsClock(NOW)
     service.put('old', 'Failed', completed=NOW - 1000)
     watcher = VcfTaskWatch(service, clock=clock)
     assert drain(watcher) == []
@@ -242,7 +235,7 @@ def test_vcf_other_errors_are_raised_for_the_outage_log():
     class Down(FakeTasks):
         def completed_since(self, after_ms, max_items=1000, skip=None):
             raise ApiError('connection failed: refused', kind='connection')
-    watcher = VcfTaskWatch(Down(), clock=Clock())
+    watcher = VcfTaskWatch(Down(), clock=MsClock(NOW))
     with pytest.raises(ApiError):
         watcher.poll()
     assert watcher.dump()['started'] is False
@@ -294,7 +287,7 @@ def test_vro_first_start_baseline_then_each_failed_run_once_with_its_error():
 def test_vro_a_run_failed_before_the_first_start_beyond_the_first_page_is_never_emitted():
     # 101 failed runs at the first start: the page holds the newest 100. Newer runs deleted later bring the oldest
     # into the page: it was failed before the source started, so it is not new.
-    api, clock = FakeVro(), Clock()
+    api, clock = FakeVro(), MsClock(NOW)
     for number in range(PAGE + 1):
         api.add('w1', 'r%03d' % number, 'failed', NOW - 3600000 + number * 1000, end=NOW - 3000000 + number * 1000)
     watcher = VroExecutionWatch(api, workflow_ids=['w1'], clock=clock)
@@ -359,7 +352,7 @@ def storm(api, wid, count, first, state='failed', prefix='s'):
 
 
 def test_vro_a_storm_of_250_failed_runs_between_two_polls_is_emitted_oldest_first_each_once_also_after_a_restart():
-    api, clock, log = FakeVro(), Clock(), Warnings()
+    api, clock, log = FakeVro(), MsClock(NOW), Warnings()
     storm(api, 'w1', 30, NOW - 600000, prefix='old')
     watcher = VroExecutionWatch(api, workflow_ids=['w1'], clock=clock, log=log)
     assert drain(watcher) == []  # baseline: one page
@@ -384,7 +377,7 @@ def test_vro_a_storm_of_250_failed_runs_between_two_polls_is_emitted_oldest_firs
 
 
 def test_vro_a_stop_in_the_middle_of_a_storm_emits_the_rest_after_the_restart_each_once():
-    api, clock = FakeVro(), Clock()
+    api, clock = FakeVro(), MsClock(NOW)
     storm(api, 'w1', 120, NOW - 600000, prefix='old')
     watcher = VroExecutionWatch(api, workflow_ids=['w1'], clock=clock)
     drain(watcher)
@@ -404,7 +397,7 @@ def test_vro_runs_read_on_a_deeper_page_stay_known_when_the_newer_ones_leave_wai
     # 250 runs reach waiting: the third page holds the last 50 of them and the 50 runs waiting since before. All 250
     # answered: the 50 are on the first page now, and are not new (remembering only the first page and what was
     # emitted would emit them again).
-    api, clock = FakeVro(), Clock()
+    api, clock = FakeVro(), MsClock(NOW)
     older = storm(api, 'w1', 50, NOW - 600000, state='waiting', prefix='old')
     watcher = VroExecutionWatch(api, workflow_ids=['w1'], states=['waiting'], clock=clock)
     drain(watcher)
@@ -419,7 +412,7 @@ def test_vro_runs_read_on_a_deeper_page_stay_known_when_the_newer_ones_leave_wai
 
 
 def test_vro_more_new_runs_than_the_bound_emits_the_newest_with_one_warning_and_goes_on():
-    api, clock, log = FakeVro(), Clock(), Warnings()
+    api, clock, log = FakeVro(), MsClock(NOW), Warnings()
     watcher = VroExecutionWatch(api, workflow_ids=['w1'], clock=clock, log=log)
     drain(watcher)
     ids = storm(api, 'w1', PAGE * MAX_PAGES + 20, NOW + 1000)
@@ -434,7 +427,7 @@ def test_vro_more_new_runs_than_the_bound_emits_the_newest_with_one_warning_and_
 
 
 def test_vro_first_start_reads_one_page_and_emits_nothing_unless_emit_existing():
-    api, clock = FakeVro(), Clock()
+    api, clock = FakeVro(), MsClock(NOW)
     ids = storm(api, 'w1', 250, NOW - 600000)
     watcher = VroExecutionWatch(api, workflow_ids=['w1'], clock=clock)
     assert drain(watcher) == []
@@ -449,7 +442,7 @@ def test_vro_first_start_reads_one_page_and_emits_nothing_unless_emit_existing()
 def test_vro_paging_stops_at_a_run_that_ended_before_the_floor():
     # 150 runs failed before the first start (its page held the newest 100), those 100 deleted, then 100 new: the
     # second page holds runs from before the floor: not emitted, and no third page.
-    api, clock = FakeVro(), Clock()
+    api, clock = FakeVro(), MsClock(NOW)
     older = storm(api, 'w1', 250, NOW - 3600000, prefix='old')
     watcher = VroExecutionWatch(api, workflow_ids=['w1'], clock=clock)
     drain(watcher)

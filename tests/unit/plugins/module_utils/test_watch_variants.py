@@ -35,18 +35,11 @@ from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.s
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.test_spec_variants import (
     ICO_TASK, VCF_CREDENTIALS_TASK, VCF_TASK, VRO_KINDS, ico_variants, vro_execution_base,
 )
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.clocks import MsClock
 
 # The variants' dates are 2026-01-31T10:00:00Z in five forms; the source starts half an hour before.
 START = to_epoch_ms('2026-01-31T09:30:00Z')
 SECRETS = ('new-Secret2', 'old-Secret1', 's3cr3t', 'Out-Secret9')
-
-
-class Clock:
-    def __init__(self, ms=START):
-        self.ms = ms
-
-    def __call__(self):
-        return self.ms / 1000.0
 
 
 class Lines(logging.Handler):
@@ -160,7 +153,7 @@ def vcf_watch(server, clock, log, statuses=None):
 def run_vcf_variant(label, raw, statuses=None):
     """A source started on an empty server; then the variant (id ``v``) and a plain failed task (``good``) in one page;
     then three more polls. Returns the events of each poll and the log lines."""
-    server, clock = VcfServer(), Clock()
+    server, clock = VcfServer(), MsClock(START)
     log, lines = logger()
     watcher, ignored = vcf_watch(server, clock, log, statuses)
     assert drain(watcher) == []
@@ -256,7 +249,7 @@ def vro_good():
 def run_vro_variant(raw, listed_state='failed'):
     """A source started on an empty server; then the variant (listed as failed, id ``v``) and a plain failed run
     (``good``, older); then three more polls, with a restart between polls."""
-    server, clock = VroServer(), Clock()
+    server, clock = VroServer(), MsClock(START)
     log, lines = logger()
     watcher, ignored = vro_watch(server, clock, log)
     assert drain(watcher) == []
@@ -340,7 +333,7 @@ def vcf_task(task_id, status, completed=None, **fields):
 def test_vcf_the_same_failure_with_its_time_in_another_form_is_not_emitted_again(refused):
     # One listing writes the completion as ...Z, a later one (another node behind the load balancer, an upgrade, the
     # listing by status) as +00:00 or with a fraction: the same instant, the same failure.
-    server, clock = VcfServer(), Clock()
+    server, clock = VcfServer(), MsClock(START)
     log, lines = logger()
     watcher, client = vcf_watch(server, clock, log)
     if refused:
@@ -359,7 +352,7 @@ def test_vcf_the_same_failure_with_its_time_in_another_form_is_not_emitted_again
 
 
 def test_vcf_failed_then_in_progress_then_failed_again_is_two_events_and_the_same_failure_seen_again_none():
-    server, clock = VcfServer(), Clock()
+    server, clock = VcfServer(), MsClock(START)
     log, lines = logger()
     watcher, client = vcf_watch(server, clock, log, statuses=['FAILED', 'IN_PROGRESS'])
     drain(watcher)
@@ -377,7 +370,7 @@ def test_vcf_failed_then_in_progress_then_failed_again_is_two_events_and_the_sam
 def test_vcf_a_failed_retry_without_completion_times_is_a_new_failure_when_the_retry_was_seen():
     # A server that writes no completionTimestamp (optional in the spec), listed by status: the second failure of a
     # retried task is told apart from the first by the status seen in between.
-    server, clock = VcfServer(), Clock()
+    server, clock = VcfServer(), MsClock(START)
     log, lines = logger()
     watcher, client = vcf_watch(server, clock, log)
     watcher.refused = True
@@ -393,7 +386,7 @@ def test_vcf_a_failed_retry_without_completion_times_is_a_new_failure_when_the_r
 def test_vcf_a_task_inserted_at_the_top_while_paging_is_neither_missed_nor_emitted_twice():
     # 150 failures (two pages); between the reads of page 0 and page 1 a new one lands on top: page 1 starts with
     # the last task of page 0 again. Every failure once, the new one at the next poll.
-    server, clock = VcfServer(), Clock()
+    server, clock = VcfServer(), MsClock(START)
     log, lines = logger()
     watcher, client = vcf_watch(server, clock, log)
     drain(watcher)
@@ -414,7 +407,7 @@ def test_vcf_a_task_inserted_at_the_top_while_paging_is_neither_missed_nor_emitt
 
 
 def test_vcf_the_cursor_never_passes_a_task_not_yet_seen_and_never_goes_back():
-    server, clock = VcfServer(), Clock()
+    server, clock = VcfServer(), MsClock(START)
     log, lines = logger()
     watcher, client = vcf_watch(server, clock, log)
     drain(watcher)
@@ -434,7 +427,7 @@ def test_vcf_the_cursor_never_passes_a_task_not_yet_seen_and_never_goes_back():
 
 
 def test_vro_a_run_listed_twice_across_pages_and_a_run_waiting_again_are_each_one_event():
-    server, clock = VroServer(), Clock()
+    server, clock = VroServer(), MsClock(START)
     log, lines = logger()
     watcher, client = vro_watch(server, clock, log, states=['waiting'])
     drain(watcher)
@@ -475,7 +468,7 @@ def test_ico_failed_running_failed_is_two_events_and_an_id_listed_twice_one():
 
 def test_vcf_a_state_saved_before_times_were_compared_as_instants_emits_nothing_again():
     # The state file of an earlier release keys a change by the completion text as it came.
-    server, clock = VcfServer(), Clock()
+    server, clock = VcfServer(), MsClock(START)
     log, lines = logger()
     watcher, client = vcf_watch(server, clock, log)
     completed = to_epoch_ms('2026-01-31T10:00:00.456Z')
@@ -492,7 +485,7 @@ def test_vcf_a_state_saved_before_times_were_compared_as_instants_emits_nothing_
 
 
 def test_vcf_one_unreadable_task_in_a_page_is_skipped_with_one_line_naming_it_and_the_others_are_emitted():
-    server, clock = VcfServer(), Clock()
+    server, clock = VcfServer(), MsClock(START)
     log, lines = logger()
     watcher, client = vcf_watch(server, clock, log)
     drain(watcher)
@@ -509,7 +502,7 @@ def test_vcf_one_unreadable_task_in_a_page_is_skipped_with_one_line_naming_it_an
 
 
 def test_vcf_a_listing_in_which_no_task_can_be_read_is_a_wrong_answer_not_tasks_to_skip():
-    server, clock = VcfServer(), Clock()
+    server, clock = VcfServer(), MsClock(START)
     log, lines = logger()
     watcher, client = vcf_watch(server, clock, log)
     drain(watcher)
@@ -522,7 +515,7 @@ def test_vcf_a_listing_in_which_no_task_can_be_read_is_a_wrong_answer_not_tasks_
 
 
 def test_vro_a_run_whose_details_cannot_be_read_is_emitted_from_its_summary_with_one_line_naming_it():
-    server, clock = VroServer(), Clock()
+    server, clock = VroServer(), MsClock(START)
     log, lines = logger()
     watcher, client = vro_watch(server, clock, log)
     drain(watcher)
@@ -608,7 +601,7 @@ def test_vcf_source_logs_in_again_once_on_a_401_for_an_expired_token_and_goes_on
         options = _watch.connection('vcf', {'url': server.url, 'username': 'admin', 'password': 'Pa55-w0rd-v'}, {})
         client = _watch.build_client('vcf', options, VCF_CONNECTION)
         try:
-            watcher = VcfTaskWatch(TaskService(client), clock=Clock(now + 120000))
+            watcher = VcfTaskWatch(TaskService(client), clock=MsClock(now + 120000))
             events, delays, lines = run_polls(watcher, tmp_path, 3, lambda: client.secrets)
         finally:
             client.close()
@@ -654,7 +647,7 @@ def test_an_endless_page_chain_is_one_outage_line_and_a_backoff_then_the_source_
 def test_a_huge_page_of_known_items_emits_only_the_one_change(tmp_path, product):
     # A server that ignores the page size (and the filters) answers everything in one page: 5000 entries.
     if product == 'vcf':
-        server, clock = VcfServer(), Clock()
+        server, clock = VcfServer(), MsClock(START)
         old = [vcf_task('o%05d' % n, 'FAILED', iso_from_ms(START - 7200000 - n * 1000)) for n in range(5000)]
         whole = {'elements': old, 'pageMetadata': {'pageNumber': 0, 'pageSize': 5000, 'totalElements': 5000, 'totalPages': 1}}
         client = FakeClient('https://sddc.example.com/v1', lambda path, params: whole)
