@@ -10,7 +10,8 @@ Kept apart from ``workflow_run.py`` so that the info module compiles only what i
 from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError, WaitTimeout
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import CATALOG_SCAN_MAX, VroApi, run_target
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import run_target
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.catalog_api import CATALOG_SCAN_MAX, CatalogApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import TERMINAL_STATES
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_shared import CHECK_MODE_EXECUTION_ID, interaction_hint, placeholder_run, read_run
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import parse_date
@@ -134,7 +135,7 @@ def execution_info(api, workflow_id=None, workflow_name=None, category=None, exe
 
 def all_runs(api, state=None, started_by=None, started_after=None, started_before=None, name=None, max_results=20,
              details=False, fetch_logs=False, fetch_syslogs=False, warn=None):
-    """The runs of every workflow (``VroApi.list_all_executions``), newest first, as the list result; ``warn`` says
+    """The runs of every workflow (``CatalogApi.list_all_executions``), newest first, as the list result; ``warn`` says
     when the bounded read of the catalog may have left older runs out, or entries whose ids cannot be in a URL."""
     runs, truncated = api.list_all_executions(states=state, started_by=started_by,
                                               started_after=_parse_when('started_after', started_after),
@@ -159,7 +160,7 @@ def all_runs(api, state=None, started_by=None, started_after=None, started_befor
 def run(module):
     """The vro_execution_info operation (see the module docs): reads the options once."""
     p = module.params
-    return execution_info(VroApi(module.client()), p.get('workflow_id'), p.get('workflow_name'), p.get('category'),
+    return execution_info(CatalogApi(module.client()), p.get('workflow_id'), p.get('workflow_name'), p.get('category'),
                           p.get('execution_id'), p.get('execution_url'), p['state'], p['started_by'], p['started_after'],
                           p['started_before'], p['name'], p['max_results'], p['details'], p['fetch_logs'],
                           p['fetch_syslogs'], p['wait_for'], p['wait'], p['wait_timeout'], module.waiter,
