@@ -116,7 +116,8 @@ def test_no_private_name_is_imported_across_files():
 def test_function_level_imports_only_go_down():
     # _module and _watch name no product: the product's api (connection()) and auth choice (build_auth) by name, never an
     # import; the vRO choice compiles the vRA login only when it is the scheme in use.
-    allowed = {'_vro.auth': ('_auth_vra',), '_module': ('_waiter',), '_vro.run_api': ('_adopt',)}
+    allowed = {'_vro.auth': ('_auth_vra',), '_module': ('_waiter',), '_vro.run_api': ('_adopt',),
+               '_vro.execution_info': ('_vro.catalog_api',)}
     for name, path in UTILS_FILES.items():
         top = set(t for t, n in _imports(path, top_only=True))
         lazy = [t for t, n in _imports(path) if t in UTILS_FILES and t not in top]
@@ -286,7 +287,6 @@ def test_only_a_module_that_waits_compiles_the_poll_loop(module):
     assert '_waiter' not in module_uses(module), module
 
 
-
 # Public API methods that no runner calls (the unit tests walk them against the spec).
 UNCALLED_API = ('other_case', 'start_once')
 # What the read and run modules still ship uncalled, small and shared with the runners that call them (about 1.2 KB and
@@ -320,3 +320,11 @@ def test_the_read_and_run_modules_ship_only_api_methods_they_call(module):
     # (the controller parses and zips it, the module compiles it): an endpoint only other modules call lives in a
     # *_api.py file that only they import (_vro/workflow_api.py, _vro/catalog_api.py, run_api, interaction_api, task_api).
     assert [m for m in api_methods_not_called(module) if m not in SHIPPED_UNCALLED[module]] == [], module
+
+
+def test_a_read_of_one_run_ships_the_catalog_of_runs_but_never_compiles_it():
+    # vro_execution_info lists the runs of every workflow only without a workflow: all_runs imports _vro/catalog_api.py
+    # when it runs, so that the read of one run (issue 16) does not compile it; no other module ships it.
+    assert '_vro.catalog_api' in module_payload('vro_execution_info')
+    assert '_vro.catalog_api' not in module_uses('vro_execution_info')
+    assert [m for m in MODULE_NAMES if '_vro.catalog_api' in module_payload(m)] == ['vro_execution_info']
