@@ -4,8 +4,8 @@
 """The catalog of runs across workflows: :class:`CatalogApi`, a :class:`api.VroApi` that also lists the runs of every
 workflow (``/catalog/System/WorkflowToken``). Internal use only.
 
-Apart from ``api.py`` so that only vro_execution_info, which lists runs without a workflow, ships and compiles it
-(docs/architecture.md, rule 4).
+Apart from ``api.py`` so that only vro_execution_info ships it, and compiles it only when it lists the runs of every
+workflow (``execution_info.all_runs`` imports it there; docs/architecture.md, rule 4).
 """
 
 from __future__ import annotations
