@@ -3,11 +3,12 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The vRO API layer: every vRO endpoint, here or in the ``*_api.py`` files next to it. Internal use only.
 
-:class:`VroApi` over one ``_client.Client``: workflows (lookup and search, definitions, the schema image), runs
-(read, state, logs, list, the catalog of runs), the user interaction a run waits on and a workflow's interactions. Apart, so that only the modules
-that use them ship and compile them (docs/architecture.md, rule 4): ``run_api.RunApi`` (start, the safe start and its
-adoption, cancel by version), ``interaction_api.InteractionApi`` (answer and dismiss interactions), and the Task
-service (``/tasks``), ``task_api.ScheduledTasks``. The nouns they return live in ``model.py``;
+:class:`VroApi` over one ``_client.Client``: workflows (lookup and search, definitions), runs (read, state, logs,
+list) and the user interaction a run waits on. Apart, so that only the modules that use them ship and compile them
+(docs/architecture.md, rule 4): ``run_api.RunApi`` (start, the safe start and its adoption, cancel by version),
+``interaction_api.InteractionApi`` (answer and dismiss interactions), ``workflow_api.WorkflowApi`` (a workflow's schema
+image and its interactions), ``catalog_api.CatalogApi`` (the catalog of runs across workflows), and the Task service
+(``/tasks``), ``task_api.ScheduledTasks``. The nouns they return live in ``model.py``;
 a 404 that means "absent" goes through ``_client.absent_on``. Failures that are not HTTP errors (an ambiguous
 workflow name, a run that cannot be adopted) raise :class:`OperationError`; nothing here knows about Ansible.
 """
@@ -27,9 +28,9 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.auth import choose_auth  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import parameters_problem
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import (
-    EXECUTION_FIELDS, INTERACTION_FIELDS, INTERACTION_LIST_FIELDS, MAYBE_OBJECT, PNG_SIGNATURE, RUN_FIELDS, Execution,
-    UserInteraction, Workflow, WorkflowDefinition, category_matches, epoch, interactions_problem, logs_problem,
-    normalize_log, parse_execution_url, run_matches, state_value, vro_links,
+    EXECUTION_FIELDS, INTERACTION_FIELDS, MAYBE_OBJECT, RUN_FIELDS, Execution, UserInteraction, Workflow,
+    WorkflowDefinition, category_matches, epoch, logs_problem, normalize_log, parse_execution_url, run_matches, state_value,
+    vro_links,
 )
 
 
@@ -37,23 +38,11 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model i
 LOG_LINES_MAX = 500
 # The most workflows listed to suggest the right case of a name that was not found (only when '~' did not find it).
 CASE_SCAN_MAX = 5000
-# The catalog of runs across workflows, and the most entries read from it per query (filtered and sorted here).
-TOKEN_CATALOG = '/catalog/System/WorkflowToken'
-CATALOG_SCAN_MAX = 5000
 
 
 def _q(value):
     """One id as a URL path segment (quoted; refused when it could leave its segment)."""
     return path_segment(value)
-
-
-def _is_segment(value):
-    """True when ``value`` can be one URL path segment (:func:`path_segment` would quote it, not refuse it)."""
-    try:
-        path_segment(value)
-    except ApiError:
-        return False
-    return True
 
 
 # Characters a vRO ``conditions`` value cannot carry safely: vRO splits the parameter at commas (and at '&' even when
@@ -106,11 +95,6 @@ def by_time(entries):
     if None in times:
         return list(entries)
     return [e for t, e in sorted(zip(times, entries), key=lambda pair: pair[0])]
-
-
-# The last chunk of every PNG (PNG specification, 11.2.5 IEND: empty, so length 0, type and a fixed CRC): an image
-# without it at the end was cut short.
-PNG_END = b'\x00\x00\x00\x00IEND\xaeB`\x82'
 
 
 def _condition_date(seconds):
@@ -190,20 +174,6 @@ class VroApi(object):
             if max_results and len(found) >= max_results:
                 break
         return found
-
-    def schema(self, workflow_id):
-        """``GET /workflows/{id}/schema``: the PNG bytes; OperationError when the answer is not a PNG."""
-        response = self.client.request('GET', '/workflows/%s/schema' % _q(workflow_id), headers={'Accept': 'image/png'})
-        content = response.content or b''
-        if not content.startswith(PNG_SIGNATURE):
-            raise OperationError("the schema of workflow '%s' is not a PNG image (Content-Type %s, %d bytes starting %r); "
-                                 'check that url points at vRO' % (
-                                     workflow_id, response.headers.get('Content-Type'), len(content), content[:16]))
-        if not content.endswith(PNG_END):
-            raise OperationError("the schema of workflow '%s' is not a complete PNG image (%d bytes, without the IEND "
-                                 'chunk that ends every PNG: the answer was cut short); nothing was written: run the task '
-                                 'again' % (workflow_id, len(content)))
-        return content
 
     def definition(self, workflow_id):
         """``GET /workflows/{id}`` as a WorkflowDefinition (also learns the server clock)."""
@@ -344,18 +314,6 @@ class VroApi(object):
                          shape=MAYBE_OBJECT, fields=INTERACTION_FIELDS, inner=parameters_problem)
         return UserInteraction(data) if isinstance(data, dict) else None
 
-    def workflow_interactions(self, workflow_id):
-        """``GET /workflows/{id}/interactions``: the workflow's user interactions (list entries, or full bodies)."""
-        body = self.client.get('/workflows/%s/interactions' % _q(workflow_id), shape=(dict, list, type(None)),
-                               fields=INTERACTION_LIST_FIELDS, inner=interactions_problem) or {}
-        if isinstance(body, list):
-            return [UserInteraction(item) for item in body]
-        links = vro_links(body)[0]
-        if links:
-            return [UserInteraction.from_link(link) for link in links]
-        items = body.get('interactions') or body.get('user-interactions') or body.get('items') or []
-        return [UserInteraction(item) for item in items if isinstance(item, dict)]
-
     def list_executions(self, workflow_id, states=None, started_by=None, started_after=None, started_before=None,
                         name=None, max_results=None, page_size=500, start_index=0):
         """Runs of a workflow as summaries, newest first, filtered on the server where it can be, always here.
@@ -409,56 +367,6 @@ class VroApi(object):
         result.sort(key=lambda r: r.started_at() or 0.0, reverse=True)
         result = result[start_index - offset:]
         return result[:max_results] if max_results else result
-
-    def list_all_executions(self, states=None, started_by=None, started_after=None, started_before=None, name=None,
-                            max_results=None, scan_max=None, page_size=500, warn=None):
-        """Runs of every workflow the user may read, from the catalog (``GET /catalog/System/WorkflowToken``), newest
-        first: ``(runs, truncated)``.
-
-        Only ``state`` goes to the server (``conditions=state=X``, one query per state; a 400 drops it): no public
-        source gives the catalog's attribute names for the user, name or dates, nor its order. Every filter is applied
-        here, the list sorted here, and at most ``scan_max`` (:data:`CATALOG_SCAN_MAX`) entries are read per query;
-        ``truncated`` is True when that bound cut a query short (older runs may be missing). Each run's ``href`` is its
-        executions URL (``.../workflows/{wid}/executions/{id}/``), which vro_execution_info accepts as execution_url.
-        An entry whose run or workflow id is not one URL path segment (``..``, a ``/``) is left out, never made into a
-        URL, and ``warn`` says how many were.
-        """
-        if isinstance(states, str):
-            states = [states]
-        scan_max = scan_max or CATALOG_SCAN_MAX
-        queries = [['state=%s' % s] for s in states] if states else [[]]
-        runs, truncated, unsafe = {}, False, set()
-        for query in queries:
-            try:
-                links = list(self._tokens(query, page_size, scan_max))
-            except ApiError as error:
-                if error.status != 400 or not query:
-                    raise
-                query = []  # the catalog refused the condition: one plain (bounded) read for every state, filtered here
-                links = list(self._tokens(query, page_size, scan_max))
-            truncated = truncated or len(links) >= scan_max
-            for link in links:
-                run = Execution.from_token(link)
-                if not all(_is_segment(value) for value in (run.id, run.workflow_id) if value is not None):
-                    unsafe.add((run.workflow_id, run.id))
-                    continue
-                if run.id and run.workflow_id:
-                    run.href = self.client.url_for(self.executions_path(run.workflow_id, run.id)) + '/'
-                runs[run.id] = run
-            if not query:
-                break
-        if unsafe and warn:
-            warn('the run catalog listed %d entr%s whose run or workflow id cannot be one URL path segment (such as '
-                 "'..' or an id holding '/'): left out of executions; check those runs in the vRO client" % (
-                     len(unsafe), 'y' if len(unsafe) == 1 else 'ies'))
-        result = [r for r in runs.values() if run_matches(r, states, started_by, name, started_after, started_before)]
-        result.sort(key=lambda r: r.started_at() or 0.0, reverse=True)
-        return (result[:max_results] if max_results else result), truncated
-
-    def _tokens(self, query, page_size, scan_max):
-        params = {'conditions': query} if query else None
-        return self.client.paginate(TOKEN_CATALOG, paged, params=params, page_size=min(page_size, scan_max),
-                                    max_items=scan_max)
 
     # Set once a server rejected or ignored the date conditions or sortOrders of the executions list.
     plain_listing = False

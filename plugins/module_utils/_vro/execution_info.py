@@ -10,7 +10,7 @@ Kept apart from ``workflow_run.py`` so that the info module compiles only what i
 from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError, WaitTimeout
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import CATALOG_SCAN_MAX, VroApi, run_target
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi, run_target
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import TERMINAL_STATES
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_shared import CHECK_MODE_EXECUTION_ID, interaction_hint, placeholder_run, read_run
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import parse_date
@@ -134,12 +134,16 @@ def execution_info(api, workflow_id=None, workflow_name=None, category=None, exe
 
 def all_runs(api, state=None, started_by=None, started_after=None, started_before=None, name=None, max_results=20,
              details=False, fetch_logs=False, fetch_syslogs=False, warn=None):
-    """The runs of every workflow (``VroApi.list_all_executions``), newest first, as the list result; ``warn`` says
+    """The runs of every workflow (``CatalogApi.list_all_executions``), newest first, as the list result; ``warn`` says
     when the bounded read of the catalog may have left older runs out, or entries whose ids cannot be in a URL."""
-    runs, truncated = api.list_all_executions(states=state, started_by=started_by,
-                                              started_after=_parse_when('started_after', started_after),
-                                              started_before=_parse_when('started_before', started_before),
-                                              name=name, max_results=max_results, warn=warn)
+    # Imported here: the read of one run (issue 16) ships the catalog of runs but never compiles it.
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.catalog_api import (  # pylint: disable=import-outside-toplevel
+        CATALOG_SCAN_MAX, CatalogApi,
+    )
+    runs, truncated = CatalogApi(api.client).list_all_executions(states=state, started_by=started_by,
+                                                                 started_after=_parse_when('started_after', started_after),
+                                                                 started_before=_parse_when('started_before', started_before),
+                                                                 name=name, max_results=max_results, warn=warn)
     if truncated and warn:
         warn('the run catalog holds more runs than the %d read per query (it is filtered and sorted here, not on the '
              'server): older runs may be missing; narrow the list with state, or give workflow_id' % CATALOG_SCAN_MAX)

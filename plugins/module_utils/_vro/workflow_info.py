@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.workflow_api import WorkflowApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.inputs import parse_type
 
 
@@ -116,5 +116,5 @@ def workflow_info(api, workflow_id=None, workflow_name=None, category=None, name
 def run(module):
     """The vro_workflow_info operation (see the module docs): reads the options once."""
     p = module.params
-    return workflow_info(VroApi(module.client()), p['workflow_id'], p['workflow_name'], p['category'], p['name_contains'],
+    return workflow_info(WorkflowApi(module.client()), p['workflow_id'], p['workflow_name'], p['category'], p['name_contains'],
                          p['max_results'], p['interactions'])

@@ -15,7 +15,7 @@ import os
 import tempfile
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.workflow_api import WorkflowApi
 
 
 # -- writing the image ---------------------------------------------------------------------------------------
@@ -81,4 +81,4 @@ def run(module):
     def write(dest, content):
         return write_file(module, dest, content, module.load_file_common_arguments(p, path=dest))
 
-    return workflow_schema(VroApi(module.client()), p['workflow_id'], p['workflow_name'], p['category'], p['dest'], write)
+    return workflow_schema(WorkflowApi(module.client()), p['workflow_id'], p['workflow_name'], p['category'], p['dest'], write)

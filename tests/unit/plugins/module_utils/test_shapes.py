@@ -20,11 +20,12 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api imp
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import TaskService as VcfTasks
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.interaction_api import InteractionApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_api import RunApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.workflow_api import WorkflowApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_api import ScheduledTasks as VroTasks
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
 
 
-class AllVroApi(RunApi, InteractionApi):
+class AllVroApi(RunApi, InteractionApi, WorkflowApi):
     """Every vRO call: api.VroApi and the *_api.py files next to it (each module ships only those it uses)."""
 
 

@@ -36,8 +36,9 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.task_in
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.task_retry import retry as vcf_retry
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.task_retry import update_elements
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import api as vro_api
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import interaction_api, run_api, task_api
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import catalog_api, interaction_api, run_api, task_api, workflow_api
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.catalog_api import CatalogApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.interaction_api import InteractionApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import PNG_SIGNATURE
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_api import RunApi
@@ -45,6 +46,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_ap
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_model import (
     CYCLES, START_MODES, DesiredTask, ScheduledTask, desired_view, task_body,
 )
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.workflow_api import WorkflowApi
 
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.spec_requests import (
@@ -184,7 +186,7 @@ def vro_route(version='8.18.1'):
     return route
 
 
-class AllVroApi(RunApi, InteractionApi):
+class AllVroApi(RunApi, InteractionApi, WorkflowApi, CatalogApi):
     """Every vRO call of api.py and the *_api.py files next to it."""
 
 
@@ -473,7 +475,8 @@ def test_vro_7_cancel_fallback_is_the_71_guide_call():
 
 
 API_CLASSES = ((vro_api, vro_api.VroApi, '', 'walk_vro'), (run_api, RunApi, '', 'walk_vro'),
-               (interaction_api, InteractionApi, '', 'walk_vro'), (task_api, ScheduledTasks, 'ScheduledTasks.', 'walk_vro'),
+               (interaction_api, InteractionApi, '', 'walk_vro'), (workflow_api, WorkflowApi, '', 'walk_vro'),
+               (catalog_api, CatalogApi, '', 'walk_vro'), (task_api, ScheduledTasks, 'ScheduledTasks.', 'walk_vro'),
                (vcf_api, TaskService, '', 'walk_vcf'), (ico_api, TaskEngine, '', 'walk_ico'))
 
 

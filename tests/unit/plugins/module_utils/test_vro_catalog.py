@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.catalog_api import CatalogApi
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
 
 TOKENS = '/vco/api/catalog/System/WorkflowToken'
@@ -25,7 +25,7 @@ def test_a_refused_state_condition_falls_back_to_one_plain_read_filtered_and_sor
                      token('t3', 'w2', 'failed', '2026-01-03T10:00:00Z', user='bob')], 'total': 3}
     routes = {'GET ' + TOKENS: [respond(400, {'message': "Unsupported condition 'state'"}), respond(200, body)]}
     with ReplayServer(routes) as server:
-        api = VroApi(Client(server.url, **CONNECTIONS['vro']))
+        api = CatalogApi(Client(server.url, **CONNECTIONS['vro']))
         runs, truncated = api.list_all_executions(states=['failed', 'canceled'])
         queries = [parse_qs(urlsplit(r.path).query) for r in server.requests]
     assert [r.id for r in runs] == ['t3', 't1'] and truncated is False
@@ -38,7 +38,7 @@ def test_a_refused_state_condition_falls_back_to_one_plain_read_filtered_and_sor
 def test_the_bounded_read_says_when_it_was_cut_short():
     body = {'link': [token('t%d' % i, 'w1', 'failed', '2026-01-01T10:00:0%dZ' % i) for i in range(3)], 'total': 9}
     with ReplayServer({'GET ' + TOKENS: [respond(200, body)]}) as server:
-        api = VroApi(Client(server.url, **CONNECTIONS['vro']))
+        api = CatalogApi(Client(server.url, **CONNECTIONS['vro']))
         runs, truncated = api.list_all_executions(started_by='ann', scan_max=3, max_results=2)
     assert truncated is True and [r.id for r in runs] == ['t2', 't1']
 
@@ -49,7 +49,7 @@ def test_an_entry_whose_id_cannot_be_a_path_segment_is_left_out_with_one_warning
                      token('t5', 'w2', 'failed', '2026-01-05T10:00:00Z')], 'total': 5}
     warnings = []
     with ReplayServer({'GET ' + TOKENS: [respond(200, body)]}) as server:
-        api = VroApi(Client(server.url, **CONNECTIONS['vro']))
+        api = CatalogApi(Client(server.url, **CONNECTIONS['vro']))
         runs, truncated = api.list_all_executions(warn=warnings.append)
         paths = [urlsplit(r.path).path for r in server.requests]
     assert [r.id for r in runs] == ['t5', 't1'] and truncated is False
