@@ -145,11 +145,13 @@ integration: $(STAMP) eda playtree
 
 # The integration suite once more with every simulator playing every quirk (simulator/README.md, "Quirks"): the
 # modules must work under both readings of each open behaviour. Tests marked default_reading are skipped.
-# test_secrets.py and test_awx_runner.py run once, in `integration`.
+# test_secrets.py and test_awx_runner.py run once, in `integration`. Only the tests marked uses_simulator run
+# (-m uses_simulator): nothing else reads CLOUDOPS_SIM_QUIRKS, so a test that starts no simulator (docs, builds,
+# fake servers) cannot differ; tests/integration/conftest.py marks them and refuses a simulator to any other test.
 integration-quirks: $(STAMP) eda playtree
 	@export CLOUDOPS_SIM_QUIRKS=all CLOUDOPS_TRANSCRIPT_DIR=$(ROOT)/build/transcripts-quirks; rm -rf $$CLOUDOPS_TRANSCRIPT_DIR; \
 	ignore=""; for f in $(INTEGRATION_LAST); do ignore="$$ignore --ignore=tests/integration/$$f"; done; \
-	$(STEP) integration-quirks pytest -- $(PY) -m pytest tests/integration $$ignore $(PYTEST_XDIST) $(PYTEST_ARGS)
+	$(STEP) integration-quirks pytest -- $(PY) -m pytest tests/integration $$ignore -m uses_simulator $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 lint: $(STAMP) playtree
 	@targets=""; for d in roles playbooks; do \
