@@ -136,9 +136,12 @@ def test_a_test_without_the_simulator_fixtures_is_unmarked_and_cannot_start_one(
     # escape the quirks, so it is refused before its process starts.
     assert request.node.get_closest_marker('uses_simulator') is None
     sim = _harness.Simulator(data_dir=tmp_path)
-    with pytest.raises(_harness.SimulatorError, match='without requesting the simulator or simulator_factory fixture'):
-        sim.start()
-    assert sim.proc is None
+    try:
+        with pytest.raises(_harness.SimulatorError, match='without requesting the simulator or simulator_factory fixture'):
+            sim.start()
+        assert sim.proc is None
+    finally:
+        sim.cleanup()
 
 
 @needs_simulator
