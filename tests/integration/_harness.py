@@ -127,6 +127,13 @@ def env_quirk_args():
     return [arg for name in names for arg in ('--quirk', name)]
 
 
+# Nothing but Simulator.start reads CLOUDOPS_SIM_QUIRKS (test_harness.py checks it), so a test that starts no Simulator
+# runs the same with quirks on: `make integration-quirks` runs only the tests marked `uses_simulator`, which
+# conftest.py puts on each test requesting the `simulator` or `simulator_factory` fixture. The node id of a running
+# test without that mark is kept here, and a Simulator it starts is refused, so that no test escapes the quirks stage.
+UNMARKED_TEST = {'nodeid': None}
+
+
 class Simulator:
     """One `python -m simulator` process with TLS, started from the repo root (see the module docstring)."""
 
@@ -144,6 +151,9 @@ class Simulator:
     # -- lifecycle ---------------------------------------------------------------------------------------
     def start(self):
         """Start the process, read its first stdout line and wait until /_sim/counters answers."""
+        if UNMARKED_TEST['nodeid']:
+            raise SimulatorError('%s starts a simulator without requesting the simulator or simulator_factory fixture: '
+                                 'request one of them, so that make integration-quirks runs it too' % UNMARKED_TEST['nodeid'])
         cmd = [self.python, '-m', 'simulator', '--port', str(self.port), '--data-dir', self.data_dir] + self.args
         cmd += env_quirk_args()
         env = dict(os.environ, PYTHONUNBUFFERED='1')

@@ -11,7 +11,11 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 # pylint: disable-next=wrong-import-position
+import _harness  # noqa: E402
 from _harness import QUIRKS_ENV, Simulator, ensure_playbook_collection, env_quirk_args  # noqa: E402
+
+# A test requesting one of these can start a simulator, and only such a test can run differently under quirks.
+SIMULATOR_FIXTURES = frozenset(('simulator', 'simulator_factory'))
 
 
 @pytest.fixture(scope='session', autouse=True)
@@ -23,10 +27,20 @@ def playbook_transcripts(tmp_path_factory):
     return os.environ['CLOUDOPS_TRANSCRIPT_DIR']
 
 
+def uses_simulator(item):
+    """True when the test requests the ``simulator`` or ``simulator_factory`` fixture (directly or through another)."""
+    return bool(SIMULATOR_FIXTURES.intersection(getattr(item, 'fixturenames', ())))
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """test_secrets.py scans the output of every other test, so it runs last. Under CLOUDOPS_SIM_QUIRKS, tests marked
-    ``default_reading`` (they assert what a quirk changes by design) are skipped."""
+    ``default_reading`` (they assert what a quirk changes by design) are skipped. Each test that can start a simulator
+    is marked ``uses_simulator`` (before ``-m`` selects: `make integration-quirks` runs ``-m uses_simulator``)."""
     items.sort(key=lambda item: item.nodeid.split('::')[0].endswith('test_secrets.py'))
+    for item in items:
+        if uses_simulator(item):
+            item.add_marker(pytest.mark.uses_simulator)
     if env_quirk_args():
         skip = pytest.mark.skip(reason='asserts the default reading; the simulator plays quirks (%s)' % QUIRKS_ENV)
         for item in items:
@@ -77,3 +91,9 @@ def simulator_factory(tmp_path):
     yield start
     for sim in started:
         sim.cleanup()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Remember a test that is not marked uses_simulator: _harness.Simulator.start refuses to start under it."""
+    _harness.UNMARKED_TEST['nodeid'] = None if uses_simulator(item) else item.nodeid

@@ -13,6 +13,7 @@ import _harness
 from _harness import REPO_ROOT, PlaybookError, run_playbook
 
 HAS_SIMULATOR = os.path.exists(os.path.join(str(REPO_ROOT), 'simulator', '__main__.py'))
+CONFTEST = os.path.join(os.path.dirname(_harness.__file__), 'conftest.py')
 needs_simulator = pytest.mark.skipif(not HAS_SIMULATOR, reason='simulator/__main__.py is not in the tree yet')
 
 
@@ -128,3 +129,49 @@ def test_failures_are_not_repeated(monkeypatch):
         run_playbook('playbooks/harness_smoke.yml')
     assert len(calls) == 1
     assert 'HINT' not in str(exc.value)
+
+
+def test_a_test_without_the_simulator_fixtures_is_unmarked_and_cannot_start_one(request, tmp_path):
+    # make integration-quirks runs only the tests marked uses_simulator: a simulator started by any other test would
+    # escape the quirks, so it is refused before its process starts.
+    assert request.node.get_closest_marker('uses_simulator') is None
+    sim = _harness.Simulator(data_dir=tmp_path)
+    try:
+        with pytest.raises(_harness.SimulatorError, match='without requesting the simulator or simulator_factory fixture'):
+            sim.start()
+        assert sim.proc is None
+    finally:
+        sim.cleanup()
+
+
+@needs_simulator
+def test_a_test_requesting_a_simulator_fixture_is_marked(request, fresh_simulator):
+    assert request.node.get_closest_marker('uses_simulator') is not None
+    assert _harness.UNMARKED_TEST['nodeid'] is None and isinstance(fresh_simulator.counters(), dict)
+
+
+def test_nothing_but_the_harness_reads_the_quirks_variable():
+    # What lets make integration-quirks leave out the tests that start no Simulator: no other code (module, simulator,
+    # tool, playbook, rulebook) reads CLOUDOPS_SIM_QUIRKS; in other Python files the name may only appear in comments.
+    # conftest.py reads it through _harness.env_quirk_args, to skip default_reading tests (all of them use a simulator).
+    readers = []
+    skip_dirs = {'.git', 'build', 'tests/output', 'docs/build', 'changelogs'}
+    for root, dirs, files in os.walk(str(REPO_ROOT)):
+        rel = os.path.relpath(root, str(REPO_ROOT))
+        dirs[:] = [d for d in dirs if not d.startswith('.venv') and os.path.normpath(os.path.join(rel, d)) not in skip_dirs
+                   and d not in ('.git', '__pycache__', 'node_modules')]
+        for name in files:
+            path = os.path.join(root, name)
+            if name.endswith(('.md', '.rst', '.txt')) or name in ('Makefile', 'pytest.ini') or path in (_harness.__file__, CONFTEST):
+                continue
+            try:
+                with open(path, encoding='utf-8') as handle:
+                    text = handle.read()
+            except (UnicodeDecodeError, OSError):
+                continue
+            if _harness.QUIRKS_ENV not in text:
+                continue
+            lines = [line for line in text.splitlines() if _harness.QUIRKS_ENV in line]
+            if not (name.endswith('.py') and all(line.lstrip().startswith('#') for line in lines)):
+                readers.append(os.path.relpath(path, str(REPO_ROOT)))
+    assert readers == [], readers
