@@ -420,8 +420,9 @@ class Client:
         self.timeout = float(timeout) if timeout else None
         self.retries = max(0, int(retries or 0))
         if connect_timeout is not None and (float(connect_timeout) <= 0 or math.isnan(float(connect_timeout))):
-            raise ApiError('connect_timeout must be greater than 0, got %s: set a number of seconds such as %s' % (
-                connect_timeout, DEFAULT_CONNECT_TIMEOUT), kind='config')
+            # Options and event source arguments take durations (_time.parse_duration): a unit is accepted too.
+            raise ApiError('connect_timeout must be greater than 0, got %s: set a number of seconds such as %s, or a '
+                           'duration with a unit such as 5s or 500ms' % (connect_timeout, DEFAULT_CONNECT_TIMEOUT), kind='config')
         self.connect_timeout = float(connect_timeout) if connect_timeout is not None else None
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
