@@ -14,6 +14,7 @@ Product-neutral: a product's API layer passes in its API path, its name, the par
 
 from __future__ import annotations
 
+import copy
 import email.utils
 import json as _json
 import math
@@ -120,6 +121,58 @@ def redact(text, secrets):
             for form in secret_forms(secret):
                 text = text.replace(form, '********')
     return _JWT.sub('********', text)
+
+
+# The one rule for values under secret-named keys, in any product's answer or user data (moved from _vcf/model.py): the
+# VCF 9.0 spec's secret-named properties (password, passphrase, clientSecret, apiKey, privateKey, access/refresh/id
+# tokens) and any key holding these words (an ICO task's ``parm``: ``password``, ``db_password``, ``adminSecret``);
+# referenceToken, which a user gives support, is not a secret.
+_SECRET_KEY = re.compile(r'password|passphrase|secret|apikey|privatekey|accesstoken|refreshtoken|idtoken', re.IGNORECASE)
+SECRET_MASK = '********'
+
+
+def secret_key(key):
+    """True when a mapping ``key`` names a secret (case, ``_`` and ``-`` ignored: ``db_password``, ``API-Key``)."""
+    return isinstance(key, str) and bool(_SECRET_KEY.search(key.replace('_', '').replace('-', '')))
+
+
+def secret_values(value, found=None):
+    """The texts (at least :data:`MIN_SECRET_LEN` long) under a secret-named key anywhere in ``value`` (see :func:`masked`);
+    numbers and flags under such keys (``passwordExpired``) are not words to mask elsewhere."""
+    found = set() if found is None else found
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if secret_key(key) and isinstance(inner, str) and len(inner) >= MIN_SECRET_LEN:
+                found.add(inner)
+            else:
+                secret_values(inner, found)
+    elif isinstance(value, list):
+        for inner in value:
+            secret_values(inner, found)
+    return found
+
+
+def masked(value, secrets=None):
+    """A deep copy of ``value`` whose values under a password- or secret-named key are ``********`` (when set), and
+    whose texts have those values (a host's error message quoting the password it refused) replaced as well."""
+    if secrets is None:
+        secrets = sorted(secret_values(value), key=len, reverse=True)
+    if isinstance(value, dict):
+        return dict((key, SECRET_MASK if secret_key(key) and value[key] not in (None, '')
+                     else masked(value[key], secrets)) for key in value)
+    if isinstance(value, list):
+        return [masked(inner, secrets) for inner in value]
+    if isinstance(value, str) and secrets:
+        return redact_values(value, secrets)
+    return copy.deepcopy(value)
+
+
+def redact_values(text, secrets):
+    """``text`` with each of ``secrets`` (at least :data:`MIN_SECRET_LEN` long) replaced by ``********``."""
+    for secret in secrets:
+        if len(secret) >= MIN_SECRET_LEN:
+            text = text.replace(secret, SECRET_MASK)
+    return text
 
 
 def split_url(url, api_path=''):
@@ -367,8 +420,9 @@ class Client:
         self.timeout = float(timeout) if timeout else None
         self.retries = max(0, int(retries or 0))
         if connect_timeout is not None and (float(connect_timeout) <= 0 or math.isnan(float(connect_timeout))):
-            raise ApiError('connect_timeout must be greater than 0, got %s: set a number of seconds such as %s' % (
-                connect_timeout, DEFAULT_CONNECT_TIMEOUT), kind='config')
+            # Options and event source arguments take durations (_time.parse_duration): a unit is accepted too.
+            raise ApiError('connect_timeout must be greater than 0, got %s: set a number of seconds such as %s, or a '
+                           'duration with a unit such as 5s or 500ms' % (connect_timeout, DEFAULT_CONNECT_TIMEOUT), kind='config')
         self.connect_timeout = float(connect_timeout) if connect_timeout is not None else None
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max

@@ -19,6 +19,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import (
     Client, HAS_REQUESTS, MIN_SECRET_LEN, REQUESTS_IMPORT_ERROR, SHORT_SECRET_WARNING, path_segment, redact, url_password,
 )
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import masked as masked_secrets
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, ConfigError, OperationError, WaitTimeout, safe_url
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import parse_duration
 
@@ -85,6 +86,9 @@ ID_OPTIONS = ('id', 'task_id', 'task_ids', 'workflow_id', 'execution_id')
 LATE_SECRET_OPTIONS = {'inputs': (), 'runs': (), 'raw_inputs': ('name', 'type', 'scope'), 'secret_inputs': ()}
 # Inputs known to be secret whatever their declared type: merged into the inputs, never logged nor returned.
 SECRET_INPUTS_SPEC = dict(type='dict', no_log=True)
+# Options whose mappings may hold secrets by key (orch_task's task.parm.password): the invocation log and the
+# ``invocation`` result show the values under secret-named keys masked (_client.masked, the rule of the results).
+KEYED_SECRET_OPTIONS = ('task',)
 MASK = '********'
 
 _CONVERT = {'bool': boolean, 'float': float, 'int': int, 'str': str, 'path': lambda v: os.path.expanduser(os.path.expandvars(v))}
@@ -302,6 +306,9 @@ class OrchestratorModule(AnsibleModule):
         for name, clear in LATE_SECRET_OPTIONS.items():
             if name in spec and name in params:
                 params[name] = mask_late_secrets(params[name], clear)
+        for name in KEYED_SECRET_OPTIONS:
+            if name in spec and isinstance(params.get(name), (dict, list)):
+                params[name] = masked_secrets(params[name])
         if isinstance(params.get('url'), str):
             params['url'] = safe_url(params['url'])  # a password in url (refused by the client) is logged by no one
         return params

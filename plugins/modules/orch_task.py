@@ -54,6 +54,12 @@ options:
         C(serviceInstance)) cannot be given.
       - On update, each given field is compared with the current value as a whole (a C(parm) mapping is replaced,
         not merged); numbers given as strings compare equal to numbers.
+      - Values under secret-named keys at any depth (containing C(password), C(passphrase), C(secret), C(apikey),
+        C(privatekey) or C(accesstoken)/C(refreshtoken)/C(idtoken), case, C(_) and C(-) ignored; for example
+        C(parm.db_password)) are compared as given but shown as C(********) in every result, diff, warning and log;
+        in RV(diff) a changed one shows as C(******** (changed)).
+      - A secret the server returns masked (asterisks only) cannot be compared; it counts as unchanged, with a
+        warning, and is sent only along with a change of another field.
     type: dict
   wait_for_status:
     description:

@@ -14,7 +14,8 @@ description:
   - The task engine has no server-side filters, so O(filters) are applied here, on the list the server returns.
   - Users other than C(admin) see only the tasks of their O(project); C(admin) sees every project's tasks.
   - Each task's fields are returned in snake_case (C(event_topic), C(delay_in_seconds), C(service_instance_id));
-    C(parm) is returned as it is. The task as the server sent it is in C(raw).
+    C(parm) is returned as it is, except that values under password- or secret-named keys are C(********) (in
+    C(raw) too). The task as the server sent it is in C(raw).
   - Each task carries its C(created) and C(updated) times as ISO 8601 UTC strings too (C(created_iso),
     C(updated_iso), ending in C(Z)), computed from the epoch milliseconds when the server sends none.
 author:
@@ -131,7 +132,8 @@ tasks:
       description: The event topic (the API's C(eventTopic)).
       type: str
     parm:
-      description: The process parameters, as the server sent them (their names are never converted).
+      description: The process parameters, as the server sent them (their names are never converted), values under
+        password- or secret-named keys masked as C(********).
       type: dict
     service_instance_id:
       description: The service instance the task works on.

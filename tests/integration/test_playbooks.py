@@ -101,6 +101,28 @@ def test_retry_failed_vcf_tasks_validates_parameters(simulator):
     assert 'must be positive' in res.failed_results()[0]['result']['msg']
 
 
+def test_the_awx_playbooks_pass_a_wait_timeout_with_units_to_the_module(fresh_simulator):
+    # A survey answer such as 2m goes through to the module, which parses durations (it used to be refused as no int).
+    res = run_playbook(PLAYBOOKS / 'run_workflow.yml', env=fresh_simulator.env('vro'), extra_vars={
+        'vro_workflow_name': 'Echo typed inputs', 'vro_inputs': {'str': 'x', 'num': 1, 'tags': []}, 'vro_wait_timeout': '2m'})
+    assert res.result('Report')['msg'][0].endswith(': completed')
+    dry = run_playbook(PLAYBOOKS / 'retry_failed_vcf_tasks.yml', env=fresh_simulator.env('vcf'), check=True,
+                       extra_vars={'vcf_since': '2026-03-01T12:00:00Z', 'vcf_wait_timeout': '1h'})
+    assert dry.failed_results() == []
+    assert dry.result('cloudops.orchestrator.vcf_task_remediation : Summary')['msg'][-1].startswith('Check mode: ')
+
+
+def test_the_awx_playbooks_refuse_a_wait_timeout_of_zero_first(simulator):
+    res = run_playbook(PLAYBOOKS / 'run_workflow.yml', env=simulator.env('vro'), expect_failure=True,
+                       extra_vars={'vro_workflow_name': 'Echo typed inputs', 'vro_wait_timeout': '0s'})
+    failed = res.failed_results()
+    assert [r['task'] for r in failed] == ['Check the parameters'] and 'vro_wait_timeout positive' in failed[0]['result']['msg']
+    res = run_playbook(PLAYBOOKS / 'retry_failed_vcf_tasks.yml', env=simulator.env('vcf'), expect_failure=True,
+                       extra_vars={'vcf_wait_timeout': -5})
+    failed = res.failed_results()
+    assert [r['task'] for r in failed] == ['Check the numbers'] and 'must be positive' in failed[0]['result']['msg']
+
+
 # -- demo.yml ----------------------------------------------------------------------------------------------
 def test_demo_tour(fresh_simulator):
     res = run_playbook(PLAYBOOKS / 'demo.yml', env=_all_env(fresh_simulator))

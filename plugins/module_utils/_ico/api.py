@@ -333,5 +333,11 @@ class TaskEngine:
             if getattr(error, 'status', None) == 404:
                 # A 404 to a resend whose first DELETE lost its answer: that first DELETE removed the task.
                 return may_have_been_applied(error.lost_before)
+            if getattr(error, 'status', None) == 409:
+                # IBM documents 204, 401 and 404 for this DELETE and no call that cancels a task: a conflict is read as
+                # a task still in progress (the server's own words come first).
+                error.hint = ('the task may still be queued or running (ICO has no call that cancels a task): read its status '
+                              'with cloudops.orchestrator.orch_task_info (id: %s), or wait for a final one with orch_task '
+                              '(id: %s, wait_for_status: [completed, failed]), then delete it again' % (task_id, task_id))
             raise _explain(error, 'deleting task %s' % task_id, task_id, self.user, self.project) from None
         return True

@@ -14,6 +14,7 @@ import fnmatch
 import math
 import re
 
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import SECRET_MASK, masked, secret_key, secret_values
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._shape import iso_z, shaped_entry
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import to_epoch_ms
 
@@ -105,9 +106,12 @@ def _number(text):
 def diff_task(current, desired):
     """Compare a task with the desired fields; returns ``(changes, diff)``.
 
-    ``changes`` holds only the fields that differ (what a PUT should carry); ``diff`` is the Ansible
-    ``{'before': ..., 'after': ...}`` for them. Fields not named in ``desired`` are never touched.
+    ``changes`` holds only the fields that differ (what a PUT should carry), compared on the real values; ``diff`` is
+    the Ansible ``{'before': ..., 'after': ...}`` for them, values under secret-named keys masked (:func:`masked_diff`).
+    A secret the server returned masked counts as unchanged (:func:`server_masked_secrets`). Fields not named in
+    ``desired`` are never touched.
     """
+    current = with_desired_secrets(current, desired)
     changes = {}
     before = {}
     after = {}
@@ -120,7 +124,73 @@ def diff_task(current, desired):
         changes[name] = value
         before[name] = copy.deepcopy(current.get(name))
         after[name] = copy.deepcopy(value)
-    return changes, {'before': before, 'after': after}
+    return changes, masked_diff(before, after)
+
+
+# What an ICO server that masks secrets on read may put in their place (IBM documents no such masking; a task's
+# ``parm`` comes back as it was sent in every public sample): asterisks only.
+_SERVER_MASK = re.compile(r'^\*{3,}$')
+CHANGED_SECRET = SECRET_MASK + ' (changed)'
+
+
+def masked_diff(before, after):
+    """``before`` and ``after`` with values under secret-named keys masked; a secret whose value differs shows as
+    ``******** (changed)`` after, so that the diff says that it changed and never what it was or is."""
+    shown_before, shown_after = masked(before), masked(after)
+    _mark_changed(before, after, shown_after)
+    return {'before': shown_before, 'after': shown_after}
+
+
+def _mark_changed(before, after, shown_after):
+    if not (isinstance(before, dict) and isinstance(after, dict) and isinstance(shown_after, dict)):
+        return
+    for key, value in after.items():
+        if secret_key(key) and value not in (None, ''):
+            if key not in before or not same_value(before[key], value):
+                shown_after[key] = CHANGED_SECRET
+        elif key in before:
+            _mark_changed(before[key], value, shown_after.get(key))
+
+
+def server_masked_secrets(current, desired, path=''):
+    """The dotted names (``parm.password``) of the secrets that ``current`` holds masked by the server (asterisks)
+    where ``desired`` gives a value: they cannot be compared."""
+    found = []
+    if isinstance(current, dict) and isinstance(desired, dict):
+        for key, value in desired.items():
+            if key not in current:
+                continue
+            name = '%s.%s' % (path, key) if path else str(key)
+            here = current[key]
+            if secret_key(key) and isinstance(here, str) and _SERVER_MASK.match(here) and value not in (None, '') \
+                    and not same_value(here, value):
+                found.append(name)
+            else:
+                found.extend(server_masked_secrets(here, value, name))
+    return found
+
+
+def with_desired_secrets(current, desired):
+    """``current`` with each secret the server returned masked (:func:`server_masked_secrets`) replaced by the desired
+    value: what is compared, and what a PUT of the whole definition carries (never the server's asterisks)."""
+    if not server_masked_secrets(current, desired):
+        return current
+    return _fill(current, desired)
+
+
+def _fill(current, desired):
+    if not (isinstance(current, dict) and isinstance(desired, dict)):
+        return current
+    filled = dict(current)
+    for key, value in desired.items():
+        if key not in current:
+            continue
+        here = current[key]
+        if secret_key(key) and isinstance(here, str) and _SERVER_MASK.match(here) and value not in (None, ''):
+            filled[key] = copy.deepcopy(value)
+        else:
+            filled[key] = _fill(here, value)
+    return filled
 
 
 # In a task: ``parm`` holds the user's own parameters (their names are data, never converted).
@@ -128,12 +198,15 @@ DATA_KEYS = frozenset(('parm',))
 TIME_KEYS = frozenset(('created_iso', 'updated_iso'))
 
 
-def with_iso_times(task):
+def with_iso_times(task, known=None):
     """The entry of ``orch_task`` and ``orch_task_info`` for one task: its fields in snake_case (``eventTopic`` ->
     ``event_topic``; ``parm`` as it is), ``""`` as null, ``created``/``updated`` as the server's epoch milliseconds
     with ``created_iso``/``updated_iso`` always present as ISO 8601 UTC ``Z`` (from the server's text in any offset,
-    else from the milliseconds), and ``raw``: the task as the server sent it."""
-    task = task if isinstance(task, dict) else {}
+    else from the milliseconds), and ``raw``: the task as the server sent it. Values under secret-named keys
+    (``parm.password``, ``parm.apiKey``: :func:`_client.masked`) are ``********`` in both, and masked where other
+    texts of the task quote them, with those of ``known`` (the task as read, for one predicted from it)."""
+    secrets = sorted(secret_values(task) | secret_values(known), key=len, reverse=True)
+    task = masked(task, secrets) if isinstance(task, dict) else {}
     times = {}
     for key in ('created', 'updated'):
         times[key + '_iso'] = iso_z(task.get(key + '_iso')) or iso_z(task.get(key), ms=True)
@@ -223,8 +296,21 @@ def full_update(current, changes):
     """The PUT body for ``changes`` to ``current``: the task's whole definition with the changes merged in, so that a
     server replacing the task rather than merging the body loses nothing (IBM documents no PUT body)."""
     body = dict((name, copy.deepcopy(current[name])) for name in DEFINITION_FIELDS if name in current)
+    for name in list(body):
+        if name not in changes and _holds_server_mask(body[name]):
+            # A secret the server returned as asterisks: sending them back would set the secret to asterisks.
+            del body[name]
     body.update(changes)
     return body
+
+
+def _holds_server_mask(value):
+    if isinstance(value, dict):
+        return any((secret_key(k) and isinstance(v, str) and bool(_SERVER_MASK.match(v))) or _holds_server_mask(v)
+                   for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_server_mask(v) for v in value)
+    return False
 
 
 def unwrap_item(entry):

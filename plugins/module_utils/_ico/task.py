@@ -8,12 +8,11 @@ Internal use only: this file may change without notice between releases.
 
 from __future__ import annotations
 
-import copy
-
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import masked, secret_values
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, InputError, OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import (
-    TaskStatus, diff_task, full_update, task_fields, wait_done, with_iso_times,
+    TaskStatus, diff_task, full_update, server_masked_secrets, task_fields, wait_done, with_desired_secrets, with_iso_times,
 )
 
 
@@ -42,6 +41,10 @@ def _wait_for_status(waiter, engine, task_id, statuses, result):
 def run(module):
     """``orch_task``: reads the options once; returns the result or raises."""
     p = module.params
+    # A password in the task's parm: masked by value in every result, warning and message of this run (the shaped
+    # results mask it by key; a server's error quoting it is caught here).
+    for secret in sorted(secret_values(p.get('task') or {})):
+        module.add_secret(secret)
     return manage_task(TaskEngine(module.client(), user=p.get('username'), project=p.get('project')), p.get('id'),
                        p.get('task'), p['state'], p.get('wait_for_status'), p['wait'], check_mode=module.check_mode,
                        waiter=module.waiter, warn=module.warn)
@@ -67,7 +70,7 @@ def manage_task(engine, task_id, task, state, statuses=None, wait=True, check_mo
                     'msg': 'task %s does not exist' % task_id}
         result['task'] = with_iso_times(current)
         # A diff names the fields as the API does (what a change sends), like the update's diff.
-        result['diff'] = {'before': copy.deepcopy(current), 'after': {}}
+        result['diff'] = {'before': masked(current), 'after': {}}
         result['changed'] = True if check_mode else engine.delete(task_id)
         result['msg'] = '%s task %s' % ('would delete' if check_mode else 'deleted', task_id)
         return result
@@ -77,7 +80,7 @@ def manage_task(engine, task_id, task, state, statuses=None, wait=True, check_mo
             raise InputError("creating a task needs 'task' (at least eventTopic and parm); to read or follow an "
                              "existing task give its id")
         result['changed'] = True
-        result['diff'] = {'before': {}, 'after': copy.deepcopy(desired)}
+        result['diff'] = {'before': {}, 'after': masked(desired)}
         if check_mode:
             result['task'] = with_iso_times(desired)
             result['msg'] = 'would create a task'
@@ -88,6 +91,11 @@ def manage_task(engine, task_id, task, state, statuses=None, wait=True, check_mo
         result['msg'] = 'created task %s' % task_id
     else:
         current = engine.get(task_id)
+        unreadable = server_masked_secrets(current, desired)
+        if unreadable and warn is not None:
+            warn('task %s: the server returns %s masked, so the value given cannot be compared with it: it is not '
+                 'reported as changed and is sent only along with a change of another field; to set it for sure, '
+                 'delete the task (state: absent) and create it again' % (task_id, ', '.join(unreadable)))
         changes, diff = diff_task(current, desired)
         result['task'] = with_iso_times(current)
         result['diff'] = diff
@@ -96,11 +104,12 @@ def manage_task(engine, task_id, task, state, statuses=None, wait=True, check_mo
             predicted = dict(current)
             predicted.update(changes)
             if check_mode:
-                result['task'] = with_iso_times(predicted)
+                result['task'] = with_iso_times(predicted, known=current)
             else:
                 # The whole definition goes out: a server that replaces the task on PUT loses nothing.
-                updated = engine.update(task_id, full_update(current, changes))
-                result['task'] = with_iso_times(updated if updated and updated.get('id') is not None else predicted)
+                updated = engine.update(task_id, full_update(with_desired_secrets(current, desired), changes))
+                result['task'] = with_iso_times(updated if updated and updated.get('id') is not None else predicted,
+                                                known=current)
             result['msg'] = '%s task %s: %s' % ('would update' if check_mode else 'updated', task_id,
                                                 ', '.join(sorted(changes)))
         else:

@@ -9,11 +9,10 @@ Internal use only: this file may change without notice between releases.
 
 from __future__ import annotations
 
-import copy
 import difflib
 import re
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import MIN_SECRET_LEN, OBJECT, items_problem
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, items_problem, masked
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import InputError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._shape import iso_z, shaped_entry
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import to_epoch_ms
@@ -439,53 +438,7 @@ def task_ids(task_id=None, ids_given=None):
 
 
 # A credentials sub-task carries oldPassword and newPassword (CredentialsSubTask in the 9.0 spec): never returned. The
-# other secret-named properties of the 9.0 spec (passphrase, clientSecret, apiKey, privateKey, access/refresh/id tokens)
-# are masked too where they turn up (an Error's context); referenceToken, which a user gives support, is not a secret.
-_SECRET_KEY = re.compile(r'password|passphrase|secret|apikey|privatekey|accesstoken|refreshtoken|idtoken', re.IGNORECASE)
-SECRET_MASK = '********'
-
-
-def _secret_key(key):
-    return isinstance(key, str) and bool(_SECRET_KEY.search(key.replace('_', '').replace('-', '')))
-
-
-def secret_values(value, found=None):
-    """The texts (at least :data:`MIN_SECRET_LEN` long) under a secret-named key anywhere in ``value`` (see :func:`masked`);
-    numbers and flags under such keys (``passwordExpired``) are not words to mask elsewhere."""
-    found = set() if found is None else found
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            if _secret_key(key) and isinstance(inner, str) and len(inner) >= MIN_SECRET_LEN:
-                found.add(inner)
-            else:
-                secret_values(inner, found)
-    elif isinstance(value, list):
-        for inner in value:
-            secret_values(inner, found)
-    return found
-
-
-def masked(value, secrets=None):
-    """A deep copy of ``value`` whose values under a password- or secret-named key are ``********`` (when set), and
-    whose texts have those values (a host's error message quoting the password it refused) replaced as well."""
-    if secrets is None:
-        secrets = sorted(secret_values(value), key=len, reverse=True)
-    if isinstance(value, dict):
-        return dict((key, SECRET_MASK if _secret_key(key) and value[key] not in (None, '')
-                     else masked(value[key], secrets)) for key in value)
-    if isinstance(value, list):
-        return [masked(inner, secrets) for inner in value]
-    if isinstance(value, str) and secrets:
-        return redact_values(value, secrets)
-    return copy.deepcopy(value)
-
-
-def redact_values(text, secrets):
-    """``text`` with each of ``secrets`` (at least :data:`MIN_SECRET_LEN` long) replaced by ``********``."""
-    for secret in secrets:
-        if len(secret) >= MIN_SECRET_LEN:
-            text = text.replace(secret, SECRET_MASK)
-    return text
+# rule for secret-named keys (and their values quoted in texts) is _client.py's masked/secret_values, shared with ICO.
 
 
 # In a task: the SDDC Manager Error's ``context`` is a map whose keys the server chose (left as they are); these

@@ -42,6 +42,9 @@ class InteractionApi(VroApi):
     def workflow_of_pending_run(self, execution_id):
         """The workflow id of a run that waits on an interaction, from ``GET /interactions`` (8.x); None when not listed.
 
+        The 8.18 spec gives ``/interactions`` no parameters, and a server that answers with every interaction reads one
+        page. One whose ``total`` says that more are listed than it sent is asked for the rest with the inventory's
+        ``startIndex``/``maxResult`` (within the client's page guard), until the run is found or the list ends.
         7.x has no ``/interactions``: its 404 means the workflow must be given.
         """
         try:
@@ -51,12 +54,31 @@ class InteractionApi(VroApi):
                 raise OperationError('this vRO server has no GET /interactions (vRO 7.x): give workflow_id or workflow_name '
                                      'with execution_id', error=error.to_result())
             raise
-        for link in vro_links(body)[0]:
-            attrs = vro_attributes(link)
-            if attrs.get('executionId') == execution_id or attrs.get('workflowExecutionId') == execution_id:
-                if attrs.get('workflowId'):
-                    return attrs['workflowId']
-                href = link.get('href') or ''
-                if '/workflows/' in href:
-                    return href.split('/workflows/', 1)[1].split('/', 1)[0]
-        return None
+        links, total = vro_links(body)
+        guard = self.client.page_guard('/interactions', max(1, len(links)), 'startIndex')
+        guard.check([link.get('href') for link in links], 0)
+        read = 0
+        while True:
+            found = _workflow_of(links, execution_id)
+            if found:
+                return found
+            read += len(links)
+            if not links or total is None or read >= total:
+                return None
+            page = self.client.get('/interactions', params={'startIndex': read, 'maxResult': len(links)},
+                                   shape=MAYBE_OBJECT) or {}
+            links, total = vro_links(page)
+            guard.check([link.get('href') for link in links], read)
+
+
+def _workflow_of(links, execution_id):
+    """The workflow id of the interaction of run ``execution_id`` among ``links`` (None when not there)."""
+    for link in links:
+        attrs = vro_attributes(link)
+        if attrs.get('executionId') == execution_id or attrs.get('workflowExecutionId') == execution_id:
+            if attrs.get('workflowId'):
+                return attrs['workflowId']
+            href = link.get('href') or ''
+            if '/workflows/' in href:
+                return href.split('/workflows/', 1)[1].split('/', 1)[0]
+    return None

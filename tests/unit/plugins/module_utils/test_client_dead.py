@@ -21,6 +21,7 @@ from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.p
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import DEFAULT_CONNECT_TIMEOUT, Client
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import CONNECTION_DEFAULTS
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import parse_duration
 
 
 class Sleeps(list):
@@ -180,6 +181,9 @@ def test_a_connect_timeout_that_is_not_positive_is_refused(value):
         Client('https://h', **CONNECTIONS['vro'], connect_timeout=value)
     assert info.value.kind == 'config'
     assert str(info.value).startswith('connect_timeout must be greater than 0, got %s' % value)
+    # Durations take units now (_time.parse_duration): the suggestion says so, and its example parses.
+    assert str(info.value).endswith(': set a number of seconds such as 5.0, or a duration with a unit such as 5s or 500ms')
+    assert parse_duration('5s', 'connect_timeout') == 5.0 and parse_duration('500ms', 'connect_timeout') == 0.5
 
 
 # -- a port that never accepts -----------------------------------------------------------------------------------

@@ -238,3 +238,16 @@ def test_lost_create_answer_with_no_match_looks_for_the_window_and_never_resends
 def test_created_ms_is_none_for_what_is_no_time(created):
     assert created_ms({'created': created}) is None
     assert created_ms({'created': created, 'created_iso': '1970-01-01T00:01:40Z'}) == 100000
+
+
+def test_delete_conflict_keeps_the_server_words_and_says_what_to_do_next():
+    class Conflict(Refusing):
+        def _raise(self, method, path):
+            raise ApiError('the server answered HTTP 409', kind='http', status=409, method=method, url=path,
+                           server_message='Task 1003 is in use')
+    with pytest.raises(ApiError) as info:
+        TaskEngine(Conflict(409), user='admin', project='admin').delete('1003')
+    text = str(info.value)
+    assert 'Task 1003 is in use' in text
+    assert 'may still be queued or running' in text and 'orch_task_info (id: 1003)' in text and 'delete it again' in text
+    assert '\n' not in text

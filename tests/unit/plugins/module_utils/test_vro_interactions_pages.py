@@ -1,0 +1,63 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""``workflow_of_pending_run`` reads every page of ``GET /interactions`` that the server says it has (its ``total``),
+within the client's page guard, and only the first when that page holds them all (the 8.18 spec's answer)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.interaction_api import InteractionApi
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
+
+ROUTE = 'GET /vco/api/interactions'
+
+
+def _link(number):
+    return {'rel': 'down', 'href': 'https://vro/vco/api/workflows/wf-%d/executions/run-%d/interaction/' % (number, number),
+            'attributes': [{'name': 'executionId', 'value': 'run-%d' % number}, {'name': 'workflowId', 'value': 'wf-%d' % number}]}
+
+
+def _page(numbers, total):
+    return respond(200, {'link': [_link(n) for n in numbers], 'total': total})
+
+
+def _find(steps, execution_id):
+    with ReplayServer({ROUTE: steps}) as server:
+        api = InteractionApi(Client(server.url, **CONNECTIONS['vro'], retries=0))
+        try:
+            return api.workflow_of_pending_run(execution_id), [r.path for r in server.calls('GET')]
+        except ApiError as error:
+            return error, [r.path for r in server.calls('GET')]
+
+
+def test_a_run_on_a_later_page_is_found():
+    found, paths = _find([_page([1, 2], 5), _page([3, 4], 5), _page([5], 5)], 'run-5')
+    assert found == 'wf-5'
+    assert paths == ['/vco/api/interactions', '/vco/api/interactions?startIndex=2&maxResult=2',
+                     '/vco/api/interactions?startIndex=4&maxResult=2']
+
+
+def test_reading_stops_at_the_page_that_holds_the_run():
+    found, paths = _find([_page([1, 2], 5), _page([3, 4], 5), _page([5], 5)], 'run-3')
+    assert found == 'wf-3' and len(paths) == 2
+
+
+@pytest.mark.parametrize('total', [2, None])
+def test_one_page_that_holds_every_interaction_is_the_only_request(total):
+    found, paths = _find([_page([1, 2], total)], 'run-9')
+    assert found is None and paths == ['/vco/api/interactions']
+
+
+def test_a_run_listed_nowhere_reads_to_the_end_and_is_none():
+    found, paths = _find([_page([1, 2], 3), _page([3], 3)], 'run-9')
+    assert found is None and len(paths) == 2
+
+
+def test_a_server_that_ignores_start_index_is_stopped_by_the_page_guard():
+    found, paths = _find([_page([1, 2], 5)], 'run-9')
+    assert isinstance(found, ApiError) and found.kind == 'paging' and 'same page again' in str(found)
+    assert len(paths) == 2
