@@ -5,6 +5,7 @@
 - vro_execution_info listing runs (a workflow's, or every workflow's from the catalog): a list entry is a summary
   (no parameters), so the SecureString values that its ``contentException`` attribute or its log lines quote were
   not known and came out in clear; the one-run read masked them.
+- orch_task create (ICO) answered with success but a body that cannot be read (HTML, wrong shape) and no Location.
 """
 
 from __future__ import annotations
@@ -16,7 +17,13 @@ from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.r
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.test_vro_hostile_readings import (
     API, EID, GENERATED, LOGS, QUOTING, RUN_PATH, WID, failed_run,
 )
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.test_ico_create_answers import (
+    FIELDS, NoIdCreate, task as ico_task,
+)
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.task import manage_task
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import execution_info
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_api import RunApi
 
@@ -79,3 +86,49 @@ def test_a_listed_run_without_exception_or_logs_is_not_read_again():
               'GET %s' % RUN_PATH: [respond(200, run)]}
     result, server = _read(routes, workflow_id=WID)
     assert result['count'] == 1 and server.calls('GET', RUN_PATH) == []
+
+
+# -- ICO: a create answered with success but a body that cannot be read ----------------------------------------------
+#
+# orch_task create answered 2xx with an HTML page (a proxy's) or a body of the wrong shape, and no Location: the task
+# was created. Before, the HTML page failed as "often a proxy or load balancer error" (nothing said a task was made,
+# changed false: running again made a second one), and a wrong shape failed with changed false. Now it is found as an
+# answer without id is (test_ico_create_answers.py): the one task this user created since with these fields, or a
+# failure with changed true saying a task was created and where to look.
+
+UNREADABLE = [('<html><body>Created</body></html>', 'text/html'), ('<html><body>Created</body></html>', 'application/json'),
+              ('["oops"]', 'application/json'), ('{"id": {"n": 1}}', 'application/json')]
+
+
+class UnreadableCreate(NoIdCreate):
+    """NoIdCreate whose POST answer has its own Content-Type."""
+
+    def __init__(self, status, text, listing, content_type):
+        super().__init__(status, text, listing)
+        self.content_type = content_type
+
+    def request(self, method, path, **kw):
+        response = super().request(method, path, **kw)
+        response.headers['Content-Type'] = self.content_type
+        return response
+
+
+@pytest.mark.parametrize('text,content_type', UNREADABLE)
+def test_an_unreadable_create_answer_finds_the_created_task_and_posts_once(text, content_type):
+    client = UnreadableCreate(201, text, [ico_task('1', 1000, **FIELDS), ico_task('2', 100000, **FIELDS)], content_type)
+    engine = TaskEngine(client, user='admin', project='admin', clock=lambda: 99.0)
+    result = manage_task(engine, None, FIELDS, 'present', warn=client.warn)
+    assert result['task']['id'] == '2' and result['changed'] is True and result['msg'] == 'created task 2'
+    assert client.posts == 1 and client.gets == 1
+    assert len(client.warnings) == 1 and 'named no task' in client.warnings[0]
+
+
+@pytest.mark.parametrize('text,content_type', UNREADABLE)
+def test_an_unreadable_create_answer_and_no_match_says_a_task_was_created(text, content_type):
+    client = UnreadableCreate(201, text, [], content_type)
+    engine = TaskEngine(client, user='admin', project='admin', clock=lambda: 99.0)
+    with pytest.raises(OperationError) as info:
+        manage_task(engine, None, FIELDS, 'present', warn=client.warn)
+    message = str(info.value)
+    assert '\n' not in message and 'created a task (HTTP 201)' in message and 'orch_task_info' in message, message
+    assert info.value.result.get('changed') is True and client.posts == 1
