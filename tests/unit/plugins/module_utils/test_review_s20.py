@@ -6,9 +6,12 @@
   (no parameters), so the SecureString values that its ``contentException`` attribute or its log lines quote were
   not known and came out in clear; the one-run read masked them.
 - orch_task create (ICO) answered with success but a body that cannot be read (HTML, wrong shape) and no Location.
+- VCF: a value under a key about a password (passwordExpiresAt: a date) was masked in every text of the task.
 """
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
@@ -24,6 +27,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._client impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.task import manage_task
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import Task, _names_a_secret, info_entry
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import execution_info
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_api import RunApi
 
@@ -132,3 +136,44 @@ def test_an_unreadable_create_answer_and_no_match_says_a_task_was_created(text, 
     message = str(info.value)
     assert '\n' not in message and 'created a task (HTTP 201)' in message and 'orch_task_info' in message, message
     assert info.value.result.get('changed') is True and client.posts == 1
+
+
+# -- VCF: a value under a key about a password (not the password) is not masked in every text -----------------------
+#
+# The session masks, in every text of a task, the values found under secret-named keys. The 9.0 spec's
+# LocalOsUserAccount has passwordExpiresAt, passwordInactiveAt and lastPasswordChange: dates, not secrets. A date found
+# under such a key in an error's context was replaced by ******** in every message of the task (the very date the user
+# needs), while the key's own value stays masked as before.
+
+EXPIRES = '2026-12-01T00:00:00Z'
+NEW_PASSWORD = 'N3w-Secr3t#9'
+
+
+def _expiry_task():
+    return {'id': 't-1', 'name': 'Rotate root on esx01', 'status': 'FAILED',
+            'errors': [{'errorCode': 'PASSWORD_EXPIRED', 'message': 'the password of root on esx01 expired at %s' % EXPIRES,
+                        'context': {'passwordExpiresAt': EXPIRES, 'lastPasswordChange': '2026-09-01T00:00:00Z',
+                                    'host': 'esx01'}}],
+            'subTasks': [{'name': 'Update password', 'status': 'FAILED', 'newPassword': NEW_PASSWORD, 'validToken': 'yes-really',
+                          'errors': [{'message': 'esx01 refused %s; token yes-really seen' % NEW_PASSWORD}]}]}
+
+
+def test_a_date_under_a_key_about_a_password_stays_in_the_messages():
+    task = Task(_expiry_task())
+    messages = [error['message'] for error in task.result()['errors']]
+    assert messages[0] == 'the password of root on esx01 expired at %s' % EXPIRES, messages
+    # The password itself is still masked wherever it is quoted, and a key that only ends in '...idToken' letters is not
+    # a secret's name.
+    assert messages[1] == 'esx01 refused ********; token yes-really seen', messages
+    text = json.dumps([info_entry(task), task.result()])
+    assert NEW_PASSWORD not in text and EXPIRES in text
+
+
+@pytest.mark.parametrize('key, names', [('password', True), ('newPassword', True), ('ROOT_PASSWORD', True),
+                                        ('clientSecret', True), ('apiKey', True), ('api_key', True), ('APIKey', True),
+                                        ('privateKey', True), ('accessToken', True), ('idToken', True),
+                                        ('passphrase', True), ('passwordExpiresAt', False),
+                                        ('lastPasswordChange', False), ('passwordInactiveAt', False),
+                                        ('validToken', False), ('secretName', False)])
+def test_which_keys_name_a_secret(key, names):
+    assert _names_a_secret(key) is names
