@@ -6,6 +6,8 @@
   (no parameters), so the SecureString values that its ``contentException`` attribute or its log lines quote were
   not known and came out in clear; the one-run read masked them.
 - orch_task create (ICO) answered with success but a body that cannot be read (HTML, wrong shape) and no Location.
+- vRO: a start accepted (202) without naming its run was adopted or failed as if its answer had been lost ("may or may
+  not have been applied", changed false): it was applied.
 - VCF: a value under a key about a password (passwordExpiresAt: a date) was masked in every text of the task.
 """
 
@@ -18,7 +20,7 @@ import pytest
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.test_vro_hostile_readings import (
-    API, EID, GENERATED, LOGS, QUOTING, RUN_PATH, WID, failed_run,
+    API, DEFINITION, EID, GENERATED, LIST, LOGS, QUOTING, RUN_PATH, START, WID, failed_run, listed, run_now, start_once,
 )
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.test_ico_create_answers import (
     FIELDS, NoIdCreate, task as ico_task,
@@ -177,3 +179,38 @@ def test_a_date_under_a_key_about_a_password_stays_in_the_messages():
                                         ('validToken', False), ('secretName', False)])
 def test_which_keys_name_a_secret(key, names):
     assert _names_a_secret(key) is names
+
+
+# -- vRO: a start accepted (202) but naming no run is applied: the adoption never says "lost" nor "may or may not" -----
+
+def _two_listed(first, second):
+    links = []
+    for run in (first, second):
+        attrs = [{'name': 'id', 'value': run['id']}, {'name': 'state', 'value': run['state']},
+                 {'name': 'startDate', 'value': run['start-date']}]
+        links.append({'rel': 'down', 'href': 'https://vro.example.com%s/workflows/%s/executions/%s/' % (API, WID, run['id']),
+                      'attributes': attrs})
+    return {'link': links, 'total': 2}
+
+
+def test_an_accepted_unnamed_start_is_said_accepted_when_adopted():
+    run = run_now()
+    routes = {'GET %s/workflows/%s' % (API, WID): [respond(200, DEFINITION)], START: [respond(202, None)],
+              LIST: [respond(200, listed(run))], 'GET %s' % RUN_PATH: [respond(200, run)]}
+    result, server, warnings = start_once(routes)
+    assert result['execution_id'] == EID and result['adopted'] is True and len(server.calls('POST')) == 1
+    assert len(warnings) == 1 and warnings[0].startswith('the server accepted POST ') and '(HTTP 202)' in warnings[0]
+    assert 'was lost' not in warnings[0], warnings
+
+
+def test_an_accepted_unnamed_start_with_two_candidates_fails_changed_and_adopts_none():
+    first, second = run_now(), run_now(id='e-10')
+    routes = {'GET %s/workflows/%s' % (API, WID): [respond(200, DEFINITION)], START: [respond(202, None)],
+              LIST: [respond(200, _two_listed(first, second))], 'GET %s' % RUN_PATH: [respond(200, first)],
+              'GET %s/workflows/%s/executions/e-10' % (API, WID): [respond(200, second)]}
+    result, server, warnings = start_once(routes)
+    assert isinstance(result, OperationError), result
+    message = str(result)
+    assert message.startswith('the server accepted POST ') and 'may or may not' not in message, message
+    assert sorted(result.result['execution_ids']) == ['e-10', EID] and result.result['changed'] is True
+    assert len(server.calls('POST')) == 1 and warnings == []
