@@ -29,7 +29,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._client impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.task import manage_task
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import Task, _names_a_secret, info_entry
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import Task, names_a_secret, info_entry
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import execution_info
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_api import RunApi
 
@@ -178,7 +178,7 @@ def test_a_date_under_a_key_about_a_password_stays_in_the_messages():
                                         ('lastPasswordChange', False), ('passwordInactiveAt', False),
                                         ('validToken', False), ('secretName', False)])
 def test_which_keys_name_a_secret(key, names):
-    assert _names_a_secret(key) is names
+    assert names_a_secret(key) is names
 
 
 # -- vRO: a start accepted (202) but naming no run is applied: the adoption never says "lost" nor "may or may not" -----
