@@ -51,8 +51,17 @@ def _answered(lost):
     return bool((getattr(lost, 'details', None) or {}).get('answered'))
 
 
+def _accepted(lost):
+    """The status of a success whose answer named nothing it made (``details['accepted']``: a vRO 202 without a run
+    id): the request was applied, its effect is only unnamed; None for an answer that was lost."""
+    return (getattr(lost, 'details', None) or {}).get('accepted')
+
+
 def _what_came(lost):
     """How the answer to ``lost`` went wrong, to begin a sentence: lost, or a server error (which is not lost)."""
+    if _accepted(lost):
+        return 'the server accepted %s (HTTP %s) but its answer did not name what it made (%s)' % (
+            _request(lost), _accepted(lost), lost.message)
     if _answered(lost):
         return '%s was answered with a server error (%s)' % (_request(lost), lost.message)
     return 'the answer to %s was lost (%s)' % (_request(lost), lost.message)
@@ -148,7 +157,8 @@ def adopt_each(losts, look, window, noun, look_at, rerun, ident=str, describe=No
                     '%s; not adopting any and not sending it again: look at %s' % (
                         _what_came(lost), len(found), noun, ', '.join(describe(c) for c in found),
                         look_ats[index]),
-                    error=lost.to_result(), **{ids_key: [ident(c) for c in found]}))
+                    error=lost.to_result(), **dict({ids_key: [ident(c) for c in found]}, **(
+                        {'changed': True} if _accepted(lost) else {}))))
             else:
                 continue
             pending.remove(index)
@@ -158,6 +168,14 @@ def adopt_each(losts, look, window, noun, look_at, rerun, ident=str, describe=No
         sleep(min(interval, end - now))
     for index in pending:
         lost = losts[index]
+        if _accepted(lost):
+            # Applied for sure (a success): never "may or may not", which would let a re-run look safe.
+            outcomes[index] = (None, fail(
+                '%s and %s within %.0fs (%d looks): it was applied, so do not simply run it again; look at %s; %s' % (
+                    _what_came(lost), missing or 'no %s it would have made appeared' % noun, max(0.0, end - start),
+                    looks, look_ats[index], rerun),
+                error=lost.to_result(), adoption_window=window, changed=True, **{ids_key: []}))
+            continue
         outcomes[index] = (None, fail(
             '%s may or may not have been applied: its answer %s (%s) and %s within %.0fs (%d looks); '
             'look at %s; %s' % (_request(lost), 'was a server error' if _answered(lost) else 'was lost', lost.message,

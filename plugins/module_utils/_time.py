@@ -113,7 +113,7 @@ def iso_from_ms(ms):
 
 # -- durations (wait_timeout, poll_interval, timeout, ...) ------------------------------------------------------
 #
-# The one duration grammar of the options (docs/docsite/rst/durations.rst has the user's version):
+# The one duration grammar of the options (the user's version: "Durations" in docs/docsite/rst/waiting_idempotency_check_mode.rst):
 #   * a number of seconds: an int or a float, or text that reads as one ('90', ' 1.5 ', '1e3');
 #   * or text with units: one or more "<number><unit>" parts, case-insensitive, spaces allowed around and
 #     between them, added up: '90s', '10m', '1h30m', '1h 30m', '500ms', '1.5h', '2 minutes', '1d'.

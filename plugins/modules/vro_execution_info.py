@@ -93,6 +93,9 @@ options:
   fetch_logs:
     description:
       - Also return the log lines of each run in RV(logs).
+      - For a list without O(details), each run is also read in full (one more request per run) to learn the
+        SecureString values it holds, which are masked in its log lines and its C(content_exception); so is a listed
+        run whose entry quotes an exception.
     type: bool
     default: false
   fetch_syslogs:

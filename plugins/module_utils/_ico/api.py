@@ -231,15 +231,13 @@ class TaskEngine:
             raise _explain(error, 'creating a task', user=self.user, project=self.project, writes=True) from None
         else:
             location = response.headers.get('Location')
-            created = unwrap_item(self.client.decode(response))
             try:
+                created = unwrap_item(self.client.decode(response))
                 self.client.check(response, created, (dict, type(None)), CREATED_FIELDS)
-            except ApiError as error:
-                if not location:
-                    error.message += ('; the task was created, but the answer does not name it: look for it with '
-                                      'orch_task_info before running this task again')
-                    raise
-                created = None  # Location names the task: read it back
+            except ApiError:
+                # A success whose body cannot be read (an HTML page, a list): the task was created all the same. Read
+                # back from Location when it names it, else found as an answer without id is (never POSTed again).
+                created = None
             if isinstance(created, dict) and created.get('id') is not None:
                 return created
             if location:

@@ -9,8 +9,10 @@ Kept apart from ``workflow_run.py`` so that the info module compiles only what i
 
 from __future__ import annotations
 
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import absent_on
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi, run_target
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import mask_text
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import TERMINAL_STATES
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_shared import CHECK_MODE_EXECUTION_ID, interaction_hint, placeholder_run, read_run
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import parse_date
@@ -77,10 +79,11 @@ def execution_info(api, workflow_id=None, workflow_name=None, category=None, exe
         executions = []
         for run in runs:
             item = run.to_result(_Named(wid, wname or run.name))
+            full = _full(api, wid, run, item, fetch_logs or fetch_syslogs)
             if fetch_logs:
-                item['logs'] = run.masked_logs(api.logs(wid, run.id))
+                item['logs'] = full.masked_logs(api.logs(wid, run.id))
             if fetch_syslogs:
-                item['syslogs'] = run.masked_logs(api.syslogs(wid, run.id))
+                item['syslogs'] = full.masked_logs(api.syslogs(wid, run.id))
             executions.append(item)
         return {'changed': False, 'workflow_id': wid, 'executions': executions, 'count': len(executions)}
 
@@ -132,6 +135,21 @@ def execution_info(api, workflow_id=None, workflow_name=None, category=None, exe
     return result
 
 
+def _full(api, workflow_id, run, item, logs):
+    """``run`` with its parameters, to mask its texts with: a list entry (a summary) holds none, so the SecureString
+    values that its exception (a list attribute) or a log line may quote are only known from the run read in full
+    (one GET per run, only when logs are fetched or the entry quotes an exception). ``item`` (the run's result entry)
+    gets the exception masked."""
+    if not run.summary or not (logs or run.content_exception):
+        return run
+    full = absent_on((404,), api.execution, workflow_id, run.id)
+    if full is None:
+        return run  # deleted since it was listed: nothing more is known
+    if item.get('content_exception'):
+        item['content_exception'] = mask_text(item['content_exception'], full.secrets)
+    return full
+
+
 def all_runs(api, state=None, started_by=None, started_after=None, started_before=None, name=None, max_results=20,
              details=False, fetch_logs=False, fetch_syslogs=False, warn=None):
     """The runs of every workflow (``CatalogApi.list_all_executions``), newest first, as the list result; ``warn`` says
@@ -152,10 +170,11 @@ def all_runs(api, state=None, started_by=None, started_after=None, started_befor
         if details and run.workflow_id:
             run = api.execution(run.workflow_id, run.id)
         item = run.to_result()
+        full = _full(api, run.workflow_id, run, item, fetch_logs or fetch_syslogs) if run.workflow_id else run
         if fetch_logs and run.workflow_id:
-            item['logs'] = run.masked_logs(api.logs(run.workflow_id, run.id))
+            item['logs'] = full.masked_logs(api.logs(run.workflow_id, run.id))
         if fetch_syslogs and run.workflow_id:
-            item['syslogs'] = run.masked_logs(api.syslogs(run.workflow_id, run.id))
+            item['syslogs'] = full.masked_logs(api.syslogs(run.workflow_id, run.id))
         executions.append(item)
     return {'changed': False, 'workflow_id': None, 'executions': executions, 'count': len(executions)}
 

@@ -120,6 +120,7 @@ class RunApi(VroApi):
         looking for it can find it (adoption), and a resend would start a second one."""
         error = answer_lost(message, kind=kind, method='POST', url=url)
         error.status = response.status_code
+        error.details['accepted'] = response.status_code  # applied for sure: _adopt says so, never "may or may not"
         return error
 
     def cancel(self, workflow_id, execution_id, api_version=None):

@@ -49,7 +49,7 @@ def start_ms(run):
 
 def baseline_floor(runs, cut, now):
     """The floor of a first start's listing (``runs``, newest first; ``cut``: its page was full): a run that ended at
-    or before it was already in that state then. No earlier than the newest end the server itself wrote in that
+    or before it was already in that state then. No later than the newest end the server itself wrote in that
     listing: a server whose clock is behind this host's by more than :data:`SKEW_MS` dates the runs that end after the
     start before ``now - SKEW_MS``, and they would never be emitted. None when the listing holds every run in that
     state and none (nothing can show up later that was there before)."""

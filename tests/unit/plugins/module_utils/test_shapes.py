@@ -16,7 +16,6 @@ import pytest
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import TaskService as VcfTasks
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.interaction_api import InteractionApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_api import RunApi
@@ -126,11 +125,8 @@ CASES = [
      lambda c: VcfTasks(c).get('t').result(), 'an object whose errors[0] is an object whose causes is a JSON number'),
     ('vcf-list-element', 'GET /v1/tasks', {'elements': ['oops']}, None, lambda c: VcfTasks(c).list(),
      'the answer is a JSON string where an object'),
-    # -- ICO: the create answer
-    ('ico-created-unnamed', 'POST /orchestrator/v2/tasks', ['oops'], None, lambda c: TaskEngine(c).create({'parm': {}}),
-     'the task was created, but the answer does not name it'),
-    ('ico-created-id', 'POST /orchestrator/v2/tasks', {'id': {'n': 1}}, None, lambda c: TaskEngine(c).create({'parm': {}}),
-     'the answer is an object whose id is a JSON object'),
+    # The ICO create answers of the wrong shape (a list, an id that is an object) are not failures of their own: the task
+    # was created, and it is found as after an answer without id (test_review_s20.py).
 ]
 
 

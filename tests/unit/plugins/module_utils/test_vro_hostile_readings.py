@@ -93,16 +93,17 @@ def test_an_accepted_start_that_names_no_run_is_adopted_not_resent(answer):
     assert len(warnings) == 1 and EID in warnings[0] and 'instead of sending it again' in warnings[0], warnings
 
 
-def test_an_accepted_start_that_names_no_run_and_shows_none_fails_saying_it_may_have_happened():
+def test_an_accepted_start_that_names_no_run_and_shows_none_fails_saying_it_was_applied():
     routes = {'GET %s/workflows/%s' % (API, WID): [respond(200, DEFINITION)], START: [respond(202, None)],
               LIST: [respond(200, {'link': [], 'total': 0})]}
     # A short request timeout: a short adoption window (timeout + margin), fewer looks.
     result, server, warnings = start_once(routes, timeout=1)
     assert isinstance(result, OperationError), result
     message = str(result)
-    assert 'may or may not have been applied' in message and 'named no execution' in message, message
+    # A 202 is a start that happened (review s20): never "may or may not have been applied", and changed.
+    assert 'it was applied' in message and 'may or may not' not in message and 'named no execution' in message, message
     assert 'vro_execution_info' in message and '\n' not in message, message
-    assert len(server.calls('POST')) == 1 and warnings == []
+    assert len(server.calls('POST')) == 1 and warnings == [] and result.result['changed'] is True
 
 
 @pytest.mark.parametrize('location', ['executions/%s' % EID, 'executions/%s/' % EID, './executions/%s' % EID])
