@@ -136,13 +136,28 @@ def secret_key(key):
     return isinstance(key, str) and bool(_SECRET_KEY.search(key.replace('_', '').replace('-', '')))
 
 
+# The words of a key: camelCase and snake_case parts ('newPassword' -> new, password; 'APIKey' -> api, key).
+_KEY_WORDS = re.compile(r'[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])')
+_SECRET_LAST_WORD = frozenset(('password', 'passphrase', 'secret'))
+_SECRET_LAST_TWO = frozenset(('apikey', 'privatekey', 'secretkey', 'accesstoken', 'refreshtoken', 'idtoken'))
+
+
+def names_a_secret(key):
+    """True when ``key`` names the secret itself (``newPassword``, ``clientSecret``, ``api_key``), not something about
+    it (``passwordExpiresAt``, ``lastPasswordChange`` in the VCF 9.0 spec: dates, not secrets; ``passwordPolicy``)."""
+    words = [word.lower() for word in _KEY_WORDS.findall(key)] if isinstance(key, str) else []
+    return bool(words) and (words[-1] in _SECRET_LAST_WORD or ''.join(words[-2:]) in _SECRET_LAST_TWO)
+
+
 def secret_values(value, found=None):
-    """The texts (at least :data:`MIN_SECRET_LEN` long) under a secret-named key anywhere in ``value`` (see :func:`masked`);
-    numbers and flags under such keys (``passwordExpired``) are not words to mask elsewhere."""
+    """The texts (at least :data:`MIN_SECRET_LEN` long) under a key naming a secret itself (:func:`names_a_secret`)
+    anywhere in ``value``: the words :func:`masked` hides wherever they are quoted. Numbers and flags under such keys
+    (``passwordExpired``), and texts under a key about a secret (``passwordExpiresAt``: a date, ``passwordPolicy``)
+    are not words to mask elsewhere; they stay masked under their own key."""
     found = set() if found is None else found
     if isinstance(value, dict):
         for key, inner in value.items():
-            if secret_key(key) and isinstance(inner, str) and len(inner) >= MIN_SECRET_LEN:
+            if names_a_secret(key) and isinstance(inner, str) and len(inner) >= MIN_SECRET_LEN:
                 found.add(inner)
             else:
                 secret_values(inner, found)

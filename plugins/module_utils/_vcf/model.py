@@ -219,7 +219,7 @@ class Task:
     def errors(self):
         """The task's ``errors`` (and those of its failed sub-tasks), each with message, remediation and token."""
         # Read from the masked task: a message may quote a password the task carries (a credentials sub-task's).
-        raw = masked(self.raw, text_secrets(self.raw))
+        raw = masked(self.raw)
         found = [task_error(e, self.id) for e in raw.get('errors') or [] if isinstance(e, dict)]
         for sub in _walk_subtasks(raw.get('subTasks')):
             for err in sub.get('errors') or []:
@@ -245,7 +245,7 @@ class Task:
             'completion_timestamp': iso_z(self.raw.get('completionTimestamp')),
             'subtasks': summary,
             'errors': self.errors(),
-            'raw': masked(self.raw, text_secrets(self.raw)),
+            'raw': masked(self.raw),
         }
 
 
@@ -452,36 +452,5 @@ def info_entry(task):
     included; times in ``Z``; ``""`` as null), ``status`` normalised, ``status_raw``, ``credentials_task``, a
     sub-task summary, and ``raw``: the task as SDDC Manager sent it. Passwords (a credentials sub-task's
     ``oldPassword``, ``newPassword``) are ``********`` in both."""
-    return shaped_entry(masked(task.raw, text_secrets(task.raw)), DATA_KEYS, TIME_KEYS, id=task.id, status=task.status, status_raw=task.status_raw,
+    return shaped_entry(masked(task.raw), DATA_KEYS, TIME_KEYS, id=task.id, status=task.status, status_raw=task.status_raw,
                         credentials_task=task.credentials, subtask_summary=task.subtask_summary())
-
-
-# The words of a key: camelCase and snake_case parts ('newPassword' -> new, password; 'APIKey' -> api, key).
-_KEY_WORDS = re.compile(r'[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])')
-_SECRET_LAST_WORD = frozenset(('password', 'passphrase', 'secret'))
-_SECRET_LAST_TWO = frozenset(('apikey', 'privatekey', 'accesstoken', 'refreshtoken', 'idtoken'))
-
-
-def names_a_secret(key):
-    """True when ``key`` names the secret itself (``newPassword``, ``clientSecret``, ``api_key``), not something about
-    it (``passwordExpiresAt``, ``lastPasswordChange`` in the 9.0 spec: dates, not secrets)."""
-    words = [word.lower() for word in _KEY_WORDS.findall(key)] if isinstance(key, str) else []
-    return bool(words) and (words[-1] in _SECRET_LAST_WORD or ''.join(words[-2:]) in _SECRET_LAST_TWO)
-
-
-def text_secrets(value, found=None):
-    """The texts to mask inside the other texts of a task (``masked``'s ``secrets``), longest first: those under a key
-    naming a secret (:func:`names_a_secret`). A text under a key about a secret (``passwordExpiresAt``: a date) stays
-    masked under its own key but is not hidden in every message that quotes it (the date the user needs)."""
-    top = found is None
-    found = set() if top else found
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            if names_a_secret(key) and isinstance(inner, str) and inner:
-                found.add(inner)
-            else:
-                text_secrets(inner, found)
-    elif isinstance(value, list):
-        for inner in value:
-            text_secrets(inner, found)
-    return sorted(found, key=len, reverse=True) if top else found

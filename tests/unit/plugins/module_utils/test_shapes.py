@@ -126,7 +126,7 @@ CASES = [
     ('vcf-list-element', 'GET /v1/tasks', {'elements': ['oops']}, None, lambda c: VcfTasks(c).list(),
      'the answer is a JSON string where an object'),
     # The ICO create answers of the wrong shape (a list, an id that is an object) are not failures of their own: the task
-    # was created, and it is found as after an answer without id (test_review_s20.py).
+    # was created, and it is found as after an answer without id (test_masked_texts_and_unreadable_writes.py).
 ]
 
 

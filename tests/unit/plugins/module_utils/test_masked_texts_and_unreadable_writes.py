@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Second reading of session 20 (review): paths the session's fixes left out, over the replay server (real HTTP).
+"""Masked texts and writes answered unreadably: paths the first fixes for these left out, over the replay server
+(real HTTP).
 
 - vro_execution_info listing runs (a workflow's, or every workflow's from the catalog): a list entry is a summary
   (no parameters), so the SecureString values that its ``contentException`` attribute or its log lines quote were
@@ -25,11 +26,11 @@ from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.t
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.test_ico_create_answers import (
     FIELDS, NoIdCreate, task as ico_task,
 )
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client, masked, names_a_secret
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.task import manage_task
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import Task, names_a_secret, info_entry
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import Task, info_entry
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.execution_info import execution_info
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_api import RunApi
 
@@ -173,10 +174,10 @@ def test_a_date_under_a_key_about_a_password_stays_in_the_messages():
 
 @pytest.mark.parametrize('key, names', [('password', True), ('newPassword', True), ('ROOT_PASSWORD', True),
                                         ('clientSecret', True), ('apiKey', True), ('api_key', True), ('APIKey', True),
-                                        ('privateKey', True), ('accessToken', True), ('idToken', True),
+                                        ('privateKey', True), ('secretKey', True), ('accessToken', True), ('idToken', True),
                                         ('passphrase', True), ('passwordExpiresAt', False),
                                         ('lastPasswordChange', False), ('passwordInactiveAt', False),
-                                        ('validToken', False), ('secretName', False)])
+                                        ('validToken', False), ('secretName', False), ('passwordPolicy', False)])
 def test_which_keys_name_a_secret(key, names):
     assert names_a_secret(key) is names
 
@@ -214,3 +215,13 @@ def test_an_accepted_unnamed_start_with_two_candidates_fails_changed_and_adopts_
     assert message.startswith('the server accepted POST ') and 'may or may not' not in message, message
     assert sorted(result.result['execution_ids']) == ['e-10', EID] and result.result['changed'] is True
     assert len(server.calls('POST')) == 1 and warnings == []
+
+
+def test_a_user_chosen_key_about_a_password_is_masked_under_itself_only():
+    # An ICO task's parm keys are the user's: "passwordPolicy: strong" keeps its own value hidden, but "strong" in the
+    # other texts of the task is a word, not a secret (one rule for ICO and VCF: _client.names_a_secret).
+    task = {'parm': {'passwordPolicy': 'strong', 'db_password': 'Hunter2-x'},
+            'error_message': 'policy strong refused Hunter2-x'}
+    shown = masked(task)
+    assert shown['parm'] == {'passwordPolicy': '********', 'db_password': '********'}
+    assert shown['error_message'] == 'policy strong refused ********'

@@ -1,8 +1,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Second reading of session 20 (review), through ansible-playbook at -vvv against an in-test fake vRO (the simulator
-writes no run that quotes a SecureString output in its exception): vro_execution_info listing a workflow's runs, whose
-entries (summaries) carry the exception as a list attribute and no parameters, never shows the value in clear (the
-runner-level cases are in tests/unit/plugins/module_utils/test_review_s20.py)."""
+"""Through ansible-playbook at -vvv against an in-test fake vRO (the simulator writes no run that quotes a SecureString
+output in its exception): vro_execution_info listing a workflow's runs, whose entries (summaries) carry the exception as
+a list attribute and no parameters, never shows the value in clear (the runner-level cases are in
+tests/unit/plugins/module_utils/test_masked_texts_and_unreadable_writes.py)."""
 
 from __future__ import annotations
 
