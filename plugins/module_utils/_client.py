@@ -146,6 +146,8 @@ def names_a_secret(key):
     """True when ``key`` names the secret itself (``newPassword``, ``clientSecret``, ``api_key``), not something about
     it (``passwordExpiresAt``, ``lastPasswordChange`` in the VCF 9.0 spec: dates, not secrets; ``passwordPolicy``)."""
     words = [word.lower() for word in _KEY_WORDS.findall(key)] if isinstance(key, str) else []
+    if words and words[-1].endswith('s'):
+        words[-1] = words[-1][:-1]  # a list of them: passwords, apiKeys, client_secrets
     return bool(words) and (words[-1] in _SECRET_LAST_WORD or ''.join(words[-2:]) in _SECRET_LAST_TWO)
 
 
@@ -153,18 +155,32 @@ def secret_values(value, found=None):
     """The texts (at least :data:`MIN_SECRET_LEN` long) under a key naming a secret itself (:func:`names_a_secret`)
     anywhere in ``value``: the words :func:`masked` hides wherever they are quoted. Numbers and flags under such keys
     (``passwordExpired``), and texts under a key about a secret (``passwordExpiresAt``: a date, ``passwordPolicy``)
-    are not words to mask elsewhere; they stay masked under their own key."""
+    are not words to mask elsewhere; they stay masked under their own key. Every text at any depth under a key naming
+    a secret counts (``passwords: [..]``, ``password: {current: ..}``)."""
     found = set() if found is None else found
     if isinstance(value, dict):
         for key, inner in value.items():
-            if names_a_secret(key) and isinstance(inner, str) and len(inner) >= MIN_SECRET_LEN:
-                found.add(inner)
+            if names_a_secret(key):
+                _texts(inner, found)
             else:
                 secret_values(inner, found)
     elif isinstance(value, list):
         for inner in value:
             secret_values(inner, found)
     return found
+
+
+def _texts(value, found):
+    """Add every text (at least :data:`MIN_SECRET_LEN` long) at any depth of ``value`` to ``found``."""
+    if isinstance(value, str):
+        if len(value) >= MIN_SECRET_LEN:
+            found.add(value)
+    elif isinstance(value, dict):
+        for inner in value.values():
+            _texts(inner, found)
+    elif isinstance(value, list):
+        for inner in value:
+            _texts(inner, found)
 
 
 def masked(value, secrets=None):
