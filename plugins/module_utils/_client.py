@@ -127,7 +127,9 @@ def redact(text, secrets):
 # VCF 9.0 spec's secret-named properties (password, passphrase, clientSecret, apiKey, privateKey, access/refresh/id
 # tokens) and any key holding these words (an ICO task's ``parm``: ``password``, ``db_password``, ``adminSecret``);
 # referenceToken, which a user gives support, is not a secret.
-_SECRET_KEY = re.compile(r'password|passphrase|secret|apikey|privatekey|accesstoken|refreshtoken|idtoken', re.IGNORECASE)
+# passwd and the API, auth and bearer tokens (``api_token``: the vRA refresh token's own name here) are secrets as well.
+_SECRET_KEY = re.compile(r'password|passphrase|secret|apikey|privatekey|accesstoken|refreshtoken|idtoken|passwd|apitoken|authtoken'
+                         r'|bearertoken', re.IGNORECASE)
 SECRET_MASK = '********'
 
 
@@ -138,8 +140,9 @@ def secret_key(key):
 
 # The words of a key: camelCase and snake_case parts ('newPassword' -> new, password; 'APIKey' -> api, key).
 _KEY_WORDS = re.compile(r'[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])')
-_SECRET_LAST_WORD = frozenset(('password', 'passphrase', 'secret'))
-_SECRET_LAST_TWO = frozenset(('apikey', 'privatekey', 'secretkey', 'accesstoken', 'refreshtoken', 'idtoken'))
+_SECRET_LAST_WORD = frozenset(('password', 'passphrase', 'secret', 'passwd'))
+_SECRET_LAST_TWO = frozenset(('apikey', 'privatekey', 'secretkey', 'accesstoken', 'refreshtoken', 'idtoken', 'apitoken', 'authtoken',
+                              'bearertoken'))
 
 
 def names_a_secret(key):

@@ -71,3 +71,13 @@ def test_listed_passwords_are_masked_by_value_for_the_whole_run():
     with pytest.raises(RuntimeError):
         run(module)
     assert sorted(module.secrets) == [FIRST, SECOND]
+
+
+# -- names the rule missed: passwd, api/auth/bearer tokens (api_token is the vRA refresh token's name in this collection)
+
+@pytest.mark.parametrize('key', ['passwd', 'db_passwd', 'api_token', 'apiToken', 'auth_token', 'bearerToken'])
+def test_passwd_and_api_tokens_are_secrets_shown_nowhere(key):
+    assert names_a_secret(key)
+    task = {'id': '7', 'parm': {'host': 'db1', key: FIRST}, 'error_message': 'refused %s' % FIRST}
+    entry = with_iso_times(task)
+    assert entry['parm'][key] == '********' and FIRST not in json.dumps(entry)
