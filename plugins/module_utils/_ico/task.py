@@ -34,7 +34,8 @@ def _wait_for_status(waiter, engine, task_id, statuses, result):
     if status not in wanted:
         message = 'task %s reached %s, not one of %s' % (task_id, task.get('status'), ', '.join(wanted))
         if task.get('error_message'):
-            message += ': %s' % task['error_message']
+            # As the entry shows it: a password of the task's parm that it quotes is masked (given or not in this run).
+            message += ': %s' % result['task'].get('error_message')
         raise OperationError(message, **result)
 
 

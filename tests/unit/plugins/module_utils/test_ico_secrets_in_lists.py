@@ -11,8 +11,9 @@ import json
 import pytest
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import names_a_secret, secret_values
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import CHANGED_SECRET, diff_task, with_iso_times
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.task import run
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.task import manage_task, run
 
 FIRST = 'L1st-s3cret-one'
 SECOND = 'L1st-s3cret-two'
@@ -81,3 +82,27 @@ def test_passwd_and_api_tokens_are_secrets_shown_nowhere(key):
     task = {'id': '7', 'parm': {'host': 'db1', key: FIRST}, 'error_message': 'refused %s' % FIRST}
     entry = with_iso_times(task)
     assert entry['parm'][key] == '********' and FIRST not in json.dumps(entry)
+
+
+# -- a task followed by id (no parm given, so nothing registered by value) that fails quoting its password ----------
+
+class _Engine:
+    def __init__(self, stored):
+        self.stored = stored
+
+    def get(self, task_id, missing_ok=False, expand=False):
+        return json.loads(json.dumps(self.stored))
+
+
+class _Waiter:
+    def wait(self, fetch, done, on_transient=None, first_delay=0.0):
+        return fetch()
+
+
+def test_a_final_status_not_wanted_never_quotes_the_password_the_server_holds():
+    stored = {'id': '7', 'status': 'FAILED', 'eventTopic': 'a/b', 'parm': {'host': 'db1', 'password': FIRST},
+              'error_message': 'login to db1 with %s refused' % FIRST}
+    with pytest.raises(OperationError) as caught:
+        manage_task(_Engine(stored), '7', None, 'present', statuses=['completed'], waiter=_Waiter)
+    assert str(caught.value) == 'task 7 reached FAILED, not one of COMPLETED: login to db1 with ******** refused'
+    assert FIRST not in json.dumps(vars(caught.value), default=str)
