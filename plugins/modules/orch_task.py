@@ -56,7 +56,8 @@ options:
         not merged); numbers given as strings compare equal to numbers.
       - Values under secret-named keys at any depth (containing C(password), C(passphrase), C(secret), C(apikey),
         C(privatekey), C(passwd) or C(accesstoken)/C(refreshtoken)/C(idtoken)/C(apitoken)/C(authtoken)/C(bearertoken),
-        case, C(_) and C(-) ignored; for example C(parm.db_password), C(parm.api_token)) are compared as given but shown as C(********) in every result, diff, warning and log;
+        case, C(_) and C(-) ignored; for example C(parm.db_password), C(parm.api_token)) are compared as given but
+        shown as C(********) in every result, diff, warning and log;
         in RV(diff) a changed one shows as C(******** (changed)).
       - A secret the server returns masked (asterisks only) cannot be compared; it counts as unchanged, with a
         warning, and is sent only along with a change of another field.
