@@ -154,7 +154,7 @@ def names_a_secret(key):
     return bool(words) and (words[-1] in _SECRET_LAST_WORD or ''.join(words[-2:]) in _SECRET_LAST_TWO)
 
 
-def secret_values(value, found=None):
+def secret_values(value, found=None, shortest=MIN_SECRET_LEN):
     """The texts (at least :data:`MIN_SECRET_LEN` long) under a key naming a secret itself (:func:`names_a_secret`)
     anywhere in ``value``: the words :func:`masked` hides wherever they are quoted. Numbers and flags under such keys
     (``passwordExpired``), and texts under a key about a secret (``passwordExpiresAt``: a date, ``passwordPolicy``)
@@ -164,26 +164,26 @@ def secret_values(value, found=None):
     if isinstance(value, dict):
         for key, inner in value.items():
             if names_a_secret(key):
-                _texts(inner, found)
+                _texts(inner, found, shortest)
             else:
-                secret_values(inner, found)
+                secret_values(inner, found, shortest)
     elif isinstance(value, list):
         for inner in value:
-            secret_values(inner, found)
+            secret_values(inner, found, shortest)
     return found
 
 
-def _texts(value, found):
-    """Add every text (at least :data:`MIN_SECRET_LEN` long) at any depth of ``value`` to ``found``."""
+def _texts(value, found, shortest=MIN_SECRET_LEN):
+    """Add every text (at least ``shortest`` long) at any depth of ``value`` to ``found``."""
     if isinstance(value, str):
-        if len(value) >= MIN_SECRET_LEN:
+        if len(value) >= max(1, shortest):
             found.add(value)
     elif isinstance(value, dict):
         for inner in value.values():
-            _texts(inner, found)
+            _texts(inner, found, shortest)
     elif isinstance(value, list):
         for inner in value:
-            _texts(inner, found)
+            _texts(inner, found, shortest)
 
 
 def masked(value, secrets=None):

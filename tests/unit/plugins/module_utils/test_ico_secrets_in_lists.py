@@ -58,10 +58,14 @@ class _Module:
         self.params = {'task': task, 'id': None, 'state': 'present', 'wait_for_status': None, 'wait': True,
                        'username': 'admin', 'project': 'admin'}
         self.secrets = []
+        self.warnings = []
         self.check_mode = True
 
     def add_secret(self, value):
         self.secrets.append(value)
+
+    def warn(self, message):
+        self.warnings.append(message)
 
     def client(self):
         raise RuntimeError('stop')
@@ -71,7 +75,16 @@ def test_listed_passwords_are_masked_by_value_for_the_whole_run():
     module = _Module({'eventTopic': 'a/b', 'parm': {'passwords': [FIRST, SECOND]}})
     with pytest.raises(RuntimeError):
         run(module)
-    assert sorted(module.secrets) == [FIRST, SECOND]
+    assert sorted(module.secrets) == [FIRST, SECOND] and module.warnings == []
+
+
+def test_a_secret_too_short_to_mask_by_value_is_said_so_once():
+    module = _Module({'eventTopic': 'a/b', 'parm': {'password': 'ab', 'passwords': ['x1'], 'apiKey': FIRST}})
+    with pytest.raises(RuntimeError):
+        run(module)
+    assert module.secrets == [FIRST]
+    assert len(module.warnings) == 1 and 'shorter than 3 characters' in module.warnings[0]
+    assert 'masked under its own key' in module.warnings[0] and "'ab'" not in module.warnings[0]
 
 
 # -- names the rule missed: passwd, api/auth/bearer tokens (api_token is the vRA refresh token's name in this collection)
