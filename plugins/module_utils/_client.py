@@ -127,7 +127,9 @@ def redact(text, secrets):
 # VCF 9.0 spec's secret-named properties (password, passphrase, clientSecret, apiKey, privateKey, access/refresh/id
 # tokens) and any key holding these words (an ICO task's ``parm``: ``password``, ``db_password``, ``adminSecret``);
 # referenceToken, which a user gives support, is not a secret.
-_SECRET_KEY = re.compile(r'password|passphrase|secret|apikey|privatekey|accesstoken|refreshtoken|idtoken', re.IGNORECASE)
+# passwd and the API, auth and bearer tokens (``api_token``: the vRA refresh token's own name here) are secrets as well.
+_SECRET_KEY = re.compile(r'password|passphrase|secret|apikey|privatekey|accesstoken|refreshtoken|idtoken|passwd|apitoken|authtoken'
+                         r'|bearertoken', re.IGNORECASE)
 SECRET_MASK = '********'
 
 
@@ -138,33 +140,50 @@ def secret_key(key):
 
 # The words of a key: camelCase and snake_case parts ('newPassword' -> new, password; 'APIKey' -> api, key).
 _KEY_WORDS = re.compile(r'[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])')
-_SECRET_LAST_WORD = frozenset(('password', 'passphrase', 'secret'))
-_SECRET_LAST_TWO = frozenset(('apikey', 'privatekey', 'secretkey', 'accesstoken', 'refreshtoken', 'idtoken'))
+_SECRET_LAST_WORD = frozenset(('password', 'passphrase', 'secret', 'passwd'))
+_SECRET_LAST_TWO = frozenset(('apikey', 'privatekey', 'secretkey', 'accesstoken', 'refreshtoken', 'idtoken', 'apitoken', 'authtoken',
+                              'bearertoken'))
 
 
 def names_a_secret(key):
     """True when ``key`` names the secret itself (``newPassword``, ``clientSecret``, ``api_key``), not something about
     it (``passwordExpiresAt``, ``lastPasswordChange`` in the VCF 9.0 spec: dates, not secrets; ``passwordPolicy``)."""
     words = [word.lower() for word in _KEY_WORDS.findall(key)] if isinstance(key, str) else []
+    if words and words[-1].endswith('s'):
+        words[-1] = words[-1][:-1]  # a list of them: passwords, apiKeys, client_secrets
     return bool(words) and (words[-1] in _SECRET_LAST_WORD or ''.join(words[-2:]) in _SECRET_LAST_TWO)
 
 
-def secret_values(value, found=None):
+def secret_values(value, found=None, shortest=MIN_SECRET_LEN):
     """The texts (at least :data:`MIN_SECRET_LEN` long) under a key naming a secret itself (:func:`names_a_secret`)
     anywhere in ``value``: the words :func:`masked` hides wherever they are quoted. Numbers and flags under such keys
     (``passwordExpired``), and texts under a key about a secret (``passwordExpiresAt``: a date, ``passwordPolicy``)
-    are not words to mask elsewhere; they stay masked under their own key."""
+    are not words to mask elsewhere; they stay masked under their own key. Every text at any depth under a key naming
+    a secret counts (``passwords: [..]``, ``password: {current: ..}``)."""
     found = set() if found is None else found
     if isinstance(value, dict):
         for key, inner in value.items():
-            if names_a_secret(key) and isinstance(inner, str) and len(inner) >= MIN_SECRET_LEN:
-                found.add(inner)
+            if names_a_secret(key):
+                _texts(inner, found, shortest)
             else:
-                secret_values(inner, found)
+                secret_values(inner, found, shortest)
     elif isinstance(value, list):
         for inner in value:
-            secret_values(inner, found)
+            secret_values(inner, found, shortest)
     return found
+
+
+def _texts(value, found, shortest=MIN_SECRET_LEN):
+    """Add every text (at least ``shortest`` long) at any depth of ``value`` to ``found``."""
+    if isinstance(value, str):
+        if len(value) >= max(1, shortest):
+            found.add(value)
+    elif isinstance(value, dict):
+        for inner in value.values():
+            _texts(inner, found, shortest)
+    elif isinstance(value, list):
+        for inner in value:
+            _texts(inner, found, shortest)
 
 
 def masked(value, secrets=None):

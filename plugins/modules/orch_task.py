@@ -55,9 +55,11 @@ options:
       - On update, each given field is compared with the current value as a whole (a C(parm) mapping is replaced,
         not merged); numbers given as strings compare equal to numbers.
       - Values under secret-named keys at any depth (containing C(password), C(passphrase), C(secret), C(apikey),
-        C(privatekey) or C(accesstoken)/C(refreshtoken)/C(idtoken), case, C(_) and C(-) ignored; for example
-        C(parm.db_password)) are compared as given but shown as C(********) in every result, diff, warning and log;
-        in RV(diff) a changed one shows as C(******** (changed)).
+        C(privatekey), C(passwd) or C(accesstoken)/C(refreshtoken)/C(idtoken)/C(apitoken)/C(authtoken)/C(bearertoken),
+        case, C(_) and C(-) ignored; for example C(parm.db_password), C(parm.api_token)) are compared as given but
+        shown as C(********) in every result, diff, warning and log;
+        in RV(diff) a changed one shows as C(******** (changed)). One shorter than 3 characters is masked under its
+        own key only, not where a server message quotes it, with a warning.
       - A secret the server returns masked (asterisks only) cannot be compared; it counts as unchanged, with a
         warning, and is sent only along with a change of another field.
     type: dict

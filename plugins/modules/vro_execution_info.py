@@ -95,7 +95,7 @@ options:
       - Also return the log lines of each run in RV(logs).
       - For a list without O(details), each run is also read in full (one more request per run) to learn the
         SecureString values it holds, which are masked in its log lines and its C(content_exception); so is a listed
-        run whose entry quotes an exception.
+        run whose entry quotes an exception. A listed run deleted before that read gets empty logs, with a warning.
     type: bool
     default: false
   fetch_syslogs:

@@ -142,14 +142,20 @@ def masked_diff(before, after):
 
 
 def _mark_changed(before, after, shown_after):
+    if isinstance(before, list) and isinstance(after, list) and isinstance(shown_after, list):
+        # A list of mappings (parm.databases[0].password): entry by entry; an entry added has every secret changed.
+        for index, value in enumerate(after):
+            _mark_changed(before[index] if index < len(before) else {}, value, shown_after[index])
+        return
     if not (isinstance(before, dict) and isinstance(after, dict) and isinstance(shown_after, dict)):
         return
     for key, value in after.items():
         if secret_key(key) and value not in (None, ''):
             if key not in before or not same_value(before[key], value):
                 shown_after[key] = CHANGED_SECRET
-        elif key in before:
-            _mark_changed(before[key], value, shown_after.get(key))
+        else:
+            # A mapping or list new to the task: every secret in it is changed.
+            _mark_changed(before[key] if key in before else ({} if isinstance(value, dict) else []), value, shown_after.get(key))
 
 
 def server_masked_secrets(current, desired, path=''):

@@ -8,7 +8,7 @@ Internal use only: this file may change without notice between releases.
 
 from __future__ import annotations
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import masked, secret_values
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import MIN_SECRET_LEN, masked, secret_values
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, InputError, OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import (
@@ -34,7 +34,8 @@ def _wait_for_status(waiter, engine, task_id, statuses, result):
     if status not in wanted:
         message = 'task %s reached %s, not one of %s' % (task_id, task.get('status'), ', '.join(wanted))
         if task.get('error_message'):
-            message += ': %s' % task['error_message']
+            # As the entry shows it: a password of the task's parm that it quotes is masked (given or not in this run).
+            message += ': %s' % result['task'].get('error_message')
         raise OperationError(message, **result)
 
 
@@ -45,6 +46,10 @@ def run(module):
     # results mask it by key; a server's error quoting it is caught here).
     for secret in sorted(secret_values(p.get('task') or {})):
         module.add_secret(secret)
+    if secret_values(p.get('task') or {}, shortest=1) - secret_values(p.get('task') or {}):
+        module.warn('a secret in task is shorter than %d characters: it is masked under its own key, but not where a '
+                    'server message quotes it (masking it there would replace every occurrence of those characters); '
+                    'use a longer secret' % MIN_SECRET_LEN)
     return manage_task(TaskEngine(module.client(), user=p.get('username'), project=p.get('project')), p.get('id'),
                        p.get('task'), p['state'], p.get('wait_for_status'), p['wait'], check_mode=module.check_mode,
                        waiter=module.waiter, warn=module.warn)

@@ -79,11 +79,7 @@ def execution_info(api, workflow_id=None, workflow_name=None, category=None, exe
         executions = []
         for run in runs:
             item = run.to_result(_Named(wid, wname or run.name))
-            full = _full(api, wid, run, item, fetch_logs or fetch_syslogs)
-            if fetch_logs:
-                item['logs'] = full.masked_logs(api.logs(wid, run.id))
-            if fetch_syslogs:
-                item['syslogs'] = full.masked_logs(api.syslogs(wid, run.id))
+            _add_logs(api, wid, run, item, fetch_logs, fetch_syslogs, warn)
             executions.append(item)
         return {'changed': False, 'workflow_id': wid, 'executions': executions, 'count': len(executions)}
 
@@ -139,15 +135,27 @@ def _full(api, workflow_id, run, item, logs):
     """``run`` with its parameters, to mask its texts with: a list entry (a summary) holds none, so the SecureString
     values that its exception (a list attribute) or a log line may quote are only known from the run read in full
     (one GET per run, only when logs are fetched or the entry quotes an exception). ``item`` (the run's result entry)
-    gets the exception masked."""
+    gets the exception masked. None when the run was deleted since it was listed (404)."""
     if not run.summary or not (logs or run.content_exception):
         return run
     full = absent_on((404,), api.execution, workflow_id, run.id)
     if full is None:
-        return run  # deleted since it was listed: nothing more is known
+        return None  # deleted since it was listed: nothing more is known
     if item.get('content_exception'):
         item['content_exception'] = mask_text(item['content_exception'], full.secrets)
     return full
+
+
+def _add_logs(api, workflow_id, run, item, fetch_logs, fetch_syslogs, warn=None):
+    """The logs and syslogs asked for of a listed ``run`` into ``item``, masked with the run read in full (:func:`_full`).
+    A run deleted between the listing and its read (404) has none to read: empty, with a warning, and the list goes on."""
+    full = _full(api, workflow_id, run, item, fetch_logs or fetch_syslogs)
+    for kind, wanted, read in (('logs', fetch_logs, api.logs), ('syslogs', fetch_syslogs, api.syslogs)):
+        if wanted:
+            item[kind] = [] if full is None else full.masked_logs(read(workflow_id, run.id))
+    if full is None and (fetch_logs or fetch_syslogs) and warn is not None:
+        warn('run %s of workflow %s was deleted after it was listed (HTTP 404 on reading it): its logs are left empty; '
+             'list the runs again to see those that remain' % (run.id, workflow_id))
 
 
 def all_runs(api, state=None, started_by=None, started_after=None, started_before=None, name=None, max_results=20,
@@ -170,11 +178,8 @@ def all_runs(api, state=None, started_by=None, started_after=None, started_befor
         if details and run.workflow_id:
             run = api.execution(run.workflow_id, run.id)
         item = run.to_result()
-        full = _full(api, run.workflow_id, run, item, fetch_logs or fetch_syslogs) if run.workflow_id else run
-        if fetch_logs and run.workflow_id:
-            item['logs'] = full.masked_logs(api.logs(run.workflow_id, run.id))
-        if fetch_syslogs and run.workflow_id:
-            item['syslogs'] = full.masked_logs(api.syslogs(run.workflow_id, run.id))
+        if run.workflow_id:
+            _add_logs(api, run.workflow_id, run, item, fetch_logs, fetch_syslogs, warn)
         executions.append(item)
     return {'changed': False, 'workflow_id': None, 'executions': executions, 'count': len(executions)}
 
