@@ -10,6 +10,7 @@ clients for the admin and the read-only user of ``fresh_sim``), ``vro_spec`` (th
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import pathlib
@@ -212,6 +213,11 @@ class VroClient:
 def param(name, type_, kind, value):
     """One execution-context parameter."""
     return {"name": name, "type": type_, "scope": "local", "value": {kind: value}}
+
+
+def basic(user, password):
+    """An ``Authorization: Basic`` value, as clients build it (RFC 7617, UTF-8)."""
+    return "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode("utf-8")).decode("ascii")
 
 
 def admin_headers(sim):

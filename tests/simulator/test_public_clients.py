@@ -18,16 +18,12 @@ import urllib.parse
 import pytest
 import requests
 
-from conftest import admin_headers, sim_session
+from conftest import admin_headers, basic, sim_session
 
 AWSNEW = "3a0ab069-cf2f-47e0-96f5-4a8920a5dc51"
 ECHO = "5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001"
 RETRY_SUCCEEDS = "7a5e0001-5e1f-4c0d-9a11-000000000001"
 RETRY_FAILS_ONCE = "7a5e0002-5e1f-4c0d-9a11-000000000002"
-
-
-def _basic(user, password):
-    return "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
 
 
 def _set_quirks(sim, names):
@@ -46,7 +42,7 @@ def _runs(sim, wid):
 def _powervro_headers(sim):
     # jakkulabs/PowervRO Invoke-vRORestMethod: these three headers on every call, GET included.
     password = sim.users["vro"]["vcoadmin"]["password"]
-    return {"Accept": "application/json", "Content-Type": "application/json", "Authorization": _basic("vcoadmin", password)}
+    return {"Accept": "application/json", "Content-Type": "application/json", "Authorization": basic("vcoadmin", password)}
 
 
 def test_powervro_connect_find_run_and_poll(fresh_sim):
@@ -134,7 +130,7 @@ def test_ansible_vmware_vro_workflow_module(fresh_sim):
     inputs, the execution id as Location's path split('/')[-2], polling .../state for 'value'."""
     http, url = sim_session(fresh_sim), fresh_sim.url
     headers = {"Content-Type": "application/json", "Accept": "application/json",
-               "Authorization": _basic("vcoadmin", fresh_sim.users["vro"]["vcoadmin"]["password"])}
+               "Authorization": basic("vcoadmin", fresh_sim.users["vro"]["vcoadmin"]["password"])}
     found = http.get(url + "/vco/api/workflows?conditions=name=AWSNEW", headers=headers).json()
     assert found["total"] == 1
     wid = [a["value"] for a in found["link"][0]["attributes"] if a["name"] == "id"][0]
@@ -154,12 +150,12 @@ def test_domain_backslash_user_basic_auth(fresh_sim):
     Basic with DOMAIN\\user, GET /vco/api/workflows/{id}/ without Accept, reading 'input-parameters'."""
     http, url = sim_session(fresh_sim), fresh_sim.url
     password = fresh_sim.users["vro"]["vcoadmin"]["password"]
-    answer = http.get(url + "/vco/api/workflows/%s/" % AWSNEW, headers={"Authorization": _basic("vsphere.local\\vcoadmin", password)})
+    answer = http.get(url + "/vco/api/workflows/%s/" % AWSNEW, headers={"Authorization": basic("vsphere.local\\vcoadmin", password)})
     assert answer.status_code == 200
     assert [p["name"] for p in answer.json()["input-parameters"]] == ["name"]
-    wrong = http.get(url + "/vco/api/workflows/%s/" % AWSNEW, headers={"Authorization": _basic("vsphere.local\\vcoadmin", "nope")})
+    wrong = http.get(url + "/vco/api/workflows/%s/" % AWSNEW, headers={"Authorization": basic("vsphere.local\\vcoadmin", "nope")})
     assert wrong.status_code == 401
-    unknown = http.get(url + "/vco/api/workflows/%s/" % AWSNEW, headers={"Authorization": _basic("vsphere.local\\nobody", password)})
+    unknown = http.get(url + "/vco/api/workflows/%s/" % AWSNEW, headers={"Authorization": basic("vsphere.local\\nobody", password)})
     assert unknown.status_code == 401
 
 
@@ -258,7 +254,7 @@ def test_ico_requests_as_ibm_documents_them(fresh_sim):
     (spelt so), Basic plus domainName/projectName headers; POST 201, GET 200, PUT 200, DELETE 204."""
     http, url = sim_session(fresh_sim), fresh_sim.url
     headers = {"Accept": "*/*", "Content-Type": "application/JSON", "domainName": "Default", "projectName": "admin",
-               "Authorization": _basic("admin", fresh_sim.users["ico"]["admin"]["password"])}
+               "Authorization": basic("admin", fresh_sim.users["ico"]["admin"]["password"])}
     created = http.post(url + "/orchestrator/v2/tasks", data=json.dumps({"parm": {"job": "nightly"}}), headers=headers)
     assert created.status_code == 201
     task_url = created.headers["Location"]
@@ -273,7 +269,7 @@ def test_ico_requests_as_ibm_documents_them(fresh_sim):
 def test_ico_json_charset_content_type(fresh_sim):
     """A JSON body with a charset parameter in its Content-Type (what .NET and Java clients send) is read."""
     http, url = sim_session(fresh_sim), fresh_sim.url
-    headers = {"Authorization": _basic("admin", fresh_sim.users["ico"]["admin"]["password"]),
+    headers = {"Authorization": basic("admin", fresh_sim.users["ico"]["admin"]["password"]),
                "Content-Type": "application/json; charset=UTF-8"}
     created = http.post(url + "/orchestrator/v2/tasks", data=json.dumps({"parm": {"job": "nightly"}}), headers=headers)
     assert created.status_code == 201, created.text

@@ -10,7 +10,6 @@ reads back. The XML, ``/server/permissions`` and ICO ``Content-Type`` decisions 
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import time
@@ -19,7 +18,7 @@ import urllib.parse
 import pytest
 import requests
 
-from conftest import admin_headers, sim_session
+from conftest import admin_headers, basic, sim_session
 
 AWSNEW = "3a0ab069-cf2f-47e0-96f5-4a8920a5dc51"
 ECHO = "5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001"
@@ -27,12 +26,8 @@ ALWAYS_FAIL = "5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0003"
 VCO_NS = "http://www.vmware.com/vco"
 
 
-def _basic(user, password):
-    return "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
-
-
 def _admin(sim):
-    return _basic("vcoadmin", sim.users["vro"]["vcoadmin"]["password"])
+    return basic("vcoadmin", sim.users["vro"]["vcoadmin"]["password"])
 
 
 def _settings(sim, **values):
@@ -245,7 +240,7 @@ def test_a_get_accepting_only_xml_is_a_406(fresh_sim, accept):
 # -- PowervRO Connect-vROServer ----------------------------------------------------------------------------------------
 def _powervro(sim, password=None):
     password = password if password is not None else sim.users["vro"]["vcoadmin"]["password"]
-    return {"Accept": "application/json", "Content-Type": "application/json", "Authorization": _basic("vcoadmin", password)}
+    return {"Accept": "application/json", "Content-Type": "application/json", "Authorization": basic("vcoadmin", password)}
 
 
 def test_powervro_connect_checks_credentials_on_7x(fresh_sim):
@@ -277,7 +272,7 @@ def test_powervro_connect_on_8x(fresh_sim, quirk):
 # -- ICO: bodies that are not declared as JSON ---------------------------------------------------------------------
 def _ico(sim, **extra):
     entry = sim.users["ico"]["admin"]
-    headers = {"Authorization": _basic("admin", entry["password"]), "domainName": entry["domain"], "projectName": entry["project"]}
+    headers = {"Authorization": basic("admin", entry["password"]), "domainName": entry["domain"], "projectName": entry["project"]}
     headers.update(extra)
     return headers
 

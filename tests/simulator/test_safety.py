@@ -5,13 +5,12 @@ password is a 401 on every login route (not a 500), and the data dir is owner-on
 
 from __future__ import annotations
 
-import base64
 import os
 import stat
 
 import requests
 
-from conftest import admin_headers, sim_session  # pylint: disable=import-error
+from conftest import admin_headers, basic, sim_session  # pylint: disable=import-error
 from simulator import __main__ as sim_main
 from simulator import tls as tls_mod
 
@@ -45,16 +44,12 @@ def test_non_loopback_bind_needs_allow_remote(capsys):
     assert not sim_main.is_loopback("0.0.0.0") and not sim_main.is_loopback("192.0.2.1")
 
 
-def _basic(user, password):
-    return "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode("utf-8")).decode("ascii")
-
-
 def test_non_ascii_password_is_401_on_every_login_route(fresh_sim):
     web = sim_session(fresh_sim)
     url = fresh_sim.url
     answers = {
-        "vRO basic": web.get(url + "/vco/api/workflows", headers={"Authorization": _basic("vcoadmin", NON_ASCII)}, timeout=30),
-        "vRO basic, unknown user": web.get(url + "/vco/api/workflows", headers={"Authorization": _basic("nö", NON_ASCII)},
+        "vRO basic": web.get(url + "/vco/api/workflows", headers={"Authorization": basic("vcoadmin", NON_ASCII)}, timeout=30),
+        "vRO basic, unknown user": web.get(url + "/vco/api/workflows", headers={"Authorization": basic("nö", NON_ASCII)},
                                            timeout=30),
         "vRA/CSP login": web.post(url + "/csp/gateway/am/api/login?access_token",
                                   json={"username": "vcoadmin", "password": NON_ASCII}, timeout=30),
@@ -63,7 +58,7 @@ def test_non_ascii_password_is_401_on_every_login_route(fresh_sim):
                                                   headers={"Content-Type": "application/json"}, timeout=30),
         "VCF tokens": web.post(url + "/v1/tokens", json={"username": "administrator@vsphere.local", "password": NON_ASCII},
                                timeout=30),
-        "ICO basic": web.get(url + "/orchestrator/v2/tasks", headers={"Authorization": _basic("admin", NON_ASCII)}, timeout=30),
+        "ICO basic": web.get(url + "/orchestrator/v2/tasks", headers={"Authorization": basic("admin", NON_ASCII)}, timeout=30),
     }
     # The CSP login refuses credentials with 400, as the vendor's reference documents (issue 13 item 7).
     expected = {name: 400 if name.startswith("vRA/CSP") else 401 for name in answers}
