@@ -21,7 +21,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_api import RunApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import Execution
-from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.test_adopt import FakeTime
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.clocks import SleepClock
 
 WID = 'wf-1'
 DECLARED = [{'name': 'name', 'type': 'string'}]
@@ -32,12 +32,15 @@ TIMEOUT = 30.0
 WINDOW_LOOKS = int(TIMEOUT + ADOPTION_MARGIN) + 1
 
 
-class FakeClient(FakeTime):
+class FakeClient(SleepClock):
     """What RunApi's adoption uses of the client: the timeout, and a clock that moves only when slept on."""
 
     def __init__(self):
-        super().__init__()
+        super().__init__(100.0)
         self.timeout = TIMEOUT
+
+    def clock(self):
+        return self.now
 
     def allow_parallel(self, workers):
         pass
@@ -154,7 +157,7 @@ def test_lost_starts_whose_runs_never_appear_share_one_window_of_looks():
     assert api.posts == names  # each POST sent once, never again
     # One listing per look for all five, for one window: not five windows one after another (5 x 41 listings).
     assert len(api.listings) == WINDOW_LOOKS
-    assert sum(api.client.sleeps) == pytest.approx(TIMEOUT + ADOPTION_MARGIN)
+    assert sum(api.client.slept) == pytest.approx(TIMEOUT + ADOPTION_MARGIN)
     for slot in slots:
         assert slot.execution is None and isinstance(slot.error, OperationError)
         message = one_line(str(slot.error))
@@ -168,7 +171,7 @@ def test_lost_starts_whose_runs_exist_are_all_adopted_from_one_listing():
     names = ['a%d' % i for i in range(5)]
     api = FakeApi(dict((n, 'lost') for n in names))
     slots, warnings = start_batch(api, names)
-    assert len(api.listings) == 1 and api.client.sleeps == []
+    assert len(api.listings) == 1 and api.client.slept == []
     made = sorted(api.runs)
     assert sorted(s.execution.id for s in slots) == made
     for slot in slots:
@@ -184,7 +187,7 @@ def test_runs_that_appear_later_are_adopted_with_one_listing_per_look():
     api = FakeApi(dict((n, 'lost') for n in names), appear={'a': 3.0, 'b': 1.0, 'c': 2.0})
     slots, warnings = start_batch(api, names)
     assert all(s.adopted for s in slots) and len(warnings) == 3
-    assert len(api.listings) == 4 and api.client.sleeps == [1.0, 1.0, 1.0]
+    assert len(api.listings) == 4 and api.client.slept == [1.0, 1.0, 1.0]
     # The listing reaches back to just before the earliest POST (server clock).
     assert api.listings[0] == SERVER_EPOCH + 100.0 - 5.0
 
