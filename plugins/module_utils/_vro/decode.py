@@ -15,10 +15,8 @@ import base64
 import binascii
 import copy
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import MIN_SECRET_LEN, json_name
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import SECRET_MASK, json_name, redact_values
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, moment_from_ms, number_ms, parse_date
-
-SECRET_MASK = '********'
 
 
 def decode_date(raw):
@@ -322,10 +320,7 @@ def secret_strings(params):
 
 def mask_text(text, secrets):
     """``text`` with every one of ``secrets`` replaced by ``********`` (the longest first; as the client's ``redact``,
-    none shorter than ``MIN_SECRET_LEN``, which would mangle the text); other values unchanged."""
+    none shorter than ``_client.MIN_SECRET_LEN``, which would mangle the text); other values unchanged."""
     if not isinstance(text, str) or not secrets:
         return text
-    for secret in sorted(secrets, key=len, reverse=True):
-        if len(secret) >= MIN_SECRET_LEN:
-            text = text.replace(secret, SECRET_MASK)
-    return text
+    return redact_values(text, sorted(secrets, key=len, reverse=True))
