@@ -126,3 +126,17 @@ class ReplayServer:
     def calls(self, method=None, path=None):
         return [r for r in self.requests
                 if (method is None or r.method == method) and (path is None or r.path.split('?')[0] == path)]
+
+
+# Sockets kept bound for the whole test run by closed_port(): while one is held, no other test or process can take its
+# port, so a connection to it is refused (Linux answers a SYN to a bound, non-listening port with a reset).
+_HELD_PORTS = []
+
+
+def closed_port():
+    """A local port that refuses connections for the rest of the run: bound, never listening (a port merely closed
+    again could be taken by a server another worker starts, which would then answer)."""
+    sock = socket.socket()
+    sock.bind(('127.0.0.1', 0))
+    _HELD_PORTS.append(sock)
+    return sock.getsockname()[1]

@@ -7,7 +7,6 @@ A real socket (the replay server) plays each failure; nothing is mocked below ``
 
 from __future__ import annotations
 
-import socket
 
 import pytest
 
@@ -17,6 +16,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._client impo
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import (
     ReplayServer, hang, reset, respond, truncated,
 )
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import closed_port
 
 RUN = '/vco/api/workflows/w1/executions'
 
@@ -24,14 +24,6 @@ RUN = '/vco/api/workflows/w1/executions'
 def make(server, product='vro', **kwargs):
     kwargs.setdefault('sleep', lambda seconds: None)
     return Client(server.url, **CONNECTIONS[product], **kwargs)
-
-
-def closed_port():
-    sock = socket.socket()
-    sock.bind(('127.0.0.1', 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return port
 
 
 def test_factory_keeps_kind_sent_and_the_location_id():

@@ -8,7 +8,6 @@ The client talks to a replay server over a real socket; the responses are record
 from __future__ import annotations
 
 import json
-import socket
 
 import pytest
 
@@ -16,7 +15,7 @@ from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.p
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, may_have_been_applied, safe_url
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client, parse_retry_after, split_url
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import (
-    ReplayServer, hang, reset, respond,
+    ReplayServer, closed_port, hang, reset, respond,
 )
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.clocks import SleepClock
 
@@ -37,14 +36,6 @@ class Sleeps(list):
 def make(server, product='vro', **kwargs):
     kwargs.setdefault('sleep', Sleeps())
     return Client(server.url, **CONNECTIONS[product], **kwargs)
-
-
-def closed_port():
-    sock = socket.socket()
-    sock.bind(('127.0.0.1', 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return port
 
 
 def test_get_is_retried_on_503_then_succeeds():

@@ -22,6 +22,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import DEFAULT_CONNECT_TIMEOUT, Client
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import CONNECTION_DEFAULTS
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import parse_duration
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import closed_port
 
 
 class Sleeps(list):
@@ -100,14 +101,6 @@ class FullBacklog(object):
         for filler in self.fillers:
             filler.close()
         self.sock.close()
-
-
-def closed_port():
-    sock = socket.socket()
-    sock.bind(('127.0.0.1', 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return port
 
 
 # -- a port that accepts and never answers ---------------------------------------------------------------------
