@@ -27,6 +27,15 @@ def playbook_transcripts(tmp_path_factory):
     return os.environ['CLOUDOPS_TRANSCRIPT_DIR']
 
 
+@pytest.fixture(scope='session', autouse=True)
+def bytecode_cache(tmp_path_factory):
+    """Modules keep their bytecode in a directory of this session (one per worker), not in the home directory: every
+    playbook after the first takes it from there, as a user's do (plugins/module_utils/_compile_once.py)."""
+    if 'CLOUDOPS_ORCHESTRATOR_BYTECODE_CACHE' not in os.environ:
+        os.environ['CLOUDOPS_ORCHESTRATOR_BYTECODE_CACHE'] = str(tmp_path_factory.getbasetemp() / 'bytecode')
+    return os.environ['CLOUDOPS_ORCHESTRATOR_BYTECODE_CACHE']
+
+
 def uses_simulator(item):
     """True when the test requests the ``simulator`` or ``simulator_factory`` fixture (directly or through another)."""
     return bool(SIMULATOR_FIXTURES.intersection(getattr(item, 'fixturenames', ())))

@@ -14,6 +14,8 @@ import importlib.util
 import json
 import os
 import platform
+import shutil
+import stat
 import subprocess
 import sys
 import zipfile
@@ -93,9 +95,12 @@ def build_payload(directory, extra=None):
 NAMES = [_module_name(p) for p in _sources() if not p.endswith('/_module.py') and not p.endswith('/_compile_once.py')]
 
 
-def run_child(archive, first, names=None):
-    out = subprocess.run([sys.executable, '-I', '-c', CHILD, archive, '1' if first else '0'] + list(names or NAMES),
-                         capture_output=True, text=True, timeout=120, check=False)
+def run_child(archive, first, names=None, cache=None, flags=()):
+    """Import ``names`` in a fresh interpreter from ``archive``; ``cache``: the bytecode cache setting (off unless
+    given, so that no test writes into the home directory)."""
+    env = dict(os.environ, CLOUDOPS_ORCHESTRATOR_BYTECODE_CACHE=str(cache) if cache is not None else 'off')
+    out = subprocess.run([sys.executable, '-I'] + list(flags) + ['-c', CHILD, archive, '1' if first else '0'] + list(names or NAMES),
+                         capture_output=True, text=True, timeout=120, check=False, env=env)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 
@@ -165,7 +170,7 @@ def _importer(payload, monkeypatch):
 
 
 @pytest.mark.parametrize('inner', sorted(_sources()))
-def test_the_spec_is_the_one_zipimport_makes(payload, monkeypatch, inner):
+def test_the_spec_is_the_one_zipimport_makes(payload, monkeypatch, inner, tmp_path):
     name = _module_name(inner)
     entry, importer = _importer(payload, monkeypatch)
     if name.count('.') > PACKAGE.count('.') + 1:  # in a subpackage: its own path entry
@@ -176,6 +181,11 @@ def test_the_spec_is_the_one_zipimport_makes(payload, monkeypatch, inner):
     assert ours is not None
     assert ours == importer.find_spec(name)  # name, loader, origin, search locations, cached, has_location
     assert ours.loader is importer
+    cache = _compile_once.BytecodeCache(str(tmp_path))
+    cached = _compile_once.CompileOnceFinder(PACKAGE, cache).find_spec(name, [entry])
+    assert isinstance(cached.loader, _compile_once.CachedZipLoader) and cached.loader.cache is cache
+    cached.loader = importer
+    assert cached == ours
 
 
 def test_bytecode_in_the_zip_is_left_to_zipimport(tmp_path, monkeypatch):
@@ -209,9 +219,22 @@ def test_installed_only_when_loaded_by_a_zipimporter(payload):
     assert _compile_once.install(_compile_once.__loader__, meta_path) is False  # a file on disk, as here
     assert meta_path == []
     assert not [f for f in sys.meta_path if isinstance(f, _compile_once.CompileOnceFinder)]
-    assert _compile_once.install(zipimport.zipimporter(payload), meta_path) is True
-    assert _compile_once.install(zipimport.zipimporter(payload), meta_path) is True
+    off = {_compile_once.ENV: 'off'}
+    assert _compile_once.install(zipimport.zipimporter(payload), meta_path, off) is True
+    assert _compile_once.install(zipimport.zipimporter(payload), meta_path, off) is True
     assert len(meta_path) == 1 and isinstance(meta_path[0], _compile_once.CompileOnceFinder)
+    assert meta_path[0].cache is None
+
+
+def test_installed_with_the_cache_of_the_environment(payload, tmp_path):
+    meta_path = []
+    assert _compile_once.install(zipimport.zipimporter(payload), meta_path, {_compile_once.ENV: str(tmp_path / 'bc')}) is True
+    cache = meta_path[0].cache
+    try:
+        assert cache.directory == str(tmp_path / 'bc' / sys.implementation.cache_tag)
+        assert os.path.isdir(cache.directory) and stat.S_IMODE(os.stat(cache.directory).st_mode) & 0o077 == 0
+    finally:
+        cache.close()
 
 
 MODULES = os.path.normpath(os.path.join(UTILS, '..', 'modules'))
@@ -225,3 +248,129 @@ def test_every_module_imports_the_hook_before_any_other_file_of_ours(module):
             and (getattr(node, 'module', None) or node.names[0].name).startswith(PACKAGE)]
     first = ours[0]
     assert isinstance(first, ast.ImportFrom) and first.module == PACKAGE and [a.name for a in first.names] == ['_compile_once'], module
+
+
+# The bytecode cache: a second run takes every file of ours from it (no compile), tracebacks name the second run's
+# file, and a cache that cannot be trusted or read costs a compile, never the run.
+
+TAG = sys.implementation.cache_tag
+
+
+def _others(counts):
+    """Compile counts of our files but the hook (imported before it is in place)."""
+    return {k: v for k, v in _ours(counts).items() if not k.endswith('/_compile_once.py')}
+
+
+def _cached_files(directory):
+    where = os.path.join(str(directory), TAG)
+    return sorted(n for n in os.listdir(where) if n.endswith('.bin')) if os.path.isdir(where) else []
+
+
+def test_a_second_run_compiles_nothing_of_ours_and_looks_the_same(payload, tmp_path, without_hook):
+    cache = tmp_path / 'bc'
+    first = run_child(payload, first=True, cache=cache)
+    assert set(_others(first['counts']).values()) == {1}  # compiled once, and stored
+    files = _cached_files(cache)
+    assert len(files) == len(NAMES)
+    # the second run from another payload (another temporary directory, as every AnsiballZ run has)
+    moved = tmp_path / 'elsewhere' / 'payload.zip'
+    moved.parent.mkdir()
+    shutil.copy(payload, str(moved))
+    second = run_child(str(moved), first=True, cache=cache)
+    ours = _ours(second['counts'])
+    assert ours == {PARENTS[-1] + '/_compile_once.py': ours[PARENTS[-1] + '/_compile_once.py']}, ours  # only the hook itself
+    assert _cached_files(cache) == files
+    # every module attribute as without the cache, in the new place, and tracebacks name the new file
+    for name, seen in second['seen'].items():
+        plain = dict(without_hook['seen'][name])
+        assert seen.pop('loader') == 'CachedZipLoader' and plain.pop('loader') == 'zipimporter'
+        assert seen == {k: (v.replace(payload, str(moved)) if isinstance(v, str) else
+                            [x.replace(payload, str(moved)) for x in v] if isinstance(v, list) else v) for k, v in plain.items()}
+    execution = second['seen'][PACKAGE + '._vro.execution_info']
+    assert execution['code_file'] == str(moved) + '/' + PARENTS[-1] + '/_vro/execution_info.py'
+
+
+@pytest.mark.parametrize('damage', ['garbage', 'truncated', 'other_source', 'symlink'])
+def test_a_damaged_or_foreign_cache_file_is_compiled_again(payload, tmp_path, damage):
+    cache = tmp_path / 'bc'
+    run_child(payload, first=True, cache=cache)
+    where = tmp_path / 'bc' / TAG
+    files = _cached_files(cache)
+    target = where / files[0]
+    good = target.read_bytes()
+    if damage == 'garbage':
+        target.write_bytes(b'not bytecode at all')
+    elif damage == 'truncated':
+        target.write_bytes(good[:len(good) // 2])
+    elif damage == 'other_source':  # a whole, valid file of another source under this name
+        target.write_bytes((where / files[1]).read_bytes())
+    else:
+        target.unlink()
+        (tmp_path / 'elsewhere.bin').write_bytes(good)
+        target.symlink_to(tmp_path / 'elsewhere.bin')
+    again = run_child(payload, first=True, cache=cache)
+    recompiled = _others(again['counts'])
+    assert list(recompiled.values()) == [1], recompiled  # that one file, once; the run went on
+    assert len(again['seen']) == len(NAMES)
+    assert not target.is_symlink() and target.read_bytes() == good  # written whole again
+
+
+def test_a_directory_others_can_write_is_not_used(payload, tmp_path):
+    where = tmp_path / 'bc' / TAG
+    where.mkdir(parents=True)
+    where.chmod(0o777)
+    for attempt in range(2):  # pylint: disable=unused-variable
+        seen = run_child(payload, first=True, cache=tmp_path / 'bc')
+        assert set(_others(seen['counts']).values()) == {1} and len(_others(seen['counts'])) == len(NAMES)
+        assert seen['seen'][PACKAGE + '._time']['loader'] == 'zipimporter'
+    assert _cached_files(tmp_path / 'bc') == []
+
+
+@pytest.mark.skipif(not hasattr(os, 'geteuid') or os.geteuid() != 0, reason='giving a directory to another user needs root')
+def test_a_directory_of_another_user_is_not_used(payload, tmp_path):
+    where = tmp_path / 'bc' / TAG
+    where.mkdir(parents=True, mode=0o700)
+    os.chown(str(where), 4242, 4242)
+    seen = run_child(payload, first=True, cache=tmp_path / 'bc')
+    assert seen['seen'][PACKAGE + '._time']['loader'] == 'zipimporter'
+    assert _cached_files(tmp_path / 'bc') == []
+
+
+def test_off_turns_it_off_and_dont_write_bytecode_does_not(payload, tmp_path):
+    seen = run_child(payload, first=True, cache='off')
+    assert seen['seen'][PACKAGE + '._time']['loader'] == 'zipimporter'
+    cache = tmp_path / 'bc'
+    # PYTHONDONTWRITEBYTECODE (-B) keeps __pycache__ out of source trees; this cache is elsewhere (see the docstring)
+    seen = run_child(payload, first=True, cache=cache, flags=['-B'])
+    assert seen['seen'][PACKAGE + '._time']['loader'] == 'CachedZipLoader'
+    assert len(_cached_files(cache)) == len(NAMES)
+
+
+def test_the_cache_directory(tmp_path):
+    env = _compile_once.ENV
+    assert _compile_once.cache_dir({env: str(tmp_path)}) == os.path.join(str(tmp_path), TAG)
+    for off in ('off', 'OFF', '0', 'no', 'false', '', ' none '):
+        assert _compile_once.cache_dir({env: off}) is None
+    assert _compile_once.cache_dir({env: 'relative/dir'}) is None
+    assert _compile_once.cache_dir({'XDG_CACHE_HOME': '/x/cache'}) == os.path.join('/x/cache', 'cloudops.orchestrator', 'bytecode', TAG)
+    home = os.path.expanduser('~')
+    default = os.path.join(home, '.cache', 'cloudops.orchestrator', 'bytecode', TAG)
+    assert _compile_once.cache_dir({}) == default
+    assert _compile_once.cache_dir({'XDG_CACHE_HOME': 'relative'}) == default  # XDG: a relative path is ignored
+
+
+def test_the_directory_is_trimmed_past_its_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(_compile_once, 'LIMIT', 6)
+    cache = _compile_once.BytecodeCache.open(str(tmp_path / 'bc'))
+    try:
+        codes = [cache.code(b'x = %d\n' % n, '/z.zip/m%d.py' % n) for n in range(20)]
+        assert [c.co_filename for c in codes[:2]] == ['/z.zip/m0.py', '/z.zip/m1.py']
+        left = os.listdir(cache.directory)
+        assert 3 <= len(left) <= 6, left
+        again = cache.code(b'x = 19\n', '/other.zip/m.py')  # the newest stays, read back under its new name
+        assert again.co_filename == '/other.zip/m.py'
+        namespace = {}
+        exec(again, namespace)  # pylint: disable=exec-used
+        assert namespace['x'] == 19
+    finally:
+        cache.close()
