@@ -45,6 +45,7 @@ def _table_rows():
         ('Scenario 1: one task, whole ansible-playbook process', None, None, None),
         ('vro_execution_info read vs uri GET', 'floor.get_ours.wall', 'floor.get_uri.wall', 'median'),
         ('zero-second vro_workflow_run vs uri GET', 'floor.run0_ours.wall', 'floor.get_uri.wall', 'median'),
+        ('the same, first task on a host (bytecode cache empty)', 'floor.run0_cold.wall', 'floor.get_uri.wall', 'median'),
         ('the task alone: read vs uri GET', 'floor.get_ours.task', 'floor.get_uri.task', 'median'),
         ('the task alone: zero-second run vs uri GET', 'floor.run0_ours.task', 'floor.get_uri.task', 'median'),
         ('task start -> first request: read vs uri GET', 'floor.get_ours.to_first_request', 'floor.get_uri.to_first_request', 'median'),

@@ -108,7 +108,7 @@ class Runner:
         return [self.playbook, '-i', 'localhost,', '-c', 'local', '-e', json.dumps(extra),
                 os.path.join(PLAYBOOKS, playbook)]
 
-    def _env(self, sim, timings, rss_log):
+    def _env(self, sim, timings, rss_log, extra_env=None):
         env = dict(os.environ)
         for key in list(env):
             if key.startswith(('VRO_', 'VCF_', 'ICO_')):
@@ -125,10 +125,14 @@ class Runner:
             'ANSIBLE_NOCOLOR': '1',
             'ANSIBLE_RETRY_FILES_ENABLED': 'false',
             'PYTHONDONTWRITEBYTECODE': '',
+            # the modules' bytecode cache (plugins/module_utils/_compile_once.py): the bench's own, empty at its start,
+            # so that a figure never depends on what an earlier run left in the home directory
+            'CLOUDOPS_ORCHESTRATOR_BYTECODE_CACHE': os.path.join(self.workdir, 'bytecode'),
         })
+        env.update(extra_env or {})
         return env
 
-    def _spawn(self, sim, playbook, extra_vars, rss):
+    def _spawn(self, sim, playbook, extra_vars, rss, extra_env=None):
         self.count += 1
         tag = '%03d-%s' % (self.count, os.path.splitext(playbook)[0])
         timings = os.path.join(self.workdir, tag + '.jsonl')
@@ -137,7 +141,7 @@ class Runner:
         sim.clear_counters()
         handle = open(out, 'w', encoding='utf-8')  # pylint: disable=consider-using-with
         # pylint: disable-next=consider-using-with
-        command, env = self._command(playbook, extra_vars, rss), self._env(sim, timings, rss_log)
+        command, env = self._command(playbook, extra_vars, rss), self._env(sim, timings, rss_log, extra_env)
         started = time.perf_counter()
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=handle, stderr=subprocess.STDOUT)
         return {'proc': proc, 'handle': handle, 'tag': tag, 'timings': timings, 'rss_log': rss_log, 'out': out,
@@ -186,13 +190,13 @@ class Runner:
             print('    %s: %.3fs; %s' % (job['tag'], play.process_wall or 0.0, tasks))
         return play
 
-    def play(self, playbook, extra_vars=None, rss=False, timeout=900, sim=None):
-        """Run one playbook and return its :class:`Play`."""
-        return self.side_by_side([(sim or self.sim, playbook, extra_vars, rss)], timeout)[0]
+    def play(self, playbook, extra_vars=None, rss=False, timeout=900, sim=None, env=None):
+        """Run one playbook and return its :class:`Play`; ``env``: variables added to its environment."""
+        return self.side_by_side([(sim or self.sim, playbook, extra_vars, rss)], timeout, env)[0]
 
-    def side_by_side(self, jobs, timeout=900):
+    def side_by_side(self, jobs, timeout=900, env=None):
         """Run several ``(sim, playbook, extra_vars, rss)`` at once (each against its own simulator)."""
-        spawned = [self._spawn(sim, playbook, extra, rss) for sim, playbook, extra, rss in jobs]
+        spawned = [self._spawn(sim, playbook, extra, rss, env) for sim, playbook, extra, rss in jobs]
         self._wait(spawned, timeout)
         return [self._collect(job) for job in spawned]
 

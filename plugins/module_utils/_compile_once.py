@@ -24,8 +24,9 @@ The bytecode cache, what Python's own ``__pycache__`` does for an installed pack
 named by the SHA-256 of the source (and the Python's magic number and optimization level), in a directory private
 to the user the module runs as: ``$CLOUDOPS_ORCHESTRATOR_BYTECODE_CACHE`` when set (``off`` turns the cache off),
 else ``$XDG_CACHE_HOME/cloudops.orchestrator/bytecode`` (``~/.cache/...``), then one subdirectory per Python
-(``sys.implementation.cache_tag``). It is used only when that directory is owned by the effective user and writable
-by nobody else, its files only when they are regular files of that user whose header repeats the magic number and
+(``sys.implementation.cache_tag``). It is made only under a directory of the effective user (root under sudo with
+another user's ``HOME`` leaves that home alone, as pip does), and used only when it is owned by the effective user
+and writable by nobody else, its files only when they are regular files of that user whose header repeats the magic number and
 the hash of the very source read from the zip; files are written whole (a private temporary file renamed into
 place) and the directory is trimmed past :data:`LIMIT` files. ``PYTHONDONTWRITEBYTECODE`` does not turn it off: that
 variable keeps ``__pycache__`` directories out of source trees (container images set it for that), and this cache is
@@ -118,6 +119,18 @@ def _fix_filename(code, origin):
     return code.replace(co_filename=origin, co_consts=consts)
 
 
+def _ours_to_create(directory):
+    """Whether the nearest existing directory on the way to ``directory`` belongs to the effective user: under sudo
+    without -H, root's run must not fill another user's home (that user's cache is then left alone)."""
+    path = directory
+    while not os.path.lexists(path):
+        parent = os.path.dirname(path)
+        if parent == path:
+            return False
+        path = parent
+    return os.lstat(path).st_uid == os.geteuid()
+
+
 class BytecodeCache:
     """Compiled code of our files kept across runs in one private directory (see the file's docstring)."""
 
@@ -133,6 +146,8 @@ class BytecodeCache:
             return None
         cache = cls(directory)
         try:
+            if not _ours_to_create(directory):
+                return None
             os.makedirs(directory, mode=0o700, exist_ok=True)
             cache.fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
             info = os.fstat(cache.fd)

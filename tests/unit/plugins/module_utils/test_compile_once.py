@@ -336,6 +336,16 @@ def test_a_directory_of_another_user_is_not_used(payload, tmp_path):
     assert _cached_files(tmp_path / 'bc') == []
 
 
+@pytest.mark.skipif(not hasattr(os, 'geteuid') or os.geteuid() != 0, reason='giving a directory to another user needs root')
+def test_root_does_not_make_its_cache_in_another_users_home(payload, tmp_path):
+    home = tmp_path / 'alice'
+    home.mkdir()
+    os.chown(str(home), 4242, 4242)
+    seen = run_child(payload, first=True, cache=home / '.cache' / 'bc')
+    assert seen['seen'][PACKAGE + '._time']['loader'] == 'zipimporter'
+    assert list(home.iterdir()) == []
+
+
 def test_off_turns_it_off_and_dont_write_bytecode_does_not(payload, tmp_path):
     seen = run_child(payload, first=True, cache='off')
     assert seen['seen'][PACKAGE + '._time']['loader'] == 'zipimporter'
