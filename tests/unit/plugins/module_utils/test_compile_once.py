@@ -346,6 +346,14 @@ def test_root_does_not_make_its_cache_in_another_users_home(payload, tmp_path):
     assert list(home.iterdir()) == []
 
 
+def test_a_directory_that_cannot_be_made_costs_a_compile_not_the_run(payload, tmp_path):
+    blocker = tmp_path / 'not-a-directory'
+    blocker.write_text('a file where the cache would go', encoding='utf-8')
+    seen = run_child(payload, first=True, cache=blocker / 'bc')
+    assert len(seen['seen']) == len(NAMES) and seen['seen'][PACKAGE + '._time']['loader'] == 'zipimporter'
+    assert set(_others(seen['counts']).values()) == {1}
+
+
 def test_off_turns_it_off_and_dont_write_bytecode_does_not(payload, tmp_path):
     seen = run_child(payload, first=True, cache='off')
     assert seen['seen'][PACKAGE + '._time']['loader'] == 'zipimporter'
