@@ -12,7 +12,8 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._client impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, InputError, OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import (
-    TaskStatus, diff_task, full_update, server_masked_secrets, task_fields, wait_done, with_desired_secrets, with_iso_times,
+    TaskStatus, diff_task, full_update, masked_fields_left_out, server_masked_secrets, task_fields, wait_done,
+    with_desired_secrets, with_iso_times,
 )
 
 
@@ -137,8 +138,14 @@ def manage_task(engine, task_id, task, state, statuses=None, wait=True, check_mo
             if check_mode:
                 result['task'] = with_iso_times(predicted, known=current)
             else:
-                # The whole definition goes out: a server that replaces the task on PUT loses nothing.
-                updated = engine.update(task_id, full_update(with_desired_secrets(current, desired), changes))
+                # The whole definition goes out: a server that replaces the task on PUT loses nothing. The user's
+                # own fields go as given (their parm with its secrets), never the server's asterisks.
+                left_out = masked_fields_left_out(current, changes, desired)
+                if left_out and warn is not None:
+                    warn('task %s: %s left out of the update, since the server shows its secrets masked; a server '
+                         'that replaces the task on PUT resets it: give the whole %s in task' % (
+                             task_id, ', '.join(left_out), ', '.join(left_out)))
+                updated = engine.update(task_id, full_update(with_desired_secrets(current, desired), changes, desired))
                 result['task'] = with_iso_times(updated if updated and updated.get('id') is not None else predicted,
                                                 known=current)
             result['msg'] = '%s task %s: %s' % ('would update' if check_mode else 'updated', task_id,
