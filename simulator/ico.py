@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import ipaddress
+import re
 import time
 import urllib.parse
 
@@ -243,8 +244,24 @@ def _expand_of():
     return {v.strip() for part in request.args.getlist('expand') for v in part.split(',')}
 
 
+# Quirk ico-secrets-masked-on-read: the parm keys whose values such a server hides (at any depth).
+_SECRET_PARM_KEY = re.compile(r'password|passwd|secret|apikey|token', re.IGNORECASE)
+
+
+def _masked_parm(value):
+    """``value`` with the text under each secret-named key replaced by asterisks (quirk ico-secrets-masked-on-read)."""
+    if isinstance(value, dict):
+        return {key: '********' if isinstance(inner, str) and _SECRET_PARM_KEY.search(str(key).replace('_', '').replace('-', ''))
+                else _masked_parm(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_masked_parm(inner) for inner in value]
+    return value
+
+
 def _view(ctx, doc, expand=()):
     task = task_view(doc, ctx.now(), _step(ctx))
+    if ctx.quirk('ico-secrets-masked-on-read'):
+        task['parm'] = _masked_parm(task.get('parm'))
     if 'serviceInstance' in expand and task.get('serviceInstanceId'):
         instance = ctx.store.get(SI_KIND, task['serviceInstanceId'])
         if instance is not None:
@@ -483,6 +500,15 @@ def _apply_update(ctx, doc, body):
 
 # -- admin -----------------------------------------------------------------------------------------------
 ADMIN = Blueprint('sim_ico', __name__, url_prefix='/_sim/ico')
+
+
+@ADMIN.route('/tasks/<task_id>', methods=['GET'])
+def stored_task(task_id):
+    """The task's definition as stored, secrets in clear whatever the quirks (what a test checks a PUT kept)."""
+    doc = context().store.get(KIND, task_id)
+    if doc is None:
+        return json_response({'error': 'no ICO task %s' % task_id}, 404)
+    return json_response(doc['task'])
 
 
 @ADMIN.route('/tasks/<task_id>/status', methods=['POST'])

@@ -27,6 +27,11 @@ KNOWN = {
                         "(_start/_limit, 10 tasks a page by default) instead of the whole array", None, None),
     "ico-put-replaces": ("ICO: PUT /tasks/{id} replaces the task's definition (parm, eventTopic, delayInSeconds, "
                          "serviceInstanceId): a field left out is reset", None, None),
+    "ico-secrets-masked-on-read": ("ICO: every answer that shows a task (GET, and the answers to POST and PUT) shows the "
+                                   "text under each secret-named key of its parm (password, secret, apiKey, token, at "
+                                   "any depth) as ********; the task keeps the real value; not part of 'all', since "
+                                   "a changed or held secret cannot be seen then, which the default reading's tests "
+                                   "assert (test_ico_secrets.py starts it)", None, None),
     "ico-fqdn-required": ("ICO: POST and PUT are refused (403) when the request's host is an IP address or a short "
                           "name (the cookie_domain check); not part of 'all', since the simulator serves on 127.0.0.1",
                           None, None),
@@ -66,7 +71,7 @@ KNOWN = {
 }
 
 # Quirks that 'all' leaves out, each for the reason in its description.
-NOT_IN_ALL = frozenset(("ico-fqdn-required",))
+NOT_IN_ALL = frozenset(("ico-fqdn-required", "ico-secrets-masked-on-read"))
 
 
 class QuirkError(ValueError):

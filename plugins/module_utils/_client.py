@@ -490,7 +490,13 @@ class Client:
 
     @property
     def secrets(self):
-        return list(getattr(self.auth, 'secrets', ()) or ())
+        return list(getattr(self.auth, 'secrets', ()) or ()) + list(getattr(self, '_learned_secrets', ()))
+
+    def add_secret(self, value):
+        """Mask ``value`` too (each of its :func:`secret_forms`) in every error text this client builds from now on: a
+        secret the user gave or one read from an answer (an ICO task's parm password)."""
+        if isinstance(value, str) and len(value) >= MIN_SECRET_LEN and value not in self.secrets:
+            self._learned_secrets = list(getattr(self, '_learned_secrets', ())) + [value]
 
     def url_for(self, path, at_root=False):
         if '://' in path.split('?', 1)[0] or path.startswith('//'):

@@ -162,6 +162,10 @@ def server_masked_secrets(current, desired, path=''):
     """The dotted names (``parm.password``) of the secrets that ``current`` holds masked by the server (asterisks)
     where ``desired`` gives a value: they cannot be compared."""
     found = []
+    if isinstance(current, list) and isinstance(desired, list):
+        # A list of mappings (parm.replicas[0].password): entry by entry.
+        for index, (here, value) in enumerate(zip(current, desired)):
+            found.extend(server_masked_secrets(here, value, '%s[%d]' % (path, index)))
     if isinstance(current, dict) and isinstance(desired, dict):
         for key, value in desired.items():
             if key not in current:
@@ -185,6 +189,8 @@ def with_desired_secrets(current, desired):
 
 
 def _fill(current, desired):
+    if isinstance(current, list) and isinstance(desired, list):
+        return [_fill(here, desired[index]) if index < len(desired) else here for index, here in enumerate(current)]
     if not (isinstance(current, dict) and isinstance(desired, dict)):
         return current
     filled = dict(current)
@@ -298,16 +304,25 @@ def wait_done(statuses):
 DEFINITION_FIELDS = ('parm', 'eventTopic', 'delayInSeconds', 'serviceInstanceId')
 
 
-def full_update(current, changes):
+def full_update(current, changes, desired=None):
     """The PUT body for ``changes`` to ``current``: the task's whole definition with the changes merged in, so that a
-    server replacing the task rather than merging the body loses nothing (IBM documents no PUT body)."""
+    server replacing the task rather than merging the body loses nothing (IBM documents no PUT body). A field the user
+    gave (``desired``) goes as given, whole: their ``parm`` with its secrets, also where the server shows them masked."""
     body = dict((name, copy.deepcopy(current[name])) for name in DEFINITION_FIELDS if name in current)
+    body.update((name, copy.deepcopy(value)) for name, value in (desired or {}).items() if name in body)
     for name in list(body):
-        if name not in changes and _holds_server_mask(body[name]):
+        if name not in changes and name not in (desired or {}) and _holds_server_mask(body[name]):
             # A secret the server returned as asterisks: sending them back would set the secret to asterisks.
             del body[name]
     body.update(changes)
     return body
+
+
+def masked_fields_left_out(current, changes, desired=None):
+    """The definition fields that :func:`full_update` leaves out of the PUT because the server shows a secret of
+    theirs masked and the user did not give them."""
+    return [name for name in DEFINITION_FIELDS if name in current and name not in changes
+            and name not in (desired or {}) and _holds_server_mask(current[name])]
 
 
 def _holds_server_mask(value):

@@ -12,15 +12,29 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._client impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, InputError, OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import (
-    TaskStatus, diff_task, full_update, server_masked_secrets, task_fields, wait_done, with_desired_secrets, with_iso_times,
+    TaskStatus, diff_task, full_update, masked_fields_left_out, server_masked_secrets, task_fields, wait_done,
+    with_desired_secrets, with_iso_times,
 )
 
 
-def _wait_for_status(waiter, engine, task_id, statuses, result):
+def _learner(add_secret):
+    """``learn(task)``: each secret value of a task read from the server (:func:`_client.secret_values`) goes to
+    ``add_secret``, so that an error text or a warning quoting it later (a 409 echoing the task) is masked too;
+    returns the task."""
+    def learn(task):
+        if add_secret is not None:
+            for secret in sorted(secret_values(task)):
+                add_secret(secret)
+        return task
+    return learn
+
+
+def _wait_for_status(waiter, engine, task_id, statuses, result, learn=None):
     """Poll the task until its status is one of ``statuses``; fail on a known final status that is not wanted."""
     wanted = [TaskStatus.normalise(s) for s in statuses]
+    learn = learn or _learner(None)
     try:
-        task = waiter().wait(lambda: engine.get(task_id), wait_done(wanted))
+        task = waiter().wait(lambda: learn(engine.get(task_id)), wait_done(wanted))
     except WaitTimeout as error:
         if error.last is not None:
             result['task'] = with_iso_times(error.last)
@@ -44,20 +58,33 @@ def run(module):
     p = module.params
     # A password in the task's parm: masked by value in every result, warning and message of this run (the shaped
     # results mask it by key; a server's error quoting it is caught here).
-    for secret in sorted(secret_values(p.get('task') or {})):
+    given = sorted(secret_values(p.get('task') or {}))
+    for secret in given:
         module.add_secret(secret)
     if secret_values(p.get('task') or {}, shortest=1) - secret_values(p.get('task') or {}):
         module.warn('a secret in task is shorter than %d characters: it is masked under its own key, but not where a '
                     'server message quotes it (masking it there would replace every occurrence of those characters); '
                     'use a longer secret' % MIN_SECRET_LEN)
-    return manage_task(TaskEngine(module.client(), user=p.get('username'), project=p.get('project')), p.get('id'),
+    client = module.client()
+
+    def add_secret(value):
+        # Masked by value in every result, warning and message of this run, and in the error texts the client builds
+        # (in every form an answer may quote it: JSON-escaped, percent-encoded).
+        module.add_secret(value)
+        client.add_secret(value)
+    for secret in given:
+        client.add_secret(secret)
+    return manage_task(TaskEngine(client, user=p.get('username'), project=p.get('project')), p.get('id'),
                        p.get('task'), p['state'], p.get('wait_for_status'), p['wait'], check_mode=module.check_mode,
-                       waiter=module.waiter, warn=module.warn)
+                       waiter=module.waiter, warn=module.warn, add_secret=add_secret)
 
 
-def manage_task(engine, task_id, task, state, statuses=None, wait=True, check_mode=False, waiter=None, warn=None):
-    """Create (no ``task_id``), update or delete (``state`` absent) one task; wait for ``statuses`` with ``waiter()``."""
+def manage_task(engine, task_id, task, state, statuses=None, wait=True, check_mode=False, waiter=None, warn=None,
+                add_secret=None):
+    """Create (no ``task_id``), update or delete (``state`` absent) one task; wait for ``statuses`` with ``waiter()``.
+    ``add_secret(value)`` is given each secret value of the task as read, before anything else is sent."""
     given_id = task_id
+    learn = _learner(add_secret)
     desired = task_fields(task)
     statuses = statuses or []
     # A misspelt status would be waited for until wait_timeout: said before anything is created.
@@ -69,7 +96,7 @@ def manage_task(engine, task_id, task, state, statuses=None, wait=True, check_mo
     if state == 'absent':
         if not task_id:
             raise InputError('state=absent needs the id of the task to delete')
-        current = engine.get(task_id, missing_ok=True)
+        current = learn(engine.get(task_id, missing_ok=True))
         if current is None:
             return {'changed': False, 'task': None, 'diff': {'before': {}, 'after': {}},
                     'msg': 'task %s does not exist' % task_id}
@@ -95,7 +122,7 @@ def manage_task(engine, task_id, task, state, statuses=None, wait=True, check_mo
         result['task'] = with_iso_times(created)
         result['msg'] = 'created task %s' % task_id
     else:
-        current = engine.get(task_id)
+        current = learn(engine.get(task_id))
         unreadable = server_masked_secrets(current, desired)
         if unreadable and warn is not None:
             warn('task %s: the server returns %s masked, so the value given cannot be compared with it: it is not '
@@ -111,8 +138,14 @@ def manage_task(engine, task_id, task, state, statuses=None, wait=True, check_mo
             if check_mode:
                 result['task'] = with_iso_times(predicted, known=current)
             else:
-                # The whole definition goes out: a server that replaces the task on PUT loses nothing.
-                updated = engine.update(task_id, full_update(with_desired_secrets(current, desired), changes))
+                # The whole definition goes out: a server that replaces the task on PUT loses nothing. The user's
+                # own fields go as given (their parm with its secrets), never the server's asterisks.
+                left_out = masked_fields_left_out(current, changes, desired)
+                if left_out and warn is not None:
+                    warn('task %s: %s left out of the update, since the server shows its secrets masked; a server '
+                         'that replaces the task on PUT resets it: give the whole %s in task' % (
+                             task_id, ', '.join(left_out), ', '.join(left_out)))
+                updated = engine.update(task_id, full_update(with_desired_secrets(current, desired), changes, desired))
                 result['task'] = with_iso_times(updated if updated and updated.get('id') is not None else predicted,
                                                 known=current)
             result['msg'] = '%s task %s: %s' % ('would update' if check_mode else 'updated', task_id,
@@ -124,7 +157,7 @@ def manage_task(engine, task_id, task, state, statuses=None, wait=True, check_mo
         if task_id is None:
             raise InputError('the server did not return the id of the created task, so it cannot be followed')
         try:
-            _wait_for_status(waiter, engine, task_id, statuses, result)
+            _wait_for_status(waiter, engine, task_id, statuses, result, learn)
         except ApiError as error:
             # The task exists (and may be new): the failure names it, so that it is not lost track of.
             done = dict(result, error=error.to_result())

@@ -37,6 +37,9 @@ PAGE = 100
 MAX_PAGES = 10
 # The floor of a baseline is this much before the local clock at that time (the server's clock may be behind).
 SKEW_MS = 5 * 60 * 1000
+# Why an event built from the list entry (the run's details unreadable or gone) has no error text.
+WITHHELD = ("the run's error text is left out: its details could not be read, so the SecureString values it may quote "
+            "cannot be masked; while the run exists, read it with cloudops.orchestrator.vro_execution_info, which masks them")
 # Runs remembered per workflow and state at most: those listed, and older ones beyond the last page read (see observed).
 KEPT_MAX = PAGE * MAX_PAGES
 
@@ -113,14 +116,21 @@ class VroExecutionWatch:
                 # Details that cannot be read (one run): the summary, rather than failing every poll on that run.
                 if self.log is not None:
                     self.log.warning('vro_executions: the details of run %s of workflow %s cannot be read (%s); its '
-                                     'event holds what the list says', run.id, self._label(workflow),
-                                     one_line(error))
+                                     'event holds what the list says, without its error text', run.id,
+                                     self._label(workflow), one_line(error))
                 full = run
             else:
                 raise
         result = full.to_result(Workflow(workflow.id, workflow.name or full.name))
-        return {'vro_execution': result, 'state': state, 'workflow_id': workflow.id,
-                'workflow_name': result.get('workflow_name'), 'error': result.get('content_exception')}
+        event = {'vro_execution': result, 'state': state, 'workflow_id': workflow.id,
+                 'workflow_name': result.get('workflow_name'), 'error': result.get('content_exception')}
+        if full is run and result.pop('content_exception', None) is not None:
+            # The run's SecureString values (its inputs and outputs) are in its details only, so that a text of the
+            # list entry cannot be masked: it is left out, and the event says why (a workflow's declared inputs name
+            # its SecureStrings, not their values).
+            event['error'] = None
+            event['error_withheld'] = WITHHELD
+        return event
 
     def poll(self):
         """``(pending, observed)`` (see ``_watch``)."""

@@ -19,6 +19,9 @@ description:
     "error": ...}).
   - C(vro_execution) is the run as M(cloudops.orchestrator.vro_execution_info) returns it (id, workflow, state,
     start and end, started-by, the error in C(content_exception), inputs with SecureStrings masked).
+  - When the run's details cannot be read (deleted since it was listed, or an answer of the wrong shape), the event
+    holds what the list says without the error text (C(error) is null), since the SecureString values it may quote
+    are unknown; C(error_withheld) then says so.
   - C(waiting) in O(states) emits the runs waiting for a user interaction. A run that waits a second time is emitted
     again.
   - Each run and state is emitted once, also across a restart of the source, through a small state file

@@ -122,3 +122,18 @@ def test_diff_task_compares_real_values():
     changed, diff = diff_task(STORED, {'parm': dict(STORED['parm'], password=OTHER)})
     assert same == {} and changed['parm']['password'] == OTHER
     assert OTHER not in _text(diff) and SECRET not in _text(diff)
+
+
+def test_a_task_handled_by_id_without_its_password_learns_it_from_the_read_before_anything_is_sent():
+    class Recording(Engine):
+        def delete(self, task_id):
+            sent.append(('DELETE', sorted(learned)))
+            return True
+
+        def update(self, task_id, body):
+            sent.append(('PUT', sorted(learned)))
+            return None
+    for task, state in ((None, 'absent'), ({'eventTopic': 'c/d'}, 'present')):
+        learned, sent = [], []
+        manage_task(Recording(STORED), '7', task, state, add_secret=learned.append)
+        assert sent == [(sent[0][0], [SECRET])]
