@@ -178,7 +178,8 @@ class BytecodeCache:
 
     def _read(self, name, digest):
         try:
-            fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=self.fd)
+            # O_NONBLOCK: a FIFO under that name must not hang the run (the check below then refuses it)
+            fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, 'O_NONBLOCK', 0), dir_fd=self.fd)
         except OSError:
             return None
         try:

@@ -290,7 +290,7 @@ def test_a_second_run_compiles_nothing_of_ours_and_looks_the_same(payload, tmp_p
     assert execution['code_file'] == str(moved) + '/' + PARENTS[-1] + '/_vro/execution_info.py'
 
 
-@pytest.mark.parametrize('damage', ['garbage', 'truncated', 'other_source', 'symlink'])
+@pytest.mark.parametrize('damage', ['garbage', 'truncated', 'other_source', 'symlink', 'fifo'])
 def test_a_damaged_or_foreign_cache_file_is_compiled_again(payload, tmp_path, damage):
     cache = tmp_path / 'bc'
     run_child(payload, first=True, cache=cache)
@@ -304,6 +304,9 @@ def test_a_damaged_or_foreign_cache_file_is_compiled_again(payload, tmp_path, da
         target.write_bytes(good[:len(good) // 2])
     elif damage == 'other_source':  # a whole, valid file of another source under this name
         target.write_bytes((where / files[1]).read_bytes())
+    elif damage == 'fifo':  # would block a plain open for ever
+        target.unlink()
+        os.mkfifo(str(target))
     else:
         target.unlink()
         (tmp_path / 'elsewhere.bin').write_bytes(good)
@@ -312,7 +315,7 @@ def test_a_damaged_or_foreign_cache_file_is_compiled_again(payload, tmp_path, da
     recompiled = _others(again['counts'])
     assert list(recompiled.values()) == [1], recompiled  # that one file, once; the run went on
     assert len(again['seen']) == len(NAMES)
-    assert not target.is_symlink() and target.read_bytes() == good  # written whole again
+    assert not target.is_symlink() and stat.S_ISREG(target.stat().st_mode) and target.read_bytes() == good  # written whole again
 
 
 def test_a_directory_others_can_write_is_not_used(payload, tmp_path):
