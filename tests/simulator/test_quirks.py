@@ -267,3 +267,24 @@ def test_ico_admin_route_creates_tasks_as_given(http):
     assert (task['project'], task['user'], task['status']) == ('engineering', 'bob', 'FAILED')
     for bad in ({'count': 0}, {'tasks': 'x'}, {'tasks': [{'delayInSeconds': -1}]}):
         http.admin('POST', 'ico/tasks', expect=400, json=bad)
+
+
+def test_ico_secrets_masked_on_read_hides_secret_values_in_every_answer_and_keeps_them(http):
+    parm = {'job': 'masked', 'password': 'Pa55-word!', 'nested': {'apiKey': 'k-123456'}, 'list': [{'token': 't-654321'}],
+            'note': 'not a secret'}
+    body = {'name': 'masked-on-read', 'eventTopic': 'topic/masked', 'parm': parm}
+    made = http.ico('POST', '/tasks', json=body)
+    assert made.status_code in (200, 201), made.text
+    task_id = made.json()['id']
+    # default reading: shown as sent
+    assert _ico_ok(http, '/tasks/%s' % task_id)['parm'] == parm
+    http.quirks('ico-secrets-masked-on-read')
+    shown = _ico_ok(http, '/tasks/%s' % task_id)['parm']
+    assert shown['password'] == shown['nested']['apiKey'] == shown['list'][0]['token'] == '********'
+    assert shown['job'] == 'masked' and shown['note'] == 'not a secret'
+    listed = [t for t in _ico_ok(http, '/tasks') if t['id'] == task_id]
+    assert listed and 'Pa55-word!' not in json.dumps(listed)
+    # the task keeps the real values (the admin view), and the default reading shows them again
+    assert http.admin('GET', 'ico/tasks/%s' % task_id)['parm'] == parm
+    http.quirks()
+    assert _ico_ok(http, '/tasks/%s' % task_id)['parm'] == parm
