@@ -292,3 +292,20 @@ def test_task_null_removes_by_default_is_refused_or_kept_under_the_quirks(vro):
     quirks(vro, "vro-task-null-kept", "vro-task-update-replaces")
     reset = vro.post("/tasks/%s" % tid, json=dict(nulls, **{"recurrence-start-date": "2031-01-01T02:00:00.000Z"})).json()
     assert "recurrence-end-date" not in reset and "recurrence-pattern" not in reset
+
+
+# -- the catalog of runs: System/WorkflowToken, or System/WorkflowExecution as public clients read it ----------------
+
+def test_catalog_of_runs_is_workflowtoken_by_default_and_workflowexecution_under_the_quirk(vro):
+    ids = _start_two(vro)
+    tokens = vro.get('/catalog/System/WorkflowToken')
+    assert tokens.status_code == 200 and set(ids) <= {e['href'].rstrip('/').rsplit('/', 1)[-1] for e in tokens.json()['link']}
+    assert vro.get('/catalog/System/WorkflowExecution').status_code == 404
+    quirks(vro, 'vro-catalog-workflowexecution')
+    assert vro.get('/catalog/System/WorkflowToken').status_code == 404
+    listed = vro.get('/catalog/System/WorkflowExecution', params={'conditions': 'state=completed'})
+    assert listed.status_code == 200, listed.text
+    links = listed.json()['link']
+    assert all('/catalog/System/WorkflowExecution/' in e['href'] and e['type'] == 'System:WorkflowExecution' for e in links)
+    everything = vro.get('/catalog/System/WorkflowExecution').json()
+    assert set(ids) <= {e['href'].rstrip('/').rsplit('/', 1)[-1] for e in everything['link']}

@@ -2,7 +2,8 @@
 # Copyright: cloudops.orchestrator contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The catalog of runs across workflows: :class:`CatalogApi`, a :class:`api.VroApi` that also lists the runs of every
-workflow (``/catalog/System/WorkflowToken``). Internal use only.
+workflow (``/catalog/System/WorkflowToken``, or ``/catalog/System/WorkflowExecution`` where that is a 404). Internal use
+only.
 
 Apart from ``api.py`` so that only vro_execution_info ships it, and compiles it only when it lists the runs of every
 workflow (``execution_info.all_runs`` imports it there; docs/architecture.md, rule 4).
@@ -18,6 +19,9 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model i
 
 # The catalog of runs across workflows, and the most entries read from it per query (filtered and sorted here).
 TOKEN_CATALOG = '/catalog/System/WorkflowToken'
+# The same catalog under the type name public clients read (VMware's o11n workflow manager, VcoWorkflowService
+# ``catalog/System/WorkflowExecution``): read when the server answers 404 for TOKEN_CATALOG (a GET, safe to repeat).
+EXECUTION_CATALOG = '/catalog/System/WorkflowExecution'
 CATALOG_SCAN_MAX = 5000
 
 
@@ -78,7 +82,21 @@ class CatalogApi(VroApi):
         result.sort(key=lambda r: r.started_at() or 0.0, reverse=True)
         return (result[:max_results] if max_results else result), truncated
 
+    _catalog_path = None  # the catalog path this server answered, once known
+
     def _tokens(self, query, page_size, scan_max):
+        """The entries of one catalog query (a list). The catalog is ``System/WorkflowToken`` or, when that is a 404,
+        ``System/WorkflowExecution``; the one that answered is kept for the next queries."""
         params = {'conditions': query} if query else None
-        return self.client.paginate(TOKEN_CATALOG, paged, params=params, page_size=min(page_size, scan_max),
-                                    max_items=scan_max)
+        paths = [self._catalog_path] if self._catalog_path else [TOKEN_CATALOG, EXECUTION_CATALOG]
+        for path in paths:
+            try:
+                links = list(self.client.paginate(path, paged, params=params, page_size=min(page_size, scan_max),
+                                                  max_items=scan_max))
+            except ApiError as error:
+                if error.status != 404 or path == paths[-1]:
+                    raise
+                continue
+            self._catalog_path = path
+            return links
+        return []

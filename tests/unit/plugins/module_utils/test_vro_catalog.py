@@ -57,3 +57,18 @@ def test_an_entry_whose_id_cannot_be_a_path_segment_is_left_out_with_one_warning
                                       server.url + '/vco/api/workflows/w1/executions/t1/']
     assert len(warnings) == 1 and 'listed 3 entries' in warnings[0] and 'left out' in warnings[0] and '\n' not in warnings[0]
     assert paths == [TOKENS]  # the catalog only: nothing built from the entries left out
+
+
+def test_a_404_for_system_workflowtoken_reads_system_workflowexecution_once_known():
+    execs = '/vco/api/catalog/System/WorkflowExecution'
+    failed = {'link': [token('t1', 'w1', 'failed', '2026-01-01T10:00:00Z')], 'total': 1}
+    canceled = {'link': [token('t2', 'w2', 'canceled', '2026-01-02T10:00:00Z')], 'total': 1}
+    routes = {'GET ' + TOKENS: [respond(404, {'message': 'Not found'})], 'GET ' + execs: [respond(200, failed), respond(200, canceled)]}
+    with ReplayServer(routes) as server:
+        api = CatalogApi(Client(server.url, **CONNECTIONS['vro']))
+        runs, truncated = api.list_all_executions(states=['failed', 'canceled'])
+        paths = [urlsplit(r.path).path for r in server.requests]
+    assert [r.id for r in runs] == ['t2', 't1'] and truncated is False
+    assert runs[0].href == server.url + '/vco/api/workflows/w2/executions/t2/'
+    # One 404 for the first name, then the second name for both states: the GET is not sent twice to the 404.
+    assert paths == [TOKENS, execs, execs]
