@@ -440,6 +440,14 @@ def catalog_workflow_executions():
     return jsonify(vro_runs.list_tokens(server, g.vro_user, type_name="WorkflowExecution"))
 
 
+@BLUEPRINT.get("/vco/api/catalog/System/WorkflowExecution/<eid>/")
+def catalog_workflow_execution(eid):
+    server = _server()
+    if not server.ctx.quirk("vro-catalog-workflowexecution"):
+        raise VroError(404, "Not found: %s/catalog/System/WorkflowExecution is not a catalog type of this server" % BASE)
+    return jsonify(vro_runs.catalog_item(server, g.vro_user, eid, "WorkflowExecution"))
+
+
 @BLUEPRINT.get("/vco/api/server/permissions/")
 def server_permissions():
     """The server's permissions: jakkulabs/PowervRO ``Connect-vROServer`` reads it to test the credentials. Served on

@@ -309,3 +309,8 @@ def test_catalog_of_runs_is_workflowtoken_by_default_and_workflowexecution_under
     assert all('/catalog/System/WorkflowExecution/' in e['href'] and e['type'] == 'System:WorkflowExecution' for e in links)
     everything = vro.get('/catalog/System/WorkflowExecution').json()
     assert set(ids) <= {e['href'].rstrip('/').rsplit('/', 1)[-1] for e in everything['link']}
+    # The entries name no workflow (the attributes VMware's client reads); one entry's relations do.
+    assert all('workflowId' not in {a['name'] for a in e['attributes']} for e in everything['link'])
+    item = vro.get('/catalog/System/WorkflowExecution/%s' % ids[0])
+    assert item.status_code == 200 and item.json()['relations']['link'][0]['href'].endswith('/vco/api/workflows/%s/' % AWSNEW)
+    assert vro.get('/catalog/System/WorkflowExecution/no-such-run').status_code == 404
