@@ -314,3 +314,22 @@ def test_catalog_of_runs_is_workflowtoken_by_default_and_workflowexecution_under
     item = vro.get('/catalog/System/WorkflowExecution/%s' % ids[0])
     assert item.status_code == 200 and item.json()['relations']['link'][0]['href'].endswith('/vco/api/workflows/%s/' % AWSNEW)
     assert vro.get('/catalog/System/WorkflowExecution/no-such-run').status_code == 404
+
+
+def test_interaction_entries_name_their_run_by_attribute_by_default_and_by_href_only_under_the_quirk(vro):
+    approval = vro.get('/workflows', params={'conditions': 'name=Request approval'}).json()['link'][0]
+    wid = approval['href'].rstrip('/').rsplit('/', 1)[-1]
+    started = vro.start(wid, [{'name': 'request', 'type': 'string', 'scope': 'local', 'value': {'string': {'value': 'x'}}}])
+    eid = started.headers['Location'].rstrip('/').rsplit('/', 1)[-1]
+    for ignored in range(100):
+        if vro.get('/workflows/%s/executions/%s/state' % (wid, eid)).json()['value'] == 'waiting':
+            break
+        time.sleep(0.05)
+
+    def entry():
+        links = [e for e in vro.get('/interactions').json()['link'] if ('/executions/%s/' % eid) in e['href']]
+        assert len(links) == 1 and links[0]['href'].endswith('/workflows/%s/executions/%s/interaction/' % (wid, eid))
+        return {a['name']: a.get('value') for a in links[0]['attributes']}
+    assert entry()['executionId'] == eid and entry()['workflowId'] == wid
+    quirks(vro, 'vro-interactions-bare-attributes')
+    assert set(entry()) == {'id', 'name', 'createDate', 'description'}
