@@ -56,6 +56,13 @@ KNOWN = {
                            "and DELETE .../executions/{id}/ (rel: remove) deletes its record, as on 8.x", None, None),
     "vro-catalog-conditions-ignored": ("vRO: GET /catalog/System/WorkflowToken ignores its conditions (every run comes "
                                        "back)", None, None),
+    "vro-catalog-workflowexecution": ("vRO: the catalog of runs is GET /catalog/System/WorkflowExecution (as VMware's "
+                                      "o11n workflow manager reads it), its entries without workflowId (GET "
+                                      "/catalog/System/WorkflowExecution/{id} names the workflow in its relations); "
+                                      "/catalog/System/WorkflowToken answers 404", None, None),
+    "vro-interactions-bare-attributes": ("vRO: GET /interactions and /workflows/{id}/interactions entries carry only "
+                                         "the attributes id, name, description and createDate (no executionId nor "
+                                         "workflowId): the run and its workflow are in the href only", None, None),
     "vro-values-strict": ("vRO: a number or boolean value written as text (\"20\", \"true\") and a 'string' value for a "
                           "SecureString/EncryptedString input are refused (400)", None, None),
     "vro-about-no-version": ("vRO: GET /about has no 'version' (only build-number, build-date and api-version)", None, None),

@@ -425,7 +425,27 @@ def task_executions(tid):
 @BLUEPRINT.get("/vco/api/catalog/System/WorkflowToken/")
 def catalog_workflow_tokens():
     server = _server()
+    if server.ctx.quirk("vro-catalog-workflowexecution"):
+        raise VroError(404, "Not found: %s/catalog/System/WorkflowToken is not a catalog type of this server" % BASE)
     return jsonify(vro_runs.list_tokens(server, g.vro_user))
+
+
+@BLUEPRINT.get("/vco/api/catalog/System/WorkflowExecution/")
+def catalog_workflow_executions():
+    """The same catalog of runs under the type name public clients read (quirk ``vro-catalog-workflowexecution``);
+    a 404 otherwise."""
+    server = _server()
+    if not server.ctx.quirk("vro-catalog-workflowexecution"):
+        raise VroError(404, "Not found: %s/catalog/System/WorkflowExecution is not a catalog type of this server" % BASE)
+    return jsonify(vro_runs.list_tokens(server, g.vro_user, type_name="WorkflowExecution"))
+
+
+@BLUEPRINT.get("/vco/api/catalog/System/WorkflowExecution/<eid>/")
+def catalog_workflow_execution(eid):
+    server = _server()
+    if not server.ctx.quirk("vro-catalog-workflowexecution"):
+        raise VroError(404, "Not found: %s/catalog/System/WorkflowExecution is not a catalog type of this server" % BASE)
+    return jsonify(vro_runs.catalog_item(server, g.vro_user, eid, "WorkflowExecution"))
 
 
 @BLUEPRINT.get("/vco/api/server/permissions/")

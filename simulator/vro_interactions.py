@@ -58,6 +58,8 @@ def _interaction_link(server, run):
     attributes = [("id", interaction["id"]), ("name", interaction["name"]), ("state", interaction["state"]),
                   ("executionId", run["id"]), ("workflowId", run["workflow_id"]), ("workflowName", run["workflow_name"]),
                   ("createDate", server.fmt_attr_time(interaction["created"]))]
+    if server.ctx.quirk("vro-interactions-bare-attributes"):  # what VMware's UserInteractionModel reads
+        attributes = [(n, v) for n, v in attributes if n in ("id", "name", "createDate")] + [("description", "")]
     return {"href": run_href(run) + "interaction/", "rel": "down", "attributes": [{"name": n, "value": v} for n, v in attributes]}
 
 

@@ -402,16 +402,18 @@ def logs_body(server, run, system):
 TOKEN_CONDITIONS = {"state": "states", "name": "name", "startedBy": "owner", "workflowId": "parent"}
 
 
-def _token_link(server, run):
+def _token_link(server, run, type_name="WorkflowToken"):
     attributes = [("id", run["id"]), ("name", run["workflow_name"]), ("state", run["state"]),
                   ("workflowId", run["workflow_id"]), ("startDate", server.fmt_attr_time(run["start"])),
                   ("endDate", server.fmt_attr_time(run.get("end"))), ("startedBy", run["started_by"]),
                   ("businessState", run.get("business_state") or "")]
-    return {"href": "%s%s/catalog/System/WorkflowToken/%s/" % (host_url(), BASE, run["id"]), "rel": "down",
-            "type": "System:WorkflowToken", "attributes": [{"name": n, "value": v} for n, v in attributes]}
+    if type_name == "WorkflowExecution":  # the attributes VMware's o11n workflow manager reads: no workflowId
+        attributes = [a for a in attributes if a[0] != "workflowId"] + [("type", "WorkflowExecution")]
+    return {"href": "%s%s/catalog/System/%s/%s/" % (host_url(), BASE, type_name, run["id"]), "rel": "down",
+            "type": "System:" + type_name, "attributes": [{"name": n, "value": v} for n, v in attributes]}
 
 
-def list_tokens(server, user):
+def list_tokens(server, user, type_name="WorkflowToken"):
     """``GET /catalog/System/WorkflowToken``: the runs of every workflow ``user`` may read, as inventory-items, newest
     first; ``conditions`` on ``state``, ``name``, ``startedBy`` and ``workflowId`` (``=``; ``name~`` too), ignored
     under the quirk ``vro-catalog-conditions-ignored``; ``maxResult``, ``startIndex``, ``queryCount``."""
@@ -435,7 +437,18 @@ def list_tokens(server, user):
         docs = [d for d in server.store.query(RUN_KIND, **kwargs)[0]
                 if server.can_read(user, server.workflows.get(d["workflow_id"]) or {"category": ""})]
         total, docs = len(docs), docs[start:start + limit]
-    body = {"link": [_token_link(server, d) for d in docs], "total": total}
+    body = {"link": [_token_link(server, d, type_name) for d in docs], "total": total}
     if request.args.get("queryCount", "").lower() == "true":
         body["startIndex"], body["count"] = start, len(docs)
     return body
+
+
+def catalog_item(server, user, eid, type_name):
+    """``GET /catalog/System/<type>/{id}``: one run as an inventory item; its first relations link is its workflow
+    (VMware's o11n workflow manager, ``getWorkflowIdForExecutionId``, reads the workflow id from there)."""
+    run = load_run(server, eid)
+    if run is None or not server.can_read(user, server.workflows.get(run["workflow_id"]) or {"category": ""}):
+        raise VroError(404, "Can not find a catalog item System:%s with ID '%s'" % (type_name, eid))
+    link = _token_link(server, run, type_name)
+    return {"href": link["href"], "type": link["type"], "attributes": link["attributes"],
+            "relations": {"link": [{"href": "%s%s/workflows/%s/" % (host_url(), BASE, run["workflow_id"]), "rel": "up"}]}}

@@ -22,7 +22,8 @@ description:
     O(max_results) runs are found. A server that rejects or ignores the date conditions or C(sortOrders) is
     read in full (bounded) and filtered and sorted here.
   - B(Without any workflow) (none of O(workflow_id), O(workflow_name), O(execution_url)), lists the runs of every
-    workflow the user may read, from vRO's catalog (C(GET /catalog/System/WorkflowToken)), with the same filters,
+    workflow the user may read, from vRO's catalog (C(GET /catalog/System/WorkflowToken), or
+    C(/catalog/System/WorkflowExecution) where that is not found), with the same filters,
     newest first. Only O(state) is sent to the server there (C(conditions=state=X), one query per state), since no
     public source gives the catalog's names for the user, the run name or the dates; B(O(started_by), O(name),
     O(started_after) and O(started_before) are applied here, not on the server), and the order is made here. At most

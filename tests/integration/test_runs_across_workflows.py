@@ -71,3 +71,9 @@ def test_runs_of_every_workflow_filtered_by_state_date_and_user(fresh_simulator,
 
 def test_runs_of_every_workflow_when_the_catalog_ignores_conditions(simulator_factory, tmp_path):
     _lists(simulator_factory('--quirk', 'vro-catalog-conditions-ignored'), tmp_path, 'quirk')
+
+
+def test_runs_of_every_workflow_when_the_catalog_is_system_workflowexecution(simulator_factory, tmp_path):
+    # VMware's o11n workflow manager and a public vRO log script read the catalog of runs at System/WorkflowExecution;
+    # under this quirk System/WorkflowToken is a 404, and the module reads the other one.
+    _lists(simulator_factory('--quirk', 'vro-catalog-workflowexecution'), tmp_path, 'workflowexecution')

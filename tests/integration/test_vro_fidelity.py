@@ -113,3 +113,20 @@ def test_answering_an_interaction_on_7_6_posts_the_execution_context_as_on_8x(si
     res = run_playbook('playbooks/vro_extras/interaction.yml', env=sim.env('vro'),
                        extra_vars={'approved': True, 'by_run_only': True}, expect_failure=True)
     assert 'give workflow_id or workflow_name' in failed(res, 'Answer the request')['msg']
+
+
+def test_an_interaction_answered_by_run_id_alone_when_interactions_name_the_run_in_their_href_only(simulator_factory, tmp_path):
+    # VMware's o11n workflow manager reads only id, createDate, name and description from an interaction entry, and the
+    # workflow and run ids from its href: under this quirk the entries carry no executionId nor workflowId.
+    sim = simulator_factory('--quirk', 'vro-interactions-bare-attributes')
+    path = playbook(tmp_path, [
+        {'name': 'start', 'register': 'run', 'cloudops.orchestrator.vro_workflow_run': {
+            'workflow_name': 'Request approval', 'inputs': {'request': 'bare'}, 'on_user_interaction': 'return'}},
+        {'name': 'answer', 'cloudops.orchestrator.vro_interaction': {
+            'execution_id': '{{ run.execution_id }}', 'inputs': {'approved': True, 'comment': 'ok'}, 'wait_for': ['completed']}},
+    ])
+    res = run_playbook(path, env=sim.env('vro'))
+    started, answered = res.result('start'), res.result('answer')
+    assert started['state'] == 'waiting'
+    assert answered['state'] == 'completed' and answered['workflow_id'] == started['workflow_id']
+    assert route_count(sim, 'POST /vco/api/workflows/<wid>/executions/<eid>/interaction') == 1

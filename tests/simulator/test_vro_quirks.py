@@ -292,3 +292,44 @@ def test_task_null_removes_by_default_is_refused_or_kept_under_the_quirks(vro):
     quirks(vro, "vro-task-null-kept", "vro-task-update-replaces")
     reset = vro.post("/tasks/%s" % tid, json=dict(nulls, **{"recurrence-start-date": "2031-01-01T02:00:00.000Z"})).json()
     assert "recurrence-end-date" not in reset and "recurrence-pattern" not in reset
+
+
+# -- the catalog of runs: System/WorkflowToken, or System/WorkflowExecution as public clients read it ----------------
+
+def test_catalog_of_runs_is_workflowtoken_by_default_and_workflowexecution_under_the_quirk(vro):
+    ids = _start_two(vro)
+    tokens = vro.get('/catalog/System/WorkflowToken')
+    assert tokens.status_code == 200 and set(ids) <= {e['href'].rstrip('/').rsplit('/', 1)[-1] for e in tokens.json()['link']}
+    assert vro.get('/catalog/System/WorkflowExecution').status_code == 404
+    quirks(vro, 'vro-catalog-workflowexecution')
+    assert vro.get('/catalog/System/WorkflowToken').status_code == 404
+    listed = vro.get('/catalog/System/WorkflowExecution', params={'conditions': 'state=completed'})
+    assert listed.status_code == 200, listed.text
+    links = listed.json()['link']
+    assert all('/catalog/System/WorkflowExecution/' in e['href'] and e['type'] == 'System:WorkflowExecution' for e in links)
+    everything = vro.get('/catalog/System/WorkflowExecution').json()
+    assert set(ids) <= {e['href'].rstrip('/').rsplit('/', 1)[-1] for e in everything['link']}
+    # The entries name no workflow (the attributes VMware's client reads); one entry's relations do.
+    assert all('workflowId' not in {a['name'] for a in e['attributes']} for e in everything['link'])
+    item = vro.get('/catalog/System/WorkflowExecution/%s' % ids[0])
+    assert item.status_code == 200 and item.json()['relations']['link'][0]['href'].endswith('/vco/api/workflows/%s/' % AWSNEW)
+    assert vro.get('/catalog/System/WorkflowExecution/no-such-run').status_code == 404
+
+
+def test_interaction_entries_name_their_run_by_attribute_by_default_and_by_href_only_under_the_quirk(vro):
+    approval = vro.get('/workflows', params={'conditions': 'name=Request approval'}).json()['link'][0]
+    wid = approval['href'].rstrip('/').rsplit('/', 1)[-1]
+    started = vro.start(wid, [{'name': 'request', 'type': 'string', 'scope': 'local', 'value': {'string': {'value': 'x'}}}])
+    eid = started.headers['Location'].rstrip('/').rsplit('/', 1)[-1]
+    for ignored in range(100):
+        if vro.get('/workflows/%s/executions/%s/state' % (wid, eid)).json()['value'] == 'waiting':
+            break
+        time.sleep(0.05)
+
+    def entry():
+        links = [e for e in vro.get('/interactions').json()['link'] if ('/executions/%s/' % eid) in e['href']]
+        assert len(links) == 1 and links[0]['href'].endswith('/workflows/%s/executions/%s/interaction/' % (wid, eid))
+        return {a['name']: a.get('value') for a in links[0]['attributes']}
+    assert entry()['executionId'] == eid and entry()['workflowId'] == wid
+    quirks(vro, 'vro-interactions-bare-attributes')
+    assert set(entry()) == {'id', 'name', 'createDate', 'description'}

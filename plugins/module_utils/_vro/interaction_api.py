@@ -12,6 +12,8 @@ use them.
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import MAYBE_OBJECT, vro_attributes, vro_links
@@ -72,13 +74,29 @@ class InteractionApi(VroApi):
 
 
 def _workflow_of(links, execution_id):
-    """The workflow id of the interaction of run ``execution_id`` among ``links`` (None when not there)."""
+    """The workflow id of the interaction of run ``execution_id`` among ``links`` (None when not there).
+
+    An entry names its run by an ``executionId`` (or ``workflowExecutionId``) attribute, or only by its href
+    (``.../workflows/<wid>/executions/<eid>/interaction/``): VMware's o11n workflow manager (``UserInteractionModel``)
+    reads only ``id``, ``createDate``, ``name`` and ``description`` from the attributes, the two ids from the href."""
     for link in links:
         attrs = vro_attributes(link)
+        href = link.get('href') or ''
+        by_href = _ids_in_href(href)
         if attrs.get('executionId') == execution_id or attrs.get('workflowExecutionId') == execution_id:
             if attrs.get('workflowId'):
                 return attrs['workflowId']
-            href = link.get('href') or ''
             if '/workflows/' in href:
                 return href.split('/workflows/', 1)[1].split('/', 1)[0]
+        elif by_href and by_href[1] == execution_id:
+            return by_href[0]
+    return None
+
+
+def _ids_in_href(href):
+    """``(workflow id, execution id)`` from a ``.../workflows/<wid>/executions/<eid>/...`` href, or None."""
+    parts = href.split('?', 1)[0].split('#', 1)[0].split('/')
+    for index, part in enumerate(parts[:-3]):
+        if part == 'workflows' and parts[index + 2] == 'executions' and parts[index + 1] and parts[index + 3]:
+            return unquote(parts[index + 1]), unquote(parts[index + 3])
     return None

@@ -57,3 +57,39 @@ def test_an_entry_whose_id_cannot_be_a_path_segment_is_left_out_with_one_warning
                                       server.url + '/vco/api/workflows/w1/executions/t1/']
     assert len(warnings) == 1 and 'listed 3 entries' in warnings[0] and 'left out' in warnings[0] and '\n' not in warnings[0]
     assert paths == [TOKENS]  # the catalog only: nothing built from the entries left out
+
+
+def test_a_404_for_system_workflowtoken_reads_system_workflowexecution_once_known():
+    execs = '/vco/api/catalog/System/WorkflowExecution'
+    failed = {'link': [token('t1', 'w1', 'failed', '2026-01-01T10:00:00Z')], 'total': 1}
+    canceled = {'link': [token('t2', 'w2', 'canceled', '2026-01-02T10:00:00Z')], 'total': 1}
+    routes = {'GET ' + TOKENS: [respond(404, {'message': 'Not found'})], 'GET ' + execs: [respond(200, failed), respond(200, canceled)]}
+    with ReplayServer(routes) as server:
+        api = CatalogApi(Client(server.url, **CONNECTIONS['vro']))
+        runs, truncated = api.list_all_executions(states=['failed', 'canceled'])
+        paths = [urlsplit(r.path).path for r in server.requests]
+    assert [r.id for r in runs] == ['t2', 't1'] and truncated is False
+    assert runs[0].href == server.url + '/vco/api/workflows/w2/executions/t2/'
+    # One 404 for the first name, then the second name for both states: the GET is not sent twice to the 404.
+    assert paths == [TOKENS, execs, execs]
+
+
+def test_an_entry_naming_no_workflow_gets_it_from_the_relations_of_its_own_catalog_item():
+    def bare(tid, state, start):  # the attributes VMware's o11n workflow manager reads: no workflowId
+        attrs = {'id': tid, 'name': 'Run ' + tid, 'state': state, 'startDate': start, 'type': 'WorkflowExecution'}
+        return {'href': 'https://h/vco/api/catalog/System/WorkflowToken/%s/' % tid, 'rel': 'down',
+                'attributes': [{'name': k, 'value': v} for k, v in attrs.items()]}
+    body = {'link': [bare('t1', 'failed', '2026-01-01T10:00:00Z'), bare('t2', 'failed', '2026-01-02T10:00:00Z'),
+                     bare('t3', 'failed', '2026-01-03T10:00:00Z')], 'total': 3}
+    item = {'relations': {'link': [{'rel': 'up', 'href': 'https://elsewhere.example/vco/api/workflows/w9/'}]}}
+    unsafe = {'relations': {'link': [{'rel': 'up', 'href': 'https://h/vco/api/workflows/%2E%2E/'}]}}
+    routes = {'GET ' + TOKENS: [respond(200, body)], 'GET %s/t3' % TOKENS: [respond(200, item)],
+              'GET %s/t2' % TOKENS: [respond(404, {'message': 'gone'})], 'GET %s/t1' % TOKENS: [respond(200, unsafe)]}
+    with ReplayServer(routes) as server:
+        api = CatalogApi(Client(server.url, **CONNECTIONS['vro']))
+        runs, truncated = api.list_all_executions(states=['failed'])
+        paths = [urlsplit(r.path).path for r in server.requests]
+    assert [(r.id, r.workflow_id) for r in runs] == [('t3', 'w9'), ('t2', None), ('t1', None)]
+    # The id comes from the link; the URL is the configured server's, never the link's host.
+    assert runs[0].href == server.url + '/vco/api/workflows/w9/executions/t3/' and runs[1].href is None
+    assert paths == [TOKENS, TOKENS + '/t3', TOKENS + '/t2', TOKENS + '/t1']

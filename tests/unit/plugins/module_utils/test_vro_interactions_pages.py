@@ -61,3 +61,17 @@ def test_a_server_that_ignores_start_index_is_stopped_by_the_page_guard():
     found, paths = _find([_page([1, 2], 5)], 'run-9')
     assert isinstance(found, ApiError) and found.kind == 'paging' and 'same page again' in str(found)
     assert len(paths) == 2
+
+
+def test_an_entry_naming_its_run_in_the_href_only_is_found():
+    # VMware's o11n workflow manager (UserInteractionModel) reads only id, createDate, name and description from the
+    # attributes, and the workflow and run ids from the href.
+    def bare(number):
+        return {'rel': 'down', 'href': 'https://vro/vco/api/workflows/wf-%d/executions/run-%d/interaction/' % (number, number),
+                'attributes': [{'name': 'id', 'value': 'ui-%d' % number}, {'name': 'name', 'value': 'Approve'},
+                               {'name': 'createDate', 'value': '2026-01-01T10:00:00.000+00:00'}]}
+    steps = [respond(200, {'link': [bare(1), bare(22)], 'total': 2})]
+    found, paths = _find(list(steps), 'run-22')
+    assert found == 'wf-22' and paths == ['/vco/api/interactions']
+    missing, paths = _find(list(steps), 'run-2')
+    assert missing is None and paths == ['/vco/api/interactions']
