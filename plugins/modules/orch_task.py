@@ -12,9 +12,10 @@ version_added: 0.1.0
 description:
   - Manages tasks of the IBM Cloud Orchestrator (ICO) 2.5 task engine, REST API V2 (C(/orchestrator/v2/tasks)).
   - Without O(id), O(state=present) creates a task with C(POST) from O(task). Only the C(admin) role may.
-  - With O(id), O(state=present) updates the task with a C(PUT) that carries only the fields of O(task) that
-    differ from the task's current values, and reports them as the diff. When nothing differs, nothing is sent
-    and C(changed) is false.
+  - With O(id), O(state=present) updates the task with a C(PUT) when a field of O(task) differs from the task's
+    current value, and reports only the differing fields as the diff. The C(PUT) carries the task's whole definition
+    with those fields changed (IBM documents no C(PUT) body, and a server that replaces the task rather than merging
+    the body then loses nothing). When nothing differs, nothing is sent and C(changed) is false.
   - O(state=absent) deletes the task with C(DELETE). Only the C(admin) role may. A task that is already gone gives
     C(changed=false).
   - O(wait_for_status) waits until the task reaches one of the given statuses; this is how a playbook follows a
@@ -114,7 +115,7 @@ EXAMPLES = r'''
       project: admin
       ca_path: /etc/pki/ico-ca.pem
   block:
-    - name: Postpone a queued task (only the differing fields are sent)
+    - name: Postpone a queued task (sent only when the delay differs)
       cloudops.orchestrator.orch_task:
         id: "{{ created.task.id }}"
         task:
