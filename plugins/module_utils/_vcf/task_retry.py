@@ -363,6 +363,18 @@ def update_elements(given):
     return elements
 
 
+def timeout_tail(waited, retried):
+    """What a wait that timed out leaves running: a retry that was sent, or a task that was already running (no retry
+    was sent for it, so the message must not say there was one)."""
+    sent = set(retried)
+    running = [t.id for t in waited if t.id not in sent]
+    if not running:
+        return 'the retry was sent and goes on'
+    if len(running) == len(waited):
+        return 'no retry was sent (already running, not failed) and it goes on'
+    return 'the retry was sent and goes on; no retry was sent for %s (already running)' % ', '.join(running)
+
+
 def retry(service, ids, selector, max_results=None, wait=True, max_attempts=1, wait_timeout=600.0, check_mode=False,
           waiter_factory=None, warn=None, retry_grace=None, update_elements=None, skip_not_retryable=False):
     """Retry the tasks ``ids`` and the FAILED ones matching ``selector`` (None: none); the module result.
@@ -390,8 +402,8 @@ def retry(service, ids, selector, max_results=None, wait=True, max_attempts=1, w
         except WaitTimeout as error:
             waited = run.unsettled or [t for t in run.tasks if t.status not in TaskStatus.TERMINAL]
             running = ', '.join(t.label + ' (' + str(t.status_raw or 'no status') + ')' for t in waited)
-            message = ('%s; still waited on: %s; the retry was sent and goes on: wait for it with '
-                       'cloudops.orchestrator.vcf_task_info (task_id, wait_for), or raise wait_timeout' % (error, running))
+            message = '%s; still waited on: %s; %s: wait for it with cloudops.orchestrator.vcf_task_info (task_id, wait_for), ' \
+                      'or raise wait_timeout' % (error, running, timeout_tail(waited, run.retried))
             raise OperationError(message, polls=error.polls, **run.result()) from None
     result = run.result()
     if matched is not None:

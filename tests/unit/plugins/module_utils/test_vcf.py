@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, answer_lost
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, WaitTimeout, answer_lost
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf import task_info, task_retry
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import (
     Action, CredentialsTask, Task, TaskStatus, decide_retry, describe_failure, matches_selector, selector_params, summarize_subtasks)
@@ -795,3 +795,31 @@ def test_lost_answer_with_the_same_failure_after_the_window_does_not_call_a_reru
     message = str(info.value)
     assert len(patches(client)) == 1 and 'may or may not have been applied' in message
     assert 'is safe' not in message and 'whether this retry ran' in message
+
+
+# -- blind VCF server: a wait on a task that was already running ---------------------------------------------------
+class TimeoutWait(NoWait):
+    """A waiter whose deadline passes after one poll."""
+
+    def wait(self, fetch, done, first_delay=0.0):
+        seen = fetch()
+        raise WaitTimeout('still not done after 1.0s (1 polls)', last=seen, polls=1)
+
+
+def test_a_timed_out_wait_on_a_running_task_does_not_claim_a_retry_was_sent():
+    client = RecordedClient({'t-1': [task('In Progress', isRetryable=False)]})
+    with pytest.raises(OperationError) as caught:
+        task_retry.retry(TaskService(client), ['t-1'], None, waiter_factory=TimeoutWait)
+    message = str(caught.value)
+    assert patches(client) == []
+    assert 'the retry was sent' not in message
+    assert 'no retry was sent (already running, not failed) and it goes on: wait for it with' in message
+
+
+def test_a_timed_out_wait_after_a_retry_says_the_retry_was_sent():
+    client = RecordedClient({'t-1': [task('Failed'), task('In Progress')], 't-2': [task('In Progress', id='t-2')]})
+    with pytest.raises(OperationError) as caught:
+        task_retry.retry(TaskService(client), ['t-1', 't-2'], None, waiter_factory=TimeoutWait)
+    message = str(caught.value)
+    assert patches(client) == [('PATCH', '/tasks/t-1', None, False)]
+    assert 'the retry was sent and goes on; no retry was sent for t-2 (already running): wait for it with' in message
