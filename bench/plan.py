@@ -60,7 +60,7 @@ class Plan:  # pylint: disable=too-many-instance-attributes
         self.quick = quick
         self.seed = seed
         self.reps = reps if reps is not None else (1 if quick else 3)
-        self.reps_floor = reps if reps is not None else (3 if quick else 7)
+        self.reps_floor = reps if reps is not None else (3 if quick else 15)
         self.reps_imports = 1 if quick else 5
         self.draws = draws if draws is not None else (3 if quick else 10)
         # The extra runs under 3 s feed only the under-3 s lag figure (16 samples: the lag of one run is a uniform draw
@@ -120,7 +120,7 @@ class Plan:  # pylint: disable=too-many-instance-attributes
                                    + playbook_seconds(self.login_tasks))  # basic auth, no login
         found = {
             'imports': self.reps_imports * 30 * 0.35,
-            'floor': self.reps_floor * 3 * playbook_seconds(1),
+            'floor': self.reps_floor * 4 * playbook_seconds(1),
             'wait': wait,
             'long': self.reps_long * (playbook_seconds(1 + uri_polls(self.long_seconds, self.uri_long_delay), self.long_seconds) + 5),
             'batch': batch,

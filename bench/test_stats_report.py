@@ -374,7 +374,7 @@ def test_play_windows_and_requests():
 
 def test_command_line_defaults_quick_and_unknown_scenarios(capsys):
     full = run.parse_args([])
-    assert (full.plan.reps, full.plan.reps_floor, full.plan.draws, full.plan.long_seconds, full.only) == (3, 7, 10, 60.0, list(run.SCENARIOS))
+    assert (full.plan.reps, full.plan.reps_floor, full.plan.draws, full.plan.long_seconds, full.only) == (3, 15, 10, 60.0, list(run.SCENARIOS))
     assert list(run.SCENARIOS) == ['imports', 'floor', 'wait', 'long', 'batch', 'login', 'find', 'vcf']
     assert full.plan.batch_sizes == (10, 100, 1000) and full.login_latency == run.LOGIN_LATENCY
     quick = run.parse_args(['--quick', '--only', 'floor,wait'])
