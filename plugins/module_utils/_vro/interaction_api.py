@@ -12,11 +12,9 @@ use them.
 
 from __future__ import annotations
 
-from urllib.parse import unquote
-
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import MAYBE_OBJECT, vro_attributes, vro_links
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import MAYBE_OBJECT, run_in_href, vro_attributes, vro_links
 
 
 class InteractionApi(VroApi):
@@ -82,7 +80,7 @@ def _workflow_of(links, execution_id):
     for link in links:
         attrs = vro_attributes(link)
         href = link.get('href') or ''
-        by_href = _ids_in_href(href)
+        by_href = run_in_href(href)
         if attrs.get('executionId') == execution_id or attrs.get('workflowExecutionId') == execution_id:
             if attrs.get('workflowId'):
                 return attrs['workflowId']
@@ -92,11 +90,3 @@ def _workflow_of(links, execution_id):
             return by_href[0]
     return None
 
-
-def _ids_in_href(href):
-    """``(workflow id, execution id)`` from a ``.../workflows/<wid>/executions/<eid>/...`` href, or None."""
-    parts = href.split('?', 1)[0].split('#', 1)[0].split('/')
-    for index, part in enumerate(parts[:-3]):
-        if part == 'workflows' and parts[index + 2] == 'executions' and parts[index + 1] and parts[index + 3]:
-            return unquote(parts[index + 1]), unquote(parts[index + 3])
-    return None

@@ -57,6 +57,14 @@ _EXECUTION_URL = re.compile(r'/workflows/([^/?#]+)/executions/([^/?#]+)')
 _VERSION = re.compile(r'(\d+)(?:\.(\d+))?')
 
 
+def run_in_href(href):
+    """``(workflow_id, execution_id)`` named by a link's ``href`` (``.../workflows/<id>/executions/<id>/...``), or None."""
+    try:
+        return parse_execution_url(href)
+    except ValueError:
+        return None
+
+
 def parse_execution_url(url):
     """Return ``(workflow_id, execution_id)`` from a run's ``Location`` or ``href``; ValueError otherwise."""
     match = _EXECUTION_URL.search(url or '')
@@ -418,6 +426,11 @@ class UserInteraction(object):
         self.group_assignees = [str(a) for a in _list(data.get('group-assignees'))]
         self.timeout_date = decode_date(data.get('timeout-date') or data.get('timeoutDate') or attrs.get('timeoutDate'))
         self.execution_id = attrs.get('executionId') or attrs.get('workflowExecutionId') or attrs.get('execution-id')
+        if not self.execution_id and self.href:
+            # an entry whose attributes name no run (those VMware's UserInteractionModel reads: id, createDate, name,
+            # description) names it in its href: .../workflows/<wid>/executions/<eid>/interaction/
+            ids = run_in_href(self.href)
+            self.execution_id = ids[1] if ids else None
 
     @classmethod
     def from_link(cls, link):

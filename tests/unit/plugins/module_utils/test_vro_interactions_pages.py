@@ -10,6 +10,7 @@ import pytest
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.interaction_api import InteractionApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import model
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import ReplayServer, respond
 
@@ -75,3 +76,14 @@ def test_an_entry_naming_its_run_in_the_href_only_is_found():
     assert found == 'wf-22' and paths == ['/vco/api/interactions']
     missing, paths = _find(list(steps), 'run-2')
     assert missing is None and paths == ['/vco/api/interactions']
+
+
+def test_a_list_entry_naming_its_run_only_in_its_href_reports_that_run_and_no_made_up_state():
+    # the attributes VMware's UserInteractionModel reads (vro-interactions-bare-attributes): no run, no state
+    link = {'href': 'https://vro.example.com:443/vco/api/workflows/w-1/executions/e%2D2/interaction/', 'rel': 'down',
+            'attributes': [{'name': 'id', 'value': 'i-3'}, {'name': 'name', 'value': 'Approve'},
+                           {'name': 'createDate', 'value': '2026-11-30T05:00:00Z'}, {'name': 'description', 'value': ''}]}
+    result = model.UserInteraction.from_link(link).to_result()
+    assert (result['id'], result['name'], result['execution_id']) == ('i-3', 'Approve', 'e-2')
+    assert result.get('state') is None
+    assert model.run_in_href('https://vro.example.com/vco/api/interactions/') is None
