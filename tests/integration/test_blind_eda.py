@@ -46,3 +46,21 @@ def test_a_refused_retry_after_a_sent_one_reports_the_sent_retry(fresh_simulator
     assert sim.admin('GET', 'vcf/tasks/%s/attempts' % RETRY_SUCCEEDS)['retry_requests'] == 1
     routes = sim.counters()['routes']
     assert sum(n for key, n in routes.items() if key.startswith('PATCH ') and '/v1/tasks' in key) == 2, routes
+
+
+def test_the_remediation_role_stops_on_a_failed_retry_request_and_names_the_sent_one(fresh_simulator):
+    """vcf_task_remediation, whose window holds several failed tasks: when the PATCH of its second task fails, the role
+    stops at the retry step with the module's message (the first retry was sent), rather than going on to a summary
+    that shows that task as "still failed after its retries" although it was never waited on."""
+    sim = fresh_simulator
+    sim.faults({'route': '/v1/tasks/%s' % RETRY_FAILS_ONCE, 'method': 'PATCH', 'kind': 'status', 'status': 502,
+                'count': 1})
+    res = run_playbook('playbooks/role_apply.yml', env=dict(sim.env('vcf'), VCF_TIMEOUT='1'), expect_failure=True,
+                       extra_vars={'role_under_test': 'vcf_task_remediation',
+                                   'vcf_task_remediation_since': '2026-03-01T12:00:00Z'})
+    failed = res.failed_results()
+    assert [r['task'] for r in failed] == ['cloudops.orchestrator.vcf_task_remediation : Retry the failed tasks and wait for them']
+    result = failed[0]['result']
+    assert 'the retry of %s was sent' % RETRY_SUCCEEDS in result['msg'], result['msg']
+    assert result['changed'] is True and result['retried'] == [RETRY_SUCCEEDS], result
+    assert sim.admin('GET', 'vcf/tasks/%s/attempts' % RETRY_SUCCEEDS)['retry_requests'] == 1
