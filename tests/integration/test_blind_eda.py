@@ -64,3 +64,42 @@ def test_the_remediation_role_stops_on_a_failed_retry_request_and_names_the_sent
     assert 'the retry of %s was sent' % RETRY_SUCCEEDS in result['msg'], result['msg']
     assert result['changed'] is True and result['retried'] == [RETRY_SUCCEEDS], result
     assert sim.admin('GET', 'vcf/tasks/%s/attempts' % RETRY_SUCCEEDS)['retry_requests'] == 1
+
+
+# -- role variables given as strings (``-e name=value``, an AWX survey's text answer) -----------------------------
+def apply_role_with_strings(sim, product, role, fact, **role_vars):
+    """Apply ``role`` with every variable a string, as ``ansible-playbook -e name=value`` gives it."""
+    extra = dict(role_vars, role_under_test=role, captured_fact=fact)
+    res = run_playbook('playbooks/role_apply.yml', extra_vars=extra, env=sim.env(product), check=True)
+    return res, res.result("Capture the role's fact")['ansible_facts']['captured']
+
+
+def test_ico_task_housekeeping_takes_its_numbers_as_strings(fresh_simulator):
+    """``-e ico_task_housekeeping_older_than_days=1``: the role's argument spec accepts "1" as an int, but the value
+    stays a string; the cut-off was computed as ``"1" * 86400`` and the role failed with a template error."""
+    _res, result = apply_role_with_strings(fresh_simulator, 'ico', 'ico_task_housekeeping', 'ico_task_housekeeping_result',
+                                           ico_task_housekeeping_older_than_days='1', ico_task_housekeeping_max_delete='200')
+    assert sorted(result['tasks']) == ['1003', '1004', '1005', '1008', '1009', '1011']
+
+
+def test_vcf_task_remediation_takes_its_numbers_and_flags_as_strings(fresh_simulator):
+    """``-e vcf_task_remediation_window_hours=...`` (and the other numbers and the flag) as strings: the window was
+    computed as ``"..." * 3600`` and the role failed with a template error."""
+    res, result = apply_role_with_strings(fresh_simulator, 'vcf', 'vcf_task_remediation', 'vcf_task_remediation_result',
+                                          vcf_task_remediation_window_hours='100000', vcf_task_remediation_max_tasks='1000',
+                                          vcf_task_remediation_max_attempts='1', vcf_task_remediation_fail_on_remaining='false',
+                                          vcf_task_remediation_name_contains='Add cluster sfo-m01-cl02')
+    assert result['check_mode'] is True
+    assert result['retried'] == [RETRY_SUCCEEDS], result
+    assert res.record('cloudops.orchestrator.vcf_task_remediation : Fail when failed tasks remain')['status'] == 'skipped'
+
+
+def test_vro_schedules_takes_prune_as_a_string(simulator):
+    """``-e vro_schedules_prune=false``: a string in a bare ``when`` is refused by ansible-core 2.19 ("Conditionals
+    must have a boolean result") and failed the role; it is read as the boolean it names, and nothing is removed."""
+    tasks = [{'name': 'blind prune as string', 'workflow_name': 'AWSNEW', 'inputs': {'name': 'bp'},
+              'recurrence': {'cycle': 'every-days', 'start': '2031-01-01T02:00:00Z'}}]
+    res, result = apply_role_with_strings(simulator, 'vro', 'vro_schedules', 'vro_schedules_result',
+                                          vro_schedules_tasks=tasks, vro_schedules_prune='false')
+    assert result['removed'] == [], result
+    assert res.record('cloudops.orchestrator.vro_schedules : Remove the unlisted ones')['status'] == 'skipped'
