@@ -6,9 +6,10 @@ simulator's request counters and records.
 
 from __future__ import annotations
 
+import http.server
 import json
 
-from _harness import run_playbook
+from _harness import LocalHttpServer, run_playbook
 
 RETRY_SUCCEEDS = '7a5e0001-5e1f-4c0d-9a11-000000000001'
 RETRY_FAILS_ONCE = '7a5e0002-5e1f-4c0d-9a11-000000000002'
@@ -103,3 +104,73 @@ def test_vro_schedules_takes_prune_as_a_string(simulator):
                                           vro_schedules_tasks=tasks, vro_schedules_prune='false')
     assert result['removed'] == [], result
     assert res.record('cloudops.orchestrator.vro_schedules : Remove the unlisted ones')['status'] == 'skipped'
+
+
+
+class RefusingSddcManager(LocalHttpServer):
+    """An SDDC Manager (tokens, GET and PATCH /v1/tasks/{id}) whose PATCH of ``refused`` answers the 409 of the VCF 9.0
+    spec ("Task can not be retried"), as it does when the task changed between the read and the retry (retried by
+    someone else meanwhile); ``patches`` lists the task ids PATCHed. The simulator cannot play that race."""
+
+    def __init__(self, tasks, refused):
+        outer = self
+        self.patches = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.1'
+
+            def log_message(self, *args):
+                pass
+
+            def _send(self, status, body=None):
+                data = b'' if body is None else json.dumps(body).encode()
+                self.send_response(status)
+                if body is not None:
+                    self.send_header('Content-Type', 'application/json')
+                self.send_header('Content-Length', str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _any(self):
+                length = int(self.headers.get('Content-Length') or 0)
+                if length:
+                    self.rfile.read(length)
+                path = self.path.split('?')[0]
+                task_id = path.rsplit('/', 1)[-1]
+                if self.command == 'POST' and path == '/v1/tokens':
+                    return self._send(200, {'accessToken': 'blind-access', 'refreshToken': {'id': 'blind-refresh'}})
+                if path.startswith('/v1/tasks/') and task_id in tasks and self.command == 'GET':
+                    return self._send(200, tasks[task_id])
+                if path.startswith('/v1/tasks/') and task_id in tasks and self.command == 'PATCH':
+                    outer.patches.append(task_id)
+                    if task_id == refused:
+                        return self._send(409, {'errorCode': 'TASK_NOT_RETRYABLE', 'errorType': 'ERROR', 'message':
+                                                'Task can not be retried. Only a failed Task can be retried.'})
+                    return self._send(200)
+                return self._send(404, {'errorCode': 'NOT_FOUND', 'message': 'No handler for %s %s' % (self.command, path)})
+
+            do_GET = do_POST = do_PATCH = _any  # noqa: N815 - the stdlib's names
+
+        super().__init__(Handler)
+
+
+def test_a_409_refusal_after_a_sent_retry_reports_the_sent_retry(tmp_path):
+    """The refusal answered at once (no lost answer): the module fails with the server's words, changed, and the
+    task retried before it named in its message and in ``retried``."""
+    first, second = 'blind-task-1', 'blind-task-2'
+    tasks = dict((task_id, {'id': task_id, 'name': 'Blind task %s' % task_id, 'type': 'HOST_COMMISSION', 'status': 'FAILED',
+                            'creationTimestamp': '2026-03-02T09:15:00.000Z', 'completionTimestamp': '2026-03-02T09:41:27.512Z',
+                            'errors': [], 'subTasks': [], 'resources': []}) for task_id in (first, second))
+    with RefusingSddcManager(tasks, refused=second) as server:
+        env = {'VCF_URL': server.url, 'VCF_USERNAME': 'blind-user', 'VCF_PASSWORD': 'blind-password-1'}
+        res = run_playbook(play(tmp_path, 'vcf_task_retry', {'task_ids': [first, second], 'wait': False}), env=env)
+    record = res.record('it')
+    result = record['result']
+    assert record['status'] == 'ignored', result
+    msg = result['msg']
+    assert '\n' not in msg.strip() and 'HTTP 409' in msg and 'Task can not be retried' in msg, msg
+    assert 'the retry of %s was sent' % first in msg, msg
+    assert result['changed'] is True and result['retried'] == [first], result
+    assert result['error']['status'] == 409, result['error']
+    assert server.patches == [first, second]
+    assert 'blind-password-1' not in json.dumps(result)
