@@ -106,7 +106,6 @@ def test_vro_schedules_takes_prune_as_a_string(simulator):
     assert res.record('cloudops.orchestrator.vro_schedules : Remove the unlisted ones')['status'] == 'skipped'
 
 
-
 class RefusingSddcManager(LocalHttpServer):
     """An SDDC Manager (tokens, GET and PATCH /v1/tasks/{id}) whose PATCH of ``refused`` answers the 409 of the VCF 9.0
     spec ("Task can not be retried"), as it does when the task changed between the read and the retry (retried by
