@@ -169,11 +169,28 @@ class RetryRun:
                 self.changed = True
                 self.retried.append(task.id)
                 if not self.check_mode:
-                    self.send_retry(task)
+                    try:
+                        self.send_retry(task)
+                    except (ApiError, OperationError) as error:
+                        self.retried.remove(task.id)
+                        if not self.retried:
+                            raise
+                        raise self.after_sent(error) from None
                     to_wait.append(self._current(task))
             elif action == Action.RUNNING:
                 to_wait.append(task)
         return to_wait
+
+    def after_sent(self, error):
+        """The failure of a retry PATCH that came after others were sent (and taken): the message and the result say
+        that those were retried (``changed``, ``retried``), so that the failure is not read as "nothing was sent"."""
+        details = dict(error.result) if isinstance(error, OperationError) else {'error': error.to_result()}
+        sent = ', '.join(self.retried)
+        message = '%s; the retry of %s was sent before this one and is not waited on: look at %s with ' \
+                  'cloudops.orchestrator.vcf_task_info (task_id) before running this again' % (
+                      str(error).rstrip('. '), sent, 'it' if len(self.retried) == 1 else 'them')
+        details.update(self.result())
+        return OperationError(message, **details)
 
     def _current(self, task):
         """The live object for a task (a retry may have swapped it for its credentials view)."""
