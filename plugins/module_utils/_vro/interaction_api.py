@@ -89,4 +89,3 @@ def _workflow_of(links, execution_id):
         elif by_href and by_href[1] == execution_id:
             return by_href[0]
     return None
-
