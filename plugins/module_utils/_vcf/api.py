@@ -189,6 +189,7 @@ class TaskService:
         raw = absent_on((400, 404), self.client.get, '/credentials/tasks/%s' % path_segment(task.id),
                         shape=(dict, type(None)), fields=TASK_FIELDS, inner=task_problem)
         cred = CredentialsTask(raw if isinstance(raw, dict) and raw else task.raw, task.id)
+        cred.record_missing = not (isinstance(raw, dict) and raw)
         cred.attempts = task.attempts
         # The credentials view may lack the fields /v1/tasks has; keep them for the result.
         for key in ('name', 'isRetryable', 'resources', 'resolutionStatus'):

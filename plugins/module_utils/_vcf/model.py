@@ -253,6 +253,8 @@ class CredentialsTask(Task):
     """A credentials rotation/update task (``/v1/credentials/tasks``): retried with its own PATCH."""
 
     credentials = True
+    # True when /v1/credentials/tasks has no record of the task (only its /v1/tasks view is known): it cannot be retried.
+    record_missing = False
 
     def update(self, raw):
         # The credentials view lacks some /v1/tasks fields; keep the last known ones for the result.

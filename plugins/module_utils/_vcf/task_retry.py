@@ -36,6 +36,13 @@ def needs_update_spec(task):
     return bool(task.credentials and task.operation_type == 'UPDATE')
 
 
+def no_record_refusal(task):
+    """Why a credentials task the credentials API does not know is not retried (its PATCH would carry no resources)."""
+    return ('%s is a credentials task but /v1/credentials/tasks has no record of it, so it cannot be retried; no retry was '
+            'sent; check the task in SDDC Manager (Security > Password Management) and start a new credentials operation there'
+            % task.label)
+
+
 def update_refusal(task):
     """Why a credentials UPDATE task cannot be retried without ``credentials_update``."""
     return ('%s is a credentials UPDATE task: its retry must carry the new passwords, which SDDC Manager does not '
@@ -91,6 +98,8 @@ class RetryRun:
         """
         if needs_update_spec(task) and not self.update_elements:
             raise OperationError(update_refusal(task), **self.result())
+        if getattr(task, 'record_missing', False):
+            raise OperationError(no_record_refusal(task), **self.result())
         signature = failure_signature(task)
         try:
             self.service.retry(task, update_elements=self.update_elements)

@@ -823,3 +823,26 @@ def test_a_timed_out_wait_after_a_retry_says_the_retry_was_sent():
     message = str(caught.value)
     assert patches(client) == [('PATCH', '/tasks/t-1', None, False)]
     assert 'the retry was sent and goes on; no retry was sent for t-2 (already running): wait for it with' in message
+
+
+def test_credentials_task_the_credentials_api_does_not_know_is_refused_before_any_patch():
+    # A blind fake of SDDC Manager (VCF 9.0 spec: the credentials task GET answers an unknown id with 400) listed a
+    # CREDENTIALS_ROTATE task in /v1/tasks that /v1/credentials/tasks did not know: the retry used to send a PATCH with
+    # no resources ({"operationType": "ROTATE", "elements": []}) and report whatever the server made of it.
+    class Credentials400(RecordedClient):
+        def get(self, path, params=None, **kw):
+            if path.startswith('/credentials/'):
+                self.sent.append(('GET', path, params))
+                raise ApiError('bad request', status=400, method='GET', url=path)
+            return super().get(path, params=params, **kw)
+
+    client = Credentials400({'c-9': [task('Failed', id='c-9', name='Credentials rotate operation', type='CREDENTIALS_ROTATE')]})
+    run = make_run(client)
+    found = TaskService(client).get('c-9')
+    assert isinstance(found, CredentialsTask)
+    run.add(found)
+    with pytest.raises(OperationError) as info:
+        run.start()
+    assert patches(client) == []
+    message = str(info.value)
+    assert 'c-9' in message and 'no record' in message and 'no retry was sent' in message and '\n' not in message
