@@ -9,7 +9,7 @@ from __future__ import annotations
 import http.server
 import json
 
-from _harness import LocalHttpServer, run_playbook
+from _harness import LocalHttpServer, run_playbook, write_playbook
 
 RETRY_SUCCEEDS = '7a5e0001-5e1f-4c0d-9a11-000000000001'
 RETRY_FAILS_ONCE = '7a5e0002-5e1f-4c0d-9a11-000000000002'
@@ -17,10 +17,7 @@ RETRY_FAILS_ONCE = '7a5e0002-5e1f-4c0d-9a11-000000000002'
 
 def play(tmp_path, module, args, name='it'):
     """A one-task playbook (JSON keeps every value as written) whose task may fail."""
-    path = tmp_path / 'blind.yml'
-    path.write_text(json.dumps([{'name': 'blind', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
-        {'name': name, 'cloudops.orchestrator.%s' % module: args, 'ignore_errors': True}]}]), encoding='utf-8')
-    return path
+    return write_playbook(tmp_path, 'blind', [{'name': name, 'cloudops.orchestrator.%s' % module: args}], ignore_errors=True)
 
 
 def test_a_refused_retry_after_a_sent_one_reports_the_sent_retry(fresh_simulator, tmp_path):

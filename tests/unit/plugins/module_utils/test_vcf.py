@@ -401,14 +401,17 @@ def test_module_level_names_exist():
     assert callable(task_retry.run) and callable(task_info.run)
 
 
-def test_unknown_id_is_the_tasks_404_when_the_credentials_api_answers_400():
-    class Credentials400(RecordedClient):
-        def get(self, path, params=None, **kw):
-            if path.startswith('/credentials/'):
-                self.sent.append(('GET', path, params))
-                raise ApiError('bad request', status=400, method='GET', url=path)
-            return super().get(path, params=params, **kw)
+class Credentials400(RecordedClient):
+    """A recorded SDDC Manager whose credentials API answers every GET with 400 (its answer to an unknown id)."""
 
+    def get(self, path, params=None, **kw):
+        if path.startswith('/credentials/'):
+            self.sent.append(('GET', path, params))
+            raise ApiError('bad request', status=400, method='GET', url=path)
+        return super().get(path, params=params, **kw)
+
+
+def test_unknown_id_is_the_tasks_404_when_the_credentials_api_answers_400():
     with pytest.raises(ApiError) as info:
         TaskService(Credentials400({})).get('nope')
     assert info.value.status == 404
@@ -829,13 +832,6 @@ def test_credentials_task_the_credentials_api_does_not_know_is_refused_before_an
     # A blind fake of SDDC Manager (VCF 9.0 spec: the credentials task GET answers an unknown id with 400) listed a
     # CREDENTIALS_ROTATE task in /v1/tasks that /v1/credentials/tasks did not know: the retry used to send a PATCH with
     # no resources ({"operationType": "ROTATE", "elements": []}) and report whatever the server made of it.
-    class Credentials400(RecordedClient):
-        def get(self, path, params=None, **kw):
-            if path.startswith('/credentials/'):
-                self.sent.append(('GET', path, params))
-                raise ApiError('bad request', status=400, method='GET', url=path)
-            return super().get(path, params=params, **kw)
-
     client = Credentials400({'c-9': [task('Failed', id='c-9', name='Credentials rotate operation', type='CREDENTIALS_ROTATE')]})
     run = make_run(client)
     found = TaskService(client).get('c-9')
