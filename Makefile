@@ -39,11 +39,13 @@ BENCH_ARGS ?=
 SOAK_ARGS ?=
 COMPAT_VENV ?= .venv-2.19
 COMPAT_CORE ?= ansible-core==2.19.14
+# The unit suite on the requests/urllib3 1.26 stack Debian 12 ships (requirements/old-stack.txt), Python 3.11.
+OLD_STACK_VENV ?= .venv-old-stack
 # ansible-rulebook for the event sources (extensions/eda): its own venv, Java 17 from apt when missing.
 EDA_VENV  ?= .venv-eda
 EDA_STAMP := $(EDA_VENV)/.stamp-eda
 
-.PHONY: help test ci venv eda tree playtree seed-ansible-test sanity units integration integration-quirks lint docs docs-lint changelog-lint \
+.PHONY: help test ci venv eda tree playtree seed-ansible-test sanity units units-old-stack integration integration-quirks lint docs docs-lint changelog-lint \
         build compat bench soak demo simulator clean summary-reset summary
 
 help:
@@ -53,6 +55,7 @@ help:
 	@echo "  eda              $(EDA_VENV) with ansible-rulebook (requirements/eda.txt), and Java 17 via apt when missing"
 	@echo "  sanity           ansible-test sanity --venv (build tree copy)"
 	@echo "  units            ansible-test units --venv (tests/unit)"
+	@echo "  units-old-stack  tests/unit on Python 3.11 with Debian 12's requests 2.28 and urllib3 1.26 ($(OLD_STACK_VENV))"
 	@echo "  integration      pytest bench, tests/simulator, tests/integration (simulator + real playbooks)"
 	@echo "  integration-quirks  tests/integration again, every simulator playing every quirk (issue 13)"
 	@echo "  lint             ansible-lint --profile production roles/ playbooks/"
@@ -110,7 +113,7 @@ seed-ansible-test: $(STAMP)
 # ---------------------------------------------------------------------------------------------------------------
 # quality gates (make test runs them in this order and stops at the first failure)
 
-test: summary-reset venv sanity units integration integration-quirks lint docs-lint changelog-lint build summary
+test: summary-reset venv sanity units units-old-stack integration integration-quirks lint docs-lint changelog-lint build summary
 
 ci: test
 
@@ -134,6 +137,14 @@ units: tree seed-ansible-test
 	else \
 	    cd $(COLL) && $(AT_ENV) $(ROOT)/$(STEP) units pytest -- ansible-test units --venv --python $(PYVER) --color no; \
 	fi
+
+# Modules run on the host's Python with the host's requests: urllib3 1.26 (Debian 12, RHEL 9) reads answers
+# differently from urllib3 2, so the unit suite runs once more on that stack (the oldest ansible-core, 2.19).
+units-old-stack: playtree
+	@$(call py311_venv,$(OLD_STACK_VENV),units-old-stack)
+	@$(OLD_STACK_VENV)/bin/python -m pip install --quiet -r requirements/old-stack.txt
+	@cd $(PLAYTREE) && $(ROOT)/$(STEP) units-old-stack pytest -- $(ROOT)/$(OLD_STACK_VENV)/bin/python -m pytest \
+	    -p no:cacheprovider ansible_collections/cloudops/orchestrator/tests/unit $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 # bench/test_*.py (the benchmark's statistics and report layout, no simulator) runs first, in a second.
 # tests/simulator and tests/integration run separately: both have test_vcf.py/test_ico.py and a conftest.py.
@@ -183,6 +194,16 @@ build: tree
 	    ansible-galaxy collection install --offline --force -p $(ROOT)/$(INSTALLED) $(ROOT)/$(DIST)/cloudops-orchestrator-*.tar.gz'
 	@$(STEP) ansible-doc plain -- $(PY) tools/check_module_docs.py $(INSTALLED)
 
+# $(call py311_venv,DIR,WHO): a venv in DIR from the first Python 3.11 found, unless DIR has one already.
+define py311_venv
+if [ ! -x $(1)/bin/python ]; then \
+	    py=""; for c in python3.11 $$(pyenv root 2>/dev/null)/versions/3.11*/bin/python3 /usr/bin/python3; do \
+	        if [ -x "$$(command -v $$c)" ] && "$$c" -c 'import sys, venv; assert sys.version_info[:2] == (3, 11)' 2>/dev/null; then py=$$c; break; fi; done; \
+	    [ -n "$$py" ] || { echo "$(2): no Python 3.11 found"; exit 1; }; \
+	    echo "creating $(1) with $$py"; "$$py" -m venv $(1); \
+	fi
+endef
+
 # ---------------------------------------------------------------------------------------------------------------
 # docs, compatibility, demo and long runs
 
@@ -190,12 +211,7 @@ docs: $(STAMP) tree
 	@$(PY) tools/build_docs.py $(COLL) docs/build
 
 compat: $(STAMP) tree playtree
-	@if [ ! -x $(COMPAT_VENV)/bin/python ]; then \
-	    py=""; for c in python3.11 $$(pyenv root 2>/dev/null)/versions/3.11*/bin/python3 /usr/bin/python3; do \
-	        if [ -x "$$(command -v $$c)" ] && "$$c" -c 'import sys, venv; assert sys.version_info[:2] == (3, 11)' 2>/dev/null; then py=$$c; break; fi; done; \
-	    [ -n "$$py" ] || { echo "compat: no Python 3.11 found"; exit 1; }; \
-	    echo "creating $(COMPAT_VENV) with $$py"; "$$py" -m venv $(COMPAT_VENV); \
-	fi
+	@$(call py311_venv,$(COMPAT_VENV),compat)
 	@$(COMPAT_VENV)/bin/python -m pip install --quiet "$(COMPAT_CORE)" requests
 	@$(COMPAT_VENV)/bin/python tools/seed_ansible_test.py
 	@cd $(COLL) && PATH=$(ROOT)/$(COMPAT_VENV)/bin:$$PATH $(AT_ENV) $(ROOT)/$(STEP) compat-units pytest -- \

@@ -832,6 +832,13 @@ class Client:
         except OSError as exc:
             raw.close()
             raise requests.exceptions.ConnectionError(exc) from None
+        # urllib3 1.26 (Debian 12's, RHEL 9's) does not hold the body to its Content-Length: an answer cut short
+        # there ends like a whole one. The bytes still owed say so (urllib3 2 raises IncompleteRead above instead).
+        owed = getattr(raw, 'length_remaining', None)
+        if isinstance(owed, int) and not isinstance(owed, bool) and owed > 0:
+            raw.close()
+            raise requests.exceptions.ChunkedEncodingError(
+                'the connection closed %d bytes before the end of the answer its Content-Length announced' % owed)
         response._content = b''.join(chunks)  # pylint: disable=protected-access
         response._content_consumed = True  # pylint: disable=protected-access
         # The body is complete: the connection goes back to the pool for the next request (keep-alive).

@@ -70,6 +70,9 @@ CALLBACK_DIR = INTEGRATION_DIR / 'callback_plugins'
 MODULE_LOG_DIR = INTEGRATION_DIR / 'module_log'
 PLAYBOOK_COLLECTIONS = REPO_ROOT / 'build' / 'playbook'
 PYTHON = sys.executable
+# The Python the modules run under (the host's): CLOUDOPS_MODULE_PYTHON picks another, e.g. one with an older requests
+# and urllib3 1.26 as Debian 12 ships them (`make compat-requests`); the controller stays on PYTHON.
+MODULE_PYTHON = os.environ.get('CLOUDOPS_MODULE_PYTHON') or PYTHON
 PLAYBOOK_TIMEOUT = float(os.environ.get('CLOUDOPS_PLAYBOOK_TIMEOUT', '300'))
 START_TIMEOUT = float(os.environ.get('CLOUDOPS_SIM_START_TIMEOUT', '60'))
 PRODUCT_PREFIX = {'vro': 'VRO', 'vcf': 'VCF', 'ico': 'ICO'}
@@ -442,7 +445,7 @@ def run_playbook(path, extra_vars=None, check=False, env=None, verbosity=0, expe
     with tempfile.TemporaryDirectory(prefix='cloudops-play-') as tmp:
         tmp = Path(tmp)
         inventory = tmp / 'inventory.ini'
-        inventory.write_text('localhost ansible_connection=local ansible_python_interpreter=%s\n' % PYTHON, encoding='utf-8')
+        inventory.write_text('localhost ansible_connection=local ansible_python_interpreter=%s\n' % MODULE_PYTHON, encoding='utf-8')
         record = tmp / 'results.jsonl'
         cmd = [venv_bin('ansible-playbook'), '-i', str(inventory), str(playbook)]
         if extra_vars:
@@ -470,7 +473,7 @@ def run_playbook(path, extra_vars=None, check=False, env=None, verbosity=0, expe
             'ANSIBLE_FORCE_COLOR': '0',
             'ANSIBLE_RETRY_FILES_ENABLED': 'false',
             'ANSIBLE_HOST_KEY_CHECKING': 'false',
-            'ANSIBLE_PYTHON_INTERPRETER': PYTHON,
+            'ANSIBLE_PYTHON_INTERPRETER': MODULE_PYTHON,
             'PATH': '%s%s%s' % (Path(PYTHON).parent, os.pathsep, os.environ.get('PATH', '')),
             'PYTHONPATH': str(MODULE_LOG_DIR),
             'CLOUDOPS_MODULE_LOG': str(tmp / 'module.log'),
