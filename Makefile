@@ -39,7 +39,7 @@ BENCH_ARGS ?=
 SOAK_ARGS ?=
 COMPAT_VENV ?= .venv-2.19
 COMPAT_CORE ?= ansible-core==2.19.14
-# The unit suite on the requests/urllib3 1.26 stack Debian 12 ships (requirements/old-stack.txt), Python 3.11.
+# The unit suite on the oldest requests stack supported (requirements/old-stack.txt: RHEL 9's), Python 3.11.
 OLD_STACK_VENV ?= .venv-old-stack
 # ansible-rulebook for the event sources (extensions/eda): its own venv, Java 17 from apt when missing.
 EDA_VENV  ?= .venv-eda
@@ -55,7 +55,7 @@ help:
 	@echo "  eda              $(EDA_VENV) with ansible-rulebook (requirements/eda.txt), and Java 17 via apt when missing"
 	@echo "  sanity           ansible-test sanity --venv (build tree copy)"
 	@echo "  units            ansible-test units --venv (tests/unit)"
-	@echo "  units-old-stack  tests/unit on Python 3.11 with Debian 12's requests 2.28 and urllib3 1.26 ($(OLD_STACK_VENV))"
+	@echo "  units-old-stack  tests/unit on Python 3.11 with requests 2.25.1 and urllib3 1.26.5 (RHEL 9's) ($(OLD_STACK_VENV))"
 	@echo "  integration      pytest bench, tests/simulator, tests/integration (simulator + real playbooks)"
 	@echo "  integration-quirks  tests/integration again, every simulator playing every quirk (issue 13)"
 	@echo "  lint             ansible-lint --profile production roles/ playbooks/"
@@ -138,7 +138,7 @@ units: tree seed-ansible-test
 	    cd $(COLL) && $(AT_ENV) $(ROOT)/$(STEP) units pytest -- ansible-test units --venv --python $(PYVER) --color no; \
 	fi
 
-# Modules run on the host's Python with the host's requests: urllib3 1.26 (Debian 12, RHEL 9) reads answers
+# Modules run on the host's Python with the host's requests: urllib3 1.26 (RHEL 9, Debian 12) reads answers
 # differently from urllib3 2, so the unit suite runs once more on that stack (the oldest ansible-core, 2.19).
 units-old-stack: playtree
 	@$(call py311_venv,$(OLD_STACK_VENV),units-old-stack)
