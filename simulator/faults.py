@@ -98,8 +98,8 @@ class Fault:
             self.act = _flag(spec.get("act"))
         except (TypeError, ValueError) as exc:
             raise FaultError("bad fault value: %s" % exc) from exc
-        if self.kind == "status" and self.status not in (500, 502, 503, 504):
-            raise FaultError("a 'status' fault answers 500, 502, 503 or 504, not %s" % self.status)
+        if self.kind == "status" and self.status not in (404, 500, 502, 503, 504):
+            raise FaultError("a 'status' fault answers 404, 500, 502, 503 or 504, not %s" % self.status)
         if self.kind == "redirect" and self.status not in REDIRECT_STATUSES:
             raise FaultError("a 'redirect' fault answers 301, 302, 303, 307 or 308, not %s" % self.status)
         self.location = str(spec.get("location") or DEFAULT_LOCATIONS.get(self.kind) or "")
@@ -281,7 +281,8 @@ def answer(fault, path):
         # An SSO gateway or load balancer in front of the API: a redirect to its login page, nothing acted upon.
         return fault.status, {"Location": fault.location, "Content-Type": "text/html"}, b""
     if fault.kind == "status":
-        body = error_body(path, fault.status, "Simulated server error %d" % fault.status)
+        message = "Not found (simulated)" if fault.status == 404 else "Simulated server error %d" % fault.status
+        body = error_body(path, fault.status, message)
         return fault.status, {"Content-Type": "application/json"}, json.dumps(body).encode()
     return 200, {}, b""
 

@@ -80,7 +80,9 @@ def test_fault_spec_parsing_and_validation():
     with pytest.raises(faults.FaultError):
         faults.Fault({"kind": "explode"})
     with pytest.raises(faults.FaultError):
-        faults.Fault({"kind": "status", "status": 404})
+        faults.Fault({"kind": "status", "status": 418})
+    # 404 on a read: an object the server just named, not readable yet (test fault).
+    assert faults.Fault({"kind": "status", "status": 404}).status == 404
     with pytest.raises(faults.FaultError):
         faults.parse_spec("route")
     a, b = faults.Fault({"kind": "status", "probability": 0.5, "seed": 7}), faults.Fault({"kind": "status", "probability": 0.5, "seed": 7})

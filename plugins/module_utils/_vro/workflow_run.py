@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from time import monotonic
+
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs import inputs_with_secrets
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_api import ADOPTION_MARGIN, RunApi
@@ -29,6 +31,8 @@ MAX_RUNS = 1000
 ERROR_LINES_IN_MESSAGE = 5
 # From this many runs on, one list of the workflow's runs per poll replaces one state request per run.
 LIST_POLL_MIN = 3
+# Seconds added to the request timeout during which a run this task started may still answer 404 to a read.
+UNREADABLE_MARGIN = 10.0
 
 
 # ---------------------------------------------------------------- helpers
@@ -203,6 +207,20 @@ def _each(opts, items, fn, client):
         list(pool.map(fn, items))
 
 
+def _float(value, default):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _not_readable_yet(error, slot, readable_by):
+    """True when ``error`` (reading the state of ``slot``'s run) is a 404 on a run this task started and no read
+    has shown yet, before ``readable_by`` (monotonic clock)."""
+    return (error.status == 404 and slot.started and not slot.reused and not getattr(slot, 'readable', False)
+            and monotonic() < readable_by)
+
+
 def _is_settled(state, on_user_interaction):
     if state in TERMINAL_STATES:
         return True
@@ -226,6 +244,9 @@ def _wait_all(opts, api, workflow, slots, since=None):
         starts.append(since)
     known = [t for t in starts if t is not None]
     window = min(known) - ADOPTION_MARGIN if known else None
+    # A run this task just started may answer 404 for a while (eventual consistency between nodes): for the request
+    # timeout plus a margin, as long as no read has shown it yet, a 404 is a run not readable yet, not a deleted one.
+    readable_by = monotonic() + _float(getattr(api.client, 'timeout', None), 30.0) + UNREADABLE_MARGIN
 
     def fetch():
         pending = [s for s in watched if not _is_settled(s.state, oui)]
@@ -236,7 +257,17 @@ def _wait_all(opts, api, workflow, slots, since=None):
         for slot in pending:
             summary = listed.get(slot.execution.id)
             slot.summary = summary
-            slot.state = summary.state if summary is not None else api.state(workflow.id, slot.execution.id)
+            if summary is not None:
+                slot.state = summary.state
+                continue
+            try:
+                slot.state = api.state(workflow.id, slot.execution.id)
+            except ApiError as error:
+                if not _not_readable_yet(error, slot, readable_by):
+                    raise
+                # The server named this run when it started it; another node may not serve it yet: keep looking.
+                continue
+            slot.readable = True
         return [s.state for s in watched]
 
     waiter = opts.waiter()
