@@ -218,7 +218,8 @@ class OrchestratorModule(AnsibleModule):
 
     def _apply_environment(self, spec):
         for name in CONNECTION_SPECS[self.product]:
-            if self.params.get(name) is not None:
+            # An empty value (an unanswered AWX survey field, a lookup of an unset variable) counts as unset.
+            if self.params.get(name) not in (None, ''):
                 continue
             raw = os.environ.get(self.env_name(name))
             if raw not in (None, ''):

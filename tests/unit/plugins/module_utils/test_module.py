@@ -290,3 +290,25 @@ def test_shared_option_sets_are_written_once():
                 if isinstance(node.value, ast.Call):
                     written.append((name, node.arg))
     assert written == []
+
+
+@pytest.mark.parametrize('product', ['vro', 'vcf', 'ico'])
+def test_an_empty_connection_option_falls_back_to_the_environment(monkeypatch, tmp_path, product):
+    """url: "" (an unanswered survey field, or a lookup of an unset variable) used to hide VRO_URL and fail with
+    "no vRO URL: set the url option or the VRO_URL environment variable" although VRO_URL was set."""
+    prefix = product.upper()
+    ca_file = tmp_path / 'ca.pem'
+    ca_file.write_text('-----BEGIN CERTIFICATE-----\n')
+    monkeypatch.setenv('%s_URL' % prefix, 'https://env.example.com')
+    monkeypatch.setenv('%s_USERNAME' % prefix, 'envuser')
+    monkeypatch.setenv('%s_CA_PATH' % prefix, str(ca_file))
+    module = build({'url': '', 'username': '', 'ca_path': ''}, product=product)
+    assert module.params['url'] == 'https://env.example.com'
+    assert module.params['username'] == 'envuser'
+    assert module.params['ca_path'] == str(ca_file)
+
+
+def test_an_empty_url_without_the_variable_still_names_it(capsys):
+    result = exit_result(capsys, lambda: build({'url': ''}))
+    assert result['failed'] is True
+    assert result['msg'] == 'no vRO URL: set the url option or the VRO_URL environment variable'
