@@ -211,6 +211,11 @@ def redact_values(text, secrets):
 
 def split_url(url, api_path=''):
     """Return ``(root, api_base)`` for a user-given URL, with or without the product's ``api_path`` (``/v1``)."""
+    if url and '://' not in url:
+        # A host (and port) without the scheme: say which url to give. Anything before an '@' is left out (a password).
+        shown = str(url).rsplit('@', 1)[-1].strip()
+        raise ApiError("url %r has no scheme: set url to %r (or http:// for a plain HTTP port)" % (
+            shown, 'https://' + shown.lstrip('/')), kind='config')
     if not url or '://' not in url:
         raise ApiError("url %r is not an absolute http(s) URL, e.g. 'https://vro.example.com'" % (url,),
                        kind='config')

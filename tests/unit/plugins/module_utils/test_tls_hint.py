@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A failed certificate check names what was trusted: a ca_path that is a directory, holds no PEM certificate or
+"""First-hour connection mistakes. A failed certificate check names what was trusted: a ca_path that is a directory, holds no PEM certificate or
 holds another CA gets its own advice instead of "set ca_path" (which sent the user back to the same value)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import requests
 
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.products import CONNECTIONS
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client, tls_failure_hint
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client, split_url, tls_failure_hint
 
 VERIFY_FAILED = ('[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate in certificate '
                  'chain (_ssl.c:1020)')
@@ -85,3 +85,18 @@ def test_the_client_message_names_the_bundle_and_its_source(monkeypatch, tmp_pat
         client.request('GET', '/workflows')
     assert caught.value.kind == 'tls'
     assert expected.format(dir=tmp_path) in str(caught.value)
+
+
+@pytest.mark.parametrize('url, shown', [
+    ('vro.example.com', 'vro.example.com'),
+    ('127.0.0.1:8281', '127.0.0.1:8281'),
+    ('vro.example.com:8281/vco/api', 'vro.example.com:8281/vco/api'),
+    ('svc:Pa55word!xyz@vro.example.com', 'vro.example.com'),
+])
+def test_a_url_without_scheme_names_the_url_to_give(url, shown):
+    """url: vro.example.com used to get "is not an absolute http(s) URL, e.g. 'https://vro.example.com'"."""
+    with pytest.raises(ApiError) as caught:
+        split_url(url, '/vco/api')
+    assert str(caught.value) == "url %r has no scheme: set url to %r (or http:// for a plain HTTP port)" % (
+        shown, 'https://' + shown)
+    assert 'Pa55word' not in str(caught.value)
