@@ -647,8 +647,8 @@ class Client:
                                    attempts=attempts, details={'sent': False}, hint=self.hint('plain_http')) from None
                 raise ApiError(
                     'TLS verification failed: %s' % self._reason(exc), kind='tls', method=method, url=url,
-                    attempts=attempts, hint=tls_failure_hint(self.verify, self._reason(exc), self.origin[1],
-                                                               self.verify_source)) from None
+                    attempts=attempts,
+                    hint=tls_failure_hint(self.verify, self._reason(exc), self.origin[1], self.verify_source)) from None
             except requests.exceptions.Timeout as exc:
                 sent = not isinstance(exc, requests.exceptions.ConnectTimeout)
                 if sent:

@@ -292,7 +292,6 @@ def test_shared_option_sets_are_written_once():
     assert written == []
 
 
-
 @pytest.mark.parametrize('product', ['vro', 'vcf', 'ico'])
 def test_an_empty_url_that_hides_the_variable_says_so(capsys, monkeypatch, product):
     """url: "" (an unanswered survey field, a lookup of an unset variable) hides VRO_URL; the message used to be "no vRO
