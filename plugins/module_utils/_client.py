@@ -211,6 +211,11 @@ def redact_values(text, secrets):
 
 def split_url(url, api_path=''):
     """Return ``(root, api_base)`` for a user-given URL, with or without the product's ``api_path`` (``/v1``)."""
+    if url and '://' not in url:
+        # A host (and port) without the scheme: say which url to give. Anything before an '@' is left out (a password).
+        shown = str(url).rsplit('@', 1)[-1].strip()
+        raise ApiError("url %r has no scheme: set url to %r (or http:// for a plain HTTP port)" % (
+            shown, 'https://' + shown.lstrip('/')), kind='config')
     if not url or '://' not in url:
         raise ApiError("url %r is not an absolute http(s) URL, e.g. 'https://vro.example.com'" % (url,),
                        kind='config')
@@ -417,6 +422,32 @@ def plain_http_on_tls(exc):
     return any(_PLAIN_HTTP_ON_TLS.search(str(item)) for item in _chain(exc))
 
 
+def tls_failure_hint(verify, reason, host, source='ca_path'):
+    """What to do after a failed certificate check, given what was trusted (``verify``: a CA bundle path or True for
+    the system store; ``source``: ``ca_path`` or the environment variable the path came from) and the TLS library's
+    ``reason``: a ca_path that is a directory, holds no PEM certificate or holds another CA is named as such (the
+    general advice to set ca_path would send the user back to the same value)."""
+    text = str(reason)
+    given = "ca_path '%s'" % verify if source == 'ca_path' else "'%s' (from %s; ca_path is unset)" % (verify, source)
+    lab = ' (or validate_certs: false for a lab, which is insecure)'
+    if re.search(r'hostname mismatch|doesn.t match|not valid for', text, re.IGNORECASE):
+        return ('the server certificate is not issued for %s: set url to a host name the certificate names, not an '
+                'alias or address%s' % (host, lab))
+    if re.search(r'certificate has expired|not yet valid', text, re.IGNORECASE):
+        return 'the server certificate is outside its validity dates: renew it on the server, or check the clock of both hosts'
+    if not isinstance(verify, str):
+        return 'set ca_path to the CA bundle that signed the server certificate' + lab
+    if os.path.isdir(verify):
+        return ("%s is a directory, which OpenSSL reads only through hashed file names (openssl rehash): set "
+                "ca_path to the PEM file of the CA that signed the server certificate" % given)
+    if re.search(r'NO_CERTIFICATE|PEM lib|no certificate or crl|NOT_ENOUGH_DATA|BAD_BASE64|X509', text, re.IGNORECASE) \
+            and 'CERTIFICATE_VERIFY_FAILED' not in text:
+        return ("%s holds no PEM certificate: set ca_path to a file with -----BEGIN CERTIFICATE----- blocks (convert a "
+                "DER .cer with openssl x509 -inform der -in FILE -out ca.pem)" % given)
+    return ("the CA bundle %s did not sign the server certificate of %s: set ca_path to the bundle of the CA that did "
+            "(with its intermediates)%s" % (given, host, lab))
+
+
 # nginx's page for plain HTTP on a TLS port (ngx_http_special_response.c, ngx_http_error_497_page), answered 400.
 _PLAIN_HTTP_PAGE = re.compile(r'plain HTTP request was sent to HTTPS port', re.IGNORECASE)
 
@@ -466,6 +497,8 @@ class Client:
         # The CA bundle variables requests reads itself when it trusts the environment (below it does not).
         env_ca = os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE')
         self.verify = (ca_path or env_ca or True) if validate_certs else False
+        # Where a CA bundle path in verify came from, for the hint of a failed certificate check.
+        self.verify_source = 'ca_path' if ca_path else ('REQUESTS_CA_BUNDLE' if os.environ.get('REQUESTS_CA_BUNDLE') else 'CURL_CA_BUNDLE')
         self.use_proxy = bool(use_proxy)
         self.origin = url_origin(self.root)
         self.root_path = urlsplit(self.root).path.rstrip('/')
@@ -615,8 +648,7 @@ class Client:
                 raise ApiError(
                     'TLS verification failed: %s' % self._reason(exc), kind='tls', method=method, url=url,
                     attempts=attempts,
-                    hint='set ca_path to the CA bundle that signed the server certificate '
-                         '(or validate_certs: false for a lab, which is insecure)') from None
+                    hint=tls_failure_hint(self.verify, self._reason(exc), self.origin[1], self.verify_source)) from None
             except requests.exceptions.Timeout as exc:
                 sent = not isinstance(exc, requests.exceptions.ConnectTimeout)
                 if sent:

@@ -217,8 +217,11 @@ class OrchestratorModule(AnsibleModule):
         return '%s_%s' % (ENV_PREFIX[self.product], option.upper())
 
     def _apply_environment(self, spec):
+        hidden = []
         for name in CONNECTION_SPECS[self.product]:
             if self.params.get(name) is not None:
+                if self.params.get(name) == '' and os.environ.get(self.env_name(name)) not in (None, ''):
+                    hidden.append(name)
                 continue
             raw = os.environ.get(self.env_name(name))
             if raw not in (None, ''):
@@ -242,7 +245,15 @@ class OrchestratorModule(AnsibleModule):
                     self.add_secret(value)
             elif name in CONNECTION_DEFAULTS:
                 self.params[name] = CONNECTION_DEFAULTS[name]
+        for name in hidden:
+            # An empty value (an unanswered AWX survey field, a lookup of an unset variable) is a value: say what it hides.
+            if name != 'url':
+                self.warn('%s is empty, which hides the %s environment variable: leave %s out (or give it as '
+                          '"{{ value | default(omit) }}") to use the variable' % (name, self.env_name(name), name))
         if not self.params.get('url'):
+            if 'url' in hidden:
+                self.fail_json(msg='url is empty, which hides the %s environment variable: leave url out (or give it as '
+                                   '"{{ value | default(omit) }}") to use the variable, or set it' % self.env_name('url'))
             self.fail_json(msg='no %s URL: set the url option or the %s environment variable' % (
                 PRODUCT_NAMES[self.product], self.env_name('url')))
         self.add_secret(url_password(self.params['url']))

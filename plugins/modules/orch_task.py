@@ -51,6 +51,8 @@ options:
       - The task fields, as the task engine names them, for example C(parm) (the process parameters, a mapping),
         C(eventTopic), C(delayInSeconds), C(serviceInstanceId), or C(status) to change a task's status.
       - The spellings C(event_topic), C(delay_in_seconds) and C(service_instance_id) are accepted too.
+        Another spelling of a known field (C(eventtopic), C(EventTopic), C(Parm)) is refused before anything is sent;
+        other keys are sent as given.
       - Fields the server owns (C(id), C(created), C(updated), C(created_iso), C(updated_iso),
         C(serviceInstance)) cannot be given.
       - On update, each given field is compared with the current value as a whole (a C(parm) mapping is replaced,

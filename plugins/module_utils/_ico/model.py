@@ -33,6 +33,20 @@ FIELD_ALIASES = {
 }
 
 
+# Every task field IBM's sample and documentation name (API-NOTES section 2). Not a closed list: another key is sent as
+# given, but a key that is one of these spelt otherwise (eventtopic, EventTopic, event-topic) is refused, since ICO
+# would store it beside the real field and the task would start without it.
+KNOWN_FIELDS = ('parm', 'eventTopic', 'delayInSeconds', 'serviceInstanceId', 'status', 'status_localized', 'user',
+                'domain', 'project', 'description', 'description_message', 'error', 'error_message') + tuple(READ_ONLY_FIELDS)
+
+
+def _field_key(name):
+    return re.sub(r'[_\-\s]', '', str(name)).lower()
+
+
+_KNOWN_BY_KEY = dict((_field_key(name), name) for name in KNOWN_FIELDS)
+
+
 class TaskStatus:
     """ICO task statuses. The full list is not public: only these are known to be final."""
 
@@ -67,6 +81,10 @@ def task_fields(task):
     fields = {}
     for key, value in (task or {}).items():
         name = FIELD_ALIASES.get(key, key)
+        known = _KNOWN_BY_KEY.get(_field_key(name))
+        if known is not None and known != name:
+            raise ValueError("task field %r is not spelt as the task engine names it; did you mean %r? nothing was sent: "
+                             "fix the key in 'task' (field names are case sensitive)" % (key, known))
         if name in READ_ONLY_FIELDS:
             raise ValueError("task field %r is set by IBM Cloud Orchestrator and cannot be sent; remove it from "
                              "'task'" % key)

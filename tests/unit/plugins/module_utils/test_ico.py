@@ -31,6 +31,23 @@ RECORDED = {
 }
 
 
+@pytest.mark.parametrize('key, known', [
+    ('eventtopic', 'eventTopic'), ('EventTopic', 'eventTopic'), ('event-topic', 'eventTopic'), ('Parm', 'parm'),
+    ('delayinseconds', 'delayInSeconds'), ('serviceInstanceID', 'serviceInstanceId'), ('Status', 'status'),
+])
+def test_task_fields_refuses_a_known_field_spelt_otherwise(key, known):
+    """{eventtopic: ...} used to be sent as given: ICO created a task without an eventTopic (found in the first hour)."""
+    with pytest.raises(ValueError) as caught:
+        task_fields({key: 'x', 'parm': {}} if key.lower() != 'parm' else {key: {}})
+    assert str(caught.value) == ("task field %r is not spelt as the task engine names it; did you mean %r? nothing was "
+                                 "sent: fix the key in 'task' (field names are case sensitive)" % (key, known))
+
+
+def test_task_fields_sends_exact_names_aliases_and_unknown_fields_as_given():
+    assert task_fields({'eventTopic': 'a', 'service_instance_id': 's', 'customField': 1}) == {
+        'eventTopic': 'a', 'serviceInstanceId': 's', 'customField': 1}
+
+
 def test_task_fields_maps_aliases_and_refuses_read_only():
     assert task_fields({'event_topic': 'a/b', 'delay_in_seconds': 5, 'parm': {}}) == {
         'eventTopic': 'a/b', 'delayInSeconds': 5, 'parm': {}}

@@ -290,3 +290,35 @@ def test_shared_option_sets_are_written_once():
                 if isinstance(node.value, ast.Call):
                     written.append((name, node.arg))
     assert written == []
+
+
+@pytest.mark.parametrize('product', ['vro', 'vcf', 'ico'])
+def test_an_empty_url_that_hides_the_variable_says_so(capsys, monkeypatch, product):
+    """url: "" (an unanswered survey field, a lookup of an unset variable) hides VRO_URL; the message used to be "no vRO
+    URL: set the url option or the VRO_URL environment variable" although VRO_URL was set."""
+    monkeypatch.setenv('%s_URL' % product.upper(), 'https://env.example.com')
+    result = exit_result(capsys, lambda: build({'url': ''}, product=product))
+    assert result['failed'] is True
+    assert result['msg'] == ('url is empty, which hides the %s_URL environment variable: leave url out (or give it as '
+                             '"{{ value | default(omit) }}") to use the variable, or set it' % product.upper())
+
+
+def test_an_empty_url_without_the_variable_still_names_it(capsys):
+    result = exit_result(capsys, lambda: build({'url': ''}))
+    assert result['msg'] == 'no vRO URL: set the url option or the VRO_URL environment variable'
+
+
+def test_an_empty_option_that_hides_a_variable_is_warned_and_stays_empty(monkeypatch, tmp_path):
+    ca_file = tmp_path / 'ca.pem'
+    ca_file.write_text('-----BEGIN CERTIFICATE-----\n')
+    monkeypatch.setenv('VRO_CA_PATH', str(ca_file))
+    monkeypatch.setenv('VRO_USERNAME', 'envuser')
+    warnings = []
+    monkeypatch.setattr(OrchestratorModule, 'warn', lambda self, text: warnings.append(text))
+    module = build({'url': 'https://vro', 'ca_path': '', 'username': '', 'password': ''})
+    assert module.params['ca_path'] == '' and module.params['username'] == ''
+    assert sorted(warnings) == [
+        'ca_path is empty, which hides the VRO_CA_PATH environment variable: leave ca_path out (or give it as '
+        '"{{ value | default(omit) }}") to use the variable',
+        'username is empty, which hides the VRO_USERNAME environment variable: leave username out (or give it as '
+        '"{{ value | default(omit) }}") to use the variable']
