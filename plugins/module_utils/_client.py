@@ -22,6 +22,7 @@ import os
 import random
 import re
 import socket
+import threading
 import time
 import traceback
 from http.client import BadStatusLine
@@ -831,6 +832,17 @@ class Client:
             return  # a response built in memory (tests) has its body already
         deadline = started + seconds if seconds else None
         chunks = []
+        cut = []
+        watchdog = None
+        if deadline is not None and not hasattr(raw, 'read1'):
+            # urllib3 1.26 (RHEL 9, Debian 12) has no read1: its read(amt) fills amt from as many socket reads as it
+            # takes, each with the socket's timeout, so a server trickling bytes could hold it past the deadline.
+            # There, the connection is cut at the deadline instead.
+            sock = _socket_of(raw)
+            if sock is not None:
+                watchdog = threading.Timer(max(0.0, deadline - self.clock()), _cut_at_deadline, (sock, cut))
+                watchdog.daemon = True
+                watchdog.start()
         try:
             while True:
                 if deadline is not None:
@@ -849,21 +861,30 @@ class Client:
                     chunk = raw.read1(65536, decode_content=True)
                 else:
                     chunk = raw.read(65536, decode_content=True)
-                if not chunk:
+                if not chunk or cut:
                     break
                 chunks.append(chunk)
+            if cut:
+                raise socket.timeout('deadline')
         except (socket.timeout, ReadTimeoutError):
             raw.close()
             raise requests.exceptions.ReadTimeout('the whole answer did not arrive within %ss' % seconds) from None
         except ProtocolError as exc:
             raw.close()
+            if cut:
+                raise requests.exceptions.ReadTimeout('the whole answer did not arrive within %ss' % seconds) from None
             raise requests.exceptions.ChunkedEncodingError(exc) from None
         except DecodeError as exc:
             raw.close()
             raise requests.exceptions.ContentDecodingError(exc) from None
         except OSError as exc:
             raw.close()
+            if cut:
+                raise requests.exceptions.ReadTimeout('the whole answer did not arrive within %ss' % seconds) from None
             raise requests.exceptions.ConnectionError(exc) from None
+        finally:
+            if watchdog is not None:
+                watchdog.cancel()
         # urllib3 1.26 (Debian 12's, RHEL 9's) does not hold the body to its Content-Length: an answer cut short
         # there ends like a whole one. The bytes still owed say so (urllib3 2 raises IncompleteRead above instead).
         owed = getattr(raw, 'length_remaining', None)
@@ -1090,6 +1111,16 @@ class Client:
     def page_guard(self, path, page_size, parameter):
         """The :class:`PageGuard` of one paging loop over ``path`` (``parameter`` names its position in messages)."""
         return PageGuard(self, path, page_size, parameter)
+
+
+def _cut_at_deadline(sock, cut):
+    """The watchdog of a read without read1 (urllib3 1.26): mark the read as cut and shut the connection down, which
+    ends the socket read it is blocked in."""
+    cut.append(True)
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed: the read ends by itself
 
 
 def _socket_of(raw):
