@@ -70,8 +70,8 @@ CALLBACK_DIR = INTEGRATION_DIR / 'callback_plugins'
 MODULE_LOG_DIR = INTEGRATION_DIR / 'module_log'
 PLAYBOOK_COLLECTIONS = REPO_ROOT / 'build' / 'playbook'
 PYTHON = sys.executable
-# The Python the modules run under (the host's): CLOUDOPS_MODULE_PYTHON picks another, e.g. one with an older requests
-# and urllib3 1.26 as Debian 12 ships them (`make compat-requests`); the controller stays on PYTHON.
+# The Python the modules run under (the host's): CLOUDOPS_MODULE_PYTHON picks another, e.g. .venv-old-stack/bin/python
+# (requests 2.25.1 on urllib3 1.26.5, made by `make units-old-stack`); the controller stays on PYTHON.
 MODULE_PYTHON = os.environ.get('CLOUDOPS_MODULE_PYTHON') or PYTHON
 PLAYBOOK_TIMEOUT = float(os.environ.get('CLOUDOPS_PLAYBOOK_TIMEOUT', '300'))
 START_TIMEOUT = float(os.environ.get('CLOUDOPS_SIM_START_TIMEOUT', '60'))
