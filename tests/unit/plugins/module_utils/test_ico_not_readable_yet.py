@@ -44,7 +44,8 @@ class _Engine:
 
 
 def _run(engine, clock, task_id=None, wait_timeout=600.0):
-    waiter = lambda: Waiter(timeout=wait_timeout, interval=1.0, interval_max=1.0, clock=clock, sleep=clock.sleep)  # noqa: E731
+    def waiter():
+        return Waiter(timeout=wait_timeout, interval=1.0, interval_max=1.0, clock=clock, sleep=clock.sleep)
     return manage_task(engine, task_id, None if task_id else FIELDS, 'present', ['COMPLETED'], waiter=waiter)
 
 
