@@ -22,6 +22,7 @@ import os
 import random
 import re
 import socket
+import ssl
 import threading
 import time
 import traceback
@@ -449,8 +450,32 @@ def tls_failure_hint(verify, reason, host, source='ca_path'):
             "(with its intermediates)%s" % (given, host, lab))
 
 
-# nginx's page for plain HTTP on a TLS port (ngx_http_special_response.c, ngx_http_error_497_page), answered 400.
-_PLAIN_HTTP_PAGE = re.compile(r'plain HTTP request was sent to HTTPS port', re.IGNORECASE)
+# The 400 pages of servers spoken to in plain HTTP on their TLS port: nginx (ngx_http_special_response.c,
+# ngx_http_error_497_page), Apache httpd mod_ssl (ssl_engine_io.c), Tomcat (TLSClientHelloExtractor.USE_TLS_RESPONSE),
+# Go net/http (server.go).
+_PLAIN_HTTP_PAGE = re.compile(r'(?:The )?plain HTTP request was sent to HTTPS port|'
+                              r'speaking plain HTTP to an SSL-enabled server port|'
+                              r'This combination of host and port requires TLS|'
+                              r'Client sent an HTTP request to an HTTPS server', re.IGNORECASE)
+
+
+def speaks_tls(host, port, timeout):
+    """True when ``host`` ``port`` completes a TLS handshake, or answers one with a TLS alert: it speaks TLS.
+
+    Only to tell what a port speaks after a plain-HTTP request got no answer (a reset, an empty close): nothing is sent
+    over the connection and it is closed at once, so no certificate is checked (nothing is trusted to it). False for
+    any other outcome (a reset, plain bytes, no connection within ``timeout``)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as raw:
+            with context.wrap_socket(raw, server_hostname=host):
+                return True
+    except ssl.SSLError as exc:
+        return 'ALERT' in str(getattr(exc, 'reason', '') or '').upper()
+    except (OSError, ValueError):
+        return False
 
 
 def tls_alert_as_status_line(exc):
@@ -674,6 +699,9 @@ class Client:
             except requests.exceptions.ConnectionError as exc:
                 if self.origin[0] == 'http' and not answered and tls_alert_as_status_line(exc):
                     raise self.https_port_error(method, url, attempts, 'a TLS alert') from None
+                if self.origin[0] == 'http' and not answered and self._reset_by_tls_port(exc, url):
+                    # Never sent again: each resend would carry the credentials in clear text to a port that reads none.
+                    raise self.https_port_error(method, url, attempts, 'a reset to plain HTTP, and a handshake to TLS') from None
                 sent = bool(answered) or not _not_sent(exc)
                 cause = failure_cause(exc)
                 if sent:
@@ -712,7 +740,7 @@ class Client:
             if 300 <= status < 400 and not (expected and status in expected):
                 raise self.redirect_error(response, attempts)
             if status == 400 and self.origin[0] == 'http' and _PLAIN_HTTP_PAGE.search(response.text or ''):
-                raise self.https_port_error(method, url, attempts, "HTTP 400 'The plain HTTP request was sent to HTTPS port'")
+                raise self.https_port_error(method, url, attempts, "HTTP 400 '%s'" % _PLAIN_HTTP_PAGE.search(response.text).group(0))
             if status == 401 and self.auth is not None and not auth_request and not refreshed:
                 refreshed = True
                 if self.auth.refresh(self):
@@ -766,6 +794,22 @@ class Client:
             hint='check on the server whether it was applied before sending it again')
         error.server_message = plain.server_message
         return error
+
+    def _reset_by_tls_port(self, exc, url):
+        """True when a plain-HTTP request that got no answer (``exc``: a reset or an empty close) went to a port that
+        speaks TLS (:func:`speaks_tls`, asked once per client, never through a proxy): as an OpenSSL server (the
+        simulator's) resets a connection whose first bytes are no TLS record."""
+        if failure_cause(exc) != 'reset':
+            return False
+        if getattr(self, '_port_speaks_tls', None) is None:
+            try:
+                proxied = bool(self.proxies_for(url))
+            except ApiError:
+                proxied = True
+            ignored, host, port = self.origin
+            timeout = self.timeouts(self.timeout).connect_timeout
+            self._port_speaks_tls = False if proxied else speaks_tls(host, port, min(float(timeout or 10.0), 10.0))
+        return self._port_speaks_tls
 
     def https_port_error(self, method, url, attempts, answer):
         """The one-line failure of an http:// url whose port speaks HTTPS (it answered ``answer``): never retried, and

@@ -42,6 +42,11 @@ KNEE = 3.0
 GROWTH = 0.21
 # The default poll_interval_max: the geometric part reaches it at INTERVAL_MAX / GROWTH = 71 s, past a minute.
 INTERVAL_MAX = 15.0
+# Seconds added to the request timeout during which an object this task just created (a run, a task) may still answer
+# 404 to a read: the node that answered the create and the one answering the read are not in step yet.
+UNREADABLE_MARGIN = 10.0
+# The request timeout assumed when the client has none.
+DEFAULT_REQUEST_TIMEOUT = 30.0
 
 
 def next_interval(elapsed, interval, interval_max, growth=GROWTH, knee=KNEE):
@@ -101,6 +106,23 @@ class Waiter:
     def next_interval(self, elapsed):
         """The sleep after a poll due ``elapsed`` seconds into the wait (see :func:`next_interval`)."""
         return next_interval(elapsed, self.interval, self.interval_max, self.growth, self.knee)
+
+    def readable_by(self, request_timeout):
+        """Until when (this waiter's clock) an object this task just created may answer 404 to a read without being
+        gone: ``request_timeout`` (the client's; :data:`DEFAULT_REQUEST_TIMEOUT` when it has none) plus
+        :data:`UNREADABLE_MARGIN`, from now."""
+        try:
+            timeout = float(request_timeout)
+        except (TypeError, ValueError):
+            timeout = DEFAULT_REQUEST_TIMEOUT
+        if not timeout > 0 or timeout == float('inf'):
+            timeout = DEFAULT_REQUEST_TIMEOUT
+        return self.clock() + timeout + UNREADABLE_MARGIN
+
+    def not_readable_yet(self, error, readable_by):
+        """True when ``error`` is a 404 before ``readable_by`` (:meth:`readable_by`). The caller asks only about an
+        object this task created and that no read has shown yet: a 404 after a read showed it is a deleted one."""
+        return getattr(error, 'status', None) == 404 and self.clock() < readable_by
 
     def wait(self, fetch, done, on_transient=None, first_delay=0.0):
         """Return the first observation for which ``done(observation)`` is true.

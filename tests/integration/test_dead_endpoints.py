@@ -120,11 +120,14 @@ def test_http_on_the_simulators_https_port_says_use_https(fresh_simulator, tmp_p
     plain = sim.url.replace('https://', 'http://')
     port = plain.rsplit(':', 1)[1]
     before = sim.counters()['routes'].get('GET /vco/api/workflows/<wid>', 0)
-    res = run_playbook(play(tmp_path, 'vro_workflow_info', {'url': plain, 'workflow_id': ECHO, 'retries': 0}),
+    res = run_playbook(play(tmp_path, 'vro_workflow_info', {'url': plain, 'workflow_id': ECHO, 'retries': 3}),
                        env=sim.env('vro'))
     result = failed_once(res)
-    assert ('url is http:// and 127.0.0.1 port %s closed the connection without answering, as an HTTPS port does '
-            'with plain HTTP: use https://' % port) in result['msg']
+    # The simulator (an OpenSSL server) resets plain HTTP; the module's own TLS handshake tells it is a TLS port: the
+    # first reset is the last (before: four attempts, each with the credentials in clear text).
+    assert result['error']['attempts'] == 1 and result['error']['kind'] == 'config', result['error']
+    assert ('url is http:// but 127.0.0.1 port %s serves HTTPS (it answered a reset to plain HTTP, and a handshake to '
+            'TLS): use https://127.0.0.1:%s (same host and port)' % (port, port)) in result['msg'], result['msg']
     # The simulator never saw a request it could read.
     assert sim.counters()['routes'].get('GET /vco/api/workflows/<wid>', 0) == before
 

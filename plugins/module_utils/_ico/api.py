@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import LIST, OBJECT, absent_on, check_shape, json_name, path_segment, server_words
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, may_have_been_applied, safe_url
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, moment_from_ms
 # The connection's auth choice, which OrchestratorModule.build_auth and _watch.build_auth import by name: named here
 # so that ansible-core ships it (and the product's auth scheme) with every module of this product, and no other.
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.auth import choose_auth  # noqa: F401 pylint: disable=unused-import
@@ -60,6 +60,12 @@ _TASK_LOCATION = re.compile(r'/orchestrator/v2/tasks/([^/?#]+)/?(?:[?#]|$)')
 
 # The id of a created task is its handle: a list or an object there is a wrong-shape answer.
 CREATED_FIELDS = {'id': (str, int)}
+
+
+def since_text(ms):
+    """Epoch milliseconds as the collection writes a time in a message: ``2026-01-31T10:00:00.175Z`` (UTC)."""
+    moment = moment_from_ms(ms)
+    return format_date(moment) if moment else str(ms)
 
 
 def not_fqdn(url):
@@ -251,7 +257,7 @@ class TaskEngine:
             return self.find_created(fields, started)
 
         return adopt(lost, find, adoption_window(self.client.timeout), 'task',
-                     look_at='the tasks created since %s (orch_task_info)' % iso_from_ms(started - self.SKEW_MS),
+                     look_at='the tasks created since %s (orch_task_info)' % since_text(started - self.SKEW_MS),
                      rerun='re-running orch_task without id creates another task, so look first and give the id of '
                            'the one that exists',
                      ident=lambda t: str(t.get('id')), describe=lambda t: '%s (%s)' % (t.get('id'), t.get('status')),
@@ -266,7 +272,7 @@ class TaskEngine:
         no ``Location``): the one task this user created since ``started`` with exactly ``fields``, read once (never
         POSTed again); otherwise the failure says that a task was created and where to look."""
         look = ('look for it with orch_task_info (tasks created since %s) before running this again, or a second task '
-                'is created' % iso_from_ms(started - self.SKEW_MS))
+                'is created' % since_text(started - self.SKEW_MS))
         try:
             found = self.find_created(fields, started)
         except ApiError as error:

@@ -29,13 +29,40 @@ def _learner(add_secret):
     return learn
 
 
-def _wait_for_status(waiter, engine, task_id, statuses, result, learn=None):
-    """Poll the task until its status is one of ``statuses``; fail on a known final status that is not wanted."""
+def _wait_for_status(waiter, engine, task_id, statuses, result, learn=None, created=False):
+    """Poll the task until its status is one of ``statuses``; fail on a known final status that is not wanted.
+
+    ``created``: this run just created the task, which may answer 404 for a moment (the node that answered the POST
+    and the one answering the read are not in step): until a read shows it, for the request timeout plus a margin
+    (``Waiter.readable_by``), a 404 is a task not readable yet, and polling goes on; a 404 after that, or after a
+    read showed the task, fails (the caller names the task)."""
     wanted = [TaskStatus.normalise(s) for s in statuses]
     learn = learn or _learner(None)
+    poller = waiter()
+    unread = {'until': poller.readable_by(getattr(engine.client, 'timeout', None)) if created else None, 'error': None}
+    done = wait_done(wanted)
+
+    def fetch():
+        try:
+            task = learn(engine.get(task_id))
+        except ApiError as error:
+            if unread['until'] is None or not poller.not_readable_yet(error, unread['until']):
+                raise
+            unread['error'] = error
+            return None
+        unread['until'] = None  # shown once: a 404 from now on is a task gone
+        return task
+
     try:
-        task = waiter().wait(lambda: learn(engine.get(task_id)), wait_done(wanted))
+        task = poller.wait(fetch, lambda task: task is not None and done(task))
     except WaitTimeout as error:
+        if error.last is None and unread['error'] is not None:
+            # Every read answered 404 until wait_timeout ended, within the grace: said so, never "without a status".
+            raise OperationError('task %s was created, but every read of it answered HTTP 404 until wait_timeout (%s): '
+                                 'the server may not serve it yet; follow it with cloudops.orchestrator.orch_task (id: %s, '
+                                 'wait_for_status) rather than running this again, which creates another task' % (
+                                     task_id, error, task_id), polls=error.polls, error=unread['error'].to_result(),
+                                 **result) from None
         if error.last is not None:
             result['task'] = with_iso_times(error.last)
         # An answer without a status is said so, never as "None".
@@ -157,7 +184,7 @@ def manage_task(engine, task_id, task, state, statuses=None, wait=True, check_mo
         if task_id is None:
             raise InputError('the server did not return the id of the created task, so it cannot be followed')
         try:
-            _wait_for_status(waiter, engine, task_id, statuses, result, learn)
+            _wait_for_status(waiter, engine, task_id, statuses, result, learn, created=not given_id)
         except ApiError as error:
             # The task exists (and may be new): the failure names it, so that it is not lost track of.
             done = dict(result, error=error.to_result())

@@ -10,8 +10,6 @@
 
 from __future__ import annotations
 
-from time import monotonic
-
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs import inputs_with_secrets
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_api import ADOPTION_MARGIN, RunApi
@@ -31,8 +29,6 @@ MAX_RUNS = 1000
 ERROR_LINES_IN_MESSAGE = 5
 # From this many runs on, one list of the workflow's runs per poll replaces one state request per run.
 LIST_POLL_MIN = 3
-# Seconds added to the request timeout during which a run this task started may still answer 404 to a read.
-UNREADABLE_MARGIN = 10.0
 
 
 # ---------------------------------------------------------------- helpers
@@ -207,18 +203,11 @@ def _each(opts, items, fn, client):
         list(pool.map(fn, items))
 
 
-def _float(value, default):
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return default
-
-
-def _not_readable_yet(error, slot, readable_by):
+def _not_readable_yet(error, slot, readable_by, waiter):
     """True when ``error`` (reading the state of ``slot``'s run) is a 404 on a run this task started and no read
-    has shown yet, before ``readable_by`` (monotonic clock)."""
-    return (error.status == 404 and slot.started and not slot.reused and not getattr(slot, 'readable', False)
-            and monotonic() < readable_by)
+    has shown yet, before ``readable_by`` (``waiter``'s clock: ``Waiter.readable_by``)."""
+    return (slot.started and not slot.reused and not getattr(slot, 'readable', False)
+            and waiter.not_readable_yet(error, readable_by))
 
 
 def _is_settled(state, on_user_interaction):
@@ -244,9 +233,10 @@ def _wait_all(opts, api, workflow, slots, since=None):
         starts.append(since)
     known = [t for t in starts if t is not None]
     window = min(known) - ADOPTION_MARGIN if known else None
+    waiter = opts.waiter()
     # A run this task just started may answer 404 for a while (eventual consistency between nodes): for the request
     # timeout plus a margin, as long as no read has shown it yet, a 404 is a run not readable yet, not a deleted one.
-    readable_by = monotonic() + _float(getattr(api.client, 'timeout', None), 30.0) + UNREADABLE_MARGIN
+    readable_by = waiter.readable_by(getattr(api.client, 'timeout', None))
 
     def fetch():
         pending = [s for s in watched if not _is_settled(s.state, oui)]
@@ -263,14 +253,13 @@ def _wait_all(opts, api, workflow, slots, since=None):
             try:
                 slot.state = api.state(workflow.id, slot.execution.id)
             except ApiError as error:
-                if not _not_readable_yet(error, slot, readable_by):
+                if not _not_readable_yet(error, slot, readable_by, waiter):
                     raise
                 # The server named this run when it started it; another node may not serve it yet: keep looking.
                 continue
             slot.readable = True
         return [s.state for s in watched]
 
-    waiter = opts.waiter()
     try:
         # A run just started is still going: the first look waits one interval.
         waiter.wait(fetch, lambda states: all(_is_settled(st, oui) for st in states), first_delay=waiter.interval)

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """An http:// url on a port that speaks TLS: a TLS alert record read as the status line fails at once, saying
-use https://; a plain reset keeps its retries (it can be a real network fault)."""
+use https://; a plain reset from a port that does not speak TLS either keeps its retries (it can be a real network
+fault)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ class RawPort(object):
         self.sock.listen(8)
         self.port = self.sock.getsockname()[1]
         self.accepted = 0
+        # Connections that brought an HTTP request (the others: the client's TLS handshake asking what the port speaks).
+        self.requests = 0
         self.thread = threading.Thread(target=self._serve, daemon=True)
 
     def _serve(self):
@@ -37,7 +40,8 @@ class RawPort(object):
             except OSError:
                 return
             self.accepted += 1
-            conn.recv(65536)
+            if conn.recv(65536)[:1] != b'\x16':
+                self.requests += 1
             if self.reply is None:
                 conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b'\x01\x00\x00\x00\x00\x00\x00\x00')
             else:
@@ -72,5 +76,6 @@ def test_a_plain_reset_keeps_its_retries():
     with RawPort(None) as port:
         with pytest.raises(ApiError) as info:
             client(port.port, retries=2).get('/about')
-        accepted = port.accepted
-    assert accepted == 3 and info.value.attempts == 3 and info.value.kind == 'connection'
+        accepted, sent = port.accepted, port.requests
+    # Three requests, and one TLS handshake (reset too) that found the port does not speak TLS.
+    assert sent == 3 and accepted == 4 and info.value.attempts == 3 and info.value.kind == 'connection'

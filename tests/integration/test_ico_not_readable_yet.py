@@ -1,0 +1,49 @@
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A task the server named when it created it may answer 404 for a moment (nodes not in step): orch_task follows it
+with wait_for_status instead of failing (a re-run would create a second task). A task that stays unreadable past the
+grace (the request timeout plus a margin), or that answers 404 after a read showed it, still fails, once created."""
+
+from __future__ import annotations
+
+from _harness import run_playbook
+
+TASK_READ = '/orchestrator/v2/tasks/*'
+PLAYBOOK = 'playbooks/once/ico_wait.yml'
+
+
+def created(sim):
+    return sim.counters().get('routes', {}).get('POST /orchestrator/v2/tasks', 0)
+
+
+def reads(sim):
+    return sim.counters().get('routes', {}).get('GET /orchestrator/v2/tasks/<task_id>', 0)
+
+
+def fired(sim):
+    return [f['fired'] for f in sim.admin('GET', 'faults')['faults']]
+
+
+def test_task_answering_404_just_after_its_create_is_followed(fresh_simulator):
+    sim = fresh_simulator
+    sim.faults({'route': TASK_READ, 'method': 'GET', 'kind': 'status', 'status': 404, 'count': 2})
+    res = run_playbook(PLAYBOOK, env=sim.env('ico'), extra_vars={'parm': {'processName': 'Deploy'},
+                                                                 'statuses': ['COMPLETED'], 'timeout': 5})
+    result = res.result('Under test')
+    assert fired(sim) == [2], 'the fault did not fire'
+    assert result['changed'] is True and result['task']['status'] == 'COMPLETED', result
+    assert result['msg'] == 'created task %s' % result['task']['id']
+    assert created(sim) == 1
+
+
+def test_task_that_stays_unreadable_still_fails_once_created(fresh_simulator):
+    sim = fresh_simulator
+    sim.faults({'route': TASK_READ, 'method': 'GET', 'kind': 'status', 'status': 404})
+    res = run_playbook(PLAYBOOK, env=sim.env('ico'), expect_failure=True,
+                       extra_vars={'parm': {'processName': 'Deploy'}, 'statuses': ['COMPLETED'], 'timeout': 1})
+    result = res.failed_results()[0]['result']
+    assert 'HTTP 404' in result['msg'] and '\n' not in result['msg'], result['msg']
+    assert 'was created' in result['msg'] and result['task']['id'] in result['msg'], result['msg']
+    assert result['changed'] is True
+    # More than one read: the 404s within the grace were waited out, the one after it failed the task.
+    assert reads(sim) > 1 and fired(sim) == [reads(sim)]
+    assert created(sim) == 1
