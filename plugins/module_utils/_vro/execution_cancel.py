@@ -39,7 +39,7 @@ def cancel_executions(api, workflow_id=None, workflow_name=None, category=None, 
                 try:
                     api.cancel(wid, run_id, major)
                 except OperationError as error:
-                    # A cancel whose answer was lost, and the run still going (RunApi.cancel_lost): never sent again.
+                    # A cancel whose answer was lost, and the run still going (RunApi._cancel_lost): never sent again.
                     entries.append(entry)
                     raise OperationError(str(error), **dict(error.result, changed=True, executions=entries, cancel_call=call,
                                                             api_version=str(major or 'unknown'))) from None

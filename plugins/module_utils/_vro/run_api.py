@@ -132,7 +132,7 @@ class RunApi(VroApi):
         call (its captured payloads label it ``rel: remove``, and it may delete the run's record). Never
         ``DELETE .../executions/{id}`` on 8.x or on an unknown version, which deletes the run's record.
 
-        A DELETE whose answer was lost is never sent again (:meth:`cancel_lost`): the run's state says whether it was
+        A DELETE whose answer was lost is never sent again (:meth:`_cancel_lost`): the run's state says whether it was
         taken.
         """
         major = self.major_version(api_version, unknown_ok=True)
@@ -140,7 +140,7 @@ class RunApi(VroApi):
         try:
             self.client.request('DELETE', path, expected=(200, 202, 204))
         except AnswerLost as lost:
-            self.cancel_lost(workflow_id, execution_id, lost)
+            self._cancel_lost(workflow_id, execution_id, lost)
         except ApiError as error:
             if error.status != 405 or (major is not None and major >= 8):
                 raise
@@ -154,10 +154,10 @@ class RunApi(VroApi):
             try:
                 self.client.request('DELETE', path, expected=(200, 202, 204))
             except AnswerLost as lost:
-                self.cancel_lost(workflow_id, execution_id, lost)
+                self._cancel_lost(workflow_id, execution_id, lost)
         return 'DELETE %s' % path
 
-    def cancel_lost(self, workflow_id, execution_id, lost):
+    def _cancel_lost(self, workflow_id, execution_id, lost):
         """After a cancel whose answer was lost (``lost``, an AnswerLost), read the run's state instead of sending the
         DELETE again: ``canceling`` or a terminal state is the cancel taken (adopted, with a warning); a run still going
         raises OperationError saying the cancel may still be applied, and so does a state that cannot be read."""
