@@ -67,8 +67,8 @@ def test_a_cancel_whose_answer_was_lost_is_sent_once_and_adopted(fresh_simulator
     run_id = sleeping_run(sim)
     options, timeout = ACTED[how]
     sim.faults(fault(CANCEL_ROUTE, 'DELETE', options))
-    res = run_playbook(CANCEL, env=sim.env('vro'), extra_vars={'workflow_id': SLEEP_ID, 'execution_id': run_id,
-                                                                'timeout': timeout or 30})
+    extra = {'workflow_id': SLEEP_ID, 'execution_id': run_id, 'timeout': timeout or 30}
+    res = run_playbook(CANCEL, env=sim.env('vro'), extra_vars=extra)
     result = res.result(UNDER_TEST)
     assert fired(sim) == [1], 'the fault did not fire'
     assert sent(sim, 'DELETE', '/state') == 1

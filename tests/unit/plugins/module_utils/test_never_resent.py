@@ -102,4 +102,3 @@ def test_an_explicitly_idempotent_login_is_still_resent_after_a_reset():
         client = make(server.url, retries=3)
         assert client.call('POST', '/iaas/api/login', json={}, at_root=True, auth_request=True, idempotent=True) == {'token': 'abc'}
         assert len(server.calls('POST')) == 2
-
