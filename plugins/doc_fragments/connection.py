@@ -99,11 +99,12 @@ options:
     type: raw
   retries:
     description:
-      - How many times an idempotent request is retried after a connection error or an HTTP 429, 502, 503
+      - How many times a read (C(GET)) is retried after a connection error or an HTTP 429, 502, 503
         or 504, with exponential backoff and jitter (C(Retry-After) is honoured).
       - A read timeout (no answer within O(timeout) on an open connection) is retried once at most, without waiting.
         A host name that does not resolve is never retried.
-      - A request that creates something (a C(POST)) is resent only when it provably never reached the server.
+      - A request that changes something (C(POST), C(PUT), C(DELETE), C(PATCH)) is resent only when it provably never
+        reached the server, or was refused with HTTP 429; after a lost answer the module looks for its effect instead.
       - When unset, the E(VRO_RETRIES) environment variable is used, then V(3).
     type: int
   use_proxy:
@@ -185,11 +186,12 @@ options:
     type: raw
   retries:
     description:
-      - How many times an idempotent request is retried after a connection error or an HTTP 429, 502, 503
+      - How many times a read (C(GET)) is retried after a connection error or an HTTP 429, 502, 503
         or 504, with exponential backoff and jitter (C(Retry-After) is honoured).
       - A read timeout (no answer within O(timeout) on an open connection) is retried once at most, without waiting.
         A host name that does not resolve is never retried.
-      - A request that creates something (a C(POST)) is resent only when it provably never reached the server.
+      - A request that changes something (C(POST), C(PUT), C(DELETE), C(PATCH)) is resent only when it provably never
+        reached the server, or was refused with HTTP 429; after a lost answer the module looks for its effect instead.
       - When unset, the E(VCF_RETRIES) environment variable is used, then V(3).
     type: int
   use_proxy:
@@ -274,11 +276,12 @@ options:
     type: raw
   retries:
     description:
-      - How many times an idempotent request is retried after a connection error or an HTTP 429, 502, 503
+      - How many times a read (C(GET)) is retried after a connection error or an HTTP 429, 502, 503
         or 504, with exponential backoff and jitter (C(Retry-After) is honoured).
       - A read timeout (no answer within O(timeout) on an open connection) is retried once at most, without waiting.
         A host name that does not resolve is never retried.
-      - A request that creates something (a C(POST)) is resent only when it provably never reached the server.
+      - A request that changes something (C(POST), C(PUT), C(DELETE), C(PATCH)) is resent only when it provably never
+        reached the server, or was refused with HTTP 429; after a lost answer the module looks for its effect instead.
       - When unset, the E(ICO_RETRIES) environment variable is used, then V(3).
     type: int
   use_proxy:

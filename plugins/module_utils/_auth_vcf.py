@@ -76,6 +76,8 @@ class VcfTokenAuth(Auth):
         if not (self.username and self.password):
             raise ApiError('the SDDC Manager access token was refused and there is no username/password to log in',
                            kind='auth', hint='set username and password (VCF_USERNAME / VCF_PASSWORD)')
+        # idempotent=True: resent after a lost answer, the one exception to "never sent again" (_client.RESENDABLE_METHODS):
+        # a second token is not an effect a user sees.
         answer = client.call('POST', '/tokens', json={'username': self.username, 'password': self.password},
                              auth_request=True, idempotent=True, expected=(200, 201)) or {}
         refresh = answer.get('refreshToken')
@@ -90,8 +92,10 @@ class VcfTokenAuth(Auth):
             self._login(client)
             return
         try:
+            # idempotent=True, as the login: a second access token is not an effect a user sees (a PATCH is otherwise never
+            # sent again once it may have reached the server).
             response = client.request('PATCH', '/tokens/access-token/refresh', json=self.refresh_id,
-                                      auth_request=True, expected=(200,))
+                                      auth_request=True, idempotent=True, expected=(200,))
         except ApiError as error:
             if error.status not in (400, 401, 403, 404):
                 raise

@@ -79,6 +79,8 @@ class VraLoginAuth(ObtainedBearer):
         refused = None
         for body in self.login_bodies():
             try:
+                # idempotent=True: resent after a lost answer, the one exception to "never sent again" (_client.RESENDABLE_METHODS): a
+                # second token is not an effect a user sees.
                 answer = client.call('POST', self.LOGIN_PATH, json=body, at_root=True, auth_request=True,
                                      idempotent=True, expected=(200, 201)) or {}
             except ApiError as error:
@@ -114,6 +116,8 @@ class VraLoginAuth(ObtainedBearer):
         if self.csp_exchange:
             return self._authorize(client)
         try:
+            # idempotent=True: resent after a lost answer, the one exception to "never sent again" (_client.RESENDABLE_METHODS): a
+            # second token is not an effect a user sees.
             answer = client.call('POST', self.EXCHANGE_PATH, json={'refreshToken': self.refresh_token},
                                  at_root=True, auth_request=True, idempotent=True, expected=(200, 201)) or {}
         except ApiError as error:
@@ -137,6 +141,8 @@ class VraLoginAuth(ObtainedBearer):
     def _authorize(self, client):
         """The refresh token for an access token at the CSP gateway (a vRO 8 without ``/iaas/api/login``)."""
         try:
+            # idempotent=True: resent after a lost answer, the one exception to "never sent again" (_client.RESENDABLE_METHODS): a
+            # second token is not an effect a user sees.
             answer = client.call('POST', self.AUTHORIZE_PATH, data={'refresh_token': self.refresh_token},
                                  headers={'Accept': 'application/json'}, at_root=True, auth_request=True,
                                  idempotent=True, expected=(200, 201)) or {}
@@ -195,6 +201,8 @@ class VraTenantAuth(ObtainedBearer):
         missing = None
         for path in self.paths():
             try:
+                # idempotent=True: resent after a lost answer, the one exception to "never sent again" (_client.RESENDABLE_METHODS): a
+                # second token is not an effect a user sees.
                 answer = client.call('POST', path, data=form, headers={'Accept': 'application/json'}, at_root=True,
                                      auth_request=True, idempotent=True, expected=(200,)) or {}
             except ApiError as error:

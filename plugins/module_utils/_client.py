@@ -5,8 +5,8 @@
 
 Internal use only: this file may change without notice between releases.
 
-One ``requests.Session`` per module run (keep-alive), TLS settings, retries with backoff for idempotent
-requests, one error type (:class:`ApiError`) for every failure, and a bounded pagination loop.
+One ``requests.Session`` per module run (keep-alive), TLS settings, retries with backoff for safe requests (GET,
+HEAD, OPTIONS; any request that provably never left), one error type (:class:`ApiError`) for every failure, and a bounded pagination loop.
 
 Product-neutral: a product's API layer passes in its API path, its name, the parser of its error bodies
 (``parse_error``) and its pager (see :meth:`Client.paginate`); nothing here knows a product.
@@ -46,14 +46,16 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors impo
 
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 # A proxy or load balancer's answer that its upstream gave no valid or timely answer (RFC 9110 15.6.3, 15.6.5): the
-# request may have been forwarded and acted upon, so a non-idempotent one is "may have been applied" (AnswerLost).
+# request may have been forwarded and acted upon, so one that is not resent (all but GET, HEAD, OPTIONS) is "may have been applied" (AnswerLost).
 GATEWAY_STATUSES = {502: 'Bad Gateway', 504: 'Gateway Timeout'}
-IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'))
+# The methods sent again after an attempt that may have reached the server (RFC 9110 9.2.1 "safe": they change
+# nothing). PUT, DELETE and PATCH are not among them, idempotent or not: a request that may have reached the server is
+# never sent again (a resent PUT can overwrite a change made in between); its caller looks for its effect instead.
+RESENDABLE_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS'))
 # 5xx answers in which the server itself says it did not handle the request (RFC 9110 15.6.2 501, 15.6.4 503, 15.6.6
 # 505). Any other 5xx that is not a gateway's (500, 507, ...) is the application failing while it handled the request:
-# what it did before failing may stay done, so a non-idempotent request is "may have been applied" (AnswerLost).
+# what it did before failing may stay done, so a request that is not resent is "may have been applied" (AnswerLost).
 NOT_HANDLED_5XX = frozenset((501, 503, 505))
-WRITE_5XX_HINT = 'the server failed while handling the change and may have applied it: read the object back before re-running'
 RETRY_AFTER_MAX = 120.0
 # Paging stops with an error after this many items' worth of pages (ceil(PAGING_MAX_ITEMS / page size) pages), so
 # that a server which never says "last page" cannot keep a task reading forever.
@@ -75,7 +77,7 @@ SHORT_SECRET_WARNING = ('a secret value shorter than %d characters is not masked
 # wrong host shows within seconds, not after the whole ``timeout``.
 DEFAULT_CONNECT_TIMEOUT = 5.0
 # How many read timeouts one request may have: a server that accepted the connection and did not answer within
-# ``timeout`` is asked once more (idempotent requests only), then the request fails.
+# ``timeout`` is asked once more (safe requests only, see RESENDABLE_METHODS), then the request fails.
 MAX_READ_TIMEOUTS = 2
 # OpenSSL's words when an https:// URL meets a port that speaks plain HTTP (the answer is not a TLS record).
 _PLAIN_HTTP_ON_TLS = re.compile(r'wrong version number|record layer failure|packet length too long|unknown protocol',
@@ -632,20 +634,21 @@ class Client:
                 idempotent=None, at_root=False, auth_request=False, timeout=None, retries=None):
         """Send one request with retries; return the ``requests.Response`` or raise :class:`ApiError`.
 
-        ``idempotent`` defaults from the method. A non-idempotent request is resent only when the connection
-        failed before anything was sent, or when the server refused it with 429 or 401 (nothing was acted upon). A
-        gateway's 502/504 to it raises :class:`AnswerLost` (see :meth:`gateway_lost`), and so does the server's own 5xx
-        but 501/503/505 (see :meth:`server_error_lost`).
+        ``idempotent`` (True: may be sent again after an attempt that may have reached the server) defaults from the
+        method: True for GET, HEAD and OPTIONS only (:data:`RESENDABLE_METHODS`). Any other request (POST, PUT, DELETE,
+        PATCH) is resent only when the connection failed before anything was sent (refused, connect timeout), or when
+        the server refused it with 429 or 401 (nothing was acted upon). A lost, late or cut-short answer to it raises
+        :class:`AnswerLost`, and so do a gateway's 502/504 (see :meth:`gateway_lost`) and the server's own 5xx but
+        501/503/505 (see :meth:`server_error_lost`): its caller looks for the effect (``may_have_been_applied``).
         """
         method = method.upper()
         url = self.url_for(path, at_root)
         if idempotent is None:
-            idempotent = method in IDEMPOTENT_METHODS
+            idempotent = method in RESENDABLE_METHODS
         budget = self.retries if retries is None else retries
         attempts = 0
         read_timeouts = 0
         refreshed = False
-        lost = None
         while True:
             attempts += 1
             req_headers = dict(headers or {})
@@ -689,7 +692,6 @@ class Client:
                                      url=url, attempts=attempts, details={'sent': sent}, hint=self.hint('connect_timeout'))
                 # A server that accepted the connection and kept silent for the whole timeout is asked once more at most.
                 if self._may_resend(idempotent, sent, attempts, budget) and read_timeouts < MAX_READ_TIMEOUTS:
-                    lost = error if sent else lost
                     if sent:
                         self._resend_at_once(error)
                     else:
@@ -713,7 +715,6 @@ class Client:
                                      url=url, attempts=attempts, details={'sent': sent}, hint=self.hint(cause) or self.hint(None))
                 # A name that does not resolve will not resolve a second later: never retried.
                 if cause != 'dns' and self._may_resend(idempotent, sent, attempts, budget):
-                    lost = error if sent else lost
                     self._backoff(attempts, None, error)
                     continue
                 raise error from None
@@ -722,7 +723,6 @@ class Client:
                 error = answer_lost('the answer was cut short: %s' % self._reason(exc), 'connection', method, url,
                                     attempts, answered[-1] if answered else None)
                 if self._may_resend(idempotent, True, attempts, budget):
-                    lost = error
                     self._backoff(attempts, None, error)
                     continue
                 raise error from None
@@ -753,24 +753,17 @@ class Client:
                 if self.auth.refresh(self):
                     attempts -= 1
                     continue
-            if status in GATEWAY_STATUSES and not auth_request and not (expected and status in expected):
-                error = self.gateway_lost(response, attempts)
-                if not idempotent:
-                    error.lost_before = lost
-                    raise error
-                lost = error  # an idempotent resend that finds the work done (a DELETE's 404) says so (lost_before)
+            if not idempotent and status in GATEWAY_STATUSES and not auth_request and not (expected and status in expected):
+                raise self.gateway_lost(response, attempts)
             if (not idempotent and status >= 500 and status not in GATEWAY_STATUSES and status not in NOT_HANDLED_5XX
                     and not auth_request and not (expected and status in expected)):
-                error = self.server_error_lost(response, attempts)
-                error.lost_before = lost
-                raise error
+                raise self.server_error_lost(response, attempts)
             if status in RETRY_STATUSES and (idempotent or status == 429) and attempts <= budget:
                 self._backoff(attempts, parse_retry_after(response.headers.get('Retry-After')),
                               self.error_from_response(response, attempts))
                 continue
             if (expected and status not in expected) or (not expected and status >= 400):
                 error = self.error_from_response(response, attempts)
-                error.lost_before = lost
                 if status == 404 and not at_root:
                     # A 404 at the server's root (a login route a product may not serve) says nothing of url's path.
                     error = self.wrong_base(error) or error
@@ -779,9 +772,6 @@ class Client:
                 if status == 401 and not error.hint and getattr(self.auth, 'challenge_hint', None) and not auth_request:
                     # A scheme that reads the server's challenge (RFC 9110 11.6.1: the schemes it takes) says what to do.
                     error.hint = self.auth.challenge_hint(response.headers.get('WWW-Authenticate'))
-                if (status >= 500 and status not in NOT_HANDLED_5XX and method not in ('GET', 'HEAD', 'OPTIONS')
-                        and not auth_request and not error.hint):
-                    error.hint = WRITE_5XX_HINT  # an idempotent change (PUT, DELETE) the server failed while handling
                 raise error
             return response
 
@@ -821,7 +811,7 @@ class Client:
                         details={'sent': False})
 
     def server_error_lost(self, response, attempts):
-        """The :class:`AnswerLost` of a 500 (any 5xx but a gateway's and 501/503/505) to a non-idempotent request: the
+        """The :class:`AnswerLost` of a 500 (any 5xx but a gateway's and 501/503/505) to a request that is not resent: the
         server failed while handling it, and what it did before failing may stay done. ``details['answered']``: the
         server had finished with the request, so the adoption window is the margin alone, not the request timeout plus
         the margin (see ``_adopt.adopt_each``)."""
@@ -955,7 +945,7 @@ class Client:
         """The most seconds one request can take before it fails when the server is dead, by how it is dead.
 
         ``no_answer``: the port accepts connections and never answers (each attempt ends at ``timeout``; a read
-        timeout is resent once, at once, and only for an idempotent request). ``no_connection``: connections are
+        timeout is resent once, at once, and only for a safe request: GET, HEAD, OPTIONS). ``no_connection``: connections are
         never accepted (each attempt ends at ``connect_timeout``; every retry waits its longest backoff first). A
         refused connection or a name that does not resolve fails faster than either. Retry-After and HTTP errors
         are answers, not a dead server, and are not counted here.

@@ -61,9 +61,6 @@ class ApiError(Exception):
         self.hint = hint
         super().__init__(message)
 
-    # Set by Client.request on an error answer to a resend: the AnswerLost of the attempt before it.
-    lost_before = None
-
     def __str__(self):
         parts = []
         if self.method and self.url:
@@ -113,12 +110,13 @@ class AnswerLost(ApiError):
     """A request that may have reached the server, and been acted upon, but whose answer was lost.
 
     The one place that decides "may have been applied": a read timeout, a connection reset or abort after
-    sending, an answer cut short, a gateway's 502/504 to a non-idempotent request. ``kind`` (``timeout``,
+    sending, an answer cut short, a gateway's 502/504 or a server's own 500 to a request that is not resent (all
+    but GET, HEAD, OPTIONS: a PUT or DELETE as well as a POST). ``kind`` (``timeout``,
     ``connection``, or ``http`` for a gateway's answer, whose status is in ``details``) and ``details['sent']``
     (always true) are as for any ApiError. When the server's status line and headers arrived before the body was cut,
     ``details`` keeps ``status``, ``location`` and the ``id`` (last path segment of ``location``), so that
     recovery can look there first. A create/start/retry/answer that raised this is never sent again:
-    see ``_adopt``.
+    see ``_adopt``; an update, cancel or delete reads the object back instead.
     """
 
     @property

@@ -160,14 +160,28 @@ def vro_cancel_scenarios():
     common = {'setup': {'workflow_id': SLEEP, 'inputs': {'seconds': 60}}}
     cancel = '/vco/api/workflows/%s/executions/%s/state' % (SLEEP, UUID_GLOB)
     out = [dict(common, id='cancel_baseline', module='vro_execution_cancel', args={}, faults=[], expect='recover')]
-    out += _transient('cancel_delete', 'vro_execution_cancel', cancel, 'DELETE', {}, **common)
+    # A DELETE that may have reached the server is never sent again: only a 429 (nothing acted upon) is resent, and
+    # a latency below the timeout is no fault. A 502 without the cancel taken, or a reset, leaves the run going: the
+    # module fails saying the cancel may still be applied; a 503 is a plain failure (as for a POST).
     out += [
+        dict(common, id='cancel_delete_429_latency', module='vro_execution_cancel', args={},
+             faults=[fault(cancel, 'throttle', 'DELETE', 1, retry_after=1), fault(cancel, 'latency', 'DELETE', 1, latency=1.5)],
+             expect='recover'),
         dict(common, id='cancel_delete_reset_after', module='vro_execution_cancel', args={},
              faults=[fault(cancel, 'reset_after', 'DELETE', 1)], expect='recover'),
+        dict(common, id='cancel_delete_502', module='vro_execution_cancel', args={},
+             faults=[fault(cancel, 'status', 'DELETE', 1, status=502)], expect='fail', words='may still be applied',
+             ident='setup', no_attempts=True),
+        dict(common, id='cancel_delete_reset_before', module='vro_execution_cancel', args={},
+             faults=[fault(cancel, 'reset_before', 'DELETE', 1)], expect='fail', words='may still be applied',
+             ident='setup', no_attempts=True),
+        dict(common, id='cancel_delete_503', module='vro_execution_cancel', args={},
+             faults=[fault(cancel, 'status', 'DELETE', 1, status=503)], expect='fail', words='HTTP 503',
+             ident='setup', no_attempts=True),
         dict(common, id='cancel_about_503', module='vro_execution_cancel', args={},
              faults=[fault('/vco/api/about', 'status', 'GET', 2, status=503)], expect='recover'),
     ]
-    out += _beyond('cancel_delete', 'vro_execution_cancel', cancel, 'DELETE', {}, 'setup', **common)
+    out += _beyond('cancel_delete', 'vro_execution_cancel', cancel, 'DELETE', {}, 'setup', kinds=('429',), **common)
     out += _body('cancel_about', 'vro_execution_cancel', '/vco/api/about', 'GET', {}, None, **common)
     return out
 

@@ -16,12 +16,12 @@ from urllib.parse import urlsplit
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import LIST, OBJECT, absent_on, check_shape, json_name, path_segment, server_words
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, may_have_been_applied, safe_url
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, safe_url
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, moment_from_ms
 # The connection's auth choice, which OrchestratorModule.build_auth and _watch.build_auth import by name: named here
 # so that ansible-core ships it (and the product's auth scheme) with every module of this product, and no other.
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.auth import choose_auth  # noqa: F401 pylint: disable=unused-import
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import created_ms, same_value, unwrap_item
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import created_ms, same_value, unwrap_item, with_desired_secrets
 
 
 def error_body(body):
@@ -321,22 +321,68 @@ class TaskEngine:
                              % (refused.message, task_id or 'unknown'), task={'id': task_id}, changed=True)
 
     def update(self, task_id, changes):
+        """PUT ``changes`` (the task's whole definition); the updated task (None when the answer has none).
+
+        A PUT whose answer was lost is never sent again (a resend could overwrite a change made in between): the task is
+        read back, and adopted when every field holds the value sent; otherwise OperationError says the update may have
+        been applied.
+        """
         try:
             updated = self.client.put('/tasks/%s' % path_segment(task_id), json=changes)
+        except AnswerLost as lost:
+            return self._update_lost(task_id, changes, lost)
         except ApiError as error:
             raise _explain(error, 'updating task %s' % task_id, task_id, self.user, self.project,
                            roles='the admin role or membership of the task\'s project', writes=True) from None
         updated = unwrap_item(updated)
         return updated if isinstance(updated, dict) else None
 
+    def _update_lost(self, task_id, changes, lost):
+        """The task after a PUT whose answer was lost: adopted (with a warning) when it holds every field as sent."""
+        try:
+            task = self.get(task_id, missing_ok=True)
+        except ApiError as error:
+            raise OperationError('the answer to the update of task %s was lost (%s), and reading it back failed (%s): the '
+                                 'update may have been applied; running this task again compares and updates'
+                                 % (task_id, lost, error), error=lost.to_result(), changed=True) from None
+        # A secret the server shows masked cannot be compared: it counts as sent (as the module's own comparison does).
+        shown = with_desired_secrets(task, changes) if isinstance(task, dict) else None
+        differ = sorted(name for name, value in changes.items()
+                        if not isinstance(shown, dict) or name not in shown or not same_value(shown[name], value))
+        if not differ:
+            self.client.warn('the answer to the update of task %s was lost (%s); the task holds every field as sent: the '
+                             'update was taken, not sending it again' % (task_id, lost))
+            return task
+        raise OperationError('the answer to the update of task %s was lost (%s), and the task %s: the update may have '
+                             'been applied (or changed since by someone else); running this task again compares and '
+                             'updates' % (task_id, lost, 'is gone' if task is None else 'differs in %s' % ', '.join(differ)),
+                             error=lost.to_result(), changed=True) from None
+
     def delete(self, task_id):
-        """DELETE the task (admin only); False when it was already gone before this task."""
+        """DELETE the task (admin only); False when it was already gone before this task.
+
+        A DELETE whose answer was lost is never sent again: the task is read instead. Gone is this DELETE's doing (True,
+        with a warning); still there raises OperationError saying the delete may still be applied.
+        """
         try:
             self.client.delete('/tasks/%s' % path_segment(task_id))
+        except AnswerLost as lost:
+            try:
+                still = self.get(task_id, missing_ok=True)
+            except ApiError as error:
+                raise OperationError('the answer to the delete of task %s was lost (%s), and reading it back failed (%s): '
+                                     'the delete may have been applied; look with cloudops.orchestrator.orch_task_info '
+                                     '(running this task again is safe)' % (task_id, lost, error), error=lost.to_result()) from None
+            if still is None:
+                self.client.warn('the answer to the delete of task %s was lost (%s); the task is gone: the delete was '
+                                 'taken, not sending it again' % (task_id, lost))
+                return True
+            raise OperationError('the answer to the delete of task %s was lost (%s), and the task is still there: the '
+                                 'delete may still be applied; look with cloudops.orchestrator.orch_task_info (running '
+                                 'this task again is safe)' % (task_id, lost), error=lost.to_result()) from None
         except ApiError as error:
             if getattr(error, 'status', None) == 404:
-                # A 404 to a resend whose first DELETE lost its answer: that first DELETE removed the task.
-                return may_have_been_applied(error.lost_before)
+                return False
             if getattr(error, 'status', None) == 409:
                 # IBM documents 204, 401 and 404 for this DELETE and no call that cancels a task: a conflict is read as
                 # a task still in progress (the server's own words come first).

@@ -38,8 +38,13 @@ def cancel_executions(api, workflow_id=None, workflow_name=None, category=None, 
             if not check_mode:
                 try:
                     api.cancel(wid, run_id, major)
+                except OperationError as error:
+                    # A cancel whose answer was lost, and the run still going (RunApi._cancel_lost): never sent again.
+                    entries.append(entry)
+                    raise OperationError(str(error), **dict(error.result, changed=True, executions=entries, cancel_call=call,
+                                                            api_version=str(major or 'unknown'))) from None
                 except ApiError as error:
-                    # It ended between the read and the cancel, or a resent cancel found our first one done.
+                    # It ended between the read and the cancel (or another client canceled it).
                     if error.status not in (400, 404, 409):
                         raise
                     entry['state'] = api.state(wid, run_id)

@@ -28,14 +28,32 @@ class InteractionApi(VroApi):
     def dismiss_interaction(self, workflow_id, execution_id):
         """``DELETE .../interaction``; False when there was nothing to delete (404).
 
-        A 404 to a resend whose first DELETE lost its answer is True: the interaction is gone because of that first DELETE.
+        A DELETE whose answer was lost is never sent again: the run's pending interaction is read instead. None pending
+        is this DELETE's doing (True, with a warning); one still pending raises OperationError saying the dismissal may
+        still be applied.
         """
         try:
             self.client.request('DELETE', self.executions_path(workflow_id, execution_id, '/interaction'),
                                 expected=(200, 202, 204))
+        except AnswerLost as lost:
+            try:
+                pending = self.pending_interaction(workflow_id, execution_id)
+            except ApiError as error:
+                raise OperationError('the answer to the dismissal of the interaction of run %s was lost (%s), and reading '
+                                     'it back failed (%s): the dismissal may have been applied; look with '
+                                     'cloudops.orchestrator.vro_execution_info (running this task again is safe)'
+                                     % (execution_id, lost, error), error=lost.to_result()) from None
+            if pending is None:
+                self.client.warn('the answer to the dismissal of the interaction of run %s was lost (%s); none is pending '
+                                 'now: the dismissal was taken, not sending it again' % (execution_id, lost))
+                return True
+            raise OperationError('the answer to the dismissal of the interaction of run %s was lost (%s), and it is still '
+                                 'pending: the dismissal may still be applied; look with cloudops.orchestrator.'
+                                 'vro_execution_info (running this task again is safe)' % (execution_id, lost),
+                                 error=lost.to_result()) from None
         except ApiError as error:
             if error.status == 404:
-                return isinstance(error.lost_before, AnswerLost)
+                return False
             raise
         return True
 

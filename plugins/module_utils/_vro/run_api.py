@@ -22,7 +22,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api imp
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import parameters_problem
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.inputs import same_inputs
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import (
-    EXECUTION_FIELDS, MAYBE_OBJECT, Execution, parse_execution_url, parse_version, run_matches, same_user,
+    EXECUTION_FIELDS, MAYBE_OBJECT, TERMINAL_STATES, Execution, parse_execution_url, parse_version, run_matches, same_user,
 )
 
 
@@ -131,11 +131,16 @@ class RunApi(VroApi):
         ``DELETE .../executions/{id}/``, which cancels there; a 7.x server where ``/state`` cancels is never sent that
         call (its captured payloads label it ``rel: remove``, and it may delete the run's record). Never
         ``DELETE .../executions/{id}`` on 8.x or on an unknown version, which deletes the run's record.
+
+        A DELETE whose answer was lost is never sent again (:meth:`_cancel_lost`): the run's state says whether it was
+        taken.
         """
         major = self.major_version(api_version, unknown_ok=True)
         path = self.cancel_path(workflow_id, execution_id, major)
         try:
             self.client.request('DELETE', path, expected=(200, 202, 204))
+        except AnswerLost as lost:
+            self._cancel_lost(workflow_id, execution_id, lost)
         except ApiError as error:
             if error.status != 405 or (major is not None and major >= 8):
                 raise
@@ -146,8 +151,30 @@ class RunApi(VroApi):
                                      error=error.to_result()) from None
             # 405: nothing was acted upon, and this 7.x server cancels as the 7.1 guide says.
             path = self.cancel_path(workflow_id, execution_id, major, guide=True)
-            self.client.request('DELETE', path, expected=(200, 202, 204))
+            try:
+                self.client.request('DELETE', path, expected=(200, 202, 204))
+            except AnswerLost as lost:
+                self._cancel_lost(workflow_id, execution_id, lost)
         return 'DELETE %s' % path
+
+    def _cancel_lost(self, workflow_id, execution_id, lost):
+        """After a cancel whose answer was lost (``lost``, an AnswerLost), read the run's state instead of sending the
+        DELETE again: ``canceling`` or a terminal state is the cancel taken (adopted, with a warning); a run still going
+        raises OperationError saying the cancel may still be applied, and so does a state that cannot be read."""
+        try:
+            state = self.state(workflow_id, execution_id)
+        except ApiError as error:
+            raise OperationError('the answer to the cancel of run %s was lost (%s), and its state could not be read (%s): '
+                                 'the cancel may have been applied; read the state with cloudops.orchestrator.'
+                                 'vro_execution_info (running this task again is safe)' % (execution_id, lost, error),
+                                 error=lost.to_result()) from None
+        if state == 'canceling' or state in TERMINAL_STATES:
+            self.client.warn('the answer to the cancel of run %s was lost (%s); the run is %s: the cancel was taken, not '
+                             'sending it again' % (execution_id, lost, state))
+            return state
+        raise OperationError('the answer to the cancel of run %s was lost (%s), and the run is still %s: the cancel may '
+                             'still be applied; read the state with cloudops.orchestrator.vro_execution_info (running this '
+                             'task again is safe)' % (execution_id, lost, state), error=lost.to_result(), state=state)
 
     def cancel_path(self, workflow_id, execution_id, major, guide=False):
         """The path of the cancel call (``execution_id`` may be a ``{id}`` placeholder): ``.../state`` on every version,

@@ -286,18 +286,19 @@ class TaskRun(object):
         return result
 
     def _delete_replaced(self, current, created):
-        """Delete the task a recreate replaced. A failure (a lost answer included: the client resends a DELETE, and a 404
-        to the resend counts as done) never passes silently: both tasks may now run the same schedule, so it names them."""
+        """Delete the task a recreate replaced. A failure (a lost answer included, when the old task is still there: a
+        DELETE is never sent again) never passes silently: both tasks may now run the same schedule, so it names them."""
         try:
             self.service.delete(current.id)
-        except ApiError as error:
+        except (ApiError, OperationError) as error:
             new = created.id if created is not None else None
             raise OperationError("created scheduled task '%s' (%s) to replace task %s, but deleting the old task failed, so it "
                                  'may still be there and run the same schedule: %s; check task %s (vro_task_info with '
                                  'task_id) and delete it if it is there (a run of vro_task stops while two tasks have this '
                                  'name)' % (current.name, new, current.id, error, current.id), changed=True,
                                  task=created.to_result() if created is not None else None, previous_task_id=current.id,
-                                 task_ids=[i for i in (new, current.id) if i], error=error.to_result()) from None
+                                 task_ids=[i for i in (new, current.id) if i],
+                                 error=error.to_result() if isinstance(error, ApiError) else error.result.get('error')) from None
 
 
 def run(module):

@@ -11,7 +11,7 @@ for nothing (docs/architecture.md, rule 4). The nouns it returns live in ``task_
 from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, absent_on, path_segment, shape_problem
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError, may_have_been_applied
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import MAYBE_OBJECT, Execution, vro_links
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_model import (
     LINKS_FIELDS, TASK_FIELDS, ScheduledTask, task_list_problem, task_problem,
@@ -91,13 +91,29 @@ class ScheduledTasks(object):
     def delete(self, task_id):
         """``DELETE /tasks/{id}``; False when it was already gone (404).
 
-        A 404 to a resend whose first DELETE lost its answer is True: the task is gone because of that first DELETE.
+        A DELETE whose answer was lost is never sent again: the task is read instead. Gone is this DELETE's doing (True,
+        with a warning); still there raises OperationError saying the delete may still be applied.
         """
         try:
             self.client.request('DELETE', '/tasks/%s' % _q(task_id), expected=(200, 202, 204))
+        except AnswerLost as lost:
+            try:
+                still = self.get(task_id)
+            except ApiError as error:
+                raise OperationError('the answer to the delete of scheduled task %s was lost (%s), and reading it back '
+                                     'failed (%s): the delete may have been applied; look with '
+                                     'cloudops.orchestrator.vro_task_info (running this task again is safe)'
+                                     % (task_id, lost, error), error=lost.to_result()) from None
+            if still is None:
+                self.client.warn('the answer to the delete of scheduled task %s was lost (%s); the task is gone: the '
+                                 'delete was taken, not sending it again' % (task_id, lost))
+                return True
+            raise OperationError('the answer to the delete of scheduled task %s was lost (%s), and the task is still '
+                                 'there: the delete may still be applied; look with cloudops.orchestrator.vro_task_info '
+                                 '(running this task again is safe)' % (task_id, lost), error=lost.to_result()) from None
         except ApiError as error:
             if error.status == 404:
-                return may_have_been_applied(error.lost_before)
+                return False
             raise
         return True
 

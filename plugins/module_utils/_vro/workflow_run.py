@@ -276,6 +276,9 @@ def _on_timeout(opts, api, workflow, slots, timeout):
             try:
                 api.cancel(workflow.id, slot.execution.id)
                 canceled.append(slot)
+            except OperationError as error:
+                # The cancel's answer was lost and the run is still going (RunApi._cancel_lost): not sent again.
+                opts.warn('could not cancel run %s after the timeout: %s' % (slot.execution.id, error))
             except ApiError as error:
                 if _canceled_anyway(api, workflow, slot, error):
                     canceled.append(slot)
@@ -301,8 +304,9 @@ def _on_timeout(opts, api, workflow, slots, timeout):
 
 
 def _canceled_anyway(api, workflow, slot, error):
-    """True when a refused cancel (400/404/409) finds the run canceled: a first DELETE whose answer was lost canceled
-    it, and its resend was refused as the run was already canceled (as ``vro_execution_cancel`` reads it)."""
+    """True when a refused cancel (400/404/409) finds the run canceled: someone else canceled it between the last read
+    and the DELETE (as ``vro_execution_cancel`` reads it). A DELETE whose answer was lost is never sent again: the
+    run's state decides it in ``RunApi._cancel_lost``."""
     if error.status not in (400, 404, 409):
         return False
     try:

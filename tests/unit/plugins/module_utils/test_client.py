@@ -156,15 +156,15 @@ def test_login_answered_502_is_a_plain_error():
     assert not may_have_been_applied(info.value) and info.value.status == 502
 
 
-def test_delete_resent_after_a_504_knows_the_first_may_have_done_it():
+def test_delete_answered_504_is_not_resent():
     routes = {'DELETE /vco/api/tasks/t1': [respond(504, 'gateway timeout', content_type='text/plain'),
                                            respond(404, {'message': 'not found'})]}
     with ReplayServer(routes) as server:
         client = make(server, retries=2)
-        with pytest.raises(ApiError) as info:
+        with pytest.raises(AnswerLost) as info:
             client.delete('/tasks/t1')
-        assert len(server.calls('DELETE')) == 2
-    assert info.value.status == 404 and may_have_been_applied(info.value.lost_before)
+        assert len(server.calls('DELETE')) == 1
+    assert info.value.details['status'] == 504 and may_have_been_applied(info.value)
 
 
 def test_a_503_says_its_status_once():

@@ -2,9 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """A 500 answering a change: the server failed while handling it, which does not prove that nothing happened.
 
-A non-idempotent request (POST, the VCF retry PATCH) answered 500 (or any 5xx but a gateway's 502/504 and the
-"not handled" 501/503/505) is "may have been applied" (AnswerLost, ``details['answered']``), never resent; an
-idempotent change (PUT, DELETE) keeps its plain error with a hint to look first; a 4xx stays "not applied".
+A change (POST, PUT, DELETE, PATCH) answered 500 (or any 5xx but a gateway's 502/504 and the "not handled"
+501/503/505) is "may have been applied" (AnswerLost, ``details['answered']``), never resent; a 4xx stays "not applied".
 """
 
 from __future__ import annotations
@@ -63,10 +62,11 @@ def test_a_post_refused_with_a_4xx_or_a_not_handled_5xx_stays_not_applied(status
 def test_a_delete_answered_500_says_it_may_have_been_applied_and_how_to_check():
     with ReplayServer({'DELETE /vco/api/tasks/t1': [respond(500, {'message': 'boom'})]}) as server:
         client = make(server, retries=3)
-        with pytest.raises(ApiError) as info:
+        with pytest.raises(AnswerLost) as info:
             client.delete('/tasks/t1')
         assert len(server.calls('DELETE')) == 1
-    assert 'may have applied it: read the object back before re-running' in str(info.value)
+    assert info.value.details['answered'] is True
+    assert 'may have acted upon the request' in str(info.value) and 'check on the server whether it was applied' in str(info.value)
 
 
 def test_a_read_answered_500_has_no_write_hint():
