@@ -92,7 +92,9 @@ class RunApi(VroApi):
             location = join_reference(url, location.strip())
             try:
                 execution_id = parse_execution_url(location)[1]
-            except ValueError:
+                # An id that would leave its path segment (..%2F, %2e%2e) names no run we may read: as no Location.
+                path_segment(execution_id)
+            except (ValueError, ApiError):
                 execution_id = None
         try:
             body = self.client.decode(response) if response.content else None

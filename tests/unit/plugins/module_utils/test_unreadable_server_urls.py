@@ -74,3 +74,21 @@ def test_a_vro_start_whose_location_is_unreadable_still_names_the_run_and_is_sen
         assert len(server.calls('POST')) == 1 and len(server.requests) == 1
     # Only the run id is taken from Location, never its host (API-NOTES: vRO behind a load balancer).
     assert execution.id == eid
+
+
+@pytest.mark.parametrize('trick', ['..%2F..%2F', '%2e%2e/%2e%2e/', '%2E%2E%2F'])
+def test_a_vro_start_whose_location_names_a_traversal_id_adopts_the_run_instead(trick):
+    """A 202 whose ``Location`` names an id that leaves its segment (``.../executions/..%2F..%2Fe-9/``): the run was
+    started, but that id is never used in a URL; the run is looked for and adopted as when Location names no run
+    (before: the task failed with "refusing id '../../e-9' ... check the value", a value the user never gave)."""
+    from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils import test_vro_hostile_readings as vro
+    location = 'https://vro.example.com%s/workflows/%s/executions/%s%s/' % (vro.API, vro.WID, trick, vro.EID)
+    run = vro.run_now()
+    routes = {'GET %s/workflows/%s' % (vro.API, vro.WID): [respond(200, vro.DEFINITION)],
+              vro.START: [respond(202, None, {'Location': location})],
+              vro.LIST: [respond(200, vro.listed(run))], 'GET %s' % vro.RUN_PATH: [respond(200, run)]}
+    result, server, warnings = vro.start_once(routes)
+    assert isinstance(result, dict), result
+    assert result['execution_id'] == vro.EID and result['adopted'] is True and result['changed'] is True
+    assert len(server.calls('POST')) == 1
+    assert not any('..' in r.path or '%2e' in r.path.lower() for r in server.requests), [r.path for r in server.requests]
