@@ -98,13 +98,31 @@ def path_segment(value, what='id'):
 
 def url_origin(url):
     """``(scheme, host, port)`` of an absolute URL: scheme and host lower-case, the default port made explicit."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return '', '', -1  # an unreadable URL (an unclosed '[' host) is on no origin, so never on the configured one
     scheme = parts.scheme.lower()
     try:
         port = parts.port
     except ValueError:
         port = -1  # an unreadable port never equals the configured one
     return scheme, (parts.hostname or '').lower(), port if port is not None else DEFAULT_PORTS.get(scheme)
+
+
+def join_reference(base, reference):
+    """``reference`` (a server's ``Location`` or ``href``) resolved against ``base`` (RFC 3986), as ``urljoin`` does;
+    a reference ``urljoin`` cannot read (``https://[::1:8443/x``: ValueError) is returned as it came, so that the
+    origin rule refuses it and messages quote it, instead of a bare "Invalid IPv6 URL" with the request's outcome lost."""
+    try:
+        return urljoin(base, reference)
+    except ValueError:
+        return reference
+
+
+def no_redirect_target(response):  # pylint: disable=unused-argument
+    """The Session's ``get_redirect_target``: none, ever; this client follows no redirect (see Client.__init__)."""
+    return None
 
 
 def secret_forms(secret):
@@ -543,6 +561,10 @@ class Client:
         # Never trust the environment wholesale: requests would replace our Authorization header with ~/.netrc
         # credentials. Proxies and the CA bundle are taken from the environment explicitly instead.
         self.session.trust_env = False
+        # Redirects are never followed (allow_redirects=False), yet requests still parses a 3xx's Location to prepare
+        # the request it would send next, and raises a bare ValueError ("Invalid IPv6 URL") on an unreadable one,
+        # losing the answer; without a target, the 3xx comes back to us and redirect_error names it.
+        self.session.get_redirect_target = no_redirect_target
         self.session.proxies = {}
         self.session.headers.update({
             'Accept': 'application/json',
@@ -577,10 +599,10 @@ class Client:
         Credentials go only to the scheme, host and port of the configured ``url``: a URL elsewhere is refused
         before anything is sent (default ports equal explicit ones, the host compares case-insensitively).
         """
-        parts = urlsplit(url)
         if url_origin(url) != self.origin:
             raise ApiError("refusing to follow %s: it is not on the configured server %s, and credentials are only "
                            "sent there" % (safe_url(url), safe_url(self.root)), kind='origin', url=self.root)
+        parts = urlsplit(url)
         path = parts.path or '/'
         if self.root_path and path != self.root_path and not path.startswith(self.root_path + '/'):
             raise ApiError("refusing to follow %s: it is outside the configured url %s" % (safe_url(url), safe_url(self.root)),
@@ -598,7 +620,7 @@ class Client:
         relative (``tasks/99``, ``../x``); it is resolved against ``base`` (the URL of the request it answered,
         default the API base) and refused with ApiError (kind ``origin``) when it leaves the configured origin.
         """
-        absolute = urljoin(base or self.api_base + '/', str(reference).strip())
+        absolute = join_reference(base or self.api_base + '/', str(reference).strip())
         return self.origin_url + self.same_origin_path(absolute)
 
     def proxies_for(self, url):
@@ -1021,7 +1043,7 @@ class Client:
     def redirect_error(self, response, attempts=1):
         """A 3xx answer is never a success: the API does not redirect, a login page or a load balancer does."""
         location = (response.headers.get('Location') or '').strip()
-        target = safe_url(urljoin(response.url or self.root, location)) if location else None
+        target = safe_url(join_reference(response.url or self.root, location)) if location else None
         message = ('redirected to %s: %s' % (target, REDIRECT_HINT) if target else
                    'the server answered a redirect without a Location: %s' % REDIRECT_HINT)
         return ApiError(message, kind='redirect', status=response.status_code,

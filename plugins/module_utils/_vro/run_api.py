@@ -12,9 +12,8 @@ and compiles every module_utils file an import names (docs/architecture.md, rule
 from __future__ import annotations
 
 import time
-from urllib.parse import urljoin
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import absent_on, path_segment
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import absent_on, join_reference, path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import (
     AnswerLost, ApiError, OperationError, answer_lost, safe_url,
 )
@@ -90,10 +89,12 @@ class RunApi(VroApi):
         location = response.headers.get('Location')
         execution_id = None
         if location:
-            location = urljoin(url, location.strip())
+            location = join_reference(url, location.strip())
             try:
                 execution_id = parse_execution_url(location)[1]
-            except ValueError:
+                # An id that would leave its path segment (..%2F, %2e%2e) names no run we may read: as no Location.
+                path_segment(execution_id)
+            except (ValueError, ApiError):
                 execution_id = None
         try:
             body = self.client.decode(response) if response.content else None
