@@ -342,7 +342,8 @@ state:
   type: str
   sample: completed
 href:
-  description: The run's URL (what the C(Location) header of the start request named). Give it to
+  description: The run's URL on the configured server, with the run id the start answer named (a C(Location) that
+    names another host, such as a vRO node behind a load balancer, gives only the id). Give it to
     M(cloudops.orchestrator.vro_execution_info) as O(cloudops.orchestrator.vro_execution_info#module:execution_url).
     In check mode, a placeholder URL ending in C(check-mode-not-started/).
   returned: without O(runs), when a run exists or in check mode

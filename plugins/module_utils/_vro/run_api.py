@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import absent_on, join_reference, path_segment
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import absent_on, join_reference, path_segment, url_origin
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import (
     AnswerLost, ApiError, OperationError, answer_lost, safe_url,
 )
@@ -112,7 +112,12 @@ class RunApi(VroApi):
             raise self._unnamed('the server accepted the run but named no execution (%s, no id in the body)' % (
                 "a Location that names no run: '%s'" % safe_url(location) if location else 'no Location header'),
                 'json', url, response)
-        data.setdefault('href', location or self.client.url_for(self.executions_path(workflow_id, data['id'], '/')))
+        href = data.get('href') or location
+        if not isinstance(href, str) or url_origin(href) != self.client.origin:
+            # The run's URL on the configured server: one naming another host (a vRO node behind the load balancer,
+            # or worse) would lead a playbook that hands it to ansible.builtin.uri with credentials there.
+            href = self.client.url_for(self.executions_path(workflow_id, data['id'], '/'))
+        data['href'] = href
         return Execution(data, workflow_id, summary=not data.get('state'))
 
     @staticmethod

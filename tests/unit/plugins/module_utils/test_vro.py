@@ -269,6 +269,21 @@ def test_truncated_start_answer_adopts_the_run_its_location_names():
     assert adopted and run.id == 'named'
 
 
+@pytest.mark.parametrize('where', ['node', 'scheme', 'relative'])
+def test_a_started_runs_href_is_on_the_configured_server_whatever_location_names(where):
+    path = '%s/workflows/%s/executions/named/' % (API, WID)
+    with ReplayServer({}) as server:
+        location = {'node': 'https://vro-node-2.internal:8281' + path,  # a vRO node behind the load balancer
+                    'scheme': 'https://' + server.url.split('://', 1)[1] + path,  # the configured host and port over https
+                    'relative': path}[where]
+        server.routes['POST %s/workflows/%s/executions' % (API, WID)] = [
+            respond(202, {'id': 'named', 'state': 'running'}, {'Location': location})]
+        run, adopted = api_for(server).start_once(WID, encode_parameters(DECLARED, {'name': 'web01'}, 'Provision'))
+        assert len(server.calls('POST')) == 1 and not adopted
+        expected = server.url + path
+    assert run.id == 'named' and run.href == expected, 'a result must not hand the playbook a URL elsewhere: %s' % run.href
+
+
 def test_lost_answer_with_several_identical_runs_fails_listing_them():
     inputs = {'name': 'web01'}
     params = encode_parameters(DECLARED, inputs, 'Provision')
