@@ -81,6 +81,7 @@ class TlsPort(object):
                 self.handshakes += 1
                 reply = HANDSHAKE_ALERT if self.tls else None
             else:
+                data = _whole_request(conn, data)  # read to its end: unread bytes at close would make the close a reset
                 self.requests += 1
                 self.with_credentials += b'Authorization: Basic ' in data
                 reply = self.reply
@@ -96,6 +97,27 @@ class TlsPort(object):
 
     def __exit__(self, *exc):
         self.sock.close()
+
+
+def _whole_request(conn, data):
+    """``data`` read on to the end of the request's headers and its Content-Length body."""
+    while b'\r\n\r\n' not in data:
+        more = conn.recv(65536)
+        if not more:
+            return data
+        data += more
+    head, body = data.split(b'\r\n\r\n', 1)
+    length = 0
+    for line in head.split(b'\r\n')[1:]:
+        name, _sep, value = line.partition(b':')
+        if name.strip().lower() == b'content-length':
+            length = int(value.strip() or 0)
+    while len(body) < length:
+        more = conn.recv(65536)
+        if not more:
+            break
+        body += more
+    return head + b'\r\n\r\n' + body
 
 
 def client(port, retries=3):

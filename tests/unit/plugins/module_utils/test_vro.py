@@ -159,7 +159,9 @@ def test_start_reads_the_id_from_location_with_an_empty_body():
     with ReplayServer({'POST %s/workflows/%s/executions' % (API, WID): [respond(202, None, {'Location': location})]}) as server:
         run = api_for(server).start(WID, [{'name': 'name', 'type': 'string', 'value': {'string': {'value': 'a'}}}])
         sent = server.requests[0].json()
-    assert run.id == 'new-1' and run.workflow_id == WID and run.href == location
+        on_server = '%s%s/workflows/%s/executions/new-1/' % (server.url, API, WID)
+    # The id from a Location that names another host (here 'vro'), the URL on the configured server.
+    assert run.id == 'new-1' and run.workflow_id == WID and run.href == on_server
     assert sent == {'parameters': [{'name': 'name', 'type': 'string', 'value': {'string': {'value': 'a'}}}]}
 
 
