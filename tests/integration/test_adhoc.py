@@ -41,6 +41,9 @@ def test_adhoc_run_then_read_the_run(simulator):
 
 
 def test_adhoc_list_runs_and_report_errors(simulator):
+    # A completed run of its own: the simulator seeds none, and which tests shared this worker's simulator is not fixed.
+    rc, started, out = adhoc(simulator, 'vro_workflow_run', '{"workflow_name": "AWSNEW", "inputs": {"name": "adhoc02"}}')
+    assert rc == 0 and started['state'] == 'completed', out
     rc, listed, _out = adhoc(simulator, 'vro_execution_info', 'workflow_name=AWSNEW state=completed max_results=3')
     assert rc == 0
     assert 1 <= listed['count'] <= 3
