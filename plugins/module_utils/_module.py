@@ -194,6 +194,21 @@ class OrchestratorModule(AnsibleModule):
             self._check_bounds(WAIT_BOUNDS)
         self._check_bounds(dict((name, (minimum, True)) for name, minimum in (minimums or {}).items()))
 
+    def _load_params(self):
+        """The task's arguments, less an empty value beside a given one of the same exclusive group.
+
+        An unanswered AWX survey field or a lookup of an unset variable gives ``workflow_id: ""`` next to
+        ``workflow_name: Backup``: no choice was made, and ansible-core's bare "parameters are mutually exclusive"
+        would not say which. An empty value alone stays, and fails as before.
+        """
+        super()._load_params()
+        params = self.params if isinstance(self.params, dict) else {}
+        for group in self.mutually_exclusive or ():
+            if any(params.get(name) not in (None, '') for name in group):
+                for name in group:
+                    if params.get(name) == '':
+                        del params[name]
+
     # -- options -----------------------------------------------------------------------------------------
 
     def _fail_not_finite(self, spec):

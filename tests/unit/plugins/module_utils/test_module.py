@@ -12,7 +12,7 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils import _auth, _auth_ico, _auth_vcf, _auth_vra
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule, check_minimum
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule, check_minimum, workflow_selector
 
 
 _STACK = []
@@ -322,3 +322,22 @@ def test_an_empty_option_that_hides_a_variable_is_warned_and_stays_empty(monkeyp
         '"{{ value | default(omit) }}") to use the variable',
         'username is empty, which hides the VRO_USERNAME environment variable: leave username out (or give it as '
         '"{{ value | default(omit) }}") to use the variable']
+
+
+def test_an_empty_selector_beside_a_given_one_is_no_choice():
+    """workflow_id: "" (an unanswered survey field) next to workflow_name failed with ansible-core's bare "parameters
+    are mutually exclusive: workflow_id|workflow_name"."""
+    module = build({'url': 'https://vro', 'workflow_id': '', 'workflow_name': 'Backup'},
+                   selector=workflow_selector())
+    assert module.params['workflow_name'] == 'Backup' and module.params['workflow_id'] is None
+
+
+def test_two_given_selectors_still_exclude_each_other(capsys):
+    result = exit_result(capsys, lambda: build({'url': 'https://vro', 'workflow_id': 'w-1', 'workflow_name': 'Backup'},
+                                               selector=workflow_selector()))
+    assert result['failed'] is True and 'mutually exclusive' in result['msg']
+
+
+def test_an_empty_selector_alone_is_still_refused(capsys):
+    result = exit_result(capsys, lambda: build({'url': 'https://vro', 'workflow_id': ''}, selector=workflow_selector()))
+    assert result['failed'] is True and result['msg'].startswith("refusing workflow_id '': an id is one URL path segment")
