@@ -21,6 +21,7 @@ import math
 import time
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AdoptionFailed
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import after_timeout
 
 # Seconds added to the request timeout: a server slower than the timeout may commit after the client gave up.
 ADOPTION_MARGIN = 10.0
@@ -32,13 +33,7 @@ ADOPTION_INTERVAL = 1.0
 
 def adoption_window(timeout, margin=ADOPTION_MARGIN):
     """How long (seconds) to look for the effect of a request whose answer was lost: ``timeout`` plus ``margin``."""
-    try:
-        timeout = float(timeout)
-    except (TypeError, ValueError):
-        timeout = DEFAULT_TIMEOUT
-    if not timeout > 0 or timeout == float('inf'):
-        timeout = DEFAULT_TIMEOUT
-    return timeout + margin
+    return after_timeout(timeout, margin, DEFAULT_TIMEOUT)
 
 
 def _request(lost):

@@ -121,6 +121,18 @@ def iso_from_ms(ms):
 #     d (day[s]). Every part needs its unit ('1m30' is refused, not read as 1m30s).
 # Refused, with one line naming the option, the value and these forms: booleans, negatives, nan and infinity,
 # unknown units, empty text and anything else.
+def after_timeout(timeout, margin, default):
+    """Seconds a request's effect may take to show: its ``timeout`` (``default`` when it has none, or one that is not
+    a positive finite number) plus ``margin``, for a server slower than the timeout, or whose nodes are not in step."""
+    try:
+        timeout = float(timeout)
+    except (TypeError, ValueError):
+        timeout = default
+    if not timeout > 0 or timeout == float('inf'):
+        timeout = default
+    return timeout + margin
+
+
 DURATION_FORMS = 'a number of seconds (90, 1.5) or a number with units ms, s, m, h, d (500ms, 90s, 10m, 1h30m)'
 DURATION_UNITS = {
     'ms': 0.001, 'msec': 0.001, 'msecs': 0.001, 'millisecond': 0.001, 'milliseconds': 0.001,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, WaitTimeout
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import after_timeout
 
 TRANSIENT_KINDS = frozenset(('connection', 'timeout', 'html', 'json'))
 TRANSIENT_STATUSES = frozenset((429, 500, 502, 503, 504))
@@ -111,13 +112,7 @@ class Waiter:
         """Until when (this waiter's clock) an object this task just created may answer 404 to a read without being
         gone: ``request_timeout`` (the client's; :data:`DEFAULT_REQUEST_TIMEOUT` when it has none) plus
         :data:`UNREADABLE_MARGIN`, from now."""
-        try:
-            timeout = float(request_timeout)
-        except (TypeError, ValueError):
-            timeout = DEFAULT_REQUEST_TIMEOUT
-        if not timeout > 0 or timeout == float('inf'):
-            timeout = DEFAULT_REQUEST_TIMEOUT
-        return self.clock() + timeout + UNREADABLE_MARGIN
+        return self.clock() + after_timeout(request_timeout, UNREADABLE_MARGIN, DEFAULT_REQUEST_TIMEOUT)
 
     def not_readable_yet(self, error, readable_by):
         """True when ``error`` is a 404 before ``readable_by`` (:meth:`readable_by`). The caller asks only about an
