@@ -162,6 +162,26 @@ class OperationError(Exception):
         self.result = result
 
 
+def settle_lost_delete(lost, read, warn, action, subject, gone, there, look_with):
+    """After a DELETE whose answer was lost (``lost``, an AnswerLost), which is never sent again: ``read()`` the object
+    back (None: gone). Gone is the DELETE taken: ``warn`` says so and True is returned. Still there, or a read that
+    fails, raises OperationError saying the ``action`` may still be (or may have been) applied and to look with
+    ``look_with``. ``subject`` names the object (``task 7``), ``gone`` and ``there`` say what the read found."""
+    try:
+        still = read()
+    except ApiError as error:
+        raise OperationError('the answer to the %s of %s was lost (%s), and reading it back failed (%s): the %s may have '
+                             'been applied; look with %s (running this task again is safe)'
+                             % (action, subject, lost, error, action, look_with), error=lost.to_result()) from None
+    if still is None:
+        warn('the answer to the %s of %s was lost (%s); %s: the %s was taken, not sending it again'
+             % (action, subject, lost, gone, action))
+        return True
+    raise OperationError('the answer to the %s of %s was lost (%s), and %s: the %s may still be applied; look with %s '
+                         '(running this task again is safe)' % (action, subject, lost, there, action, look_with),
+                         error=lost.to_result()) from None
+
+
 class InputError(ValueError):
     """Invalid user input found below the module layer (a ValueError, so that callers catching that still do)."""
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import LIST, OBJECT, absent_on, check_shape, json_name, path_segment, server_words
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, safe_url
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, safe_url, settle_lost_delete
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, moment_from_ms
 # The connection's auth choice, which OrchestratorModule.build_auth and _watch.build_auth import by name: named here
 # so that ansible-core ships it (and the product's auth scheme) with every module of this product, and no other.
@@ -367,19 +367,9 @@ class TaskEngine:
         try:
             self.client.delete('/tasks/%s' % path_segment(task_id))
         except AnswerLost as lost:
-            try:
-                still = self.get(task_id, missing_ok=True)
-            except ApiError as error:
-                raise OperationError('the answer to the delete of task %s was lost (%s), and reading it back failed (%s): '
-                                     'the delete may have been applied; look with cloudops.orchestrator.orch_task_info '
-                                     '(running this task again is safe)' % (task_id, lost, error), error=lost.to_result()) from None
-            if still is None:
-                self.client.warn('the answer to the delete of task %s was lost (%s); the task is gone: the delete was '
-                                 'taken, not sending it again' % (task_id, lost))
-                return True
-            raise OperationError('the answer to the delete of task %s was lost (%s), and the task is still there: the '
-                                 'delete may still be applied; look with cloudops.orchestrator.orch_task_info (running '
-                                 'this task again is safe)' % (task_id, lost), error=lost.to_result()) from None
+            return settle_lost_delete(lost, lambda: self.get(task_id, missing_ok=True), self.client.warn, 'delete',
+                                      'task %s' % task_id, 'the task is gone', 'the task is still there',
+                                      'cloudops.orchestrator.orch_task_info')
         except ApiError as error:
             if getattr(error, 'status', None) == 404:
                 return False

@@ -12,7 +12,7 @@ use them.
 
 from __future__ import annotations
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, settle_lost_delete
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import MAYBE_OBJECT, run_in_href, vro_attributes, vro_links
 
@@ -36,21 +36,9 @@ class InteractionApi(VroApi):
             self.client.request('DELETE', self.executions_path(workflow_id, execution_id, '/interaction'),
                                 expected=(200, 202, 204))
         except AnswerLost as lost:
-            try:
-                pending = self.pending_interaction(workflow_id, execution_id)
-            except ApiError as error:
-                raise OperationError('the answer to the dismissal of the interaction of run %s was lost (%s), and reading '
-                                     'it back failed (%s): the dismissal may have been applied; look with '
-                                     'cloudops.orchestrator.vro_execution_info (running this task again is safe)'
-                                     % (execution_id, lost, error), error=lost.to_result()) from None
-            if pending is None:
-                self.client.warn('the answer to the dismissal of the interaction of run %s was lost (%s); none is pending '
-                                 'now: the dismissal was taken, not sending it again' % (execution_id, lost))
-                return True
-            raise OperationError('the answer to the dismissal of the interaction of run %s was lost (%s), and it is still '
-                                 'pending: the dismissal may still be applied; look with cloudops.orchestrator.'
-                                 'vro_execution_info (running this task again is safe)' % (execution_id, lost),
-                                 error=lost.to_result()) from None
+            return settle_lost_delete(lost, lambda: self.pending_interaction(workflow_id, execution_id), self.client.warn,
+                                      'dismissal', 'the interaction of run %s' % execution_id, 'none is pending now',
+                                      'it is still pending', 'cloudops.orchestrator.vro_execution_info')
         except ApiError as error:
             if error.status == 404:
                 return False

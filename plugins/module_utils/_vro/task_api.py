@@ -11,7 +11,7 @@ for nothing (docs/architecture.md, rule 4). The nouns it returns live in ``task_
 from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import OBJECT, absent_on, path_segment, shape_problem
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, settle_lost_delete
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import MAYBE_OBJECT, Execution, vro_links
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_model import (
     LINKS_FIELDS, TASK_FIELDS, ScheduledTask, task_list_problem, task_problem,
@@ -97,20 +97,9 @@ class ScheduledTasks(object):
         try:
             self.client.request('DELETE', '/tasks/%s' % _q(task_id), expected=(200, 202, 204))
         except AnswerLost as lost:
-            try:
-                still = self.get(task_id)
-            except ApiError as error:
-                raise OperationError('the answer to the delete of scheduled task %s was lost (%s), and reading it back '
-                                     'failed (%s): the delete may have been applied; look with '
-                                     'cloudops.orchestrator.vro_task_info (running this task again is safe)'
-                                     % (task_id, lost, error), error=lost.to_result()) from None
-            if still is None:
-                self.client.warn('the answer to the delete of scheduled task %s was lost (%s); the task is gone: the '
-                                 'delete was taken, not sending it again' % (task_id, lost))
-                return True
-            raise OperationError('the answer to the delete of scheduled task %s was lost (%s), and the task is still '
-                                 'there: the delete may still be applied; look with cloudops.orchestrator.vro_task_info '
-                                 '(running this task again is safe)' % (task_id, lost), error=lost.to_result()) from None
+            return settle_lost_delete(lost, lambda: self.get(task_id), self.client.warn, 'delete',
+                                      'scheduled task %s' % task_id, 'the task is gone', 'the task is still there',
+                                      'cloudops.orchestrator.vro_task_info')
         except ApiError as error:
             if error.status == 404:
                 return False
