@@ -9,7 +9,8 @@ What TLS ports answer to a plain-HTTP request: an OpenSSL server (Python's ssl, 
 400 page: nginx "The plain HTTP request was sent to HTTPS port" (error 497), Apache mod_ssl "You're speaking plain HTTP
 to an SSL-enabled server port", Tomcat "This combination of host and port requires TLS", Go net/http "Client sent an
 HTTP request to an HTTPS server". A reset or a close says nothing by itself: the client tells a TLS port by a handshake
-of its own (nothing sent over it), answered here with a TLS alert as a server without a matching cipher does."""
+of its own (nothing sent over it), answered here with a TLS alert as a server without a matching cipher does. A reset
+from a port that does not speak TLS either keeps its retries: it can be a real network fault."""
 
 from __future__ import annotations
 
@@ -131,9 +132,11 @@ def test_the_first_answer_of_a_tls_port_to_plain_http_is_the_last(answer, method
     with TlsPort(ANSWERS[answer]) as port:
         with pytest.raises(ApiError) as info:
             client(port.port).request(method, '/workflows', json={} if method == 'POST' else None)
-        requests, with_credentials = port.requests, port.with_credentials
+        requests, with_credentials, handshakes = port.requests, port.with_credentials, port.handshakes
     error = info.value
     assert requests == 1 and with_credentials == 1 and error.attempts == 1
+    # Only a reset or an empty close says nothing by itself: the port is asked once what it speaks, and only then.
+    assert handshakes == (1 if answer in ('reset', 'empty close') else 0)
     assert error.kind == 'config' and error.details == {'sent': False}
     text = str(error)
     assert ('url is http:// but 127.0.0.1 port %d serves HTTPS (it answered %s): use https://127.0.0.1:%d (same host and '
