@@ -128,7 +128,7 @@ def after_timeout(timeout, margin, default):
         timeout = float(timeout)
     except (TypeError, ValueError):
         timeout = default
-    if not timeout > 0 or timeout == float('inf'):
+    if not (math.isfinite(timeout) and timeout > 0):  # NaN, infinite, zero or negative
         timeout = default
     return timeout + margin
 
