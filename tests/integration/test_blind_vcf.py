@@ -152,7 +152,7 @@ class FakeSddcManager(LocalHttpServer):
     def __init__(self, tasks=(), **options):
         self.options = dict(token_status=201, refresh_answer='raw', refresh_body='any', token_uses=None,
                             paging='meta', page_base=0, status_filter='exact', retry_status=200, retry_lost=False,
-                            retry_lag=0, refresh_expired=False, after_retry=('In Progress', 'Successful'), retry_409=False)
+                            retry_lag=0, refresh_expired=False, expired_status=401, after_retry=('In Progress', 'Successful'), retry_409=False)
         self.options.update(options)
         self.tasks = {task['id']: json.loads(json.dumps(task)) for task in tasks}
         self.order = [task['id'] for task in tasks]
@@ -226,7 +226,7 @@ class FakeSddcManager(LocalHttpServer):
                         return self._send(200, raw=token.encode())
                     return self._send(200, token)
                 if not self._authorised():
-                    return self._send(401, error_body('UNAUTHORIZED', 'Access token expired or invalid'))
+                    return self._send(fake.options['expired_status'], error_body('UNAUTHORIZED', 'Access token expired or invalid'))
                 if url.path in ('/v1/tasks', '/v1/tasks/') and method == 'GET':
                     return self._list(query)
                 if url.path.startswith('/v1/credentials/tasks/'):
@@ -670,3 +670,26 @@ def test_selector_wait_sees_every_final_status(tmp_path, final, ok):
     assert 'still not done' not in result['msg'], result['msg']
     assert (record['status'] == 'ok') == ok, result['msg']
     assert {task['status'] for task in result['tasks']} == {final.upper()}
+
+
+def test_wait_outlives_a_token_that_expires_with_403(tmp_path):
+    """terraform-provider-vcf logs in again every 20 minutes because calls 'fail with 401, 403 because of token
+    expiration' (internal/api_client/sddc_manager_client.go)."""
+    task = failed_task('w-4', status='In Progress')
+    task.pop('completionTimestamp')
+    with FakeSddcManager([task], token_uses=3, expired_status=403) as server:
+        server.retry_state['w-4'] = {'lag': 6, 'steps': ['Successful']}
+        res = run(tmp_path, server, [info(dict(FAST, task_id='w-4', wait_for=['SUCCESSFUL']))])
+    record = res.record('info')
+    assert record['status'] == 'ok', record['result'].get('msg')
+    assert record['result']['tasks'][0]['status'] == 'SUCCESSFUL'
+
+
+def test_bad_password_says_so(tmp_path):
+    with FakeSddcManager([SEED_ONE]) as server:
+        path = write_playbook(tmp_path, 'badpw', [dict(info({'task_id': SEED_ONE['id']}), ignore_errors=True)])
+        res = run_playbook(path, env=dict(server.env(), VCF_PASSWORD='wrong'))
+    record = res.record('info')
+    assert record['status'] == 'ignored'
+    msg = record['result']['msg']
+    assert 'Invalid credentials' in msg and '\n' not in msg, msg
