@@ -134,6 +134,8 @@ tasks:
       ...), C(resources) (C(resource_id), ...), C(resolution_status), C(is_cancellable), C(is_retryable)), sub-tasks
       and errors included, plus the keys below. Times are ISO 8601 UTC ending in C(Z); an empty string from the
       server is null; the keys of an error's C(context) are kept as the server sent them.
+    - The fields named above are always there; one SDDC Manager did not send is null (C(sub_tasks), C(errors) and
+      C(resources) are then empty lists).
     - The task as SDDC Manager sent it (camelCase) is in C(raw).
   returned: always
   type: list

@@ -448,11 +448,25 @@ def task_ids(task_id=None, ids_given=None):
 DATA_KEYS = frozenset(('context',))
 TIME_KEYS = frozenset(('creation_timestamp', 'completion_timestamp'))
 
+# Fields of a Task (9.0 spec) that every vcf_task_info entry has, null when the server did not send them.
+INFO_SCALARS = ('name', 'type', 'creation_timestamp', 'completion_timestamp', 'resolution_status', 'is_cancellable',
+                'is_retryable')
+# Lists of a Task that every entry has, empty when the server did not send them.
+INFO_LISTS = ('sub_tasks', 'errors', 'resources')
+
 
 def info_entry(task):
     """The entry of ``vcf_task_info``: every field of the task in snake_case (sub-tasks, errors and resources
     included; times in ``Z``; ``""`` as null), ``status`` normalised, ``status_raw``, ``credentials_task``, a
     sub-task summary, and ``raw``: the task as SDDC Manager sent it. Passwords (a credentials sub-task's
     ``oldPassword``, ``newPassword``) are ``********`` in both."""
-    return shaped_entry(masked(task.raw), DATA_KEYS, TIME_KEYS, id=task.id, status=task.status, status_raw=task.status_raw,
-                        credentials_task=task.credentials, subtask_summary=task.subtask_summary())
+    entry = shaped_entry(masked(task.raw), DATA_KEYS, TIME_KEYS, id=task.id, status=task.status, status_raw=task.status_raw,
+                         credentials_task=task.credentials, subtask_summary=task.subtask_summary())
+    # The documented keys are there even when SDDC Manager leaves the field out (the reference's own samples have no
+    # completionTimestamp nor isRetryable; terraform-provider-vcf meets tasks without subTasks): null, or no items.
+    for key in INFO_SCALARS:
+        entry.setdefault(key, None)
+    for key in INFO_LISTS:
+        if entry.get(key) is None:
+            entry[key] = []
+    return entry
