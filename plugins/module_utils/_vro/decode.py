@@ -46,6 +46,22 @@ def _first(mapping, *keys):
     return None
 
 
+def _listed(found):
+    """A list read from a wire value (array elements, Properties or composite entries): a list as it is, one object as a
+    list of it. XML-born JSON writers (Jettison, Staxon) give a one-element list as the bare element, and a public vRO
+    client reads them so; anything else is left for :func:`value_problem` to name."""
+    return [found] if isinstance(found, dict) else found
+
+
+def _list_keys(kind):
+    """The keys under which the decoder reads a wire kind's list (every spelling, read in this order)."""
+    if kind == 'array':
+        return ('elements', 'element')
+    if kind == 'properties':
+        return ('property', 'properties')
+    return ('property', 'properties', 'CompositeObjectValue')
+
+
 def _decode_number(raw):
     if isinstance(raw, str):
         try:
@@ -102,19 +118,97 @@ def decode_value(value, mask_secrets=True):
     if kind == 'date':
         return decode_date(body.get('value') if isinstance(body, dict) else body)
     if kind == 'array':
-        elements = _first(body, 'elements', 'element') if isinstance(body, dict) else body
+        elements = _listed(_first(body, *_list_keys(kind)) if isinstance(body, dict) else body)
         return [decode_value(item, mask_secrets) for item in (elements or [])]
     if kind == 'properties':
-        entries = _first(body, 'property', 'properties') if isinstance(body, dict) else body
+        entries = _listed(_first(body, *_list_keys(kind)) if isinstance(body, dict) else body)
         return dict((entry.get('key'), decode_value(entry.get('value'), mask_secrets)) for entry in (entries or []))
     if kind == 'composite':
-        entries = [composite_entry(entry) for entry in _first(body, 'property', 'properties', 'CompositeObjectValue') or []]
+        entries = [composite_entry(entry) for entry in _listed(_first(body, *_list_keys(kind))) or []]
         return dict((entry.get('id'), decode_value(entry.get('value'), mask_secrets)) for entry in entries)
     if kind == 'sdk-object':
         return {'type': body.get('type'), 'id': body.get('id')}
     if kind == 'mime-attachment':
         return _decode_mime(body)
     return value
+
+
+def composite_fields(type_name):
+    """The ``[(field name, field type name)]`` of a declared ``CompositeType(a:string,b:Array/number):Name``, in order;
+    None for a name that is not a composite type or cannot be read. Commas inside parentheses do not split."""
+    name = type_name.strip() if isinstance(type_name, str) else ''
+    if not name.startswith('CompositeType('):
+        return None
+    depth, start, parts = 0, len('CompositeType('), []
+    for index in range(start - 1, len(name)):
+        char = name[index]
+        if char == '(':
+            depth += 1
+        elif char == ')':
+            depth -= 1
+            if depth == 0:
+                parts.append(name[start:index])
+                break
+        elif char == ',' and depth == 1:
+            parts.append(name[start:index])
+            start = index + 1
+    else:
+        return None
+    fields = []
+    for part in parts:
+        field, sep, field_type = part.strip().partition(':')
+        if not part.strip():
+            continue
+        if not sep:
+            return None
+        fields.append((field.strip(), field_type.strip()))
+    return fields
+
+
+def declared_secure(value, type_name):
+    """``value`` with each part that its declared type makes a SecureString, whatever wire kind the server gave it, as
+    a ``secure-string`` value: the value of a ``SecureString``, the elements of an ``Array/SecureString``, the
+    SecureString fields of a composite type, at any depth. Masking and the secret list go by wire kind, so a secret
+    sent as a ``string`` in a SecureString place is masked too. Other values come back unchanged (not copied)."""
+    name = type_name.strip() if isinstance(type_name, str) else ''
+    if not isinstance(value, dict) or not name:
+        return value
+    if name.lower() == 'securestring':
+        kind = next((key for key in value if key != 'objectType'), None)
+        if kind is None or kind == 'secure-string':
+            return value
+        body = value[kind]
+        return {'secure-string': body if isinstance(body, dict) else {'value': body}}
+    if name.lower().startswith('array/') and isinstance(value.get('array'), dict):
+        return dict(value, array=_each_listed(value['array'], 'array', lambda item: declared_secure(item, name[6:])))
+    fields = composite_fields(name)
+    if fields and isinstance(value.get('composite'), dict):
+        types = dict(fields)
+        return dict(value, composite=_each_listed(value['composite'], 'composite',
+                                                  lambda entry: _declared_secure_field(entry, types)))
+    return value
+
+
+def _declared_secure_field(entry, types):
+    """A composite's field entry with its value made secure when its declared field type is SecureString."""
+    inner = composite_entry(entry)
+    if not isinstance(inner, dict) or not isinstance(inner.get('id'), str) or inner['id'] not in types:
+        return entry
+    made = dict(inner, value=declared_secure(inner.get('value'), types[inner['id']]))
+    return made if inner is entry else dict(entry, **{'composite-value': made})
+
+
+def _each_listed(body, kind, change):
+    """A copy of a wire kind's body with ``change`` applied to every item of each list the decoder reads (a bare
+    object stays one)."""
+    body = dict(body)
+    for list_key in _list_keys(kind):
+        found = body.get(list_key)
+        if isinstance(found, list):
+            body[list_key] = [change(item) for item in found]
+        elif isinstance(found, dict):
+            body[list_key] = change(found)
+    return body
 
 
 def composite_entry(entry):
@@ -153,6 +247,7 @@ def _problem(path, value, expected):
 
 def _entries_problem(entries, path, key):
     """The first entry of a properties/composite list that is not ``{key: scalar, value: typed value}``."""
+    entries = _listed(entries)
     if entries is None:
         return None
     if not isinstance(entries, list):
@@ -181,7 +276,7 @@ def value_problem(value, path='value'):
         if kind in _OBJECT_KINDS and not isinstance(body, dict):
             return _problem(where, body, 'an object')
         if kind == 'array':
-            elements = _first(body, 'elements', 'element') if isinstance(body, dict) else body
+            elements = _listed(_first(body, *_list_keys(kind)) if isinstance(body, dict) else body)
             if elements is not None and not isinstance(elements, list):
                 return _problem(where + '.elements', elements, 'a list')
             for index, item in enumerate(elements or []):
@@ -189,12 +284,12 @@ def value_problem(value, path='value'):
                 if found:
                     return found
         elif kind == 'properties':
-            entries = _first(body, 'property', 'properties') if isinstance(body, dict) else body
+            entries = _first(body, *_list_keys(kind)) if isinstance(body, dict) else body
             found = _entries_problem(entries, where + '.property', 'key')
             if found:
                 return found
         elif kind == 'composite':
-            for list_key in ('property', 'properties', 'CompositeObjectValue'):
+            for list_key in _list_keys(kind):
                 found = _entries_problem(body.get(list_key), '%s.%s' % (where, list_key), 'id')
                 if found:
                     return found
@@ -240,7 +335,7 @@ def decode_parameters(params, mask_secrets=True):
     """
     out = {}
     for param in params or []:
-        value = decode_value(param.get('value'), mask_secrets)
+        value = decode_value(declared_secure(param.get('value'), param.get('type')), mask_secrets)
         if mask_secrets and value is not None and str(param.get('type', '')).lower() == 'securestring':
             value = SECRET_MASK
         out[param.get('name')] = value
@@ -254,17 +349,9 @@ def _mask_value(value):
     for kind, body in value.items():
         if kind == 'secure-string' and isinstance(body, dict):
             body = dict(body, value=SECRET_MASK)
-        elif kind == 'array' and isinstance(body, dict):
-            body = dict(body)
-            # Every list the decoder reads (decode_value): a secret under a spelling it reads is masked too.
-            for list_key in ('elements', 'element'):
-                if isinstance(body.get(list_key), list):
-                    body[list_key] = [_mask_value(v) for v in body[list_key]]
-        elif kind in ('properties', 'composite') and isinstance(body, dict):
-            body = dict(body)
-            for list_key in ('property', 'properties', 'CompositeObjectValue'):
-                if isinstance(body.get(list_key), list):
-                    body[list_key] = [_mask_entry(e) for e in body[list_key]]
+        elif kind in ('array', 'properties', 'composite') and isinstance(body, dict):
+            # Every list the decoder reads (decode_value), in every spelling and as a bare object, is masked too.
+            body = _each_listed(body, 'array' if kind == 'array' else 'composite', _mask_value if kind == 'array' else _mask_entry)
         out[kind] = body
     return out
 
@@ -287,14 +374,15 @@ def mask_parameters(params):
         if str(param.get('type', '')).lower() == 'securestring' and isinstance(param.get('value'), dict):
             param['value'] = {'secure-string': {'value': SECRET_MASK}}
         else:
-            param['value'] = _mask_value(param.get('value'))
+            param['value'] = _mask_value(declared_secure(param.get('value'), param.get('type')))
         masked.append(param)
     return masked
 
 
 def secret_strings(params):
-    """Every plain-text SecureString value in wire parameters: a parameter declared SecureString, or a secure-string
-    value at any depth (an Array, Properties, a composite); the mask itself is not a secret."""
+    """Every plain-text SecureString value in wire parameters: a parameter declared SecureString, a part its declared
+    type makes one (:func:`declared_secure`), or a secure-string value at any depth (an Array, Properties, a
+    composite); the mask itself is not a secret."""
     found = []
 
     def walk(value):
@@ -314,7 +402,7 @@ def secret_strings(params):
             for body in value.values():
                 if isinstance(body, dict) and isinstance(body.get('value'), str):
                     found.append(body['value'])
-        walk(value)
+        walk(declared_secure(value, param.get('type')) if isinstance(param, dict) else value)
     return [secret for secret in dict.fromkeys(found) if secret and secret != SECRET_MASK]
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import decode_value, secret_strings
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import (
+    composite_fields, declared_secure, decode_value, secret_strings,
+)
 
 
 def comparable_inputs(params):
@@ -29,7 +31,7 @@ def comparable_inputs(params):
         value = param.get('value')
         is_secure = (str(param.get('type', '')).lower() == 'securestring'
                      or (isinstance(value, dict) and 'secure-string' in value))
-        decoded = decode_value(value, mask_secrets=True)
+        decoded = decode_value(declared_secure(value, param.get('type')), mask_secrets=True)
         if is_secure:
             if decoded is not None and decoded != '':
                 secure.add(param.get('name'))
@@ -97,21 +99,6 @@ class VroType(object):
         return 'VroType(%r, %r)' % (self.kind, self.name)
 
 
-def _split_top_level(text, sep):
-    """Split on ``sep`` outside parentheses."""
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        if ch == '(':
-            depth += 1
-        elif ch == ')':
-            depth -= 1
-        elif ch == sep and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
-    return parts
-
-
 def parse_type(type_name):
     """Parse a declared vRO type name into a VroType (never raises; odd names become kind 'unknown')."""
     name = (type_name or '').strip()
@@ -119,30 +106,11 @@ def parse_type(type_name):
         return VroType('array', name, element=parse_type(name[6:]))
     if name.lower() == 'array':
         return VroType('array', name, element=VroType('any', 'Any'))
-    if name.startswith('CompositeType(') and ')' in name:
-        depth = 0
-        close = -1
-        for i in range(len('CompositeType'), len(name)):
-            if name[i] == '(':
-                depth += 1
-            elif name[i] == ')':
-                depth -= 1
-                if depth == 0:
-                    close = i
-                    break
-        if close < 0:
+    if name.startswith('CompositeType('):
+        fields = composite_fields(name)
+        if fields is None:
             return VroType('unknown', name)
-        fields = []
-        body = name[len('CompositeType('):close]
-        for part in _split_top_level(body, ','):
-            part = part.strip()
-            if not part:
-                continue
-            field_name, sep, field_type = part.partition(':')
-            if not sep:
-                return VroType('unknown', name)
-            fields.append((field_name.strip(), parse_type(field_type)))
-        return VroType('composite', name, fields=fields)
+        return VroType('composite', name, fields=[(field, parse_type(field_type)) for field, field_type in fields])
     simple = _SIMPLE_TYPES.get(name.lower())
     if simple:
         return VroType(simple, name)
