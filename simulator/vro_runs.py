@@ -363,6 +363,10 @@ def list_runs(server, parent=None, ids=None, up_href=None, self_href=None):
     return {"relations": {"link": links, "total": total, "startIndex": start, "count": len(docs)}, "href": self_href}
 
 
+_TIME_OPS = {">": lambda a, b: a > b, ">=": lambda a, b: a >= b, "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
+             "=": lambda a, b: a == b}
+
+
 def logs_body(server, run, system):
     """``/logs`` (workflow log lines) or ``/syslogs`` (state changes and errors) in the flavour's shape."""
     wanted = [e for e in run["logs"] if system or e["origin"] == "workflow"]
@@ -371,8 +375,13 @@ def logs_body(server, run, system):
             wanted = [e for e in wanted if e["severity"] == value]
         elif key == "severity" and op == "!=":
             wanted = [e for e in wanted if e["severity"] != value]
+        elif key == "timestamp" and op in _TIME_OPS:
+            # A public vRO log-tail script polls /syslogs with conditions=timestamp><the last time-stamp-val>.
+            bound = int(round(date_arg(value) * 1000))
+            wanted = [e for e in wanted if _TIME_OPS[op](int(e["t"] * 1000), bound)]
         else:
-            raise VroError(400, "Unsupported log condition '%s%s%s' (supported: severity=...)" % (key, op, value))
+            raise VroError(400, "Unsupported log condition '%s%s%s' (supported: severity=, severity!=, timestamp> >= < <= = "
+                                "with epoch milliseconds or ISO-8601)" % (key, op, value))
     limit = int_arg("maxResult", 2147483647)
     wanted = wanted[-limit:] if limit else []
     if server.ctx.quirk("vro-logs-newest-first"):
