@@ -358,7 +358,9 @@ def list_runs(server, parent=None, ids=None, up_href=None, self_href=None):
     start = int_arg("startIndex", 0)
     limit = int_arg("maxResult", 2147483647)
     docs, total = server.store.query(RUN_KIND, parent=parent, limit=limit, offset=start, descending=descending, **kwargs)
-    keys = [k for k in request.args.getlist("keys") if k]
+    # keys=id&keys=state or keys=id,state: Spring binds a comma-delimited value to the list parameter the 8.18 spec
+    # declares (type array), as it does for conditions (vro-conditions-comma-split).
+    keys = [k.strip() for raw in request.args.getlist("keys") for k in raw.split(",") if k.strip()]
     links = ([{"href": up_href, "rel": "up"}] if up_href else []) + [_run_link(server, d, keys) for d in docs]
     return {"relations": {"link": links, "total": total, "startIndex": start, "count": len(docs)}, "href": self_href}
 

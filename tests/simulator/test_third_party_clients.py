@@ -208,3 +208,15 @@ def test_powervro_execution_result(fresh_sim):
     (out,) = [p for p in outputs if p["name"] == "out_str"]
     assert out["scope"] == "local" and out["type"] == "string"
     assert out["value"][out["type"]]["value"] == "hello"
+
+
+@pytest.mark.parametrize("query", ["keys=id,state", "keys=id&keys=state", "keys=id,%20state"])
+def test_executions_list_keys_comma_joined_or_repeated(fresh_sim, query):
+    """``keys`` is a list parameter in the 8.18 spec (``type: array``): repeated or comma-joined (Spring binds a
+    comma-delimited value to a list), each link keeps exactly the attributes named."""
+    http, headers, url = sim_session(fresh_sim), _headers(fresh_sim), fresh_sim.url
+    started = http.post(url + "/vco/api/workflows/%s/executions" % AWSNEW, json={"parameters": []}, headers=headers)
+    assert started.status_code == 202
+    listing = http.get(url + "/vco/api/workflows/%s/executions?maxResult=5&%s" % (AWSNEW, query), headers=headers).json()
+    (run,) = [link for link in listing["relations"]["link"] if link["rel"] == "down"]
+    assert sorted(_attributes(run)) == ["id", "state"]
