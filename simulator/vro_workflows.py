@@ -95,8 +95,9 @@ def _category_href(category):
 
 def _category_attributes(category):
     # displayName: read by a public vRO log-tail script from GET /catalog/System/WorkflowCategory/{id}.
-    return [{"name": n, "value": v} for n, v in (("id", category["id"]), ("name", category["name"]),
-                                                   ("displayName", category["name"]), ("type", "WorkflowCategory"))]
+    pairs = (("id", category["id"]), ("name", category["name"]), ("displayName", category["name"]),
+             ("type", "WorkflowCategory"))
+    return [{"name": n, "value": v} for n, v in pairs]
 
 
 def list_categories(server, user):
