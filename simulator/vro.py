@@ -248,6 +248,33 @@ def workflow(wid):
     return jsonify(vro_workflows.workflow_body(server, server.workflow(wid, g.vro_user)))
 
 
+@BLUEPRINT.get("/vco/api/categories/<cid>/")
+def category(cid):
+    return jsonify(vro_workflows.category_body(_server(), g.vro_user, cid))
+
+
+# The System catalog of workflows and their categories: PowervRO's Get-vROWorkflow -CategoryId, a public vRO log-tail
+# script and sammcgeown/vra-cli read them ("Public clients" in simulator/README.md).
+@BLUEPRINT.get("/vco/api/catalog/System/Workflow/")
+def catalog_workflows():
+    return jsonify(vro_workflows.list_workflows(_server(), g.vro_user))
+
+
+@BLUEPRINT.get("/vco/api/catalog/System/WorkflowCategory/")
+def catalog_categories():
+    return jsonify(vro_workflows.list_categories(_server(), g.vro_user))
+
+
+@BLUEPRINT.get("/vco/api/catalog/System/WorkflowCategory/<cid>/")
+def catalog_category(cid):
+    return jsonify(vro_workflows.category_item(_server(), g.vro_user, cid))
+
+
+@BLUEPRINT.get("/vco/api/catalog/System/WorkflowCategory/<cid>/workflows/")
+def catalog_category_workflows(cid):
+    return jsonify(vro_workflows.category_workflows(_server(), g.vro_user, cid))
+
+
 @BLUEPRINT.get("/vco/api/workflows/<wid>/schema/")
 def workflow_schema(wid):
     workflow_ = _server().workflow(wid, g.vro_user)

@@ -358,9 +358,15 @@ def list_runs(server, parent=None, ids=None, up_href=None, self_href=None):
     start = int_arg("startIndex", 0)
     limit = int_arg("maxResult", 2147483647)
     docs, total = server.store.query(RUN_KIND, parent=parent, limit=limit, offset=start, descending=descending, **kwargs)
-    keys = [k for k in request.args.getlist("keys") if k]
+    # keys=id&keys=state or keys=id,state: Spring binds a comma-delimited value to the list parameter the 8.18 spec
+    # declares (type array), as it does for conditions (vro-conditions-comma-split).
+    keys = [k.strip() for raw in request.args.getlist("keys") for k in raw.split(",") if k.strip()]
     links = ([{"href": up_href, "rel": "up"}] if up_href else []) + [_run_link(server, d, keys) for d in docs]
     return {"relations": {"link": links, "total": total, "startIndex": start, "count": len(docs)}, "href": self_href}
+
+
+_TIME_OPS = {">": lambda a, b: a > b, ">=": lambda a, b: a >= b, "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
+             "=": lambda a, b: a == b}
 
 
 def logs_body(server, run, system):
@@ -371,8 +377,13 @@ def logs_body(server, run, system):
             wanted = [e for e in wanted if e["severity"] == value]
         elif key == "severity" and op == "!=":
             wanted = [e for e in wanted if e["severity"] != value]
+        elif key == "timestamp" and op in _TIME_OPS:
+            # A public vRO log-tail script polls /syslogs with conditions=timestamp><the last time-stamp-val>.
+            bound = int(round(date_arg(value) * 1000))
+            wanted = [e for e in wanted if _TIME_OPS[op](int(e["t"] * 1000), bound)]
         else:
-            raise VroError(400, "Unsupported log condition '%s%s%s' (supported: severity=...)" % (key, op, value))
+            raise VroError(400, "Unsupported log condition '%s%s%s' (supported: severity=, severity!=, timestamp> >= < <= = "
+                                "with epoch milliseconds or ISO-8601)" % (key, op, value))
     limit = int_arg("maxResult", 2147483647)
     wanted = wanted[-limit:] if limit else []
     if server.ctx.quirk("vro-logs-newest-first"):

@@ -59,8 +59,22 @@ def int_arg(name, default, minimum=0):
     return min(value, 2147483647)
 
 
+def _split_before_conditions(raw, separator):
+    """``raw`` split at ``separator`` only where the next piece is itself a condition (``a=b,c~d`` is two; the comma
+    of ``name=Deploy VM, Linux`` stays in the value)."""
+    parts = []
+    for piece in raw.split(separator):
+        if parts and not _CONDITION.match(piece):
+            parts[-1] += separator + piece
+        else:
+            parts.append(piece)
+    return parts
+
+
 def parse_conditions(raw_list, comma_split=None):
-    """``conditions`` query values -> ``[(key, op, value)]``. Repeated params and ``&``-joined ones both work.
+    """``conditions`` query values -> ``[(key, op, value)]``. Repeated params and ``&``- or ``,``-joined ones all work
+    (sammcgeown/vra-cli sends ``conditions=name~X,categoryName~Y``); a comma or ``&`` followed by no condition stays in
+    the value.
 
     With the quirk ``vro-conditions-comma-split`` (or ``comma_split=True``) every value is also split at each comma,
     as a real vRO does: a piece that is not a condition (``Deploy VM, Linux`` leaves `` Linux``) is a 400.
@@ -69,18 +83,12 @@ def parse_conditions(raw_list, comma_split=None):
         comma_split = context().quirk("vro-conditions-comma-split")
     if comma_split:
         raw_list = [piece for raw in raw_list for piece in raw.split(",")]
+    else:
+        raw_list = [piece for raw in raw_list for piece in _split_before_conditions(raw, ",")]
     out = []
     for raw in raw_list:
-        parts = [raw]
-        if "&" in raw:
-            # Split only where the next piece is itself a condition, so a name containing '&' survives.
-            parts = []
-            for piece in raw.split("&"):
-                if parts and not _CONDITION.match(piece):
-                    parts[-1] += "&" + piece
-                else:
-                    parts.append(piece)
-        for part in parts:
+        # '&' inside one value: split only before a condition too, so a name containing '&' survives.
+        for part in _split_before_conditions(raw, "&"):
             if not part.strip():
                 continue
             match = _CONDITION.match(part)

@@ -1,4 +1,5 @@
-"""The vRO workflow catalogue as the API shows it: the list (``conditions``, paging), one workflow, its link."""
+"""The vRO workflow catalogue as the API shows it: the list (``conditions``, paging), one workflow, its link, and the
+workflow categories (``/categories/{id}`` and the ``System`` catalog types ``Workflow`` and ``WorkflowCategory``)."""
 
 from __future__ import annotations
 
@@ -20,9 +21,11 @@ def _workflow_link(server, workflow):
             "attributes": [{"name": n, "value": v} for n, v in attributes]}
 
 
-def list_workflows(server, user):
+def list_workflows(server, user, category_id=None):
+    """The inventory-items list of the workflows ``user`` may read (those of one category when ``category_id``)."""
     conditions = parse_conditions(request.args.getlist("conditions"))
-    items = [w for w in server.workflows.values() if server.can_read(user, w)]
+    items = [w for w in server.workflows.values() if server.can_read(user, w)
+             and (category_id is None or w["category_id"] == category_id)]
     for key, op, value in conditions:
         field = {"name": "name", "categoryName": "category", "categoryId": "category_id", "id": "id",
                  "description": "description"}.get(key)
@@ -67,3 +70,80 @@ def workflow_body(server, workflow):
             {"href": href + "interactions/", "rel": "interactions"},
         ]},
     }
+
+
+# -- categories ---------------------------------------------------------------------------------------------
+# A category exists while it holds a workflow the user may read (categories are flat: a category's path is its name).
+def _categories(server, user):
+    found = {}
+    for workflow in server.workflows.values():
+        if server.can_read(user, workflow):
+            found.setdefault(workflow["category_id"], workflow["category"])
+    return [{"id": cid, "name": name} for cid, name in sorted(found.items(), key=lambda item: (item[1].lower(), item[0]))]
+
+
+def _category(server, user, cid):
+    for category in _categories(server, user):
+        if category["id"] == cid:
+            return category
+    raise VroError(404, "Can not find a catalog item System:WorkflowCategory with ID '%s'" % cid)
+
+
+def _category_href(category):
+    return "%s%s/catalog/System/WorkflowCategory/%s/" % (host_url(), BASE, category["id"])
+
+
+def _category_attributes(category):
+    # displayName: read by a public vRO log-tail script from GET /catalog/System/WorkflowCategory/{id}.
+    pairs = (("id", category["id"]), ("name", category["name"]), ("displayName", category["name"]),
+             ("type", "WorkflowCategory"))
+    return [{"name": n, "value": v} for n, v in pairs]
+
+
+def list_categories(server, user):
+    """``GET /catalog/System/WorkflowCategory``: inventory-items; ``conditions`` on ``name`` (``=``, ``~``, ``!=``)
+    and ``id`` (``=``, ``!=``), ``maxResult``, ``startIndex``, ``queryCount``."""
+    items = _categories(server, user)
+    for key, op, value in parse_conditions(request.args.getlist("conditions")):
+        if key not in ("name", "displayName", "id") or (key == "id" and op == "~") or op not in ("=", "~", "!="):
+            raise VroError(400, "Unsupported condition '%s%s%s' for System:WorkflowCategory (supported: name=, name~, "
+                                "name!=, id=, id!=)" % (key, op, value))
+        field = "id" if key == "id" else "name"
+        if op == "=":
+            items = [c for c in items if c[field] == value]
+        elif op == "!=":
+            items = [c for c in items if c[field] != value]
+        elif server.ctx.quirk("vro-conditions-case-sensitive"):
+            items = [c for c in items if value in c[field]]
+        else:
+            items = [c for c in items if value.lower() in c[field].lower()]
+    start = int_arg("startIndex", 0)
+    page = items[start:start + int_arg("maxResult", 2147483647)]
+    body = {"link": [{"href": _category_href(c), "rel": "down", "type": "System:WorkflowCategory",
+                      "attributes": _category_attributes(c)} for c in page], "total": len(items)}
+    if request.args.get("queryCount", "").lower() == "true":
+        body["startIndex"], body["count"] = start, len(page)
+    return body
+
+
+def category_item(server, user, cid):
+    """``GET /catalog/System/WorkflowCategory/{id}``: the category as an inventory item (WsInventoryItem)."""
+    category = _category(server, user, cid)
+    return {"href": _category_href(category), "attributes": _category_attributes(category),
+            "relations": {"link": [{"href": _category_href(category) + "workflows/", "rel": "down"}]}}
+
+
+def category_workflows(server, user, cid):
+    """``GET /catalog/System/WorkflowCategory/{id}/workflows``: the category's workflows, listed as ``/workflows``."""
+    _category(server, user, cid)
+    return list_workflows(server, user, category_id=cid)
+
+
+def category_body(server, user, cid):
+    """``GET /categories/{id}``: the 8.18 spec's ``WsCategory`` (404 for an unknown id)."""
+    try:
+        category = _category(server, user, cid)
+    except VroError:
+        raise VroError(404, "Cannot find a category with the specified ID '%s'" % cid) from None
+    return {"id": category["id"], "name": category["name"], "path": category["name"], "type": "WorkflowCategory",
+            "href": "%s%s/categories/%s/" % (host_url(), BASE, category["id"]), "path-ids": [category["id"]]}
