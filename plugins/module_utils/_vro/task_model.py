@@ -60,6 +60,13 @@ def task_problem(body, where='an object whose '):
     return parameters_problem(body, where)
 
 
+def whole_task(body):
+    """Whether ``body`` is a whole WsTask (id, name, workflow, start date), not the small ``{"id", "state"}`` some servers
+    answer a create or update with: only a whole one is taken as the task; the others are read back."""
+    return (isinstance(body, dict) and bool(body.get('id')) and bool(body.get('name')) and isinstance(body.get('workflow'), dict)
+            and _pick_set(body, 'recurrence-start-date', 'recurrenceStartDate') is not None)
+
+
 def task_list_problem(body):
     """The first task of a plain-list answer that cannot be read."""
     if not isinstance(body, list):
