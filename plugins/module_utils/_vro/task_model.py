@@ -144,8 +144,9 @@ class ScheduledTask(object):
 class DesiredTask(object):
     """What the user asked for. A field left as None is not managed: it is neither compared nor changed.
 
-    ``recurrence`` is managed as a whole when given: its ``end`` and ``pattern`` left out mean none; its
-    ``start`` left out keeps the current start (and means "now" at creation). ``parameters`` are the encoded
+    ``recurrence`` is managed as a whole when given: its ``end`` left out means none; its ``pattern`` left out (None)
+    keeps the current pattern and ``''`` removes it; its ``start`` left out keeps the current start (and means "now" at
+    creation). ``parameters`` are the encoded
     input parameters (None: inputs not managed).
     """
 
@@ -163,7 +164,9 @@ class DesiredTask(object):
                 'cycle': cycle,
                 'start': canonical_date(recurrence.get('start'), option='recurrence.start'),
                 'end': canonical_date(recurrence.get('end'), option='recurrence.end'),
-                'pattern': recurrence.get('pattern') or None,
+                # None: not managed (vRO may derive a pattern from the start, and tasks made in its client carry one);
+                # '': remove the task's pattern.
+                'pattern': recurrence.get('pattern'),
             }
             if self.recurrence['start'] and self.recurrence['end'] and \
                     parse_date(self.recurrence['end']) < parse_date(self.recurrence['start']):
@@ -201,6 +204,7 @@ def desired_view(current, desired, now=None):
     if desired.recurrence is not None:
         recurrence = dict(desired.recurrence)
         recurrence['start'] = recurrence['start'] or view['recurrence']['start']
+        recurrence['pattern'] = view['recurrence']['pattern'] if recurrence['pattern'] is None else recurrence['pattern'] or None
         view['recurrence'] = recurrence
     if not view['recurrence']['start']:
         view['recurrence']['start'] = now or format_date(datetime.datetime.now(datetime.timezone.utc))
@@ -234,8 +238,9 @@ def task_differences(current, desired):
                 'pattern': current.pattern or None}
         for key in ('cycle', 'start', 'end', 'pattern'):
             want = desired.recurrence[key]
-            if key == 'start' and want is None:
+            if key in ('start', 'pattern') and want is None:
                 continue
+            want = want or None
             if key in ('start', 'end'):
                 same = _same_instant(have[key], want)
             else:
@@ -339,7 +344,7 @@ def removed_but_kept(task, desired):
     if desired.recurrence is None:
         return []
     return [field for field in task_differences(task, desired)
-            if field in ('recurrence.end', 'recurrence.pattern') and desired.recurrence[field.split('.')[1]] is None]
+            if field in ('recurrence.end', 'recurrence.pattern') and not desired.recurrence[field.split('.')[1]]]
 
 
 def limit_error(name, tasks, server_error=None):
