@@ -111,11 +111,11 @@ class ScheduledTask(object):
         if not self.workflow_id and workflow.get('href'):
             self.workflow_id = workflow['href'].rstrip('/').rsplit('/', 1)[-1]
         self.workflow_name = workflow.get('name') or data.get('workflowName')
-        self.cycle = _pick_set(data, 'recurrence-cycle', 'recurrenceCycle')
+        self.cycle = _enum_value(_pick_set(data, 'recurrence-cycle', 'recurrenceCycle'))
         self.pattern = _pick_set(data, 'recurrence-pattern', 'recurrencePattern')
         self.start = decode_date(_pick_set(data, 'recurrence-start-date', 'recurrenceStartDate'))
         self.end = decode_date(_pick_set(data, 'recurrence-end-date', 'recurrenceEndDate'))
-        self.start_mode = _pick_set(data, 'start-mode', 'startMode')
+        self.start_mode = _enum_value(_pick_set(data, 'start-mode', 'startMode'))
         self.running_instance_id = _pick_set(data, 'running-instance-id', 'runningInstanceId')
         self.input_parameters = parameter_list(data, 'input')
 
@@ -370,6 +370,13 @@ def limit_error(name, tasks, server_error=None):
 def mentions_limit(error):
     text = ' '.join(str(x) for x in (error.server_message, error.body_excerpt) if x).lower()
     return str(TASK_LIMIT) in text or 'at most' in text or 'maximum' in text or 'limit' in text
+
+
+def _enum_value(value):
+    """A recurrence cycle or start mode as the 8.18 spec spells it (``every-days``, ``start-in-the-past``): vRO's 7.3
+    API reference lists the Java names (``EVERY_DAYS``, ``START_IN_THE_PAST``), which would otherwise differ from what is
+    asked on every run."""
+    return value.strip().lower().replace('_', '-') if isinstance(value, str) else value
 
 
 def _pick_set(data, *keys):

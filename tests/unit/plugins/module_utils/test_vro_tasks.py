@@ -129,6 +129,13 @@ def test_recurrence_is_managed_as_a_whole():
     assert desired_view(have, desired(recurrence={'cycle': 'every-days'}))['recurrence']['pattern'] == '02:00:00'
 
 
+def test_the_java_names_of_cycle_and_start_mode_read_as_the_spec_spells_them():
+    # vRO's 7.3 API reference lists recurrence-cycle and start-mode by their Java names (and states in capitals).
+    have = current(**{'recurrence-cycle': 'EVERY_DAYS', 'start-mode': 'START_IN_THE_PAST', 'state': 'PENDING'})
+    assert (have.cycle, have.start_mode, have.state) == ('every-days', 'start-in-the-past', 'pending')
+    assert task_differences(have, desired(recurrence={'cycle': 'every-days'}, start_mode='start-in-the-past')) == []
+
+
 def test_inputs_differ_by_value_and_by_presence():
     assert task_differences(current(), desired(parameters=encoded(name='web02', count=20, when='2030-01-02'))) == ['inputs']
     # A new input, an input left out, a secret newly given: each is a difference.
