@@ -73,6 +73,8 @@ KNOWN = {
                               "server strict to the 8.18 spec would", None, None),
     "vro-task-null-kept": ("vRO: a null field in a task update is read as not given, so the task keeps its value (with "
                            "vro-task-null-refused, the 400 wins)", None, None),
+    "vro-task-answer-small": ('vRO: POST /tasks (202, Location) and POST /tasks/{id} (200) answer only {"id", "state"} '
+                              "instead of the whole task", None, None),
     "vro-8-server-permissions": ("vRO 8.x: GET /vco/api/server/permissions is served (as on 7.x) instead of a 404",
                                  None, None),
 }

@@ -417,7 +417,7 @@ def list_tasks():
 def create_task():
     server = _server()
     task = vro_tasks.create_task(server, _json_body(), g.vro_user)
-    response = jsonify(vro_tasks.task_body(server, task))
+    response = jsonify(_task_answer(server, task))
     response.status_code = 202
     response.headers["Location"] = vro_tasks.task_href(task["id"])
     return response
@@ -432,7 +432,14 @@ def get_task(tid):
 @BLUEPRINT.post("/vco/api/tasks/<tid>/")
 def update_task(tid):
     server = _server()
-    return jsonify(vro_tasks.task_body(server, vro_tasks.update_task(server, tid, _json_body(), g.vro_user)))
+    return jsonify(_task_answer(server, vro_tasks.update_task(server, tid, _json_body(), g.vro_user)))
+
+
+def _task_answer(server, task):
+    """The answer to a task create or update: the whole task, or (quirk vro-task-answer-small) only its id and state."""
+    if server.ctx.quirk("vro-task-answer-small"):
+        return {"id": task["id"], "state": task["state"]}
+    return vro_tasks.task_body(server, task)
 
 
 @BLUEPRINT.delete("/vco/api/tasks/<tid>/")

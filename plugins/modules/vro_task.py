@@ -57,8 +57,8 @@ options:
     default: present
   recurrence:
     description:
-      - When the task runs. When given, it is managed as a whole; left out, the recurrence of an existing task
-        is kept, and a new task runs once, now.
+      - When the task runs. When given, it is managed as a whole (but for a O(recurrence.pattern) left out, which is
+        kept); left out, the recurrence of an existing task is kept, and a new task runs once, now.
     type: dict
     suboptions:
       cycle:
@@ -78,7 +78,9 @@ options:
         type: str
       pattern:
         description:
-          - The vRO recurrence pattern (C(recurrence-pattern)), passed as it is. Left out means none.
+          - The vRO recurrence pattern (C(recurrence-pattern)), passed as it is.
+          - Left out, the task keeps the pattern it has (tasks made in the vRO client carry one, and a server may derive
+            one from the start), and a new task gets none from the module. V('') removes the pattern.
         type: str
   start_mode:
     description:
@@ -115,10 +117,11 @@ notes:
     SecureString or EncryptedString inputs, whose values vRO need not return). When a server that replaces the task
     then shows those inputs reset, the task fails naming them (the update was applied); give them again, the secret
     ones with O(secret_inputs).
-  - Removing an end date or pattern sends them as null; a server that refuses null (HTTP 400, nothing applied) gets
-    the update again without them. A server that still keeps them (the 7.x guide says an update only adds or changes
-    scheduling properties) gets the task deleted and created again without them, with a new id; RV(msg),
-    RV(recreated) and a warning say so, and its past runs stay listed under the old id.
+  - Removing an end date (O(recurrence) without O(recurrence.end)) or a pattern (O(recurrence.pattern) set to V(''))
+    sends them as null; a server that refuses null (HTTP 400, nothing applied) gets the update again without them.
+    A server that still keeps them (the 7.x guide says an update only adds or changes scheduling properties) gets the
+    task deleted and created again without them, with a new id; RV(msg), RV(recreated) and a warning say so, and its
+    past runs stay listed under the old id.
 seealso:
   - module: cloudops.orchestrator.vro_task_info
   - module: cloudops.orchestrator.vro_workflow_run

@@ -19,7 +19,7 @@ from test_vro_task_readings import AWSNEW_ID, END, NAME, START, simulator, the_t
 ECHO_ID = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001'
 UPDATE = '/vco/api/tasks/*'
 LOST = 'may or may not have been applied'
-REMOVAL = {'cycle': 'every-days', 'start': START}
+REMOVAL = {'cycle': 'every-days', 'start': START, 'pattern': ''}  # no end date, the pattern removed
 # A server that refuses null and merges (the resend keeps the end date and pattern: a recreate follows), one that
 # refuses null and replaces (the resend removes them).
 REFUSING = [('vro-task-null-refused',), ('vro-task-null-refused', 'vro-task-update-replaces')]

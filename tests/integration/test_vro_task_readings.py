@@ -102,9 +102,10 @@ def test_update_keeps_what_was_not_asked_and_removes_end_and_pattern(fresh_simul
     assert task['recurrence-end-date'].startswith('2031-06-01T02:00:00')
     assert again['task']['inputs'] == {'name': 'web01'} and again['task']['description'] == 'deploys web01'
 
-    # The recurrence without end date and pattern: both go, whatever the server does with null; the rest stays.
+    # The recurrence without end date, and pattern '' (left out, it is kept): both go, whatever the server does with null.
     sim.admin('DELETE', 'counters')
-    res = run_playbook(play(tmp_path, 'removal', {'recurrence': {'cycle': 'every-days', 'start': START}}), env=sim.env('vro'))
+    res = run_playbook(play(tmp_path, 'removal', {'recurrence': {'cycle': 'every-days', 'start': START, 'pattern': ''}}),
+                       env=sim.env('vro'))
     first, again = res.result('first'), res.result('again')
     assert first['changed'] is True and first['differences'] == ['recurrence.end', 'recurrence.pattern']
     assert again['changed'] is False, again

@@ -295,6 +295,16 @@ def test_task_null_removes_by_default_is_refused_or_kept_under_the_quirks(vro):
     assert "recurrence-end-date" not in reset and "recurrence-pattern" not in reset
 
 
+def test_task_answers_are_small_under_the_quirk(vro):
+    quirks(vro, "vro-task-answer-small")
+    made = vro.post("/tasks", json={"name": "small", "workflow": {"id": AWSNEW}, "recurrence-start-date": "2031-01-01T00:00:00Z"})
+    assert made.status_code == 202 and made.json() == {"id": made.json()["id"], "state": "pending"}
+    assert made.headers["Location"].rstrip("/").endswith(made.json()["id"])
+    updated = vro.post("/tasks/%s" % made.json()["id"], json={"description": "d"})
+    assert updated.status_code == 200 and sorted(updated.json()) == ["id", "state"]
+    assert vro.get("/tasks/%s" % made.json()["id"]).json()["description"] == "d"
+
+
 # -- the catalog of runs: System/WorkflowToken, or System/WorkflowExecution as public clients read it ----------------
 
 def test_catalog_of_runs_is_workflowtoken_by_default_and_workflowexecution_under_the_quirk(vro):

@@ -218,6 +218,14 @@ def composite_entry(entry):
     return entry
 
 
+def _parameter_keys(key):
+    """The spellings of an ``input``/``output`` parameter list; for inputs also ``parameter``, the name vRO's 7.x API
+    reference gives the list of a task and of a user interaction (developer.broadcom.com, vRO 7.3: Get Task, Get User
+    Interaction)."""
+    keys = ('%s-parameters' % key, '%sParameters' % key, '%s_parameters' % key)
+    return keys + ('parameter',) if key == 'input' else keys
+
+
 def parameter_list(container, key='input'):
     """Return a run's or definition's parameter list, accepting ``input-parameters`` and ``inputParameters``.
 
@@ -225,7 +233,7 @@ def parameter_list(container, key='input'):
     """
     if not isinstance(container, dict):
         return []
-    found = _first(container, '%s-parameters' % key, '%sParameters' % key, '%s_parameters' % key)
+    found = _first(container, *_parameter_keys(key))
     if isinstance(found, dict):
         # XML-born shapes wrap the list: {"parameter": [...]}
         found = _first(found, 'parameter', 'parameters') or []
@@ -303,8 +311,7 @@ def parameters_problem(container, where='an object whose '):
     if not isinstance(container, dict):
         return None
     for direction in ('input', 'output'):
-        key = next((k for k in ('%s-parameters' % direction, '%sParameters' % direction, '%s_parameters' % direction)
-                    if container.get(k) is not None), None)
+        key = next((k for k in _parameter_keys(direction) if container.get(k) is not None), None)
         if key is None:
             continue
         found = container[key]

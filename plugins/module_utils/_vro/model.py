@@ -131,8 +131,8 @@ def vro_links(page):
 
 
 def vro_attributes(link):
-    """A vRO link's ``attributes`` list as a plain mapping."""
-    attributes = link.get('attributes') if isinstance(link.get('attributes'), list) else []
+    """A vRO link's ``attributes`` list as a plain mapping (``attribute``, as vRO's 7.x API reference spells it, too)."""
+    attributes = next((link[key] for key in ('attributes', 'attribute') if isinstance(link.get(key), list)), [])
     return {a.get('name'): a.get('value') for a in attributes if isinstance(a, dict) and isinstance(a.get('name'), str)}
 
 
@@ -421,7 +421,7 @@ class UserInteraction(object):
         self.href = data.get('href')
         self.state = (data.get('state') or attrs.get('state') or '').lower() or None
         self.input_parameters = parameter_list(data, 'input')
-        self.assignees = [str(a) for a in _list(data.get('assignees'))]
+        self.assignees = [str(a) for a in _list(data.get('assignees') if data.get('assignees') is not None else data.get('assignee'))]
         self.user_assignees = [str(a) for a in _list(data.get('user-assignees'))]
         self.group_assignees = [str(a) for a in _list(data.get('group-assignees'))]
         self.timeout_date = decode_date(data.get('timeout-date') or data.get('timeoutDate') or attrs.get('timeoutDate'))

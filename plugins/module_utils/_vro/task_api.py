@@ -14,7 +14,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._client impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, settle_lost_delete
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import MAYBE_OBJECT, Execution, vro_links
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.task_model import (
-    LINKS_FIELDS, TASK_FIELDS, ScheduledTask, task_list_problem, task_problem,
+    LINKS_FIELDS, TASK_FIELDS, ScheduledTask, task_list_problem, task_problem, whole_task,
 )
 
 
@@ -67,15 +67,20 @@ class ScheduledTasks(object):
                                   'adopt it by name, or look for it with vro_task_info')
                 raise
             data = None  # the task exists and Location names it: read it back
-        task = ScheduledTask(data) if isinstance(data, dict) and data.get('id') else None
-        if task is None and location:
-            task_id = location.rstrip('/').rsplit('/', 1)[-1]
+        # A whole task in the body is the task; a small one (``{"id", "state"}``, as some servers answer) only names
+        # it: the task is read back, by that id, else by Location.
+        task = ScheduledTask(data) if whole_task(data) else None
+        named = data.get('id') if isinstance(data, dict) and isinstance(data.get('id'), str) and data.get('id') else None
+        if task is None and (named or location):
+            task_id = named or location.rstrip('/').rsplit('/', 1)[-1]
             try:
                 task = self.get(task_id)
             except ApiError as error:
                 raise OperationError('created scheduled task %s, but reading it back failed: %s; run the task again '
                                      'to adopt it by name' % (task_id, error), changed=True, task_id=task_id,
                                      task={'id': task_id, 'href': location}, error=error.to_result()) from None
+            if task is None and isinstance(data, dict):
+                task = ScheduledTask(data)  # not readable back (404): what the answer said is all there is
         return task
 
     def update(self, task_id, body):
@@ -83,7 +88,7 @@ class ScheduledTasks(object):
         data = self.client.post('/tasks/%s' % _q(task_id), json=body, expected=(200, 202, 204))
         # A body of the wrong shape, or of another task (an id not the one updated), is not trusted: the task is read
         # back instead.
-        if (isinstance(data, dict) and data.get('id') and shape_problem(data, OBJECT, TASK_FIELDS) is None
+        if (whole_task(data) and shape_problem(data, OBJECT, TASK_FIELDS) is None
                 and task_problem(data) is None and str(data['id']).lower() == str(task_id).lower()):
             return ScheduledTask(data)
         return self.get(task_id)

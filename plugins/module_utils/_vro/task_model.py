@@ -60,6 +60,13 @@ def task_problem(body, where='an object whose '):
     return parameters_problem(body, where)
 
 
+def whole_task(body):
+    """Whether ``body`` is a whole WsTask (id, name, workflow, start date), not the small ``{"id", "state"}`` some servers
+    answer a create or update with: only a whole one is taken as the task; the others are read back."""
+    return (isinstance(body, dict) and bool(body.get('id')) and bool(body.get('name')) and isinstance(body.get('workflow'), dict)
+            and _pick_set(body, 'recurrence-start-date', 'recurrenceStartDate') is not None)
+
+
 def task_list_problem(body):
     """The first task of a plain-list answer that cannot be read."""
     if not isinstance(body, list):
@@ -104,11 +111,11 @@ class ScheduledTask(object):
         if not self.workflow_id and workflow.get('href'):
             self.workflow_id = workflow['href'].rstrip('/').rsplit('/', 1)[-1]
         self.workflow_name = workflow.get('name') or data.get('workflowName')
-        self.cycle = _pick_set(data, 'recurrence-cycle', 'recurrenceCycle')
+        self.cycle = _enum_value(_pick_set(data, 'recurrence-cycle', 'recurrenceCycle'))
         self.pattern = _pick_set(data, 'recurrence-pattern', 'recurrencePattern')
         self.start = decode_date(_pick_set(data, 'recurrence-start-date', 'recurrenceStartDate'))
         self.end = decode_date(_pick_set(data, 'recurrence-end-date', 'recurrenceEndDate'))
-        self.start_mode = _pick_set(data, 'start-mode', 'startMode')
+        self.start_mode = _enum_value(_pick_set(data, 'start-mode', 'startMode'))
         self.running_instance_id = _pick_set(data, 'running-instance-id', 'runningInstanceId')
         self.input_parameters = parameter_list(data, 'input')
 
@@ -137,8 +144,9 @@ class ScheduledTask(object):
 class DesiredTask(object):
     """What the user asked for. A field left as None is not managed: it is neither compared nor changed.
 
-    ``recurrence`` is managed as a whole when given: its ``end`` and ``pattern`` left out mean none; its
-    ``start`` left out keeps the current start (and means "now" at creation). ``parameters`` are the encoded
+    ``recurrence`` is managed as a whole when given: its ``end`` left out means none; its ``pattern`` left out (None)
+    keeps the current pattern and ``''`` removes it; its ``start`` left out keeps the current start (and means "now" at
+    creation). ``parameters`` are the encoded
     input parameters (None: inputs not managed).
     """
 
@@ -156,7 +164,9 @@ class DesiredTask(object):
                 'cycle': cycle,
                 'start': canonical_date(recurrence.get('start'), option='recurrence.start'),
                 'end': canonical_date(recurrence.get('end'), option='recurrence.end'),
-                'pattern': recurrence.get('pattern') or None,
+                # None: not managed (vRO may derive a pattern from the start, and tasks made in its client carry one);
+                # '': remove the task's pattern.
+                'pattern': recurrence.get('pattern'),
             }
             if self.recurrence['start'] and self.recurrence['end'] and \
                     parse_date(self.recurrence['end']) < parse_date(self.recurrence['start']):
@@ -194,6 +204,7 @@ def desired_view(current, desired, now=None):
     if desired.recurrence is not None:
         recurrence = dict(desired.recurrence)
         recurrence['start'] = recurrence['start'] or view['recurrence']['start']
+        recurrence['pattern'] = view['recurrence']['pattern'] if recurrence['pattern'] is None else recurrence['pattern'] or None
         view['recurrence'] = recurrence
     if not view['recurrence']['start']:
         view['recurrence']['start'] = now or format_date(datetime.datetime.now(datetime.timezone.utc))
@@ -227,8 +238,9 @@ def task_differences(current, desired):
                 'pattern': current.pattern or None}
         for key in ('cycle', 'start', 'end', 'pattern'):
             want = desired.recurrence[key]
-            if key == 'start' and want is None:
+            if key in ('start', 'pattern') and want is None:
                 continue
+            want = want or None
             if key in ('start', 'end'):
                 same = _same_instant(have[key], want)
             else:
@@ -332,7 +344,7 @@ def removed_but_kept(task, desired):
     if desired.recurrence is None:
         return []
     return [field for field in task_differences(task, desired)
-            if field in ('recurrence.end', 'recurrence.pattern') and desired.recurrence[field.split('.')[1]] is None]
+            if field in ('recurrence.end', 'recurrence.pattern') and not desired.recurrence[field.split('.')[1]]]
 
 
 def limit_error(name, tasks, server_error=None):
@@ -358,6 +370,13 @@ def limit_error(name, tasks, server_error=None):
 def mentions_limit(error):
     text = ' '.join(str(x) for x in (error.server_message, error.body_excerpt) if x).lower()
     return str(TASK_LIMIT) in text or 'at most' in text or 'maximum' in text or 'limit' in text
+
+
+def _enum_value(value):
+    """A recurrence cycle or start mode as the 8.18 spec spells it (``every-days``, ``start-in-the-past``): vRO's 7.3
+    API reference lists the Java names (``EVERY_DAYS``, ``START_IN_THE_PAST``), which would otherwise differ from what is
+    asked on every run."""
+    return value.strip().lower().replace('_', '-') if isinstance(value, str) else value
 
 
 def _pick_set(data, *keys):

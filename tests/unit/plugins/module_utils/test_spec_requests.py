@@ -270,9 +270,10 @@ def walk_vro():
 
 
 def update_removing(current):
-    """The request of a vro_task update that manages the recurrence as a plain every-days one, to ``current``."""
+    """The request of a vro_task update that manages the recurrence as a plain every-days one (no end date, the pattern
+    removed: ``pattern: ''``), to ``current``."""
     client, recorder = client_for(VRO, 'vro', vro_route(), auth=BasicAuth('bob', 'pw-123'))
-    view = desired_view(current, DesiredTask('nightly', recurrence={'cycle': 'every-days'}))
+    view = desired_view(current, DesiredTask('nightly', recurrence={'cycle': 'every-days', 'pattern': ''}))
     ScheduledTasks(client).update(current.id, task_body(view, None, task_id=current.id, current=current))
     return recorder.sent[0]
 

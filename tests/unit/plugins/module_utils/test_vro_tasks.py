@@ -123,7 +123,17 @@ def test_recurrence_without_start_keeps_the_start():
 
 def test_recurrence_is_managed_as_a_whole():
     have = current(**{'recurrence-end-date': '2031-01-01T00:00:00.000+00:00', 'recurrence-pattern': '02:00:00'})
-    assert task_differences(have, desired(recurrence={'cycle': 'every-days'})) == ['recurrence.end', 'recurrence.pattern']
+    assert task_differences(have, desired(recurrence={'cycle': 'every-days', 'pattern': ''})) == ['recurrence.end', 'recurrence.pattern']
+    # A pattern left out is not managed: servers may derive one from the start, and tasks made in the vRO client carry one.
+    assert task_differences(have, desired(recurrence={'cycle': 'every-days'})) == ['recurrence.end']
+    assert desired_view(have, desired(recurrence={'cycle': 'every-days'}))['recurrence']['pattern'] == '02:00:00'
+
+
+def test_the_java_names_of_cycle_and_start_mode_read_as_the_spec_spells_them():
+    # vRO's 7.3 API reference lists recurrence-cycle and start-mode by their Java names (and states in capitals).
+    have = current(**{'recurrence-cycle': 'EVERY_DAYS', 'start-mode': 'START_IN_THE_PAST', 'state': 'PENDING'})
+    assert (have.cycle, have.start_mode, have.state) == ('every-days', 'start-in-the-past', 'pending')
+    assert task_differences(have, desired(recurrence={'cycle': 'every-days'}, start_mode='start-in-the-past')) == []
 
 
 def test_inputs_differ_by_value_and_by_presence():
@@ -209,7 +219,7 @@ def test_create_body_is_a_wstask():
 
 def test_update_body_clears_end_and_pattern_and_leaves_unmanaged_inputs_out():
     have = current(**{'recurrence-end-date': '2031-01-01T00:00:00.000+00:00', 'recurrence-pattern': '02:00:00'})
-    body = task_body(desired_view(have, desired(recurrence={'cycle': 'every-days'})), None, task_id='t-1')
+    body = task_body(desired_view(have, desired(recurrence={'cycle': 'every-days', 'pattern': ''})), None, task_id='t-1')
     assert body['id'] == 't-1'
     assert body['recurrence-end-date'] is None and body['recurrence-pattern'] is None
     assert body['recurrence-start-date'] == '2030-01-01T10:00:00.000Z'
@@ -251,7 +261,8 @@ def test_kept_parameters_never_send_back_a_secret_inside_an_array_or_composite()
 
 def test_removed_but_kept_names_only_the_removals_the_server_did_not_apply():
     have = current(**{'recurrence-end-date': '2031-01-01T00:00:00.000+00:00', 'recurrence-pattern': '02:00:00'})
-    assert removed_but_kept(have, desired(recurrence={'cycle': 'every-days'})) == ['recurrence.end', 'recurrence.pattern']
+    assert removed_but_kept(have, desired(recurrence={'cycle': 'every-days', 'pattern': ''})) == ['recurrence.end', 'recurrence.pattern']
+    assert removed_but_kept(have, desired(recurrence={'cycle': 'every-days'})) == ['recurrence.end']
     # Another end (a change, not a removal), a recurrence left unmanaged, nothing left to remove.
     assert removed_but_kept(have, desired(recurrence={'cycle': 'every-days', 'end': '2032-01-01T00:00:00Z',
                                                       'pattern': '02:00:00'})) == []
