@@ -3,6 +3,8 @@
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
+# pipefail: never pipe into `grep -q` or `head` here (the writer may die of SIGPIPE and fail the pipeline, at random);
+# test a command's captured output instead, e.g. `[ -n "$$(find ... -print -quit)" ]`.
 .DEFAULT_GOAL := help
 MAKEFLAGS += --no-print-directory
 
@@ -88,7 +90,7 @@ $(STAMP): requirements/tools.txt
 eda: $(EDA_STAMP)
 
 $(EDA_STAMP): requirements/eda.txt
-	@if ! java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])'; then \
+	@if ! grep -qE 'version "(1[7-9]|[2-9][0-9])' <<< "$$(java -version 2>&1 || true)"; then \
 	    echo "eda: installing Java 17 (openjdk-17-jre-headless) with apt-get"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; \
 	fi
@@ -133,8 +135,9 @@ sanity: tree seed-ansible-test
 	@cd $(COLL) && $(AT_ENV) $(ROOT)/$(STEP) sanity sanity -- ansible-test sanity --venv --python $(PYVER) --color no
 
 units: tree seed-ansible-test
-	@if ! find $(COLL)/tests/unit -name 'test_*.py' 2>/dev/null | grep -q .; then \
-	    echo "units: no tests under tests/unit yet, skipped" | tee -a build/summary.txt; \
+	@if [ -z "$$(find $(COLL)/tests/unit -name 'test_*.py' -print -quit 2>/dev/null)" ]; then \
+	    echo "units: FAILED, no test_*.py under $(COLL)/tests/unit (the build tree is incomplete)" | tee -a build/summary.txt; \
+	    exit 1; \
 	else \
 	    cd $(COLL) && $(AT_ENV) $(ROOT)/$(STEP) units pytest -- ansible-test units --venv --python $(PYVER) --color no; \
 	fi
@@ -184,7 +187,7 @@ integration-old-stack: $(STAMP) playtree old-stack-venv
 
 lint: $(STAMP) playtree
 	@targets=""; for d in roles playbooks; do \
-	    if find $$d -name '*.yml' -o -name '*.yaml' 2>/dev/null | grep -q .; then targets="$$targets $$d"; fi; done; \
+	    if [ -n "$$(find $$d \( -name '*.yml' -o -name '*.yaml' \) -print -quit 2>/dev/null)" ]; then targets="$$targets $$d"; fi; done; \
 	if [ -z "$$targets" ]; then \
 	    echo "ansible-lint: roles/ and playbooks/ hold no YAML yet, skipped" | tee -a build/summary.txt; \
 	else \
