@@ -570,3 +570,31 @@ def test_nulls_and_containers_of_containers(vro, tmp_path):
         {'properties': {'property': [{'key': 'k', 'value': sv('number', 1)}]}}]}}
     assert sent['clist']['value']['array']['elements'][0]['composite']['property'] == [
         {'id': 'a', 'value': sv('string', 'x')}, {'id': 'b', 'value': sv('number', 2)}]
+
+
+def test_nulls_inside_outputs_are_read_as_null(vro, tmp_path):
+    """A completed run's outputs holding null inside containers (a Properties entry whose value is null, absent or
+    an empty object, an array element that is null or a value with no ``value``, a composite field with none) read
+    as null in place: the 8.18 spec requires neither ``KeyValuePair.value`` nor a kind's ``value``, and null is a
+    value in YAML. Nothing is dropped, nothing fails."""
+    FakeVro.output_defs = [('o_props', 'Properties'), ('o_arr', 'Array/string'), ('o_any', 'Any'),
+                           ('o_comp', 'CompositeType(a:string,b:number):AB')]
+    FakeVro.outputs = {
+        'o_props': {'properties': {'property': [{'key': 'none', 'value': None}, {'key': 'absent'},
+                                                {'key': 'empty', 'value': {}}, {'key': 'k', 'value': sv('string', 'v')}]}},
+        'o_arr': {'array': {'elements': [None, sv('string', 'x'), {'string': {}}, {}]}},
+        'o_any': {'array': {'elements': [{'properties': {'property': [{'key': 'n', 'value': None}]}}, None]}},
+        'o_comp': {'composite': {'type': 'CompositeType(a:string,b:number):AB',
+                                 'property': [{'id': 'a', 'value': None}, {'id': 'b'}]}},
+    }
+    res, record = run_all(vro, tmp_path)
+    result = record['result']
+    assert record['status'] == 'ok', result.get('msg')
+    assert result['outputs'] == {'o_props': {'none': None, 'absent': None, 'empty': None, 'k': 'v'},
+                                 'o_arr': [None, 'x', None, None], 'o_any': [{'n': None}, None],
+                                 'o_comp': {'a': None, 'b': None}}, result['outputs']
+    eid = list(FakeVro.runs)[0]
+    res = run_playbook(play(tmp_path, 'vro_execution_info', {'workflow_id': WF_ID, 'execution_id': eid}, name='info'),
+                       env=env_for(vro), verbosity=3)
+    assert res.record('info')['status'] == 'ok', res.record('info')['result'].get('msg')
+    assert res.record('info')['result']['outputs'] == result['outputs']
