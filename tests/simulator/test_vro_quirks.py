@@ -344,7 +344,7 @@ def _echo_run(vro, params):
     return location
 
 
-def _param_param_values(body, key):
+def _param_values(body, key):
     return {p['name']: p.get('value') for p in body[key]}
 
 
@@ -423,7 +423,7 @@ def test_secure_parts_are_secure_strings_by_default_and_strings_under_the_quirk(
 
 
 @pytest.mark.parametrize('strict', [False, True])
-def test_string_values_in_nested_secure_places_taken_unless_values_strict(vro, make_sim, tmp_path, strict):
+def test_string_values_in_nested_secure_places_taken_unless_values_strict(make_sim, tmp_path, strict):
     """vro-values-strict's reading reaches SecureString elements of arrays and fields of composites: taken (stored as
     secure-string) by default, refused (400) under the quirk, as a top-level SecureString input is."""
     catalog = tmp_path / 'catalog.yml'
