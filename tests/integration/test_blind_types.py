@@ -598,3 +598,33 @@ def test_nulls_inside_outputs_are_read_as_null(vro, tmp_path):
                        env=env_for(vro), verbosity=3)
     assert res.record('info')['status'] == 'ok', res.record('info')['result'].get('msg')
     assert res.record('info')['result']['outputs'] == result['outputs']
+
+
+@pytest.mark.parametrize('name,typ,value,path', [
+    ('arr', 'Array/string', ['x', None], 'arr[1]'),
+    ('any', 'Any', [{'k': None}, None], 'any[1]'),
+    ('matrix', 'Array/Array/string', [['a', None]], 'matrix[0][1]'),
+])
+def test_null_list_elements_given_back_say_what_to_do(vro, tmp_path, name, typ, value, path):
+    """Outputs read with a null element (test_nulls_inside_outputs_are_read_as_null), given back as an input: a null
+    Properties value or input is left out, an element cannot be, so one line says how to send it, nothing started."""
+    FakeVro.input_defs = [(name, typ), ('props', 'Properties')]
+    args = {'workflow_id': WF_ID, 'inputs': {name: value, 'props': {'gone': None, 'kept': 'x'}}, 'poll_interval': 0.2}
+    res = run_playbook(play(tmp_path, 'vro_workflow_run', args), env=env_for(vro))
+    record = res.record('it')
+    msg = record['result'].get('msg', '')
+    assert record['status'] == 'ignored', record['result']
+    assert "input '%s' is null" % path in msg and 'remove it' in msg and 'raw_inputs' in msg, msg
+    assert '\n' not in msg.strip(), msg
+    assert FakeVro.posts == []
+
+
+def test_a_null_list_element_sent_as_the_message_says(vro, tmp_path):
+    FakeVro.input_defs = [('arr', 'Array/string')]
+    value = {'array': {'elements': [sv('string', 'x'), {'string': {}}]}}
+    args = {'workflow_id': WF_ID, 'raw_inputs': [{'name': 'arr', 'value': value}], 'poll_interval': 0.2}
+    res = run_playbook(play(tmp_path, 'vro_workflow_run', args), env=env_for(vro))
+    record = res.record('it')
+    assert record['status'] == 'ok', record['result'].get('msg')
+    assert by_name(FakeVro.posts[0]['parameters'])['arr']['value'] == value
+    assert record['result']['inputs']['arr'] == ['x', None]
