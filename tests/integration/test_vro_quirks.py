@@ -262,8 +262,7 @@ SECRETS = ['Sekr1t-Top-never-printed', 'Sekr1t-Elem-never-printed', 'Sekr1t-Fiel
 
 
 @pytest.mark.parametrize('quirk', [None, 'vro-one-element-bare', 'vro-secure-as-string'])
-def test_one_element_lists_and_secure_parts_read_alike_whatever_their_wire_form(fresh_simulator, simulator_factory,
-                                                                                 tmp_path, quirk):
+def test_one_element_lists_and_secure_parts_read_alike_whatever_their_wire_form(fresh_simulator, simulator_factory, tmp_path, quirk):
     """A one-element array or Properties given as a bare object reads as a list or mapping; SecureString parts
     (the parameter, Array/SecureString elements, a composite's SecureString field) are masked in inputs, outputs,
     outputs_raw and at -vvv whether they come as secure-string or as string; reuse still finds the run."""
