@@ -75,6 +75,12 @@ KNOWN = {
                            "vro-task-null-refused, the 400 wins)", None, None),
     "vro-task-answer-small": ('vRO: POST /tasks (202, Location) and POST /tasks/{id} (200) answer only {"id", "state"} '
                               "instead of the whole task", None, None),
+    "vro-one-element-bare": ("vRO: in the input and output parameters of runs and tasks, an array with exactly one "
+                             "element gives it as a bare object ({\"array\": {\"element\": {...}}}) and a Properties "
+                             "with exactly one entry gives it as an object, not a list (XML-born JSON)", None, None),
+    "vro-secure-as-string": ("vRO: in the input and output parameters of runs and tasks, every part the declared type "
+                             "makes a SecureString (the parameter, Array/SecureString elements, SecureString fields of "
+                             "composites) comes with the 'string' kind instead of 'secure-string'", None, None),
     "vro-8-server-permissions": ("vRO 8.x: GET /vco/api/server/permissions is served (as on 7.x) instead of a 404",
                                  None, None),
 }

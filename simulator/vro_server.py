@@ -139,7 +139,9 @@ class VroServer:
             entry = {"name": param["name"], "type": param["type"], "scope": "local"}
             value = values.get(param["name"])
             if value is not None:
-                entry["value"] = vro_values.render(value, epoch_dates=self.v7)
+                entry["value"] = vro_values.render(value, param["type"], epoch_dates=self.v7,
+                                                   bare_single=self.ctx.quirk("vro-one-element-bare"),
+                                                   secure_as_string=self.ctx.quirk("vro-secure-as-string"))
             out.append(entry)
         return out
 

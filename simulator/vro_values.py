@@ -321,20 +321,41 @@ def context_from_xml(raw):
     return {"parameters": params}
 
 
-def render(value, epoch_dates=False):
-    """A stored (normalised) wire value as the server emits it; old servers emit dates as epoch milliseconds."""
-    if not epoch_dates or not isinstance(value, dict):
+def render(value, type_name="Any", epoch_dates=False, bare_single=False, secure_as_string=False):
+    """A stored (normalised) wire value of the declared ``type_name`` as the server emits it.
+
+    ``epoch_dates``: old servers emit dates as epoch milliseconds. ``bare_single`` (quirk ``vro-one-element-bare``):
+    an array with exactly one element gives it as the bare object ``{"array": {"element": {...}}}`` and a
+    Properties with exactly one entry gives ``{"properties": {"property": {key, value}}}`` (XML-born JSON writers).
+    ``secure_as_string`` (quirk ``vro-secure-as-string``): every part the declared type makes a SecureString (the
+    value itself, the elements of an ``Array/SecureString``, the SecureString fields of a composite, at any depth)
+    comes with the ``string`` kind; a ``secure-string`` value under an undeclared type (Properties, Any) stays so.
+    The stored value is never changed."""
+    if not isinstance(value, dict) or not value:
         return value
     kind, inner = next(iter(value.items()))
-    if kind == "date" and "value" in inner:
+    declared = (type_name or "Any").strip()
+    if kind == "secure-string" and secure_as_string and declared.lower() == "securestring":
+        return {"string": dict(inner)}
+    if kind == "date" and epoch_dates and "value" in inner:
         return {"date": {"value": int(parse_date(inner["value"]).timestamp() * 1000)}}
+    options = {"epoch_dates": epoch_dates, "bare_single": bare_single, "secure_as_string": secure_as_string}
     if kind == "array":
-        return {"array": {"elements": [render(e, True) for e in inner.get("elements", [])]}}
+        sub = element_type(declared) if declared.startswith("Array/") else "Any"
+        elements = [render(e, sub, **options) for e in inner.get("elements", [])]
+        if bare_single and len(elements) == 1:
+            return {"array": {"element": elements[0]}}
+        return {"array": {"elements": elements}}
     if kind == "properties":
-        return {"properties": {"property": [dict(p, value=render(p["value"], True)) if "value" in p else p for p in inner.get("property", [])]}}
+        entries = [dict(p, value=render(p["value"], "Any", **options)) if "value" in p else p
+                   for p in inner.get("property", [])]
+        if bare_single and len(entries) == 1:
+            return {"properties": {"property": entries[0]}}
+        return {"properties": {"property": entries}}
     if kind == "composite":
-        return {"composite": dict(inner, property=[dict(p, value=render(p["value"], True)) if "value" in p else p
-                                                   for p in inner.get("property", [])])}
+        fields = composite_fields(declared) or composite_fields(inner.get("type") or "")
+        return {"composite": dict(inner, property=[dict(p, value=render(p["value"], fields.get(p.get("id"), "Any"), **options))
+                                                   if "value" in p else p for p in inner.get("property", [])])}
     return value
 
 

@@ -570,3 +570,61 @@ def test_nulls_and_containers_of_containers(vro, tmp_path):
         {'properties': {'property': [{'key': 'k', 'value': sv('number', 1)}]}}]}}
     assert sent['clist']['value']['array']['elements'][0]['composite']['property'] == [
         {'id': 'a', 'value': sv('string', 'x')}, {'id': 'b', 'value': sv('number', 2)}]
+
+
+def test_nulls_inside_outputs_are_read_as_null(vro, tmp_path):
+    """A completed run's outputs holding null inside containers (a Properties entry whose value is null, absent or
+    an empty object, an array element that is null or a value with no ``value``, a composite field with none) read
+    as null in place: the 8.18 spec requires neither ``KeyValuePair.value`` nor a kind's ``value``, and null is a
+    value in YAML. Nothing is dropped, nothing fails."""
+    FakeVro.output_defs = [('o_props', 'Properties'), ('o_arr', 'Array/string'), ('o_any', 'Any'),
+                           ('o_comp', 'CompositeType(a:string,b:number):AB')]
+    FakeVro.outputs = {
+        'o_props': {'properties': {'property': [{'key': 'none', 'value': None}, {'key': 'absent'},
+                                                {'key': 'empty', 'value': {}}, {'key': 'k', 'value': sv('string', 'v')}]}},
+        'o_arr': {'array': {'elements': [None, sv('string', 'x'), {'string': {}}, {}]}},
+        'o_any': {'array': {'elements': [{'properties': {'property': [{'key': 'n', 'value': None}]}}, None]}},
+        'o_comp': {'composite': {'type': 'CompositeType(a:string,b:number):AB',
+                                 'property': [{'id': 'a', 'value': None}, {'id': 'b'}]}},
+    }
+    res, record = run_all(vro, tmp_path)
+    result = record['result']
+    assert record['status'] == 'ok', result.get('msg')
+    assert result['outputs'] == {'o_props': {'none': None, 'absent': None, 'empty': None, 'k': 'v'},
+                                 'o_arr': [None, 'x', None, None], 'o_any': [{'n': None}, None],
+                                 'o_comp': {'a': None, 'b': None}}, result['outputs']
+    eid = list(FakeVro.runs)[0]
+    res = run_playbook(play(tmp_path, 'vro_execution_info', {'workflow_id': WF_ID, 'execution_id': eid}, name='info'),
+                       env=env_for(vro), verbosity=3)
+    assert res.record('info')['status'] == 'ok', res.record('info')['result'].get('msg')
+    assert res.record('info')['result']['outputs'] == result['outputs']
+
+
+@pytest.mark.parametrize('name,typ,value,path', [
+    ('arr', 'Array/string', ['x', None], 'arr[1]'),
+    ('any', 'Any', [{'k': None}, None], 'any[1]'),
+    ('matrix', 'Array/Array/string', [['a', None]], 'matrix[0][1]'),
+])
+def test_null_list_elements_given_back_say_what_to_do(vro, tmp_path, name, typ, value, path):
+    """Outputs read with a null element (test_nulls_inside_outputs_are_read_as_null), given back as an input: a null
+    Properties value or input is left out, an element cannot be, so one line says how to send it, nothing started."""
+    FakeVro.input_defs = [(name, typ), ('props', 'Properties')]
+    args = {'workflow_id': WF_ID, 'inputs': {name: value, 'props': {'gone': None, 'kept': 'x'}}, 'poll_interval': 0.2}
+    res = run_playbook(play(tmp_path, 'vro_workflow_run', args), env=env_for(vro))
+    record = res.record('it')
+    msg = record['result'].get('msg', '')
+    assert record['status'] == 'ignored', record['result']
+    assert "input '%s' is null" % path in msg and 'remove it' in msg and 'raw_inputs' in msg, msg
+    assert '\n' not in msg.strip(), msg
+    assert FakeVro.posts == []
+
+
+def test_a_null_list_element_sent_as_the_message_says(vro, tmp_path):
+    FakeVro.input_defs = [('arr', 'Array/string')]
+    value = {'array': {'elements': [sv('string', 'x'), {'string': {}}]}}
+    args = {'workflow_id': WF_ID, 'raw_inputs': [{'name': 'arr', 'value': value}], 'poll_interval': 0.2}
+    res = run_playbook(play(tmp_path, 'vro_workflow_run', args), env=env_for(vro))
+    record = res.record('it')
+    assert record['status'] == 'ok', record['result'].get('msg')
+    assert by_name(FakeVro.posts[0]['parameters'])['arr']['value'] == value
+    assert record['result']['inputs']['arr'] == ['x', None]

@@ -87,7 +87,8 @@ def test_secure_outputs_masked_unless_asked(simulator_factory, tmp_path):
             'masked.outputs.token == "********"',
             'revealed.outputs.token == expected_token',
             'revealed.outputs.user == "alice"',
-            '(revealed.outputs_raw | selectattr("name", "equalto", "token") | first).value["secure-string"].value'
+            # the server's own form: secure-string, or string under the quirk vro-secure-as-string
+            '((revealed.outputs_raw | selectattr("name", "equalto", "token") | first).value.values() | first).value'
             ' == expected_token',
         ]}},
     ], play_vars={'expected_token': SECURE_VALUE})

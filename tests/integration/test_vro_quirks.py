@@ -245,3 +245,55 @@ def test_every_parameter_type_is_sent_in_its_declared_kind(fresh_simulator, simu
         assert result['changed'] is True and result['state'] == 'completed', result
     assert res.result('Every type in its canonical form')['outputs']['out_num'] == 20
     assert route_count(sim, START_ROUTE) == 2
+
+
+CRED = 'CompositeType(user:string,pw:SecureString):Cred'
+VALUES_CATALOG = {'workflows': [{
+    'name': 'Typed parts', 'category': 'Ops',
+    'inputs': [{'name': 'tags', 'type': 'Array/string'}, {'name': 'props', 'type': 'Properties'},
+               {'name': 'pw', 'type': 'SecureString'}, {'name': 'pws', 'type': 'Array/SecureString'},
+               {'name': 'cred', 'type': CRED}],
+    'outputs': [{'name': 'o_tags', 'type': 'Array/string'}, {'name': 'o_props', 'type': 'Properties'},
+                {'name': 'o_pws', 'type': 'Array/SecureString'}, {'name': 'o_cred', 'type': CRED},
+                {'name': 'o_nested', 'type': 'Properties'}],
+    'behaviour': {'duration': 0.2, 'outputs': {'o_tags': '$tags', 'o_props': '$props', 'o_pws': '$pws', 'o_cred': '$cred',
+                                               'o_nested': {'list': ['only'], 'inner': {'k': 'v'}}}}}]}
+SECRETS = ['Sekr1t-Top-never-printed', 'Sekr1t-Elem-never-printed', 'Sekr1t-Field-never-printed']
+
+
+@pytest.mark.parametrize('quirk', [None, 'vro-one-element-bare', 'vro-secure-as-string'])
+def test_one_element_lists_and_secure_parts_read_alike_whatever_their_wire_form(fresh_simulator, simulator_factory, tmp_path, quirk):
+    """A one-element array or Properties given as a bare object reads as a list or mapping; SecureString parts
+    (the parameter, Array/SecureString elements, a composite's SecureString field) are masked in inputs, outputs,
+    outputs_raw and at -vvv whether they come as secure-string or as string; reuse still finds the run."""
+    catalog = tmp_path / 'catalog.yml'
+    catalog.write_text(yaml.safe_dump(VALUES_CATALOG), encoding='utf-8')
+    sim = simulator(fresh_simulator, simulator_factory, quirk, '--catalog', str(catalog))
+    inputs = {'tags': ['only'], 'props': {'k': 'v'}, 'pw': SECRETS[0], 'pws': [SECRETS[1]],
+              'cred': {'user': 'alice', 'pw': SECRETS[2]}}
+    res = run_playbook(playbook(tmp_path, [
+        {'name': 'run it', 'cloudops.orchestrator.vro_workflow_run': {'workflow_name': 'Typed parts', 'inputs': inputs},
+         'register': 'ran'},
+        {'name': 'read it', 'cloudops.orchestrator.vro_execution_info': {
+            'workflow_name': 'Typed parts', 'execution_id': '{{ ran.execution_id }}'}},
+        {'name': 'list them', 'cloudops.orchestrator.vro_execution_info': {'workflow_name': 'Typed parts'}},
+        {'name': 'run again', 'cloudops.orchestrator.vro_workflow_run': {
+            'workflow_name': 'Typed parts', 'inputs': inputs, 'reuse': 'completed'}},
+    ]), env=sim.env('vro'), verbosity=3)
+    run = res.result('run it')
+    assert run['state'] == 'completed', run.get('msg')
+    expected_in = {'tags': ['only'], 'props': {'k': 'v'}, 'pw': '********', 'pws': ['********'],
+                   'cred': {'user': 'alice', 'pw': '********'}}
+    expected_out = {'o_tags': ['only'], 'o_props': {'k': 'v'}, 'o_pws': ['********'],
+                    'o_cred': {'user': 'alice', 'pw': '********'}, 'o_nested': {'list': ['only'], 'inner': {'k': 'v'}}}
+    for result in (run, res.result('read it')):
+        assert result['inputs'] == expected_in, result['inputs']
+        assert result['outputs'] == expected_out, result['outputs']
+    listed = res.result('list them')['executions']
+    assert [e['execution_id'] for e in listed] == [run['execution_id']]
+    again = res.result('run again')
+    assert again['execution_id'] == run['execution_id'] and again['changed'] is False, again
+    assert route_count(sim, START_ROUTE) == 1
+    text = res.stdout + res.stderr + json.dumps(res.results) + res.module_log
+    for secret in SECRETS:
+        assert secret not in text, 'secret leaked under %s' % quirk

@@ -18,9 +18,10 @@ Conversion rules (documented for users in the module docs):
   ``off`` (any case); numbers are refused.
 - ``Date``: an ISO-8601 string, a date or a datetime; no zone means UTC. Sent and returned as
   ``YYYY-MM-DDTHH:MM:SS.mmmZ``.
-- ``Array/T``: a list, each element encoded as ``T`` (arrays nest).
+- ``Array/T``: a list, each element encoded as ``T`` (arrays nest); a null element is refused (it cannot be
+  left out without moving the others).
 - ``Properties``: a mapping; each value is typed from its YAML kind (string, number, boolean, list,
-  mapping, date); null values are left out.
+  mapping, date); null values are left out (as are null composite fields).
 - ``CompositeType(a:string,b:number):Name``: a mapping of the declared fields, each encoded by its field type.
 - SDK objects (``PLUGIN:Type``): ``{type, id}`` (``type`` defaults to the declared one, optional
   ``display_value`` and ``href``) or a plain id string.
@@ -168,6 +169,14 @@ def _date(path, vtype, value):
     return format_date(parsed)
 
 
+def _null_element(path):
+    """The one line for a null list element: unlike a null input or Properties value (left out, as not given), an
+    element cannot be left out without moving the ones after it."""
+    return ("input '%s' is null; a list element cannot be left out as a null input or Properties value is: remove it "
+            "from the list, or give the input in raw_inputs with the element in vRO's JSON form (such as "
+            "{\"string\": {}})" % path)
+
+
 def infer_value(value, path='value'):
     """Encode a value whose vRO type is not declared (Properties values, Any), typed from its YAML kind.
 
@@ -188,8 +197,7 @@ def infer_value(value, path='value'):
         for i, item in enumerate(value):
             encoded = infer_value(item, '%s[%d]' % (path, i))
             if encoded is None:
-                raise EncodeError("input '%s[%d]' is null; arrays cannot hold null elements" % (path, i),
-                                  input='%s[%d]' % (path, i), type_name='Any', kind='null')
+                raise EncodeError(_null_element('%s[%d]' % (path, i)), input='%s[%d]' % (path, i), type_name='Any', kind='null')
             elements.append(encoded)
         return {'array': {'elements': elements}}
     if isinstance(value, dict):
@@ -323,8 +331,7 @@ def encode_value(vtype, value, path='value', read_file=None):
         for i, item in enumerate(value):
             item_path = '%s[%d]' % (path, i)
             if item is None:
-                raise EncodeError("input '%s' is null; arrays cannot hold null elements" % item_path,
-                                  input=item_path, type_name=vtype.element.name, kind='null')
+                raise EncodeError(_null_element(item_path), input=item_path, type_name=vtype.element.name, kind='null')
             elements.append(encode_value(vtype.element, item, item_path, read_file))
         return {'array': {'elements': elements}}
     if kind == 'properties':
