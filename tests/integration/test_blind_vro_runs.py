@@ -444,8 +444,8 @@ def test_blind_interaction(tmp_path, variant):
     with RunVro(script=('running', 'waiting'), **variant) as server:
         res = run(tmp_path, server, [('start', 'vro_workflow_run', dict(START, on_user_interaction='return'))])
         eid = res.record('start')['result']['execution_id']
-        server.runs[eid]['interaction'] = {'name': 'Approve', 'params': [{'name': 'approved', 'type': 'boolean'},
-                                                                          {'name': 'pin', 'type': 'SecureString'}]}
+        params = [{'name': 'approved', 'type': 'boolean'}, {'name': 'pin', 'type': 'SecureString'}]
+        server.runs[eid]['interaction'] = {'name': 'Approve', 'params': params}
         res2 = run(tmp_path, server, [
             ('info', 'vro_execution_info', {'workflow_id': WF_ID, 'execution_id': eid}),
             ('fail', 'vro_execution_info', {'workflow_id': WF_ID, 'execution_id': eid, 'wait_for': ['completed'],
