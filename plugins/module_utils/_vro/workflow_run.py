@@ -270,7 +270,7 @@ def _wait_all(opts, api, workflow, slots, since=None):
 def _on_timeout(opts, api, workflow, slots, timeout):
     batch = opts.batch
     late = [s for s in slots if s.execution is not None and not _is_settled(s.state, opts.on_user_interaction)]
-    canceled = []
+    canceled, ended = [], []
     if opts.cancel_on_timeout:
         for slot in late:
             try:
@@ -280,15 +280,27 @@ def _on_timeout(opts, api, workflow, slots, timeout):
                 # The cancel's answer was lost and the run is still going (RunApi._cancel_lost): not sent again.
                 opts.warn('could not cancel run %s after the timeout: %s' % (slot.execution.id, error))
             except ApiError as error:
-                if _canceled_anyway(api, workflow, slot, error):
+                state = _state_after_refused_cancel(api, workflow, slot, error)
+                if state == 'canceled':
                     canceled.append(slot)
+                    continue
+                if state in TERMINAL_STATES:
+                    # It ended (completed, failed) between the last poll and the cancel: report it as it ended.
+                    _read_ended(api, workflow, slot)
+                    ended.append(slot)
                     continue
                 opts.warn('could not cancel run %s after the timeout: %s' % (slot.execution.id, error))
     parts = []
     for slot in late:
-        parts.append('%srun %s is still %s' % ('%s: ' % slot.label(True) if batch else '', slot.execution.id, slot.state))
+        label = '%s: ' % slot.label(True) if batch else ''
+        if slot in ended:
+            parts.append('%srun %s had ended (%s) before its cancel' % (label, slot.execution.id, slot.state))
+        else:
+            parts.append('%srun %s is still %s' % (label, slot.execution.id, slot.state))
     if canceled:
         tail = '; canceled %s (cancel_on_timeout)' % ', '.join(s.execution.id for s in canceled)
+    elif len(ended) == len(late):
+        tail = ''
     else:
         tail = ('; it goes on running: cancel it with cloudops.orchestrator.vro_execution_cancel, raise wait_timeout, '
                 'or set cancel_on_timeout: true')
@@ -303,16 +315,28 @@ def _on_timeout(opts, api, workflow, slots, timeout):
     raise OperationError(message, **result)
 
 
-def _canceled_anyway(api, workflow, slot, error):
-    """True when a refused cancel (400/404/409) finds the run canceled: someone else canceled it between the last read
-    and the DELETE (as ``vro_execution_cancel`` reads it). A DELETE whose answer was lost is never sent again: the
-    run's state decides it in ``RunApi._cancel_lost``."""
+def _state_after_refused_cancel(api, workflow, slot, error):
+    """The run's state after a refused cancel (400/404/409), else None: ``canceled`` when someone else canceled it
+    between the last read and the DELETE (as ``vro_execution_cancel`` reads it), another terminal state when it ended
+    on its own meanwhile (a server refuses to cancel a finished run). The state read is kept on ``slot``. A DELETE
+    whose answer was lost is never sent again: the run's state decides it in ``RunApi._cancel_lost``."""
     if error.status not in (400, 404, 409):
-        return False
+        return None
     try:
-        return api.state(workflow.id, slot.execution.id) == 'canceled'
+        state = api.state(workflow.id, slot.execution.id)
     except ApiError:
-        return False
+        return None
+    slot.state = state or slot.state
+    return state
+
+
+def _read_ended(api, workflow, slot):
+    """Read a run that ended by itself in full, so that its result holds its dates and outputs (as :func:`_finish`)."""
+    try:
+        slot.execution = api.execution(workflow.id, slot.execution.id)
+    except ApiError:
+        return
+    slot.state = slot.execution.state or slot.state
 
 
 def _slot_result(workflow, slot, check_request=None, check_href=None, reveal=False):
