@@ -292,12 +292,13 @@ def get_tasks():
                                   limit=limit, offset=start)
     expand = _expand_of()
     views = [_view(ctx, d, expand) for d in docs]
+    href = '%s%s/tasks' % (ctx.base_url or request.host_url.rstrip('/'), BASE)
     if ctx.quirk('ico-item-wrapped'):
-        # Quirk ico-item-wrapped: each entry wrapped as {"item": {...}}, as one real client script reads them.
-        views = [{'item': view} for view in views]
+        # Quirk ico-item-wrapped: each entry wrapped as {"href": ..., "item": {...}}, as IBM shows the entries of the
+        # other /orchestrator/v2 collections and as one real client script reads them.
+        views = [{'href': '%s/%s' % (href, view.get('id')), 'item': view} for view in views]
     if paged:
         # Quirk ico-tasks-paged: the page object of the other /orchestrator/v2 collections, links on our own origin.
-        href = '%s%s/tasks' % (ctx.base_url or request.host_url.rstrip('/'), BASE)
         return json_response(_collection(href, views, start, limit, total))
     return json_response(views)
 
