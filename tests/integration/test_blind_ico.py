@@ -89,9 +89,12 @@ class FakeTaskEngine(LocalHttpServer):
       numeric_ids: ids as JSON numbers
       times: 'ms' (created/updated epoch ms plus *_iso text, as documented), 'iso_only' (no epoch fields),
              'text' (created/updated as ISO text, no *_iso)
-      post_answer: 'task' (201 with the task), 'empty' (201, no body, Location header), 'lost' (created, then the
-                   connection is dropped), 'lost_unapplied' (dropped before creating)
-      put_answer: 'task' (200 with the task), 'lost', 'lost_unapplied'
+      post_answer: 'task' (201 with the task), 'empty' (201, no body, Location header), 'bare201' (201, no body, no
+                   Location), 'lost' (created, then the connection is dropped), 'lost_unapplied' (dropped before
+                   creating), 'gateway' (created, then a proxy's 504 HTML page), 'list' (201 with a one-task array: the
+                   page's "Response: Tasks Response" for this POST), 'list_noloc' (the same without Location)
+      put_answer: 'task' (200 with the task), 'empty' (200, no body), 'lost', 'lost_unapplied'
+      list_status: answer GET /tasks with this status and an HTML page (500: the documented error)
       put_merges: True merges the body into the task, False replaces it (IBM documents no PUT body)
       delete_answer: 'empty' (204), 'task' (200 with the task, as the page's "Response: Task Response" reads),
                      'lost'
@@ -103,7 +106,7 @@ class FakeTaskEngine(LocalHttpServer):
 
     def __init__(self, tasks=(SEED,), **options):
         self.options = dict(list_form='bare', numeric_ids=False, times='ms', post_answer='task', put_answer='task',
-                            put_merges=True, delete_answer='empty', error_body='json', single_form='bare', steps=('QUEUED', 'RUNNING', 'COMPLETED'))
+                            put_merges=True, delete_answer='empty', error_body='json', single_form='bare', list_status=None, steps=('QUEUED', 'RUNNING', 'COMPLETED'))
         self.options.update(options)
         self.tasks = {}
         for task in tasks:
@@ -204,6 +207,9 @@ class FakeTaskEngine(LocalHttpServer):
                 return self._error(404, 'NOT_FOUND', 'Not found: %s' % url.path)
 
             def _list(self, entry, project, query):
+                if fake.options['list_status']:
+                    return self._send(fake.options['list_status'], raw=b'<html><body><h1>Error 500: java.lang.NullPointerException'
+                                      b'</h1></body></html>', ctype='text/html')
                 with fake.lock:
                     for task_id in list(fake.pending):
                         fake.advance(task_id)
@@ -248,9 +254,17 @@ class FakeTaskEngine(LocalHttpServer):
                     shown = fake.view(task_id)
                 if answer == 'lost':
                     return self._drop()
+                if answer == 'gateway':
+                    return self._send(504, raw=b'<html><body><h1>504 Gateway Time-out</h1></body></html>', ctype='text/html')
+                if answer == 'bare201':
+                    return self._send(201)
+                if answer == 'list_noloc':
+                    return self._send(201, [fake.single(shown)])
                 location = {'Location': '%s/orchestrator/v2/tasks/%s' % (fake.url, task_id)}
                 if answer == 'empty':
                     return self._send(201, headers=location)
+                if answer == 'list':
+                    return self._send(201, [fake.single(shown)], headers=location)
                 return self._send(201, fake.single(shown), headers=location)
 
             def _update(self, entry, task_id, body):
@@ -273,6 +287,8 @@ class FakeTaskEngine(LocalHttpServer):
                     shown = fake.view(task_id)
                 if answer == 'lost':
                     return self._drop()
+                if answer == 'empty':
+                    return self._send(200)
                 return self._send(200, fake.single(shown))
 
             def do_GET(self):
@@ -455,7 +471,7 @@ CREATE = {'task': {'eventTopic': TOPIC, 'parm': {'processApp': 'SCOrchestrator_T
                    'delayInSeconds': 0}}
 
 
-@pytest.mark.parametrize('post_answer', ['task', 'empty'])
+@pytest.mark.parametrize('post_answer', ['task', 'empty', 'bare201', 'list', 'list_noloc'])
 @pytest.mark.parametrize('numeric_ids', [False, True])
 def test_create_and_follow(tmp_path, post_answer, numeric_ids):
     with FakeTaskEngine(post_answer=post_answer, numeric_ids=numeric_ids) as server:
@@ -467,15 +483,19 @@ def test_create_and_follow(tmp_path, post_answer, numeric_ids):
     assert result['task']['id'] == '2001'
     assert result['task']['status'] == 'COMPLETED'
     assert len(posts) == 1
+    if post_answer != 'bare201':
+        # An answer that names the task (in its body, or in Location) is no answer to guess from.
+        assert not [w for w in result.get('warnings', []) if not w.startswith('url http://')], result['warnings']
     sent = json.loads(posts[0]['body'])
     assert sent['parm']['db_password'] == PARM_SECRET and sent['eventTopic'] == TOPIC
     no_secret(res)
 
 
-@pytest.mark.parametrize('list_form', ['bare', 'item', 'paged'])
-def test_create_answer_lost_is_adopted_never_resent(tmp_path, list_form):
+@pytest.mark.parametrize('list_form,times', [('bare', 'ms'), ('item', 'ms'), ('paged', 'ms'), ('bare', 'iso_only'),
+                                             ('bare', 'text')])
+def test_create_answer_lost_is_adopted_never_resent(tmp_path, list_form, times):
     seeds = [dict(SEED, id=str(n)) for n in (1003, 1004, 1005)]
-    with FakeTaskEngine(seeds, post_answer='lost', list_form=list_form) as server:
+    with FakeTaskEngine(seeds, post_answer='lost', list_form=list_form, times=times) as server:
         res = run(tmp_path, server, [task(dict(CREATE, timeout=3), 'create')], verbosity=3)
         posts = server.calls('POST')
     assert len(posts) == 1
@@ -508,10 +528,10 @@ def test_create_refused_for_non_admin(tmp_path):
 
 # ----------------------------------------------------------------------------------------------------- updating
 
-@pytest.mark.parametrize('put_merges', [True, False])
-def test_update_keeps_the_rest_of_the_task(tmp_path, put_merges):
+@pytest.mark.parametrize('put_merges,put_answer', [(True, 'task'), (False, 'task'), (True, 'empty')])
+def test_update_keeps_the_rest_of_the_task(tmp_path, put_merges, put_answer):
     seeds = [dict(SEED, status='QUEUED', status_localized='Queued')]
-    with FakeTaskEngine(seeds, put_merges=put_merges, steps=()) as server:
+    with FakeTaskEngine(seeds, put_merges=put_merges, put_answer=put_answer, steps=()) as server:
         res = run(tmp_path, server, [task({'id': '1003', 'task': {'delayInSeconds': 600}}, 'upd'),
                                      task({'id': '1003', 'task': {'delayInSeconds': 600}}, 'again')])
         puts = server.calls('PUT')
@@ -522,6 +542,7 @@ def test_update_keeps_the_rest_of_the_task(tmp_path, put_merges):
     assert len(puts) == 1
     assert stored['delayInSeconds'] == 600
     assert stored['eventTopic'] == TOPIC and stored['parm']['db_password'] == PARM_SECRET
+    assert result['task']['delay_in_seconds'] == 600 and result['task']['event_topic'] == TOPIC
     assert not res.result('again')['changed']
     no_secret(res)
 
@@ -598,3 +619,36 @@ def test_single_entries_wrapped_as_item(tmp_path):
     assert upd['task']['delay_in_seconds'] == 600
     no_secret(res)
 
+
+
+def test_create_answered_by_a_gateway_timeout_is_never_resent(tmp_path):
+    """A proxy's 504 after the task engine created the task: the POST reached the server, so it is not sent again."""
+    with FakeTaskEngine(post_answer='gateway') as server:
+        res = run(tmp_path, server, [task(CREATE, 'create')])
+        posts = server.calls('POST')
+    assert len(posts) == 1
+    result = res.result('create')
+    assert not failed(res, 'create'), result
+    assert result['task']['id'] == '2001'
+    assert any('504' in w and 'adopted task 2001' in w for w in result['warnings']), result['warnings']
+    no_secret(res)
+
+
+def test_list_server_error_one_clear_line(tmp_path):
+    with FakeTaskEngine(list_status=500) as server:
+        res = run(tmp_path, server, [info({}, 'all')])
+    result = res.result('all')
+    assert failed(res, 'all'), result
+    assert '500' in result['msg'] and '\n' not in result['msg'], result['msg']
+
+
+def test_delete_refused_for_non_admin_names_the_role(tmp_path):
+    seeds = [dict(SEED, project='finance')]
+    with FakeTaskEngine(seeds) as server:
+        res = run(tmp_path, server, [task({'id': '1003', 'state': 'absent'}, 'del')], user=USER, project='finance')
+        deletes = server.calls('DELETE')
+    assert len(deletes) == 1
+    result = res.result('del')
+    assert failed(res, 'del'), result
+    assert 'admin' in result['msg'] + result.get('error', {}).get('hint', ''), result
+    no_secret(res)
