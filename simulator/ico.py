@@ -340,6 +340,10 @@ def create_task():
     except ValueError as exc:
         return _error(400, 'CTJCO0400E: %s' % exc)
     _put(ctx, doc)
+    if ctx.quirk('ico-create-answers-array'):
+        # Quirk ico-create-answers-array: IBM's page gives this POST's response as "Tasks Response" (the array form)
+        # and names no Location header.
+        return json_response([_view(ctx, doc)], 201)
     location = '%s%s/tasks/%s' % (ctx.base_url or request.host_url.rstrip('/'), BASE, doc['task']['id'])
     return json_response(_view(ctx, doc), 201, {'Location': location})
 
