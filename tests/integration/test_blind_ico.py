@@ -652,3 +652,41 @@ def test_delete_refused_for_non_admin_names_the_role(tmp_path):
     assert failed(res, 'del'), result
     assert 'admin' in result['msg'] + result.get('error', {}).get('hint', ''), result
     no_secret(res)
+
+
+# ----------------------------------------------------------------------------------------------------- event source
+
+@pytest.mark.parametrize('list_form,numeric_ids', [('bare', True), ('item', False), ('paged', True)])
+def test_event_source_reads_every_list_form(tmp_path, monkeypatch, caplog, list_form, numeric_ids):
+    """ico_tasks, in-process as in test_eda.py: one event for a task that fails, its id as text, its secrets masked."""
+    import asyncio  # pylint: disable=import-outside-toplevel
+    import logging  # pylint: disable=import-outside-toplevel
+    import os  # pylint: disable=import-outside-toplevel
+    from test_eda import DEADLINE, RunningSource, load_source  # pylint: disable=import-outside-toplevel
+
+    seeds = [dict(SEED, id=str(n), status=status) for n, status in ((1003, 'COMPLETED'), (1004, 'RUNNING'), (1005, 'QUEUED'))]
+    with FakeTaskEngine(seeds, list_form=list_form, numeric_ids=numeric_ids) as server:
+        for key, value in server.env().items():
+            monkeypatch.setenv(key, value)
+        state_file = str(tmp_path / 'ico-blind.json')
+        source = load_source('ico_tasks')
+
+        async def scenario():
+            args = {'interval': 0.2, 'state_file': state_file, 'timeout': 5}
+            async with RunningSource(source, args) as running:
+                await running.until('the first poll', lambda: os.path.exists(state_file))
+                with server.lock:
+                    server.tasks['1004']['status'] = 'FAILED'
+                    server.tasks['1004']['error_message'] = 'CTJCO0003E: disk full'
+                event = await asyncio.wait_for(running.queue.get(), DEADLINE)
+                reads = len(server.calls('GET'))
+                await running.until('three more polls', lambda: len(server.calls('GET')) >= reads + 3)
+                running.assert_running()
+                return event, running.queue.qsize()
+
+        with caplog.at_level(logging.DEBUG):
+            event, more = asyncio.run(scenario())
+    assert event['ico_task']['id'] == '1004' and event['status'] == 'FAILED' and event['previous_status'] == 'RUNNING'
+    assert event['ico_task']['parm']['db_password'] == '********'
+    assert more == 0
+    assert ADMIN_PASSWORD not in caplog.text and PARM_SECRET not in caplog.text and PARM_SECRET not in json.dumps(event)
