@@ -106,7 +106,8 @@ class FakeTaskEngine(LocalHttpServer):
 
     def __init__(self, tasks=(SEED,), **options):
         self.options = dict(list_form='bare', numeric_ids=False, times='ms', post_answer='task', put_answer='task',
-                            put_merges=True, delete_answer='empty', error_body='json', single_form='bare', list_status=None, steps=('QUEUED', 'RUNNING', 'COMPLETED'))
+                            put_merges=True, delete_answer='empty', error_body='json', single_form='bare', list_status=None,
+                            steps=('QUEUED', 'RUNNING', 'COMPLETED'))
         self.options.update(options)
         self.tasks = {}
         for task in tasks:
@@ -620,9 +621,9 @@ def test_single_entries_wrapped_as_item(tmp_path):
     no_secret(res)
 
 
-
 def test_create_answered_by_a_gateway_timeout_is_never_resent(tmp_path):
-    """A proxy's 504 after the task engine created the task: the POST reached the server, so it is not sent again."""
+    """A proxy's 504 after the task engine created the task: the POST reached the server, so it is not sent again; the
+    one task made since with these fields is adopted, with a warning."""
     with FakeTaskEngine(post_answer='gateway') as server:
         res = run(tmp_path, server, [task(CREATE, 'create')])
         posts = server.calls('POST')
