@@ -292,12 +292,13 @@ def get_tasks():
                                   limit=limit, offset=start)
     expand = _expand_of()
     views = [_view(ctx, d, expand) for d in docs]
+    href = '%s%s/tasks' % (ctx.base_url or request.host_url.rstrip('/'), BASE)
     if ctx.quirk('ico-item-wrapped'):
-        # Quirk ico-item-wrapped: each entry wrapped as {"item": {...}}, as one real client script reads them.
-        views = [{'item': view} for view in views]
+        # Quirk ico-item-wrapped: each entry wrapped as {"href": ..., "item": {...}}, as IBM shows the entries of the
+        # other /orchestrator/v2 collections and as one real client script reads them.
+        views = [{'href': '%s/%s' % (href, view.get('id')), 'item': view} for view in views]
     if paged:
         # Quirk ico-tasks-paged: the page object of the other /orchestrator/v2 collections, links on our own origin.
-        href = '%s%s/tasks' % (ctx.base_url or request.host_url.rstrip('/'), BASE)
         return json_response(_collection(href, views, start, limit, total))
     return json_response(views)
 
@@ -339,6 +340,10 @@ def create_task():
     except ValueError as exc:
         return _error(400, 'CTJCO0400E: %s' % exc)
     _put(ctx, doc)
+    if ctx.quirk('ico-create-answers-array'):
+        # Quirk ico-create-answers-array: IBM's page gives this POST's response as "Tasks Response" (the array form)
+        # and names no Location header.
+        return json_response([_view(ctx, doc)], 201)
     location = '%s%s/tasks/%s' % (ctx.base_url or request.host_url.rstrip('/'), BASE, doc['task']['id'])
     return json_response(_view(ctx, doc), 201, {'Location': location})
 

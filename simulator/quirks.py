@@ -22,9 +22,11 @@ KNOWN = {
     "vcf-paging-ignored": ("VCF: GET /v1/tasks ignores pageNumber and pageSize and answers every match at once", None, None),
     "vcf-expired-token-403": ("VCF: an expired access token is answered with 403 (errorCode TOKEN_EXPIRED) instead of "
                               "401", None, None),
-    "ico-item-wrapped": ('ICO: GET /tasks wraps each entry as {"item": {...}}', None, None),
+    "ico-item-wrapped": ('ICO: GET /tasks wraps each entry as {"href": ..., "item": {...}}', None, None),
     "ico-tasks-paged": ("ICO: GET /tasks answers a page {href, start, limit, total, first, previous, next, last, items} "
                         "(_start/_limit, 10 tasks a page by default) instead of the whole array", None, None),
+    "ico-create-answers-array": ("ICO: POST /tasks answers 201 with a one-task array (the page's \"Tasks Response\") "
+                                 "and no Location header", None, None),
     "ico-put-replaces": ("ICO: PUT /tasks/{id} replaces the task's definition (parm, eventTopic, delayInSeconds, "
                          "serviceInstanceId): a field left out is reset", None, None),
     "ico-secrets-masked-on-read": ("ICO: every answer that shows a task (GET, and the answers to POST and PUT) shows the "

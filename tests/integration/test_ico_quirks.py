@@ -62,3 +62,17 @@ def test_a_list_answered_in_pages_is_read_whole_on_the_configured_origin(simulat
     queries = [parse_qs(urlsplit(r['path']).query) for r in reads]
     assert [q.get('_start', ['0'])[0] for q in queries] == [str(n) for n in range(0, len(expected), 10)]
     assert all(q['_limit'] == ['10'] for q in queries[1:])
+
+
+def test_a_create_answered_as_an_array_names_its_task(simulator_factory):
+    """Quirk ico-create-answers-array: 201 with ``[task]`` and no Location (IBM: the POST's response is "Tasks
+    Response"); the task in the array is the one made, taken without listing every task to guess it."""
+    sim = simulator_factory('--quirk', 'ico-create-answers-array')
+    sim.admin('DELETE', 'counters')
+    res = run_playbook('playbooks/ico/create.yml', env=sim.env('ico'))
+    result = res.result('Create a task')
+    assert result['changed'] is True and result['task']['id']
+    assert not [w for w in result.get('warnings', []) if 'named no task' in w], result['warnings']
+    reads = [r for r in sim.admin('GET', 'requests?limit=5000')['requests']
+             if r['method'] == 'GET' and r['path'].rstrip('/') == '/orchestrator/v2/tasks']
+    assert not reads

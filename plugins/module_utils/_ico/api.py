@@ -238,7 +238,11 @@ class TaskEngine:
         else:
             location = response.headers.get('Location')
             try:
-                created = unwrap_item(self.client.decode(response))
+                created = self.client.decode(response)
+                if isinstance(created, list) and len(created) == 1:
+                    # IBM's page gives this POST's response as "Tasks Response", the array form: [the created task].
+                    created = created[0]
+                created = unwrap_item(created)
                 self.client.check(response, created, (dict, type(None)), CREATED_FIELDS)
             except ApiError:
                 # A success whose body cannot be read (an HTML page, a list): the task was created all the same. Read

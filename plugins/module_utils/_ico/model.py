@@ -240,7 +240,17 @@ def with_iso_times(task, known=None):
     times = {}
     for key in ('created', 'updated'):
         times[key + '_iso'] = iso_z(task.get(key + '_iso')) or iso_z(task.get(key), ms=True)
+    if isinstance(task.get('id'), (int, float)) and not isinstance(task.get('id'), bool):
+        # IBM's sample has the id as a string ("1003"); a server that sends a number gets the same text (raw keeps it).
+        times['id'] = task_id_text(task['id'])
     return shaped_entry(task, DATA_KEYS, TIME_KEYS, **times)
+
+
+def task_id_text(value):
+    """A task id as text: ``1003`` and ``1003.0`` as ``'1003'``, a string as it is, None as None."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return None if value is None else str(value)
 
 
 def updated_ms(task):
@@ -353,7 +363,9 @@ def _holds_server_mask(value):
 
 
 def unwrap_item(entry):
-    """A collection entry as the task itself: some ICO answers wrap each entry as ``{"item": {...}}``."""
-    if isinstance(entry, dict) and len(entry) == 1 and isinstance(entry.get('item'), dict):
+    """A collection entry as the task itself: some ICO answers wrap each entry as ``{"item": {...}}``, and the
+    ``/orchestrator/v2`` entries IBM shows (ICO 2.5 "Managing entities by using actions") come as ``{"href": ...,
+    "item": {...}}`` beside other links. An object with an ``id`` of its own is a task, never unwrapped."""
+    if isinstance(entry, dict) and isinstance(entry.get('item'), dict) and entry.get('id') is None:
         return entry['item']
     return entry

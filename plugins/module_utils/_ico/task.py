@@ -12,8 +12,8 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._client impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, InputError, OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.model import (
-    TaskStatus, diff_task, full_update, masked_fields_left_out, server_masked_secrets, task_fields, wait_done,
-    with_desired_secrets, with_iso_times,
+    TaskStatus, diff_task, full_update, masked_fields_left_out, server_masked_secrets, task_fields, task_id_text,
+    wait_done, with_desired_secrets, with_iso_times,
 )
 
 
@@ -145,7 +145,7 @@ def manage_task(engine, task_id, task, state, statuses=None, wait=True, check_mo
             result['msg'] = 'would create a task'
             return result
         created = engine.create(desired, warn=warn)
-        task_id = created.get('id')
+        task_id = task_id_text(created.get('id'))
         result['task'] = with_iso_times(created)
         result['msg'] = 'created task %s' % task_id
     else:

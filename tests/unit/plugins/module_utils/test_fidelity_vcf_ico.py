@@ -133,3 +133,27 @@ def test_ico_task_read_or_created_wrapped_in_item_is_the_task():
         created = manage_task(ico_engine(server), None, {'parm': {'n': '8'}}, 'present')
     assert read['matched'] == 1 and read['tasks'][0]['id'] == '7' and read['tasks'][0]['created_iso'].endswith('Z')
     assert created['task']['id'] == '8' and created['msg'] == 'created task 8'
+
+
+# -- ICO: entries as {"href", "item"}, ids as numbers, a create answered as an array -----------------------------
+# IBM, ICO 2.5.0.2 "Managing entities by using actions": /orchestrator/v2 entries come as {"href": ..., "item": {...}};
+# "Task engine REST API V2": the POST's response is "Tasks Response" ([Task Response 1, ..., n]); the sample's id is
+# a string.
+def test_ico_entries_with_href_numeric_ids_and_an_array_create_answer():
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.task import manage_task
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.task_info import task_info
+    href = '/orchestrator/v2/tasks/'
+    routes = {'GET /orchestrator/v2/tasks': [respond(200, [{'href': href + '1', 'item': dict(ico_task('1'), id=1)},
+                                                           {'href': href + '2', 'item': ico_task('2')}])],
+              'GET /orchestrator/v2/tasks/7': [respond(200, {'href': href + '7', 'item': dict(ico_task('7'), id=7)})],
+              'POST /orchestrator/v2/tasks': [respond(201, [dict(ico_task('8'), id=8)])]}
+    with ReplayServer(routes) as server:
+        listed = task_info(ico_engine(server), None, {})
+        read = task_info(ico_engine(server), '7', {})
+        created = manage_task(ico_engine(server), None, {'parm': {'n': '8'}}, 'present', warn=pytest.fail)
+        posts = server.calls('POST')
+        lists = server.calls('GET', '/orchestrator/v2/tasks')
+    assert [t['id'] for t in listed['tasks']] == ['1', '2'] and listed['tasks'][0]['raw']['id'] == 1
+    assert read['tasks'][0]['id'] == '7'
+    assert created['task']['id'] == '8' and created['msg'] == 'created task 8'
+    assert len(posts) == 1 and len(lists) == 1  # the created task was not looked for in the list
