@@ -73,3 +73,18 @@ def test_a_pytest_gate_that_collects_nothing_fails(tmp_path):
 def test_a_narrowed_run_that_selects_nothing_passes(tmp_path):
     result = _step(tmp_path, allow_empty=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_tracked_link_points_outside_the_repository():
+    # A worktree's links to the main checkout's venvs (.venv-eda -> /work/main/.venv-eda) were once committed: merged,
+    # they replaced the venvs they pointed to, and a clean clone elsewhere holds links to nowhere.
+    listed = subprocess.run(['git', 'ls-files', '-s', '-z'], cwd=REPO_ROOT, capture_output=True, check=True).stdout
+    links = [entry.split(b'\t', 1)[1].decode('utf-8') for entry in listed.split(b'\0') if entry.startswith(b'120000 ')]
+    outside = []
+    for path in links:
+        target = os.readlink(os.path.join(REPO_ROOT, path)) if os.path.islink(os.path.join(REPO_ROOT, path)) else ''
+        resolved = os.path.normpath(os.path.join(REPO_ROOT, os.path.dirname(path), target))
+        if os.path.isabs(target) or not resolved.startswith(REPO_ROOT.rstrip(os.sep) + os.sep):
+            outside.append((path, target))
+    assert not outside, outside
+    assert not [path for path in links if os.path.basename(path).startswith('.venv')], links
