@@ -20,6 +20,10 @@ KNOWN = {
     "vcf-status-exact": ("VCF: GET /v1/tasks matches taskStatus exactly as spelled (Failed is not FAILED)", None, None),
     "vcf-paging-one-based": ("VCF: pageNumber counts from 1 (0 or none is the first page; pageMetadata says 1)", None, None),
     "vcf-paging-ignored": ("VCF: GET /v1/tasks ignores pageNumber and pageSize and answers every match at once", None, None),
+    "vcf-task-fields-omitted": ("VCF: a task (GET /v1/tasks, /v1/tasks/{id}) leaves out its optional fields as the 4.4 "
+                                "API reference's samples do: no isRetryable, no completionTimestamp on a failed task "
+                                "(so completedAfter does not list it), and no subTasks, errors or resources when empty",
+                                None, None),
     "vcf-expired-token-403": ("VCF: an expired access token is answered with 403 (errorCode TOKEN_EXPIRED) instead of "
                               "401", None, None),
     "ico-item-wrapped": ('ICO: GET /tasks wraps each entry as {"item": {...}}', None, None),
