@@ -673,6 +673,22 @@ def test_selector_wait_sees_every_final_status(tmp_path, final, ok):
     assert {task['status'] for task in result['tasks']} == {final.upper()}
 
 
+def test_selector_wait_lists_running_tasks_spelt_in_upper_case_instead_of_reading_each(tmp_path):
+    """An exact server whose retried tasks read IN_PROGRESS (the 9.0 spec's enum; terraform-provider-vcf's task tracker
+    expects it): the running list asks that spelling too, so the running tasks are not read by id at every poll."""
+    tasks = [failed_task('u-1'), failed_task('u-2'), failed_task('u-3')]
+    with FakeSddcManager(tasks, status_filter='exact', after_retry=('IN_PROGRESS',) * 8 + ('Successful',)) as server:
+        res = run(tmp_path, server, [retry({'failed_tasks': {}, 'wait_timeout': 60})])
+        reads = [call['path'] for call in server.calls('GET', '/v1/tasks/')]
+        lists = [call['query'].get('taskStatus', [None])[0] for call in server.calls('GET', '/v1/tasks') if call['path'] == '/v1/tasks']
+    result = res.result('retry')
+    assert not result.get('failed'), result
+    assert {task['status'] for task in result['tasks']} == {'SUCCESSFUL'}
+    # At most one read by id per task (when it left the running list); it used to be one per task and poll.
+    assert len(reads) <= len(tasks), reads
+    assert 'IN_PROGRESS' in lists, lists
+
+
 def test_wait_outlives_a_token_that_expires_with_403(tmp_path):
     """terraform-provider-vcf logs in again every 20 minutes because calls 'fail with 401, 403 because of token
     expiration' (internal/api_client/sddc_manager_client.go)."""
