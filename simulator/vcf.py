@@ -315,11 +315,21 @@ def _load(ctx, task_id):
 
 
 # -- views -----------------------------------------------------------------------------------------------
-def task_view(doc):
-    """The ``Task`` representation (``/v1/tasks``)."""
+def task_view(doc, sparse=None):
+    """The ``Task`` representation (``/v1/tasks``). ``sparse`` (quirk vcf-task-fields-omitted, read from the request's
+    context when None): the optional fields left out as the 4.4 reference's samples have them."""
     task = doc['task']
     out = {k: v for k, v in task.items() if k != 'subTasks'}
     out['subTasks'] = [{k: s[k] for k in _SUBTASK_FIELDS if k in s} for s in task['subTasks']]
+    if sparse is None:
+        sparse = context().quirk('vcf-task-fields-omitted')
+    if sparse:
+        out.pop('isRetryable', None)
+        if normalise_status(out.get('status')) == 'FAILED':
+            out.pop('completionTimestamp', None)
+        for key in ('subTasks', 'errors', 'resources'):
+            if not out.get(key):
+                out.pop(key, None)
     return out
 
 
@@ -409,7 +419,9 @@ def list_tasks(ctx, kind=KIND, view=task_view):
         # Resource and completion filters look inside documents: filter the SQL-narrowed set here.
         docs, _total = ctx.store.query(kind, descending=descending, **query)
         docs = _resolve(ctx, kind, docs)
-        docs = [d for d in docs if _matches(d, resource_id, resource_type, completed_after)
+        # Quirk vcf-task-fields-omitted: a failed task has no completion time, so completedAfter cannot match it.
+        undated_failures = ctx.quirk('vcf-task-fields-omitted')
+        docs = [d for d in docs if _matches(d, resource_id, resource_type, completed_after, undated_failures)
                 and (exact is None or view(d)['status'] == exact)]
         if order_by != 'creationTimestamp':
             docs.sort(key=lambda d: str(d['task'].get(order_by) or ''), reverse=descending)
@@ -432,7 +444,7 @@ def _resolve(ctx, kind, docs):
     return [doc for doc in found if doc is not None]
 
 
-def _matches(doc, resource_id, resource_type, completed_after):
+def _matches(doc, resource_id, resource_type, completed_after, undated_failures=False):
     task = doc['task']
     if resource_id and not any(r.get('resourceId') == resource_id for r in task['resources']):
         return False
@@ -443,6 +455,8 @@ def _matches(doc, resource_id, resource_type, completed_after):
         if completed is None or completed <= completed_after:
             return False
         if normalise_status(task['status']) not in ('SUCCESSFUL', 'FAILED'):
+            return False
+        if undated_failures and normalise_status(task['status']) == 'FAILED':
             return False
     return True
 

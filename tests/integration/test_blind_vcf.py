@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import datetime
 import json
+import os
 import threading
 import time
 import uuid
@@ -672,6 +673,22 @@ def test_selector_wait_sees_every_final_status(tmp_path, final, ok):
     assert {task['status'] for task in result['tasks']} == {final.upper()}
 
 
+def test_selector_wait_lists_running_tasks_spelt_in_upper_case_instead_of_reading_each(tmp_path):
+    """An exact server whose retried tasks read IN_PROGRESS (the 9.0 spec's enum; terraform-provider-vcf's task tracker
+    expects it): the running list asks that spelling too, so the running tasks are not read by id at every poll."""
+    tasks = [failed_task('u-1'), failed_task('u-2'), failed_task('u-3')]
+    with FakeSddcManager(tasks, status_filter='exact', after_retry=('IN_PROGRESS',) * 8 + ('Successful',)) as server:
+        res = run(tmp_path, server, [retry({'failed_tasks': {}, 'wait_timeout': 60})])
+        reads = [call['path'] for call in server.calls('GET', '/v1/tasks/')]
+        lists = [call['query'].get('taskStatus', [None])[0] for call in server.calls('GET', '/v1/tasks') if call['path'] == '/v1/tasks']
+    result = res.result('retry')
+    assert not result.get('failed'), result
+    assert {task['status'] for task in result['tasks']} == {'SUCCESSFUL'}
+    # At most one read by id per task (when it left the running list); it used to be one per task and poll.
+    assert len(reads) <= len(tasks), reads
+    assert 'IN_PROGRESS' in lists, lists
+
+
 def test_wait_outlives_a_token_that_expires_with_403(tmp_path):
     """terraform-provider-vcf logs in again every 20 minutes because calls 'fail with 401, 403 because of token
     expiration' (internal/api_client/sddc_manager_client.go)."""
@@ -693,3 +710,51 @@ def test_bad_password_says_so(tmp_path):
     assert record['status'] == 'ignored'
     msg = record['result']['msg']
     assert 'Invalid credentials' in msg and '\n' not in msg, msg
+
+
+# ---------------------------------------------------------------------------------------------- the vcf_tasks source
+
+def test_event_source_emits_a_failure_without_completion_time_once(tmp_path):
+    """The 4.4 reference's list sample has a Failed task without completionTimestamp, and the 9.0 spec's completedAfter
+    returns only tasks 'completed after the given timestamp': the source's real main(), run in-process against this
+    fake, emits such a later failure (e-3) as well as a dated one (e-2), each once, and nothing that was failed at its
+    first start (the sample's undated Failed task, an old dated failure)."""
+    import asyncio  # pylint: disable=import-outside-toplevel
+    from test_eda import RunningSource, load_source  # pylint: disable=import-outside-toplevel
+    old = failed_task('e-1')  # completed 2026-03-02: long before the first start
+    state_file = str(tmp_path / 'vcf-state.json')
+    source = load_source('vcf_tasks')
+
+    def lists(server):
+        return len(server.calls('GET', '/v1/tasks'))
+
+    def add(server, task):
+        with server.lock:
+            server.tasks[task['id']] = json.loads(json.dumps(task))
+            server.order.insert(0, task['id'])
+
+    with FakeSddcManager(SEED_LIST + [old]) as server:
+        args = {'url': server.url, 'username': USER, 'password': PASSWORD, 'interval': 0.1, 'state_file': state_file}
+
+        async def scenario():
+            async with RunningSource(source, args) as running:
+                await running.until('the first poll', lambda: os.path.exists(state_file))
+                now = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3] + 'Z'
+                undated = failed_task('e-3', name='Add host')
+                undated.pop('completionTimestamp')
+                add(server, failed_task('e-2', completed=now))
+                add(server, undated)
+                events = [await asyncio.wait_for(running.queue.get(), 60) for ignored in range(2)]
+                polls = await asyncio.to_thread(lists, server)
+                # Long enough for two more sweeps (one every 10 polls): nothing comes twice.
+                await running.until('30 more listings', lambda: lists(server) >= polls + 30)
+                return events, running.queue.qsize()
+
+        events, more = asyncio.run(scenario())
+        sweeps = [call['query']['taskStatus'][0] for call in server.calls('GET', '/v1/tasks') if 'taskStatus' in call['query']]
+    assert sorted((e['vcf_task']['id'], e['status']) for e in events) == [('e-2', 'FAILED'), ('e-3', 'FAILED')]
+    assert more == 0
+    undated_event = [e for e in events if e['vcf_task']['id'] == 'e-3'][0]
+    assert undated_event['vcf_task']['completion_timestamp'] is None and undated_event['previous_status'] is None
+    # The sweeps ask both spellings (this fake compares taskStatus exactly).
+    assert set(sweeps) == {'Failed', 'FAILED'}

@@ -116,3 +116,46 @@ def test_a_lost_retry_answer_whose_retry_failed_again_at_once_is_never_resent(
     else:
         assert 'may or may not' not in msg and failed['result']['tasks'][0]['status'] == 'FAILED', msg
         assert any('the retry was applied' in w for w in warnings), warnings
+
+
+SEED_FAILED = '9d63e8b9-fa17-4465-912a-69aa1f2a2840'
+
+
+@pytest.mark.parametrize('quirk', [None, 'vcf-task-fields-omitted'])
+def test_tasks_without_their_optional_fields_are_read_retried_and_emitted_once(
+        request, fresh_simulator, simulator_factory, quirk, monkeypatch, tmp_path):
+    """The 4.4 reference's samples leave out completionTimestamp and isRetryable (and a task may lack subTasks, errors,
+    resources): vcf_task_info reads such a task with nulls, vcf_task_retry retries it, and the vcf_tasks source emits a
+    new failure once although completedAfter cannot list it."""
+    import asyncio  # pylint: disable=import-outside-toplevel
+    import os  # pylint: disable=import-outside-toplevel
+    from test_eda import RunningSource, load_source  # pylint: disable=import-outside-toplevel
+    sim = simulator(request, fresh_simulator, simulator_factory, quirk)
+    sparse = 'vcf-task-fields-omitted' in sim.quirks
+    res = run_playbook(LIST, extra_vars={'max_results': 1000}, env=sim.env('vcf'))
+    seed = [t for t in res.result('List the tasks')['tasks'] if t['id'] == SEED_FAILED][0]
+    assert seed['status'] == 'FAILED'
+    assert (seed['completion_timestamp'] is None, seed['is_retryable'] is None) == (sparse, sparse)
+    res = run_playbook(RETRY, extra_vars={'task_id': RETRY_SUCCEEDS}, env=sim.env('vcf'))
+    assert res.result(TASK)['tasks'][0]['status'] == 'SUCCESSFUL'
+    assert patches_sent(sim) == {'PATCH /v1/tasks/<task_id>': 1}
+
+    for key, value in sim.env('vcf').items():
+        monkeypatch.setenv(key, value)
+    state_file = os.path.join(str(tmp_path), 'vcf.json')
+    source = load_source('vcf_tasks')
+
+    async def scenario():
+        async with RunningSource(source, {'interval': 0.1, 'state_file': state_file}) as running:
+            await running.until('the first poll', lambda: os.path.exists(state_file))
+            task_id = await asyncio.to_thread(lambda: sim.admin('POST', 'vcf/tasks', json={'tasks': [
+                {'name': 'Quirk remediation', 'status': 'Failed'}]})['ids'][0])
+            event = await asyncio.wait_for(running.queue.get(), 120)
+            # Two more sweeps (every 10th poll) go by: the failure is not emitted again.
+            sweeps = await asyncio.to_thread(lambda: sim.counters()['routes'].get('GET /v1/tasks', 0))
+            await running.until('30 more listings', lambda: sim.counters()['routes'].get('GET /v1/tasks', 0) >= sweeps + 30)
+            return task_id, event, running.queue.qsize()
+
+    task_id, event, more = asyncio.run(scenario())
+    assert (event['vcf_task']['id'], event['status'], more) == (task_id, 'FAILED', 0)
+    assert (event['vcf_task']['completion_timestamp'] is None) == sparse

@@ -135,6 +135,31 @@ def test_vcf_status_exact_matches_only_the_spelling_sent(http):
     assert [t['id'] for t in http.tasks(taskStatus='In Progress')['elements']] == [vcf_catalog.IN_PROGRESS_ID]
 
 
+def test_vcf_task_fields_omitted_leaves_out_the_optional_fields_as_the_4_4_samples(http):
+    """The 4.4 reference's samples: a Failed task without completionTimestamp nor isRetryable (completedAfter cannot list
+    it then); subTasks, errors and resources left out when empty."""
+    failed = http.tasks(taskStatus='FAILED', pageSize=100)['elements']
+    seed = http.vcf('GET', '/tasks/' + vcf_catalog.SEED_COMMISSION_ID).json()
+    assert 'completionTimestamp' in seed and 'isRetryable' in seed
+    listed_before = http.tasks(completedAfter=0, pageSize=100)['pageMetadata']['totalElements']
+    http.quirks('vcf-task-fields-omitted')
+    sparse = http.vcf('GET', '/tasks/' + vcf_catalog.SEED_COMMISSION_ID).json()
+    assert 'completionTimestamp' not in sparse and 'isRetryable' not in sparse
+    assert {k: v for k, v in seed.items() if k not in ('completionTimestamp', 'isRetryable')} == sparse
+    for task in http.tasks(pageSize=100)['elements']:
+        assert 'isRetryable' not in task
+        assert all(task[key] for key in ('subTasks', 'errors', 'resources') if key in task), task
+        if task['status'].upper() == 'FAILED':
+            assert 'completionTimestamp' not in task
+    # A task that completed otherwise keeps its completion time; completedAfter lists no failed task.
+    done = http.tasks(completedAfter=0, pageSize=100)
+    assert done['elements'] and all(t['status'].upper() == 'SUCCESSFUL' and t['completionTimestamp'] for t in done['elements'])
+    assert done['pageMetadata']['totalElements'] == listed_before - len(failed)
+    # Still listed by status, and still retryable.
+    assert {t['id'] for t in http.tasks(taskStatus='FAILED', pageSize=100)['elements']} == {t['id'] for t in failed}
+    assert http.vcf('PATCH', '/tasks/' + vcf_catalog.RETRY_SUCCEEDS_ID).status_code == 200
+
+
 def test_vcf_expired_token_403_answers_an_expired_token_with_403(http):
     assert http.vcf('GET', '/tasks/' + vcf_catalog.SEED_COMMISSION_ID).status_code == 200
     http.admin('POST', 'tokens/expire')

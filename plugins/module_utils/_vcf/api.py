@@ -201,14 +201,17 @@ class TaskService:
         path = '/credentials/tasks/%s' if task.credentials else '/tasks/%s'
         return task.update(self.client.get(path % path_segment(task.id), shape=OBJECT, fields=TASK_FIELDS, inner=task_problem))
 
-    def _each_spelling(self, params, max_items, first_only=False, skip=None):
+    def _each_spelling(self, params, max_items, first=None, skip=None):
         """The ``/v1/tasks`` elements for ``params``, one listing per spelling of ``taskStatus`` (see
-        :func:`status_spellings`), each task once. A listing whose answer holds another spelling than the one sent
-        shows a server that normalises the filter: the other spellings are then not asked. Yields ``(raw, spelled)``
-        where ``spelled`` is True when more than one spelling was listed."""
+        :func:`status_spellings`; ``first``, when it is one of them, is asked first), each task once. A listing whose
+        answer holds another spelling than the one sent shows a server that normalises the filter: the other spellings
+        are then not asked. Yields ``(raw, spelled)`` where ``spelled`` is True when more than one spelling was listed."""
         params = dict(params or {})
         status = params.get('taskStatus')
-        spellings = status_spellings(status)[:1 if first_only else None] if status else [None]
+        spellings = status_spellings(status) if status else [None]
+        if first in spellings:
+            spellings.remove(first)
+            spellings.insert(0, first)
         ids = set()
         for index, spelling in enumerate(spellings):
             if spelling is not None:
@@ -243,12 +246,14 @@ class TaskService:
             found = found[:max_results]
         return [Task(raw) for raw in found]
 
-    def find(self, ids, params, max_items=None):
+    def find(self, ids, params, max_items=None, first=None):
         """``{id: raw}`` of the ``/v1/tasks`` list elements whose id is in ``ids``, reading pages only until every one
-        was seen (at most ``max_items`` elements). A ``taskStatus`` goes in its first spelling only (``In Progress``,
-        as real tasks read): a task this list misses is read by id by the caller, so one list per poll is enough."""
+        was seen (at most ``max_items`` elements). A ``taskStatus`` is asked in each spelling, ``first`` (the spelling
+        the tasks read last, when it is one) first, and the next spelling only while a task is missing: a server
+        matching ``taskStatus`` exactly lists a task spelt ``IN_PROGRESS`` (terraform-provider-vcf's task tracker
+        expects both ``In Progress`` and ``IN_PROGRESS``) only for that spelling."""
         seen = {}
-        for raw, _spelled in self._each_spelling(params, max_items, first_only=True):
+        for raw, _spelled in self._each_spelling(params, max_items, first=first):
             task_id = str(raw.get('id') or '')
             if task_id in ids and task_id not in seen:
                 seen[task_id] = raw

@@ -255,7 +255,8 @@ class RetryRun:
         """Refresh the ones of ``tasks`` not in ``settled`` in place, add those now terminal to it; return ``tasks``.
 
         With at least :attr:`LIST_FROM` unfinished ``/v1/tasks`` tasks, one ``GET /v1/tasks?taskStatus=IN_PROGRESS``
-        (narrowed by filters every one of them matches) covers those still running. A task missing from it has
+        (narrowed by filters every one of them matches; in the spelling the tasks read last, then in the other while a
+        task is missing, see ``TaskService.find``) covers those still running. A task missing from it has
         moved on (or is PENDING/QUEUED): when at least :attr:`LIST_FROM` did, one page of ``completedAfter`` their
         creation settles those it shows finished with sub-tasks and errors; every other one is read by id once.
         Fewer tasks, credentials tasks, and servers that refuse the list are read by id.
@@ -290,8 +291,12 @@ class RetryRun:
 
     def _poll_list(self, tasks):
         """Update ``tasks`` from the running list; return the ones it did not settle (to be read by id)."""
+        # The running spelling these tasks were last read with is asked first: on a server that spells them IN_PROGRESS
+        # and matches taskStatus exactly, one list finds them all while they run.
+        spelt = [str(t.raw.get('status')) for t in tasks if TaskStatus.normalise(t.raw.get('status')) == TaskStatus.IN_PROGRESS]
+        first = max(sorted(set(spelt)), key=spelt.count) if spelt else None
         try:
-            seen = self.service.find({t.id for t in tasks}, self.list_params(tasks))
+            seen = self.service.find({t.id for t in tasks}, self.list_params(tasks), first=first)
         except ApiError as error:
             if not list_refused(error):
                 raise

@@ -6,7 +6,11 @@ watched status, each once (also across restarts, through the state the source sa
 
 Cheap polling: ``completedAfter`` (the newest completion seen, less an overlap) lists only what finished since the
 last poll, one page in the steady state; statuses that ``completedAfter`` does not cover (anything but FAILED and
-SUCCESSFUL), or a server that refuses it, are listed by ``taskStatus``, newest first, one page each.
+SUCCESSFUL), or a server that refuses it, are listed by ``taskStatus``, newest first, one page each. A task in a
+status ``completedAfter`` covers but without a completion time (the 4.4 reference's list sample has a ``Failed`` task
+without ``completionTimestamp``) is never in that listing: the statuses it covers are also listed by ``taskStatus``
+at the first poll (the baseline) and then every :data:`SWEEP_POLLS` polls or :data:`SWEEP_MS`, whichever comes
+first (a *sweep*), and the tasks of those listings that have no completion time are watched like the others.
 
 Internal use only: this file may change without notice between releases.
 """
@@ -36,6 +40,10 @@ PAGES_PER_POLL = 10
 EXISTING_MAX = 1000
 # Last statuses remembered (for previous_status).
 LAST_MAX = 5000
+# A sweep (the statuses completedAfter covers, listed by taskStatus for the tasks without a completion time) runs at
+# the first poll, then at every SWEEP_POLLS-th poll or once SWEEP_MS passed since the last one, whichever comes first.
+SWEEP_POLLS = 10
+SWEEP_MS = 5 * 60 * 1000
 
 
 def completion_ms(raw):
@@ -64,6 +72,16 @@ def change_key(raw):
     completed = completion_ms(raw)
     return '%s|%s|%s' % (raw.get('id'), TaskStatus.normalise(raw.get('status')),
                          raw.get('completionTimestamp') or '' if completed is None else completed)
+
+
+def undated(raw):
+    """Whether a task has no completion time that reads as one (``completedAfter`` cannot list it)."""
+    return completion_ms(raw) is None
+
+
+def key_statuses(key):
+    """The parts of a change key (``id|STATUS|completion``) that may be its status."""
+    return set(key.split('|')[1:])
 
 
 def legacy_key(raw):
@@ -99,6 +117,13 @@ class VcfTaskWatch:
         self.skipped = set()
         # True once a task dated after this host's clock was said (see _not_ahead; once while the source runs).
         self.ahead = False
+        # The last sweep, as {'at': ms, 'polls': polls since}; None before the first (see poll).
+        self.swept = None
+        # True once SDDC Manager refused a sweep's taskStatus listing: no more sweeps.
+        self.sweep_refused = False
+        # What the current poll listed by taskStatus (normalised statuses), and the keys of its sweep's tasks.
+        self.listed = frozenset()
+        self.sweep_keys = set()
 
     # -- state ---------------------------------------------------------------------------------------------
 
@@ -112,10 +137,13 @@ class VcfTaskWatch:
         self.last = dict(state.get('last') or {})
         self.refused = bool(state.get('completed_after_refused'))
         self.resume = state.get('resume') if isinstance(state.get('resume'), dict) else None
+        self.swept = state.get('swept') if isinstance(state.get('swept'), dict) else None
+        self.sweep_refused = bool(state.get('sweep_refused'))
 
     def dump(self):
         return {'started': self.started, 'cursor': self.cursor, 'floor': self.floor, 'seen': self.seen, 'last': self.last,
-                'completed_after_refused': self.refused, 'resume': self.resume}
+                'completed_after_refused': self.refused, 'resume': self.resume, 'swept': self.swept,
+                'sweep_refused': self.sweep_refused}
 
     # -- polling -------------------------------------------------------------------------------------------
 
@@ -153,9 +181,37 @@ class VcfTaskWatch:
             found.extend(task.raw for task in self.service.list({'taskStatus': status}, max_results=limit, skip=self._skip))
         return found
 
-    def observe(self, after, existing=False, page=None):
+    def _sweep_due(self, now, first):
+        """Whether this poll sweeps (see the module's docstring): at the first poll, after a state saved without a
+        sweep, every :data:`SWEEP_POLLS`-th poll, once :data:`SWEEP_MS` passed (or the clock went back)."""
+        if self.refused or self.sweep_refused or not self.statuses & COMPLETED_AFTER_COVERS:
+            return False
+        if first or self.swept is None:
+            return True
+        try:
+            polls, at = int(self.swept.get('polls') or 0), int(self.swept.get('at') or 0)
+        except (TypeError, ValueError):
+            return True
+        return polls + 1 >= SWEEP_POLLS or not at <= now < at + SWEEP_MS
+
+    def _sweep(self, statuses):
+        """The tasks without a completion time in ``statuses``, listed by ``taskStatus`` (one page each); None when
+        SDDC Manager refuses that listing (said once: no more sweeps)."""
+        try:
+            return [raw for raw in self._by_status(statuses, PAGE) if isinstance(raw, dict) and undated(raw)]
+        except ApiError as error:
+            if not list_refused(error):
+                raise
+            self.sweep_refused = True
+            self._warn('vcf_tasks: SDDC Manager refused the listing by taskStatus (%s); tasks that fail without a '
+                       'completion time are not seen from now on (completedAfter cannot list them)', one_line(error))
+            return None
+
+    def observe(self, after, existing=False, page=None, sweep=False):
         """The raw tasks of one poll: completed after ``after`` (from ``page`` on), plus the listings by status it
-        needs. The :class:`CompletedPages` read is kept in ``self.listing`` (None when none was)."""
+        needs, plus with ``sweep`` the tasks without a completion time in the statuses ``completedAfter`` covers. The
+        :class:`CompletedPages` read is kept in ``self.listing`` (None when none was), the statuses listed by
+        ``taskStatus`` in ``self.listed``, the keys of the sweep's tasks in ``self.sweep_keys``."""
         raws = []
         covered = self.statuses & COMPLETED_AFTER_COVERS
         self.listing = self._completed(after, page) if covered else None
@@ -166,8 +222,17 @@ class VcfTaskWatch:
         if self.listing is not None:
             raws.extend(self.listing.raws)
         raws.extend(self._by_status(listed, PAGE))
+        self.sweep_keys = set()
         if existing:
             raws.extend(self._by_status(self.statuses, EXISTING_MAX))
+            listed = set(self.statuses)
+        elif sweep and self.listing is not None:
+            swept = self._sweep(covered)
+            if swept is not None:
+                raws.extend(swept)
+                listed |= covered
+                self.sweep_keys = set(change_key(raw) for raw in swept)
+        self.listed = frozenset(listed)
         unique = {}
         for raw in raws:
             if isinstance(raw, dict) and raw.get('id') is not None:
@@ -192,15 +257,19 @@ class VcfTaskWatch:
             floor = self.floor
             if floor is not None:
                 after = max(after, floor)
-        raws = self.observe(after, existing=first and self.emit_existing, page=page)
-        listing = self.listing
+        sweep = self._sweep_due(now, first)
+        raws = self.observe(after, existing=first and self.emit_existing, page=page, sweep=sweep)
+        listing, listed = self.listing, self.listed
         emit = self.emit_existing or not first
+        # A state saved before sweeps existed (an older release): what its first sweep shows was there before it.
+        baseline = self.sweep_keys if self.swept is None and not first else set()
         pending = []
         for raw in raws:
             key = change_key(raw)
             try:
                 task = as_task(raw)
-                if emit and task.status in self.statuses and not self._known(key, raw) and not self._before(raw, floor):
+                if (emit and task.status in self.statuses and not self._known(key, raw) and not self._before(raw, floor)
+                        and key not in baseline):
                     event = {'vcf_task': info_entry(task), 'status': task.status, 'previous_status': self.last.get(task.id)}
                     pending.append((event, self._committer(key, raw)))
             except (ApiError, OSError):
@@ -215,7 +284,11 @@ class VcfTaskWatch:
                 self._record(change_key(raw), raw)
             self.floor = self._advance(after, first, page, listing, raws, now, floor)
             self.started = True
-            self._prune(set(change_key(raw) for raw in raws))
+            if listed >= self.statuses & COMPLETED_AFTER_COVERS and sweep:
+                self.swept = {'at': now, 'polls': 0}
+            elif self.swept is not None:
+                self.swept = dict(self.swept, polls=int(self.swept.get('polls') or 0) + 1)
+            self._prune(set(change_key(raw) for raw in raws), listed)
         return pending, observed
 
     def _advance(self, after, first, page, listing, raws, now, floor):
@@ -300,11 +373,14 @@ class VcfTaskWatch:
         while len(self.last) > LAST_MAX:
             self.last.pop(next(iter(self.last)))
 
-    def _prune(self, observed):
-        """Forget the changes that no later poll can return again (completed before the overlap window)."""
+    def _prune(self, observed, listed=frozenset()):
+        """Forget the changes that no later poll can return again: completed before the overlap window, or without a
+        completion time and not in this poll's listing of their status (``listed``: the statuses it listed by
+        ``taskStatus``; a change without a completion time whose status was not listed is kept until one is)."""
         horizon = (self.cursor or 0) - 2 * OVERLAP_MS
         self.seen = dict((key, ms) for key, ms in self.seen.items()
-                         if key in observed or (ms is not None and (ms >= horizon or self._first_window(ms))))
+                         if key in observed or (ms is not None and (ms >= horizon or self._first_window(ms)))
+                         or (ms is None and not key_statuses(key) & listed))
 
     def _first_window(self, ms):
         """Whether a change completed in the first start's window (after the floor, before the first poll): it was

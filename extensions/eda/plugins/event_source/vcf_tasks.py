@@ -22,6 +22,12 @@ description:
     first start, what is already in a watched status is not emitted unless O(emit_existing) is true.
   - Polling is cheap. C(completedAfter) lists only what finished since the last poll (one page in the steady state).
     Statuses it does not cover, or a server that refuses it, are listed by C(taskStatus), newest first, one page each.
+  - A task without a completion time (the 4.4 API reference shows a C(Failed) task without C(completionTimestamp)) is
+    never listed by C(completedAfter). So the statuses it covers (C(FAILED), C(SUCCESSFUL)) are also listed by
+    C(taskStatus), newest 100, at the first poll and then every 10th poll or every 5 minutes, whichever comes first.
+    That costs one or two more requests each time (C(Failed) and C(FAILED), both asked unless the server's answer shows
+    that it matches any spelling). Such a task is emitted at the first of those listings after it failed. What one of
+    them shows at the first start is taken as already there.
   - A failed poll (server down, HTML, wrong shape, 429, 401) is logged once per outage and retried with a backoff.
     The source never stops for it.
 options:

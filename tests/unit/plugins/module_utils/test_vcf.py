@@ -527,12 +527,49 @@ def test_waiting_on_many_tasks_costs_one_list_per_round_and_one_read_per_task(co
     lists = [s for s in polls if s[0] == 'LIST']
     reads = [s for s in polls if s[0] == 'GET']
     # Running 3 ticks after the retry, first poll a tick later: lists at ticks 1 and 2, the end seen at tick 3.
-    assert len(lists) == 3
-    # One spelling per poll, the one real 9.0 tasks carry (a task the list misses is read by id).
-    assert all(params['taskStatus'] == 'In Progress' and params['taskName'] == 'deploy' for _m, _p, params in lists)
+    # While every task is in the list, one spelling per poll, the one real 9.0 tasks carry; at tick 3 the tasks
+    # are missing from it, so the other spelling (an exact server lists IN_PROGRESS only for that one) is asked too.
+    assert [params['taskStatus'] for _m, _p, params in lists] == ['In Progress'] * 3 + ['IN_PROGRESS']
+    assert all(params['taskName'] == 'deploy' for _m, _p, params in lists)
     # Each task is read by id exactly once, when it left the running list; finished tasks are not read again.
     assert sorted(path for _m, path, _p in reads) == ['/tasks/%s' % i for i in server.ids]
-    assert len(polls) == count + 3 < 2 * count + 3
+    assert len(polls) == count + 4 < 2 * count + 4
+
+
+class UpperCaseExactServer(TickingServer):
+    """A server that spells running tasks IN_PROGRESS (the 9.0 spec's enum; terraform-provider-vcf's task tracker
+    expects it) and matches taskStatus exactly as spelled."""
+
+    def body(self, task_id, full=True):
+        raw = TickingServer.body(self, task_id, full)
+        if raw['status'] == 'In Progress':
+            raw['status'] = 'IN_PROGRESS'
+        return raw
+
+    def paginate(self, path, style, params=None, page_size=100, max_items=None, items=None):
+        self.sent.append(('LIST', path, dict(params or {})))
+        for task_id in self.ids:
+            raw = self.body(task_id, full=False)
+            if (params or {}).get('taskStatus') not in (None, raw['status']):
+                continue
+            if 'completedAfter' in (params or {}) and not TaskStatus.is_terminal(raw['status']):
+                continue
+            yield raw
+
+
+def test_running_tasks_spelt_in_upper_case_on_an_exact_server_are_found_by_the_list():
+    """A running task spelt IN_PROGRESS is in the list of that spelling only: it is asked when In Progress misses a
+    task, and first once the tasks read IN_PROGRESS, so no running task is read by id."""
+    server = UpperCaseExactServer(5, run_ticks=3)
+    run, polls = run_over(server)
+    lists = [params['taskStatus'] for method, _p, params in polls if method == 'LIST']
+    reads = [path for method, path, _p in polls if method == 'GET']
+    # Tick 1: the tasks read Failed, In Progress misses them, IN_PROGRESS has them; tick 2: IN_PROGRESS first, found;
+    # tick 3: they left both lists.
+    assert lists == ['In Progress', 'IN_PROGRESS', 'IN_PROGRESS', 'IN_PROGRESS', 'In Progress']
+    # Each task is read by id once, when it left the running list (it used to be read at every poll).
+    assert sorted(reads) == ['/tasks/%s' % i for i in server.ids]
+    assert not run.failures and all(t['status'] == 'SUCCESSFUL' for t in run.result()['tasks'])
     assert not run.failures and all(t['status'] == 'SUCCESSFUL' for t in run.result()['tasks'])
 
 
@@ -579,7 +616,10 @@ def test_a_server_refusing_the_list_is_read_by_id():
 def test_tasks_leaving_the_running_list_are_settled_by_one_list_when_it_has_their_details():
     server = TickingServer(20, run_ticks=3, outcome={'t-07': 'Failed'}, list_details=True)
     run, polls = run_over(server, selector={'name_contains': 'deploy'})
-    assert [s[0] for s in polls] == ['LIST'] * 4 and not [s for s in polls if s[0] == 'GET']
+    # Ticks 1 and 2: In Progress lists every task; tick 3: In Progress and IN_PROGRESS (a task is missing from the
+    # first) miss them all, and one completedAfter list settles them.
+    assert [s[0] for s in polls] == ['LIST'] * 5 and not [s for s in polls if s[0] == 'GET']
+    assert [s[2].get('taskStatus') for s in polls] == ['In Progress'] * 3 + ['IN_PROGRESS', None]
     assert 'completedAfter' in polls[-1][2] and 'taskStatus' not in polls[-1][2]
     assert len(run.failures) == 1 and 'TOK-t-07' in run.failures[0] and 'Step of t-07' in run.failures[0]
     assert sum(t['status'] == 'SUCCESSFUL' for t in run.result()['tasks']) == 19

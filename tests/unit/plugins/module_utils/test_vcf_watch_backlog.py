@@ -26,9 +26,9 @@ def iso(ms):
 
 
 class Server:
-    """``/v1/tasks`` with ``completedAfter`` and paging (``pageNumber`` from 0, ``pageSize``); ``sorts``: honours
-    ``orderBy``/``orderDirection`` (else newest created first, the default); ``paging``: honours the page parameters
-    (else every match in one page)."""
+    """``/v1/tasks`` with ``completedAfter`` or ``taskStatus`` (any spelling) and paging (``pageNumber`` from 0,
+    ``pageSize``); ``sorts``: honours ``orderBy``/``orderDirection`` (else newest created first, the default);
+    ``paging``: honours the page parameters (else every match in one page)."""
 
     def __init__(self, sorts=True, paging=True):
         self.tasks = []  # in creation order
@@ -41,9 +41,12 @@ class Server:
 
     def answer(self, path, params):
         assert path == '/tasks'
-        after = int(params['completedAfter'])
-        found = [t for t in reversed(self.tasks) if to_epoch_ms(t['completionTimestamp']) > after
-                 and TaskStatus.normalise(t['status']) in ('FAILED', 'SUCCESSFUL')]
+        if 'taskStatus' in params:
+            found = [t for t in reversed(self.tasks) if TaskStatus.normalise(t['status']) == TaskStatus.normalise(params['taskStatus'])]
+        else:
+            after = int(params['completedAfter'])
+            found = [t for t in reversed(self.tasks) if to_epoch_ms(t['completionTimestamp']) > after
+                     and TaskStatus.normalise(t['status']) in ('FAILED', 'SUCCESSFUL')]
         if self.sorts and params.get('orderBy'):
             found.sort(key=lambda t: str(t[params['orderBy']]), reverse=params.get('orderDirection') != 'ASC')
         size, number = int(params.get('pageSize', 100)), int(params.get('pageNumber', 0))
@@ -95,6 +98,11 @@ def catch_up(server, count=2500, polls=8):
     return failed, events, requests, cursors, lines
 
 
+def completed_after(requests):
+    """The ``completedAfter`` requests of one poll (not those of a sweep by ``taskStatus``)."""
+    return [(path, params) for path, params in requests if 'completedAfter' in params]
+
+
 def read_ids(requests, server):
     """The ids of the tasks the requests of one poll were answered with."""
     return set(t['id'] for path, params in requests for t in server.answer(path, params)['elements'])
@@ -104,7 +112,9 @@ def check_catch_up(server, failed, events, requests, cursors):
     emitted = [task_id for poll in events for task_id in poll]
     assert sorted(emitted) == failed
     assert len(emitted) == len(set(emitted))
-    assert max(len(r) for r in requests) <= PAGES_PER_POLL
+    # The completedAfter listing reads at most PAGES_PER_POLL pages; a sweep adds one page per spelling of FAILED.
+    assert max(len(completed_after(r)) for r in requests) <= PAGES_PER_POLL
+    assert max(len(r) for r in requests) <= PAGES_PER_POLL + 2
     # The cursor never passes a task not read: every task completed at or before it was in an answer by then.
     read = set()
     for poll_requests, cursor in zip(requests, cursors):
@@ -120,7 +130,7 @@ def test_a_backlog_larger_than_a_poll_is_read_oldest_first_over_several_polls_an
     # The oldest failure (completed first) is emitted at the first poll after the restart.
     assert 'b00000' in events[0]
     assert all(params['orderBy'] == 'completionTimestamp' and params['orderDirection'] == 'ASC'
-               for poll in requests for path, params in poll)
+               for poll in requests for path, params in completed_after(poll))
     cut = [line for line in lines if 'the next poll reads on' in line]
     assert len(cut) == 2 and 'cursor never passes a task not read' in cut[0]
     # Caught up: the polls that follow read what the overlap holds, and are not cut.
@@ -143,7 +153,7 @@ def test_a_server_that_ignores_paging_answers_the_backlog_at_once_and_it_is_all_
     server = Server(paging=False)
     failed, events, requests, cursors, lines = catch_up(server, polls=2)
     check_catch_up(server, failed, events, requests, cursors)
-    assert sorted(events[0]) == failed and len(requests[0]) == 1
+    assert sorted(events[0]) == failed and len(completed_after(requests[0])) == 1
     assert not [line for line in lines if 'reads on' in line]
 
 
@@ -155,7 +165,9 @@ def test_a_first_start_with_more_tasks_in_its_hour_than_a_poll_reads_emits_none_
     lines = handler.lines
     watcher, client = watch(server, clock, log)
     assert drain(watcher) == []
-    assert len(client.gets) == PAGES_PER_POLL
+    # PAGES_PER_POLL pages of completedAfter, and the baseline sweep: the newest 100 failed (one page per spelling).
+    assert len(completed_after(client.gets)) == PAGES_PER_POLL
+    assert [params['taskStatus'] for path, params in client.gets if 'taskStatus' in params] == ['Failed', 'FAILED']
     assert [line for line in lines if 'taken as already there' in line]
     server.add('new', 'Failed', created=clock.ms, completed=clock.ms + 1000)
     clock.ms += 30000

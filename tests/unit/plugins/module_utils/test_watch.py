@@ -21,10 +21,11 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.watch i
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import CompletedPages
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import Task, TaskStatus
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.watch import BASELINE_MS, OVERLAP_MS, VcfTaskWatch
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.watch import BASELINE_MS, OVERLAP_MS, SWEEP_MS, SWEEP_POLLS, VcfTaskWatch
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import Execution, Workflow
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.watch import KEPT_MAX, MAX_PAGES, PAGE, SKEW_MS, VroExecutionWatch
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.clocks import MsClock
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.test_watch_variants import logger
 
 NOW = 1767261600000  # 2026-01-01T10:00:00Z
 
@@ -89,7 +90,9 @@ def test_vcf_first_start_takes_what_is_failed_as_there_then_emits_each_new_failu
     service.put('old', 'Failed', completed=NOW - 60000)
     watcher = VcfTaskWatch(service, clock=clock)
     assert drain(watcher) == []
-    assert service.calls == [('completedAfter', NOW - BASELINE_MS)]
+    # The first poll: completedAfter over the baseline hour, and the baseline sweep by status (failed tasks without a
+    # completion time, which completedAfter cannot list).
+    assert service.calls == [('completedAfter', NOW - BASELINE_MS), ('taskStatus', 'FAILED')]
     service.put('new', 'FAILED', completed=NOW + 1000)
     service.put('fine', 'Successful', completed=NOW + 2000)
     clock.ms += 5000
@@ -229,6 +232,102 @@ def test_vcf_a_server_refusing_completedafter_is_listed_by_status_and_still_dedu
     assert drain(watcher) == []
     # Refused once: not asked again.
     assert [c for c in service.calls if c[0] == 'completedAfter'] == [('completedAfter', NOW - BASELINE_MS)]
+
+
+def status_calls(service):
+    return [call for call in service.calls if call[0] == 'taskStatus']
+
+
+def test_vcf_a_failure_without_completion_time_is_emitted_once_at_the_next_sweep():
+    """The 4.4 reference's list sample has a Failed task without completionTimestamp, and completedAfter only lists
+    tasks completed after a time (9.0 spec): such a task is seen by the sweep (taskStatus), every SWEEP_POLLS polls."""
+    service, clock = FakeTasks(), MsClock(NOW)
+    service.put('before', 'Failed')  # failed, no completion time, already there at the first start
+    watcher = VcfTaskWatch(service, clock=clock)
+    assert drain(watcher) == []
+    assert status_calls(service) == [('taskStatus', 'FAILED')]  # the baseline sweep
+    service.put('e-3', 'Failed')
+    events = []
+    for ignored in range(SWEEP_POLLS):
+        clock.ms += 1000
+        events.extend(drain(watcher))
+    assert [(e['vcf_task']['id'], e['status'], e['previous_status']) for e in events] == [('e-3', 'FAILED', None)]
+    assert events[0]['vcf_task']['completion_timestamp'] is None
+    # Cheap: one sweep in those SWEEP_POLLS polls (the SWEEP_POLLS-th), each other poll one completedAfter.
+    assert len(status_calls(service)) == 2
+    # Neither failure comes again: not at the next sweeps, not after a restart.
+    for ignored in range(2 * SWEEP_POLLS):
+        clock.ms += 1000
+        assert drain(watcher) == []
+    again = VcfTaskWatch(service, clock=clock)
+    again.load(json.loads(json.dumps(watcher.dump())))
+    clock.ms += SWEEP_MS
+    assert drain(again) == []
+    assert len(status_calls(service)) == 5
+
+
+def test_vcf_the_sweep_also_runs_once_its_time_has_passed_and_ignores_tasks_completedafter_lists():
+    service, clock = FakeTasks(), MsClock(NOW)
+    watcher = VcfTaskWatch(service, clock=clock)
+    drain(watcher)
+    service.put('dated', 'Failed', completed=NOW + 1000)
+    clock.ms += 30000
+    assert [e['vcf_task']['id'] for e in drain(watcher)] == ['dated']
+    # Long past the overlap: 'dated' is forgotten by the completedAfter bookkeeping; the sweep lists it again (it is
+    # still Failed) but it has a completion time, so it is completedAfter's, not a new change.
+    service.put('undated', 'FAILED')
+    clock.ms += 4 * OVERLAP_MS
+    assert [e['vcf_task']['id'] for e in drain(watcher)] == ['undated']
+    assert len(status_calls(service)) == 2
+
+
+def test_vcf_a_failure_without_completion_time_retried_and_failing_again_is_a_new_event():
+    service, clock = FakeTasks(), MsClock(NOW)
+    watcher = VcfTaskWatch(service, clock=clock)
+    drain(watcher)
+    service.put('t1', 'Failed')
+    clock.ms += SWEEP_MS
+    assert [e['vcf_task']['id'] for e in drain(watcher)] == ['t1']
+    service.put('t1', 'In Progress')  # retried: a sweep sees it gone from the failed tasks
+    clock.ms += SWEEP_MS
+    assert drain(watcher) == []
+    service.put('t1', 'Failed')
+    clock.ms += SWEEP_MS
+    assert [(e['vcf_task']['id'], e['previous_status']) for e in drain(watcher)] == [('t1', 'FAILED')]
+
+
+def test_vcf_a_state_saved_without_sweeps_takes_what_its_first_sweep_shows_as_there():
+    """Upgrading from a release without sweeps: the failures without completion time it never looked at are not new."""
+    service, clock = FakeTasks(), MsClock(NOW)
+    watcher = VcfTaskWatch(service, clock=clock)
+    drain(watcher)
+    old = dict(watcher.dump())
+    for key in ('swept', 'sweep_refused'):
+        del old[key]
+    service.put('old', 'Failed')
+    again = VcfTaskWatch(service, clock=clock)
+    again.load(json.loads(json.dumps(old)))
+    clock.ms += 1000
+    assert drain(again) == []
+    service.put('new', 'Failed')
+    clock.ms += SWEEP_MS
+    assert [e['vcf_task']['id'] for e in drain(again)] == ['new']
+
+
+def test_vcf_a_server_refusing_the_sweep_is_said_once_and_not_swept_again():
+    class NoStatus(FakeTasks):
+        def list(self, params=None, max_results=None, skip=None):
+            self.calls.append(('taskStatus', params.get('taskStatus')))
+            raise ApiError('the server rejected the request as invalid', kind='http', status=400)
+    service, clock = NoStatus(), MsClock(NOW)
+    log, handler = logger()
+    watcher = VcfTaskWatch(service, clock=clock, log=log)
+    assert drain(watcher) == []
+    service.put('new', 'Failed', completed=NOW + 1000)
+    clock.ms += SWEEP_MS
+    assert [e['vcf_task']['id'] for e in drain(watcher)] == ['new']
+    assert len(status_calls(service)) == 1 and watcher.dump()['sweep_refused'] is True
+    assert len([line for line in handler.lines if 'refused the listing by taskStatus' in line]) == 1
 
 
 def test_vcf_other_errors_are_raised_for_the_outage_log():
