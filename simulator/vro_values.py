@@ -64,12 +64,28 @@ def element_type(type_name):
 
 
 def composite_fields(type_name):
-    """``CompositeType(host:string,port:number):Endpoint`` -> ``{'host': 'string', 'port': 'number'}``."""
-    match = re.match(r"CompositeType\((.*)\)(?::.*)?$", type_name.strip())
+    """``CompositeType(host:string,port:number):Endpoint`` -> ``{'host': 'string', 'port': 'number'}``. A comma inside
+    a field's own parentheses (``b:CompositeType(x:number,y:string):Inner``) does not split."""
+    name = type_name.strip()
     fields = {}
-    if not match:
+    if not name.startswith("CompositeType("):
         return fields
-    for part in match.group(1).split(","):
+    depth, start, parts = 0, len("CompositeType("), []
+    for index in range(start - 1, len(name)):
+        char = name[index]
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                parts.append(name[start:index])
+                break
+        elif char == "," and depth == 1:
+            parts.append(name[start:index])
+            start = index + 1
+    else:
+        return fields
+    for part in parts:
         if ":" in part:
             key, sub = part.split(":", 1)
             fields[key.strip()] = sub.strip()

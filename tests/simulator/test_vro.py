@@ -16,7 +16,7 @@ import requests
 
 from conftest import ADMIN, READER, VroClient, param  # pylint: disable=import-error
 from simulator import vro_catalog
-from simulator.vro_values import parse_date
+from simulator.vro_values import composite_fields, parse_date
 
 
 def vro_values_parse(text):
@@ -472,3 +472,12 @@ def test_restart_keeps_runs_tokens_tasks(make_sim, tmp_path):
     plain.trust_env = False
     assert plain.get(again.url + "/vco/api/workflows", headers=bearer, verify=again.ca_path).status_code == 200
     assert vro.get("/tasks/%s" % task["id"]).json()["name"] == "later"
+
+
+def test_composite_fields_of_a_composite_field_do_not_split_the_outer_one():
+    # The collection's own parser reads nested composite type names (its blind audit of typed values); the
+    # simulator's split every comma, so the inner fields leaked into the outer type.
+    assert composite_fields('CompositeType(host:string,port:number):Endpoint') == {'host': 'string', 'port': 'number'}
+    assert composite_fields('CompositeType(a:string,b:CompositeType(x:number,y:string):Inner):Outer') == {
+        'a': 'string', 'b': 'CompositeType(x:number,y:string):Inner'}
+    assert composite_fields('CompositeType(a:string') == {} and composite_fields('Properties') == {}
