@@ -131,6 +131,9 @@ def _create(topic):
     return {'name': 'create', 'module': 'orch_task', 'args': {'task': {'eventTopic': topic, 'parm': {'k': 'v'}}}}
 
 
+# Both tests rewrite the Location of a create's answer: under the quirk ico-create-answers-array the answer is [task]
+# with no Location (the body names the task, which the module takes), so they assert the default reading.
+@pytest.mark.default_reading
 def test_ico_create_with_a_foreign_location_sends_nothing_there(fresh_simulator):
     sim = fresh_simulator
     password = sim.users['ico'][sim.user('ico')[0]]['password']
@@ -149,6 +152,7 @@ def test_ico_create_with_a_foreign_location_sends_nothing_there(fresh_simulator)
     assert sim.admin('GET', 'faults')['faults'][0]['fired'] == 1
 
 
+@pytest.mark.default_reading
 @pytest.mark.parametrize('location', ['{path}', 'tasks/{id}'])
 def test_ico_create_with_a_relative_location_reads_the_created_task(fresh_simulator, location):
     sim = fresh_simulator
