@@ -1,5 +1,5 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""More than a hundred bad invocations across every module, run through ansible-playbook in three shards.
+"""More than a hundred bad invocations across every module, run through ansible-playbook in six shards.
 
 The cases live in bad_input_cases.yml. Each must end ``failed`` with a one-line ``msg`` naming the problem (every word
 of its ``expect``), never a Python traceback, and none may change anything on the server.
@@ -65,12 +65,12 @@ def test_case_table_is_big_and_covers_every_module():
                        'orch_task_info'}
 
 
-SHARDS = 3
+SHARDS = 6
 
 
 @pytest.mark.parametrize('shard', range(SHARDS), ids=lambda i: 'shard%d' % i)
 def test_every_bad_input_fails_cleanly(fresh_simulator, tmp_path, shard):
-    """One playbook per shard (every third case), so that parallel workers share the table."""
+    """One playbook per shard (every sixth case), so that parallel workers share the table."""
     sim = fresh_simulator
     cases = load_cases()[shard::SHARDS]
     playbook = build_playbook(cases, sim, tmp_path / 'bad_input.yml')

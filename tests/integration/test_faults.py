@@ -331,9 +331,49 @@ def judge(module, sc, out, baselines):
         assert counters.get('POST /v1/tokens', 0) == 1, '%s: %r' % (sid, counters)
 
 
-@pytest.mark.parametrize('module', sorted(SUITES))
-def test_fault_matrix(simulator, module):
-    scenarios = SUITES[module]()
+# Scenarios per playbook at most: a module's matrix runs in shards, so that one long playbook (vro_workflow_run's took
+# 60-85 s alone) does not hold a worker while the others have finished (the stage's wall time is its longest test).
+SHARD_SIZE = 8
+
+
+def shard(scenarios, size=SHARD_SIZE):
+    """``scenarios`` cut into pieces of at most ``size`` (baselines not counted), each piece led by the baselines
+    of the groups it holds, so that every scenario is still compared with its own fault-free run."""
+    baselines = {s.get('group', 'single'): s for s in scenarios if s['id'].endswith('_baseline')}
+    others = [s for s in scenarios if not s['id'].endswith('_baseline')]
+    count = max(1, -(-len(others) // size))
+    pieces = []
+    for index in range(count):
+        piece = others[index::count]
+        groups = sorted({s.get('group', 'single') for s in piece} & set(baselines))
+        pieces.append([baselines[g] for g in groups] + piece)
+    return pieces
+
+
+MATRIX_SHARDS = [(module, index) for module in sorted(SUITES) for index in range(len(shard(SUITES[module]())))]
+
+
+def test_shards_cover_every_scenario_once_with_its_baseline():
+    for module, suite in SUITES.items():
+        scenarios = suite()
+        with_baseline = {s.get('group', 'single') for s in scenarios if s['id'].endswith('_baseline')}
+        pieces = shard(scenarios)
+        ids = [s['id'] for piece in pieces for s in piece if not s['id'].endswith('_baseline')]
+        assert sorted(ids) == sorted(s['id'] for s in scenarios if not s['id'].endswith('_baseline')), module
+        for piece in pieces:
+            seen = set()
+            for s in piece:
+                group = s.get('group', 'single')
+                if s['id'].endswith('_baseline'):
+                    seen.add(group)
+                else:
+                    assert group not in with_baseline or group in seen, '%s: %s runs before its baseline' % (module, s['id'])
+            assert len([s for s in piece if not s['id'].endswith('_baseline')]) <= SHARD_SIZE, module
+
+
+@pytest.mark.parametrize('module,index', MATRIX_SHARDS, ids=['%s-%d' % m for m in MATRIX_SHARDS])
+def test_fault_matrix(simulator, module, index):
+    scenarios = shard(SUITES[module]())[index]
     outcomes = run_matrix(simulator, scenarios)
     baselines = {}
     problems = []
