@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import LIST, OBJECT, absent_on, check_shape, json_name, path_segment, server_words
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, safe_url, settle_lost_delete
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, moment_from_ms
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import after_timeout, format_date, moment_from_ms
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import DEFAULT_REQUEST_TIMEOUT, UNREADABLE_MARGIN, next_interval
 # The connection's auth choice, which OrchestratorModule.build_auth and _watch.build_auth import by name: named here
 # so that ansible-core ships it (and the product's auth scheme) with every module of this product, and no other.
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.auth import choose_auth  # noqa: F401 pylint: disable=unused-import
@@ -293,27 +294,65 @@ class TaskEngine:
                  'created since with these fields, is taken as the one it made' % (status, found[0].get('id')))
         return found[0]
 
+    # Between two reads of a task just created that answers 404: short at first, then growing (Waiter's schedule).
+    UNREAD_INTERVAL = 0.25
+    UNREAD_INTERVAL_MAX = 2.0
+
+    def _read_new(self, read):
+        """``read()`` of the task a create just named, a 404 waited out: the node that answered the POST and the one
+        answering the GET may not be in step yet. GETs only (the POST is never sent again), for the request timeout
+        plus ``UNREADABLE_MARGIN`` (as ``Waiter.readable_by``), never past the client's deadline; then the last
+        ApiError is raised."""
+        client = self.client
+        clock = getattr(client, 'clock', time.monotonic)
+        sleep = getattr(client, 'sleep', time.sleep)
+        start = clock()
+        until = start + after_timeout(getattr(client, 'timeout', None), UNREADABLE_MARGIN, DEFAULT_REQUEST_TIMEOUT)
+        deadline = getattr(client, 'deadline', None)
+        if isinstance(deadline, (int, float)):
+            until = min(until, deadline)
+        due = 0.0
+        while True:
+            try:
+                return read()
+            except ApiError as error:
+                if getattr(error, 'status', None) != 404 or clock() >= until:
+                    raise
+            due += next_interval(due, self.UNREAD_INTERVAL, self.UNREAD_INTERVAL_MAX)
+            pause = min(start + due, until) - clock()
+            if pause > 0:
+                sleep(pause)
+
     def read_created(self, location, request_url, fields):
         """The task a create answer named in ``Location``, read from the configured server only.
 
         A relative ``Location`` is resolved against the POST's URL. One on another origin is never followed
         (credentials stay home): the task id it names is read from the configured server instead, and kept
-        only when that task has the fields just sent; otherwise the failure says the task was created.
+        only when that task has the fields just sent; otherwise the failure says the task was created. A 404 is
+        waited out for a while (:meth:`_read_new`): the task was just created, and is never POSTed again.
         """
-        try:
-            return unwrap_item(self.client.get(self.client.resolve(location, request_url), shape=OBJECT))
-        except ApiError as error:
-            if error.kind != 'origin':
-                raise OperationError('created a task at %s, but reading it back failed: %s; look for it with '
-                                     'orch_task_info before running this task again' % (safe_url(location), error),
-                                     changed=True, location=safe_url(location), error=error.to_result()) from None
-            refused = error
         match = _TASK_LOCATION.search(location)
         task_id = match.group(1) if match else None
+        clock = getattr(self.client, 'clock', time.monotonic)
+        started = clock()
+        try:
+            return unwrap_item(self._read_new(lambda: self.client.get(self.client.resolve(location, request_url),
+                                                                      shape=OBJECT)))
+        except ApiError as error:
+            if error.kind != 'origin':
+                unread = ('every read for %.0f s answered it' % (clock() - started)
+                          if getattr(error, 'status', None) == 404 else None)
+                raise OperationError('created a task at %s, but reading it back failed: %s%s; look for it with '
+                                     'orch_task_info%s before running this task again, or a second task is created' % (
+                                         safe_url(location), error,
+                                         ' (%s: the server may not serve it yet)' % unread if unread else '',
+                                         ' (id: %s)' % task_id if task_id else ''),
+                                     changed=True, location=safe_url(location), error=error.to_result()) from None
+            refused = error
         task = None
         if task_id:
             try:
-                task = self.get(task_id, missing_ok=True)
+                task = self._read_new(lambda: self.get(task_id))
             except ApiError:
                 task = None  # the failure below says what matters: a task was created
         if isinstance(task, dict) and all(name in task and same_value(task[name], value)
