@@ -17,8 +17,7 @@ from urllib.parse import urlsplit
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import LIST, OBJECT, absent_on, check_shape, json_name, path_segment, server_words
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, safe_url, settle_lost_delete
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import after_timeout, format_date, moment_from_ms
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._waiter import DEFAULT_REQUEST_TIMEOUT, UNREADABLE_MARGIN, next_interval
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, moment_from_ms
 # The connection's auth choice, which OrchestratorModule.build_auth and _watch.build_auth import by name: named here
 # so that ansible-core ships it (and the product's auth scheme) with every module of this product, and no other.
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.auth import choose_auth  # noqa: F401 pylint: disable=unused-import
@@ -294,34 +293,44 @@ class TaskEngine:
                  'created since with these fields, is taken as the one it made' % (status, found[0].get('id')))
         return found[0]
 
-    # Between two reads of a task just created that answers 404: short at first, then growing (Waiter's schedule).
+    # Between two reads of a task just created that answers 404: short at first, then doubling up to the maximum.
     UNREAD_INTERVAL = 0.25
     UNREAD_INTERVAL_MAX = 2.0
 
     def _read_new(self, read):
         """``read()`` of the task a create just named, a 404 waited out: the node that answered the POST and the one
         answering the GET may not be in step yet. GETs only (the POST is never sent again), for the request timeout
-        plus ``UNREADABLE_MARGIN`` (as ``Waiter.readable_by``), never past the client's deadline; then the last
-        ApiError is raised."""
+        plus a margin (``_adopt.adoption_window``), never past the client's deadline; then the last 404 is raised."""
         client = self.client
         clock = getattr(client, 'clock', time.monotonic)
         sleep = getattr(client, 'sleep', time.sleep)
         start = clock()
-        until = start + after_timeout(getattr(client, 'timeout', None), UNREADABLE_MARGIN, DEFAULT_REQUEST_TIMEOUT)
+        try:
+            return read()
+        except ApiError as error:
+            if getattr(error, 'status', None) != 404:
+                raise
+            last = error
+        # The window of a create's lost answer (the request timeout plus a margin), which is also how long a waiter takes a
+        # 404 on a task this run created for one not readable yet (Waiter.readable_by).
+        until = start + adoption_window(getattr(client, 'timeout', None))
         deadline = getattr(client, 'deadline', None)
         if isinstance(deadline, (int, float)):
             until = min(until, deadline)
-        due = 0.0
-        while True:
-            try:
-                return read()
-            except ApiError as error:
-                if getattr(error, 'status', None) != 404 or clock() >= until:
-                    raise
-            due += next_interval(due, self.UNREAD_INTERVAL, self.UNREAD_INTERVAL_MAX)
+        due, interval = 0.0, self.UNREAD_INTERVAL
+        while clock() < until:
+            due += interval
+            interval = min(interval * 2, self.UNREAD_INTERVAL_MAX)
             pause = min(start + due, until) - clock()
             if pause > 0:
                 sleep(pause)
+            try:
+                return read()
+            except ApiError as error:
+                if getattr(error, 'status', None) != 404:
+                    raise
+                last = error
+        raise last
 
     def read_created(self, location, request_url, fields):
         """The task a create answer named in ``Location``, read from the configured server only.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 import requests
 
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adoption_window
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, OperationError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
@@ -150,7 +151,7 @@ def test_a_location_answering_404_for_a_moment_is_read_again_never_posted_again(
     task = TaskEngine(client).create(FIELDS)
     assert task['id'] == '41' and task['status'] == 'QUEUED'
     assert client.posts == 1 and len(client.reads) == 4
-    assert 0 < client.clock.now < _LocationOnly.timeout + UNREADABLE_MARGIN
+    assert 0 < client.clock.now < adoption_window(_LocationOnly.timeout)
 
 
 def test_a_location_that_stays_404_fails_after_the_grace_saying_the_task_was_created():
@@ -162,7 +163,7 @@ def test_a_location_that_stays_404_fails_after_the_grace_saying_the_task_was_cre
     assert 'HTTP 404' in message and 'orch_task_info (id: 41)' in message, message
     assert caught.value.result['changed'] is True
     # Read until the request timeout plus the margin had passed, never sleeping past it; one POST.
-    assert client.clock.now == _LocationOnly.timeout + UNREADABLE_MARGIN and len(client.reads) > 2
+    assert client.clock.now == adoption_window(_LocationOnly.timeout) and len(client.reads) > 2
     assert client.posts == 1
 
 
