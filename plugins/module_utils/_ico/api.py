@@ -78,6 +78,29 @@ def not_fqdn(url):
         return host if host and '.' not in host else None
 
 
+# ICO's administrator account, which has the admin role and so sees every project's tasks (IBM, "Task engine REST API
+# V2": "Users with role admin can see all the tasks"); the role itself is not visible to a client, the name is (the
+# modules' documentation: "Users other than admin see only the tasks of their project").
+ADMIN_NAME = 'admin'
+
+
+def likely_admin(user):
+    """True when the connection's user is ICO's administrator account (``admin``)."""
+    return str(user or '').lower() == ADMIN_NAME
+
+
+def _not_found_hint(user, project):
+    """What to do about a task id ICO answered 404 for: for the administrator (who sees every project's tasks), the id
+    is wrong or the task is gone; for another user, the task may also belong to a project it cannot see."""
+    look = 'list the tasks with cloudops.orchestrator.orch_task_info'
+    if likely_admin(user):
+        return ('%s sees the tasks of every project, so no task has this id: check the id (the task may have been '
+                'deleted); %s' % ('user %r' % user, look))
+    return ('check the id (the task may have been deleted; %s); a user without the admin role sees only the tasks of '
+            'its own project%s: if the task is in another project, set project to that one or use an account with the '
+            'admin role' % (look, ' (%r)' % project if project else ''))
+
+
 def _explain(error, what, task_id=None, user=None, project=None, roles='the admin role', writes=False):
     """Give an ApiError the words a user needs: which role a refusal asks for, which id was not found, and for a
     refused POST/PUT sent to an IP address or a short name, that ICO wants its FQDN there."""
@@ -101,8 +124,8 @@ def _explain(error, what, task_id=None, user=None, project=None, roles='the admi
             error.message += ', or the server\'s FQDN in url (%s is not one)' % host
         error.hint = 'ask an ICO administrator for %s, or use such an account' % roles
     elif status == 404 and task_id is not None:
-        error.message = ("task %r not found (non-admin users only see the tasks of their own project %r)"
-                         % (str(task_id), project) if project else 'task %r not found' % str(task_id))
+        error.message = 'task %r not found' % str(task_id)
+        error.hint = _not_found_hint(user, project)
     if fqdn_hint:
         error.hint = fqdn_hint + ('; ' + error.hint if error.hint else '')
     return error

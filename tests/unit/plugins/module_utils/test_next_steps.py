@@ -1,0 +1,37 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Refusals and failures that say what to do next, true to who gave the value or who sees what."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
+
+
+class _NotFound:
+    timeout = 1.0
+
+    def get(self, path, **kw):
+        raise ApiError('not found', status=404, method='GET', url='https://ico.example.com/orchestrator/v2' + path,
+                       server_message='CTJCO0404E: The task with ID 7 was not found.')
+
+
+def _not_found(user, project):
+    with pytest.raises(ApiError) as caught:
+        TaskEngine(_NotFound(), user=user, project=project).get('7')
+    return str(caught.value)
+
+
+def test_ico_404_for_the_admin_names_the_next_step():
+    message = _not_found('admin', 'admin')
+    assert "task '7' not found" in message and 'non-admin' not in message and 'set project' not in message, message
+    assert "user 'admin' sees the tasks of every project" in message and 'check the id' in message
+    assert 'may have been deleted' in message and 'orch_task_info' in message and '\n' not in message
+
+
+def test_ico_404_for_another_user_names_both_causes():
+    message = _not_found('alice', 'finance')
+    assert "task '7' not found" in message and 'check the id' in message and 'may have been deleted' in message
+    assert "own project ('finance')" in message and 'set project to that one' in message, message
