@@ -84,15 +84,25 @@ _PLAIN_HTTP_ON_TLS = re.compile(r'wrong version number|record layer failure|pack
                                 re.IGNORECASE)
 
 
-def path_segment(value, what='id'):
+SEGMENT_RULE = "an id is one URL path segment, so it cannot be empty, '.' or '..', nor contain '/', '?', '#' or a percent-encoded dot"
+
+
+def path_segment(value, what='id', option=None):
     """``value`` quoted as one URL path segment; ApiError (nothing sent) for a value that could leave its segment.
 
     Every id that goes into a URL path, from a user or from a server, goes through here, for all three products.
+    ``option`` names the user's option that gave the value (``_module`` checks every id option with it before anything
+    is sent): its refusal says to check that value. Without it the value came from a server's answer (an id in a list,
+    an attribute or a link), which the user never gave: the refusal says so, and what to do.
     """
     text = str(value)
     if not text or text in ('.', '..') or any(c in text for c in '/?#') or _ENCODED_DOT.search(text):
-        raise ApiError("refusing %s %r: an id is one URL path segment, so it cannot be empty, '.' or '..', nor contain "
-                       "'/', '?', '#' or a percent-encoded dot; check the value" % (what, text), kind='validation')
+        if option:
+            raise ApiError("refusing %s %r: %s; check the value" % (option, text, SEGMENT_RULE), kind='validation')
+        raise ApiError("refusing %s %r, which the server sent in its answer: %s, so no request was sent with it; the "
+                       "server, or a proxy in front of it, named an object that its API cannot address: look at that "
+                       "object in the product's own interface, and report the id to the server's administrator"
+                       % (what, text, SEGMENT_RULE), kind='validation')
     return quote(text, safe='')
 
 

@@ -51,3 +51,19 @@ def test_ico_404_for_a_project_member_says_the_task_may_be_in_another_project(fr
     assert "task '%s' not found" % ICO_OTHER_PROJECT in msg and '\n' not in msg, msg
     assert 'check the id' in msg and "own project ('%s')" % project in msg, msg
     assert 'set project to that one or use an account with the admin role' in msg, msg
+
+
+def test_a_server_sent_id_that_leaves_its_segment_is_refused_as_the_servers(fresh_simulator):
+    sim = fresh_simulator
+    # The workflow list names the workflow by an id (in its link's attributes list) that no URL can carry.
+    listing = {'link': [{'rel': 'down', 'href': sim.url + '/vco/api/workflows/x/', 'attributes': [
+        {'name': 'id', 'value': '../../tokens'}, {'name': 'name', 'value': 'Echo'},
+        {'name': 'categoryName', 'value': 'Library'}]}], 'total': 1}
+    sim.faults({'route': '/vco/api/workflows', 'method': 'GET', 'kind': 'body', 'body': listing})
+    result = play(sim, 'vro', 'run', 'vro_workflow_run', {'workflow_name': 'Echo', 'inputs': {'str': 'x'}})
+    msg = result['msg']
+    assert "'../../tokens'" in msg and '\n' not in msg, msg
+    assert 'check the value' not in msg and 'the server sent' in msg, msg
+    assert "product's own interface" in msg, msg
+    paths = [entry['path'] for entry in sim.admin('GET', 'requests')['requests']]
+    assert not any('tokens' in path or '..' in path for path in paths), paths

@@ -6,8 +6,39 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import run_target
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.watch import VroExecutionWatch
+
+
+@pytest.mark.parametrize('value', ['..', 'a/b', '%2e%2e', ''])
+def test_an_id_from_a_server_is_refused_as_the_servers(value):
+    with pytest.raises(ApiError) as caught:
+        path_segment(value)
+    message = str(caught.value)
+    assert 'which the server sent' in message and 'check the value' not in message, message
+    assert "product's own interface" in message and '\n' not in message
+
+
+def test_an_id_option_is_refused_as_the_users():
+    with pytest.raises(ApiError) as caught:
+        path_segment('..', option='task_id')
+    assert str(caught.value).startswith("refusing task_id '..': an id is one URL path segment")
+    assert str(caught.value).endswith('check the value') and 'server' not in str(caught.value)
+
+
+def test_an_execution_url_naming_a_traversal_is_refused_as_the_users():
+    with pytest.raises(ApiError) as caught:
+        run_target(None, execution_url='https://vro.example.com/vco/api/workflows/%2e%2e/executions/e-1/')
+    assert "the id in execution_url '..'" in str(caught.value) and 'check the value' in str(caught.value)
+
+
+def test_watched_workflow_ids_are_refused_as_the_users():
+    with pytest.raises(ValueError) as caught:
+        VroExecutionWatch(None, workflow_ids=['../tokens'])
+    assert "workflow_ids '../tokens'" in str(caught.value) and 'check the value' in str(caught.value)
 
 
 class _NotFound:
