@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import HTML_HINT, html_page_hint, path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico.api import TaskEngine
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import run_target
@@ -66,3 +66,39 @@ def test_ico_404_for_another_user_names_both_causes():
     message = _not_found('alice', 'finance')
     assert "task '7' not found" in message and 'check the id' in message and 'may have been deleted' in message
     assert "own project ('finance')" in message and 'set project to that one' in message, message
+
+
+NGINX_502 = ('<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>'
+             '\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n')
+APACHE_PROXY = ('<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN"><html><head><title>502 Proxy Error</title></head><body>'
+                '<h1>Proxy Error</h1><hr><address>Apache/2.4.37 Server at ico.example.com Port 443</address></body></html>')
+
+
+@pytest.mark.parametrize('page,status,who', [
+    (NGINX_502, 500, 'nginx'),
+    (APACHE_PROXY, 502, 'Proxy Error'),
+    ('<!DOCTYPE html><html><head><title>504 Gateway Time-out</title></head><body></body></html>', 504,
+     "HTTP 504 Gateway Timeout, a gateway's answer"),
+])
+def test_a_proxys_page_is_named_a_proxys(page, status, who):
+    hint = html_page_hint(page, status)
+    assert hint.startswith("the page is a proxy's or load balancer's (%s)" % who), hint
+    assert 'reachable from that proxy' in hint
+
+
+@pytest.mark.parametrize('page,words', [
+    ('Error 500: javax.servlet.ServletException: SRVE0232E: An exception occurred', 'Error 500: javax.servlet'),
+    ('<html><body><h1>Error 500: java.lang.NullPointerException</h1></body></html>', 'Error 500: java.lang.Null'),
+    ('<html><head><title>HTTP Status 500 - Internal Server Error</title></head></html>', 'HTTP Status 500'),
+    ('<html><body><p>CTJCO0001E: the task engine is not available</p></body></html>', 'CTJCO0001E'),
+])
+def test_the_application_servers_own_page_is_not_called_a_proxys(page, words):
+    hint = html_page_hint(page, 500)
+    assert hint.startswith("the page is the application server's own ('%s" % words), hint
+    assert 'proxy or load balancer' not in hint and 'the product itself answered HTTP 500' in hint
+    assert "look in the product's server logs" in hint
+
+
+def test_a_page_that_names_no_one_says_it_may_be_either():
+    hint = html_page_hint('<html><head><title>500 Internal Server Error</title></head><body>oops</body></html>', 500)
+    assert hint == HTML_HINT and 'often' not in hint and "the product's own error page" in hint
