@@ -61,7 +61,27 @@ RETRY_AFTER_MAX = 120.0
 # that a server which never says "last page" cannot keep a task reading forever.
 PAGING_MAX_ITEMS = 100000
 EXCERPT_LEN = 200
-HTML_HINT = 'the server returned an HTML page, often a proxy or load balancer error'
+HTML_HINT = ('the server answered with an HTML page instead of JSON: a proxy, a load balancer or a login portal in front '
+             'of the product, or the product\'s own error page; the start of the page (body_excerpt) tells which')
+PROXY_PAGE_HINT = ('the page is a proxy\'s or load balancer\'s (%s), not the product\'s: the server behind it did not '
+                   'answer, or not in time; check that the product\'s server is up and reachable from that proxy')
+APP_SERVER_PAGE_HINT = ('the page is the application server\'s own (%s), not a proxy\'s: the product itself answered %s; look '
+                        'in the product\'s server logs at this time for the cause, and ask its administrator if it persists')
+# Whose HTML error page it is, from its own words. A proxy's or load balancer's: nginx signs its pages
+# ("<hr><center>nginx</center>", src/http/ngx_http_special_response.c), Apache httpd and IBM HTTP Server theirs
+# ("<address>Apache/2.4 ... Server at", mod_proxy's "Proxy Error"), and HAProxy, F5 BIG-IP, Envoy, Squid, Varnish,
+# Traefik and Cloudflare name themselves. An application server's: WebSphere and Open Liberty answer an exception with
+# "Error 500: <exception>" and SRVE messages as text/html (OpenLiberty/openliberty.io#2517 "Error 500:
+# javax.servlet.ServletException: ... SRVE0190E"; OpenLiberty/open-liberty#32962 "SRVE0232E: An exception occurred";
+# open-liberty#16118: the web container sets text/html on an error) - ICO runs on WebSphere -, Tomcat (vRO 7.x) with
+# "HTTP Status 500 - ..." pages; a page quoting an ICO message id (CTJCOnnnnX, as in IBM's task sample) is ICO's.
+_PROXY_PAGE = re.compile(r'<center>\s*(nginx)|\b(nginx)/|(Apache/\d[^<]*Server at)|(IBM_HTTP_Server)|(Proxy Error)|\b(HAProxy)\b|'
+                         r'\b(BIG-IP)\b|\b(F5)\b|\b(envoy)\b|\b(squid)/?|\b(Varnish)\b|\b(Traefik)\b|\b(cloudflare)\b',
+                         re.IGNORECASE)
+_APP_SERVER_PAGE = re.compile(r'^\s*(Error \d{3}:[^<]{0,80})|\b(SRVE\d{4}[EIW])\b|\b((?:javax|jakarta)\.servlet)\b|'
+                              r'\b(com\.ibm\.ws)\.|\b(WebSphere)\b|\b(Open ?Liberty)\b|\b(Apache Tomcat)\b|'
+                              r'(HTTP Status \d{3}\b)|\b(CTJCO\d{4}[EIW])\b', re.IGNORECASE)
+_TAG = re.compile(r'<[^>]*>')
 _HTML_TITLE = re.compile(r'<title[^>]*>(.*?)</title>', re.IGNORECASE | re.DOTALL)
 _CONNECTION_PREFIX = re.compile(r'^<?\w*Connection(?:Pool)?\([^)]*\)>?: ')
 _ENCODED_DOT = re.compile(r'%2e', re.IGNORECASE)
@@ -84,15 +104,25 @@ _PLAIN_HTTP_ON_TLS = re.compile(r'wrong version number|record layer failure|pack
                                 re.IGNORECASE)
 
 
-def path_segment(value, what='id'):
+SEGMENT_RULE = "an id is one URL path segment, so it cannot be empty, '.' or '..', nor contain '/', '?', '#' or a percent-encoded dot"
+
+
+def path_segment(value, what='id', option=None):
     """``value`` quoted as one URL path segment; ApiError (nothing sent) for a value that could leave its segment.
 
     Every id that goes into a URL path, from a user or from a server, goes through here, for all three products.
+    ``option`` names the user's option that gave the value (``_module`` checks every id option with it before anything
+    is sent): its refusal says to check that value. Without it the value came from a server's answer (an id in a list,
+    an attribute or a link), which the user never gave: the refusal says so, and what to do.
     """
     text = str(value)
     if not text or text in ('.', '..') or any(c in text for c in '/?#') or _ENCODED_DOT.search(text):
-        raise ApiError("refusing %s %r: an id is one URL path segment, so it cannot be empty, '.' or '..', nor contain "
-                       "'/', '?', '#' or a percent-encoded dot; check the value" % (what, text), kind='validation')
+        if option:
+            raise ApiError("refusing %s %r: %s; check the value" % (option, text, SEGMENT_RULE), kind='validation')
+        raise ApiError("refusing %s %r, which the server sent in its answer: %s, so no request was sent with it; the "
+                       "server, or a proxy in front of it, named an object that its API cannot address: look at that "
+                       "object in the product's own interface, and report the id to the server's administrator"
+                       % (what, text, SEGMENT_RULE), kind='validation')
     return quote(text, safe='')
 
 
@@ -295,6 +325,24 @@ def parse_retry_after(value, now=None):
 def looks_like_html(text, content_type=''):
     head = (text or '').lstrip()[:512].lower()
     return 'html' in (content_type or '').lower() or head.startswith(('<!doctype html', '<html')) or '<body' in head
+
+
+def html_page_hint(text, status=None):
+    """What an HTML answer (``status``) means and what to do next, from whose page it is: a proxy's or load balancer's
+    (its signature, or a 502/504, a gateway's statuses: RFC 9110 15.6.3, 15.6.5), the application server's own error
+    page (its words), else :data:`HTML_HINT` (the page may be either)."""
+    text = text or ''
+    proxy = _PROXY_PAGE.search(text)
+    if proxy:
+        return PROXY_PAGE_HINT % one_line(next(g for g in proxy.groups() if g))
+    words = one_line(_TAG.sub(' ', text))
+    app = _APP_SERVER_PAGE.search(words) or _APP_SERVER_PAGE.search(text)
+    if app:
+        return APP_SERVER_PAGE_HINT % (repr(one_line(next(g for g in app.groups() if g)).strip()),
+                                       'HTTP %s' % status if status else 'with it')
+    if status in GATEWAY_STATUSES:
+        return PROXY_PAGE_HINT % ('HTTP %s %s, a gateway\'s answer' % (status, GATEWAY_STATUSES[status]))
+    return HTML_HINT
 
 
 def html_title(text):
@@ -1070,7 +1118,7 @@ class Client:
         html = looks_like_html(text, content_type)
         if html and not (400 <= status < 500 and status not in (408, 429)):
             return ApiError('unexpected HTML answer', kind='html', status=status, method=method, url=response.url,
-                            body_excerpt=text.strip()[:EXCERPT_LEN], attempts=attempts, hint=HTML_HINT)
+                            body_excerpt=text.strip()[:EXCERPT_LEN], attempts=attempts, hint=html_page_hint(text, status))
         if html:
             # The servlet container's own page for a 401/403/404 (Tomcat on vRO 7.x): the status says what
             # happened; taken for a proxy error it would be retried by a waiter until the deadline.
@@ -1108,7 +1156,7 @@ class Client:
                            kind='html' if html else 'json', status=response.status_code,
                            method=response.request.method if response.request is not None else None,
                            url=response.url, body_excerpt=text.strip()[:EXCERPT_LEN],
-                           hint=HTML_HINT if html else 'the server or a proxy sent a garbled body') from None
+                           hint=html_page_hint(text, response.status_code) if html else 'the server or a proxy sent a garbled body') from None
 
     def call(self, method, path, shape=None, fields=None, inner=None, **kwargs):
         """Send a request and decode its JSON answer; ``shape`` (a tuple of types), ``fields`` and ``inner`` check what

@@ -286,7 +286,7 @@ class OrchestratorModule(AnsibleModule):
                 if item is None:
                     continue
                 try:
-                    path_segment(item, name)
+                    path_segment(item, option=name)
                 except ApiError as error:
                     self.fail_json(msg=str(error))
 

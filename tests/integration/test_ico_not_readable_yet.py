@@ -5,6 +5,8 @@ grace (the request timeout plus a margin), or that answers 404 after a read show
 
 from __future__ import annotations
 
+import pytest
+
 from _harness import run_playbook
 
 TASK_READ = '/orchestrator/v2/tasks/*'
@@ -46,4 +48,47 @@ def test_task_that_stays_unreadable_still_fails_once_created(fresh_simulator):
     assert result['changed'] is True
     # More than one read: the 404s within the grace were waited out, the one after it failed the task.
     assert reads(sim) > 1 and fired(sim) == [reads(sim)]
+    assert created(sim) == 1
+
+
+# -- a create answered with a Location and no task: the read of that Location -------------------------------------
+
+TASKS = '/orchestrator/v2/tasks'
+CREATE = 'playbooks/once/ico.yml'
+TASK = {'eventTopic': 'com/ibm/orchestrator/serviceinstance/plan/ibm_bpm_process', 'parm': {'processName': 'Deploy'}}
+
+
+def _named_by_location_only(sim):
+    # 201 with the task's Location (relative, on the configured server) and no body: the module reads the task there.
+    sim.faults({'route': TASKS, 'method': 'POST', 'kind': 'rewrite_location', 'count': 1, 'location': '{path}'})
+
+
+# Under the quirk ico-create-answers-array the answer has no Location to rewrite.
+@pytest.mark.default_reading
+def test_created_task_whose_location_answers_404_for_a_moment_is_read(fresh_simulator):
+    sim = fresh_simulator
+    _named_by_location_only(sim)
+    sim.faults({'route': TASK_READ, 'method': 'GET', 'kind': 'status', 'status': 404, 'count': 2})
+    res = run_playbook(CREATE, env=sim.env('ico'), extra_vars={'task': TASK, 'timeout': 5})
+    result = res.result('Under test')
+    assert fired(sim) == [1, 2], 'the faults did not fire'
+    assert result['changed'] is True and result['msg'] == 'created task %s' % result['task']['id'], result
+    assert result['task']['parm'] == TASK['parm'], result
+    assert created(sim) == 1 and reads(sim) == 3
+
+
+@pytest.mark.default_reading
+def test_created_task_whose_location_stays_404_fails_once_created(fresh_simulator):
+    sim = fresh_simulator
+    _named_by_location_only(sim)
+    sim.faults({'route': TASK_READ, 'method': 'GET', 'kind': 'status', 'status': 404})
+    res = run_playbook(CREATE, env=sim.env('ico'), expect_failure=True,
+                       extra_vars={'task': TASK, 'timeout': 1})
+    result = res.failed_results()[0]['result']
+    task_id = sim.admin('GET', 'requests')['requests'][-1]['path'].rsplit('/', 1)[-1]
+    assert 'HTTP 404' in result['msg'] and '\n' not in result['msg'], result['msg']
+    assert 'created a task' in result['msg'] and 'orch_task_info (id: %s)' % task_id in result['msg'], result['msg']
+    assert result['changed'] is True
+    # The 404s within the grace were read again; the POST was never sent again.
+    assert reads(sim) > 1 and fired(sim) == [1, reads(sim)]
     assert created(sim) == 1

@@ -78,6 +78,29 @@ def not_fqdn(url):
         return host if host and '.' not in host else None
 
 
+# ICO's administrator account, which has the admin role and so sees every project's tasks (IBM, "Task engine REST API
+# V2": "Users with role admin can see all the tasks"); the role itself is not visible to a client, the name is (the
+# modules' documentation: "Users other than admin see only the tasks of their project").
+ADMIN_NAME = 'admin'
+
+
+def likely_admin(user):
+    """True when the connection's user is ICO's administrator account (``admin``)."""
+    return str(user or '').lower() == ADMIN_NAME
+
+
+def _not_found_hint(user, project):
+    """What to do about a task id ICO answered 404 for: for the administrator (who sees every project's tasks), the id
+    is wrong or the task is gone; for another user, the task may also belong to a project it cannot see."""
+    look = 'list the tasks with cloudops.orchestrator.orch_task_info'
+    if likely_admin(user):
+        return ('%s sees the tasks of every project, so no task has this id: check the id (the task may have been '
+                'deleted); %s' % ('user %r' % user, look))
+    return ('check the id (the task may have been deleted; %s); a user without the admin role sees only the tasks of '
+            'its own project%s: if the task is in another project, set project to that one or use an account with the '
+            'admin role' % (look, ' (%r)' % project if project else ''))
+
+
 def _explain(error, what, task_id=None, user=None, project=None, roles='the admin role', writes=False):
     """Give an ApiError the words a user needs: which role a refusal asks for, which id was not found, and for a
     refused POST/PUT sent to an IP address or a short name, that ICO wants its FQDN there."""
@@ -101,8 +124,8 @@ def _explain(error, what, task_id=None, user=None, project=None, roles='the admi
             error.message += ', or the server\'s FQDN in url (%s is not one)' % host
         error.hint = 'ask an ICO administrator for %s, or use such an account' % roles
     elif status == 404 and task_id is not None:
-        error.message = ("task %r not found (non-admin users only see the tasks of their own project %r)"
-                         % (str(task_id), project) if project else 'task %r not found' % str(task_id))
+        error.message = 'task %r not found' % str(task_id)
+        error.hint = _not_found_hint(user, project)
     if fqdn_hint:
         error.hint = fqdn_hint + ('; ' + error.hint if error.hint else '')
     return error
@@ -293,27 +316,75 @@ class TaskEngine:
                  'created since with these fields, is taken as the one it made' % (status, found[0].get('id')))
         return found[0]
 
+    # Between two reads of a task just created that answers 404: short at first, then doubling up to the maximum.
+    UNREAD_INTERVAL = 0.25
+    UNREAD_INTERVAL_MAX = 2.0
+
+    def _read_new(self, read):
+        """``read()`` of the task a create just named, a 404 waited out: the node that answered the POST and the one
+        answering the GET may not be in step yet. GETs only (the POST is never sent again), for the request timeout
+        plus a margin (``_adopt.adoption_window``), never past the client's deadline; then the last 404 is raised."""
+        client = self.client
+        clock = getattr(client, 'clock', time.monotonic)
+        sleep = getattr(client, 'sleep', time.sleep)
+        start = clock()
+        try:
+            return read()
+        except ApiError as error:
+            if getattr(error, 'status', None) != 404:
+                raise
+            last = error
+        # The window of a create's lost answer (the request timeout plus a margin), which is also how long a waiter takes a
+        # 404 on a task this run created for one not readable yet (Waiter.readable_by).
+        until = start + adoption_window(getattr(client, 'timeout', None))
+        deadline = getattr(client, 'deadline', None)
+        if isinstance(deadline, (int, float)):
+            until = min(until, deadline)
+        due, interval = 0.0, self.UNREAD_INTERVAL
+        while clock() < until:
+            due += interval
+            interval = min(interval * 2, self.UNREAD_INTERVAL_MAX)
+            pause = min(start + due, until) - clock()
+            if pause > 0:
+                sleep(pause)
+            try:
+                return read()
+            except ApiError as error:
+                if getattr(error, 'status', None) != 404:
+                    raise
+                last = error
+        raise last
+
     def read_created(self, location, request_url, fields):
         """The task a create answer named in ``Location``, read from the configured server only.
 
         A relative ``Location`` is resolved against the POST's URL. One on another origin is never followed
         (credentials stay home): the task id it names is read from the configured server instead, and kept
-        only when that task has the fields just sent; otherwise the failure says the task was created.
+        only when that task has the fields just sent; otherwise the failure says the task was created. A 404 is
+        waited out for a while (:meth:`_read_new`): the task was just created, and is never POSTed again.
         """
-        try:
-            return unwrap_item(self.client.get(self.client.resolve(location, request_url), shape=OBJECT))
-        except ApiError as error:
-            if error.kind != 'origin':
-                raise OperationError('created a task at %s, but reading it back failed: %s; look for it with '
-                                     'orch_task_info before running this task again' % (safe_url(location), error),
-                                     changed=True, location=safe_url(location), error=error.to_result()) from None
-            refused = error
         match = _TASK_LOCATION.search(location)
         task_id = match.group(1) if match else None
+        clock = getattr(self.client, 'clock', time.monotonic)
+        started = clock()
+        try:
+            return unwrap_item(self._read_new(lambda: self.client.get(self.client.resolve(location, request_url),
+                                                                      shape=OBJECT)))
+        except ApiError as error:
+            if error.kind != 'origin':
+                unread = ('every read for %.0f s answered it' % (clock() - started)
+                          if getattr(error, 'status', None) == 404 else None)
+                raise OperationError('created a task at %s, but reading it back failed: %s%s; look for it with '
+                                     'orch_task_info%s before running this task again, or a second task is created' % (
+                                         safe_url(location), error,
+                                         ' (%s: the server may not serve it yet)' % unread if unread else '',
+                                         ' (id: %s)' % task_id if task_id else ''),
+                                     changed=True, location=safe_url(location), error=error.to_result()) from None
+            refused = error
         task = None
         if task_id:
             try:
-                task = self.get(task_id, missing_ok=True)
+                task = self._read_new(lambda: self.get(task_id))
             except ApiError:
                 task = None  # the failure below says what matters: a task was created
         if isinstance(task, dict) and all(name in task and same_value(task[name], value)

@@ -435,6 +435,8 @@ def run_target(api, workflow_id=None, workflow_name=None, category=None, executi
     in ``category``) and ``execution_id``."""
     if execution_url:
         wid, eid = parse_execution_url(execution_url)
+        for value in (wid, eid):
+            path_segment(value, option='the id in execution_url')  # the user's value: refused as such
         return wid, None, eid
     if workflow_id:
         return workflow_id, None, execution_id

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import time
 
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import path_segment
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, one_line
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import STATES, Workflow, epoch, state_value
 
@@ -73,6 +74,11 @@ class VroExecutionWatch:
         self.workflow_names = list(workflow_names or [])
         if not self.workflow_ids and not self.workflow_names:
             raise ValueError('vro_executions watches the runs of given workflows: set workflow_ids or workflow_names')
+        for wid in self.workflow_ids:
+            try:
+                path_segment(wid, option='workflow_ids')  # the user's value: refused as such, before anything is sent
+            except ApiError as error:
+                raise ValueError(str(error)) from None
         self.states = [state_value(s) for s in (states or ['failed'])]
         unknown = [s for s in self.states if s not in STATES]
         if unknown:

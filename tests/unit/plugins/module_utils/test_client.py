@@ -211,7 +211,7 @@ def test_html_error_page_is_quoted_with_a_hint():
     assert info.value.kind == 'html'
     assert info.value.body_excerpt.startswith('<!DOCTYPE html>')
     assert len(info.value.body_excerpt) <= 200
-    assert 'proxy or load balancer' in str(info.value)
+    assert "the page is a proxy's or load balancer's (HTTP 502 Bad Gateway, a gateway's answer)" in str(info.value)
 
 
 def test_html_answer_with_200_is_not_taken_for_json():
