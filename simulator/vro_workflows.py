@@ -126,7 +126,7 @@ def _category_attributes(category):
 
 def list_categories(server, user):
     """``GET /catalog/System/WorkflowCategory``: inventory-items; ``conditions`` on ``name`` (``=``, ``~``, ``!=``)
-    and ``id`` (``=``, ``!=``), ``maxResult``, ``startIndex``, ``queryCount``."""
+    and ``id`` (``=``, ``!=``), ``maxResult``, ``startIndex``, ``queryCount``, ``keys`` (as on the workflow list)."""
     items = _categories(server, user)
     for key, op, value in parse_conditions(request.args.getlist("conditions")):
         if key not in ("name", "displayName", "id") or (key == "id" and op == "~") or op not in ("=", "~", "!="):
@@ -143,8 +143,10 @@ def list_categories(server, user):
             items = [c for c in items if value.lower() in c[field].lower()]
     start = int_arg("startIndex", 0)
     page = items[start:start + int_arg("maxResult", 2147483647)]
+    keys = list_arg("keys")
     body = {"link": [{"href": _category_href(c), "rel": "down", "type": "System:WorkflowCategory",
-                      "attributes": _category_attributes(c)} for c in page], "total": len(items)}
+                      "attributes": [a for a in _category_attributes(c) if not keys or a["name"] in keys]} for c in page],
+            "total": len(items)}
     if request.args.get("queryCount", "").lower() == "true":
         body["startIndex"], body["count"] = start, len(page)
     return body

@@ -144,14 +144,16 @@ def test_workflow_list_keys_selects_attributes(vro, query):
 
 
 def test_keys_on_the_system_catalog_and_a_category(vro):
-    """The catalog lists (/catalog/System/Workflow, .../WorkflowCategory/{id}/workflows) take the same keys (the
-    spec's /catalog/{namespace}/{type} declares it too); a key no entry has selects nothing."""
+    """The catalog lists (/catalog/System/Workflow, .../WorkflowCategory/{id}/workflows, /catalog/System/WorkflowCategory)
+    take the same keys (the spec's /catalog/{namespace}/{type} declares it too); a key no entry has selects nothing."""
     catalog = vro.get("/catalog/System/Workflow", params={"keys": ["@id", "globalTags"], "conditions": "name=AWSNEW"}).json()
     assert sorted(_attributes(catalog["link"][0])) == ["@id", "globalTags"]
     category = _attributes(vro.get("/workflows?conditions=name=AWSNEW").json()["link"][0])["categoryId"]
     listed = vro.get("/catalog/System/WorkflowCategory/%s/workflows" % category, params={"keys": "name"}).json()
     assert listed["link"] and all(list(_attributes(link)) == ["name"] for link in listed["link"])
     assert vro.get("/workflows", params={"keys": "bogus", "maxResult": 2}).json()["link"][0]["attributes"] == []
+    categories = vro.get("/catalog/System/WorkflowCategory", params={"keys": "id,displayName"}).json()
+    assert categories["link"] and all(sorted(_attributes(link)) == ["displayName", "id"] for link in categories["link"])
 
 
 # -- categories ----------------------------------------------------------------------------------------------------------
