@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from simulator import vra, vro_catalog, vro_interactions, vro_runs, vro_tasks, vro_values, vro_workflows
 from simulator.context import same_secret
@@ -39,8 +40,8 @@ BLUEPRINT = Blueprint("vro", __name__)
 ADMIN = Blueprint("sim_vro", __name__, url_prefix="/_sim/vro")
 # Views answered without authentication, and views served on 8.x only (a 404 on 7.x, before any authentication).
 _LOGIN = ("vro.csp_login", "vro.iaas_login", "vro.tenant_token", "vro.csp_authorize")
-_PUBLIC = ("vro.about", "vro.versions", "vro.healthstatus", "vro.liveness")
-_V8_ONLY = ("vro.versions", "vro.liveness", "vro.interactions")
+_PUBLIC = ("vro.about", "vro.versions", "vro.healthstatus", "vro.liveness", "vro.api_docs")
+_V8_ONLY = ("vro.versions", "vro.liveness", "vro.interactions", "vro.api_docs")
 
 
 def setup(ctx):
@@ -215,6 +216,35 @@ def about():
     return jsonify(info)
 
 
+@BLUEPRINT.get("/vco/api/api-docs/")
+def api_docs():
+    """The server's OpenAPI 3 document, as a springdoc-built 8.x serves it (the 8.18 document's ``info`` and
+    ``servers``), without credentials: JulianWe/vRealizeAutomation's script reads its ``paths`` so. Its paths are the
+    routes this simulator serves (on its current quirks), each with its methods; the 8.x-only views are in it, as is
+    everything else; schemas are left out (the official document has them)."""
+    ctx = context()
+    hidden = {"vro.unknown", "vro.api_docs"} | set(_LOGIN)
+    if not ctx.quirk("vro-8-server-permissions"):
+        hidden.add("vro.server_permissions")
+    if ctx.quirk("vro-catalog-workflowexecution"):
+        hidden.add("vro.catalog_workflow_tokens")
+    else:
+        hidden.update(("vro.catalog_workflow_executions", "vro.catalog_workflow_execution"))
+    paths = {}
+    for rule in current_app.url_map.iter_rules():
+        if rule.endpoint in hidden or not rule.endpoint.startswith("vro.") or not rule.rule.startswith(BASE + "/"):
+            continue
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule[len(BASE):]).rstrip("/") or "/"
+        for method in sorted(set(rule.methods) - {"HEAD", "OPTIONS"}):
+            paths.setdefault(path, {})[method.lower()] = {
+                "operationId": rule.endpoint.split(".", 1)[1],
+                "responses": {"200": {"description": "The request is successful"}}}
+    return jsonify({"openapi": "3.0.1",
+                    "info": {"title": "VMware Aria Automation Orchestrator API", "version": "8.x"},
+                    "servers": [{"url": host_url() + BASE, "description": "Generated server url"}],
+                    "paths": dict(sorted(paths.items()))})
+
+
 @BLUEPRINT.get("/vco/api/versions/")
 def versions():
     return jsonify({"versions": [{"versionCode": "6.0.0", "isLatest": True}, {"versionCode": "5.0.0", "isLatest": False}]})
@@ -246,6 +276,11 @@ def workflows():
 def workflow(wid):
     server = _server()
     return jsonify(vro_workflows.workflow_body(server, server.workflow(wid, g.vro_user)))
+
+
+@BLUEPRINT.get("/vco/api/categories/")
+def categories():
+    return jsonify(vro_workflows.list_category_links(_server(), g.vro_user))
 
 
 @BLUEPRINT.get("/vco/api/categories/<cid>/")

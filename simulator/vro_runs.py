@@ -13,7 +13,7 @@ import uuid
 from flask import request
 
 from simulator import vro_catalog
-from simulator.vro_server import BASE, VroError, date_arg, host_url, int_arg, iso, parse_conditions
+from simulator.vro_server import BASE, VroError, date_arg, host_url, int_arg, iso, list_arg, parse_conditions
 
 RUN_KIND = "vro_execution"
 
@@ -358,9 +358,7 @@ def list_runs(server, parent=None, ids=None, up_href=None, self_href=None):
     start = int_arg("startIndex", 0)
     limit = int_arg("maxResult", 2147483647)
     docs, total = server.store.query(RUN_KIND, parent=parent, limit=limit, offset=start, descending=descending, **kwargs)
-    # keys=id&keys=state or keys=id,state: Spring binds a comma-delimited value to the list parameter the 8.18 spec
-    # declares (type array), as it does for conditions (vro-conditions-comma-split).
-    keys = [k.strip() for raw in request.args.getlist("keys") for k in raw.split(",") if k.strip()]
+    keys = list_arg("keys")  # keys=id&keys=state or keys=id,state
     links = ([{"href": up_href, "rel": "up"}] if up_href else []) + [_run_link(server, d, keys) for d in docs]
     return {"relations": {"link": links, "total": total, "startIndex": start, "count": len(docs)}, "href": self_href}
 

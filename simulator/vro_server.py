@@ -59,6 +59,13 @@ def int_arg(name, default, minimum=0):
     return min(value, 2147483647)
 
 
+def list_arg(name):
+    """A list query parameter (``keys``, ``tags``): repeated (``keys=id&keys=state``) or comma-joined (``keys=id,state``),
+    as Spring binds a comma-delimited value to the list parameter the 8.18 spec declares (``type: array``); blanks are
+    dropped."""
+    return [item.strip() for raw in request.args.getlist(name) for item in raw.split(",") if item.strip()]
+
+
 def _split_before_conditions(raw, separator):
     """``raw`` split at ``separator`` only where the next piece is itself a condition (``a=b,c~d`` is two; the comma
     of ``name=Deploy VM, Linux`` stays in the value)."""

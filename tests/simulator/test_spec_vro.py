@@ -36,7 +36,7 @@ IMPLEMENTED = [
     ("POST", "/workflows/{workflowId}/executions/{executionId}/interaction"),
     ("DELETE", "/workflows/{workflowId}/executions/{executionId}/interaction"),
     ("GET", "/tasks"), ("POST", "/tasks"), ("GET", "/tasks/{id}"), ("POST", "/tasks/{id}"), ("DELETE", "/tasks/{id}"),
-    ("GET", "/tasks/{id}/executions"),
+    ("GET", "/tasks/{id}/executions"), ("GET", "/categories"), ("GET", "/categories/{id}"),
 ]
 
 
@@ -105,6 +105,11 @@ def _sweep(client, reader):
                  "/workflows/%s" % aws, "/workflows/%s/schema" % aws, "/workflows/%s/interactions" % approval, "/tasks"):
         assert client.get(path).status_code == 200, path
     client.get("/workflows/none")
+    category = [a["value"] for a in client.get("/workflows").json()["link"][0]["attributes"] if a["name"] == "categoryId"][0]
+    for path in ("/categories", "/categories/%s" % category):
+        assert client.get(path).status_code == 200, path
+    client.get("/categories", params={"categoryType": "Bogus"})
+    client.get("/categories/none")
     location = client.start(aws, [param("name", "string", "string", {"value": "x"})]).headers["Location"]
     client.start(echo, [param("num", "number", "string", {"value": "x"})])
     client.get("/workflows/%s/executions" % aws, params={"conditions": "state=running", "sortOrders": "-startDate"})

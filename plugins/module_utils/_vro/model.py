@@ -338,12 +338,34 @@ def normalize_log(entry):
     }
 
 
+SYSTEM_TAG = ':__SYSTEM_TAG__'
+
+
+def folder_tags(value):
+    """The folders of a workflow's path from a vRO 8.x ``globalTags`` attribute, in order: each folder is a system tag
+    (``"Library:__SYSTEM_TAG__ Demo:__SYSTEM_TAG__"`` -> ``['Library', 'Demo']``). Split at the marker, so that a
+    folder name holding a space survives; [] when there is no system tag."""
+    if not isinstance(value, str) or SYSTEM_TAG not in value:
+        return []
+    return [part.strip() for part in value.split(SYSTEM_TAG)[:-1] if part.strip()]
+
+
 def category_matches(workflow, category):
-    """True when ``workflow`` is in ``category``: its category name, or the end of its category path (``Library/Demo``)."""
+    """True when ``workflow`` is in ``category``: its category name, or the end of its category path (``Library/Demo``).
+
+    A real 8.x list names only the last folder (``categoryName``) and gives the path as folder tags in ``globalTags``;
+    ``categoryPath`` (a path with ``/`` or ``.``) is read too."""
     wanted = category.strip('/')
     if workflow.category == wanted:
         return True
-    path = workflow.attributes.get('categoryPath') or workflow.attributes.get('globalTags') or ''
+    segments = [s for s in wanted.split('/') if s]
+    folders = folder_tags(workflow.attributes.get('globalTags'))
+    if len(segments) > 1 and workflow.category in (None, segments[-1]):
+        # The path's end: the workflow's own category (categoryName) or, when the list names none, the last folder.
+        ends = [i + len(segments) for i in range(len(folders) - len(segments) + 1) if folders[i:i + len(segments)] == segments]
+        if any(workflow.category is not None or end == len(folders) for end in ends):
+            return True
+    path = workflow.attributes.get('categoryPath') or ''
     path = str(path).replace('.', '/').strip('/')
     return bool(path) and (path == wanted or path.endswith('/' + wanted))
 

@@ -190,6 +190,26 @@ def test_inventory_lists_with_link_at_top_level_or_under_relations(shape):
     assert 'conditions=name%3DAWSNEW' in sent
 
 
+def _tagged_link(wid, name, folders):
+    # A real 8.x entry (vmware/build-tools-for-vmware-aria, codify's workflow model test: globalTags
+    # "Codify:__SYSTEM_TAG__" for the folder Codify): each folder of the path is a system tag (Search-vRO8ScriptItem).
+    link = _workflow_link(wid, name, folders[-1])
+    link['attributes'].append({'name': 'globalTags', 'value': ' '.join(f + ':__SYSTEM_TAG__' for f in folders)})
+    return link
+
+
+@pytest.mark.parametrize('category, expected', [('Library/Demo', ['w1']), ('/Lab Tools/Demo/', ['w2']), ('Demo', ['w1', 'w2']),
+                                                ('Other/Demo', []), ('Library', [])])
+def test_category_path_is_read_from_the_folder_tags_of_a_real_8x_list(category, expected):
+    """The documented category form Library/Demo against a real 8.x list, which names only the last folder
+    (categoryName) and gives the path as globalTags "Library:__SYSTEM_TAG__ Demo:__SYSTEM_TAG__"."""
+    links = [_tagged_link('w1', 'Deploy', ['Library', 'Demo']), _tagged_link('w2', 'Deploy', ['Lab Tools', 'Demo']),
+             _tagged_link('w3', 'Deploy', ['Library', 'Demo', 'Old'])]
+    with ReplayServer({'GET %s/workflows' % API: [respond(200, {'link': links, 'total': 3})]}) as server:
+        found = vro(server).find_workflows('Deploy', category)
+    assert [w.id for w in found] == expected
+
+
 def test_a_quoted_total_still_ends_paging():
     # A full page and "total" as a string: the next page is asked for once, then paging stops at the total.
     links = [_workflow_link('w%d' % i, 'AWSNEW', 'Cloud') for i in range(2)]
