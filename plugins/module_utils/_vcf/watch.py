@@ -367,7 +367,7 @@ class VcfTaskWatch:
     def _server_behind(self, now):
         """SDDC Manager's clock (epoch ms, from the Date header of its last answer) when it is more than
         :data:`OVERLAP_MS` behind this host's ``now``, said once; None otherwise (or without a Date header)."""
-        server = http_date_ms(getattr(self.service.client, 'server_date', None))
+        server = http_date_ms(getattr(getattr(self.service, 'client', None), 'server_date', None))
         if server is None or server >= now - OVERLAP_MS:
             return None
         self._warn('vcf_tasks: SDDC Manager\'s clock reads %s, %d minutes behind this host\'s (%s): the first start '
