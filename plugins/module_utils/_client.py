@@ -588,6 +588,8 @@ class Client:
         self.warn = warn or (lambda msg: None)
         self.sleep = sleep
         self.requests_sent = 0
+        # The Date header of the last answer (see request); None before any.
+        self.server_date = None
         # The CA bundle variables requests reads itself when it trusts the environment (below it does not).
         env_ca = os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE')
         self.verify = (ca_path or env_ca or True) if validate_certs else False
@@ -805,6 +807,9 @@ class Client:
                                url=url, attempts=attempts, details={'sent': False}) from None
 
             status = response.status_code
+            # The server's clock as its last answer gave it (the HTTP Date header): the vcf_tasks source's first start
+            # reads it to place its first hour on SDDC Manager's clock when that clock is behind this host's.
+            self.server_date = response.headers.get('Date')
             if status < 300 and not at_root:
                 self.base_confirmed = True
             if 300 <= status < 400 and not (expected and status in expected):

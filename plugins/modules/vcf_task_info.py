@@ -61,8 +61,16 @@ options:
     type: str
   completed_after:
     description:
-      - List filter, on the server, tasks completed after this time, as ISO 8601 (C(2026-03-01T00:00:00Z)) or
-        epoch milliseconds.
+      - List filter, tasks completed after this time, as ISO 8601 (C(2026-03-01T00:00:00Z)) or epoch milliseconds.
+      - SDDC Manager filters on it (C(completedAfter)), and counts only C(SUCCESSFUL) and C(FAILED) tasks as
+        completed (the VCF 9.0 API reference), so tasks of other statuses are not listed with it.
+      - SDDC Manager may leave out the completion time of a failed task (the VCF 4.4 API reference's own sample has
+        such a C(Failed) task); C(completedAfter) cannot return such a task. So a C(SUCCESSFUL) or C(FAILED) task
+        without a completion time is listed when it was B(created) after this time (its failure came after its
+        creation); one created before it is left out, as its failure may be long past. Its C(completion_timestamp) is
+        null, and with O(order_by=completionTimestamp) it is ordered at its creation.
+      - Finding them takes one more listing (with the other filters, newest creation first, read until a task created
+        before this time; in each spelling of O(status) on a server that matches it exactly).
     type: raw
   order:
     description:

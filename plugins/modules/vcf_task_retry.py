@@ -80,6 +80,9 @@ options:
         description:
           - Only tasks that completed after this time, as ISO 8601 (C(2026-03-01T00:00:00Z)) or epoch
             milliseconds.
+          - A failed task without a completion time (SDDC Manager may leave it out; the VCF 4.4 API reference's sample
+            has such a task) is selected when it was created after this time, never when it was created before; see
+            O(cloudops.orchestrator.vcf_task_info#module:completed_after).
         type: raw
   max_results:
     description:

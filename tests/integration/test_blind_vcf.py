@@ -540,6 +540,34 @@ def test_selector_retries_failed_tasks_of_both_spellings(tmp_path):
     assert result['matched'] == 2
 
 
+def test_completed_after_finds_failures_without_completion_time(tmp_path):
+    """The 4.4 reference's list sample has a Failed task without completionTimestamp, and the 9.0 spec's completedAfter
+    returns tasks 'completed after the given timestamp', which this fake takes literally: a failure of the last day
+    without a completion time (w-1) is found by vcf_task_info and retried by vcf_task_retry's failed_tasks, as the dated
+    one (w-2), each once; neither the sample's undated failure of 2019 nor an old dated one (w-3). This fake ignores
+    orderBy and compares taskStatus exactly."""
+    def ago(hours):
+        moment = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=hours)
+        return moment.strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3] + 'Z'
+    undated = failed_task('w-1', name='Add host', creationTimestamp=ago(3))
+    undated.pop('completionTimestamp')
+    tasks = SEED_LIST + [failed_task('w-3'), undated, failed_task('w-2', creationTimestamp=ago(2), completed=ago(1))]
+    since = ago(24)
+    with FakeSddcManager(tasks) as server:
+        res = run(tmp_path, server, [info({'status': 'failed', 'completed_after': since}, name='failed'),
+                                     info({'completed_after': since}, name='any'),
+                                     retry({'failed_tasks': {'completed_after': since}})])
+        patches = server.patches
+        lists = [call for call in server.calls('GET', '/v1/tasks') if call['path'].rstrip('/') == '/v1/tasks']
+    assert sorted(t['id'] for t in res.result('failed')['tasks']) == ['w-1', 'w-2']
+    assert sorted(t['id'] for t in res.result('any')['tasks']) == ['w-1', 'w-2']
+    result = res.result('retry')
+    assert not result.get('failed'), result
+    assert (result['matched'], sorted(patches)) == (2, ['w-1', 'w-2'])
+    # Per module one more listing (in each spelling of taskStatus on this exact fake), never one per task.
+    assert len(lists) <= 4 + 2 + 4, '\n'.join(str(call['query']) for call in lists)
+
+
 def test_no_secret_in_any_output(tmp_path):
     with FakeSddcManager([failed_task('x-1')], token_uses=2, retry_409=True) as server:
         res = run(tmp_path, server, [info({'task_id': 'x-1'}), retry({'task_id': 'x-1'})], verbosity=4)

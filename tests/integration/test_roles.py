@@ -126,6 +126,20 @@ def test_vcf_task_remediation_bounded_attempts_leave_a_task_failed(fresh_simulat
     assert result['tasks'][0]['attempts'] == 1
 
 
+@pytest.mark.parametrize('quirk', [None, 'vcf-task-fields-omitted'])
+def test_vcf_task_remediation_finds_failures_without_completion_time(fresh_simulator, simulator_factory, quirk):
+    # The 4.4 reference's list sample has a Failed task without completionTimestamp, which completedAfter cannot list:
+    # the role finds the failures of its window either way (an undated one placed by its creation, also against _until)
+    # and retries them, instead of silently doing nothing.
+    sim = simulator_factory('--quirk', quirk) if quirk else fresh_simulator
+    _res, result = apply_role(sim, 'vcf', 'vcf_task_remediation', fact='vcf_task_remediation_result', check=True,
+                              vcf_task_remediation_since=MARCH_WINDOW, vcf_task_remediation_until='2026-03-05T12:00:00Z')
+    assert sorted(result['retried'] + result['not_retryable']) == sorted([RETRY_SUCCEEDS, RETRY_FAILS_ONCE, NOT_RETRYABLE])
+    _res, result = apply_role(sim, 'vcf', 'vcf_task_remediation', fact='vcf_task_remediation_result',
+                              vcf_task_remediation_since=MARCH_WINDOW, vcf_task_remediation_name_contains='sfo-m01-cl02')
+    assert (result['found'], result['retried'], result['succeeded']) == (1, [RETRY_SUCCEEDS], [RETRY_SUCCEEDS])
+
+
 def test_vcf_task_remediation_refuses_a_too_wide_window(fresh_simulator):
     before = route_count(fresh_simulator, 'PATCH /v1/tasks/<task_id>')
     res, _fact = apply_role(fresh_simulator, 'vcf', 'vcf_task_remediation', vcf_task_remediation_since=MARCH_WINDOW,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from _harness import run_playbook
+from _harness import run_playbook, write_playbook
 
 RETRY_SUCCEEDS = '7a5e0001-5e1f-4c0d-9a11-000000000001'
 RETRY = 'playbooks/vcf/retry.yml'
@@ -159,3 +159,47 @@ def test_tasks_without_their_optional_fields_are_read_retried_and_emitted_once(
     task_id, event, more = asyncio.run(scenario())
     assert (event['vcf_task']['id'], event['status'], more) == (task_id, 'FAILED', 0)
     assert (event['vcf_task']['completion_timestamp'] is None) == sparse
+
+
+# The failed tasks the simulator's catalogue has in March 2026 (simulator/vcf_catalog.py), each created and failed after
+# MARCH_WINDOW; the catalogue's other failures (the 4.4 samples of 2019 and 1970, the bench tasks of 2026-03-01 before
+# noon, the history of 2025) are older.
+MARCH_WINDOW = '2026-03-01T12:00:00Z'
+RETRY_FAILS_ONCE = '7a5e0002-5e1f-4c0d-9a11-000000000002'
+NOT_RETRYABLE = '7a5e0006-5e1f-4c0d-9a11-000000000006'
+CREDENTIALS_FAILED = '7a5e0007-5e1f-4c0d-9a11-000000000007'
+MARCH_FAILED = sorted([RETRY_SUCCEEDS, RETRY_FAILS_ONCE, NOT_RETRYABLE, CREDENTIALS_FAILED])
+LISTS = 'GET /v1/tasks'
+
+
+@pytest.mark.parametrize('quirk', [None, 'vcf-task-fields-omitted'])
+def test_completed_after_finds_the_failures_of_the_window_with_or_without_completion_time(
+        request, fresh_simulator, simulator_factory, quirk, tmp_path):
+    """The 4.4 reference's list sample has a Failed task without completionTimestamp, which completedAfter cannot list:
+    vcf_task_info (status FAILED, or none) and vcf_task_retry's failed_tasks find the failures of the window either way
+    (an undated one by its creation), no older one, each once, with one more listing each (test_roles.py: the role)."""
+    sim = simulator(request, fresh_simulator, simulator_factory, quirk)
+    sparse = 'vcf-task-fields-omitted' in sim.quirks
+    lists = sim.counters()['routes'].get(LISTS, 0)
+    path = write_playbook(tmp_path, 'window', [
+        {'name': 'Failed', 'cloudops.orchestrator.vcf_task_info': {
+            'status': 'FAILED', 'completed_after': MARCH_WINDOW, 'order': 'asc', 'order_by': 'completionTimestamp'}},
+        {'name': 'Any', 'cloudops.orchestrator.vcf_task_info': {'completed_after': MARCH_WINDOW}},
+        {'name': 'Select', 'check_mode': True, 'cloudops.orchestrator.vcf_task_retry': {
+            'failed_tasks': {'completed_after': MARCH_WINDOW}, 'skip_not_retryable': True, 'wait': False}},
+    ])
+    res = run_playbook(path, env=sim.env('vcf'))
+    failed = res.result('Failed')['tasks']
+    assert sorted(t['id'] for t in failed) == MARCH_FAILED
+    assert [t['completion_timestamp'] is None for t in failed] == [sparse] * 4
+    # Ordered by completion as asked, an undated failure at its creation: the catalogue's order either way.
+    assert [t['id'] for t in failed] == MARCH_FAILED
+    listed = [t['id'] for t in res.result('Any')['tasks']]
+    assert sorted(set(listed) & set(MARCH_FAILED)) == MARCH_FAILED and len(listed) == len(set(listed))
+    selected = res.result('Select')
+    assert selected['matched'] == 4
+    assert sorted(selected['retried'] + [s['id'] for s in selected['skipped_tasks']]) == MARCH_FAILED
+    # Per module: its listing and one listing by creation (each in two spellings of FAILED at most), one page each.
+    extra = sim.counters()['routes'].get(LISTS, 0) - lists
+    assert extra <= 4 + 2 + 4, extra
+    assert patches_sent(sim) == {}

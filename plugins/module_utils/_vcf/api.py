@@ -14,7 +14,9 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors impo
 # The connection's auth choice, which OrchestratorModule.build_auth and _watch.build_auth import by name: named here
 # so that ansible-core ships it (and the product's auth scheme) with every module of this product, and no other.
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.auth import choose_auth  # noqa: F401 pylint: disable=unused-import
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import TASK_FIELDS, CredentialsTask, Task, task_problem
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import (
+    COMPLETED_AFTER_COVERS, TASK_FIELDS, CredentialsTask, Task, TaskStatus, stamp_ms, task_problem,
+)
 
 
 def error_body(body):
@@ -32,12 +34,13 @@ def error_body(body):
 CONNECTION = dict(api_path='/v1', name='SDDC Manager', parse_error=error_body, probe_path='/tasks')
 
 
-def paged(client, path, params, page_size, first=None, progress=None, max_pages=None):
+def paged(client, path, params, page_size, first=None, progress=None, max_pages=None, stop=None):
     """SDDC Manager paging (``pageNumber``/``pageSize``): yields the ``elements`` of each page.
 
     ``first``: the ``pageNumber`` of the first page asked (the server's own numbering, as its pageMetadata gave it;
     None for the first page); ``max_pages``: at most that many pages are read. ``progress`` (a dict) is told ``pages``
-    (read), ``done`` (True once the last page was read) and ``next`` (the ``pageNumber`` after the last page read)."""
+    (read), ``done`` (True once the last page was read) and ``next`` (the ``pageNumber`` after the last page read).
+    ``stop``: called with the elements of each page once they were yielded; True: no further page is read."""
     progress = {} if progress is None else progress
     progress.update(pages=0, done=False, next=None)
     number, previous = first, None
@@ -73,6 +76,8 @@ def paged(client, path, params, page_size, first=None, progress=None, max_pages=
         progress['pages'] = pages_read
         seen += len(elements)
         yield from elements
+        if stop is not None and stop(elements):
+            return
         meta = page.get('pageMetadata') or {}
         total_pages, total = meta.get('totalPages'), meta.get('totalElements')
         disproved = bool(elements) and (total_pages == 0 or (isinstance(total, int) and total < seen))
@@ -148,6 +153,29 @@ class CompletedPages:
         self.total = progress.get('total')
 
 
+def created_before(after_ms):
+    """A ``stop`` for :func:`paged` over a listing asked newest creation first: True after the page whose last task was
+    created at or before ``after_ms``, as long as every creation read so far came newest first (a server that ignores
+    ``orderBy``/``orderDirection`` is read on, up to the listing's bound)."""
+    times = []
+
+    def done(elements):
+        times.extend(ms for ms in (stamp_ms(raw.get('creationTimestamp')) for raw in elements if isinstance(raw, dict))
+                     if ms is not None)
+        return bool(times) and times[-1] <= after_ms and all(a >= b for a, b in zip(times, times[1:]))
+    return done
+
+
+def order_key(raw, key):
+    """What orders a task by ``key`` (an ``orderBy``): a time as epoch ms, before any text; a task without a completion
+    time is ordered by ``completionTimestamp`` at its creation (see ``window_ms``)."""
+    value = raw.get(key)
+    if key == 'completionTimestamp' and stamp_ms(value) is None:
+        value = raw.get('creationTimestamp')
+    ms = stamp_ms(value) if key.endswith('Timestamp') else None
+    return (0, ms, '') if ms is not None else (1, 0, str(value or ''))
+
+
 def list_refused(error):
     """True when a server will not list tasks with these filters (the answer says so), rather than failing."""
     return getattr(error, 'status', None) in (400, 403, 404, 405, 501)
@@ -201,11 +229,12 @@ class TaskService:
         path = '/credentials/tasks/%s' if task.credentials else '/tasks/%s'
         return task.update(self.client.get(path % path_segment(task.id), shape=OBJECT, fields=TASK_FIELDS, inner=task_problem))
 
-    def _each_spelling(self, params, max_items, first=None, skip=None):
+    def _each_spelling(self, params, max_items, first=None, skip=None, stop=None):
         """The ``/v1/tasks`` elements for ``params``, one listing per spelling of ``taskStatus`` (see
         :func:`status_spellings`; ``first``, when it is one of them, is asked first), each task once. A listing whose
         answer holds another spelling than the one sent shows a server that normalises the filter: the other spellings
-        are then not asked. Yields ``(raw, spelled)`` where ``spelled`` is True when more than one spelling was listed."""
+        are then not asked. Yields ``(raw, spelled)`` where ``spelled`` is True when more than one spelling was listed.
+        ``stop``: makes the :func:`paged` ``stop`` of each listing (None: every page up to ``max_items``)."""
         params = dict(params or {})
         status = params.get('taskStatus')
         spellings = status_spellings(status) if status else [None]
@@ -217,7 +246,9 @@ class TaskService:
             if spelling is not None:
                 params['taskStatus'] = spelling
             normalising = False
-            pages = self.client.paginate('/tasks', paged, params=params, page_size=self.PAGE_SIZE, max_items=max_items)
+            options = {} if stop is None else {'stop': stop()}
+            pages = self.client.paginate('/tasks', paged, params=params, page_size=self.PAGE_SIZE, max_items=max_items,
+                                         **options)
             for raw in readable_elements(self.client, pages, skip):
                 task_id = str(raw.get('id') or '')
                 if spelling is not None and raw.get('status') != spelling:
@@ -233,18 +264,60 @@ class TaskService:
 
         A ``taskStatus`` is asked in each spelling and the answers merged, so that a server matching it exactly
         gives the same answer as one that normalises it (ordered again by ``orderBy``/``orderDirection`` then).
+        With ``completedAfter``, the tasks it cannot list (see :meth:`undated_since`) are merged in, each task once.
         ``skip``: see :func:`readable_elements`."""
+        params = dict(params or {})
         found, merged = [], False
         for raw, spelled in self._each_spelling(params, max_results, skip=skip):
             found.append(raw)
             merged = merged or spelled
+        if params.get('completedAfter') is not None:
+            ids = set(str(raw.get('id') or '') for raw in found)
+            for raw in self.undated_since(params, max_results, skip=skip):
+                if str(raw.get('id') or '') not in ids:
+                    found.append(raw)
+                    merged = True
         if merged:
-            key = (params or {}).get('orderBy') or 'creationTimestamp'
-            descending = str((params or {}).get('orderDirection') or 'DESC').upper() != 'ASC'
-            found.sort(key=lambda raw: str(raw.get(key) or ''), reverse=descending)
+            key = params.get('orderBy') or 'creationTimestamp'
+            descending = str(params.get('orderDirection') or 'DESC').upper() != 'ASC'
+            found.sort(key=lambda raw: order_key(raw, key), reverse=descending)
         if max_results is not None:
             found = found[:max_results]
         return [Task(raw) for raw in found]
+
+    def undated_since(self, params, max_results=None, skip=None):
+        """The tasks a ``completedAfter`` listing (``params``) cannot return although they belong to it: in a status it
+        covers (FAILED, SUCCESSFUL; the one ``taskStatus`` asks) but without a completion time (the 4.4 reference's
+        list sample has such a ``Failed`` task), created strictly after ``completedAfter`` (a failure comes after its
+        task's creation; one created before the window may have failed long before it, and is left out).
+
+        One listing with the same filters but ``completedAfter``, newest creation first (``taskStatus`` in each spelling,
+        see :meth:`_each_spelling`), read only until a page reaches a task created at or before the window's start (see
+        :func:`created_before`), at most ``max_results`` tasks. A server that refuses it is said once (warning) and no
+        such task is added."""
+        after = int(params['completedAfter'])
+        status = TaskStatus.normalise(params.get('taskStatus'))
+        covered = (status,) if status else tuple(COMPLETED_AFTER_COVERS)
+        if not set(covered) <= COMPLETED_AFTER_COVERS:
+            return []
+        query = dict(params, orderBy='creationTimestamp', orderDirection='DESC')
+        del query['completedAfter']
+        found = []
+        try:
+            for raw, _spelled in self._each_spelling(query, max_results, skip=skip, stop=lambda: created_before(after)):
+                created = stamp_ms(raw.get('creationTimestamp'))
+                if (TaskStatus.normalise(raw.get('status')) in covered and stamp_ms(raw.get('completionTimestamp')) is None
+                        and created is not None and created > after):
+                    found.append(raw)
+        except ApiError as error:
+            if not list_refused(error):
+                raise
+            warn = getattr(self.client, 'warn', None)
+            if warn:
+                warn('SDDC Manager refused to list tasks by creation (%s): tasks that %s without a completion time are '
+                     'not listed (completedAfter cannot list them)' % (
+                         getattr(error, 'message', None) or error, 'failed' if status == TaskStatus.FAILED else 'ended'))
+        return found
 
     def find(self, ids, params, max_items=None, first=None):
         """``{id: raw}`` of the ``/v1/tasks`` list elements whose id is in ``ids``, reading pages only until every one

@@ -365,6 +365,26 @@ def describe_failure(task):
     return '; '.join(parts)
 
 
+# The statuses ``completedAfter`` lists: the 9.0 spec, "A task is completed if its status is 'Successful' or 'Failed'".
+COMPLETED_AFTER_COVERS = frozenset((TaskStatus.FAILED, TaskStatus.SUCCESSFUL))
+
+
+def stamp_ms(value):
+    """Epoch milliseconds of a task time (ISO 8601 or epoch ms); None when there is none or it does not read as one."""
+    try:
+        return to_epoch_ms(value)
+    except (ValueError, OverflowError):
+        return None
+
+
+def window_ms(raw):
+    """The time that places a task in a time window: its ``completionTimestamp``; for a task without one that reads as a
+    time (the 4.4 reference's failed tasks), its ``creationTimestamp``: the failure came at or after it. None: neither."""
+    raw = raw if isinstance(raw, dict) else {}
+    completed = stamp_ms(raw.get('completionTimestamp'))
+    return completed if completed is not None else stamp_ms(raw.get('creationTimestamp'))
+
+
 def selector_params(selector, status=None):
     """``/v1/tasks`` query parameters for a selector (``name_contains``, ``type``, ``resource_id``, ...)."""
     selector = selector or {}
@@ -410,13 +430,12 @@ def matches_selector(task, selector):
                    for r in resources):
             return False
     after = selector.get('completed_after')
-    completed = raw.get('completionTimestamp')
-    if after not in (None, '') and completed:
-        try:
-            if to_epoch_ms(completed) <= to_epoch_ms(after):
-                return False
-        except ValueError:
-            pass
+    if after not in (None, ''):
+        # A failure without a completion time is placed by its creation (see window_ms): a server that ignores
+        # completedAfter (or the listing by status that finds such failures) cannot widen a retry to old failures.
+        when, start = window_ms(raw), stamp_ms(after)
+        if when is not None and start is not None and when <= start:
+            return False
     return True
 
 

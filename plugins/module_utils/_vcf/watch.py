@@ -18,6 +18,7 @@ Internal use only: this file may change without notice between releases.
 from __future__ import annotations
 
 import time
+from email.utils import parsedate_to_datetime
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, one_line
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import iso_from_ms, to_epoch_ms
@@ -44,6 +45,14 @@ LAST_MAX = 5000
 # the first poll, then at every SWEEP_POLLS-th poll or once SWEEP_MS passed since the last one, whichever comes first.
 SWEEP_POLLS = 10
 SWEEP_MS = 5 * 60 * 1000
+
+
+def http_date_ms(text):
+    """Epoch ms of an HTTP ``Date`` header (RFC 7231: ``Mon, 30 Nov 2026 14:00:00 GMT``); None when it is not one."""
+    try:
+        return int(parsedate_to_datetime(str(text)).timestamp() * 1000) if text else None
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
 
 
 def completion_ms(raw):
@@ -259,6 +268,13 @@ class VcfTaskWatch:
                 after = max(after, floor)
         sweep = self._sweep_due(now, first)
         raws = self.observe(after, existing=first and self.emit_existing, page=page, sweep=sweep)
+        base = self._server_behind(now) if first else None
+        if base is not None:
+            # SDDC Manager dates its tasks on its own clock, behind this host's: the first start's hour is read again on
+            # that clock, or what fails in the first hours (dated before this host's hour ago) would be taken as there.
+            after = base - BASELINE_MS
+            floor = None if self.emit_existing else after
+            raws = self.observe(after, existing=self.emit_existing, page=page, sweep=sweep)
         listing, listed = self.listing, self.listed
         emit = self.emit_existing or not first
         # A state saved before sweeps existed (an older release): what its first sweep shows was there before it.
@@ -282,7 +298,7 @@ class VcfTaskWatch:
         def observed():
             for raw in raws:
                 self._record(change_key(raw), raw)
-            self.floor = self._advance(after, first, page, listing, raws, now, floor)
+            self.floor = self._advance(after, first, page, listing, raws, now if base is None else base, floor)
             self.started = True
             if listed >= self.statuses & COMPLETED_AFTER_COVERS and sweep:
                 self.swept = {'at': now, 'polls': 0}
@@ -347,6 +363,17 @@ class VcfTaskWatch:
             self._warn('vcf_tasks: task %s reads a completion at %s, after this host\'s clock (%s): SDDC Manager\'s clock '
                        'or this host\'s may be wrong (check NTP on both); the cursor stays at this host\'s time, so that '
                        'tasks completing later are still listed (said once)', raw.get('id'), iso(completed), iso(now))
+
+    def _server_behind(self, now):
+        """SDDC Manager's clock (epoch ms, from the Date header of its last answer) when it is more than
+        :data:`OVERLAP_MS` behind this host's ``now``, said once; None otherwise (or without a Date header)."""
+        server = http_date_ms(getattr(getattr(self.service, 'client', None), 'server_date', None))
+        if server is None or server >= now - OVERLAP_MS:
+            return None
+        self._warn('vcf_tasks: SDDC Manager\'s clock reads %s, %d minutes behind this host\'s (%s): the first start '
+                   'takes what completed in the hour before %s (SDDC Manager\'s clock) as already there; check NTP on '
+                   'both', iso(server), (now - server) // 60000, iso(now), iso(server))
+        return server
 
     def _warn(self, message, *args):
         if self.log:

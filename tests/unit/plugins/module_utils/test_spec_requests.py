@@ -335,6 +335,7 @@ def walk_vcf():
     call('refresh', task)
     call('refresh', cred)
     call('list', {'taskStatus': 'FAILED'}, max_results=5)
+    call('undated_since', {'taskStatus': 'FAILED', 'completedAfter': 1769853600000}, max_results=5)
     call('find', {'t-1'}, {'taskStatus': 'IN_PROGRESS', 'taskType': 'HOST_ADDITION'})
     call('retry', task)
     call('retry', cred)
