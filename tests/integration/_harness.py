@@ -517,6 +517,21 @@ def write_playbook(tmp_path, name, tasks, ignore_errors=False, play_vars=None):
     return path
 
 
+# What shows that a module crashed rather than failed cleanly.
+TRACEBACK_MARKERS = ('Traceback (most recent call last)', 'MODULE FAILURE', 'module_stderr', 'Module failed: ')
+
+
+def failed_once(res, name='it'):
+    """The failed result of task ``name`` (run with ``ignore_errors``), checked to be one clean line."""
+    record = res.record(name)
+    result = record['result']
+    assert record['status'] == 'ignored', result
+    text = json.dumps(result)
+    assert not any(marker in text for marker in TRACEBACK_MARKERS), text[:2000]
+    assert result['msg'] and '\n' not in result['msg'].strip(), result['msg']
+    return result
+
+
 def ico_task_list(sim, user=None):
     """Every ICO task ``user`` sees, read straight from the simulator: a plain array, or (quirk ico-tasks-paged) page
     after page with ``_start``; ``{"item": {...}}`` entries (quirk ico-item-wrapped) unwrapped."""

@@ -214,10 +214,10 @@ def test_a_fake_without_a_route_answers_404_and_drop_loses_the_answer():
 
 def test_a_basic_json_api_records_checks_credentials_and_strips_its_prefix():
     class Api(_harness.BasicJsonApi):
-        def route(self, request, method, rel, query, body):
+        def route(self, h, method, rel, query, body):
             if rel == '/missing':
-                return self.error(request, 404, 'gone')
-            return request.send(200, {'method': method, 'rel': rel, 'query': query, 'body': body})
+                return self.error(h, 404, 'gone')
+            return h.send(200, {'method': method, 'rel': rel, 'query': query, 'body': body})
 
     with Api('/api', 'fake-user', 'fake-pw-1') as api:
         ok = requests.put(api.url + '/api/things/?q=1', json={'n': 2}, auth=('fake-user', 'fake-pw-1'), timeout=10)
