@@ -49,12 +49,14 @@ test_secrets.py scans at the end of the session together with ansible-runner art
 
 from __future__ import annotations
 
+import base64
 import http.server
 import json
 import os
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -515,6 +517,21 @@ def write_playbook(tmp_path, name, tasks, ignore_errors=False, play_vars=None):
     return path
 
 
+# What shows that a module crashed rather than failed cleanly.
+TRACEBACK_MARKERS = ('Traceback (most recent call last)', 'MODULE FAILURE', 'module_stderr', 'Module failed: ')
+
+
+def failed_once(res, name='it'):
+    """The failed result of task ``name`` (run with ``ignore_errors``), checked to be one clean line."""
+    record = res.record(name)
+    result = record['result']
+    assert record['status'] == 'ignored', result
+    text = json.dumps(result)
+    assert not any(marker in text for marker in TRACEBACK_MARKERS), text[:2000]
+    assert result['msg'] and '\n' not in result['msg'].strip(), result['msg']
+    return result
+
+
 def ico_task_list(sim, user=None):
     """Every ICO task ``user`` sees, read straight from the simulator: a plain array, or (quirk ico-tasks-paged) page
     after page with ``_start``; ``{"item": {...}}`` entries (quirk ico-item-wrapped) unwrapped."""
@@ -531,16 +548,81 @@ def ico_task_list(sim, user=None):
         start += len(page)
 
 
-class LocalHttpServer(object):
-    """A plain-HTTP server on a free local port serving ``handler`` (a ``BaseHTTPRequestHandler`` class) from a thread,
-    for the cases the simulator cannot play; a context manager. ``port`` and ``url`` name it."""
+class FakeRequest(http.server.BaseHTTPRequestHandler):
+    """One request to a fake server of ``LocalHttpServer``: HTTP/1.1 (connections kept open, as real servers keep
+    them), nothing logged, every method read whole and handed to ``respond()``, which calls the server's
+    ``answer(request)``; a subclass may override ``respond()`` instead (the handler hook).
 
-    def __init__(self, handler):
+    For the route: ``command``, ``path`` (with its query), ``url_path`` and ``query`` (split at ``?``), ``headers``,
+    ``raw`` (the body's bytes), ``json_body()``, ``send(status, body, headers)`` and ``drop()``."""
+
+    protocol_version = 'HTTP/1.1'
+    url_path = query = ''
+    raw = b''
+
+    def log_message(self, *args):
+        pass
+
+    def _dispatch(self):
+        self.url_path, self.query = (self.path.split('?', 1) + [''])[:2]
+        length = int(self.headers.get('Content-Length') or 0)
+        self.raw = self.rfile.read(length) if length else b''
+        self.respond()
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _dispatch  # noqa: N815 - the stdlib's names
+
+    def respond(self):
+        """Answer the request: the server's ``answer`` (the route) by default."""
+        self.server.fake.answer(self)
+
+    def json_body(self):
+        """The body decoded from JSON; None when there is none."""
+        return json.loads(self.raw) if self.raw else None
+
+    def send(self, status, body=None, headers=None, content_type='application/json'):
+        """Answer ``status`` with ``headers`` and ``body`` (None: no body and no Content-Type; bytes: as they are; else
+        JSON), with its Content-Length."""
+        data = b'' if body is None else body if isinstance(body, bytes) else json.dumps(body).encode()
+        self.send_response(status)
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        if body is not None:
+            self.send_header('Content-Type', content_type)
+        self.send_header('Content-Length', str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def drop(self):
+        """Close the connection without an answer: a lost answer (what the request did stays done)."""
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+class LocalHttpServer(object):
+    """A plain-HTTP server on a free local port, serving from a thread, for the cases the simulator cannot play; a
+    context manager. ``port`` and ``url`` name it.
+
+    A fake is a subclass that overrides ``answer(request)``, or ``LocalHttpServer(answer=function)``: each request is a
+    ``FakeRequest`` (read whole; ``send``, ``drop``, ``json_body``). ``handler`` (a ``BaseHTTPRequestHandler`` class,
+    ``FakeRequest`` or a subclass of it) serves instead, for a fake written at the byte level."""
+
+    def __init__(self, handler=FakeRequest, answer=None):
         self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
         self.server.daemon_threads = True
+        self.server.fake = self
+        self._answer = answer
         self.port = self.server.server_address[1]
         self.url = 'http://127.0.0.1:%d' % self.port
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def answer(self, request):
+        """Answer one ``FakeRequest``: the ``answer`` function given, else 404."""
+        if self._answer is not None:
+            return self._answer(request)
+        return request.send(404, {'status': 404, 'message': 'no route for %s %s' % (request.command, request.url_path)})
 
     def __enter__(self):
         self.thread.start()
@@ -549,3 +631,38 @@ class LocalHttpServer(object):
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+class BasicJsonApi(LocalHttpServer):
+    """A fake JSON API under ``prefix`` with one Basic user (``user``, ``password``), answered as vRO answers: each
+    request is recorded in ``requests`` as ``(method, path, body)``, other credentials get 401 and a path outside
+    ``prefix`` 404 (vRO's ``{status, message}`` bodies), the rest goes to ``route(request, method, rel, query, body)``
+    under ``lock`` (``rel``: the path after ``prefix`` without its trailing ``/``, ``body``: the JSON body or None)."""
+
+    def __init__(self, prefix, user, password):
+        super().__init__()
+        self.prefix = prefix
+        self.authorization = 'Basic ' + base64.b64encode(('%s:%s' % (user, password)).encode()).decode()
+        self.lock = threading.Lock()
+        self.requests = []
+
+    def answer(self, request):
+        body = request.json_body()
+        with self.lock:
+            self.requests.append((request.command, request.path, body))
+        if request.headers.get('Authorization') != self.authorization:
+            return request.send(401, {'status': 401, 'message': 'Unauthorized'})
+        if not request.url_path.startswith(self.prefix):
+            return request.send(404, {'status': 404, 'message': 'Not found: %s' % request.url_path})
+        rel = request.url_path[len(self.prefix):].rstrip('/') or '/'
+        with self.lock:
+            return self.route(request, request.command, rel, request.query, body)
+
+    def route(self, h, method, rel, query, body):
+        """Answer ``h`` (a ``FakeRequest`` of the user under ``prefix``): a subclass's routes."""
+        raise NotImplementedError
+
+    @staticmethod
+    def error(request, status, message):
+        """vRO's error answer."""
+        return request.send(status, {'status': status, 'message': message, 'details': None})

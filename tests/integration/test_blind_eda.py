@@ -6,7 +6,6 @@ simulator's request counters and records.
 
 from __future__ import annotations
 
-import http.server
 import json
 
 from _harness import LocalHttpServer, run_playbook, write_playbook
@@ -109,45 +108,24 @@ class RefusingSddcManager(LocalHttpServer):
     someone else meanwhile); ``patches`` lists the task ids PATCHed. The simulator cannot play that race."""
 
     def __init__(self, tasks, refused):
-        outer = self
+        super().__init__()
+        self.tasks, self.refused = tasks, refused
         self.patches = []
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = 'HTTP/1.1'
-
-            def log_message(self, *args):
-                pass
-
-            def _send(self, status, body=None):
-                data = b'' if body is None else json.dumps(body).encode()
-                self.send_response(status)
-                if body is not None:
-                    self.send_header('Content-Type', 'application/json')
-                self.send_header('Content-Length', str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def _any(self):
-                length = int(self.headers.get('Content-Length') or 0)
-                if length:
-                    self.rfile.read(length)
-                path = self.path.split('?')[0]
-                task_id = path.rsplit('/', 1)[-1]
-                if self.command == 'POST' and path == '/v1/tokens':
-                    return self._send(200, {'accessToken': 'blind-access', 'refreshToken': {'id': 'blind-refresh'}})
-                if path.startswith('/v1/tasks/') and task_id in tasks and self.command == 'GET':
-                    return self._send(200, tasks[task_id])
-                if path.startswith('/v1/tasks/') and task_id in tasks and self.command == 'PATCH':
-                    outer.patches.append(task_id)
-                    if task_id == refused:
-                        return self._send(409, {'errorCode': 'TASK_NOT_RETRYABLE', 'errorType': 'ERROR', 'message':
-                                                'Task can not be retried. Only a failed Task can be retried.'})
-                    return self._send(200)
-                return self._send(404, {'errorCode': 'NOT_FOUND', 'message': 'No handler for %s %s' % (self.command, path)})
-
-            do_GET = do_POST = do_PATCH = _any  # noqa: N815 - the stdlib's names
-
-        super().__init__(Handler)
+    def answer(self, request):
+        path, method = request.url_path, request.command
+        task_id = path.rsplit('/', 1)[-1]
+        if method == 'POST' and path == '/v1/tokens':
+            return request.send(200, {'accessToken': 'blind-access', 'refreshToken': {'id': 'blind-refresh'}})
+        if path.startswith('/v1/tasks/') and task_id in self.tasks and method == 'GET':
+            return request.send(200, self.tasks[task_id])
+        if path.startswith('/v1/tasks/') and task_id in self.tasks and method == 'PATCH':
+            self.patches.append(task_id)
+            if task_id == self.refused:
+                return request.send(409, {'errorCode': 'TASK_NOT_RETRYABLE', 'errorType': 'ERROR', 'message':
+                                          'Task can not be retried. Only a failed Task can be retried.'})
+            return request.send(200)
+        return request.send(404, {'errorCode': 'NOT_FOUND', 'message': 'No handler for %s %s' % (method, path)})
 
 
 def test_a_409_refusal_after_a_sent_retry_reports_the_sent_retry(tmp_path):

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import base64
 import datetime
-import http.server
 import json
 import re
 import threading
@@ -33,7 +32,7 @@ import uuid
 
 import pytest
 
-from _harness import LocalHttpServer, run_playbook, write_playbook
+from _harness import FakeRequest, LocalHttpServer, run_playbook, write_playbook
 
 WF_ID = '0b1d7e55-7a9e-4d1c-8e3b-000000000023'
 WF_NAME = 'Blind typed echo'
@@ -105,10 +104,9 @@ def standard_outputs():
     return values
 
 
-class FakeVro(http.server.BaseHTTPRequestHandler):
+class FakeVro(FakeRequest):
     """A vRO 8 as the evidence allows; class attributes are the per-test knobs and records."""
 
-    protocol_version = 'HTTP/1.1'
     lock = threading.Lock()
     posts = []            # bodies of every POST .../executions
     requests_seen = []    # (method, path)
@@ -120,20 +118,12 @@ class FakeVro(http.server.BaseHTTPRequestHandler):
     input_defs = INPUT_DEFS
     output_defs = OUTPUT_DEFS
 
-    def log_message(self, *args):  # quiet
-        pass
-
-    def _send(self, status, body=None, headers=None, ctype='application/json'):
-        data = b'' if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
-        self.send_response(status)
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        if data:
-            self.send_header('Content-Type', ctype)
-        self.send_header('Content-Length', str(len(data)))
-        self.end_headers()
-        if data:
-            self.wfile.write(data)
+    def respond(self):
+        if self.command == 'GET':
+            return self._get()
+        if self.command == 'POST':
+            return self._post()
+        return self.send_error(501, 'Unsupported method (%r)' % self.command)  # as BaseHTTPRequestHandler answers
 
     def _base(self):
         return 'http://%s' % self.headers.get('Host')
@@ -151,44 +141,42 @@ class FakeVro(http.server.BaseHTTPRequestHandler):
             return int(when.timestamp() * 1000)
         return when.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (when.microsecond // 1000)
 
-    def do_GET(self):  # noqa: N802
+    def _get(self):
         with self.lock:
             self.requests_seen.append(('GET', self.path))
         path = self.path.split('?')[0].rstrip('/')
         if path.endswith('/vco/api/about'):
-            return self._send(200, {'version': '8.18.1.24000', 'build-number': '24000', 'api-version': '8.18.1'})
+            return self.send(200, {'version': '8.18.1.24000', 'build-number': '24000', 'api-version': '8.18.1'})
         if path.endswith('/vco/api/workflows'):
             link = {'href': '%s/vco/api/workflows/%s/' % (self._base(), WF_ID), 'rel': 'down',
                     'attributes': [{'name': 'id', 'value': WF_ID}, {'name': 'name', 'value': WF_NAME},
                                    {'name': 'categoryName', 'value': 'Blind'}]}
-            return self._send(200, {'link': [link], 'total': 1})
+            return self.send(200, {'link': [link], 'total': 1})
         if path.endswith('/workflows/%s' % WF_ID):
-            return self._send(200, self._definition())
+            return self.send(200, self._definition())
         if path.endswith('/workflows/%s/schema' % WF_ID):
-            return self._send(200, PNG, ctype='image/png')
+            return self.send(200, PNG, content_type='image/png')
         m = re.search(r'/workflows/%s/executions/([^/]+)(/state|/logs|/syslogs)?$' % WF_ID, path)
         if m:
             run = self.runs.get(m.group(1))
             if run is None:
-                return self._send(404, {'status': 404, 'message': 'no such run'})
+                return self.send(404, {'status': 404, 'message': 'no such run'})
             if m.group(2) == '/state':
-                return self._send(200, {'value': run['state']})
+                return self.send(200, {'value': run['state']})
             if m.group(2) in ('/logs', '/syslogs'):
-                return self._send(200, {'logs': []})
-            return self._send(200, run)
+                return self.send(200, {'logs': []})
+            return self.send(200, run)
         if path.endswith('/workflows/%s/executions' % WF_ID):
-            return self._send(200, {'relations': {'total': 0, 'link': []}})
-        return self._send(404, {'status': 404, 'message': 'not found: %s' % path})
+            return self.send(200, {'relations': {'total': 0, 'link': []}})
+        return self.send(404, {'status': 404, 'message': 'not found: %s' % path})
 
-    def do_POST(self):  # noqa: N802
-        length = int(self.headers.get('Content-Length') or 0)
-        raw = self.rfile.read(length) if length else b''
+    def _post(self):
         with self.lock:
             self.requests_seen.append(('POST', self.path))
         path = self.path.split('?')[0].rstrip('/')
         if not path.endswith('/workflows/%s/executions' % WF_ID):
-            return self._send(404, {'status': 404, 'message': 'not found'})
-        body = json.loads(raw or b'{}')
+            return self.send(404, {'status': 404, 'message': 'not found'})
+        body = json.loads(self.raw or b'{}')
         with self.lock:
             self.posts.append(body)
         eid = uuid.uuid4().hex
@@ -211,7 +199,7 @@ class FakeVro(http.server.BaseHTTPRequestHandler):
             'start-date': self._date(now), 'end-date': self._date(now), 'started-by': USER,
             self.params_key[0]: echoed, self.params_key[1]: outs,
         }
-        return self._send(202, None, headers={'Location': '%s/vco/api/workflows/%s/executions/%s/' % (self._base(), WF_ID, eid)})
+        return self.send(202, None, headers={'Location': '%s/vco/api/workflows/%s/executions/%s/' % (self._base(), WF_ID, eid)})
 
 
 @pytest.fixture

@@ -27,18 +27,15 @@ Sources of the fake's behaviour (each reading the evidence leaves open is a swit
 
 from __future__ import annotations
 
-import base64
 import datetime
-import http.server
 import json
-import threading
 import time
 import uuid
 from urllib.parse import parse_qs, unquote_plus
 
 import pytest
 
-from _harness import LocalHttpServer, run_playbook, write_playbook
+from _harness import BasicJsonApi, run_playbook, write_playbook
 
 API = '/vco/api'
 USER, PASSWORD = 'blind-runner', 'blind-Run-Pa55-7'
@@ -54,7 +51,7 @@ def iso(epoch):
     return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (int(epoch * 1000) % 1000)
 
 
-class RunVro(LocalHttpServer):
+class RunVro(BasicJsonApi):
     """A fake vRO 8 workflow-run service. ``variant`` holds the open readings:
 
     ``start_reply``: ``empty`` (202, no body: the 8.x reference page), ``small`` (202, ``{"id","state"}``),
@@ -71,62 +68,16 @@ class RunVro(LocalHttpServer):
     """
 
     def __init__(self, **variant):
+        super().__init__(API, USER, PASSWORD)  # requests: (method, path, body)
         self.variant = dict(dict(start_reply='empty', location='absolute', state_key='value', java=False, dates='iso',
                                  params_key='input-parameters', paging='honour', echo_secret=True, lose_start=False,
                                  ui_params_key='input-parameters', script=('running', 'running', 'completed')),
                             **variant)
-        self.lock = threading.Lock()
-        self.requests = []      # (method, path, body)
         self.runs = {}          # eid -> run (insertion order = start order, oldest first)
         self.clock = time.time()
         self.workflow = {'id': WF_ID, 'name': 'Blind deploy', 'category': 'Blind',
                          'inputs': [('vmName', 'string'), ('cpu', 'number'), ('adminPassword', 'SecureString'), ('note', 'string')],
                          'outputs': [('result', 'string'), ('token', 'SecureString'), ('count', 'number')]}
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = 'HTTP/1.1'
-
-            def log_message(self, *args):
-                pass
-
-            def _send(self, status, body=None, headers=None):
-                data = b'' if body is None else json.dumps(body).encode()
-                self.send_response(status)
-                for key, value in (headers or {}).items():
-                    self.send_header(key, value)
-                if body is not None:
-                    self.send_header('Content-Type', 'application/json')
-                self.send_header('Content-Length', str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def _drop(self):
-                self.close_connection = True
-                try:
-                    self.connection.shutdown(2)
-                except OSError:
-                    pass
-
-            def _any(self):
-                length = int(self.headers.get('Content-Length') or 0)
-                raw = self.rfile.read(length) if length else b''
-                body = json.loads(raw) if raw else None
-                path, query = (self.path.split('?', 1) + [''])[:2]
-                with outer.lock:
-                    outer.requests.append((self.command, self.path, body))
-                expected = 'Basic ' + base64.b64encode(('%s:%s' % (USER, PASSWORD)).encode()).decode()
-                if self.headers.get('Authorization') != expected:
-                    return self._send(401, {'status': 401, 'message': 'Unauthorized'})
-                if not path.startswith(API):
-                    return self._send(404, {'status': 404, 'message': 'Not found: %s' % path})
-                rel = path[len(API):].rstrip('/') or '/'
-                with outer.lock:
-                    return outer.route(self, self.command, rel, query, body)
-
-            do_GET = do_POST = do_DELETE = do_PUT = _any  # noqa: N815 - the stdlib's names
-
-        super().__init__(Handler)
 
     # -- helpers ------------------------------------------------------------------------------------------------
     def href(self, rel, host=None):
@@ -195,13 +146,10 @@ class RunVro(LocalHttpServer):
         out[key.replace('input', 'output')] = self.params_out(run['outputs'] or [])
         return out
 
-    def error(self, handler, status, message):
-        return handler._send(status, {'status': status, 'message': message, 'details': None})  # pylint: disable=protected-access
-
     # -- routes -------------------------------------------------------------------------------------------------
     def route(self, h, method, rel, query, body):  # pylint: disable=too-many-return-statements,too-many-branches
         parts = rel.strip('/').split('/')
-        send = h._send  # pylint: disable=protected-access
+        send = h.send
         wf = self.workflow
         if rel == '/about':
             return send(200, {'version': '8.18.1.24069580', 'build-number': '24069580', 'api-version': '2.0'})
@@ -236,7 +184,7 @@ class RunVro(LocalHttpServer):
         return self.error(h, 404, 'No route for %s %s' % (method, rel))
 
     def start(self, h, body):
-        send = h._send  # pylint: disable=protected-access
+        send = h.send
         params = (body or {}).get('parameters') or []
         eid = uuid.uuid4().hex
         self.runs[eid] = {'id': eid, 'state': 'initializing', 'script': list(self.variant['script']), 'inputs': params,
@@ -244,7 +192,7 @@ class RunVro(LocalHttpServer):
                           'exception': None}
         if self.variant['lose_start']:
             self.variant['lose_start'] = False
-            return h._drop()  # pylint: disable=protected-access
+            return h.drop()
         rel = '/workflows/%s/executions/%s' % (WF_ID, eid)
         where = self.variant['location']
         headers = {}
@@ -288,10 +236,10 @@ class RunVro(LocalHttpServer):
             for attr in link.get('attributes', []):
                 if attr.get('value') is None:
                     attr.pop('value', None)
-        return h._send(200, {'relations': {'total': total, 'link': links}})  # pylint: disable=protected-access
+        return h.send(200, {'relations': {'total': total, 'link': links}})
 
     def route_run(self, h, method, parts, body):  # pylint: disable=too-many-return-statements
-        send = h._send  # pylint: disable=protected-access
+        send = h.send
         run = self.runs.get(parts[3])
         if run is None:
             return self.error(h, 404, "Can not find workflow execution with id '%s'" % parts[3])

@@ -22,16 +22,13 @@ Sources of the fake's behaviour (each reading the evidence leaves open is a swit
 
 from __future__ import annotations
 
-import base64
 import copy
 import datetime
-import http.server
 import json
-import threading
 import uuid
 from urllib.parse import unquote_plus
 
-from _harness import LocalHttpServer, run_playbook, write_playbook
+from _harness import BasicJsonApi, run_playbook, write_playbook
 
 API = '/vco/api'
 USER, PASSWORD = 'blind-user', 'blind-Pa55word-9'
@@ -41,7 +38,7 @@ APPROVAL_WF = 'b11d0000-0000-4000-8000-0000000000a1'
 SECRET_ANSWER = 'blind-s3cret-answer'
 
 
-class BlindVro(LocalHttpServer):
+class BlindVro(BasicJsonApi):
     """A fake vRO 8 task and interaction service. ``variant`` holds the open readings:
 
     ``dates``: ``iso`` (8.x) or ``ms`` (epoch milliseconds, old servers) in what the server returns.
@@ -57,11 +54,10 @@ class BlindVro(LocalHttpServer):
     """
 
     def __init__(self, **variant):
+        super().__init__(API, USER, PASSWORD)  # requests: (method, path, body)
         self.variant = dict(dict(dates='iso', list_shape='relations', attr_key='attributes', params_key='input-parameters',
                                  user_key='user', create_reply='small', update_reply='full', lose_create=False, lose_answer=False, pattern=None),
                             **variant)
-        self.lock = threading.Lock()
-        self.requests = []      # (method, path, body)
         self.tasks = {}         # id -> stored task (internal form, ISO dates)
         self.workflows = {
             WF_ID: {'id': WF_ID, 'name': 'Blind clean-up', 'category': 'Blind',
@@ -72,51 +68,6 @@ class BlindVro(LocalHttpServer):
         }
         self.executions = {}    # eid -> dict(workflow, state, interaction, outputs)
         self.answers = []       # bodies of interaction POSTs
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = 'HTTP/1.1'
-
-            def log_message(self, *args):
-                pass
-
-            def _send(self, status, body=None, headers=None):
-                data = b'' if body is None else json.dumps(body).encode()
-                self.send_response(status)
-                for key, value in (headers or {}).items():
-                    self.send_header(key, value)
-                if body is not None:
-                    self.send_header('Content-Type', 'application/json')
-                self.send_header('Content-Length', str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def _drop(self):
-                self.close_connection = True
-                try:
-                    self.connection.shutdown(2)
-                except OSError:
-                    pass
-
-            def _any(self):
-                length = int(self.headers.get('Content-Length') or 0)
-                raw = self.rfile.read(length) if length else b''
-                body = json.loads(raw) if raw else None
-                path, query = (self.path.split('?', 1) + [''])[:2]
-                with outer.lock:
-                    outer.requests.append((self.command, self.path, body))
-                expected = 'Basic ' + base64.b64encode(('%s:%s' % (USER, PASSWORD)).encode()).decode()
-                if self.headers.get('Authorization') != expected:
-                    return self._send(401, {'status': 401, 'message': 'Unauthorized'})
-                if not path.startswith(API):
-                    return self._send(404, {'status': 404, 'message': 'Not found: %s' % path})
-                rel = path[len(API):].rstrip('/') or '/'
-                with outer.lock:
-                    return outer.route(self, self.command, rel, query, body)
-
-            do_GET = do_POST = do_DELETE = do_PUT = _any  # noqa: N815 - the stdlib's names
-
-        super().__init__(Handler)
 
     # -- helpers ------------------------------------------------------------------------------------------------
     def href(self, rel):
@@ -162,13 +113,10 @@ class BlindVro(LocalHttpServer):
             out[self.variant['params_key']] = params
         return out
 
-    def error(self, handler, status, message):
-        return handler._send(status, {'status': status, 'message': message, 'details': None})  # pylint: disable=protected-access
-
     # -- routes -------------------------------------------------------------------------------------------------
     def route(self, h, method, rel, query, body):  # pylint: disable=too-many-return-statements,too-many-branches
         parts = rel.strip('/').split('/')
-        send = h._send  # pylint: disable=protected-access
+        send = h.send
         if rel == '/about':
             return send(200, {'version': '8.18.1.24069580', 'build-number': '24069580', 'api-version': '2.0'})
         if parts[0] == 'workflows' and len(parts) == 1 and method == 'GET':
@@ -200,7 +148,7 @@ class BlindVro(LocalHttpServer):
         return self.error(h, 404, 'No route for %s %s' % (method, rel))
 
     def route_tasks(self, h, method, parts, body):  # pylint: disable=too-many-return-statements
-        send = h._send  # pylint: disable=protected-access
+        send = h.send
         if len(parts) == 1 and method == 'GET':
             links = [dict(self.attrs([('id', t['id']), ('name', t['name']), ('state', t['state']),
                                       ('workflowName', self.workflows[t['workflow']]['name'])]),
@@ -214,7 +162,7 @@ class BlindVro(LocalHttpServer):
             task = self.store(str(uuid.uuid4()), body, None)
             if self.variant['lose_create']:
                 self.variant['lose_create'] = False
-                return h._drop()  # pylint: disable=protected-access
+                return h.drop()
             location = {'Location': self.href('/tasks/%s' % task['id'])}
             reply = self.variant['create_reply']
             if reply == 'empty':
@@ -269,7 +217,7 @@ class BlindVro(LocalHttpServer):
                                 'interaction': {'id': 'ui-' + eid, 'name': 'Approve the request', 'params': params}}
 
     def route_run(self, h, method, parts, body):  # pylint: disable=too-many-return-statements
-        send = h._send  # pylint: disable=protected-access
+        send = h.send
         wid, eid = parts[1], parts[3]
         run = self.executions.get(eid)
         if run is None or run['workflow'] != wid:
@@ -300,7 +248,7 @@ class BlindVro(LocalHttpServer):
                 run['outputs'] = [{'name': 'approved', 'type': 'boolean', 'scope': 'local', 'value': {'boolean': {'value': True}}}]
                 if self.variant['lose_answer']:
                     self.variant['lose_answer'] = False
-                    return h._drop()  # pylint: disable=protected-access
+                    return h.drop()
                 return send(204)
             if method == 'DELETE':
                 if not inter or run['state'] != 'waiting':

@@ -12,31 +12,16 @@ import json
 
 import pytest
 
-from _harness import run_playbook
+from _harness import failed_once, run_playbook, write_playbook
 
 ECHO = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001'
 SLEEP = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0002'
 UUID_GLOB = '????????-????-????-????-????????????'
-TRACEBACK_MARKERS = ('Traceback (most recent call last)', 'MODULE FAILURE', 'module_stderr', 'Module failed: ')
 
 
 def play(tmp_path, module, args, name='it'):
     """A one-task playbook (JSON keeps every value as written) whose task may fail."""
-    path = tmp_path / 'bounds.yml'
-    path.write_text(json.dumps([{'name': 'bounds', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
-        {'name': name, 'cloudops.orchestrator.%s' % module: args, 'ignore_errors': True}]}]), encoding='utf-8')
-    return path
-
-
-def failed_once(res, name='it'):
-    """The failed result of the task, checked to be one clean line."""
-    record = res.record(name)
-    result = record['result']
-    assert record['status'] == 'ignored', result
-    text = json.dumps(result)
-    assert not any(marker in text for marker in TRACEBACK_MARKERS), text[:2000]
-    assert result['msg'] and '\n' not in result['msg'].strip(), result['msg']
-    return result
+    return write_playbook(tmp_path, 'bounds', [{'name': name, 'cloudops.orchestrator.%s' % module: args}], ignore_errors=True)
 
 
 def count(sim, method, fragment):

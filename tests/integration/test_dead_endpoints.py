@@ -9,36 +9,19 @@ asserted (the worst case with the defaults is computed in tests/unit/plugins/mod
 
 from __future__ import annotations
 
-import http.server
-import json
 import socket
 import threading
 
-from _harness import LocalHttpServer, run_playbook
+from _harness import LocalHttpServer, failed_once, run_playbook, write_playbook
 
 ECHO = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001'
-TRACEBACK_MARKERS = ('Traceback (most recent call last)', 'MODULE FAILURE', 'module_stderr', 'Module failed: ')
 # Credentials for runs against the in-test servers (nothing checks them; they never reach a real server).
 FAKE_ENV = {'VRO_USERNAME': 'dead-endpoint-user', 'VRO_PASSWORD': 'dead-endpoint-pw-1'}
 
 
 def play(tmp_path, module, args, name='it'):
     """A one-task playbook (JSON keeps every value as written) whose task may fail."""
-    path = tmp_path / 'dead.yml'
-    path.write_text(json.dumps([{'name': 'dead endpoints', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
-        {'name': name, 'cloudops.orchestrator.%s' % module: args, 'ignore_errors': True}]}]), encoding='utf-8')
-    return path
-
-
-def failed_once(res, name='it'):
-    """The failed result of the task, checked to be one clean line."""
-    record = res.record(name)
-    result = record['result']
-    assert record['status'] == 'ignored', result
-    text = json.dumps(result)
-    assert not any(marker in text for marker in TRACEBACK_MARKERS), text[:2000]
-    assert result['msg'] and '\n' not in result['msg'].strip(), result['msg']
-    return result
+    return write_playbook(tmp_path, 'dead', [{'name': name, 'cloudops.orchestrator.%s' % module: args}], ignore_errors=True)
 
 
 class SilentPort(object):
@@ -82,20 +65,12 @@ class PlainHttp(LocalHttpServer):
     """A plain-HTTP server that counts the requests it reads (it answers none of interest)."""
 
     def __init__(self):
-        outer = self
+        super().__init__()
         self.requests = 0
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):  # noqa: N802 - the stdlib's name
-                outer.requests += 1
-                self.send_response(404)
-                self.send_header('Content-Length', '0')
-                self.end_headers()
-
-        super().__init__(Handler)
+    def answer(self, request):
+        self.requests += 1
+        return request.send(404)
 
 
 def test_a_port_that_accepts_and_never_answers_is_asked_twice_then_named(tmp_path):

@@ -9,8 +9,6 @@ connection instead, so a small in-test server plays nginx's answer.
 
 from __future__ import annotations
 
-import http.server
-
 from _harness import LocalHttpServer, run_playbook
 from test_dead_endpoints import FAKE_ENV, failed_once, play
 
@@ -26,31 +24,12 @@ class NginxTlsPort(LocalHttpServer):
     """Answers every plain-HTTP request as nginx does on its TLS port; ``requests`` counts them."""
 
     def __init__(self):
-        outer = self
+        super().__init__()
         self.requests = 0
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = 'HTTP/1.1'
-
-            def log_message(self, *args):
-                pass
-
-            def _any(self):
-                outer.requests += 1
-                length = int(self.headers.get('Content-Length') or 0)
-                if length:
-                    self.rfile.read(length)
-                self.send_response(400)
-                self.send_header('Server', 'nginx')
-                self.send_header('Content-Type', 'text/html')
-                self.send_header('Content-Length', str(len(NGINX_497)))
-                self.send_header('Connection', 'close')
-                self.end_headers()
-                self.wfile.write(NGINX_497)
-
-            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _any  # noqa: N815 - the stdlib's names
-
-        super().__init__(Handler)
+    def answer(self, request):
+        self.requests += 1
+        return request.send(400, NGINX_497, headers={'Server': 'nginx', 'Connection': 'close'}, content_type='text/html')
 
 
 def test_http_on_an_nginx_https_port_fails_at_once_saying_use_https(tmp_path):

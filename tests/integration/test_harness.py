@@ -175,3 +175,57 @@ def test_nothing_but_the_harness_reads_the_quirks_variable():
             if not (name.endswith('.py') and all(line.lstrip().startswith('#') for line in lines)):
                 readers.append(os.path.relpath(path, str(REPO_ROOT)))
     assert readers == [], readers
+
+
+# -- the fake servers' helper (LocalHttpServer, FakeRequest, BasicJsonApi) -----------------------------------------
+def test_a_fake_answers_json_bytes_and_no_body_through_its_route():
+    seen = []
+
+    def answer(request):
+        seen.append((request.command, request.url_path, request.query, request.json_body()))
+        if request.url_path == '/json':
+            return request.send(201, {'a': 1}, headers={'Location': '/json/1'})
+        if request.url_path == '/page':
+            return request.send(400, b'<html>no</html>', content_type='text/html')
+        return request.send(204)
+
+    with _harness.LocalHttpServer(answer=answer) as server, requests.Session() as session:
+        made = session.post(server.url + '/json?x=1', json={'k': 'v'}, timeout=10)
+        page = session.get(server.url + '/page', timeout=10)
+        empty = session.delete(server.url + '/none', timeout=10)
+    assert (made.status_code, made.json(), made.headers['Location']) == (201, {'a': 1}, '/json/1')
+    assert made.headers['Content-Type'] == 'application/json' and made.raw.version == 11
+    assert (page.status_code, page.headers['Content-Type'], page.content) == (400, 'text/html', b'<html>no</html>')
+    assert empty.status_code == 204 and empty.content == b'' and 'Content-Type' not in empty.headers
+    assert seen == [('POST', '/json', 'x=1', {'k': 'v'}), ('GET', '/page', '', None), ('DELETE', '/none', '', None)]
+
+
+def test_a_fake_without_a_route_answers_404_and_drop_loses_the_answer():
+    with _harness.LocalHttpServer() as server:
+        assert requests.get(server.url + '/x', timeout=10).status_code == 404
+
+    def answer(request):
+        request.drop()
+
+    with _harness.LocalHttpServer(answer=answer) as server:
+        with pytest.raises(requests.ConnectionError):
+            requests.post(server.url + '/x', json={}, timeout=10)
+
+
+def test_a_basic_json_api_records_checks_credentials_and_strips_its_prefix():
+    class Api(_harness.BasicJsonApi):
+        def route(self, h, method, rel, query, body):
+            if rel == '/missing':
+                return self.error(h, 404, 'gone')
+            return h.send(200, {'method': method, 'rel': rel, 'query': query, 'body': body})
+
+    with Api('/api', 'fake-user', 'fake-pw-1') as api:
+        ok = requests.put(api.url + '/api/things/?q=1', json={'n': 2}, auth=('fake-user', 'fake-pw-1'), timeout=10)
+        missing = requests.get(api.url + '/api/missing', auth=('fake-user', 'fake-pw-1'), timeout=10)
+        outside = requests.get(api.url + '/other', auth=('fake-user', 'fake-pw-1'), timeout=10)
+        refused = requests.get(api.url + '/api/things', auth=('fake-user', 'wrong'), timeout=10)
+    assert ok.json() == {'method': 'PUT', 'rel': '/things', 'query': 'q=1', 'body': {'n': 2}}
+    assert missing.status_code == 404 and missing.json() == {'status': 404, 'message': 'gone', 'details': None}
+    assert outside.status_code == 404 and refused.status_code == 401
+    assert api.requests == [('PUT', '/api/things/?q=1', {'n': 2}), ('GET', '/api/missing', None), ('GET', '/other', None),
+                            ('GET', '/api/things', None)]

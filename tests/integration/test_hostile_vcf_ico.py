@@ -12,19 +12,15 @@ import json
 
 import pytest
 
-from _harness import ico_task_list, run_playbook
+from _harness import TRACEBACK_MARKERS, ico_task_list, run_playbook, write_playbook
 
 RETRY_SUCCEEDS = '7a5e0001-5e1f-4c0d-9a11-000000000001'
 ICO_RUNNING = '1006'
-TRACEBACK_MARKERS = ('Traceback (most recent call last)', 'MODULE FAILURE', 'module_stderr', 'Module failed: ')
 
 
 def play(tmp_path, module, args, name='it'):
     """A one-task playbook (JSON keeps every value as written) whose task may fail."""
-    path = tmp_path / 'hostile.yml'
-    path.write_text(json.dumps([{'name': 'hostile', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
-        {'name': name, 'cloudops.orchestrator.%s' % module: args, 'ignore_errors': True}]}]), encoding='utf-8')
-    return path
+    return write_playbook(tmp_path, 'hostile', [{'name': name, 'cloudops.orchestrator.%s' % module: args}], ignore_errors=True)
 
 
 def outcome(res, name='it'):

@@ -16,12 +16,12 @@ import os
 import shutil
 import tempfile
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from _harness import LocalHttpServer, ico_task_list, run_playbook
+from _harness import LocalHttpServer, ico_task_list, run_playbook, write_playbook
 
 ECHO = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001'
 RETRY_SUCCEEDS = '7a5e0001-5e1f-4c0d-9a11-000000000001'
@@ -43,14 +43,9 @@ def short_tmpdir():
 
 def play(sim, tasks, env=None, expect_failure=False):
     """Run ``tasks`` ({'name', 'module', 'args'}) as one playbook with ignore_errors; return the PlaybookResult."""
-    body = [{'name': task['name'], 'cloudops.orchestrator.%s' % task['module']: task['args'], 'ignore_errors': True}
-            for task in tasks]
+    body = [{'name': task['name'], 'cloudops.orchestrator.%s' % task['module']: task['args']} for task in tasks]
     with short_tmpdir() as tmp:
-        path = os.path.join(tmp, 'origin.yml')
-        with open(path, 'w', encoding='utf-8') as handle:
-            # JSON is YAML, and keeps every string exactly as written.
-            json.dump([{'name': 'Origin', 'hosts': 'localhost', 'gather_facts': False, 'tasks': body}], handle)
-        return run_playbook(path, env=env, expect_failure=expect_failure)
+        return run_playbook(write_playbook(Path(tmp), 'origin', body, ignore_errors=True), env=env, expect_failure=expect_failure)
 
 
 def outcome(res, name):
@@ -72,24 +67,12 @@ class Recorder(LocalHttpServer):
     """A tiny HTTP server playing "other-host": it records every request it receives and answers 200 {}."""
 
     def __init__(self):
+        super().__init__()
         self.requests = []
-        outer = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                return
-
-            def _any(self):
-                outer.requests.append((self.command, self.path, dict(self.headers)))
-                self.send_response(200)
-                self.send_header('Content-Type', 'application/json')
-                self.send_header('Content-Length', '2')
-                self.end_headers()
-                self.wfile.write(b'{}')
-
-            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _any
-
-        super().__init__(Handler)
+    def answer(self, request):
+        self.requests.append((request.command, request.path, dict(request.headers)))
+        return request.send(200, {})
 
 
 # -- a 3xx is a failure -------------------------------------------------------------------------------------
@@ -264,12 +247,9 @@ def test_credentials_in_url_are_refused_and_never_shown_at_vvv(fresh_simulator, 
     else:
         env['ICO_URL'] = url
     before = total_requests(sim)
-    body = [{'name': 'read', 'cloudops.orchestrator.orch_task_info': args, 'ignore_errors': True}]
+    body = [{'name': 'read', 'cloudops.orchestrator.orch_task_info': args}]
     with short_tmpdir() as tmp:
-        path = os.path.join(tmp, 'userinfo.yml')
-        with open(path, 'w', encoding='utf-8') as handle:
-            json.dump([{'name': 'Origin', 'hosts': 'localhost', 'gather_facts': False, 'tasks': body}], handle)
-        res = run_playbook(path, env=env, verbosity=3)
+        res = run_playbook(write_playbook(Path(tmp), 'userinfo', body, ignore_errors=True), env=env, verbosity=3)
     status, result = outcome(res, 'read')
     assert status == 'ignored', result
     msg = result['msg']

@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import json
 
-from _harness import run_playbook
+from _harness import TRACEBACK_MARKERS, run_playbook, write_playbook
 
 VCF_FAILED = '7a5e0001-5e1f-4c0d-9a11-000000000001'
-TRACEBACK_MARKERS = ('Traceback (most recent call last)', 'MODULE FAILURE', 'module_stderr', 'Module failed: ')
 
 
 def play(tmp_path, module, args, name='it'):
-    path = tmp_path / 'status_names.yml'
-    path.write_text(json.dumps([{'name': 'status names', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
-        {'name': name, 'cloudops.orchestrator.%s' % module: args, 'ignore_errors': True}]}]), encoding='utf-8')
-    return path
+    return write_playbook(tmp_path, 'status_names', [{'name': name, 'cloudops.orchestrator.%s' % module: args}], ignore_errors=True)
 
 
 def requests_to(sim, fragment):

@@ -47,7 +47,7 @@ class VroSpec:
     def __init__(self, path=VRO_SPEC_PATH):
         with open(path, encoding="utf-8") as handle:
             self.doc = json.load(handle)
-        self.components = _strict(_python_patterns(fidelity.patch_vro_components(self.doc["components"])))
+        self.components = strict(_python_patterns(fidelity.patch_vro_components(self.doc["components"])))
         self.templates = []
         for template in self.doc["paths"]:
             if "**" in template:
@@ -69,7 +69,7 @@ class VroSpec:
         import jsonschema  # pylint: disable=import-outside-toplevel
         key = json.dumps(schema, sort_keys=True)
         if key not in self._validators:
-            root = dict(_strict(_python_patterns(schema)))
+            root = dict(strict(_python_patterns(schema)))
             root["components"] = self.components
             self._validators[key] = jsonschema.Draft7Validator(root)
         return self._validators[key]
@@ -119,8 +119,8 @@ class VroSpec:
         return ["%s: error body %s" % (where, e.message) for e in self.validator(fidelity.VRO_ERROR_SCHEMA).iter_errors(body)]
 
 
-def _strict(node):
-    """A deep copy where every object schema with ``properties`` forbids other properties."""
+def strict(node):
+    """A deep copy where every object schema with ``properties`` (and no ``allOf``) forbids other properties."""
     node = copy.deepcopy(node)
 
     def walk(item):
@@ -134,6 +134,19 @@ def _strict(node):
                 walk(value)
     walk(node)
     return node
+
+
+class StandIn:
+    """A stand-in response (status, JSON body or None) for the checkers' own tests."""
+
+    def __init__(self, status, body=None, content_type="application/json"):
+        self.status_code = status
+        self.content = b"" if body is None else json.dumps(body).encode()
+        self.text = self.content.decode()
+        self.headers = {"Content-Type": content_type}
+
+    def json(self):
+        return json.loads(self.content)
 
 
 _JAVA_NAME = "^[\\p{L}_$][\\p{L}0-9_$]*$"

@@ -9,19 +9,14 @@ The spec lives in ../shared (third-party, never copied here): without it these t
 
 from __future__ import annotations
 
-import copy
 import json
-import pathlib
 import re
-import sys
 import urllib.parse
 
 import pytest
 import requests
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from conftest import ROOT, StandIn, strict  # pylint: disable=import-error
 
 SPEC_PATH = ROOT.parent / 'shared' / 'specs' / 'vcf-9.0-openapi.json'
 NO_SPEC = 'the VCF OpenAPI document %s is absent (../shared is not checked out next to the repository)' % SPEC_PATH
@@ -53,7 +48,7 @@ class VcfSpec:
     def __init__(self, path=SPEC_PATH):
         with open(path, encoding='utf-8') as handle:
             self.doc = json.load(handle)
-        self.components = _strict(self.doc['components'])
+        self.components = strict(self.doc['components'])
         self.templates = []
         for template in self.doc['paths']:
             pattern = '^' + re.sub(r'\\\{[^/]+?\\\}', '[^/]+', re.escape(template)) + '$'
@@ -71,7 +66,7 @@ class VcfSpec:
 
     def validator(self, schema):
         import jsonschema  # pylint: disable=import-outside-toplevel
-        root = dict(_strict(schema))
+        root = dict(strict(schema))
         root['components'] = self.components
         return jsonschema.Draft7Validator(root)
 
@@ -133,23 +128,6 @@ def _body(response):
         return _NOT_JSON
 
 
-def _strict(node):
-    """A deep copy where every object schema with ``properties`` forbids other properties."""
-    node = copy.deepcopy(node)
-
-    def walk(item):
-        if isinstance(item, dict):
-            if isinstance(item.get('properties'), dict) and 'additionalProperties' not in item:
-                item['additionalProperties'] = False
-            for value in item.values():
-                walk(value)
-        elif isinstance(item, list):
-            for value in item:
-                walk(value)
-    walk(node)
-    return node
-
-
 def load_spec():
     """The checker, or None when ../shared is absent."""
     if not SPEC_PATH.is_file():
@@ -166,28 +144,15 @@ def spec():
     return checker
 
 
-class _Fake:
-    """A stand-in response for checking the checker."""
-
-    def __init__(self, status, body, content_type='application/json'):
-        self.status_code = status
-        self.content = b'' if body is None else json.dumps(body).encode()
-        self.text = self.content.decode()
-        self.headers = {'Content-Type': content_type}
-
-    def json(self):
-        return json.loads(self.content)
-
-
 def test_checker_rejects_what_the_spec_forbids(spec):
     task = {'id': 'x', 'name': 'n', 'status': 'Failed', 'creationTimestamp': '2019-06-20T12:03:18.890Z'}
-    assert spec.problems('GET', '/v1/tasks/x', _Fake(200, task)) == []
-    assert spec.problems('GET', '/v1/tasks/x', _Fake(200, dict(task, isRetryable='yes')))  # wrong type
-    assert spec.problems('GET', '/v1/tasks/x', _Fake(200, dict(task, retryable=True)))  # unknown field
-    assert spec.problems('GET', '/v1/tasks/x', _Fake(200, {'name': 'n'}))  # required fields missing
-    assert spec.problems('GET', '/v1/tasks', _Fake(500, {}))
-    assert spec.problems('PATCH', '/v1/tasks/x', _Fake(200, None)) == []
-    assert spec.problems('PATCH', '/v1/tasks/x', _Fake(418, {'message': 'teapot'}))
+    assert spec.problems('GET', '/v1/tasks/x', StandIn(200, task)) == []
+    assert spec.problems('GET', '/v1/tasks/x', StandIn(200, dict(task, isRetryable='yes')))  # wrong type
+    assert spec.problems('GET', '/v1/tasks/x', StandIn(200, dict(task, retryable=True)))  # unknown field
+    assert spec.problems('GET', '/v1/tasks/x', StandIn(200, {'name': 'n'}))  # required fields missing
+    assert spec.problems('GET', '/v1/tasks', StandIn(500, {}))
+    assert spec.problems('PATCH', '/v1/tasks/x', StandIn(200, None)) == []
+    assert spec.problems('PATCH', '/v1/tasks/x', StandIn(418, {'message': 'teapot'}))
     assert spec.template_of('/v1/tasks/abc') == '/v1/tasks/{id}'
     assert spec.template_of('/v1/credentials/tasks/abc') == '/v1/credentials/tasks/{id}'
 

@@ -19,7 +19,7 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ADMIN, NO_VRO_SPEC, READER, VroClient, admin_headers, param  # pylint: disable=import-error
+from conftest import ADMIN, NO_VRO_SPEC, READER, StandIn, VroClient, admin_headers, param  # pylint: disable=import-error
 from simulator import fidelity, vro_catalog
 
 IMPLEMENTED = [
@@ -47,39 +47,24 @@ def spec(vro_spec):
     return vro_spec
 
 
-class _Fake:
-    """A stand-in response for checker tests."""
-
-    def __init__(self, status, body=None, content_type="application/json"):
-        import json  # pylint: disable=import-outside-toplevel
-        self.status_code = status
-        self.content = b"" if body is None else json.dumps(body).encode()
-        self.text = self.content.decode()
-        self.headers = {"Content-Type": content_type}
-
-    def json(self):
-        import json  # pylint: disable=import-outside-toplevel
-        return json.loads(self.content)
-
-
 def test_checker_accepts_real_shapes_and_rejects_what_the_spec_forbids(spec):
     url = "https://h/vco/api/workflows/w/executions/e"
     good = {"id": "e", "state": "running", "start-date": "2026-01-01T00:00:00.000+00:00",
             "input-parameters": [{"name": "n", "type": "string", "scope": "local", "value": {"string": {"value": "x"}}}]}
-    assert spec.problems("GET", url, _Fake(200, good)) == []
-    assert spec.problems("GET", url, _Fake(200, dict(good, startDate="x")))  # misspelt field
-    assert spec.problems("GET", url, _Fake(200, dict(good, state="exploded")))  # not in the enum
+    assert spec.problems("GET", url, StandIn(200, good)) == []
+    assert spec.problems("GET", url, StandIn(200, dict(good, startDate="x")))  # misspelt field
+    assert spec.problems("GET", url, StandIn(200, dict(good, state="exploded")))  # not in the enum
     bad_value = dict(good, **{"input-parameters": [{"name": "n", "type": "string", "value": {"string": {"value": 1}}}]})
-    assert spec.problems("GET", url, _Fake(200, bad_value))
+    assert spec.problems("GET", url, StandIn(200, bad_value))
     two_kinds = dict(good, **{"input-parameters": [{"name": "n", "value": {"string": {}, "number": {}}}]})
-    assert spec.problems("GET", url, _Fake(200, two_kinds))
-    assert spec.problems("GET", url, _Fake(418, {"status": 418, "message": "teapot"}))  # undocumented status
-    assert spec.problems("GET", url, _Fake(404, {"error": "nope"}))  # not vRO's error shape
-    assert spec.problems("GET", url, _Fake(404, {"status": 404, "message": "no such run"})) == []
-    assert spec.problems("POST", "https://h/vco/api/workflows/w/executions", _Fake(403, {"status": 403, "message": "no"})) == []
-    assert spec.problems("GET", url + "/state", _Fake(200, {"value": "running"})) == []
-    assert spec.problems("GET", url + "/state", _Fake(200, {"value": "sleeping"}))
-    assert spec.problems("GET", url, _Fake(500, {"status": 500, "message": "boom"}))
+    assert spec.problems("GET", url, StandIn(200, two_kinds))
+    assert spec.problems("GET", url, StandIn(418, {"status": 418, "message": "teapot"}))  # undocumented status
+    assert spec.problems("GET", url, StandIn(404, {"error": "nope"}))  # not vRO's error shape
+    assert spec.problems("GET", url, StandIn(404, {"status": 404, "message": "no such run"})) == []
+    assert spec.problems("POST", "https://h/vco/api/workflows/w/executions", StandIn(403, {"status": 403, "message": "no"})) == []
+    assert spec.problems("GET", url + "/state", StandIn(200, {"value": "running"})) == []
+    assert spec.problems("GET", url + "/state", StandIn(200, {"value": "sleeping"}))
+    assert spec.problems("GET", url, StandIn(500, {"status": 500, "message": "boom"}))
 
 
 def test_fidelity_names_real_spec_paths_and_schemas(spec):

@@ -47,7 +47,28 @@ class Recorded:
         return json.loads(self.body) if self.body else None
 
 
-class ReplayServer:
+class LocalServer:
+    """A plain-HTTP server on a free local port serving ``handler`` (a ``BaseHTTPRequestHandler`` class) from a thread; a
+    context manager. ``url`` and ``port`` name it. The servers of the client's tests (replayed answers, or answers
+    written at the byte level: trickling, chunked) are built on it."""
+
+    def __init__(self, handler, poll_interval=0.5):
+        self.httpd = ThreadingHTTPServer(('127.0.0.1', 0), handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.url = 'http://127.0.0.1:%d' % self.port
+        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={'poll_interval': poll_interval}, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class ReplayServer(LocalServer):
     """Serve ``routes``: a mapping of ``'METHOD /path'`` (path without query) to a list of steps.
 
     The last step of a list repeats. ``requests`` lists what was received, in order.
@@ -110,18 +131,7 @@ class ReplayServer:
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 
-        self.httpd = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = 'http://127.0.0.1:%d' % self.httpd.server_address[1]
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={'poll_interval': 0.05}, daemon=True)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler, poll_interval=0.05)
 
     def calls(self, method=None, path=None):
         return [r for r in self.requests

@@ -15,7 +15,7 @@ from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.p
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, may_have_been_applied, safe_url
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client, parse_retry_after, split_url
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import (
-    ReplayServer, closed_port, hang, reset, respond,
+    LocalServer, ReplayServer, closed_port, hang, reset, respond,
 )
 from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.clocks import SleepClock
 
@@ -443,7 +443,7 @@ def test_max_items_ends_paging_before_the_bound():
 
 # -- timeout is a deadline for the whole request --------------------------------------------------------------
 
-class TrickleServer(object):
+class TrickleServer(LocalServer):
     """Answers every GET 200 with a JSON body sent one byte every ``gap`` seconds (headers at once)."""
 
     def __init__(self, gap, body=b'{"status": "' + b'x' * 30 + b'"}'):
@@ -475,19 +475,11 @@ class TrickleServer(object):
                 outer.completed += 1
 
         self.stop = threading.Event()
-        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        self.server.daemon_threads = True
-        self.url = 'http://127.0.0.1:%d' % self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
+        super().__init__(Handler)
 
     def __exit__(self, *exc):
         self.stop.set()
-        self.server.shutdown()
-        self.server.server_close()
+        super().__exit__(*exc)
 
 
 def test_a_trickling_answer_ends_at_the_timeout_for_the_whole_request():
@@ -512,7 +504,7 @@ def test_a_whole_answer_within_the_timeout_is_read_and_decoded():
         assert server.requests == 2
 
 
-class EncodedServer(object):
+class EncodedServer(LocalServer):
     """Answers every GET 200 with one JSON body, gzip- or deflate-compressed and/or chunked, as proxies send them."""
 
     BODY = {'elements': [{'id': 'task-%d' % i, 'status': 'Failed'} for i in range(40)]}
@@ -520,7 +512,6 @@ class EncodedServer(object):
     def __init__(self, encoding, chunked):
         import http.server
         import json
-        import threading
         import zlib
         raw = json.dumps(self.BODY).encode()
         if encoding == 'gzip':
@@ -551,18 +542,7 @@ class EncodedServer(object):
                     self.end_headers()
                     self.wfile.write(raw)
 
-        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        self.server.daemon_threads = True
-        self.url = 'http://127.0.0.1:%d' % self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
 
 
 def gzip_bytes(data):

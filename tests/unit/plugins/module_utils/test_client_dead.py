@@ -22,7 +22,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import DEFAULT_CONNECT_TIMEOUT, Client
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import CONNECTION_DEFAULTS
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import parse_duration
-from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import closed_port
+from ansible_collections.cloudops.orchestrator.tests.unit.plugins.module_utils.replay import LocalServer, closed_port
 
 
 class Sleeps(list):
@@ -206,7 +206,7 @@ def test_a_closed_port_names_the_port():
     assert 'nothing accepts connections on 127.0.0.1 port %d: check the port in url' % port in str(info.value)
 
 
-class PlainServer(object):
+class PlainServer(LocalServer):
     """A plain-HTTP server answering every GET with 200 {}."""
 
     def __init__(self):
@@ -224,18 +224,7 @@ class PlainServer(object):
                 self.end_headers()
                 self.wfile.write(b'{}')
 
-        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
 
 
 def test_https_on_a_plain_http_port_says_so_and_does_not_blame_the_certificate():
