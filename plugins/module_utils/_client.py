@@ -33,6 +33,7 @@ try:
     import requests
     from requests.adapters import HTTPAdapter
     from requests.utils import get_environ_proxies, select_proxy
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
     from urllib3.exceptions import ConnectTimeoutError, DecodeError, NewConnectionError, ProtocolError, ReadTimeoutError
     from urllib3.util import Timeout as Urllib3Timeout
 except ImportError:  # pragma: no cover - reported through missing_required_lib
@@ -79,6 +80,14 @@ DEFAULT_CONNECT_TIMEOUT = 5.0
 # How many read timeouts one request may have: a server that accepted the connection and did not answer within
 # ``timeout`` is asked once more (safe requests only, see RESENDABLE_METHODS), then the request fails.
 MAX_READ_TIMEOUTS = 2
+# Seconds a pooled keep-alive connection may have been idle and still carry a request that is not resent (any method
+# but RESENDABLE_METHODS: a start, create, retry, answer, cancel); past that, the request goes on a fresh connection.
+# Servers close idle keep-alive connections on their own clock (Apache httpd and Node.js after 5 s, Tomcat's
+# keepAliveTimeout 20-60 s, nginx 75 s), and urllib3 notices only a close that has already arrived: a request sent in
+# the instant the server closes is lost unanswered ("Remote end closed connection without response"), and a write
+# lost that way may have been applied, so it is never sent again (AnswerLost, then adoption). A write right after
+# another request (a start after its workflow's read) keeps the warm connection: no extra handshake.
+FRESH_WRITE_AFTER_IDLE = 1.0
 # OpenSSL's words when an https:// URL meets a port that speaks plain HTTP (the answer is not a TLS record).
 _PLAIN_HTTP_ON_TLS = re.compile(r'wrong version number|record layer failure|packet length too long|unknown protocol',
                                 re.IGNORECASE)
@@ -505,6 +514,76 @@ def tls_alert_as_status_line(exc):
                for item in _chain(exc))
 
 
+# The method of the request a thread is sending (set by the pools below around urllib3's urlopen, which picks the
+# connection in _get_conn without being told the method).
+_SENDING = threading.local()
+
+
+def _idle_clock():
+    return time.monotonic()
+
+
+class _FreshWritesMixin(object):
+    """A urllib3 connection pool that never sends a request that is not resent (see :data:`RESENDABLE_METHODS`) over
+    a kept-alive connection idle longer than :data:`FRESH_WRITE_AFTER_IDLE`: that connection is closed and opened
+    again, exactly as urllib3 itself does with a connection it finds dropped. Reads keep any pooled connection (a read
+    lost to a closing server is sent again)."""
+
+    def urlopen(self, method, url, *args, **kwargs):
+        outer = getattr(_SENDING, 'method', None)
+        _SENDING.method = method
+        try:
+            return super().urlopen(method, url, *args, **kwargs)
+        finally:
+            _SENDING.method = outer
+
+    def _get_conn(self, timeout=None):
+        conn = super()._get_conn(timeout)
+        since = getattr(conn, 'cloudops_idle_since', None)
+        method = str(getattr(_SENDING, 'method', None) or 'GET').upper()
+        if (since is not None and method not in RESENDABLE_METHODS and getattr(conn, 'sock', None) is not None
+                and _idle_clock() - since > FRESH_WRITE_AFTER_IDLE):
+            conn.close()
+        return conn
+
+    def _put_conn(self, conn):
+        if conn is not None:
+            conn.cloudops_idle_since = _idle_clock()
+        super()._put_conn(conn)
+
+
+if HAS_REQUESTS:
+    class FreshWritesHTTPPool(_FreshWritesMixin, HTTPConnectionPool):
+        """:class:`_FreshWritesMixin` over plain HTTP."""
+
+    class FreshWritesHTTPSPool(_FreshWritesMixin, HTTPSConnectionPool):
+        """:class:`_FreshWritesMixin` over HTTPS."""
+
+    class FreshWritesAdapter(HTTPAdapter):
+        """requests' adapter whose pools (direct and through an HTTP proxy) are :class:`_FreshWritesMixin` pools;
+        urllib3 never resends on its own (``max_retries=0``: our own loop decides what may be resent)."""
+
+        def __init__(self, pool_maxsize=16):
+            super().__init__(max_retries=0, pool_connections=4, pool_maxsize=pool_maxsize)
+
+        def init_poolmanager(self, *args, **kwargs):  # pylint: disable=arguments-differ
+            super().init_poolmanager(*args, **kwargs)
+            _fresh_writes(self.poolmanager)
+
+        def proxy_manager_for(self, proxy, **proxy_kwargs):  # pylint: disable=arguments-differ
+            manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+            _fresh_writes(manager)
+            return manager
+
+
+def _fresh_writes(manager):
+    """Make the pools that ``manager`` (a urllib3 PoolManager or ProxyManager) creates from now on fresh-write pools;
+    a SOCKS proxy manager's own pool classes are left as they are."""
+    classes = getattr(manager, 'pool_classes_by_scheme', None)
+    if isinstance(classes, dict) and classes.get('http') is HTTPConnectionPool and classes.get('https') is HTTPSConnectionPool:
+        manager.pool_classes_by_scheme = {'http': FreshWritesHTTPPool, 'https': FreshWritesHTTPSPool}
+
+
 def _keep_answer(answered):
     """A requests ``response`` hook that records the answer as soon as its status line and headers are read."""
     def hook(response, *args, **kwargs):  # pylint: disable=unused-argument
@@ -554,8 +633,9 @@ class Client:
         self.deadline_reason = None
         self.clock = time.monotonic
         self.session = requests.Session()
-        # Our own retry loop decides what may be resent; urllib3 must never resend on its own.
-        adapter = HTTPAdapter(max_retries=0, pool_connections=4, pool_maxsize=16)
+        # Our own retry loop decides what may be resent; urllib3 must never resend on its own. A write never goes on a
+        # connection the server may be closing (FreshWritesAdapter).
+        adapter = FreshWritesAdapter()
         self.session.mount('https://', adapter)
         self.session.mount('http://', adapter)
         # Never trust the environment wholesale: requests would replace our Authorization header with ~/.netrc
@@ -646,7 +726,7 @@ class Client:
         """
         if count > getattr(self, '_parallel', 16):
             self._parallel = count
-            adapter = HTTPAdapter(max_retries=0, pool_connections=4, pool_maxsize=count)
+            adapter = FreshWritesAdapter(pool_maxsize=count)
             self.session.mount('https://', adapter)
             self.session.mount('http://', adapter)
 
