@@ -901,6 +901,8 @@ class Client:
             ignored, host, port = self.origin
             timeout = self.timeouts(self.timeout).connect_timeout
             self._port_speaks_tls = False if proxied else speaks_tls(host, port, min(float(timeout or 10.0), 10.0))
+            # The probe's word for hint('reset'): only a port asked directly is known not to speak TLS.
+            self._port_not_tls = not proxied and not self._port_speaks_tls
         return self._port_speaks_tls
 
     def https_port_error(self, method, url, attempts, answer):
@@ -1075,6 +1077,11 @@ class Client:
         if cause == 'reset':
             if scheme != 'http':
                 return None  # a dropped connection on https:// has no usual cause to name
+            if getattr(self, '_port_not_tls', False):
+                # The port was asked (speaks_tls) and does not speak TLS: https:// is not the answer.
+                return ('%s port %s closed the connection without answering, and it does not speak TLS either (so https:// '
+                        'would not help): the service, or a proxy, load balancer or firewall in front of it, dropped the '
+                        'connection; check that url names the API port and the service logs on that host' % (host, port))
             return ('url is http:// and %s port %s closed the connection without answering, as an HTTPS port does with '
                     'plain HTTP: use https://' % (host, port))
         if cause == 'connect_timeout':
