@@ -514,8 +514,8 @@ def tls_alert_as_status_line(exc):
                for item in _chain(exc))
 
 
-# The method of the request a thread is sending (set by the pools below around urllib3's urlopen, which picks the
-# connection in _get_conn without being told the method).
+# The method of the request a thread is sending: set by FreshWritesAdapter.send, read by the pool's _get_conn, which
+# urllib3 calls to pick a connection without telling it the method.
 _SENDING = threading.local()
 
 
@@ -528,14 +528,6 @@ class _FreshWritesMixin(object):
     a kept-alive connection idle longer than :data:`FRESH_WRITE_AFTER_IDLE`: that connection is closed and opened
     again, exactly as urllib3 itself does with a connection it finds dropped. Reads keep any pooled connection (a read
     lost to a closing server is sent again)."""
-
-    def urlopen(self, method, url, *args, **kwargs):
-        outer = getattr(_SENDING, 'method', None)
-        _SENDING.method = method
-        try:
-            return super().urlopen(method, url, *args, **kwargs)
-        finally:
-            _SENDING.method = outer
 
     def _get_conn(self, timeout=None):
         conn = super()._get_conn(timeout)
@@ -565,6 +557,14 @@ if HAS_REQUESTS:
 
         def __init__(self, pool_maxsize=16):
             super().__init__(max_retries=0, pool_connections=4, pool_maxsize=pool_maxsize)
+
+        def send(self, request, *args, **kwargs):  # pylint: disable=arguments-differ
+            outer = getattr(_SENDING, 'method', None)
+            _SENDING.method = request.method
+            try:
+                return super().send(request, *args, **kwargs)
+            finally:
+                _SENDING.method = outer
 
         def init_poolmanager(self, *args, **kwargs):  # pylint: disable=arguments-differ
             super().init_poolmanager(*args, **kwargs)

@@ -4,7 +4,7 @@ ansible-playbook.
 
 Servers close idle keep-alive connections on their own clock (Apache httpd and Node.js after 5 s, Tomcat 20-60 s,
 nginx 75 s); urllib3 notices only a close that has already arrived. The fake vRO of ``test_blind_vro_runs`` is made to
-close, without answering, a connection idle longer than ``IDLE`` when the next request arrives on it (the race made
+close, without answering, a connection idle longer than ``IDLE`` (1.5 s) when the next request arrives on it (the race made
 deterministic), and to answer the first start with ``429`` and ``Retry-After: 2``: the start is sent again (a 429
 proves nothing was done) after two idle seconds. Before the fix, that resend went on the pooled connection, was lost
 unanswered, read as "may have been applied", found no run during the adoption window and failed; now it goes on a
@@ -17,7 +17,7 @@ import time
 
 from test_blind_vro_runs import START, RunVro, run
 
-IDLE = 1.0
+IDLE = 1.5  # between the client's 1 s threshold and the 2 s of Retry-After
 
 
 class IdleClosingVro(RunVro):

@@ -298,8 +298,8 @@ def _on_timeout(opts, api, workflow, slots, timeout):
         if slot in ended:
             parts.append('%srun %s had ended (%s) before its cancel' % (label, slot.execution.id, slot.state))
         else:
-            parts.append('%srun %s is still %s%s' % (label, slot.execution.id, slot.state,
-                                                   " (not a vRO run state, see the warning)" if unknown_state(slot.state) else ''))
+            unknown = ' (not a vRO run state, see the warning)' if unknown_state(slot.state) else ''
+            parts.append('%srun %s is still %s%s' % (label, slot.execution.id, slot.state, unknown))
     if canceled:
         tail = '; canceled %s (cancel_on_timeout)' % ', '.join(s.execution.id for s in canceled)
     elif len(ended) == len(late):
