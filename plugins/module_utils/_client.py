@@ -5,7 +5,8 @@
 
 Internal use only: this file may change without notice between releases.
 
-One ``requests.Session`` per module run (keep-alive), TLS settings, retries with backoff for safe requests (GET,
+One ``requests.Session`` per module run (keep-alive; a write never on a connection idle past
+:data:`FRESH_WRITE_AFTER_IDLE`), TLS settings, retries with backoff for safe requests (GET,
 HEAD, OPTIONS; any request that provably never left), one error type (:class:`ApiError`) for every failure, and a bounded pagination loop.
 
 Product-neutral: a product's API layer passes in its API path, its name, the parser of its error bodies
