@@ -181,7 +181,7 @@ integration-quirks: $(STAMP) eda playtree
 
 # The integration tests where urllib3 1.26 and 2 differ most (lost and cut-short answers, requests never resent,
 # bounded reads), their modules run on the old stack's Python (CLOUDOPS_MODULE_PYTHON); the controller stays on .venv.
-INTEGRATION_OLD_STACK ?= test_at_most_once.py test_never_resent.py test_bounds.py test_faults.py
+INTEGRATION_OLD_STACK ?= test_at_most_once.py test_never_resent.py test_bounds.py test_faults.py test_idle_keepalive.py
 integration-old-stack: $(STAMP) playtree old-stack-venv
 	@files=""; for f in $(INTEGRATION_OLD_STACK); do if [ -f tests/integration/$$f ]; then files="$$files tests/integration/$$f"; fi; done; \
 	CLOUDOPS_MODULE_PYTHON=$(ROOT)/$(OLD_STACK_VENV)/bin/python $(STEP) integration-old-stack pytest -- \

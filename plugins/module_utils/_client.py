@@ -5,7 +5,8 @@
 
 Internal use only: this file may change without notice between releases.
 
-One ``requests.Session`` per module run (keep-alive), TLS settings, retries with backoff for safe requests (GET,
+One ``requests.Session`` per module run (keep-alive; a write never on a connection idle past
+:data:`FRESH_WRITE_AFTER_IDLE`), TLS settings, retries with backoff for safe requests (GET,
 HEAD, OPTIONS; any request that provably never left), one error type (:class:`ApiError`) for every failure, and a bounded pagination loop.
 
 Product-neutral: a product's API layer passes in its API path, its name, the parser of its error bodies
@@ -33,6 +34,7 @@ try:
     import requests
     from requests.adapters import HTTPAdapter
     from requests.utils import get_environ_proxies, select_proxy
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
     from urllib3.exceptions import ConnectTimeoutError, DecodeError, NewConnectionError, ProtocolError, ReadTimeoutError
     from urllib3.util import Timeout as Urllib3Timeout
 except ImportError:  # pragma: no cover - reported through missing_required_lib
@@ -99,6 +101,14 @@ DEFAULT_CONNECT_TIMEOUT = 5.0
 # How many read timeouts one request may have: a server that accepted the connection and did not answer within
 # ``timeout`` is asked once more (safe requests only, see RESENDABLE_METHODS), then the request fails.
 MAX_READ_TIMEOUTS = 2
+# Seconds a pooled keep-alive connection may have been idle and still carry a request that is not resent (any method
+# but RESENDABLE_METHODS: a start, create, retry, answer, cancel); past that, the request goes on a fresh connection.
+# Servers close idle keep-alive connections on their own clock (Apache httpd and Node.js after 5 s, Tomcat's
+# keepAliveTimeout 20-60 s, nginx 75 s), and urllib3 notices only a close that has already arrived: a request sent in
+# the instant the server closes is lost unanswered ("Remote end closed connection without response"), and a write
+# lost that way may have been applied, so it is never sent again (AnswerLost, then adoption). A write right after
+# another request (a start after its workflow's read) keeps the warm connection: no extra handshake.
+FRESH_WRITE_AFTER_IDLE = 1.0
 # OpenSSL's words when an https:// URL meets a port that speaks plain HTTP (the answer is not a TLS record).
 _PLAIN_HTTP_ON_TLS = re.compile(r'wrong version number|record layer failure|packet length too long|unknown protocol',
                                 re.IGNORECASE)
@@ -553,6 +563,76 @@ def tls_alert_as_status_line(exc):
                for item in _chain(exc))
 
 
+# The method of the request a thread is sending: set by FreshWritesAdapter.send, read by the pool's _get_conn, which
+# urllib3 calls to pick a connection without telling it the method.
+_SENDING = threading.local()
+
+
+def _idle_clock():
+    return time.monotonic()
+
+
+class _FreshWritesMixin(object):
+    """A urllib3 connection pool that never sends a request that is not resent (see :data:`RESENDABLE_METHODS`) over
+    a kept-alive connection idle longer than :data:`FRESH_WRITE_AFTER_IDLE`: that connection is closed and opened
+    again, exactly as urllib3 itself does with a connection it finds dropped. Reads keep any pooled connection (a read
+    lost to a closing server is sent again)."""
+
+    def _get_conn(self, timeout=None):
+        conn = super()._get_conn(timeout)
+        since = getattr(conn, 'cloudops_idle_since', None)
+        method = str(getattr(_SENDING, 'method', None) or 'GET').upper()
+        if (since is not None and method not in RESENDABLE_METHODS and getattr(conn, 'sock', None) is not None
+                and _idle_clock() - since > FRESH_WRITE_AFTER_IDLE):
+            conn.close()
+        return conn
+
+    def _put_conn(self, conn):
+        if conn is not None:
+            conn.cloudops_idle_since = _idle_clock()
+        super()._put_conn(conn)
+
+
+if HAS_REQUESTS:
+    class FreshWritesHTTPPool(_FreshWritesMixin, HTTPConnectionPool):
+        """:class:`_FreshWritesMixin` over plain HTTP."""
+
+    class FreshWritesHTTPSPool(_FreshWritesMixin, HTTPSConnectionPool):
+        """:class:`_FreshWritesMixin` over HTTPS."""
+
+    class FreshWritesAdapter(HTTPAdapter):
+        """requests' adapter whose pools (direct and through an HTTP proxy) are :class:`_FreshWritesMixin` pools;
+        urllib3 never resends on its own (``max_retries=0``: our own loop decides what may be resent)."""
+
+        def __init__(self, pool_maxsize=16):
+            super().__init__(max_retries=0, pool_connections=4, pool_maxsize=pool_maxsize)
+
+        def send(self, request, *args, **kwargs):  # pylint: disable=arguments-differ
+            outer = getattr(_SENDING, 'method', None)
+            _SENDING.method = request.method
+            try:
+                return super().send(request, *args, **kwargs)
+            finally:
+                _SENDING.method = outer
+
+        def init_poolmanager(self, *args, **kwargs):  # pylint: disable=arguments-differ
+            super().init_poolmanager(*args, **kwargs)
+            _fresh_writes(self.poolmanager)
+
+        def proxy_manager_for(self, proxy, **proxy_kwargs):  # pylint: disable=arguments-differ
+            manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+            _fresh_writes(manager)
+            return manager
+
+
+def _fresh_writes(manager):
+    """Make the pools that ``manager`` (a urllib3 PoolManager or ProxyManager) creates from now on fresh-write pools;
+    a SOCKS proxy manager's own pool classes are left as they are."""
+    classes = getattr(manager, 'pool_classes_by_scheme', None)
+    if isinstance(classes, dict) and classes.get('http') is HTTPConnectionPool and classes.get('https') is HTTPSConnectionPool:
+        manager.pool_classes_by_scheme = {'http': FreshWritesHTTPPool, 'https': FreshWritesHTTPSPool}
+
+
 def _keep_answer(answered):
     """A requests ``response`` hook that records the answer as soon as its status line and headers are read."""
     def hook(response, *args, **kwargs):  # pylint: disable=unused-argument
@@ -604,8 +684,9 @@ class Client:
         self.deadline_reason = None
         self.clock = time.monotonic
         self.session = requests.Session()
-        # Our own retry loop decides what may be resent; urllib3 must never resend on its own.
-        adapter = HTTPAdapter(max_retries=0, pool_connections=4, pool_maxsize=16)
+        # Our own retry loop decides what may be resent; urllib3 must never resend on its own. A write never goes on a
+        # connection the server may be closing (FreshWritesAdapter).
+        adapter = FreshWritesAdapter()
         self.session.mount('https://', adapter)
         self.session.mount('http://', adapter)
         # Never trust the environment wholesale: requests would replace our Authorization header with ~/.netrc
@@ -696,7 +777,7 @@ class Client:
         """
         if count > getattr(self, '_parallel', 16):
             self._parallel = count
-            adapter = HTTPAdapter(max_retries=0, pool_connections=4, pool_maxsize=count)
+            adapter = FreshWritesAdapter(pool_maxsize=count)
             self.session.mount('https://', adapter)
             self.session.mount('http://', adapter)
 
@@ -874,6 +955,8 @@ class Client:
             ignored, host, port = self.origin
             timeout = self.timeouts(self.timeout).connect_timeout
             self._port_speaks_tls = False if proxied else speaks_tls(host, port, min(float(timeout or 10.0), 10.0))
+            # The probe's word for hint('reset'): only a port asked directly is known not to speak TLS.
+            self._port_not_tls = not proxied and not self._port_speaks_tls
         return self._port_speaks_tls
 
     def https_port_error(self, method, url, attempts, answer):
@@ -1048,6 +1131,11 @@ class Client:
         if cause == 'reset':
             if scheme != 'http':
                 return None  # a dropped connection on https:// has no usual cause to name
+            if getattr(self, '_port_not_tls', False):
+                # The port was asked (speaks_tls) and does not speak TLS: https:// is not the answer.
+                return ('%s port %s closed the connection without answering, and it does not speak TLS either (so https:// '
+                        'would not help): the service, or a proxy, load balancer or firewall in front of it, dropped the '
+                        'connection; check that url names the API port and the service logs on that host' % (host, port))
             return ('url is http:// and %s port %s closed the connection without answering, as an HTTPS port does with '
                     'plain HTTP: use https://' % (host, port))
         if cause == 'connect_timeout':

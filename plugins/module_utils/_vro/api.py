@@ -28,9 +28,9 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.auth import choose_auth  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import parameters_problem
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import (
-    EXECUTION_FIELDS, INTERACTION_FIELDS, MAYBE_OBJECT, RUN_FIELDS, Execution, UserInteraction, Workflow,
+    EXECUTION_FIELDS, INTERACTION_FIELDS, MAYBE_OBJECT, RUN_FIELDS, STATES, Execution, UserInteraction, Workflow,
     WorkflowDefinition, category_matches, epoch, logs_problem, normalize_log, parse_execution_url, run_matches, state_value,
-    vro_links,
+    unknown_state, vro_links,
 )
 
 
@@ -100,6 +100,18 @@ def by_time(entries):
 def _condition_date(seconds):
     """A date in the form used by list conditions (vRO compares them as epoch milliseconds)."""
     return str(int(seconds * 1000))
+
+
+def note_state(client, execution_id, state):
+    """Warn once per word and ``client`` when a run reads a state the modules do not know (:func:`unknown_state`): it
+    is waited on as a run going on, since nothing says it has ended, and the user learns why a wait may last to its
+    timeout."""
+    seen = client.__dict__.setdefault('vro_unknown_states', set())
+    if unknown_state(state) and state not in seen:
+        seen.add(state)
+        client.warn("run %s reads state '%s', which is not a vRO run state (%s): it is taken for a run still going and "
+                    "waited on (until wait_timeout at most); look at the run in the vRO client" % (
+                        execution_id, state, ', '.join(STATES)))
 
 
 class VroApi(object):
@@ -280,8 +292,10 @@ class VroApi(object):
 
     def state(self, workflow_id, execution_id):
         """``GET .../executions/{id}/state``: the state string (``{"value":..}`` or ``{"state":..}``)."""
-        return state_value(self.client.get(self.executions_path(workflow_id, execution_id, '/state'), shape=(dict, str),
-                                           fields={'value': str, 'state': str}))
+        state = state_value(self.client.get(self.executions_path(workflow_id, execution_id, '/state'), shape=(dict, str),
+                                            fields={'value': str, 'state': str}))
+        note_state(self.client, execution_id, state)
+        return state
 
     def _log_list(self, workflow_id, execution_id, kind, max_results=None, severity=None):
         params = {'maxResult': min(max_results or LOG_LINES_MAX, LOG_LINES_MAX)}

@@ -43,6 +43,28 @@ TERMINAL_STATES = frozenset(('completed', 'failed', 'canceled'))
 ACTIVE_STATES = tuple(s for s in STATES if s not in TERMINAL_STATES)
 
 
+# Other spellings of the API's run states (lower-case, '_' read as '-'), each read as the state it spells: the Java enum
+# name of the 8.x reference page (STATE_WAITING_ON_SIGNAL; the others are the states upper-cased), and the British
+# spelling of canceled (VMware's own vCO SOAP client names the state CANCELLED; SDDC Manager answers 'Cancelled').
+STATE_SPELLINGS = {'state-waiting-on-signal': 'waiting-signal', 'waiting-on-signal': 'waiting-signal',
+                   'cancelled': 'canceled', 'cancelling': 'canceling'}
+
+
+# Words a run may read on its way to a state of the API's list, waited on as a run going on, without a warning:
+# canceling (a cancel taken, the run not ended yet; RunApi._cancel_lost reads it as the cancel taken).
+PASSING_STATES = frozenset(('canceling',))
+
+
+# Every state word the modules know; any other is waited on as a run going on, with a warning naming it once.
+KNOWN_STATES = frozenset(STATES) | PASSING_STATES
+
+
+def unknown_state(state):
+    """True for a state word (as :func:`state_value` reads it) that is neither one of the API's run states nor a
+    known passing one: nothing says whether the run has ended."""
+    return state is not None and state not in KNOWN_STATES
+
+
 # Runs that `reuse: running` attaches to (the issue's "initializing, running or waiting").
 REUSABLE_ACTIVE_STATES = ('initializing', 'running', 'waiting', 'waiting-signal')
 
@@ -304,13 +326,14 @@ def _pick(data, *keys):
 
 
 def state_value(raw):
-    """A state from ``{"value": ..}``, ``{"state": ..}`` or a plain string; lower-case (the 7.x guide upper-cases)."""
+    """A state from ``{"value": ..}``, ``{"state": ..}`` or a plain string; lower-case (the 7.x guide upper-cases), other
+    spellings of a state read as that state (:data:`STATE_SPELLINGS`)."""
     if isinstance(raw, dict):
         raw = _pick(raw, 'value', 'state')
     if raw is None:
         return None
     state = str(raw).strip().lower().replace('_', '-')
-    return 'waiting-signal' if state == 'state-waiting-on-signal' else state
+    return STATE_SPELLINGS.get(state, state)
 
 
 def _log_time(entry):

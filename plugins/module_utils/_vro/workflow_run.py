@@ -13,13 +13,14 @@ from __future__ import annotations
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._inputs import inputs_with_secrets
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_api import ADOPTION_MARGIN, RunApi
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import note_state
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import decode_parameters, mask_parameters
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.inputs import same_inputs, secure_values
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import EncodeError, encode_parameters
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_shared import (
     CHECK_MODE_EXECUTION_ID, interaction_hint, placeholder_run)
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import (
-    REUSABLE_ACTIVE_STATES, TERMINAL_STATES, Execution)
+    REUSABLE_ACTIVE_STATES, TERMINAL_STATES, Execution, unknown_state)
 
 # Most recent runs read when looking for one to reuse (per state queried).
 REUSE_CANDIDATES = 50
@@ -249,6 +250,7 @@ def _wait_all(opts, api, workflow, slots, since=None):
             slot.summary = summary
             if summary is not None:
                 slot.state = summary.state
+                note_state(api.client, slot.execution.id, slot.state)
                 continue
             try:
                 slot.state = api.state(workflow.id, slot.execution.id)
@@ -296,7 +298,8 @@ def _on_timeout(opts, api, workflow, slots, timeout):
         if slot in ended:
             parts.append('%srun %s had ended (%s) before its cancel' % (label, slot.execution.id, slot.state))
         else:
-            parts.append('%srun %s is still %s' % (label, slot.execution.id, slot.state))
+            unknown = ' (not a vRO run state, see the warning)' if unknown_state(slot.state) else ''
+            parts.append('%srun %s is still %s%s' % (label, slot.execution.id, slot.state, unknown))
     if canceled:
         tail = '; canceled %s (cancel_on_timeout)' % ', '.join(s.execution.id for s in canceled)
     elif len(ended) == len(late):

@@ -153,6 +153,23 @@ def test_a_reset_from_a_port_that_does_not_speak_tls_keeps_its_retries():
     assert requests == 3 and handshakes == 1 and info.value.attempts == 3 and info.value.kind == 'connection'
 
 
+@pytest.mark.parametrize('method', ['GET', 'POST'])
+def test_a_reset_from_a_port_found_not_to_speak_tls_never_says_use_https(method):
+    # Client.hint('reset') used to say "as an HTTPS port does with plain HTTP: use https://" after the probe had just
+    # found that the port does not speak TLS.
+    with TlsPort(None, tls=False) as port:
+        with pytest.raises(ApiError) as info:
+            client(port.port, retries=0).request(method, '/workflows', json={} if method == 'POST' else None)
+        handshakes = port.handshakes
+    error = info.value
+    assert handshakes == 1 and error.kind == 'connection'
+    text = str(error)
+    assert 'use https://' not in text and 'as an HTTPS port does' not in text, text
+    assert ('127.0.0.1 port %d closed the connection without answering, and it does not speak TLS either (so https:// '
+            'would not help)' % port.port) in text, text
+    assert '\n' not in text
+
+
 def test_speaks_tls_tells_a_tls_alert_from_a_reset_and_from_nothing_listening():
     with TlsPort(None) as tls, TlsPort(None, tls=False) as plain:
         assert speaks_tls('127.0.0.1', tls.port, 5) is True

@@ -1,0 +1,145 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A keep-alive connection the server closes for idleness just as a write is sent on it.
+
+Servers close idle keep-alive connections on their own clock (Apache httpd and Node.js after 5 s, Tomcat 20-60 s,
+nginx 75 s), and urllib3 only notices a close that has already arrived: a start sent in that instant ends in "Remote
+end closed connection without response", which the client rightly reads as "may have been applied" (never resent),
+so the task spent the adoption window and failed although nothing had reached the server. The race is made
+deterministic here: :class:`IdleClosingServer` closes, without answering, a connection that was idle longer than
+``idle`` seconds when the next request arrives on it. A request that is not resent (POST, PUT, PATCH, DELETE) goes on a
+fresh connection once the pooled one has been idle longer than ``_client.FRESH_WRITE_AFTER_IDLE``; a write right after
+another request keeps the warm connection (no extra handshake). Runs on both stacks (urllib3 2 and 1.26).
+Nothing here asserts a duration: connections, drops and requests are counted by the server.
+"""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import time
+
+import pytest
+
+from ansible_collections.cloudops.orchestrator.plugins.module_utils import _client
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import Client
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost
+
+WRITES = ('POST', 'PUT', 'PATCH', 'DELETE')
+
+
+class IdleClosingServer(object):
+    """A local HTTP/1.1 server (keep-alive) that closes a connection idle longer than ``idle`` seconds, without an
+    answer, when the next request arrives on it: the server's idle timeout and the client's reuse at the same instant."""
+
+    def __init__(self, idle):
+        self.idle = idle
+        self.connections = 0
+        self.dropped = []       # (method, path) of the requests that found their connection closed
+        self.handled = []       # (method, path) of the requests answered
+        self.lock = threading.Lock()
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.1'
+            answered_at = None
+
+            def log_message(self, *args):
+                pass
+
+            def setup(self):
+                super().setup()
+                with outer.lock:
+                    outer.connections += 1
+
+            def handle_one_request(self):
+                super().handle_one_request()
+                self.answered_at = time.monotonic()
+
+            def parse_request(self):
+                if self.answered_at is not None and time.monotonic() - self.answered_at > outer.idle:
+                    with outer.lock:
+                        outer.dropped.append(tuple(self.raw_requestline.decode('latin-1').split()[:2]))
+                    self.close_connection = True
+                    return False  # no answer: the connection is closed
+                return super().parse_request()
+
+            def _any(self):
+                length = int(self.headers.get('Content-Length') or 0)
+                if length:
+                    self.rfile.read(length)
+                with outer.lock:
+                    outer.handled.append((self.command, self.path))
+                body = b'{"id": "run-1"}'
+                self.send_response(200 if self.command == 'GET' else 202)
+                self.send_header('Content-Type', 'application/json')
+                self.send_header('Content-Length', str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _any  # noqa: N815 - the stdlib's names
+
+        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.server.daemon_threads = True
+        self.url = 'http://127.0.0.1:%d' % self.server.server_address[1]
+
+    def __enter__(self):
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_the_default_threshold_is_under_the_shortest_common_server_idle_timeout():
+    # Apache httpd's KeepAliveTimeout and Node.js's keepAliveTimeout are 5 s, the shortest of the common servers.
+    assert 0 < _client.FRESH_WRITE_AFTER_IDLE <= 2.0
+
+
+@pytest.mark.parametrize('parallel', [False, True], ids=['single', 'batch-pool'])
+@pytest.mark.parametrize('method', WRITES)
+def test_a_write_after_the_connection_was_idle_goes_on_a_fresh_connection(monkeypatch, method, parallel):
+    monkeypatch.setattr(_client, 'FRESH_WRITE_AFTER_IDLE', 0.05, raising=False)
+    with IdleClosingServer(idle=0.2) as server:
+        client = Client(server.url, retries=0, timeout=10)
+        if parallel:
+            client.allow_parallel(64)  # a batch's bigger pool keeps the rule
+        assert client.get('/workflows/wf') == {'id': 'run-1'}
+        time.sleep(0.5)  # longer than the server keeps an idle connection, and than the client's threshold
+        try:
+            answer = client.request(method, '/workflows/wf/executions', json={}, expected=(202,))
+        except AnswerLost as lost:  # the code before: the write went on the connection the server was closing
+            pytest.fail('the write was lost on a stale keep-alive connection: %s (dropped %s)' % (lost, server.dropped))
+        client.close()
+    assert answer.status_code == 202
+    assert server.dropped == []
+    assert server.handled == [('GET', '/workflows/wf'), (method, '/workflows/wf/executions')]
+    assert server.connections == 2  # the write opened its own
+
+
+def test_a_write_right_after_a_read_keeps_the_warm_connection(monkeypatch):
+    # The zero-second run (read the workflow, start it at once) costs no second handshake (issue 16 measures it).
+    monkeypatch.setattr(_client, 'FRESH_WRITE_AFTER_IDLE', 30.0, raising=False)  # whatever this machine's load, within the threshold
+    with IdleClosingServer(idle=30.0) as server:
+        client = Client(server.url, retries=0, timeout=10)
+        client.get('/workflows/wf')
+        client.post('/workflows/wf/executions', json={})
+        client.patch('/tasks/1', json={}, idempotent=False)
+        client.close()
+    assert server.connections == 1
+    assert len(server.handled) == 3 and server.dropped == []
+
+
+def test_a_read_after_the_connection_was_idle_keeps_the_pooled_connection_and_is_sent_again(monkeypatch):
+    # A read costs no extra handshake for the rare stale connection: lost to the closing server, it is sent again.
+    monkeypatch.setattr(_client, 'FRESH_WRITE_AFTER_IDLE', 0.05, raising=False)
+    sleeps = []
+    with IdleClosingServer(idle=0.2) as server:
+        client = Client(server.url, retries=1, timeout=10, sleep=sleeps.append)
+        client.get('/about')
+        time.sleep(0.5)
+        assert client.get('/workflows/wf/executions/1/state') == {'id': 'run-1'}
+        client.close()
+    assert server.dropped == [('GET', '/workflows/wf/executions/1/state')]
+    assert [m for m, ignored in server.handled] == ['GET', 'GET']
