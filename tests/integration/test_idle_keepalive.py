@@ -51,7 +51,7 @@ class IdleClosingVro(RunVro):
     def start(self, h, body):
         if self.throttle:
             self.throttle -= 1
-            return h._send(429, {'status': 429, 'message': 'Too many requests'}, {'Retry-After': '2'})  # pylint: disable=protected-access
+            return h.send(429, {'status': 429, 'message': 'Too many requests'}, {'Retry-After': '2'})
         return super().start(h, body)
 
 
