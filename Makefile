@@ -32,12 +32,10 @@ export STEP_ALLOW_EMPTY := $(if $(strip $(PYTEST_ARGS)),1,)
 # Both suites wait on simulated runs more than they compute: two workers (one simulator each) halve the wall time.
 # `make integration PYTEST_XDIST=` runs them serially.
 PYTEST_XDIST ?= -n 2 --dist worksteal
-# tests/integration (both stages) waits more than it computes even at two workers (simulated runs, adoption windows,
-# retry pauses, ansible-playbook's own polling: about 0.4 CPU second per second of test, measured per test), so it
-# runs three workers per core, at most 8 (at two per core a clean-clone run used 1.7 of 2 cores in these stages; 6
-# workers on 2 cores ran test_vro_core/test_ico/test_vcf/test_at_most_once/test_gateway in 157 s against 178 s at 4,
-# and 4 had taken 105 s where 2 took 153 s for a similar set). `make integration PYTEST_XDIST=` runs everything serially.
-INTEGRATION_WORKERS ?= $(shell n=$$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1); echo $$(( 3 * n < 8 ? 3 * n : 8 )))
+# tests/integration (both stages) ran two workers per core, at most 8 (4 on 2 cores: 37 tests of test_vro_core/
+# test_ico/test_vcf took 105 s instead of 153 s at -n 2). More do not help now: the whole stage took 809 s at -n 4
+# and 800 s at -n 6 on 2 cores (1.86 cores busy at -n 4). `make integration PYTEST_XDIST=` runs everything serially.
+INTEGRATION_WORKERS ?= $(shell n=$$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1); echo $$(( 2 * n < 8 ? 2 * n : 8 )))
 INTEGRATION_XDIST ?= $(if $(strip $(PYTEST_XDIST)),-n $(INTEGRATION_WORKERS) --dist worksteal)
 BENCH_ARGS ?=
 SOAK_ARGS ?=
