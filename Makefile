@@ -178,8 +178,12 @@ integration-quirks: $(STAMP) eda playtree
 	$(STEP) integration-quirks pytest -- $(PY) -m pytest tests/integration $$ignore -m uses_simulator $(INTEGRATION_XDIST) $(PYTEST_ARGS)
 
 # The integration tests where urllib3 1.26 and 2 differ most (lost and cut-short answers, requests never resent,
-# bounded reads), their modules run on the old stack's Python (CLOUDOPS_MODULE_PYTHON); the controller stays on .venv.
-INTEGRATION_OLD_STACK ?= test_at_most_once.py test_never_resent.py test_bounds.py test_faults.py test_idle_keepalive.py
+# bounded reads, idle keep-alive connections), their modules run on the old stack's Python (CLOUDOPS_MODULE_PYTHON);
+# the controller stays on .venv. test_faults.py is no longer among them: its matrix (5xx, 429, HTML, JSON, latency,
+# resets on every module) took 75-90 s of this stage, and what in it depends on urllib3 (a reset before or after a
+# request was sent, a read timeout) is what test_at_most_once.py and test_never_resent.py play here one by one; the
+# client's unit tests run on this stack in full (units-old-stack).
+INTEGRATION_OLD_STACK ?= test_at_most_once.py test_never_resent.py test_bounds.py test_idle_keepalive.py
 integration-old-stack: $(STAMP) playtree old-stack-venv
 	@files=""; for f in $(INTEGRATION_OLD_STACK); do if [ -f tests/integration/$$f ]; then files="$$files tests/integration/$$f"; fi; done; \
 	CLOUDOPS_MODULE_PYTHON=$(ROOT)/$(OLD_STACK_VENV)/bin/python $(STEP) integration-old-stack pytest -- \
