@@ -153,9 +153,15 @@ def vro_links(page):
 
 
 def vro_attributes(link):
-    """A vRO link's ``attributes`` list as a plain mapping (``attribute``, as vRO's 7.x API reference spells it, too)."""
+    """A vRO link's ``attributes`` list as a plain mapping (``attribute``, as vRO's 7.x API reference spells it, too).
+
+    A name spelt the XML-attribute way (``@id``, ``@name``, ``@type``, as a public client of vRO 8 / VCF Automation
+    reads them) is read without its ``@``; the plain name wins when both are there."""
     attributes = next((link[key] for key in ('attributes', 'attribute') if isinstance(link.get(key), list)), [])
-    return {a.get('name'): a.get('value') for a in attributes if isinstance(a, dict) and isinstance(a.get('name'), str)}
+    pairs = [(a['name'], a.get('value')) for a in attributes if isinstance(a, dict) and isinstance(a.get('name'), str)]
+    found = {name[1:]: value for name, value in pairs if name.startswith('@') and len(name) > 1}
+    found.update((name, value) for name, value in pairs if not name.startswith('@'))
+    return found
 
 
 class Workflow(object):
