@@ -354,6 +354,7 @@ WORKFLOW_VARIANTS = {
     'evidence-8x': {},
     'no-total-paging-ignored': {'total': 'absent', 'paging': 'ignored'},
     'total-of-page': {'total': 'page'},
+    'guide-5.5-catalog-hrefs': {'hrefs': 'catalog'},
     'comma-piece-refused': {'bad_condition': '400', 'params': 'camel'},
     'contains-case-sensitive': {'contains': 'sensitive'},
     'at-attribute-names': {'attr_names': 'at'},
