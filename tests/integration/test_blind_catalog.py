@@ -466,7 +466,7 @@ def test_finding_runs(tmp_path, variant):
         result = res.record(name)['result']
         return [e.get('execution_id') for e in result.get('executions') or []], result
 
-    newest_first = [r for r in reversed(runs)]
+    newest_first = list(reversed(runs))
     got, result = ids('failed three')
     check('failed three', got == [r[0] for r in newest_first if r[1] == 'failed'][:3], result.get('msg') or got)
     got, result = ids('newest five')
