@@ -29,7 +29,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.auth im
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import parameters_problem
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import (
     EXECUTION_FIELDS, INTERACTION_FIELDS, MAYBE_OBJECT, RUN_FIELDS, STATES, Execution, UserInteraction, Workflow,
-    WorkflowDefinition, category_matches, epoch, logs_problem, normalize_log, parse_execution_url, run_matches, state_value,
+    WorkflowDefinition, category_matches, definition_folders, epoch, logs_problem, normalize_log, parse_execution_url, run_matches, state_value,
     unknown_state, vro_links,
 )
 
@@ -180,6 +180,11 @@ class VroApi(object):
                 continue
             if name_contains and name_contains.lower() not in (workflow.name or '').lower():
                 continue
+            if category and workflow.id and not workflow.knows_category():
+                # Older servers name no category in the list (the vCenter Orchestrator 5.5 guide's entries): the
+                # definition's 'up' link gives the path. One more read, only for such an entry that matched so far.
+                workflow.learn_folders(definition_folders(absent_on((404,), self.client.get, '/workflows/%s' % _q(workflow.id),
+                                                                    shape=MAYBE_OBJECT)))
             if category and not category_matches(workflow, category):
                 continue
             found.append(workflow)

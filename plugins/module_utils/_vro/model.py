@@ -153,13 +153,43 @@ def vro_links(page):
 
 
 def vro_attributes(link):
-    """A vRO link's ``attributes`` list as a plain mapping (``attribute``, as vRO's 7.x API reference spells it, too)."""
+    """A vRO link's ``attributes`` list as a plain mapping (``attribute``, as vRO's 7.x API reference spells it, too).
+
+    A name spelt the XML-attribute way (``@id``, ``@name``, ``@type``, as a public client of vRO 8 / VCF Automation
+    reads them) is read without its ``@``; the plain name wins when both are there."""
     attributes = next((link[key] for key in ('attributes', 'attribute') if isinstance(link.get(key), list)), [])
-    return {a.get('name'): a.get('value') for a in attributes if isinstance(a, dict) and isinstance(a.get('name'), str)}
+    pairs = [(a['name'], a.get('value')) for a in attributes if isinstance(a, dict) and isinstance(a.get('name'), str)]
+    found = {name[1:]: value for name, value in pairs if name.startswith('@') and len(name) > 1}
+    found.update((name, value) for name, value in pairs if not name.startswith('@'))
+    return found
+
+
+_INVENTORY_FOLDERS = re.compile(r'/inventory/System/Workflows/([^?#]*)')
+
+
+def definition_folders(data):
+    """The folders of a workflow's category path, in order, from its definition's ``up`` link
+    (``.../inventory/System/Workflows/Library/Demo/``, as the vCenter Orchestrator 5.5 guide and captured 6.x/7.x
+    definitions show it); [] when the definition has none. A segment is decoded once, or twice when the server
+    encoded it twice (``dlinsley%2540vmware.com``)."""
+    relations = data.get('relations') if isinstance(data, dict) else None
+    links = relations.get('link') if isinstance(relations, dict) else None
+    for link in links if isinstance(links, list) else []:
+        if not isinstance(link, dict) or link.get('rel') != 'up':
+            continue
+        match = _INVENTORY_FOLDERS.search(str(link.get('href') or ''))
+        if match:
+            folders = []
+            for segment in match.group(1).split('/'):
+                text = unquote(segment)
+                folders.append(unquote(text) if '%25' in segment else text)
+            return [f for f in folders if f]
+    return []
 
 
 class Workflow(object):
-    """One entry of the workflows inventory list: ``id``, ``name``, ``category`` (its name), ``href``."""
+    """One entry of the workflows inventory list: ``id``, ``name``, ``category`` (its name), ``href``; ``folders``, the
+    category path when it was learnt from the definition (an entry that names no category)."""
 
     def __init__(self, id, name=None, category=None, href=None, attributes=None):  # pylint: disable=redefined-builtin
         self.id = id
@@ -167,6 +197,18 @@ class Workflow(object):
         self.category = category
         self.href = href
         self.attributes = attributes or {}
+        self.folders = []
+
+    def knows_category(self):
+        """Whether the entry says anything of its category (a name, folder tags, a path, or folders learnt)."""
+        return bool(self.category or self.folders or folder_tags(self.attributes.get('globalTags'))
+                    or self.attributes.get('categoryPath'))
+
+    def learn_folders(self, folders):
+        """Take the category path read from the definition (:func:`definition_folders`)."""
+        self.folders = list(folders)
+        if self.folders and not self.category:
+            self.category = self.folders[-1]
 
     @classmethod
     def from_link(cls, link):
@@ -382,7 +424,7 @@ def category_matches(workflow, category):
     if workflow.category == wanted:
         return True
     segments = [s for s in wanted.split('/') if s]
-    folders = folder_tags(workflow.attributes.get('globalTags'))
+    folders = workflow.folders or folder_tags(workflow.attributes.get('globalTags'))
     if len(segments) > 1 and workflow.category in (None, segments[-1]):
         # The path's end: the workflow's own category (categoryName) or, when the list names none, the last folder.
         ends = [i + len(segments) for i in range(len(folders) - len(segments) + 1) if folders[i:i + len(segments)] == segments]
