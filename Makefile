@@ -172,6 +172,8 @@ integration: $(STAMP) eda playtree
 # test_secrets.py and test_awx_runner.py run once, in `integration`. Only the tests marked uses_simulator run
 # (-m uses_simulator): nothing else reads CLOUDOPS_SIM_QUIRKS, so a test that starts no simulator (docs, builds,
 # fake servers) cannot differ; tests/integration/conftest.py marks them and refuses a simulator to any other test.
+# A test's explicit quirk parametrization that 'all' already plays is deselected here beside its None sibling (the
+# two would start the very same simulator; conftest.same_as_unquirked): 22 tests of the *_quirks.py files.
 integration-quirks: $(STAMP) eda playtree
 	@export CLOUDOPS_SIM_QUIRKS=all CLOUDOPS_TRANSCRIPT_DIR=$(ROOT)/build/transcripts-quirks; rm -rf $$CLOUDOPS_TRANSCRIPT_DIR; \
 	ignore=""; for f in $(INTEGRATION_LAST); do ignore="$$ignore --ignore=tests/integration/$$f"; done; \

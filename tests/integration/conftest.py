@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 
@@ -41,11 +42,48 @@ def uses_simulator(item):
     return bool(SIMULATOR_FIXTURES.intersection(getattr(item, 'fixturenames', ())))
 
 
+def _quirk_parse():
+    """The simulator's own reading of quirk names (``simulator/quirks.py`` ``parse``: what ``all`` holds, values)."""
+    path = os.path.join(_harness.REPO_ROOT, 'simulator', 'quirks.py')
+    spec = importlib.util.spec_from_file_location('_sim_quirks_for_tests', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.parse
+
+
+def same_as_unquirked(items, env_names, parse):
+    """The items parametrized with an explicit ``quirk`` that CLOUDOPS_SIM_QUIRKS (``env_names``) already plays, with
+    the same values, beside a sibling (same test, same other parameters) whose ``quirk`` is None and that runs: with
+    the quirks on, both start the very same simulator, so the explicit one repeats its sibling."""
+    played = parse(env_names)
+    runs_unquirked = set()
+    for item in items:
+        params = getattr(getattr(item, 'callspec', None), 'params', {})
+        if 'quirk' in params and params['quirk'] is None and not item.get_closest_marker('default_reading'):
+            runs_unquirked.add(_sibling_key(item, params))
+    same = []
+    for item in items:
+        params = getattr(getattr(item, 'callspec', None), 'params', {})
+        quirk = params.get('quirk')
+        if quirk is None or _sibling_key(item, params) not in runs_unquirked:
+            continue
+        extra = [quirk] if isinstance(quirk, str) else list(quirk)
+        if parse(list(env_names) + extra) == played:
+            same.append(item)
+    return same
+
+
+def _sibling_key(item, params):
+    return (item.nodeid.split('[', 1)[0], tuple(sorted((k, repr(v)) for k, v in params.items() if k != 'quirk')))
+
+
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """test_secrets.py scans the output of every other test, so it runs last. Under CLOUDOPS_SIM_QUIRKS, tests marked
-    ``default_reading`` (they assert what a quirk changes by design) are skipped. Each test that can start a simulator
-    is marked ``uses_simulator`` (before ``-m`` selects: `make integration-quirks` runs ``-m uses_simulator``)."""
+    ``default_reading`` (they assert what a quirk changes by design) are skipped, and a test's explicit ``quirk``
+    parametrization that the environment already plays is deselected beside its ``None`` sibling
+    (:func:`same_as_unquirked`). Each test that can start a simulator is marked ``uses_simulator`` (before ``-m``
+    selects: `make integration-quirks` runs ``-m uses_simulator``)."""
     items.sort(key=lambda item: item.nodeid.split('::')[0].endswith('test_secrets.py'))
     for item in items:
         if uses_simulator(item):
@@ -55,6 +93,12 @@ def pytest_collection_modifyitems(items):
         for item in items:
             if item.get_closest_marker('default_reading'):
                 item.add_marker(skip)
+        names = [n.strip() for n in os.environ.get(QUIRKS_ENV, '').split(',') if n.strip()]
+        repeated = same_as_unquirked(items, names, _quirk_parse())
+        if repeated:
+            config.hook.pytest_deselected(items=repeated)
+            dropped = set(id(item) for item in repeated)
+            items[:] = [item for item in items if id(item) not in dropped]
 
 
 @pytest.fixture(scope='session')

@@ -229,3 +229,36 @@ def test_a_basic_json_api_records_checks_credentials_and_strips_its_prefix():
     assert outside.status_code == 404 and refused.status_code == 401
     assert api.requests == [('PUT', '/api/things/?q=1', {'n': 2}), ('GET', '/api/missing', None), ('GET', '/other', None),
                             ('GET', '/api/things', None)]
+
+
+class _Item(object):
+    """Just what conftest.same_as_unquirked reads of a pytest item."""
+
+    def __init__(self, nodeid, params, default_reading=False):
+        self.nodeid = nodeid
+        self.callspec = type('CallSpec', (), {'params': params})()
+        self.default_reading = default_reading
+
+    def get_closest_marker(self, name):
+        return True if name == 'default_reading' and self.default_reading else None
+
+
+def test_quirks_stage_drops_only_explicit_quirks_the_environment_already_plays_beside_a_running_sibling():
+    import conftest  # pylint: disable=import-outside-toplevel
+    parse = conftest._quirk_parse()  # pylint: disable=protected-access
+    items = [
+        _Item('t.py::a[None]', {'quirk': None}), _Item('t.py::a[vro-conditions-comma-split]', {'quirk': 'vro-conditions-comma-split'}),
+        # not in 'all': the environment does not play it, so the explicit run differs
+        _Item('t.py::b[None]', {'quirk': None}), _Item('t.py::b[vcf-task-fields-omitted]', {'quirk': 'vcf-task-fields-omitted'}),
+        # a value: a setting 'all' does not give
+        _Item('t.py::c[None]', {'quirk': None}), _Item('t.py::c[vcf-retry-lag=2]', {'quirk': 'vcf-retry-lag=2'}),
+        # the None sibling is skipped under quirks (default_reading): the explicit one is the only run left
+        _Item('t.py::d[None]', {'quirk': None}, default_reading=True), _Item('t.py::d[vro-about-no-version]', {'quirk': 'vro-about-no-version'}),
+        # no None sibling with the same other parameters
+        _Item('t.py::e[x-8.18]', {'quirk': None, 'version': '7.6'}), _Item('t.py::e[y-8.18]', {'quirk': 'vro-logs-newest-first', 'version': '8.18'}),
+        _Item('t.py::f[vro-date-conditions-rejected]', {'quirk': 'vro-date-conditions-rejected'}),
+    ]
+    dropped = [i.nodeid for i in conftest.same_as_unquirked(items, ['all'], parse)]
+    assert dropped == ['t.py::a[vro-conditions-comma-split]']
+    assert [i.nodeid for i in conftest.same_as_unquirked(items, ['vcf-task-fields-omitted'], parse)] == ['t.py::b[vcf-task-fields-omitted]']
+    assert conftest.same_as_unquirked(items, ['ico-item-wrapped'], parse) == []
