@@ -158,9 +158,13 @@ def test_foreign_links_and_location_are_never_followed(tmp_path):
         with Recorder(vro_basic(lambda fake: evil.url)) as vro:
             tasks = [vro_task('by name', 'vro_workflow_info', {'workflow_name': 'Deploy VM'}, vro.url),
                      vro_task('run', 'vro_workflow_run', {'workflow_name': 'Deploy VM', 'inputs': {'vmName': 'web01'}}, vro.url),
-                     vro_task('runs', 'vro_execution_info', {'workflow_id': WF_ID, 'details': True}, vro.url)]
+                     vro_task('runs', 'vro_execution_info', {'workflow_id': WF_ID, 'details': True}, vro.url),
+                     vro_task('by url', 'vro_execution_info', {'execution_url': evil.url + '/vco/api/workflows/%s/executions/%s/' % (WF_ID, EXEC_ID)},
+                              vro.url)]
             res = run_playbook(write_playbook(tmp_path, 'foreign', tasks), verbosity=3)
     assert evil.seen == [], evil.seen
+    if res.record('by url')['status'] != 'ok':
+        one_line(res, 'by url')
     assert res.record('by name')['status'] == 'ok', res.result('by name')
     assert res.record('run')['status'] == 'ok', res.result('run')
     assert vro.state.get('started') == 1
@@ -260,6 +264,14 @@ def csp_by_user(fake, h, body):
         return h.send(200, oauth)
     if form == 'oauth-camel':
         return h.send(200, {'cspAuthToken': CSP_ACCESS, 'refresh_token': REFRESH, 'id_token': ID_TOKEN})
+    if form == 'csp-only':
+        # vRA 8.4 and later (vCROCS "Automating Automation (Updated)"): the login answers {cspAuthToken}, used as the bearer
+        fake.state.setdefault('valid', set()).add(CSP_ACCESS)
+        return h.send(200, {'cspAuthToken': CSP_ACCESS})
+    if form == 'access-only':
+        # vRA 8.3 scripts take access_token of the same answer as the bearer (no refresh token when it is not asked for)
+        fake.state.setdefault('valid', set()).add(CSP_ACCESS)
+        return h.send(200, {'access_token': CSP_ACCESS, 'token_type': 'bearer', 'expires_in': 1799, 'scope': ''})
     if form == 'html':
         return h.send(200, ('<html><head><title>VMware Aria Automation</title></head><body><form action="/login">'
                             'user %s</form></body></html>' % form).encode(), content_type='text/html;charset=UTF-8')
@@ -274,7 +286,7 @@ def csp_by_user(fake, h, body):
 def test_vra_login_answer_forms_and_no_secret(tmp_path):
     with Recorder(vra_fake(csp_by_user)) as vra:
         tasks = []
-        for form in ('oauth', 'oauth-camel', 'html', 'bare', 'echo', 'wrong'):
+        for form in ('oauth', 'oauth-camel', 'csp-only', 'access-only', 'html', 'bare', 'echo', 'wrong'):
             task = vro_task(form, 'vro_login', {}, vra.url, auth='vra', username=form if form != 'wrong' else 'nobody')
             tasks.append(task)
             tasks.append({'name': 'use %s' % form, 'ignore_errors': True, 'when': '%s is succeeded' % form.replace('-', '_'),
@@ -286,6 +298,10 @@ def test_vra_login_answer_forms_and_no_secret(tmp_path):
     assert res.record('oauth')['status'] == 'ok', res.result('oauth')
     assert res.record('use oauth')['status'] == 'ok', res.result('use oauth')
     assert res.record('oauth-camel')['status'] == 'ok', res.result('oauth-camel')
+    for form in ('csp-only', 'access-only'):
+        # a login answer without a refresh token but with the access token: usable as it is
+        assert res.record(form)['status'] == 'ok', res.result(form)
+        assert res.record('use %s' % form)['status'] == 'ok', res.result('use %s' % form)
     for form in ('html', 'echo', 'wrong'):
         one_line(res, form)
     if res.record('bare')['status'] != 'ok':
@@ -528,3 +544,29 @@ def test_basic_refused_with_bearer_challenge_says_what_to_do(tmp_path):
     result = one_line(res, 'it')
     assert 'vra' in json.dumps(result).lower() or 'basic' in json.dumps(result).lower(), result
     assert_no_secret(res, [PASSWORD, BASIC.split()[1]])
+
+
+def test_netrc_is_never_read(tmp_path):
+    """requests reads ~/.netrc (or $NETRC) for a request without auth: a bearer-token call or a login POST must not
+    pick up the machine's netrc password for the host."""
+    import tempfile
+    home = tempfile.mkdtemp(prefix='netrc-')
+    netrc_pw = 'Netrc-Pw-31337'
+    with open(home + '/.netrc', 'w', encoding='utf-8') as handle:
+        handle.write('machine 127.0.0.1 login netrcuser password %s\n' % netrc_pw)
+    import os
+    os.chmod(home + '/.netrc', 0o600)
+    netrc_b64 = base64.b64encode(('netrcuser:%s' % netrc_pw).encode()).decode()
+
+    def csp(f, h, b):
+        return csp_by_user(f, h, dict(b or {}, username='oauth'))
+    with Recorder(vra_fake(csp)) as vra, Recorder(vcf_fake('http://127.0.0.1:9', 'plain')) as vcf:
+        tasks = [vro_task('vra', 'vro_workflow_info', {'workflow_id': WF_ID}, vra.url, auth='vra'),
+                 {'name': 'vcf', 'ignore_errors': True, 'cloudops.orchestrator.vcf_task_info': {
+                     'url': vcf.url, 'username': USER, 'password': PASSWORD, 'task_id': VCF_TASK, 'timeout': 5, 'retries': 0}}]
+        res = run_playbook(write_playbook(tmp_path, 'netrc', tasks), verbosity=3, env={'NETRC': home + '/.netrc', 'HOME': home})
+    assert res.record('vra')['status'] == 'ok', res.result('vra')
+    assert res.record('vcf')['status'] == 'ok', res.result('vcf')
+    for server in (vra, vcf):
+        for method, path, headers, body in server.seen:
+            assert netrc_b64 not in json.dumps(headers), (method, path, headers)
