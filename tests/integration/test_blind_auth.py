@@ -37,7 +37,7 @@ from _harness import LocalHttpServer, run_playbook, write_playbook
 USER = 'opsuser'
 PASSWORD = 'Pw-Auth-s3cret-9081'
 BASIC = 'Basic ' + base64.b64encode(('%s:%s' % (USER, PASSWORD)).encode()).decode()
-REFRESH = 'RefreshTok-7fa1c3e9d2b4'
+REFRESH = 'q7ZkR2vN9pLw4TbX1cYe8HsJ0uMa5DgF'  # a vRA refresh token is 32 opaque characters (cars/getVRAToken)
 ID_TOKEN = 'IdTok-eyJ0eXAi-0c9e8a'
 CSP_ACCESS = 'CspAccess-5be2f01d77'
 WF_ID = '3f6c1b2a-aaaa-4bbb-8ccc-000000000001'
@@ -344,17 +344,19 @@ def test_token_expired_mid_wait_logs_in_again_once(tmp_path):
                 fake.state['killed'] = token
                 return False
         return token in valid
+    old = jwt(tag='old')
     with Recorder(vra_fake(lambda f, h, b: csp_by_user(f, h, dict(b or {}, username='oauth')), api_ok=api_ok)) as vra:
         tasks = [vro_task('wait', 'vro_execution_info', {'workflow_id': WF_ID, 'execution_id': EXEC_ID, 'wait_for': ['completed'],
                                                          'fetch_logs': True, 'details': True}, vra.url, auth='vra'),
-                 vro_task('expired', 'vro_workflow_info', {'workflow_id': WF_ID}, vra.url, auth='token', token=jwt(tag='old'),
+                 vro_task('expired', 'vro_workflow_info', {'workflow_id': WF_ID}, vra.url, auth='token', token=old,
                           username=None, password=None)]
         res = run_playbook(write_playbook(tmp_path, 'expired', tasks), verbosity=3)
     assert res.record('wait')['status'] == 'ok', res.result('wait')
     assert vra.state['csp'] == 2 and vra.state.get('killed'), vra.state
     result = one_line(res, 'expired')
     assert 'vro_login' in result['msg'] or 'expired' in result['msg'].lower() or 'token' in result['msg'].lower(), result['msg']
-    assert_no_secret(res, [PASSWORD, REFRESH, ID_TOKEN, CSP_ACCESS] + [t.split('.')[2] for t in vra.state.get('valid', ())])
+    assert_no_secret(res, [PASSWORD, REFRESH, ID_TOKEN, CSP_ACCESS, old.split('.')[2], vra.state['killed'].split('.')[2]]
+                     + [t.split('.')[2] for t in vra.state.get('valid', ())])
 
 
 def test_login_answered_slowly_then_lost(tmp_path):
