@@ -540,12 +540,22 @@ def test_basic_refused_with_bearer_challenge_says_what_to_do(tmp_path):
     challenge: one line that points at the way out (auth=vra, or enabling basic authentication)."""
     def route(fake, h):
         return h.send(401, {'status': 401, 'message': 'Unauthorized'}, headers={'WWW-Authenticate': 'Bearer realm="vco"'})
-    with Recorder(route) as vro:
-        res = run_playbook(write_playbook(tmp_path, 'basic_off', [vro_task('it', 'vro_workflow_info', {'workflow_id': WF_ID}, vro.url)]),
-                           verbosity=3)
+    def login_page(fake, h):
+        # vmware-archive/vra-api-samples-for-postman#4: "I get login page back if I try to access vro api with bearer
+        # authorization token" (a vIDM front answers 200 with its HTML login page)
+        return h.send(200, b'<!DOCTYPE html><html><head><title>Workspace ONE Access</title></head><body>Login</body></html>',
+                      content_type='text/html;charset=UTF-8')
+    stale = jwt(tag='stale')
+    with Recorder(route) as vro, Recorder(login_page) as vidm:
+        tasks = [vro_task('it', 'vro_workflow_info', {'workflow_id': WF_ID}, vro.url),
+                 vro_task('page', 'vro_workflow_info', {'workflow_id': WF_ID}, vidm.url, auth='token', token=stale,
+                          username=None, password=None)]
+        res = run_playbook(write_playbook(tmp_path, 'basic_off', tasks), verbosity=3)
     result = one_line(res, 'it')
     assert 'vra' in json.dumps(result).lower() or 'basic' in json.dumps(result).lower(), result
-    assert_no_secret(res, [PASSWORD, BASIC.split()[1]])
+    result = one_line(res, 'page')
+    assert 'html' in result['msg'].lower() or 'login' in result['msg'].lower() or 'log-in' in result['msg'].lower(), result['msg']
+    assert_no_secret(res, [PASSWORD, BASIC.split()[1], stale.split('.')[2]])
 
 
 def test_netrc_is_never_read(tmp_path):
