@@ -93,13 +93,21 @@ class VraLoginAuth(ObtainedBearer):
             raise login_refused(refused, 'the vRA login (POST /csp/gateway/am/api/login) refused the credentials',
                                 'check username and password, and auth_domain (user@domain is tried as user + domain, '
                                 'then as the full name)')
+        if not isinstance(answer, dict):
+            answer = {}
+        access = answer.get('cspAuthToken') or answer.get('access_token')
+        if access:
+            self.secrets.append(access)
         self.refresh_token = answer.get('refresh_token') or answer.get('refreshToken')
-        if not self.refresh_token:
-            raise ApiError('the vRA login answered without a refresh_token', kind='auth',
+        if self.refresh_token:
+            self.secrets.append(self.refresh_token)
+        elif access:
+            # The CSP login answered an access token and no refresh token (the Broadcom reference documents only
+            # ``cspAuthToken``; vRA 8.4 and later scripts send it as the bearer): it is the bearer token itself.
+            self.token = access
+        else:
+            raise ApiError('the vRA login answered without a refresh_token or an access token', kind='auth',
                            method='POST', url=client.url_for(self.LOGIN_PATH, at_root=True))
-        self.secrets.append(self.refresh_token)
-        if answer.get('access_token'):
-            self.secrets.append(answer['access_token'])
 
     def login_bodies(self):
         """The login bodies to try, in order: ``user@domain`` without ``auth_domain`` is first split into
@@ -161,14 +169,18 @@ class VraLoginAuth(ObtainedBearer):
     def _obtain(self, client):
         if not self.refresh_token:
             self._login(client)
+            if not self.refresh_token:
+                return  # the login answered the bearer token itself
         try:
             self._exchange(client)
         except ApiError as error:
             if error.status not in (400, 401, 403) or not (self.username and self.password):
                 raise
             # The refresh token has expired: log in again once.
+            self.refresh_token = None
             self._login(client)
-            self._exchange(client)
+            if self.refresh_token:
+                self._exchange(client)
 
 
 class VraTenantAuth(ObtainedBearer):
