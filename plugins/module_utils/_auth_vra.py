@@ -8,6 +8,7 @@ Internal use only: this file may change without notice between releases.
 
 from __future__ import annotations
 
+import threading
 from urllib.parse import quote
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth import Auth
@@ -26,22 +27,37 @@ def login_refused(error, message, hint):
 
 class ObtainedBearer(Auth):
     """A bearer token that ``_obtain(client)`` gets from a login (lazily, at the first request) and again when the
-    server refuses it; subclasses set ``self.token`` in ``_obtain``."""
+    server refuses it; subclasses set ``self.token`` in ``_obtain``.
+
+    Requests in flight at once (vro_workflow_run ``runs``) share the token: one login at a time, and a request refused
+    with a token that another request has already replaced is sent again with the new token instead of logging in
+    once more (an OAuth refresh token with rotation on is single-use, so a second exchange of it would be refused)."""
 
     token = None
+
+    def __init__(self):
+        super().__init__()
+        self._lock = threading.RLock()
+        self._sent = threading.local()  # the token this thread's last request carried
 
     def _obtain(self, client):
         raise NotImplementedError
 
     def apply(self, client, headers):
-        if not self.token:
-            self._obtain(client)
-        headers['Authorization'] = 'Bearer %s' % self.token
+        with self._lock:
+            if not self.token:
+                self._obtain(client)
+            token = self.token
+        self._sent.token = token
+        headers['Authorization'] = 'Bearer %s' % token
 
     def refresh(self, client):
-        self.token = None
-        self._obtain(client)
-        return True
+        with self._lock:
+            if self.token and self.token != getattr(self._sent, 'token', None):
+                return True  # already replaced by another request's login: send again with the new token
+            self.token = None
+            self._obtain(client)
+            return True
 
 
 class VraLoginAuth(ObtainedBearer):

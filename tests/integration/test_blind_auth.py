@@ -619,3 +619,95 @@ def test_csp_login_without_refresh_token_is_the_bearer_and_logs_in_again(tmp_pat
     assert res.record('reuse')['status'] == 'ok', res.result('reuse')
     assert vra.state.get('killed') and vra.state['csp'] == 3 and not vra.state.get('iaas'), vra.state
     assert_no_secret(res, [PASSWORD, vra.state['killed'].split('.')[-1]] + [t.split('.')[-1] for t in vra.state['valid']])
+
+
+def test_fan_out_whose_token_expires_starts_each_run_once(tmp_path):
+    """Four starts in flight (``runs``, concurrency 4) all refused with 401 once the token dies: each run starts exactly
+    once after the new login, none twice, and the task succeeds."""
+    barrier = threading.Barrier(4, timeout=5)
+
+    def api_ok(fake, h):
+        auth = h.headers.get('Authorization') or ''
+        token = auth[7:] if auth.startswith('Bearer ') else None
+        valid = fake.state.setdefault('valid', set())
+        if h.command == 'POST' and token in valid and not fake.state.get('killed'):
+            # the four first starts meet here, then the token dies under all of them
+            try:
+                barrier.wait()
+            except threading.BrokenBarrierError:
+                pass
+            valid.discard(token)
+            fake.state['killed'] = token
+        if h.command == 'POST' and token == fake.state.get('killed'):
+            return False
+        if h.command == 'POST' and token in valid:
+            fake.state.setdefault('names', []).append(json.loads(h.raw)['parameters'][0]['value']['string']['value'])
+        return token in valid
+
+    def csp(f, h, b):
+        return csp_by_user(f, h, dict(b or {}, username='oauth'))
+    fake = Recorder(vra_fake(csp, api_ok=api_ok))
+    fake.lock = threading.Lock()
+    with fake as vra:
+        runs = [{'vmName': 'web%02d' % i} for i in range(4)]
+        tasks = [vro_task('fan', 'vro_workflow_run', {'workflow_id': WF_ID, 'runs': runs, 'concurrency': 4}, vra.url, auth='vra')]
+        res = run_playbook(write_playbook(tmp_path, 'fan401', tasks), verbosity=3)
+    assert res.record('fan')['status'] == 'ok', res.result('fan')
+    assert sorted(vra.state.get('names', [])) == ['web00', 'web01', 'web02', 'web03'], vra.state
+    # one login, and one exchange for the token that died under the four (not one per request in flight)
+    assert vra.state.get('csp') == 1 and vra.state.get('iaas') == 2, vra.state
+    assert_no_secret(res, [PASSWORD, REFRESH, ID_TOKEN, CSP_ACCESS] + [t.split('.')[-1] for t in vra.state.get('valid', set())])
+
+
+def test_fan_out_with_a_rotating_tenant_token_starts_every_run(tmp_path):
+    """OAuth refresh-token rotation (RFC 6749 section 6, RFC 9700 4.14.2: a used refresh token is spent, the answer
+    carries the next one): four starts in flight refused with 401 once the access token dies must not each exchange
+    the same spent API token (three of them would be refused with invalid_grant); every run starts exactly once."""
+    from urllib.parse import parse_qs
+    barrier = threading.Barrier(4, timeout=5)
+    lock = threading.Lock()
+
+    def route(fake, h):
+        parts = h.url_path.strip('/').split('/')
+        refresh = fake.state.setdefault('refresh', {REFRESH})
+        valid = fake.state.setdefault('valid', set())
+        if h.command == 'POST' and parts[-1] == 'token' and 'tenant' in parts:
+            form = parse_qs(h.raw.decode())
+            with lock:
+                fake.state['exchanges'] = fake.state.get('exchanges', 0) + 1
+                given = (form.get('refresh_token') or [''])[0]
+                if given not in refresh:
+                    fake.state['refused'] = fake.state.get('refused', 0) + 1
+                    return h.send(400, {'error': 'invalid_grant', 'error_description': 'Invalid refresh token'})
+                refresh.discard(given)
+                nxt = 'Rot%02d' % fake.state['exchanges'] + REFRESH[5:]
+                refresh.add(nxt)
+                fake.state.setdefault('spent', []).append(given)
+                token = jwt(tag='rot')
+                valid.add(token)
+            return h.send(200, {'access_token': token, 'token_type': 'Bearer', 'expires_in': 3600, 'refresh_token': nxt})
+        auth = h.headers.get('Authorization') or ''
+        token = auth[7:] if auth.startswith('Bearer ') else None
+        if h.command == 'POST' and token in valid and not fake.state.get('killed'):
+            try:
+                barrier.wait()
+            except threading.BrokenBarrierError:
+                pass
+            with lock:
+                valid.discard(token)
+                fake.state['killed'] = token
+        if token not in valid:
+            return h.send(401, {'status': 401, 'message': 'Unauthorized'})
+        if h.command == 'POST':
+            with lock:
+                fake.state.setdefault('names', []).append(json.loads(h.raw)['parameters'][0]['value']['string']['value'])
+        return vro_api(fake, h, 'http://127.0.0.1:%d' % fake.port, None)
+    with Recorder(route) as vcfa:
+        runs = [{'vmName': 'web%02d' % i} for i in range(4)]
+        tasks = [vro_task('fan', 'vro_workflow_run', {'workflow_id': WF_ID, 'runs': runs, 'concurrency': 4}, vcfa.url,
+                          auth='vra', auth_tenant='acme', token=REFRESH, username=None, password=None)]
+        res = run_playbook(write_playbook(tmp_path, 'fan_rotate', tasks), verbosity=3)
+    assert res.record('fan')['status'] == 'ok', res.result('fan')
+    assert sorted(vcfa.state.get('names', [])) == ['web00', 'web01', 'web02', 'web03'], vcfa.state
+    assert not vcfa.state.get('refused'), vcfa.state
+    assert_no_secret(res, [REFRESH, REFRESH[5:]] + [t.split('.')[-1] for t in vcfa.state.get('valid', set())])
