@@ -711,3 +711,60 @@ def test_fan_out_with_a_rotating_tenant_token_starts_every_run(tmp_path):
     assert sorted(vcfa.state.get('names', [])) == ['web00', 'web01', 'web02', 'web03'], vcfa.state
     assert not vcfa.state.get('refused'), vcfa.state
     assert_no_secret(res, [REFRESH, REFRESH[5:]] + [t.split('.')[-1] for t in vcfa.state.get('valid', set())])
+
+
+def test_start_redirected_elsewhere_and_vcf_login_lost_once(tmp_path):
+    """A start answered 307 to another origin sends nothing there and fails in one line; an SDDC Manager login whose
+    answer is lost once is sent again (a token is no effect a user sees) and the task goes on."""
+    with Recorder() as evil:
+        def start_moved(fake, h):
+            if h.headers.get('Authorization') != BASIC:
+                return h.send(401, {'status': 401, 'message': 'Unauthorized'})
+            if h.command == 'POST':
+                fake.state['posts'] = fake.state.get('posts', 0) + 1
+                return h.send(307, None, headers={'Location': evil.url + h.path})
+            return vro_api(fake, h, 'http://127.0.0.1:%d' % fake.port, None)
+        plain = vcf_fake(evil.url, 'plain')
+
+        def vcf_lossy(fake, h):
+            if h.url_path == '/v1/tokens' and not fake.state.get('dropped'):
+                fake.state['dropped'] = True
+                return h.drop()
+            return plain(fake, h)
+        with Recorder(start_moved) as vro, Recorder(vcf_lossy) as vcf:
+            tasks = [vro_task('start', 'vro_workflow_run', {'workflow_id': WF_ID, 'inputs': {'vmName': 'web01'}}, vro.url),
+                     {'name': 'vcf', 'ignore_errors': True, 'cloudops.orchestrator.vcf_task_info': {
+                         'url': vcf.url, 'username': USER, 'password': PASSWORD, 'task_id': VCF_TASK, 'timeout': 5, 'retries': 1}}]
+            res = run_playbook(write_playbook(tmp_path, 'moved_start', tasks), verbosity=3)
+    assert evil.seen == [], evil.seen
+    result = one_line(res, 'start')
+    assert '307' in result['msg'] and 'redirect' in result['msg'], result['msg']
+    assert vro.state['posts'] == 1, vro.state
+    assert res.record('vcf')['status'] == 'ok', res.result('vcf')
+    assert_no_secret(res, [PASSWORD, BASIC.split()[1], REFRESH, ID_TOKEN] + [t.split('.')[-1] for t in vcf.state.get('valid', ())])
+
+
+def test_vcf_forbidden_is_permission_not_expiry(tmp_path):
+    """SDDC Manager answers 403 both for an expired token (terraform-provider-vcf) and for a role without the right
+    (the VIEWER role, VCF docs "Roles and permissions"): after one fresh token the 403 stays, and the message says
+    permission, once, without looping over logins."""
+    plain = vcf_fake('http://127.0.0.1:9', 'plain')
+
+    def forbidding(fake, h):
+        if h.url_path.startswith('/v1/tasks') and h.url_path != '/v1/tokens':
+            auth = h.headers.get('Authorization') or ''
+            if auth.startswith('Bearer ') and auth[7:] in fake.state.get('valid', set()):
+                fake.state['forbidden'] = fake.state.get('forbidden', 0) + 1
+                return h.send(403, {'errorCode': 'ACCESS_DENIED', 'errorType': 'ERROR', 'arguments': [], 'context': {},
+                                    'message': 'Access is denied', 'remediationMessage': 'Use an account with the ADMIN role',
+                                    'referenceToken': 'F0RB1D'})
+        return plain(fake, h)
+    with Recorder(forbidding) as vcf:
+        tasks = [{'name': 'it', 'ignore_errors': True, 'cloudops.orchestrator.vcf_task_info': {
+            'url': vcf.url, 'username': USER, 'password': PASSWORD, 'task_id': VCF_TASK, 'timeout': 5, 'retries': 0}}]
+        res = run_playbook(write_playbook(tmp_path, 'vcf403', tasks), verbosity=3)
+    result = one_line(res, 'it')
+    assert '403' in result['msg'] and ('ADMIN' in result['msg'] or 'permission' in result['msg'].lower()), result['msg']
+    assert vcf.state['forbidden'] <= 2, vcf.state
+    assert len([p for m, p, h, b in vcf.seen if p.startswith('/v1/tokens')]) <= 3, vcf.seen
+    assert_no_secret(res, [PASSWORD, REFRESH, ID_TOKEN] + [t.split('.')[-1] for t in vcf.state.get('valid', ())])
