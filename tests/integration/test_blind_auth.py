@@ -768,3 +768,18 @@ def test_vcf_forbidden_is_permission_not_expiry(tmp_path):
     assert vcf.state['forbidden'] <= 2, vcf.state
     assert len([p for m, p, h, b in vcf.seen if p.startswith('/v1/tokens')]) <= 3, vcf.seen
     assert_no_secret(res, [PASSWORD, REFRESH, ID_TOKEN] + [t.split('.')[-1] for t in vcf.state.get('valid', ())])
+
+
+def test_ico_names_outside_latin1(tmp_path):
+    """Keystone domain and project names are Unicode; HTTP header values are Latin-1 on the wire (RFC 9110 5.5):
+    a project named in Cyrillic gives one clear line or works, never a traceback, and no password shown."""
+    with Recorder(ico_fake('http://127.0.0.1:9', 'plain')) as ico:
+        tasks = [{'name': 'it', 'ignore_errors': True, 'cloudops.orchestrator.orch_task_info': {
+            'url': ico.url, 'username': USER, 'password': PASSWORD, 'domain': 'Default', 'project': 'Проект',
+            'timeout': 5, 'retries': 0}}]
+        res = run_playbook(write_playbook(tmp_path, 'ico_unicode', tasks), verbosity=3)
+    assert res.record('it')['status'] == 'ok', res.result('it')
+    # the header carries the name's UTF-8 bytes (http.server reads header bytes as Latin-1)
+    projects = {h.get('projectName') for m, p, h, b in ico.seen}
+    assert {v.encode('latin-1').decode('utf-8') for v in projects} == {'Проект'}, projects
+    assert_no_secret(res, [PASSWORD, BASIC.split()[1]])
