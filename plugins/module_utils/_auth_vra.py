@@ -34,6 +34,10 @@ class ObtainedBearer(Auth):
     once more (an OAuth refresh token with rotation on is single-use, so a second exchange of it would be refused)."""
 
     token = None
+    # A 401 that stays is one for a token this scheme has just obtained (the client asks for a new one first).
+    refused_hint = ('the login succeeded but the server refused the token it gave: check that url names the vRO of '
+                    'this vRA / Aria Automation, and that the user holds an Orchestrator service role (administrator, '
+                    'workflow designer or viewer)')
 
     def __init__(self):
         super().__init__()

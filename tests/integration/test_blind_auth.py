@@ -489,7 +489,8 @@ def test_start_refused_401_is_sent_again_once_after_login_and_never_loops(tmp_pa
         res = run_playbook(write_playbook(tmp_path, 'start401', tasks), verbosity=3)
     assert res.record('run')['status'] == 'ok', res.result('run')
     assert vra.state.get('started') == 1 and vra.state['iaas'] == 2, vra.state
-    one_line(res, 'never')
+    result = one_line(res, 'never')
+    assert 'login succeeded' in result['msg'] and 'role' in result['msg'], result['msg']
     assert never.state['csp'] <= 2 and never.state['iaas'] <= 2, never.state
     assert_no_secret(res, [PASSWORD, REFRESH, ID_TOKEN, CSP_ACCESS]
                      + [t.split('.')[-1] for t in vra.state.get('valid', set()) | never.state.get('valid', set())])
