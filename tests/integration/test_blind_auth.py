@@ -20,6 +20,11 @@ The fakes below were written from public evidence only, before reading the simul
   first,previous,next,last}``); WebSphere in front of ICO answers an unauthenticated request with a 302 to its form
   login page (``/ibm/console/logon.jsp``) or the page itself.
 
+What the audit found (each test below fails on the code before its fix): a CSP login answering an access token
+without a refresh token (``cspAuthToken``) failed the task; concurrent starts (``runs``) refused with 401 each logged
+in again, spending a rotating OAuth API token several times; an ICO domain or project name outside Latin-1 failed
+with a codec error; a token refused right after a successful login gave no next step.
+
 Every run is at -vvv with ``no_log`` off; the helper ``assert_no_secret`` greps the output, every task result, and the
 module log for the passwords, the tokens, and the Basic header value.
 """
@@ -330,8 +335,8 @@ def test_vra_login_redirected_elsewhere_sends_no_password_there(tmp_path):
 
 
 def test_token_expired_mid_wait_logs_in_again_once(tmp_path):
-    """auth=vra with username and password: the bearer token is refused mid-run (401, Bearer invalid_token) and
-    again as 403 with an error body; the module logs in again and reads on. With a bare token it says what to do."""
+    """auth=vra with username and password: the bearer token is refused mid-run (401, Bearer invalid_token); the
+    module obtains a new one once and reads on. With a bare token it says what to do."""
     def api_ok(fake, h):
         auth = h.headers.get('Authorization') or ''
         token = auth[7:] if auth.startswith('Bearer ') else None
