@@ -296,7 +296,7 @@ def test_vra_login_answer_forms_and_no_secret(tmp_path):
             tasks.append(task)
             tasks.append({'name': 'use %s' % form, 'ignore_errors': True, 'when': '%s is succeeded' % form.replace('-', '_'),
                           'cloudops.orchestrator.vro_workflow_info': {'url': vra.url, 'auth': 'token', 'workflow_id': WF_ID,
-                                                                     'token': '{{ %s.token }}' % form.replace('-', '_')}})
+                                                                      'token': '{{ %s.token }}' % form.replace('-', '_')}})
             task['register'] = form.replace('-', '_')
         res = run_playbook(write_playbook(tmp_path, 'vra_forms', tasks), verbosity=3)
     tokens = sorted(vra.state.get('valid', ()))
@@ -419,12 +419,11 @@ def test_vcf_token_login_redirect_and_echoed_token(tmp_path):
     with Recorder() as evil:
         with Recorder(vcf_fake(evil.url, 'redirect-login')) as redirected, Recorder(vcf_fake(evil.url, 'foreign-next')) as moved:
             old = jwt(tag='stale')
-            tasks = [{'name': 'login', 'ignore_errors': True, 'cloudops.orchestrator.vcf_task_info': {
-                          'url': redirected.url, 'username': USER, 'password': PASSWORD, 'task_id': VCF_TASK, 'timeout': 5, 'retries': 0}},
-                     {'name': 'moved', 'ignore_errors': True, 'cloudops.orchestrator.vcf_task_info': {
-                          'url': moved.url, 'username': USER, 'password': PASSWORD, 'task_id': VCF_TASK, 'timeout': 5, 'retries': 0}},
-                     {'name': 'stale', 'ignore_errors': True, 'cloudops.orchestrator.vcf_task_info': {
-                          'url': moved.url, 'token': old, 'task_id': VCF_TASK, 'timeout': 5, 'retries': 0}}]
+            conn = {'username': USER, 'password': PASSWORD, 'task_id': VCF_TASK, 'timeout': 5, 'retries': 0}
+            tasks = [{'name': 'login', 'ignore_errors': True, 'cloudops.orchestrator.vcf_task_info': dict(conn, url=redirected.url)},
+                     {'name': 'moved', 'ignore_errors': True, 'cloudops.orchestrator.vcf_task_info': dict(conn, url=moved.url)},
+                     {'name': 'stale', 'ignore_errors': True, 'cloudops.orchestrator.vcf_task_info': dict(
+                         conn, url=moved.url, token=old, username=None, password=None)}]
             res = run_playbook(write_playbook(tmp_path, 'vcf_auth', tasks), verbosity=3)
     assert evil.seen == [], evil.seen
     for name in ('login', 'moved', 'stale'):
@@ -460,12 +459,10 @@ def ico_fake(evil_url, mode):
 def test_ico_foreign_next_and_logon_redirect(tmp_path):
     with Recorder() as evil:
         with Recorder(ico_fake(evil.url, 'foreign-next')) as paged, Recorder(ico_fake(evil.url, 'logon-page')) as logon:
-            tasks = [{'name': 'paged', 'ignore_errors': True, 'cloudops.orchestrator.orch_task_info': {
-                          'url': paged.url, 'username': USER, 'password': PASSWORD, 'domain': 'Default', 'project': 'admin',
-                          'timeout': 5, 'retries': 0}},
-                     {'name': 'logon', 'ignore_errors': True, 'cloudops.orchestrator.orch_task_info': {
-                          'url': logon.url, 'username': USER, 'password': 'wrong-' + PASSWORD, 'domain': 'Default',
-                          'project': 'admin', 'timeout': 5, 'retries': 0}}]
+            conn = {'username': USER, 'password': PASSWORD, 'domain': 'Default', 'project': 'admin', 'timeout': 5, 'retries': 0}
+            tasks = [{'name': 'paged', 'ignore_errors': True, 'cloudops.orchestrator.orch_task_info': dict(conn, url=paged.url)},
+                     {'name': 'logon', 'ignore_errors': True, 'cloudops.orchestrator.orch_task_info': dict(
+                         conn, url=logon.url, password='wrong-' + PASSWORD)}]
             res = run_playbook(write_playbook(tmp_path, 'ico_auth', tasks), verbosity=3)
     assert evil.seen == [], evil.seen
     assert res.record('paged')['status'] == 'ok', res.result('paged')
@@ -547,6 +544,7 @@ def test_basic_refused_with_bearer_challenge_says_what_to_do(tmp_path):
     challenge: one line that points at the way out (auth=vra, or enabling basic authentication)."""
     def route(fake, h):
         return h.send(401, {'status': 401, 'message': 'Unauthorized'}, headers={'WWW-Authenticate': 'Bearer realm="vco"'})
+
     def login_page(fake, h):
         # vmware-archive/vra-api-samples-for-postman#4: "I get login page back if I try to access vro api with bearer
         # authorization token" (a vIDM front answers 200 with its HTML login page)
