@@ -35,7 +35,8 @@ options:
       - V(basic) sends HTTP Basic with O(username) and O(password) (vRO 7.x, and 8.x with basic
         authentication enabled).
       - V(vra) logs in through vRA / Aria Automation (vRO 8.x embedded), with O(username) and O(password),
-        or exchanges O(token) as a vRA refresh token or console API token.
+        or exchanges O(token) as a vRA refresh token or console API token. A login that answers an access token
+        without a refresh token (C(cspAuthToken)) uses that token as it is.
       - V(token) sends O(token) as a ready bearer token.
       - When unset, the E(VRO_AUTH) environment variable is used, then V(token) if only O(token) is set,
         else V(basic).

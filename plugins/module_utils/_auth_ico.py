@@ -22,6 +22,17 @@ class IcoAuth(BasicAuth):
     def apply(self, client, headers):
         super().apply(client, headers)
         if self.domain:
-            headers['domainName'] = self.domain
+            headers['domainName'] = header_value(self.domain)
         if self.project:
-            headers['projectName'] = self.project
+            headers['projectName'] = header_value(self.project)
+
+
+def header_value(text):
+    """``text`` as a header value: as it is when Latin-1 can carry it, else its UTF-8 bytes (what curl sends for a
+    name typed in a UTF-8 terminal); http.client encodes a text value as Latin-1 and fails on anything else, and a
+    Keystone domain or project name may be in any script."""
+    try:
+        text.encode('latin-1')
+    except UnicodeEncodeError:
+        return text.encode('utf-8')
+    return text

@@ -8,6 +8,7 @@ Internal use only: this file may change without notice between releases.
 
 from __future__ import annotations
 
+import threading
 from urllib.parse import quote
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._auth import Auth
@@ -26,22 +27,41 @@ def login_refused(error, message, hint):
 
 class ObtainedBearer(Auth):
     """A bearer token that ``_obtain(client)`` gets from a login (lazily, at the first request) and again when the
-    server refuses it; subclasses set ``self.token`` in ``_obtain``."""
+    server refuses it; subclasses set ``self.token`` in ``_obtain``.
+
+    Requests in flight at once (vro_workflow_run ``runs``) share the token: one login at a time, and a request refused
+    with a token that another request has already replaced is sent again with the new token instead of logging in
+    once more (an OAuth refresh token with rotation on is single-use, so a second exchange of it would be refused)."""
 
     token = None
+    # A 401 that stays is one for a token this scheme has just obtained (the client asks for a new one first).
+    refused_hint = ('the login succeeded but the server refused the token it gave: check that url names the vRO of '
+                    'this vRA / Aria Automation, and that the user holds an Orchestrator service role (administrator, '
+                    'workflow designer or viewer)')
+
+    def __init__(self):
+        super().__init__()
+        self._lock = threading.RLock()
+        self._sent = threading.local()  # the token this thread's last request carried
 
     def _obtain(self, client):
         raise NotImplementedError
 
     def apply(self, client, headers):
-        if not self.token:
-            self._obtain(client)
-        headers['Authorization'] = 'Bearer %s' % self.token
+        with self._lock:
+            if not self.token:
+                self._obtain(client)
+            token = self.token
+        self._sent.token = token
+        headers['Authorization'] = 'Bearer %s' % token
 
     def refresh(self, client):
-        self.token = None
-        self._obtain(client)
-        return True
+        with self._lock:
+            if self.token and self.token != getattr(self._sent, 'token', None):
+                return True  # already replaced by another request's login: send again with the new token
+            self.token = None
+            self._obtain(client)
+            return True
 
 
 class VraLoginAuth(ObtainedBearer):
@@ -93,13 +113,21 @@ class VraLoginAuth(ObtainedBearer):
             raise login_refused(refused, 'the vRA login (POST /csp/gateway/am/api/login) refused the credentials',
                                 'check username and password, and auth_domain (user@domain is tried as user + domain, '
                                 'then as the full name)')
+        if not isinstance(answer, dict):
+            answer = {}
+        access = answer.get('cspAuthToken') or answer.get('access_token')
+        if access:
+            self.secrets.append(access)
         self.refresh_token = answer.get('refresh_token') or answer.get('refreshToken')
-        if not self.refresh_token:
-            raise ApiError('the vRA login answered without a refresh_token', kind='auth',
+        if self.refresh_token:
+            self.secrets.append(self.refresh_token)
+        elif access:
+            # The CSP login answered an access token and no refresh token (the Broadcom reference documents only
+            # ``cspAuthToken``; vRA 8.4 and later scripts send it as the bearer): it is the bearer token itself.
+            self.token = access
+        else:
+            raise ApiError('the vRA login answered without a refresh_token or an access token', kind='auth',
                            method='POST', url=client.url_for(self.LOGIN_PATH, at_root=True))
-        self.secrets.append(self.refresh_token)
-        if answer.get('access_token'):
-            self.secrets.append(answer['access_token'])
 
     def login_bodies(self):
         """The login bodies to try, in order: ``user@domain`` without ``auth_domain`` is first split into
@@ -161,14 +189,18 @@ class VraLoginAuth(ObtainedBearer):
     def _obtain(self, client):
         if not self.refresh_token:
             self._login(client)
+            if not self.refresh_token:
+                return  # the login answered the bearer token itself
         try:
             self._exchange(client)
         except ApiError as error:
             if error.status not in (400, 401, 403) or not (self.username and self.password):
                 raise
             # The refresh token has expired: log in again once.
+            self.refresh_token = None
             self._login(client)
-            self._exchange(client)
+            if self.refresh_token:
+                self._exchange(client)
 
 
 class VraTenantAuth(ObtainedBearer):
