@@ -101,8 +101,9 @@ class VraLoginAuth(ObtainedBearer):
             try:
                 # idempotent=True: resent after a lost answer, the one exception to "never sent again" (_client.RESENDABLE_METHODS): a
                 # second token is not an effect a user sees.
+                # An object, or no body (read as no token): a list or a string is the client's one-line shape error.
                 answer = client.call('POST', self.LOGIN_PATH, json=body, at_root=True, auth_request=True,
-                                     idempotent=True, expected=(200, 201)) or {}
+                                     idempotent=True, expected=(200, 201), shape=(dict, type(None))) or {}
             except ApiError as error:
                 if error.status not in LOGIN_REFUSED:
                     raise
@@ -113,8 +114,6 @@ class VraLoginAuth(ObtainedBearer):
             raise login_refused(refused, 'the vRA login (POST /csp/gateway/am/api/login) refused the credentials',
                                 'check username and password, and auth_domain (user@domain is tried as user + domain, '
                                 'then as the full name)')
-        if not isinstance(answer, dict):
-            answer = {}
         access = answer.get('cspAuthToken') or answer.get('access_token')
         if access:
             self.secrets.append(access)
