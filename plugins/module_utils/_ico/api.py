@@ -328,12 +328,6 @@ class TaskEngine:
         clock = getattr(client, 'clock', time.monotonic)
         sleep = getattr(client, 'sleep', time.sleep)
         start = clock()
-        try:
-            return read()
-        except ApiError as error:
-            if getattr(error, 'status', None) != 404:
-                raise
-            last = error
         # The window of a create's lost answer (the request timeout plus a margin), which is also how long a waiter takes a
         # 404 on a task this run created for one not readable yet (Waiter.readable_by).
         until = start + adoption_window(getattr(client, 'timeout', None))
@@ -341,18 +335,20 @@ class TaskEngine:
         if isinstance(deadline, (int, float)):
             until = min(until, deadline)
         due, interval = 0.0, self.UNREAD_INTERVAL
-        while clock() < until:
-            due += interval
-            interval = min(interval * 2, self.UNREAD_INTERVAL_MAX)
-            pause = min(start + due, until) - clock()
-            if pause > 0:
-                sleep(pause)
+        while True:
             try:
                 return read()
             except ApiError as error:
                 if getattr(error, 'status', None) != 404:
                     raise
                 last = error
+            if clock() >= until:
+                break
+            due += interval
+            interval = min(interval * 2, self.UNREAD_INTERVAL_MAX)
+            pause = min(start + due, until) - clock()
+            if pause > 0:
+                sleep(pause)
         raise last
 
     def read_created(self, location, request_url, fields):
