@@ -37,6 +37,16 @@ def bytecode_cache(tmp_path_factory):
     return os.environ['CLOUDOPS_ORCHESTRATOR_BYTECODE_CACHE']
 
 
+@pytest.fixture(scope='session', autouse=True)
+def ansible_bytecode_cache(tmp_path_factory):
+    """ansible-core's own module_utils, compiled from the payload zip on every module task, compiled once per session
+    instead (module_log/sitecustomize.py: a test aid, the same code). Set CLOUDOPS_TEST_ANSIBLE_BYTECODE to an empty
+    value to run without it."""
+    if 'CLOUDOPS_TEST_ANSIBLE_BYTECODE' not in os.environ:
+        os.environ['CLOUDOPS_TEST_ANSIBLE_BYTECODE'] = str(tmp_path_factory.getbasetemp() / 'ansible-bytecode')
+    return os.environ['CLOUDOPS_TEST_ANSIBLE_BYTECODE']
+
+
 def uses_simulator(item):
     """True when the test requests the ``simulator`` or ``simulator_factory`` fixture (directly or through another)."""
     return bool(SIMULATOR_FIXTURES.intersection(getattr(item, 'fixturenames', ())))

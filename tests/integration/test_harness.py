@@ -262,3 +262,17 @@ def test_quirks_stage_drops_only_explicit_quirks_the_environment_already_plays_b
     assert dropped == ['t.py::a[vro-conditions-comma-split]']
     assert [i.nodeid for i in conftest.same_as_unquirked(items, ['vcf-task-fields-omitted'], parse)] == ['t.py::b[vcf-task-fields-omitted]']
     assert conftest.same_as_unquirked(items, ['ico-item-wrapped'], parse) == []
+
+
+def test_modules_take_ansible_core_module_utils_from_the_session_bytecode_cache(tmp_path):
+    """module_log/sitecustomize.py: ansible-core's files in the payload zip compiled once, then read from the cache."""
+    cache = tmp_path / 'ansible-bytecode'
+    play = _harness.write_playbook(tmp_path, 'ping', [{'name': 'ping', 'ansible.builtin.ping': {}}])
+    first = run_playbook(play, env={'CLOUDOPS_TEST_ANSIBLE_BYTECODE': str(cache)})
+    assert first.result('ping')['ping'] == 'pong'
+    stored = sorted(p.name for p in cache.rglob('*.bin'))
+    # basic.py and the files it imports: dozens, one per source
+    assert len(stored) > 20, stored
+    again = run_playbook(play, env={'CLOUDOPS_TEST_ANSIBLE_BYTECODE': str(cache)})
+    assert again.result('ping')['ping'] == 'pong'
+    assert sorted(p.name for p in cache.rglob('*.bin')) == stored
