@@ -1,5 +1,5 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""More than a hundred bad invocations across every module, run through ansible-playbook in six shards.
+"""More than a hundred bad invocations across every module, run through ansible-playbook in shards.
 
 The cases live in bad_input_cases.yml. Each must end ``failed`` with a one-line ``msg`` naming the problem (every word
 of its ``expect``), never a Python traceback, and none may change anything on the server.
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from _harness import run_playbook
+from _harness import LocalHttpServer, run_playbook
 
 CASES_FILE = Path(__file__).resolve().parent / 'bad_input_cases.yml'
 TRACEBACK_MARKERS = ('Traceback (most recent call last)', 'MODULE FAILURE', 'module_stderr', 'module_stdout')
@@ -65,16 +65,18 @@ def test_case_table_is_big_and_covers_every_module():
                        'orch_task_info'}
 
 
-SHARDS = 6
+# Cases that reach the server, in shards over the simulator; the offline ones (refused before any request) in shards
+# over a fake server that must see no request: no simulator, so the quirks stage does not run them again.
+SHARDS = 4
+OFFLINE_SHARDS = 3
+# The connection settings of the offline cases: every product pointed at the fake server.
+OFFLINE_ENV = {'VRO_USERNAME': 'vcoadmin', 'VRO_PASSWORD': 'offline-pw-1', 'VCF_USERNAME': 'admin@local',
+               'VCF_PASSWORD': 'offline-pw-2', 'ICO_USERNAME': 'admin', 'ICO_PASSWORD': 'offline-pw-3',
+               'ICO_DOMAIN': 'Default', 'ICO_PROJECT': 'admin'}
 
 
-@pytest.mark.parametrize('shard', range(SHARDS), ids=lambda i: 'shard%d' % i)
-def test_every_bad_input_fails_cleanly(fresh_simulator, tmp_path, shard):
-    """One playbook per shard (every sixth case), so that parallel workers share the table."""
-    sim = fresh_simulator
-    cases = load_cases()[shard::SHARDS]
-    playbook = build_playbook(cases, sim, tmp_path / 'bad_input.yml')
-    res = run_playbook(playbook, env=sim.all_env(), timeout=1800)
+def problems_of(cases, res):
+    """What is wrong with each case's result: it must have failed, cleanly, in one line naming its ``expect``."""
     problems = []
     for case in cases:
         name = 'case %s' % case['id']
@@ -97,6 +99,44 @@ def test_every_bad_input_fails_cleanly(fresh_simulator, tmp_path, shard):
         missing = [w for w in case.get('expect') or [] if str(w).lower() not in msg.lower()]
         if missing:
             problems.append('%s: msg does not name %s: %s' % (case['id'], missing, msg[:500]))
+    return problems
+
+
+def test_cases_are_split_between_offline_and_server_shards():
+    cases = load_cases()
+    offline = [c for c in cases if c.get('offline')]
+    assert 0 < len(offline) < len(cases)
+    assert all(c.get('offline') in (None, True) for c in cases)
+    assert not any('__reader_password__' in json.dumps(c) for c in offline), 'an offline case cannot use the simulator'
+
+
+@pytest.mark.parametrize('shard', range(OFFLINE_SHARDS), ids=lambda i: 'offline%d' % i)
+def test_every_offline_bad_input_fails_cleanly_before_sending_anything(tmp_path, shard):
+    """The cases marked ``offline`` against a fake server for every product: each fails as above, and not one request
+    reaches the server (a case that does belongs with the others, without ``offline``)."""
+    cases = [c for c in load_cases() if c.get('offline')][shard::OFFLINE_SHARDS]
+    seen = []
+
+    def answer(request):
+        seen.append('%s %s' % (request.command, request.path))
+        request.send(500, {'status': 500, 'message': 'an offline case sent a request'})
+
+    with LocalHttpServer(answer=answer) as fake:
+        env = dict(OFFLINE_ENV, VRO_URL=fake.url, VCF_URL=fake.url, ICO_URL=fake.url)
+        res = run_playbook(build_playbook(cases, None, tmp_path / 'bad_input_offline.yml'), env=env, timeout=1800)
+    problems = problems_of(cases, res)
+    assert not problems, '%d of %d cases are wrong:\n%s' % (len(problems), len(cases), '\n'.join(problems))
+    assert seen == [], 'offline cases sent requests (take their offline mark away): %s' % seen
+
+
+@pytest.mark.parametrize('shard', range(SHARDS), ids=lambda i: 'shard%d' % i)
+def test_every_bad_input_fails_cleanly(fresh_simulator, tmp_path, shard):
+    """One playbook per shard (every fourth case that reaches the server), so that parallel workers share the table."""
+    sim = fresh_simulator
+    cases = [c for c in load_cases() if not c.get('offline')][shard::SHARDS]
+    playbook = build_playbook(cases, sim, tmp_path / 'bad_input.yml')
+    res = run_playbook(playbook, env=sim.all_env(), timeout=1800)
+    problems = problems_of(cases, res)
     assert not problems, '%d of %d cases are wrong:\n%s' % (len(problems), len(cases), '\n'.join(problems))
 
     # Nothing was changed on the server: every state-changing request that was sent was refused (4xx).
