@@ -72,8 +72,8 @@ def test_reads_lost_on_idle_keep_alive_connections_are_sent_again_without_a_warn
     # server closes as it arrives (a GET that reaches nothing). A read is safe to resend and this is normal keep-alive
     # behaviour: it is sent again at once, with no warning to the user; the run is followed to its end.
     with IdleClosingVro(throttle=0, script=('running', 'running', 'completed')) as server:
-        res = run(tmp_path, server, [('start', 'vro_workflow_run', dict(START, timeout=3, poll_interval=2,
-                                                                         poll_interval_max=2))])
+        args = dict(START, timeout=3, poll_interval=2, poll_interval_max=2)
+        res = run(tmp_path, server, [('start', 'vro_workflow_run', args)])
     rec = res.record('start')
     assert rec['status'] == 'ok', rec['result'].get('msg')
     assert rec['result']['state'] == 'completed'
