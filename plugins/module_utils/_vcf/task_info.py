@@ -11,8 +11,8 @@ from __future__ import annotations
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import InputError, OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import to_epoch_ms
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import TaskService
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import (TaskStatus, describe_failure, info_entry, selector_params,
-                                                                                    task_ids, window_ms)
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import (
+    TaskStatus, describe_failure, info_entry, selector_params, task_ids, window_ms)
 
 
 def run(module):
