@@ -482,6 +482,12 @@ def _chain(exc):
     return found
 
 
+def closed_before_answer(exc):
+    """True when a connection failure is the server closing or resetting the connection before any byte of an answer
+    (``RemoteDisconnected``, a reset, a broken pipe): what a kept-alive connection the server closed for idleness gives."""
+    return any(isinstance(item, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)) for item in _chain(exc))
+
+
 def failure_cause(exc):
     """What a connection failure says of its cause: ``dns`` (the host name does not resolve), ``refused`` (nothing
     listens on the port), ``reset`` (the server closed or reset the connection without an answer), or None."""
@@ -585,6 +591,9 @@ class _FreshWritesMixin(object):
         if (since is not None and method not in RESENDABLE_METHODS and getattr(conn, 'sock', None) is not None
                 and _idle_clock() - since > FRESH_WRITE_AFTER_IDLE):
             conn.close()
+        # Whether the request goes on a kept-alive connection (urllib3 has dropped one it found closed: no socket then),
+        # which the server may close as the request arrives (Client.request resends such a read at once).
+        _SENDING.reused = getattr(conn, 'sock', None) is not None
         return conn
 
     def _put_conn(self, conn):
@@ -610,6 +619,7 @@ if HAS_REQUESTS:
         def send(self, request, *args, **kwargs):  # pylint: disable=arguments-differ
             outer = getattr(_SENDING, 'method', None)
             _SENDING.method = request.method
+            _SENDING.reused = False
             try:
                 return super().send(request, *args, **kwargs)
             finally:
@@ -646,7 +656,7 @@ class Client:
     def __init__(self, base_url, auth=None, validate_certs=True, ca_path=None, timeout=30, retries=3,
                  use_proxy=True, backoff_base=0.5, backoff_max=8.0, warn=None, api_path='', name='the server',
                  parse_error=server_words, user_agent=None, sleep=time.sleep, connect_timeout=DEFAULT_CONNECT_TIMEOUT,
-                 probe_path=None):
+                 probe_path=None, debug=None):
         # What the product's API layer passes in (its CONNECTION): where its API lives, its name, its error bodies.
         self.name = name
         self.parse_error = parse_error
@@ -666,6 +676,8 @@ class Client:
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self.warn = warn or (lambda msg: None)
+        # What the user need not see (a read resent after a keep-alive race): the module's debug log, a source's debug.
+        self.debug = debug or (lambda msg: None)
         self.sleep = sleep
         self.requests_sent = 0
         # The Date header of the last answer (see request); None before any.
@@ -802,6 +814,7 @@ class Client:
         attempts = 0
         read_timeouts = 0
         refreshed = False
+        stale_resent = False
         while True:
             attempts += 1
             req_headers = dict(headers or {})
@@ -852,6 +865,17 @@ class Client:
                     continue
                 raise error from None
             except requests.exceptions.ConnectionError as exc:
+                if (idempotent and not answered and not stale_resent and getattr(_SENDING, 'reused', False)
+                        and closed_before_answer(exc)):
+                    # A kept-alive connection the server closed as this read arrived (its idle timeout; not a TLS port,
+                    # which answered nothing before): normal keep-alive behaviour, and a read is safe to send again. Once,
+                    # at once, on a new connection (urllib3 dropped this one), without a warning nor a retry spent; never
+                    # a write (those go on a fresh connection after FRESH_WRITE_AFTER_IDLE and are never resent).
+                    stale_resent = True
+                    attempts -= 1
+                    self.debug('%s %s: the kept-alive connection was closed before an answer (%s); sent again at once on '
+                               'a new connection' % (method, safe_url(url), self._reason(exc)))
+                    continue
                 if self.origin[0] == 'http' and not answered and tls_alert_as_status_line(exc):
                     raise self.https_port_error(method, url, attempts, 'a TLS alert') from None
                 if self.origin[0] == 'http' and not answered and self._reset_by_tls_port(exc, url):

@@ -400,12 +400,19 @@ class OrchestratorModule(AnsibleModule):
             try:
                 self._client = Client(p['url'], auth=self.build_auth(), validate_certs=p['validate_certs'],
                                       ca_path=p.get('ca_path'), timeout=p['timeout'], retries=p['retries'],
-                                      use_proxy=p['use_proxy'], warn=self.warn, connect_timeout=p.get('connect_timeout'),
+                                      use_proxy=p['use_proxy'], warn=self.warn, debug=self.debug_line,
+                                      connect_timeout=p.get('connect_timeout'),
                                       user_agent='cloudops.orchestrator/%s' % self._name, **self.connection())
                 self._client.check_base = True  # a 404 before any success probes whether the path in url is wrong
             except ApiError as error:
                 self.fail_from(error)
         return self._client
+
+    def debug_line(self, msg):
+        """A line of the client the user need not see (a read resent after a keep-alive race), never a warning: Ansible's
+        module log (journal or syslog) at -vvv or with ANSIBLE_DEBUG, without the secrets known so far."""
+        if getattr(self, '_verbosity', 0) >= 3 or getattr(self, '_debug', False):
+            self.log('[debug] %s' % redact(str(msg), self._secrets()))
 
     def waiter(self, timeout=None):
         """A waiter configured from the wait options."""

@@ -147,7 +147,8 @@ def build_client(product, options, api_connection, log=None, project=None):
         quiet = RedactingLog(log, lambda: getattr(auth, 'secrets', ()))
         return Client(options['url'], auth=auth, validate_certs=options['validate_certs'],
                       ca_path=options.get('ca_path'), timeout=options['timeout'], retries=REQUEST_RETRIES,
-                      warn=lambda msg: quiet.debug('%s', msg), user_agent='cloudops.orchestrator/eda', **api_connection)
+                      warn=lambda msg: quiet.debug('%s', msg), debug=lambda msg: quiet.debug('%s', msg),
+                      user_agent='cloudops.orchestrator/eda', **api_connection)
     except ApiError as error:
         raise SourceError(str(error)) from None
 

@@ -72,6 +72,15 @@ options:
       - Finding them takes one more listing (with the other filters, newest creation first, read until a task created
         before this time; in each spelling of O(status) on a server that matches it exactly).
     type: raw
+  completed_before:
+    description:
+      - List filter, applied by the module (SDDC Manager has none), tasks completed at or before this time, as ISO 8601
+        with any offset (C(2026-03-31T23:59:59Z), C(2026-04-01T01:59:59+02:00)) or epoch milliseconds. Times are
+        compared as instants.
+      - A task without a completion time is placed by its creation time, as with O(completed_after); a task with
+        neither is kept.
+      - With O(max_results), the server's list is cut first and filtered after.
+    type: raw
   order:
     description:
       - The order of the list by O(order_by) (C(orderDirection)).
@@ -261,6 +270,7 @@ def main():
             resource_id=dict(type='str'),
             resource_type=dict(type='str'),
             completed_after=dict(type='raw'),
+            completed_before=dict(type='raw'),
             order=dict(type='str', choices=['asc', 'desc']),
             order_by=dict(type='str'),
             max_results=dict(type='int', default=1000),

@@ -92,3 +92,32 @@ def test_created_task_whose_location_stays_404_fails_once_created(fresh_simulato
     # The 404s within the grace were read again; the POST was never sent again.
     assert reads(sim) > 1 and fired(sim) == [1, reads(sim)]
     assert created(sim) == 1
+
+
+# -- a create answered with neither a task nor a Location: the list that finds it ----------------------------------
+
+def list_reads(sim):
+    return sim.counters().get('routes', {}).get('GET /orchestrator/v2/tasks', 0)
+
+
+@pytest.mark.parametrize('empty_lists', [2, None])
+def test_created_task_named_by_nothing_is_looked_for_in_the_list_again(simulator_factory, empty_lists):
+    # 201 with an object without id and no Location (quirk ico-create-answers-array: no Location): the module finds
+    # the task in the list, which a node not in step yet answers without it for a moment (empty_lists reads; None:
+    # until the end of the window). The POST is sent once either way.
+    sim = simulator_factory('--quirk', 'ico-create-answers-array')
+    sim.faults({'route': TASKS, 'method': 'POST', 'kind': 'body', 'act': True, 'count': 1, 'body': {'status': 'QUEUED'}})
+    sim.faults(dict({'route': TASKS, 'method': 'GET', 'kind': 'body', 'body': []},
+                    **({'count': empty_lists} if empty_lists else {})))
+    res = run_playbook(CREATE, env=sim.env('ico'), expect_failure=not empty_lists, extra_vars={'task': TASK, 'timeout': 1})
+    assert created(sim) == 1
+    if empty_lists:
+        result = res.result('Under test')
+        assert result['changed'] is True and result['task']['parm'] == TASK['parm'], result
+        assert [w for w in result.get('warnings', []) if 'named no task' in w], result.get('warnings')
+        assert list_reads(sim) == empty_lists + 1
+    else:
+        result = res.failed_results()[0]['result']
+        assert 'named no task' in result['msg'] and 'none of' in result['msg'] and '\n' not in result['msg'], result['msg']
+        assert result['changed'] is True
+        assert list_reads(sim) > 1

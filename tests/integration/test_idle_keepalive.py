@@ -65,3 +65,19 @@ def test_a_start_resent_after_retry_after_goes_on_a_fresh_connection_and_starts_
     assert server.count('POST', '/executions') == 2  # the 429, then the start
     assert len(server.runs) == 1
     assert not rec['result'].get('adopted')
+
+
+def test_reads_lost_on_idle_keep_alive_connections_are_sent_again_without_a_warning(tmp_path):
+    # Polls further apart than the server keeps an idle connection: each poll's read goes on a pooled connection the
+    # server closes as it arrives (a GET that reaches nothing). A read is safe to resend and this is normal keep-alive
+    # behaviour: it is sent again at once, with no warning to the user; the run is followed to its end.
+    with IdleClosingVro(throttle=0, script=('running', 'running', 'completed')) as server:
+        args = dict(START, timeout=3, poll_interval=2, poll_interval_max=2)
+        res = run(tmp_path, server, [('start', 'vro_workflow_run', args)])
+    rec = res.record('start')
+    assert rec['status'] == 'ok', rec['result'].get('msg')
+    assert rec['result']['state'] == 'completed'
+    assert [m for m, p in server.dropped if m == 'GET'], 'no read met a closed connection: the race did not happen'
+    assert not [m for m, p in server.dropped if m != 'GET']
+    assert not [w for w in rec['result'].get('warnings') or [] if 'retry' in w or 'connection' in w], rec['result'].get('warnings')
+    assert server.count('POST', '/executions') == 1

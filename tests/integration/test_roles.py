@@ -140,6 +140,15 @@ def test_vcf_task_remediation_finds_failures_without_completion_time(fresh_simul
     assert (result['found'], result['retried'], result['succeeded']) == (1, [RETRY_SUCCEEDS], [RETRY_SUCCEEDS])
 
 
+@pytest.mark.parametrize('until', ['2026-03-03T15:00:00+01:00', '2026-03-03T14:07:45Z', '1772546400000'])
+def test_vcf_task_remediation_until_is_compared_as_an_instant(fresh_simulator, until):
+    # RETRY_FAILS_ONCE completed at 2026-03-03T14:07:45.220Z: after each of these ends of the window (14:00Z with an
+    # offset, the same second without its fraction, epoch ms), which the role once compared as text and kept.
+    _res, result = apply_role(fresh_simulator, 'vcf', 'vcf_task_remediation', fact='vcf_task_remediation_result', check=True,
+                              vcf_task_remediation_since=MARCH_WINDOW, vcf_task_remediation_until=until)
+    assert result['retried'] + result['not_retryable'] == [RETRY_SUCCEEDS]
+
+
 def test_vcf_task_remediation_refuses_a_too_wide_window(fresh_simulator):
     before = route_count(fresh_simulator, 'PATCH /v1/tasks/<task_id>')
     res, _fact = apply_role(fresh_simulator, 'vcf', 'vcf_task_remediation', vcf_task_remediation_since=MARCH_WINDOW,

@@ -296,12 +296,13 @@ class TaskEngine:
 
     def _find_unnamed(self, status, fields, started, warn=None):
         """The task a create answered with success but without naming it (an empty body, or one without ``id``, and
-        no ``Location``): the one task this user created since ``started`` with exactly ``fields``, read once (never
-        POSTed again); otherwise the failure says that a task was created and where to look."""
+        no ``Location``): the one task this user created since ``started`` with exactly ``fields`` (never POSTed again).
+        A node not in step yet may not list it for a moment: the list is read again while it shows none, for the window
+        of :meth:`_read_new`; otherwise the failure says that a task was created and where to look."""
         look = ('look for it with orch_task_info (tasks created since %s) before running this again, or a second task '
                 'is created' % since_text(started - self.SKEW_MS))
         try:
-            found = self.find_created(fields, started)
+            found = self._read_new(lambda: self.find_created(fields, started), pending=lambda found: not found)
         except ApiError as error:
             raise OperationError('the server created a task (HTTP %s) but its answer named no task, and listing the tasks '
                                  'to find it failed: %s; %s' % (status, error, look), changed=True,
@@ -320,10 +321,11 @@ class TaskEngine:
     UNREAD_INTERVAL = 0.25
     UNREAD_INTERVAL_MAX = 2.0
 
-    def _read_new(self, read):
-        """``read()`` of the task a create just named, a 404 waited out: the node that answered the POST and the one
-        answering the GET may not be in step yet. GETs only (the POST is never sent again), for the request timeout
-        plus a margin (``_adopt.adoption_window``), never past the client's deadline; then the last 404 is raised."""
+    def _read_new(self, read, pending=None):
+        """``read()`` of the task a create just made, a 404 (or an answer ``pending(answer)`` says does not show it yet)
+        waited out: the node that answered the POST and the one answering the GET may not be in step yet. GETs only (the
+        POST is never sent again), for the request timeout plus a margin (``_adopt.adoption_window``), never past the
+        client's deadline; then the last 404 is raised, or the last answer returned."""
         client = self.client
         clock = getattr(client, 'clock', time.monotonic)
         sleep = getattr(client, 'sleep', time.sleep)
@@ -337,11 +339,13 @@ class TaskEngine:
         due, interval = 0.0, self.UNREAD_INTERVAL
         while True:
             try:
-                return read()
+                answer, last = read(), None
             except ApiError as error:
                 if getattr(error, 'status', None) != 404:
                     raise
-                last = error
+                answer, last = None, error
+            if last is None and (pending is None or not pending(answer)):
+                return answer
             if clock() >= until:
                 break
             due += interval
@@ -349,7 +353,9 @@ class TaskEngine:
             pause = min(start + due, until) - clock()
             if pause > 0:
                 sleep(pause)
-        raise last
+        if last is not None:
+            raise last
+        return answer
 
     def read_created(self, location, request_url, fields):
         """The task a create answer named in ``Location``, read from the configured server only.

@@ -9,14 +9,17 @@ Internal use only: this file may change without notice between releases.
 from __future__ import annotations
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import InputError, OperationError, WaitTimeout
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import to_epoch_ms
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.api import TaskService
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import TaskStatus, describe_failure, info_entry, selector_params, task_ids
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vcf.model import (
+    TaskStatus, describe_failure, info_entry, selector_params, task_ids, window_ms)
 
 
 def run(module):
     """``vcf_task_info``: reads the options once; returns the result or raises OperationError."""
     p = module.params
-    selector = dict((key, p.get(key)) for key in ('name_contains', 'type', 'resource_id', 'resource_type', 'completed_after'))
+    selector = dict((key, p.get(key)) for key in ('name_contains', 'type', 'resource_id', 'resource_type', 'completed_after',
+                                                  'completed_before'))
     return task_info(TaskService(module.client()), task_ids(p.get('task_id'), p.get('task_ids')), selector,
                      status=p.get('status'), order=p.get('order'), order_by=p.get('order_by'),
                      max_results=p.get('max_results'), wait_for=p.get('wait_for'),
@@ -50,12 +53,17 @@ def task_info(service, ids, selector, status=None, order=None, order_by=None, ma
     if ids:
         tasks = [service.get(task_id) for task_id in ids]
     else:
+        # SDDC Manager has no completedBefore: the end of a window is applied here, to instants (never to the text,
+        # where '+01:00' or a missing fraction compares wrongly), placing a task as completed_after does (window_ms).
+        before = to_epoch_ms(selector.get('completed_before'), option='completed_before')
         query = selector_params(selector, status=TaskStatus.normalise(status) or None)
         if order:
             query['orderDirection'] = order.upper()
         if order_by:
             query['orderBy'] = order_by
         tasks = service.list(query, max_results=max_results)
+        if before is not None:
+            tasks = [t for t in tasks if window_ms(t.raw) is None or window_ms(t.raw) <= before]
 
     if wait_for and waiter is not None:
         task = tasks[0]

@@ -120,6 +120,9 @@ class VroApi(object):
     def __init__(self, client):
         self.client = client
         self._about = None
+        # The state words of listed runs that are no vRO run state (unknown_state), each with a run reading it: a
+        # caller that cannot take such runs (the vro_executions source watches known states) says so once per word.
+        self.unknown_states = {}
         # Server clock minus local clock, in seconds, learnt from a Date header (None until seen).
         self.clock_offset = None
 
@@ -381,6 +384,9 @@ class VroApi(object):
                 runs[run.id] = run
         if self.plain_listing:
             offset = 0  # plain listing (maybe since this call): every run was read
+        for run in runs.values():
+            if unknown_state(run.state):
+                self.unknown_states.setdefault(run.state, run.id)
         # Servers that ignore a condition must not widen the answer: filter again here.
         result = [r for r in runs.values() if run_matches(r, states, started_by, name, started_after, started_before)]
         result.sort(key=lambda r: r.started_at() or 0.0, reverse=True)

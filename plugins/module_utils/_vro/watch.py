@@ -91,6 +91,8 @@ class VroExecutionWatch:
         self.floors = {}
         # Per workflow and state, the start (epoch ms, or None) of each run remembered in seen.
         self.starts = {}
+        # The state words that are no vRO run state already logged (once per word while the source runs).
+        self.unknown_logged = set()
 
     def load(self, state):
         if state:
@@ -147,6 +149,7 @@ class VroExecutionWatch:
                 key = '%s|%s' % (workflow.id, state)
                 baseline = key not in self.seen
                 runs, cut = self._listing(workflow, state, key, baseline)
+                self._log_unknown_states(workflow)
                 listed[key] = (runs, cut)
                 if baseline and not self.emit_existing:
                     floors[key] = baseline_floor(runs, cut, now)
@@ -204,6 +207,18 @@ class VroExecutionWatch:
                              'a poll finds fewer new runs', PAGE * MAX_PAGES, self._label(workflow), state,
                              PAGE * MAX_PAGES)
         return runs, True
+
+    def _log_unknown_states(self, workflow):
+        """One line per state word a listed run read that is no vRO run state (``VroApi.unknown_states``), as the modules
+        warn once per word (``note_state``): such a run is in no watched state, so it is never emitted."""
+        for word, run_id in sorted((getattr(self.api, 'unknown_states', None) or {}).items()):
+            if word in self.unknown_logged or self.log is None:
+                continue
+            self.unknown_logged.add(word)
+            self.log.warning("vro_executions: run %s of workflow %s reads state '%s', which is not a vRO run state (%s): "
+                             "it is in none of the watched states (%s) and is not emitted; look at the run in the vRO "
+                             "client", run_id, self._label(workflow), one_line(word)[:64], ', '.join(STATES),
+                             ', '.join(self.states))
 
     @staticmethod
     def _label(workflow):

@@ -32,8 +32,9 @@ class IdleClosingServer(object):
     """A local HTTP/1.1 server (keep-alive) that closes a connection idle longer than ``idle`` seconds, without an
     answer, when the next request arrives on it: the server's idle timeout and the client's reuse at the same instant."""
 
-    def __init__(self, idle):
+    def __init__(self, idle, drop_every=False):
         self.idle = idle
+        self.drop_every = drop_every  # every request is closed unanswered, the first on a connection too
         self.connections = 0
         self.dropped = []       # (method, path) of the requests that found their connection closed
         self.handled = []       # (method, path) of the requests answered
@@ -57,7 +58,7 @@ class IdleClosingServer(object):
                 self.answered_at = time.monotonic()
 
             def parse_request(self):
-                if self.answered_at is not None and time.monotonic() - self.answered_at > outer.idle:
+                if outer.drop_every or (self.answered_at is not None and time.monotonic() - self.answered_at > outer.idle):
                     with outer.lock:
                         outer.dropped.append(tuple(self.raw_requestline.decode('latin-1').split()[:2]))
                     self.close_connection = True
@@ -143,3 +144,36 @@ def test_a_read_after_the_connection_was_idle_keeps_the_pooled_connection_and_is
         client.close()
     assert server.dropped == [('GET', '/workflows/wf/executions/1/state')]
     assert [m for m, ignored in server.handled] == ['GET', 'GET']
+
+
+@pytest.mark.parametrize('retries', [0, 2])
+def test_a_read_lost_on_a_reused_connection_the_server_closed_is_sent_again_at_once_without_a_warning(monkeypatch, retries):
+    # The server closed the idle keep-alive connection as the read was sent on it (nothing of an answer came): normal
+    # keep-alive behaviour, and a read is safe to send again. It is resent at once, on a new connection, without a
+    # backoff nor a warning (the user can do nothing about it), and without spending a retry (retries=0 too); the
+    # debug log keeps a line.
+    monkeypatch.setattr(_client, 'FRESH_WRITE_AFTER_IDLE', 0.05, raising=False)
+    sleeps, warnings, debug = [], [], []
+    with IdleClosingServer(idle=0.2) as server:
+        client = Client(server.url, retries=retries, timeout=10, sleep=sleeps.append, warn=warnings.append, debug=debug.append)
+        client.get('/about')
+        time.sleep(0.5)
+        assert client.get('/workflows/wf/executions/1/state') == {'id': 'run-1'}
+        client.close()
+    assert server.dropped == [('GET', '/workflows/wf/executions/1/state')]  # the race happened
+    assert [m for m, ignored in server.handled] == ['GET', 'GET']
+    assert sleeps == [] and warnings == []
+    assert len(debug) == 1 and 'GET' in debug[0] and 'sent again at once' in debug[0], debug
+    assert server.connections == 2
+
+
+def test_a_read_lost_on_a_fresh_connection_keeps_its_backoff_and_warning():
+    # A connection that was not reused and closes before answering says something about the server: the rule for it
+    # is unchanged (a retry after a backoff, with a warning).
+    sleeps, warnings, debug = [], [], []
+    with IdleClosingServer(idle=30.0, drop_every=True) as server:
+        client = Client(server.url, retries=1, timeout=10, sleep=sleeps.append, warn=warnings.append, debug=debug.append)
+        with pytest.raises(AnswerLost):
+            client.get('/about')
+        client.close()
+    assert len(sleeps) == 1 and len(warnings) == 1 and not debug

@@ -44,6 +44,8 @@ class NoIdCreate:
         self.posts = 0
         self.gets = 0
         self.warnings = []
+        self.now = 0.0
+        self.slept = []
 
     def request(self, method, path, **kw):
         assert (method, path) == ('POST', '/tasks')
@@ -57,8 +59,13 @@ class NoIdCreate:
     def url_for(self, path):
         return BASE + path
 
+    def clock(self):
+        return self.now
+
     def sleep(self, seconds):
-        raise AssertionError('no wait is needed: the task was created')
+        # A pause between two reads of the list (a node not in step may not list the task yet); it costs nothing here.
+        self.slept.append(seconds)
+        self.now += seconds
 
     def warn(self, message):
         self.warnings.append(message)
@@ -79,7 +86,7 @@ def test_a_create_answer_without_an_id_finds_the_created_task_and_posts_once(sta
     result = manage_task(engine, None, FIELDS, 'present', warn=client.warn)
     assert result['task']['id'] == '2' and result['changed'] is True
     assert result['msg'] == 'created task 2'
-    assert client.posts == 1
+    assert client.posts == 1 and client.gets == 1 and not client.slept
     assert len(client.warnings) == 1 and 'named no task' in client.warnings[0] and '2' in client.warnings[0]
 
 
@@ -97,3 +104,25 @@ def test_a_create_answer_without_an_id_and_no_single_match_says_a_task_was_creat
     assert info.value.result.get('changed') is True
     assert client.posts == 1
     assert json.dumps(info.value.result, default=str)  # a result Ansible can return
+    if matches:
+        assert client.gets == 1 and not client.slept  # several: reading again cannot make one of them
+    else:
+        # None listed: read again for the window (timeout 1 s + 10 s), pauses doubling from 0.25 s to 2 s.
+        assert client.gets > 2 and client.slept[:4] == [0.25, 0.5, 1.0, 2.0] and max(client.slept) == 2.0
+        assert sum(client.slept) == pytest.approx(11.0)
+
+
+class NotInStep(NoIdCreate):
+    """The list shows the created task from its third read on (a node not in step yet answers the first two)."""
+
+    def get(self, path, **kw):
+        self.gets += 1
+        return self.listing if self.gets > 2 else []
+
+
+def test_a_create_answer_without_an_id_finds_the_task_a_node_lists_late():
+    client = NotInStep(201, '', [task('2', 100000, **FIELDS)])
+    result = manage_task(TaskEngine(client, user='admin', project='admin', clock=lambda: 99.0), None, FIELDS, 'present',
+                         warn=client.warn)
+    assert result['task']['id'] == '2' and result['changed'] is True
+    assert client.posts == 1 and client.gets == 3 and client.slept == [0.25, 0.5]
