@@ -62,6 +62,13 @@ RETRY_AFTER_MAX = 120.0
 # Paging stops with an error after this many items' worth of pages (ceil(PAGING_MAX_ITEMS / page size) pages), so
 # that a server which never says "last page" cannot keep a task reading forever.
 PAGING_MAX_ITEMS = 100000
+# The most bytes of one answer's body, counted after gzip/deflate decoding: past it the read stops and the request fails
+# (kind ``size``) instead of holding an endless body (``[{},{},...`` streamed forever) or a decompression bomb (a few
+# hundred KB of gzip inflating to GBs) in memory until the timeout. The largest real answers are far below it: a page of
+# 100 vRO workflows, runs or log entries or of 100 SDDC Manager tasks with their sub-tasks (KBs to a few MB), a workflow
+# schema PNG (KBs, a few MB for the largest workflows), and ICO's task list, which is not paged (about 1-2 KB a task:
+# 64 MiB holds some 40,000 tasks).
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
 EXCERPT_LEN = 200
 HTML_HINT = ('the server answered with an HTML page instead of JSON: a proxy, a load balancer or a login portal in front '
              'of the product, or the product\'s own error page; the start of the page (body_excerpt) tells which')
@@ -820,6 +827,8 @@ class Client:
                     proxies=self.proxies_for(url),
                     hooks={'response': _keep_answer(answered)}, stream=True)
                 self._read_within(response, started, timeout or self.timeout)
+            except AnswerTooLarge:
+                raise self.too_large(method, url, attempts, answered[-1] if answered else None) from None
             except requests.exceptions.SSLError as exc:
                 if answered:
                     raise answer_lost('the answer was cut short: %s' % self._reason(exc), 'connection', method, url,
@@ -931,6 +940,19 @@ class Client:
                 raise error
             return response
 
+    def too_large(self, method, url, attempts, response):
+        """The error of an answer whose body passed :data:`MAX_ANSWER_BYTES` (kind ``size``): never read again (the next
+        answer would be as large). An :class:`AnswerLost`, since the request reached the server: a write that got it is
+        never resent, its caller looks for its effect."""
+        error = answer_lost('the answer is larger than %d MiB, the most this collection reads of one answer (counted after '
+                            'gzip decoding): reading stopped there' % (MAX_ANSWER_BYTES // (1024 * 1024)), 'size', method,
+                            url, attempts, response,
+                            hint='the server, or a proxy in front of it, sent an endless or inflating body, or a list far '
+                                 'larger than any real one: narrow the query (filters, max_results) or check what answers '
+                                 'on url')
+        error.details['bound'] = MAX_ANSWER_BYTES
+        return error
+
     def gateway_lost(self, response, attempts):
         """The :class:`AnswerLost` of a 502/504 answer: a gateway's, after which the request may have been applied."""
         status = response.status_code
@@ -1024,6 +1046,7 @@ class Client:
             return  # a response built in memory (tests) has its body already
         deadline = started + seconds if seconds else None
         chunks = []
+        size = 0
         cut = []
         watchdog = None
         if deadline is not None and not hasattr(raw, 'read1'):
@@ -1056,6 +1079,12 @@ class Client:
                 if not chunk or cut:
                     break
                 chunks.append(chunk)
+                size += len(chunk)
+                if size > MAX_ANSWER_BYTES:
+                    # An endless body or a decompression bomb: stop before memory grows further.
+                    del chunks[:]
+                    raw.close()
+                    raise AnswerTooLarge(size)
             if cut:
                 raise socket.timeout('deadline')
         except (socket.timeout, ReadTimeoutError):
@@ -1308,6 +1337,11 @@ class Client:
     def page_guard(self, path, page_size, parameter):
         """The :class:`PageGuard` of one paging loop over ``path`` (``parameter`` names its position in messages)."""
         return PageGuard(self, path, page_size, parameter)
+
+
+class AnswerTooLarge(Exception):
+    """Raised by :meth:`Client._read_within` when a body passes :data:`MAX_ANSWER_BYTES` (decoded): mapped by
+    :meth:`Client.request` to :meth:`Client.too_large`."""
 
 
 def _cut_at_deadline(sock, cut):

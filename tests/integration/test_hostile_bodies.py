@@ -1,0 +1,200 @@
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Hostile answer bodies (part 25): endless, decompression bombs, JSON nested past the parser's depth, integers past
+Python's digit limit, NaN and Infinity, a UTF-8 BOM, other encodings.
+
+The modules talk to :class:`HostileProxy`, a plain-HTTP reverse proxy in front of the simulator that forwards every
+request (so a write is applied, as on a real server) and replaces the body of the chosen answer. Each test asserts the
+one-line message, how many times the proxy saw the request (a write never twice) and, for writes, what the simulator
+holds (the effect adopted, or a failure saying it may have happened). Never durations.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import threading
+import zlib
+
+import pytest
+
+from _harness import FakeRequest, LocalHttpServer, failed_once, run_playbook, write_playbook
+
+ECHO = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001'
+RETRY_SUCCEEDS = '7a5e0001-5e1f-4c0d-9a11-000000000001'
+ICO_CREATE = {'task': {'eventTopic': 'com/ibm/orchestrator/serviceinstance/plan/ibm_bpm_process',
+                       'parm': {'processName': 'Deploy'}, 'delayInSeconds': 1}, 'poll_interval': 0.2}
+# The answer bound of the client (plugins/module_utils/_client.py MAX_ANSWER_BYTES): the bodies below pass it.
+BOUND_MB = 64
+HOP_HEADERS = ('content-length', 'transfer-encoding', 'content-encoding', 'connection', 'keep-alive', 'content-type')
+
+
+def _bomb():
+    """A gzip answer of a few hundred KB that inflates past the bound (256 MiB of a JSON string's spaces)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = b' ' * (1 << 20)
+    parts = [packer.compress(b'"')] + [packer.compress(block) for ignored in range(256)]
+    parts.append(packer.compress(b'"') + packer.flush())
+    return b''.join(parts)
+
+
+BOMB = []
+BOMB_LOCK = threading.Lock()
+
+
+def bomb():
+    with BOMB_LOCK:
+        if not BOMB:
+            BOMB.append(_bomb())
+        return BOMB[0]
+
+
+class HostileRequest(FakeRequest):
+    """Forwards to the simulator; the first ``count`` answers of the proxy's ``target`` get ``body`` instead."""
+
+    def respond(self):
+        proxy = self.server.fake
+        key = '%s %s' % (self.command, self.url_path)
+        hostile = None
+        with proxy.lock:
+            proxy.seen.append(key)
+            if proxy.left and re.fullmatch(proxy.target, key):
+                proxy.left -= 1
+                hostile = proxy.body
+        if hostile is not None and not proxy.act:
+            return self.answer(200, {}, hostile)
+        import requests  # pylint: disable=import-outside-toplevel
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in ('host', 'connection', 'accept-encoding')}
+        upstream = requests.request(self.command, proxy.sim.url + self.path, headers=headers, data=self.raw or None,
+                                    verify=proxy.sim.ca_path, allow_redirects=False, timeout=60)
+        kept = {k: v.replace(proxy.sim.url, proxy.url) for k, v in upstream.headers.items() if k.lower() not in HOP_HEADERS}
+        if hostile is None:
+            return self.send(upstream.status_code, upstream.content, kept, upstream.headers.get('Content-Type', 'application/json'))
+        return self.answer(upstream.status_code, kept, hostile)
+
+    def answer(self, status, headers, hostile):
+        """``hostile`` is bytes (sent with its Content-Length and a JSON Content-Type), ``'endless'`` or ``'bomb'``."""
+        self.send_response(status)
+        for key, value in headers.items():
+            self.send_header(key, value)
+        content_type = self.server.fake.content_type
+        self.send_header('Content-Type', content_type)
+        if hostile == 'endless':
+            self.send_header('Transfer-Encoding', 'chunked')
+            self.end_headers()
+            chunk = b'{},' * 20000
+            framed = b'%x\r\n%s\r\n' % (len(chunk), chunk)
+            try:
+                self.wfile.write(b'1\r\n[\r\n')
+                while True:
+                    self.wfile.write(framed)
+            except OSError:
+                self.close_connection = True
+                return None
+        data = bomb() if hostile == 'bomb' else hostile
+        if hostile == 'bomb':
+            self.send_header('Content-Encoding', 'gzip')
+        self.send_header('Content-Length', str(len(data)))
+        self.end_headers()
+        try:
+            self.wfile.write(data)
+        except OSError:
+            self.close_connection = True
+        return None
+
+
+class HostileProxy(LocalHttpServer):
+    """``target``: a regular expression matched against ``'METHOD /path'``; ``body``: what its answer carries;
+    ``act``: forward it first (the write is applied), else answer without forwarding."""
+
+    def __init__(self, sim, target, body, act=True, count=1, content_type='application/json'):
+        super().__init__(handler=HostileRequest)
+        self.sim = sim
+        self.target = target
+        self.body = body
+        self.act = act
+        self.left = count
+        self.content_type = content_type
+        self.lock = threading.Lock()
+        self.seen = []
+
+    def sent(self, pattern):
+        return sum(1 for key in self.seen if re.fullmatch(pattern, key))
+
+
+def env_for(sim, product, proxy):
+    env = sim.env(product)
+    env['%s_URL' % product.upper()] = proxy.url
+    return env
+
+
+def play(tmp_path, module, args, name='it'):
+    return write_playbook(tmp_path, 'bodies', [{'name': name, 'cloudops.orchestrator.%s' % module: args}], ignore_errors=True)
+
+
+def outcome(res, name='it'):
+    record = res.record(name)
+    return record['status'], record['result']
+
+
+DEEP = b'[' * 100000 + b']' * 100000
+BIG_INT = b'{"id": ' + b'9' * 5000 + b'}'
+
+# -- 1. endless bodies and decompression bombs ------------------------------------------------------------------
+
+INFO_READS = [
+    ('vro_workflow_info', 'vro', {'workflow_id': ECHO}, r'GET /vco/api/workflows/%s/?' % ECHO),
+    ('orch_task_info', 'ico', {}, r'GET /orchestrator/v2/tasks/?'),
+    ('vcf_task_info', 'vcf', {'task_id': RETRY_SUCCEEDS}, r'GET /v1/tasks/%s' % RETRY_SUCCEEDS),
+]
+
+
+@pytest.mark.parametrize('hostile', ['endless', 'bomb'])
+@pytest.mark.parametrize('module, product, args, target', INFO_READS, ids=[r[0] for r in INFO_READS])
+def test_an_endless_or_inflating_read_fails_at_the_bound_in_one_line(fresh_simulator, tmp_path, module, product, args,
+                                                                       target, hostile):
+    sim = fresh_simulator
+    with HostileProxy(sim, target, hostile, act=False, count=10) as proxy:
+        res = run_playbook(play(tmp_path, module, dict(args, timeout=30)), env=env_for(sim, product, proxy), timeout=120)
+    result = failed_once(res)
+    assert 'the answer is larger than %d MiB' % BOUND_MB in result['msg'], result['msg']
+    assert result['error']['kind'] == 'size'
+    # Read once: a bigger answer the next time would be as big.
+    assert proxy.sent(target) == 1, proxy.seen
+
+
+WRITES = [
+    ('vro_workflow_run', 'vro', {'workflow_id': ECHO, 'inputs': {'str': 'one'}, 'poll_interval': 0.2},
+     r'POST /vco/api/workflows/%s/executions/?' % ECHO),
+    ('orch_task', 'ico', ICO_CREATE, r'POST /orchestrator/v2/tasks/?'),
+    ('vcf_task_retry', 'vcf', {'task_id': RETRY_SUCCEEDS, 'poll_interval': 0.2}, r'PATCH /v1/tasks/%s' % RETRY_SUCCEEDS),
+]
+
+
+def applied(sim, module):
+    """How many times the simulator applied the write of ``module``."""
+    if module == 'vro_workflow_run':
+        return len(sim.admin('GET', 'vro/runs?workflow=%s' % ECHO)['runs'])
+    if module == 'orch_task':
+        return sum(1 for t in sim.admin('GET', 'requests')['requests']
+                   if t['method'] == 'POST' and t['path'].rstrip('/') == '/orchestrator/v2/tasks')
+    return sim.admin('GET', 'vcf/tasks/%s/attempts' % RETRY_SUCCEEDS)['retry_requests']
+
+
+@pytest.mark.parametrize('hostile', ['endless', 'bomb', 'deep', 'big_int', 'nan'])
+@pytest.mark.parametrize('module, product, args, target', WRITES, ids=[w[0] for w in WRITES])
+def test_a_hostile_answer_to_a_write_is_never_sent_again(fresh_simulator, tmp_path, module, product, args, target, hostile):
+    sim = fresh_simulator
+    body = {'deep': DEEP, 'big_int': BIG_INT, 'nan': b'{"id": NaN, "state": Infinity}'}.get(hostile, hostile)
+    with HostileProxy(sim, target, body) as proxy:
+        res = run_playbook(play(tmp_path, module, dict(args, timeout=30)), env=env_for(sim, product, proxy), timeout=120)
+    status, result = outcome(res)
+    text = json.dumps(result)
+    assert 'Traceback' not in text and 'MODULE FAILURE' not in text and 'module_stderr' not in text, text[:3000]
+    assert proxy.sent(target) == 1, proxy.seen
+    assert applied(sim, module) == 1
+    if status == 'ignored':
+        assert '\n' not in result['msg'].strip()
+        assert 'may' in result['msg'] or 'was started' in result['msg'] or 'applied' in result['msg'], result['msg']
+    else:
+        assert status in ('ok', 'changed') and result['changed'] is True, result
