@@ -70,6 +70,8 @@ class HostileRequest(FakeRequest):
         kept = {k: v.replace(proxy.sim.url, proxy.url) for k, v in upstream.headers.items() if k.lower() not in HOP_HEADERS}
         if hostile is None:
             return self.send(upstream.status_code, upstream.content, kept, upstream.headers.get('Content-Type', 'application/json'))
+        if callable(hostile):
+            hostile = hostile(upstream.content)
         return self.answer(upstream.status_code, kept, hostile)
 
     def answer(self, status, headers, hostile):
@@ -198,3 +200,85 @@ def test_a_hostile_answer_to_a_write_is_never_sent_again(fresh_simulator, tmp_pa
         assert 'may' in result['msg'] or 'was started' in result['msg'] or 'applied' in result['msg'], result['msg']
     else:
         assert status in ('ok', 'changed') and result['changed'] is True, result
+
+
+# -- 2. bodies Python's parser chokes on, or takes although JSON does not allow them -----------------------------
+
+UNREADABLE = {
+    'deep': (DEEP, 'it is nested deeper than a JSON parser here can read'),
+    'big_int': (BIG_INT, 'it holds a number of more than 4300 digits'),
+    'nan': (b'[{"id": NaN}]', 'it holds NaN, which JSON does not allow'),
+    'infinity': (b'{"elements": [{"id": -Infinity}]}', 'it holds -Infinity, which JSON does not allow'),
+}
+
+
+@pytest.mark.parametrize('hostile', sorted(UNREADABLE))
+@pytest.mark.parametrize('module, product, args, target', INFO_READS, ids=[r[0] for r in INFO_READS])
+def test_a_read_answer_json_cannot_hold_fails_in_one_line(fresh_simulator, tmp_path, module, product, args, target, hostile):
+    sim = fresh_simulator
+    body, words = UNREADABLE[hostile]
+    with HostileProxy(sim, target, body, act=False, count=10) as proxy:
+        res = run_playbook(play(tmp_path, module, args), env=env_for(sim, product, proxy))
+    result = failed_once(res)
+    assert 'the answer is not valid JSON: %s' % words in result['msg'], result['msg']
+    assert result['error']['kind'] == 'json'
+    assert proxy.sent(target) == 1, proxy.seen
+
+
+NAME = 'T\u00e2che n\u00e9e \u2013 sfo'
+
+
+def renamed(encoding, bom=b''):
+    def body(upstream):
+        task = json.loads(upstream)
+        task['name'] = NAME if encoding != 'iso-8859-1' else NAME.replace('\u2013', '-')
+        return bom + json.dumps(task, ensure_ascii=False).encode(encoding)
+    return body
+
+
+ENCODINGS = {
+    # RFC 8259 8.1: a parser MAY ignore a byte order mark.
+    'utf-8 with a BOM': (renamed('utf-8', b'\xef\xbb\xbf'), 'application/json;charset=UTF-8'),
+    'utf-16 without charset': (renamed('utf-16'), 'application/json'),
+    'utf-16 declared': (renamed('utf-16-le', b'\xff\xfe'), 'application/json; charset=utf-16'),
+    'latin-1 declared': (renamed('iso-8859-1'), 'application/json; charset=ISO-8859-1'),
+    'latin-1 sent as utf-8': (renamed('iso-8859-1'), 'application/json;charset=UTF-8'),
+    'latin-1 without charset': (renamed('iso-8859-1'), 'application/json'),
+}
+
+
+@pytest.mark.parametrize('encoding', sorted(ENCODINGS))
+def test_an_answer_in_another_encoding_is_read_whole(fresh_simulator, tmp_path, encoding):
+    sim = fresh_simulator
+    body, content_type = ENCODINGS[encoding]
+    target = r'GET /v1/tasks/%s' % RETRY_SUCCEEDS
+    with HostileProxy(sim, target, body, content_type=content_type) as proxy:
+        res = run_playbook(play(tmp_path, 'vcf_task_info', {'task_id': RETRY_SUCCEEDS}), env=env_for(sim, 'vcf', proxy))
+    status, result = outcome(res)
+    assert status == 'ok', result
+    expected = NAME.replace('\u2013', '-') if encoding.startswith('latin-1') else NAME
+    assert [t['name'] for t in result['tasks']] == [expected]
+    assert proxy.sent(target) == 1
+    if encoding in ('latin-1 sent as utf-8', 'latin-1 without charset'):
+        assert any('is not valid utf-8; read as ISO-8859-1' in w for w in result.get('warnings', [])), result
+
+
+# -- 3. the login answer -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('hostile', ['endless', 'bomb', 'deep', 'big_int', 'nan'])
+def test_a_hostile_login_answer_fails_in_one_line_without_showing_it(fresh_simulator, tmp_path, hostile):
+    sim = fresh_simulator
+    body = {'deep': DEEP, 'big_int': b'{"accessToken": "eyJhbGciOiJIUzI1NiJ9.secret", "n": ' + b'1' * 5000 + b'}',
+            'nan': b'{"accessToken": "eyJhbGciOiJIUzI1NiJ9.secret", "refreshToken": NaN}'}.get(hostile, hostile)
+    target = r'POST /v1/tokens'
+    with HostileProxy(sim, target, body) as proxy:
+        res = run_playbook(play(tmp_path, 'vcf_task_info', {'task_id': RETRY_SUCCEEDS, 'timeout': 30}),
+                           env=env_for(sim, 'vcf', proxy), timeout=120)
+    result = failed_once(res)
+    assert 'secret' not in json.dumps(result) and 'eyJ' not in json.dumps(result)
+    assert proxy.sent(target) == 1, proxy.seen
+    assert proxy.sent(r'GET /v1/tasks.*') == 0
+    if hostile in ('endless', 'bomb'):
+        assert 'the answer is larger than %d MiB' % BOUND_MB in result['msg'], result['msg']
+    else:
+        assert 'the answer is not valid JSON' in result['msg'] and 'login answer is not shown' in result['msg'], result['msg']
