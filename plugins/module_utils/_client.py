@@ -1364,15 +1364,17 @@ class Client:
                 # A garbled login answer holds a token that is not known yet, so it cannot be redacted: never quote it.
                 error.body_excerpt = None
                 error.message += ' (the body of a login answer is not shown: it may hold a token)'
-            elif not kwargs.get('idempotent', method.upper() in RESENDABLE_METHODS) and 200 <= response.status_code < 300:
+            elif (error.kind != 'html' and not kwargs.get('idempotent', method.upper() in RESENDABLE_METHODS)
+                  and 200 <= response.status_code < 300):
+                # An HTML page is left as it is: a login portal or a proxy may answer it without forwarding the request.
                 raise self.unreadable_success(error, response) from None
             raise
 
     @staticmethod
     def unreadable_success(error, response):
-        """The :class:`AnswerLost` of a write the server accepted (2xx) whose answer cannot be read (``error``: garbled,
-        not JSON, of the wrong shape): it was applied, so it is never sent again, and its caller looks for its effect
-        as after a lost answer (``details['accepted']``: applied for sure)."""
+        """The :class:`AnswerLost` of a write the server accepted (2xx) whose JSON answer cannot be read (``error``:
+        garbled, not JSON this collection reads, of the wrong shape): it was applied, so it is never sent again, and its
+        caller looks for its effect as after a lost answer (``details['accepted']``: applied for sure)."""
         lost = answer_lost(error.message, error.kind, error.method, error.url, error.attempts, response)
         lost.details['accepted'] = response.status_code
         lost.body_excerpt = error.body_excerpt
