@@ -10,7 +10,6 @@ holds (the effect adopted, or a failure saying it may have happened). Never dura
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 import threading
@@ -154,7 +153,7 @@ INFO_READS = [
 @pytest.mark.parametrize('hostile', ['endless', 'bomb'])
 @pytest.mark.parametrize('module, product, args, target', INFO_READS, ids=[r[0] for r in INFO_READS])
 def test_an_endless_or_inflating_read_fails_at_the_bound_in_one_line(fresh_simulator, tmp_path, module, product, args,
-                                                                       target, hostile):
+                                                                      target, hostile):
     sim = fresh_simulator
     with HostileProxy(sim, target, hostile, act=False, count=10) as proxy:
         res = run_playbook(play(tmp_path, module, dict(args, timeout=30)), env=env_for(sim, product, proxy), timeout=120)
@@ -282,3 +281,21 @@ def test_a_hostile_login_answer_fails_in_one_line_without_showing_it(fresh_simul
         assert 'the answer is larger than %d MiB' % BOUND_MB in result['msg'], result['msg']
     else:
         assert 'the answer is not valid JSON' in result['msg'] and 'login answer is not shown' in result['msg'], result['msg']
+
+
+# -- a hostile answer while waiting on a run already started ---------------------------------------------------
+
+@pytest.mark.parametrize('hostile', ['endless', 'deep'])
+def test_a_hostile_answer_while_waiting_names_the_started_run(fresh_simulator, tmp_path, hostile):
+    sim = fresh_simulator
+    target = r'GET /vco/api/workflows/%s/executions/[^/]+(/state)?/?' % ECHO
+    start = r'POST /vco/api/workflows/%s/executions/?' % ECHO
+    with HostileProxy(sim, target, DEEP if hostile == 'deep' else hostile, act=False, count=100) as proxy:
+        res = run_playbook(play(tmp_path, 'vro_workflow_run', {'workflow_id': ECHO, 'inputs': {'str': 'one'},
+                                                               'poll_interval': 0.2, 'wait_timeout': 20, 'timeout': 30}),
+                           env=env_for(sim, 'vro', proxy), timeout=120)
+    result = failed_once(res)
+    runs = sim.admin('GET', 'vro/runs?workflow=%s' % ECHO)['runs']
+    assert len(runs) == 1 and proxy.sent(start) == 1
+    assert result['execution_id'] == runs[0]['id'] and runs[0]['id'] in result['msg'], result['msg']
+    assert result['changed'] is True
