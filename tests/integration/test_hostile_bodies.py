@@ -153,7 +153,7 @@ INFO_READS = [
 @pytest.mark.parametrize('hostile', ['endless', 'bomb'])
 @pytest.mark.parametrize('module, product, args, target', INFO_READS, ids=[r[0] for r in INFO_READS])
 def test_an_endless_or_inflating_read_fails_at_the_bound_in_one_line(fresh_simulator, tmp_path, module, product, args,
-                                                                      target, hostile):
+                                                                     target, hostile):
     sim = fresh_simulator
     with HostileProxy(sim, target, hostile, act=False, count=10) as proxy:
         res = run_playbook(play(tmp_path, module, dict(args, timeout=30)), env=env_for(sim, product, proxy), timeout=120)
