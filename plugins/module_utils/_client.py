@@ -15,6 +15,7 @@ Product-neutral: a product's API layer passes in its API path, its name, the par
 
 from __future__ import annotations
 
+import codecs
 import copy
 import email.utils
 import json as _json
@@ -33,7 +34,7 @@ from urllib.parse import quote, quote_plus, unquote, urljoin, urlsplit
 try:
     import requests
     from requests.adapters import HTTPAdapter
-    from requests.utils import get_environ_proxies, select_proxy
+    from requests.utils import get_environ_proxies, guess_json_utf, select_proxy
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
     from urllib3.exceptions import ConnectTimeoutError, DecodeError, NewConnectionError, ProtocolError, ReadTimeoutError
     from urllib3.util import Timeout as Urllib3Timeout
@@ -62,6 +63,13 @@ RETRY_AFTER_MAX = 120.0
 # Paging stops with an error after this many items' worth of pages (ceil(PAGING_MAX_ITEMS / page size) pages), so
 # that a server which never says "last page" cannot keep a task reading forever.
 PAGING_MAX_ITEMS = 100000
+# The most bytes of one answer's body, counted after gzip/deflate decoding: past it the read stops and the request fails
+# (kind ``size``) instead of holding an endless body (``[{},{},...`` streamed forever) or a decompression bomb (a few
+# hundred KB of gzip inflating to GBs) in memory until the timeout. The largest real answers are far below it: a page of
+# 100 vRO workflows, runs or log entries or of 100 SDDC Manager tasks with their sub-tasks (KBs to a few MB), a workflow
+# schema PNG (KBs, a few MB for the largest workflows), and ICO's task list, which is not paged (about 1-2 KB a task:
+# 64 MiB holds some 40,000 tasks).
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
 EXCERPT_LEN = 200
 HTML_HINT = ('the server answered with an HTML page instead of JSON: a proxy, a load balancer or a login portal in front '
              'of the product, or the product\'s own error page; the start of the page (body_excerpt) tells which')
@@ -330,6 +338,69 @@ def parse_retry_after(value, now=None):
     if when is None:
         return None
     return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+class JsonProblem(ValueError):
+    """A body that is not JSON this collection reads; ``problem`` says why, in words for the one-line error."""
+
+    def __init__(self, problem):
+        super().__init__(problem)
+        self.problem = problem
+
+
+def _no_constant(name):
+    raise JsonProblem('it holds %s, which JSON does not allow (RFC 8259, section 6)' % name)
+
+
+def parse_json(text):
+    """``text`` parsed as strict JSON: a leading byte order mark is ignored (RFC 8259, section 8.1 allows it); ``NaN``,
+    ``Infinity`` and ``-Infinity`` (which Python's parser takes, and which would reach the playbook as values no JSON
+    reader, AWX's database included, accepts), arrays or objects nested past Python's recursion limit and numbers of
+    more than 4300 digits (Python 3.11+ refuses to convert them) raise :class:`JsonProblem`, a ValueError."""
+    if text.startswith('\ufeff'):
+        text = text[1:]
+    try:
+        return _json.loads(text, parse_constant=_no_constant)
+    except RecursionError:
+        raise JsonProblem('it is nested deeper than a JSON parser here can read') from None
+    except JsonProblem:
+        raise
+    except ValueError as exc:
+        if 'digits' in str(exc):
+            raise JsonProblem('it holds a number of more than 4300 digits, past what Python converts') from None
+        raise
+
+
+_CHARSET = re.compile(r';\s*charset\s*=\s*"?([^";\s]+)', re.IGNORECASE)
+
+
+def json_text(response, warn=None):
+    """The text of a JSON answer: decoded by the ``charset`` of its Content-Type when it names one Python knows, else
+    as RFC 8259 section 8.1 reads JSON (UTF-8, or UTF-16/32 known by their byte order mark or zero bytes). Bytes that
+    are not valid in that encoding (Latin-1 sent as UTF-8, as servlet containers default to ISO-8859-1) are read as
+    ISO-8859-1, which maps every byte to a character, so that nothing is lost; ``warn`` says so."""
+    content = response.content or b''
+    if not content:
+        return ''
+    found = _CHARSET.search(response.headers.get('Content-Type') or '')
+    encoding = found.group(1).lower() if found else None
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            encoding = None
+    if not encoding:
+        encoding = guess_json_utf(content) or 'utf-8'
+    if encoding.replace('_', '-') in ('utf-8', 'utf8') and content.startswith(codecs.BOM_UTF8):
+        encoding = 'utf-8-sig'
+    try:
+        return content.decode(encoding)
+    except UnicodeDecodeError:
+        if warn is not None:
+            request = getattr(response, 'request', None)
+            warn('%s %s: the answer is not valid %s; read as ISO-8859-1 (Latin-1) instead' % (
+                getattr(request, 'method', None) or 'the request', safe_url(response.url), encoding))
+        return content.decode('iso-8859-1')
 
 
 def looks_like_html(text, content_type=''):
@@ -833,6 +904,8 @@ class Client:
                     proxies=self.proxies_for(url),
                     hooks={'response': _keep_answer(answered)}, stream=True)
                 self._read_within(response, started, timeout or self.timeout)
+            except AnswerTooLarge:
+                raise self.too_large(method, url, attempts, answered[-1] if answered else None) from None
             except requests.exceptions.SSLError as exc:
                 if answered:
                     raise answer_lost('the answer was cut short: %s' % self._reason(exc), 'connection', method, url,
@@ -955,6 +1028,19 @@ class Client:
                 raise error
             return response
 
+    def too_large(self, method, url, attempts, response):
+        """The error of an answer whose body passed :data:`MAX_ANSWER_BYTES` (kind ``size``): never read again (the next
+        answer would be as large). An :class:`AnswerLost`, since the request reached the server: a write that got it is
+        never resent, its caller looks for its effect."""
+        error = answer_lost('the answer is larger than %d MiB, the most this collection reads of one answer (counted after '
+                            'gzip decoding): reading stopped there' % (MAX_ANSWER_BYTES // (1024 * 1024)), 'size', method,
+                            url, attempts, response,
+                            hint='the server, or a proxy in front of it, sent an endless or inflating body, or a list far '
+                                 'larger than any real one: narrow the query (filters, max_results) or check what answers '
+                                 'on url')
+        error.details['bound'] = MAX_ANSWER_BYTES
+        return error
+
     def gateway_lost(self, response, attempts):
         """The :class:`AnswerLost` of a 502/504 answer: a gateway's, after which the request may have been applied."""
         status = response.status_code
@@ -1048,6 +1134,7 @@ class Client:
             return  # a response built in memory (tests) has its body already
         deadline = started + seconds if seconds else None
         chunks = []
+        size = 0
         cut = []
         watchdog = None
         if deadline is not None and not hasattr(raw, 'read1'):
@@ -1080,6 +1167,12 @@ class Client:
                 if not chunk or cut:
                     break
                 chunks.append(chunk)
+                size += len(chunk)
+                if size > MAX_ANSWER_BYTES:
+                    # An endless body or a decompression bomb: stop before memory grows further.
+                    del chunks[:]
+                    raw.close()
+                    raise AnswerTooLarge(size)
             if cut:
                 raise socket.timeout('deadline')
         except (socket.timeout, ReadTimeoutError):
@@ -1242,7 +1335,7 @@ class Client:
             body = html_title(text)
         else:
             try:
-                body = _json.loads(text) if text.strip() else None
+                body = parse_json(text) if text.strip() else None
             except ValueError:
                 body = text
         server_message, details = self.parse_error(body)
@@ -1260,20 +1353,26 @@ class Client:
                         attempts=attempts)
 
     def decode(self, response):
-        """The JSON body of a successful response (None when empty); bad JSON raises :class:`ApiError`."""
-        text = response.text
+        """The JSON body of a successful response (None when empty); bad JSON raises :class:`ApiError`.
+
+        Strict JSON (RFC 8259), read by :func:`json_text` and :func:`parse_json`: a body that Python's parser would take
+        but JSON does not allow (``NaN``, ``Infinity``), or that it cannot read (nested past its recursion limit, a
+        number of more than 4300 digits), is a ``json`` error in one line, never a traceback.
+        """
+        text = json_text(response, self.warn)
         if not text or not text.strip():
             return None
         try:
-            return response.json()
-        except ValueError:
+            return parse_json(text)
+        except ValueError as exc:
             text = redact(text, self.secrets)
             html = looks_like_html(text, response.headers.get('Content-Type', ''))
-            raise ApiError('unexpected HTML answer' if html else 'the answer is not valid JSON',
-                           kind='html' if html else 'json', status=response.status_code,
-                           method=response.request.method if response.request is not None else None,
-                           url=response.url, body_excerpt=text.strip()[:EXCERPT_LEN],
-                           hint=html_page_hint(text, response.status_code) if html else 'the server or a proxy sent a garbled body') from None
+            problem = getattr(exc, 'problem', None)
+            raise ApiError('unexpected HTML answer' if html else 'the answer is not valid JSON%s' % (
+                ': %s' % problem if problem else ''), kind='html' if html else 'json', status=response.status_code,
+                method=response.request.method if response.request is not None else None,
+                url=response.url, body_excerpt=text.strip()[:EXCERPT_LEN],
+                hint=html_page_hint(text, response.status_code) if html else 'the server or a proxy sent a garbled body') from None
 
     def call(self, method, path, shape=None, fields=None, inner=None, **kwargs):
         """Send a request and decode its JSON answer; ``shape`` (a tuple of types), ``fields`` and ``inner`` check what
@@ -1289,7 +1388,21 @@ class Client:
                 # A garbled login answer holds a token that is not known yet, so it cannot be redacted: never quote it.
                 error.body_excerpt = None
                 error.message += ' (the body of a login answer is not shown: it may hold a token)'
+            elif (error.kind != 'html' and not kwargs.get('idempotent', method.upper() in RESENDABLE_METHODS)
+                  and 200 <= response.status_code < 300):
+                # An HTML page is left as it is: a login portal or a proxy may answer it without forwarding the request.
+                raise self.unreadable_success(error, response) from None
             raise
+
+    @staticmethod
+    def unreadable_success(error, response):
+        """The :class:`AnswerLost` of a write the server accepted (2xx) whose JSON answer cannot be read (``error``:
+        garbled, not JSON this collection reads, of the wrong shape): it was applied, so it is never sent again, and its
+        caller looks for its effect as after a lost answer (``details['accepted']``: applied for sure)."""
+        lost = answer_lost(error.message, error.kind, error.method, error.url, error.attempts, response)
+        lost.details['accepted'] = response.status_code
+        lost.body_excerpt = error.body_excerpt
+        return lost
 
     @staticmethod
     def check(response, body, shape, fields=None, inner=None):
@@ -1332,6 +1445,11 @@ class Client:
     def page_guard(self, path, page_size, parameter):
         """The :class:`PageGuard` of one paging loop over ``path`` (``parameter`` names its position in messages)."""
         return PageGuard(self, path, page_size, parameter)
+
+
+class AnswerTooLarge(Exception):
+    """Raised by :meth:`Client._read_within` when a body passes :data:`MAX_ANSWER_BYTES` (decoded): mapped by
+    :meth:`Client.request` to :meth:`Client.too_large`."""
 
 
 def _cut_at_deadline(sock, cut):

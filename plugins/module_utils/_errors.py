@@ -42,7 +42,8 @@ class ApiError(Exception):
     """Every failure of a request, mapped to one type.
 
     ``kind`` is one of ``http``, ``connection``, ``timeout``, ``tls``, ``json``, ``html``, ``auth``,
-    ``validation``, ``config``, ``paging`` (a list that never ends), ``shape`` (a JSON answer of the wrong shape),
+    ``validation``, ``config``, ``paging`` (a list that never ends), ``size`` (an answer past the client's
+    ``MAX_ANSWER_BYTES``), ``shape`` (a JSON answer of the wrong shape),
     ``origin`` (a server URL on another origin, not followed) or ``redirect`` (a 3xx).
     ``details['sent']`` is true when a request may have reached the server before its answer was lost.
     """
