@@ -90,7 +90,8 @@ def _sibling_key(item, params):
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """test_secrets.py scans the output of every other test, so it runs last. Under CLOUDOPS_SIM_QUIRKS, tests marked
-    ``default_reading`` (they assert what a quirk changes by design) are skipped, and a test's explicit ``quirk``
+    ``default_reading`` (they assert what a quirk changes by design) and ``answer_replaced`` (their own proxy replaces
+    the answer they assert on) are skipped, and a test's explicit ``quirk``
     parametrization that the environment already plays is deselected beside its ``None`` sibling
     (:func:`same_as_unquirked`). Each test that can start a simulator is marked ``uses_simulator`` (before ``-m``
     selects: `make integration-quirks` runs ``-m uses_simulator``)."""
@@ -100,9 +101,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.uses_simulator)
     if env_quirk_args():
         skip = pytest.mark.skip(reason='asserts the default reading; the simulator plays quirks (%s)' % QUIRKS_ENV)
+        same = pytest.mark.skip(reason='the answer it asserts on is its own, whatever the simulator plays (answer_replaced)')
         for item in items:
             if item.get_closest_marker('default_reading'):
                 item.add_marker(skip)
+            elif item.get_closest_marker('answer_replaced'):
+                item.add_marker(same)
         names = [n.strip() for n in os.environ.get(QUIRKS_ENV, '').split(',') if n.strip()]
         repeated = same_as_unquirked(items, names, _quirk_parse())
         if repeated:
