@@ -3,7 +3,7 @@
 run_playbook writes the event into the runner's extra vars, which ansible-playbook templates: a task name, a run's
 error text or inputs that any user of the server can choose holding ``{{ lookup('ansible.builtin.pipe', ...) }}``
 (or a ``#jinja2:`` header that sets other delimiters) would run a command on the EDA host. The real ansible-rulebook
-runs the shipped VCF rulebook and playbook, and a vRO rulebook whose playbook writes what it sees: no marker file is
+runs the shipped VCF rulebook and playbook, and vRO and ICO rulebooks whose playbook writes what it sees: no marker file is
 ever created, and the playbook sees the server's exact text.
 
 Outcomes are polled for with a generous deadline; nothing asserts a duration.
@@ -115,3 +115,26 @@ def test_vro_error_text_and_inputs_reach_a_playbook_as_text(fresh_simulator, wor
     # The text ansible-rulebook rendered from the inputs (keys included) renders back to the server's text.
     assert texts['key'] in seen['summary'] and texts['value'] in seen['summary'] and texts['str'].replace('\n', '\\n') in seen['summary']
     assert "{{ '{' }}" not in seen['summary']
+
+
+def test_ico_error_message_reaches_a_playbook_as_text(fresh_simulator, workdir):  # noqa: F811
+    sim = fresh_simulator
+    state_file = os.path.join(workdir, 'state', 'ico.json')
+    seen_file = os.path.join(workdir, 'seen.json')
+    message = 'CTJCO0003E: %s' % pipe(os.path.join(workdir, 'pwned-ico'))
+    rulebook = Rulebook(str(TEST_RULEBOOKS / 'ico_failed_event_text.yml'), sim.env('ico'),
+                        {'ico_projects': ['finance'], 'ico_state_file': state_file, 'eda_seen_file': seen_file,
+                         'eda_playbook': str(TEST_RULEBOOKS / 'playbooks' / 'write_event.yml')}, workdir).start()
+    try:
+        eventually('the first poll (state file written)', lambda: os.path.exists(state_file), rulebook=rulebook)
+        # 1006 (finance) is RUNNING: made FAILED with the text, it is one event.
+        sim.admin('POST', 'ico/tasks/1006/status', json={'status': 'FAILED', 'error_message': message})
+        eventually('the playbook run to end', lambda: 'PLAY RECAP' in rulebook.text(), rulebook=rulebook)
+    finally:
+        rulebook.stop()
+    output = rulebook.text()
+    assert markers(workdir) == [], output[-3000:]
+    assert 'EDA-SEEN-ERROR %s EDA-SEEN-END' % message in output, output[-3000:]
+    seen = json.load(open(seen_file))
+    assert seen['event']['ico_task']['error_message'] == message and seen['event']['status'] == 'FAILED'
+    assert message in seen['summary'] and "{{ '{' }}" not in seen['summary']
