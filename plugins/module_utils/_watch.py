@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import random
+import re
 import sys
 import tempfile
 import traceback
@@ -49,6 +50,13 @@ BACKOFF_MAX = 300.0
 DEFAULT_TIMEOUT = 30.0
 # Retries inside one poll: the source's own backoff takes over after that.
 REQUEST_RETRIES = 1
+
+# A `{` that opens a Jinja delimiter ({{, {%, {#), and the template text that renders it (see jinja_inert).
+_JINJA_OPEN = re.compile(r'\{(?=[{%#])')
+_LITERAL_BRACE = "{{ '{' }}"
+# A text that starts with this header sets its own Jinja delimiters for ansible-core (for example [[ ]]).
+_JINJA_HEADER = '#jinja2:'
+_LITERAL_HASH = "{{ '#' }}"
 
 _TRUE = ('1', 'true', 'yes', 'on', 'y')
 _FALSE = ('0', 'false', 'no', 'off', 'n')
@@ -191,6 +199,25 @@ class RedactingLog:
         self.log(logging.ERROR, msg, *args, **kwargs)
 
 
+def jinja_inert(value):
+    """``value`` (an event: dicts, lists, strings, numbers...) with every string, dict keys included, made inert for
+    Jinja: each ``{`` that opens a delimiter (``{{``, ``{%``, ``{#``) written as ``{{ '{' }}``, and the ``#`` of a
+    leading ``#jinja2:`` header (which would set other delimiters) as ``{{ '#' }}``. ansible-playbook templates the
+    extra vars that ansible-rulebook's ``run_playbook`` writes from the event, so a run name or error text that the
+    server holds would run there as a template; escaped, it renders back to exactly the server's text. A string
+    without such a delimiter or header is left as it is; so are numbers, booleans and None."""
+    if isinstance(value, str):
+        text = _JINJA_OPEN.sub(_LITERAL_BRACE, value)
+        if text.startswith(_JINJA_HEADER):
+            text = _LITERAL_HASH + text[1:]
+        return text
+    if isinstance(value, dict):
+        return dict((jinja_inert(key), jinja_inert(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [jinja_inert(item) for item in value]
+    return value
+
+
 # -- the state file ------------------------------------------------------------------------------------------
 
 
@@ -315,16 +342,22 @@ async def serve(queue, args, source, watcher, clients, identity, log):
     loop every ``interval`` seconds with the clients' secrets redacted, and the clients closed when it stops."""
     try:
         interval = to_number(args.get('interval', 30), 'interval')
+        escape = to_bool(args.get('escape_jinja', True), 'escape_jinja')
         store = StateFile(args.get('state_file') or default_state_path(source, identity))
+        if not escape:
+            log.warning('cloudops.orchestrator.%s: escape_jinja is false: text from the server in the events is not '
+                        'escaped, so an action that templates it (run_playbook, run_module) runs any Jinja it holds',
+                        source)
         await run_source(queue, watcher, store, interval, 'cloudops.orchestrator.' + source, log,
-                         secrets=lambda: [s for client in clients for s in client.secrets])
+                         secrets=lambda: [s for client in clients for s in client.secrets], escape=escape)
     finally:
         for client in clients:
             client.close()
 
 
-async def run_source(queue, watcher, store, interval, name, log, secrets=lambda: (), polls=None):
-    """Poll for ever (``polls``: that many times, for tests): every event once, state saved after each."""
+async def run_source(queue, watcher, store, interval, name, log, secrets=lambda: (), polls=None, escape=True):
+    """Poll for ever (``polls``: that many times, for tests): every event once, state saved after each; each event
+    through :func:`jinja_inert` unless ``escape`` is false (the source's ``escape_jinja``)."""
     log = RedactingLog(log, secrets)
     if getattr(watcher, 'log', None) is not None:
         # What the watcher logs (a refused filter, with the server's answer) goes through the same redaction.
@@ -347,7 +380,7 @@ async def run_source(queue, watcher, store, interval, name, log, secrets=lambda:
         else:
             outage.recovered()
             for event, commit in pending:
-                await put_then(queue, event, commit, store, watcher)
+                await put_then(queue, jinja_inert(event) if escape else event, commit, store, watcher)
             observed()
             store.save(watcher.dump())
             delay = interval

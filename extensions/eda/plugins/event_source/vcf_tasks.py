@@ -68,6 +68,22 @@ options:
     description: At the first start (no state file yet), also emit the tasks already in a watched status.
     type: bool
     default: false
+  escape_jinja:
+    description:
+      - Make the text of each event inert for Jinja, dict keys included. Each C({) that opens a Jinja delimiter
+        (C({{), C({%), C({#)) is written as C({{ '{' }}), and the C(#) of a leading C(#jinja2:) header as C({{ '#' }}).
+        Text without them is not changed.
+      - ansible-rulebook's C(run_playbook) and C(run_module) hand the event to ansible-playbook as extra vars, which it
+        templates. Unescaped, a name, error text, input or output that any user of the server can choose would run as
+        a template on this host, lookups and commands included. Escaped, the playbook sees exactly the server's text.
+      - Where nothing templates the event, the escape shows in such a text (rule conditions, C(print_event), C(debug),
+        the launch-time extra vars of an AWX/AAP job template, which AWX marks unsafe).
+      - Set V(false) only when every action of the rulebook hands the event to something that does not template it
+        (C(run_job_template) with the AWX setting C(ALLOW_JINJA_IN_EXTRA_VARS) at its default C(template)). With
+        C(run_playbook) or C(run_module), V(false) lets anyone who can name a run or fail a task run commands on this
+        host.
+    type: bool
+    default: true
   state_file:
     description:
       - Where the source keeps what it emitted (JSON, mode 0600, written atomically).
