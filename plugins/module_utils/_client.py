@@ -67,9 +67,13 @@ PAGING_MAX_ITEMS = 100000
 # (kind ``size``) instead of holding an endless body (``[{},{},...`` streamed forever) or a decompression bomb (a few
 # hundred KB of gzip inflating to GBs) in memory until the timeout. The largest real answers are far below it: a page of
 # 100 vRO workflows, runs or log entries or of 100 SDDC Manager tasks with their sub-tasks (KBs to a few MB), a workflow
-# schema PNG (KBs, a few MB for the largest workflows), and ICO's task list, which is not paged (about 1-2 KB a task:
-# 64 MiB holds some 40,000 tasks).
+# schema PNG (KBs, a few MB for the largest workflows). ICO's task list is not paged: its read asks for
+# UNPAGED_LIST_MAX_BYTES instead (``max_bytes``).
 MAX_ANSWER_BYTES = 64 * 1024 * 1024
+# The bound of one answer that is a whole collection the server does not page (ICO 2.5's GET /tasks, a JSON array of
+# every task the user may see, about 1-2 KB a task): as many items as paging reads at most (PAGING_MAX_ITEMS), at
+# 2.5 KB each, so that an installation which keeps 100,000 tasks is still read whole, as it was before any bound.
+UNPAGED_LIST_MAX_BYTES = 256 * 1024 * 1024
 EXCERPT_LEN = 200
 HTML_HINT = ('the server answered with an HTML page instead of JSON: a proxy, a load balancer or a login portal in front '
              'of the product, or the product\'s own error page; the start of the page (body_excerpt) tells which')
@@ -867,8 +871,11 @@ class Client:
     # -- requests ----------------------------------------------------------------------------------------
 
     def request(self, method, path, params=None, json=None, data=None, headers=None, expected=None,
-                idempotent=None, at_root=False, auth_request=False, timeout=None, retries=None):
+                idempotent=None, at_root=False, auth_request=False, timeout=None, retries=None, max_bytes=None):
         """Send one request with retries; return the ``requests.Response`` or raise :class:`ApiError`.
+
+        ``max_bytes``: the most bytes of its answer's body read (default :data:`MAX_ANSWER_BYTES`); past it the request
+        fails with kind ``size`` (:meth:`too_large`).
 
         ``idempotent`` (True: may be sent again after an attempt that may have reached the server) defaults from the
         method: True for GET, HEAD and OPTIONS only (:data:`RESENDABLE_METHODS`). Any other request (POST, PUT, DELETE,
@@ -882,6 +889,7 @@ class Client:
         if idempotent is None:
             idempotent = method in RESENDABLE_METHODS
         budget = self.retries if retries is None else retries
+        bound = MAX_ANSWER_BYTES if max_bytes is None else max_bytes
         attempts = 0
         read_timeouts = 0
         refreshed = False
@@ -903,9 +911,9 @@ class Client:
                     timeout=self.timeouts(timeout or self.timeout), verify=self.verify, allow_redirects=False,
                     proxies=self.proxies_for(url),
                     hooks={'response': _keep_answer(answered)}, stream=True)
-                self._read_within(response, started, timeout or self.timeout)
+                self._read_within(response, started, timeout or self.timeout, bound)
             except AnswerTooLarge:
-                raise self.too_large(method, url, attempts, answered[-1] if answered else None) from None
+                raise self.too_large(method, url, attempts, answered[-1] if answered else None, bound) from None
             except requests.exceptions.SSLError as exc:
                 if answered:
                     raise answer_lost('the answer was cut short: %s' % self._reason(exc), 'connection', method, url,
@@ -1028,17 +1036,18 @@ class Client:
                 raise error
             return response
 
-    def too_large(self, method, url, attempts, response):
-        """The error of an answer whose body passed :data:`MAX_ANSWER_BYTES` (kind ``size``): never read again (the next
+    def too_large(self, method, url, attempts, response, bound=MAX_ANSWER_BYTES):
+        """The error of an answer whose body passed ``bound`` bytes (kind ``size``): never read again (the next
         answer would be as large). An :class:`AnswerLost`, since the request reached the server: a write that got it is
         never resent, its caller looks for its effect."""
-        error = answer_lost('the answer is larger than %d MiB, the most this collection reads of one answer (counted after '
-                            'gzip decoding): reading stopped there' % (MAX_ANSWER_BYTES // (1024 * 1024)), 'size', method,
+        size = '%d MiB' % (bound // 1048576) if bound >= 1048576 and not bound % 1048576 else '%d KiB' % (bound // 1024)
+        error = answer_lost('the answer is larger than %s, the most this collection reads of one answer (counted after '
+                            'gzip decoding): reading stopped there' % size, 'size', method,
                             url, attempts, response,
                             hint='the server, or a proxy in front of it, sent an endless or inflating body, or a list far '
                                  'larger than any real one: narrow the query (filters, max_results) or check what answers '
                                  'on url')
-        error.details['bound'] = MAX_ANSWER_BYTES
+        error.details['bound'] = bound
         return error
 
     def gateway_lost(self, response, attempts):
@@ -1121,7 +1130,7 @@ class Client:
                             api_path), kind='config', method=error.method, url=error.url, server_message=error.server_message,
                         details={'status': 404, 'probe': safe_url(self.api_base + self.probe_path)})
 
-    def _read_within(self, response, started, seconds):
+    def _read_within(self, response, started, seconds, max_bytes=MAX_ANSWER_BYTES):
         """Read the body of a streamed ``response`` before ``started + seconds`` (connect and answer together).
 
         Each read waits at most the time left, so a server trickling its answer cannot stretch ``timeout``. At the
@@ -1168,7 +1177,7 @@ class Client:
                     break
                 chunks.append(chunk)
                 size += len(chunk)
-                if size > MAX_ANSWER_BYTES:
+                if size > max_bytes:
                     # An endless body or a decompression bomb: stop before memory grows further.
                     del chunks[:]
                     raw.close()

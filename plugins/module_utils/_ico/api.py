@@ -15,7 +15,8 @@ import time
 from urllib.parse import urlsplit
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import LIST, OBJECT, absent_on, check_shape, json_name, path_segment, server_words
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import (LIST, OBJECT, UNPAGED_LIST_MAX_BYTES, absent_on, check_shape, json_name,
+                                                                               path_segment, server_words)
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, safe_url, settle_lost_delete
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, moment_from_ms
 # The connection's auth choice, which OrchestratorModule.build_auth and _watch.build_auth import by name: named here
@@ -188,7 +189,10 @@ class TaskEngine:
         """Every task this user may see (non-admins: their project's; admins: all). ``skip`` (the event sources): an
         entry that is not a task is given to ``skip(index, entry)`` and left out instead of failing the listing."""
         try:
-            body = self.client.get('/tasks', params=self._params(expand), shape=(list, dict, type(None)))
+            # ICO 2.5 answers every task in one array (no paging): a large installation's list is the one answer
+            # allowed past the client's usual bound (UNPAGED_LIST_MAX_BYTES).
+            body = self.client.get('/tasks', params=self._params(expand), shape=(list, dict, type(None)),
+                                   max_bytes=UNPAGED_LIST_MAX_BYTES)
         except ApiError as error:
             raise _explain(error, 'listing tasks', user=self.user, project=self.project,
                            roles='a valid account in the project') from None

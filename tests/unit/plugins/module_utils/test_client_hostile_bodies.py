@@ -177,3 +177,28 @@ def test_a_read_or_a_login_with_an_unreadable_answer_is_a_plain_json_error():
         assert len(server.calls('GET', '/vco/api/about')) == 1 and len(server.calls('POST', '/vco/api/login')) == 1
     assert not may_have_been_applied(read.value) and read.value.kind == 'json'
     assert not may_have_been_applied(login.value) and 'eyJ' not in str(login.value)
+
+
+def _task_list(count):
+    return [{'id': str(1000 + n), 'status': 'COMPLETED', 'user': 'admin', 'project': 'admin', 'eventTopic': 'x' * 900,
+             'parm': {'processName': 'Deploy %d' % n}} for n in range(count)]
+
+
+def test_the_unpaged_ico_task_list_may_pass_the_usual_bound_up_to_its_own(small_bound, monkeypatch):
+    """ICO 2.5 lists every task in one array (no paging): a list of about 2 MiB, past the usual bound (1 MiB here),
+    is read whole by the task list, while any other answer of that size fails; past the list's own bound it fails."""
+    from ansible_collections.cloudops.orchestrator.plugins.module_utils._ico import api as ico_api
+    tasks = _task_list(2000)
+    with ReplayServer({'GET /orchestrator/v2/tasks': [respond(200, tasks)],
+                       'GET /orchestrator/v2/other': [respond(200, tasks)]}) as server:
+        client = Client(server.url, **CONNECTIONS['ico'], retries=0, sleep=lambda s: None)
+        assert [t['id'] for t in ico_api.TaskEngine(client, user='admin', project='admin').list()] == [t['id'] for t in tasks]
+        with pytest.raises(ApiError) as info:
+            client.get('/other')
+        assert info.value.kind == 'size' and info.value.details['bound'] == BOUND
+        monkeypatch.setattr(ico_api, 'UNPAGED_LIST_MAX_BYTES', BOUND // 2)
+        with pytest.raises(ApiError) as info:
+            ico_api.TaskEngine(client, user='admin', project='admin').list()
+        assert info.value.kind == 'size' and info.value.details['bound'] == BOUND // 2
+        assert 'larger than 0 MiB' not in str(info.value)
+    assert _client.UNPAGED_LIST_MAX_BYTES == 256 * 1024 * 1024 and _client.UNPAGED_LIST_MAX_BYTES >= _client.PAGING_MAX_ITEMS * 2500
