@@ -15,8 +15,8 @@ import time
 from urllib.parse import urlsplit
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import (LIST, OBJECT, UNPAGED_LIST_MAX_BYTES, absent_on, check_shape, json_name,
-                                                                               path_segment, server_words)
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import LIST, OBJECT, absent_on, check_shape, json_name, path_segment, server_words
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import UNPAGED_LIST_MAX_BYTES
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, safe_url, settle_lost_delete
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, moment_from_ms
 # The connection's auth choice, which OrchestratorModule.build_auth and _watch.build_auth import by name: named here
