@@ -112,7 +112,7 @@ def _sibling_key(item, params):
 def pytest_collection_modifyitems(config, items):
     """test_secrets.py scans the output of every other test, so it runs last. Under CLOUDOPS_SIM_QUIRKS, tests marked
     ``default_reading`` (they assert what a quirk changes by design) and ``answer_replaced`` (their own proxy replaces
-    the answer they assert on) are skipped, and a test's explicit ``quirk``
+    the answer they assert on, or they reach no route of the simulator) are skipped, and a test's explicit ``quirk``
     or ``quirks`` parametrization that starts the very same simulator as a sibling that runs is deselected
     (:func:`same_as_unquirked`). Each test that can start a simulator is marked ``uses_simulator`` (before ``-m``
     selects: `make integration-quirks` runs ``-m uses_simulator``)."""
@@ -122,7 +122,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.uses_simulator)
     if env_quirk_args():
         skip = pytest.mark.skip(reason='asserts the default reading; the simulator plays quirks (%s)' % QUIRKS_ENV)
-        same = pytest.mark.skip(reason='the answer it asserts on is its own, whatever the simulator plays (answer_replaced)')
+        same = pytest.mark.skip(reason='no answer of the simulator decides what it asserts, whatever the simulator plays (answer_replaced)')
         for item in items:
             if item.get_closest_marker('default_reading'):
                 item.add_marker(skip)
