@@ -168,12 +168,13 @@ integration: $(STAMP) eda playtree
 	if [ -n "$$last" ]; then $(STEP) integration-last pytest -- $(PY) -m pytest $$last $(PYTEST_ARGS); fi
 
 # The integration suite once more with every simulator playing every quirk (simulator/README.md, "Quirks"): the
-# modules must work under both readings of each open behaviour. Tests marked default_reading are skipped.
+# modules must work under both readings of each open behaviour. Tests marked default_reading are skipped, and so are
+# those marked answer_replaced (no answer of the simulator decides what they assert: the proof is beside each).
 # test_secrets.py and test_awx_runner.py run once, in `integration`. Only the tests marked uses_simulator run
 # (-m uses_simulator): nothing else reads CLOUDOPS_SIM_QUIRKS, so a test that starts no simulator (docs, builds,
 # fake servers) cannot differ; tests/integration/conftest.py marks them and refuses a simulator to any other test.
-# A test's explicit quirk parametrization that 'all' already plays is deselected here beside its None sibling (the
-# two would start the very same simulator; conftest.same_as_unquirked): 22 tests of the *_quirks.py files.
+# Of a test's quirk/quirks parametrizations that start the very same simulator once 'all' is added (None or () and
+# the quirks 'all' plays), one runs, the others are deselected (conftest.same_as_unquirked): 31 runs.
 integration-quirks: $(STAMP) eda playtree
 	@export CLOUDOPS_SIM_QUIRKS=all CLOUDOPS_TRANSCRIPT_DIR=$(ROOT)/build/transcripts-quirks; rm -rf $$CLOUDOPS_TRANSCRIPT_DIR; \
 	ignore=""; for f in $(INTEGRATION_LAST); do ignore="$$ignore --ignore=tests/integration/$$f"; done; \

@@ -61,38 +61,59 @@ def _quirk_parse():
     return module.parse
 
 
+# The parameters through which a test picks the quirks of the simulator it starts: ``quirk`` (None, a name or a list of
+# them) and ``quirks`` (a tuple of names, () for none). A test parametrized with them takes its expectations from what
+# the simulator plays (``sim.quirks``), never from the parameter: the variants that start the very same simulator
+# assert the very same things.
+QUIRK_PARAMS = ('quirk', 'quirks')
+
+
+def _runs(item):
+    return not item.get_closest_marker('default_reading') and not item.get_closest_marker('answer_replaced')
+
+
 def same_as_unquirked(items, env_names, parse):
-    """The items parametrized with an explicit ``quirk`` that CLOUDOPS_SIM_QUIRKS (``env_names``) already plays, with
-    the same values, beside a sibling (same test, same other parameters) whose ``quirk`` is None and that runs: with
-    the quirks on, both start the very same simulator, so the explicit one repeats its sibling."""
-    played = parse(env_names)
-    runs_unquirked = set()
+    """The items parametrized with ``quirk`` or ``quirks`` (QUIRK_PARAMS) that repeat a sibling (same test, same other
+    parameters) under CLOUDOPS_SIM_QUIRKS (``env_names``): the quirks they add to those of the environment make the same
+    set (the simulator's ``parse``: what ``all`` holds, values), so both start the very same simulator. Of each such
+    set the sibling kept is the one adding no quirk when it runs (not skipped as ``default_reading`` or
+    ``answer_replaced``), else the first that runs; the others that would run are returned."""
+    groups = {}
     for item in items:
         params = getattr(getattr(item, 'callspec', None), 'params', {})
-        if 'quirk' in params and params['quirk'] is None and not item.get_closest_marker('default_reading'):
-            runs_unquirked.add(_sibling_key(item, params))
-    same = []
-    for item in items:
-        params = getattr(getattr(item, 'callspec', None), 'params', {})
-        quirk = params.get('quirk')
-        if quirk is None or _sibling_key(item, params) not in runs_unquirked:
+        if not any(name in params for name in QUIRK_PARAMS):
             continue
-        extra = [quirk] if isinstance(quirk, str) else list(quirk)
-        if parse(list(env_names) + extra) == played:
-            same.append(item)
-    return same
+        extra = _extra_quirks(params)
+        key = (_sibling_key(item, params), repr(parse(list(env_names) + extra)))
+        groups.setdefault(key, []).append((bool(extra), item))
+    same = []
+    for group in groups.values():
+        running = [item for ignored, item in sorted(group, key=lambda entry: entry[0]) if _runs(item)]
+        same.extend(running[1:])
+    order = {id(item): n for n, item in enumerate(items)}
+    return sorted(same, key=lambda item: order[id(item)])
+
+
+def _extra_quirks(params):
+    """The quirk names a test adds through its QUIRK_PARAMS."""
+    extra = []
+    for name in QUIRK_PARAMS:
+        value = params.get(name)
+        if value:
+            extra.extend([value] if isinstance(value, str) else value)
+    return extra
 
 
 def _sibling_key(item, params):
-    return (item.nodeid.split('[', 1)[0], tuple(sorted((k, repr(v)) for k, v in params.items() if k != 'quirk')))
+    return (item.nodeid.split('[', 1)[0], tuple(sorted((k, repr(v)) for k, v in params.items() if k not in QUIRK_PARAMS)))
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """test_secrets.py scans the output of every other test, so it runs last. Under CLOUDOPS_SIM_QUIRKS, tests marked
     ``default_reading`` (they assert what a quirk changes by design) and ``answer_replaced`` (their own proxy replaces
-    the answer they assert on) are skipped, and a test's explicit ``quirk``
-    parametrization that the environment already plays is deselected beside its ``None`` sibling
+    the answer they assert on, or they reach no route of the simulator) are skipped, and a test's explicit ``quirk``
+    or ``quirks`` parametrization that starts the very same simulator as a sibling that runs is deselected
     (:func:`same_as_unquirked`). Each test that can start a simulator is marked ``uses_simulator`` (before ``-m``
     selects: `make integration-quirks` runs ``-m uses_simulator``)."""
     items.sort(key=lambda item: item.nodeid.split('::')[0].endswith('test_secrets.py'))
@@ -101,7 +122,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.uses_simulator)
     if env_quirk_args():
         skip = pytest.mark.skip(reason='asserts the default reading; the simulator plays quirks (%s)' % QUIRKS_ENV)
-        same = pytest.mark.skip(reason='the answer it asserts on is its own, whatever the simulator plays (answer_replaced)')
+        same = pytest.mark.skip(reason='no answer of the simulator decides what it asserts, whatever the simulator plays (answer_replaced)')
         for item in items:
             if item.get_closest_marker('default_reading'):
                 item.add_marker(skip)

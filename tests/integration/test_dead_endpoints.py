@@ -12,6 +12,8 @@ from __future__ import annotations
 import socket
 import threading
 
+import pytest
+
 from _harness import LocalHttpServer, failed_once, run_playbook, write_playbook
 
 ECHO = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001'
@@ -90,6 +92,10 @@ def test_a_port_that_accepts_and_never_answers_is_asked_twice_then_named(tmp_pat
     assert any('sending it once more' in w for w in result.get('warnings', [])), result.get('warnings')
 
 
+# answer_replaced: plain HTTP to the TLS port ends in the simulator's TLS layer (werkzeug's ssl_context,
+# simulator/server.py and tls.py, which read no quirk) before any request is parsed, and the module's probe
+# (_client.speaks_tls) sends nothing over its handshake: no reading of the simulator is consulted, under any quirk.
+@pytest.mark.answer_replaced
 def test_http_on_the_simulators_https_port_says_use_https(fresh_simulator, tmp_path):
     sim = fresh_simulator
     plain = sim.url.replace('https://', 'http://')

@@ -264,6 +264,31 @@ def test_quirks_stage_drops_only_explicit_quirks_the_environment_already_plays_b
     assert conftest.same_as_unquirked(items, ['ico-item-wrapped'], parse) == []
 
 
+def test_quirks_stage_drops_quirks_tuples_and_explicit_variants_that_start_the_same_simulator():
+    import conftest  # pylint: disable=import-outside-toplevel
+    parse = conftest._quirk_parse()  # pylint: disable=protected-access
+    refused, replaces, kept = 'vro-task-null-refused', 'vro-task-update-replaces', 'vro-task-null-kept'
+    items = [
+        # a quirks tuple: () is the unquirked sibling
+        _Item('t.py::g[default]', {'quirks': ()}), _Item('t.py::g[refused]', {'quirks': (refused,)}),
+        _Item('t.py::g[refused+replaces]', {'quirks': (refused, replaces)}),
+        # no unquirked sibling: of the variants starting the same simulator, the first is kept
+        _Item('t.py::h[refused]', {'quirks': (refused,)}), _Item('t.py::h[kept]', {'quirks': (kept,)}),
+        _Item('t.py::i[vro-date-conditions-rejected]', {'quirk': 'vro-date-conditions-rejected'}),
+        _Item('t.py::i[vro-date-conditions-ignored]', {'quirk': 'vro-date-conditions-ignored'}),
+        # not in 'all': a simulator of its own
+        _Item('t.py::j[]', {'quirks': ()}), _Item('t.py::j[fields]', {'quirks': ('vcf-task-fields-omitted',)}),
+        # other parameters differ: no sibling
+        _Item('t.py::k[a]', {'quirks': (), 'v': 1}), _Item('t.py::k[b]', {'quirks': (refused,), 'v': 2}),
+    ]
+    dropped = [i.nodeid for i in conftest.same_as_unquirked(items, ['all'], parse)]
+    assert dropped == ['t.py::g[refused]', 't.py::g[refused+replaces]', 't.py::h[kept]', 't.py::i[vro-date-conditions-ignored]']
+    # One quirk played: only the variant adding nothing else repeats the unquirked one.
+    dropped = [i.nodeid for i in conftest.same_as_unquirked(items, [refused], parse)]
+    assert dropped == ['t.py::g[refused]']
+    assert conftest.same_as_unquirked(items, [], parse) == []
+
+
 def test_modules_take_ansible_core_module_utils_from_the_session_bytecode_cache(tmp_path):
     """module_log/sitecustomize.py: ansible-core's files in the payload zip compiled once, then read from the cache."""
     cache = tmp_path / 'ansible-bytecode'

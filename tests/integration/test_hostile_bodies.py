@@ -3,9 +3,11 @@
 Python's digit limit, NaN and Infinity, a UTF-8 BOM, other encodings.
 
 The modules talk to :class:`HostileProxy`, a plain-HTTP reverse proxy in front of the simulator that forwards every
-request (so a write is applied, as on a real server) and replaces the body of the chosen answer. Each test asserts the
-one-line message, how many times the proxy saw the request (a write never twice) and, for writes, what the simulator
-holds (the effect adopted, or a failure saying it may have happened). Never durations. The tests of a read or a login
+request (so a write is applied, as on a real server) and replaces the body of the chosen answers. Each task asserts the
+one-line message, how many times the proxy saw its request (a write never twice) and, for writes, what the simulator
+holds (the effect adopted, or a failure saying it may have happened). Never durations. Cases on distinct routes share
+one playbook (a task each, ``ignore_errors``, the proxy holding one rule per route): each ansible-playbook costs CPU
+to start, and the stages run on two cores. The tests of a read or a login
 are marked ``answer_replaced``: the proxy replaces the very answer they assert on, so the quirks stage skips them
 (no reading of the simulator could change them); the writes stay there (finding a write's effect reads the simulator).
 """
@@ -25,8 +27,10 @@ ECHO = '5f1c2d3e-0a4b-4c6d-8e9f-e0c0ffee0001'
 RETRY_SUCCEEDS = '7a5e0001-5e1f-4c0d-9a11-000000000001'
 ICO_CREATE = {'task': {'eventTopic': 'com/ibm/orchestrator/serviceinstance/plan/ibm_bpm_process',
                        'parm': {'processName': 'Deploy'}, 'delayInSeconds': 1}, 'poll_interval': 0.2}
-# The answer bound of the client (plugins/module_utils/_client.py MAX_ANSWER_BYTES): the bodies below pass it.
+# The answer bound of the client (plugins/module_utils/_client.py MAX_ANSWER_BYTES): the bodies below pass it. The ICO
+# task list, the one unpaged collection, has its own (UNPAGED_LIST_MAX_BYTES), which they pass too.
 BOUND_MB = 64
+LIST_BOUND_MB = {'orch_task_info': 256}
 HOP_HEADERS = ('content-length', 'transfer-encoding', 'content-encoding', 'connection', 'keep-alive', 'content-type')
 
 
@@ -51,19 +55,22 @@ def bomb():
 
 
 class HostileRequest(FakeRequest):
-    """Forwards to the simulator; the first ``count`` answers of the proxy's ``target`` get ``body`` instead."""
+    """Forwards to the simulator; the first ``count`` answers of each rule's ``target`` get its ``body`` instead."""
 
     def respond(self):
         proxy = self.server.fake
         key = '%s %s' % (self.command, self.url_path)
-        hostile = None
+        hostile = content_type = None
         with proxy.lock:
             proxy.seen.append(key)
-            if proxy.left and re.fullmatch(proxy.target, key):
-                proxy.left -= 1
-                hostile = proxy.body
+            for rule in proxy.rules:
+                if re.fullmatch(rule['target'], key):
+                    if rule['left']:
+                        rule['left'] -= 1
+                        hostile, content_type = rule['body'], rule['content_type']
+                    break
         if hostile is not None and not proxy.act:
-            return self.answer(200, {}, hostile)
+            return self.answer(200, {}, hostile, content_type)
         import requests  # pylint: disable=import-outside-toplevel
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ('host', 'connection', 'accept-encoding')}
         upstream = requests.request(self.command, proxy.sim.url + self.path, headers=headers, data=self.raw or None,
@@ -73,14 +80,13 @@ class HostileRequest(FakeRequest):
             return self.send(upstream.status_code, upstream.content, kept, upstream.headers.get('Content-Type', 'application/json'))
         if callable(hostile):
             hostile = hostile(upstream.content)
-        return self.answer(upstream.status_code, kept, hostile)
+        return self.answer(upstream.status_code, kept, hostile, content_type)
 
-    def answer(self, status, headers, hostile):
+    def answer(self, status, headers, hostile, content_type):
         """``hostile`` is bytes (sent with its Content-Length and a JSON Content-Type), ``'endless'`` or ``'bomb'``."""
         self.send_response(status)
         for key, value in headers.items():
             self.send_header(key, value)
-        content_type = self.server.fake.content_type
         self.send_header('Content-Type', content_type)
         if hostile == 'endless':
             self.send_header('Transfer-Encoding', 'chunked')
@@ -108,16 +114,16 @@ class HostileRequest(FakeRequest):
 
 class HostileProxy(LocalHttpServer):
     """``target``: a regular expression matched against ``'METHOD /path'``; ``body``: what its answer carries;
-    ``act``: forward it first (the write is applied), else answer without forwarding."""
+    ``act``: forward it first (the write is applied), else answer without forwarding. ``rules``: several
+    ``(target, body[, content_type])`` instead, each with its own ``count`` (the first rule matching a request is its)."""
 
-    def __init__(self, sim, target, body, act=True, count=1, content_type='application/json'):
+    def __init__(self, sim, target=None, body=None, act=True, count=1, content_type='application/json', rules=None):
         super().__init__(handler=HostileRequest)
         self.sim = sim
-        self.target = target
-        self.body = body
+        rules = [(target, body)] if rules is None else rules
+        self.rules = [{'target': rule[0], 'body': rule[1], 'left': count,
+                       'content_type': rule[2] if len(rule) > 2 else content_type} for rule in rules]
         self.act = act
-        self.left = count
-        self.content_type = content_type
         self.lock = threading.Lock()
         self.seen = []
 
@@ -131,8 +137,22 @@ def env_for(sim, product, proxy):
     return env
 
 
+def env_all(sim, proxy, products=('vro', 'ico', 'vcf')):
+    """The variables of every product (their names do not overlap), each product's URL the proxy's."""
+    env = {}
+    for product in products:
+        env.update(env_for(sim, product, proxy))
+    return env
+
+
 def play(tmp_path, module, args, name='it'):
     return write_playbook(tmp_path, 'bodies', [{'name': name, 'cloudops.orchestrator.%s' % module: args}], ignore_errors=True)
+
+
+def play_each(tmp_path, tasks):
+    """One playbook of ``(name, module, args)`` tasks, each with ``ignore_errors``."""
+    return write_playbook(tmp_path, 'bodies', [{'name': name, 'cloudops.orchestrator.%s' % module: args}
+                                               for name, module, args in tasks], ignore_errors=True)
 
 
 def outcome(res, name='it'):
@@ -154,17 +174,19 @@ INFO_READS = [
 
 @pytest.mark.answer_replaced
 @pytest.mark.parametrize('hostile', ['endless', 'bomb'])
-@pytest.mark.parametrize('module, product, args, target', INFO_READS, ids=[r[0] for r in INFO_READS])
-def test_an_endless_or_inflating_read_fails_at_the_bound_in_one_line(fresh_simulator, tmp_path, module, product, args,
-                                                                     target, hostile):
+def test_an_endless_or_inflating_read_fails_at_the_bound_in_one_line(fresh_simulator, tmp_path, hostile):
     sim = fresh_simulator
-    with HostileProxy(sim, target, hostile, act=False, count=10) as proxy:
-        res = run_playbook(play(tmp_path, module, dict(args, timeout=30)), env=env_for(sim, product, proxy), timeout=120)
-    result = failed_once(res)
-    assert 'the answer is larger than %d MiB' % BOUND_MB in result['msg'], result['msg']
-    assert result['error']['kind'] == 'size'
-    # Read once: a bigger answer the next time would be as big.
-    assert proxy.sent(target) == 1, proxy.seen
+    # One task per module (INFO_READS: each its own route).
+    with HostileProxy(sim, rules=[(r[3], hostile) for r in INFO_READS], act=False, count=10) as proxy:
+        res = run_playbook(play_each(tmp_path, [(module, module, dict(args, timeout=30))
+                                                for module, product, args, target in INFO_READS]),
+                           env=env_all(sim, proxy), timeout=360)
+    for module, product, args, target in INFO_READS:
+        result = failed_once(res, module)
+        assert 'the answer is larger than %d MiB' % LIST_BOUND_MB.get(module, BOUND_MB) in result['msg'], (module, result['msg'])
+        assert result['error']['kind'] == 'size', module
+        # Read once: a bigger answer the next time would be as big.
+        assert proxy.sent(target) == 1, (module, proxy.seen)
 
 
 WRITES = [
@@ -186,22 +208,25 @@ def applied(sim, module):
 
 
 @pytest.mark.parametrize('hostile', ['endless', 'bomb', 'deep', 'big_int', 'nan'])
-@pytest.mark.parametrize('module, product, args, target', WRITES, ids=[w[0] for w in WRITES])
-def test_a_hostile_answer_to_a_write_is_never_sent_again(fresh_simulator, tmp_path, module, product, args, target, hostile):
+def test_a_hostile_answer_to_a_write_is_never_sent_again(fresh_simulator, tmp_path, hostile):
     sim = fresh_simulator
     body = {'deep': DEEP, 'big_int': BIG_INT, 'nan': b'{"id": NaN, "state": Infinity}'}.get(hostile, hostile)
-    with HostileProxy(sim, target, body) as proxy:
-        res = run_playbook(play(tmp_path, module, dict(args, timeout=30)), env=env_for(sim, product, proxy), timeout=120)
-    status, result = outcome(res)
-    text = json.dumps(result)
-    assert 'Traceback' not in text and 'MODULE FAILURE' not in text and 'module_stderr' not in text, text[:3000]
-    assert proxy.sent(target) == 1, proxy.seen
-    assert applied(sim, module) == 1
-    if status == 'ignored':
-        assert '\n' not in result['msg'].strip()
-        assert 'may' in result['msg'] or 'was started' in result['msg'] or 'applied' in result['msg'], result['msg']
-    else:
-        assert status in ('ok', 'changed') and result['changed'] is True, result
+    # One task per module (WRITES: each its own route, and applied() counts each module's own effect).
+    with HostileProxy(sim, rules=[(w[3], body) for w in WRITES]) as proxy:
+        res = run_playbook(play_each(tmp_path, [(module, module, dict(args, timeout=30))
+                                                for module, product, args, target in WRITES]),
+                           env=env_all(sim, proxy), timeout=360)
+    for module, product, args, target in WRITES:
+        status, result = outcome(res, module)
+        text = json.dumps(result)
+        assert 'Traceback' not in text and 'MODULE FAILURE' not in text and 'module_stderr' not in text, (module, text[:3000])
+        assert proxy.sent(target) == 1, (module, proxy.seen)
+        assert applied(sim, module) == 1, module
+        if status == 'ignored':
+            assert '\n' not in result['msg'].strip(), module
+            assert 'may' in result['msg'] or 'was started' in result['msg'] or 'applied' in result['msg'], (module, result['msg'])
+        else:
+            assert status in ('ok', 'changed') and result['changed'] is True, (module, result)
 
 
 # -- 2. bodies Python's parser chokes on, or takes although JSON does not allow them -----------------------------
@@ -216,16 +241,18 @@ UNREADABLE = {
 
 @pytest.mark.answer_replaced
 @pytest.mark.parametrize('hostile', sorted(UNREADABLE))
-@pytest.mark.parametrize('module, product, args, target', INFO_READS, ids=[r[0] for r in INFO_READS])
-def test_a_read_answer_json_cannot_hold_fails_in_one_line(fresh_simulator, tmp_path, module, product, args, target, hostile):
+def test_a_read_answer_json_cannot_hold_fails_in_one_line(fresh_simulator, tmp_path, hostile):
     sim = fresh_simulator
     body, words = UNREADABLE[hostile]
-    with HostileProxy(sim, target, body, act=False, count=10) as proxy:
-        res = run_playbook(play(tmp_path, module, args), env=env_for(sim, product, proxy))
-    result = failed_once(res)
-    assert 'the answer is not valid JSON: %s' % words in result['msg'], result['msg']
-    assert result['error']['kind'] == 'json'
-    assert proxy.sent(target) == 1, proxy.seen
+    # One task per module (INFO_READS: each its own route).
+    with HostileProxy(sim, rules=[(r[3], body) for r in INFO_READS], act=False, count=10) as proxy:
+        res = run_playbook(play_each(tmp_path, [(module, module, args) for module, product, args, target in INFO_READS]),
+                           env=env_all(sim, proxy))
+    for module, product, args, target in INFO_READS:
+        result = failed_once(res, module)
+        assert 'the answer is not valid JSON: %s' % words in result['msg'], (module, result['msg'])
+        assert result['error']['kind'] == 'json', module
+        assert proxy.sent(target) == 1, (module, proxy.seen)
 
 
 NAME = 'T\u00e2che n\u00e9e \u2013 sfo'
@@ -250,21 +277,26 @@ ENCODINGS = {
 }
 
 
+# The encodings' tasks (built-in VCF tasks, simulator/README.md), one each, so that the proxy tells the cases apart by
+# the path: the answer is the task renamed, whichever it is.
+ENCODING_TASKS = dict(zip(sorted(ENCODINGS), ['7a5e000%d-5e1f-4c0d-9a11-00000000000%d' % (n, n) for n in range(1, 7)]))
+
+
 @pytest.mark.answer_replaced
-@pytest.mark.parametrize('encoding', sorted(ENCODINGS))
-def test_an_answer_in_another_encoding_is_read_whole(fresh_simulator, tmp_path, encoding):
+def test_an_answer_in_another_encoding_is_read_whole(fresh_simulator, tmp_path):
     sim = fresh_simulator
-    body, content_type = ENCODINGS[encoding]
-    target = r'GET /v1/tasks/%s' % RETRY_SUCCEEDS
-    with HostileProxy(sim, target, body, content_type=content_type) as proxy:
-        res = run_playbook(play(tmp_path, 'vcf_task_info', {'task_id': RETRY_SUCCEEDS}), env=env_for(sim, 'vcf', proxy))
-    status, result = outcome(res)
-    assert status == 'ok', result
-    expected = NAME.replace('\u2013', '-') if encoding.startswith('latin-1') else NAME
-    assert [t['name'] for t in result['tasks']] == [expected]
-    assert proxy.sent(target) == 1
-    if encoding in ('latin-1 sent as utf-8', 'latin-1 without charset'):
-        assert any('is not valid utf-8; read as ISO-8859-1' in w for w in result.get('warnings', [])), result
+    targets = {encoding: r'GET /v1/tasks/%s' % task_id for encoding, task_id in ENCODING_TASKS.items()}
+    with HostileProxy(sim, rules=[(targets[e], ENCODINGS[e][0], ENCODINGS[e][1]) for e in sorted(ENCODINGS)]) as proxy:
+        res = run_playbook(play_each(tmp_path, [(e, 'vcf_task_info', {'task_id': ENCODING_TASKS[e]}) for e in sorted(ENCODINGS)]),
+                           env=env_for(sim, 'vcf', proxy))
+    for encoding in sorted(ENCODINGS):
+        status, result = outcome(res, encoding)
+        assert status == 'ok', (encoding, result)
+        expected = NAME.replace('\u2013', '-') if encoding.startswith('latin-1') else NAME
+        assert [t['name'] for t in result['tasks']] == [expected], encoding
+        assert proxy.sent(targets[encoding]) == 1, encoding
+        if encoding in ('latin-1 sent as utf-8', 'latin-1 without charset'):
+            assert any('is not valid utf-8; read as ISO-8859-1' in w for w in result.get('warnings', [])), (encoding, result)
 
 
 # -- 3. the login answer -------------------------------------------------------------------------------------------
