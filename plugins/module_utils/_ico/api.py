@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import (LIST, OBJECT, UNPAGED_LIST_MAX_BYTES, absent_on, check_shape, json_name,
-                                                                               path_segment, server_words)
+                                                                                    path_segment, server_words)
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import (AnswerLost, ApiError, OperationError, lost_answer, safe_url,
-                                                                                     settle_lost_delete)
+                                                                                    settle_lost_delete)
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, moment_from_ms
 # The connection's auth choice, which OrchestratorModule.build_auth and _watch.build_auth import by name: named here
 # so that ansible-core ships it (and the product's auth scheme) with every module of this product, and no other.

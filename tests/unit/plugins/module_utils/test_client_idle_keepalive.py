@@ -71,6 +71,8 @@ class IdleClosingServer(object):
                     self.rfile.read(length)
                 with outer.lock:
                     outer.handled.append((self.command, self.path))
+                if self.path.startswith('/slow'):
+                    time.sleep(0.3)  # the reads of a batch at the same time: each on a connection of its own
                 body = b'{"id": "run-1"}'
                 self.send_response(200 if self.command == 'GET' else 202)
                 self.send_header('Content-Type', 'application/json')
@@ -165,6 +167,46 @@ def test_a_read_lost_on_a_reused_connection_the_server_closed_is_sent_again_at_o
     assert sleeps == [] and warnings == []
     assert len(debug) == 1 and 'GET' in debug[0] and 'sent again at once' in debug[0], debug
     assert server.connections == 2
+
+
+@pytest.mark.parametrize('retries', [0, 2])
+def test_a_read_after_a_batch_finds_every_pooled_connection_closed_and_is_sent_again_quietly(monkeypatch, retries):
+    # A batch (runs: with concurrency) left several kept-alive connections in the pool, and the server closed them all
+    # for idleness: the next read meets each stale one in turn. Each is resent at once, without a backoff nor a
+    # warning nor a retry spent, up to the pool's size; never a write (those go on a fresh connection after idling).
+    monkeypatch.setattr(_client, 'FRESH_WRITE_AFTER_IDLE', 0.05, raising=False)
+    sleeps, warnings, debug = [], [], []
+    with IdleClosingServer(idle=0.2) as server:
+        client = Client(server.url, retries=retries, timeout=10, sleep=sleeps.append, warn=warnings.append, debug=debug.append)
+        client.allow_parallel(20)
+        threads = [threading.Thread(target=client.get, args=('/slow/%d' % n,)) for n in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert server.connections == 3 and len(server.handled) == 3  # three pooled connections
+        time.sleep(0.5)  # the server closes each of them at its next request
+        assert client.get('/workflows/wf/executions/1/state') == {'id': 'run-1'}
+        client.close()
+    assert server.dropped == [('GET', '/workflows/wf/executions/1/state')] * 3  # the race happened on each
+    assert server.handled[-1] == ('GET', '/workflows/wf/executions/1/state')
+    assert sleeps == [] and warnings == []
+    assert len(debug) == 3 and all('sent again at once' in line for line in debug), debug
+
+
+def test_quiet_resends_are_bounded_by_the_pool_size(monkeypatch):
+    # A server that closes every connection unanswered (never only idleness): the quiet resends stop at the pool's size,
+    # then the usual retry rule (a backoff, a warning) applies.
+    monkeypatch.setattr(_client, 'FRESH_WRITE_AFTER_IDLE', 0.05, raising=False)
+    sleeps, warnings, debug = [], [], []
+    with IdleClosingServer(idle=0.2) as server:
+        client = Client(server.url, retries=0, timeout=10, sleep=sleeps.append, warn=warnings.append, debug=debug.append)
+        client.get('/about')
+        server.drop_every = True
+        with pytest.raises(AnswerLost):
+            client.get('/workflows/wf/executions/1/state')
+        client.close()
+    assert len(debug) <= 16 and len(server.dropped) == len(debug) + 1
 
 
 def test_a_read_lost_on_a_fresh_connection_keeps_its_backoff_and_warning():
