@@ -170,10 +170,12 @@ def test_a_read_lost_on_a_reused_connection_the_server_closed_is_sent_again_at_o
 
 
 @pytest.mark.parametrize('retries', [0, 2])
-def test_a_read_after_a_batch_finds_every_pooled_connection_closed_and_is_sent_again_quietly(monkeypatch, retries):
+def test_a_read_meeting_several_closed_pooled_connections_is_sent_again_quietly_each_time(monkeypatch, retries):
     # A batch (runs: with concurrency) left several kept-alive connections in the pool, and the server closed them all
-    # for idleness: the next read meets each stale one in turn. Each is resent at once, without a backoff nor a
-    # warning nor a retry spent, up to the pool's size; never a write (those go on a fresh connection after idling).
+    # for idleness. urllib3 gives a resend the new-connection slot the dropped connection left on top of the pool, but
+    # another thread of the batch may take that slot first: the resend then meets the next pooled connection, closed as
+    # well. That race is made deterministic here (the slot is taken as it is put back). Each stale connection is
+    # resent at once, without a backoff, a warning or a retry spent; up to the pool's size; never a write.
     monkeypatch.setattr(_client, 'FRESH_WRITE_AFTER_IDLE', 0.05, raising=False)
     sleeps, warnings, debug = [], [], []
     with IdleClosingServer(idle=0.2) as server:
@@ -186,27 +188,18 @@ def test_a_read_after_a_batch_finds_every_pooled_connection_closed_and_is_sent_a
             thread.join()
         assert server.connections == 3 and len(server.handled) == 3  # three pooled connections
         time.sleep(0.5)  # the server closes each of them at its next request
+        put_conn = _client._FreshWritesMixin._put_conn
+
+        def slot_taken_by_another_thread(pool, conn):
+            if conn is not None:
+                put_conn(pool, conn)
+        monkeypatch.setattr(_client._FreshWritesMixin, '_put_conn', slot_taken_by_another_thread)
         assert client.get('/workflows/wf/executions/1/state') == {'id': 'run-1'}
         client.close()
     assert server.dropped == [('GET', '/workflows/wf/executions/1/state')] * 3  # the race happened on each
     assert server.handled[-1] == ('GET', '/workflows/wf/executions/1/state')
     assert sleeps == [] and warnings == []
     assert len(debug) == 3 and all('sent again at once' in line for line in debug), debug
-
-
-def test_quiet_resends_are_bounded_by_the_pool_size(monkeypatch):
-    # A server that closes every connection unanswered (never only idleness): the quiet resends stop at the pool's size,
-    # then the usual retry rule (a backoff, a warning) applies.
-    monkeypatch.setattr(_client, 'FRESH_WRITE_AFTER_IDLE', 0.05, raising=False)
-    sleeps, warnings, debug = [], [], []
-    with IdleClosingServer(idle=0.2) as server:
-        client = Client(server.url, retries=0, timeout=10, sleep=sleeps.append, warn=warnings.append, debug=debug.append)
-        client.get('/about')
-        server.drop_every = True
-        with pytest.raises(AnswerLost):
-            client.get('/workflows/wf/executions/1/state')
-        client.close()
-    assert len(debug) <= 16 and len(server.dropped) == len(debug) + 1
 
 
 def test_a_read_lost_on_a_fresh_connection_keeps_its_backoff_and_warning():
