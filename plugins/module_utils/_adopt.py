@@ -52,11 +52,13 @@ def _accepted(lost):
     return (getattr(lost, 'details', None) or {}).get('accepted')
 
 
-def _what_came(lost):
-    """How the answer to ``lost`` went wrong, to begin a sentence: lost, or a server error (which is not lost)."""
+def _what_came(lost, makes=True):
+    """How the answer to ``lost`` went wrong, to begin a sentence: lost, a server error (which is not lost), or a
+    success that could not be read. ``makes``: the request makes something (a start, a create), whose answer should
+    have named it; a request that changes an existing object (a retry, an update, an answer) made nothing to name."""
     if _accepted(lost):
-        return 'the server accepted %s (HTTP %s) but its answer did not name what it made (%s)' % (
-            _request(lost), _accepted(lost), lost.message)
+        return 'the server accepted %s (HTTP %s) but its answer %s (%s)' % (
+            _request(lost), _accepted(lost), 'did not name what it made' if makes else 'could not be read', lost.message)
     if _answered(lost):
         return '%s was answered with a server error (%s)' % (_request(lost), lost.message)
     return 'the answer to %s was lost (%s)' % (_request(lost), lost.message)
@@ -76,8 +78,10 @@ def adopt(lost, find, window, noun, look_at, rerun, ident=str, describe=None, wa
     ``re-running the task is safe: ...``).
     ``noun`` names what the request makes (``run``, ``scheduled task`` ...); ``ident`` gives a candidate's id,
     ``describe`` a short description (default: the id). For a request that changes an existing object (a retry,
-    an answer), ``missing`` replaces "no <noun> it would have made appeared" and ``adopted`` (a format taking the
-    description, or a callable taking the candidate) replaces "adopted <noun> <description>, which it made".
+    an update, an answer), ``missing`` replaces "no <noun> it would have made appeared" and ``adopted`` (a format
+    taking the description, or a callable taking the candidate) replaces "adopted <noun> <description>, which it
+    made"; ``missing`` also marks the request as one that makes nothing (a success whose answer cannot be read is
+    then said to be unreadable, not to leave unnamed what it made).
     One request is the special case of :func:`adopt_each` with one entry.
     """
     found, failure = adopt_each([lost], lambda pending: lambda index: find(), window, noun, look_at, rerun, ident=ident,
@@ -142,7 +146,7 @@ def adopt_each(losts, look, window, noun, look_at, rerun, ident=str, describe=No
                         done = adopted(found[0])
                     else:
                         done = (adopted or 'adopted ' + noun + ' %s, which it made') % describe(found[0])
-                    warn('%s; %s, instead of sending it again' % (_what_came(lost), done))
+                    warn('%s; %s, instead of sending it again' % (_what_came(lost, missing is None), done))
                 outcomes[index] = (found[0], None)
                 if on_adopt:
                     on_adopt(index, found[0])
@@ -150,7 +154,7 @@ def adopt_each(losts, look, window, noun, look_at, rerun, ident=str, describe=No
                 outcomes[index] = (None, fail(
                     '%s and %d %ss that it may have made appeared since it was sent: '
                     '%s; not adopting any and not sending it again: look at %s' % (
-                        _what_came(lost), len(found), noun, ', '.join(describe(c) for c in found),
+                        _what_came(lost, missing is None), len(found), noun, ', '.join(describe(c) for c in found),
                         look_ats[index]),
                     error=lost.to_result(), **dict({ids_key: [ident(c) for c in found]}, **(
                         {'changed': True} if _accepted(lost) else {}))))
@@ -167,8 +171,8 @@ def adopt_each(losts, look, window, noun, look_at, rerun, ident=str, describe=No
             # Applied for sure (a success): never "may or may not", which would let a re-run look safe.
             outcomes[index] = (None, fail(
                 '%s and %s within %.0fs (%d looks): it was applied, so do not simply run it again; look at %s; %s' % (
-                    _what_came(lost), missing or 'no %s it would have made appeared' % noun, max(0.0, end - start),
-                    looks, look_ats[index], rerun),
+                    _what_came(lost, missing is None), missing or 'no %s it would have made appeared' % noun,
+                    max(0.0, end - start), looks, look_ats[index], rerun),
                 error=lost.to_result(), adoption_window=window, changed=True, **{ids_key: []}))
             continue
         outcomes[index] = (None, fail(

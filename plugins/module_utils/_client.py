@@ -856,6 +856,13 @@ class Client:
     def close(self):
         self.session.close()
 
+    def _pool_size(self, url):
+        """How many kept-alive connections the pool for ``url`` may hold (1 when the adapter does not say)."""
+        try:
+            return max(1, int(getattr(self.session.get_adapter(url), '_pool_maxsize', 1)))
+        except (TypeError, ValueError, requests.exceptions.InvalidSchema):
+            return 1
+
     def allow_parallel(self, count):
         """Keep up to ``count`` connections for requests made at the same time from several threads (a batch).
 
@@ -893,7 +900,9 @@ class Client:
         attempts = 0
         read_timeouts = 0
         refreshed = False
-        stale_resent = False
+        # Quiet resends of a read lost on a kept-alive connection the server had closed: one per pooled connection at most
+        # (each may be stale after a batch left several in the pool), never more than the pool holds.
+        stale_resends = 0
         while True:
             attempts += 1
             req_headers = dict(headers or {})
@@ -946,13 +955,15 @@ class Client:
                     continue
                 raise error from None
             except requests.exceptions.ConnectionError as exc:
-                if (idempotent and not answered and not stale_resent and getattr(_SENDING, 'reused', False)
+                if (idempotent and not answered and stale_resends < self._pool_size(url) and getattr(_SENDING, 'reused', False)
                         and closed_before_answer(exc)):
                     # A kept-alive connection the server closed as this read arrived (its idle timeout; not a TLS port,
                     # which answered nothing before): normal keep-alive behaviour, and a read is safe to send again. Once,
                     # at once, on a new connection (urllib3 dropped this one), without a warning nor a retry spent; never
-                    # a write (those go on a fresh connection after FRESH_WRITE_AFTER_IDLE and are never resent).
-                    stale_resent = True
+                    # a write (those go on a fresh connection after FRESH_WRITE_AFTER_IDLE and are never resent). urllib3
+                    # gives the resend a new connection, unless another thread (a batch) took that slot first: then the
+                    # next pooled one, closed as well, is sent again the same way, up to the pool's size.
+                    stale_resends += 1
                     attempts -= 1
                     self.debug('%s %s: the kept-alive connection was closed before an answer (%s); sent again at once on '
                                'a new connection' % (method, safe_url(url), self._reason(exc)))

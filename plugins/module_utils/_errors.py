@@ -163,6 +163,16 @@ class OperationError(Exception):
         self.result = result
 
 
+def lost_answer(lost, what):
+    """How the answer to ``what`` (``the update of task 7``) went wrong, to begin a sentence: lost, or, for a success
+    whose answer could not be read (``details['accepted']``), accepted: a write that makes nothing (an update, a
+    delete) has nothing else to name."""
+    accepted = (getattr(lost, 'details', None) or {}).get('accepted')
+    if accepted:
+        return '%s was accepted (HTTP %s) but its answer could not be read (%s)' % (what, accepted, lost)
+    return 'the answer to %s was lost (%s)' % (what, lost)
+
+
 def settle_lost_delete(lost, read, warn, action, subject, gone, there, look_with):
     """After a DELETE whose answer was lost (``lost``, an AnswerLost), which is never sent again: ``read()`` the object
     back (None: gone). Gone is the DELETE taken: ``warn`` says so and True is returned. Still there, or a read that
@@ -171,15 +181,15 @@ def settle_lost_delete(lost, read, warn, action, subject, gone, there, look_with
     try:
         still = read()
     except ApiError as error:
-        raise OperationError('the answer to the %s of %s was lost (%s), and reading it back failed (%s): the %s may have '
-                             'been applied; look with %s (running this task again is safe)'
-                             % (action, subject, lost, error, action, look_with), error=lost.to_result()) from None
+        raise OperationError('%s, and reading it back failed (%s): the %s may have been applied; look with %s (running '
+                             'this task again is safe)' % (lost_answer(lost, 'the %s of %s' % (action, subject)), error,
+                                                           action, look_with), error=lost.to_result()) from None
     if still is None:
-        warn('the answer to the %s of %s was lost (%s); %s: the %s was taken, not sending it again'
-             % (action, subject, lost, gone, action))
+        warn('%s; %s: the %s was taken, not sending it again'
+             % (lost_answer(lost, 'the %s of %s' % (action, subject)), gone, action))
         return True
-    raise OperationError('the answer to the %s of %s was lost (%s), and %s: the %s may still be applied; look with %s '
-                         '(running this task again is safe)' % (action, subject, lost, there, action, look_with),
+    raise OperationError('%s, and %s: the %s may still be applied; look with %s (running this task again is safe)'
+                         % (lost_answer(lost, 'the %s of %s' % (action, subject)), there, action, look_with),
                          error=lost.to_result()) from None
 
 

@@ -60,9 +60,10 @@ options:
   state:
     description:
       - List filter, on the server; several states are one query each (also across workflows, see above).
+      - C(cancelled) is read as C(canceled).
     type: list
     elements: str
-    choices: [initializing, running, waiting, waiting-signal, suspended, completed, failed, canceled]
+    choices: [initializing, running, waiting, waiting-signal, suspended, completed, failed, canceled, cancelled]
   started_by:
     description:
       - List filter, on the server, the user who started the run (across workflows, applied here).
@@ -112,10 +113,11 @@ options:
         the task at once, with the run's exception.
       - A run that reaches C(waiting) (a user interaction) while O(wait_for) does not name C(waiting) is handled
         by O(on_user_interaction).
+      - C(cancelled) is read as C(canceled).
       - Ignored when O(wait=false).
     type: list
     elements: str
-    choices: [initializing, running, waiting, waiting-signal, suspended, completed, failed, canceled]
+    choices: [initializing, running, waiting, waiting-signal, suspended, completed, failed, canceled, cancelled]
   on_user_interaction:
     description:
       - With O(wait_for), what to do when the run reaches C(waiting), that is, when it waits for a user
@@ -350,7 +352,7 @@ error:
 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils import _compile_once  # noqa: F401 pylint: disable=unused-import  # first: see its docstring
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._module import OrchestratorModule, workflow_selector
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import STATES
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import STATE_CHOICES
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro import execution_info
 
 
@@ -361,7 +363,7 @@ def main():
         argument_spec=dict(
             execution_id=dict(type='str'),
             execution_url=dict(type='str'),
-            state=dict(type='list', elements='str', choices=list(STATES)),
+            state=dict(type='list', elements='str', choices=list(STATE_CHOICES)),
             started_by=dict(type='str'),
             started_after=dict(type='str'),
             started_before=dict(type='str'),
@@ -370,7 +372,7 @@ def main():
             details=dict(type='bool', default=False),
             fetch_logs=dict(type='bool', default=False),
             fetch_syslogs=dict(type='bool', default=False),
-            wait_for=dict(type='list', elements='str', choices=list(STATES)),
+            wait_for=dict(type='list', elements='str', choices=list(STATE_CHOICES)),
             on_user_interaction=dict(type='str', choices=['fail', 'return', 'keep_waiting'], default='fail'),
         ),
         # No selector at all lists the runs of every workflow (the catalog); execution_id alone is refused by the runner.

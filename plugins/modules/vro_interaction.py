@@ -82,9 +82,10 @@ options:
       - Without O(wait_for), O(wait=true) waits for the run's next resting state, whatever it is
         (C(completed), C(failed), C(canceled), C(waiting) on a new interaction, C(waiting-signal), C(suspended)),
         and does not fail on it.
+      - C(cancelled) is read as C(canceled).
     type: list
     elements: str
-    choices: [running, waiting, waiting-signal, suspended, completed, failed, canceled]
+    choices: [running, waiting, waiting-signal, suspended, completed, failed, canceled, cancelled]
 notes:
   - Waiting for a state polls C(GET .../state) on the adaptive schedule of the wait options, then reads the run once.
   - vRO addresses a run under its workflow; naming the workflow saves the look-up in C(GET /interactions) and lets
@@ -299,7 +300,8 @@ def main():
             raw_inputs=dict(type='list', elements='dict'),
             secret_inputs=SECRET_INPUTS_SPEC,
             wait_for=dict(type='list', elements='str',
-                          choices=['running', 'waiting', 'waiting-signal', 'suspended', 'completed', 'failed', 'canceled']),
+                          choices=['running', 'waiting', 'waiting-signal', 'suspended', 'completed', 'failed', 'canceled',
+                                   'cancelled']),
         ),
         selector=workflow_selector(alternatives=('execution_url',)),
         mutually_exclusive=[('execution_id', 'execution_url')],

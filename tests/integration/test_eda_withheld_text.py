@@ -1,6 +1,6 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """vro_executions, run in-process against the simulator (as test_eda_hostile.py): a failed run whose details cannot be
-read (gone, or an answer of the wrong shape) is emitted from its list entry, whose error text quotes the run's
+read (gone, an answer of the wrong shape, garbled JSON) is emitted from its list entry, whose error text quotes the run's
 SecureString input. The run's secrets are known only from its details, so the event leaves the text out and says why;
 the secret is in no event and no log line.
 
@@ -24,6 +24,8 @@ SECRET = 'Run-s3cret-quoted!'
 DETAILS = {
     'gone': {'kind': 'body', 'status': 404, 'body': {'status': 404, 'message': 'not found'}},
     'wrong_shape': {'kind': 'body', 'body': ['not', 'a', 'run']},
+    # Garbled details (a 200 whose body is not JSON): one hostile run, not an outage of every event.
+    'bad_json': {'kind': 'bad_json'},
 }
 
 
@@ -72,3 +74,5 @@ def test_an_event_from_the_list_entry_never_carries_the_runs_secret(fresh_simula
     assert event['error'] is None and 'content_exception' not in event['vro_execution']
     assert 'SecureString' in event['error_withheld'] and 'vro_execution_info' in event['error_withheld']
     assert SECRET not in caplog.text
+    if details != 'gone':
+        assert 'details of run %s' % run_id in caplog.text and 'cannot be read' in caplog.text

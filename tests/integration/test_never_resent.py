@@ -200,3 +200,19 @@ def test_an_ico_update_lost_and_not_applied_fails_saying_it_may_have_been_applie
     [task] = ico_tasks_with(sim, NEW_TASK['eventTopic'])
     assert task['parm'] == NEW_TASK['parm']
     assert 'may have been applied' in msg and 'differs in parm' in msg and 'compares and updates' in msg, msg
+
+
+# A 2xx whose body is garbled (``bad_json``): the change was applied, its answer only cannot be read. The warning says
+# that (not that the answer was lost, nor that it did not name what it made: an update or a delete makes nothing).
+@pytest.mark.parametrize('method', ['PUT', 'DELETE'])
+def test_an_ico_change_accepted_with_an_unreadable_answer_is_said_to_be_accepted(fresh_simulator, method):
+    sim = fresh_simulator
+    sim.faults(fault(ICO_TASK_ROUTE, method, {'kind': 'bad_json'}))
+    extra = {'task': NEW_TASK, 'changes': CHANGES} if method == 'PUT' else {'task': NEW_TASK}
+    res = run_playbook(ICO_CHANGE, env=sim.env('ico'), extra_vars=extra)
+    result = res.result(UNDER_TEST)
+    assert fired(sim) == [1] and sent(sim, method, '/orchestrator/v2/tasks') == 1 and result['changed'] is True
+    action = 'update' if method == 'PUT' else 'delete'
+    warned(result, ('the %s of task' % action, 'was accepted (HTTP 200) but its answer could not be read',
+                    'not sending it again'))
+    assert not any('was lost' in w or 'what it made' in w for w in result.get('warnings', [])), result['warnings']

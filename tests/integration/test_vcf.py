@@ -246,3 +246,18 @@ def test_info_reads_filters_pages_and_waits(fresh_simulator):
     assert changes_sent(sim) == {}
     assert routes['GET /v1/tasks'] >= 2 + 1 + 1  # two pages of 150, plus the filtered lists
     check_replay(sim, 'playbooks/vcf/info.yml', extra, setup=finish_soon)
+
+
+def test_a_retry_accepted_with_an_unreadable_answer_is_not_said_to_have_made_anything(fresh_simulator):
+    # A 200 whose body is garbled: the retry was applied (never sent again), but a retry makes nothing: the warning
+    # must not say its answer "did not name what it made".
+    sim = fresh_simulator
+    sim.faults({'route': '/v1/tasks/%s' % RETRY_SUCCEEDS, 'method': 'PATCH', 'kind': 'bad_json', 'count': 1})
+    res = run_playbook(RETRY, extra_vars={'task_id': RETRY_SUCCEEDS}, env=sim.env('vcf'))
+    assert [f['fired'] for f in sim.admin('GET', 'faults')['faults']] == [1]
+    task = res.result(TASK)['tasks'][0]
+    assert task['status'] == 'SUCCESSFUL' and sim_attempts(sim, RETRY_SUCCEEDS)['retry_requests'] == 1
+    warnings = res.result(TASK).get('warnings', [])
+    said = [w for w in warnings if 'HTTP 200' in w]
+    assert said and all('what it made' not in w for w in warnings), warnings
+    assert 'its answer could not be read' in said[0] and 'the retry was applied' in said[0], said

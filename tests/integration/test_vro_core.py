@@ -382,3 +382,14 @@ def test_start_without_waiting_then_pick_up_with_execution_info(fresh_simulator)
     placeholder = chk.record('Wait for it by URL')
     assert placeholder['status'] == 'ok' and placeholder['result']['execution_id'] == 'check-mode-not-started'
     assert placeholder['result']['state'] is None and placeholder['result']['waited'] is False
+
+
+def test_the_british_spelling_of_canceled_is_read_as_canceled(fresh_simulator):
+    # The modules read a server's 'cancelled' as canceled (STATE_SPELLINGS); the options take it as well.
+    sim = fresh_simulator
+    res = run_playbook('playbooks/vro_core/cancelled_spelling.yml', env=sim.env('vro'))
+    started, waited = res.result('Start a long run'), res.result('Wait for cancelled')
+    assert waited['state'] == 'canceled' and waited['execution_id'] == started['execution_id']
+    listed = res.result('List the cancelled runs')
+    assert [e['execution_id'] for e in listed['executions']] == [started['execution_id']]
+    assert route_count(sim, LIST_ROUTE) == 1

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._adopt import adopt, adoption_window
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import LIST, OBJECT, absent_on, check_shape, json_name, path_segment, server_words
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._client import UNPAGED_LIST_MAX_BYTES
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, safe_url, settle_lost_delete
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import AnswerLost, ApiError, OperationError, lost_answer, safe_url
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import settle_lost_delete
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import format_date, moment_from_ms
 # The connection's auth choice, which OrchestratorModule.build_auth and _watch.build_auth import by name: named here
 # so that ansible-core ships it (and the product's auth scheme) with every module of this product, and no other.
@@ -423,20 +424,21 @@ class TaskEngine:
         try:
             task = self.get(task_id, missing_ok=True)
         except ApiError as error:
-            raise OperationError('the answer to the update of task %s was lost (%s), and reading it back failed (%s): the '
-                                 'update may have been applied; running this task again compares and updates'
-                                 % (task_id, lost, error), error=lost.to_result(), changed=True) from None
+            raise OperationError('%s, and reading it back failed (%s): the update may have been applied; running this '
+                                 'task again compares and updates' % (lost_answer(lost, 'the update of task %s' % task_id),
+                                                                      error), error=lost.to_result(), changed=True) from None
         # A secret the server shows masked cannot be compared: it counts as sent (as the module's own comparison does).
         shown = with_desired_secrets(task, changes) if isinstance(task, dict) else None
         differ = sorted(name for name, value in changes.items()
                         if not isinstance(shown, dict) or name not in shown or not same_value(shown[name], value))
         if not differ:
-            self.client.warn('the answer to the update of task %s was lost (%s); the task holds every field as sent: the '
-                             'update was taken, not sending it again' % (task_id, lost))
+            self.client.warn('%s; the task holds every field as sent: the update was taken, not sending it again'
+                             % lost_answer(lost, 'the update of task %s' % task_id))
             return task
-        raise OperationError('the answer to the update of task %s was lost (%s), and the task %s: the update may have '
-                             'been applied (or changed since by someone else); running this task again compares and '
-                             'updates' % (task_id, lost, 'is gone' if task is None else 'differs in %s' % ', '.join(differ)),
+        raise OperationError('%s, and the task %s: the update may have been applied (or changed since by someone else); '
+                             'running this task again compares and updates' % (
+                                 lost_answer(lost, 'the update of task %s' % task_id),
+                                 'is gone' if task is None else 'differs in %s' % ', '.join(differ)),
                              error=lost.to_result(), changed=True) from None
 
     def delete(self, task_id):

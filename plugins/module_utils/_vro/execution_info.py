@@ -13,7 +13,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._client impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import OperationError, WaitTimeout
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.api import VroApi, run_target
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode import mask_text
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import TERMINAL_STATES
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import TERMINAL_STATES, state_options
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_shared import CHECK_MODE_EXECUTION_ID, interaction_hint, placeholder_run, read_run
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._time import parse_date
 
@@ -188,7 +188,7 @@ def run(module):
     """The vro_execution_info operation (see the module docs): reads the options once."""
     p = module.params
     return execution_info(VroApi(module.client()), p.get('workflow_id'), p.get('workflow_name'), p.get('category'),
-                          p.get('execution_id'), p.get('execution_url'), p['state'], p['started_by'], p['started_after'],
+                          p.get('execution_id'), p.get('execution_url'), state_options(p['state']), p['started_by'], p['started_after'],
                           p['started_before'], p['name'], p['max_results'], p['details'], p['fetch_logs'],
-                          p['fetch_syslogs'], p['wait_for'], p['wait'], p['wait_timeout'], module.waiter,
+                          p['fetch_syslogs'], state_options(p['wait_for']), p['wait'], p['wait_timeout'], module.waiter,
                           p['on_user_interaction'], module.check_mode, module.warn)

@@ -19,7 +19,7 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.decode 
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.inputs import secure_values
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.encode import encode_parameters
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.run_shared import CHECK_MODE_EXECUTION_ID
-from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import TERMINAL_STATES, parse_execution_url
+from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import TERMINAL_STATES, parse_execution_url, state_options
 
 # Where a run rests after an answer when the user names no state: the end, or its next question.
 NEXT_STATES = frozenset(TERMINAL_STATES | {'waiting', 'waiting-signal', 'suspended'})
@@ -240,4 +240,4 @@ def run(module):
                             add_secret=module.add_secret, waiter=module.waiter)
     return answer(workflow_id, p['workflow_name'], p['category'], absent=p['state'] == 'absent',
                   answers=lambda: inputs_with_secrets(module, p['inputs'] or {}), raw_inputs=p['raw_inputs'],
-                  wait=p['wait'], wait_for=p['wait_for'], poll_interval=p['poll_interval'])
+                  wait=p['wait'], wait_for=state_options(p['wait_for']), poll_interval=p['poll_interval'])

@@ -50,6 +50,24 @@ STATE_SPELLINGS = {'state-waiting-on-signal': 'waiting-signal', 'waiting-on-sign
                    'cancelled': 'canceled', 'cancelling': 'canceling'}
 
 
+# The choices of a module option that names run states: the API's states, and the British spelling of canceled, which
+# the modules read from servers as canceled (STATE_SPELLINGS) and so take from users as well (see state_options).
+STATE_CHOICES = STATES + ('cancelled',)
+
+
+def state_options(values):
+    """The run states a module option names (``None`` stays ``None``): each spelling read as its state
+    (``cancelled``: ``canceled``), each state once, in the order given."""
+    if values is None:
+        return None
+    states = []
+    for value in values:
+        state = state_value(value)
+        if state not in states:
+            states.append(state)
+    return states
+
+
 # Words a run may read on its way to a state of the API's list, waited on as a run going on, without a warning:
 # canceling (a cancel taken, the run not ended yet; RunApi._cancel_lost reads it as the cancel taken).
 PASSING_STATES = frozenset(('canceling',))

@@ -32,6 +32,17 @@ from ansible_collections.cloudops.orchestrator.plugins.module_utils._client impo
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._errors import ApiError, one_line
 from ansible_collections.cloudops.orchestrator.plugins.module_utils._vro.model import STATES, Workflow, epoch, state_value
 
+# The problems of one run's details read that make its event from the list entry (not an outage): an answer of the
+# wrong shape, one that is not JSON (garbled, NaN, nested too deep), one past the client's size bound.
+UNREADABLE = ('shape', 'json', 'size')
+
+
+def unreadable(error):
+    """One line saying why a run's details cannot be read, without the body's excerpt (it may quote a secret)."""
+    where = '%s %s: ' % (error.method, error.url) if error.method and error.url else ''
+    return one_line(where + str(error.message))
+
+
 # Runs read per workflow and state in one page; a poll reads more pages only while they hold only new runs.
 PAGE = 100
 # The most pages read per workflow and state in one poll (PAGE * MAX_PAGES runs); past it a warning is logged.
@@ -120,12 +131,14 @@ class VroExecutionWatch:
         except ApiError as error:
             if error.status == 404:
                 full = run  # deleted since it was listed: the summary says what is known
-            elif error.kind == 'shape':
-                # Details that cannot be read (one run): the summary, rather than failing every poll on that run.
+            elif error.kind in UNREADABLE:
+                # Details that cannot be read (one run: wrong shape, garbled or too deep JSON, past the size bound):
+                # the summary, rather than failing every poll on that run. The body's excerpt is not logged: a run's
+                # details hold its SecureString values, which no mask knows.
                 if self.log is not None:
                     self.log.warning('vro_executions: the details of run %s of workflow %s cannot be read (%s); its '
                                      'event holds what the list says, without its error text', run.id,
-                                     self._label(workflow), one_line(error))
+                                     self._label(workflow), unreadable(error))
                 full = run
             else:
                 raise

@@ -71,6 +71,8 @@ class IdleClosingServer(object):
                     self.rfile.read(length)
                 with outer.lock:
                     outer.handled.append((self.command, self.path))
+                if self.path.startswith('/slow'):
+                    time.sleep(0.3)  # the reads of a batch at the same time: each on a connection of its own
                 body = b'{"id": "run-1"}'
                 self.send_response(200 if self.command == 'GET' else 202)
                 self.send_header('Content-Type', 'application/json')
@@ -165,6 +167,39 @@ def test_a_read_lost_on_a_reused_connection_the_server_closed_is_sent_again_at_o
     assert sleeps == [] and warnings == []
     assert len(debug) == 1 and 'GET' in debug[0] and 'sent again at once' in debug[0], debug
     assert server.connections == 2
+
+
+@pytest.mark.parametrize('retries', [0, 2])
+def test_a_read_meeting_several_closed_pooled_connections_is_sent_again_quietly_each_time(monkeypatch, retries):
+    # A batch (runs: with concurrency) left several kept-alive connections in the pool, and the server closed them all
+    # for idleness. urllib3 gives a resend the new-connection slot the dropped connection left on top of the pool, but
+    # another thread of the batch may take that slot first: the resend then meets the next pooled connection, closed as
+    # well. That race is made deterministic here (the slot is taken as it is put back). Each stale connection is
+    # resent at once, without a backoff, a warning or a retry spent; up to the pool's size; never a write.
+    monkeypatch.setattr(_client, 'FRESH_WRITE_AFTER_IDLE', 0.05, raising=False)
+    sleeps, warnings, debug = [], [], []
+    with IdleClosingServer(idle=0.2) as server:
+        client = Client(server.url, retries=retries, timeout=10, sleep=sleeps.append, warn=warnings.append, debug=debug.append)
+        client.allow_parallel(20)
+        threads = [threading.Thread(target=client.get, args=('/slow/%d' % n,)) for n in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert server.connections == 3 and len(server.handled) == 3  # three pooled connections
+        time.sleep(0.5)  # the server closes each of them at its next request
+        put_conn = _client._FreshWritesMixin._put_conn
+
+        def slot_taken_by_another_thread(pool, conn):
+            if conn is not None:
+                put_conn(pool, conn)
+        monkeypatch.setattr(_client._FreshWritesMixin, '_put_conn', slot_taken_by_another_thread)
+        assert client.get('/workflows/wf/executions/1/state') == {'id': 'run-1'}
+        client.close()
+    assert server.dropped == [('GET', '/workflows/wf/executions/1/state')] * 3  # the race happened on each
+    assert server.handled[-1] == ('GET', '/workflows/wf/executions/1/state')
+    assert sleeps == [] and warnings == []
+    assert len(debug) == 3 and all('sent again at once' in line for line in debug), debug
 
 
 def test_a_read_lost_on_a_fresh_connection_keeps_its_backoff_and_warning():
