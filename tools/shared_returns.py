@@ -48,8 +48,8 @@ error:
           V(timeout) no answer in time, V(tls) a certificate or TLS failure, V(auth) a failed log-in,
           V(json) an answer that is not the JSON the API sends, V(html) an HTML page instead of the API (usually
           a proxy or a log-in page), V(validation) a value refused before sending, V(config) a missing or wrong
-          connection setting, V(paging) a list that never ends, V(size) an answer larger than the 64 MiB the
-          collection reads of one answer, V(shape) a JSON answer of the wrong shape,
+          connection setting, V(paging) a list that never ends, V(size) an answer larger than the collection reads
+          of one answer (64 MiB; 256 MiB for ICO's unpaged task list), V(shape) a JSON answer of the wrong shape,
           V(origin) a server URL on another origin (not followed), V(redirect) an HTTP 3xx (not followed).
       type: str
       sample: http
